@@ -1,0 +1,124 @@
+# timmy - a time-tracking bot for XMPP.
+#
+#   make            build ./timmy (objects in build/)
+#   make asan       the same with ASan/UBSan, in build-asan/ (also: SANITIZE=1)
+#   make test       deps, both builds, unit tests (sanitized), integration tests
+#   make demo       deps, build, then a private Prosody, the bot and a chat
+#   make deps       install the Debian packages that are missing
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share
+SANITIZE ?= 0
+PYTHON  ?= /usr/bin/python3
+PKGS     = libstrophe sqlite3 yaml-0.1
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      = -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT      = -O2 -g
+endif
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Werror
+CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+            -DTIMMY_VERSION='"$(VERSION)"' -I$(BUILD)
+CFLAGS   ?= $(OPT)
+CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) $(shell pkg-config --cflags $(PKGS))
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+
+STORAGE_SRCS  = $(wildcard storage/*.c)
+COMMANDS_SRCS = $(wildcard commands/*.c)
+BOT_SRCS      = $(filter-out bot/main.c,$(wildcard bot/*.c))
+LIB_SRCS      = $(STORAGE_SRCS) $(COMMANDS_SRCS) $(BOT_SRCS)
+LIB_OBJS      = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
+UNIT_BINS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS       = $(wildcard */*.h)
+
+.PHONY: all asan test unit integration layering demo deps install uninstall clean
+
+all: timmy
+
+timmy: $(BUILD)/timmy
+	cp $< $@
+
+$(BUILD)/timmy: $(BUILD)/bot/main.o $(BUILD)/libtimmy.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libtimmy.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# schema.sql is the single source of the schema; the binary embeds it.
+$(BUILD)/schema.inc: schema.sql storage/embed-schema.sh
+	@mkdir -p $(@D)
+	sh storage/embed-schema.sh schema.sql > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/storage/store.o: $(BUILD)/schema.inc
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags cmocka) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libtimmy.a $(LDLIBS) \
+		$(shell pkg-config --libs cmocka)
+
+asan:
+	$(MAKE) SANITIZE=1 build-asan/timmy
+
+# Unit tests of the current flavour; `make test` runs them sanitized.
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		CMOCKA_MESSAGE_OUTPUT=stdout $$t; done
+
+# Integration tests against a private Prosody; TIMMY_BIN picks the binary.
+integration: $(BUILD)/timmy
+	TIMMY_BIN=$(CURDIR)/$(BUILD)/timmy $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+# The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL.
+layering:
+	@! grep -n 'include.*strophe\.h' commands/* storage/* || \
+		{ echo "layering: commands/ or storage/ includes strophe.h"; exit 1; }
+	@! grep -n 'include.*sqlite3\.h' bot/* commands/* || \
+		{ echo "layering: bot/ or commands/ includes sqlite3.h"; exit 1; }
+	@echo "layering: ok"
+
+test: deps
+	$(MAKE) layering
+	$(MAKE) all
+	$(MAKE) SANITIZE=1 unit
+	$(MAKE) SANITIZE=1 integration
+
+demo: deps all
+	$(PYTHON) tests/demo.py --bin $(CURDIR)/timmy
+
+deps:
+	@sh contrib/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
+	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/timmy.service > \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
+
+clean:
+	rm -rf build build-asan timmy

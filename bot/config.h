@@ -1,0 +1,54 @@
+/*
+ * bot/config.h - bot.yaml, read with libyaml and checked in full.
+ *
+ * cfg_load reports every problem it finds as "FILE:LINE: message" (naming
+ * the key), not just the first, so one run of `timmy check` shows all of
+ * them. The password is held only in struct cfg, zeroed when freed, and
+ * never written into an error message.
+ */
+#ifndef TIMMY_CONFIG_H
+#define TIMMY_CONFIG_H
+
+#include <stddef.h>
+
+#include "../commands/text.h"
+#include "log.h"
+
+enum cfg_tls {
+	CFG_TLS_REQUIRED,  /* STARTTLS mandatory, certificate verified */
+	CFG_TLS_TRUST_ANY, /* STARTTLS mandatory, certificate not verified */
+	CFG_TLS_OFF        /* plaintext; only with a loopback host */
+};
+
+struct cfg {
+	char *path;           /* the file this was read from */
+	char *jid;            /* account.jid, a bare JID */
+	char *password;       /* from account.password or the first line of
+	                         account.password_file */
+	char *password_file;  /* NULL when the password was inline */
+	char *resource;       /* account.resource, default "timmy" */
+	char *host;           /* account.host, NULL: the JID's domain */
+	unsigned short port;  /* account.port, 0: default / SRV */
+	enum cfg_tls tls;     /* account.tls, default required */
+	char *db_path;        /* storage.path */
+	char **allow;         /* access.allow, nallow >= 1 */
+	size_t nallow;
+	char **admins;        /* access.admins, may be empty */
+	size_t nadmins;
+	char *timezone;       /* defaults.timezone, default "UTC" */
+	enum log_level log_level; /* log.level, default info */
+};
+
+/*
+ * Reads and validates the file at path. Returns a config owned by the
+ * caller (cfg_free), or NULL after appending one line per problem to errs.
+ */
+struct cfg *cfg_load(const char *path, struct text *errs);
+
+/* Frees cfg and everything in it; zeroes the password first. NULL is fine. */
+void cfg_free(struct cfg *cfg);
+
+/* "required", "trust-any", "off". */
+const char *cfg_tls_name(enum cfg_tls tls);
+
+#endif

@@ -1,0 +1,48 @@
+#!/bin/sh
+# contrib/deps.sh - install the Debian packages timmy needs to build, test
+# and demo, but only those that are missing. Runs `apt-get update` at most
+# once. Used by `make deps` and by .ci/run (before make itself may exist).
+set -eu
+
+PKGS="make gcc libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
+libcmocka-dev prosody python3-slixmpp python3-pytest openssl tzdata
+ca-certificates"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+
+echo "deps: installing$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "deps: need root (or sudo) to install:$missing" >&2
+		exit 1
+	}
+	SUDO=sudo
+fi
+# Installing prosody must not start the system-wide server: the demo and
+# the tests run their own private one. policy-rc.d exit 101 forbids
+# service starts during this install only.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+	$SUDO chmod 755 "$policy"
+	made_policy=1
+fi
+cleanup() { [ "$made_policy" -eq 1 ] && $SUDO rm -f "$policy"; return 0; }
+trap cleanup EXIT
+$SUDO apt-get update
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
