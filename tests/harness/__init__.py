@@ -1,0 +1,27 @@
+"""Test harness for timmy: a private Prosody, XMPP test clients and the bot.
+
+One harness serves the integration tests, `make demo` and the benchmarks:
+
+    from harness import PrivateProsody, Client, Bot
+
+    with PrivateProsody() as server:
+        server.register("timmy", "secret")
+        server.register("alice", "alice-pw")
+        with Bot(server, jid="timmy@localhost", password="secret",
+                 allow=["alice@localhost"]) as bot:
+            with server.client("alice", "alice-pw") as alice:
+                print(alice.ask(bot.jid, "status"))
+
+Everything runs on 127.0.0.1, every process is a direct child killed by
+its PID, and every file lives in a temporary directory removed at the end.
+"""
+
+from .prosody import PrivateProsody, ProsodyError
+from .client import Client, ClientError, Received
+from .bot import Bot, BotError, find_binary, run_timmy, write_config
+
+__all__ = [
+    "PrivateProsody", "ProsodyError",
+    "Client", "ClientError", "Received",
+    "Bot", "BotError", "find_binary", "run_timmy", "write_config",
+]

@@ -1,0 +1,301 @@
+"""Running the timmy binary against a PrivateProsody.
+
+Bot writes a bot.yaml into a temporary directory, starts `timmy run -c
+FILE` as a direct child with its stderr in a log file and SSL_CERT_FILE
+pointing at the server's certificate (so `tls: required` verifies it),
+and waits until the log says "online as ". It is stopped by its PID.
+
+The binary is $TIMMY_BIN, else ./timmy at the repository root.
+"""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+from .prosody import tail
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+
+class BotError(AssertionError):
+    """The bot did not start, stop or log as expected (with its log tail)."""
+
+
+def find_binary():
+    """The timmy binary under test: $TIMMY_BIN or <repo>/timmy."""
+    return os.path.abspath(os.environ.get("TIMMY_BIN")
+                           or os.path.join(REPO_ROOT, "timmy"))
+
+
+def yaml_str(s):
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(str(s))
+
+
+def config_text(*, jid, host, port, db_path, allow, password=None,
+                password_file=None, resource="timmy", tls="required",
+                admins=(), timezone="UTC", log_level="info"):
+    """The text of a bot.yaml in the documented format."""
+    if (password is None) == (password_file is None):
+        raise ValueError("exactly one of password and password_file")
+    secret = ("  password: %s" % yaml_str(password) if password is not None
+              else "  password_file: %s" % yaml_str(password_file))
+    return "\n".join([
+        "account:",
+        "  jid: %s" % yaml_str(jid),
+        secret,
+        "  resource: %s" % yaml_str(resource),
+        "  host: %s" % yaml_str(host),
+        "  port: %d" % int(port),
+        "  tls: %s" % tls,
+        "storage:",
+        "  path: %s" % yaml_str(db_path),
+        "access:",
+        "  allow: [%s]" % ", ".join(yaml_str(a) for a in allow),
+        "  admins: [%s]" % ", ".join(yaml_str(a) for a in admins),
+        "defaults:",
+        "  timezone: %s" % yaml_str(timezone),
+        "log:",
+        "  level: %s" % log_level,
+        "",
+    ])
+
+
+def write_config(path, **kwargs):
+    """Writes config_text(**kwargs) to path (mode 0600) and returns path."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(config_text(**kwargs))
+    return path
+
+
+def bot_env(cert_path=None, extra=None):
+    env = dict(os.environ)
+    if cert_path is not None:
+        env["SSL_CERT_FILE"] = cert_path
+    env.update(extra or {})
+    return env
+
+
+def run_timmy(args, binary=None, cert_path=None, timeout=30, env=None):
+    """Runs the binary with args to completion; returns CompletedProcess
+    with text stdout and stderr."""
+    return subprocess.run([binary or find_binary()] + list(args),
+                          stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=timeout,
+                          env=bot_env(cert_path, env))
+
+
+class Bot:
+    """The timmy bot logged in to a PrivateProsody.
+
+    Attributes: jid (bare), full_jid, dir, config_path, db_path, log_path,
+    pid (None when stopped), binary. The account must already exist on
+    the server; password defaults to the one registered there.
+    """
+
+    def __init__(self, server, jid=None, password=None, allow=(),
+                 admins=(), timezone="UTC", tls="required", resource="timmy",
+                 log_level="info", binary=None, db_path=None,
+                 ready_timeout=15.0, env=None, config=None):
+        self.server = server
+        self.jid = jid or server.jid("timmy")
+        self.resource = resource
+        self.full_jid = "%s/%s" % (self.jid, resource)
+        if password is None:
+            password = server.accounts[self.jid.split("@", 1)[0]]
+        self.password = password
+        self.binary = binary or find_binary()
+        self.ready_timeout = ready_timeout
+        self.env = env
+        self.proc = None
+        self.returncode = None
+        self.dir = tempfile.mkdtemp(prefix="timmy-bot-")
+        self.config_path = os.path.join(self.dir, "bot.yaml")
+        self.log_path = os.path.join(self.dir, "timmy.log")
+        self.db_path = db_path or os.path.join(self.dir, "timmy.db")
+        self._log_offset = 0
+        if config is not None:
+            with open(self.config_path, "w", encoding="utf-8") as f:
+                f.write(config)
+        else:
+            write_config(self.config_path, jid=self.jid, password=password,
+                         resource=resource, host=server.host, port=server.port,
+                         tls=tls, db_path=self.db_path, allow=list(allow),
+                         admins=list(admins), timezone=timezone,
+                         log_level=log_level)
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc is not None else None
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self, wait=True):
+        """Starts `timmy run -c bot.yaml`; with wait, blocks until the log
+        (from this start on) says "online as ", or raises BotError."""
+        if self.running:
+            raise BotError("bot already running (pid %d)" % self.pid)
+        if not os.access(self.binary, os.X_OK):
+            raise BotError("no timmy binary at %s (run make, or set "
+                           "TIMMY_BIN)" % self.binary)
+        self._log_offset = (os.path.getsize(self.log_path)
+                            if os.path.exists(self.log_path) else 0)
+        self.returncode = None
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, "run", "-c", self.config_path],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                cwd=self.dir, start_new_session=True,
+                env=bot_env(self.server.cert_path, self.env))
+        if wait:
+            try:
+                self.wait_log("online as ", self.ready_timeout)
+            except BaseException:
+                self.kill()
+                raise
+        return self
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, then waits; returns the exit status. Raises BotError
+        (after SIGKILL) if the bot does not exit within timeout."""
+        proc = self.proc
+        if proc is None:
+            return self.returncode
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                self.proc = None
+                self.returncode = proc.returncode
+                raise BotError("timmy did not exit within %.0f s of SIGTERM\n%s"
+                               % (timeout, self.log_tail()))
+        self.proc = None
+        self.returncode = proc.returncode
+        return self.returncode
+
+    def signal(self, sig):
+        """Sends sig to the bot."""
+        if self.proc is None:
+            raise BotError("bot not running")
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout=10.0):
+        """Waits for the bot to exit by itself; returns the exit status."""
+        if self.proc is None:
+            return self.returncode
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise BotError("timmy still running after %.0f s\n%s" % (
+                timeout, self.log_tail()))
+        self.returncode = self.proc.returncode
+        self.proc = None
+        return self.returncode
+
+    def kill(self):
+        """SIGKILL, for fault tests; returns the exit status."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return self.returncode
+        if proc.poll() is None:
+            proc.kill()
+        self.returncode = proc.wait()
+        return self.returncode
+
+    def restart(self):
+        """stop() (asserting exit status 0) and start() again."""
+        code = self.stop()
+        if code not in (0, None):
+            raise BotError("timmy exited with %s on SIGTERM\n%s" % (
+                code, self.log_tail()))
+        return self.start()
+
+    def close(self):
+        """Stops the bot (SIGKILL if SIGTERM does not do) and removes its
+        directory."""
+        try:
+            if self.running:
+                try:
+                    self.stop()
+                except BotError:
+                    pass
+        finally:
+            self.kill()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- the log -------------------------------------------------------
+
+    def log(self, since_start=False):
+        """The whole log (all runs), or only since the last start()."""
+        try:
+            with open(self.log_path, "r", encoding="utf-8",
+                      errors="replace") as f:
+                if since_start:
+                    f.seek(self._log_offset)
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines=30):
+        return "--- %s ---\n%s" % (self.log_path, tail(self.log_path, lines))
+
+    def wait_log(self, text, timeout=10.0):
+        """Waits until the log since the last start() contains text and
+        returns the first line containing it. Raises BotError with the log
+        tail on timeout or if the bot exits first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.log(since_start=True)
+            if text in log:
+                for line in log.splitlines():
+                    if text in line:
+                        return line
+            if self.proc is None or self.proc.poll() is not None:
+                code = None if self.proc is None else self.proc.returncode
+                # A last read: the line may have been written just before exit.
+                log = self.log(since_start=True)
+                if text in log:
+                    return next(l for l in log.splitlines() if text in l)
+                raise BotError("timmy exited (status %s) before logging %r\n%s"
+                               % (code, text, self.log_tail()))
+            if time.monotonic() >= deadline:
+                raise BotError("timmy did not log %r within %.0f s\n%s" % (
+                    text, timeout, self.log_tail()))
+            time.sleep(0.02)
+
+    # -- the database --------------------------------------------------
+
+    def query(self, sql, *params):
+        """Rows of a read-only query on the bot's database."""
+        uri = "file:%s?mode=ro" % self.db_path
+        con = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return "<Bot %s pid=%s dir=%s>" % (self.full_jid, self.pid, self.dir)

@@ -1,0 +1,315 @@
+"""A private Prosody 0.12 for tests, demos and benchmarks.
+
+PrivateProsody writes a configuration into a fresh temporary directory,
+makes a self-signed certificate for "localhost", registers accounts with
+prosodyctl and runs `prosody -F` as a direct child process. It listens on
+127.0.0.1 only, on free ports picked by the kernel, with federation off.
+It is stopped by its PID (SIGTERM, then SIGKILL) and the directory is
+removed on close().
+
+Ready means the c2s port answers a stream header with <starttls> inside
+<stream:features>; start() polls for that instead of sleeping.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+PROSODY = os.environ.get("PROSODY", "prosody")
+PROSODYCTL = os.environ.get("PROSODYCTL", "prosodyctl")
+
+
+class ProsodyError(RuntimeError):
+    """Prosody could not be configured, started or stopped."""
+
+
+def free_port(host="127.0.0.1"):
+    """Returns a TCP port that was free on host a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def tail(path, lines=40):
+    """The last lines of a text file, or a note that it is missing."""
+    try:
+        with open(path, "r", encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError as e:
+        return "(%s: %s)\n" % (path, e.strerror)
+
+
+def lua_string(s):
+    """A Lua double-quoted string literal for s."""
+    out = ['"']
+    for ch in str(s):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ord(ch) < 32:
+            out.append("\\%03d" % ord(ch))
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+class PrivateProsody:
+    """A Prosody server of our own, on 127.0.0.1 and free ports.
+
+    Attributes: host ("127.0.0.1"), port (c2s), domain ("localhost"),
+    cert_path (the self-signed certificate, PEM; trust it as a CA),
+    dir (the temporary directory), pid (None when stopped),
+    accounts (dict user -> password of the accounts registered here).
+    """
+
+    def __init__(self, hibernation_time=5, log_level="info",
+                 ready_timeout=20.0, domain="localhost", extra_config=""):
+        self.host = "127.0.0.1"
+        self.domain = domain
+        self.hibernation_time = hibernation_time
+        self.log_level = log_level
+        self.ready_timeout = ready_timeout
+        self.extra_config = extra_config
+        self.accounts = {}
+        self.proc = None
+        self.dir = tempfile.mkdtemp(prefix="timmy-prosody-")
+        try:
+            self.data_path = os.path.join(self.dir, "data")
+            os.mkdir(self.data_path, 0o700)
+            self.config_path = os.path.join(self.dir, "prosody.cfg.lua")
+            self.log_path = os.path.join(self.dir, "prosody.log")
+            self.console_path = os.path.join(self.dir, "prosody.console")
+            self.pid_path = os.path.join(self.dir, "prosody.pid")
+            self.cert_dir = os.path.join(self.dir, "certs")
+            os.mkdir(self.cert_dir, 0o700)
+            self.cert_path = os.path.join(self.cert_dir, domain + ".crt")
+            self.key_path = os.path.join(self.cert_dir, domain + ".key")
+            self.port = free_port(self.host)
+            self._make_certificate()
+            self._write_config()
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+
+    # -- set-up --------------------------------------------------------
+
+    def _make_certificate(self):
+        cmd = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+               "-days", "2", "-subj", "/CN=%s" % self.domain,
+               "-addext", "subjectAltName=DNS:%s" % self.domain,
+               "-keyout", self.key_path, "-out", self.cert_path]
+        r = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=60)
+        if r.returncode != 0:
+            raise ProsodyError("openssl failed:\n" +
+                               r.stdout.decode(errors="replace"))
+        os.chmod(self.key_path, 0o600)
+
+    def _write_config(self):
+        ssl = "{ key = %s; certificate = %s; }" % (
+            lua_string(self.key_path), lua_string(self.cert_path))
+        lines = [
+            "-- Written by tests/harness/prosody.py; removed with this directory.",
+            "run_as_root = %s" % ("true" if os.geteuid() == 0 else "false"),
+            "daemonize = false",
+            "interfaces = { %s }" % lua_string(self.host),
+            "local_interfaces = { %s }" % lua_string(self.host),
+            "c2s_ports = { %d }" % self.port,
+            "c2s_direct_tls_ports = { }",
+            "s2s_ports = { }",
+            "s2s_direct_tls_ports = { }",
+            "component_ports = { }",
+            "http_ports = { }",
+            "https_ports = { }",
+            "data_path = %s" % lua_string(self.data_path),
+            "pidfile = %s" % lua_string(self.pid_path),
+            "log = { { levels = { min = %s }; to = \"file\"; filename = %s; } }"
+            % (lua_string(self.log_level), lua_string(self.log_path)),
+            "authentication = \"internal_hashed\"",
+            "storage = \"internal\"",
+            "c2s_require_encryption = true",
+            "allow_registration = false",
+            "network_settings = { nagle = false }",
+            "limits = { c2s = { rate = \"100mb/s\"; burst = \"10s\" } }",
+            "smacks_hibernation_time = %d" % int(self.hibernation_time),
+            "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"disco\","
+            " \"ping\", \"carbons\", \"smacks\", \"limits\" }",
+            "certificates = %s" % lua_string(self.cert_dir),
+            "ssl = %s" % ssl,
+            "",
+            "VirtualHost %s" % lua_string(self.domain),
+            "    ssl = %s" % ssl,
+            "",
+        ]
+        if self.extra_config:
+            # Global options must come before the first VirtualHost.
+            lines.insert(2, self.extra_config)
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+
+    # -- accounts ------------------------------------------------------
+
+    def register(self, user, password):
+        """Creates user@domain with password (works running or stopped).
+        Returns the bare JID."""
+        r = subprocess.run(
+            [PROSODYCTL, "--config", self.config_path, "register", user,
+             self.domain, password],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, timeout=30)
+        if r.returncode != 0:
+            raise ProsodyError("prosodyctl register %s failed (%d):\n%s" % (
+                user, r.returncode, r.stdout.decode(errors="replace")))
+        self.accounts[user] = password
+        return self.jid(user)
+
+    def jid(self, user):
+        """The bare JID of user on this server."""
+        return "%s@%s" % (user, self.domain)
+
+    # -- process -------------------------------------------------------
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc is not None else None
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self):
+        """Starts Prosody and waits until the c2s port offers STARTTLS.
+        Raises ProsodyError with the log tail if it does not within
+        ready_timeout seconds. Data from an earlier run is kept."""
+        if self.running:
+            return self
+        with open(self.console_path, "ab") as out:
+            self.proc = subprocess.Popen(
+                [PROSODY, "--config", self.config_path, "-F"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cwd=self.dir, start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + self.ready_timeout
+        last = "no answer"
+        while True:
+            if self.proc.poll() is not None:
+                raise ProsodyError("prosody exited with status %d before it "
+                                   "was ready\n%s" % (self.proc.returncode,
+                                                      self.diagnostics()))
+            ok, last = self.probe()
+            if ok:
+                return
+            if time.monotonic() >= deadline:
+                raise ProsodyError("prosody not ready after %.0f s (%s)\n%s" % (
+                    self.ready_timeout, last, self.diagnostics()))
+            time.sleep(0.05)
+
+    def probe(self, timeout=1.0):
+        """Opens a stream on the c2s port. Returns (True, features) when the
+        features offer STARTTLS, else (False, what happened)."""
+        header = ("<?xml version='1.0'?><stream:stream to='%s' "
+                  "xmlns='jabber:client' "
+                  "xmlns:stream='http://etherx.jabber.org/streams' "
+                  "version='1.0'>" % self.domain).encode()
+        try:
+            with socket.create_connection((self.host, self.port),
+                                          timeout=timeout) as s:
+                s.sendall(header)
+                data = b""
+                end = time.monotonic() + timeout
+                while b"</stream:features>" not in data:
+                    if time.monotonic() >= end:
+                        return False, "incomplete answer %r" % data[-200:]
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        return False, "closed after %r" % data[-200:]
+                    data += chunk
+                text = data.decode(errors="replace")
+                features = text[text.index("<stream:features"):]
+                if "<starttls" in features:
+                    return True, features
+                return False, "no starttls in %r" % features
+        except OSError as e:
+            return False, str(e)
+
+    def stop(self, timeout=10.0):
+        """Stops Prosody by its PID (SIGTERM, SIGKILL after timeout) and
+        keeps its data. Returns the exit status, None if not running."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            try:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return proc.returncode
+
+    def kill(self):
+        """SIGKILL, for fault tests. Returns the exit status."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.kill()
+        return proc.wait()
+
+    def restart(self):
+        """stop() then start(), on the same port, with the same data."""
+        self.stop()
+        return self.start()
+
+    def close(self):
+        """Stops Prosody and removes the temporary directory."""
+        try:
+            self.stop()
+        finally:
+            if self.dir and os.path.isdir(self.dir):
+                shutil.rmtree(self.dir, ignore_errors=True)
+
+    def diagnostics(self, lines=30):
+        """Tails of Prosody's log and console output, for error messages."""
+        return ("--- %s ---\n%s--- %s ---\n%s" % (
+            self.log_path, tail(self.log_path, lines),
+            self.console_path, tail(self.console_path, lines)))
+
+    # -- clients -------------------------------------------------------
+
+    def client(self, user, password=None, resource="test", **kwargs):
+        """A connected harness Client for user (registered here)."""
+        from .client import Client
+        if password is None:
+            password = self.accounts[user]
+        return Client(self.jid(user) + "/" + resource, password,
+                      host=self.host, port=self.port, cert_path=self.cert_path,
+                      **kwargs)
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return "<PrivateProsody %s:%s pid=%s dir=%s>" % (
+            self.host, self.port, self.pid, self.dir)
