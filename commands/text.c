@@ -138,3 +138,21 @@ text_printf(struct text *t, const char *fmt, ...)
 	free(big);
 	return rc;
 }
+
+void
+text_end_with(struct text *t, const char *marker)
+{
+	size_t m = strlen(marker);
+	size_t keep;
+
+	if (m > t->max)
+		m = t->max;
+	keep = t->len;
+	if (keep > t->max - m)
+		keep = utf8_cut(t->buf, t->max - m);
+	t->len = keep;
+	if (t->buf)
+		t->buf[t->len] = '\0';
+	text_append(t, marker, m);
+	t->truncated = true;
+}

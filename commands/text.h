@@ -39,6 +39,12 @@ int text_printf(struct text *t, const char *fmt, ...)
 /* Appends n bytes of s (same rules as text_printf). */
 int text_append(struct text *t, const char *s, size_t n);
 
+/*
+ * Ends the buffer with marker, dropping as much of the tail as needed (at a
+ * character boundary) for it to fit within max. Used to say "this was cut".
+ */
+void text_end_with(struct text *t, const char *marker);
+
 /* The contents, "" when empty; borrowed, valid until the next change. */
 const char *text_str(const struct text *t);
 

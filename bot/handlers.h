@@ -1,0 +1,39 @@
+/*
+ * bot/handlers.h - stanza handlers, one per stanza kind, and the state
+ * they share with the session. Private to bot/.
+ */
+#ifndef TIMMY_HANDLERS_H
+#define TIMMY_HANDLERS_H
+
+#include <stdbool.h>
+#include <strophe.h>
+
+#include "../storage/store.h"
+#include "config.h"
+
+/* What every handler needs; owned by struct session. */
+struct bot {
+	const struct cfg *cfg; /* borrowed */
+	store *st;             /* borrowed */
+	xmpp_ctx_t *ctx;
+	xmpp_conn_t *conn;
+};
+
+/* <message/>: commands from allowed users (bot/message.c). */
+int handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* <presence/>: subscription requests (bot/presence.c). */
+int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* <iq/>: disco#info, ping, version; errors for the rest (bot/iq.c). */
+int handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* The bare JID of a full one, in buf; false when it does not fit or jid is
+ * NULL. Does not validate beyond that: the server stamped it. */
+bool bare_jid(const char *jid, char *buf, size_t n);
+
+/* Sends a presence of type type (NULL for available) to to (NULL: the
+ * server broadcasts). */
+void send_presence(struct bot *b, const char *type, const char *to);
+
+#endif

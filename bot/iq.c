@@ -1,0 +1,171 @@
+/*
+ * bot/iq.c - <iq/> addressed to the bot.
+ *
+ * RFC 6120 section 8.2.3: every iq get/set gets exactly one answer. We
+ * answer what a client may ask a bot: XEP-0030 disco#info (who we are),
+ * XEP-0199 ping, XEP-0092 software version; everything else gets
+ * <service-unavailable/>. Results and errors sent to us need no answer.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "handlers.h"
+#include "log.h"
+
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_PING "urn:xmpp:ping"
+#define NS_VERSION "jabber:iq:version"
+#define NS_ROSTER "jabber:iq:roster"
+
+/* A new element name in ns with the given attribute pairs (NULL-ended). */
+static xmpp_stanza_t *
+element(xmpp_ctx_t *ctx, const char *name, const char *ns)
+{
+	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
+
+	if (e == NULL)
+		return NULL;
+	xmpp_stanza_set_name(e, name);
+	if (ns)
+		xmpp_stanza_set_ns(e, ns);
+	return e;
+}
+
+/* Adds child to parent and drops our reference. */
+static void
+adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
+{
+	if (child) {
+		xmpp_stanza_add_child(parent, child);
+		xmpp_stanza_release(child);
+	}
+}
+
+static void
+add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+               const char *value)
+{
+	xmpp_stanza_t *e = element(ctx, name, NULL);
+	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
+
+	if (e && t) {
+		xmpp_stanza_set_text(t, value);
+		adopt(e, t);
+		adopt(parent, e);
+		return;
+	}
+	if (e)
+		xmpp_stanza_release(e);
+	if (t)
+		xmpp_stanza_release(t);
+}
+
+static void
+disco_info(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
+{
+	static const char *features[] = { NS_DISCO_INFO, NS_PING, NS_VERSION };
+	xmpp_stanza_t *q = element(ctx, "query", NS_DISCO_INFO), *e;
+	size_t i;
+
+	if (q == NULL)
+		return;
+	if ((e = element(ctx, "identity", NULL)) != NULL) {
+		/* XEP-0030 registry: category client, type bot. */
+		xmpp_stanza_set_attribute(e, "category", "client");
+		xmpp_stanza_set_attribute(e, "type", "bot");
+		xmpp_stanza_set_attribute(e, "name", "timmy");
+		adopt(q, e);
+	}
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if ((e = element(ctx, "feature", NULL)) != NULL) {
+			xmpp_stanza_set_attribute(e, "var", features[i]);
+			adopt(q, e);
+		}
+	adopt(res, q);
+}
+
+static void
+version(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
+{
+	xmpp_stanza_t *q = element(ctx, "query", NS_VERSION);
+
+	if (q == NULL)
+		return;
+	add_text_child(ctx, q, "name", "timmy");
+	add_text_child(ctx, q, "version", TIMMY_VERSION);
+	adopt(res, q);
+}
+
+/* True when from is absent or our own bare JID: the server speaking for
+ * our account. */
+static bool
+from_own_server(struct bot *b, const char *from)
+{
+	char bare[STORE_OWNER_MAX + 1];
+
+	if (from == NULL)
+		return true;
+	return bare_jid(from, bare, sizeof(bare)) &&
+	       strcasecmp(bare, b->cfg->jid) == 0;
+}
+
+int
+handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct bot *b = userdata;
+	const char *type = xmpp_stanza_get_type(stanza);
+	xmpp_stanza_t *child, *res;
+	const char *ns, *name;
+
+	(void)conn;
+	if (type == NULL || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
+		return 1;
+	if (xmpp_stanza_get_id(stanza) == NULL)
+		return 1; /* malformed; nothing to answer to */
+	child = xmpp_stanza_get_children(stanza);
+	while (child && !xmpp_stanza_is_tag(child))
+		child = xmpp_stanza_get_next(child);
+	ns = child ? xmpp_stanza_get_ns(child) : NULL;
+	name = child ? xmpp_stanza_get_name(child) : NULL;
+
+	/* RFC 6121 2.1.6: our server pushes roster changes (after a
+	 * subscription) with no from, or from our own bare JID, and expects
+	 * an empty result. */
+	if (strcmp(type, "set") == 0 && ns && strcmp(ns, NS_ROSTER) == 0) {
+		if (from_own_server(b, xmpp_stanza_get_from(stanza)) &&
+		    (res = xmpp_iq_new(b->ctx, "result",
+		                       xmpp_stanza_get_id(stanza))) != NULL) {
+			xmpp_send(b->conn, res);
+			xmpp_stanza_release(res);
+		}
+		return 1;
+	}
+	if (xmpp_stanza_get_from(stanza) == NULL)
+		return 1; /* from our server about our stream: libstrophe's */
+
+	if (strcmp(type, "get") == 0 && ns && name &&
+	    strcmp(name, "query") == 0 && strcmp(ns, NS_DISCO_INFO) == 0 &&
+	    xmpp_stanza_get_attribute(child, "node") == NULL) {
+		if ((res = xmpp_stanza_reply(stanza)) == NULL)
+			return 1;
+		xmpp_stanza_set_type(res, "result");
+		disco_info(b->ctx, res);
+	} else if (strcmp(type, "get") == 0 && ns && strcmp(ns, NS_PING) == 0) {
+		if ((res = xmpp_stanza_reply(stanza)) == NULL)
+			return 1;
+		xmpp_stanza_set_type(res, "result");
+	} else if (strcmp(type, "get") == 0 && ns && strcmp(ns, NS_VERSION) == 0) {
+		if ((res = xmpp_stanza_reply(stanza)) == NULL)
+			return 1;
+		xmpp_stanza_set_type(res, "result");
+		version(b->ctx, res);
+	} else {
+		res = xmpp_stanza_reply_error(stanza, "cancel",
+		                              "service-unavailable", NULL);
+		if (res == NULL)
+			return 1;
+	}
+	xmpp_send(b->conn, res);
+	xmpp_stanza_release(res);
+	return 1;
+}

@@ -1,0 +1,201 @@
+/*
+ * bot/main.c - the timmy command line: run the daemon, check a config.
+ *
+ *   timmy run -c FILE     serve in the foreground, log to stderr
+ *   timmy check -c FILE   validate FILE, open the database, apply the schema
+ *   timmy --version | --help
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../storage/store.h"
+#include "config.h"
+#include "log.h"
+#include "session.h"
+
+/* Set by SIGINT/SIGTERM; the event loop polls it. Handlers do nothing else. */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: timmy run -c FILE     run the bot in the foreground\n"
+	        "       timmy check -c FILE   check FILE and the database, then exit\n"
+	        "       timmy --version       print the version\n"
+	        "       timmy --help          print this help\n"
+	        "\n"
+	        "FILE is a bot.yaml; see bot.yaml.example for every key.\n");
+}
+
+/* Finds "-c FILE" / "--config FILE" / "--config=FILE" in argv[2..].
+ * Returns the file, or NULL after printing usage (bad or missing). */
+static const char *
+config_arg(int argc, char **argv)
+{
+	const char *file = NULL;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc && file == NULL)
+			file = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0 && file == NULL)
+			file = argv[i] + 9;
+		else {
+			fprintf(stderr, "timmy: unexpected argument \"%s\"\n", argv[i]);
+			usage(stderr);
+			return NULL;
+		}
+	}
+	if (file == NULL || *file == '\0') {
+		fprintf(stderr, "timmy %s: which config? Give -c FILE\n", argv[1]);
+		usage(stderr);
+	}
+	return file && *file ? file : NULL;
+}
+
+/* Loads the config, printing every problem; NULL when there were any. */
+static struct cfg *
+load_config(const char *file)
+{
+	struct text errs;
+	struct cfg *cfg;
+
+	text_init(&errs, 65536);
+	if ((cfg = cfg_load(file, &errs)) == NULL) {
+		fprintf(stderr, "%s%s", text_str(&errs),
+		        errs.len && errs.buf[errs.len - 1] != '\n' ? "\n" : "");
+		fprintf(stderr, "timmy: %s: configuration has errors; not starting\n",
+		        file);
+	}
+	text_free(&errs);
+	return cfg;
+}
+
+static store *
+open_store(const struct cfg *cfg)
+{
+	char err[512];
+	store *st = NULL;
+
+	if (store_open(cfg->db_path, &st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "timmy: storage.path: %s\n", err);
+		return NULL;
+	}
+	return st;
+}
+
+static int
+cmd_check(const char *file)
+{
+	struct cfg *cfg;
+	store *st;
+	int rc = 1;
+
+	if ((cfg = load_config(file)) == NULL)
+		return 1;
+	if ((st = open_store(cfg)) == NULL)
+		goto out;
+	if (store_check(st) != STORE_OK) {
+		fprintf(stderr, "timmy: %s: integrity check failed: %s\n",
+		        cfg->db_path, store_errmsg(st));
+		store_close(st);
+		goto out;
+	}
+	store_close(st);
+	printf("configuration OK: %s as %s/%s, tls %s, database %s (schema %d), "
+	       "%zu allow pattern%s, time zone %s\n",
+	       file, cfg->jid, cfg->resource, cfg_tls_name(cfg->tls),
+	       cfg->db_path, store_schema_version(), cfg->nallow,
+	       cfg->nallow == 1 ? "" : "s", cfg->timezone);
+	rc = 0;
+out:
+	cfg_free(cfg);
+	return rc;
+}
+
+static int
+cmd_run(const char *file)
+{
+	struct sigaction sa;
+	struct session *s = NULL;
+	struct cfg *cfg;
+	store *st = NULL;
+	int rc = 1;
+
+	/* A write to a socket the server closed must be an error we handle,
+	 * not a SIGPIPE that kills the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if ((cfg = load_config(file)) == NULL)
+		return 1;
+	log_set_level(cfg->log_level);
+	log_info("timmy %s starting: %s as %s/%s", TIMMY_VERSION, file, cfg->jid,
+	         cfg->resource);
+	if (cfg->tls == CFG_TLS_TRUST_ANY)
+		log_warn("account.tls is trust-any: the server's certificate is "
+		         "not verified, so anyone on the path can read the "
+		         "password and the messages");
+	if (cfg->tls == CFG_TLS_OFF)
+		log_warn("account.tls is off: plaintext to %s (loopback only)",
+		         cfg->host);
+
+	if ((st = open_store(cfg)) == NULL)
+		goto out;
+	log_info("database %s open (schema %d)", cfg->db_path,
+	         store_schema_version());
+	if ((s = session_new(cfg, st)) == NULL)
+		goto out;
+	rc = session_run(s, &stop_requested);
+out:
+	session_free(s);
+	store_close(st);
+	if (rc == 0)
+		log_info("stopped");
+	cfg_free(cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *file;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("timmy %s\n", TIMMY_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
+		if ((file = config_arg(argc, argv)) == NULL)
+			return 2;
+		return argv[1][0] == 'r' ? cmd_run(file) : cmd_check(file);
+	}
+	fprintf(stderr, "timmy: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,56 @@
+/*
+ * bot/presence.c - presence: who may see the bot, and initial presence.
+ *
+ * RFC 6121 section 3: a contact asks with <presence type='subscribe'/>; we
+ * answer 'subscribed' and ask back with 'subscribe' for allowed JIDs, so
+ * both sides see each other online, and 'unsubscribed' for everyone else.
+ */
+#include <string.h>
+
+#include "access.h"
+#include "handlers.h"
+#include "log.h"
+
+void
+send_presence(struct bot *b, const char *type, const char *to)
+{
+	xmpp_stanza_t *p = xmpp_presence_new(b->ctx);
+
+	if (p == NULL) {
+		log_error("presence: out of memory");
+		return;
+	}
+	if (type)
+		xmpp_stanza_set_type(p, type);
+	if (to)
+		xmpp_stanza_set_to(p, to);
+	xmpp_send(b->conn, p);
+	xmpp_stanza_release(p);
+}
+
+int
+handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct bot *b = userdata;
+	const char *type = xmpp_stanza_get_type(stanza);
+	const char *from = xmpp_stanza_get_from(stanza);
+	char bare[STORE_OWNER_MAX + 1];
+
+	(void)conn;
+	/* Only subscription requests need an answer; availability of
+	 * contacts, probes and the rest are the server's business. */
+	if (type == NULL || strcmp(type, "subscribe") != 0)
+		return 1;
+	if (!bare_jid(from, bare, sizeof(bare)))
+		return 1;
+
+	if (access_match(b->cfg->allow, b->cfg->nallow, bare)) {
+		log_info("subscription from %s accepted", bare);
+		send_presence(b, "subscribed", bare);
+		send_presence(b, "subscribe", bare);
+	} else {
+		log_info("subscription from %s refused (not in access.allow)", bare);
+		send_presence(b, "unsubscribed", bare);
+	}
+	return 1;
+}

@@ -1,0 +1,30 @@
+/*
+ * commands/format.h - how times, durations and entries read in a reply.
+ * Pure functions over plain values; the zone is always an argument.
+ */
+#ifndef TIMMY_FORMAT_H
+#define TIMMY_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../storage/store.h"
+#include "text.h"
+
+/* Buffer sizes that always suffice. */
+#define FMT_DURATION_MAX 32
+#define FMT_CLOCK_MAX 32
+
+/* "42s" under a minute, "25m" under an hour, else "1h 05m" ("0s" for <= 0). */
+void fmt_duration(int64_t secs, char *buf, size_t n);
+
+/* "14:05" when t is on the same local day as now, else "Mon 23 Nov 14:05". */
+void fmt_clock(const char *zone, int64_t t, int64_t now, char *buf, size_t n);
+
+/* Appends "acme +design +urgent (fix header)": project, tags, note. */
+void fmt_entry(struct text *out, const struct store_entry *e);
+
+/* Display width of a UTF-8 string: one column per character. */
+size_t fmt_width(const char *s);
+
+#endif
