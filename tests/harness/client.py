@@ -94,11 +94,13 @@ class _Xmpp(slixmpp.ClientXMPP):
 class Client:
     """A logged-in XMPP client. Construct it to connect (blocks until the
     session started, the roster was fetched and presence was sent, or
-    raises ClientError); disconnect() or the with-statement ends it."""
+    raises ClientError); disconnect() or the with-statement ends it.
+    on_message, if given, is called with each Received message from the
+    loop thread (keep it short; the message also goes to the inbox)."""
 
     def __init__(self, jid, password, host="127.0.0.1", port=5222,
                  cert_path=None, timeout=10.0, send_presence=True,
-                 auto_authorize=None, auto_subscribe=False):
+                 auto_authorize=None, auto_subscribe=False, on_message=None):
         self.requested_jid = jid
         self.password = password
         self.address = (host, int(port))
@@ -107,6 +109,7 @@ class Client:
         self.send_initial_presence = send_presence
         self.auto_authorize = auto_authorize
         self.auto_subscribe = auto_subscribe
+        self.on_message = on_message   # called in the loop thread
 
         self.messages = []      # every message, in arrival order
         self.presences = []     # every presence, in arrival order
@@ -226,6 +229,11 @@ class Client:
             else:
                 self.presences.append(r)
             self._cond.notify_all()
+        if kind == "message" and self.on_message is not None:
+            try:
+                self.on_message(r)
+            except Exception:
+                log.exception("on_message callback failed")
 
     def _call(self, fn, *args, **kwargs):
         """Runs fn in the loop thread and returns its result."""

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""Try timmy in a terminal: a private Prosody, the bot, and a chat.
+
+    /usr/bin/python3 tests/demo.py --bin ./timmy
+
+Starts Prosody on 127.0.0.1 (a free port, a self-signed certificate for
+"localhost"), creates timmy@localhost and demo@localhost, starts the bot
+and chats with it as demo@localhost: every line you type goes to the bot,
+its replies are printed as they arrive. A real client (Profanity, Gajim)
+can log in as demo@localhost too, with the address and password shown.
+Ctrl-D or Ctrl-C stops the bot and Prosody and removes their files.
+"""
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Bot, BotError, ClientError, PrivateProsody  # noqa: E402
+from harness.prosody import ProsodyError  # noqa: E402
+
+# How long to wait for the bot's answer before reading the next line.
+REPLY_TIMEOUT = 10.0
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        description="Chat with timmy through a private Prosody.")
+    p.add_argument("--bin", default=None,
+                   help="the timmy binary (default: $TIMMY_BIN or ./timmy)")
+    p.add_argument("--password", default=None,
+                   help="password for demo@localhost (default: random)")
+    p.add_argument("--timezone", default="UTC",
+                   help="defaults.timezone for the bot (default: UTC)")
+    p.add_argument("--pidfile", default=None,
+                   help="write the PIDs and directories started, as JSON")
+    return p.parse_args(argv)
+
+
+class Terminal:
+    """Prints the bot's replies from the client thread and lets the input
+    loop wait for them."""
+
+    def __init__(self, bot_jid, interactive):
+        self.bot_jid = bot_jid
+        self.interactive = interactive
+        self.cond = threading.Condition()
+        self.replies = 0
+
+    def prompt(self):
+        if self.interactive:
+            sys.stdout.write("> ")
+            sys.stdout.flush()
+
+    def on_message(self, r):
+        if r.from_bare != self.bot_jid or r.body is None:
+            return
+        with self.cond:
+            if self.interactive:
+                sys.stdout.write("\r")   # over the prompt
+            sys.stdout.write(r.body + "\n")
+            sys.stdout.flush()
+            self.replies += 1
+            self.cond.notify_all()
+
+    def wait_replies(self, count, timeout):
+        with self.cond:
+            return self.cond.wait_for(lambda: self.replies >= count, timeout)
+
+
+def chat(client, bot_jid, interactive):
+    term = Terminal(bot_jid, interactive)
+    client.on_message = term.on_message
+    sent = 0
+    while True:
+        term.prompt()
+        line = sys.stdin.readline()
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        if not interactive:
+            print("> " + line, flush=True)
+        client.send(bot_jid, line)
+        sent += 1
+        # One answer per message: wait for it so that output stays in order
+        # (and piped input is not cut short by EOF).
+        if not term.wait_replies(sent, REPLY_TIMEOUT):
+            print("(no answer within %.0f s)" % REPLY_TIMEOUT, flush=True)
+            sent = term.replies
+    if interactive:
+        print()
+
+
+def banner(server, bot, user_jid, password):
+    return "\n".join([
+        "timmy demo - a private Prosody and the bot are running.",
+        "",
+        "  Log in as  %s" % user_jid,
+        "  Password   %s" % password,
+        "  Server     %s port %d (STARTTLS)" % (server.host, server.port),
+        "  Bot        %s" % bot.jid,
+        "",
+        "  The server's certificate is self-signed for \"localhost\": accept it",
+        "  in your client (Profanity: /tls allow; Gajim: trust the certificate).",
+        "  Processes  prosody pid %d, timmy pid %d" % (server.pid, bot.pid),
+        "",
+        "Type commands for the bot (try \"help\"). Ctrl-D or Ctrl-C quits.",
+        "",
+    ])
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.bin:
+        os.environ["TIMMY_BIN"] = os.path.abspath(args.bin)
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("slixmpp").setLevel(logging.CRITICAL)
+
+    # SIGTERM ends the demo like Ctrl-C does: through the finally below.
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+
+    password = args.password or "demo-" + secrets.token_hex(4)
+    server = bot = client = None
+    try:
+        server = PrivateProsody()
+        server.register("timmy", secrets.token_urlsafe(18))
+        user_jid = server.register("demo", password)
+        server.start()
+        bot = Bot(server, allow=[user_jid], timezone=args.timezone)
+        bot.start()
+        if args.pidfile:
+            with open(args.pidfile, "w") as f:
+                json.dump({"prosody": server.pid, "timmy": bot.pid,
+                           "dirs": [server.dir, bot.dir]}, f)
+        client = server.client("demo", password, resource="terminal")
+        interactive = sys.stdin.isatty()
+        print(banner(server, bot, user_jid, password), flush=True)
+        chat(client, bot.jid, interactive)
+        return 0
+    except KeyboardInterrupt:
+        print()
+        return 0
+    except (ProsodyError, BotError, ClientError) as e:
+        print("demo: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # let clean-up finish
+        status = None
+        if client is not None:
+            client.disconnect()
+        if bot is not None:
+            try:
+                status = bot.stop()
+            except BotError as e:
+                print("demo: %s" % e, file=sys.stderr)
+            bot.close()
+        if server is not None:
+            server.close()
+        if status not in (None, 0):
+            print("demo: timmy exited with status %s" % status, file=sys.stderr)
+        print("demo: stopped timmy and Prosody, removed their files.",
+              flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Fixtures for the integration tests: one private Prosody for the run, a
+fresh bot (own config and database) per test, and logged-in clients.
+
+Run from the repository root:
+    TIMMY_BIN=$PWD/timmy /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+"""
+
+import os
+import re
+import sys
+
+import pytest
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+
+from harness import Bot, PrivateProsody, find_binary  # noqa: E402
+
+# Every account the suite uses; the password is derived from the name.
+USERS = ("timmy", "alice", "bob", "carol", "dave", "stranger")
+# Allowed to talk to the bot. "stranger" is not.
+ALLOWED = ("alice", "bob", "carol", "dave")
+
+# Sanitizer reports in the bot's log fail the test that produced them.
+SANITIZER_REPORT = re.compile(
+    r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:")
+
+
+def password(user):
+    return "pw-%s-0" % user
+
+
+@pytest.fixture(scope="session")
+def timmy_bin():
+    path = find_binary()
+    if not os.access(path, os.X_OK):
+        pytest.fail("no timmy binary at %s: run make, or set TIMMY_BIN" % path,
+                    pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server():
+    with PrivateProsody() as s:
+        for user in USERS:
+            s.register(user, password(user))
+        yield s
+
+
+@pytest.fixture
+def bot(server, timmy_bin, request):
+    """The bot, online, with a fresh database; stopped after the test,
+    which fails if it does not exit 0 on SIGTERM or a sanitizer spoke."""
+    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin)
+    request.node.timmy_bot = b
+    try:
+        b.start()
+        yield b
+        code = b.stop()
+        log = b.log()
+        if code != 0:
+            pytest.fail("timmy exited with %s on SIGTERM\n%s" % (
+                code, b.log_tail()), pytrace=False)
+        if SANITIZER_REPORT.search(log):
+            pytest.fail("sanitizer report in the bot's log\n%s" % log[-6000:],
+                        pytrace=False)
+    finally:
+        b.close()
+
+
+def make_client(server, user, resource="test"):
+    return server.client(user, password(user), resource=resource)
+
+
+@pytest.fixture
+def connect(server):
+    """connect(user, resource) -> a Client, disconnected after the test."""
+    clients = []
+
+    def connect_(user, resource="test"):
+        c = make_client(server, user, resource)
+        clients.append(c)
+        return c
+    yield connect_
+    for c in reversed(clients):
+        c.disconnect()
+
+
+@pytest.fixture
+def alice(server):
+    with make_client(server, "alice") as c:
+        yield c
+
+
+@pytest.fixture
+def bob(server):
+    with make_client(server, "bob") as c:
+        yield c
+
+
+@pytest.fixture
+def carol(server):
+    with make_client(server, "carol") as c:
+        yield c
+
+
+@pytest.fixture
+def dave(server):
+    with make_client(server, "dave") as c:
+        yield c
+
+
+@pytest.fixture
+def stranger(server):
+    with make_client(server, "stranger") as c:
+        yield c
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, append the bot's log tail (and Prosody's) to the report."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    b = getattr(item, "timmy_bot", None)
+    if b is not None:
+        report.sections.append(("timmy log", b.log_tail(40)))
+    s = item.funcargs.get("server") if hasattr(item, "funcargs") else None
+    if s is not None:
+        report.sections.append(("prosody log", s.diagnostics(15)))

@@ -1,0 +1,116 @@
+"""The chat a user has with timmy: start, status, stop, report, help."""
+
+import re
+import time
+from datetime import datetime, timezone
+
+# Durations: 42s under a minute, 25m under an hour, else 1h 05m.
+DURATION = r"(?:\d+s|\d+m|\d+h \d{2}m)"
+CLOCK = r"\d{2}:\d{2}"
+
+
+def minutes_between(t0, t1):
+    """The UTC HH:MM strings of every minute from epoch t0 to t1."""
+    out = set()
+    t = int(t0) - int(t0) % 60
+    while t <= t1:
+        out.add(datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M"))
+        t += 60
+    return out
+
+
+def entries(bot, jid):
+    """(project, note, start, stop) of jid's entries, oldest first."""
+    return bot.query(
+        "SELECT e.project, e.note, e.start, e.stop FROM entries e "
+        "JOIN users u ON u.id = e.user_id WHERE u.jid = ? ORDER BY e.id", jid)
+
+
+def test_conversation__tracks_and_reports_time__from_start_to_report(bot, alice):
+    t0 = time.time()
+    reply = alice.ask(bot.jid, "start acme +design fix header")
+    t1 = time.time()
+    m = re.fullmatch(r"Started acme \+design \(fix header\) at (%s)\." % CLOCK,
+                     reply)
+    assert m, reply
+    assert m.group(1) in minutes_between(t0, t1), "start time is not now (UTC)"
+
+    reply = alice.ask(bot.jid, "status")
+    assert re.fullmatch(r"Running: acme \+design since %s \(%s\)\. Today: %s\."
+                        % (m.group(1), DURATION, DURATION), reply), reply
+
+    reply = alice.ask(bot.jid, "stop")
+    assert re.fullmatch(r"Stopped acme \+design after %s \(%s–%s\)\."
+                        % (DURATION, CLOCK, CLOCK), reply), reply
+
+    rows = entries(bot, "alice@localhost")
+    assert len(rows) == 1, rows
+    project, note, start, stop = rows[0]
+    assert (project, note) == ("acme", "fix header")
+    assert stop is not None and start <= stop
+    tags = [t for (t,) in bot.query("SELECT tag FROM entry_tags")]
+    assert any("design" in t for t in tags), tags
+
+    for period in ("report today", "report", "report week", "report month"):
+        reply = alice.ask(bot.jid, period)
+        lines = reply.splitlines()
+        assert len(lines) >= 3, "%s: %r" % (period, reply)
+        assert any(re.search(r"\bacme\b.*%s" % DURATION, line)
+                   for line in lines[1:-1]), "%s: %r" % (period, reply)
+        assert re.match(r"\s*Total\b.*%s" % DURATION, lines[-1]), \
+            "%s: %r" % (period, reply)
+
+
+def test_start__stops_running_timer__when_one_runs(bot, alice):
+    assert alice.ask(bot.jid, "start writing").startswith("Started writing at ")
+    reply = alice.ask(bot.jid, "start acme")
+    assert re.fullmatch(r"Stopped writing after %s\. Started acme at %s\."
+                        % (DURATION, CLOCK), reply), reply
+
+    rows = entries(bot, "alice@localhost")
+    assert [(r[0], r[3] is None) for r in rows] == [
+        ("writing", False), ("acme", True)], rows
+
+
+def test_start__shows_an_example__when_project_missing(bot, alice):
+    assert "Example: start" in alice.ask(bot.jid, "start")
+    assert entries(bot, "alice@localhost") == []
+
+
+def test_stop__says_nothing_is_running__when_idle(bot, alice):
+    assert alice.ask(bot.jid, "stop") == "Nothing is running."
+
+
+def test_status__says_nothing_is_running__when_idle(bot, alice):
+    assert alice.ask(bot.jid, "status") == "Nothing is running. Today: 0m."
+
+
+def test_report__says_no_time_recorded__when_nothing_tracked(bot, alice):
+    assert alice.ask(bot.jid, "report") == "No time recorded today."
+    assert alice.ask(bot.jid, "report week") == "No time recorded this week."
+    assert alice.ask(bot.jid, "report month") == "No time recorded this month."
+
+
+def test_report__lists_only_own_projects__when_two_users_track(bot, alice, bob):
+    alice.ask(bot.jid, "start acme")
+    bob.ask(bot.jid, "start globex")
+    reply = bob.ask(bot.jid, "report")
+    assert "globex" in reply and "acme" not in reply, reply
+
+
+def test_commands__are_understood__regardless_of_case_and_spaces(bot, alice):
+    assert alice.ask(bot.jid, "STOP") == "Nothing is running."
+    assert alice.ask(bot.jid, "  Status  ") == "Nothing is running. Today: 0m."
+    assert alice.ask(bot.jid, "Start acme").startswith("Started acme at ")
+    assert alice.ask(bot.jid, "sToP").startswith("Stopped acme after ")
+
+
+def test_unknown_command__suggests_help__when_word_unknown(bot, alice):
+    assert alice.ask(bot.jid, "xyz") == 'I don\'t know "xyz". Try "help".'
+
+
+def test_help__lists_every_command__when_asked(bot, alice):
+    reply = alice.ask(bot.jid, "help")
+    assert reply.startswith("Commands:"), reply
+    for word in ("start", "stop", "status", "report", "help"):
+        assert re.search(r"\b%s\b" % word, reply), (word, reply)
