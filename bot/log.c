@@ -1,0 +1,185 @@
+/*
+ * bot/log.c - the daemon's log: one line per event on stderr.
+ * See log.h. Used by bot/ only; depends on nothing but libc.
+ *
+ * Each line is "YYYY-MM-DDTHH:MM:SSZ LEVEL: message", built in full and
+ * written with one write(2), so lines from one process never interleave.
+ * Messages often carry outside text (a JID, a chat body), so control
+ * characters are escaped: nothing logged can start a forged line.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The longest message kept; longer ones are cut and end in "...". */
+#define LOG_MSG_MAX 2048
+/* Timestamp, level and separators: "2024-01-31T12:00:00Z debug: ". */
+#define LOG_PREFIX_MAX 40
+/* Escaping makes at most 4 bytes of one ("\x1b"; "\u0085" is 6 of 2),
+ * then come "..." and the newline. */
+#define LOG_LINE_MAX (LOG_PREFIX_MAX + 4 * LOG_MSG_MAX + 8)
+
+static enum log_level log_level = LOG_INFO;
+
+static const char *const level_names[] = {
+	[LOG_ERROR] = "error",
+	[LOG_WARN] = "warn",
+	[LOG_INFO] = "info",
+	[LOG_DEBUG] = "debug",
+};
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return log_level;
+}
+
+int
+log_level_parse(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcmp(name, level_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	if ((unsigned)level >= sizeof(level_names) / sizeof(level_names[0]))
+		return "?";
+	return level_names[level];
+}
+
+/*
+ * Copies msg[0..n) to out (room for at least 4 * n bytes), escaping what
+ * a terminal or a log reader would act on: ASCII controls and DEL as
+ * "\n", "\r", "\t" or "\xNN", and UTF-8 encoded C1 controls (U+0080 to
+ * U+009F, which some terminals obey) as "\uNNNN". Returns the bytes
+ * written.
+ */
+static size_t
+escape(char *out, const char *msg, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)msg[i];
+
+		if (c == '\n' || c == '\r' || c == '\t') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		} else if (c == 0xc2 && i + 1 < n &&
+		           (unsigned char)msg[i + 1] >= 0x80 &&
+		           (unsigned char)msg[i + 1] <= 0x9f) {
+			c = (unsigned char)msg[++i];
+			memcpy(out + o, "\\u00", 4);
+			o += 4;
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	return o;
+}
+
+/* Formats, escapes and writes one line at level, if level is enabled. */
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap)
+{
+	char msg[LOG_MSG_MAX + 1], line[LOG_LINE_MAX], stamp[32];
+	struct tm tm;
+	time_t now;
+	size_t len, n, off;
+	ssize_t w;
+	int r, saved = errno;
+	bool cut = false;
+
+	if (level > log_level)
+		return;
+
+	r = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (r < 0) {
+		n = (size_t)snprintf(msg, sizeof(msg), "(unformattable message)");
+	} else if ((size_t)r >= sizeof(msg)) {
+		cut = true;
+		n = sizeof(msg) - 1;
+		/* Do not end inside a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
+			n--;
+	} else {
+		n = (size_t)r;
+	}
+
+	now = time(NULL);
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(stamp, sizeof(stamp), "0000-00-00T00:00:00Z");
+
+	r = snprintf(line, LOG_PREFIX_MAX, "%s %s: ", stamp,
+	             log_level_name(level));
+	if (r < 0 || r >= LOG_PREFIX_MAX)
+		goto out;
+	len = (size_t)r;
+	len += escape(line + len, msg, n);
+	if (cut) {
+		memcpy(line + len, "...", 3);
+		len += 3;
+	}
+	line[len++] = '\n';
+
+	/* One write for the line; a short write to a full pipe is finished
+	 * rather than dropped. */
+	for (off = 0; off < len; off += (size_t)w) {
+		w = write(STDERR_FILENO, line + off, len - off);
+		if (w < 0 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0)
+			break;
+	}
+out:
+	errno = saved;
+}
+
+#define LOG_FUNC(name, level)                                                \
+	void name(const char *fmt, ...)                                      \
+	{                                                                    \
+		va_list ap;                                                  \
+		va_start(ap, fmt);                                           \
+		log_vwrite(level, fmt, ap);                                  \
+		va_end(ap);                                                  \
+	}
+
+LOG_FUNC(log_error, LOG_ERROR)
+LOG_FUNC(log_warn, LOG_WARN)
+LOG_FUNC(log_info, LOG_INFO)
+LOG_FUNC(log_debug, LOG_DEBUG)

@@ -1,0 +1,998 @@
+/*
+ * tests/unit/test_config.c - cfg_load on real files: every field, the
+ * defaults, and one test per problem it must report (with file, line and
+ * key), all of them at once, and never the password.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../bot/config.h"
+#include "../../commands/text.h"
+
+/* A password distinctive enough that any leak of it is found. */
+#define SECRET "Zq7-hunter2-SECRET-pw"
+
+struct fixture {
+	char cfg[64];      /* the config file */
+	char pass[64];     /* a password file, "" when none */
+	struct text errs;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	text_init(&f->errs, 64 * 1024);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f->cfg[0] != '\0')
+		unlink(f->cfg);
+	if (f->pass[0] != '\0')
+		unlink(f->pass);
+	text_free(&f->errs);
+	free(f);
+	return 0;
+}
+
+/* Creates a temporary file holding content; its name goes to path. */
+static void
+write_temp(char *path, size_t size, const char *content)
+{
+	size_t n = strlen(content);
+	int fd;
+
+	snprintf(path, size, "/tmp/timmy-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, n), (ssize_t)n);
+	assert_int_equal(close(fd), 0);
+}
+
+/* Writes the password file f->pass with content. */
+static void
+write_pass(struct fixture *f, const char *content)
+{
+	write_temp(f->pass, sizeof(f->pass), content);
+}
+
+/* Writes the config (printf format) to f->cfg and loads it. */
+static struct cfg *
+load(struct fixture *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct cfg *
+load(struct fixture *f, const char *fmt, ...)
+{
+	char yaml[4096];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(yaml, sizeof(yaml), fmt, ap);
+	va_end(ap);
+	assert_true(r >= 0 && (size_t)r < sizeof(yaml));
+	write_temp(f->cfg, sizeof(f->cfg), yaml);
+	return cfg_load(f->cfg, &f->errs);
+}
+
+/* Fails unless errs holds exactly the line "FILE<rest>" (no newline in
+ * rest), where FILE is the config's path. */
+static void
+assert_error(struct fixture *f, const char *rest)
+{
+	char line[1024];
+	const char *errs = text_str(&f->errs);
+	const char *p;
+	size_t n;
+
+	snprintf(line, sizeof(line), "%s%s\n", f->cfg, rest);
+	n = strlen(line);
+	for (p = errs; *p; p = strchr(p, '\n') + 1) {
+		if (strncmp(p, line, n) == 0)
+			return;
+		if (strchr(p, '\n') == NULL)
+			break;
+	}
+	fail_msg("expected the line \"%s\" in:\n%s", line, errs);
+}
+
+/* The number of lines in errs. */
+static int
+count_errors(const struct fixture *f)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = text_str(&f->errs); *p; p++)
+		if (*p == '\n')
+			n++;
+	return n;
+}
+
+/* Loads yaml expecting failure with exactly one error, "FILE<rest>". */
+static void
+assert_only_error(struct fixture *f, const char *rest)
+{
+	assert_error(f, rest);
+	assert_int_equal(count_errors(f), 1);
+}
+
+/* A valid config without optional keys; the jid line is line 2. */
+#define MINIMAL                                                              \
+	"account:\n"                                                         \
+	"  jid: timmy@example.org\n"                                         \
+	"  password: " SECRET "\n"                                           \
+	"storage:\n"                                                         \
+	"  path: /var/lib/timmy/timmy.db\n"                                  \
+	"access:\n"                                                          \
+	"  allow: [\"*@example.org\"]\n"
+
+static void
+cfg_load__fills_every_field__when_config_full(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	write_pass(f, SECRET "\nsecond line is ignored\n");
+	cfg = load(f,
+	           "# a full configuration\n"
+	           "account:\n"
+	           "  jid: Timmy@example.org\n"
+	           "  password_file: %s\n"
+	           "  resource: office\n"
+	           "  host: xmpp.example.org\n"
+	           "  port: 5223\n"
+	           "  tls: trust-any\n"
+	           "storage:\n"
+	           "  path: /var/lib/timmy/timmy.db\n"
+	           "access:\n"
+	           "  allow:\n"
+	           "    - \"*@example.org\"\n"
+	           "    - bob@elsewhere.net\n"
+	           "  admins: [boss@example.org, deputy@example.org]\n"
+	           "defaults:\n"
+	           "  timezone: Europe/Berlin\n"
+	           "log:\n"
+	           "  level: debug\n",
+	           f->pass);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_string_equal(cfg->path, f->cfg);
+	assert_string_equal(cfg->jid, "Timmy@example.org");
+	assert_string_equal(cfg->password, SECRET);
+	assert_string_equal(cfg->password_file, f->pass);
+	assert_string_equal(cfg->resource, "office");
+	assert_string_equal(cfg->host, "xmpp.example.org");
+	assert_int_equal(cfg->port, 5223);
+	assert_int_equal(cfg->tls, CFG_TLS_TRUST_ANY);
+	assert_string_equal(cfg->db_path, "/var/lib/timmy/timmy.db");
+	assert_int_equal(cfg->nallow, 2);
+	assert_string_equal(cfg->allow[0], "*@example.org");
+	assert_string_equal(cfg->allow[1], "bob@elsewhere.net");
+	assert_int_equal(cfg->nadmins, 2);
+	assert_string_equal(cfg->admins[0], "boss@example.org");
+	assert_string_equal(cfg->admins[1], "deputy@example.org");
+	assert_string_equal(cfg->timezone, "Europe/Berlin");
+	assert_int_equal(cfg->log_level, LOG_DEBUG);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__applies_defaults__when_config_minimal(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL);
+
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_string_equal(cfg->jid, "timmy@example.org");
+	assert_string_equal(cfg->password, SECRET);
+	assert_null(cfg->password_file);
+	assert_string_equal(cfg->resource, "timmy");
+	assert_null(cfg->host);
+	assert_int_equal(cfg->port, 0);
+	assert_int_equal(cfg->tls, CFG_TLS_REQUIRED);
+	assert_int_equal(cfg->nallow, 1);
+	assert_int_equal(cfg->nadmins, 0);
+	assert_string_equal(cfg->timezone, "UTC");
+	assert_int_equal(cfg->log_level, LOG_INFO);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__applies_defaults__when_optional_sections_null(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL "  admins: []\ndefaults:\nlog:\n");
+
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nadmins, 0);
+	assert_string_equal(cfg->timezone, "UTC");
+	assert_int_equal(cfg->log_level, LOG_INFO);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__strips_crlf__when_password_file_has_dos_line(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	write_pass(f, SECRET "\r\n");
+	cfg = load(f,
+	           "account: {jid: a@example.org, password_file: %s}\n"
+	           "storage: {path: t.db}\n"
+	           "access: {allow: [a@example.org]}\n",
+	           f->pass);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->password, SECRET);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__reads_whole_file__when_password_file_has_no_newline(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	write_pass(f, SECRET);
+	cfg = load(f,
+	           "account: {jid: a@example.org, password_file: %s}\n"
+	           "storage: {path: t.db}\n"
+	           "access: {allow: [a@example.org]}\n",
+	           f->pass);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->password, SECRET);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__names_key_and_line__when_key_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: timmy@example.org\n"
+	                    "  colour: blue\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":3: account.colour: unknown key");
+}
+
+static void
+cfg_load__names_section__when_section_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "colours:\n  fg: red\n"));
+	assert_only_error(f, ":8: colours: unknown section (expected account, "
+	                     "storage, access, defaults or log)");
+}
+
+static void
+cfg_load__reports_line_of_both__when_key_duplicated(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "  allow: [b@example.org]\n"));
+	assert_only_error(f, ":8: access.allow: duplicate key (first at line 7)");
+}
+
+static void
+cfg_load__reports_missing_key__when_jid_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"
+	                    "account:\n"
+	                    "  password: x\n"));
+	assert_only_error(f, ":3: account.jid: required key is missing");
+}
+
+static void
+cfg_load__reports_no_value__when_jid_null(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid:\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":2: account.jid: required key has no value");
+}
+
+static void
+cfg_load__reports_missing_key__when_storage_path_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "access: {allow: [a@example.org]}\n"
+	                    "storage:\n"
+	                    "  # no path\n"
+	                    "log: {level: info}\n"));
+	assert_only_error(f, ":3: storage.path: required key is missing");
+}
+
+static void
+cfg_load__reports_missing_section__when_storage_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ": storage: required section is missing");
+}
+
+static void
+cfg_load__reports_missing_key__when_allow_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "storage: {path: t.db}\n"
+	                    "access:\n"
+	                    "  admins: [a@example.org]\n"));
+	assert_only_error(f, ":3: access.allow: required key is missing");
+}
+
+static void
+cfg_load__reports_empty_list__when_allow_empty(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "storage: {path: t.db}\n"
+	                    "access:\n"
+	                    "  allow: []\n"));
+	assert_only_error(f, ":4: access.allow: the list is empty (expected at "
+	                     "least one name@domain or *@domain)");
+}
+
+static void
+cfg_load__reports_missing_password__when_neither_given(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "storage: {path: t.db}\n"
+	                    "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":2: account.password_file: required key is "
+	                     "missing (or set account.password)");
+}
+
+static void
+cfg_load__rejects_both__when_password_and_password_file(void **state)
+{
+	struct fixture *f = *state;
+
+	write_pass(f, "x\n");
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password_file: %s\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n",
+	                 f->pass));
+	assert_only_error(f, ":4: account.password: set either password or "
+	                     "password_file, not both");
+}
+
+static void
+cfg_load__reports_type__when_allow_is_string(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "storage: {path: t.db}\n"
+	                    "access:\n"
+	                    "  allow: a@example.org\n"));
+	assert_only_error(f, ":4: access.allow: expected a list of JIDs, "
+	                     "got a string");
+}
+
+static void
+cfg_load__reports_type__when_section_is_list(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "log: [info]\n"));
+	assert_only_error(f, ":8: log: expected a mapping, got a list");
+}
+
+static void
+cfg_load__reports_range__when_port_not_a_number(void **state)
+{
+	static const char *const bad[] = { "abc", "52x", "\"\"", "-1",
+	                                    "\" 5222\"", "[5222]" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, "account:\n"
+		                    "  jid: a@example.org\n"
+		                    "  password: x\n"
+		                    "  port: %s\n"
+		                    "storage: {path: t.db}\n"
+		                    "access: {allow: [a@example.org]}\n",
+		                 bad[i]));
+		assert_only_error(f, ":4: account.port: expected a number 1-65535");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_range__when_port_out_of_range(void **state)
+{
+	static const char *const bad[] = { "70000", "0", "65536",
+	                                    "99999999999999999999" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, "account:\n"
+		                    "  jid: a@example.org\n"
+		                    "  password: x\n"
+		                    "  port: %s\n"
+		                    "storage: {path: t.db}\n"
+		                    "access: {allow: [a@example.org]}\n",
+		                 bad[i]));
+		assert_only_error(f, ":4: account.port: expected a number 1-65535");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__accepts_port__when_at_limits(void **state)
+{
+	static const struct {
+		const char *yaml;
+		unsigned short port;
+	} ok[] = { { "1", 1 }, { "65535", 65535 }, { "\"5222\"", 5222 } };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load(f, "account: {jid: a@example.org, password: x, "
+		              "port: %s}\n"
+		              "storage: {path: t.db}\n"
+		              "access: {allow: [a@example.org]}\n",
+		           ok[i].yaml);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->port, ok[i].port);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_duplicate__when_section_repeated(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "account:\n  port: 1\n"));
+	assert_only_error(f, ":8: account: duplicate key (first at line 1)");
+}
+
+static void
+cfg_load__names_key_and_line__when_tls_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: x\n"
+	                    "  host: xmpp.example.org\n"
+	                    "  port: 5222\n"
+	                    "\n"
+	                    "  tls: maybe\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":7: account.tls: unknown value \"maybe\" "
+	                     "(expected required, trust-any or off)");
+}
+
+static void
+cfg_load__rejects_tls_off__when_host_not_loopback(void **state)
+{
+	static const char *const hosts[] = { "xmpp.example.org", "10.0.0.1",
+	                                     "128.0.0.1", "::2" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		assert_null(load(f, "account:\n"
+		                    "  jid: a@example.org\n"
+		                    "  password: x\n"
+		                    "  host: \"%s\"\n"
+		                    "  tls: off\n"
+		                    "storage: {path: t.db}\n"
+		                    "access: {allow: [a@example.org]}\n",
+		                 hosts[i]));
+		assert_only_error(f, ":5: account.tls: off is only allowed with a "
+		                     "loopback host (host: 127.0.0.1)");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__rejects_tls_off__when_host_unset(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@localhost\n"
+	                    "  password: x\n"
+	                    "  tls: off\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@localhost]}\n"));
+	assert_only_error(f, ":4: account.tls: off is only allowed with a "
+	                     "loopback host (host: 127.0.0.1)");
+}
+
+static void
+cfg_load__accepts_tls_off__when_host_loopback(void **state)
+{
+	static const char *const hosts[] = { "127.0.0.1", "127.1.2.3", "::1",
+	                                     "localhost", "LocalHost" };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		cfg = load(f, "account:\n"
+		              "  jid: a@example.org\n"
+		              "  password: x\n"
+		              "  host: \"%s\"\n"
+		              "  tls: off\n"
+		              "storage: {path: t.db}\n"
+		              "access: {allow: [a@example.org]}\n",
+		           hosts[i]);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->tls, CFG_TLS_OFF);
+		assert_string_equal(cfg->host, hosts[i]);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__names_zone__when_timezone_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "defaults:\n  timezone: Mars/Olympus\n"));
+	assert_only_error(f, ":9: defaults.timezone: unknown time zone "
+	                     "\"Mars/Olympus\"");
+}
+
+static void
+cfg_load__names_value__when_log_level_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "log:\n  level: loud\n"));
+	assert_only_error(f, ":9: log.level: unknown value \"loud\" (expected "
+	                     "error, warn, info or debug)");
+}
+
+static void
+cfg_load__rejects_jid__when_it_has_a_resource(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: timmy@example.org/office\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":2: account.jid: \"timmy@example.org/office\" is "
+	                     "not a bare JID (expected name@domain, without a "
+	                     "/resource)");
+}
+
+static void
+cfg_load__rejects_jid__when_it_is_a_wildcard_or_has_no_node(void **state)
+{
+	static const char *const bad[] = { "*@example.org", "example.org",
+	                                   "a b@example.org", "@example.org" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, "account:\n"
+		                    "  jid: \"%s\"\n"
+		                    "  password: x\n"
+		                    "storage: {path: t.db}\n"
+		                    "access: {allow: [a@example.org]}\n",
+		                 bad[i]));
+		assert_int_equal(count_errors(f), 1);
+		assert_non_null(strstr(text_str(&f->errs),
+		                       ":2: account.jid: \""));
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__names_item_line__when_allow_pattern_invalid(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account: {jid: a@example.org, password: x}\n"
+	                    "storage: {path: t.db}\n"
+	                    "access:\n"
+	                    "  allow:\n"
+	                    "    - a@example.org\n"
+	                    "    - \"bob@example.org/phone\"\n"
+	                    "  admins: [\"*.example.org\"]\n"));
+	assert_error(f, ":6: access.allow: invalid pattern "
+	                "\"bob@example.org/phone\" (expected name@domain or "
+	                "*@domain)");
+	assert_error(f, ":7: access.admins: invalid pattern \"*.example.org\" "
+	                "(expected name@domain or *@domain)");
+	assert_int_equal(count_errors(f), 2);
+}
+
+static void
+cfg_load__escapes_value__when_it_has_control_characters(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "log: {level: \"x\\nbot.yaml:1: forged\"}\n"));
+	assert_only_error(f, ":8: log.level: unknown value \"x\\x0abot.yaml:1: "
+	                     "forged\" (expected error, warn, info or debug)");
+}
+
+static void
+cfg_load__reports_line_and_column__when_yaml_invalid(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: [x\n"
+	                    "storage: {path: t.db}\n"));
+	assert_int_equal(count_errors(f), 1);
+	/* libyaml's own words, after our "FILE:LINE:COL: syntax error: ". */
+	assert_non_null(strstr(text_str(&f->errs), ":4:8: syntax error: "));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    " password: x\n"));
+	assert_only_error(f, ":3:2: syntax error: did not find expected key "
+	                     "(while parsing a block mapping at line 1)");
+}
+
+static void
+cfg_load__reports_second_document__when_file_has_two(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "---\nlog: {level: debug}\n"));
+	assert_only_error(f, ":9: only one YAML document is allowed");
+}
+
+static void
+cfg_load__names_file__when_password_file_unreadable(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password_file: /nonexistent/timmy/pass\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":3: account.password_file: cannot read "
+	                     "\"/nonexistent/timmy/pass\": No such file or "
+	                     "directory");
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password_file: /tmp\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":3: account.password_file: \"/tmp\" is not a "
+	                     "regular file");
+}
+
+static void
+cfg_load__rejects_empty_password__when_first_line_empty(void **state)
+{
+	struct fixture *f = *state;
+	char expected[256];
+
+	write_pass(f, "\n" SECRET "\n");
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password_file: %s\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n",
+	                 f->pass));
+	snprintf(expected, sizeof(expected),
+	         ":3: account.password_file: \"%s\": the first line is empty",
+	         f->pass);
+	assert_only_error(f, expected);
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: \"\"\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":3: account.password: must not be empty");
+}
+
+static void
+cfg_load__reports_empty__when_file_empty(void **state)
+{
+	static const char *const empty[] = { "", "# only a comment\n", "---\n" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		assert_null(load(f, "%s", empty[i]));
+		assert_only_error(f, ": the file is empty (expected the sections "
+		                     "account, storage and access)");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_type__when_top_level_not_mapping(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "\n- account\n- storage\n"));
+	assert_only_error(f, ":2: expected a mapping of sections (account, "
+	                     "storage, access, ...), got a list");
+}
+
+static void
+cfg_load__reports_strerror__when_file_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	snprintf(f->cfg, sizeof(f->cfg), "/nonexistent/timmy/bot.yaml");
+	assert_null(cfg_load(f->cfg, &f->errs));
+	assert_only_error(f, ": cannot open: No such file or directory");
+	f->cfg[0] = '\0';
+}
+
+static void
+cfg_load__reports_every_problem__when_file_has_several(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, "account:\n"                        /* 1 */
+	                    "  jid: bob@example.org/res\n"      /* 2 */
+	                    "  port: 52x\n"                     /* 3 */
+	                    "  tls: maybe\n"                    /* 4 */
+	                    "  colour: blue\n"                  /* 5 */
+	                    "access:\n"                         /* 6 */
+	                    "  allow: \"*@example.org\"\n"      /* 7 */
+	                    "defaults:\n"                       /* 8 */
+	                    "  timezone: Mars/Olympus\n"        /* 9 */
+	                    "log: {level: loud}\n"              /* 10 */
+	                    "extra: 1\n"));                     /* 11 */
+	assert_error(f, ":2: account.jid: \"bob@example.org/res\" is not a bare "
+	                "JID (expected name@domain, without a /resource)");
+	assert_error(f, ":3: account.port: expected a number 1-65535");
+	assert_error(f, ":4: account.tls: unknown value \"maybe\" (expected "
+	                "required, trust-any or off)");
+	assert_error(f, ":5: account.colour: unknown key");
+	assert_error(f, ":1: account.password_file: required key is missing "
+	                "(or set account.password)");
+	assert_error(f, ": storage: required section is missing");
+	assert_error(f, ":7: access.allow: expected a list of JIDs, got a string");
+	assert_error(f, ":9: defaults.timezone: unknown time zone "
+	                "\"Mars/Olympus\"");
+	assert_error(f, ":10: log.level: unknown value \"loud\" (expected error, "
+	                "warn, info or debug)");
+	assert_error(f, ":11: extra: unknown section (expected account, "
+	                "storage, access, defaults or log)");
+	assert_int_equal(count_errors(f), 10);
+}
+
+static void
+cfg_load__never_shows_password__when_file_has_other_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Inline, next to other problems. */
+	assert_null(load(f, "account:\n"
+	                    "  jid: bad jid\n"
+	                    "  password: " SECRET "\n"
+	                    "  tls: maybe\n"
+	                    "storage: {path: [t.db]}\n"
+	                    "access: {allow: [\"x y\"]}\n"));
+	assert_int_equal(count_errors(f), 4);
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	/* Breaking the YAML itself. */
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: " SECRET ": \"" SECRET "\n"));
+	assert_int_equal(count_errors(f), 1);
+	assert_non_null(strstr(text_str(&f->errs), ":3:"));
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	/* Malformed: a list where the password goes. */
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: [" SECRET "]\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"
+	                    "log: {level: x}\n"));
+	assert_error(f, ":3: account.password: expected a string, got a list");
+	assert_int_equal(count_errors(f), 2);
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	/* With a NUL byte. */
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password: \"" SECRET "\\0\"\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"));
+	assert_only_error(f, ":3: account.password: contains a NUL byte");
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	/* In a file, next to other problems, and too long. */
+	{
+		char longpw[1100];
+
+		memset(longpw, 'A', sizeof(longpw) - 1);
+		memcpy(longpw, SECRET, strlen(SECRET));
+		longpw[sizeof(longpw) - 1] = '\0';
+		write_pass(f, longpw);
+	}
+	assert_null(load(f, "account:\n"
+	                    "  jid: a@example.org\n"
+	                    "  password_file: %s\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n"
+	                    "log: {level: x}\n",
+	                 f->pass));
+	assert_non_null(strstr(text_str(&f->errs),
+	                       "the password is longer than 1023 bytes"));
+	assert_int_equal(count_errors(f), 2);
+	assert_null(strstr(text_str(&f->errs), SECRET));
+}
+
+static void
+cfg_tls_name__names_each_mode(void **state)
+{
+	(void)state;
+	assert_string_equal(cfg_tls_name(CFG_TLS_REQUIRED), "required");
+	assert_string_equal(cfg_tls_name(CFG_TLS_TRUST_ANY), "trust-any");
+	assert_string_equal(cfg_tls_name(CFG_TLS_OFF), "off");
+}
+
+static void
+cfg_free__accepts_null(void **state)
+{
+	(void)state;
+	cfg_free(NULL);
+}
+
+static void
+log_level_parse__round_trips_each_level(void **state)
+{
+	static const enum log_level levels[] = { LOG_ERROR, LOG_WARN, LOG_INFO,
+	                                         LOG_DEBUG };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		assert_int_equal(log_level_parse(log_level_name(levels[i])),
+		                 levels[i]);
+	assert_int_equal(log_level_parse("INFO"), -1);
+	assert_int_equal(log_level_parse("warning"), -1);
+	assert_int_equal(log_level_parse(""), -1);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(cfg_load__fills_every_field__when_config_full),
+		T(cfg_load__applies_defaults__when_config_minimal),
+		T(cfg_load__applies_defaults__when_optional_sections_null),
+		T(cfg_load__strips_crlf__when_password_file_has_dos_line),
+		T(cfg_load__reads_whole_file__when_password_file_has_no_newline),
+		T(cfg_load__names_key_and_line__when_key_unknown),
+		T(cfg_load__names_section__when_section_unknown),
+		T(cfg_load__reports_line_of_both__when_key_duplicated),
+		T(cfg_load__reports_missing_key__when_jid_missing),
+		T(cfg_load__reports_no_value__when_jid_null),
+		T(cfg_load__reports_missing_key__when_storage_path_missing),
+		T(cfg_load__reports_missing_section__when_storage_missing),
+		T(cfg_load__reports_missing_key__when_allow_missing),
+		T(cfg_load__reports_empty_list__when_allow_empty),
+		T(cfg_load__reports_missing_password__when_neither_given),
+		T(cfg_load__rejects_both__when_password_and_password_file),
+		T(cfg_load__reports_type__when_allow_is_string),
+		T(cfg_load__reports_type__when_section_is_list),
+		T(cfg_load__reports_range__when_port_not_a_number),
+		T(cfg_load__reports_range__when_port_out_of_range),
+		T(cfg_load__accepts_port__when_at_limits),
+		T(cfg_load__reports_duplicate__when_section_repeated),
+		T(cfg_load__names_key_and_line__when_tls_unknown),
+		T(cfg_load__rejects_tls_off__when_host_not_loopback),
+		T(cfg_load__rejects_tls_off__when_host_unset),
+		T(cfg_load__accepts_tls_off__when_host_loopback),
+		T(cfg_load__names_zone__when_timezone_unknown),
+		T(cfg_load__names_value__when_log_level_unknown),
+		T(cfg_load__rejects_jid__when_it_has_a_resource),
+		T(cfg_load__rejects_jid__when_it_is_a_wildcard_or_has_no_node),
+		T(cfg_load__names_item_line__when_allow_pattern_invalid),
+		T(cfg_load__escapes_value__when_it_has_control_characters),
+		T(cfg_load__reports_line_and_column__when_yaml_invalid),
+		T(cfg_load__reports_second_document__when_file_has_two),
+		T(cfg_load__names_file__when_password_file_unreadable),
+		T(cfg_load__rejects_empty_password__when_first_line_empty),
+		T(cfg_load__reports_empty__when_file_empty),
+		T(cfg_load__reports_type__when_top_level_not_mapping),
+		T(cfg_load__reports_strerror__when_file_missing),
+		T(cfg_load__reports_every_problem__when_file_has_several),
+		T(cfg_load__never_shows_password__when_file_has_other_errors),
+		T(cfg_tls_name__names_each_mode),
+		T(cfg_free__accepts_null),
+		T(log_level_parse__round_trips_each_level),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
