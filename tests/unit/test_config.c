@@ -81,7 +81,7 @@ load(struct fixture *f, const char *fmt, ...)
 static struct cfg *
 load(struct fixture *f, const char *fmt, ...)
 {
-	char yaml[4096];
+	char yaml[8192];
 	va_list ap;
 	int r;
 
@@ -910,6 +910,40 @@ cfg_load__never_shows_password__when_file_has_other_errors(void **state)
 	assert_null(strstr(text_str(&f->errs), SECRET));
 }
 
+/* bot.yaml.example documents every key; with its password file pointed at
+ * a real file it must load. Run from the top of the tree (make does). */
+static void
+cfg_load__accepts_example__when_password_file_exists(void **state)
+{
+	struct fixture *f = *state;
+	char example[8192], *at;
+	const char *key = "password_file: /etc/timmy/password\n";
+	struct cfg *cfg;
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen("bot.yaml.example", "r")) == NULL) {
+		skip();
+		return;
+	}
+	n = fread(example, 1, sizeof(example) - 1, fp);
+	assert_true(feof(fp));
+	fclose(fp);
+	example[n] = '\0';
+	assert_non_null(at = strstr(example, key));
+	*at = '\0';
+	write_pass(f, SECRET "\n");
+	cfg = load(f, "%spassword_file: %s\n%s", example, f->pass,
+	           at + strlen(key));
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_string_equal(cfg->jid, "timmy@example.org");
+	assert_string_equal(cfg->password, SECRET);
+	assert_int_equal(cfg->tls, CFG_TLS_REQUIRED);
+	assert_true(cfg->nallow > 0);
+	cfg_free(cfg);
+}
+
 static void
 cfg_tls_name__names_each_mode(void **state)
 {
@@ -989,6 +1023,7 @@ main(void)
 		T(cfg_load__reports_strerror__when_file_missing),
 		T(cfg_load__reports_every_problem__when_file_has_several),
 		T(cfg_load__never_shows_password__when_file_has_other_errors),
+		T(cfg_load__accepts_example__when_password_file_exists),
 		T(cfg_tls_name__names_each_mode),
 		T(cfg_free__accepts_null),
 		T(log_level_parse__round_trips_each_level),
