@@ -25,7 +25,7 @@
  * then come "..." and the newline. */
 #define LOG_LINE_MAX (LOG_PREFIX_MAX + 4 * LOG_MSG_MAX + 8)
 
-static enum log_level log_level = LOG_INFO;
+static enum log_level threshold = LOG_INFO;
 
 static const char *const level_names[] = {
 	[LOG_ERROR] = "error",
@@ -37,13 +37,13 @@ static const char *const level_names[] = {
 void
 log_set_level(enum log_level level)
 {
-	log_level = level;
+	threshold = level;
 }
 
 enum log_level
 log_get_level(void)
 {
-	return log_level;
+	return threshold;
 }
 
 int
@@ -122,7 +122,7 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	int r, saved = errno;
 	bool cut = false;
 
-	if (level > log_level)
+	if (level > threshold)
 		return;
 
 	r = vsnprintf(msg, sizeof(msg), fmt, ap);
