@@ -22,6 +22,7 @@
 #define STORE_TAG_MAX 32
 #define STORE_TAGS_MAX 8       /* tags per entry */
 #define STORE_NOTE_MAX 1000
+#define STORE_TZ_MAX 64        /* users.tz, an IANA zone name */
 
 typedef struct store store;
 
@@ -73,13 +74,21 @@ store_rc store_begin(store *st);
 store_rc store_commit(store *st);
 void store_rollback(store *st);
 
-/* The running entry of owner into *out, or STORE_NOTFOUND. */
+/*
+ * The running entry of owner into *out (when out is not NULL), or
+ * STORE_NOTFOUND. Tags come back sorted by their bytes.
+ */
 store_rc store_running(store *st, const char *owner, struct store_entry *out);
 
 /*
  * Inserts e (e->id is ignored) for owner; *id gets the new row id when id is
  * not NULL. e->stop == 0 makes it the running entry: STORE_CONFLICT when
  * owner already has one (the database enforces this).
+ * Tags are a set: a tag given twice is stored once. Strings over their
+ * STORE_*_MAX, an empty project or tag, more than STORE_TAGS_MAX tags, or
+ * stop before start: STORE_CONFLICT, and nothing is written.
+ * Atomic by itself; inside store_begin/store_commit, part of that
+ * transaction.
  */
 store_rc store_insert(store *st, const char *owner,
                       const struct store_entry *e, int64_t *id);
@@ -97,7 +106,9 @@ store_rc store_stop(store *st, const char *owner, int64_t stop,
  * only its part inside the range, a running entry counts up to now.
  * Grouped and summed in SQL. Calls cb once per project, largest first;
  * the project string is borrowed for the call only. Nothing is called for
- * projects with zero seconds in the range.
+ * projects with zero seconds in the range. Projects group
+ * case-insensitively (ASCII), under the spelling of their latest entry.
+ * cb must not use st. An owner who never wrote has no totals: STORE_OK.
  */
 typedef void (*store_total_cb)(const char *project, int64_t secs, void *arg);
 store_rc store_totals(store *st, const char *owner, int64_t from, int64_t to,
@@ -109,5 +120,12 @@ store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
 
 /* Number of entries of owner (all time), into *n. */
 store_rc store_count(store *st, const char *owner, int64_t *n);
+
+/*
+ * For tests and benchmarks: the query plan (EXPLAIN QUERY PLAN) of
+ * store_totals' query into out, one step per line. STORE_ERR when it does
+ * not fit in outsz bytes.
+ */
+store_rc store_explain_totals(store *st, char *out, size_t outsz);
 
 #endif

@@ -1,0 +1,519 @@
+/*
+ * storage/store.c - the database handle: opening, schema versions and
+ * migrations, the prepared-statement cache, errors, transactions and the
+ * integrity check. The queries on entries are in entries.c.
+ *
+ * Dependency rule: SQLite and libc only; nothing of commands/ or bot/.
+ *
+ * Every SQL statement timmy runs after start-up is in the table below,
+ * indexed by enum store_stmt (store_int.h), prepared on first use and kept
+ * until store_close. Values are always bound as named parameters, never
+ * formatted into SQL.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* STORE_SCHEMA_VERSION and store_schema_sql, generated from schema.sql. */
+#include "schema.inc"
+
+/*
+ * store_migrations[k - 1] turns a version-k database into version k + 1;
+ * store_schema_apply runs them in order, each in its own transaction, and
+ * sets user_version itself. Append only, and never edit a released step:
+ * a database that ran it must end up like one created from schema.sql.
+ * The NULL at the end keeps the array non-empty while there are no steps;
+ * the assertion makes a new schema version come with its migration.
+ */
+static const char *const store_migrations[] = {
+	NULL
+};
+
+_Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
+                       STORE_SCHEMA_VERSION,
+               "schema.sql's user_version needs one migration per step");
+
+static const struct store_schema store_schema_current = {
+	STORE_SCHEMA_VERSION, store_schema_sql, store_migrations
+};
+
+/*
+ * The part of the entries of :uid inside [:from, :to), as the rows
+ * (project, start, stop) of "overlap":
+ * - stopped entries that overlap the range. None lasts longer than the
+ *   user's longest entry, so none that starts before :from minus that
+ *   length reaches :from: with that bound the search is one range of
+ *   entries_user_start, whatever the size of the user's history, instead
+ *   of every entry before :to. The longest length comes from the end of
+ *   entries_user_duration;
+ * - the running entry (entries_running), stopping at :now.
+ * SQL_CLIPPED is the seconds of one such row inside the range; it is never
+ * negative, so a running entry that starts after :now counts nothing.
+ */
+#define SQL_OVERLAP \
+	"WITH overlap (project, start, stop) AS (" \
+	" SELECT project, start, stop FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NOT NULL" \
+	"   AND start < :to AND stop > :from" \
+	"   AND start >= :from - (SELECT max(stop - start) FROM entries" \
+	"                         WHERE user_id = :uid)" \
+	" UNION ALL" \
+	" SELECT project, start, :now FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NULL" \
+	") "
+#define SQL_CLIPPED "max(min(stop, :to) - max(start, :from), 0)"
+
+/*
+ * The statements. name is what error messages show ("stop: database is
+ * locked"); sql is prepared once per handle.
+ */
+static const struct {
+	const char *name;
+	const char *sql;
+} store_stmt_defs[STMT_NUM] = {
+	[STMT_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
+	[STMT_COMMIT] = { "commit", "COMMIT" },
+	[STMT_ROLLBACK] = { "rollback", "ROLLBACK" },
+	/* A savepoint nests in a caller's transaction or, outside one,
+	 * makes a single change atomic by itself. */
+	[STMT_SAVEPOINT] = { "savepoint", "SAVEPOINT store_change" },
+	[STMT_RELEASE] = { "release", "RELEASE store_change" },
+	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO store_change" },
+	/* A write first, so that outside a transaction the write lock is
+	 * taken before anything is read (and the busy timeout applies). */
+	[STMT_USER_ADD] = { "add-user",
+		"INSERT INTO users (jid) VALUES (:owner)"
+		" ON CONFLICT (jid) DO NOTHING" },
+	[STMT_USER_FIND] = { "find-user",
+		"SELECT id FROM users WHERE jid = :owner" },
+	[STMT_ENTRY_ADD] = { "insert",
+		"INSERT INTO entries (user_id, project, note, start, stop)"
+		" VALUES (:uid, :project, :note, :start, :stop) RETURNING id" },
+	/* Tags are a set: a repeated one is stored once. */
+	[STMT_TAG_ADD] = { "insert-tag",
+		"INSERT INTO entry_tags (entry_id, tag) VALUES (:entry, :tag)"
+		" ON CONFLICT (entry_id, tag) DO NOTHING" },
+	[STMT_RUNNING] = { "running",
+		"SELECT id, project, note, start FROM entries"
+		" WHERE user_id = :uid AND stop IS NULL" },
+	[STMT_TAGS] = { "tags",
+		"SELECT tag FROM entry_tags WHERE entry_id = :entry ORDER BY tag" },
+	[STMT_STOP] = { "stop",
+		"UPDATE entries SET stop = :stop"
+		" WHERE user_id = :uid AND stop IS NULL"
+		" RETURNING id, project, note, start, stop" },
+	/* Grouped case-insensitively like the column; the spelling shown is
+	 * that of the group's latest entry (SQLite takes a bare column from
+	 * the row that max() picked). */
+	[STMT_TOTALS] = { "totals",
+		SQL_OVERLAP
+		"SELECT project, sum(" SQL_CLIPPED ") AS secs, max(start)"
+		" FROM overlap GROUP BY project COLLATE NOCASE HAVING secs > 0"
+		" ORDER BY secs DESC, project COLLATE NOCASE" },
+	[STMT_TOTAL] = { "total",
+		SQL_OVERLAP
+		"SELECT coalesce(sum(" SQL_CLIPPED "), 0) FROM overlap" },
+	[STMT_ENTRY_COUNT] = { "count",
+		"SELECT count(*) FROM entries WHERE user_id = :uid" },
+	[STMT_INTEGRITY_CHECK] = { "integrity-check", "PRAGMA integrity_check" },
+	[STMT_FOREIGN_KEY_CHECK] = { "foreign-key-check",
+		"PRAGMA foreign_key_check" },
+};
+
+/* Formats into err (if any) and returns STORE_ERR. */
+static store_rc errf(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static store_rc errf(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errsz > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap); /* a cut message is still useful */
+		va_end(ap);
+	}
+	return STORE_ERR;
+}
+
+const char *store_stmt_name(enum store_stmt id)
+{
+	return store_stmt_defs[id].name;
+}
+
+sqlite3_stmt *store_stmt(store *st, enum store_stmt id)
+{
+	int rc;
+
+	if (st->stmts[id] != NULL)
+		return st->stmts[id];
+	rc = sqlite3_prepare_v3(st->db, store_stmt_defs[id].sql, -1,
+	                        SQLITE_PREPARE_PERSISTENT, &st->stmts[id], NULL);
+	if (rc != SQLITE_OK) {
+		store_failf(st, "%s: %s", store_stmt_defs[id].name,
+		            sqlite3_errmsg(st->db));
+		sqlite3_finalize(st->stmts[id]);
+		st->stmts[id] = NULL;
+	}
+	return st->stmts[id];
+}
+
+void store_reset(sqlite3_stmt *s)
+{
+	/* The result repeats the last step's error, already handled. */
+	(void)sqlite3_reset(s);
+	(void)sqlite3_clear_bindings(s);
+}
+
+store_rc store_fail(store *st, enum store_stmt id, int rc)
+{
+	store_failf(st, "%s: %s", store_stmt_defs[id].name,
+	            sqlite3_errmsg(st->db));
+	if (st->stmts[id] != NULL)
+		store_reset(st->stmts[id]);
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
+}
+
+store_rc store_failf(store *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap); /* may cut */
+	va_end(ap);
+	return STORE_ERR;
+}
+
+store_rc store_exec(store *st, enum store_stmt id)
+{
+	sqlite3_stmt *s = store_stmt(st, id);
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERR;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
+                    size_t lim)
+{
+	/* SQLITE_STATIC: every statement is reset before v can go away. */
+	return sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v,
+	                         (int)strnlen(v, lim), SQLITE_STATIC);
+}
+
+int store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	return sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+}
+
+int store_bind_null(sqlite3_stmt *s, const char *name)
+{
+	return sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, name));
+}
+
+/* Runs sql (any number of statements, no results) on db; what names it. */
+static store_rc exec_sql(sqlite3 *db, const char *sql, const char *what,
+                         char *err, size_t errsz)
+{
+	char *msg = NULL;
+	store_rc rc = STORE_OK;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		rc = errf(err, errsz, "%s: %s", what,
+		          msg != NULL ? msg : sqlite3_errmsg(db));
+	}
+	sqlite3_free(msg);
+	return rc;
+}
+
+/* The integer in the first column of the first row of sql. */
+static store_rc query_int(sqlite3 *db, const char *sql, int *out, char *err,
+                          size_t errsz)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(s, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK)
+		errf(err, errsz, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERR;
+}
+
+/*
+ * One step towards sc->version, inside the caller's write transaction: the
+ * whole schema on an empty database, else the next migration. The version
+ * is read again here because another process may have moved it between
+ * the caller's look and the lock.
+ */
+static store_rc schema_step(sqlite3 *db, const struct store_schema *sc,
+                            char *err, size_t errsz)
+{
+	const char *step;
+	char bump[64];
+	char what[64];
+	int v, n;
+
+	if (query_int(db, "PRAGMA user_version", &v, err, errsz) != STORE_OK)
+		return STORE_ERR;
+	if (v >= sc->version)
+		return STORE_OK; /* done meanwhile; the caller looks again */
+	if (v < 0)
+		return errf(err, errsz, "invalid database schema version %d", v);
+
+	if (v == 0) {
+		if (query_int(db, "SELECT count(*) FROM sqlite_schema", &n,
+		              err, errsz) != STORE_OK)
+			return STORE_ERR;
+		if (n > 0)
+			return errf(err, errsz, "the database has tables but no "
+			            "schema version: not a timmy database");
+		if (exec_sql(db, sc->sql, "schema", err, errsz) != STORE_OK)
+			return STORE_ERR;
+		if (query_int(db, "PRAGMA user_version", &v, err, errsz) !=
+		    STORE_OK)
+			return STORE_ERR;
+		if (v != sc->version)
+			return errf(err, errsz, "the schema sets user_version %d, "
+			            "not %d", v, sc->version);
+		return STORE_OK;
+	}
+
+	step = sc->migrations != NULL ? sc->migrations[v - 1] : NULL;
+	if (step == NULL)
+		return errf(err, errsz, "no migration from schema version %d "
+		            "to %d", v, v + 1);
+	snprintf(what, sizeof what, "migration from schema version %d", v);
+	if (exec_sql(db, step, what, err, errsz) != STORE_OK)
+		return STORE_ERR;
+	/* PRAGMA takes no bound parameters; the value is our own integer. */
+	snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+	return exec_sql(db, bump, what, err, errsz);
+}
+
+store_rc store_schema_apply(sqlite3 *db, const struct store_schema *sc,
+                            char *err, size_t errsz)
+{
+	int v;
+
+	for (;;) {
+		if (query_int(db, "PRAGMA user_version", &v, err, errsz) !=
+		    STORE_OK)
+			return STORE_ERR;
+		if (v == sc->version)
+			return STORE_OK;
+		if (v > sc->version)
+			return errf(err, errsz, "database schema version %d is "
+			            "newer than this timmy (%d)", v, sc->version);
+		if (exec_sql(db, "BEGIN IMMEDIATE", "schema: begin", err,
+		             errsz) != STORE_OK)
+			return STORE_ERR;
+		if (schema_step(db, sc, err, errsz) != STORE_OK ||
+		    exec_sql(db, "COMMIT", "schema: commit", err, errsz) !=
+		            STORE_OK) {
+			/* The first error is the one to report. */
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERR;
+		}
+	}
+}
+
+/*
+ * The connection settings, before anything else touches the file:
+ * - WAL: readers never block the writer nor the writer them;
+ * - synchronous=NORMAL: in WAL mode a commit survives a crash of the
+ *   process (not of the machine), with one fsync per checkpoint instead
+ *   of one per commit: ~26,000 commits/s here against ~6,000 with FULL;
+ * - foreign keys, off by default in SQLite, so entry_tags' references and
+ *   its ON DELETE CASCADE hold.
+ */
+static store_rc configure(sqlite3 *db, char *err, size_t errsz)
+{
+	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
+		return errf(err, errsz, "busy timeout: %s", sqlite3_errmsg(db));
+	if (exec_sql(db, "PRAGMA journal_mode = WAL", "journal_mode", err,
+	             errsz) != STORE_OK ||
+	    exec_sql(db, "PRAGMA synchronous = NORMAL", "synchronous", err,
+	             errsz) != STORE_OK ||
+	    exec_sql(db, "PRAGMA foreign_keys = ON", "foreign_keys", err,
+	             errsz) != STORE_OK)
+		return STORE_ERR;
+	return STORE_OK;
+}
+
+store_rc store_open(const char *path, store **out, char *err, size_t errsz)
+{
+	char why[STORE_ERRMSG_MAX] = "";
+	store *st;
+	int rc;
+
+	*out = NULL;
+	st = calloc(1, sizeof *st);
+	if (st == NULL)
+		return errf(err, errsz, "%s: out of memory", path);
+
+	rc = sqlite3_open_v2(path, &st->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		/* Without a handle (out of memory) only the code is left. */
+		errf(why, sizeof why, "%s", st->db != NULL ?
+		     sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (configure(st->db, why, sizeof why) != STORE_OK ||
+	    store_schema_apply(st->db, &store_schema_current, why,
+	                       sizeof why) != STORE_OK)
+		goto fail;
+	*out = st;
+	return STORE_OK;
+
+fail:
+	store_close(st);
+	return errf(err, errsz, "%s: %s", path, why);
+}
+
+void store_close(store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < STMT_NUM; i++)
+		sqlite3_finalize(st->stmts[i]);
+	/* Every statement is finalized, so this cannot be busy; a last
+	 * checkpoint folds the WAL into the file. */
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_schema_version(void)
+{
+	return STORE_SCHEMA_VERSION;
+}
+
+const char *store_errmsg(const store *st)
+{
+	return st->errmsg;
+}
+
+store_rc store_begin(store *st)
+{
+	return store_exec(st, STMT_BEGIN);
+}
+
+store_rc store_commit(store *st)
+{
+	return store_exec(st, STMT_COMMIT);
+}
+
+void store_rollback(store *st)
+{
+	char first[STORE_ERRMSG_MAX];
+	sqlite3_stmt *s;
+	int rc;
+
+	/* No transaction (none begun, or SQLite already rolled it back after
+	 * an error): nothing to do. */
+	if (st == NULL || sqlite3_get_autocommit(st->db))
+		return;
+	s = store_stmt(st, STMT_ROLLBACK);
+	if (s == NULL)
+		return;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		/* Keep the error that made the caller roll back, first; a
+		 * cut message is still useful. */
+		memcpy(first, st->errmsg, sizeof first);
+		store_failf(st, "%s; rollback: %s", first,
+		            sqlite3_errmsg(st->db));
+	}
+	store_reset(s);
+}
+
+/* Steps s to its end; false (with the error recorded) on failure. */
+static bool drain(store *st, enum store_stmt id, sqlite3_stmt *s, int rc)
+{
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, id, rc);
+		return false;
+	}
+	store_reset(s);
+	return true;
+}
+
+/*
+ * PRAGMA integrity_check (which says "ok" when the file is sound) and, as
+ * it does not look at references, PRAGMA foreign_key_check (no rows when
+ * they hold). STORE_ERR with the first problem in errmsg otherwise.
+ */
+store_rc store_check(store *st)
+{
+	const unsigned char *text;
+	sqlite3_stmt *s;
+	bool sound = true;
+	int rc;
+
+	if ((s = store_stmt(st, STMT_INTEGRITY_CHECK)) == NULL)
+		return STORE_ERR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		text = sqlite3_column_text(s, 0);
+		if (text == NULL || strcmp((const char *)text, "ok") != 0) {
+			store_failf(st, "integrity-check: %s", text != NULL ?
+			            (const char *)text : "(no text)");
+			sound = false;
+		}
+	}
+	if (!drain(st, STMT_INTEGRITY_CHECK, s, rc))
+		return STORE_ERR;
+	if (!sound)
+		return STORE_ERR;
+
+	if ((s = store_stmt(st, STMT_FOREIGN_KEY_CHECK)) == NULL)
+		return STORE_ERR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		/* Columns: table, rowid (NULL without one), parent, fk id. */
+		const unsigned char *parent = sqlite3_column_text(s, 2);
+
+		text = sqlite3_column_text(s, 0);
+		store_failf(st, "foreign-key-check: a row of %s refers to a "
+		            "missing row of %s",
+		            text != NULL ? (const char *)text : "?",
+		            parent != NULL ? (const char *)parent : "?");
+		sound = false;
+	}
+	if (!drain(st, STMT_FOREIGN_KEY_CHECK, s, rc))
+		return STORE_ERR;
+	return sound ? STORE_OK : STORE_ERR;
+}
+
+store_rc store_prepare_all(store *st)
+{
+	size_t i;
+
+	for (i = 0; i < STMT_NUM; i++) {
+		if (store_stmt(st, (enum store_stmt)i) == NULL)
+			return STORE_ERR;
+	}
+	return STORE_OK;
+}
