@@ -257,6 +257,38 @@ static void store_open__creates_schema__when_file_new(void **state)
 	                         " WHERE name = 'entries_running'"), 1);
 }
 
+static void store_open__configures_connection__when_opened(void **state)
+{
+	store *st;
+
+	(void)state;
+	st = open_file("pragmas.db");
+	assert_int_equal(db_int(st->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(db_int(st->db, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(db_int(st->db, "PRAGMA busy_timeout"), 5000);
+	store_close(st);
+}
+
+static void store_begin__names_statement__when_database_locked(void **state)
+{
+	store *a, *b;
+
+	(void)state;
+	a = open_file("locked.db");
+	b = open_file("locked.db");
+	/* No waiting in a unit test: b gives up at once. */
+	assert_int_equal(sqlite3_busy_timeout(b->db, 0), SQLITE_OK);
+	assert_int_equal(store_begin(a), STORE_OK);
+	assert_int_equal(store_begin(b), STORE_ERR);
+	assert_string_equal(store_errmsg(b), "begin: database is locked");
+	store_rollback(b); /* nothing open: no effect */
+	store_rollback(a);
+	assert_int_equal(store_begin(b), STORE_OK);
+	assert_int_equal(store_commit(b), STORE_OK);
+	store_close(b);
+	store_close(a);
+}
+
 static void store_open__keeps_data__when_reopened(void **state)
 {
 	struct store_entry e = entry("acme", 1000, 0), got;
@@ -915,6 +947,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(store_open__creates_schema__when_file_new),
+		cmocka_unit_test(store_open__configures_connection__when_opened),
+		cmocka_unit_test(
+			store_begin__names_statement__when_database_locked),
 		cmocka_unit_test(store_open__keeps_data__when_reopened),
 		cmocka_unit_test(store_open__refuses__when_schema_newer),
 		cmocka_unit_test(store_open__refuses__when_tables_but_no_version),
