@@ -107,11 +107,12 @@ static const struct {
 		" WHERE user_id = :uid AND stop IS NULL"
 		" RETURNING id, project, note, start, stop" },
 	/* Grouped case-insensitively like the column; the spelling shown is
-	 * that of the group's latest entry (SQLite takes a bare column from
-	 * the row that max() picked). */
+	 * that of the group's earliest entry in the range (SQLite takes a
+	 * bare column from the row that min() picked), so a later "ACME"
+	 * does not rename "acme". */
 	[STMT_TOTALS] = { "totals",
 		SQL_OVERLAP
-		"SELECT project, sum(" SQL_CLIPPED ") AS secs, max(start)"
+		"SELECT project, sum(" SQL_CLIPPED ") AS secs, min(start)"
 		" FROM overlap GROUP BY project COLLATE NOCASE HAVING secs > 0"
 		" ORDER BY secs DESC, project COLLATE NOCASE" },
 	[STMT_TOTAL] = { "total",
@@ -345,11 +346,40 @@ store_rc store_schema_apply(sqlite3 *db, const struct store_schema *sc,
  */
 static store_rc configure(sqlite3 *db, char *err, size_t errsz)
 {
+	sqlite3_stmt *s = NULL;
+	char mode[16] = "";
+	int rc;
+
+	/* SQLITE_OPEN_READWRITE quietly falls back to read-only when the
+	 * file is write-protected; better to say so now than at the first
+	 * command. */
+	if (sqlite3_db_readonly(db, "main") == 1)
+		return errf(err, errsz, "opened read-only: check the "
+		            "permissions of the file and its directory");
 	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
 		return errf(err, errsz, "busy timeout: %s", sqlite3_errmsg(db));
-	if (exec_sql(db, "PRAGMA journal_mode = WAL", "journal_mode", err,
-	             errsz) != STORE_OK ||
-	    exec_sql(db, "PRAGMA synchronous = NORMAL", "synchronous", err,
+
+	/* The pragma answers with the mode in force, which stays the old
+	 * one where WAL is not possible. */
+	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_text(s, 0) != NULL)
+			snprintf(mode, sizeof mode, "%s",
+			         (const char *)sqlite3_column_text(s, 0));
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK) {
+		errf(err, errsz, "journal_mode: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		return STORE_ERR;
+	}
+	sqlite3_finalize(s);
+	/* ":memory:" has no WAL; its mode is "memory". */
+	if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+		return errf(err, errsz, "journal_mode: WAL is not available "
+		            "here (the mode is %s)", mode);
+
+	if (exec_sql(db, "PRAGMA synchronous = NORMAL", "synchronous", err,
 	             errsz) != STORE_OK ||
 	    exec_sql(db, "PRAGMA foreign_keys = ON", "foreign_keys", err,
 	             errsz) != STORE_OK)
@@ -364,6 +394,8 @@ store_rc store_open(const char *path, store **out, char *err, size_t errsz)
 	int rc;
 
 	*out = NULL;
+	if (path == NULL)
+		return errf(err, errsz, "no database path");
 	st = calloc(1, sizeof *st);
 	if (st == NULL)
 		return errf(err, errsz, "%s: out of memory", path);

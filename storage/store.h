@@ -107,7 +107,8 @@ store_rc store_stop(store *st, const char *owner, int64_t stop,
  * Grouped and summed in SQL. Calls cb once per project, largest first;
  * the project string is borrowed for the call only. Nothing is called for
  * projects with zero seconds in the range. Projects group
- * case-insensitively (ASCII), under the spelling of their latest entry.
+ * case-insensitively (ASCII), under the spelling of their earliest entry
+ * in the range.
  * cb must not use st. An owner who never wrote has no totals: STORE_OK.
  */
 typedef void (*store_total_cb)(const char *project, int64_t secs, void *arg);

@@ -776,8 +776,8 @@ static void store_totals__groups_case_insensitively__when_spellings_differ(
 
 	t = totals(st, ALICE, 0, 1000, 1000);
 	assert_int_equal(t.n, 2);
-	/* The spelling of the latest entry of the group. */
-	assert_string_equal(t.project[0], "acme");
+	/* The spelling of the group's earliest entry. */
+	assert_string_equal(t.project[0], "ACME");
 	assert_int_equal(t.secs[0], 100 + 200 + 10);
 	assert_string_equal(t.project[1], "other");
 	assert_int_equal(t.secs[1], 250);
