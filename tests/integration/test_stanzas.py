@@ -43,6 +43,7 @@ def test_message__gets_no_reply__when_groupchat_headline_error_or_bodyless(
     alice.send_raw("<message to='%s' type='chat'><body></body></message>"
                    % bot.full_jid)
     # Stanzas are handled in order: the first reply must be to this one.
-    assert alice.ask(bot.full_jid, "status") == "Nothing is running. Today: 0m."
+    reply = alice.ask(bot.full_jid, "status")
+    assert reply.startswith("Nothing is running. Today: "), reply
     alice.expect_silence(bot.jid, 0.5)
     assert bot.query("SELECT * FROM entries") == []
