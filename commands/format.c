@@ -12,9 +12,9 @@
 void
 fmt_duration(int64_t secs, char *buf, size_t n)
 {
-	if (secs < 0)
-		secs = 0;
-	if (secs < 60)
+	if (secs <= 0)
+		snprintf(buf, n, "0m"); /* "Today: 0m" reads better than 0s */
+	else if (secs < 60)
 		snprintf(buf, n, "%llds", (long long)secs);
 	else if (secs < 3600)
 		snprintf(buf, n, "%lldm", (long long)(secs / 60));

@@ -15,7 +15,7 @@
 #define FMT_DURATION_MAX 32
 #define FMT_CLOCK_MAX 32
 
-/* "42s" under a minute, "25m" under an hour, else "1h 05m" ("0s" for <= 0). */
+/* "42s" under a minute, "25m" under an hour, else "1h 05m"; "0m" for none. */
 void fmt_duration(int64_t secs, char *buf, size_t n);
 
 /* "14:05" when t is on the same local day as now, else "Mon 23 Nov 14:05". */

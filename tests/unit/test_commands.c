@@ -107,7 +107,7 @@ cmd_exec__command_word__is_case_insensitive_and_trimmed(void **state)
 	assert_string_equal(run(f, 0, "  STOP  ", CMD_REFUSED),
 	                    "Nothing is running.");
 	assert_string_equal(run(f, 0, "\tStAtUs\n", CMD_OK),
-	                    "Nothing is running. Today: 0s.");
+	                    "Nothing is running. Today: 0m.");
 }
 
 static void
@@ -336,7 +336,7 @@ cmd_exec__users_are_isolated(void **state)
 	run(f, 0, "start secret-project", CMD_OK);
 	f->ctx.owner = "bob@example.org";
 	assert_string_equal(run(f, 60, "status", CMD_OK),
-	                    "Nothing is running. Today: 0s.");
+	                    "Nothing is running. Today: 0m.");
 	assert_string_equal(run(f, 60, "stop", CMD_REFUSED), "Nothing is running.");
 	assert_string_equal(run(f, 60, "report", CMD_OK), "No time recorded today.");
 }
