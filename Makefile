@@ -112,7 +112,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
 	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
-	sed 's|@BINDIR@|$(BINDIR)|g' contrib/timmy.service > \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' contrib/timmy.service > \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
 

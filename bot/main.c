@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../storage/store.h"
 #include "config.h"
@@ -193,6 +194,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
 		if ((file = config_arg(argc, argv)) == NULL)
 			return 2;
+		/* The database and its WAL hold people's work records: files we
+		 * create are for our user only. */
+		umask(077);
 		return argv[1][0] == 'r' ? cmd_run(file) : cmd_check(file);
 	}
 	fprintf(stderr, "timmy: unknown command \"%s\"\n", argv[1]);
