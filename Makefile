@@ -7,6 +7,8 @@
 #   make deps       install the Debian packages that are missing
 #   make install    PREFIX=/usr/local DESTDIR=
 
+MAKEFLAGS += --no-print-directory
+
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
