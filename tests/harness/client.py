@@ -21,7 +21,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import xml.etree.ElementTree as ET
+
 import slixmpp
+from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
@@ -270,6 +273,30 @@ class Client:
     def send_raw(self, xml):
         """Sends raw XML (a whole stanza) as is."""
         self._call(self.xmpp.send_raw, xml)
+
+    def iq(self, to, payload_xml, itype="get", timeout=None):
+        """Sends an iq of type itype carrying payload_xml (one element, as
+        a string) to `to` and returns the answer's ElementTree element,
+        a result or an error. Raises ClientError when none comes."""
+        wait = timeout or self.timeout
+
+        async def run():
+            iq = self.xmpp.Iq()
+            iq["to"] = to
+            iq["type"] = itype
+            iq.append(ET.fromstring(payload_xml))
+            try:
+                answer = await iq.send(timeout=wait)
+            except IqError as e:
+                answer = e.iq
+            except IqTimeout:
+                return None
+            return copy.deepcopy(answer.xml)
+        fut = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        el = fut.result(wait + 2)
+        if el is None:
+            raise ClientError("no answer to iq %s from %s" % (payload_xml, to))
+        return el
 
     def ask(self, to, body, timeout=None, thread=None, mtype="chat"):
         """Sends body to `to` and returns the body of the next message
