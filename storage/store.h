@@ -35,7 +35,9 @@ typedef enum {
 
 /* One time entry. stop == 0 means the timer is still running. */
 struct store_entry {
-	int64_t id;
+	int64_t id;  /* the row id: internal, never shown to users */
+	int64_t seq; /* the owner's own number for it (1, 2, ...), shown as #seq;
+	                never reused, even after a delete */
 	char project[STORE_PROJECT_MAX + 1];
 	char tags[STORE_TAGS_MAX][STORE_TAG_MAX + 1];
 	int ntags;
@@ -128,5 +130,108 @@ store_rc store_count(store *st, const char *owner, int64_t *n);
  * not fit in outsz bytes.
  */
 store_rc store_explain_totals(store *st, char *out, size_t outsz);
+
+/*
+ * ---- Changes that can be undone ----
+ *
+ * store_begin_change opens a transaction (BEGIN IMMEDIATE) and a new undo
+ * step for owner, labelled with what the user did ("start acme") at time
+ * at. Until store_commit, every store_insert, store_stop, store_update,
+ * store_delete and store_rename_project for owner records the before-image
+ * of each entry it touches in that step, so store_undo can put everything
+ * back. Steps beyond STORE_UNDO_MAX per user are dropped, oldest first.
+ * Without store_begin_change nothing is recorded.
+ */
+#define STORE_UNDO_MAX 100
+#define STORE_LABEL_MAX 200
+
+store_rc store_begin_change(store *st, const char *owner, const char *label,
+                            int64_t at);
+
+/*
+ * Reverts owner's latest step in a transaction of its own (none may be
+ * open) and forgets it: entries it created are deleted, entries it changed
+ * or deleted come back exactly (same seq, tags, note, times). Copies the
+ * step's label and time to label/at. STORE_NOTFOUND when there is nothing
+ * left to undo; STORE_CONFLICT when the restore would break a rule (then
+ * nothing changes).
+ */
+store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
+                    int64_t *at);
+
+/* ---- Single entries, by the owner's number ---- */
+
+/* Entry #seq of owner into *out; STORE_NOTFOUND when owner has none (an
+ * entry of another user is "none"). */
+store_rc store_get(store *st, const char *owner, int64_t seq,
+                   struct store_entry *out);
+
+/* Owner's most recently started entry (running or not); STORE_NOTFOUND
+ * when owner has none. */
+store_rc store_last(store *st, const char *owner, struct store_entry *out);
+
+/*
+ * Rewrites entry #e->seq of owner with e's project, tags, note, start and
+ * stop (0: running). STORE_NOTFOUND when there is no such entry;
+ * STORE_CONFLICT when a rule says no (stop before start, a second running
+ * entry, limits).
+ */
+store_rc store_update(store *st, const char *owner,
+                      const struct store_entry *e);
+
+/* Deletes entry #seq of owner with its tags, copying it to *out first when
+ * out is not NULL. STORE_NOTFOUND when there is no such entry. */
+store_rc store_delete(store *st, const char *owner, int64_t seq,
+                      struct store_entry *out);
+
+/*
+ * The earliest of owner's entries that overlaps [from, to), the running
+ * one counting as [start, max(start, now)), leaving out entry #except_seq
+ * (0: leave none out). STORE_OK with it in *out, STORE_NOTFOUND when the
+ * span is free. Uses the same index bound as the totals.
+ */
+store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
+                       int64_t now, int64_t except_seq,
+                       struct store_entry *out);
+
+/*
+ * Owner's entries that overlap [from, to) (the running one as above),
+ * oldest first, with their tags; cb gets each (borrowed for the call, and
+ * it must not use st). At most limit entries are passed (0: no limit);
+ * *total, when not NULL, gets how many overlap in all.
+ */
+typedef void (*store_entry_cb)(const struct store_entry *e, void *arg);
+store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
+                    int64_t now, size_t limit, store_entry_cb cb, void *arg,
+                    int64_t *total);
+
+/* ---- Projects, tags, settings ---- */
+
+/*
+ * Every project owner ever used (one per case-insensitive name, spelled as
+ * in its earliest entry), each with its seconds inside [from, to) as
+ * store_totals counts them (0 when none), ordered by those seconds, then
+ * by name. For "projects".
+ */
+store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
+                        int64_t now, store_total_cb cb, void *arg);
+
+/* The same for tags (an entry's time counts once for each of its tags). */
+store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
+                    int64_t now, store_total_cb cb, void *arg);
+
+/*
+ * Renames project old (any case) to new in all of owner's entries; *n gets
+ * how many entries changed. STORE_NOTFOUND when owner has no entry of old.
+ * If new already exists under another spelling, the entries simply join it.
+ */
+store_rc store_rename_project(store *st, const char *owner, const char *old,
+                              const char *new_name, int64_t *n);
+
+/* Owner's own time zone into buf (n bytes), "" when none is set. */
+store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n);
+
+/* Sets owner's time zone (creating the user row); NULL clears it. */
+store_rc store_set_user_tz(store *st, const char *owner, const char *tz);
 
 #endif
