@@ -5,8 +5,8 @@
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
-libcmocka-dev prosody python3-slixmpp python3-pytest openssl tzdata
-ca-certificates"
+libcmocka-dev prosody python3 python3-slixmpp python3-slixmpp-lib
+python3-pytest openssl tzdata ca-certificates"
 
 missing=""
 for p in $PKGS; do
@@ -46,3 +46,18 @@ trap cleanup EXIT
 $SUDO apt-get update
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
+
+# A Prosody installed here is a test tool, not a service: keep it from
+# starting at the next boot too. One that was already installed is left
+# as it was.
+case " $missing " in
+*" prosody "*)
+	if command -v systemctl >/dev/null 2>&1; then
+		$SUDO systemctl disable prosody >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null 2>&1; then
+		$SUDO update-rc.d prosody disable >/dev/null 2>&1 || true
+	fi
+	echo "deps: prosody installed for tests and the demo; its system service is disabled"
+	;;
+esac

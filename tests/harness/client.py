@@ -88,6 +88,10 @@ class _Xmpp(slixmpp.ClientXMPP):
     def __init__(self, jid, password, address):
         super().__init__(jid, password)
         self._fixed_address = address
+        # Connecting to an IP address leaves slixmpp without a server name
+        # for TLS: no SNI and no hostname check. The JID's domain is the
+        # name the certificate must carry.
+        self.default_domain = self.boundjid.domain
 
     async def get_dns_records(self, domain, port=None):
         host, fixed_port = self._fixed_address
