@@ -3,39 +3,49 @@
 -- storage/embed-schema.sh compiles this file into the binary, which runs it
 -- on an empty database in one transaction; the user_version below is the
 -- schema version (store_schema_version()). A change here bumps it and adds
--- the matching step to the migrations in storage/store.c.
+-- the matching step to the migrations in storage/migrations.c, whose
+-- CREATE statements must read exactly like the ones here (a unit test
+-- compares a migrated database with a fresh one).
 --
 -- Times are UTC epoch seconds. Text limits are in bytes of UTF-8, the
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
--- One row per bare JID, created by the user's first entry; reads never add
+-- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
--- tz (an IANA zone name) is reserved for a per-user time zone; NULL means
--- the bot's default.
+-- tz (an IANA zone name) is the user's own time zone; NULL means the bot's
+-- default. next_seq is the number the user's next entry gets (#1, #2, ...):
+-- it only grows, so no number is given twice, even after a delete or undo.
 CREATE TABLE users (
 	id INTEGER PRIMARY KEY,
 	jid TEXT NOT NULL UNIQUE
 		CHECK (length(CAST(jid AS BLOB)) BETWEEN 1 AND 3071),
 	tz TEXT
-		CHECK (tz IS NULL OR length(CAST(tz AS BLOB)) BETWEEN 1 AND 64)
+		CHECK (tz IS NULL OR length(CAST(tz AS BLOB)) BETWEEN 1 AND 64),
+	next_seq INTEGER NOT NULL DEFAULT 1
+		CHECK (next_seq >= 1)
 ) STRICT;
 
 -- Time entries. stop NULL is the running entry (stop == 0 in C). Projects
 -- compare case-insensitively (ASCII only, SQLite's NOCASE): "Acme" and
--- "acme" are one project.
+-- "acme" are one project. seq is the user's own number for the entry.
+-- AUTOINCREMENT: a row id is never given twice either, so the id an undo
+-- step remembers (undo_entries) can only ever mean that one entry.
 CREATE TABLE entries (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	user_id INTEGER NOT NULL REFERENCES users (id),
+	seq INTEGER NOT NULL
+		CHECK (seq >= 1),
 	project TEXT NOT NULL COLLATE NOCASE
 		CHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),
 	note TEXT NOT NULL DEFAULT ''
 		CHECK (length(CAST(note AS BLOB)) <= 1000),
 	start INTEGER NOT NULL,
 	stop INTEGER,
-	CHECK (stop IS NULL OR stop >= start)
+	CHECK (stop IS NULL OR stop >= start),
+	UNIQUE (user_id, seq)
 ) STRICT;
 
 -- An entry's tags, a set: each tag at most once per entry, kept byte-exact.
@@ -57,7 +67,7 @@ END;
 -- second one fails with a UNIQUE constraint error (STORE_CONFLICT).
 CREATE UNIQUE INDEX entries_running ON entries (user_id) WHERE stop IS NULL;
 
--- Reports. Stopped entries overlapping [from, to) all start in
+-- Reports and listings. Stopped entries overlapping [from, to) all start in
 -- [from - longest duration, to), one range of this index, which covers
 -- every column the totals read.
 CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);
@@ -65,3 +75,50 @@ CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);
 -- The user's longest stopped entry, for the bound above, read from the end
 -- of this index rather than by scanning the user's history.
 CREATE INDEX entries_user_duration ON entries (user_id, stop - start);
+
+-- Undo. A step is what one command changed (store_begin_change): whose it
+-- is, what the user did (label, at most STORE_LABEL_MAX = 200 bytes) and
+-- when. A user's steps are ordered by id, the latest last; at most
+-- STORE_UNDO_MAX (100) are kept per user, store_begin_change drops older
+-- ones.
+CREATE TABLE undo_steps (
+	id INTEGER PRIMARY KEY,
+	user_id INTEGER NOT NULL REFERENCES users (id),
+	label TEXT NOT NULL
+		CHECK (length(CAST(label AS BLOB)) <= 200),
+	at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX undo_steps_user ON undo_steps (user_id, id);
+
+-- The before-image of each entry a step touched, as it was when the step
+-- first touched it. existed = 0: the step created the entry, and undo
+-- deletes it; existed = 1: the entry's columns (and its tags in undo_tags),
+-- which undo puts back under the same id. entry_id refers to no row: the
+-- entry may be gone by now.
+CREATE TABLE undo_entries (
+	step_id INTEGER NOT NULL REFERENCES undo_steps (id) ON DELETE CASCADE,
+	entry_id INTEGER NOT NULL,
+	existed INTEGER NOT NULL
+		CHECK (existed IN (0, 1)),
+	seq INTEGER,
+	project TEXT,
+	note TEXT,
+	start INTEGER,
+	stop INTEGER,
+	CHECK (existed = 0 OR (seq IS NOT NULL AND project IS NOT NULL
+	                       AND note IS NOT NULL AND start IS NOT NULL)),
+	PRIMARY KEY (step_id, entry_id)
+) STRICT, WITHOUT ROWID;
+
+-- The tags of those before-images. Deferred: a step records an entry's
+-- tags just before its image, so that both are taken only on the first
+-- touch.
+CREATE TABLE undo_tags (
+	step_id INTEGER NOT NULL,
+	entry_id INTEGER NOT NULL,
+	tag TEXT NOT NULL,
+	PRIMARY KEY (step_id, entry_id, tag),
+	FOREIGN KEY (step_id, entry_id) REFERENCES undo_entries (step_id, entry_id)
+		ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+) STRICT, WITHOUT ROWID;

@@ -1,7 +1,10 @@
 /*
  * storage/entries.c - time entries: adding, stopping, the running one,
- * counts and totals. Every query is scoped by the owner's user id; reads
- * never create a user row, the first insert does.
+ * single entries by the owner's number (get, last, update, delete),
+ * overlaps and listings, renames, counts and totals per project and tag.
+ * Every query is scoped by the owner's user id; reads never create a user
+ * row, the first change does. Changes record their before-images in the
+ * open undo step, if any (undo.c).
  *
  * Dependency rule: SQLite (through store_int.h) and libc only. The SQL is
  * in store.c's statement table.
@@ -12,54 +15,6 @@
 #include <string.h>
 
 #include "store_int.h"
-
-/* Owner's user id into *uid; STORE_NOTFOUND when owner never wrote. */
-static store_rc user_find(store *st, const char *owner, int64_t *uid)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (owner == NULL)
-		return store_failf(st, "find-user: no owner");
-	if ((s = store_stmt(st, STMT_USER_FIND)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc != SQLITE_OK)
-		return store_fail(st, STMT_USER_FIND, rc);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_USER_FIND, rc);
-	*uid = sqlite3_column_int64(s, 0);
-	store_reset(s);
-	return STORE_OK;
-}
-
-/* Owner's user id into *uid, adding the user row if there is none. */
-static store_rc user_get(store *st, const char *owner, int64_t *uid)
-{
-	sqlite3_stmt *s;
-	store_rc ret;
-	int rc;
-
-	if (owner == NULL)
-		return store_failf(st, "add-user: no owner");
-	if ((s = store_stmt(st, STMT_USER_ADD)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_USER_ADD, rc);
-	store_reset(s);
-	ret = user_find(st, owner, uid);
-	if (ret == STORE_NOTFOUND) /* cannot be: it was just added */
-		return store_failf(st, "find-user: user vanished after insert");
-	return ret;
-}
 
 /*
  * Copies text column col of s into dst, dstsz bytes with the NUL. False
@@ -86,18 +41,19 @@ static bool copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
 }
 
 /*
- * Copies the columns id, project, note, start and, when s has it, stop
- * (else 0: running) of the current row of s into *e, tags left empty.
+ * Copies the columns of SQL_ENTRY (id, seq, project, note, start, stop;
+ * stop NULL reads as 0, running) of the current row of s into *e, tags
+ * left empty. False when a text does not fit.
  */
 static bool read_entry(sqlite3_stmt *s, struct store_entry *e)
 {
 	memset(e, 0, sizeof *e);
 	e->id = sqlite3_column_int64(s, 0);
-	e->start = sqlite3_column_int64(s, 3);
-	if (sqlite3_column_count(s) > 4)
-		e->stop = sqlite3_column_int64(s, 4);
-	return copy_text(e->project, sizeof e->project, s, 1) &&
-	       copy_text(e->note, sizeof e->note, s, 2);
+	e->seq = sqlite3_column_int64(s, 1);
+	e->start = sqlite3_column_int64(s, 4);
+	e->stop = sqlite3_column_int64(s, 5); /* NULL reads as 0 */
+	return copy_text(e->project, sizeof e->project, s, 2) &&
+	       copy_text(e->note, sizeof e->note, s, 3);
 }
 
 /* Reads the tags of entry e->id into e, sorted by their bytes. */
@@ -127,60 +83,97 @@ static store_rc tags_load(store *st, struct store_entry *e)
 	return STORE_OK;
 }
 
-store_rc store_running(store *st, const char *owner, struct store_entry *out)
+/*
+ * Steps s, statement id with its parameters bound, which yields at most
+ * one entry (a SELECT, or an UPDATE ... RETURNING that changes at most one
+ * row, stepped to its end): STORE_NOTFOUND when it yields none, else the
+ * entry with its tags in *e. s is reset either way.
+ */
+static store_rc one_entry(store *st, enum store_stmt id, sqlite3_stmt *s,
+                          struct store_entry *e)
 {
-	struct store_entry e;
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid;
 	bool fits;
 	int rc;
 
-	if ((ret = user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((s = store_stmt(st, STMT_RUNNING)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		store_reset(s);
 		return STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_RUNNING, rc);
-	fits = read_entry(s, &e);
+		return store_fail(st, id, rc);
+	fits = read_entry(s, e);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) { /* UNIQUE constraints rule this out */
+		store_reset(s);
+		return store_failf(st, "%s: more than one entry",
+		                   store_stmt_name(id));
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
 	store_reset(s);
-	if (out == NULL)
-		return STORE_OK;
 	if (!fits)
-		return store_failf(st, "running: a stored text does not fit");
-	if ((ret = tags_load(st, &e)) != STORE_OK)
-		return ret;
-	*out = e;
+		return store_failf(st, "%s: a stored text does not fit",
+		                   store_stmt_name(id));
+	return tags_load(st, e);
+}
+
+/* Entry #seq of user uid into *e, or STORE_NOTFOUND. */
+static store_rc entry_by_seq(store *st, int64_t uid, int64_t seq,
+                             struct store_entry *e)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, STMT_GET)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":seq", seq);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_GET, rc);
+	return one_entry(st, STMT_GET, s, e);
+}
+
+/* The running entry of user uid into *e, or STORE_NOTFOUND. */
+static store_rc running(store *st, int64_t uid, struct store_entry *e)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, STMT_RUNNING)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_RUNNING, rc);
+	return one_entry(st, STMT_RUNNING, s, e);
+}
+
+/*
+ * What the schema cannot check before the rows are written: the number of
+ * tags (struct store_entry holds STORE_TAGS_MAX; the trigger counts only
+ * stored, distinct ones). STORE_CONFLICT, named after what, when wrong.
+ */
+static store_rc check_tags(store *st, const char *what,
+                           const struct store_entry *e)
+{
+	if (e->ntags < 0 || e->ntags > STORE_TAGS_MAX) {
+		store_failf(st, "%s: %d tags, at most %d", what, e->ntags,
+		            STORE_TAGS_MAX);
+		return STORE_CONFLICT;
+	}
 	return STORE_OK;
 }
 
-/* The inserts of store_insert, inside its savepoint. */
-static store_rc insert_rows(store *st, const char *owner,
-                            const struct store_entry *e, int64_t *id)
+/*
+ * Binds e's project, note, start and stop (0: NULL, running) to s.
+ * Limits are the buffers' sizes: a string without its NUL is bound one
+ * byte too long and the CHECK constraint refuses it.
+ */
+static int bind_fields(sqlite3_stmt *s, const struct store_entry *e)
 {
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid, entry;
-	int i, rc;
+	int rc = store_bind_text(s, ":project", e->project, sizeof e->project);
 
-	if ((ret = user_get(st, owner, &uid)) != STORE_OK)
-		return ret;
-
-	if ((s = store_stmt(st, STMT_ENTRY_ADD)) == NULL)
-		return STORE_ERR;
-	/* Limits are the buffers' sizes: a string without its NUL is bound
-	 * one byte too long and the CHECK constraint refuses it. */
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":project", e->project,
-		                     sizeof e->project);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":note", e->note, sizeof e->note);
 	if (rc == SQLITE_OK)
@@ -188,14 +181,14 @@ static store_rc insert_rows(store *st, const char *owner,
 	if (rc == SQLITE_OK)
 		rc = e->stop == 0 ? store_bind_null(s, ":stop") :
 		                    store_bind_int64(s, ":stop", e->stop);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_ENTRY_ADD, rc);
-	entry = sqlite3_column_int64(s, 0);
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-		return store_fail(st, STMT_ENTRY_ADD, rc);
-	store_reset(s);
+	return rc;
+}
+
+/* Adds e's tags to the entry with row id entry (a repeated one once). */
+static store_rc tags_add(store *st, int64_t entry, const struct store_entry *e)
+{
+	sqlite3_stmt *s;
+	int i, rc;
 
 	if ((s = store_stmt(st, STMT_TAG_ADD)) == NULL)
 		return STORE_ERR;
@@ -210,97 +203,331 @@ static store_rc insert_rows(store *st, const char *owner,
 			return store_fail(st, STMT_TAG_ADD, rc);
 		store_reset(s);
 	}
-	if (id != NULL)
-		*id = entry;
 	return STORE_OK;
 }
 
-/*
- * Undoes the savepoint store_change and leaves it. Quiet: the error that
- * led here is the one store_errmsg keeps. When the savepoint was the
- * outermost transaction, this ends it.
- */
-static void undo_savepoint(store *st)
+/* Runs statement id, which returns no rows and takes :entry only. */
+static store_rc exec_entry(store *st, enum store_stmt id, int64_t entry)
 {
-	static const enum store_stmt steps[] = { STMT_ROLLBACK_TO,
-		                                 STMT_RELEASE };
 	sqlite3_stmt *s;
-	size_t i;
+	int rc;
 
-	/* SQLite may have rolled everything back already (I/O error, full
-	 * disk); then there is no savepoint left. */
-	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		if (sqlite3_get_autocommit(st->db))
-			return;
-		if ((s = store_stmt(st, steps[i])) == NULL)
-			return;
-		(void)sqlite3_step(s);
-		store_reset(s);
+	if ((s = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":entry", entry);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc store_running(store *st, const char *owner, struct store_entry *out)
+{
+	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = running(st, uid, &e)) == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+/* The rows of store_insert, inside its savepoint: the user's next number,
+ * the entry, its tags, and the record of it in the open step. */
+static store_rc insert_rows(store *st, const char *owner,
+                            const struct store_entry *e, int64_t *id,
+                            int64_t *seq)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t uid, step, entry, num;
+	int rc;
+
+	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
+		return ret;
+
+	if ((s = store_stmt(st, STMT_SEQ_NEXT)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_SEQ_NEXT, rc);
+	num = sqlite3_column_int64(s, 0);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+		return store_fail(st, STMT_SEQ_NEXT, rc);
+	store_reset(s);
+
+	if ((s = store_stmt(st, STMT_ENTRY_ADD)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":seq", num);
+	if (rc == SQLITE_OK)
+		rc = bind_fields(s, e);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_ENTRY_ADD, rc);
+	entry = sqlite3_column_int64(s, 0);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+		return store_fail(st, STMT_ENTRY_ADD, rc);
+	store_reset(s);
+
+	if ((ret = tags_add(st, entry, e)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_created(st, step, entry)) != STORE_OK)
+		return ret;
+	*id = entry;
+	*seq = num;
+	return STORE_OK;
+}
+
+store_rc store_insert_entry(store *st, const char *owner,
+                            struct store_entry *e)
+{
+	store_rc ret;
+	int64_t entry = 0, seq = 0;
+
+	if ((ret = check_tags(st, "insert", e)) != STORE_OK)
+		return ret;
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	ret = insert_rows(st, owner, e, &entry, &seq);
+	ret = store_savepoint_end(st, ret);
+	if (ret == STORE_OK) {
+		e->id = entry;
+		e->seq = seq;
 	}
+	return ret;
 }
 
 store_rc store_insert(store *st, const char *owner,
                       const struct store_entry *e, int64_t *id)
 {
+	struct store_entry copy = *e;
 	store_rc ret;
 
-	if (e->ntags < 0 || e->ntags > STORE_TAGS_MAX) {
-		store_failf(st, "insert: %d tags, at most %d", e->ntags,
-		            STORE_TAGS_MAX);
-		return STORE_CONFLICT;
-	}
-	/* Atomic alone, and a part of the caller's transaction in one. */
-	if ((ret = store_exec(st, STMT_SAVEPOINT)) != STORE_OK)
-		return ret;
-	ret = insert_rows(st, owner, e, id);
-	if (ret == STORE_OK)
-		ret = store_exec(st, STMT_RELEASE);
-	if (ret != STORE_OK)
-		undo_savepoint(st);
+	ret = store_insert_entry(st, owner, &copy);
+	if (ret == STORE_OK && id != NULL)
+		*id = copy.id;
 	return ret;
+}
+
+/* The change of store_stop, inside its savepoint. */
+static store_rc stop_rows(store *st, int64_t uid, int64_t stop,
+                          struct store_entry *e)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t step;
+	int rc;
+
+	if ((step = store_step(st, uid)) != 0) {
+		if ((ret = running(st, uid, e)) != STORE_OK)
+			return ret;
+		if ((ret = store_record_entry(st, step, e->id)) != STORE_OK)
+			return ret;
+	}
+	if ((s = store_stmt(st, STMT_STOP)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":stop", stop);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_STOP, rc);
+	/* CHECK (stop >= start) fails here: STORE_CONFLICT. */
+	return one_entry(st, STMT_STOP, s, e);
 }
 
 store_rc store_stop(store *st, const char *owner, int64_t stop,
                     struct store_entry *out)
 {
 	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret; /* STORE_NOTFOUND: no user, so nothing runs */
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	ret = store_savepoint_end(st, stop_rows(st, uid, stop, &e));
+	if (ret == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+store_rc store_get(store *st, const char *owner, int64_t seq,
+                   struct store_entry *out)
+{
+	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = entry_by_seq(st, uid, seq, &e)) == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+store_rc store_last(store *st, const char *owner, struct store_entry *out)
+{
+	struct store_entry e;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
-	bool fits;
 	int rc;
 
-	if ((ret = user_find(st, owner, &uid)) != STORE_OK)
-		return ret; /* STORE_NOTFOUND: no user, so nothing runs */
-	if ((s = store_stmt(st, STMT_STOP)) == NULL)
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, STMT_LAST)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":stop", stop);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW) /* CHECK (stop >= start): STORE_CONFLICT */
-		return store_fail(st, STMT_STOP, rc);
-	fits = read_entry(s, &e);
-	/* entries_running allows one row; stepping on finishes the update. */
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-		return store_fail(st, STMT_STOP, rc);
-	store_reset(s);
-	if (out == NULL)
-		return STORE_OK;
-	if (!fits)
-		return store_failf(st, "stop: a stored text does not fit");
-	if ((ret = tags_load(st, &e)) != STORE_OK)
-		return ret;
-	*out = e;
-	return STORE_OK;
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_LAST, rc);
+	if ((ret = one_entry(st, STMT_LAST, s, &e)) == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
 }
 
-/* Binds the parameters shared by the totals statements. */
+/* The change of store_update, inside its savepoint. */
+static store_rc update_rows(store *st, int64_t uid,
+                            const struct store_entry *e)
+{
+	struct store_entry old;
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t step;
+	int rc;
+
+	if ((ret = entry_by_seq(st, uid, e->seq, &old)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_entry(st, step, old.id)) != STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, STMT_ENTRY_SET)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":entry", old.id);
+	if (rc == SQLITE_OK)
+		rc = bind_fields(s, e);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	/* CHECK or entries_running: STORE_CONFLICT. */
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_ENTRY_SET, rc);
+	store_reset(s);
+	if ((ret = exec_entry(st, STMT_TAGS_CLEAR, old.id)) != STORE_OK)
+		return ret;
+	return tags_add(st, old.id, e);
+}
+
+store_rc store_update(store *st, const char *owner,
+                      const struct store_entry *e)
+{
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = check_tags(st, "update", e)) != STORE_OK)
+		return ret;
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	return store_savepoint_end(st, update_rows(st, uid, e));
+}
+
+/* The change of store_delete, inside its savepoint. */
+static store_rc delete_rows(store *st, int64_t uid, int64_t seq,
+                            struct store_entry *e)
+{
+	store_rc ret;
+	int64_t step;
+
+	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+		return ret;
+	/* Its tags go with it (ON DELETE CASCADE). */
+	return exec_entry(st, STMT_ENTRY_DEL, e->id);
+}
+
+store_rc store_delete(store *st, const char *owner, int64_t seq,
+                      struct store_entry *out)
+{
+	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	ret = store_savepoint_end(st, delete_rows(st, uid, seq, &e));
+	if (ret == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+/* The change of store_rename_project, inside its savepoint. */
+static store_rc rename_rows(store *st, int64_t uid, const char *old,
+                            const char *new_name, int64_t *n)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t step;
+	int rc;
+
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_project(st, step, uid, old)) != STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, STMT_RENAME)) == NULL)
+		return STORE_ERR;
+	/* A longer old matches no stored project; a longer new breaks the
+	 * CHECK: STORE_CONFLICT. */
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":old", old, STORE_PROJECT_MAX + 1);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":new", new_name,
+		                     STORE_PROJECT_MAX + 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_RENAME, rc);
+	store_reset(s);
+	*n = sqlite3_changes64(st->db);
+	return *n > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+store_rc store_rename_project(store *st, const char *owner, const char *old,
+                              const char *new_name, int64_t *n)
+{
+	store_rc ret;
+	int64_t uid, changed = 0;
+
+	if (n != NULL)
+		*n = 0;
+	if (old == NULL || new_name == NULL)
+		return store_failf(st, "rename: no project name");
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	ret = store_savepoint_end(st, rename_rows(st, uid, old, new_name,
+	                                           &changed));
+	if (ret == STORE_OK && n != NULL)
+		*n = changed;
+	return ret;
+}
+
+/* Binds the parameters shared by the range queries. */
 static int bind_range(sqlite3_stmt *s, int64_t uid, int64_t from, int64_t to,
                       int64_t now)
 {
@@ -315,38 +542,138 @@ static int bind_range(sqlite3_stmt *s, int64_t uid, int64_t from, int64_t to,
 	return rc;
 }
 
-store_rc store_totals(store *st, const char *owner, int64_t from, int64_t to,
-                      int64_t now, store_total_cb cb, void *arg)
+store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
+                       int64_t now, int64_t except_seq,
+                       struct store_entry *out)
 {
-	char project[STORE_PROJECT_MAX + 1];
+	struct store_entry e;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
 
-	ret = user_find(st, owner, &uid);
+	ret = store_user_find(st, owner, &uid);
+	if (ret != STORE_OK)
+		return ret; /* STORE_NOTFOUND: no entries, the span is free */
+	if ((s = store_stmt(st, STMT_OVERLAP)) == NULL)
+		return STORE_ERR;
+	rc = bind_range(s, uid, from, to, now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":except", except_seq);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_OVERLAP, rc);
+	ret = one_entry(st, STMT_OVERLAP, s, &e);
+	if (ret == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
+                    int64_t now, size_t limit, store_entry_cb cb, void *arg,
+                    int64_t *total)
+{
+	struct store_entry e;
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t uid, hits = 0;
+	int rc;
+
+	if (total != NULL)
+		*total = 0;
+	ret = store_user_find(st, owner, &uid);
+	if (ret == STORE_NOTFOUND)
+		return STORE_OK; /* never wrote: nothing to list */
+	if (ret != STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, STMT_LIST)) == NULL)
+		return STORE_ERR;
+	rc = bind_range(s, uid, from, to, now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":except", 0); /* seq 0: none */
+	/* LIMIT -1 is none. */
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":limit", limit == 0 ||
+		                      limit > (size_t)INT64_MAX ? -1 :
+		                      (int64_t)limit);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_LIST, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		hits = sqlite3_column_int64(s, 6);
+		if (!read_entry(s, &e)) {
+			store_reset(s);
+			return store_failf(st, "list: a stored text does not "
+			                   "fit");
+		}
+		if ((ret = tags_load(st, &e)) != STORE_OK) {
+			store_reset(s);
+			return ret;
+		}
+		if (cb != NULL)
+			cb(&e, arg);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_LIST, rc);
+	store_reset(s);
+	if (total != NULL)
+		*total = hits;
+	return STORE_OK;
+}
+
+/*
+ * Runs statement id, whose rows are (name, seconds), over owner's range
+ * and passes each row to cb. An owner who never wrote has none.
+ */
+static store_rc name_totals(store *st, enum store_stmt id, const char *owner,
+                            int64_t from, int64_t to, int64_t now,
+                            store_total_cb cb, void *arg)
+{
+	char name[STORE_PROJECT_MAX + 1]; /* a tag is shorter */
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t uid;
+	int rc;
+
+	ret = store_user_find(st, owner, &uid);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK; /* never wrote: no time anywhere */
 	if (ret != STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, STMT_TOTALS)) == NULL)
+	if ((s = store_stmt(st, id)) == NULL)
 		return STORE_ERR;
 	rc = bind_range(s, uid, from, to, now);
 	if (rc != SQLITE_OK)
-		return store_fail(st, STMT_TOTALS, rc);
+		return store_fail(st, id, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!copy_text(project, sizeof project, s, 0)) {
+		if (!copy_text(name, sizeof name, s, 0)) {
 			store_reset(s);
-			return store_failf(st, "totals: a stored project does "
-			                   "not fit");
+			return store_failf(st, "%s: a stored name does not fit",
+			                   store_stmt_name(id));
 		}
 		if (cb != NULL)
-			cb(project, sqlite3_column_int64(s, 1), arg);
+			cb(name, sqlite3_column_int64(s, 1), arg);
 	}
 	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_TOTALS, rc);
+		return store_fail(st, id, rc);
 	store_reset(s);
 	return STORE_OK;
+}
+
+store_rc store_totals(store *st, const char *owner, int64_t from, int64_t to,
+                      int64_t now, store_total_cb cb, void *arg)
+{
+	return name_totals(st, STMT_TOTALS, owner, from, to, now, cb, arg);
+}
+
+store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
+                        int64_t now, store_total_cb cb, void *arg)
+{
+	return name_totals(st, STMT_PROJECTS, owner, from, to, now, cb, arg);
+}
+
+store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
+                    int64_t now, store_total_cb cb, void *arg)
+{
+	return name_totals(st, STMT_TAG_TOTALS, owner, from, to, now, cb, arg);
 }
 
 store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
@@ -358,7 +685,7 @@ store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
 	int rc;
 
 	*secs = 0;
-	ret = user_find(st, owner, &uid);
+	ret = store_user_find(st, owner, &uid);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK;
 	if (ret != STORE_OK)
@@ -383,7 +710,7 @@ store_rc store_count(store *st, const char *owner, int64_t *n)
 	int rc;
 
 	*n = 0;
-	ret = user_find(st, owner, &uid);
+	ret = store_user_find(st, owner, &uid);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK;
 	if (ret != STORE_OK)
@@ -398,47 +725,4 @@ store_rc store_count(store *st, const char *owner, int64_t *n)
 	*n = sqlite3_column_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
-}
-
-store_rc store_explain_totals(store *st, char *out, size_t outsz)
-{
-	const unsigned char *detail;
-	sqlite3_stmt *s, *x = NULL;
-	store_rc ret = STORE_OK;
-	size_t len = 0;
-	char *sql;
-	int rc, n;
-
-	if (outsz == 0)
-		return store_failf(st, "explain: no room for the plan");
-	out[0] = '\0';
-	if ((s = store_stmt(st, STMT_TOTALS)) == NULL)
-		return STORE_ERR;
-	/* Our own SQL text, not a value: formatting is right here. */
-	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(s));
-	if (sql == NULL)
-		return store_failf(st, "explain: out of memory");
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &x, NULL);
-	sqlite3_free(sql);
-	if (rc != SQLITE_OK) {
-		store_failf(st, "explain: %s", sqlite3_errmsg(st->db));
-		sqlite3_finalize(x);
-		return STORE_ERR;
-	}
-	/* Columns: id, parent, (unused), detail. */
-	while ((rc = sqlite3_step(x)) == SQLITE_ROW) {
-		detail = sqlite3_column_text(x, 3);
-		n = snprintf(out + len, outsz - len, "%s\n",
-		             detail != NULL ? (const char *)detail : "");
-		if (n < 0 || (size_t)n >= outsz - len) {
-			ret = store_failf(st, "explain: the plan is longer than "
-			                  "%zu bytes", outsz);
-			break;
-		}
-		len += (size_t)n;
-	}
-	if (ret == STORE_OK && rc != SQLITE_DONE)
-		ret = store_failf(st, "explain: %s", sqlite3_errmsg(st->db));
-	sqlite3_finalize(x);
-	return ret;
 }

@@ -1,7 +1,9 @@
 /*
  * storage/store.c - the database handle: opening, schema versions and
  * migrations, the prepared-statement cache, errors, transactions and the
- * integrity check. The queries on entries are in entries.c.
+ * integrity check. The queries on entries are in entries.c, users and
+ * their settings in users.c, undo steps in undo.c, the migration steps in
+ * migrations.c.
  *
  * Dependency rule: SQLite and libc only; nothing of commands/ or bot/.
  *
@@ -22,14 +24,14 @@
 #include "schema.inc"
 
 /*
- * store_migrations[k - 1] turns a version-k database into version k + 1;
- * store_schema_apply runs them in order, each in its own transaction, and
- * sets user_version itself. Append only, and never edit a released step:
- * a database that ran it must end up like one created from schema.sql.
- * The NULL at the end keeps the array non-empty while there are no steps;
- * the assertion makes a new schema version come with its migration.
+ * store_migrations[k - 1] turns a version-k database into version k + 1
+ * (migrations.c); store_schema_apply runs them in order, each in its own
+ * transaction, and sets user_version itself. The NULL at the end keeps
+ * the array non-empty; the assertion makes a new schema version come with
+ * its migration.
  */
 static const char *const store_migrations[] = {
+	store_migration_1,
 	NULL
 };
 
@@ -41,31 +43,79 @@ static const struct store_schema store_schema_current = {
 	STORE_SCHEMA_VERSION, store_schema_sql, store_migrations
 };
 
+/* The columns of an entry, in the order read_entry (entries.c) reads. */
+#define SQL_ENTRY "id, seq, project, note, start, stop"
+
+/*
+ * The longest duration among the stopped entries of :uid, from the end of
+ * entries_user_duration; NULL when there are none.
+ */
+#define SQL_LONGEST \
+	"(SELECT max(stop - start) FROM entries WHERE user_id = :uid)"
+
 /*
  * The part of the entries of :uid inside [:from, :to), as the rows
- * (project, start, stop) of "overlap":
+ * (id, project, start, stop) of "overlap":
  * - stopped entries that overlap the range. None lasts longer than the
  *   user's longest entry, so none that starts before :from minus that
  *   length reaches :from: with that bound the search is one range of
  *   entries_user_start, whatever the size of the user's history, instead
- *   of every entry before :to. The longest length comes from the end of
- *   entries_user_duration;
+ *   of every entry before :to;
  * - the running entry (entries_running), stopping at :now.
  * SQL_CLIPPED is the seconds of one such row inside the range; it is never
  * negative, so a running entry that starts after :now counts nothing.
  */
 #define SQL_OVERLAP \
-	"WITH overlap (project, start, stop) AS (" \
-	" SELECT project, start, stop FROM entries" \
+	"WITH overlap (id, project, start, stop) AS (" \
+	" SELECT id, project, start, stop FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NOT NULL" \
 	"   AND start < :to AND stop > :from" \
-	"   AND start >= :from - (SELECT max(stop - start) FROM entries" \
-	"                         WHERE user_id = :uid)" \
+	"   AND start >= :from - " SQL_LONGEST \
 	" UNION ALL" \
-	" SELECT project, start, :now FROM entries" \
+	" SELECT id, project, start, :now FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NULL" \
 	") "
 #define SQL_CLIPPED "max(min(stop, :to) - max(start, :from), 0)"
+
+/*
+ * Whole entries of :uid that overlap [:from, :to), the running one as
+ * [start, max(start, :now)), leaving out #:except (none when it is NULL
+ * or 0), as the rows SQL_ENTRY of "hits". The same index bound as in
+ * SQL_OVERLAP: one range of entries_user_start, then the row for the
+ * columns the index lacks. The running entry comes from entries_running:
+ * "+start" keeps the planner from taking it as a range of
+ * entries_user_start instead, which reads every entry before :to.
+ */
+#define SQL_HITS \
+	"WITH hits AS (" \
+	" SELECT " SQL_ENTRY " FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NOT NULL" \
+	"   AND start < :to AND stop > :from" \
+	"   AND start >= :from - " SQL_LONGEST \
+	"   AND seq IS NOT :except" \
+	" UNION ALL" \
+	" SELECT " SQL_ENTRY " FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NULL" \
+	"   AND +start < :to AND max(start, :now) > :from" \
+	"   AND seq IS NOT :except" \
+	") "
+
+/*
+ * The before-image of entries (those the WHERE that follows picks) for
+ * undo step :step, unless the step has one already. The tags go first,
+ * while "has one already" still means an earlier touch (undo_tags'
+ * reference to the image is deferred for this).
+ */
+#define SQL_IMAGE_TAGS \
+	"INSERT INTO undo_tags (step_id, entry_id, tag)" \
+	" SELECT :step, t.entry_id, t.tag" \
+	" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id" \
+	" WHERE NOT EXISTS (SELECT 1 FROM undo_entries AS u" \
+	"                   WHERE u.step_id = :step AND u.entry_id = e.id)"
+#define SQL_IMAGE \
+	"INSERT INTO undo_entries" \
+	" (step_id, entry_id, existed, seq, project, note, start, stop)" \
+	" SELECT :step, id, 1, seq, project, note, start, stop FROM entries"
 
 /*
  * The statements. name is what error messages show ("stop: database is
@@ -83,6 +133,7 @@ static const struct {
 	[STMT_SAVEPOINT] = { "savepoint", "SAVEPOINT store_change" },
 	[STMT_RELEASE] = { "release", "RELEASE store_change" },
 	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO store_change" },
+
 	/* A write first, so that outside a transaction the write lock is
 	 * taken before anything is read (and the busy timeout applies). */
 	[STMT_USER_ADD] = { "add-user",
@@ -90,22 +141,60 @@ static const struct {
 		" ON CONFLICT (jid) DO NOTHING" },
 	[STMT_USER_FIND] = { "find-user",
 		"SELECT id FROM users WHERE jid = :owner" },
+	[STMT_USER_TZ] = { "user-tz",
+		"SELECT tz FROM users WHERE jid = :owner" },
+	[STMT_USER_SET_TZ] = { "set-user-tz",
+		"UPDATE users SET tz = :tz WHERE id = :uid" },
+
+	/* The user's next number, taken in the transaction of the insert
+	 * that uses it. */
+	[STMT_SEQ_NEXT] = { "next-seq",
+		"UPDATE users SET next_seq = next_seq + 1 WHERE id = :uid"
+		" RETURNING next_seq - 1" },
 	[STMT_ENTRY_ADD] = { "insert",
-		"INSERT INTO entries (user_id, project, note, start, stop)"
-		" VALUES (:uid, :project, :note, :start, :stop) RETURNING id" },
+		"INSERT INTO entries (user_id, seq, project, note, start, stop)"
+		" VALUES (:uid, :seq, :project, :note, :start, :stop)"
+		" RETURNING id" },
 	/* Tags are a set: a repeated one is stored once. */
 	[STMT_TAG_ADD] = { "insert-tag",
 		"INSERT INTO entry_tags (entry_id, tag) VALUES (:entry, :tag)"
 		" ON CONFLICT (entry_id, tag) DO NOTHING" },
 	[STMT_RUNNING] = { "running",
-		"SELECT id, project, note, start FROM entries"
+		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND stop IS NULL" },
 	[STMT_TAGS] = { "tags",
 		"SELECT tag FROM entry_tags WHERE entry_id = :entry ORDER BY tag" },
 	[STMT_STOP] = { "stop",
 		"UPDATE entries SET stop = :stop"
 		" WHERE user_id = :uid AND stop IS NULL"
-		" RETURNING id, project, note, start, stop" },
+		" RETURNING " SQL_ENTRY },
+	[STMT_GET] = { "get",
+		"SELECT " SQL_ENTRY " FROM entries"
+		" WHERE user_id = :uid AND seq = :seq" },
+	/* Backwards along entries_user_start; of entries that started at
+	 * the same second, the one added last. */
+	[STMT_LAST] = { "last",
+		"SELECT " SQL_ENTRY " FROM entries WHERE user_id = :uid"
+		" ORDER BY start DESC, seq DESC LIMIT 1" },
+	[STMT_ENTRY_SET] = { "update",
+		"UPDATE entries SET project = :project, note = :note,"
+		" start = :start, stop = :stop WHERE id = :entry" },
+	[STMT_TAGS_CLEAR] = { "update-tags",
+		"DELETE FROM entry_tags WHERE entry_id = :entry" },
+	[STMT_ENTRY_DEL] = { "delete",
+		"DELETE FROM entries WHERE id = :entry" },
+	/* project compares with the column's NOCASE. */
+	[STMT_RENAME] = { "rename",
+		"UPDATE entries SET project = :new"
+		" WHERE user_id = :uid AND project = :old" },
+	[STMT_OVERLAP] = { "overlap",
+		SQL_HITS
+		"SELECT " SQL_ENTRY " FROM hits ORDER BY start, seq LIMIT 1" },
+	/* The window counts every hit before LIMIT cuts (-1: no limit). */
+	[STMT_LIST] = { "list",
+		SQL_HITS
+		"SELECT " SQL_ENTRY ", count(*) OVER () FROM hits"
+		" ORDER BY start, seq LIMIT :limit" },
 	/* Grouped case-insensitively like the column; the spelling shown is
 	 * that of the group's earliest entry in the range (SQLite takes a
 	 * bare column from the row that min() picked), so a later "ACME"
@@ -118,8 +207,90 @@ static const struct {
 	[STMT_TOTAL] = { "total",
 		SQL_OVERLAP
 		"SELECT coalesce(sum(" SQL_CLIPPED "), 0) FROM overlap" },
+	/* Every name the user ever used, spelled as in its earliest entry
+	 * of all (a scan of the user's part of entries_user_start), joined
+	 * with the seconds of the range. */
+	[STMT_PROJECTS] = { "projects",
+		SQL_OVERLAP
+		", names AS ("
+		" SELECT project, min(start) FROM entries WHERE user_id = :uid"
+		" GROUP BY project COLLATE NOCASE"
+		"), secs AS ("
+		" SELECT project, sum(" SQL_CLIPPED ") AS secs FROM overlap"
+		" GROUP BY project COLLATE NOCASE"
+		") SELECT n.project, coalesce(s.secs, 0) AS total"
+		" FROM names AS n LEFT JOIN secs AS s"
+		"  ON s.project = n.project COLLATE NOCASE"
+		" ORDER BY total DESC, n.project COLLATE NOCASE" },
+	/* The same for tags. Tags are stored byte-exact, so one entry may
+	 * have "x" and "X": DISTINCT counts its time once for the name. */
+	[STMT_TAG_TOTALS] = { "tag-totals",
+		SQL_OVERLAP
+		", names AS ("
+		" SELECT t.tag, min(e.start)"
+		" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id"
+		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE NOCASE"
+		"), per AS ("
+		" SELECT DISTINCT o.id, t.tag COLLATE NOCASE AS tag,"
+		"  " SQL_CLIPPED " AS secs"
+		" FROM overlap AS o JOIN entry_tags AS t ON t.entry_id = o.id"
+		"), secs AS ("
+		" SELECT tag, sum(secs) AS secs FROM per GROUP BY tag"
+		") SELECT n.tag, coalesce(s.secs, 0) AS total"
+		" FROM names AS n LEFT JOIN secs AS s"
+		"  ON s.tag = n.tag COLLATE NOCASE"
+		" ORDER BY total DESC, n.tag COLLATE NOCASE" },
 	[STMT_ENTRY_COUNT] = { "count",
 		"SELECT count(*) FROM entries WHERE user_id = :uid" },
+
+	/* Keeps the :keep latest steps of the user (undo_steps_user). */
+	[STMT_STEP_PRUNE] = { "prune-undo",
+		"DELETE FROM undo_steps WHERE user_id = :uid AND id <= ("
+		" SELECT id FROM undo_steps WHERE user_id = :uid"
+		" ORDER BY id DESC LIMIT 1 OFFSET :keep)" },
+	[STMT_STEP_ADD] = { "begin-change",
+		"INSERT INTO undo_steps (user_id, label, at)"
+		" VALUES (:uid, :label, :at) RETURNING id" },
+	/* A step that recorded nothing is not worth an undo. */
+	[STMT_STEP_DROP_EMPTY] = { "commit-change",
+		"DELETE FROM undo_steps WHERE id = :step AND NOT EXISTS"
+		" (SELECT 1 FROM undo_entries WHERE step_id = :step)" },
+	[STMT_STEP_LATEST] = { "undo",
+		"SELECT id, label, at FROM undo_steps WHERE user_id = :uid"
+		" ORDER BY id DESC LIMIT 1" },
+	/* Its images and their tags go with it (ON DELETE CASCADE). */
+	[STMT_STEP_DEL] = { "undo-forget",
+		"DELETE FROM undo_steps WHERE id = :step" },
+	[STMT_IMAGE_NEW] = { "record-new",
+		"INSERT INTO undo_entries (step_id, entry_id, existed)"
+		" VALUES (:step, :entry, 0) ON CONFLICT DO NOTHING" },
+	[STMT_IMAGE_TAGS] = { "record-tags",
+		SQL_IMAGE_TAGS " AND e.id = :entry" },
+	[STMT_IMAGE] = { "record",
+		SQL_IMAGE " WHERE id = :entry ON CONFLICT DO NOTHING" },
+	[STMT_IMAGE_TAGS_PROJECT] = { "record-project-tags",
+		SQL_IMAGE_TAGS " AND e.user_id = :uid AND e.project = :project" },
+	[STMT_IMAGE_PROJECT] = { "record-project",
+		SQL_IMAGE " WHERE user_id = :uid AND project = :project"
+		" ON CONFLICT DO NOTHING" },
+	/* Undo replaces every entry the step touched by its before-image:
+	 * first all of them go (the ones it created for good), then the
+	 * images come back under their ids, stopped ones first so that the
+	 * running one meets entries_running last, then their tags. */
+	[STMT_UNDO_CLEAR] = { "undo-clear",
+		"DELETE FROM entries WHERE id IN"
+		" (SELECT entry_id FROM undo_entries WHERE step_id = :step)"
+		" AND +user_id = :uid" },
+	[STMT_UNDO_ENTRIES] = { "undo-restore",
+		"INSERT INTO entries"
+		" (id, user_id, seq, project, note, start, stop)"
+		" SELECT entry_id, :uid, seq, project, note, start, stop"
+		" FROM undo_entries WHERE step_id = :step AND existed = 1"
+		" ORDER BY stop IS NULL, entry_id" },
+	[STMT_UNDO_TAGS] = { "undo-restore-tags",
+		"INSERT INTO entry_tags (entry_id, tag)"
+		" SELECT entry_id, tag FROM undo_tags WHERE step_id = :step" },
+
 	[STMT_INTEGRITY_CHECK] = { "integrity-check", "PRAGMA integrity_check" },
 	[STMT_FOREIGN_KEY_CHECK] = { "foreign-key-check",
 		"PRAGMA foreign_key_check" },
@@ -201,6 +372,34 @@ store_rc store_exec(store *st, enum store_stmt id)
 		return store_fail(st, id, rc);
 	store_reset(s);
 	return STORE_OK;
+}
+
+store_rc store_savepoint(store *st)
+{
+	return store_exec(st, STMT_SAVEPOINT);
+}
+
+store_rc store_savepoint_end(store *st, store_rc ret)
+{
+	static const enum store_stmt undo[] = { STMT_ROLLBACK_TO,
+		                                STMT_RELEASE };
+	sqlite3_stmt *s;
+	size_t i;
+
+	if (ret == STORE_OK && (ret = store_exec(st, STMT_RELEASE)) == STORE_OK)
+		return STORE_OK;
+	/* SQLite may have rolled everything back already (I/O error, full
+	 * disk); then there is no savepoint left. When the savepoint was
+	 * the outermost transaction, this ends it. */
+	for (i = 0; i < sizeof undo / sizeof undo[0]; i++) {
+		if (sqlite3_get_autocommit(st->db))
+			break;
+		if ((s = store_stmt(st, undo[i])) == NULL)
+			break;
+		(void)sqlite3_step(s);
+		store_reset(s);
+	}
+	return ret;
 }
 
 int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
@@ -447,12 +646,35 @@ const char *store_errmsg(const store *st)
 
 store_rc store_begin(store *st)
 {
+	st->step = 0; /* a plain transaction records no undo step */
 	return store_exec(st, STMT_BEGIN);
 }
 
+/*
+ * Commits; a step of store_begin_change that recorded nothing (the
+ * command changed no entry) is dropped first, so that undo never reverts
+ * a step that did nothing.
+ */
 store_rc store_commit(store *st)
 {
-	return store_exec(st, STMT_COMMIT);
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
+		if ((s = store_stmt(st, STMT_STEP_DROP_EMPTY)) == NULL)
+			return STORE_ERR;
+		rc = store_bind_int64(s, ":step", st->step);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, STMT_STEP_DROP_EMPTY, rc);
+		store_reset(s);
+	}
+	ret = store_exec(st, STMT_COMMIT);
+	if (ret == STORE_OK)
+		st->step = 0;
+	return ret;
 }
 
 void store_rollback(store *st)
@@ -461,9 +683,12 @@ void store_rollback(store *st)
 	sqlite3_stmt *s;
 	int rc;
 
+	if (st == NULL)
+		return;
+	st->step = 0;
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
-	if (st == NULL || sqlite3_get_autocommit(st->db))
+	if (sqlite3_get_autocommit(st->db))
 		return;
 	s = store_stmt(st, STMT_ROLLBACK);
 	if (s == NULL)
@@ -548,4 +773,53 @@ store_rc store_prepare_all(store *st)
 			return STORE_ERR;
 	}
 	return STORE_OK;
+}
+
+store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz)
+{
+	const unsigned char *detail;
+	sqlite3_stmt *s, *x = NULL;
+	store_rc ret = STORE_OK;
+	size_t len = 0;
+	char *sql;
+	int rc, n;
+
+	if (outsz == 0)
+		return store_failf(st, "explain: no room for the plan");
+	out[0] = '\0';
+	if ((s = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	/* Our own SQL text, not a value: formatting is right here. */
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(s));
+	if (sql == NULL)
+		return store_failf(st, "explain: out of memory");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &x, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		store_failf(st, "explain %s: %s", store_stmt_name(id),
+		            sqlite3_errmsg(st->db));
+		sqlite3_finalize(x);
+		return STORE_ERR;
+	}
+	/* Columns: id, parent, (unused), detail. */
+	while ((rc = sqlite3_step(x)) == SQLITE_ROW) {
+		detail = sqlite3_column_text(x, 3);
+		n = snprintf(out + len, outsz - len, "%s\n",
+		             detail != NULL ? (const char *)detail : "");
+		if (n < 0 || (size_t)n >= outsz - len) {
+			ret = store_failf(st, "explain: the plan is longer than "
+			                  "%zu bytes", outsz);
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (ret == STORE_OK && rc != SQLITE_DONE)
+		ret = store_failf(st, "explain: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(x);
+	return ret;
+}
+
+store_rc store_explain_totals(store *st, char *out, size_t outsz)
+{
+	return store_explain(st, STMT_TOTALS, out, outsz);
 }

@@ -70,7 +70,8 @@ store_rc store_check(store *st);
 /*
  * Transactions. store_begin starts BEGIN IMMEDIATE so a change never meets
  * a lock half-way. Every change a command makes happens between store_begin
- * and store_commit; on any failure the caller calls store_rollback.
+ * (or store_begin_change) and store_commit; on any failure the caller calls
+ * store_rollback, which is safe when nothing is open.
  */
 store_rc store_begin(store *st);
 store_rc store_commit(store *st);
@@ -96,9 +97,18 @@ store_rc store_insert(store *st, const char *owner,
                       const struct store_entry *e, int64_t *id);
 
 /*
+ * store_insert that also tells the caller what the new entry got: on
+ * STORE_OK e->id is its row id and e->seq the owner's next number (the
+ * e->id and e->seq passed in are ignored); otherwise e is unchanged.
+ */
+store_rc store_insert_entry(store *st, const char *owner,
+                            struct store_entry *e);
+
+/*
  * Stops owner's running entry at time stop and copies the stopped entry to
  * *out when out is not NULL. STORE_NOTFOUND when nothing runs;
- * STORE_CONFLICT when stop is before the entry's start.
+ * STORE_CONFLICT when stop is before the entry's start (then nothing
+ * changes).
  */
 store_rc store_stop(store *st, const char *owner, int64_t stop,
                     struct store_entry *out);
@@ -127,7 +137,7 @@ store_rc store_count(store *st, const char *owner, int64_t *n);
 /*
  * For tests and benchmarks: the query plan (EXPLAIN QUERY PLAN) of
  * store_totals' query into out, one step per line. STORE_ERR when it does
- * not fit in outsz bytes.
+ * not fit in outsz bytes. (store_int.h's store_explain shows any other.)
  */
 store_rc store_explain_totals(store *st, char *out, size_t outsz);
 
@@ -136,11 +146,17 @@ store_rc store_explain_totals(store *st, char *out, size_t outsz);
  *
  * store_begin_change opens a transaction (BEGIN IMMEDIATE) and a new undo
  * step for owner, labelled with what the user did ("start acme") at time
- * at. Until store_commit, every store_insert, store_stop, store_update,
- * store_delete and store_rename_project for owner records the before-image
- * of each entry it touches in that step, so store_undo can put everything
- * back. Steps beyond STORE_UNDO_MAX per user are dropped, oldest first.
- * Without store_begin_change nothing is recorded.
+ * at. Until store_commit, every store_insert(_entry), store_stop,
+ * store_update, store_delete and store_rename_project for owner records
+ * the before-image of each entry it touches in that step (the first touch
+ * counts), so store_undo can put everything back. Changes for another
+ * owner in the same transaction are not recorded. Steps beyond
+ * STORE_UNDO_MAX per user are dropped, oldest first. Without
+ * store_begin_change nothing is recorded. A step that recorded nothing is
+ * dropped at store_commit; store_rollback takes the step with the rest.
+ * A label over STORE_LABEL_MAX bytes is cut there (at a UTF-8 character
+ * boundary); NULL is "". Creates owner's user row. On failure nothing is
+ * left open.
  */
 #define STORE_UNDO_MAX 100
 #define STORE_LABEL_MAX 200
@@ -150,31 +166,38 @@ store_rc store_begin_change(store *st, const char *owner, const char *label,
 
 /*
  * Reverts owner's latest step in a transaction of its own (none may be
- * open) and forgets it: entries it created are deleted, entries it changed
- * or deleted come back exactly (same seq, tags, note, times). Copies the
- * step's label and time to label/at. STORE_NOTFOUND when there is nothing
- * left to undo; STORE_CONFLICT when the restore would break a rule (then
- * nothing changes).
+ * open: STORE_ERR) and forgets it: entries it created are deleted, entries
+ * it changed or deleted come back exactly (same id, seq, tags, note,
+ * times); numbers are not given back, the next entry still gets a new one.
+ * Copies the step's label (cut to labelsz bytes with the NUL; label may be
+ * NULL) and time (at may be NULL) when there is a step, also on
+ * STORE_CONFLICT. STORE_NOTFOUND when there is nothing left to undo;
+ * STORE_CONFLICT when the restore would break a rule, e.g. a running entry
+ * comes back while another, started without a step, runs (then nothing
+ * changes and the step stays).
  */
 store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
                     int64_t *at);
 
 /* ---- Single entries, by the owner's number ---- */
 
-/* Entry #seq of owner into *out; STORE_NOTFOUND when owner has none (an
- * entry of another user is "none"). */
+/* Entry #seq of owner, with its tags, into *out (when out is not NULL);
+ * STORE_NOTFOUND when owner has none (an entry of another user is
+ * "none"). */
 store_rc store_get(store *st, const char *owner, int64_t seq,
                    struct store_entry *out);
 
-/* Owner's most recently started entry (running or not); STORE_NOTFOUND
- * when owner has none. */
+/* Owner's most recently started entry (running or not; of several that
+ * started at the same second, the highest number); STORE_NOTFOUND when
+ * owner has none. */
 store_rc store_last(store *st, const char *owner, struct store_entry *out);
 
 /*
- * Rewrites entry #e->seq of owner with e's project, tags, note, start and
- * stop (0: running). STORE_NOTFOUND when there is no such entry;
+ * Rewrites entry #e->seq of owner with e's project, tags (replacing the
+ * old ones), note, start and stop (0: running); its id and seq stay
+ * (e->id is ignored). STORE_NOTFOUND when there is no such entry;
  * STORE_CONFLICT when a rule says no (stop before start, a second running
- * entry, limits).
+ * entry, limits as for store_insert); then nothing changes.
  */
 store_rc store_update(store *st, const char *owner,
                       const struct store_entry *e);
@@ -187,18 +210,21 @@ store_rc store_delete(store *st, const char *owner, int64_t seq,
 /*
  * The earliest of owner's entries that overlaps [from, to), the running
  * one counting as [start, max(start, now)), leaving out entry #except_seq
- * (0: leave none out). STORE_OK with it in *out, STORE_NOTFOUND when the
- * span is free. Uses the same index bound as the totals.
+ * (0: leave none out). An entry [start, stop) overlaps when start < to and
+ * stop > from: one that ends where the span begins does not. STORE_OK
+ * with it (and its tags) in *out when out is not NULL, STORE_NOTFOUND when
+ * the span is free. Uses the same index bound as the totals.
  */
 store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
                        int64_t now, int64_t except_seq,
                        struct store_entry *out);
 
 /*
- * Owner's entries that overlap [from, to) (the running one as above),
- * oldest first, with their tags; cb gets each (borrowed for the call, and
- * it must not use st). At most limit entries are passed (0: no limit);
- * *total, when not NULL, gets how many overlap in all.
+ * Owner's entries that overlap [from, to) (as store_overlap counts them),
+ * oldest first (by start, then number), with their tags, whole (not
+ * clipped to the range); cb gets each (borrowed for the call, and it must
+ * not use st). At most limit entries are passed (0: no limit), the oldest
+ * ones; *total, when not NULL, gets how many overlap in all.
  */
 typedef void (*store_entry_cb)(const struct store_entry *e, void *arg);
 store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
@@ -209,29 +235,37 @@ store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
 
 /*
  * Every project owner ever used (one per case-insensitive name, spelled as
- * in its earliest entry), each with its seconds inside [from, to) as
- * store_totals counts them (0 when none), ordered by those seconds, then
- * by name. For "projects".
+ * in its earliest entry of all), each with its seconds inside [from, to)
+ * as store_totals counts them (0 when none), ordered by those seconds,
+ * largest first, then by name (ASCII case aside). For "projects". Scans
+ * the owner's entries once (grouped in SQL).
  */
 store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
                         int64_t now, store_total_cb cb, void *arg);
 
-/* The same for tags (an entry's time counts once for each of its tags). */
+/* The same for tags (an entry's time counts once for each of its tags;
+ * tags, too, are one name whatever their ASCII case). */
 store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
                     int64_t now, store_total_cb cb, void *arg);
 
 /*
- * Renames project old (any case) to new in all of owner's entries; *n gets
- * how many entries changed. STORE_NOTFOUND when owner has no entry of old.
- * If new already exists under another spelling, the entries simply join it.
+ * Renames project old (any case) to new_name, spelled as given, in all of
+ * owner's entries; *n (when n is not NULL) gets how many entries changed.
+ * STORE_NOTFOUND when owner has no entry of old; STORE_CONFLICT when
+ * new_name breaks a limit (empty, over STORE_PROJECT_MAX). If new_name
+ * already exists under another spelling, the entries simply join it (the
+ * earliest entry's spelling names the group in reports).
  */
 store_rc store_rename_project(store *st, const char *owner, const char *old,
                               const char *new_name, int64_t *n);
 
-/* Owner's own time zone into buf (n bytes), "" when none is set. */
+/* Owner's own time zone into buf (n bytes), "" when none is set (or owner
+ * is unknown). STORE_ERR when it does not fit. */
 store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n);
 
-/* Sets owner's time zone (creating the user row); NULL clears it. */
+/* Sets owner's time zone (creating the user row); NULL clears it. The zone
+ * is not checked against the zone database here; "" or one over
+ * STORE_TZ_MAX bytes: STORE_CONFLICT, and nothing is written. */
 store_rc store_set_user_tz(store *st, const char *owner, const char *tz);
 
 #endif

@@ -23,16 +23,46 @@ enum store_stmt {
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
+	/* users.c */
 	STMT_USER_ADD,
 	STMT_USER_FIND,
+	STMT_USER_TZ,
+	STMT_USER_SET_TZ,
+	/* entries.c */
+	STMT_SEQ_NEXT,
 	STMT_ENTRY_ADD,
 	STMT_TAG_ADD,
 	STMT_RUNNING,
 	STMT_TAGS,
 	STMT_STOP,
+	STMT_GET,
+	STMT_LAST,
+	STMT_ENTRY_SET,
+	STMT_TAGS_CLEAR,
+	STMT_ENTRY_DEL,
+	STMT_RENAME,
+	STMT_OVERLAP,
+	STMT_LIST,
 	STMT_TOTALS,
 	STMT_TOTAL,
+	STMT_PROJECTS,
+	STMT_TAG_TOTALS,
 	STMT_ENTRY_COUNT,
+	/* undo.c */
+	STMT_STEP_PRUNE,
+	STMT_STEP_ADD,
+	STMT_STEP_DROP_EMPTY,
+	STMT_STEP_LATEST,
+	STMT_STEP_DEL,
+	STMT_IMAGE_NEW,
+	STMT_IMAGE_TAGS,
+	STMT_IMAGE,
+	STMT_IMAGE_TAGS_PROJECT,
+	STMT_IMAGE_PROJECT,
+	STMT_UNDO_CLEAR,
+	STMT_UNDO_ENTRIES,
+	STMT_UNDO_TAGS,
+	/* store.c */
 	STMT_INTEGRITY_CHECK,
 	STMT_FOREIGN_KEY_CHECK,
 	STMT_NUM /* the number of statements */
@@ -44,6 +74,11 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STMT_NUM];
 	char errmsg[STORE_ERRMSG_MAX];
+	/* The undo step store_begin_change opened (its undo_steps.id) and
+	 * whose it is; 0 when none. Cleared by store_commit, store_rollback
+	 * and store_begin; only trusted while a transaction is open. */
+	int64_t step;
+	int64_t step_uid;
 };
 
 /*
@@ -70,6 +105,16 @@ store_rc store_fail(store *st, enum store_stmt id, int rc);
  * STORE_OK, or what store_fail says.
  */
 store_rc store_exec(store *st, enum store_stmt id);
+
+/*
+ * The savepoint store_change around one change: atomic by itself outside a
+ * transaction, a part of the caller's inside one, where a refusal undoes
+ * only itself. store_savepoint_end releases it when ret is STORE_OK
+ * (returning what that gives), else rolls back to it quietly (keeping the
+ * error that led there) and returns ret.
+ */
+store_rc store_savepoint(store *st);
+store_rc store_savepoint_end(store *st, store_rc ret);
 
 /* Records a message of our own; returns STORE_ERR. */
 store_rc store_failf(store *st, const char *fmt, ...)
@@ -109,5 +154,43 @@ store_rc store_schema_apply(sqlite3 *db, const struct store_schema *sc,
 
 /* Prepares every statement (tests: all SQL compiles against the schema). */
 store_rc store_prepare_all(store *st);
+
+/*
+ * The query plan (EXPLAIN QUERY PLAN) of statement id into out, one step
+ * per line; STORE_ERR when it does not fit in outsz bytes. For tests that
+ * hold the queries to their indexes.
+ */
+store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
+
+/*
+ * migrations.c: the SQL that turns a version-k database into version k + 1
+ * is store_migration_k (see struct store_schema).
+ */
+extern const char store_migration_1[];
+
+/* ---- users.c ---- */
+
+/* Owner's user id into *uid; STORE_NOTFOUND when owner never wrote. */
+store_rc store_user_find(store *st, const char *owner, int64_t *uid);
+
+/* Owner's user id into *uid, adding the user row if there is none. */
+store_rc store_user_get(store *st, const char *owner, int64_t *uid);
+
+/* ---- undo.c: recording before-images into the open step ---- */
+
+/* The undo step open for user uid in the current transaction, 0 if none. */
+int64_t store_step(store *st, int64_t uid);
+
+/* Records in step that the entry with row id entry is new: undo deletes it. */
+store_rc store_record_created(store *st, int64_t step, int64_t entry);
+
+/*
+ * Records in step the before-image (row and tags) of the entry with row id
+ * entry, of all uid's entries of project (case-insensitively). An entry
+ * the step already holds an image of keeps that first one.
+ */
+store_rc store_record_entry(store *st, int64_t step, int64_t entry);
+store_rc store_record_project(store *st, int64_t step, int64_t uid,
+                              const char *project);
 
 #endif

@@ -1,0 +1,131 @@
+/*
+ * storage/migrations.c - the steps that bring a database of an older
+ * schema version to the next one. store.c runs them in order, each in its
+ * own transaction, and sets user_version itself (store_schema_apply).
+ *
+ * Dependency rule: data only; nothing but store_int.h.
+ *
+ * Append only, and never edit a released step: a database that ran it
+ * must end up exactly like one created from schema.sql of that version
+ * (tests/unit/test_store.c compares the two, sqlite_schema text included,
+ * so a step's CREATE statements are copied from schema.sql verbatim).
+ */
+#include "store_int.h"
+
+/*
+ * Schema version 1 to 2: each user's own entry numbers (entries.seq,
+ * users.next_seq), row ids never reused (AUTOINCREMENT) and the undo
+ * tables. ALTER TABLE can add neither a UNIQUE constraint nor
+ * AUTOINCREMENT, so users, entries and entry_tags are rebuilt: the old
+ * tables are renamed away (references between them follow), the new ones
+ * created exactly as schema.sql has them, the rows copied with their ids,
+ * and the old tables dropped children first, so that no ON DELETE CASCADE
+ * reaches a row that is still wanted.
+ */
+const char store_migration_1[] =
+	"DROP TRIGGER entry_tags_max;\n"
+	"DROP INDEX entries_running;\n"
+	"DROP INDEX entries_user_start;\n"
+	"DROP INDEX entries_user_duration;\n"
+	"ALTER TABLE entry_tags RENAME TO entry_tags_v1;\n"
+	"ALTER TABLE entries RENAME TO entries_v1;\n"
+	"ALTER TABLE users RENAME TO users_v1;\n"
+	"\n"
+	"CREATE TABLE users (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tjid TEXT NOT NULL UNIQUE\n"
+	"\t\tCHECK (length(CAST(jid AS BLOB)) BETWEEN 1 AND 3071),\n"
+	"\ttz TEXT\n"
+	"\t\tCHECK (tz IS NULL OR length(CAST(tz AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tnext_seq INTEGER NOT NULL DEFAULT 1\n"
+	"\t\tCHECK (next_seq >= 1)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entries (\n"
+	"\tid INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tseq INTEGER NOT NULL\n"
+	"\t\tCHECK (seq >= 1),\n"
+	"\tproject TEXT NOT NULL COLLATE NOCASE\n"
+	"\t\tCHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tnote TEXT NOT NULL DEFAULT ''\n"
+	"\t\tCHECK (length(CAST(note AS BLOB)) <= 1000),\n"
+	"\tstart INTEGER NOT NULL,\n"
+	"\tstop INTEGER,\n"
+	"\tCHECK (stop IS NULL OR stop >= start),\n"
+	"\tUNIQUE (user_id, seq)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entry_tags (\n"
+	"\tentry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,\n"
+	"\ttag TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(tag AS BLOB)) BETWEEN 1 AND 32),\n"
+	"\tPRIMARY KEY (entry_id, tag)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"-- Each user's entries are numbered 1, 2, ... in the order they started;\n"
+	"-- the next number follows the last.\n"
+	"INSERT INTO users (id, jid, tz, next_seq)\n"
+	"SELECT u.id, u.jid, u.tz,\n"
+	"       1 + (SELECT count(*) FROM entries_v1 AS e WHERE e.user_id = u.id)\n"
+	"FROM users_v1 AS u;\n"
+	"\n"
+	"INSERT INTO entries (id, user_id, seq, project, note, start, stop)\n"
+	"SELECT id, user_id,\n"
+	"       row_number() OVER (PARTITION BY user_id ORDER BY start, id),\n"
+	"       project, note, start, stop\n"
+	"FROM entries_v1;\n"
+	"\n"
+	"INSERT INTO entry_tags (entry_id, tag)\n"
+	"SELECT entry_id, tag FROM entry_tags_v1;\n"
+	"\n"
+	"DROP TABLE entry_tags_v1;\n"
+	"DROP TABLE entries_v1;\n"
+	"DROP TABLE users_v1;\n"
+	"\n"
+	"CREATE TRIGGER entry_tags_max BEFORE INSERT ON entry_tags\n"
+	"WHEN (SELECT count(*) FROM entry_tags WHERE entry_id = NEW.entry_id) >= 8\n"
+	"BEGIN\n"
+	"\tSELECT RAISE(ABORT, 'an entry has at most 8 tags');\n"
+	"END;\n"
+	"\n"
+	"CREATE UNIQUE INDEX entries_running ON entries (user_id) WHERE stop IS NULL;\n"
+	"\n"
+	"CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);\n"
+	"\n"
+	"CREATE INDEX entries_user_duration ON entries (user_id, stop - start);\n"
+	"\n"
+	"CREATE TABLE undo_steps (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tlabel TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(label AS BLOB)) <= 200),\n"
+	"\tat INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE INDEX undo_steps_user ON undo_steps (user_id, id);\n"
+	"\n"
+	"CREATE TABLE undo_entries (\n"
+	"\tstep_id INTEGER NOT NULL REFERENCES undo_steps (id) ON DELETE CASCADE,\n"
+	"\tentry_id INTEGER NOT NULL,\n"
+	"\texisted INTEGER NOT NULL\n"
+	"\t\tCHECK (existed IN (0, 1)),\n"
+	"\tseq INTEGER,\n"
+	"\tproject TEXT,\n"
+	"\tnote TEXT,\n"
+	"\tstart INTEGER,\n"
+	"\tstop INTEGER,\n"
+	"\tCHECK (existed = 0 OR (seq IS NOT NULL AND project IS NOT NULL\n"
+	"\t                       AND note IS NOT NULL AND start IS NOT NULL)),\n"
+	"\tPRIMARY KEY (step_id, entry_id)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE TABLE undo_tags (\n"
+	"\tstep_id INTEGER NOT NULL,\n"
+	"\tentry_id INTEGER NOT NULL,\n"
+	"\ttag TEXT NOT NULL,\n"
+	"\tPRIMARY KEY (step_id, entry_id, tag),\n"
+	"\tFOREIGN KEY (step_id, entry_id) REFERENCES undo_entries (step_id, entry_id)\n"
+	"\t\tON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
+	") STRICT, WITHOUT ROWID;\n"
+	;

@@ -1,0 +1,247 @@
+/*
+ * storage/undo.c - undo steps: opening one for a command
+ * (store_begin_change), recording the before-images of the entries the
+ * command touches (called by entries.c's changes), and reverting a user's
+ * latest step (store_undo).
+ *
+ * A step is a row of undo_steps; each entry it touched has one row in
+ * undo_entries (existed = 0 for one it created, else a copy of the row as
+ * it was on the first touch) and its tags then in undo_tags. Undo deletes
+ * every touched entry and puts the copies back under their old ids and
+ * numbers (schema.sql has the tables; store.c the SQL).
+ *
+ * Dependency rule: SQLite (through store_int.h) and libc only.
+ */
+#include <string.h>
+
+#include "store_int.h"
+
+/*
+ * The length of the longest prefix of s, at most max bytes, that does not
+ * end inside a UTF-8 character (a longer label is cut there).
+ */
+static size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* s[n] is the first byte left out: while it continues a character,
+	 * that character's start is left out too. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * Binds v to the parameter name of s when s has one (0 when it has not);
+ * SQLite's result code.
+ */
+static int bind_opt(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+
+	return i == 0 ? SQLITE_OK : sqlite3_bind_int64(s, i, v);
+}
+
+/*
+ * Runs statement id, which returns no rows, with :uid, :step and :entry
+ * bound to uid, step and entry where it has them.
+ */
+static store_rc run(store *st, enum store_stmt id, int64_t uid, int64_t step,
+                    int64_t entry)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	rc = bind_opt(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = bind_opt(s, ":step", step);
+	if (rc == SQLITE_OK)
+		rc = bind_opt(s, ":entry", entry);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+int64_t store_step(store *st, int64_t uid)
+{
+	/* A transaction that ended without store_commit or store_rollback
+	 * (SQLite rolls back by itself after some errors) took the step
+	 * with it. */
+	if (st->step == 0 || st->step_uid != uid ||
+	    sqlite3_get_autocommit(st->db))
+		return 0;
+	return st->step;
+}
+
+store_rc store_record_created(store *st, int64_t step, int64_t entry)
+{
+	return run(st, STMT_IMAGE_NEW, 0, step, entry);
+}
+
+store_rc store_record_entry(store *st, int64_t step, int64_t entry)
+{
+	store_rc ret = run(st, STMT_IMAGE_TAGS, 0, step, entry);
+
+	return ret != STORE_OK ? ret : run(st, STMT_IMAGE, 0, step, entry);
+}
+
+store_rc store_record_project(store *st, int64_t step, int64_t uid,
+                              const char *project)
+{
+	static const enum store_stmt ids[] = { STMT_IMAGE_TAGS_PROJECT,
+		                               STMT_IMAGE_PROJECT };
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	/* Tags first, as in store_record_entry. */
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		if ((s = store_stmt(st, ids[i])) == NULL)
+			return STORE_ERR;
+		rc = store_bind_int64(s, ":step", step);
+		if (rc == SQLITE_OK)
+			rc = store_bind_int64(s, ":uid", uid);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, ":project", project,
+			                     STORE_PROJECT_MAX + 1);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, ids[i], rc);
+		store_reset(s);
+	}
+	return STORE_OK;
+}
+
+/*
+ * The rows of store_begin_change inside its transaction: the user, room
+ * for one more step, the step. Its id into *step.
+ */
+static store_rc add_step(store *st, const char *owner, const char *label,
+                         int64_t at, int64_t *uid, int64_t *step)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	if ((ret = store_user_get(st, owner, uid)) != STORE_OK)
+		return ret;
+
+	if ((s = store_stmt(st, STMT_STEP_PRUNE)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", *uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":keep", STORE_UNDO_MAX - 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_STEP_PRUNE, rc);
+	store_reset(s);
+
+	if ((s = store_stmt(st, STMT_STEP_ADD)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", *uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":label", label,
+		                     utf8_prefix(label, STORE_LABEL_MAX));
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":at", at);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_STEP_ADD, rc);
+	*step = sqlite3_column_int64(s, 0);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+		return store_fail(st, STMT_STEP_ADD, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc store_begin_change(store *st, const char *owner, const char *label,
+                            int64_t at)
+{
+	store_rc ret;
+	int64_t uid = 0, step = 0;
+
+	if ((ret = store_begin(st)) != STORE_OK)
+		return ret;
+	ret = add_step(st, owner, label != NULL ? label : "", at, &uid, &step);
+	if (ret != STORE_OK) {
+		store_rollback(st);
+		return ret;
+	}
+	st->step = step;
+	st->step_uid = uid;
+	return STORE_OK;
+}
+
+/*
+ * The latest step of user uid: its id into *step, its label (cut to fit
+ * labelsz bytes at a character boundary) and time. STORE_NOTFOUND when
+ * the user has none.
+ */
+static store_rc latest_step(store *st, int64_t uid, int64_t *step,
+                            char *label, size_t labelsz, int64_t *at)
+{
+	const unsigned char *text;
+	sqlite3_stmt *s;
+	size_t n;
+	int rc;
+
+	if ((s = store_stmt(st, STMT_STEP_LATEST)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		store_reset(s);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_STEP_LATEST, rc);
+	*step = sqlite3_column_int64(s, 0);
+	text = sqlite3_column_text(s, 1);
+	if (label != NULL && labelsz > 0) {
+		n = text != NULL ? utf8_prefix((const char *)text,
+		                               labelsz - 1) : 0;
+		memcpy(label, text != NULL ? (const char *)text : "", n);
+		label[n] = '\0';
+	}
+	if (at != NULL)
+		*at = sqlite3_column_int64(s, 2);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
+                    int64_t *at)
+{
+	static const enum store_stmt steps[] = { STMT_UNDO_CLEAR,
+		STMT_UNDO_ENTRIES, STMT_UNDO_TAGS, STMT_STEP_DEL };
+	store_rc ret;
+	int64_t uid, step = 0;
+	size_t i;
+
+	if (!sqlite3_get_autocommit(st->db))
+		return store_failf(st, "undo: a transaction is open");
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret; /* STORE_NOTFOUND: never wrote, nothing to undo */
+	if ((ret = store_begin(st)) != STORE_OK)
+		return ret;
+	ret = latest_step(st, uid, &step, label, labelsz, at);
+	for (i = 0; ret == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
+		ret = run(st, steps[i], uid, step, 0);
+	if (ret == STORE_OK)
+		ret = store_commit(st);
+	if (ret != STORE_OK)
+		store_rollback(st);
+	return ret;
+}
