@@ -12,6 +12,22 @@
  * reading, e.g. as part of a note), TP_BAD (they clearly meant one but it
  * is wrong, e.g. "25:00" or "2026-02-30"; err holds a reply sentence that
  * quotes the bad part and shows a correct example).
+ *
+ * On TP_BAD one sentence is appended to err (which may be NULL); on TP_OK
+ * and TP_NOMATCH err is not touched. The other outputs (*used, *out,
+ * *from, *to, label...) are written only on TP_OK, except *keep of
+ * tp_trailing_when, which is argc on anything but TP_OK. A c->tz that is
+ * NULL, empty or longer than TZ_NAME_MAX counts as UTC.
+ *
+ * Shapes decide between TP_NOMATCH and TP_BAD, so that notes stay notes:
+ *   a clock is 1-2 digits with ":" groups and/or "am"/"pm"; a bare "9" is
+ *   TP_NOMATCH (a count, not a time), "25:00", "24:00", "9:5",
+ *   "17:00:00", "13pm" are TP_BAD;
+ *   a date is 4 digits, "-", 1-2 digits, "-", 1-2 digits ("2026-1-5" is
+ *   5 January); "2026-02-30" and years outside 2000-9999 are TP_BAD;
+ *   a duration starts with a number and a known unit, or is H:MM; "90",
+ *   "1.5", "9am", "3d" are TP_NOMATCH, "0m", "-1h", "1h1h", "30m1h" and
+ *   more than TP_DURATION_MAX are TP_BAD.
  */
 #ifndef TIMMY_TIMEPARSE_H
 #define TIMMY_TIMEPARSE_H
@@ -23,6 +39,12 @@
 
 enum tp_rc { TP_OK, TP_NOMATCH, TP_BAD };
 
+/* The longest duration accepted: 1000 hours. */
+#define TP_DURATION_MAX INT64_C(3600000)
+
+/* A label buffer of this size always holds tp_range's label whole. */
+#define TP_LABEL_MAX 64
+
 struct tp_ctx {
 	int64_t now;    /* UTC epoch seconds */
 	const char *tz; /* IANA zone for calendar days and clock times */
@@ -32,7 +54,11 @@ struct tp_ctx {
  * One word as a duration: "45m", "2h", "1h30m", "1.5h", "90min", "1:30",
  * "30s", "2hours", "1h 30m" is two words and not accepted here. Units:
  * s|sec|secs|second|seconds, m|min|mins|minute|minutes, h|hr|hrs|hour|hours.
- * "1:30" is H:MM. *secs > 0 on TP_OK; zero is TP_BAD.
+ * "1:30" is H:MM ("1:30:15" H:MM:SS). *secs > 0 on TP_OK; zero is TP_BAD.
+ * Units fall from left to right, each at most once; after h or m a bare
+ * whole number under 60 is the next unit ("1h30" is 1h30m, "2m30" is
+ * 2m30s). Fractions ("1.5h", ".5h", "1.25m") are rounded to the nearest
+ * whole second, halves up. At most TP_DURATION_MAX; "-1h" is TP_BAD.
  */
 enum tp_rc tp_duration(const char *word, int64_t *secs, struct text *err);
 
@@ -49,12 +75,15 @@ enum tp_rc tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
  *   now
  *   CLOCK                      today at that time: 9:30 09:30 9am 5:15pm 17:00
  *   DAY CLOCK                  yesterday 17:00, mon 9:00, 2026-11-23 17:00
+ *   CLOCK DAY                  9:30 yesterday (the order people also write)
  *   DATE"T"CLOCK               2026-11-23T17:00 (one word)
  *   DURATION ago               15m ago, 1h30m ago
  * CLOCK is H:MM, HH:MM, H[:MM]am/pm (12am is midnight, 12pm noon); no
  * seconds. A local time in a DST gap moves forward by the gap; one that
  * occurs twice is the first. The result may lie in the future: refusing
- * that is the command's business.
+ * that is the command's business. A DAY alone ("yesterday") is not a
+ * point in time: TP_NOMATCH. A broken word in a slot that clearly holds a
+ * time is TP_BAD ("yesterday 25:00", "2026-02-30 9:00", "0m ago").
  */
 enum tp_rc tp_time(const struct tp_ctx *c, char *const *argv, int argc,
                    int *used, int64_t *out, struct text *err);
@@ -67,6 +96,8 @@ enum tp_rc tp_time(const struct tp_ctx *c, char *const *argv, int argc,
  * words end in no such phrase (then *keep == argc): "at the office" is
  * not a time, it stays in the note. TP_BAD when "at" is followed by
  * something that is clearly a broken time ("at 25:00").
+ * "at" is followed by exactly the 1 or 2 words of a tp_time; the 2-word
+ * reading is tried first ("at yesterday 17:00"). "at 9" stays text.
  */
 enum tp_rc tp_trailing_when(const struct tp_ctx *c, char *const *argv,
                             int argc, int *keep, int64_t *out,
@@ -77,6 +108,11 @@ enum tp_rc tp_trailing_when(const struct tp_ctx *c, char *const *argv,
  * words), on the day that starts at day_start (local midnight; pass the
  * result of tp_day or today's). The end may pass midnight ("22:00-01:00"
  * ends on the next day). Uses *used words; [*from, *to) with *to > *from.
+ * Also "9:00- 10:30", "9:00 -10:30", "9:00 to 10:30", and an en or em
+ * dash for the hyphen. Equal ends ("9:00-9:00") are TP_BAD, and so is a
+ * span that a spring-forward gap leaves empty (02:30-03:15 on that day).
+ * TP_NOMATCH unless the first clock is followed by a dash or "to"; after
+ * that a missing or broken end is TP_BAD.
  */
 enum tp_rc tp_span(const struct tp_ctx *c, char *const *argv, int argc,
                    int64_t day_start, int *used, int64_t *from, int64_t *to,
@@ -92,6 +128,12 @@ enum tp_rc tp_span(const struct tp_ctx *c, char *const *argv, int argc,
  * label (labelsz bytes) gets a short human name for headings and "nothing
  * recorded" replies: "today", "yesterday", "this week", "last month",
  * "Mon 23 Nov 2026", "Mon 23 – Wed 25 Nov 2026".
+ * Month and year appear once when both ends share them: "Mon 30 Nov –
+ * Wed 2 Dec 2026", "Wed 30 Dec 2026 – Fri 1 Jan 2027"; no leading zero on
+ * the day; English names whatever the locale; the dash is U+2013 with a
+ * space either side. A label cut to fit labelsz ends on a character
+ * boundary; label may be NULL. "today" and "yesterday" as DAY keep their
+ * names as labels; a weekday gets its date.
  */
 enum tp_rc tp_range(const struct tp_ctx *c, char *const *argv, int argc,
                     int *used, int64_t *from, int64_t *to, char *label,
