@@ -1,5 +1,6 @@
 /*
- * tests/unit/test_store.c - storage/: schema, migrations, entries, totals.
+ * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
+ * entry numbers, single-entry edits, listings, projects and tags, undo.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +254,9 @@ static void store_open__creates_schema__when_file_new(void **state)
 	assert_string_equal(mode, "wal");
 	assert_int_equal(raw_int("new.db", "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE type = 'table' AND name IN"
-	                         " ('users', 'entries', 'entry_tags')"), 3);
+	                         " ('users', 'entries', 'entry_tags',"
+	                         " 'undo_steps', 'undo_entries', 'undo_tags')"),
+	                 6);
 	assert_int_equal(raw_int("new.db", "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE name = 'entries_running'"), 1);
 }
@@ -686,6 +690,7 @@ static void store_stop__returns_entry__when_running(void **state)
 	memset(&got, 0xff, sizeof got);
 	assert_int_equal(store_stop(st, ALICE, 1600, &got), STORE_OK);
 	assert_int_equal(got.id, id);
+	assert_int_equal(got.seq, 1);
 	assert_string_equal(got.project, "acme");
 	assert_string_equal(got.note, "release notes");
 	assert_int_equal(got.ntags, 2);
@@ -943,6 +948,1390 @@ static void store_explain_totals__uses_indexes__when_planned(void **state)
 	assert_int_equal(store_explain_totals(st, plan, 16), STORE_ERR);
 }
 
+/* --- entry numbers, get, last, update, delete --- */
+
+#define H 3600 /* an hour, in seconds */
+
+/* Inserts e for owner and returns the number it got. */
+static int64_t add(store *st, const char *owner, struct store_entry e)
+{
+	store_rc rc = store_insert_entry(st, owner, &e);
+
+	if (rc != STORE_OK)
+		fail_msg("insert %s: got %d (%s)", e.project, rc,
+		         store_errmsg(st));
+	assert_true(e.id > 0);
+	return e.seq;
+}
+
+/* Entry #seq of owner, which must exist. */
+static struct store_entry get(store *st, const char *owner, int64_t seq)
+{
+	struct store_entry e;
+	store_rc rc = store_get(st, owner, seq, &e);
+
+	if (rc != STORE_OK)
+		fail_msg("get #%" PRId64 ": got %d (%s)", seq, rc,
+		         store_errmsg(st));
+	return e;
+}
+
+/* a and b alike in every field, tags in order. */
+static void assert_entry_equal(const struct store_entry *a,
+                               const struct store_entry *b)
+{
+	int i;
+
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->seq, b->seq);
+	assert_string_equal(a->project, b->project);
+	assert_string_equal(a->note, b->note);
+	assert_int_equal(a->start, b->start);
+	assert_int_equal(a->stop, b->stop);
+	assert_int_equal(a->ntags, b->ntags);
+	for (i = 0; i < a->ntags; i++)
+		assert_string_equal(a->tags[i], b->tags[i]);
+}
+
+static void store_insert_entry__numbers_per_user__when_users_interleave(
+	void **state)
+{
+	struct store_entry e = entry("acme", 100, 200), last;
+	store *st = *state;
+	int64_t id = 0;
+
+	assert_int_equal(add(st, ALICE, entry("a", 10, 20)), 1);
+	assert_int_equal(add(st, BOB, entry("b", 10, 20)), 1);
+	assert_int_equal(add(st, ALICE, entry("a", 30, 40)), 2);
+	assert_int_equal(add(st, BOB, entry("b", 30, 0)), 2);
+	/* The number passed in is ignored; id and seq come back. */
+	e.seq = 77;
+	e.id = 77;
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.seq, 3);
+	assert_true(e.id != 77);
+	assert_int_equal(get(st, ALICE, 3).id, e.id);
+	assert_string_equal(get(st, ALICE, 3).project, "acme");
+	/* store_insert numbers too. */
+	assert_int_equal(store_insert(st, ALICE, &e, &id), STORE_OK);
+	assert_int_equal(get(st, ALICE, 4).id, id);
+	assert_int_equal(store_last(st, BOB, &last), STORE_OK);
+	assert_int_equal(last.seq, 2);
+	/* A refused insert takes no number. */
+	insert(st, ALICE, entry("", 10, 20), STORE_CONFLICT);
+	assert_int_equal(add(st, ALICE, entry("a", 50, 60)), 5);
+}
+
+static void store_delete__never_reuses_number_or_id__when_latest_deleted(
+	void **state)
+{
+	struct store_entry gone;
+	store *st = *state;
+	int64_t top;
+
+	add(st, ALICE, entry("a", 10, 20));
+	add(st, ALICE, entry("b", 30, 40));
+	assert_int_equal(add(st, ALICE, entry("c", 50, 60)), 3);
+	assert_int_equal(store_delete(st, ALICE, 3, &gone), STORE_OK);
+	top = gone.id;
+	assert_int_equal(add(st, ALICE, entry("d", 70, 80)), 4);
+	/* Row ids are not given twice either (AUTOINCREMENT), which keeps
+	 * an undo step's record of a deleted entry unambiguous. */
+	assert_true(get(st, ALICE, 4).id > top);
+	assert_int_equal(store_delete(st, ALICE, 4, NULL), STORE_OK);
+	assert_int_equal(store_delete(st, ALICE, 2, NULL), STORE_OK);
+	assert_int_equal(add(st, ALICE, entry("e", 90, 100)), 5);
+	/* Nor does undoing an insert give its number back. */
+	assert_int_equal(store_begin_change(st, ALICE, "add", 1), STORE_OK);
+	assert_int_equal(add(st, ALICE, entry("f", 110, 120)), 6);
+	assert_int_equal(store_commit(st), STORE_OK);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_OK);
+	assert_int_equal(add(st, ALICE, entry("g", 130, 140)), 7);
+	assert_int_equal(count(st, ALICE), 3);
+}
+
+static void store_get__returns_entry__when_own(void **state)
+{
+	struct store_entry e = entry("acme", 100, 200), got;
+	store *st = *state;
+
+	add_tag(&e, "z");
+	add_tag(&e, "a");
+	snprintf(e.note, sizeof e.note, "the note");
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	got = get(st, ALICE, e.seq);
+	assert_int_equal(got.id, e.id);
+	assert_int_equal(got.seq, 1);
+	assert_string_equal(got.project, "acme");
+	assert_string_equal(got.note, "the note");
+	assert_int_equal(got.start, 100);
+	assert_int_equal(got.stop, 200);
+	assert_int_equal(got.ntags, 2);
+	assert_string_equal(got.tags[0], "a");
+	assert_string_equal(got.tags[1], "z");
+	/* out may be NULL. */
+	assert_int_equal(store_get(st, ALICE, 1, NULL), STORE_OK);
+}
+
+static void store_get__notfound__when_number_is_another_users(void **state)
+{
+	struct store_entry got;
+	store *st = *state;
+
+	/* Unknown owner, then an owner without that number. */
+	assert_int_equal(store_get(st, BOB, 1, &got), STORE_NOTFOUND);
+	add(st, ALICE, entry("alice-1", 10, 20));
+	add(st, ALICE, entry("alice-2", 30, 40));
+	add(st, BOB, entry("bob-1", 50, 60));
+	assert_int_equal(store_get(st, BOB, 2, &got), STORE_NOTFOUND);
+	assert_int_equal(store_get(st, ALICE, 3, &got), STORE_NOTFOUND);
+	assert_int_equal(store_get(st, ALICE, 0, &got), STORE_NOTFOUND);
+	/* Each owner's #1 is their own. */
+	assert_string_equal(get(st, BOB, 1).project, "bob-1");
+	assert_string_equal(get(st, ALICE, 1).project, "alice-1");
+}
+
+static void store_last__returns_latest_start__when_added_out_of_order(
+	void **state)
+{
+	struct store_entry got;
+	store *st = *state;
+
+	assert_int_equal(store_last(st, ALICE, &got), STORE_NOTFOUND);
+	add(st, ALICE, entry("later", 500, 600)); /* #1 */
+	add(st, ALICE, entry("earlier", 100, 200)); /* #2 */
+	assert_int_equal(store_last(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+	add(st, ALICE, entry("runs", 900, 0)); /* #3 */
+	add(st, BOB, entry("bob", 5000, 0));
+	assert_int_equal(store_last(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 3);
+	assert_int_equal(got.stop, 0);
+	/* Same start: the one added last. */
+	add(st, ALICE, entry("same", 900, 950)); /* #4 */
+	assert_int_equal(store_last(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 4);
+	assert_string_equal(got.project, "same");
+}
+
+static void store_update__rewrites_entry__when_own(void **state)
+{
+	struct store_entry e = entry("acme", 100, 200), want, got;
+	store *st = *state;
+	sqlite3 *db = st->db;
+
+	add_tag(&e, "a");
+	add_tag(&e, "b");
+	snprintf(e.note, sizeof e.note, "old note");
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	add(st, ALICE, entry("other", 1000, 2000));
+
+	want = entry("Globex", 150, 400);
+	want.seq = e.seq;
+	want.id = 12345; /* ignored */
+	add_tag(&want, "c");
+	assert_int_equal(store_update(st, ALICE, &want), STORE_OK);
+	got = get(st, ALICE, 1);
+	want.id = e.id; /* the row stays */
+	assert_entry_equal(&got, &want);
+	/* The old tags are gone, not kept beside the new one. */
+	assert_int_equal(db_int(db, "SELECT count(*) FROM entry_tags"), 1);
+	assert_int_equal(total(st, ALICE, 0, 500, 500), 250);
+	/* Back to running, with the slot free. */
+	want.stop = 0;
+	assert_int_equal(store_update(st, ALICE, &want), STORE_OK);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+}
+
+static void store_update__notfound__when_number_is_another_users(
+	void **state)
+{
+	struct store_entry e = entry("changed", 1, 2);
+	store *st = *state;
+
+	e.seq = 1;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_NOTFOUND);
+	add(st, ALICE, entry("alice", 10, 20));
+	add(st, BOB, entry("bob-1", 10, 20));
+	add(st, BOB, entry("bob-2", 30, 40));
+	e.seq = 2;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_NOTFOUND);
+	assert_string_equal(get(st, BOB, 2).project, "bob-2");
+	assert_int_equal(get(st, BOB, 2).start, 30);
+}
+
+static void store_update__conflicts__when_rules_broken(void **state)
+{
+	struct store_entry e = entry("done", 100, 200), before, bad;
+	store *st = *state;
+
+	add_tag(&e, "keep");
+	add(st, ALICE, e);
+	add(st, ALICE, entry("runs", 300, 0));
+	before = get(st, ALICE, 1);
+
+	/* A second running entry. */
+	bad = entry("done", 100, 0);
+	bad.seq = 1;
+	add_tag(&bad, "new");
+	assert_int_equal(store_update(st, ALICE, &bad), STORE_CONFLICT);
+	assert_non_null(strstr(store_errmsg(st), "UNIQUE"));
+	/* Stop before start. */
+	bad.stop = 50;
+	assert_int_equal(store_update(st, ALICE, &bad), STORE_CONFLICT);
+	assert_non_null(strstr(store_errmsg(st), "CHECK"));
+	/* Limits. */
+	bad = entry("", 100, 200);
+	bad.seq = 1;
+	assert_int_equal(store_update(st, ALICE, &bad), STORE_CONFLICT);
+	bad = entry("x", 100, 200);
+	bad.seq = 1;
+	bad.ntags = STORE_TAGS_MAX + 1;
+	assert_int_equal(store_update(st, ALICE, &bad), STORE_CONFLICT);
+	bad.ntags = 1; /* an empty tag, after the row itself was fine */
+	assert_int_equal(store_update(st, ALICE, &bad), STORE_CONFLICT);
+
+	/* Nothing of any refused update stuck, tags included. */
+	e = get(st, ALICE, 1);
+	assert_entry_equal(&e, &before);
+	assert_int_equal(store_running(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.seq, 2);
+}
+
+static void store_delete__removes_entry_and_tags__when_own(void **state)
+{
+	struct store_entry e = entry("acme", 100, 200), out, kept;
+	store *st = *state;
+
+	add_tag(&e, "t1");
+	add_tag(&e, "t2");
+	snprintf(e.note, sizeof e.note, "bye");
+	add(st, ALICE, e);
+	add(st, ALICE, entry("stays", 300, 400));
+	add(st, BOB, entry("bob", 300, 400));
+	kept = get(st, ALICE, 1);
+
+	assert_int_equal(store_delete(st, BOB, 2, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_delete(st, ALICE, 1, &out), STORE_OK);
+	assert_entry_equal(&out, &kept);
+	assert_int_equal(store_get(st, ALICE, 1, NULL), STORE_NOTFOUND);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
+	assert_int_equal(count(st, ALICE), 1);
+	assert_int_equal(count(st, BOB), 1);
+	assert_int_equal(store_delete(st, ALICE, 1, &out), STORE_NOTFOUND);
+	assert_int_equal(store_delete(st, "carol@example.org", 1, NULL),
+	                 STORE_NOTFOUND);
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
+/* --- overlap and list --- */
+
+static void store_overlap__finds_earliest__when_span_overlaps(void **state)
+{
+	struct store_entry got;
+	store *st = *state;
+
+	add(st, ALICE, entry("ten", 10 * H, 11 * H));        /* #1 */
+	add(st, ALICE, entry("fourteen", 14 * H, 15 * H));  /* #2 */
+	add(st, ALICE, entry("twelve", 12 * H, 13 * H));    /* #3 */
+	add(st, BOB, entry("bob", 9 * H, 16 * H));
+
+	/* Inside one entry. */
+	assert_int_equal(store_overlap(st, ALICE, 10 * H + 1800, 10 * H + 2700,
+	                               20 * H, 0, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+	/* Across several: the earliest by start, not by number. */
+	assert_int_equal(store_overlap(st, ALICE, 11 * H + 1800, 14 * H + 1800,
+	                               20 * H, 0, &got), STORE_OK);
+	assert_int_equal(got.seq, 3);
+	assert_string_equal(got.project, "twelve");
+	/* A span around all of them. */
+	assert_int_equal(store_overlap(st, ALICE, 0, 24 * H, 20 * H, 0, &got),
+	                 STORE_OK);
+	assert_int_equal(got.seq, 1);
+	/* Leaving one out (an edit checks against the others). */
+	assert_int_equal(store_overlap(st, ALICE, 11 * H + 1800, 14 * H + 1800,
+	                               20 * H, 3, &got), STORE_OK);
+	assert_int_equal(got.seq, 2);
+	assert_int_equal(store_overlap(st, ALICE, 10 * H, 11 * H, 20 * H, 1,
+	                               NULL), STORE_NOTFOUND);
+	/* Bob's entries are not Alice's; an unknown owner is all free. */
+	assert_int_equal(store_overlap(st, ALICE, 16 * H, 17 * H, 20 * H, 0,
+	                               &got), STORE_NOTFOUND);
+	assert_int_equal(store_overlap(st, "carol@example.org", 0, 24 * H,
+	                               20 * H, 0, &got), STORE_NOTFOUND);
+}
+
+static void store_overlap__free__when_entries_only_touch_edges(void **state)
+{
+	struct store_entry got;
+	store *st = *state;
+
+	add(st, ALICE, entry("nine", 9 * H, 10 * H));
+	add(st, ALICE, entry("eleven", 11 * H, 12 * H));
+	/* [10:00, 11:00) sits between them: the one ending at 10:00 and the
+	 * one starting at 11:00 touch it only. */
+	assert_int_equal(store_overlap(st, ALICE, 10 * H, 11 * H, 20 * H, 0,
+	                               &got), STORE_NOTFOUND);
+	/* One second more on either side overlaps. */
+	assert_int_equal(store_overlap(st, ALICE, 10 * H - 1, 11 * H, 20 * H, 0,
+	                               &got), STORE_OK);
+	assert_string_equal(got.project, "nine");
+	assert_int_equal(store_overlap(st, ALICE, 10 * H, 11 * H + 1, 20 * H, 0,
+	                               &got), STORE_OK);
+	assert_string_equal(got.project, "eleven");
+}
+
+static void store_overlap__counts_running_up_to_now__when_timer_runs(
+	void **state)
+{
+	struct store_entry got;
+	store *st = *state;
+
+	add(st, ALICE, entry("earlier", 8 * H, 9 * H));
+	add(st, ALICE, entry("runs", 10 * H, 0)); /* #2 */
+	/* Now 11:00: it covers [10:00, 11:00). */
+	assert_int_equal(store_overlap(st, ALICE, 10 * H + 1800, 12 * H, 11 * H,
+	                               0, &got), STORE_OK);
+	assert_int_equal(got.seq, 2);
+	assert_int_equal(got.stop, 0);
+	assert_int_equal(store_overlap(st, ALICE, 11 * H, 12 * H, 11 * H, 0,
+	                               &got), STORE_NOTFOUND);
+	/* Half an hour later it reaches into the same span. */
+	assert_int_equal(store_overlap(st, ALICE, 11 * H, 12 * H, 11 * H + 1800,
+	                               0, &got), STORE_OK);
+	assert_int_equal(got.seq, 2);
+	/* Before its start nothing runs; leaving it out frees the span. */
+	assert_int_equal(store_overlap(st, ALICE, 9 * H, 10 * H, 11 * H, 0,
+	                               &got), STORE_NOTFOUND);
+	assert_int_equal(store_overlap(st, ALICE, 10 * H, 12 * H, 11 * H, 2,
+	                               &got), STORE_NOTFOUND);
+}
+
+/* What store_list passed, in order. */
+struct listing {
+	int n;
+	int64_t seq[16];
+	int64_t start[16];
+	int ntags[16];
+};
+
+static void collect_entry(const struct store_entry *e, void *arg)
+{
+	struct listing *l = arg;
+
+	if (l->n < 16) {
+		l->seq[l->n] = e->seq;
+		l->start[l->n] = e->start;
+		l->ntags[l->n] = e->ntags;
+	}
+	l->n++;
+}
+
+static struct listing list(store *st, const char *owner, int64_t from,
+                           int64_t to, int64_t now, size_t limit,
+                           int64_t *total)
+{
+	struct listing l;
+
+	memset(&l, 0, sizeof l);
+	if (store_list(st, owner, from, to, now, limit, collect_entry, &l,
+	               total) != STORE_OK)
+		fail_msg("list: %s", store_errmsg(st));
+	assert_true(l.n <= 16);
+	return l;
+}
+
+static void store_list__orders_oldest_first__with_limit_and_total(
+	void **state)
+{
+	struct store_entry e = entry("tagged", 100, 150);
+	store *st = *state;
+	struct listing l;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("c", 500, 600));   /* #1 */
+	add_tag(&e, "x");
+	add_tag(&e, "y");
+	add(st, ALICE, e);                      /* #2, starts first */
+	add(st, ALICE, entry("b1", 300, 400));  /* #3 */
+	add(st, ALICE, entry("runs", 700, 0));  /* #4 */
+	add(st, ALICE, entry("b2", 300, 350));  /* #5, same start as #3 */
+	add(st, BOB, entry("bob", 200, 900));
+
+	l = list(st, ALICE, 0, 1000, 800, 0, &n);
+	assert_int_equal(l.n, 5);
+	assert_int_equal(n, 5);
+	assert_int_equal(l.seq[0], 2);
+	assert_int_equal(l.ntags[0], 2);
+	assert_int_equal(l.seq[1], 3);
+	assert_int_equal(l.seq[2], 5);
+	assert_int_equal(l.seq[3], 1);
+	assert_int_equal(l.seq[4], 4);
+
+	/* A limit passes the oldest ones; the total still counts all. */
+	l = list(st, ALICE, 0, 1000, 800, 2, &n);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 2);
+	assert_int_equal(l.seq[1], 3);
+	assert_int_equal(n, 5);
+	l = list(st, ALICE, 0, 1000, 800, 99, NULL);
+	assert_int_equal(l.n, 5);
+
+	/* Nothing in range, and an unknown owner. */
+	l = list(st, ALICE, 2000, 3000, 800, 0, &n);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(n, 0);
+	l = list(st, "carol@example.org", 0, 1000, 800, 0, &n);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(n, 0);
+}
+
+static void store_list__takes_entries_crossing_edges__when_range_cuts(
+	void **state)
+{
+	store *st = *state;
+	struct listing l;
+	int64_t n = -1;
+
+	/* Range [1000, 2000), now 1950. */
+	add(st, ALICE, entry("before", 100, 900));    /* #1 out */
+	add(st, ALICE, entry("edge", 500, 1000));     /* #2 ends at from: out */
+	add(st, ALICE, entry("from", 400, 1500));     /* #3 in */
+	add(st, ALICE, entry("to", 1800, 2500));      /* #4 in */
+	add(st, ALICE, entry("after", 2000, 2100));   /* #5 starts at to: out */
+	add(st, ALICE, entry("long", 0, 100000));     /* #6 in */
+	add(st, ALICE, entry("running", 1900, 0));    /* #7 in */
+
+	l = list(st, ALICE, 1000, 2000, 1950, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.seq[0], 6);
+	assert_int_equal(l.seq[1], 3);
+	assert_int_equal(l.start[1], 400); /* whole, not clipped */
+	assert_int_equal(l.seq[2], 4);
+	assert_int_equal(l.seq[3], 7);
+	/* The running entry ends at now: a range after now misses it. */
+	l = list(st, ALICE, 1960, 1990, 1950, 0, &n);
+	assert_int_equal(n, 2); /* "long" and "to" */
+	assert_int_equal(l.seq[0], 6);
+	assert_int_equal(l.seq[1], 4);
+}
+
+static void store_list__finds_old_long_entry__when_history_large(
+	void **state)
+{
+	char plan[4096];
+	store *st = *state;
+	struct listing l;
+	struct store_entry got;
+	int64_t n = -1;
+
+	/* 100,000 entries of half an hour, one an hour, then a long one
+	 * that began 30 days before the range and reaches into it. */
+	add(st, ALICE, entry("seed", 0, 1));
+	assert_int_equal(sqlite3_exec(st->db,
+		"WITH RECURSIVE i (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"
+		" WHERE k < 100000)"
+		" INSERT INTO entries (user_id, seq, project, start, stop)"
+		" SELECT 1, k + 1, 'p' || (k % 7), k * 3600, k * 3600 + 1800"
+		" FROM i;"
+		" UPDATE users SET next_seq = 100002 WHERE id = 1;",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(add(st, ALICE, entry("long", 50000 * H - 30 * 24 * H,
+	                                       50000 * H + 10)), 100002);
+	assert_int_equal(count(st, ALICE), 100002);
+
+	l = list(st, ALICE, 50000 * H, 50000 * H + 24 * H, 0, 2, &n);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(n, 25); /* "long" and 24 of the hourly ones */
+	assert_int_equal(l.seq[0], 100002);
+	assert_int_equal(l.seq[1], 50001);
+	assert_int_equal(store_overlap(st, ALICE, 50000 * H, 50000 * H + 5, 0,
+	                               0, &got), STORE_OK);
+	assert_int_equal(got.seq, 100002);
+	assert_int_equal(store_overlap(st, ALICE, 50000 * H + 1800,
+	                               50000 * H + 3600, 0, 0, &got),
+	                 STORE_NOTFOUND);
+	assert_int_equal(total(st, ALICE, 50000 * H, 50000 * H + 24 * H, 0),
+	                 24 * 1800 + 10);
+
+	/* With data the planner still takes the bounded index range. */
+	assert_int_equal(sqlite3_exec(st->db, "ANALYZE", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "entries_user_start (user_id=? AND start>? AND "
+	                 "start<?)") == NULL || strstr(plan, "SCAN entries"))
+		fail_msg("unexpected plan:\n%s", plan);
+}
+
+/* --- projects, tags, rename, time zone --- */
+
+static struct totals names(store *st, const char *owner, int tags,
+                           int64_t from, int64_t to, int64_t now)
+{
+	struct totals t;
+
+	memset(&t, 0, sizeof t);
+	assert_int_equal((tags ? store_tags : store_projects)(st, owner, from,
+	                 to, now, collect, &t), STORE_OK);
+	assert_true(t.n <= 8);
+	return t;
+}
+
+static void store_projects__lists_every_name__when_some_have_no_time(
+	void **state)
+{
+	store *st = *state;
+	struct totals t;
+
+	add(st, ALICE, entry("Acme", 100, 200));     /* earliest spelling */
+	add(st, ALICE, entry("acme", 5000, 5300));
+	add(st, ALICE, entry("beta", 5000, 5100));
+	add(st, ALICE, entry("Zeta", 10, 20));       /* out of range */
+	add(st, ALICE, entry("alpha", 50, 60));      /* out of range */
+	add(st, ALICE, entry("gamma", 5500, 5500));  /* zero seconds */
+	add(st, ALICE, entry("runs", 5800, 0));      /* up to now */
+	add(st, BOB, entry("bobs", 5000, 5900));
+
+	/* Range [1000, 6000), now 5850. */
+	t = names(st, ALICE, 0, 1000, 6000, 5850);
+	assert_int_equal(t.n, 6);
+	assert_string_equal(t.project[0], "Acme");
+	assert_int_equal(t.secs[0], 300);
+	assert_string_equal(t.project[1], "beta");
+	assert_int_equal(t.secs[1], 100);
+	assert_string_equal(t.project[2], "runs");
+	assert_int_equal(t.secs[2], 50);
+	/* Zeros too, by name with case aside. */
+	assert_string_equal(t.project[3], "alpha");
+	assert_int_equal(t.secs[3], 0);
+	assert_string_equal(t.project[4], "gamma");
+	assert_string_equal(t.project[5], "Zeta");
+	assert_int_equal(t.secs[5], 0);
+
+	t = names(st, "carol@example.org", 0, 1000, 6000, 5850);
+	assert_int_equal(t.n, 0);
+}
+
+static void store_tags__lists_every_tag__when_some_have_no_time(
+	void **state)
+{
+	struct store_entry a = entry("p", 1000, 1300), b = entry("p", 1500, 1600);
+	struct store_entry c = entry("p", 1700, 1750), d = entry("p", 10, 20);
+	struct store_entry bob = entry("p", 1000, 2000);
+	store *st = *state;
+	struct totals t;
+
+	add_tag(&a, "client");
+	add_tag(&a, "review");
+	add_tag(&b, "Client");
+	add_tag(&c, "x");
+	add_tag(&c, "X"); /* stored apart, one name: counted once */
+	add_tag(&d, "old");
+	add_tag(&bob, "bobs");
+	add(st, ALICE, a);
+	add(st, ALICE, b);
+	add(st, ALICE, c);
+	add(st, ALICE, d);
+	add(st, ALICE, entry("untagged", 1000, 2000));
+	add(st, BOB, bob);
+
+	t = names(st, ALICE, 1, 1000, 2000, 2000);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.project[0], "client"); /* earliest spelling */
+	assert_int_equal(t.secs[0], 300 + 100);
+	assert_string_equal(t.project[1], "review");
+	assert_int_equal(t.secs[1], 300);
+	assert_string_equal(t.project[2], "X");
+	assert_int_equal(t.secs[2], 50);
+	assert_string_equal(t.project[3], "old");
+	assert_int_equal(t.secs[3], 0);
+}
+
+static void store_rename_project__renames_any_case__when_names_differ(
+	void **state)
+{
+	struct store_entry e = entry("acme", 100, 200);
+	store *st = *state;
+	struct totals t;
+	int64_t n = -1;
+
+	add_tag(&e, "keep");
+	add(st, ALICE, entry("Acme", 10, 20));   /* #1 */
+	add(st, ALICE, e);                       /* #2 */
+	add(st, ALICE, entry("ACME", 300, 0));   /* #3, running */
+	add(st, ALICE, entry("other", 50, 60));  /* #4 */
+	add(st, BOB, entry("acme", 10, 20));
+
+	assert_int_equal(store_rename_project(st, ALICE, "aCmE", "Globex", &n),
+	                 STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(get(st, ALICE, 1).project, "Globex");
+	assert_string_equal(get(st, ALICE, 2).project, "Globex");
+	assert_string_equal(get(st, ALICE, 2).tags[0], "keep");
+	assert_string_equal(get(st, ALICE, 3).project, "Globex");
+	assert_int_equal(get(st, ALICE, 3).stop, 0);
+	assert_string_equal(get(st, ALICE, 4).project, "other");
+	assert_string_equal(get(st, BOB, 1).project, "acme");
+
+	/* Into a name that exists: they join it. */
+	assert_int_equal(store_rename_project(st, ALICE, "globex", "OTHER", &n),
+	                 STORE_OK);
+	assert_int_equal(n, 3);
+	t = names(st, ALICE, 0, 0, 1000, 400);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.project[0], "OTHER"); /* #1 starts first */
+	assert_int_equal(t.secs[0], 10 + 100 + 100 + 10);
+}
+
+static void store_rename_project__notfound__when_no_entry_has_it(
+	void **state)
+{
+	store *st = *state;
+	int64_t n = -1;
+
+	assert_int_equal(store_rename_project(st, ALICE, "acme", "x", &n),
+	                 STORE_NOTFOUND);
+	add(st, ALICE, entry("acme", 10, 20));
+	add(st, BOB, entry("beta", 10, 20));
+	assert_int_equal(store_rename_project(st, ALICE, "beta", "x", &n),
+	                 STORE_NOTFOUND);
+	assert_int_equal(n, 0);
+	assert_string_equal(get(st, BOB, 1).project, "beta");
+	/* A name the schema refuses changes nothing. */
+	assert_int_equal(store_rename_project(st, ALICE, "acme", "", &n),
+	                 STORE_CONFLICT);
+	assert_string_equal(get(st, ALICE, 1).project, "acme");
+	assert_int_equal(store_rename_project(st, ALICE, "acme", "acme", NULL),
+	                 STORE_OK);
+}
+
+static void store_user_tz__round_trips__when_set_and_cleared(void **state)
+{
+	char tz[STORE_TZ_MAX + 1], big[STORE_TZ_MAX + 2], small[4];
+	store *st = *state;
+
+	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "");
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
+	/* Neither reading nor clearing made a user. */
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
+
+	assert_int_equal(store_set_user_tz(st, ALICE, "Europe/Berlin"),
+	                 STORE_OK);
+	assert_int_equal(store_set_user_tz(st, BOB, "Asia/Tokyo"), STORE_OK);
+	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "Europe/Berlin");
+	assert_int_equal(store_user_tz(st, ALICE, small, sizeof small),
+	                 STORE_ERR);
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
+	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "");
+	assert_int_equal(store_user_tz(st, BOB, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "Asia/Tokyo");
+
+	/* Limits: refused, and no user row for a newcomer. */
+	memset(big, 'z', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(store_set_user_tz(st, "carol@example.org", big),
+	                 STORE_CONFLICT);
+	assert_int_equal(store_set_user_tz(st, "carol@example.org", ""),
+	                 STORE_CONFLICT);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 2);
+	big[STORE_TZ_MAX] = '\0';
+	assert_int_equal(store_set_user_tz(st, BOB, big), STORE_OK);
+	assert_int_equal(store_user_tz(st, BOB, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, big);
+}
+
+/* --- undo --- */
+
+/* Opens a change step for owner labelled label at time 1000. */
+static void change(store *st, const char *owner, const char *label)
+{
+	if (store_begin_change(st, owner, label, 1000) != STORE_OK)
+		fail_msg("begin_change: %s", store_errmsg(st));
+}
+
+static void commit(store *st)
+{
+	if (store_commit(st) != STORE_OK)
+		fail_msg("commit: %s", store_errmsg(st));
+}
+
+/* Undoes owner's latest step, which must be labelled want. */
+static void undo(store *st, const char *owner, const char *want)
+{
+	char label[STORE_LABEL_MAX + 1] = "";
+	int64_t at = -1;
+	store_rc rc = store_undo(st, owner, label, sizeof label, &at);
+
+	if (rc != STORE_OK)
+		fail_msg("undo %s: got %d (%s)", want, rc, store_errmsg(st));
+	assert_string_equal(label, want);
+	assert_int_equal(at, 1000);
+}
+
+static int64_t undo_steps(store *st)
+{
+	return db_int(st->db, "SELECT count(*) FROM undo_steps");
+}
+
+static void store_undo__deletes_entry__after_insert(void **state)
+{
+	struct store_entry e = entry("acme", 100, 0);
+	store *st = *state;
+
+	add(st, ALICE, entry("before", 10, 20));
+	add_tag(&e, "t");
+	change(st, ALICE, "start acme");
+	assert_int_equal(add(st, ALICE, e), 2);
+	commit(st);
+
+	undo(st, ALICE, "start acme");
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_get(st, ALICE, 2, NULL), STORE_NOTFOUND);
+	assert_int_equal(count(st, ALICE), 1);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
+	/* The step is forgotten, with its records. */
+	assert_int_equal(undo_steps(st), 0);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM undo_entries"),
+	                 0);
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
+static void store_undo__restores_running_entry__after_stop(void **state)
+{
+	struct store_entry e = entry("acme", 100, 0), before, got;
+	store *st = *state;
+
+	add_tag(&e, "b");
+	add_tag(&e, "a");
+	snprintf(e.note, sizeof e.note, "note");
+	add(st, ALICE, e);
+	before = get(st, ALICE, 1);
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, 500, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+	commit(st);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+
+	undo(st, ALICE, "stop");
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_entry_equal(&got, &before);
+}
+
+static void store_undo__restores_running_entry__after_start_stopped_it(
+	void **state)
+{
+	struct store_entry before, got;
+	store *st = *state;
+
+	add(st, ALICE, entry("acme", 100, 0));
+	before = get(st, ALICE, 1);
+	/* "start beta" while acme runs: stop it, start the new one. */
+	change(st, ALICE, "start beta");
+	assert_int_equal(store_stop(st, ALICE, 500, NULL), STORE_OK);
+	assert_int_equal(add(st, ALICE, entry("beta", 500, 0)), 2);
+	commit(st);
+
+	undo(st, ALICE, "start beta");
+	assert_int_equal(store_get(st, ALICE, 2, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_entry_equal(&got, &before);
+	assert_int_equal(count(st, ALICE), 1);
+}
+
+static void store_undo__restores_entry__after_update(void **state)
+{
+	struct store_entry e = entry("acme", 100, 200), before, edit, got;
+	store *st = *state;
+
+	add_tag(&e, "a");
+	add_tag(&e, "b");
+	snprintf(e.note, sizeof e.note, "original");
+	add(st, ALICE, e);
+	before = get(st, ALICE, 1);
+
+	edit = entry("other", 150, 900);
+	edit.seq = 1;
+	add_tag(&edit, "c");
+	change(st, ALICE, "edit #1");
+	assert_int_equal(store_update(st, ALICE, &edit), STORE_OK);
+	/* A second touch in the same step keeps the first image. */
+	edit.stop = 950;
+	assert_int_equal(store_update(st, ALICE, &edit), STORE_OK);
+	commit(st);
+	assert_string_equal(get(st, ALICE, 1).project, "other");
+
+	undo(st, ALICE, "edit #1");
+	got = get(st, ALICE, 1);
+	assert_entry_equal(&got, &before);
+}
+
+static void store_undo__restores_same_number_and_tags__after_delete(
+	void **state)
+{
+	struct store_entry e = entry("acme", 300, 400), before, got;
+	store *st = *state;
+
+	add(st, ALICE, entry("one", 100, 200));
+	add_tag(&e, "x");
+	add_tag(&e, "y");
+	snprintf(e.note, sizeof e.note, "keep me");
+	add(st, ALICE, e);
+	add(st, ALICE, entry("three", 500, 600));
+	before = get(st, ALICE, 2);
+
+	change(st, ALICE, "delete #2");
+	assert_int_equal(store_delete(st, ALICE, 2, NULL), STORE_OK);
+	commit(st);
+	assert_int_equal(store_get(st, ALICE, 2, NULL), STORE_NOTFOUND);
+
+	undo(st, ALICE, "delete #2");
+	got = get(st, ALICE, 2);
+	assert_entry_equal(&got, &before); /* same id, number, tags */
+	assert_int_equal(count(st, ALICE), 3);
+	assert_int_equal(add(st, ALICE, entry("four", 700, 800)), 4);
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
+static void store_undo__restores_names__after_rename(void **state)
+{
+	struct store_entry e = entry("acme", 300, 0);
+	store *st = *state;
+
+	add(st, ALICE, entry("Acme", 100, 200));
+	add_tag(&e, "t");
+	add(st, ALICE, e);
+	add(st, ALICE, entry("other", 50, 60));
+	change(st, ALICE, "rename acme beta");
+	assert_int_equal(store_rename_project(st, ALICE, "acme", "beta", NULL),
+	                 STORE_OK);
+	commit(st);
+	assert_string_equal(get(st, ALICE, 1).project, "beta");
+
+	undo(st, ALICE, "rename acme beta");
+	assert_string_equal(get(st, ALICE, 1).project, "Acme");
+	assert_string_equal(get(st, ALICE, 2).project, "acme");
+	assert_int_equal(get(st, ALICE, 2).ntags, 1);
+	assert_int_equal(get(st, ALICE, 2).stop, 0);
+	assert_string_equal(get(st, ALICE, 3).project, "other");
+}
+
+static void store_undo__reverts_latest_first__when_repeated(void **state)
+{
+	struct store_entry got, edit;
+	store *st = *state;
+
+	change(st, ALICE, "start a");
+	add(st, ALICE, entry("a", 100, 0));
+	commit(st);
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, 200, NULL), STORE_OK);
+	commit(st);
+	change(st, ALICE, "start b");
+	add(st, ALICE, entry("b", 300, 0));
+	commit(st);
+	edit = get(st, ALICE, 2);
+	snprintf(edit.note, sizeof edit.note, "edited");
+	change(st, ALICE, "note");
+	assert_int_equal(store_update(st, ALICE, &edit), STORE_OK);
+	commit(st);
+
+	undo(st, ALICE, "note");
+	assert_string_equal(get(st, ALICE, 2).note, "");
+	undo(st, ALICE, "start b");
+	assert_int_equal(store_get(st, ALICE, 2, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+	undo(st, ALICE, "stop");
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+	undo(st, ALICE, "start a");
+	assert_int_equal(count(st, ALICE), 0);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+}
+
+static void store_undo__notfound__when_nothing_left(void **state)
+{
+	char label[16] = "untouched";
+	store *st = *state;
+	int64_t at = -1;
+
+	assert_int_equal(store_undo(st, ALICE, label, sizeof label, &at),
+	                 STORE_NOTFOUND);
+	assert_string_equal(label, "untouched");
+	assert_int_equal(at, -1);
+	/* Changes made without a step record nothing to undo. */
+	add(st, ALICE, entry("a", 100, 0));
+	assert_int_equal(store_stop(st, ALICE, 200, NULL), STORE_OK);
+	assert_int_equal(store_begin(st), STORE_OK);
+	add(st, ALICE, entry("b", 300, 400));
+	commit(st);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+	assert_int_equal(count(st, ALICE), 2);
+	assert_int_equal(undo_steps(st), 0);
+}
+
+static void store_undo__leaves_others_alone__when_step_touched_them(
+	void **state)
+{
+	store *st = *state;
+
+	/* A step records its owner's entries only. */
+	change(st, ALICE, "both");
+	add(st, ALICE, entry("alice", 100, 200));
+	add(st, BOB, entry("bob", 100, 200));
+	commit(st);
+	assert_int_equal(store_undo(st, BOB, NULL, 0, NULL), STORE_NOTFOUND);
+	undo(st, ALICE, "both");
+	assert_int_equal(count(st, ALICE), 0);
+	assert_int_equal(count(st, BOB), 1);
+}
+
+static void store_undo__conflicts__when_restore_breaks_rule(void **state)
+{
+	char label[32];
+	struct store_entry got;
+	store *st = *state;
+
+	add(st, ALICE, entry("acme", 100, 0));
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, 200, NULL), STORE_OK);
+	commit(st);
+	/* Another timer, started without a step, holds the running slot. */
+	add(st, ALICE, entry("other", 300, 0));
+	assert_int_equal(store_undo(st, ALICE, label, sizeof label, NULL),
+	                 STORE_CONFLICT);
+	assert_string_equal(label, "stop");
+	/* Nothing changed and the step is still there. */
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 2);
+	assert_int_equal(get(st, ALICE, 1).stop, 200);
+	assert_int_equal(undo_steps(st), 1);
+	assert_int_equal(store_stop(st, ALICE, 400, NULL), STORE_OK);
+	undo(st, ALICE, "stop");
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 1);
+}
+
+static void store_undo__refuses__when_transaction_open(void **state)
+{
+	store *st = *state;
+
+	change(st, ALICE, "start");
+	add(st, ALICE, entry("a", 100, 0));
+	commit(st);
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "transaction"));
+	store_rollback(st);
+	undo(st, ALICE, "start");
+}
+
+static void store_begin_change__drops_oldest__when_over_undo_max(
+	void **state)
+{
+	char label[32];
+	store *st = *state;
+	int i;
+
+	change(st, BOB, "bob's");
+	add(st, BOB, entry("b", 1, 2));
+	commit(st);
+	for (i = 1; i <= STORE_UNDO_MAX + 5; i++) {
+		snprintf(label, sizeof label, "add %d", i);
+		change(st, ALICE, label);
+		add(st, ALICE, entry("a", i * 10, i * 10 + 5));
+		commit(st);
+	}
+	assert_int_equal(undo_steps(st), STORE_UNDO_MAX + 1);
+	for (i = STORE_UNDO_MAX + 5; i > 5; i--) {
+		snprintf(label, sizeof label, "add %d", i);
+		undo(st, ALICE, label);
+	}
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+	/* The five oldest steps were dropped, not their entries. */
+	assert_int_equal(count(st, ALICE), 5);
+	undo(st, BOB, "bob's");
+}
+
+static void store_begin_change__cuts_label__when_too_long(void **state)
+{
+	char long_label[STORE_LABEL_MAX + 8], label[STORE_LABEL_MAX + 1];
+	char small[5];
+	store *st = *state;
+
+	/* 199 bytes, then a two-byte character across the limit. */
+	memset(long_label, 'a', STORE_LABEL_MAX - 1);
+	snprintf(long_label + STORE_LABEL_MAX - 1,
+	         sizeof long_label - (STORE_LABEL_MAX - 1), "\xc3\xa9zz");
+	change(st, ALICE, long_label);
+	add(st, ALICE, entry("a", 1, 2));
+	commit(st);
+	change(st, ALICE, "\xc3\xa9\xc3\xa9\xc3\xa9"); /* 6 bytes */
+	add(st, ALICE, entry("b", 3, 4));
+	commit(st);
+
+	/* The caller's buffer cuts at a character boundary too. */
+	assert_int_equal(store_undo(st, ALICE, small, sizeof small, NULL),
+	                 STORE_OK);
+	assert_string_equal(small, "\xc3\xa9\xc3\xa9");
+	assert_int_equal(store_undo(st, ALICE, label, sizeof label, NULL),
+	                 STORE_OK);
+	assert_int_equal(strlen(label), STORE_LABEL_MAX - 1);
+	assert_int_equal(strspn(label, "a"), STORE_LABEL_MAX - 1);
+}
+
+static void store_undo__survives_reopen__when_file_database(void **state)
+{
+	store *st;
+
+	(void)state;
+	st = open_file("undo.db");
+	add(st, ALICE, entry("kept", 10, 20));
+	change(st, ALICE, "start acme");
+	add(st, ALICE, entry("acme", 100, 0));
+	commit(st);
+	store_close(st);
+
+	st = open_file("undo.db");
+	undo(st, ALICE, "start acme");
+	store_close(st);
+
+	st = open_file("undo.db");
+	assert_int_equal(count(st, ALICE), 1);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+	store_close(st);
+}
+
+static void store_rollback__leaves_no_step__when_change_failed(void **state)
+{
+	store *st = *state;
+
+	add(st, ALICE, entry("runs", 100, 0));
+	/* A second running entry is refused; the command rolls back. */
+	change(st, ALICE, "start again");
+	insert(st, ALICE, entry("second", 200, 0), STORE_CONFLICT);
+	store_rollback(st);
+	assert_int_equal(undo_steps(st), 0);
+	/* A change that worked, then rolled back, leaves none either. */
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, 300, NULL), STORE_OK);
+	store_rollback(st);
+	assert_int_equal(undo_steps(st), 0);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_OK);
+	/* After a rollback, a plain transaction records nothing. */
+	assert_int_equal(store_begin(st), STORE_OK);
+	add(st, ALICE, entry("plain", 10, 20));
+	commit(st);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM undo_entries"),
+	                 0);
+}
+
+static void store_commit__drops_step__when_nothing_recorded(void **state)
+{
+	store *st = *state;
+
+	change(st, ALICE, "start");
+	add(st, ALICE, entry("a", 100, 200));
+	commit(st);
+	/* "stop" with nothing running changes nothing: no step to undo. */
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, 300, NULL), STORE_NOTFOUND);
+	commit(st);
+	assert_int_equal(undo_steps(st), 1);
+	undo(st, ALICE, "start");
+}
+
+/* --- schema version 2 from version 1 --- */
+
+/* schema.sql as released with version 1 (comments left out). */
+static const char schema_v1[] =
+	"PRAGMA user_version = 1;\n"
+	"\n"
+	"CREATE TABLE users (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tjid TEXT NOT NULL UNIQUE\n"
+	"\t\tCHECK (length(CAST(jid AS BLOB)) BETWEEN 1 AND 3071),\n"
+	"\ttz TEXT\n"
+	"\t\tCHECK (tz IS NULL OR length(CAST(tz AS BLOB)) BETWEEN 1 AND 64)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entries (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tproject TEXT NOT NULL COLLATE NOCASE\n"
+	"\t\tCHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tnote TEXT NOT NULL DEFAULT ''\n"
+	"\t\tCHECK (length(CAST(note AS BLOB)) <= 1000),\n"
+	"\tstart INTEGER NOT NULL,\n"
+	"\tstop INTEGER,\n"
+	"\tCHECK (stop IS NULL OR stop >= start)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entry_tags (\n"
+	"\tentry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,\n"
+	"\ttag TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(tag AS BLOB)) BETWEEN 1 AND 32),\n"
+	"\tPRIMARY KEY (entry_id, tag)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE TRIGGER entry_tags_max BEFORE INSERT ON entry_tags\n"
+	"WHEN (SELECT count(*) FROM entry_tags WHERE entry_id = NEW.entry_id) >= 8\n"
+	"BEGIN\n"
+	"\tSELECT RAISE(ABORT, 'an entry has at most 8 tags');\n"
+	"END;\n"
+	"\n"
+	"CREATE UNIQUE INDEX entries_running ON entries (user_id) WHERE stop IS NULL;\n"
+	"\n"
+	"CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);\n"
+	"\n"
+	"CREATE INDEX entries_user_duration ON entries (user_id, stop - start);\n"
+	;
+
+/*
+ * The structure of db, one fact a line, sorted: tables (STRICT, WITHOUT
+ * ROWID), columns (type, NOT NULL, default, key, hidden), foreign keys,
+ * indexes (unique, origin, partial with its WHERE), their columns
+ * (collation, order, key), triggers. Into a string sqlite3_free frees.
+ */
+static char *structure(sqlite3 *db)
+{
+	static const char *const facts[] = {
+		"SELECT 'table ' || name || ' type=' || type || ' ncol=' || ncol"
+		" || ' wr=' || wr || ' strict=' || strict"
+		" FROM pragma_table_list WHERE schema = 'main'",
+		"SELECT 'column ' || m.name || '.' || c.name || ' cid=' || c.cid"
+		" || ' type=' || c.type || ' notnull=' || c.\"notnull\""
+		" || ' default=' || ifnull(c.dflt_value, 'NULL')"
+		" || ' pk=' || c.pk || ' hidden=' || c.hidden"
+		" FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS c"
+		" WHERE m.type = 'table'",
+		"SELECT 'fk ' || m.name || ' ' || f.id || '.' || f.seq || ' '"
+		" || f.\"from\" || ' -> ' || f.\"table\" || '.'"
+		" || ifnull(f.\"to\", '(pk)') || ' on delete ' || f.on_delete"
+		" || ' on update ' || f.on_update"
+		" FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f"
+		" WHERE m.type = 'table'",
+		"SELECT 'index ' || m.name || ' ' || i.name || ' unique='"
+		" || i.\"unique\" || ' origin=' || i.origin || ' partial='"
+		" || i.partial || ' where=' || CASE WHEN i.partial"
+		"  THEN substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7)"
+		"  ELSE '-' END"
+		" FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS i"
+		" LEFT JOIN sqlite_schema AS x ON x.name = i.name"
+		" WHERE m.type = 'table'",
+		"SELECT 'index-column ' || i.name || ' ' || c.seqno || ' '"
+		" || ifnull(c.name, '(expression)') || ' cid=' || c.cid"
+		" || ' desc=' || c.\"desc\" || ' coll=' || c.coll"
+		" || ' key=' || c.\"key\""
+		" FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS i"
+		" JOIN pragma_index_xinfo(i.name) AS c WHERE m.type = 'table'",
+		"SELECT 'trigger ' || name || ' on ' || tbl_name || ': ' || sql"
+		" FROM sqlite_schema WHERE type = 'trigger'",
+	};
+	sqlite3_str *out = sqlite3_str_new(db);
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	assert_int_equal(sqlite3_exec(db, "CREATE TEMP TABLE facts (line TEXT)",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+		char *sql = sqlite3_mprintf("INSERT INTO temp.facts %s",
+		                            facts[i]);
+
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			fail_msg("%s: %s", facts[i], sqlite3_errmsg(db));
+		sqlite3_free(sql);
+	}
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT line FROM temp.facts"
+	                 " ORDER BY line", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sqlite3_str_appendf(out, "%s\n", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE temp.facts", NULL, NULL,
+	                              NULL), SQLITE_OK);
+	return sqlite3_str_finish(out);
+}
+
+/* The text of every object of db's schema, sorted; sqlite3_free frees. */
+static char *schema_text(sqlite3 *db)
+{
+	sqlite3_str *out = sqlite3_str_new(db);
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT type, name, tbl_name,"
+	                 " ifnull(sql, '-') FROM main.sqlite_schema"
+	                 " ORDER BY type, name", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sqlite3_str_appendf(out, "%s %s on %s:\n%s\n",
+		                    sqlite3_column_text(s, 0),
+		                    sqlite3_column_text(s, 1),
+		                    sqlite3_column_text(s, 2),
+		                    sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	return sqlite3_str_finish(out);
+}
+
+/* Creates the file name as a version-1 database with a few rows. */
+static void make_v1(const char *name)
+{
+	const struct store_schema v1 = { 1, schema_v1, NULL };
+	char path[512], err[256] = "";
+	sqlite3 *db;
+
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (store_schema_apply(db, &v1, err, sizeof err) != STORE_OK)
+		fail_msg("v1: %s", err);
+	/* Alice's entries out of start order, one running; Bob's one; Carol
+	 * with a zone and no entries. */
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO users (id, jid, tz) VALUES"
+		" (1, '" ALICE "', NULL), (2, '" BOB "', NULL),"
+		" (3, 'carol@example.org', 'Europe/Paris');"
+		"INSERT INTO entries (id, user_id, project, note, start, stop)"
+		" VALUES (1, 1, 'later', 'n1', 500, 600),"
+		" (2, 2, 'bob', '', 100, 200),"
+		" (3, 1, 'first', '', 100, 200),"
+		" (4, 1, 'runs', '', 900, NULL),"
+		" (7, 1, 'same-start', '', 100, 150);"
+		"INSERT INTO entry_tags (entry_id, tag) VALUES"
+		" (1, 'a'), (1, 'b'), (3, 'c');",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void store_open__matches_fresh_schema__when_migrated_from_v1(
+	void **state)
+{
+	char *migrated_structure, *fresh_structure;
+	char *migrated_text, *fresh_text;
+	store *migrated, *fresh;
+
+	(void)state;
+	make_v1("v1.db");
+	assert_int_equal(raw_int("v1.db", "PRAGMA user_version"), 1);
+	migrated = open_file("v1.db");
+	fresh = open_file("fresh.db");
+	assert_int_equal(db_int(migrated->db, "PRAGMA user_version"),
+	                 store_schema_version());
+
+	migrated_structure = structure(migrated->db);
+	fresh_structure = structure(fresh->db);
+	/* Not two empty strings: the facts that v2 is about are there. */
+	assert_non_null(strstr(fresh_structure, "column entries.seq cid=2 "
+	                       "type=INTEGER notnull=1"));
+	assert_non_null(strstr(fresh_structure, "index entries entries_running"
+	                       " unique=1 origin=c partial=1 where=stop IS "
+	                       "NULL"));
+	assert_non_null(strstr(fresh_structure, "fk undo_tags"));
+	assert_non_null(strstr(fresh_structure, "trigger entry_tags_max"));
+	assert_string_equal(migrated_structure, fresh_structure);
+	/* And the very text of every table, index and trigger. */
+	migrated_text = schema_text(migrated->db);
+	fresh_text = schema_text(fresh->db);
+	assert_non_null(strstr(fresh_text, "AUTOINCREMENT"));
+	assert_string_equal(migrated_text, fresh_text);
+
+	assert_int_equal(store_check(migrated), STORE_OK);
+	sqlite3_free(migrated_structure);
+	sqlite3_free(fresh_structure);
+	sqlite3_free(migrated_text);
+	sqlite3_free(fresh_text);
+	store_close(fresh);
+	store_close(migrated);
+}
+
+static void store_open__numbers_entries_in_start_order__when_migrated(
+	void **state)
+{
+	struct store_entry got;
+	char tz[STORE_TZ_MAX + 1];
+	store *st;
+
+	(void)state;
+	make_v1("v1-data.db");
+	st = open_file("v1-data.db");
+
+	/* Ids kept; numbers by start, ties by id. */
+	got = get(st, ALICE, 1);
+	assert_int_equal(got.id, 3);
+	assert_string_equal(got.project, "first");
+	assert_string_equal(got.tags[0], "c");
+	assert_int_equal(get(st, ALICE, 2).id, 7);
+	got = get(st, ALICE, 3);
+	assert_int_equal(got.id, 1);
+	assert_string_equal(got.note, "n1");
+	assert_int_equal(got.ntags, 2);
+	assert_int_equal(get(st, ALICE, 4).id, 4);
+	assert_int_equal(get(st, BOB, 1).id, 2);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 4);
+	assert_int_equal(store_user_tz(st, "carol@example.org", tz, sizeof tz),
+	                 STORE_OK);
+	assert_string_equal(tz, "Europe/Paris");
+
+	/* Counters follow: each user's next number, and row ids past the
+	 * largest old one. */
+	assert_int_equal(db_int(st->db, "SELECT next_seq FROM users"
+	                        " WHERE id = 1"), 5);
+	assert_int_equal(db_int(st->db, "SELECT next_seq FROM users"
+	                        " WHERE id = 3"), 1);
+	assert_int_equal(add(st, ALICE, entry("new", 1000, 1100)), 5);
+	assert_int_equal(add(st, BOB, entry("new", 1000, 1100)), 2);
+	assert_int_equal(add(st, "carol@example.org", entry("new", 1, 2)), 1);
+	assert_true(get(st, ALICE, 5).id > 7);
+	/* And undo works on it. */
+	change(st, ALICE, "delete #3");
+	assert_int_equal(store_delete(st, ALICE, 3, NULL), STORE_OK);
+	commit(st);
+	undo(st, ALICE, "delete #3");
+	assert_int_equal(get(st, ALICE, 3).ntags, 2);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
+}
+
+static void store_explain__uses_indexes__when_overlap_or_list_planned(
+	void **state)
+{
+	static const enum store_stmt ranged[] = { STMT_OVERLAP, STMT_LIST };
+	store *st = *state;
+	char plan[4096];
+	size_t i;
+
+	/* Stopped entries: one range of entries_user_start, bounded on both
+	 * sides with the longest duration from its index; the running entry
+	 * from the partial index. No scan of entries anywhere. */
+	for (i = 0; i < sizeof ranged / sizeof ranged[0]; i++) {
+		assert_int_equal(store_explain(st, ranged[i], plan, sizeof plan),
+		                 STORE_OK);
+		if (strstr(plan, "SEARCH entries USING INDEX entries_user_start "
+		                 "(user_id=? AND start>? AND start<?)") == NULL ||
+		    strstr(plan, "entries_user_duration (user_id=?)") == NULL ||
+		    strstr(plan, "entries_running (user_id=?)") == NULL ||
+		    strstr(plan, "SCAN entries") != NULL)
+			fail_msg("unexpected plan of %s:\n%s",
+			         store_stmt_name(ranged[i]), plan);
+	}
+	/* An entry by number, and undo's deletes, go straight to the row. */
+	assert_int_equal(store_explain(st, STMT_GET, plan, sizeof plan),
+	                 STORE_OK);
+	assert_non_null(strstr(plan, "(user_id=? AND seq=?)"));
+	assert_int_equal(store_explain(st, STMT_UNDO_CLEAR, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "SEARCH entries USING INTEGER PRIMARY KEY") == NULL)
+		fail_msg("unexpected plan of undo-clear:\n%s", plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1016,6 +2405,117 @@ int main(void)
 		cmocka_unit_test(store_check__fails__when_reference_broken),
 		cmocka_unit_test_setup_teardown(
 			store_explain_totals__uses_indexes__when_planned,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_insert_entry__numbers_per_user__when_users_interleave,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_delete__never_reuses_number_or_id__when_latest_deleted,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_get__returns_entry__when_own,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_get__notfound__when_number_is_another_users,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_last__returns_latest_start__when_added_out_of_order,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_update__rewrites_entry__when_own,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_update__notfound__when_number_is_another_users,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_update__conflicts__when_rules_broken,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_delete__removes_entry_and_tags__when_own,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_overlap__finds_earliest__when_span_overlaps,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_overlap__free__when_entries_only_touch_edges,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_overlap__counts_running_up_to_now__when_timer_runs,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list__orders_oldest_first__with_limit_and_total,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list__takes_entries_crossing_edges__when_range_cuts,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list__finds_old_long_entry__when_history_large,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_projects__lists_every_name__when_some_have_no_time,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_tags__lists_every_tag__when_some_have_no_time,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_rename_project__renames_any_case__when_names_differ,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_rename_project__notfound__when_no_entry_has_it,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_user_tz__round_trips__when_set_and_cleared,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__deletes_entry__after_insert,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_running_entry__after_stop,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_running_entry__after_start_stopped_it,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_entry__after_update,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_same_number_and_tags__after_delete,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_names__after_rename,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__reverts_latest_first__when_repeated,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__notfound__when_nothing_left,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__leaves_others_alone__when_step_touched_them,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__conflicts__when_restore_breaks_rule,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__refuses__when_transaction_open,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_begin_change__drops_oldest__when_over_undo_max,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_begin_change__cuts_label__when_too_long,
+			open_memory, close_store),
+		cmocka_unit_test(store_undo__survives_reopen__when_file_database),
+		cmocka_unit_test_setup_teardown(
+			store_rollback__leaves_no_step__when_change_failed,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_commit__drops_step__when_nothing_recorded,
+			open_memory, close_store),
+		cmocka_unit_test(store_open__matches_fresh_schema__when_migrated_from_v1),
+		cmocka_unit_test(store_open__numbers_entries_in_start_order__when_migrated),
+		cmocka_unit_test_setup_teardown(
+			store_explain__uses_indexes__when_overlap_or_list_planned,
 			open_memory, close_store),
 	};
 
