@@ -185,9 +185,9 @@ int64_t store_step(store *st, int64_t uid);
 store_rc store_record_created(store *st, int64_t step, int64_t entry);
 
 /*
- * Records in step the before-image (row and tags) of the entry with row id
- * entry, of all uid's entries of project (case-insensitively). An entry
- * the step already holds an image of keeps that first one.
+ * Record in step the before-image (row and tags) of the entry with row id
+ * entry, or of all uid's entries of project (case-insensitively). An
+ * entry the step already holds an image of keeps that first one.
  */
 store_rc store_record_entry(store *st, int64_t step, int64_t entry);
 store_rc store_record_project(store *st, int64_t step, int64_t uid,
