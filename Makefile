@@ -17,7 +17,13 @@ SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
 PKGS     = libstrophe sqlite3 yaml-0.1
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+# libFuzzer targets (clang): the library instrumented for coverage.
+BUILD    = build-fuzz
+CC       = clang
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+OPT      = -O1 -g
+else ifeq ($(SANITIZE),1)
 BUILD   ?= build-asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT      = -O1 -g
@@ -44,8 +50,12 @@ LIB_OBJS      = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
 UNIT_BINS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS       = $(wildcard */*.h)
+FUZZ_SRCS     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_SECONDS ?= 60
 
-.PHONY: all asan test unit integration layering demo deps install uninstall clean
+.PHONY: all asan test unit integration layering fuzz fuzz-build demo deps \
+	install uninstall clean
 
 all: timmy
 
@@ -76,6 +86,31 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a $(HEADERS)
 		$(LDFLAGS) -o $@ $< $(BUILD)/libtimmy.a $(LDLIBS) \
 		$(shell pkg-config --libs cmocka)
 
+# Fuzz targets: build-fuzz/fuzz_NAME, each run on tests/fuzz/corpus/NAME
+# for FUZZ_SECONDS (new inputs go to a temp dir, not into the repo).
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtimmy.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		build-fuzz/libtimmy.a $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) FUZZ=1 $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZ_NAMES); do \
+		tmp=$$(mktemp -d); \
+		if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		   build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+		   -artifact_prefix=build-fuzz/crash-$$f- \
+		   $$tmp tests/fuzz/corpus/$$f > $$tmp.log 2>&1; then \
+			echo "fuzz_$$f: $$(grep -E '^Done [0-9]+ runs' $$tmp.log)"; \
+			rm -rf $$tmp $$tmp.log; \
+		else \
+			tail -n 60 $$tmp.log; rm -rf $$tmp $$tmp.log; \
+			echo "fuzz_$$f: FAILED (input saved as build-fuzz/crash-$$f-*)"; \
+			exit 1; \
+		fi; \
+	done
+
 asan:
 	$(MAKE) SANITIZE=1 build-asan/timmy
 
@@ -101,6 +136,7 @@ test: deps
 	$(MAKE) layering
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 unit
+	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) SANITIZE=1 integration
 
 demo: deps all
@@ -123,4 +159,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
 
 clean:
-	rm -rf build build-asan timmy
+	rm -rf build build-asan build-fuzz timmy

@@ -1,5 +1,5 @@
 /*
- * commands/cmd.c - the command table, the tokeniser and the dispatcher.
+ * commands/cmd.c - the command table, the dispatcher and help.
  *
  * Every message goes through cmd_exec: split into words, the command word
  * looked up in one sorted table, its arity checked once here, and only then
@@ -7,22 +7,95 @@
  */
 #include "cmd_int.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
+#include "tz.h"
+
+#define WHEN "[at TIME | DURATION ago]"
+
 const struct cmd_def cmd_table[] = {
-	{ "help", 0, 1, cmd_help, "help [COMMAND]",
-	  "this list, or one command in detail", "help start" },
-	{ "report", 0, 1, cmd_report, "report [today|week|month]",
-	  "totals per project for a period (default today)", "report week" },
-	{ "start", 1, -1, cmd_start, "start PROJECT [+tag ...] [note ...]",
+	{ "add", NULL, GRP_PAST, 2, -1, cmd_add,
+	  "add PROJECT [+tag ...] DURATION|TIME-TIME [DAY] [note ...]",
+	  "record time after the fact",
+	  "Records a finished stretch of work. With times it is exactly that "
+	  "span; with a duration it goes into the first free slot of the day "
+	  "from 9:00, or for today the last free slot before now.\n"
+	  "add acme 1h30m\n"
+	  "add acme +design 9:00-10:30 yesterday\n"
+	  "add \"client work\" 45m mon call with Bob" },
+	{ "cancel", NULL, GRP_TIMER, 0, 0, cmd_cancel, "cancel",
+	  "throw away the running timer",
+	  "Discards the running timer without recording anything (undo brings "
+	  "it back).\ncancel" },
+	{ "continue", NULL, GRP_TIMER, 0, 2, cmd_continue, "continue " WHEN,
+	  "start the last project and tags again",
+	  "Starts a new timer on the project and tags of your latest entry.\n"
+	  "continue\ncontinue at 13:00" },
+	{ "delete", NULL, GRP_PAST, 1, 1, cmd_delete, "delete ID",
+	  "delete an entry",
+	  "Deletes an entry by its number from the log (undo brings it back).\n"
+	  "delete 12" },
+	{ "edit", NULL, GRP_PAST, 2, -1, cmd_edit,
+	  "edit ID [project P] [+tag|-tag ...] [start TIME] [stop TIME] "
+	  "[note ...]",
+	  "change an entry",
+	  "Changes an entry by its number from the log. \"note\" takes the "
+	  "rest of the message; \"note\" alone clears it.\n"
+	  "edit 12 start 9:15\n"
+	  "edit 12 project globex -design +billable\n"
+	  "edit 12 stop yesterday 17:30 note fixed the header" },
+	{ "help", NULL, GRP_SETTINGS, 0, 1, cmd_help, "help [COMMAND]",
+	  "this list, or one command with examples",
+	  "help\nhelp start" },
+	{ "log", NULL, GRP_REPORT, 0, 2, cmd_log, "log [RANGE]",
+	  "the entries of a period, with their numbers",
+	  "Lists the entries of a period (default today) with the numbers that "
+	  "edit and delete take. RANGE: today, yesterday, week, last week, "
+	  "month, last month, year, a day (mon, 2026-11-23) or DAY..DAY.\n"
+	  "log\nlog yesterday\nlog mon..wed" },
+	{ "projects", NULL, GRP_REPORT, 0, 0, cmd_projects, "projects",
+	  "your projects, with this month's totals", "projects" },
+	{ "rename", NULL, GRP_REPORT, 3, 3, cmd_rename,
+	  "rename project OLD NEW", "rename a project in all its entries",
+	  "rename project acme globex\nrename project \"client work\" clientwork" },
+	{ "report", NULL, GRP_REPORT, 0, 2, cmd_report, "report [RANGE]",
+	  "totals per project for a period",
+	  "Totals per project and a grand total for a period (default today). "
+	  "RANGE as in log.\nreport\nreport week\nreport last month\n"
+	  "report 2026-11-01..2026-11-15" },
+	{ "restart", "continue", GRP_TIMER, 0, 2, cmd_continue, "restart " WHEN,
+	  "the same as continue", "restart" },
+	{ "start", NULL, GRP_TIMER, 1, -1, cmd_start,
+	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",
-	  "start acme +design fix the header" },
-	{ "status", 0, 0, cmd_status, "status",
+	  "Starts a timer now or at a time in the past. A running timer is "
+	  "stopped at that moment. Tags are the +words right after the "
+	  "project; the rest is a note. A phrase in quotes is one project.\n"
+	  "start acme\n"
+	  "start acme +design fix the header\n"
+	  "start acme at 9:30\n"
+	  "start \"client work\" 15m ago" },
+	{ "status", NULL, GRP_TIMER, 0, 0, cmd_status, "status",
 	  "what is running, and today's total", "status" },
-	{ "stop", 0, 0, cmd_stop, "stop",
-	  "stop the running timer", "stop" },
+	{ "stop", NULL, GRP_TIMER, 0, 3, cmd_stop, "stop " WHEN,
+	  "stop the running timer",
+	  "Stops the running timer now or at a time in the past.\n"
+	  "stop\nstop at 17:30\nstop 10m ago" },
+	{ "switch", "start", GRP_TIMER, 1, -1, cmd_start,
+	  "switch PROJECT [+tag ...] [note ...] " WHEN,
+	  "the same as start", "switch globex" },
+	{ "tags", NULL, GRP_REPORT, 0, 0, cmd_tags, "tags",
+	  "your tags, with this month's totals", "tags" },
+	{ "tz", NULL, GRP_SETTINGS, 0, 1, cmd_tz, "tz [ZONE|default]",
+	  "show or set your time zone",
+	  "Days, weeks and clock times follow your time zone (an IANA name).\n"
+	  "tz\ntz Europe/Berlin\ntz default" },
+	{ "undo", NULL, GRP_PAST, 0, 0, cmd_undo, "undo",
+	  "take back your last change (again and again)",
+	  "Reverts your last start, stop, cancel, add, edit, delete or rename; "
+	  "say it again to go further back.\nundo" },
 };
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
@@ -52,85 +125,93 @@ cmd_store_failed(struct text *reply, int changing)
 	return CMD_FAILED;
 }
 
-/* ASCII whitespace plus the other C0 controls: a pasted tab or newline
- * separates words like a space does. */
-static int
-is_sep(unsigned char c)
+struct tp_ctx
+cmd_tp(const struct cmd_ctx *ctx)
 {
-	return c <= ' ' || c == 0x7f;
+	struct tp_ctx c;
+
+	c.now = ctx->now;
+	c.tz = ctx->tz;
+	return c;
 }
 
-/* Splits buf in place into args. Returns 0, or -1 when there are more
- * than CMD_ARGS_MAX words. args->word is NULL for an empty message. */
-static int
-tokenise(char *buf, struct cmd_args *args)
+void
+cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
+              struct text *out)
 {
-	char *p = buf;
-	char *w;
+	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], d[FMT_DURATION_MAX];
+	int64_t end = e->stop ? e->stop : ctx->now;
 
-	args->word = NULL;
-	args->argc = 0;
-	for (;;) {
-		while (*p && is_sep((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			return 0;
-		w = p;
-		while (*p && !is_sep((unsigned char)*p))
-			p++;
-		if (*p)
-			*p++ = '\0';
-		if (args->word == NULL)
-			args->word = w;
-		else if (args->argc < CMD_ARGS_MAX)
-			args->argv[args->argc++] = w;
-		else
-			return -1;
+	fmt_clock(ctx->tz, e->start, ctx->now, a, sizeof(a));
+	fmt_duration(end - e->start, d, sizeof(d));
+	text_printf(out, "#%lld ", (long long)e->seq);
+	fmt_entry(out, e);
+	if (e->stop) {
+		fmt_clock(ctx->tz, e->stop, e->start, b, sizeof(b));
+		text_printf(out, " %s–%s (%s)", a, b, d);
+	} else {
+		text_printf(out, " since %s (%s, running)", a, d);
 	}
 }
 
-static void
-lower_ascii(char *s)
+/*
+ * details holds lines: descriptions first, then examples (lines that start
+ * with the command's name). Finds the next line at or after *from (the
+ * next example only, when example_only), setting *line and *len; returns
+ * where the search continues, or NULL at the end.
+ */
+static const char *
+next_line(const struct cmd_def *def, const char *from, const char **line,
+          int *len, bool example_only)
 {
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
+	const char *nl;
+	size_t name = strlen(def->name);
+
+	while (from && *from) {
+		nl = strchr(from, '\n');
+		if (!example_only || strncmp(from, def->name, name) == 0) {
+			*line = from;
+			*len = (int)(nl ? (size_t)(nl - from) : strlen(from));
+			return nl ? nl + 1 : from + strlen(from);
+		}
+		from = nl ? nl + 1 : NULL;
+	}
+	*line = NULL;
+	*len = 0;
+	return NULL;
 }
 
 /* Quotes a user's word in a reply, cut to a readable length. */
 static void
 quote_word(struct text *reply, const char *w)
 {
-	size_t n = strlen(w);
+	struct text cut;
 
-	if (n > 40) {
-		struct text cut;
-
-		text_init(&cut, 40);
-		text_append(&cut, w, n);
-		text_printf(reply, "\"%s...\"", text_str(&cut));
-		text_free(&cut);
-	} else {
-		text_printf(reply, "\"%s\"", w);
-	}
+	text_init(&cut, 40);
+	text_append(&cut, w, strlen(w));
+	text_printf(reply, "\"%s%s\"", text_str(&cut), cut.truncated ? "..." : "");
+	text_free(&cut);
 }
 
 enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
+	struct cmd_ctx uctx = *ctx;
 	struct cmd_args *args;
 	const struct cmd_def *def;
+	char zone[TZ_NAME_MAX + 1];
 	enum cmd_status rc;
 	char *buf;
 
 	text_clear(reply);
-	if ((buf = strdup(body)) == NULL ||
+	if ((buf = malloc(strlen(body) + 1)) == NULL ||
 	    (args = malloc(sizeof(*args))) == NULL) {
 		free(buf);
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}
 
-	if (tokenise(buf, args) != 0) {
+	if (cmd_tokenise(body, buf, args) != 0) {
 		text_printf(reply, "That message has too many words for me. "
 		                   "Try \"help\".");
 		rc = CMD_REFUSED;
@@ -141,7 +222,7 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		rc = CMD_REFUSED;
 		goto out;
 	}
-	lower_ascii(args->word);
+	cmd_lower(args->word);
 	if ((def = cmd_lookup(args->word)) == NULL) {
 		text_printf(reply, "I don't know ");
 		quote_word(reply, args->word);
@@ -151,14 +232,25 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	}
 	if (args->argc < def->min_args ||
 	    (def->max_args >= 0 && args->argc > def->max_args)) {
-		text_printf(reply, "%s Usage: %s. Example: %s",
+		const char *ex = NULL;
+		int n = 0;
+
+		next_line(def, def->details, &ex, &n, true);
+		text_printf(reply, "%s Usage: %s. Example: %.*s",
 		            args->argc < def->min_args ? "Not enough words."
 		                                       : "Too many words.",
-		            def->usage, def->example);
+		            def->usage, n, ex ? ex : "");
 		rc = CMD_REFUSED;
 		goto out;
 	}
-	rc = def->fn(ctx, args, reply);
+	/* The user's own zone, when they set one, replaces the default. */
+	if (store_user_tz(ctx->st, ctx->owner, zone, sizeof(zone)) != STORE_OK) {
+		rc = cmd_store_failed(reply, 0);
+		goto out;
+	}
+	if (zone[0] != '\0' && tz_valid(zone))
+		uctx.tz = zone;
+	rc = def->fn(&uctx, args, reply);
 out:
 	if (reply->truncated)
 		text_end_with(reply, "\n[reply cut: too long]");
@@ -167,30 +259,76 @@ out:
 	return rc;
 }
 
+static const char *group_names[] = {
+	[GRP_TIMER] = "Timer",
+	[GRP_PAST] = "Fixing the past",
+	[GRP_REPORT] = "Looking back",
+	[GRP_SETTINGS] = "Settings",
+};
+
+/* Appends " (or restart)" for every alias of def. */
+static void
+say_aliases(struct text *reply, const struct cmd_def *def)
+{
+	size_t i;
+
+	for (i = 0; i < cmd_table_len; i++)
+		if (cmd_table[i].alias_of &&
+		    strcmp(cmd_table[i].alias_of, def->name) == 0)
+			text_printf(reply, " (or %s)", cmd_table[i].name);
+}
+
 enum cmd_status
 cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
 {
 	const struct cmd_def *def;
-	size_t i;
+	size_t g, i;
 
 	(void)ctx;
 	if (args->argc == 1) {
-		lower_ascii(args->argv[0]);
+		cmd_lower(args->argv[0]);
 		if ((def = cmd_lookup(args->argv[0])) == NULL) {
 			text_printf(reply, "There is no command ");
 			quote_word(reply, args->argv[0]);
 			text_printf(reply, ". Try \"help\".");
 			return CMD_REFUSED;
 		}
-		text_printf(reply, "%s: %s\nExample: %s", def->usage,
-		            def->summary, def->example);
+		if (def->alias_of)
+			def = cmd_lookup(def->alias_of);
+		text_printf(reply, "%s", def->usage);
+		say_aliases(reply, def);
+		text_printf(reply, " — %s", def->summary);
+		{
+			const char *at = def->details, *line;
+			bool examples = false;
+			int n;
+
+			while ((at = next_line(def, at, &line, &n, false)) != NULL) {
+				bool ex = strncmp(line, def->name,
+				                  strlen(def->name)) == 0;
+
+				if (ex && !examples)
+					text_printf(reply, "\nExamples:");
+				examples |= ex;
+				text_printf(reply, "\n%s%.*s", ex ? "  " : "", n, line);
+			}
+		}
 		return CMD_OK;
 	}
 	text_printf(reply, "Commands:");
-	for (i = 0; i < cmd_table_len; i++)
-		text_printf(reply, "\n%s — %s", cmd_table[i].usage,
-		            cmd_table[i].summary);
-	text_printf(reply, "\n\"help COMMAND\" shows an example.");
+	for (g = 0; g < sizeof(group_names) / sizeof(group_names[0]); g++) {
+		text_printf(reply, "\n%s:", group_names[g]);
+		for (i = 0; i < cmd_table_len; i++) {
+			if (cmd_table[i].group != g || cmd_table[i].alias_of)
+				continue;
+			text_printf(reply, "\n  %s", cmd_table[i].usage);
+			say_aliases(reply, &cmd_table[i]);
+			text_printf(reply, " — %s", cmd_table[i].summary);
+		}
+	}
+	text_printf(reply, "\nTIME: 9:30, 5pm, yesterday 17:00, 2026-11-23 9:00. "
+	                   "DURATION: 45m, 1h30m, 1.5h.\n"
+	                   "\"help COMMAND\" shows examples.");
 	return CMD_OK;
 }

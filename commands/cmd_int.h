@@ -1,46 +1,70 @@
 /*
  * commands/cmd_int.h - what the command handlers share inside commands/:
- * the tokenised message, the handler type and the command table.
+ * the tokenised message, the handler type, the command table and the
+ * helpers that read projects, tags, ids and notes out of words.
  */
 #ifndef TIMMY_CMD_INT_H
 #define TIMMY_CMD_INT_H
 
+#include <stdbool.h>
+
 #include "cmd.h"
+#include "timeparse.h"
 
 /* A message has at most this many words; more is refused unparsed. */
 #define CMD_ARGS_MAX 1024
 
-/* The words of one message. All pointers point into buf, owned by the
- * struct's creator (cmd_exec) and valid for one handler call. */
+/*
+ * The words of one message. A word is a run of non-space characters, or a
+ * phrase in quotes ("client work", also typographic “...”), given without
+ * its quotes. argv[i] points into a private copy (NUL-terminated words);
+ * raw[i]/raw_end[i] delimit the same word in the original text, so a note
+ * keeps exactly what the user typed. All owned by cmd_exec and valid for
+ * one handler call.
+ */
 struct cmd_args {
 	char *word;                 /* the command word, lower-cased */
 	int argc;                   /* words after the command word */
 	char *argv[CMD_ARGS_MAX];
+	const char *raw[CMD_ARGS_MAX];
+	const char *raw_end[CMD_ARGS_MAX];
+	bool quoted[CMD_ARGS_MAX];
 };
 
+/* The context a handler runs in: the caller's, with the user's own time
+ * zone (the tz command) in place of the default. */
 typedef enum cmd_status (*cmd_handler)(const struct cmd_ctx *ctx,
                                        const struct cmd_args *args,
                                        struct text *reply);
 
+/* Where "help" lists a command. */
+enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS };
+
 /*
  * One command. The table is sorted by name (cmd_lookup searches it with
- * bsearch; a unit test checks the order) and help is generated from it.
+ * bsearch; a unit test checks the order and completeness) and "help" is
+ * generated from it, grouped.
  *   name      the command word, lower case
+ *   alias_of  NULL, or the command this word is another name for (help
+ *             lists it there)
+ *   group     where help lists it
  *   min_args  fewest words after it; the dispatcher refuses fewer
  *   max_args  most words after it, or -1 for any number
  *   fn        the handler; runs only when the arity fits
- *   usage     synopsis, e.g. "stop"
+ *   usage     synopsis, e.g. "stop [at TIME | DURATION ago]"
  *   summary   one line for "help"
- *   example   a complete example message
+ *   details   "help COMMAND": what it does and examples, one per line
  */
 struct cmd_def {
 	const char *name;
+	const char *alias_of;
+	enum cmd_group group;
 	int min_args;
 	int max_args;
 	cmd_handler fn;
 	const char *usage;
 	const char *summary;
-	const char *example;
+	const char *details;
 };
 
 extern const struct cmd_def cmd_table[];
@@ -53,11 +77,76 @@ const struct cmd_def *cmd_lookup(const char *name);
 enum cmd_status cmd_help(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_start(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_stop(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_cancel(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_continue(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_status(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_add(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_edit(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_delete(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_undo(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_log(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_report(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_projects(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_tags(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_rename(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_tz(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 
-/* The reply for a storage failure, written once here so every command
- * words it the same way. Returns CMD_FAILED. */
+/* ---- commands/words.c: reading the words ---- */
+
+/*
+ * Splits body into args, copying it to buf (bufsz >= strlen(body) + 1).
+ * Returns 0, or -1 when there are more than CMD_ARGS_MAX words.
+ * args->word is NULL for an empty message.
+ */
+int cmd_tokenise(const char *body, char *buf, struct cmd_args *args);
+
+/* Lower-cases ASCII letters in place. */
+void cmd_lower(char *s);
+
+/* True when word equals kw ignoring ASCII case. */
+bool cmd_is(const char *word, const char *kw);
+
+/*
+ * Appends the original text of words [from, to) to out, as typed (quotes
+ * kept), with every run of spaces, tabs and newlines made one space.
+ */
+void cmd_join(const struct cmd_args *args, int from, int to, struct text *out);
+
+/*
+ * Reads "PROJECT [+tag ...]" from word *i on into e (project, tags; note
+ * and times untouched) and advances *i past them. On a bad name writes why
+ * to reply and returns -1.
+ */
+int cmd_read_project_tags(const struct cmd_args *args, int *i,
+                          struct store_entry *e, struct text *reply);
+
+/* Checks a project name (one word of letters, digits, - _ . /, or a quoted
+ * phrase); writes why to reply when it is not one. */
+int cmd_project_ok(const char *name, bool quoted, struct text *reply);
+
+/* Checks a tag name (after its +/-). */
+int cmd_tag_ok(const char *tag, struct text *reply);
+
+/* Copies the note from words [from, to) into e->note; -1 (with why) when
+ * it is too long. */
+int cmd_read_note(const struct cmd_args *args, int from, int to,
+                  struct store_entry *e, struct text *reply);
+
+/* Reads an entry number "12" or "#12" into *seq; -1 with why when the word
+ * is not one. */
+int cmd_read_id(const char *word, int64_t *seq, struct text *reply);
+
+/* ---- shared replies ---- */
+
+/* The reply for a storage failure, worded the same everywhere. Returns
+ * CMD_FAILED. changing: whether a change was being made. */
 enum cmd_status cmd_store_failed(struct text *reply, int changing);
+
+/* The time-parser context of a command. */
+struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);
+
+/* Appends "#12 acme +design (note) 09:00–10:30 (1h 30m)" for e. */
+void cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
+                   struct text *out);
 
 #endif

@@ -6,137 +6,190 @@
  */
 #include "cmd_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "format.h"
 #include "tz.h"
 
-/* The periods "report" knows, by the word that names them. */
-static const struct {
-	const char *word;
-	enum tz_period period;
-	const char *empty; /* how "nothing recorded" names the period */
-} periods[] = {
-	{ "today", TZ_TODAY, "today" },
-	{ "day", TZ_TODAY, "today" },
-	{ "week", TZ_WEEK, "this week" },
-	{ "month", TZ_MONTH, "this month" },
-};
+/* A table lists at most this many rows and sums the rest into one line. */
+#define TABLE_ROWS_MAX 50
 
-/* Rows collected from store_totals; a report lists at most this many
- * projects and sums the rest into one line. */
-#define REPORT_ROWS_MAX 50
-
-struct report_rows {
-	char project[REPORT_ROWS_MAX][STORE_PROJECT_MAX + 1];
-	int64_t secs[REPORT_ROWS_MAX];
+struct table {
+	char name[TABLE_ROWS_MAX][STORE_PROJECT_MAX + 2]; /* room for a + */
+	int64_t secs[TABLE_ROWS_MAX];
 	int n;
-	int64_t other_secs; /* projects past REPORT_ROWS_MAX */
+	int64_t other_secs; /* rows past TABLE_ROWS_MAX */
 	int others;
 	int64_t total;
+	const char *prefix; /* "" for projects, "+" for tags */
 };
 
 static void
-collect(const char *project, int64_t secs, void *arg)
+collect(const char *name, int64_t secs, void *arg)
 {
-	struct report_rows *r = arg;
+	struct table *t = arg;
 
-	r->total += secs;
-	if (r->n < REPORT_ROWS_MAX) {
-		snprintf(r->project[r->n], sizeof(r->project[0]), "%s", project);
-		r->secs[r->n++] = secs;
+	t->total += secs;
+	if (t->n < TABLE_ROWS_MAX) {
+		snprintf(t->name[t->n], sizeof(t->name[0]), "%s%s", t->prefix, name);
+		t->secs[t->n++] = secs;
 	} else {
-		r->other_secs += secs;
-		r->others++;
-	}
-}
-
-/* "Today, Wed 25 Nov 2026", "This week, 23–29 Nov 2026", "November 2026". */
-static void
-heading(struct text *reply, const char *zone, enum tz_period p,
-        int64_t from, int64_t to)
-{
-	struct tm a, b;
-	char s[64], e[64];
-
-	if (tz_local(zone, from, &a) != 0 || tz_local(zone, to - 1, &b) != 0)
-		return;
-	switch (p) {
-	case TZ_TODAY:
-		strftime(s, sizeof(s), "%a %d %b %Y", &a);
-		text_printf(reply, "Today, %s:", s);
-		break;
-	case TZ_WEEK:
-		strftime(s, sizeof(s), a.tm_mon == b.tm_mon ? "%a %d" : "%a %d %b", &a);
-		strftime(e, sizeof(e), "%a %d %b %Y", &b);
-		text_printf(reply, "This week, %s – %s:", s, e);
-		break;
-	case TZ_MONTH:
-		strftime(s, sizeof(s), "%B %Y", &a);
-		text_printf(reply, "%s:", s);
-		break;
+		t->other_secs += secs;
+		t->others++;
 	}
 }
 
 /* One row: the name padded to width columns, then the duration. */
 static void
-row(struct text *reply, const char *name, size_t width, int64_t secs)
+row(struct text *out, const char *name, size_t width, int64_t secs)
 {
 	char dur[FMT_DURATION_MAX];
 	size_t w = fmt_width(name);
 	int pad = w < width ? (int)(width - w) : 0;
 
 	fmt_duration(secs, dur, sizeof(dur));
-	text_printf(reply, "\n%s%*s  %7s", name, pad, "", dur);
+	text_printf(out, "\n%s%*s  %7s", name, pad, "", dur);
+}
+
+/* Appends the rows of t, and a Total line when total_line. */
+static void
+print_table(struct text *out, const struct table *t, bool total_line)
+{
+	size_t width = total_line ? strlen("Total") : 0;
+	char more[48];
+	int i;
+
+	snprintf(more, sizeof(more), "(%d more)", t->others);
+	for (i = 0; i < t->n; i++)
+		if (fmt_width(t->name[i]) > width)
+			width = fmt_width(t->name[i]);
+	for (i = 0; i < t->n; i++)
+		row(out, t->name[i], width, t->secs[i]);
+	if (t->others)
+		row(out, more, width, t->other_secs);
+	if (total_line)
+		row(out, "Total", width, t->total);
 }
 
 enum cmd_status
 cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
-	struct report_rows r;
-	const char *word = args->argc ? args->argv[0] : "today";
-	size_t i, p, width = strlen("Total");
+	struct tp_ctx c = cmd_tp(ctx);
+	static struct table t; /* large; commands run one at a time */
 	int64_t from, to;
-	char lower[16];
+	char label[80];
+	int used = 0;
 
-	for (i = 0; word[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)word[i]);
-	lower[i] = '\0';
-	for (p = 0; p < sizeof(periods) / sizeof(periods[0]); p++)
-		if (strcmp(lower, periods[p].word) == 0)
-			break;
-	if (p == sizeof(periods) / sizeof(periods[0])) {
-		text_printf(reply, "I can report today, week or month. "
-		                   "Example: report week");
-		return CMD_REFUSED;
+	if (args->argc == 0) {
+		tz_period(ctx->tz, TZ_TODAY, ctx->now, &from, &to);
+		snprintf(label, sizeof(label), "today");
+	} else {
+		enum tp_rc rc = tp_range(&c, args->argv, args->argc, &used, &from,
+		                         &to, label, sizeof(label), reply);
+
+		if (rc == TP_NOMATCH)
+			text_printf(reply, "\"%s\" is not a period. Try today, week, "
+			                   "last week, month, year, mon..wed or "
+			                   "2026-11-01..2026-11-15.", args->argv[0]);
+		if (rc != TP_OK)
+			return CMD_REFUSED;
+		if (used != args->argc) {
+			text_printf(reply, "report takes one period, like \"report "
+			                   "last week\".");
+			return CMD_REFUSED;
+		}
 	}
 
-	tz_period(ctx->tz, periods[p].period, ctx->now, &from, &to);
-	memset(&r, 0, sizeof(r));
-	if (store_totals(ctx->st, ctx->owner, from, to, ctx->now, collect, &r) !=
+	memset(&t, 0, sizeof(t));
+	t.prefix = "";
+	if (store_totals(ctx->st, ctx->owner, from, to, ctx->now, collect, &t) !=
 	    STORE_OK)
 		return cmd_store_failed(reply, 0);
-	if (r.n == 0) {
-		text_printf(reply, "No time recorded %s.", periods[p].empty);
+	if (t.n == 0) {
+		text_printf(reply, "No time recorded %s.", label);
 		return CMD_OK;
 	}
+	fmt_heading(reply, ctx->tz, label, from, to);
+	print_table(reply, &t, true);
+	return CMD_OK;
+}
 
-	for (i = 0; i < (size_t)r.n; i++)
-		if (fmt_width(r.project[i]) > width)
-			width = fmt_width(r.project[i]);
-	heading(reply, ctx->tz, periods[p].period, from, to);
-	for (i = 0; i < (size_t)r.n; i++)
-		row(reply, r.project[i], width, r.secs[i]);
-	if (r.others) {
-		char name[48];
+/* projects and tags: every name, with this month's totals. */
+static enum cmd_status
+names(const struct cmd_ctx *ctx, bool tags, struct text *reply)
+{
+	static struct table t;
+	int64_t from, to;
+	store_rc rc;
 
-		snprintf(name, sizeof(name), "(%d more)", r.others);
-		row(reply, name, width, r.other_secs);
+	memset(&t, 0, sizeof(t));
+	t.prefix = tags ? "+" : "";
+	tz_period(ctx->tz, TZ_MONTH, ctx->now, &from, &to);
+	rc = tags ? store_tags(ctx->st, ctx->owner, from, to, ctx->now, collect, &t)
+	          : store_projects(ctx->st, ctx->owner, from, to, ctx->now,
+	                           collect, &t);
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	if (t.n == 0) {
+		text_printf(reply, tags ? "No tags yet. Add some when you start: "
+		                          "start acme +design"
+		                        : "No projects yet. Start one: start acme");
+		return CMD_OK;
 	}
-	row(reply, "Total", width, r.total);
+	text_printf(reply, "%s, with this month's time:",
+	            tags ? "Your tags" : "Your projects");
+	print_table(reply, &t, false);
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_projects(const struct cmd_ctx *ctx, const struct cmd_args *args,
+             struct text *reply)
+{
+	(void)args;
+	return names(ctx, false, reply);
+}
+
+enum cmd_status
+cmd_tags(const struct cmd_ctx *ctx, const struct cmd_args *args,
+         struct text *reply)
+{
+	(void)args;
+	return names(ctx, true, reply);
+}
+
+enum cmd_status
+cmd_rename(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           struct text *reply)
+{
+	char label[STORE_LABEL_MAX];
+	const char *old = args->argv[1], *new_name = args->argv[2];
+	int64_t n = 0;
+	store_rc rc;
+
+	if (!cmd_is(args->argv[0], "project")) {
+		text_printf(reply, "I can rename projects: rename project OLD NEW");
+		return CMD_REFUSED;
+	}
+	if (cmd_project_ok(new_name, args->quoted[2], reply) != 0)
+		return CMD_REFUSED;
+	snprintf(label, sizeof(label), "rename %s to %s", old, new_name);
+	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	rc = store_rename_project(ctx->st, ctx->owner, old, new_name, &n);
+	if (rc == STORE_NOTFOUND) {
+		store_rollback(ctx->st);
+		text_printf(reply, "You have no project \"%s\". \"projects\" lists "
+		                   "them.", old);
+		return CMD_REFUSED;
+	}
+	if (rc != STORE_OK || store_commit(ctx->st) != STORE_OK) {
+		store_rollback(ctx->st);
+		return cmd_store_failed(reply, 1);
+	}
+	text_printf(reply, "Renamed %s to %s in %lld %s.", old, new_name,
+	            (long long)n, n == 1 ? "entry" : "entries");
 	return CMD_OK;
 }

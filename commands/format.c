@@ -3,6 +3,7 @@
  */
 #include "format.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,4 +62,64 @@ fmt_width(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			w++;
 	return w;
+}
+
+void
+fmt_hm(const char *zone, int64_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	if (tz_local(zone, t, &tm) != 0 || strftime(buf, n, "%H:%M", &tm) == 0)
+		snprintf(buf, n, "??:??");
+}
+
+/* "Wed 25", with " Nov" and " 2026" when asked; no leading zero. */
+static void
+day_part(const struct tm *tm, int month, int year, char *buf, size_t n)
+{
+	char wd[8], mon[8];
+
+	strftime(wd, sizeof(wd), "%a", tm);
+	strftime(mon, sizeof(mon), "%b", tm);
+	snprintf(buf, n, "%s %d%s%s%s%.0d", wd, tm->tm_mday, month ? " " : "",
+	         month ? mon : "", year ? " " : "", year ? tm->tm_year + 1900 : 0);
+}
+
+void
+fmt_days(const char *zone, int64_t from, int64_t to, char *buf, size_t n)
+{
+	struct tm a, b;
+	char left[32], right[32];
+	int same_year, same_month;
+
+	if (tz_local(zone, from, &a) != 0 || tz_local(zone, to - 1, &b) != 0) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	if (a.tm_year == b.tm_year && a.tm_yday == b.tm_yday) {
+		day_part(&a, 1, 1, buf, n);
+		return;
+	}
+	same_year = a.tm_year == b.tm_year;
+	same_month = same_year && a.tm_mon == b.tm_mon;
+	day_part(&a, !same_month, !same_year, left, sizeof(left));
+	day_part(&b, 1, 1, right, sizeof(right));
+	snprintf(buf, n, "%s – %s", left, right);
+}
+
+void
+fmt_heading(struct text *out, const char *zone, const char *label,
+            int64_t from, int64_t to)
+{
+	char days[80];
+
+	if (label[0] == '\0')
+		return;
+	text_printf(out, "%c%s", toupper((unsigned char)label[0]), label + 1);
+	/* Words like "this week" get their dates; dates are dates already. */
+	if (strpbrk(label, "0123456789") == NULL) {
+		fmt_days(zone, from, to, days, sizeof(days));
+		text_printf(out, ", %s", days);
+	}
+	text_printf(out, ":");
 }

@@ -24,6 +24,24 @@ void fmt_clock(const char *zone, int64_t t, int64_t now, char *buf, size_t n);
 /* Appends "acme +design +urgent (fix header)": project, tags, note. */
 void fmt_entry(struct text *out, const struct store_entry *e);
 
+/* "09:05": the local clock time of t, always short. */
+void fmt_hm(const char *zone, int64_t t, char *buf, size_t n);
+
+/*
+ * The days of [from, to) (local midnights): "Wed 25 Nov 2026" for one day,
+ * "Mon 23 – Sun 29 Nov 2026", "Mon 30 Nov – Wed 2 Dec 2026" or
+ * "Wed 30 Dec 2026 – Fri 1 Jan 2027" for several.
+ */
+void fmt_days(const char *zone, int64_t from, int64_t to, char *buf, size_t n);
+
+/*
+ * Appends a heading for a period: the label with a capital ("Today"), and
+ * when the label is a word rather than dates, the dates too: "This week,
+ * Mon 23 – Sun 29 Nov 2026".
+ */
+void fmt_heading(struct text *out, const char *zone, const char *label,
+                 int64_t from, int64_t to);
+
 /* Display width of a UTF-8 string: one column per character. */
 size_t fmt_width(const char *s);
 

@@ -4,7 +4,7 @@
 # once. Used by `make deps` and by .ci/run (before make itself may exist).
 set -eu
 
-PKGS="make gcc libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
+PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
 libcmocka-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates"
 

@@ -74,9 +74,17 @@ cmd_table__is_sorted_and_complete(void **state)
 		assert_non_null(cmd_table[i].fn);
 		assert_non_null(cmd_table[i].usage);
 		assert_non_null(cmd_table[i].summary);
-		assert_true(strncmp(cmd_table[i].example, cmd_table[i].name,
-		                    strlen(cmd_table[i].name)) == 0);
+		assert_non_null(cmd_table[i].details);
+		/* help COMMAND and the usage hint need an example line */
+		assert_non_null(strstr(cmd_table[i].details, cmd_table[i].name));
 		assert_ptr_equal(cmd_lookup(cmd_table[i].name), &cmd_table[i]);
+		if (cmd_table[i].alias_of) {
+			const struct cmd_def *to = cmd_lookup(cmd_table[i].alias_of);
+
+			assert_non_null(to);
+			assert_ptr_equal(to->fn, cmd_table[i].fn);
+			assert_null(to->alias_of);
+		}
 	}
 	assert_null(cmd_lookup("frobnicate"));
 }
@@ -119,8 +127,10 @@ cmd_exec__wrong_arity__shows_usage_and_example(void **state)
 	r = run(f, 0, "start", CMD_REFUSED);
 	assert_non_null(strstr(r, "Usage: start PROJECT"));
 	assert_non_null(strstr(r, "Example: start"));
+	r = run(f, 0, "help me now please", CMD_REFUSED);
+	assert_non_null(strstr(r, "Usage: help [COMMAND]"));
 	r = run(f, 0, "stop now please", CMD_REFUSED);
-	assert_non_null(strstr(r, "Usage: stop"));
+	assert_non_null(strstr(r, "stop takes only a time"));
 }
 
 static void
@@ -132,7 +142,10 @@ cmd_help__lists_every_command(void **state)
 
 	assert_true(strncmp(r, "Commands:", 9) == 0);
 	for (i = 0; i < cmd_table_len; i++)
-		assert_non_null(strstr(r, cmd_table[i].usage));
+		if (cmd_table[i].alias_of == NULL)
+			assert_non_null(strstr(r, cmd_table[i].usage));
+		else /* listed with the command it stands for */
+			assert_non_null(strstr(r, cmd_table[i].name));
 }
 
 static void
@@ -141,7 +154,11 @@ cmd_help__one_command__shows_example(void **state)
 	struct fixture *f = *state;
 	const char *r = run(f, 0, "help START", CMD_OK);
 
-	assert_non_null(strstr(r, "Example: start acme"));
+	assert_non_null(strstr(r, "Examples:\n  start acme"));
+	assert_non_null(strstr(r, "start acme at 9:30"));
+	/* an alias shows the command it stands for */
+	assert_non_null(strstr(run(f, 0, "help restart", CMD_OK),
+	                       "continue [at TIME"));
 	assert_non_null(strstr(run(f, 0, "help nope", CMD_REFUSED), "\"nope\""));
 }
 
@@ -288,7 +305,7 @@ cmd_report__week_and_month__have_headings(void **state)
 	                    "acme       30m\n"
 	                    "Total      30m");
 	assert_string_equal(run(f, 0, "report month", CMD_OK),
-	                    "November 2026:\n"
+	                    "This month, Sun 1 – Mon 30 Nov 2026:\n"
 	                    "acme    1h 30m\n"
 	                    "Total   1h 30m");
 }
@@ -311,7 +328,7 @@ cmd_report__nothing__says_so(void **state)
 	assert_string_equal(run(f, 0, "report week", CMD_OK),
 	                    "No time recorded this week.");
 	assert_non_null(strstr(run(f, 0, "report decade", CMD_REFUSED),
-	                       "today, week or month"));
+	                       "\"decade\" is not a period"));
 }
 
 static void
@@ -341,6 +358,502 @@ cmd_exec__users_are_isolated(void **state)
 	assert_string_equal(run(f, 60, "report", CMD_OK), "No time recorded today.");
 }
 
+/* ---- the full command language ---- */
+
+static int64_t
+count(struct fixture *f, const char *owner)
+{
+	int64_t n = -1;
+
+	assert_int_equal(store_count(f->st, owner, &n), STORE_OK);
+	return n;
+}
+
+static void
+running(struct fixture *f, struct store_entry *e)
+{
+	assert_int_equal(store_running(f->st, "alice@example.org", e), STORE_OK);
+}
+
+static void
+cmd_start__at_a_past_time__starts_then(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	assert_string_equal(run(f, 0, "start acme at 9:30", CMD_OK),
+	                    "Started acme at 09:30.");
+	running(f, &e);
+	assert_int_equal(e.start, T0 - 4 * 3600 - 1800);
+	assert_string_equal(e.note, "");
+}
+
+static void
+cmd_start__duration_ago__starts_then(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	assert_string_equal(run(f, 0, "start acme +x 15m ago", CMD_OK),
+	                    "Started acme +x at 13:45.");
+	running(f, &e);
+	assert_int_equal(e.start, T0 - 900);
+}
+
+static void
+cmd_start__at_the_office__stays_in_the_note(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "start acme meeting at the office", CMD_OK);
+	running(f, &e);
+	assert_string_equal(e.note, "meeting at the office");
+	assert_int_equal(e.start, T0);
+}
+
+static void
+cmd_start__in_the_future__is_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(strstr(run(f, 0, "start acme at 15:00", CMD_REFUSED),
+	                       "future"));
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
+static void
+cmd_start__bad_time__quotes_it(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(strstr(run(f, 0, "start acme at 25:00", CMD_REFUSED),
+	                       "\"25:00\""));
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
+static void
+cmd_start__quoted_phrase__is_one_project(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	assert_string_equal(run(f, 0, "start \"client work\" +call  with Bob",
+	                        CMD_OK),
+	                    "Started client work +call (with Bob) at 14:00.");
+	running(f, &e);
+	assert_string_equal(e.project, "client work");
+	run(f, 60, "start “smart quotes” ok", CMD_OK);
+	running(f, &e);
+	assert_string_equal(e.project, "smart quotes");
+}
+
+static void
+cmd_start__keeps_quotes_in_notes(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "start acme fix \"the\" header, again", CMD_OK);
+	running(f, &e);
+	assert_string_equal(e.note, "fix \"the\" header, again");
+}
+
+static void
+cmd_start__refuses_odd_project_names(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(strstr(run(f, 0, "start acme,", CMD_REFUSED),
+	                       "not a project name"));
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
+static void
+cmd_start__in_the_past__refuses_overlap(void **state)
+{
+	struct fixture *f = *state;
+	const char *r;
+
+	run(f, -3 * 3600, "start acme", CMD_OK);    /* 11:00 */
+	run(f, -2 * 3600, "stop", CMD_OK);          /* 12:00 */
+	r = run(f, 0, "start globex at 11:30", CMD_REFUSED);
+	assert_non_null(strstr(r, "overlap #1 acme"));
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
+static void
+cmd_start__before_running_start__is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
+	assert_non_null(strstr(run(f, 0, "start globex at 12:30", CMD_REFUSED),
+	                       "running since 13:00"));
+	running(f, &e);
+	assert_string_equal(e.project, "acme");
+}
+
+static void
+cmd_start__in_the_past__stops_running_then(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
+	assert_string_equal(run(f, 0, "start globex at 13:40", CMD_OK),
+	                    "Stopped acme after 40m. Started globex at 13:40.");
+}
+
+static void
+cmd_start__same_second__replaces_the_just_started_timer(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "start acm", CMD_OK);
+	assert_string_equal(run(f, 0, "start acme", CMD_OK),
+	                    "Started acme at 14:00 in place of acm, which had "
+	                    "only just started.");
+	running(f, &e);
+	assert_string_equal(e.project, "acme");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	assert_non_null(strstr(run(f, 0, "stop", CMD_REFUSED), "only just "
+	                       "started"));
+	assert_non_null(strstr(run(f, 0, "undo", CMD_OK), "start acme"));
+	running(f, &e);
+	assert_string_equal(e.project, "acm");
+}
+
+static void
+cmd_switch__is_start(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -600, "start acme", CMD_OK);
+	assert_string_equal(run(f, 0, "switch globex", CMD_OK),
+	                    "Stopped acme after 10m. Started globex at 14:00.");
+	running(f, &e);
+	assert_string_equal(e.project, "globex");
+}
+
+static void
+cmd_stop__at_or_ago__stops_then(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -7200, "start acme", CMD_OK); /* 12:00 */
+	assert_string_equal(run(f, 0, "stop at 13:00", CMD_OK),
+	                    "Stopped acme after 1h 00m (12:00–13:00).");
+	run(f, 0, "start acme", CMD_OK);
+	assert_string_equal(run(f, 1800, "stop 10m ago", CMD_OK),
+	                    "Stopped acme after 20m (14:00–14:20).");
+}
+
+static void
+cmd_stop__before_start_or_in_future__is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
+	assert_non_null(strstr(run(f, 0, "stop at 12:00", CMD_REFUSED),
+	                       "started at 13:00"));
+	assert_non_null(strstr(run(f, 0, "stop at 15:00", CMD_REFUSED), "future"));
+	/* a zero-length entry is refused too, pointing at cancel */
+	assert_non_null(strstr(run(f, 0, "stop 1h ago", CMD_REFUSED), "cancel"));
+	running(f, &e);
+	assert_int_equal(e.stop, 0);
+}
+
+static void
+cmd_cancel__discards_running__and_undo_restores_it(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	assert_string_equal(run(f, 0, "cancel", CMD_REFUSED),
+	                    "Nothing is running.");
+	run(f, -600, "start acme +x", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "cancel", CMD_OK),
+	                       "Cancelled acme +x (running since 13:50, 10m)"));
+	assert_int_equal(count(f, "alice@example.org"), 0);
+	assert_non_null(strstr(run(f, 5, "undo", CMD_OK), "Undone: cancel acme"));
+	running(f, &e);
+	assert_int_equal(e.start, T0 - 600);
+	assert_string_equal(e.tags[0], "x");
+}
+
+static void
+cmd_continue__restarts_last_project_and_tags(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	assert_non_null(strstr(run(f, 0, "continue", CMD_REFUSED),
+	                       "nothing to continue"));
+	run(f, -3600, "start acme +design a note", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "continue", CMD_REFUSED),
+	                       "already running"));
+	run(f, -1800, "stop", CMD_OK);
+	assert_string_equal(run(f, 0, "continue", CMD_OK),
+	                    "Started acme +design at 14:00.");
+	running(f, &e);
+	assert_string_equal(e.note, "");
+	run(f, 60, "stop", CMD_OK);
+	assert_string_equal(run(f, 600, "RESTART at 14:05", CMD_OK),
+	                    "Started acme +design at 14:05.");
+}
+
+static void
+cmd_add__duration_today__fills_last_free_time(void **state)
+{
+	struct fixture *f = *state;
+	const char *r;
+
+	run(f, -1800, "start writing", CMD_OK); /* 13:30, running */
+	r = run(f, 0, "add acme 1h30m", CMD_OK);
+	assert_string_equal(r, "Added #2 acme 12:00–13:30 (1h 30m).");
+}
+
+static void
+cmd_add__span_on_a_day__records_it(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "add acme +design 9:00-10:30 yesterday "
+	                              "fixed the header", CMD_OK),
+	                    "Added #1 acme +design (fixed the header) "
+	                    "Tue 24 Nov 09:00–10:30 (1h 30m).");
+	assert_string_equal(run(f, 0, "add acme 22:00 - 01:00 mon", CMD_OK),
+	                    "Added #2 acme Mon 23 Nov 22:00–Tue 24 Nov 01:00 "
+	                    "(3h 00m).");
+}
+
+static void
+cmd_add__duration_on_a_past_day__goes_after_nine(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00 yesterday", CMD_OK);
+	assert_string_equal(run(f, 0, "add globex 2h yesterday", CMD_OK),
+	                    "Added #2 globex Tue 24 Nov 10:00–12:00 (2h 00m).");
+}
+
+static void
+cmd_add__refuses_overlap_future_and_nonsense(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "add globex 9:30-11:00", CMD_REFUSED),
+	                       "overlap #1 acme"));
+	assert_non_null(strstr(run(f, 0, "add globex 13:00-15:00", CMD_REFUSED),
+	                       "future"));
+	assert_non_null(strstr(run(f, 0, "add globex 0m", CMD_REFUSED), "\"0m\""));
+	assert_non_null(strstr(run(f, 0, "add globex soon", CMD_REFUSED),
+	                       "duration or times"));
+	assert_non_null(strstr(run(f, 0, "add globex 1h 2026-02-30", CMD_REFUSED),
+	                       "\"2026-02-30\""));
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
+static void
+cmd_log__lists_entries_with_numbers(void **state)
+{
+	struct fixture *f = *state;
+	const char *r;
+
+	run(f, 0, "add acme +design 9:00-10:30", CMD_OK);
+	run(f, -1800, "start writing", CMD_OK);
+	r = run(f, 0, "log", CMD_OK);
+	assert_non_null(strstr(r, "Today, Wed 25 Nov 2026:"));
+	assert_non_null(strstr(r, "#1    09:00–10:30  1h 30m  acme +design"));
+	assert_non_null(strstr(r, "#2    13:30–now       30m  writing"));
+	assert_non_null(strstr(r, "2 entries, 2h 00m in this period."));
+	assert_string_equal(run(f, 0, "log yesterday", CMD_OK),
+	                    "No entries yesterday.");
+}
+
+static void
+cmd_log__several_days__groups_by_day(void **state)
+{
+	struct fixture *f = *state;
+	const char *r;
+
+	run(f, 0, "add acme 9:00-10:00 mon", CMD_OK);
+	run(f, 0, "add globex 9:00-10:00 tue", CMD_OK);
+	r = run(f, 0, "log week", CMD_OK);
+	assert_non_null(strstr(r, "\nMon 23 Nov\n#1 "));
+	assert_non_null(strstr(r, "\nTue 24 Nov\n#2 "));
+	assert_non_null(strstr(run(f, 0, "log someday", CMD_REFUSED),
+	                       "\"someday\""));
+}
+
+static void
+cmd_edit__changes_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme +design 9:00-10:00 old note", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 project globex -design +billable "
+	                              "start 8:30 stop 10:15 note new note",
+	                        CMD_OK),
+	                    "Changed #1 globex +billable (new note) "
+	                    "08:30–10:15 (1h 45m).");
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_string_equal(e.project, "globex");
+	assert_int_equal(e.ntags, 1);
+	assert_string_equal(e.note, "new note");
+	run(f, 0, "edit #1 note", CMD_OK);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_string_equal(e.note, "");
+}
+
+static void
+cmd_edit__refuses_bad_changes(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme 9:00-10:00", CMD_OK);
+	run(f, 0, "add globex 11:00-12:00", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "edit 1 stop 11:30", CMD_REFUSED),
+	                       "overlap #2 globex"));
+	assert_non_null(strstr(run(f, 0, "edit 1 stop 8:00", CMD_REFUSED),
+	                       "stop after it starts"));
+	assert_non_null(strstr(run(f, 0, "edit 1 start 15:00", CMD_REFUSED),
+	                       "future"));
+	assert_non_null(strstr(run(f, 0, "edit 1 colour red", CMD_REFUSED),
+	                       "\"colour\""));
+	assert_non_null(strstr(run(f, 0, "edit 1 -nosuch", CMD_REFUSED),
+	                       "no tag +nosuch"));
+	assert_non_null(strstr(run(f, 0, "edit 9 start 9:00", CMD_REFUSED),
+	                       "no entry #9"));
+	assert_non_null(strstr(run(f, 0, "edit x start 9:00", CMD_REFUSED),
+	                       "not an entry number"));
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_int_equal(e.stop - e.start, 3600);
+}
+
+static void
+cmd_delete__removes__and_undo_restores(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme +x 9:00-10:00 note", CMD_OK);
+	assert_string_equal(run(f, 0, "delete #1", CMD_OK),
+	                    "Deleted #1 acme +x (note) 09:00–10:00 (1h 00m). "
+	                    "\"undo\" brings it back.");
+	assert_int_equal(count(f, "alice@example.org"), 0);
+	assert_non_null(strstr(run(f, 0, "delete 1", CMD_REFUSED), "no entry #1"));
+	assert_non_null(strstr(run(f, 0, "undo", CMD_OK), "Undone: delete #1"));
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_string_equal(e.tags[0], "x");
+	assert_string_equal(e.note, "note");
+}
+
+static void
+cmd_undo__walks_back_step_by_step(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -600, "start acme", CMD_OK);
+	run(f, 0, "start globex", CMD_OK);
+	assert_string_equal(run(f, 10, "undo", CMD_OK),
+	                    "Undone: start globex (from 14:00).");
+	running(f, &e);
+	assert_string_equal(e.project, "acme"); /* running again */
+	assert_string_equal(run(f, 20, "undo", CMD_OK),
+	                    "Undone: start acme (from 13:50).");
+	assert_int_equal(count(f, "alice@example.org"), 0);
+	assert_string_equal(run(f, 30, "undo", CMD_REFUSED),
+	                    "There is nothing to undo.");
+}
+
+static void
+cmd_projects_and_tags__list_month_totals(void **state)
+{
+	struct fixture *f = *state;
+	const char *r;
+
+	run(f, 0, "add old +legacy 9:00-10:00 2026-10-05", CMD_OK);
+	run(f, 0, "add acme +design 9:00-11:00", CMD_OK);
+	r = run(f, 0, "projects", CMD_OK);
+	assert_non_null(strstr(r, "\nacme   2h 00m"));
+	assert_non_null(strstr(r, "\nold        0m"));
+	r = run(f, 0, "tags", CMD_OK);
+	assert_non_null(strstr(r, "\n+design   2h 00m"));
+	assert_non_null(strstr(r, "\n+legacy       0m"));
+	f->ctx.owner = "bob@example.org";
+	assert_non_null(strstr(run(f, 0, "projects", CMD_OK), "No projects yet"));
+}
+
+static void
+cmd_rename__renames_all_entries(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme 9:00-10:00", CMD_OK);
+	run(f, 0, "add ACME 10:00-11:00", CMD_OK);
+	assert_string_equal(run(f, 0, "rename project Acme globex", CMD_OK),
+	                    "Renamed Acme to globex in 2 entries.");
+	assert_int_equal(store_get(f->st, "alice@example.org", 2, &e), STORE_OK);
+	assert_string_equal(e.project, "globex");
+	assert_non_null(strstr(run(f, 0, "rename project nope x", CMD_REFUSED),
+	                       "no project \"nope\""));
+	assert_non_null(strstr(run(f, 0, "rename tag a b", CMD_REFUSED),
+	                       "rename project OLD NEW"));
+	assert_non_null(strstr(run(f, 0, "undo", CMD_OK), "Undone: rename"));
+	assert_int_equal(store_get(f->st, "alice@example.org", 2, &e), STORE_OK);
+	assert_string_equal(e.project, "ACME");
+}
+
+static void
+cmd_tz__shows_sets_and_resets(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "tz", CMD_OK),
+	                    "Your time zone is UTC (the default); it is 14:00 "
+	                    "there. Change it with: tz Europe/Berlin");
+	assert_string_equal(run(f, 0, "tz Asia/Tokyo", CMD_OK),
+	                    "Your time zone is now Asia/Tokyo; it is 23:00 there.");
+	/* times now read in Tokyo */
+	assert_string_equal(run(f, 0, "start acme", CMD_OK),
+	                    "Started acme at 23:00.");
+	assert_non_null(strstr(run(f, 0, "tz Mars/Olympus", CMD_REFUSED),
+	                       "\"Mars/Olympus\""));
+	run(f, 0, "tz default", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "tz", CMD_OK), "UTC (the default)"));
+	/* another user is not affected */
+	run(f, 0, "tz Asia/Tokyo", CMD_OK);
+	f->ctx.owner = "bob@example.org";
+	assert_non_null(strstr(run(f, 0, "tz", CMD_OK), "UTC (the default)"));
+}
+
+static void
+cmd_exec__other_users_entries__are_no_such_entry(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add secret 9:00-10:00", CMD_OK);
+	f->ctx.owner = "bob@example.org";
+	assert_non_null(strstr(run(f, 0, "edit 1 start 8:00", CMD_REFUSED),
+	                       "no entry #1"));
+	assert_non_null(strstr(run(f, 0, "delete 1", CMD_REFUSED), "no entry #1"));
+	assert_string_equal(run(f, 0, "undo", CMD_REFUSED),
+	                    "There is nothing to undo.");
+	assert_string_equal(run(f, 0, "log", CMD_OK), "No entries today.");
+	f->ctx.owner = "alice@example.org";
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
 int
 main(void)
 {
@@ -367,6 +880,37 @@ main(void)
 		T(cmd_report__nothing__says_so),
 		T(cmd_report__uses_user_timezone),
 		T(cmd_exec__users_are_isolated),
+		T(cmd_start__at_a_past_time__starts_then),
+		T(cmd_start__duration_ago__starts_then),
+		T(cmd_start__at_the_office__stays_in_the_note),
+		T(cmd_start__in_the_future__is_refused),
+		T(cmd_start__bad_time__quotes_it),
+		T(cmd_start__quoted_phrase__is_one_project),
+		T(cmd_start__keeps_quotes_in_notes),
+		T(cmd_start__refuses_odd_project_names),
+		T(cmd_start__in_the_past__refuses_overlap),
+		T(cmd_start__before_running_start__is_refused),
+		T(cmd_start__in_the_past__stops_running_then),
+		T(cmd_start__same_second__replaces_the_just_started_timer),
+		T(cmd_switch__is_start),
+		T(cmd_stop__at_or_ago__stops_then),
+		T(cmd_stop__before_start_or_in_future__is_refused),
+		T(cmd_cancel__discards_running__and_undo_restores_it),
+		T(cmd_continue__restarts_last_project_and_tags),
+		T(cmd_add__duration_today__fills_last_free_time),
+		T(cmd_add__span_on_a_day__records_it),
+		T(cmd_add__duration_on_a_past_day__goes_after_nine),
+		T(cmd_add__refuses_overlap_future_and_nonsense),
+		T(cmd_log__lists_entries_with_numbers),
+		T(cmd_log__several_days__groups_by_day),
+		T(cmd_edit__changes_fields),
+		T(cmd_edit__refuses_bad_changes),
+		T(cmd_delete__removes__and_undo_restores),
+		T(cmd_undo__walks_back_step_by_step),
+		T(cmd_projects_and_tags__list_month_totals),
+		T(cmd_rename__renames_all_entries),
+		T(cmd_tz__shows_sets_and_resets),
+		T(cmd_exec__other_users_entries__are_no_such_entry),
 #undef T
 	};
 

@@ -1,0 +1,113 @@
+/*
+ * commands/cmd_log.c - log: the entries of a period, with the numbers
+ * that edit and delete take.
+ */
+#include "cmd_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "tz.h"
+
+/* A log lists at most this many entries; more are counted, not shown. */
+#define LOG_ROWS_MAX 100
+
+struct log_state {
+	const struct cmd_ctx *ctx;
+	struct text *out;
+	bool by_day;       /* several days: a line per day before its entries */
+	int last_yday;     /* the day of the last line, for by_day */
+	int last_year;
+	int64_t total;
+	int64_t from, to;  /* the range, to clip the total */
+};
+
+static void
+log_row(const struct store_entry *e, void *arg)
+{
+	struct log_state *s = arg;
+	char a[8], b[8], dur[FMT_DURATION_MAX];
+	int64_t end = e->stop ? e->stop : s->ctx->now;
+	int64_t lo = e->start > s->from ? e->start : s->from;
+	int64_t hi = end < s->to ? end : s->to;
+	struct tm tm;
+
+	if (s->by_day && tz_local(s->ctx->tz, e->start, &tm) == 0 &&
+	    (tm.tm_yday != s->last_yday || tm.tm_year != s->last_year)) {
+		char day[32];
+
+		strftime(day, sizeof(day), "%a %d %b", &tm);
+		text_printf(s->out, "\n%s", day);
+		s->last_yday = tm.tm_yday;
+		s->last_year = tm.tm_year;
+	}
+	if (hi > lo)
+		s->total += hi - lo;
+	fmt_hm(s->ctx->tz, e->start, a, sizeof(a));
+	if (e->stop)
+		fmt_hm(s->ctx->tz, e->stop, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "now");
+	fmt_duration(end - e->start, dur, sizeof(dur));
+	text_printf(s->out, "\n#%-4lld %s–%-5s %7s  ", (long long)e->seq, a, b,
+	            dur);
+	fmt_entry(s->out, e);
+}
+
+enum cmd_status
+cmd_log(const struct cmd_ctx *ctx, const struct cmd_args *args,
+        struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	struct log_state s;
+	char label[80], total[FMT_DURATION_MAX];
+	int64_t from, to, n = 0;
+	int used = 0;
+
+	if (args->argc == 0) {
+		tz_period(ctx->tz, TZ_TODAY, ctx->now, &from, &to);
+		snprintf(label, sizeof(label), "today");
+	} else {
+		enum tp_rc rc = tp_range(&c, args->argv, args->argc, &used, &from,
+		                         &to, label, sizeof(label), reply);
+
+		if (rc == TP_NOMATCH)
+			text_printf(reply, "\"%s\" is not a period. Try today, "
+			                   "yesterday, week, last week, month, mon..wed "
+			                   "or 2026-11-23.", args->argv[0]);
+		if (rc != TP_OK)
+			return CMD_REFUSED;
+		if (used != args->argc) {
+			text_printf(reply, "log takes one period, like \"log last "
+			                   "week\".");
+			return CMD_REFUSED;
+		}
+	}
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.out = reply;
+	s.by_day = to - from > 25 * 3600;
+	s.last_yday = -1;
+	s.from = from;
+	s.to = to;
+	fmt_heading(reply, ctx->tz, label, from, to);
+	if (store_list(ctx->st, ctx->owner, from, to, ctx->now, LOG_ROWS_MAX,
+	               log_row, &s, &n) != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	if (n == 0) {
+		text_clear(reply);
+		text_printf(reply, "No entries %s.", label);
+		return CMD_OK;
+	}
+	fmt_duration(s.total, total, sizeof(total));
+	if (n > LOG_ROWS_MAX)
+		text_printf(reply, "\n... and %lld more; ask for a shorter period.",
+		            (long long)(n - LOG_ROWS_MAX));
+	else
+		text_printf(reply, "\n%lld %s, %s in this period.", (long long)n,
+		            n == 1 ? "entry" : "entries", total);
+	return CMD_OK;
+}

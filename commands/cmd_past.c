@@ -1,0 +1,453 @@
+/*
+ * commands/cmd_past.c - fixing the past: add, edit, delete, undo.
+ *
+ * The same rules hold as for the timer: no overlaps, nothing in the
+ * future, no empty or negative entries; every change is one undoable step
+ * in one transaction, and an entry number of another user is "no such
+ * entry".
+ */
+#include "cmd_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "tz.h"
+
+/* Where a duration without times goes on a past day: from this hour on. */
+#define ADD_DAY_START_HOUR 9
+/* The most entries a day may hold for "add DURATION" to look for a gap. */
+#define ADD_DAY_MAX 500
+
+/* Refuses, inside an open change, with "... would overlap #12 ...". */
+static enum cmd_status
+refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *clash,
+               const char *what, struct text *reply)
+{
+	store_rollback(ctx->st);
+	text_printf(reply, "%s would overlap ", what);
+	cmd_say_entry(ctx, clash, reply);
+	text_printf(reply, ".");
+	return CMD_REFUSED;
+}
+
+/* The busy intervals of one day, for placing a duration. */
+struct day_busy {
+	int64_t start[ADD_DAY_MAX], end[ADD_DAY_MAX];
+	int n;
+	bool full;
+	int64_t now;
+};
+
+static void
+collect_busy(const struct store_entry *e, void *arg)
+{
+	struct day_busy *b = arg;
+
+	if (b->n == ADD_DAY_MAX) {
+		b->full = true;
+		return;
+	}
+	b->start[b->n] = e->start;
+	b->end[b->n] = e->stop ? e->stop : (b->now > e->start ? b->now : e->start);
+	b->n++;
+}
+
+/*
+ * Finds a free [*from, *to) of secs seconds on the day [day, day_end):
+ * today the latest one that ends by now, an earlier day the first one from
+ * ADD_DAY_START_HOUR on. -1 when there is none; -2 on a storage error.
+ */
+static int
+place_duration(const struct cmd_ctx *ctx, int64_t day, int64_t day_end,
+               int64_t secs, int64_t *from, int64_t *to)
+{
+	static struct day_busy b; /* large; commands run one at a time */
+	struct tm tm;
+	int64_t cursor, limit;
+	int i;
+
+	memset(&b, 0, sizeof(b));
+	b.now = ctx->now;
+	if (store_list(ctx->st, ctx->owner, day, day_end, ctx->now, 0,
+	               collect_busy, &b, NULL) != STORE_OK)
+		return -2;
+	if (b.full)
+		return -1;
+
+	if (day_end > ctx->now) {
+		/* Today: walk back from now through the gaps. */
+		limit = ctx->now;
+		for (i = b.n - 1; i >= -1; i--) {
+			int64_t gap_start = i >= 0 ? b.end[i] : day;
+
+			if (gap_start < day)
+				gap_start = day;
+			if (limit - gap_start >= secs) {
+				*to = limit;
+				*from = limit - secs;
+				return 0;
+			}
+			if (i >= 0 && b.start[i] < limit)
+				limit = b.start[i];
+		}
+		return -1;
+	}
+
+	/* An earlier day: the first gap from the morning on. */
+	if (tz_local(ctx->tz, day, &tm) != 0)
+		return -1;
+	tm.tm_hour = ADD_DAY_START_HOUR;
+	cursor = tz_mktime(ctx->tz, &tm);
+	for (i = 0; i < b.n; i++) {
+		if (b.end[i] <= cursor)
+			continue;
+		if (b.start[i] - cursor >= secs)
+			break;
+		cursor = b.end[i];
+	}
+	if (cursor + secs > day_end)
+		return -1;
+	*from = cursor;
+	*to = cursor + secs;
+	return 0;
+}
+
+enum cmd_status
+cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
+        struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	struct store_entry e, clash;
+	int64_t secs = 0, day, day_end, today, from, to;
+	char label[STORE_LABEL_MAX], dname[64];
+	int i = 0, used = 0, span_at;
+	bool have_day = false;
+	enum tp_rc rc;
+	store_rc src;
+
+	memset(&e, 0, sizeof(e));
+	if (cmd_read_project_tags(args, &i, &e, reply) != 0)
+		return CMD_REFUSED;
+	if (i >= args->argc) {
+		text_printf(reply, "How long, or when? Example: add %s 1h30m, or "
+		                   "add %s 9:00-10:30", e.project, e.project);
+		return CMD_REFUSED;
+	}
+	today = tz_day_start(ctx->tz, ctx->now);
+
+	/* A duration, or a span of clock times (read once to count its words,
+	 * again below on the right day). */
+	span_at = i;
+	rc = tp_span(&c, args->argv + i, args->argc - i, today, &used, &from, &to,
+	             reply);
+	if (rc == TP_NOMATCH) {
+		rc = tp_duration(args->argv[i], &secs, reply);
+		used = 1;
+		if (rc == TP_NOMATCH)
+			text_printf(reply, "After the project I need a duration or "
+			                   "times, like \"add %s 1h30m\" or \"add %s "
+			                   "9:00-10:30\".", e.project, e.project);
+	}
+	if (rc != TP_OK)
+		return CMD_REFUSED;
+	i += used;
+
+	day = today;
+	if (i < args->argc) {
+		rc = tp_day(&c, args->argv[i], &day, reply);
+		if (rc == TP_BAD)
+			return CMD_REFUSED;
+		if (rc == TP_OK) {
+			have_day = true;
+			i++;
+		}
+	}
+	if (day > ctx->now) {
+		text_printf(reply, "That day has not begun yet.");
+		return CMD_REFUSED;
+	}
+	if (cmd_read_note(args, i, args->argc, &e, reply) != 0)
+		return CMD_REFUSED;
+	{
+		struct tm tm;
+
+		tz_local(ctx->tz, day, &tm);
+		tm.tm_mday += 1;
+		day_end = tz_mktime(ctx->tz, &tm);
+	}
+	fmt_days(ctx->tz, day, day_end, dname, sizeof(dname));
+
+	snprintf(label, sizeof(label), "add %s", e.project);
+	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	if (secs == 0) {
+		if (tp_span(&c, args->argv + span_at, args->argc - span_at, day,
+		            &used, &from, &to, reply) != TP_OK) {
+			store_rollback(ctx->st);
+			return CMD_REFUSED;
+		}
+		if (to > ctx->now) {
+			store_rollback(ctx->st);
+			text_printf(reply, "That ends in the future; I only record time "
+			                   "that has passed.%s", have_day ? "" :
+			            " For another day add it, like \"yesterday\".");
+			return CMD_REFUSED;
+		}
+	} else {
+		int r = place_duration(ctx, day, day_end, secs, &from, &to);
+
+		if (r == -2)
+			goto fail;
+		if (r != 0) {
+			char dur[FMT_DURATION_MAX];
+
+			store_rollback(ctx->st);
+			fmt_duration(secs, dur, sizeof(dur));
+			text_printf(reply, "There is no free %s on %s%s. Give the "
+			                   "times instead, like \"add %s 7:00-8:30%s%s\".",
+			            dur, dname, day == today ? " before now" :
+			            " after 9:00", e.project, have_day ? " " : "",
+			            have_day ? args->argv[span_at + 1] : "");
+			return CMD_REFUSED;
+		}
+	}
+	src = store_overlap(ctx->st, ctx->owner, from, to, ctx->now, 0, &clash);
+	if (src == STORE_OK)
+		return refuse_overlap(ctx, &clash, "That", reply);
+	if (src != STORE_NOTFOUND)
+		goto fail;
+	e.start = from;
+	e.stop = to;
+	if (store_insert_entry(ctx->st, ctx->owner, &e) != STORE_OK ||
+	    store_commit(ctx->st) != STORE_OK)
+		goto fail;
+	text_printf(reply, "Added ");
+	cmd_say_entry(ctx, &e, reply);
+	text_printf(reply, ".");
+	return CMD_OK;
+fail:
+	store_rollback(ctx->st);
+	return cmd_store_failed(reply, 1);
+}
+
+/* Removes tag from e; -1 with why when e does not have it. */
+static int
+drop_tag(struct store_entry *e, const char *tag, struct text *reply)
+{
+	int j;
+
+	for (j = 0; j < e->ntags; j++)
+		if (strcmp(e->tags[j], tag) == 0) {
+			memmove(e->tags[j], e->tags[j + 1],
+			        sizeof(e->tags[0]) * (size_t)(e->ntags - j - 1));
+			e->ntags--;
+			return 0;
+		}
+	text_printf(reply, "Entry #%lld has no tag +%s.", (long long)e->seq, tag);
+	return -1;
+}
+
+/* Reads a TIME for the "start"/"stop" keyword of edit at word *i. */
+static int
+edit_time(const struct cmd_ctx *ctx, const struct cmd_args *args, int *i,
+          int64_t *out, struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	const char *kw = args->argv[*i];
+	int used = 0;
+	enum tp_rc rc;
+
+	rc = tp_time(&c, args->argv + *i + 1, args->argc - *i - 1, &used, out,
+	             reply);
+	if (rc == TP_NOMATCH)
+		text_printf(reply, "After \"%s\" I need a time, like \"%s 9:30\" or "
+		                   "\"%s yesterday 17:00\".", kw, kw, kw);
+	if (rc != TP_OK)
+		return -1;
+	*i += 1 + used;
+	return 0;
+}
+
+enum cmd_status
+cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
+         struct text *reply)
+{
+	struct store_entry e, clash;
+	char label[STORE_LABEL_MAX], clock[FMT_CLOCK_MAX];
+	int64_t seq, start, stop;
+	bool changed = false, set_stop = false;
+	int i = 1;
+	store_rc rc;
+
+	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
+		return CMD_REFUSED;
+	rc = store_get(ctx->st, ctx->owner, seq, &e);
+	if (rc == STORE_NOTFOUND) {
+		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
+		                   "numbers.", (long long)seq);
+		return CMD_REFUSED;
+	}
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	start = e.start;
+	stop = e.stop;
+
+	while (i < args->argc) {
+		const char *w = args->argv[i];
+
+		if (!args->quoted[i] && w[0] == '+') {
+			int j, have = 0;
+
+			if (cmd_tag_ok(w + 1, reply) != 0)
+				return CMD_REFUSED;
+			for (j = 0; j < e.ntags; j++)
+				have |= strcmp(e.tags[j], w + 1) == 0;
+			if (!have) {
+				if (e.ntags == STORE_TAGS_MAX) {
+					text_printf(reply, "At most %d tags per entry.",
+					            STORE_TAGS_MAX);
+					return CMD_REFUSED;
+				}
+				snprintf(e.tags[e.ntags++], sizeof(e.tags[0]), "%s", w + 1);
+			}
+			i++;
+		} else if (!args->quoted[i] && w[0] == '-' && w[1] != '\0') {
+			if (drop_tag(&e, w + 1, reply) != 0)
+				return CMD_REFUSED;
+			i++;
+		} else if (cmd_is(w, "project")) {
+			if (i + 1 >= args->argc) {
+				text_printf(reply, "Which project? Example: edit %lld "
+				                   "project globex", (long long)seq);
+				return CMD_REFUSED;
+			}
+			if (cmd_project_ok(args->argv[i + 1], args->quoted[i + 1],
+			                   reply) != 0)
+				return CMD_REFUSED;
+			snprintf(e.project, sizeof(e.project), "%s", args->argv[i + 1]);
+			i += 2;
+		} else if (cmd_is(w, "start")) {
+			if (edit_time(ctx, args, &i, &start, reply) != 0)
+				return CMD_REFUSED;
+		} else if (cmd_is(w, "stop") || cmd_is(w, "end")) {
+			if (edit_time(ctx, args, &i, &stop, reply) != 0)
+				return CMD_REFUSED;
+			set_stop = true;
+		} else if (cmd_is(w, "note")) {
+			if (cmd_read_note(args, i + 1, args->argc, &e, reply) != 0)
+				return CMD_REFUSED;
+			i = args->argc;
+		} else {
+			text_printf(reply, "I don't understand \"%s\" in edit. Example: "
+			                   "edit %lld start 9:15 +billable", w,
+			            (long long)seq);
+			return CMD_REFUSED;
+		}
+		changed = true;
+	}
+	if (!changed) {
+		text_printf(reply, "What should change? Example: edit %lld start "
+		                   "9:15", (long long)seq);
+		return CMD_REFUSED;
+	}
+
+	if (start > ctx->now || (set_stop && stop > ctx->now)) {
+		fmt_clock(ctx->tz, start > ctx->now ? start : stop, ctx->now, clock,
+		          sizeof(clock));
+		text_printf(reply, "%s is in the future; entries can only hold "
+		                   "time that has passed.", clock);
+		return CMD_REFUSED;
+	}
+	if (stop != 0 && stop <= start) {
+		text_printf(reply, "An entry has to stop after it starts.");
+		return CMD_REFUSED;
+	}
+	e.start = start;
+	e.stop = stop;
+
+	snprintf(label, sizeof(label), "edit #%lld", (long long)seq);
+	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	rc = store_overlap(ctx->st, ctx->owner, start, stop ? stop : ctx->now,
+	                   ctx->now, seq, &clash);
+	if (rc == STORE_OK)
+		return refuse_overlap(ctx, &clash, "That change", reply);
+	if (rc != STORE_NOTFOUND)
+		goto fail;
+	if ((rc = store_update(ctx->st, ctx->owner, &e)) != STORE_OK)
+		goto fail;
+	if (store_commit(ctx->st) != STORE_OK)
+		goto fail;
+	text_printf(reply, "Changed ");
+	cmd_say_entry(ctx, &e, reply);
+	text_printf(reply, ".");
+	return CMD_OK;
+fail:
+	store_rollback(ctx->st);
+	if (rc == STORE_CONFLICT) {
+		text_printf(reply, "That change breaks a rule (one running timer, "
+		                   "stop after start); nothing changed.");
+		return CMD_REFUSED;
+	}
+	return cmd_store_failed(reply, 1);
+}
+
+enum cmd_status
+cmd_delete(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           struct text *reply)
+{
+	struct store_entry e;
+	char label[STORE_LABEL_MAX];
+	int64_t seq;
+	store_rc rc;
+
+	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
+		return CMD_REFUSED;
+	snprintf(label, sizeof(label), "delete #%lld", (long long)seq);
+	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	rc = store_delete(ctx->st, ctx->owner, seq, &e);
+	if (rc == STORE_NOTFOUND) {
+		store_rollback(ctx->st);
+		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
+		                   "numbers.", (long long)seq);
+		return CMD_REFUSED;
+	}
+	if (rc != STORE_OK || store_commit(ctx->st) != STORE_OK) {
+		store_rollback(ctx->st);
+		return cmd_store_failed(reply, 1);
+	}
+	text_printf(reply, "Deleted ");
+	cmd_say_entry(ctx, &e, reply);
+	text_printf(reply, ". \"undo\" brings it back.");
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_undo(const struct cmd_ctx *ctx, const struct cmd_args *args,
+         struct text *reply)
+{
+	char label[STORE_LABEL_MAX], clock[FMT_CLOCK_MAX];
+	int64_t at = 0;
+	store_rc rc;
+
+	(void)args;
+	rc = store_undo(ctx->st, ctx->owner, label, sizeof(label), &at);
+	if (rc == STORE_NOTFOUND) {
+		text_printf(reply, "There is nothing to undo.");
+		return CMD_REFUSED;
+	}
+	if (rc == STORE_CONFLICT) {
+		text_printf(reply, "I could not undo your last change without "
+		                   "breaking a rule (overlap or a second running "
+		                   "timer); nothing changed.");
+		return CMD_REFUSED;
+	}
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	fmt_clock(ctx->tz, at, ctx->now, clock, sizeof(clock));
+	text_printf(reply, "Undone: %s (from %s).", label, clock);
+	return CMD_OK;
+}
