@@ -384,7 +384,7 @@ day_parse(const struct tp_ctx *c, const char *s, size_t n, struct ymd *out,
 	return TP_NOMATCH;
 }
 
-/* The number of units[] entry s[0..n) names, or -1. */
+/* The seconds in the unit s[0..n) names ("min" is 60), or -1. */
 static int
 unit_secs(const char *s, size_t n)
 {
@@ -458,7 +458,8 @@ units_parse(const char *s, size_t n, int64_t *secs, struct why *w)
 			else
 				huge = true;
 		}
-		if (i < n && s[i] == '.') {
+		/* a decimal comma too: "1,5h" is how half of Europe writes it */
+		if (i < n && (s[i] == '.' || s[i] == ',')) {
 			for (i++; i < n && is_digit((unsigned char)s[i]);
 			     i++, fdig++)
 				if (fdig < 6)

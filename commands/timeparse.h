@@ -57,8 +57,8 @@ struct tp_ctx {
  * "1:30" is H:MM ("1:30:15" H:MM:SS). *secs > 0 on TP_OK; zero is TP_BAD.
  * Units fall from left to right, each at most once; after h or m a bare
  * whole number under 60 is the next unit ("1h30" is 1h30m, "2m30" is
- * 2m30s). Fractions ("1.5h", ".5h", "1.25m") are rounded to the nearest
- * whole second, halves up. At most TP_DURATION_MAX; "-1h" is TP_BAD.
+ * 2m30s). Fractions ("1.5h", ".5h", "1.25m", "1,5h" with a decimal comma)
+ * are rounded to the nearest whole second, halves up. At most TP_DURATION_MAX; "-1h" is TP_BAD.
  */
 enum tp_rc tp_duration(const char *word, int64_t *secs, struct text *err);
 

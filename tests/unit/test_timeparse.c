@@ -296,6 +296,7 @@ tp_duration__table(void **state)
 		{ "1h30m15s", TP_OK, 5415, NULL },
 		{ "1.5h", TP_OK, 5400, NULL },
 		{ ".5h", TP_OK, 1800, NULL },
+		{ "1,5h", TP_OK, 5400, NULL },
 		{ "0.5m", TP_OK, 30, NULL },
 		{ "1.25m", TP_OK, 75, NULL },
 		{ "1.333h", TP_OK, 4799, NULL },  /* 4798.8 s */
