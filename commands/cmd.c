@@ -7,6 +7,7 @@
  */
 #include "cmd_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,36 @@ cmd_tp(const struct cmd_ctx *ctx)
 	c.now = ctx->now;
 	c.tz = ctx->tz;
 	return c;
+}
+
+int
+cmd_read_range(const struct cmd_ctx *ctx, const struct cmd_args *args,
+               int64_t *from, int64_t *to, char *label, size_t labelsz,
+               struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	enum tp_rc rc;
+	int used = 0;
+
+	if (args->argc == 0) {
+		tz_period(ctx->tz, TZ_TODAY, ctx->now, from, to);
+		snprintf(label, labelsz, "today");
+		return 0;
+	}
+	rc = tp_range(&c, args->argv, args->argc, &used, from, to, label, labelsz,
+	              reply);
+	if (rc == TP_NOMATCH)
+		text_printf(reply, "\"%s\" is not a period. Try today, yesterday, "
+		                   "week, last week, month, year, mon..wed or "
+		                   "2026-11-01..2026-11-15.", args->argv[0]);
+	if (rc != TP_OK)
+		return -1;
+	if (used != args->argc) {
+		text_printf(reply, "%s takes one period, like \"%s last week\".",
+		            args->word, args->word);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -142,6 +142,15 @@ int cmd_read_id(const char *word, int64_t *seq, struct text *reply);
  * CMD_FAILED. changing: whether a change was being made. */
 enum cmd_status cmd_store_failed(struct text *reply, int changing);
 
+/*
+ * Reads the optional RANGE that is all of a command's words (default
+ * today) into [*from, *to) and its label. -1 with why in reply when the
+ * words are not one period.
+ */
+int cmd_read_range(const struct cmd_ctx *ctx, const struct cmd_args *args,
+                   int64_t *from, int64_t *to, char *label, size_t labelsz,
+                   struct text *reply);
+
 /* The time-parser context of a command. */
 struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);
 

@@ -60,31 +60,13 @@ enum cmd_status
 cmd_log(const struct cmd_ctx *ctx, const struct cmd_args *args,
         struct text *reply)
 {
-	struct tp_ctx c = cmd_tp(ctx);
 	struct log_state s;
 	char label[80], total[FMT_DURATION_MAX];
 	int64_t from, to, n = 0;
-	int used = 0;
 
-	if (args->argc == 0) {
-		tz_period(ctx->tz, TZ_TODAY, ctx->now, &from, &to);
-		snprintf(label, sizeof(label), "today");
-	} else {
-		enum tp_rc rc = tp_range(&c, args->argv, args->argc, &used, &from,
-		                         &to, label, sizeof(label), reply);
-
-		if (rc == TP_NOMATCH)
-			text_printf(reply, "\"%s\" is not a period. Try today, "
-			                   "yesterday, week, last week, month, mon..wed "
-			                   "or 2026-11-23.", args->argv[0]);
-		if (rc != TP_OK)
-			return CMD_REFUSED;
-		if (used != args->argc) {
-			text_printf(reply, "log takes one period, like \"log last "
-			                   "week\".");
-			return CMD_REFUSED;
-		}
-	}
+	if (cmd_read_range(ctx, args, &from, &to, label, sizeof(label),
+	                   reply) != 0)
+		return CMD_REFUSED;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;

@@ -76,31 +76,13 @@ enum cmd_status
 cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
-	struct tp_ctx c = cmd_tp(ctx);
 	static struct table t; /* large; commands run one at a time */
 	int64_t from, to;
 	char label[80];
-	int used = 0;
 
-	if (args->argc == 0) {
-		tz_period(ctx->tz, TZ_TODAY, ctx->now, &from, &to);
-		snprintf(label, sizeof(label), "today");
-	} else {
-		enum tp_rc rc = tp_range(&c, args->argv, args->argc, &used, &from,
-		                         &to, label, sizeof(label), reply);
-
-		if (rc == TP_NOMATCH)
-			text_printf(reply, "\"%s\" is not a period. Try today, week, "
-			                   "last week, month, year, mon..wed or "
-			                   "2026-11-01..2026-11-15.", args->argv[0]);
-		if (rc != TP_OK)
-			return CMD_REFUSED;
-		if (used != args->argc) {
-			text_printf(reply, "report takes one period, like \"report "
-			                   "last week\".");
-			return CMD_REFUSED;
-		}
-	}
+	if (cmd_read_range(ctx, args, &from, &to, label, sizeof(label),
+	                   reply) != 0)
+		return CMD_REFUSED;
 
 	memset(&t, 0, sizeof(t));
 	t.prefix = "";
