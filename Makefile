@@ -15,7 +15,7 @@ BINDIR   = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share
 SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
-PKGS     = libstrophe sqlite3 yaml-0.1
+PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl
 
 ifeq ($(FUZZ),1)
 # libFuzzer targets (clang): the library instrumented for coverage.
@@ -139,7 +139,9 @@ test: deps
 	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) SANITIZE=1 integration
 
-demo: deps all
+# deps first, then a new make: its pkg-config flags see what deps installed.
+demo: deps
+	$(MAKE) all
 	$(PYTHON) tests/demo.py --bin $(CURDIR)/timmy
 
 deps:

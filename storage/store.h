@@ -268,4 +268,66 @@ store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n);
  * STORE_TZ_MAX bytes: STORE_CONFLICT, and nothing is written. */
 store_rc store_set_user_tz(store *st, const char *owner, const char *tz);
 
+/* ---- Reports and exports ---- */
+
+/*
+ * Opens the database at path read-only, for `timmy export` and `timmy
+ * report` while the daemon runs: nothing is created, migrated or written,
+ * and an older or newer schema version is refused with a clear err.
+ */
+store_rc store_open_readonly(const char *path, store **out, char *err,
+                             size_t errsz);
+
+/*
+ * Which entries a report or export looks at. Projects are alternatives
+ * (an entry of any of them), matched without regard to case; tags must
+ * all be present on an entry. Empty lists do not filter. Strings are
+ * borrowed.
+ */
+#define STORE_FILTER_MAX 8
+struct store_filter {
+	const char *projects[STORE_FILTER_MAX];
+	int nprojects;
+	const char *tags[STORE_FILTER_MAX];
+	int ntags;
+};
+
+/* What a report groups by. */
+enum store_group {
+	STORE_BY_PROJECT, /* key: the project (spelled as in its earliest entry) */
+	STORE_BY_TAG,     /* key: the tag; an entry counts once per tag it has */
+	STORE_BY_NONE     /* key: "" (only the buckets split the time) */
+};
+
+/*
+ * Seconds of owner's time per (bucket, key), summed in SQL. The buckets are
+ * the consecutive spans [bounds[i], bounds[i+1]) for i < nbounds - 1 (e.g.
+ * the local midnights of each day of a week, worked out by the caller who
+ * knows the time zone; two bounds for one bucket). Each entry counts only
+ * its part inside each bucket (an entry across midnight is split between
+ * the days), a running one up to now. f may be NULL. cb gets each non-zero
+ * (bucket index, key, seconds), ordered by bucket, then by seconds
+ * descending, then key; key is borrowed for the call and cb must not use
+ * st. At most 367 buckets.
+ */
+#define STORE_BUCKETS_MAX 367
+typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,
+                                void *arg);
+store_rc store_report(store *st, const char *owner, const int64_t *bounds,
+                      int nbounds, int64_t now, enum store_group by,
+                      const struct store_filter *f, store_report_cb cb,
+                      void *arg);
+
+/*
+ * store_list with a filter (NULL: none), for exports; owner NULL means
+ * every user's entries (the command-line export of an administrator),
+ * then the callback's owner argument says whose each is. Oldest first.
+ */
+typedef void (*store_export_cb)(const char *owner,
+                                const struct store_entry *e, void *arg);
+store_rc store_list_filtered(store *st, const char *owner, int64_t from,
+                             int64_t to, int64_t now,
+                             const struct store_filter *f, size_t limit,
+                             store_export_cb cb, void *arg, int64_t *total);
+
 #endif
