@@ -97,6 +97,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.owner = bare;
 		cctx.now = (int64_t)time(NULL);
 		cctx.tz = b->cfg->timezone;
+		cctx.file = NULL;
 		rc = cmd_exec(&cctx, body, &out);
 		if (rc == CMD_FAILED)
 			log_error("command from %s failed: %s", bare,

@@ -136,6 +136,20 @@ cmd_tp(const struct cmd_ctx *ctx)
 	return c;
 }
 
+void
+cmd_file_init(struct cmd_file *f)
+{
+	memset(f, 0, sizeof(*f));
+	text_init(&f->body, CMD_FILE_MAX);
+}
+
+void
+cmd_file_free(struct cmd_file *f)
+{
+	text_free(&f->body);
+	f->present = false;
+}
+
 int
 cmd_read_range(const struct cmd_ctx *ctx, const struct cmd_args *args,
                int64_t *from, int64_t *to, char *label, size_t labelsz,

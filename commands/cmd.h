@@ -9,6 +9,7 @@
 #ifndef TIMMY_CMD_H
 #define TIMMY_CMD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../storage/store.h"
@@ -17,12 +18,34 @@
 /* Replies never grow past this; longer output is cut and says so. */
 #define CMD_REPLY_MAX 16384
 
+/* Exports larger than this are cut, and the reply says so. */
+#define CMD_FILE_MAX (4 * 1024 * 1024)
+
+/*
+ * A file a command made (export). The caller delivers it: an HTTP upload
+ * where the server offers one, else inline in several messages.
+ */
+struct cmd_file {
+	bool present;     /* set by the command that made a file */
+	char name[96];    /* e.g. "timmy-this-month.csv" */
+	const char *mime; /* static, e.g. "text/csv" */
+	struct text body; /* the content; cmd_file_free releases it */
+};
+
 struct cmd_ctx {
 	store *st;
-	const char *owner; /* bare JID of the sender, already authorised */
-	int64_t now;       /* UTC epoch seconds the command counts at */
-	const char *tz;    /* the user's IANA time zone */
+	const char *owner;     /* bare JID of the sender, already authorised */
+	int64_t now;           /* UTC epoch seconds the command counts at */
+	const char *tz;        /* the user's IANA time zone */
+	struct cmd_file *file; /* where a file goes; NULL: the caller cannot
+	                          take files, so they come inline in the reply */
 };
+
+/* Prepares *f to receive a file (nothing present). */
+void cmd_file_init(struct cmd_file *f);
+
+/* Releases a file's content; *f can be used again after cmd_file_init. */
+void cmd_file_free(struct cmd_file *f);
 
 enum cmd_status {
 	CMD_OK,      /* done; reply says what happened */

@@ -49,6 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.owner = owners[data[0] & 1];
 	ctx.now = now;
 	ctx.tz = zones[(data[0] >> 1) % (sizeof(zones) / sizeof(zones[0]))];
+	ctx.file = NULL;
 
 	text_init(&reply, CMD_REPLY_MAX);
 	rc = cmd_exec(&ctx, body, &reply);

@@ -1,0 +1,54 @@
+/*
+ * commands/export.h - time entries as files people hand to a client:
+ * CSV (RFC 4180), JSON (built with jansson) and iCalendar (RFC 5545).
+ *
+ * A writer streams: entries are appended one at a time to a bounded
+ * struct text, so memory follows the file's size limit, never the
+ * database. Every row holds the entry's number, project, tags, note, start
+ * and stop in ISO 8601 with the offset of the zone in force at that
+ * moment (2026-11-25T15:00:00+01:00), and the duration in seconds and in
+ * hours. A running entry has no stop and counts up to now.
+ */
+#ifndef TIMMY_EXPORT_H
+#define TIMMY_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../storage/store.h"
+#include "text.h"
+
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_ICAL };
+
+/* "csv", "json", "ical" (also "ics"), any case; -1 when word is none. */
+int export_format_parse(const char *word, enum export_format *out);
+
+/* "text/csv", "application/json", "text/calendar". */
+const char *export_mime(enum export_format f);
+
+/* The file name extension without the dot: "csv", "json", "ics". */
+const char *export_ext(enum export_format f);
+
+struct export_writer;
+
+/*
+ * Starts a file in format f into out (which bounds its size), with times
+ * in zone and running entries counted up to now. with_owner adds a column
+ * (field, property) naming each entry's user, for exports of several
+ * users. Returns a writer owned by the caller (export_end frees it), or
+ * NULL when out of memory.
+ */
+struct export_writer *export_begin(enum export_format f, const char *zone,
+                                   int64_t now, bool with_owner,
+                                   struct text *out);
+
+/* Appends one entry (owner may be NULL when the writer has no owner
+ * column). */
+void export_entry(struct export_writer *w, const char *owner,
+                  const struct store_entry *e);
+
+/* Finishes the file (closing brackets, END:VCALENDAR) and frees w.
+ * Returns 0, or -1 when out could not hold everything (out->truncated). */
+int export_end(struct export_writer *w);
+
+#endif
