@@ -255,7 +255,8 @@ walk_mapping(struct loader *l, const char *sect, yaml_node_t *map,
 			if (sect == NULL)
 				cfg_error(l, line_of(k),
 				          "%s: unknown section (expected account, "
-				          "storage, access, defaults or log)", shown);
+				          "storage, access, defaults, export or log)",
+				          shown);
 			else
 				cfg_error(l, line_of(k), "%s.%s: unknown key",
 				          sect, shown);
@@ -683,6 +684,58 @@ load_defaults(struct loader *l, const struct key *s)
 		l->cfg->timezone = cfg_strdup(l, v);
 }
 
+/*
+ * export: how files made by commands reach the user. upload: auto uses
+ * the server's HTTP upload service when it offers one, off always sends
+ * files inline; inline_part_bytes bounds the body of one inline message.
+ */
+static void
+load_export(struct loader *l, const struct key *s)
+{
+	enum { UPLOAD, PART_BYTES, NKEYS };
+	struct key keys[NKEYS] = {
+		[UPLOAD] = { .name = "upload" },
+		[PART_BYTES] = { .name = "inline_part_bytes" },
+	};
+	char shown[CFG_SHOW_BUF];
+	const char *v;
+
+	if (!open_section(l, s, false, keys, NKEYS))
+		return;
+	if ((v = get_string(l, s, &keys[UPLOAD])) != NULL) {
+		if (strcmp(v, "auto") == 0)
+			l->cfg->upload = CFG_UPLOAD_AUTO;
+		else if (strcmp(v, "off") == 0)
+			l->cfg->upload = CFG_UPLOAD_OFF;
+		else
+			cfg_error(l, line_of(keys[UPLOAD].value),
+			          "export.upload: unknown value %s (expected auto "
+			          "or off)", show(v, true, shown, sizeof(shown)));
+	}
+	if (present(&keys[PART_BYTES])) {
+		const yaml_node_t *pn = keys[PART_BYTES].value;
+		const char *str = "";
+		char *end;
+		long long n = 0;
+
+		if (pn->type == YAML_SCALAR_NODE)
+			str = (const char *)pn->data.scalar.value;
+		/* Digits only, as for account.port. */
+		if (*str >= '0' && *str <= '9') {
+			errno = 0;
+			n = strtoll(str, &end, 10);
+			if (errno != 0 || *end != '\0')
+				n = 0;
+		}
+		if (n < CFG_PART_MIN || n > CFG_PART_MAX)
+			cfg_error(l, line_of(pn),
+			          "export.inline_part_bytes: expected a number "
+			          "%d-%d", CFG_PART_MIN, CFG_PART_MAX);
+		else
+			l->cfg->inline_part_bytes = (size_t)n;
+	}
+}
+
 /* log: how much the daemon says. */
 static void
 load_log(struct loader *l, const struct key *s)
@@ -708,12 +761,13 @@ load_log(struct loader *l, const struct key *s)
 static void
 load_document(struct loader *l)
 {
-	enum { ACCOUNT, STORAGE, ACCESS, DEFAULTS, LOG, NSECTIONS };
+	enum { ACCOUNT, STORAGE, ACCESS, DEFAULTS, EXPORT, LOG, NSECTIONS };
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
 		[STORAGE] = { .name = "storage" },
 		[ACCESS] = { .name = "access" },
 		[DEFAULTS] = { .name = "defaults" },
+		[EXPORT] = { .name = "export" },
 		[LOG] = { .name = "log" },
 	};
 	yaml_node_t *root = yaml_document_get_root_node(l->doc);
@@ -734,6 +788,7 @@ load_document(struct loader *l)
 	load_storage(l, &sections[STORAGE]);
 	load_access(l, &sections[ACCESS]);
 	load_defaults(l, &sections[DEFAULTS]);
+	load_export(l, &sections[EXPORT]);
 	load_log(l, &sections[LOG]);
 }
 
@@ -878,6 +933,8 @@ cfg_load(const char *path, struct text *errs)
 		return NULL;
 	}
 	cfg->tls = CFG_TLS_REQUIRED;
+	cfg->upload = CFG_UPLOAD_AUTO;
+	cfg->inline_part_bytes = CFG_PART_DEFAULT;
 	cfg->log_level = LOG_INFO;
 	l.cfg = cfg;
 	cfg->path = cfg_strdup(&l, path);
@@ -976,6 +1033,18 @@ cfg_tls_name(enum cfg_tls tls)
 	case CFG_TLS_TRUST_ANY:
 		return "trust-any";
 	case CFG_TLS_OFF:
+		return "off";
+	}
+	return "?";
+}
+
+const char *
+cfg_upload_name(enum cfg_upload upload)
+{
+	switch (upload) {
+	case CFG_UPLOAD_AUTO:
+		return "auto";
+	case CFG_UPLOAD_OFF:
 		return "off";
 	}
 	return "?";

@@ -20,6 +20,17 @@ enum cfg_tls {
 	CFG_TLS_OFF        /* plaintext; only with a loopback host */
 };
 
+/* How files a command makes (exports) reach the user. */
+enum cfg_upload {
+	CFG_UPLOAD_AUTO, /* the server's HTTP upload (XEP-0363) when offered */
+	CFG_UPLOAD_OFF   /* always inline, in chat messages */
+};
+
+/* The range and default of export.inline_part_bytes. */
+#define CFG_PART_MIN 512
+#define CFG_PART_MAX 65536
+#define CFG_PART_DEFAULT 8192
+
 struct cfg {
 	char *path;           /* the file this was read from */
 	char *jid;            /* account.jid, a bare JID */
@@ -36,6 +47,10 @@ struct cfg {
 	char **admins;        /* access.admins, may be empty */
 	size_t nadmins;
 	char *timezone;       /* defaults.timezone, default "UTC" */
+	enum cfg_upload upload;   /* export.upload, default auto */
+	size_t inline_part_bytes; /* export.inline_part_bytes: the largest
+	                             body of one inline part, default
+	                             CFG_PART_DEFAULT */
 	enum log_level log_level; /* log.level, default info */
 };
 
@@ -50,5 +65,8 @@ void cfg_free(struct cfg *cfg);
 
 /* "required", "trust-any", "off". */
 const char *cfg_tls_name(enum cfg_tls tls);
+
+/* "auto", "off". */
+const char *cfg_upload_name(enum cfg_upload upload);
 
 #endif

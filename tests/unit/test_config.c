@@ -170,6 +170,9 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	           "  admins: [boss@example.org, deputy@example.org]\n"
 	           "defaults:\n"
 	           "  timezone: Europe/Berlin\n"
+	           "export:\n"
+	           "  upload: off\n"
+	           "  inline_part_bytes: 1024\n"
 	           "log:\n"
 	           "  level: debug\n",
 	           f->pass);
@@ -191,6 +194,8 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	assert_string_equal(cfg->admins[0], "boss@example.org");
 	assert_string_equal(cfg->admins[1], "deputy@example.org");
 	assert_string_equal(cfg->timezone, "Europe/Berlin");
+	assert_int_equal(cfg->upload, CFG_UPLOAD_OFF);
+	assert_int_equal(cfg->inline_part_bytes, 1024);
 	assert_int_equal(cfg->log_level, LOG_DEBUG);
 	cfg_free(cfg);
 }
@@ -213,6 +218,8 @@ cfg_load__applies_defaults__when_config_minimal(void **state)
 	assert_int_equal(cfg->nallow, 1);
 	assert_int_equal(cfg->nadmins, 0);
 	assert_string_equal(cfg->timezone, "UTC");
+	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+	assert_int_equal(cfg->inline_part_bytes, 8192);
 	assert_int_equal(cfg->log_level, LOG_INFO);
 	cfg_free(cfg);
 }
@@ -221,12 +228,15 @@ static void
 cfg_load__applies_defaults__when_optional_sections_null(void **state)
 {
 	struct fixture *f = *state;
-	struct cfg *cfg = load(f, MINIMAL "  admins: []\ndefaults:\nlog:\n");
+	struct cfg *cfg = load(f, MINIMAL "  admins: []\ndefaults:\nexport:\n"
+	                                  "log:\n");
 
 	assert_string_equal(text_str(&f->errs), "");
 	assert_non_null(cfg);
 	assert_int_equal(cfg->nadmins, 0);
 	assert_string_equal(cfg->timezone, "UTC");
+	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
 	assert_int_equal(cfg->log_level, LOG_INFO);
 	cfg_free(cfg);
 }
@@ -286,7 +296,7 @@ cfg_load__names_section__when_section_unknown(void **state)
 
 	assert_null(load(f, MINIMAL "colours:\n  fg: red\n"));
 	assert_only_error(f, ":8: colours: unknown section (expected account, "
-	                     "storage, access, defaults or log)");
+	                     "storage, access, defaults, export or log)");
 }
 
 static void
@@ -833,7 +843,7 @@ cfg_load__reports_every_problem__when_file_has_several(void **state)
 	assert_error(f, ":10: log.level: unknown value \"loud\" (expected error, "
 	                "warn, info or debug)");
 	assert_error(f, ":11: extra: unknown section (expected account, "
-	                "storage, access, defaults or log)");
+	                "storage, access, defaults, export or log)");
 	assert_int_equal(count_errors(f), 10);
 }
 
@@ -910,6 +920,173 @@ cfg_load__never_shows_password__when_file_has_other_errors(void **state)
 	assert_null(strstr(text_str(&f->errs), SECRET));
 }
 
+static void
+cfg_load__applies_defaults__when_export_keys_null(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL "export:\n"
+	                                  "  upload:\n"
+	                                  "  inline_part_bytes: ~\n");
+
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__reads_upload__when_auto_or_off(void **state)
+{
+	static const struct {
+		const char *yaml;
+		enum cfg_upload upload;
+	} ok[] = { { "auto", CFG_UPLOAD_AUTO },
+	           { "off", CFG_UPLOAD_OFF },
+	           { "\"off\"", CFG_UPLOAD_OFF } };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load(f, MINIMAL "export:\n  upload: %s\n", ok[i].yaml);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->upload, ok[i].upload);
+		assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__names_value__when_upload_unknown(void **state)
+{
+	static const char *const bad[] = { "on", "Auto", "OFF", "false",
+	                                   "\"auto \"" };
+	static const char *const shown[] = { "on", "Auto", "OFF", "false",
+	                                     "auto " };
+	struct fixture *f = *state;
+	char expected[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL "export:\n  upload: %s\n", bad[i]));
+		snprintf(expected, sizeof(expected),
+		         ":9: export.upload: unknown value \"%s\" (expected "
+		         "auto or off)", shown[i]);
+		assert_only_error(f, expected);
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_type__when_upload_not_a_string(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "export:\n  upload: [auto]\n"));
+	assert_only_error(f, ":9: export.upload: expected a string, got a list");
+}
+
+static void
+cfg_load__accepts_inline_part_bytes__when_in_range(void **state)
+{
+	static const struct {
+		const char *yaml;
+		size_t bytes;
+	} ok[] = { { "512", 512 },
+	           { "65536", 65536 },
+	           { "\"4096\"", 4096 },
+	           { "8192", 8192 } };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load(f, MINIMAL "export: {inline_part_bytes: %s}\n",
+		           ok[i].yaml);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->inline_part_bytes, ok[i].bytes);
+		assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_range__when_inline_part_bytes_bad(void **state)
+{
+	static const char *const bad[] = { "511", "65537", "0", "-1", "abc",
+	                                   "8k", "8192.0", "\" 8192\"", "\"\"",
+	                                   "[8192]", "{a: 1}",
+	                                   "99999999999999999999" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL "export:\n"
+		                            "  upload: auto\n"
+		                            "  inline_part_bytes: %s\n",
+		                 bad[i]));
+		assert_only_error(f, ":10: export.inline_part_bytes: expected a "
+		                     "number 512-65536");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__names_key_and_line__when_export_key_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "export:\n"
+	                            "  upload: off\n"
+	                            "  inline_parts: 4\n"
+	                            "  upload: auto\n"));
+	assert_error(f, ":10: export.inline_parts: unknown key");
+	assert_error(f, ":11: export.upload: duplicate key (first at line 9)");
+	assert_int_equal(count_errors(f), 2);
+}
+
+static void
+cfg_load__reports_type__when_export_not_mapping(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "export: inline\n"));
+	assert_only_error(f, ":8: export: expected a mapping, got a string");
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	assert_null(load(f, MINIMAL "export: [upload]\n"));
+	assert_only_error(f, ":8: export: expected a mapping, got a list");
+}
+
+static void
+cfg_load__reports_both__when_export_keys_both_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "export: {upload: sometimes,\n"
+	                            "         inline_part_bytes: 100}\n"
+	                            "log: {level: loud}\n"));
+	assert_error(f, ":8: export.upload: unknown value \"sometimes\" "
+	                "(expected auto or off)");
+	assert_error(f, ":9: export.inline_part_bytes: expected a number "
+	                "512-65536");
+	assert_error(f, ":10: log.level: unknown value \"loud\" (expected "
+	                "error, warn, info or debug)");
+	assert_int_equal(count_errors(f), 3);
+}
+
 /* bot.yaml.example documents every key; with its password file pointed at
  * a real file it must load. Run from the top of the tree (make does). */
 static void
@@ -941,6 +1118,8 @@ cfg_load__accepts_example__when_password_file_exists(void **state)
 	assert_string_equal(cfg->password, SECRET);
 	assert_int_equal(cfg->tls, CFG_TLS_REQUIRED);
 	assert_true(cfg->nallow > 0);
+	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
 	cfg_free(cfg);
 }
 
@@ -951,6 +1130,14 @@ cfg_tls_name__names_each_mode(void **state)
 	assert_string_equal(cfg_tls_name(CFG_TLS_REQUIRED), "required");
 	assert_string_equal(cfg_tls_name(CFG_TLS_TRUST_ANY), "trust-any");
 	assert_string_equal(cfg_tls_name(CFG_TLS_OFF), "off");
+}
+
+static void
+cfg_upload_name__names_each_mode(void **state)
+{
+	(void)state;
+	assert_string_equal(cfg_upload_name(CFG_UPLOAD_AUTO), "auto");
+	assert_string_equal(cfg_upload_name(CFG_UPLOAD_OFF), "off");
 }
 
 static void
@@ -1023,8 +1210,18 @@ main(void)
 		T(cfg_load__reports_strerror__when_file_missing),
 		T(cfg_load__reports_every_problem__when_file_has_several),
 		T(cfg_load__never_shows_password__when_file_has_other_errors),
+		T(cfg_load__applies_defaults__when_export_keys_null),
+		T(cfg_load__reads_upload__when_auto_or_off),
+		T(cfg_load__names_value__when_upload_unknown),
+		T(cfg_load__reports_type__when_upload_not_a_string),
+		T(cfg_load__accepts_inline_part_bytes__when_in_range),
+		T(cfg_load__reports_range__when_inline_part_bytes_bad),
+		T(cfg_load__names_key_and_line__when_export_key_unknown),
+		T(cfg_load__reports_type__when_export_not_mapping),
+		T(cfg_load__reports_both__when_export_keys_both_bad),
 		T(cfg_load__accepts_example__when_password_file_exists),
 		T(cfg_tls_name__names_each_mode),
+		T(cfg_upload_name__names_each_mode),
 		T(cfg_free__accepts_null),
 		T(log_level_parse__round_trips_each_level),
 	};
