@@ -9,6 +9,10 @@ removed on close().
 
 Ready means the c2s port answers a stream header with <starttls> inside
 <stream:features>; start() polls for that instead of sleeping.
+
+With upload=True it also runs XEP-0363 HTTP file upload: the
+http_file_share component "upload.<domain>", found through disco#items of
+the domain, served over HTTPS on 127.0.0.1 and a free port.
 """
 
 import os
@@ -69,13 +73,25 @@ class PrivateProsody:
     """
 
     def __init__(self, hibernation_time=5, log_level="info",
-                 ready_timeout=20.0, domain="localhost", extra_config=""):
+                 ready_timeout=20.0, domain="localhost", extra_config="",
+                 upload=False, upload_size_limit=1024 * 1024,
+                 upload_config=""):
+        """upload: serve XEP-0363 HTTP upload (see _upload_config);
+        upload_size_limit: the largest file it takes, in bytes (it says
+        so in disco#info as max-file-size); upload_config: more lines for
+        the upload component, e.g. 'http_file_share_allowed_file_types =
+        { "image/png" }' to make it refuse other files."""
         self.host = "127.0.0.1"
         self.domain = domain
         self.hibernation_time = hibernation_time
         self.log_level = log_level
         self.ready_timeout = ready_timeout
         self.extra_config = extra_config
+        self.upload = upload
+        self.upload_size_limit = int(upload_size_limit)
+        self.upload_config = upload_config
+        self.upload_domain = "upload." + domain if upload else None
+        self.https_port = None
         self.accounts = {}
         self.proc = None
         self.dir = tempfile.mkdtemp(prefix="timmy-prosody-")
@@ -91,6 +107,8 @@ class PrivateProsody:
             self.cert_path = os.path.join(self.cert_dir, domain + ".crt")
             self.key_path = os.path.join(self.cert_dir, domain + ".key")
             self.port = free_port(self.host)
+            if upload:
+                self.https_port = free_port(self.host)
             self._make_certificate()
             self._write_config()
         except BaseException:
@@ -126,7 +144,7 @@ class PrivateProsody:
             "s2s_direct_tls_ports = { }",
             "component_ports = { }",
             "http_ports = { }",
-            "https_ports = { }",
+            "https_ports = { %s }" % (self.https_port or ""),
             "data_path = %s" % lua_string(self.data_path),
             "pidfile = %s" % lua_string(self.pid_path),
             "log = { { levels = { min = %s }; to = \"file\"; filename = %s; } }"
@@ -147,11 +165,54 @@ class PrivateProsody:
             "    ssl = %s" % ssl,
             "",
         ]
+        if self.upload:
+            # Global options before the first VirtualHost, the component
+            # after it.
+            global_lines, component_lines = self._upload_config(ssl)
+            lines[2:2] = global_lines
+            lines += component_lines
         if self.extra_config:
             # Global options must come before the first VirtualHost.
             lines.insert(2, self.extra_config)
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines))
+
+    def _upload_config(self, ssl):
+        """Lines for XEP-0363 upload: mod_http_file_share as the component
+        upload.<domain> (mod_disco lists it in the domain's disco#items).
+
+        HTTPS rather than plain HTTP, so tests go through the same verified
+        TLS path as a real deployment: the URLs say https://<domain>:PORT/
+        (http_host), the certificate is the one made for <domain>, and the
+        bot trusts it the way it trusts the XMPP port, through SSL_CERT_FILE
+        (harness.Bot sets it; timmy hands it to libcurl, which reads no CA
+        variable of its own). Verification stays on everywhere.
+
+        Prosody picks the HTTP app by the Host header, which is why
+        http_host must be the name in the URL. A daily quota of many
+        files keeps a test run's exports from hitting the default one
+        (ten times the size limit). Returns (global lines, component
+        lines)."""
+        return [
+            "https_interfaces = { %s }" % lua_string(self.host),
+            "https_ssl = %s" % ssl,
+        ], [
+            "Component %s \"http_file_share\"" % lua_string(
+                self.upload_domain),
+            "    http_host = %s" % lua_string(self.domain),
+            "    http_file_share_size_limit = %d" % self.upload_size_limit,
+            "    http_file_share_daily_quota = %d" % (
+                1000 * max(self.upload_size_limit, 1)),
+            "    " + self.upload_config.replace("\n", "\n    "),
+            "",
+        ]
+
+    def upload_url_base(self):
+        """https://<domain>:<port>/, where upload URLs start (None without
+        upload)."""
+        if not self.upload:
+            return None
+        return "https://%s:%d/" % (self.domain, self.https_port)
 
     # -- accounts ------------------------------------------------------
 
