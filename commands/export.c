@@ -1,0 +1,747 @@
+/*
+ * commands/export.c - time entries as CSV, JSON and iCalendar files.
+ * See export.h. Depends on text.c, tz.c and jansson; nothing of XMPP or
+ * SQL.
+ *
+ * Every entry is first built whole in the writer's row buffer and copied
+ * to the caller's buffer only if it fits, with room kept for the file's
+ * closing part. So when out fills, the file stops at an entry boundary and
+ * is still closed: a valid CSV, JSON or iCalendar file that holds fewer
+ * entries. export_end then returns -1 and out->truncated is set; nothing
+ * after the first entry that did not fit is written, so what is there is
+ * always the first n entries.
+ *
+ * Text is written as UTF-8; a byte that is not part of a valid UTF-8
+ * sequence is written as U+FFFD (jansson refuses invalid UTF-8, and
+ * RFC 5545 folding needs whole characters). Valid text is kept byte for
+ * byte, except where a format cannot hold it (iCalendar, see ical_text).
+ */
+#include "export.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "tz.h"
+
+#ifndef TIMMY_VERSION
+#define TIMMY_VERSION "unknown"
+#endif
+
+/*
+ * The most one entry may take in any format: an owner of STORE_OWNER_MAX
+ * bytes that JSON escapes as \u00XX six bytes each, plus the rest, fits
+ * with room to spare. An entry that does not fit counts as not fitting in
+ * out.
+ */
+#define EXPORT_ROW_MAX (64 * 1024)
+
+/* "2026-11-25T15:00:00+01:00" and "20261125T140000Z", with room for
+ * what the compiler cannot rule out. */
+#define EXPORT_TIME_MAX 96
+
+/* RFC 5545 3.1: content lines are folded at 75 octets, CRLF excluded. */
+#define ICAL_LINE_MAX 75
+
+struct export_writer {
+	enum export_format f;
+	char zone[TZ_NAME_MAX + 1];
+	int64_t now;
+	bool with_owner;
+	struct text *out;  /* the caller's; bounds the file */
+	struct text row;   /* the entry being built */
+	struct text clean; /* one field made valid UTF-8 */
+	struct text line;  /* one iCalendar content line before folding */
+	size_t entries;    /* entries written to out */
+	bool started;      /* the file's opening part is in out */
+	bool full;         /* something did not fit: write no more entries */
+};
+
+int
+export_format_parse(const char *word, enum export_format *out)
+{
+	if (word == NULL)
+		return -1;
+	if (strcasecmp(word, "csv") == 0)
+		*out = EXPORT_CSV;
+	else if (strcasecmp(word, "json") == 0)
+		*out = EXPORT_JSON;
+	else if (strcasecmp(word, "ical") == 0 || strcasecmp(word, "ics") == 0)
+		*out = EXPORT_ICAL;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+export_mime(enum export_format f)
+{
+	switch (f) {
+	case EXPORT_CSV:
+		return "text/csv";
+	case EXPORT_JSON:
+		return "application/json";
+	case EXPORT_ICAL:
+		return "text/calendar";
+	}
+	return "application/octet-stream";
+}
+
+const char *
+export_ext(enum export_format f)
+{
+	switch (f) {
+	case EXPORT_CSV:
+		return "csv";
+	case EXPORT_JSON:
+		return "json";
+	case EXPORT_ICAL:
+		return "ics";
+	}
+	return "bin";
+}
+
+/* ---- Values every format shares ---- */
+
+/* Seconds from a to b, 0 when b is before a, without overflowing. */
+static int64_t
+span(int64_t a, int64_t b)
+{
+	if (b <= a)
+		return 0;
+	if (a < 0 && b > INT64_MAX + a)
+		return INT64_MAX;
+	return b - a;
+}
+
+/* The entry's end for its duration: its stop, or now while it runs. */
+static int64_t
+entry_seconds(const struct export_writer *w, const struct store_entry *e)
+{
+	return span(e->start, e->stop != 0 ? e->stop : w->now);
+}
+
+/*
+ * Seconds as hours with two decimals, rounded half up ("1.50" for 5399 s
+ * and for 5401 s). Integer maths only, so no binary fraction shows up and
+ * nothing overflows. buf holds at least 24 bytes.
+ */
+static void
+hours(int64_t secs, char *buf, size_t n)
+{
+	int64_t h = secs / 3600;
+	int64_t cents = (secs % 3600 * 100 + 1800) / 3600;
+
+	if (cents == 100) {
+		h++;
+		cents = 0;
+	}
+	snprintf(buf, n, "%lld.%02lld", (long long)h, (long long)cents);
+}
+
+/*
+ * t as ISO 8601 in the zone, with the offset in force then:
+ * "2026-11-25T15:00:00+01:00", "+00:00" for UTC. A zone whose offset then
+ * was not whole minutes (local mean time, before about 1900) has no
+ * ±HH:MM form, so such an instant is written in UTC: the instant stays
+ * exact. Returns -1, leaving buf "", for a time outside the years 0000 to
+ * 9999, which neither ISO 8601's basic form nor RFC 5545 can write.
+ */
+static int
+iso_time(const char *zone, int64_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	long off;
+	int r;
+
+	buf[0] = '\0';
+	if (tz_local(zone, t, &tm) != 0 || tm.tm_gmtoff % 60 != 0 ||
+	    tm.tm_gmtoff <= -86400 || tm.tm_gmtoff >= 86400) {
+		if (gmtime_r(&tt, &tm) == NULL)
+			return -1;
+		tm.tm_gmtoff = 0;
+	}
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		return -1;
+	off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+	r = snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	             tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+',
+	             off / 3600, off % 3600 / 60);
+	if (r < 0 || (size_t)r >= n) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* t in RFC 5545's UTC form, "20261125T140000Z"; -1 as for iso_time. */
+static int
+ical_time(int64_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	int r;
+
+	buf[0] = '\0';
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900)
+		return -1;
+	r = snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
+	             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	             tm.tm_sec);
+	if (r < 0 || (size_t)r >= n) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (at most n bytes), or 0
+ * when there is none: a stray continuation byte, a cut sequence, an
+ * overlong form, a surrogate or a code point past U+10FFFF.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		cp = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		cp = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
+/*
+ * Copies s (n bytes) to w->clean with every invalid byte replaced by
+ * U+FFFD, and returns the copy (borrowed until the next call), or NULL
+ * when it does not fit in EXPORT_ROW_MAX or memory ran out.
+ */
+static const char *
+clean(struct export_writer *w, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run, k;
+
+	text_clear(&w->clean);
+	while (i < n) {
+		run = i;
+		while (run < n && (k = utf8_len(p + run, n - run)) > 0)
+			run += k;
+		text_append(&w->clean, s + i, run - i);
+		if ((i = run) < n) {
+			text_append(&w->clean, "\xEF\xBF\xBD", 3);
+			i++;
+		}
+	}
+	if (w->clean.truncated)
+		return NULL;
+	return text_str(&w->clean);
+}
+
+/* strlen bounded by the array that holds s, for fields of store_entry. */
+static size_t
+field_len(const char *s, size_t size)
+{
+	return strnlen(s, size);
+}
+
+#define FIELD(a) (a), field_len((a), sizeof(a))
+
+/* The number of tags to read: ntags, kept within the array. */
+static int
+tag_count(const struct store_entry *e)
+{
+	if (e->ntags < 0)
+		return 0;
+	return e->ntags > STORE_TAGS_MAX ? STORE_TAGS_MAX : e->ntags;
+}
+
+/*
+ * Copies w->row to out if it fits with reserve bytes left for the file's
+ * closing part; otherwise, or when the row itself overflowed, marks the
+ * writer full and out truncated. Never leaves part of a row in out.
+ */
+static void
+commit_row(struct export_writer *w, size_t reserve)
+{
+	struct text *out = w->out;
+	size_t before = out->len;
+
+	if (w->full)
+		return;
+	if (w->row.truncated || out->len > out->max ||
+	    w->row.len + reserve > out->max - out->len ||
+	    text_append(out, w->row.buf ? w->row.buf : "", w->row.len) != 0) {
+		out->len = before;
+		if (out->buf)
+			out->buf[before] = '\0';
+		out->truncated = true;
+		w->full = true;
+	}
+}
+
+/* ---- CSV (RFC 4180) ---- */
+
+static const char csv_header[] =
+	"id,project,tags,note,start,stop,duration_seconds,duration_hours\r\n";
+
+/*
+ * Appends one field (n bytes of s), quoted when it holds a comma, a double
+ * quote, CR or LF (RFC 4180 2.6), or starts or ends with a space (which
+ * some readers would strip); quotes inside are doubled (2.7).
+ *
+ * A field that starts with = + - or @ is written as it is. Spreadsheets may
+ * read such a cell as a formula; the usual guard puts a ' in front, but
+ * that changes the data for every other reader, and a note or start time
+ * ("-" and "+" are common) must come back exactly. Whoever opens the file
+ * in a spreadsheet imports it as text.
+ */
+static void
+csv_field(struct export_writer *w, const char *s, size_t n)
+{
+	const char *v = clean(w, s, n);
+	size_t i, len;
+
+	if (v == NULL) {
+		w->row.truncated = true;
+		return;
+	}
+	len = strlen(v);
+	if (strpbrk(v, ",\"\r\n") == NULL &&
+	    (len == 0 || (v[0] != ' ' && v[len - 1] != ' '))) {
+		text_append(&w->row, v, len);
+		return;
+	}
+	text_append(&w->row, "\"", 1);
+	for (i = 0; i < len; i++) {
+		if (v[i] == '"')
+			text_append(&w->row, "\"", 1);
+		text_append(&w->row, v + i, 1);
+	}
+	text_append(&w->row, "\"", 1);
+}
+
+static void
+csv_entry(struct export_writer *w, const char *owner,
+          const struct store_entry *e)
+{
+	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX], hrs[32];
+	int64_t secs = entry_seconds(w, e);
+	int i, ntags = tag_count(e);
+
+	if (w->with_owner) {
+		csv_field(w, owner ? owner : "", owner ? strlen(owner) : 0);
+		text_append(&w->row, ",", 1);
+	}
+	text_printf(&w->row, "%lld,", (long long)e->seq);
+	csv_field(w, FIELD(e->project));
+	text_append(&w->row, ",", 1);
+	/* Tags are single words, so a space parts them unambiguously. */
+	text_clear(&w->line);
+	for (i = 0; i < ntags; i++) {
+		if (i > 0)
+			text_append(&w->line, " ", 1);
+		text_append(&w->line, FIELD(e->tags[i]));
+	}
+	csv_field(w, text_str(&w->line), w->line.len);
+	text_append(&w->row, ",", 1);
+	csv_field(w, FIELD(e->note));
+	iso_time(w->zone, e->start, start, sizeof(start));
+	stop[0] = '\0';
+	if (e->stop != 0)
+		iso_time(w->zone, e->stop, stop, sizeof(stop));
+	hours(secs, hrs, sizeof(hrs));
+	text_printf(&w->row, ",%s,%s,%lld,%s\r\n", start, stop,
+	            (long long)secs, hrs);
+}
+
+/* ---- JSON ---- */
+
+/*
+ * The JSON form of one entry, keys in a fixed order, or NULL when memory
+ * ran out. duration_hours is the string "1.50", as in the CSV: a JSON
+ * number would go through a double and could print as 1.1000000000000001;
+ * the exact amount is duration_seconds, an integer. A time that cannot be
+ * written (see iso_time) is null, like the stop of a running entry.
+ */
+static json_t *
+json_entry(struct export_writer *w, const char *owner,
+           const struct store_entry *e)
+{
+	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX], hrs[32];
+	int64_t secs = entry_seconds(w, e);
+	json_t *obj, *tags;
+	const char *v;
+	int i, rc = 0, ntags = tag_count(e);
+
+	if ((obj = json_object()) == NULL)
+		return NULL;
+	/* json_object_set_new fails on a NULL value, so a field that could
+	 * not be built fails the whole object. */
+	if (w->with_owner && owner == NULL) {
+		rc |= json_object_set_new(obj, "owner", json_null());
+	} else if (w->with_owner) {
+		v = clean(w, owner, strlen(owner));
+		rc |= json_object_set_new(obj, "owner",
+		                          v ? json_string(v) : NULL);
+	}
+	rc |= json_object_set_new(obj, "id", json_integer(e->seq));
+	v = clean(w, FIELD(e->project));
+	rc |= json_object_set_new(obj, "project", v ? json_string(v) : NULL);
+	if ((tags = json_array()) == NULL)
+		rc = -1;
+	for (i = 0; tags != NULL && i < ntags; i++) {
+		v = clean(w, FIELD(e->tags[i]));
+		rc |= json_array_append_new(tags, v ? json_string(v) : NULL);
+	}
+	rc |= json_object_set_new(obj, "tags", tags);
+	v = clean(w, FIELD(e->note));
+	rc |= json_object_set_new(obj, "note", v ? json_string(v) : NULL);
+	if (iso_time(w->zone, e->start, start, sizeof(start)) != 0)
+		start[0] = '\0';
+	if (e->stop == 0 || iso_time(w->zone, e->stop, stop, sizeof(stop)) != 0)
+		stop[0] = '\0';
+	rc |= json_object_set_new(obj, "start",
+	                          start[0] ? json_string(start) : json_null());
+	rc |= json_object_set_new(obj, "stop",
+	                          stop[0] ? json_string(stop) : json_null());
+	rc |= json_object_set_new(obj, "duration_seconds", json_integer(secs));
+	hours(secs, hrs, sizeof(hrs));
+	rc |= json_object_set_new(obj, "duration_hours", json_string(hrs));
+	if (rc != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/*
+ * One object per line: "[\n" before the first, ",\n" between, "\n]\n" at
+ * the end ("[\n]\n" with none), so a reader can also take the file line
+ * by line, and the writer holds one entry at a time.
+ */
+static const char json_trailer[] = "\n]\n";
+
+static void
+json_write(struct export_writer *w, const char *owner,
+           const struct store_entry *e)
+{
+	json_t *obj;
+	char *s;
+
+	if ((obj = json_entry(w, owner, e)) == NULL) {
+		w->row.truncated = true;
+		return;
+	}
+	/* JSON_PRESERVE_ORDER keeps the keys as built (always so since
+	 * jansson 2.8); no JSON_ENSURE_ASCII, so text stays UTF-8. */
+	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (s == NULL) {
+		w->row.truncated = true;
+		return;
+	}
+	text_append(&w->row, w->entries == 0 ? "[\n" : ",\n", 2);
+	text_append(&w->row, s, strlen(s));
+	free(s);
+}
+
+/* ---- iCalendar (RFC 5545) ---- */
+
+static const char ical_trailer[] = "END:VCALENDAR\r\n";
+
+/*
+ * Appends n bytes of s to w->line as a TEXT value (RFC 5545 3.3.11):
+ * backslash, semicolon and comma escaped, a line break as \n. TEXT has no
+ * way to write CR, so CRLF and a lone CR read as a line break too, and
+ * control characters other than tab, which the grammar does not allow,
+ * are left out.
+ */
+static void
+ical_text(struct export_writer *w, const char *s, size_t n)
+{
+	const char *v = clean(w, s, n);
+	size_t i, len;
+	unsigned char c;
+
+	if (v == NULL) {
+		w->line.truncated = true;
+		return;
+	}
+	len = strlen(v);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)v[i];
+		if (c == '\\' || c == ';' || c == ',') {
+			text_append(&w->line, "\\", 1);
+			text_append(&w->line, v + i, 1);
+		} else if (c == '\r' || c == '\n') {
+			if (c == '\r' && v[i + 1] == '\n')
+				i++;
+			text_append(&w->line, "\\n", 2);
+		} else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+			continue;
+		} else {
+			text_append(&w->line, v + i, 1);
+		}
+	}
+}
+
+/*
+ * Moves w->line to w->row as one content line, folded (3.1): at most 75
+ * octets a line, each continuation starting with a space, never inside a
+ * UTF-8 sequence (clean made every sequence whole).
+ */
+static void
+ical_fold(struct export_writer *w)
+{
+	const char *s = text_str(&w->line);
+	size_t n = w->line.len, width = ICAL_LINE_MAX, cut;
+
+	if (w->line.truncated) {
+		w->row.truncated = true;
+		return;
+	}
+	while (n > width) {
+		cut = width;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+		text_append(&w->row, s, cut);
+		text_append(&w->row, "\r\n ", 3);
+		s += cut;
+		n -= cut;
+		width = ICAL_LINE_MAX - 1; /* the space counts */
+	}
+	text_append(&w->row, s, n);
+	text_append(&w->row, "\r\n", 2);
+	text_clear(&w->line);
+}
+
+/* FNV-1a, 64 bits: a short, stable digest of an owner for UIDs. */
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+/*
+ * One VEVENT. The UID must stay the same each time the entry is exported,
+ * whatever changed in it, so a calendar updates the event rather than
+ * adding another:
+ *   timmy-<16 hex digits of FNV-1a 64 of the owner>-<seq>  with an owner:
+ *     an owner's numbers are never given twice, and the digest keeps the
+ *     JID out of the UID (RFC 7986 5.3 asks for no personal data there);
+ *   timmy-row-<id>  when owner is NULL: the row id is never given twice in
+ *     the database (AUTOINCREMENT) and survives edits and undo, but is
+ *     unique only within one database, so callers that know the owner
+ *     pass it, with or without an owner column.
+ * DTSTART and DTEND are in UTC. A running entry ends now and says
+ * "(running)"; an entry with no length has no DTEND (3.6.1: it then ends
+ * where it starts, while DTEND must be later than DTSTART). An entry whose
+ * start cannot be written (see iso_time) is left out: DTSTART is required.
+ */
+static void
+ical_entry(struct export_writer *w, const char *owner,
+           const struct store_entry *e)
+{
+	char start[EXPORT_TIME_MAX], end[EXPORT_TIME_MAX];
+	char stamp[EXPORT_TIME_MAX];
+	int64_t stop = e->stop != 0 ? e->stop : w->now;
+	int i, ntags = tag_count(e);
+
+	if (ical_time(e->start, start, sizeof(start)) != 0)
+		return;
+	text_append(&w->row, "BEGIN:VEVENT\r\n", 14);
+	if (owner != NULL)
+		text_printf(&w->line, "UID:timmy-%016llx-%lld",
+		            (unsigned long long)fnv1a(owner),
+		            (long long)e->seq);
+	else
+		text_printf(&w->line, "UID:timmy-row-%lld", (long long)e->id);
+	ical_fold(w);
+	if (ical_time(w->now, stamp, sizeof(stamp)) == 0) {
+		text_printf(&w->line, "DTSTAMP:%s", stamp);
+		ical_fold(w);
+	}
+	text_printf(&w->line, "DTSTART:%s", start);
+	ical_fold(w);
+	if (stop > e->start && ical_time(stop, end, sizeof(end)) == 0) {
+		text_printf(&w->line, "DTEND:%s", end);
+		ical_fold(w);
+	}
+
+	text_append(&w->line, "SUMMARY:", 8);
+	ical_text(w, FIELD(e->project));
+	for (i = 0; i < ntags; i++) {
+		text_append(&w->line, " +", 2);
+		ical_text(w, FIELD(e->tags[i]));
+	}
+	if (e->stop == 0)
+		text_append(&w->line, " (running)", 10);
+	ical_fold(w);
+	if (e->note[0] != '\0') {
+		text_append(&w->line, "DESCRIPTION:", 12);
+		ical_text(w, FIELD(e->note));
+		ical_fold(w);
+	}
+	if (ntags > 0) {
+		text_append(&w->line, "CATEGORIES:", 11);
+		for (i = 0; i < ntags; i++) {
+			if (i > 0)
+				text_append(&w->line, ",", 1);
+			ical_text(w, FIELD(e->tags[i]));
+		}
+		ical_fold(w);
+	}
+	/* No standard property names whose time this is without implying
+	 * scheduling (ORGANIZER, ATTENDEE), so the owner is an X- property. */
+	if (w->with_owner && owner != NULL) {
+		text_append(&w->line, "X-TIMMY-OWNER:", 14);
+		ical_text(w, owner, strlen(owner));
+		ical_fold(w);
+	}
+	text_append(&w->row, "END:VEVENT\r\n", 12);
+}
+
+/* ---- The writer ---- */
+
+static const char *
+trailer(enum export_format f)
+{
+	switch (f) {
+	case EXPORT_CSV:
+		return "";
+	case EXPORT_JSON:
+		return json_trailer;
+	case EXPORT_ICAL:
+		return ical_trailer;
+	}
+	return "";
+}
+
+struct export_writer *
+export_begin(enum export_format f, const char *zone, int64_t now,
+             bool with_owner, struct text *out)
+{
+	struct export_writer *w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->f = f;
+	/* A name too long to be a zone would be read as another one; UTC is
+	 * what glibc makes of an unknown zone anyway. */
+	if (zone == NULL || strlen(zone) > TZ_NAME_MAX)
+		zone = "UTC";
+	snprintf(w->zone, sizeof(w->zone), "%s", zone);
+	w->now = now;
+	w->with_owner = with_owner;
+	w->out = out;
+	text_init(&w->row, EXPORT_ROW_MAX);
+	text_init(&w->clean, EXPORT_ROW_MAX);
+	text_init(&w->line, EXPORT_ROW_MAX);
+
+	switch (f) {
+	case EXPORT_CSV:
+		if (with_owner)
+			text_append(&w->row, "owner,", 6);
+		text_append(&w->row, csv_header, sizeof(csv_header) - 1);
+		break;
+	case EXPORT_JSON:
+		break; /* "[" comes with the first entry, or at the end */
+	case EXPORT_ICAL:
+		text_printf(&w->row,
+		            "BEGIN:VCALENDAR\r\n"
+		            "VERSION:2.0\r\n"
+		            "PRODID:-//timmy//timmy %s//EN\r\n"
+		            "CALSCALE:GREGORIAN\r\n",
+		            TIMMY_VERSION);
+		break;
+	}
+	/* An empty JSON file is "[\n]\n", one byte more than its trailer. */
+	commit_row(w, strlen(trailer(f)) + (f == EXPORT_JSON ? 1 : 0));
+	w->started = !w->full;
+	return w;
+}
+
+void
+export_entry(struct export_writer *w, const char *owner,
+             const struct store_entry *e)
+{
+	if (w == NULL || w->full)
+		return;
+	text_clear(&w->row);
+	text_clear(&w->line);
+	switch (w->f) {
+	case EXPORT_CSV:
+		csv_entry(w, owner, e);
+		break;
+	case EXPORT_JSON:
+		json_write(w, owner, e);
+		break;
+	case EXPORT_ICAL:
+		ical_entry(w, owner, e);
+		break;
+	}
+	if (w->row.len == 0 && !w->row.truncated)
+		return; /* left out (see ical_entry) */
+	commit_row(w, strlen(trailer(w->f)));
+	if (!w->full)
+		w->entries++;
+}
+
+int
+export_end(struct export_writer *w)
+{
+	const char *end;
+	int rc;
+
+	if (w == NULL)
+		return -1;
+	end = trailer(w->f);
+	if (w->f == EXPORT_JSON && w->entries == 0)
+		end = "[\n]\n";
+	/* Room for this was kept by every commit_row. */
+	if (w->started && text_append(w->out, end, strlen(end)) != 0)
+		w->full = true;
+	rc = w->full || w->out->truncated ? -1 : 0;
+	if (w->full)
+		w->out->truncated = true;
+	text_free(&w->row);
+	text_free(&w->clean);
+	text_free(&w->line);
+	free(w);
+	return rc;
+}
