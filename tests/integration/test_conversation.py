@@ -4,12 +4,14 @@ import re
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 # Durations: 42s under a minute, 25m under an hour, else 1h 05m.
 DURATION = r"(?:\d+s|\d+m|\d+h \d{2}m)"
 CLOCK = r"\d{2}:\d{2}"
-# status and stop may name the note in parentheses after the tags (as the
-# README's examples do) or leave it out.
-NOTE = r"(?: \(fix header\))?"
+# status and stop name the note in parentheses after the tags, as the
+# README's examples do.
+NOTE = r" \(fix header\)"
 
 
 def minutes_between(t0, t1):
@@ -20,6 +22,17 @@ def minutes_between(t0, t1):
         out.add(datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M"))
         t += 60
     return out
+
+
+def in_one_second(client, jid, bodies):
+    """Sends bodies one by one, starting just after a second begins, and
+    returns the replies; None when the last reply came in a later second
+    than the first message left (client and bot read the same clock, so
+    the bot may then have seen two seconds)."""
+    time.sleep(1.0 - time.time() % 1.0 + 0.005)
+    t0 = time.time()
+    replies = [client.ask(jid, body) for body in bodies]
+    return replies if int(time.time()) == int(t0) else None
 
 
 def entries(bot, jid):
@@ -53,14 +66,20 @@ def test_conversation__tracks_and_reports_time__from_start_to_report(bot, alice)
     assert len(rows) == 1, rows
     project, note, start, stop = rows[0]
     assert (project, note) == ("acme", "fix header")
-    assert stop is not None and start <= stop
+    assert stop is not None and start < stop
     tags = [t for (t,) in bot.query("SELECT tag FROM entry_tags")]
-    assert any("design" in t for t in tags), tags
+    assert tags == ["design"], tags
+
+    today = datetime.fromtimestamp(t1, timezone.utc)
+    heading = "Today, %s %d %s:" % (today.strftime("%a"), today.day,
+                                    today.strftime("%b %Y"))
 
     for period in ("report today", "report", "report week", "report month"):
         reply = alice.ask(bot.jid, period)
         lines = reply.splitlines()
         assert len(lines) >= 3, "%s: %r" % (period, reply)
+        if period in ("report today", "report"):
+            assert lines[0] == heading, "%s: %r" % (period, reply)
         assert any(re.search(r"\bacme\b.*%s" % DURATION, line)
                    for line in lines[1:-1]), "%s: %r" % (period, reply)
         assert re.match(r"\s*Total\b.*%s" % DURATION, lines[-1]), \
@@ -68,14 +87,56 @@ def test_conversation__tracks_and_reports_time__from_start_to_report(bot, alice)
 
 
 def test_start__stops_running_timer__when_one_runs(bot, alice):
-    assert alice.ask(bot.jid, "start writing").startswith("Started writing at ")
+    assert alice.ask(bot.jid, "start writing 5m ago").startswith(
+        "Started writing at ")
     reply = alice.ask(bot.jid, "start acme")
-    assert re.fullmatch(r"Stopped writing after %s\. Started acme at %s\."
-                        % (DURATION, CLOCK), reply), reply
+    assert re.fullmatch(r"Stopped writing after 5m\. Started acme at %s\."
+                        % CLOCK, reply), reply
 
     rows = entries(bot, "alice@localhost")
     assert [(r[0], r[3] is None) for r in rows] == [
         ("writing", False), ("acme", True)], rows
+    assert rows[0][3] == rows[1][2], "stopped when the next one started"
+
+
+def test_start__replaces_the_timer__when_it_started_the_same_second(bot, alice,
+                                                                    bob):
+    for client in (alice, bob):     # a second try if the first was too slow
+        replies = in_one_second(client, bot.jid, ["start writing",
+                                                  "start acme"])
+        if replies is not None:
+            break
+    else:
+        pytest.fail("two commands did not fit into one second, twice")
+    jid = str(client.jid).split("/")[0]
+    assert re.fullmatch(r"Started acme at (%s) in place of writing, which had "
+                        r"only just started\." % CLOCK, replies[1]), replies
+    rows = entries(bot, jid)
+    assert [(r[0], r[3]) for r in rows] == [("acme", None)], rows
+
+    reply = client.ask(bot.jid, "undo")
+    assert re.fullmatch(r"Undone: start acme \(from %s\)\." % CLOCK,
+                        reply), reply
+    rows = entries(bot, jid)
+    assert [(r[0], r[3]) for r in rows] == [("writing", None)], rows
+
+
+def test_stop__refuses_and_points_at_cancel__when_started_the_same_second(
+        bot, alice, bob):
+    for client in (alice, bob):     # a second try if the first was too slow
+        replies = in_one_second(client, bot.jid, ["start acme", "stop"])
+        if replies is not None:
+            break
+    else:
+        pytest.fail("two commands did not fit into one second, twice")
+    jid = str(client.jid).split("/")[0]
+    assert replies[1] == (
+        'acme has only just started, so there is no time to record yet. To '
+        'throw it away, say "cancel".'), replies
+    assert [(r[0], r[3]) for r in entries(bot, jid)] == [("acme", None)]
+
+    assert client.ask(bot.jid, "cancel").startswith("Cancelled acme ")
+    assert entries(bot, jid) == []
 
 
 def test_start__shows_an_example__when_project_missing(bot, alice):
@@ -111,8 +172,9 @@ def test_report__lists_only_own_projects__when_two_users_track(bot, alice, bob):
 def test_commands__are_understood__regardless_of_case_and_spaces(bot, alice):
     assert alice.ask(bot.jid, "STOP") == "Nothing is running."
     assert alice.ask(bot.jid, "  Status  ").startswith("Nothing is running.")
-    assert alice.ask(bot.jid, "Start acme").startswith("Started acme at ")
-    assert alice.ask(bot.jid, "sToP").startswith("Stopped acme after ")
+    assert alice.ask(bot.jid, "Start acme 5m ago").startswith(
+        "Started acme at ")
+    assert alice.ask(bot.jid, "sToP").startswith("Stopped acme after 5m ")
 
 
 def test_unknown_command__suggests_help__when_word_unknown(bot, alice):
