@@ -11,12 +11,15 @@
 #include "../storage/store.h"
 #include "config.h"
 
+struct upload;
+
 /* What every handler needs; owned by struct session. */
 struct bot {
 	const struct cfg *cfg; /* borrowed */
 	store *st;             /* borrowed */
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
+	struct upload *up;     /* delivers files commands make (upload.h) */
 };
 
 /* <message/>: commands from allowed users (bot/message.c). */

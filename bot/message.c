@@ -4,6 +4,7 @@
  * Everything is checked here before any text reaches commands/: the
  * stanza type, the sender, the allow list, the body and its size.
  * commands/ never sees a stanza; it gets a struct cmd_ctx and the text.
+ * A file the command makes (export) follows the reply, through upload.c.
  */
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "access.h"
 #include "handlers.h"
 #include "log.h"
+#include "upload.h"
 
 /* Bodies longer than this are refused unparsed (bytes). */
 #define BODY_MAX 4096
@@ -60,8 +62,9 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
 	struct bot *b = userdata;
 	const char *from = xmpp_stanza_get_from(stanza);
-	xmpp_stanza_t *body_el;
+	xmpp_stanza_t *body_el, *thread;
 	char bare[STORE_OWNER_MAX + 1];
+	struct cmd_file file;
 	struct cmd_ctx cctx;
 	struct text out;
 	enum cmd_status rc;
@@ -87,6 +90,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		return 1;
 
 	text_init(&out, CMD_REPLY_MAX);
+	cmd_file_init(&file);
 	if (strlen(body) > BODY_MAX) {
 		log_info("refused %zu-byte message from %s (limit %d)",
 		         strlen(body), bare, BODY_MAX);
@@ -97,7 +101,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.owner = bare;
 		cctx.now = (int64_t)time(NULL);
 		cctx.tz = b->cfg->timezone;
-		cctx.file = NULL;
+		cctx.file = &file;
 		rc = cmd_exec(&cctx, body, &out);
 		if (rc == CMD_FAILED)
 			log_error("command from %s failed: %s", bare,
@@ -106,8 +110,12 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 			log_debug("command from %s: %s", bare,
 			          rc == CMD_OK ? "done" : "refused");
 	}
-	reply(b, from, xmpp_stanza_get_child_by_name(stanza, "thread"),
-	      text_str(&out));
+	thread = xmpp_stanza_get_child_by_name(stanza, "thread");
+	reply(b, from, thread, text_str(&out));
+	/* After the reply that describes it: the file itself. */
+	if (file.present)
+		upload_deliver(b->up, from, thread, &file);
+	cmd_file_free(&file);
 	text_free(&out);
 	xmpp_free(b->ctx, body);
 	return 1;

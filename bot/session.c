@@ -20,11 +20,13 @@
 
 #include "handlers.h"
 #include "log.h"
+#include "upload.h"
 
 #define BACKOFF_MIN 1     /* seconds before the first retry */
 #define BACKOFF_MAX 60    /* the longest wait between attempts */
 #define STABLE_MS 60000   /* online this long resets the backoff */
 #define LOOP_MS 200       /* longest sleep in xmpp_run_once: signal latency */
+#define BUSY_LOOP_MS 10   /* the same while HTTP uploads run (upload_poll) */
 #define LOGOUT_MS 3000    /* how long a clean logout may take */
 
 struct session {
@@ -111,10 +113,14 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		s->ever_online = true;
 		send_presence(&s->b, NULL, NULL);
 		log_info("online as %s", bound ? bound : s->b.cfg->jid);
+		upload_online(s->b.up);
 		return;
 	}
 	if (event == XMPP_CONN_RAW_CONNECT)
 		return; /* we never ask for raw connections */
+
+	/* Pending deliveries and their id handlers go with the stream. */
+	upload_offline(s->b.up);
 
 	/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL */
 	if (s->stopping) {
@@ -205,6 +211,10 @@ session_new(const struct cfg *cfg, store *st)
 	xmpp_handler_add(s->b.conn, handle_message, NULL, "message", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_presence, NULL, "presence", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_iq, NULL, "iq", NULL, &s->b);
+	if ((s->b.up = upload_new(&s->b)) == NULL) {
+		session_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -243,15 +253,24 @@ logout(struct session *s)
 		xmpp_run_once(s->b.ctx, 50);
 }
 
+/*
+ * The loop. HTTP uploads run on libcurl's multi interface beside the XMPP
+ * stream: upload_poll moves them on without blocking after every turn of
+ * xmpp_run_once, whose sleep is short while any transfer runs, so neither
+ * side waits for the other.
+ */
 int
 session_run(struct session *s, volatile sig_atomic_t *stop)
 {
+	bool busy = false;
+
 	connect_now(s);
 	while (!*stop) {
 		if (s->retry_at != 0 && now_ms() >= s->retry_at &&
 		    xmpp_conn_is_disconnected(s->b.conn))
 			connect_now(s);
-		xmpp_run_once(s->b.ctx, LOOP_MS);
+		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
+		busy = upload_poll(s->b.up);
 	}
 	log_info("shutting down");
 	s->stopping = true;
@@ -265,6 +284,8 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	/* Before the connection: it deletes its id handlers there. */
+	upload_free(s->b.up);
 	if (s->b.conn)
 		xmpp_conn_release(s->b.conn);
 	if (s->b.ctx)

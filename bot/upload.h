@@ -1,0 +1,67 @@
+/*
+ * bot/upload.h - delivering the files commands make (exports) to the user
+ * who asked: through the server's HTTP upload service (XEP-0363) when it
+ * offers one, else inline, as numbered chat messages.
+ *
+ * Private to bot/. The session owns one struct upload for its connection:
+ * it tells it when the connection comes up (discovery of the service) and
+ * goes down (everything pending is dropped), and calls upload_poll from
+ * its event loop, which drives the HTTP transfers (libcurl's multi
+ * interface) and the timeouts, so no transfer ever blocks the XMPP side.
+ */
+#ifndef TIMMY_UPLOAD_H
+#define TIMMY_UPLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <strophe.h>
+
+#include "../commands/cmd.h"
+
+struct bot;
+struct upload;
+
+/* A new delivery service for b (borrowed; it must outlive the result).
+ * curl_global_init must have been called. Returns NULL when out of memory
+ * (logged). */
+struct upload *upload_new(struct bot *b);
+
+/* Drops every pending delivery and discovery (their id handlers
+ * included), frees u. Call it before the connection is released. NULL is
+ * fine. */
+void upload_free(struct upload *u);
+
+/* After a login: finds the upload service again (XEP-0030 disco#items of
+ * the server's domain, then disco#info of each item), unless
+ * export.upload is off. */
+void upload_online(struct upload *u);
+
+/* After a disconnect: drops pending deliveries (logged), discovery and
+ * their id handlers; the service is found again at the next login. */
+void upload_offline(struct upload *u);
+
+/*
+ * Delivers the file f to the full JID to, in the thread of the message
+ * that asked (thread: its <thread/> element or NULL). Takes f's content:
+ * afterwards f holds nothing (cmd_file_free on it is still right). Uploads
+ * finish later, from upload_poll; inline parts are queued at once.
+ */
+void upload_deliver(struct upload *u, const char *to, xmpp_stanza_t *thread,
+                    struct cmd_file *f);
+
+/* Moves HTTP transfers on and handles timeouts; never blocks. Returns true
+ * while transfers are running, when the caller should come back within a
+ * few milliseconds. */
+bool upload_poll(struct upload *u);
+
+/*
+ * Where the next inline part of data[0..len) should end: the largest cut
+ * of at most cap bytes whose XML-escaped form (see upload.c) takes at most
+ * wire_max bytes, made after the last line end that fits, else before the
+ * first UTF-8 character that does not fit whole. Returns len when all of
+ * it fits; otherwise a cut in 1..cap (when cap >= 4 and wire_max >= 12).
+ */
+size_t upload_inline_cut(const char *data, size_t len, size_t cap,
+                         size_t wire_max);
+
+#endif
