@@ -75,12 +75,15 @@ class PrivateProsody:
     def __init__(self, hibernation_time=5, log_level="info",
                  ready_timeout=20.0, domain="localhost", extra_config="",
                  upload=False, upload_size_limit=1024 * 1024,
-                 upload_config=""):
+                 upload_config="", c2s_rate="100mb/s",
+                 c2s_burst="10s"):
         """upload: serve XEP-0363 HTTP upload (see _upload_config);
         upload_size_limit: the largest file it takes, in bytes (it says
         so in disco#info as max-file-size); upload_config: more lines for
         the upload component, e.g. 'http_file_share_allowed_file_types =
-        { "image/png" }' to make it refuse other files."""
+        { "image/png" }' to make it refuse other files. c2s_rate and
+        c2s_burst: how fast Prosody reads from each client once a burst
+        is used up (Prosody's defaults are "10kb/s" and "2s")."""
         self.host = "127.0.0.1"
         self.domain = domain
         self.hibernation_time = hibernation_time
@@ -90,6 +93,8 @@ class PrivateProsody:
         self.upload = upload
         self.upload_size_limit = int(upload_size_limit)
         self.upload_config = upload_config
+        self.c2s_rate = c2s_rate
+        self.c2s_burst = c2s_burst
         self.upload_domain = "upload." + domain if upload else None
         self.https_port = None
         self.accounts = {}
@@ -154,7 +159,8 @@ class PrivateProsody:
             "c2s_require_encryption = true",
             "allow_registration = false",
             "network_settings = { nagle = false }",
-            "limits = { c2s = { rate = \"100mb/s\"; burst = \"10s\" } }",
+            "limits = { c2s = { rate = %s; burst = %s } }" % (
+                lua_string(self.c2s_rate), lua_string(self.c2s_burst)),
             "smacks_hibernation_time = %d" % int(self.hibernation_time),
             "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"disco\","
             " \"ping\", \"carbons\", \"smacks\", \"limits\" }",
