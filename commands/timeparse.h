@@ -58,7 +58,8 @@ struct tp_ctx {
  * Units fall from left to right, each at most once; after h or m a bare
  * whole number under 60 is the next unit ("1h30" is 1h30m, "2m30" is
  * 2m30s). Fractions ("1.5h", ".5h", "1.25m", "1,5h" with a decimal comma)
- * are rounded to the nearest whole second, halves up. At most TP_DURATION_MAX; "-1h" is TP_BAD.
+ * are rounded to the nearest whole second, halves up. At most
+ * TP_DURATION_MAX; "-1h" is TP_BAD.
  */
 enum tp_rc tp_duration(const char *word, int64_t *secs, struct text *err);
 
