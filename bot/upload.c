@@ -30,7 +30,10 @@
  *
  * Pending deliveries own their data. A disconnect or shutdown drops them
  * all, with their id handlers (libstrophe keeps user id handlers across
- * reconnects) and HTTP transfers. libstrophe's event loop uses select(),
+ * reconnects) and HTTP transfers. Each answer handler returns 0, so
+ * libstrophe drops it after the answer; one we give up on is deleted.
+ * (libstrophe 0.12 still keeps each id seen as an empty key in its handler
+ * table until the connection is released: some 60 bytes per request.) libstrophe's event loop uses select(),
  * so every descriptor must stay below 1024: PENDING_MAX bounds how many
  * transfers (sockets) run at once; more exports go inline.
  */
@@ -325,6 +328,41 @@ count_parts(const char *data, size_t len, size_t cap, size_t wire)
 }
 
 /*
+ * Writes into x (emptied first) one inline part: a chat message with id
+ * to the full JID to, whose body is header and then chunk[0..n), in the
+ * thread (text, parent; either NULL) of the request. Returns 0, or -1
+ * when x cannot hold it.
+ */
+static int
+inline_stanza(struct text *x, const char *id, const char *to,
+              const char *thread, const char *parent, const char *header,
+              const char *chunk, size_t n)
+{
+	text_clear(x);
+	if (text_printf(x, "<message type='chat' id='%s' to='", id) != 0 ||
+	    xml_append(x, to, strlen(to), true) != 0 ||
+	    text_printf(x, "'><body>") != 0 ||
+	    xml_append(x, header, strlen(header), false) != 0 ||
+	    xml_append(x, chunk, n, false) != 0 ||
+	    text_printf(x, "</body>") != 0)
+		return -1;
+	if (thread != NULL) {
+		if (text_printf(x, "<thread") != 0)
+			return -1;
+		if (parent != NULL &&
+		    (text_printf(x, " parent='") != 0 ||
+		     xml_append(x, parent, strlen(parent), true) != 0 ||
+		     text_printf(x, "'") != 0))
+			return -1;
+		if (text_printf(x, ">") != 0 ||
+		    xml_append(x, thread, strlen(thread), false) != 0 ||
+		    text_printf(x, "</thread>") != 0)
+			return -1;
+	}
+	return text_printf(x, "</message>");
+}
+
+/*
  * Sends the file name/data[0..len) to the full JID to as numbered chat
  * messages, with the thread (text, parent; either NULL) of the request.
  * Logs one line at level warn when failed is set (why: the reason the
@@ -369,26 +407,12 @@ send_inline(struct upload *u, const char *to, const char *thread,
 	for (i = 1; i <= n; i++) {
 		char *id = new_id(u);
 
-		cut = len == 0 ? 0 : upload_inline_cut(data + pos, len - pos, cap, wire);
+		cut = len == 0 ? 0
+		              : upload_inline_cut(data + pos, len - pos, cap, wire);
 		r = snprintf(header, sizeof(header), "(%zu/%zu) %s\n", i, n, name);
-		text_clear(&x);
 		if (id == NULL || r < 0 || (size_t)r >= sizeof(header) ||
-		    text_printf(&x, "<message type='chat' id='%s' to='", id) != 0 ||
-		    xml_append(&x, to, strlen(to), true) != 0 ||
-		    text_printf(&x, "'><body>") != 0 ||
-		    xml_append(&x, header, (size_t)r, false) != 0 ||
-		    xml_append(&x, data + pos, cut, false) != 0 ||
-		    text_printf(&x, "</body>") != 0 ||
-		    (thread != NULL &&
-		     (text_printf(&x, "<thread") != 0 ||
-		      (parent != NULL &&
-		       (text_printf(&x, " parent='") != 0 ||
-		        xml_append(&x, parent, strlen(parent), true) != 0 ||
-		        text_printf(&x, "'") != 0)) ||
-		      text_printf(&x, ">") != 0 ||
-		      xml_append(&x, thread, strlen(thread), false) != 0 ||
-		      text_printf(&x, "</thread>") != 0)) ||
-		    text_printf(&x, "</message>") != 0) {
+		    inline_stanza(&x, id, to, thread, parent, header, data + pos,
+		                  cut) != 0) {
 			free(id);
 			log_error("cannot send part %zu of %s to %s: out of memory",
 			          i, name, to);
