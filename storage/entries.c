@@ -17,30 +17,6 @@
 #include "store_int.h"
 
 /*
- * Copies text column col of s into dst, dstsz bytes with the NUL. False
- * when it does not fit, which the schema's CHECK constraints rule out, or
- * when SQLite ran out of memory converting it.
- */
-static bool copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-	int n = sqlite3_column_bytes(s, col);
-
-	if (t == NULL) {
-		/* NULL is out of memory or an SQL NULL, which no column read
-		 * here holds; empty text reads as "". */
-		if (sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
-			return false;
-		n = 0;
-	}
-	if (n < 0 || (size_t)n >= dstsz)
-		return false;
-	memcpy(dst, t != NULL ? (const char *)t : "", (size_t)n);
-	dst[n] = '\0';
-	return true;
-}
-
-/*
  * Copies the columns of SQL_ENTRY (id, seq, project, note, start, stop;
  * stop NULL reads as 0, running) of the current row of s into *e, tags
  * left empty. False when a text does not fit.
@@ -52,8 +28,8 @@ static bool read_entry(sqlite3_stmt *s, struct store_entry *e)
 	e->seq = sqlite3_column_int64(s, 1);
 	e->start = sqlite3_column_int64(s, 4);
 	e->stop = sqlite3_column_int64(s, 5); /* NULL reads as 0 */
-	return copy_text(e->project, sizeof e->project, s, 2) &&
-	       copy_text(e->note, sizeof e->note, s, 3);
+	return store_copy_text(e->project, sizeof e->project, s, 2) &&
+	       store_copy_text(e->note, sizeof e->note, s, 3);
 }
 
 /* Reads the tags of entry e->id into e, sorted by their bytes. */
@@ -70,7 +46,8 @@ static store_rc tags_load(store *st, struct store_entry *e)
 		return store_fail(st, STMT_TAGS, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (e->ntags == STORE_TAGS_MAX ||
-		    !copy_text(e->tags[e->ntags], sizeof e->tags[0], s, 0)) {
+		    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s,
+		                     0)) {
 			store_reset(s);
 			return store_failf(st, "tags: entry %" PRId64 " has a tag "
 			                   "too many or too long", e->id);
@@ -533,13 +510,7 @@ static int bind_range(sqlite3_stmt *s, int64_t uid, int64_t from, int64_t to,
 {
 	int rc = store_bind_int64(s, ":uid", uid);
 
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":from", from);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":to", to);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":now", now);
-	return rc;
+	return rc == SQLITE_OK ? store_bind_span(s, from, to, now) : rc;
 }
 
 store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
@@ -568,26 +539,37 @@ store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
 	return ret;
 }
 
-store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
-                    int64_t now, size_t limit, store_entry_cb cb, void *arg,
-                    int64_t *total)
-{
-	struct store_entry e;
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid, hits = 0;
-	int rc;
+/*
+ * Where a listing's entries go: to entry (store_list) or, with their
+ * owner, to owned (store_list_filtered).
+ */
+struct list_sink {
+	store_entry_cb entry;
+	store_export_cb owned;
+	void *arg;
+};
 
-	if (total != NULL)
-		*total = 0;
-	ret = store_user_find(st, owner, &uid);
-	if (ret == STORE_NOTFOUND)
-		return STORE_OK; /* never wrote: nothing to list */
-	if (ret != STORE_OK)
-		return ret;
-	if ((s = store_stmt(st, STMT_LIST)) == NULL)
-		return STORE_ERR;
-	rc = bind_range(s, uid, from, to, now);
+/*
+ * Binds the parameters of statement id to s: STMT_LIST, owner's entries,
+ * or STMT_LIST_ALL, every user's (owner NULL, no :uid). STORE_NOTFOUND
+ * when owner never wrote, so has nothing to list.
+ */
+static store_rc list_bind(store *st, sqlite3_stmt *s, enum store_stmt id,
+                          const char *owner, int64_t from, int64_t to,
+                          int64_t now, const struct store_filter *f,
+                          size_t limit)
+{
+	store_rc ret;
+	int64_t uid;
+	int rc = SQLITE_OK;
+
+	if (owner != NULL) {
+		if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+			return ret;
+		rc = store_bind_int64(s, ":uid", uid);
+	}
+	if (rc == SQLITE_OK)
+		rc = store_bind_span(s, from, to, now);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":except", 0); /* seq 0: none */
 	/* LIMIT -1 is none. */
@@ -595,28 +577,89 @@ store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
 		rc = store_bind_int64(s, ":limit", limit == 0 ||
 		                      limit > (size_t)INT64_MAX ? -1 :
 		                      (int64_t)limit);
+	if (rc == SQLITE_OK)
+		rc = store_bind_filter(s, f);
 	if (rc != SQLITE_OK)
-		return store_fail(st, STMT_LIST, rc);
+		return store_fail(st, id, rc);
+	return STORE_OK;
+}
+
+/*
+ * store_list and store_list_filtered: owner's entries (every user's when
+ * owner is NULL) that overlap [from, to) and pass f (NULL: all), oldest
+ * first, to out; the rows are SQL_ENTRY, the number of hits, the owner.
+ */
+static store_rc list_entries(store *st, const char *owner, int64_t from,
+                             int64_t to, int64_t now,
+                             const struct store_filter *f, size_t limit,
+                             const struct list_sink *out, int64_t *total)
+{
+	enum store_stmt id = owner != NULL ? STMT_LIST : STMT_LIST_ALL;
+	char jid[STORE_OWNER_MAX + 1];
+	struct store_entry e;
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t hits = 0;
+	int rc;
+
+	if (total != NULL)
+		*total = 0;
+	if ((ret = store_filter_check(st, "list", f)) != STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	ret = list_bind(st, s, id, owner, from, to, now, f, limit);
+	if (ret != STORE_OK) {
+		store_reset(s);
+		/* STORE_NOTFOUND: never wrote, nothing to list. */
+		return ret == STORE_NOTFOUND ? STORE_OK : ret;
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		hits = sqlite3_column_int64(s, 6);
-		if (!read_entry(s, &e)) {
+		if (!read_entry(s, &e) ||
+		    !store_copy_text(jid, sizeof jid, s, 7)) {
 			store_reset(s);
-			return store_failf(st, "list: a stored text does not "
-			                   "fit");
+			return store_failf(st, "%s: a stored text does not fit",
+			                   store_stmt_name(id));
 		}
+		/* Another statement, while s waits on this row. */
 		if ((ret = tags_load(st, &e)) != STORE_OK) {
 			store_reset(s);
 			return ret;
 		}
-		if (cb != NULL)
-			cb(&e, arg);
+		if (out->entry != NULL)
+			out->entry(&e, out->arg);
+		if (out->owned != NULL)
+			out->owned(jid, &e, out->arg);
 	}
 	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_LIST, rc);
+		return store_fail(st, id, rc);
 	store_reset(s);
 	if (total != NULL)
 		*total = hits;
 	return STORE_OK;
+}
+
+store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
+                    int64_t now, size_t limit, store_entry_cb cb, void *arg,
+                    int64_t *total)
+{
+	const struct list_sink out = { cb, NULL, arg };
+
+	if (owner == NULL)
+		return store_failf(st, "list: no owner");
+	return list_entries(st, owner, from, to, now, NULL, limit, &out,
+	                    total);
+}
+
+store_rc store_list_filtered(store *st, const char *owner, int64_t from,
+                             int64_t to, int64_t now,
+                             const struct store_filter *f, size_t limit,
+                             store_export_cb cb, void *arg, int64_t *total)
+{
+	const struct list_sink out = { NULL, cb, arg };
+
+	return list_entries(st, owner, from, to, now, f, limit, &out, total);
 }
 
 /*
@@ -644,7 +687,7 @@ static store_rc name_totals(store *st, enum store_stmt id, const char *owner,
 	if (rc != SQLITE_OK)
 		return store_fail(st, id, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!copy_text(name, sizeof name, s, 0)) {
+		if (!store_copy_text(name, sizeof name, s, 0)) {
 			store_reset(s);
 			return store_failf(st, "%s: a stored name does not fit",
 			                   store_stmt_name(id));

@@ -47,11 +47,12 @@ static const struct store_schema store_schema_current = {
 #define SQL_ENTRY "id, seq, project, note, start, stop"
 
 /*
- * The longest duration among the stopped entries of :uid, from the end of
- * entries_user_duration; NULL when there are none.
+ * The longest duration among the stopped entries of user uid (an SQL
+ * expression), from the end of entries_user_duration; NULL when there are
+ * none.
  */
-#define SQL_LONGEST \
-	"(SELECT max(stop - start) FROM entries WHERE user_id = :uid)"
+#define SQL_LONGEST(uid) \
+	"(SELECT max(stop - start) FROM entries WHERE user_id = " uid ")"
 
 /*
  * The part of the entries of :uid inside [:from, :to), as the rows
@@ -70,7 +71,7 @@ static const struct store_schema store_schema_current = {
 	" SELECT id, project, start, stop FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NOT NULL" \
 	"   AND start < :to AND stop > :from" \
-	"   AND start >= :from - " SQL_LONGEST \
+	"   AND start >= :from - " SQL_LONGEST(":uid") \
 	" UNION ALL" \
 	" SELECT id, project, start, :now FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NULL" \
@@ -78,27 +79,54 @@ static const struct store_schema store_schema_current = {
 #define SQL_CLIPPED "max(min(stop, :to) - max(start, :from), 0)"
 
 /*
- * Whole entries of :uid that overlap [:from, :to), the running one as
+ * Whole entries that overlap [:from, :to), the running one as
  * [start, max(start, :now)), leaving out #:except (none when it is NULL
- * or 0), as the rows SQL_ENTRY of "hits". The same index bound as in
- * SQL_OVERLAP: one range of entries_user_start, then the row for the
- * columns the index lacks. The running entry comes from entries_running:
- * "+start" keeps the planner from taking it as a range of
- * entries_user_start instead, which reads every entry before :to.
+ * or 0), of the users (u) that the condition who picks, as the rows
+ * SQL_ENTRY, jid (the owner) of "hits". The same index bound as in
+ * SQL_OVERLAP, per user: one range of entries_user_start, then the row
+ * for the columns the index lacks. The running entry comes from
+ * entries_running: "+start" keeps the planner from taking it as a range
+ * of entries_user_start instead, which reads every entry before :to.
+ * CROSS JOIN makes users the outer loop, so that each user's longest
+ * entry is looked up once and bounds the search of that user's entries,
+ * with or without statistics (https://www.sqlite.org/optoverview.html,
+ * "Manual Control Of Query Plans Using CROSS JOIN").
  */
-#define SQL_HITS \
+#define SQL_HITS(who) \
 	"WITH hits AS (" \
-	" SELECT " SQL_ENTRY " FROM entries" \
-	"  WHERE user_id = :uid AND stop IS NOT NULL" \
-	"   AND start < :to AND stop > :from" \
-	"   AND start >= :from - " SQL_LONGEST \
-	"   AND seq IS NOT :except" \
+	" SELECT e.id, e.seq, e.project, e.note, e.start, e.stop, u.jid" \
+	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
+	"  WHERE " who " AND e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - " SQL_LONGEST("u.id") \
+	"   AND e.seq IS NOT :except" \
 	" UNION ALL" \
-	" SELECT " SQL_ENTRY " FROM entries" \
-	"  WHERE user_id = :uid AND stop IS NULL" \
-	"   AND +start < :to AND max(start, :now) > :from" \
-	"   AND seq IS NOT :except" \
+	" SELECT e.id, e.seq, e.project, e.note, e.start, e.stop, u.jid" \
+	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
+	"  WHERE " who " AND e.stop IS NULL" \
+	"   AND +e.start < :to AND max(e.start, :now) > :from" \
+	"   AND e.seq IS NOT :except" \
 	") "
+
+/*
+ * Whether the row e (an alias with columns id and project) passes the
+ * filter (struct store_filter) bound as :p1 to :p8, the projects, and :t1
+ * to :t8, the tags, each list from its first parameter on, the unused
+ * ones NULL; no value at all (:p1 or :t1 NULL) filters nothing. The
+ * project is any of the list's, in the column's case-insensitive NOCASE;
+ * each tag of the list must be among the entry's, ASCII case aside too
+ * (entry_tags' primary key finds the entry's few tags). A value in a
+ * parameter of its own, never in the SQL text.
+ */
+#define SQL_FILTER(e) \
+	"(:p1 IS NULL OR " e ".project COLLATE NOCASE IN" \
+	" (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8))" \
+	" AND (:t1 IS NULL OR NOT EXISTS (" \
+	" SELECT 1 FROM (VALUES (:t1), (:t2), (:t3), (:t4), (:t5), (:t6)," \
+	"  (:t7), (:t8)) AS f" \
+	" WHERE f.column1 IS NOT NULL AND NOT EXISTS (" \
+	"  SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
+	"   AND t.tag = f.column1 COLLATE NOCASE)))"
 
 /*
  * The before-image of entries (those the WHERE that follows picks) for
@@ -188,13 +216,22 @@ static const struct {
 		"UPDATE entries SET project = :new"
 		" WHERE user_id = :uid AND project = :old" },
 	[STMT_OVERLAP] = { "overlap",
-		SQL_HITS
+		SQL_HITS("u.id = :uid")
 		"SELECT " SQL_ENTRY " FROM hits ORDER BY start, seq LIMIT 1" },
-	/* The window counts every hit before LIMIT cuts (-1: no limit). */
+	/* The window counts every hit the filter lets through before LIMIT
+	 * cuts (-1: no limit). */
 	[STMT_LIST] = { "list",
-		SQL_HITS
-		"SELECT " SQL_ENTRY ", count(*) OVER () FROM hits"
-		" ORDER BY start, seq LIMIT :limit" },
+		SQL_HITS("u.id = :uid")
+		"SELECT " SQL_ENTRY ", count(*) OVER (), jid FROM hits AS h"
+		" WHERE " SQL_FILTER("h") " ORDER BY start, seq LIMIT :limit" },
+	/* The same for every user: entries_user_start per user (users is
+	 * scanned, one row per user), so no index on start alone is needed;
+	 * the hits are then sorted. */
+	[STMT_LIST_ALL] = { "list-all",
+		SQL_HITS("1")
+		"SELECT " SQL_ENTRY ", count(*) OVER (), jid FROM hits AS h"
+		" WHERE " SQL_FILTER("h")
+		" ORDER BY start, jid, seq LIMIT :limit" },
 	/* Grouped case-insensitively like the column; the spelling shown is
 	 * that of the group's earliest entry in the range (SQLite takes a
 	 * bare column from the row that min() picked), so a later "ACME"
@@ -418,6 +455,36 @@ int store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v)
 int store_bind_null(sqlite3_stmt *s, const char *name)
 {
 	return sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, name));
+}
+
+int store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now)
+{
+	int rc = store_bind_int64(s, ":from", from);
+
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":to", to);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":now", now);
+	return rc;
+}
+
+bool store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	int n = sqlite3_column_bytes(s, col);
+
+	if (t == NULL) {
+		/* NULL is out of memory or an SQL NULL, which no column read
+		 * here holds; empty text reads as "". */
+		if (sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
+			return false;
+		n = 0;
+	}
+	if (n < 0 || (size_t)n >= dstsz)
+		return false;
+	memcpy(dst, t != NULL ? (const char *)t : "", (size_t)n);
+	dst[n] = '\0';
+	return true;
 }
 
 /* Runs sql (any number of statements, no results) on db; what names it. */

@@ -8,7 +8,8 @@
  *
  * Times are UTC epoch seconds. A user is identified by a bare JID
  * ("owner"); every query is scoped by owner, so no call can read or change
- * another user's rows.
+ * another user's rows. The one exception is store_list_filtered with no
+ * owner, an administrator's export of everyone's entries.
  */
 #ifndef TIMMY_STORE_H
 #define TIMMY_STORE_H
@@ -280,9 +281,11 @@ store_rc store_open_readonly(const char *path, store **out, char *err,
 
 /*
  * Which entries a report or export looks at. Projects are alternatives
- * (an entry of any of them), matched without regard to case; tags must
- * all be present on an entry. Empty lists do not filter. Strings are
- * borrowed.
+ * (an entry of any of them), matched without regard to ASCII case; tags
+ * must all be present on an entry (ASCII case aside too). Empty lists do
+ * not filter; a name no entry can have (over its STORE_*_MAX, "") matches
+ * none. More than STORE_FILTER_MAX of either, or a NULL string among the
+ * first nprojects / ntags: STORE_ERR. Strings are borrowed.
  */
 #define STORE_FILTER_MAX 8
 struct store_filter {
@@ -321,7 +324,10 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 /*
  * store_list with a filter (NULL: none), for exports; owner NULL means
  * every user's entries (the command-line export of an administrator),
- * then the callback's owner argument says whose each is. Oldest first.
+ * then the callback's owner argument says whose each is (it is always
+ * passed, borrowed for the call). Oldest first: by start, then owner (by
+ * the JID's bytes), then number. limit and *total as for store_list,
+ * *total counting the entries the filter lets through.
  */
 typedef void (*store_export_cb)(const char *owner,
                                 const struct store_entry *e, void *arg);

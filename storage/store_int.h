@@ -7,6 +7,8 @@
 #ifndef TIMMY_STORE_INT_H
 #define TIMMY_STORE_INT_H
 
+#include <stdbool.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
@@ -43,6 +45,7 @@ enum store_stmt {
 	STMT_RENAME,
 	STMT_OVERLAP,
 	STMT_LIST,
+	STMT_LIST_ALL,
 	STMT_TOTALS,
 	STMT_TOTAL,
 	STMT_PROJECTS,
@@ -130,6 +133,16 @@ int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
 int store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v);
 int store_bind_null(sqlite3_stmt *s, const char *name);
 
+/* Binds :from, :to and :now, the range and clock of the range queries. */
+int store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now);
+
+/*
+ * Copies text column col of the current row of s into dst, dstsz bytes
+ * with the NUL. False when it does not fit, which the schema's CHECK
+ * constraints rule out, or when SQLite ran out of memory converting it.
+ */
+bool store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col);
+
 /*
  * A schema and the steps that bring older databases to it:
  * migrations[k - 1] is the SQL that turns version k into k + 1, for k from 1
@@ -167,6 +180,23 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
  * is store_migration_k (see struct store_schema).
  */
 extern const char store_migration_1[];
+
+/* ---- filter.c ---- */
+
+/*
+ * STORE_OK when f (NULL: no filter) can be bound: at most
+ * STORE_FILTER_MAX projects and tags, none of them NULL; else STORE_ERR
+ * with the reason, named after what.
+ */
+store_rc store_filter_check(store *st, const char *what,
+                            const struct store_filter *f);
+
+/*
+ * Binds a checked f (NULL: none) to the parameters of SQL_FILTER (store.c)
+ * in s: :p1... the projects, :t1... the tags. Strings are borrowed until
+ * s is reset. SQLite's result code.
+ */
+int store_bind_filter(sqlite3_stmt *s, const struct store_filter *f);
 
 /* ---- users.c ---- */
 

@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
- * entry numbers, single-entry edits, listings, projects and tags, undo.
+ * entry numbers, single-entry edits, listings, projects and tags, undo,
+ * filtered listings.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
@@ -928,6 +929,34 @@ static void store_check__fails__when_reference_broken(void **state)
 	store_close(st);
 }
 
+/*
+ * Whether a step of plan reads all of table (by its name or alias): a
+ * line "SCAN table", with or without the index it scans.
+ */
+static int plan_scans(const char *plan, const char *table)
+{
+	size_t n = strlen(table);
+	const char *line, *next;
+
+	for (line = plan; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			next++;
+		if (strncmp(line, "SCAN ", 5) == 0 &&
+		    strncmp(line + 5, table, n) == 0 &&
+		    (line[5 + n] == '\n' || line[5 + n] == ' ' ||
+		     line[5 + n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether plan reads all of entries, as "entries" or as "e". */
+static int plan_scans_entries(const char *plan)
+{
+	return plan_scans(plan, "entries") || plan_scans(plan, "e");
+}
+
 static void store_explain_totals__uses_indexes__when_planned(void **state)
 {
 	store *st = *state;
@@ -941,7 +970,7 @@ static void store_explain_totals__uses_indexes__when_planned(void **state)
 	                 "entries_user_start (user_id=? AND start>? AND start<?)")
 	    == NULL || strstr(plan, "entries_user_duration") == NULL ||
 	    strstr(plan, "entries_running") == NULL ||
-	    strstr(plan, "SCAN entries") != NULL)
+	    plan_scans_entries(plan))
 		fail_msg("unexpected plan:\n%s", plan);
 
 	/* Too small a buffer is an error, not a cut plan. */
@@ -1463,7 +1492,7 @@ static void store_list__finds_old_long_entry__when_history_large(
 	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "entries_user_start (user_id=? AND start>? AND "
-	                 "start<?)") == NULL || strstr(plan, "SCAN entries"))
+	                 "start<?)") == NULL || plan_scans_entries(plan))
 		fail_msg("unexpected plan:\n%s", plan);
 }
 
@@ -2314,11 +2343,11 @@ static void store_explain__uses_indexes__when_overlap_or_list_planned(
 	for (i = 0; i < sizeof ranged / sizeof ranged[0]; i++) {
 		assert_int_equal(store_explain(st, ranged[i], plan, sizeof plan),
 		                 STORE_OK);
-		if (strstr(plan, "SEARCH entries USING INDEX entries_user_start "
+		if (strstr(plan, "USING INDEX entries_user_start "
 		                 "(user_id=? AND start>? AND start<?)") == NULL ||
 		    strstr(plan, "entries_user_duration (user_id=?)") == NULL ||
 		    strstr(plan, "entries_running (user_id=?)") == NULL ||
-		    strstr(plan, "SCAN entries") != NULL)
+		    plan_scans_entries(plan))
 			fail_msg("unexpected plan of %s:\n%s",
 			         store_stmt_name(ranged[i]), plan);
 	}
@@ -2330,6 +2359,245 @@ static void store_explain__uses_indexes__when_overlap_or_list_planned(
 	                 STORE_OK);
 	if (strstr(plan, "SEARCH entries USING INTEGER PRIMARY KEY") == NULL)
 		fail_msg("unexpected plan of undo-clear:\n%s", plan);
+}
+
+/* --- filtered listings: helpers --- */
+
+#define DAY (24 * H)
+#define D0 (20000 * DAY) /* a UTC midnight */
+
+/* An entry of project with one or two tags (NULL: none). */
+static struct store_entry tagged(const char *project, int64_t start,
+                                 int64_t stop, const char *tag1,
+                                 const char *tag2)
+{
+	struct store_entry e = entry(project, start, stop);
+
+	if (tag1 != NULL)
+		add_tag(&e, tag1);
+	if (tag2 != NULL)
+		add_tag(&e, tag2);
+	return e;
+}
+
+/* Adds 100,000 entries of half an hour for user 1 (ALICE, who must have
+ * written exactly one entry, #1), one an hour from hour 1 on: project
+ * p0..p6 by the hour's number, tag "odd" on odd hours. */
+static void add_history(store *st)
+{
+	assert_int_equal(sqlite3_exec(st->db,
+		"WITH RECURSIVE i (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"
+		" WHERE k < 100000)"
+		" INSERT INTO entries (user_id, seq, project, start, stop)"
+		" SELECT 1, k + 1, 'p' || (k % 7), k * 3600, k * 3600 + 1800"
+		" FROM i;"
+		" INSERT INTO entry_tags (entry_id, tag)"
+		" SELECT id, 'odd' FROM entries WHERE start % 7200 = 3600;"
+		" UPDATE users SET next_seq = 100002 WHERE id = 1;"
+		" ANALYZE;",
+		NULL, NULL, NULL), SQLITE_OK);
+}
+
+/*
+ * The plans of the filtered lists, as the totals' and the list's: one range of entries_user_start for the stopped entries (per
+ * user in STMT_LIST_ALL, which reads the users table), the longest entry
+ * from entries_user_duration, the running one from entries_running, tags
+ * by entry_tags' key; no scan of entries or entry_tags.
+ */
+static void assert_plans_ranged(store *st)
+{
+
+	static const enum store_stmt ranged[] = { STMT_LIST, STMT_LIST_ALL };
+	char plan[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof ranged / sizeof ranged[0]; i++) {
+		assert_int_equal(store_explain(st, ranged[i], plan, sizeof plan),
+		                 STORE_OK);
+		if (strstr(plan, "INDEX entries_user_start (user_id=? AND "
+		                 "start>? AND start<?)") == NULL ||
+		    strstr(plan, "entries_user_duration (user_id=?)") == NULL ||
+		    strstr(plan, "entries_running (user_id=?)") == NULL ||
+		    strstr(plan, "SEARCH t USING PRIMARY KEY (entry_id=?)") ==
+		            NULL ||
+		    plan_scans_entries(plan) || plan_scans(plan, "t") ||
+		    plan_scans(plan, "entry_tags"))
+			fail_msg("unexpected plan of %s:\n%s",
+			         store_stmt_name(ranged[i]), plan);
+	}
+}
+
+/* --- listings with filters, of one user or all --- */
+
+/* What store_list_filtered passed, in order. */
+struct export {
+	int n;
+	char owner[16][64];
+	int64_t seq[16];
+	int64_t start[16];
+	int ntags[16];
+};
+
+static void collect_export(const char *owner, const struct store_entry *e,
+                           void *arg)
+{
+	struct export *x = arg;
+
+	if (x->n < 16) {
+		snprintf(x->owner[x->n], sizeof x->owner[0], "%s", owner);
+		x->seq[x->n] = e->seq;
+		x->start[x->n] = e->start;
+		x->ntags[x->n] = e->ntags;
+	}
+	x->n++;
+}
+
+static struct export list_filtered(store *st, const char *owner,
+                                   int64_t from, int64_t to, int64_t now,
+                                   const struct store_filter *f,
+                                   size_t limit, int64_t *total)
+{
+	struct export x;
+
+	memset(&x, 0, sizeof x);
+	if (store_list_filtered(st, owner, from, to, now, f, limit,
+	                        collect_export, &x, total) != STORE_OK)
+		fail_msg("list_filtered: %s", store_errmsg(st));
+	assert_true(x.n <= 16);
+	return x;
+}
+
+static void store_list_filtered__passes_matching_entries__when_filtered(
+	void **state)
+{
+	struct store_filter proj = { { "ACME", "beta" }, 2, { NULL }, 0 };
+	struct store_filter tags = { { NULL }, 0, { "client", "X" }, 2 };
+	struct store_filter both = { { "acme" }, 1, { "client" }, 1 };
+	store *st = *state;
+	struct export x;
+	int64_t n = -1;
+
+	add(st, ALICE, tagged("acme", 500, 600, "client", NULL));   /* #1 */
+	add(st, ALICE, tagged("Beta", 100, 200, "client", "x"));    /* #2 */
+	add(st, ALICE, tagged("gamma", 300, 400, "x", "client"));   /* #3 */
+	add(st, ALICE, tagged("acme", 700, 0, NULL, NULL));         /* #4 */
+	add(st, BOB, tagged("acme", 50, 900, "client", "x"));
+
+	x = list_filtered(st, ALICE, 0, 1000, 800, &proj, 0, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(x.n, 3);
+	assert_int_equal(x.seq[0], 2);
+	assert_int_equal(x.ntags[0], 2);
+	assert_string_equal(x.owner[0], ALICE);
+	assert_int_equal(x.seq[1], 1);
+	assert_int_equal(x.seq[2], 4);
+
+	x = list_filtered(st, ALICE, 0, 1000, 800, &tags, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(x.seq[0], 2);
+	assert_int_equal(x.seq[1], 3);
+
+	/* The total counts what the filter lets through, past the limit. */
+	x = list_filtered(st, ALICE, 0, 1000, 800, &both, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(x.seq[0], 1);
+	x = list_filtered(st, ALICE, 0, 1000, 800, &proj, 1, &n);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(n, 3);
+
+	/* No filter: as store_list. */
+	x = list_filtered(st, ALICE, 0, 1000, 800, NULL, 0, &n);
+	assert_int_equal(n, 4);
+	x = list_filtered(st, "carol@example.org", 0, 1000, 800, NULL, 0, &n);
+	assert_int_equal(x.n, 0);
+	assert_int_equal(n, 0);
+	proj.nprojects = 9;
+	assert_int_equal(store_list_filtered(st, ALICE, 0, 1000, 800, &proj, 0,
+	                                     collect_export, &x, &n),
+	                 STORE_ERR);
+	assert_int_equal(n, 0);
+}
+
+static void store_list_filtered__lists_every_user__when_owner_null(
+	void **state)
+{
+	struct store_filter f = { { "acme" }, 1, { NULL }, 0 };
+	store *st = *state;
+	struct export x;
+	int64_t n = -1;
+
+	add(st, ALICE, tagged("acme", 500, 600, "client", NULL));   /* A#1 */
+	add(st, BOB, entry("acme", 100, 200));                      /* B#1 */
+	add(st, ALICE, entry("beta", 300, 400));                    /* A#2 */
+	add(st, BOB, entry("ACME", 500, 0));                        /* B#2 */
+	add(st, "carol@example.org", entry("old", 10, 20));         /* out */
+	add(st, ALICE, entry("acme", 50, 90));                      /* out */
+
+	x = list_filtered(st, NULL, 100, 1000, 800, NULL, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(x.n, 4);
+	/* Oldest first; at the same start, by owner. */
+	assert_string_equal(x.owner[0], BOB);
+	assert_int_equal(x.seq[0], 1);
+	assert_string_equal(x.owner[1], ALICE);
+	assert_int_equal(x.seq[1], 2);
+	assert_string_equal(x.owner[2], ALICE);
+	assert_int_equal(x.seq[2], 1);
+	assert_int_equal(x.ntags[2], 1);
+	assert_string_equal(x.owner[3], BOB);
+	assert_int_equal(x.seq[3], 2);
+
+	x = list_filtered(st, NULL, 100, 1000, 800, &f, 2, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.owner[0], BOB);
+	assert_string_equal(x.owner[1], ALICE);
+	assert_int_equal(x.start[1], 500);
+
+	/* store_list still wants an owner. */
+	assert_int_equal(store_list(st, NULL, 0, 1000, 800, 0, NULL, NULL,
+	                            &n), STORE_ERR);
+}
+
+static void store_list_filtered__finds_old_long_entry__when_history_large(
+	void **state)
+{
+	struct store_filter odd = { { NULL }, 0, { "odd" }, 1 };
+	struct export x;
+	store *st = *state;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("seed", 0, 1));
+	add_history(st);
+	add(st, ALICE, tagged("long", 50000 * H - 30 * DAY, 50000 * H + 10,
+	                      "odd", NULL));
+	add(st, BOB, tagged("bob", 50000 * H + 5, 50000 * H + 7, "odd", NULL));
+	x = list_filtered(st, ALICE, 50000 * H, 50001 * H + DAY, 0, &odd, 3,
+	                  &n);
+	assert_int_equal(n, 13); /* "long" and 12 odd hours */
+	assert_int_equal(x.seq[0], 100002);
+	assert_int_equal(x.seq[1], 50002);
+	x = list_filtered(st, NULL, 50000 * H, 50001 * H + DAY, 0, &odd, 3,
+	                  &n);
+	assert_int_equal(n, 14);
+	assert_string_equal(x.owner[1], BOB);
+	sqlite3_exec(st->db, "ANALYZE", NULL, NULL, NULL);
+	assert_plans_ranged(st);
+}
+
+static void store_explain__uses_indexes__when_filtered_list_planned(
+	void **state)
+{
+	store *st = *state;
+	char plan[8192];
+
+	assert_plans_ranged(st);
+	/* One user's list: the user by id. (With statistics that say there
+	 * is one user, reading the table is as cheap, and SQLite may.) */
+	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "SEARCH u USING INTEGER PRIMARY KEY") == NULL)
+		fail_msg("unexpected plan of list:\n%s", plan);
 }
 
 int main(void)
@@ -2516,6 +2784,18 @@ int main(void)
 		cmocka_unit_test(store_open__numbers_entries_in_start_order__when_migrated),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_overlap_or_list_planned,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list_filtered__passes_matching_entries__when_filtered,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list_filtered__lists_every_user__when_owner_null,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list_filtered__finds_old_long_entry__when_history_large,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_explain__uses_indexes__when_filtered_list_planned,
 			open_memory, close_store),
 	};
 
