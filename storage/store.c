@@ -129,6 +129,47 @@ static const struct store_schema store_schema_current = {
 	"   AND t.tag = f.column1 COLLATE NOCASE)))"
 
 /*
+ * A report (store_report): the seconds of each (bucket, name) as rows
+ * (bucket index, name, seconds), ordered as store.h says. named is a
+ * SELECT of (id, name, start, stop) from "picked", the owner's entries in
+ * [:from, :to) (SQL_OVERLAP) that pass the filter: one row per entry and
+ * name it counts under. A name counts an entry once (DISTINCT: tags "x"
+ * and "X" on one entry are one name) and is spelled as in its earliest
+ * entry of the whole range, in every bucket alike.
+ *
+ * The buckets come from :bounds, a JSON array of the bounds (json_each is
+ * built into SQLite; carray is not in Debian's), so that one statement
+ * takes any number of them. Each entry is clipped to every bucket it
+ * overlaps (a running one that starts after :now overlaps none) in a
+ * nested loop over the range's entries and the buckets. With an entry an
+ * hour, a month by day (744 entries, 31 buckets) takes about 2.5 ms here
+ * and a year by day (8,760 and 366) 220 ms; finding each entry's buckets
+ * with a window-function sweep instead was 2.5 times slower for the month
+ * and 4 times faster for the year, so the plain loop stays.
+ */
+#define SQL_REPORT(named) \
+	SQL_OVERLAP \
+	", picked AS (" \
+	" SELECT id, project, start, stop FROM overlap AS o" \
+	"  WHERE " SQL_FILTER("o") \
+	"), named (id, name, start, stop) AS (" named \
+	"), spelling AS (" \
+	" SELECT name, min(start) FROM named GROUP BY name COLLATE NOCASE" \
+	"), buckets (i, lo, hi) AS (" \
+	" SELECT key, value, lead(value) OVER (ORDER BY key)" \
+	"  FROM json_each(:bounds)" \
+	"), parts AS (" \
+	" SELECT DISTINCT b.i, n.id, n.name COLLATE NOCASE AS name," \
+	"  min(n.stop, b.hi) - max(n.start, b.lo) AS secs" \
+	"  FROM named AS n JOIN buckets AS b" \
+	"   ON b.lo < n.stop AND b.hi > n.start AND n.start < n.stop" \
+	") SELECT p.i, s.name, sum(p.secs) AS total" \
+	" FROM parts AS p" \
+	" JOIN spelling AS s ON s.name = p.name COLLATE NOCASE" \
+	" GROUP BY p.i, p.name HAVING total > 0" \
+	" ORDER BY p.i, total DESC, s.name COLLATE NOCASE"
+
+/*
  * The before-image of entries (those the WHERE that follows picks) for
  * undo step :step, unless the step has one already. The tags go first,
  * while "has one already" still means an earlier touch (undo_tags'
@@ -279,6 +320,15 @@ static const struct {
 		" ORDER BY total DESC, n.tag COLLATE NOCASE" },
 	[STMT_ENTRY_COUNT] = { "count",
 		"SELECT count(*) FROM entries WHERE user_id = :uid" },
+	/* Reports: what an entry counts under. */
+	[STMT_REPORT_PROJECT] = { "report-by-project",
+		SQL_REPORT("SELECT id, project, start, stop FROM picked") },
+	/* An entry without tags counts under none. */
+	[STMT_REPORT_TAG] = { "report-by-tag",
+		SQL_REPORT("SELECT p.id, t.tag, p.start, p.stop FROM picked AS p"
+		           " JOIN entry_tags AS t ON t.entry_id = p.id") },
+	[STMT_REPORT_NONE] = { "report",
+		SQL_REPORT("SELECT id, '', start, stop FROM picked") },
 
 	/* Keeps the :keep latest steps of the user (undo_steps_user). */
 	[STMT_STEP_PRUNE] = { "prune-undo",

@@ -310,8 +310,18 @@ enum store_group {
  * its part inside each bucket (an entry across midnight is split between
  * the days), a running one up to now. f may be NULL. cb gets each non-zero
  * (bucket index, key, seconds), ordered by bucket, then by seconds
- * descending, then key; key is borrowed for the call and cb must not use
- * st. At most 367 buckets.
+ * descending, then key (ASCII case aside); key is borrowed for the call
+ * and cb must not use st. At most 367 buckets.
+ *
+ * Keys group case-insensitively (ASCII), spelled as in their earliest
+ * entry of the whole report (the same in every bucket). By tag, an entry
+ * counts under every tag it has, those of the filter or not, and an entry
+ * without tags under none. A bound may equal the one before it: that
+ * bucket is empty and never reported. STORE_ERR (with store_errmsg) when
+ * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
+ * before the one before it, by is none of enum store_group, or f is
+ * wrong. An owner who never wrote has nothing: STORE_OK. The cost grows
+ * with the entries in the range times the buckets (store.c).
  */
 #define STORE_BUCKETS_MAX 367
 typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
  * entry numbers, single-entry edits, listings, projects and tags, undo,
- * filtered listings.
+ * filtered listings, reports.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
@@ -2361,7 +2361,7 @@ static void store_explain__uses_indexes__when_overlap_or_list_planned(
 		fail_msg("unexpected plan of undo-clear:\n%s", plan);
 }
 
-/* --- filtered listings: helpers --- */
+/* --- filtered listings and reports: shared helpers --- */
 
 #define DAY (24 * H)
 #define D0 (20000 * DAY) /* a UTC midnight */
@@ -2399,15 +2399,16 @@ static void add_history(store *st)
 }
 
 /*
- * The plans of the filtered lists, as the totals' and the list's: one range of entries_user_start for the stopped entries (per
+ * The plans of the reports and filtered lists, as the totals' and the
+ * list's: one range of entries_user_start for the stopped entries (per
  * user in STMT_LIST_ALL, which reads the users table), the longest entry
  * from entries_user_duration, the running one from entries_running, tags
  * by entry_tags' key; no scan of entries or entry_tags.
  */
 static void assert_plans_ranged(store *st)
 {
-
-	static const enum store_stmt ranged[] = { STMT_LIST, STMT_LIST_ALL };
+	static const enum store_stmt ranged[] = { STMT_REPORT_PROJECT,
+		STMT_REPORT_TAG, STMT_REPORT_NONE, STMT_LIST, STMT_LIST_ALL };
 	char plan[8192];
 	size_t i;
 
@@ -2585,7 +2586,410 @@ static void store_list_filtered__finds_old_long_entry__when_history_large(
 	assert_plans_ranged(st);
 }
 
-static void store_explain__uses_indexes__when_filtered_list_planned(
+/* --- reports --- */
+
+/* What store_report passed, in order (the first REPORT_ROWS rows). */
+#define REPORT_ROWS 40
+struct report {
+	int n;
+	int bucket[REPORT_ROWS];
+	char key[REPORT_ROWS][STORE_PROJECT_MAX + 1];
+	int64_t secs[REPORT_ROWS];
+};
+
+static void collect_report(int bucket, const char *key, int64_t secs,
+                           void *arg)
+{
+	struct report *r = arg;
+
+	if (r->n < REPORT_ROWS) {
+		r->bucket[r->n] = bucket;
+		snprintf(r->key[r->n], sizeof r->key[0], "%s", key);
+		r->secs[r->n] = secs;
+	}
+	r->n++;
+}
+
+static struct report report(store *st, const char *owner,
+                            const int64_t *bounds, int nbounds, int64_t now,
+                            enum store_group by, const struct store_filter *f)
+{
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	if (store_report(st, owner, bounds, nbounds, now, by, f,
+	                 collect_report, &r) != STORE_OK)
+		fail_msg("report: %s", store_errmsg(st));
+	assert_true(r.n <= REPORT_ROWS);
+	return r;
+}
+
+/* Row i of r is (bucket, key, secs). */
+static void assert_row(const struct report *r, int i, int bucket,
+                       const char *key, int64_t secs)
+{
+	assert_true(i < r->n);
+	if (r->bucket[i] != bucket || strcmp(r->key[i], key) != 0 ||
+	    r->secs[i] != secs)
+		fail_msg("row %d: got (%d, \"%s\", %" PRId64 "), want (%d, "
+		         "\"%s\", %" PRId64 ")", i, r->bucket[i], r->key[i],
+		         r->secs[i], bucket, key, secs);
+}
+
+static void store_report__splits_entry__across_midnight(void **state)
+{
+	const int64_t days[] = { D0, D0 + DAY, D0 + 2 * DAY, D0 + 3 * DAY };
+	store *st = *state;
+	struct report r;
+
+	/* 23:00 to 01:00, then 22:00 on day 1 to 02:00 on day 3. */
+	add(st, ALICE, entry("acme", D0 + 23 * H, D0 + DAY + H));
+	add(st, ALICE, entry("acme", D0 + DAY + 22 * H, D0 + 3 * DAY + 2 * H));
+	r = report(st, ALICE, days, 4, 0, STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 3);
+	assert_row(&r, 0, 0, "", H);
+	assert_row(&r, 1, 1, "", H + 2 * H);
+	assert_row(&r, 2, 2, "", DAY);
+
+	/* One bucket: the parts inside it only. */
+	r = report(st, ALICE, days + 1, 2, 0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "acme", 3 * H);
+}
+
+static void store_report__counts_running_entry__up_to_now(void **state)
+{
+	const int64_t days[] = { D0, D0 + DAY, D0 + 2 * DAY };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, entry("done", D0 + 8 * H, D0 + 9 * H));
+	add(st, ALICE, entry("runs", D0 + 22 * H, 0));
+	/* Now is 02:30 on day 1: 2h on day 0, 2h30 on day 1. */
+	r = report(st, ALICE, days, 3, D0 + DAY + 2 * H + 1800,
+	           STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 3);
+	assert_row(&r, 0, 0, "runs", 2 * H);
+	assert_row(&r, 1, 0, "done", H);
+	assert_row(&r, 2, 1, "runs", 2 * H + 1800);
+
+	/* Now before the running entry's start: it counts nothing, and
+	 * takes nothing from the others in its bucket. */
+	r = report(st, ALICE, days, 3, D0 + 10 * H, STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "", H);
+}
+
+static void store_report__groups_case_insensitively__under_earliest_spelling(
+	void **state)
+{
+	const int64_t days[] = { D0, D0 + DAY, D0 + 2 * DAY };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, entry("ACME", D0 + DAY + 9 * H, D0 + DAY + 10 * H));
+	add(st, ALICE, entry("Acme", D0 + 9 * H, D0 + 10 * H)); /* earliest */
+	add(st, ALICE, entry("acme", D0 + 11 * H, D0 + 12 * H));
+	add(st, ALICE, entry("beta", D0 + 13 * H, D0 + 15 * H));
+	add(st, ALICE, entry("Zed", D0 + DAY + 13 * H, D0 + DAY + 14 * H));
+	r = report(st, ALICE, days, 3, 0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 4);
+	/* Bucket, then seconds (largest first), then name (case aside). */
+	assert_row(&r, 0, 0, "Acme", 2 * H);
+	assert_row(&r, 1, 0, "beta", 2 * H);
+	/* Day 1 has only "ACME" and "Zed": still "Acme", as in day 0. */
+	assert_row(&r, 2, 1, "Acme", H);
+	assert_row(&r, 3, 1, "Zed", H);
+}
+
+static void store_report__counts_entry_for_each_tag__when_grouped_by_tag(
+	void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, tagged("acme", D0 + 8 * H, D0 + 10 * H, "client", "x"));
+	add(st, ALICE, tagged("acme", D0 + 11 * H, D0 + 12 * H, "Client",
+	                      NULL));
+	add(st, ALICE, tagged("home", D0 + 13 * H, D0 + 16 * H, NULL, NULL));
+	/* "y" and "Y" on one entry are one tag: its time counts once. */
+	add(st, ALICE, tagged("beta", D0 + 17 * H, D0 + 17 * H + 1800, "y",
+	                      "Y"));
+	r = report(st, ALICE, day, 2, 0, STORE_BY_TAG, NULL);
+	assert_int_equal(r.n, 3);
+	assert_row(&r, 0, 0, "client", 3 * H); /* earliest spelling */
+	assert_row(&r, 1, 0, "x", 2 * H);
+	/* "y" or "Y": both are in the earliest entry. */
+	assert_int_equal(r.bucket[2], 0);
+	assert_true(strcmp(r.key[2], "y") == 0 || strcmp(r.key[2], "Y") == 0);
+	assert_int_equal(r.secs[2], 1800);
+
+	/* By none, each entry's time once; untagged ones too. */
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "", 6 * H + 1800);
+}
+
+static void store_report__filters_projects__any_of_them_in_any_case(
+	void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct store_filter one = { { "ACME" }, 1, { NULL }, 0 };
+	struct store_filter two = { { "acme", "Beta" }, 2, { NULL }, 0 };
+	struct store_filter none = { { "nope" }, 1, { NULL }, 0 };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, entry("Acme", D0 + 8 * H, D0 + 9 * H));
+	add(st, ALICE, entry("beta", D0 + 10 * H, D0 + 12 * H));
+	add(st, ALICE, entry("gamma", D0 + 13 * H, D0 + 16 * H));
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &one);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "Acme", H);
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &two);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "beta", 2 * H);
+	assert_row(&r, 1, 0, "Acme", H);
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, &two);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "", 3 * H);
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, &none);
+	assert_int_equal(r.n, 0);
+}
+
+static void store_report__filters_tags__all_of_them(void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct store_filter one = { { NULL }, 0, { "client" }, 1 };
+	struct store_filter two = { { NULL }, 0, { "CLIENT", "urgent" }, 2 };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, tagged("a", D0 + 1 * H, D0 + 2 * H, "client", NULL));
+	add(st, ALICE, tagged("b", D0 + 3 * H, D0 + 5 * H, "Client",
+	                      "urgent"));
+	add(st, ALICE, tagged("c", D0 + 6 * H, D0 + 9 * H, "urgent", NULL));
+	add(st, ALICE, tagged("d", D0 + 10 * H, D0 + 14 * H, NULL, NULL));
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &one);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "b", 2 * H);
+	assert_row(&r, 1, 0, "a", H);
+	/* Both tags: only "b". Grouped by tag, it counts under each of its
+	 * tags, the filter's or not. */
+	r = report(st, ALICE, day, 2, 0, STORE_BY_TAG, &two);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "Client", 2 * H);
+	assert_row(&r, 1, 0, "urgent", 2 * H);
+}
+
+static void store_report__filters_project_and_tag__when_both_given(
+	void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct store_filter f = { { "acme", "beta" }, 2, { "client" }, 1 };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, tagged("acme", D0 + 1 * H, D0 + 2 * H, "client", NULL));
+	add(st, ALICE, tagged("acme", D0 + 3 * H, D0 + 5 * H, NULL, NULL));
+	add(st, ALICE, tagged("beta", D0 + 6 * H, D0 + 9 * H, "client", "x"));
+	add(st, ALICE, tagged("gamma", D0 + 10 * H, D0 + 14 * H, "client",
+	                      NULL));
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &f);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "beta", 3 * H);
+	assert_row(&r, 1, 0, "acme", H);
+}
+
+static void store_report__reports_nothing__when_no_time(void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	const int64_t later[] = { D0 + 5 * DAY, D0 + 6 * DAY };
+	store *st = *state;
+	struct report r;
+
+	/* An owner who never wrote, and one with no time in the range. */
+	r = report(st, ALICE, day, 2, D0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 0);
+	add(st, ALICE, entry("acme", D0 + H, D0 + 2 * H));
+	add(st, ALICE, entry("zero", D0 + 3 * H, D0 + 3 * H));
+	r = report(st, ALICE, later, 2, D0 + 7 * DAY, STORE_BY_TAG, NULL);
+	assert_int_equal(r.n, 0);
+	/* A zero-length entry reports nothing either. */
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "acme", H);
+	/* No callback is fine. */
+	assert_int_equal(store_report(st, ALICE, day, 2, 0, STORE_BY_NONE,
+	                              NULL, NULL, NULL), STORE_OK);
+}
+
+static void store_report__sees_own_rows_only__when_two_users(void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	store *st = *state;
+	struct report r;
+
+	add(st, BOB, tagged("acme", D0 + H, D0 + 5 * H, "client", NULL));
+	add(st, BOB, entry("bob-runs", D0 + 6 * H, 0));
+	add(st, ALICE, tagged("acme", D0 + 2 * H, D0 + 3 * H, "client", NULL));
+	r = report(st, ALICE, day, 2, D0 + 10 * H, STORE_BY_TAG, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "client", H);
+	r = report(st, ALICE, day, 2, D0 + 10 * H, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "acme", H);
+	r = report(st, "carol@example.org", day, 2, D0 + 10 * H,
+	           STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 0);
+}
+
+static void store_report__refuses__when_bounds_wrong(void **state)
+{
+	static int64_t bounds[STORE_BUCKETS_MAX + 2];
+	struct report r;
+	store *st = *state;
+	int i;
+
+	for (i = 0; i < STORE_BUCKETS_MAX + 2; i++)
+		bounds[i] = D0 + i * DAY;
+	add(st, ALICE, entry("acme", D0 + H, D0 + 2 * H));
+	add(st, ALICE, entry("acme", D0 + (STORE_BUCKETS_MAX - 1) * DAY + H,
+	                     D0 + (STORE_BUCKETS_MAX - 1) * DAY + 3 * H));
+
+	/* 1 to STORE_BUCKETS_MAX buckets. */
+	r = report(st, ALICE, bounds, STORE_BUCKETS_MAX + 1, 0,
+	           STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "acme", H);
+	assert_row(&r, 1, STORE_BUCKETS_MAX - 1, "acme", 2 * H);
+	assert_int_equal(store_report(st, ALICE, bounds, STORE_BUCKETS_MAX + 2,
+	                              0, STORE_BY_PROJECT, NULL, collect_report,
+	                              &r), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "report: 369 bounds"));
+	assert_int_equal(store_report(st, ALICE, bounds, 1, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+	assert_int_equal(store_report(st, ALICE, bounds, 0, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+	assert_int_equal(store_report(st, ALICE, bounds, -1, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+	assert_int_equal(store_report(st, ALICE, NULL, 2, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+	/* Bounds must not go back. */
+	bounds[2] = bounds[1] - 1;
+	assert_int_equal(store_report(st, ALICE, bounds, 4, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "bound 2"));
+	/* Unknown grouping. */
+	assert_int_equal(store_report(st, ALICE, bounds, 2, 0,
+	                              (enum store_group)7, NULL,
+	                              collect_report, &r), STORE_ERR);
+	/* The refusals come before the owner is looked up: the same for one
+	 * who never wrote. */
+	assert_int_equal(store_report(st, BOB, bounds, 1, 0, STORE_BY_NONE,
+	                              NULL, collect_report, &r), STORE_ERR);
+}
+
+static void store_report__skips_empty_bucket__when_bounds_equal(
+	void **state)
+{
+	/* Bucket 1 is [D0 + DAY, D0 + DAY): no time fits in it. */
+	const int64_t bounds[] = { D0, D0 + DAY, D0 + DAY, D0 + 2 * DAY };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, entry("acme", D0 + 23 * H, D0 + DAY + H));
+	add(st, ALICE, entry("edge", D0 + DAY, D0 + DAY));
+	r = report(st, ALICE, bounds, 4, 0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "acme", H);
+	assert_row(&r, 1, 2, "acme", H);
+	/* Nothing but empty buckets. */
+	r = report(st, ALICE, bounds + 1, 2, 0, STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 0);
+}
+
+static void store_report__refuses__when_filter_over_limits(void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct store_filter f = { { "a", "b", "c", "d", "e", "f", "g", "h" }, 8,
+		                  { "1", "2", "3", "4", "5", "6", "7", "8" },
+		                  8 };
+	store *st = *state;
+	struct report r;
+
+	add(st, ALICE, tagged("h", D0 + H, D0 + 2 * H, "8", NULL));
+	/* Eight of each is the most: nothing has all eight tags. */
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f);
+	assert_int_equal(r.n, 0);
+	f.ntags = 1;
+	f.tags[0] = "8";
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f);
+	assert_int_equal(r.n, 1);
+
+	f.nprojects = STORE_FILTER_MAX + 1;
+	assert_int_equal(store_report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f,
+	                              collect_report, &r), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "at most 8"));
+	f.nprojects = -1;
+	assert_int_equal(store_report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f,
+	                              collect_report, &r), STORE_ERR);
+	f.nprojects = 1;
+	f.ntags = 2;
+	f.tags[1] = NULL;
+	assert_int_equal(store_report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f,
+	                              collect_report, &r), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "filter tag 1 is NULL"));
+	/* A name longer than any stored one matches none. */
+	f.ntags = 0;
+	f.projects[0] = "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+	                "hhhhhhhhhhhh";
+	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, &f);
+	assert_int_equal(r.n, 0);
+}
+
+static void store_report__finds_old_long_entry__when_history_large(
+	void **state)
+{
+	const int64_t from = 50000 * H;
+	int64_t days[32];
+	struct store_filter odd = { { NULL }, 0, { "odd" }, 1 };
+	struct store_filter p3 = { { "P3" }, 1, { NULL }, 0 };
+	store *st = *state;
+	struct report r;
+	int i;
+
+	add(st, ALICE, entry("seed", 0, 1));
+	add_history(st);
+	/* From 30 days before the range into its second day. */
+	assert_int_equal(add(st, ALICE, entry("long", from - 30 * DAY,
+	                                       from + DAY + 10)), 100002);
+	for (i = 0; i < 32; i++)
+		days[i] = from + i * DAY;
+
+	r = report(st, ALICE, days, 32, 0, STORE_BY_NONE, NULL);
+	assert_int_equal(r.n, 31);
+	assert_row(&r, 0, 0, "", DAY + 24 * 1800);
+	assert_row(&r, 1, 1, "", 10 + 24 * 1800);
+	assert_row(&r, 2, 2, "", 24 * 1800);
+	assert_row(&r, 30, 30, "", 24 * 1800);
+	r = report(st, ALICE, days, 32, 0, STORE_BY_NONE, &odd);
+	assert_int_equal(r.n, 31);
+	assert_row(&r, 0, 0, "", 12 * 1800);
+	r = report(st, ALICE, days, 3, 0, STORE_BY_PROJECT, &p3);
+	assert_int_equal(r.n, 2);
+	/* Hours 50000 + j with (50000 + j) % 7 == 3: j = 4, 11, 18 on the
+	 * first day, 25, 32, 39, 46 on the second. */
+	assert_row(&r, 0, 0, "p3", 3 * 1800);
+	assert_row(&r, 1, 1, "p3", 4 * 1800);
+
+	/* With statistics (add_history ran ANALYZE) the planner still takes
+	 * the bounded index range. */
+	assert_plans_ranged(st);
+}
+
+static void store_explain__uses_indexes__when_report_or_filtered_list_planned(
 	void **state)
 {
 	store *st = *state;
@@ -2795,7 +3199,46 @@ int main(void)
 			store_list_filtered__finds_old_long_entry__when_history_large,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_explain__uses_indexes__when_filtered_list_planned,
+			store_report__splits_entry__across_midnight,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__counts_running_entry__up_to_now,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__groups_case_insensitively__under_earliest_spelling,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__counts_entry_for_each_tag__when_grouped_by_tag,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__filters_projects__any_of_them_in_any_case,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__filters_tags__all_of_them,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__filters_project_and_tag__when_both_given,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__reports_nothing__when_no_time,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__sees_own_rows_only__when_two_users,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__refuses__when_bounds_wrong,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__skips_empty_bucket__when_bounds_equal,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__refuses__when_filter_over_limits,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__finds_old_long_entry__when_history_large,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_explain__uses_indexes__when_report_or_filtered_list_planned,
 			open_memory, close_store),
 	};
 
