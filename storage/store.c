@@ -12,11 +12,14 @@
  * until store_close. Values are always bound as named parameters, never
  * formatted into SQL.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -737,6 +740,170 @@ fail:
 	return errf(err, errsz, "%s: %s", path, why);
 }
 
+/*
+ * The URI that opens path read-only, and immutable (see
+ * store_open_readonly) when immutable is true: an sqlite3_str string the
+ * caller frees with sqlite3_free, NULL when out of memory. Every byte of
+ * path but letters, digits and "/-._~" is %-escaped, so the name is taken
+ * as it is: a "?" or "#" in it starts no query, and "file:" at its start
+ * means nothing special (Debian's SQLite is built with SQLITE_USE_URI,
+ * which takes a plain name starting so for a URI). An absolute path gets
+ * the empty authority, so that one starting with "//" is no host name.
+ * https://www.sqlite.org/uri.html
+ */
+static char *readonly_uri(const char *path, bool immutable)
+{
+	sqlite3_str *u = sqlite3_str_new(NULL);
+	const unsigned char *p;
+
+	sqlite3_str_appendall(u, path[0] == '/' ? "file://" : "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			sqlite3_str_appendchar(u, 1, (char)*p);
+		else
+			sqlite3_str_appendf(u, "%%%02X", (unsigned)*p);
+	}
+	sqlite3_str_appendall(u, immutable ? "?mode=ro&immutable=1" :
+	                                     "?mode=ro");
+	return sqlite3_str_finish(u);
+}
+
+/*
+ * Refuses db unless it is a timmy database of this binary's schema
+ * version, reading only. On failure *sqlrc is SQLite's extended result
+ * code (SQLITE_OK when SQLite did not fail but the file is wrong).
+ */
+static store_rc readonly_check(sqlite3 *db, int *sqlrc, char *err,
+                               size_t errsz)
+{
+	int v, n;
+
+	*sqlrc = SQLITE_OK;
+	if (query_int(db, "PRAGMA user_version", &v, err, errsz) != STORE_OK) {
+		*sqlrc = sqlite3_extended_errcode(db);
+		return STORE_ERR;
+	}
+	if (v > STORE_SCHEMA_VERSION)
+		return errf(err, errsz, "database schema version %d is newer "
+		            "than this timmy (%d)", v, STORE_SCHEMA_VERSION);
+	if (v > 0 && v < STORE_SCHEMA_VERSION)
+		return errf(err, errsz, "database schema version %d is older "
+		            "than this timmy (%d): the bot brings it up to date "
+		            "when it starts", v, STORE_SCHEMA_VERSION);
+	if (query_int(db, "SELECT count(*) FROM sqlite_schema"
+	              " WHERE type = 'table'"
+	              " AND name IN ('users', 'entries', 'entry_tags')",
+	              &n, err, errsz) != STORE_OK) {
+		*sqlrc = sqlite3_extended_errcode(db);
+		return STORE_ERR;
+	}
+	if (v == 0 || n != 3)
+		return errf(err, errsz, "not a timmy database");
+	return STORE_OK;
+}
+
+/*
+ * Opens uri read-only into st->db and checks it (readonly_check, which
+ * sets *sqlrc). After a failure *wal_gone says whether the database has
+ * no -wal file.
+ */
+static store_rc readonly_try(store *st, const char *uri, int *sqlrc,
+                             bool *wal_gone, char *err, size_t errsz)
+{
+	const char *wal;
+	int rc;
+
+	rc = sqlite3_open_v2(uri, &st->db,
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	*sqlrc = rc;
+	if (rc != SQLITE_OK)
+		return errf(err, errsz, "%s", st->db != NULL ?
+		            sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(st->db, 1);
+	/* A reader waits out a writer's WAL recovery or restart. */
+	if (sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK)
+		return errf(err, errsz, "busy timeout: %s",
+		            sqlite3_errmsg(st->db));
+	if (readonly_check(st->db, sqlrc, err, errsz) == STORE_OK)
+		return STORE_OK;
+	wal = sqlite3_filename_wal(sqlite3_db_filename(st->db, "main"));
+	*wal_gone = wal != NULL && access(wal, F_OK) != 0 && errno == ENOENT;
+	return STORE_ERR;
+}
+
+/*
+ * Read-only and WAL. A connection reads a WAL database through its -wal
+ * file and the -shm wal-index:
+ * - while the bot runs, both exist, and since SQLite 3.22 (Debian 12 has
+ *   3.40) a read-only connection needs only to read them;
+ * - when nobody has the database open, a clean close has removed both.
+ *   SQLITE_OPEN_READONLY then creates them again where the directory is
+ *   writable, and leaves them (no changes in them; the bot's next open
+ *   uses them; SQLite running as root gives them the database's owner).
+ *   Without write access to the directory the first read fails with
+ *   SQLITE_READONLY_DIRECTORY, and SQLite's documented way out is the
+ *   immutable URI parameter: no locks, no -shm, no -wal. It is taken only
+ *   then, and only when no -wal file exists: no connection has the
+ *   database open, every change is in the main file. Were the bot to
+ *   start meanwhile, its changes would go to a new -wal and reach the
+ *   main file only at a checkpoint (1000 pages, or its close), so a read
+ *   of seconds is safe in practice.
+ * https://www.sqlite.org/wal.html#readonly
+ * https://www.sqlite.org/walformat.html (after "SQLITE_FCNTL_PERSIST_WAL")
+ * https://www.sqlite.org/uri.html#uriimmutable
+ *
+ * Writes through the handle fail in SQLite (SQLITE_READONLY), so every
+ * change returns STORE_ERR; store_begin says no by itself.
+ */
+store_rc store_open_readonly(const char *path, store **out, char *err,
+                             size_t errsz)
+{
+	char why[STORE_ERRMSG_MAX] = "";
+	bool immutable, wal_gone = false;
+	struct stat sb;
+	store_rc ret;
+	store *st;
+	char *uri;
+	int sqlrc;
+
+	*out = NULL;
+	if (path == NULL || path[0] == '\0')
+		return errf(err, errsz, "no database path");
+	/* SQLite's "unable to open database file" does not say why; and
+	 * nothing is created here. */
+	if (stat(path, &sb) != 0)
+		return errf(err, errsz, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return errf(err, errsz, "%s: not a regular file", path);
+	st = calloc(1, sizeof *st);
+	if (st == NULL)
+		return errf(err, errsz, "%s: out of memory", path);
+
+	for (immutable = false;; immutable = true) {
+		if ((uri = readonly_uri(path, immutable)) == NULL) {
+			errf(why, sizeof why, "out of memory");
+			break;
+		}
+		ret = readonly_try(st, uri, &sqlrc, &wal_gone, why, sizeof why);
+		sqlite3_free(uri);
+		if (ret == STORE_OK) {
+			*out = st;
+			return STORE_OK;
+		}
+		/* Again as immutable only when there is no -wal file and
+		 * no right to make the -shm. */
+		if (immutable || !wal_gone ||
+		    ((sqlrc & 0xff) != SQLITE_READONLY &&
+		     (sqlrc & 0xff) != SQLITE_CANTOPEN))
+			break;
+		sqlite3_close(st->db);
+		st->db = NULL;
+	}
+	store_close(st);
+	return errf(err, errsz, "%s: %s", path, why);
+}
+
 void store_close(store *st)
 {
 	size_t i;
@@ -764,6 +931,11 @@ const char *store_errmsg(const store *st)
 store_rc store_begin(store *st)
 {
 	st->step = 0; /* a plain transaction records no undo step */
+	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
+	 * read transaction; one for changes is better refused at once. */
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return store_failf(st, "%s: the database is open read-only",
+		                   store_stmt_name(STMT_BEGIN));
 	return store_exec(st, STMT_BEGIN);
 }
 

@@ -274,7 +274,15 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz);
 /*
  * Opens the database at path read-only, for `timmy export` and `timmy
  * report` while the daemon runs: nothing is created, migrated or written,
- * and an older or newer schema version is refused with a clear err.
+ * and an older or newer schema version is refused with a clear err, as
+ * are a missing file, one that is not an SQLite database and one without
+ * timmy's tables. The daemon may have the file open meanwhile (its -wal
+ * and -shm files need only be readable) or not (a clean close removed
+ * them; SQLite makes them again where the directory is writable, and
+ * otherwise the file is read as it is: store.c says how). path is a file
+ * name, never a URI. Every change through the handle fails with STORE_ERR
+ * (store_begin included); reads work as on any handle. Close it with
+ * store_close.
  */
 store_rc store_open_readonly(const char *path, store **out, char *err,
                              size_t errsz);

@@ -1,14 +1,16 @@
 /*
  * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
  * entry numbers, single-entry edits, listings, projects and tags, undo,
- * filtered listings, reports.
+ * filtered listings, reports, read-only opening.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
- * refusals). The test opens those files with SQLite directly to set up
- * states the API cannot make (a newer version, a broken reference) and to
- * look at rows the API does not show (users). It also sees store_int.h,
- * to drive the migration mechanism with schemas of its own.
+ * refusals, readers beside a writer; one reader runs in a child process
+ * as a user who may not write to the directory). The test opens those
+ * files with SQLite directly to set up states the API cannot make (a
+ * newer version, a broken reference) and to look at rows the API does not
+ * show (users). It also sees store_int.h, to drive the migration
+ * mechanism with schemas of its own.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,10 +19,13 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../storage/store_int.h"
@@ -3004,6 +3009,369 @@ static void store_explain__uses_indexes__when_report_or_filtered_list_planned(
 		fail_msg("unexpected plan of list:\n%s", plan);
 }
 
+/* --- read-only opening --- */
+
+/* Opens name in the temp directory read-only; fails the test otherwise. */
+static store *open_readonly(const char *name)
+{
+	char path[512], err[512];
+	store *st = NULL;
+
+	tmp_path(path, sizeof path, name);
+	if (store_open_readonly(path, &st, err, sizeof err) != STORE_OK)
+		fail_msg("store_open_readonly %s: %s", path, err);
+	assert_int_equal(sqlite3_db_readonly(st->db, "main"), 1);
+	return st;
+}
+
+/* Whether the file name exists in the temp directory. */
+static int exists(const char *name)
+{
+	char path[512];
+
+	tmp_path(path, sizeof path, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Expects store_open_readonly on name to fail saying want. */
+static void refused_readonly(const char *name, const char *want)
+{
+	char path[512], err[512] = "";
+	store *st = NULL;
+
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(store_open_readonly(path, &st, err, sizeof err),
+	                 STORE_ERR);
+	assert_null(st);
+	if (strstr(err, want) == NULL || strstr(err, path) == NULL)
+		fail_msg("%s: got \"%s\", want \"%s\"", name, err, want);
+}
+
+/* Adds alice's entries #1 to #3 (#3 runs) and bob's #1 to st. */
+static void add_three(store *st)
+{
+	add(st, ALICE, tagged("acme", D0 + H, D0 + 2 * H, "client", NULL));
+	add(st, ALICE, entry("beta", D0 + 3 * H, D0 + 5 * H));
+	add(st, ALICE, entry("runs", D0 + 6 * H, 0));
+	add(st, BOB, entry("bob", D0 + H, D0 + 9 * H));
+}
+
+static void store_open_readonly__reads__when_nobody_has_it_open(
+	void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct report r;
+	struct export x;
+	store *st;
+	int64_t n = -1;
+
+	(void)state;
+	st = open_file("ro-closed.db");
+	add_three(st);
+	store_close(st);
+	/* A clean close folded the WAL into the file and removed both. */
+	assert_false(exists("ro-closed.db-wal"));
+	assert_false(exists("ro-closed.db-shm"));
+
+	st = open_readonly("ro-closed.db");
+	assert_int_equal(count(st, ALICE), 3);
+	assert_string_equal(get(st, ALICE, 1).tags[0], "client");
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_OK);
+	r = report(st, ALICE, day, 2, D0 + 7 * H, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 3);
+	assert_row(&r, 0, 0, "beta", 2 * H);
+	x = list_filtered(st, NULL, D0, D0 + DAY, D0 + 7 * H, NULL, 0, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(x.owner[0], ALICE);
+	assert_string_equal(x.owner[1], BOB);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
+
+	/* The bot opens it as before. */
+	st = open_file("ro-closed.db");
+	add(st, ALICE, entry("later", D0 + DAY, D0 + DAY + H));
+	store_close(st);
+}
+
+static void store_open_readonly__takes_name_as_is__when_uri_characters_in_it(
+	void **state)
+{
+	store *st;
+
+	(void)state;
+	/* The read-only handle opens a URI made from the name. */
+	st = open_file("ro odd?x=1#%41&mode=rw.db");
+	add_three(st);
+	store_close(st);
+	assert_false(exists("ro odd"));
+	st = open_readonly("ro odd?x=1#%41&mode=rw.db");
+	assert_int_equal(count(st, ALICE), 3);
+	store_close(st);
+	refused_readonly("ro odd", "No such file or directory");
+}
+
+/* In a callback of the reader: the writer (another handle) adds one. */
+static void write_meanwhile(const char *owner, const struct store_entry *e,
+                            void *arg)
+{
+	struct store_entry more = entry("meanwhile", e->start, e->start + 1);
+
+	(void)owner;
+	if (e->seq == 1)
+		insert(arg, "carol@example.org", more, STORE_OK);
+}
+
+static void store_open_readonly__reads_latest__when_writer_has_it_open(
+	void **state)
+{
+	store *w, *ro;
+	int64_t n = -1;
+
+	(void)state;
+	w = open_file("ro-busy.db");
+	add_three(w);
+	/* The changes are in the -wal file, not yet in the database file. */
+	assert_true(exists("ro-busy.db-wal"));
+	ro = open_readonly("ro-busy.db");
+	assert_int_equal(count(ro, ALICE), 3);
+	assert_int_equal(count(ro, BOB), 1);
+
+	/* The writer goes on while the reader reads: the reader's read sees
+	 * the database as it was when it began, the next one the change. */
+	list_filtered(ro, NULL, D0, D0 + DAY, D0 + 7 * H, NULL, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(store_list_filtered(ro, NULL, D0, D0 + DAY, D0 + 7 * H,
+	                                     NULL, 0, write_meanwhile, w, &n),
+	                 STORE_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(count(ro, "carol@example.org"), 2);
+	list_filtered(ro, NULL, D0, D0 + DAY, D0 + 7 * H, NULL, 0, &n);
+	assert_int_equal(n, 6);
+	assert_int_equal(store_begin(w), STORE_OK);
+	assert_int_equal(store_commit(w), STORE_OK);
+
+	/* Either may close first. */
+	store_close(w);
+	assert_int_equal(count(ro, ALICE), 3);
+	store_close(ro);
+}
+
+static void store_open_readonly__fails_writes__with_store_err(void **state)
+{
+	struct store_entry e = entry("new", D0 + 20 * H, D0 + 21 * H);
+	char label[64];
+	store *st;
+
+	(void)state;
+	st = open_file("ro-writes.db");
+	add_three(st);
+	change(st, ALICE, "start runs");
+	assert_int_equal(store_stop(st, ALICE, D0 + 7 * H, NULL), STORE_OK);
+	add(st, ALICE, entry("runs", D0 + 8 * H, 0));
+	commit(st);
+	assert_int_equal(store_set_user_tz(st, ALICE, "Europe/Paris"),
+	                 STORE_OK);
+	store_close(st);
+
+	st = open_readonly("ro-writes.db");
+	assert_int_equal(store_insert(st, ALICE, &e, NULL), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "readonly"));
+	assert_int_equal(store_insert_entry(st, "carol@example.org", &e),
+	                 STORE_ERR);
+	assert_int_equal(store_stop(st, ALICE, D0 + 9 * H, NULL), STORE_ERR);
+	e.seq = 1;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_ERR);
+	assert_int_equal(store_delete(st, ALICE, 2, NULL), STORE_ERR);
+	assert_int_equal(store_rename_project(st, ALICE, "acme", "Acme", NULL),
+	                 STORE_ERR);
+	assert_int_equal(store_set_user_tz(st, ALICE, "UTC"), STORE_ERR);
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_ERR);
+	assert_int_equal(store_set_user_tz(st, BOB, "UTC"), STORE_ERR);
+	assert_int_equal(store_begin(st), STORE_ERR);
+	store_rollback(st); /* nothing open: no effect */
+	assert_int_equal(store_begin_change(st, ALICE, "x", 0), STORE_ERR);
+	assert_int_equal(store_undo(st, ALICE, label, sizeof label, NULL),
+	                 STORE_ERR);
+	assert_int_equal(store_commit(st), STORE_ERR);
+	/* Nothing was left open, and reads still work. */
+	assert_int_equal(sqlite3_get_autocommit(st->db), 1);
+	assert_int_equal(count(st, ALICE), 4);
+	assert_int_equal(get(st, ALICE, 1).start, D0 + H);
+	store_close(st);
+
+	/* Nothing changed. */
+	st = open_file("ro-writes.db");
+	assert_int_equal(count(st, ALICE), 4);
+	assert_int_equal(store_running(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.seq, 4);
+	assert_int_equal(store_user_tz(st, ALICE, label, sizeof label),
+	                 STORE_OK);
+	assert_string_equal(label, "Europe/Paris");
+	undo(st, ALICE, "start runs");
+	assert_int_equal(count(st, ALICE), 3);
+	store_close(st);
+}
+
+static void store_open_readonly__refuses__when_file_missing(void **state)
+{
+	char err[512] = "";
+	store *st = NULL;
+
+	(void)state;
+	refused_readonly("missing.db", "No such file or directory");
+	assert_false(exists("missing.db"));
+	refused_readonly("no/such/dir/timmy.db", "No such file or directory");
+	/* The temp directory itself. */
+	refused_readonly("", "not a regular file");
+	assert_int_equal(store_open_readonly(NULL, &st, err, sizeof err),
+	                 STORE_ERR);
+	assert_string_equal(err, "no database path");
+	assert_int_equal(store_open_readonly("", &st, err, sizeof err),
+	                 STORE_ERR);
+	assert_null(st);
+}
+
+static void store_open_readonly__refuses__when_not_this_schema_version(
+	void **state)
+{
+	char path[512], want[128];
+	FILE *f;
+
+	(void)state;
+	tmp_path(path, sizeof path, "ro-garbage.db");
+	raw_exec("ro-newer.db", "CREATE TABLE later (x INTEGER);"
+	                        " PRAGMA user_version = 7;");
+	snprintf(want, sizeof want, "database schema version 7 is newer than "
+	         "this timmy (%d)", store_schema_version());
+	refused_readonly("ro-newer.db", want);
+
+	/* An older one is not migrated: the bot does that. */
+	make_v1("ro-v1.db");
+	snprintf(want, sizeof want, "database schema version 1 is older than "
+	         "this timmy (%d)", store_schema_version());
+	refused_readonly("ro-v1.db", want);
+	assert_int_equal(raw_int("ro-v1.db", "PRAGMA user_version"), 1);
+
+	raw_exec("ro-foreign.db", "CREATE TABLE notes (x TEXT);");
+	refused_readonly("ro-foreign.db", "not a timmy database");
+	raw_exec("ro-version-only.db", "PRAGMA user_version = 2;"
+	                               " CREATE TABLE users (x TEXT);");
+	refused_readonly("ro-version-only.db", "not a timmy database");
+
+	/* An empty file stays empty. */
+	raw_exec("ro-empty.db", "");
+	assert_true(exists("ro-empty.db"));
+	refused_readonly("ro-empty.db", "not a timmy database");
+	assert_int_equal(raw_int("ro-empty.db", "PRAGMA page_count"), 0);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 64; i++)
+		fputs("this is not an SQLite file at all\n", f);
+	fclose(f);
+	refused_readonly("ro-garbage.db", "not a database");
+}
+
+/*
+ * A process that reads name's database as someone who may not write in
+ * the temp directory: the tests' own user when it is not root, else
+ * nobody (65534). Forked before the test opens the file, so that it
+ * shares no SQLite state; it waits until reader_count.
+ */
+struct reader {
+	pid_t pid;
+	int go, out;
+};
+
+static void reader_start(struct reader *r, const char *name)
+{
+	char path[512], err[512];
+	int go[2], out[2];
+	int64_t n = -1;
+	store *st;
+	char c;
+
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(out), 0);
+	r->pid = fork();
+	assert_true(r->pid >= 0);
+	if (r->pid > 0) {
+		close(go[0]);
+		close(out[1]);
+		r->go = go[1];
+		r->out = out[0];
+		return;
+	}
+	close(go[1]);
+	close(out[0]);
+	if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+	                       setuid(65534) != 0))
+		_exit(3);
+	if (read(go[0], &c, 1) != 1)
+		_exit(4);
+	if (store_open_readonly(path, &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "reader: %s\n", err);
+		_exit(5);
+	}
+	if (store_count(st, ALICE, &n) != STORE_OK) {
+		fprintf(stderr, "reader: %s\n", store_errmsg(st));
+		_exit(6);
+	}
+	store_close(st);
+	_exit(write(out[1], &n, sizeof n) == (ssize_t)sizeof n ? 0 : 7);
+}
+
+/* Lets r read, with the temp directory closed to writes meanwhile; the
+ * number of alice's entries it saw. Skips the test when r could not
+ * become another user. */
+static int64_t reader_count(struct reader *r)
+{
+	int64_t n = -1;
+	int status;
+
+	assert_int_equal(chmod(tmpdir, 0555), 0);
+	assert_int_equal(write(r->go, "x", 1), 1);
+	if (read(r->out, &n, sizeof n) != (ssize_t)sizeof n)
+		n = -1;
+	assert_int_equal(waitpid(r->pid, &status, 0), r->pid);
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+	close(r->go);
+	close(r->out);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 3)
+		skip(); /* no right to change user here */
+	assert_int_equal(WEXITSTATUS(status), 0);
+	return n;
+}
+
+static void store_open_readonly__reads__when_directory_not_writable(
+	void **state)
+{
+	struct reader r;
+	store *st;
+
+	(void)state;
+	st = open_file("ro-dir.db");
+	add_three(st);
+	store_close(st);
+
+	/* Nobody has it open: no -wal, no -shm, and no right to make the
+	 * -shm. The reader reads the file as immutable, creating nothing. */
+	reader_start(&r, "ro-dir.db");
+	assert_int_equal(reader_count(&r), 3);
+	assert_false(exists("ro-dir.db-wal"));
+	assert_false(exists("ro-dir.db-shm"));
+
+	/* The bot has it open, with a change only in the -wal: the reader
+	 * uses the -wal and -shm it may only read, and sees the change. */
+	reader_start(&r, "ro-dir.db");
+	st = open_file("ro-dir.db");
+	add(st, ALICE, entry("new", D0 + DAY, D0 + DAY + H));
+	assert_int_equal(reader_count(&r), 4);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3240,6 +3608,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_report_or_filtered_list_planned,
 			open_memory, close_store),
+		cmocka_unit_test(store_open_readonly__reads__when_nobody_has_it_open),
+		cmocka_unit_test(store_open_readonly__reads_latest__when_writer_has_it_open),
+		cmocka_unit_test(
+			store_open_readonly__takes_name_as_is__when_uri_characters_in_it),
+		cmocka_unit_test(store_open_readonly__fails_writes__with_store_err),
+		cmocka_unit_test(store_open_readonly__refuses__when_file_missing),
+		cmocka_unit_test(store_open_readonly__refuses__when_not_this_schema_version),
+		cmocka_unit_test(store_open_readonly__reads__when_directory_not_writable),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
