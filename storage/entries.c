@@ -662,6 +662,31 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
 	return list_entries(st, owner, from, to, now, f, limit, &out, total);
 }
 
+store_rc store_name_rows(store *st, enum store_stmt id, sqlite3_stmt *s,
+                         store_total_cb total, store_report_cb report,
+                         void *arg)
+{
+	char name[STORE_PROJECT_MAX + 1]; /* a tag is shorter */
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!store_copy_text(name, sizeof name, s, 0)) {
+			store_reset(s);
+			return store_failf(st, "%s: a stored name does not fit",
+			                   store_stmt_name(id));
+		}
+		if (total != NULL)
+			total(name, sqlite3_column_int64(s, 1), arg);
+		if (report != NULL)
+			report(sqlite3_column_int(s, 2), name,
+			       sqlite3_column_int64(s, 1), arg);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
 /*
  * Runs statement id, whose rows are (name, seconds), over owner's range
  * and passes each row to cb. An owner who never wrote has none.
@@ -670,7 +695,6 @@ static store_rc name_totals(store *st, enum store_stmt id, const char *owner,
                             int64_t from, int64_t to, int64_t now,
                             store_total_cb cb, void *arg)
 {
-	char name[STORE_PROJECT_MAX + 1]; /* a tag is shorter */
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
@@ -686,19 +710,7 @@ static store_rc name_totals(store *st, enum store_stmt id, const char *owner,
 	rc = bind_range(s, uid, from, to, now);
 	if (rc != SQLITE_OK)
 		return store_fail(st, id, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!store_copy_text(name, sizeof name, s, 0)) {
-			store_reset(s);
-			return store_failf(st, "%s: a stored name does not fit",
-			                   store_stmt_name(id));
-		}
-		if (cb != NULL)
-			cb(name, sqlite3_column_int64(s, 1), arg);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(st, id, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_name_rows(st, id, s, cb, NULL, arg);
 }
 
 store_rc store_totals(store *st, const char *owner, int64_t from, int64_t to,

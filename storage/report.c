@@ -70,7 +70,6 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
                       void *arg)
 {
 	char json[BOUNDS_JSON_MAX];
-	char name[STORE_PROJECT_MAX + 1]; /* a tag is shorter */
 	enum store_stmt id = report_stmt(by);
 	sqlite3_stmt *s;
 	store_rc ret;
@@ -99,18 +98,5 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 		rc = store_bind_filter(s, f);
 	if (rc != SQLITE_OK)
 		return store_fail(st, id, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!store_copy_text(name, sizeof name, s, 1)) {
-			store_reset(s);
-			return store_failf(st, "%s: a stored name does not fit",
-			                   store_stmt_name(id));
-		}
-		if (cb != NULL)
-			cb(sqlite3_column_int(s, 0), name,
-			   sqlite3_column_int64(s, 2), arg);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(st, id, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_name_rows(st, id, s, NULL, cb, arg);
 }

@@ -185,6 +185,19 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
  */
 extern const char store_migration_1[];
 
+/* ---- entries.c ---- */
+
+/*
+ * Steps s, statement id with its parameters bound, through its rows of
+ * (name, seconds) or, for reports, (name, seconds, bucket index), and
+ * passes each to total or to report, whichever is not NULL (neither: the
+ * rows are only read); name is borrowed for the call. Resets s; STORE_OK,
+ * or STORE_ERR when a step or a name fails.
+ */
+store_rc store_name_rows(store *st, enum store_stmt id, sqlite3_stmt *s,
+                         store_total_cb total, store_report_cb report,
+                         void *arg);
+
 /* ---- filter.c ---- */
 
 /*
