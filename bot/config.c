@@ -51,6 +51,7 @@ struct loader {
 	struct text *errs;  /* the caller's error list */
 	int nerr;           /* problems found so far */
 	struct cfg *cfg;    /* being filled in */
+	unsigned flags;     /* CFG_* from config.h */
 };
 
 /*
@@ -498,7 +499,9 @@ load_account(struct loader *l, const struct key *s)
 	} else if (present(&keys[PASSWORD_FILE])) {
 		if ((v = get_string(l, s, &keys[PASSWORD_FILE])) != NULL) {
 			cfg->password_file = cfg_strdup(l, v);
-			cfg->password = read_password(l, &keys[PASSWORD_FILE], v);
+			if (!(l->flags & CFG_NO_SECRETS))
+				cfg->password = read_password(l, &keys[PASSWORD_FILE],
+				                              v);
 		}
 	} else {
 		cfg_error(l, keys[PASSWORD_FILE].value ? keys[PASSWORD_FILE].line
@@ -920,7 +923,13 @@ wipe_parser(yaml_parser_t *p)
 struct cfg *
 cfg_load(const char *path, struct text *errs)
 {
-	struct loader l = { .path = path, .errs = errs };
+	return cfg_load_flags(path, 0, errs);
+}
+
+struct cfg *
+cfg_load_flags(const char *path, unsigned flags, struct text *errs)
+{
+	struct loader l = { .path = path, .errs = errs, .flags = flags };
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
 	struct cfg *cfg;

@@ -60,6 +60,16 @@ struct cfg {
  */
 struct cfg *cfg_load(const char *path, struct text *errs);
 
+/*
+ * cfg_load with flags. CFG_NO_SECRETS: the password file is not read (its
+ * path is still checked as a key; cfg->password stays NULL unless given
+ * inline) - for the read-only commands, which an administrator may run
+ * where the bot's credentials are out of reach.
+ */
+#define CFG_NO_SECRETS 1u
+struct cfg *cfg_load_flags(const char *path, unsigned flags,
+                           struct text *errs);
+
 /* Frees cfg and everything in it; zeroes the password first. NULL is fine. */
 void cfg_free(struct cfg *cfg);
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "../storage/store.h"
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "session.h"
@@ -35,10 +36,16 @@ usage(FILE *f)
 	fprintf(f,
 	        "usage: timmy run -c FILE     run the bot in the foreground\n"
 	        "       timmy check -c FILE   check FILE and the database, then exit\n"
+	        "       timmy report -c FILE --user JID [RANGE ...]\n"
+	        "                             a user's report, as the bot sends it\n"
+	        "       timmy export -c FILE [--user JID] [--from DAY] [--to DAY]\n"
+	        "                    [--format csv|json|ical] [-o OUT]\n"
+	        "                             entries as a file (all users without --user)\n"
 	        "       timmy --version       print the version\n"
 	        "       timmy --help          print this help\n"
 	        "\n"
-	        "FILE is a bot.yaml; see bot.yaml.example for every key.\n");
+	        "FILE is a bot.yaml; see bot.yaml.example for every key. report and\n"
+	        "export read the database only, so they are safe while the bot runs.\n");
 }
 
 /* Finds "-c FILE" / "--config FILE" / "--config=FILE" in argv[2..].
@@ -202,6 +209,10 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "export") == 0)
+		return cli_export(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cli_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
 		if ((file = config_arg(argc, argv)) == NULL)
 			return 2;

@@ -47,10 +47,17 @@ const struct cmd_def cmd_table[] = {
 	  "edit 12 start 9:15\n"
 	  "edit 12 project globex -design +billable\n"
 	  "edit 12 stop yesterday 17:30 note fixed the header" },
+	{ "export", NULL, GRP_REPORT, 0, -1, cmd_export,
+	  "export [csv|json|ical] [RANGE] [PROJECT|+tag ...]",
+	  "your entries as a file (default: csv, this month)",
+	  "Sends the entries of a period as a file: uploaded to your server "
+	  "when it offers HTTP upload, else as messages. One row per entry: "
+	  "number, project, tags, note, start, stop, seconds and hours.\n"
+	  "export\nexport json last month\nexport ical week acme +billable" },
 	{ "help", NULL, GRP_SETTINGS, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
 	  "help\nhelp start" },
-	{ "log", NULL, GRP_REPORT, 0, 2, cmd_log, "log [RANGE]",
+	{ "log", NULL, GRP_REPORT, 0, -1, cmd_log, "log [RANGE] [PROJECT|+tag ...]",
 	  "the entries of a period, with their numbers",
 	  "Lists the entries of a period (default today) with the numbers that "
 	  "edit and delete take. RANGE: today, yesterday, week, last week, "
@@ -61,11 +68,14 @@ const struct cmd_def cmd_table[] = {
 	{ "rename", NULL, GRP_REPORT, 3, 3, cmd_rename,
 	  "rename project OLD NEW", "rename a project in all its entries",
 	  "rename project acme globex\nrename project \"client work\" clientwork" },
-	{ "report", NULL, GRP_REPORT, 0, 2, cmd_report, "report [RANGE]",
-	  "totals per project for a period",
-	  "Totals per project and a grand total for a period (default today). "
-	  "RANGE as in log.\nreport\nreport week\nreport last month\n"
-	  "report 2026-11-01..2026-11-15" },
+	{ "report", NULL, GRP_REPORT, 0, -1, cmd_report,
+	  "report [RANGE] [PROJECT|+tag ...] [by day|by project|by tag]",
+	  "totals for a period, grouped",
+	  "Totals and a grand total for a period (default today), per project "
+	  "unless you ask for another grouping; a week also gets a line per "
+	  "day. Projects are alternatives, tags must all be on an entry. "
+	  "RANGE as in log.\nreport\nreport week\nreport last month by day\n"
+	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag" },
 	{ "restart", "continue", GRP_TIMER, 0, 2, cmd_continue, "restart " WHEN,
 	  "the same as continue", "restart" },
 	{ "start", NULL, GRP_TIMER, 1, -1, cmd_start,
@@ -148,36 +158,6 @@ cmd_file_free(struct cmd_file *f)
 {
 	text_free(&f->body);
 	f->present = false;
-}
-
-int
-cmd_read_range(const struct cmd_ctx *ctx, const struct cmd_args *args,
-               int64_t *from, int64_t *to, char *label, size_t labelsz,
-               struct text *reply)
-{
-	struct tp_ctx c = cmd_tp(ctx);
-	enum tp_rc rc;
-	int used = 0;
-
-	if (args->argc == 0) {
-		tz_period(ctx->tz, TZ_TODAY, ctx->now, from, to);
-		snprintf(label, labelsz, "today");
-		return 0;
-	}
-	rc = tp_range(&c, args->argv, args->argc, &used, from, to, label, labelsz,
-	              reply);
-	if (rc == TP_NOMATCH)
-		text_printf(reply, "\"%s\" is not a period. Try today, yesterday, "
-		                   "week, last week, month, year, mon..wed or "
-		                   "2026-11-01..2026-11-15.", args->argv[0]);
-	if (rc != TP_OK)
-		return -1;
-	if (used != args->argc) {
-		text_printf(reply, "%s takes one period, like \"%s last week\".",
-		            args->word, args->word);
-		return -1;
-	}
-	return 0;
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "timeparse.h"
+#include "tz.h"
 
 /* A message has at most this many words; more is refused unparsed. */
 #define CMD_ARGS_MAX 1024
@@ -90,6 +91,7 @@ enum cmd_status cmd_projects(const struct cmd_ctx *, const struct cmd_args *, st
 enum cmd_status cmd_tags(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_rename(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_tz(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_export(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 
 /* ---- commands/words.c: reading the words ---- */
 
@@ -142,14 +144,38 @@ int cmd_read_id(const char *word, int64_t *seq, struct text *reply);
  * CMD_FAILED. changing: whether a change was being made. */
 enum cmd_status cmd_store_failed(struct text *reply, int changing);
 
+/* How a report groups its totals. */
+enum cmd_by { BY_DEFAULT, BY_DAY, BY_PROJECT, BY_TAG };
+
+/* What a report, export or log looks at (commands/query.c). */
+struct cmd_query {
+	int64_t from, to;          /* the period, local midnights */
+	char label[TP_LABEL_MAX];  /* "today", "last week", "Mon 23 Nov 2026" */
+	struct store_filter filter; /* strings point into the command's words */
+	enum cmd_by by;
+};
+
+#define QUERY_BY 1u /* "by day|project|tag" is allowed */
+
 /*
- * Reads the optional RANGE that is all of a command's words (default
- * today) into [*from, *to) and its label. -1 with why in reply when the
- * words are not one period.
+ * Reads "[RANGE] [PROJECT|+tag ...] [by ...]" from word first on into q;
+ * the period defaults to dflt. -1 with why in reply when a word fits none
+ * of these.
  */
-int cmd_read_range(const struct cmd_ctx *ctx, const struct cmd_args *args,
-                   int64_t *from, int64_t *to, char *label, size_t labelsz,
-                   struct text *reply);
+int cmd_read_query(const struct cmd_ctx *ctx, const struct cmd_args *args,
+                   int first, enum tz_period dflt, unsigned flags,
+                   struct cmd_query *q, struct text *reply);
+
+/*
+ * When a query found nothing, checks its projects: for the first one the
+ * user never used, replaces reply with a sentence saying so (it was
+ * perhaps meant as a period) and returns 1; else 0.
+ */
+int cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
+                        struct text *reply);
+
+/* Appends " (acme or globex +billable)" for a query's filter, or nothing. */
+void cmd_say_filter(const struct cmd_query *q, struct text *out);
 
 /* The time-parser context of a command. */
 struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);

@@ -25,7 +25,7 @@ struct log_state {
 };
 
 static void
-log_row(const struct store_entry *e, void *arg)
+log_row(const char *owner, const struct store_entry *e, void *arg)
 {
 	struct log_state *s = arg;
 	char a[8], b[8], dur[FMT_DURATION_MAX];
@@ -34,11 +34,12 @@ log_row(const struct store_entry *e, void *arg)
 	int64_t hi = end < s->to ? end : s->to;
 	struct tm tm;
 
+	(void)owner;
 	if (s->by_day && tz_local(s->ctx->tz, e->start, &tm) == 0 &&
 	    (tm.tm_yday != s->last_yday || tm.tm_year != s->last_year)) {
 		char day[32];
 
-		strftime(day, sizeof(day), "%a %d %b", &tm);
+		fmt_day(&tm, day, sizeof(day));
 		text_printf(s->out, "\n%s", day);
 		s->last_yday = tm.tm_yday;
 		s->last_year = tm.tm_year;
@@ -60,28 +61,35 @@ enum cmd_status
 cmd_log(const struct cmd_ctx *ctx, const struct cmd_args *args,
         struct text *reply)
 {
+	struct cmd_query q;
 	struct log_state s;
-	char label[80], total[FMT_DURATION_MAX];
-	int64_t from, to, n = 0;
+	char total[FMT_DURATION_MAX];
+	int64_t n = 0;
 
-	if (cmd_read_range(ctx, args, &from, &to, label, sizeof(label),
-	                   reply) != 0)
+	if (cmd_read_query(ctx, args, 0, TZ_TODAY, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.out = reply;
-	s.by_day = to - from > 25 * 3600;
+	s.by_day = q.to - q.from > 25 * 3600;
 	s.last_yday = -1;
-	s.from = from;
-	s.to = to;
-	fmt_heading(reply, ctx->tz, label, from, to);
-	if (store_list(ctx->st, ctx->owner, from, to, ctx->now, LOG_ROWS_MAX,
-	               log_row, &s, &n) != STORE_OK)
+	s.from = q.from;
+	s.to = q.to;
+	fmt_heading(reply, ctx->tz, q.label, q.from, q.to);
+	cmd_say_filter(&q, reply);
+	text_printf(reply, ":");
+	if (store_list_filtered(ctx->st, ctx->owner, q.from, q.to, ctx->now,
+	                        &q.filter, LOG_ROWS_MAX, log_row, &s, &n) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 0);
 	if (n == 0) {
+		if (cmd_unknown_project(ctx, &q, reply))
+			return CMD_REFUSED;
 		text_clear(reply);
-		text_printf(reply, "No entries %s.", label);
+		text_printf(reply, "No entries %s", q.label);
+		cmd_say_filter(&q, reply);
+		text_printf(reply, ".");
 		return CMD_OK;
 	}
 	fmt_duration(s.total, total, sizeof(total));

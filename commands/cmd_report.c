@@ -8,12 +8,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "format.h"
 #include "tz.h"
 
-/* A table lists at most this many rows and sums the rest into one line. */
-#define TABLE_ROWS_MAX 50
+/* A table lists at most this many rows and sums the rest into one line
+ * (a year by day fits). */
+#define TABLE_ROWS_MAX 400
 
 struct table {
 	char name[TABLE_ROWS_MAX][STORE_PROJECT_MAX + 2]; /* room for a + */
@@ -23,13 +25,13 @@ struct table {
 	int others;
 	int64_t total;
 	const char *prefix; /* "" for projects, "+" for tags */
+	const char *zone;   /* for naming day buckets */
+	const int64_t *bounds;
 };
 
 static void
-collect(const char *name, int64_t secs, void *arg)
+add_row(struct table *t, const char *name, int64_t secs)
 {
-	struct table *t = arg;
-
 	t->total += secs;
 	if (t->n < TABLE_ROWS_MAX) {
 		snprintf(t->name[t->n], sizeof(t->name[0]), "%s%s", t->prefix, name);
@@ -38,6 +40,31 @@ collect(const char *name, int64_t secs, void *arg)
 		t->other_secs += secs;
 		t->others++;
 	}
+}
+
+static void
+collect(const char *name, int64_t secs, void *arg)
+{
+	add_row(arg, name, secs);
+}
+
+/* store_report rows: keyed rows as they are, day buckets by their date. */
+static void
+collect_bucket(int bucket, const char *key, int64_t secs, void *arg)
+{
+	struct table *t = arg;
+	char day[32];
+	struct tm tm;
+
+	if (key[0] != '\0' || t->bounds == NULL) {
+		add_row(t, key, secs);
+		return;
+	}
+	if (tz_local(t->zone, t->bounds[bucket], &tm) == 0)
+		fmt_day(&tm, day, sizeof(day));
+	else
+		snprintf(day, sizeof(day), "day %d", bucket + 1);
+	add_row(t, day, secs);
 }
 
 /* One row: the name padded to width columns, then the duration. */
@@ -52,11 +79,13 @@ row(struct text *out, const char *name, size_t width, int64_t secs)
 	text_printf(out, "\n%s%*s  %7s", name, pad, "", dur);
 }
 
-/* Appends the rows of t, and a Total line when total_line. */
+/* Appends the rows of t, and a line total_name with total when
+ * total_name is not NULL. */
 static void
-print_table(struct text *out, const struct table *t, bool total_line)
+print_table(struct text *out, const struct table *t, const char *total_name,
+            int64_t total)
 {
-	size_t width = total_line ? strlen("Total") : 0;
+	size_t width = total_name ? fmt_width(total_name) : 0;
 	char more[48];
 	int i;
 
@@ -68,33 +97,117 @@ print_table(struct text *out, const struct table *t, bool total_line)
 		row(out, t->name[i], width, t->secs[i]);
 	if (t->others)
 		row(out, more, width, t->other_secs);
-	if (total_line)
-		row(out, "Total", width, t->total);
+	if (total_name)
+		row(out, total_name, width, total);
+}
+
+/* The local midnights from q->from to q->to into bounds; returns how many
+ * (days + 1), or -1 when there are more than STORE_BUCKETS_MAX days. */
+static int
+day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
+{
+	struct tm tm;
+	int n = 0;
+	int64_t t = q->from;
+
+	while (t < q->to) {
+		if (n == STORE_BUCKETS_MAX)
+			return -1;
+		bounds[n++] = t;
+		if (tz_local(zone, t, &tm) != 0)
+			return -1;
+		tm.tm_mday += 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		t = tz_mktime(zone, &tm);
+	}
+	bounds[n++] = q->to;
+	return n;
+}
+
+/* "Per day: Mon 2h 00m, Tue 3h 05m" for a short period by project. */
+static void
+per_day_line(const struct table *days, struct text *out)
+{
+	char dur[FMT_DURATION_MAX];
+	int i;
+
+	text_printf(out, "\nPer day:");
+	for (i = 0; i < days->n; i++) {
+		fmt_duration(days->secs[i], dur, sizeof(dur));
+		/* "Mon 23 Nov" -> "Mon 23" keeps the line short */
+		const char *sp = strchr(days->name[i], ' ');
+		int len = sp && strchr(sp + 1, ' ') ?
+		          (int)(strchr(sp + 1, ' ') - days->name[i]) :
+		          (int)strlen(days->name[i]);
+
+		text_printf(out, "%s %.*s %s", i ? "," : "", len, days->name[i],
+		            dur);
+	}
 }
 
 enum cmd_status
 cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
-	static struct table t; /* large; commands run one at a time */
-	int64_t from, to;
-	char label[80];
+	static struct table t, days; /* large; commands run one at a time */
+	static int64_t bounds[STORE_BUCKETS_MAX + 1];
+	int64_t one[2], total;
+	struct cmd_query q;
+	enum store_group g;
+	int nb;
 
-	if (cmd_read_range(ctx, args, &from, &to, label, sizeof(label),
-	                   reply) != 0)
+	if (cmd_read_query(ctx, args, 0, TZ_TODAY, QUERY_BY, &q, reply) != 0)
 		return CMD_REFUSED;
-
+	if ((nb = day_bounds(ctx->tz, &q, bounds)) < 0) {
+		text_printf(reply, "That period is too long for one report: at "
+		                   "most %d days.", STORE_BUCKETS_MAX);
+		return CMD_REFUSED;
+	}
+	one[0] = q.from;
+	one[1] = q.to;
 	memset(&t, 0, sizeof(t));
-	t.prefix = "";
-	if (store_totals(ctx->st, ctx->owner, from, to, ctx->now, collect, &t) !=
-	    STORE_OK)
+	memset(&days, 0, sizeof(days));
+	t.prefix = q.by == BY_TAG ? "+" : "";
+	t.zone = days.zone = ctx->tz;
+	days.prefix = "";
+	days.bounds = bounds;
+
+	g = q.by == BY_TAG ? STORE_BY_TAG : q.by == BY_DAY ? STORE_BY_NONE
+	                                                   : STORE_BY_PROJECT;
+	if (q.by == BY_DAY)
+		t.bounds = bounds;
+	if (store_report(ctx->st, ctx->owner, q.by == BY_DAY ? bounds : one,
+	                 q.by == BY_DAY ? nb : 2, ctx->now, g, &q.filter,
+	                 collect_bucket, &t) != STORE_OK)
 		return cmd_store_failed(reply, 0);
+	/* By day, and day by day for a week: the time per day. */
+	if ((q.by == BY_DEFAULT && nb > 2 && nb <= 8) || q.by == BY_TAG) {
+		if (store_report(ctx->st, ctx->owner, bounds, nb, ctx->now,
+		                 STORE_BY_NONE, &q.filter, collect_bucket, &days) !=
+		    STORE_OK)
+			return cmd_store_failed(reply, 0);
+	}
 	if (t.n == 0) {
-		text_printf(reply, "No time recorded %s.", label);
+		if (cmd_unknown_project(ctx, &q, reply))
+			return CMD_REFUSED;
+		text_printf(reply, "No time recorded %s", q.label);
+		cmd_say_filter(&q, reply);
+		text_printf(reply, ".");
 		return CMD_OK;
 	}
-	fmt_heading(reply, ctx->tz, label, from, to);
-	print_table(reply, &t, true);
+	/* By tag, an entry with two tags shows under both: the total is the
+	 * time of the entries, not the sum of the rows. */
+	total = q.by == BY_TAG ? days.total : t.total;
+
+	fmt_heading(reply, ctx->tz, q.label, q.from, q.to);
+	cmd_say_filter(&q, reply);
+	text_printf(reply, ":\n```");
+	/* By tag an entry shows under each of its tags and not at all
+	 * without one, so the last line is all the entries' time, named so. */
+	print_table(reply, &t, q.by == BY_TAG ? "All entries" : "Total", total);
+	text_printf(reply, "\n```");
+	if (q.by == BY_DEFAULT && days.n > 0)
+		per_day_line(&days, reply);
 	return CMD_OK;
 }
 
@@ -122,7 +235,7 @@ names(const struct cmd_ctx *ctx, bool tags, struct text *reply)
 	}
 	text_printf(reply, "%s, with this month's time:",
 	            tags ? "Your tags" : "Your projects");
-	print_table(reply, &t, false);
+	print_table(reply, &t, NULL, 0);
 	return CMD_OK;
 }
 

@@ -25,6 +25,16 @@ fmt_duration(int64_t secs, char *buf, size_t n)
 }
 
 void
+fmt_day(const struct tm *tm, char *buf, size_t n)
+{
+	char wd[4] = "", mon[4] = "";
+
+	strftime(wd, sizeof(wd), "%a", tm);
+	strftime(mon, sizeof(mon), "%b", tm);
+	snprintf(buf, n, "%s %d %s", wd, tm->tm_mday % 100, mon);
+}
+
+void
 fmt_clock(const char *zone, int64_t t, int64_t now, char *buf, size_t n)
 {
 	struct tm tm, today;
@@ -36,8 +46,11 @@ fmt_clock(const char *zone, int64_t t, int64_t now, char *buf, size_t n)
 	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday) {
 		if (strftime(buf, n, "%H:%M", &tm) == 0 && n > 0)
 			buf[0] = '\0';
-	} else if (strftime(buf, n, "%a %d %b %H:%M", &tm) == 0 && n > 0) {
-		buf[0] = '\0';
+	} else {
+		char day[FMT_DAY_MAX];
+
+		fmt_day(&tm, day, sizeof(day));
+		snprintf(buf, n, "%s %02d:%02d", day, tm.tm_hour, tm.tm_min);
 	}
 }
 
@@ -121,5 +134,4 @@ fmt_heading(struct text *out, const char *zone, const char *label,
 		fmt_days(zone, from, to, days, sizeof(days));
 		text_printf(out, ", %s", days);
 	}
-	text_printf(out, ":");
 }

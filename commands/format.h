@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "../storage/store.h"
 #include "text.h"
@@ -14,9 +15,13 @@
 /* Buffer sizes that always suffice. */
 #define FMT_DURATION_MAX 32
 #define FMT_CLOCK_MAX 32
+#define FMT_DAY_MAX 32
 
 /* "42s" under a minute, "25m" under an hour, else "1h 05m"; "0m" for none. */
 void fmt_duration(int64_t secs, char *buf, size_t n);
+
+/* "Mon 2 Nov": a broken-down day, as every reply names one. */
+void fmt_day(const struct tm *tm, char *buf, size_t n);
 
 /* "14:05" when t is on the same local day as now, else "Mon 23 Nov 14:05". */
 void fmt_clock(const char *zone, int64_t t, int64_t now, char *buf, size_t n);
@@ -37,7 +42,7 @@ void fmt_days(const char *zone, int64_t from, int64_t to, char *buf, size_t n);
 /*
  * Appends a heading for a period: the label with a capital ("Today"), and
  * when the label is a word rather than dates, the dates too: "This week,
- * Mon 23 – Sun 29 Nov 2026".
+ * Mon 23 – Sun 29 Nov 2026" (no final colon: callers may add more).
  */
 void fmt_heading(struct text *out, const char *zone, const char *label,
                  int64_t from, int64_t to);

@@ -510,7 +510,7 @@ duration_parse(const char *s, size_t n, int64_t *secs, struct why *w)
 	size_t bn = n;
 	bool neg = false;
 	enum tp_rc rc;
-	int64_t v;
+	int64_t v = 0;
 
 	if (bn > 0 && body[0] == '-') {
 		neg = true;
@@ -693,6 +693,14 @@ tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
 			*keep = k;
 			*out = c->now - t;
 			return TP_OK;
+		}
+		/* "5x ago" is a mistyped duration, not a note: starting the
+		 * timer now would record the wrong time without a word. "a
+		 * while ago" stays a note. */
+		if (argv[argc - 2][0] >= '0' && argv[argc - 2][0] <= '9') {
+			bad(&w, argv[argc - 2], strlen(argv[argc - 2]),
+			    "is not a duration. Try 15m ago or 1h30m ago.");
+			return report(TP_BAD, &w, err);
 		}
 	}
 

@@ -23,7 +23,7 @@ UNDONE_AT = r" \(from %s\)\." % WHEN
 
 # A fixed past day (a Monday) and how the bot shows it.
 PAST = "2026-01-05"
-PAST_SHOWN = "Mon 05 Jan"
+PAST_SHOWN = "Mon 5 Jan"
 
 # Every command word, aliases included.
 COMMAND_WORDS = ("start", "stop", "cancel", "continue", "restart", "switch",
@@ -46,7 +46,9 @@ def shown(t, now, off=0):
     """Epoch t as the bot shows it at epoch now: HH:MM on the same day,
     else with the day ("Tue 24 Nov 22:30")."""
     a, b = local(t, off), local(now, off)
-    return a.strftime("%H:%M" if a.date() == b.date() else "%a %d %b %H:%M")
+    if a.date() == b.date():
+        return a.strftime("%H:%M")
+    return "%s %s" % (day_shown(a), a.strftime("%H:%M"))
 
 
 def shown_around(t0, t1, delta=0, off=0):
@@ -56,8 +58,8 @@ def shown_around(t0, t1, delta=0, off=0):
 
 
 def day_shown(d):
-    """A date as entries show it: "Tue 24 Nov"."""
-    return d.strftime("%a %d %b")
+    """A date as entries show it: "Tue 24 Nov", "Mon 5 Jan"."""
+    return "%s %d %s" % (d.strftime("%a"), d.day, d.strftime("%b"))
 
 
 def day_long(d, month=True, year=True):
@@ -115,14 +117,19 @@ def use_noon_zone(client, bot):
     return off
 
 
-def table(title, rows, total=True):
+def table(title, rows, total=True, fenced=False, after=()):
     """A report, projects or tags reply: name column as wide as the widest
-    name (and "Total"), two spaces, the duration right-aligned in 7."""
+    name (and "Total"), two spaces, the duration right-aligned in 7.
+    Reports put the table in a preformatted block (XEP-0393 ``` fences)
+    and may add lines after it."""
     if total:
         rows = list(rows) + [("Total", total)]
     width = max(len(name) for name, _ in rows)
-    return "\n".join([title] + ["%s%s  %7s" % (name, " " * (width - len(name)),
-                                               dur) for name, dur in rows])
+    lines = ["%s%s  %7s" % (name, " " * (width - len(name)), dur)
+             for name, dur in rows]
+    if fenced:
+        lines = ["```"] + lines + ["```"]
+    return "\n".join([title] + lines + list(after))
 
 
 # -- the database ------------------------------------------------------
@@ -332,7 +339,7 @@ def test_add__records_exactly_that_span__on_the_day_given(bot, alice):
 
     # A span across midnight ends the next day.
     assert alice.ask(bot.jid, "add globex 22:00-01:00 %s" % PAST) == (
-        "Added #2 globex %s 22:00–Tue 06 Jan 01:00 (3h 00m)." % PAST_SHOWN)
+        "Added #2 globex %s 22:00–Tue 6 Jan 01:00 (3h 00m)." % PAST_SHOWN)
     assert entries(bot)[1][3:] == (epoch(PAST, "22:00"),
                                    epoch("2026-01-06", "1:00"))
 
@@ -394,10 +401,10 @@ def test_log__groups_entries_by_day__when_period_spans_days(bot, alice):
         assert alice.ask(bot.jid, body).startswith("Added #"), body
     assert alice.ask(bot.jid, "log 2026-01-05..2026-01-07") == "\n".join([
         "Mon 5 – Wed 7 Jan 2026:",
-        "Mon 05 Jan",
+        "Mon 5 Jan",
         "#1    09:00–10:00  1h 00m  acme",
         "#3    11:00–11:30     30m  acme",
-        "Wed 07 Jan",
+        "Wed 7 Jan",
         "#2    09:00–10:00  1h 00m  globex",
         "3 entries, 2h 30m in this period."])
 
@@ -666,7 +673,9 @@ def test_report__totals_the_period__when_given_last_week_or_dates(bot, alice):
         assert alice.ask(bot.jid, body).startswith("Added #"), body
     assert alice.ask(bot.jid, "report last week") == table(
         "Last week, %s:" % days_long(monday, monday + timedelta(days=6)),
-        [("acme", "1h 30m"), ("globex", "45m")], total="2h 15m")
+        [("acme", "1h 30m"), ("globex", "45m")], total="2h 15m", fenced=True,
+        after=["Per day: %s %d 2h 15m" % (wednesday.strftime("%a"),
+                                          wednesday.day)])
 
     assert alice.ask(bot.jid, "report 2026-02-01..2026-02-28") == (
         "No time recorded Sun 1 – Sat 28 Feb 2026.")
@@ -675,9 +684,11 @@ def test_report__totals_the_period__when_given_last_week_or_dates(bot, alice):
         "Added #4 ")
     assert alice.ask(bot.jid, "report 2026-01-01..2026-01-31") == table(
         "Thu 1 – Sat 31 Jan 2026:",
-        [("night", "2h 00m"), ("acme", "1h 00m")], total="3h 00m")
+        [("night", "2h 00m"), ("acme", "1h 00m")], total="3h 00m",
+        fenced=True)
     assert alice.ask(bot.jid, "report 2026-02-01..2026-02-28") == table(
-        "Sun 1 – Sat 28 Feb 2026:", [("night", "2h 00m")], total="2h 00m")
+        "Sun 1 – Sat 28 Feb 2026:", [("night", "2h 00m")], total="2h 00m",
+        fenced=True)
 
 
 # -- rules that protect the data ------------------------------------------
@@ -697,8 +708,10 @@ def test_commands__quote_the_bad_word_and_store_nothing__when_time_unparseable(
                                            '2026-11-23.'),
         ("add acme 0m", '"0m" is not a duration: it must be more than zero. '
                         'Try 45m, 1h30m or 1.5h.'),
-        ("log someday", '"someday" is not a period. '),
-        ("report decade", '"decade" is not a period. '),
+        ("log someday", '"someday" is neither a period nor one of your '
+                        'projects.'),
+        ("report decade", '"decade" is neither a period nor one of your '
+                          'projects.'),
         ("report 2026-01-01..2026-02-30", '"2026-02-30" is not a date.'),
     ]
     for body, want in bad:

@@ -285,9 +285,11 @@ cmd_report__today__groups_per_project_with_total(void **state)
 	run(f, -600, "stop", CMD_OK);
 	r = run(f, 0, "report", CMD_OK);
 	assert_string_equal(r, "Today, Wed 25 Nov 2026:\n"
+	                       "```\n"
 	                       "acme      1h 20m\n"
 	                       "writing      30m\n"
-	                       "Total     1h 50m");
+	                       "Total     1h 50m\n"
+	                       "```");
 	assert_string_equal(run(f, 0, "REPORT today", CMD_OK), r);
 }
 
@@ -300,14 +302,61 @@ cmd_report__week_and_month__have_headings(void **state)
 	run(f, -3 * 86400 + 3600, "stop", CMD_OK);
 	run(f, -86400, "start acme", CMD_OK);     /* Tue 24 Nov */
 	run(f, -86400 + 1800, "stop", CMD_OK);
+	run(f, -600, "start globex", CMD_OK);     /* Wed 25 Nov, running */
 	assert_string_equal(run(f, 0, "report week", CMD_OK),
 	                    "This week, Mon 23 – Sun 29 Nov 2026:\n"
-	                    "acme       30m\n"
-	                    "Total      30m");
+	                    "```\n"
+	                    "acme        30m\n"
+	                    "globex      10m\n"
+	                    "Total       40m\n"
+	                    "```\n"
+	                    "Per day: Tue 24 30m, Wed 25 10m");
 	assert_string_equal(run(f, 0, "report month", CMD_OK),
 	                    "This month, Sun 1 – Mon 30 Nov 2026:\n"
-	                    "acme    1h 30m\n"
-	                    "Total   1h 30m");
+	                    "```\n"
+	                    "acme     1h 30m\n"
+	                    "globex      10m\n"
+	                    "Total    1h 40m\n"
+	                    "```");
+}
+
+static void
+cmd_report__by_day_tag_and_filters(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme +design +ui 23:00-01:00 mon", CMD_OK);
+	run(f, 0, "add globex +design 9:00-10:00 tue", CMD_OK);
+	run(f, 0, "add acme 11:00-11:30 tue", CMD_OK);
+	/* the entry across midnight is split between the days */
+	assert_string_equal(run(f, 0, "report week by day", CMD_OK),
+	                    "This week, Mon 23 – Sun 29 Nov 2026:\n"
+	                    "```\n"
+	                    "Mon 23 Nov   1h 00m\n"
+	                    "Tue 24 Nov   2h 30m\n"
+	                    "Total        3h 30m\n"
+	                    "```");
+	assert_string_equal(run(f, 0, "report week by tag", CMD_OK),
+	                    "This week, Mon 23 – Sun 29 Nov 2026:\n"
+	                    "```\n"
+	                    "+design       3h 00m\n"
+	                    "+ui           2h 00m\n"
+	                    "All entries   3h 30m\n"
+	                    "```");
+	assert_string_equal(run(f, 0, "report week ACME globex +design", CMD_OK),
+	                    "This week, Mon 23 – Sun 29 Nov 2026 (ACME or globex "
+	                    "+design):\n"
+	                    "```\n"
+	                    "acme     2h 00m\n"
+	                    "globex   1h 00m\n"
+	                    "Total    3h 00m\n"
+	                    "```\n"
+	                    "Per day: Mon 23 1h 00m, Tue 24 2h 00m");
+	assert_non_null(strstr(run(f, 0, "report week by colour", CMD_REFUSED),
+	                       "by day, by project or by tag"));
+	assert_non_null(strstr(run(f, 0, "report week nosuch", CMD_REFUSED),
+	                       "\"nosuch\" is neither a period nor one of your "
+	                       "projects"));
 }
 
 static void
@@ -328,7 +377,8 @@ cmd_report__nothing__says_so(void **state)
 	assert_string_equal(run(f, 0, "report week", CMD_OK),
 	                    "No time recorded this week.");
 	assert_non_null(strstr(run(f, 0, "report decade", CMD_REFUSED),
-	                       "\"decade\" is not a period"));
+	                       "\"decade\" is neither a period nor one of "
+	                       "your projects"));
 }
 
 static void
@@ -688,7 +738,7 @@ cmd_log__several_days__groups_by_day(void **state)
 	assert_non_null(strstr(r, "\nMon 23 Nov\n#1 "));
 	assert_non_null(strstr(r, "\nTue 24 Nov\n#2 "));
 	assert_non_null(strstr(run(f, 0, "log someday", CMD_REFUSED),
-	                       "\"someday\""));
+	                       "\"someday\" is neither a period"));
 }
 
 static void
@@ -876,6 +926,7 @@ main(void)
 		T(cmd_status__started_yesterday__shows_the_day),
 		T(cmd_report__today__groups_per_project_with_total),
 		T(cmd_report__week_and_month__have_headings),
+		T(cmd_report__by_day_tag_and_filters),
 		T(cmd_report__counts_running_entry_up_to_now),
 		T(cmd_report__nothing__says_so),
 		T(cmd_report__uses_user_timezone),

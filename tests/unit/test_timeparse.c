@@ -500,6 +500,8 @@ tp_trailing_when__table(void **state)
 		{ "acme at 2026-02-30", TP_BAD, 3, 0, "2026-02-30" },
 		{ "acme 0m ago", TP_BAD, 3, 0, "0m" },
 		{ "acme at -5m ago", TP_BAD, 4, 0, "-5m" },
+		{ "acme 5x ago", TP_BAD, 3, 0, "5x" },
+		{ "3q ago", TP_BAD, 2, 0, "3q" },
 	};
 	struct tp_ctx c = { NOW, U };
 	struct words w;
