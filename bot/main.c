@@ -209,6 +209,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* The database, its WAL and exports hold people's work records:
+	 * files we create are for our user only. */
+	umask(077);
 	if (strcmp(argv[1], "export") == 0)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
@@ -216,9 +219,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
 		if ((file = config_arg(argc, argv)) == NULL)
 			return 2;
-		/* The database and its WAL hold people's work records: files we
-		 * create are for our user only. */
-		umask(077);
+
 		return argv[1][0] == 'r' ? cmd_run(file) : cmd_check(file);
 	}
 	fprintf(stderr, "timmy: unknown command \"%s\"\n", argv[1]);
