@@ -28,7 +28,7 @@ static void
 log_row(const char *owner, const struct store_entry *e, void *arg)
 {
 	struct log_state *s = arg;
-	char a[8], b[8], dur[FMT_DURATION_MAX];
+	char a[8], b[12], dur[FMT_DURATION_MAX];
 	int64_t end = e->stop ? e->stop : s->ctx->now;
 	int64_t lo = e->start > s->from ? e->start : s->from;
 	int64_t hi = end < s->to ? end : s->to;
@@ -47,10 +47,17 @@ log_row(const char *owner, const struct store_entry *e, void *arg)
 	if (hi > lo)
 		s->total += hi - lo;
 	fmt_hm(s->ctx->tz, e->start, a, sizeof(a));
-	if (e->stop)
-		fmt_hm(s->ctx->tz, e->stop, b, sizeof(b));
-	else
+	if (e->stop) {
+		/* An entry that ends on a later day says so: "22:00–01:00+1". */
+		int64_t days = (tz_day_start(s->ctx->tz, e->stop) -
+		                tz_day_start(s->ctx->tz, e->start) + 43200) / 86400;
+
+		fmt_hm(s->ctx->tz, e->stop, b, sizeof(b) - 4);
+		if (days > 0 && days < 100)
+			snprintf(b + strlen(b), 4, "+%d", (int)days);
+	} else {
 		snprintf(b, sizeof(b), "now");
+	}
 	fmt_duration(end - e->start, dur, sizeof(dur));
 	text_printf(s->out, "\n#%-4lld %s–%-5s %7s  ", (long long)e->seq, a, b,
 	            dur);
