@@ -102,6 +102,8 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.now = (int64_t)time(NULL);
 		cctx.tz = b->cfg->timezone;
 		cctx.file = &file;
+		cctx.msg_key = NULL;
+		cctx.offline = false;
 		rc = cmd_exec(&cctx, body, &out);
 		if (rc == CMD_FAILED)
 			log_error("command from %s failed: %s", bare,

@@ -39,6 +39,13 @@ struct cmd_ctx {
 	const char *tz;        /* the user's IANA time zone */
 	struct cmd_file *file; /* where a file goes; NULL: the caller cannot
 	                          take files, so they come inline in the reply */
+	const char *msg_key;   /* what identifies this message if it is
+	                          delivered again (XEP-0359 origin-id, or the
+	                          sender's full JID and stanza id); NULL: none.
+	                          A change is applied once per key; a repeat
+	                          gets the first reply again */
+	bool offline;          /* sent while the bot was offline: now is the
+	                          XEP-0203 delay stamp, and the reply says so */
 };
 
 /* Prepares *f to receive a file (nothing present). */

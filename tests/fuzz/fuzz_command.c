@@ -50,6 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.now = now;
 	ctx.tz = zones[(data[0] >> 1) % (sizeof(zones) / sizeof(zones[0]))];
 	ctx.file = NULL;
+	ctx.msg_key = NULL;
+	ctx.offline = false;
 
 	text_init(&reply, CMD_REPLY_MAX);
 	rc = cmd_exec(&ctx, body, &reply);
