@@ -276,6 +276,15 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	if (zone[0] != '\0' && tz_valid(zone))
 		uctx.tz = zone;
 	rc = def->fn(&uctx, args, reply);
+	/* A command that waited on the server while the bot was away counted
+	 * at the time it was sent; say so, or "stopped at 17:02" would
+	 * puzzle someone reading it at 9:00 the next day. */
+	if (ctx->offline && rc != CMD_FAILED) {
+		char when[FMT_CLOCK_MAX];
+
+		fmt_clock(uctx.tz, ctx->now, ctx->now, when, sizeof(when));
+		text_printf(reply, "\n(sent at %s while I was offline)", when);
+	}
 out:
 	if (reply->truncated)
 		text_end_with(reply, "\n[reply cut: too long]");

@@ -576,6 +576,22 @@ cmd_start__same_second__replaces_the_just_started_timer(void **state)
 }
 
 static void
+cmd_exec__offline_message__says_when_it_was_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -3600, "start acme", CMD_OK);
+	f->ctx.offline = true;
+	assert_string_equal(run(f, -600, "stop", CMD_OK),
+	                    "Stopped acme after 50m (13:00–13:50).\n"
+	                    "(sent at 13:50 while I was offline)");
+	f->ctx.offline = false;
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_int_equal(e.stop, T0 - 600);
+}
+
+static void
 cmd_switch__is_start(void **state)
 {
 	struct fixture *f = *state;
@@ -946,6 +962,7 @@ main(void)
 		T(cmd_start__before_running_start__is_refused),
 		T(cmd_start__in_the_past__stops_running_then),
 		T(cmd_start__same_second__replaces_the_just_started_timer),
+		T(cmd_exec__offline_message__says_when_it_was_sent),
 		T(cmd_switch__is_start),
 		T(cmd_stop__at_or_ago__stops_then),
 		T(cmd_stop__before_start_or_in_future__is_refused),
