@@ -351,6 +351,40 @@ get_string(struct loader *l, const struct key *s, const struct key *k)
 	return str;
 }
 
+/*
+ * The value of key k in section s as a whole number min..max, in *out.
+ * Returns false when the key is absent or null, or when the value is not
+ * such a number (then reported as "section.key: expected a number
+ * min-max"). Digits only: strtoll alone would take " +5222" or "0x10".
+ */
+static bool
+get_number(struct loader *l, const struct key *s, const struct key *k,
+           long long min, long long max, long long *out)
+{
+	const yaml_node_t *v = k->value;
+	const char *str = "";
+	char *end;
+	long long n = min - 1;
+
+	if (!present(k))
+		return false;
+	if (v->type == YAML_SCALAR_NODE)
+		str = (const char *)v->data.scalar.value;
+	if (*str >= '0' && *str <= '9') {
+		errno = 0;
+		n = strtoll(str, &end, 10);
+		if (errno != 0 || *end != '\0')
+			n = min - 1;
+	}
+	if (n < min || n > max) {
+		cfg_error(l, line_of(v), "%s.%s: expected a number %lld-%lld",
+		          s->name, k->name, min, max);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
 /* True when s holds an ASCII control character. */
 static bool
 has_control(const char *s)
@@ -458,7 +492,10 @@ out:
 static void
 load_account(struct loader *l, const struct key *s)
 {
-	enum { JID, PASSWORD, PASSWORD_FILE, RESOURCE, HOST, PORT, TLS, NKEYS };
+	enum {
+		JID, PASSWORD, PASSWORD_FILE, RESOURCE, HOST, PORT, TLS,
+		KEEPALIVE, NKEYS
+	};
 	struct key keys[NKEYS] = {
 		[JID] = { .name = "jid" },
 		[PASSWORD] = { .name = "password" },
@@ -467,10 +504,12 @@ load_account(struct loader *l, const struct key *s)
 		[HOST] = { .name = "host" },
 		[PORT] = { .name = "port" },
 		[TLS] = { .name = "tls" },
+		[KEEPALIVE] = { .name = "keepalive" },
 	};
 	struct cfg *cfg = l->cfg;
 	char shown[CFG_SHOW_BUF];
 	const char *v;
+	long long num;
 
 	if (!open_section(l, s, true, keys, NKEYS))
 		return;
@@ -529,27 +568,12 @@ load_account(struct loader *l, const struct key *s)
 			cfg->host = cfg_strdup(l, v);
 	}
 
-	if (present(&keys[PORT])) {
-		const yaml_node_t *pn = keys[PORT].value;
-		const char *str = "";
-		char *end;
-		long long port = 0;
+	if (get_number(l, s, &keys[PORT], 1, 65535, &num))
+		cfg->port = (unsigned short)num;
 
-		if (pn->type == YAML_SCALAR_NODE)
-			str = (const char *)pn->data.scalar.value;
-		/* Digits only: strtoll alone would take " +5222". */
-		if (*str >= '0' && *str <= '9') {
-			errno = 0;
-			port = strtoll(str, &end, 10);
-			if (errno != 0 || *end != '\0')
-				port = 0;
-		}
-		if (port < 1 || port > 65535)
-			cfg_error(l, line_of(pn),
-			          "account.port: expected a number 1-65535");
-		else
-			cfg->port = (unsigned short)port;
-	}
+	if (get_number(l, s, &keys[KEEPALIVE], CFG_KEEPALIVE_MIN,
+	               CFG_KEEPALIVE_MAX, &num))
+		cfg->keepalive = (unsigned)num;
 
 	if ((v = get_string(l, s, &keys[TLS])) != NULL) {
 		if (strcmp(v, "required") == 0)
@@ -702,6 +726,7 @@ load_export(struct loader *l, const struct key *s)
 	};
 	char shown[CFG_SHOW_BUF];
 	const char *v;
+	long long n;
 
 	if (!open_section(l, s, false, keys, NKEYS))
 		return;
@@ -715,28 +740,8 @@ load_export(struct loader *l, const struct key *s)
 			          "export.upload: unknown value %s (expected auto "
 			          "or off)", show(v, true, shown, sizeof(shown)));
 	}
-	if (present(&keys[PART_BYTES])) {
-		const yaml_node_t *pn = keys[PART_BYTES].value;
-		const char *str = "";
-		char *end;
-		long long n = 0;
-
-		if (pn->type == YAML_SCALAR_NODE)
-			str = (const char *)pn->data.scalar.value;
-		/* Digits only, as for account.port. */
-		if (*str >= '0' && *str <= '9') {
-			errno = 0;
-			n = strtoll(str, &end, 10);
-			if (errno != 0 || *end != '\0')
-				n = 0;
-		}
-		if (n < CFG_PART_MIN || n > CFG_PART_MAX)
-			cfg_error(l, line_of(pn),
-			          "export.inline_part_bytes: expected a number "
-			          "%d-%d", CFG_PART_MIN, CFG_PART_MAX);
-		else
-			l->cfg->inline_part_bytes = (size_t)n;
-	}
+	if (get_number(l, s, &keys[PART_BYTES], CFG_PART_MIN, CFG_PART_MAX, &n))
+		l->cfg->inline_part_bytes = (size_t)n;
 }
 
 /* log: how much the daemon says. */
@@ -942,6 +947,7 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 		return NULL;
 	}
 	cfg->tls = CFG_TLS_REQUIRED;
+	cfg->keepalive = CFG_KEEPALIVE_DEFAULT;
 	cfg->upload = CFG_UPLOAD_AUTO;
 	cfg->inline_part_bytes = CFG_PART_DEFAULT;
 	cfg->log_level = LOG_INFO;
@@ -1057,4 +1063,68 @@ cfg_upload_name(enum cfg_upload upload)
 		return "off";
 	}
 	return "?";
+}
+
+/* True when a and b are both NULL or equal strings. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Appends name to the comma-separated list in buf (n bytes). */
+static void
+add_name(char *buf, size_t n, const char *name)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, "%s%s", len > 0 ? ", " : "", name);
+}
+
+int
+cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
+{
+	struct cfg *fresh;
+	char **list;
+	size_t count;
+
+	if (n > 0)
+		restart[0] = '\0';
+	if ((fresh = cfg_load(live->path, errs)) == NULL)
+		return -1;
+
+	/* The sections that only take effect at start. The password is
+	 * compared, never shown. */
+	if (!same_str(live->jid, fresh->jid) ||
+	    !same_str(live->password, fresh->password) ||
+	    !same_str(live->password_file, fresh->password_file) ||
+	    !same_str(live->resource, fresh->resource) ||
+	    !same_str(live->host, fresh->host) || live->port != fresh->port ||
+	    live->tls != fresh->tls || live->keepalive != fresh->keepalive)
+		add_name(restart, n, "account");
+	if (!same_str(live->db_path, fresh->db_path))
+		add_name(restart, n, "storage");
+	if (!same_str(live->timezone, fresh->timezone))
+		add_name(restart, n, "defaults");
+	if (live->upload != fresh->upload ||
+	    live->inline_part_bytes != fresh->inline_part_bytes)
+		add_name(restart, n, "export");
+
+	/* access and log: swapped in, so that freeing fresh frees the old
+	 * lists. */
+	list = live->allow;
+	count = live->nallow;
+	live->allow = fresh->allow;
+	live->nallow = fresh->nallow;
+	fresh->allow = list;
+	fresh->nallow = count;
+	list = live->admins;
+	count = live->nadmins;
+	live->admins = fresh->admins;
+	live->nadmins = fresh->nadmins;
+	fresh->admins = list;
+	fresh->nadmins = count;
+	live->log_level = fresh->log_level;
+	cfg_free(fresh);
+	return 0;
 }

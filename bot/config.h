@@ -26,6 +26,11 @@ enum cfg_upload {
 	CFG_UPLOAD_OFF   /* always inline, in chat messages */
 };
 
+/* The range and default of account.keepalive, in seconds. */
+#define CFG_KEEPALIVE_MIN 10
+#define CFG_KEEPALIVE_MAX 3600
+#define CFG_KEEPALIVE_DEFAULT 90
+
 /* The range and default of export.inline_part_bytes. */
 #define CFG_PART_MIN 512
 #define CFG_PART_MAX 65536
@@ -41,6 +46,9 @@ struct cfg {
 	char *host;           /* account.host, NULL: the JID's domain */
 	unsigned short port;  /* account.port, 0: default / SRV */
 	enum cfg_tls tls;     /* account.tls, default required */
+	unsigned keepalive;   /* account.keepalive: seconds without a word
+	                         from the server before we ping it (XEP-0199),
+	                         default CFG_KEEPALIVE_DEFAULT */
 	char *db_path;        /* storage.path */
 	char **allow;         /* access.allow, nallow >= 1 */
 	size_t nallow;
@@ -69,6 +77,19 @@ struct cfg *cfg_load(const char *path, struct text *errs);
 #define CFG_NO_SECRETS 1u
 struct cfg *cfg_load_flags(const char *path, unsigned flags,
                            struct text *errs);
+
+/*
+ * Reads live->path again, for a running daemon (SIGHUP). When the file is
+ * valid, the sections that can change at once move into live: access
+ * (allow, admins) and log (level); restart (n bytes) receives the names
+ * of the other sections that differ from live, which keep their old
+ * values until a restart ("account, defaults"; "" when none); returns 0.
+ * Otherwise every problem goes to errs, live stays as it was, and -1 is
+ * returned. The replaced lists are freed before this returns, so call it
+ * where nothing holds a pointer into them (between turns of the event
+ * loop: handlers only look at live while they run).
+ */
+int cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n);
 
 /* Frees cfg and everything in it; zeroes the password first. NULL is fine. */
 void cfg_free(struct cfg *cfg);

@@ -136,10 +136,14 @@ assert_only_error(struct fixture *f, const char *rest)
 }
 
 /* A valid config without optional keys; the jid line is line 2. */
-#define MINIMAL                                                              \
+#define MINIMAL MINIMAL_ACCOUNT MINIMAL_REST
+/* Its account section (lines 1-3): more account keys may follow. */
+#define MINIMAL_ACCOUNT                                                      \
 	"account:\n"                                                         \
 	"  jid: timmy@example.org\n"                                         \
-	"  password: " SECRET "\n"                                           \
+	"  password: " SECRET "\n"
+/* The rest of it: storage and access (allow being its last line). */
+#define MINIMAL_REST                                                         \
 	"storage:\n"                                                         \
 	"  path: /var/lib/timmy/timmy.db\n"                                  \
 	"access:\n"                                                          \
@@ -161,6 +165,7 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	           "  host: xmpp.example.org\n"
 	           "  port: 5223\n"
 	           "  tls: trust-any\n"
+	           "  keepalive: 300\n"
 	           "storage:\n"
 	           "  path: /var/lib/timmy/timmy.db\n"
 	           "access:\n"
@@ -186,6 +191,7 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	assert_string_equal(cfg->host, "xmpp.example.org");
 	assert_int_equal(cfg->port, 5223);
 	assert_int_equal(cfg->tls, CFG_TLS_TRUST_ANY);
+	assert_int_equal(cfg->keepalive, 300);
 	assert_string_equal(cfg->db_path, "/var/lib/timmy/timmy.db");
 	assert_int_equal(cfg->nallow, 2);
 	assert_string_equal(cfg->allow[0], "*@example.org");
@@ -215,6 +221,8 @@ cfg_load__applies_defaults__when_config_minimal(void **state)
 	assert_null(cfg->host);
 	assert_int_equal(cfg->port, 0);
 	assert_int_equal(cfg->tls, CFG_TLS_REQUIRED);
+	assert_int_equal(cfg->keepalive, CFG_KEEPALIVE_DEFAULT);
+	assert_int_equal(cfg->keepalive, 90);
 	assert_int_equal(cfg->nallow, 1);
 	assert_int_equal(cfg->nadmins, 0);
 	assert_string_equal(cfg->timezone, "UTC");
@@ -1120,6 +1128,160 @@ cfg_load__accepts_example__when_password_file_exists(void **state)
 	assert_true(cfg->nallow > 0);
 	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
 	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
+	assert_int_equal(cfg->keepalive, CFG_KEEPALIVE_DEFAULT);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__accepts_keepalive__when_in_range(void **state)
+{
+	static const struct {
+		const char *yaml;
+		unsigned seconds;
+	} ok[] = { { "10", 10 }, { "3600", 3600 }, { "\"60\"", 60 },
+	           { "~", CFG_KEEPALIVE_DEFAULT }, { "", CFG_KEEPALIVE_DEFAULT } };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load(f, MINIMAL_ACCOUNT "  keepalive: %s\n" MINIMAL_REST,
+		           ok[i].yaml);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->keepalive, ok[i].seconds);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_range__when_keepalive_bad(void **state)
+{
+	static const char *const bad[] = { "9", "0", "3601", "-10", "1.5",
+	                                    "90s", "\" 90\"", "[90]", "{s: 90}",
+	                                    "99999999999999999999" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL_ACCOUNT "  keepalive: %s\n" MINIMAL_REST,
+		                 bad[i]));
+		assert_only_error(f, ":4: account.keepalive: expected a number "
+		                     "10-3600");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+/* Rewrites the config file f->cfg (keeping its name) with content. */
+static void
+rewrite(struct fixture *f, const char *content)
+{
+	FILE *fp = fopen(f->cfg, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(content, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+cfg_reload__applies_access_and_log__when_file_valid(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg = load(f, MINIMAL);
+
+	assert_non_null(cfg);
+	rewrite(f, MINIMAL_ACCOUNT MINIMAL_REST
+	        "  admins: [boss@example.org]\n"
+	        "log: {level: debug}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_string_equal(restart, "");
+	assert_int_equal(cfg->nallow, 1);
+	assert_string_equal(cfg->allow[0], "*@example.org");
+	assert_int_equal(cfg->nadmins, 1);
+	assert_string_equal(cfg->admins[0], "boss@example.org");
+	assert_int_equal(cfg->log_level, LOG_DEBUG);
+
+	rewrite(f, MINIMAL_ACCOUNT "storage: {path: t.db}\n"
+	           "access: {allow: [a@example.org, b@example.org]}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_int_equal(cfg->nallow, 2);
+	assert_string_equal(cfg->allow[1], "b@example.org");
+	assert_int_equal(cfg->nadmins, 0);
+	assert_null(cfg->admins);
+	assert_int_equal(cfg->log_level, LOG_INFO);
+	cfg_free(cfg);
+}
+
+static void
+cfg_reload__names_sections_needing_restart__when_they_changed(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg = load(f, MINIMAL);
+
+	assert_non_null(cfg);
+	rewrite(f, "account:\n"
+	           "  jid: timmy@example.org\n"
+	           "  password: another-one\n"
+	           "storage:\n"
+	           "  path: /elsewhere.db\n"
+	           "access:\n"
+	           "  allow: [\"*@example.org\"]\n"
+	           "defaults: {timezone: Europe/Berlin}\n"
+	           "export: {upload: off}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(restart, "account, storage, defaults, export");
+	/* Those keep their old values. */
+	assert_string_equal(cfg->password, SECRET);
+	assert_string_equal(cfg->db_path, "/var/lib/timmy/timmy.db");
+	assert_string_equal(cfg->timezone, "UTC");
+	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
+	assert_null(strstr(restart, "another-one"));
+
+	rewrite(f, MINIMAL_ACCOUNT "  keepalive: 30\n" MINIMAL_REST);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(restart, "account");
+	assert_int_equal(cfg->keepalive, CFG_KEEPALIVE_DEFAULT);
+	cfg_free(cfg);
+}
+
+static void
+cfg_reload__reports_every_error_and_keeps_config__when_file_invalid(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128] = "untouched";
+	struct cfg *cfg = load(f, MINIMAL "log: {level: warn}\n");
+
+	assert_non_null(cfg);
+	rewrite(f, MINIMAL_ACCOUNT "  keepalive: 5\n"
+	           "storage: {path: t.db}\n"
+	           "access: {allow: [not a jid], admins: [x@example.org]}\n"
+	           "log: {level: debug}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_error(f, ":4: account.keepalive: expected a number 10-3600");
+	assert_error(f, ":6: access.allow: invalid pattern \"not a jid\" "
+	                "(expected name@domain or *@domain)");
+	assert_int_equal(count_errors(f), 2);
+	assert_string_equal(restart, "");
+	assert_int_equal(cfg->nallow, 1);
+	assert_string_equal(cfg->allow[0], "*@example.org");
+	assert_int_equal(cfg->nadmins, 0);
+	assert_int_equal(cfg->log_level, LOG_WARN);
+	assert_int_equal(cfg->keepalive, CFG_KEEPALIVE_DEFAULT);
+
+	/* A file that vanished is an error too, and nothing changes. */
+	unlink(f->cfg);
+	text_clear(&f->errs);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_true(count_errors(f) == 1);
+	assert_int_equal(cfg->nallow, 1);
+	f->cfg[0] = '\0';
 	cfg_free(cfg);
 }
 
@@ -1220,6 +1382,11 @@ main(void)
 		T(cfg_load__reports_type__when_export_not_mapping),
 		T(cfg_load__reports_both__when_export_keys_both_bad),
 		T(cfg_load__accepts_example__when_password_file_exists),
+		T(cfg_load__accepts_keepalive__when_in_range),
+		T(cfg_load__reports_range__when_keepalive_bad),
+		T(cfg_reload__applies_access_and_log__when_file_valid),
+		T(cfg_reload__names_sections_needing_restart__when_they_changed),
+		T(cfg_reload__reports_every_error_and_keeps_config__when_file_invalid),
 		T(cfg_tls_name__names_each_mode),
 		T(cfg_upload_name__names_each_mode),
 		T(cfg_free__accepts_null),
