@@ -55,7 +55,7 @@ FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all asan test unit integration layering fuzz fuzz-build demo deps \
-	install uninstall clean
+	install uninstall clean bench
 
 all: timmy
 
@@ -146,6 +146,12 @@ demo: deps
 
 deps:
 	@sh contrib/deps.sh
+
+# Benchmarks: timmy against Timewarrior on one generated history, printed as
+# a table (bench/README.md). BENCH_ENTRIES=1000000 for the large variant.
+bench: deps
+	$(MAKE) all
+	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \

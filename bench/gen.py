@@ -1,0 +1,291 @@
+"""bench/gen.py - a generated time-tracking history for the benchmarks.
+
+Writes the same intervals twice:
+
+  * into a timmy database that `timmy check` has already created (so the
+    schema is the real one from schema.sql): rows in users (with
+    next_seq), entries (with each user's own seq) and entry_tags, in one
+    transaction with foreign keys on; integrity_check and
+    foreign_key_check must pass afterwards;
+  * into a Timewarrior database directory (data/YYYY-MM.data, one
+    `inc START - END # tags # "annotation"` line per interval, in the
+    file of the month (UTC) it starts in, as timew 1.4 writes them; the
+    project is the first tag, the note the annotation), for the main
+    user only: Timewarrior keeps one person's time.
+
+The history: the main user has `entries` entries over the `years` years
+up to now, many on working days and few at weekends, between 07:00 and
+23:00 local time, with a few evening sessions that run past midnight, a
+dozen projects that come and go over the years, zero to three tags each
+and a note on most. Other users get smaller histories (bench.py gives the
+first one exactly 1,000 entries, for the memory comparison). Nothing
+overlaps, nothing is in the future, nothing runs. A fixed seed makes a
+run repeatable for a given "now".
+
+    /usr/bin/python3 bench/gen.py --db timmy.db --timew TWDIR \\
+        --user alice@localhost --entries 100000 --tz Europe/Berlin
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import sys
+import time
+import zoneinfo
+
+# Projects: (name, weight, from, to), alive between those fractions of
+# the span (0.0 = its first day, 1.0 = now). Mixed case and non-ASCII on
+# purpose.
+PROJECTS = [
+    ("acme", 10, 0.0, 1.0),
+    ("globex", 6, 0.0, 0.55),
+    ("initech", 5, 0.3, 1.0),
+    ("admin", 4, 0.0, 1.0),
+    ("writing", 3, 0.1, 1.0),
+    ("umbrella", 4, 0.5, 1.0),
+    ("hooli", 3, 0.7, 1.0),
+    ("büro", 2, 0.0, 1.0),
+    ("oss/timmy", 2, 0.4, 1.0),
+    ("stark-ind", 2, 0.2, 0.6),
+    ("Wayne.Ent", 1, 0.6, 0.9),
+    ("training", 1, 0.0, 1.0),
+]
+TAGS = ["design", "meeting", "review", "bugfix", "call", "email", "deploy",
+        "research", "planning", "support", "docs", "test", "travel",
+        "billable", "internal", "urgent", "ops", "café", "ux", "perf"]
+NOTES = ["fix the header", "weekly sync", "quarterly report",
+         "customer call about the invoice", "refactor storage layer",
+         "read the RFC", "onboarding", "release 2.1", "prepare slides",
+         "code review for Bob", "Überarbeitung der Angebote",
+         "inbox zero", "migration to the new server", "interview",
+         "fix flaky test", "planning next sprint", "incident follow-up",
+         "write the \"getting started\" guide", "pair programming",
+         "budget", "日本語のドキュメント", "bench numbers", "lunch & learn"]
+
+DAY_START = 7 * 3600      # the working window, local time
+DAY_END = 23 * 3600
+
+
+def day_windows(rng, days, today, window_today):
+    """Seconds of work per day, from DAY_START on: long weekdays, short
+    weekends, some days off; today only up to a few minutes ago."""
+    full = DAY_END - DAY_START
+    out = []
+    for d in days:
+        wd = d.weekday()
+        w = 1.0 if wd < 5 else (0.25 if wd == 5 else 0.12)
+        if rng.random() < 0.04:
+            w *= 0.1                       # holiday, sick day
+        w = min(1.0, w * rng.uniform(0.6, 1.3))
+        window = int(full * w)
+        if d == today:
+            window = min(window, window_today)
+        out.append(window)
+    return out
+
+
+def spread(total, weights):
+    """Integer counts per weight, summing to total exactly."""
+    s = sum(weights)
+    counts, cum, prev = [], 0.0, 0
+    for w in weights:
+        cum += w
+        cur = int(round(cum * total / s))
+        counts.append(cur - prev)
+        prev = cur
+    return counts
+
+
+def pick_project(rng, frac):
+    alive = [(p, w) for p, w, a, b in PROJECTS if a <= frac <= b]
+    names, weights = zip(*alive)
+    return rng.choices(names, weights)[0]
+
+
+def history(rng, n, years, zone, now):
+    """n intervals (start, stop, project, tags, note), sorted by start,
+    none overlapping, all ending before now."""
+    if n <= 0:
+        return []
+    tz = zoneinfo.ZoneInfo(zone)
+    today = dt.datetime.fromtimestamp(now, tz).date()
+    first = today - dt.timedelta(days=int(round(365.25 * years)) - 1)
+    days = [first + dt.timedelta(days=i)
+            for i in range((today - first).days + 1)]
+
+    def local(d, secs):
+        """d at secs after its local midnight (the window never holds a
+        clock change: those are at night)."""
+        midnight = dt.datetime(d.year, d.month, d.day, tzinfo=tz)
+        return int(midnight.timestamp()) + secs
+
+    # Today's window ends a few minutes before now.
+    window_today = max(0, min(DAY_END, now - 300 - local(today, 0))
+                       - DAY_START)
+    windows = day_windows(rng, days, today, window_today)
+    counts = spread(n, windows)
+    spans = []
+    for d, k, window in zip(days, counts, windows):
+        if k == 0:
+            continue
+        end = DAY_START + window
+        # An evening session past midnight: the day's last entry, from
+        # 23:05 on, ending the next day before that day's window opens.
+        late = d != today and k >= 2 and rng.random() < 0.04
+        slots = k - 1 if late else k
+        slot = (end - DAY_START) / float(slots)
+        for j in range(slots):
+            s0 = DAY_START + j * slot
+            start = s0 + rng.uniform(0, 0.15) * slot
+            length = max(60.0, rng.uniform(0.35, 0.8) * slot)
+            stop = min(start + length, s0 + slot)
+            if stop - start < 1:
+                continue            # too many for one day: counted below
+            spans.append((local(d, int(start)), local(d, int(stop))))
+        if late:
+            start = local(d, 23 * 3600 + rng.randint(300, 3000))
+            nxt = d + dt.timedelta(days=1)
+            stop = local(nxt, rng.randint(10 * 60, 3 * 3600))
+            spans.append((start, min(stop, now - 60)))
+    if len(spans) != n:
+        sys.exit("gen.py: %d entries do not fit in %g years (got %d)"
+                 % (n, years, len(spans)))
+    t0 = local(first, 0)
+    result = []
+    for start, stop in spans:
+        frac = min(1.0, max(0.0, (start - t0) / max(1.0, now - t0)))
+        project = pick_project(rng, frac)
+        ntags = rng.choices([0, 1, 2, 3], [35, 40, 18, 7])[0]
+        tags = sorted(rng.sample(TAGS, ntags))
+        note = rng.choice(NOTES) if rng.random() < 0.7 else ""
+        result.append((start, stop, project, tags, note))
+    result.sort()
+    for a, b in zip(result, result[1:]):
+        assert a[1] <= b[0], "overlap"
+    assert result[-1][1] < now
+    return result
+
+
+def write_timmy(db, users):
+    """Inserts every user's entries into db, ordered by start across users
+    (as a shared bot writes them), in one transaction, then checks the
+    file."""
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        if con.execute("SELECT count(*) FROM entries").fetchone()[0]:
+            sys.exit("gen.py: %s already has entries" % db)
+        con.execute("BEGIN IMMEDIATE")
+        uid = {}
+        for jid in users:
+            uid[jid] = con.execute(
+                "INSERT INTO users (jid, tz, next_seq) VALUES (?, NULL, ?)",
+                (jid, len(users[jid]) + 1)).lastrowid
+        rows = sorted((e[0], jid, e) for jid in users for e in users[jid])
+        seq = dict.fromkeys(users, 0)
+        entry_rows, tag_rows = [], []
+        for eid, (_, jid, (start, stop, project, tags, note)) in enumerate(
+                rows, 1):
+            seq[jid] += 1
+            entry_rows.append((eid, uid[jid], seq[jid], project, note, start,
+                               stop))
+            tag_rows.extend((eid, t) for t in tags)
+        con.executemany(
+            "INSERT INTO entries (id, user_id, seq, project, note, start, "
+            "stop) VALUES (?, ?, ?, ?, ?, ?, ?)", entry_rows)
+        con.executemany("INSERT INTO entry_tags (entry_id, tag) VALUES (?, ?)",
+                        tag_rows)
+        con.execute("COMMIT")
+        ok = con.execute("PRAGMA integrity_check").fetchall()
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
+        if ok != [("ok",)] or fk:
+            sys.exit("gen.py: %s is not consistent: %r %r" % (db, ok, fk[:5]))
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def tw_stamp(t):
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
+
+
+def tw_escape(s):
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def tw_tag(s):
+    """A tag as timew writes it: quoted when it has a space or a quote."""
+    if s and not any(c in s for c in ' "#\\'):
+        return s
+    return '"%s"' % tw_escape(s)
+
+
+def write_timew(twdir, entries):
+    """A Timewarrior database with entries: data/YYYY-MM.data by the month
+    (UTC) an interval starts in, plus tags.data with the tag counts."""
+    data = os.path.join(twdir, "data")
+    os.makedirs(data, exist_ok=True)
+    cfg = os.path.join(twdir, "timewarrior.cfg")
+    if not os.path.exists(cfg):
+        open(cfg, "w").close()
+    files, counts = {}, {}
+    try:
+        for start, stop, project, tags, note in entries:
+            month = time.strftime("%Y-%m", time.gmtime(start))
+            f = files.get(month)
+            if f is None:
+                f = files[month] = open(os.path.join(data, month + ".data"),
+                                        "w", encoding="utf-8")
+            words = [project] + tags
+            line = "inc %s - %s # %s" % (tw_stamp(start), tw_stamp(stop),
+                                         " ".join(map(tw_tag, words)))
+            if note:   # timew quotes an annotation always
+                line += ' # "%s"' % tw_escape(note)
+            f.write(line + "\n")
+            for w in words:
+                counts[w] = counts.get(w, 0) + 1
+    finally:
+        for f in files.values():
+            f.close()
+    with open(os.path.join(data, "tags.data"), "w", encoding="utf-8") as f:
+        f.write("{\n" + ",\n".join(
+            '  %s:{"count":%d}' % (json.dumps(t, ensure_ascii=False), c)
+            for t, c in sorted(counts.items())) + "\n}")
+    open(os.path.join(data, "undo.data"), "a").close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", required=True,
+                    help="a timmy database made by `timmy check`")
+    ap.add_argument("--timew", help="a directory for a Timewarrior database")
+    ap.add_argument("--user", required=True, help="the main user's JID")
+    ap.add_argument("--entries", type=int, default=100000)
+    ap.add_argument("--years", type=float, default=8.0)
+    ap.add_argument("--tz", default="UTC", help="the users' time zone")
+    ap.add_argument("--others", default="bob@localhost:1000,"
+                    "carol@localhost:300,dave@localhost:40",
+                    help="JID:ENTRIES,... of the other users")
+    ap.add_argument("--now", type=int, default=None,
+                    help="epoch seconds the history ends at (default: now)")
+    ap.add_argument("--seed", type=int, default=2026)
+    a = ap.parse_args()
+
+    now = a.now if a.now is not None else int(time.time())
+    rng = random.Random(a.seed)
+    users = {a.user: history(rng, a.entries, a.years, a.tz, now)}
+    for spec in filter(None, a.others.split(",")):
+        jid, count = spec.rsplit(":", 1)
+        users[jid] = history(rng, int(count), min(a.years, 3.0), a.tz, now)
+    write_timmy(a.db, users)
+    if a.timew:
+        write_timew(a.timew, users[a.user])
+    print("gen.py: %s" % ", ".join("%s %d" % (j, len(e))
+                                   for j, e in users.items()))
+
+
+if __name__ == "__main__":
+    main()
