@@ -29,8 +29,12 @@ CREATE TABLE users (
 ) STRICT;
 
 -- Time entries. stop NULL is the running entry (stop == 0 in C). Projects
--- compare case-insensitively (ASCII only, SQLite's NOCASE): "Acme" and
--- "acme" are one project. seq is the user's own number for the entry.
+-- compare without regard to case: "Acme" and "acme" are one project, and
+-- so are "Ärger" and "ärger". The column's NOCASE, which the sqlite3 shell
+-- uses, folds ASCII only; timmy's queries say COLLATE UNOCASE, which folds
+-- Unicode too (storage/collate.c) and which the schema never names, as a
+-- database that did could not be read without it. seq is the user's own
+-- number for the entry.
 -- AUTOINCREMENT: a row id is never given twice either, so the id an undo
 -- step remembers (undo_entries) can only ever mean that one entry.
 CREATE TABLE entries (

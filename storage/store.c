@@ -11,6 +11,13 @@
  * indexed by enum store_stmt (store_int.h), prepared on first use and kept
  * until store_close. Values are always bound as named parameters, never
  * formatted into SQL.
+ *
+ * Project and tag names compare, group and sort with COLLATE UNOCASE
+ * (collate.c, registered on every connection): without regard to case,
+ * Unicode's as well as ASCII's. Every comparison of names says so itself:
+ * the column entries.project keeps the NOCASE of schema.sql, which folds
+ * ASCII alone (the schema cannot name a collation of ours, collate.c says
+ * why), and a bare "project = :x" would use that.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -116,20 +123,20 @@ static const struct store_schema store_schema_current = {
  * filter (struct store_filter) bound as :p1 to :p8, the projects, and :t1
  * to :t8, the tags, each list from its first parameter on, the unused
  * ones NULL; no value at all (:p1 or :t1 NULL) filters nothing. The
- * project is any of the list's, in the column's case-insensitive NOCASE;
- * each tag of the list must be among the entry's, ASCII case aside too
- * (entry_tags' primary key finds the entry's few tags). A value in a
+ * project is any of the list's, case aside (UNOCASE); each tag of the
+ * list must be among the entry's, case aside too (entry_tags' primary key
+ * finds the entry's few tags, UNOCASE compares them). A value in a
  * parameter of its own, never in the SQL text.
  */
 #define SQL_FILTER(e) \
-	"(:p1 IS NULL OR " e ".project COLLATE NOCASE IN" \
+	"(:p1 IS NULL OR " e ".project COLLATE UNOCASE IN" \
 	" (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8))" \
 	" AND (:t1 IS NULL OR NOT EXISTS (" \
 	" SELECT 1 FROM (VALUES (:t1), (:t2), (:t3), (:t4), (:t5), (:t6)," \
 	"  (:t7), (:t8)) AS f" \
 	" WHERE f.column1 IS NOT NULL AND NOT EXISTS (" \
 	"  SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
-	"   AND t.tag = f.column1 COLLATE NOCASE)))"
+	"   AND t.tag = f.column1 COLLATE UNOCASE)))"
 
 /*
  * A report (store_report): the seconds of each (bucket, name) as rows
@@ -157,20 +164,20 @@ static const struct store_schema store_schema_current = {
 	"  WHERE " SQL_FILTER("o") \
 	"), named (id, name, start, stop) AS (" named \
 	"), spelling AS (" \
-	" SELECT name, min(start) FROM named GROUP BY name COLLATE NOCASE" \
+	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE" \
 	"), buckets (i, lo, hi) AS (" \
 	" SELECT key, value, lead(value) OVER (ORDER BY key)" \
 	"  FROM json_each(:bounds)" \
 	"), parts AS (" \
-	" SELECT DISTINCT b.i, n.id, n.name COLLATE NOCASE AS name," \
+	" SELECT DISTINCT b.i, n.id, n.name COLLATE UNOCASE AS name," \
 	"  min(n.stop, b.hi) - max(n.start, b.lo) AS secs" \
 	"  FROM named AS n JOIN buckets AS b" \
 	"   ON b.lo < n.stop AND b.hi > n.start AND n.start < n.stop" \
 	") SELECT s.name, sum(p.secs) AS total, p.i" \
 	" FROM parts AS p" \
-	" JOIN spelling AS s ON s.name = p.name COLLATE NOCASE" \
-	" GROUP BY p.i, p.name HAVING total > 0" \
-	" ORDER BY p.i, total DESC, s.name COLLATE NOCASE"
+	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
+	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
+	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
 
 /*
  * The before-image of entries (those the WHERE that follows picks) for
@@ -255,10 +262,10 @@ static const struct {
 		"DELETE FROM entry_tags WHERE entry_id = :entry" },
 	[STMT_ENTRY_DEL] = { "delete",
 		"DELETE FROM entries WHERE id = :entry" },
-	/* project compares with the column's NOCASE. */
+	/* Any case of :old. */
 	[STMT_RENAME] = { "rename",
 		"UPDATE entries SET project = :new"
-		" WHERE user_id = :uid AND project = :old" },
+		" WHERE user_id = :uid AND project = :old COLLATE UNOCASE" },
 	[STMT_OVERLAP] = { "overlap",
 		SQL_HITS("u.id = :uid")
 		"SELECT " SQL_ENTRY " FROM hits ORDER BY start, seq LIMIT 1" },
@@ -276,15 +283,15 @@ static const struct {
 		"SELECT " SQL_ENTRY ", count(*) OVER (), jid FROM hits AS h"
 		" WHERE " SQL_FILTER("h")
 		" ORDER BY start, jid, seq LIMIT :limit" },
-	/* Grouped case-insensitively like the column; the spelling shown is
+	/* Grouped without regard to case (UNOCASE); the spelling shown is
 	 * that of the group's earliest entry in the range (SQLite takes a
 	 * bare column from the row that min() picked), so a later "ACME"
 	 * does not rename "acme". */
 	[STMT_TOTALS] = { "totals",
 		SQL_OVERLAP
 		"SELECT project, sum(" SQL_CLIPPED ") AS secs, min(start)"
-		" FROM overlap GROUP BY project COLLATE NOCASE HAVING secs > 0"
-		" ORDER BY secs DESC, project COLLATE NOCASE" },
+		" FROM overlap GROUP BY project COLLATE UNOCASE HAVING secs > 0"
+		" ORDER BY secs DESC, project COLLATE UNOCASE" },
 	[STMT_TOTAL] = { "total",
 		SQL_OVERLAP
 		"SELECT coalesce(sum(" SQL_CLIPPED "), 0) FROM overlap" },
@@ -295,14 +302,14 @@ static const struct {
 		SQL_OVERLAP
 		", names AS ("
 		" SELECT project, min(start) FROM entries WHERE user_id = :uid"
-		" GROUP BY project COLLATE NOCASE"
+		" GROUP BY project COLLATE UNOCASE"
 		"), secs AS ("
 		" SELECT project, sum(" SQL_CLIPPED ") AS secs FROM overlap"
-		" GROUP BY project COLLATE NOCASE"
+		" GROUP BY project COLLATE UNOCASE"
 		") SELECT n.project, coalesce(s.secs, 0) AS total"
 		" FROM names AS n LEFT JOIN secs AS s"
-		"  ON s.project = n.project COLLATE NOCASE"
-		" ORDER BY total DESC, n.project COLLATE NOCASE" },
+		"  ON s.project = n.project COLLATE UNOCASE"
+		" ORDER BY total DESC, n.project COLLATE UNOCASE" },
 	/* The same for tags. Tags are stored byte-exact, so one entry may
 	 * have "x" and "X": DISTINCT counts its time once for the name. */
 	[STMT_TAG_TOTALS] = { "tag-totals",
@@ -310,17 +317,17 @@ static const struct {
 		", names AS ("
 		" SELECT t.tag, min(e.start)"
 		" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id"
-		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE NOCASE"
+		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE UNOCASE"
 		"), per AS ("
-		" SELECT DISTINCT o.id, t.tag COLLATE NOCASE AS tag,"
+		" SELECT DISTINCT o.id, t.tag COLLATE UNOCASE AS tag,"
 		"  " SQL_CLIPPED " AS secs"
 		" FROM overlap AS o JOIN entry_tags AS t ON t.entry_id = o.id"
 		"), secs AS ("
 		" SELECT tag, sum(secs) AS secs FROM per GROUP BY tag"
 		") SELECT n.tag, coalesce(s.secs, 0) AS total"
 		" FROM names AS n LEFT JOIN secs AS s"
-		"  ON s.tag = n.tag COLLATE NOCASE"
-		" ORDER BY total DESC, n.tag COLLATE NOCASE" },
+		"  ON s.tag = n.tag COLLATE UNOCASE"
+		" ORDER BY total DESC, n.tag COLLATE UNOCASE" },
 	[STMT_ENTRY_COUNT] = { "count",
 		"SELECT count(*) FROM entries WHERE user_id = :uid" },
 	/* Reports: what an entry counts under. */
@@ -359,9 +366,11 @@ static const struct {
 	[STMT_IMAGE] = { "record",
 		SQL_IMAGE " WHERE id = :entry ON CONFLICT DO NOTHING" },
 	[STMT_IMAGE_TAGS_PROJECT] = { "record-project-tags",
-		SQL_IMAGE_TAGS " AND e.user_id = :uid AND e.project = :project" },
+		SQL_IMAGE_TAGS " AND e.user_id = :uid"
+		" AND e.project = :project COLLATE UNOCASE" },
 	[STMT_IMAGE_PROJECT] = { "record-project",
-		SQL_IMAGE " WHERE user_id = :uid AND project = :project"
+		SQL_IMAGE " WHERE user_id = :uid"
+		" AND project = :project COLLATE UNOCASE"
 		" ON CONFLICT DO NOTHING" },
 	/* Undo replaces every entry the step touched by its before-image:
 	 * first all of them go (the ones it created for good), then the
@@ -728,6 +737,10 @@ store_rc store_open(const char *path, store **out, char *err, size_t errsz)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	if ((rc = store_unocase_register(st->db)) != SQLITE_OK) {
+		errf(why, sizeof why, "collation: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
 	if (configure(st->db, why, sizeof why) != STORE_OK ||
 	    store_schema_apply(st->db, &store_schema_current, why,
 	                       sizeof why) != STORE_OK)
@@ -821,6 +834,8 @@ static store_rc readonly_try(store *st, const char *uri, int *sqlrc,
 		return errf(err, errsz, "%s", st->db != NULL ?
 		            sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	sqlite3_extended_result_codes(st->db, 1);
+	if ((rc = store_unocase_register(st->db)) != SQLITE_OK)
+		return errf(err, errsz, "collation: %s", sqlite3_errstr(rc));
 	/* A reader waits out a writer's WAL recovery or restart. */
 	if (sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK)
 		return errf(err, errsz, "busy timeout: %s",

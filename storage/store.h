@@ -10,6 +10,25 @@
  * ("owner"); every query is scoped by owner, so no call can read or change
  * another user's rows. The one exception is store_list_filtered with no
  * owner, an administrator's export of everyone's entries.
+ *
+ * Names are kept exactly as given, byte for byte, and compared without
+ * regard to case, Unicode's as well as ASCII's: "Ärger", "ärger" and
+ * "ÄRGER" are one project, "Σ", "σ" and "ς" one letter, wherever a name
+ * is looked up (filters, renames) or grouped (totals, projects, tags,
+ * reports); a group is spelled as its earliest entry. Only one-to-one
+ * case mappings apply (Unicode's simple case folding, from glibc's
+ * tables): "ß" and "ẞ" are one, "Straße" and "STRASSE" are two, and "ﬁ"
+ * is not "fi". Nothing is normalized: a precomposed "ä" and "a" with a
+ * combining diaeresis differ. Bytes that are not UTF-8 compare as
+ * themselves. Names sort by their folded characters (for ASCII names as
+ * SQLite's NOCASE sorts them), not by any language's rules. Where the
+ * C.UTF-8 locale is missing, only ASCII letters fold (storage/collate.c).
+ *
+ * Tags follow the same rule where they are looked up or grouped: the
+ * filter "+design" finds an entry tagged "Design", and store_tags and
+ * reports by tag put "Design" and "design" together. An entry's own tags
+ * are a set of exact spellings, so one entry may carry "x" and "X"; its
+ * time then counts once for that name.
  */
 #ifndef TIMMY_STORE_H
 #define TIMMY_STORE_H
@@ -119,9 +138,9 @@ store_rc store_stop(store *st, const char *owner, int64_t stop,
  * only its part inside the range, a running entry counts up to now.
  * Grouped and summed in SQL. Calls cb once per project, largest first;
  * the project string is borrowed for the call only. Nothing is called for
- * projects with zero seconds in the range. Projects group
- * case-insensitively (ASCII), under the spelling of their earliest entry
- * in the range.
+ * projects with zero seconds in the range. Projects group without
+ * regard to case (see the top of the file), under the spelling of their
+ * earliest entry in the range.
  * cb must not use st. An owner who never wrote has no totals: STORE_OK.
  */
 typedef void (*store_total_cb)(const char *project, int64_t secs, void *arg);
@@ -235,27 +254,28 @@ store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
 /* ---- Projects, tags, settings ---- */
 
 /*
- * Every project owner ever used (one per case-insensitive name, spelled as
- * in its earliest entry of all), each with its seconds inside [from, to)
- * as store_totals counts them (0 when none), ordered by those seconds,
- * largest first, then by name (ASCII case aside). For "projects". Scans
+ * Every project owner ever used (one per name, case aside, spelled as in
+ * its earliest entry of all), each with its seconds inside [from, to) as
+ * store_totals counts them (0 when none), ordered by those seconds,
+ * largest first, then by name (case aside). For "projects". Scans
  * the owner's entries once (grouped in SQL).
  */
 store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
                         int64_t now, store_total_cb cb, void *arg);
 
 /* The same for tags (an entry's time counts once for each of its tags;
- * tags, too, are one name whatever their ASCII case). */
+ * tags, too, are one name whatever their case). */
 store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
                     int64_t now, store_total_cb cb, void *arg);
 
 /*
- * Renames project old (any case) to new_name, spelled as given, in all of
- * owner's entries; *n (when n is not NULL) gets how many entries changed.
- * STORE_NOTFOUND when owner has no entry of old; STORE_CONFLICT when
- * new_name breaks a limit (empty, over STORE_PROJECT_MAX). If new_name
- * already exists under another spelling, the entries simply join it (the
- * earliest entry's spelling names the group in reports).
+ * Renames project old (in any case: "ÄRGER" finds "ärger") to new_name,
+ * spelled as given, in all of owner's entries; *n (when n is not NULL)
+ * gets how many entries changed. STORE_NOTFOUND when owner has no entry
+ * of old; STORE_CONFLICT when new_name breaks a limit (empty, over
+ * STORE_PROJECT_MAX). If new_name already exists under another spelling,
+ * the entries simply join it (the earliest entry's spelling names the
+ * group in reports).
  */
 store_rc store_rename_project(store *st, const char *owner, const char *old,
                               const char *new_name, int64_t *n);
@@ -289,11 +309,12 @@ store_rc store_open_readonly(const char *path, store **out, char *err,
 
 /*
  * Which entries a report or export looks at. Projects are alternatives
- * (an entry of any of them), matched without regard to ASCII case; tags
- * must all be present on an entry (ASCII case aside too). Empty lists do
- * not filter; a name no entry can have (over its STORE_*_MAX, "") matches
- * none. More than STORE_FILTER_MAX of either, or a NULL string among the
- * first nprojects / ntags: STORE_ERR. Strings are borrowed.
+ * (an entry of any of them), matched without regard to case; tags must
+ * all be present on an entry, case aside too ("Design" is "design"; see
+ * the top of the file). Empty lists do not filter; a name no entry can
+ * have (over its STORE_*_MAX, "") matches none. More than
+ * STORE_FILTER_MAX of either, or a NULL string among the first
+ * nprojects / ntags: STORE_ERR. Strings are borrowed.
  */
 #define STORE_FILTER_MAX 8
 struct store_filter {
@@ -318,11 +339,11 @@ enum store_group {
  * its part inside each bucket (an entry across midnight is split between
  * the days), a running one up to now. f may be NULL. cb gets each non-zero
  * (bucket index, key, seconds), ordered by bucket, then by seconds
- * descending, then key (ASCII case aside); key is borrowed for the call
- * and cb must not use st. At most 367 buckets.
+ * descending, then key (case aside); key is borrowed for the call and cb
+ * must not use st. At most 367 buckets.
  *
- * Keys group case-insensitively (ASCII), spelled as in their earliest
- * entry of the whole report (the same in every bucket). By tag, an entry
+ * Keys group without regard to case, spelled as in their earliest entry
+ * of the whole report (the same in every bucket). By tag, an entry
  * counts under every tag it has, those of the filter or not, and an entry
  * without tags under none. A bound may equal the one before it: that
  * bucket is empty and never reported. STORE_ERR (with store_errmsg) when

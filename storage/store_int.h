@@ -185,6 +185,28 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
  */
 extern const char store_migration_1[];
 
+/* ---- collate.c: UNOCASE, how names compare ---- */
+
+/*
+ * Registers the collation UNOCASE on db (every connection of store_open
+ * and store_open_readonly has it); SQLite's result code. The queries
+ * compare, group and order project and tag names with it.
+ */
+int store_unocase_register(sqlite3 *db);
+
+/*
+ * UNOCASE's comparison of a (na bytes) and b (nb bytes), neither needing
+ * a NUL: negative, 0 or positive as a sorts before, with or after b.
+ * Without regard to case by one-to-one Unicode case mappings; invalid
+ * UTF-8 compares byte by byte, after every character. A total order
+ * (collate.c says how).
+ */
+int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb);
+
+/* Whether UNOCASE folds beyond ASCII: false when the C.UTF-8 locale is
+ * missing, and then it folds like NOCASE. */
+bool store_unocase_unicode(void);
+
 /* ---- entries.c ---- */
 
 /*

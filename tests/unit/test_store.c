@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
  * entry numbers, single-entry edits, listings, projects and tags, undo,
- * filtered listings, reports, read-only opening.
+ * filtered listings, reports, names in any case (the UNOCASE collation),
+ * read-only opening.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
@@ -3009,6 +3010,402 @@ static void store_explain__uses_indexes__when_report_or_filtered_list_planned(
 		fail_msg("unexpected plan of list:\n%s", plan);
 }
 
+/* --- names in any case: the UNOCASE collation --- */
+
+/* The sign of UNOCASE's comparison of a and b (NUL-terminated). */
+static int ucmp(const char *a, const char *b)
+{
+	int c = store_unocase_cmp(a, strlen(a), b, strlen(b));
+
+	return (c > 0) - (c < 0);
+}
+
+/* a and b are one name to UNOCASE, either way round. */
+static void assert_same_name(const char *a, const char *b)
+{
+	if (ucmp(a, b) != 0 || ucmp(b, a) != 0)
+		fail_msg("\"%s\" and \"%s\" should be one name", a, b);
+}
+
+/* a sorts before b, and b after a. */
+static void assert_before(const char *a, const char *b)
+{
+	if (ucmp(a, b) != -1 || ucmp(b, a) != 1)
+		fail_msg("\"%s\" should sort before \"%s\"", a, b);
+}
+
+static void store_unocase_cmp__folds_one_to_one_mappings__not_multi_char_ones(
+	void **state)
+{
+	(void)state;
+	if (!store_unocase_unicode())
+		fail_msg("no C.UTF-8 locale: names fold ASCII only");
+	assert_same_name("Ärger", "ärger");
+	assert_same_name("ÄRGER", "ärger");
+	assert_same_name("Σ", "σ");
+	assert_same_name("ς", "Σ"); /* final sigma */
+	assert_same_name("ΛΟΓΟΣ", "λογος");
+	assert_same_name("Жук", "жУК");
+	assert_same_name("Ωmega", "ωMEGA");
+	assert_same_name("Łódź", "ŁÓDŹ");
+	assert_same_name("ẞ", "ß");
+	assert_same_name("\xe2\x84\xaa", "k"); /* KELVIN SIGN */
+	assert_same_name("𐐀", "𐐨"); /* Deseret: four bytes each */
+	assert_same_name("", "");
+	/* Folds to several characters are not applied. */
+	assert_before("ß", "ẞa");
+	assert_true(ucmp("Straße", "STRASSE") != 0);
+	assert_true(ucmp("ﬁ", "fi") != 0);
+	assert_true(ucmp("ﬁ", "FI") != 0);
+	/* No normalization: "ä" precomposed and decomposed differ. */
+	assert_true(ucmp("\xc3\xa4", "a\xcc\x88") != 0);
+	/* A prefix first; the first folded character that differs decides,
+	 * whatever the case of either. */
+	assert_before("Ärger", "ärgernis");
+	assert_before("ärger", "ÖL");
+	assert_before("Ã", "ä"); /* U+00E3 before U+00E4, case aside */
+	assert_before("Zed", "Ärger");
+	assert_before("ZZZ", "ä");
+	assert_before("Ω", "Жук");
+}
+
+/*
+ * Every pair of ASCII strings of the list below compares as SQLite's NOCASE
+ * compares it: ASCII names group and sort exactly as before. The list is
+ * every character from 0x01 to 0x7f (the ones between 'Z' and 'a' too,
+ * which NOCASE puts after both cases' letters) and some words.
+ */
+static void store_unocase_cmp__agrees_with_nocase__for_every_ascii_pair(
+	void **state)
+{
+	static const char *const words[] = { "Acme", "acme", "ACME", "acme2",
+		"Acme_", "acme-", "ac", "", "beta", "Beta", "b", "_x", "[x",
+		"Zeta", "zeta", "z~", "Z{" };
+	char list[127 + sizeof words / sizeof words[0]][8];
+	const char *sql = "SELECT (?1 > ?2 COLLATE NOCASE)"
+	                  " - (?1 < ?2 COLLATE NOCASE)";
+	size_t n = 0, i, j;
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	int want, got;
+
+	(void)state;
+	for (i = 1; i < 128; i++) {
+		list[n][0] = (char)i;
+		list[n++][1] = '\0';
+	}
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		snprintf(list[n++], sizeof list[0], "%s", words[i]);
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			sqlite3_bind_text(s, 1, list[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 2, list[j], -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+			want = sqlite3_column_int(s, 0);
+			sqlite3_reset(s);
+			if ((got = ucmp(list[i], list[j])) != want)
+				fail_msg("\"%s\" vs \"%s\": got %d, NOCASE "
+				         "says %d", list[i], list[j], got,
+				         want);
+		}
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/*
+ * UNOCASE is a total order, as GROUP BY and ORDER BY need: over strings
+ * made of pieces that fold, that do not, and that are not UTF-8 at all
+ * (cut, overlong, surrogate, past U+10FFFF, stray bytes), every string
+ * equals itself, a pair compares the other way round when swapped, and
+ * any three are transitive, for equality and for order alike.
+ */
+#define ORDER_N 160
+static void store_unocase_cmp__total_order__over_generated_strings(
+	void **state)
+{
+	static const char *const pieces[] = { "a", "A", "b", "_", "ä", "Ä",
+		"ã", "σ", "Σ", "ς", "ß", "ẞ", "ss", "ﬁ", "ж", "Ж", "k",
+		"\xe2\x84\xaa", "一", "𐐀", "𐐨", "\xf4\x8f\xbf\xbf", "\xc3",
+		"\xa4", "\x80", "\xe4\xb8", "\xe4\xb8\x80", "\xc0\xaf",
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xfe", "\xff" };
+	static char str[ORDER_N][64];
+	static signed char c[ORDER_N][ORDER_N];
+	const size_t npieces = sizeof pieces / sizeof pieces[0];
+	uint32_t seed = 12345;
+	size_t i, j, k, len, m, folded = 0;
+	int ab, bc, ac;
+
+	(void)state;
+	/* 0 to 5 pieces each, from a fixed pseudo-random sequence (an LCG):
+	 * some strings come out equal, many alike. */
+	for (i = 0; i < ORDER_N; i++) {
+		str[i][0] = '\0';
+		seed = seed * 1103515245 + 12345;
+		for (m = (seed >> 16) % 6; m > 0; m--) {
+			seed = seed * 1103515245 + 12345;
+			len = strlen(str[i]);
+			snprintf(str[i] + len, sizeof str[i] - len, "%s",
+			         pieces[(seed >> 16) % npieces]);
+		}
+	}
+	for (i = 0; i < ORDER_N; i++) {
+		for (j = 0; j < ORDER_N; j++)
+			c[i][j] = (signed char)ucmp(str[i], str[j]);
+	}
+	for (i = 0; i < ORDER_N; i++) {
+		assert_int_equal(c[i][i], 0);
+		for (j = 0; j < ORDER_N; j++) {
+			if (c[i][j] != -c[j][i])
+				fail_msg("not antisymmetric: %zu, %zu", i, j);
+			folded += c[i][j] == 0 && strcmp(str[i], str[j]) != 0;
+		}
+	}
+	/* The sample has names that are one only by folding. */
+	assert_true(folded > 0);
+	/* a <= b <= c: a <= c, and a = c only when a = b = c. */
+	for (i = 0; i < ORDER_N; i++) {
+		for (j = 0; j < ORDER_N; j++) {
+			for (k = 0; k < ORDER_N; k++) {
+				ab = c[i][j];
+				bc = c[j][k];
+				ac = c[i][k];
+				if (ab <= 0 && bc <= 0 &&
+				    ac != (ab == 0 && bc == 0 ? 0 : -1))
+					fail_msg("not transitive: %zu %zu %zu",
+					         i, j, k);
+			}
+		}
+	}
+}
+
+static void store_unocase_cmp__compares_invalid_utf8_as_bytes__after_characters(
+	void **state)
+{
+	(void)state;
+	/* The same bytes are the same name; ASCII around them folds. */
+	assert_same_name("\xc3", "\xc3");
+	assert_same_name("A\xff", "a\xff");
+	assert_same_name("x\xe4\xb8", "X\xe4\xb8");
+	/* A cut character is its bytes, not the character. */
+	assert_before("\xc3\xa4", "\xc3");
+	assert_before("ä", "\xc3" "a");
+	/* An invalid byte sorts after every character, U+10FFFF too, and
+	 * invalid bytes by their value. */
+	assert_before("\xf4\x8f\xbf\xbf", "\x80");
+	assert_before("\xc3", "\xfe");
+	assert_before("\xfe", "\xff");
+	/* Overlong, surrogate, past U+10FFFF: bytes, not characters. */
+	assert_true(ucmp("\xc0\xaf", "/") != 0);
+	assert_before("\xf4\x8f\xbf\xbf", "\xed\xa0\x80");
+	assert_before("\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80");
+	/* Alike in their first bytes, then one character against two
+	 * invalid bytes: decided as a whole character, not by the shared
+	 * bytes. */
+	assert_before("\xe4\xb8\x80", "\xe4\xb8" "A");
+	assert_before("\xe4\xb8\x80", "\xe4\xb8");
+	assert_before("Ä", "\xc3\x84\xa4");
+}
+
+/* Through the store: names that are not UTF-8 are kept, group by their
+ * bytes (ASCII case aside) and come back the same each time. */
+static void store_totals__groups_invalid_utf8_by_bytes__when_names_not_utf8(
+	void **state)
+{
+	store *st = *state;
+	struct totals t;
+	int i;
+
+	add(st, ALICE, entry("x\xc3", 100, 200));
+	add(st, ALICE, entry("X\xc3", 300, 350));
+	add(st, ALICE, entry("x\xc3\xa4", 400, 430)); /* "xä" */
+	add(st, ALICE, entry("X\xc3\x84", 500, 520)); /* "XÄ" */
+	add(st, ALICE, entry("\xff\xfe", 600, 610));
+	for (i = 0; i < 2; i++) {
+		t = totals(st, ALICE, 0, 1000, 1000);
+		assert_int_equal(t.n, 3);
+		assert_string_equal(t.project[0], "x\xc3");
+		assert_int_equal(t.secs[0], 150);
+		assert_string_equal(t.project[1], "x\xc3\xa4");
+		assert_int_equal(t.secs[1], 50);
+		assert_string_equal(t.project[2], "\xff\xfe");
+	}
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
+static void store_totals__groups_unicode_case__under_earliest_spelling(
+	void **state)
+{
+	const int64_t day[] = { 0, DAY };
+	store *st = *state;
+	struct totals t;
+	struct report r;
+
+	add(st, ALICE, entry("ärger", 100, 200));
+	add(st, ALICE, entry("ÄRGER", 50, 60)); /* earliest */
+	add(st, ALICE, entry("Ärger", 300, 400));
+	add(st, ALICE, entry("жук", 500, 800));
+	add(st, ALICE, entry("ЖУК", 900, 1000));
+	/* "ß" to "ss" is no one-to-one fold: two projects. */
+	add(st, ALICE, entry("Straße", 1000, 1005));
+	add(st, ALICE, entry("STRASSE", 1005, 1008));
+
+	t = totals(st, ALICE, 0, 2000, 2000);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.project[0], "жук");
+	assert_int_equal(t.secs[0], 400);
+	assert_string_equal(t.project[1], "ÄRGER");
+	assert_int_equal(t.secs[1], 210);
+	assert_string_equal(t.project[2], "Straße");
+	assert_string_equal(t.project[3], "STRASSE");
+
+	/* The same groups in "projects" and in a report; a range without
+	 * the earliest "ÄRGER" is spelled as its own earliest. */
+	t = names(st, ALICE, 0, 0, 2000, 2000);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.project[1], "ÄRGER");
+	t = totals(st, ALICE, 90, 2000, 2000);
+	assert_string_equal(t.project[1], "ärger");
+	assert_int_equal(t.secs[1], 200);
+	r = report(st, ALICE, day, 2, 2000, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 4);
+	assert_row(&r, 0, 0, "жук", 400);
+	assert_row(&r, 1, 0, "ÄRGER", 210);
+}
+
+static void store_tags__groups_unicode_case__under_earliest_spelling(
+	void **state)
+{
+	const int64_t day[] = { 0, DAY };
+	store *st = *state;
+	struct totals t;
+	struct report r;
+
+	add(st, ALICE, tagged("p", 100, 200, "Über", NULL));
+	add(st, ALICE, tagged("p", 10, 20, "über", "σχέδιο")); /* earliest */
+	add(st, ALICE, tagged("p", 300, 400, "ÜBER", "ΣΧΈΔΙΟ"));
+	t = names(st, ALICE, 1, 0, 1000, 1000);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.project[0], "über");
+	assert_int_equal(t.secs[0], 210);
+	assert_string_equal(t.project[1], "σχέδιο");
+	assert_int_equal(t.secs[1], 110);
+	r = report(st, ALICE, day, 2, 1000, STORE_BY_TAG, NULL);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "über", 210);
+	assert_row(&r, 1, 0, "σχέδιο", 110);
+}
+
+/*
+ * Filters find names in any case, Unicode's too: a project of the list
+ * (reports and exports alike), and each tag of the list ("+design" finds
+ * "Design").
+ */
+static void store_report__filters_any_case__when_names_not_ascii(
+	void **state)
+{
+	const int64_t day[] = { D0, D0 + DAY };
+	struct store_filter arger = { { "äRGER" }, 1, { NULL }, 0 };
+	struct store_filter three = { { "ΣΧΈΔΙΟ", "ЖУК", "ΛΟΓΟΣ" }, 3,
+		                      { NULL }, 0 };
+	struct store_filter design = { { NULL }, 0, { "design" }, 1 };
+	struct store_filter uber = { { NULL }, 0, { "über", "DESIGN" }, 2 };
+	struct store_filter none = { { "ärgernis" }, 1, { NULL }, 0 };
+	store *st = *state;
+	struct export x;
+	struct report r;
+	int64_t n = -1;
+
+	add(st, ALICE, tagged("Ärger", D0 + 1 * H, D0 + 2 * H, "Design",
+	                      NULL));
+	add(st, ALICE, tagged("σχέδιο", D0 + 3 * H, D0 + 5 * H, "ÜBER",
+	                      "design"));
+	add(st, ALICE, entry("Жук", D0 + 6 * H, D0 + 9 * H));
+	add(st, ALICE, entry("λογος", D0 + 10 * H, D0 + 14 * H)); /* final ς */
+	add(st, ALICE, entry("other", D0 + 15 * H, D0 + 20 * H));
+
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &arger);
+	assert_int_equal(r.n, 1);
+	assert_row(&r, 0, 0, "Ärger", H);
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &three);
+	assert_int_equal(r.n, 3);
+	assert_row(&r, 0, 0, "λογος", 4 * H);
+	assert_row(&r, 1, 0, "Жук", 3 * H);
+	assert_row(&r, 2, 0, "σχέδιο", 2 * H);
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &none);
+	assert_int_equal(r.n, 0);
+
+	r = report(st, ALICE, day, 2, 0, STORE_BY_PROJECT, &design);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "σχέδιο", 2 * H);
+	assert_row(&r, 1, 0, "Ärger", H);
+	/* Grouped by tag, the stored spellings stay; equal times sort by
+	 * name, case aside ("d" before "ü"). */
+	r = report(st, ALICE, day, 2, 0, STORE_BY_TAG, &uber);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "design", 2 * H);
+	assert_row(&r, 1, 0, "ÜBER", 2 * H);
+
+	/* Exports filter the same way. */
+	x = list_filtered(st, ALICE, D0, D0 + DAY, 0, &arger, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(x.seq[0], 1);
+	x = list_filtered(st, ALICE, D0, D0 + DAY, 0, &design, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(x.seq[0], 1);
+	assert_int_equal(x.seq[1], 2);
+	x = list_filtered(st, NULL, D0, D0 + DAY, 0, &three, 0, &n);
+	assert_int_equal(n, 3);
+}
+
+static void store_rename_project__renames_any_case__when_name_not_ascii(
+	void **state)
+{
+	store *st = *state;
+	struct totals t;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("ärger", 10, 20));     /* #1 */
+	add(st, ALICE, entry("Ärger", 30, 40));     /* #2 */
+	add(st, ALICE, entry("Ärgernis", 50, 60));  /* #3: another name */
+	add(st, ALICE, entry("ÄRGER", 70, 0));      /* #4, running */
+	add(st, BOB, entry("ärger", 10, 20));
+
+	change(st, ALICE, "rename ÄRGER");
+	assert_int_equal(store_rename_project(st, ALICE, "ÄRGER", "Zorn", &n),
+	                 STORE_OK);
+	commit(st);
+	assert_int_equal(n, 3);
+	assert_string_equal(get(st, ALICE, 1).project, "Zorn");
+	assert_string_equal(get(st, ALICE, 2).project, "Zorn");
+	assert_string_equal(get(st, ALICE, 3).project, "Ärgernis");
+	assert_string_equal(get(st, ALICE, 4).project, "Zorn");
+	assert_string_equal(get(st, BOB, 1).project, "ärger");
+	assert_int_equal(store_rename_project(st, ALICE, "äRGER", "x", &n),
+	                 STORE_NOTFOUND);
+
+	/* Undo finds the same entries (its images match in any case too)
+	 * and puts every spelling back. */
+	undo(st, ALICE, "rename ÄRGER");
+	assert_string_equal(get(st, ALICE, 1).project, "ärger");
+	assert_string_equal(get(st, ALICE, 2).project, "Ärger");
+	assert_string_equal(get(st, ALICE, 4).project, "ÄRGER");
+	assert_int_equal(get(st, ALICE, 4).stop, 0);
+
+	/* Σ, σ and ς are one letter. */
+	add(st, ALICE, entry("λογος", 100, 200));   /* #5 */
+	assert_int_equal(store_rename_project(st, ALICE, "ΛΟΓΟΣ", "Λόγος", &n),
+	                 STORE_OK);
+	assert_int_equal(n, 1);
+	t = names(st, ALICE, 0, 0, 1000, 1000);
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.project[0], "ärger");
+	assert_string_equal(t.project[1], "Λόγος");
+	assert_string_equal(t.project[2], "Ärgernis");
+}
+
 /* --- read-only opening --- */
 
 /* Opens name in the temp directory read-only; fails the test otherwise. */
@@ -3372,6 +3769,41 @@ static void store_open_readonly__reads__when_directory_not_writable(
 	store_close(st);
 }
 
+/* A read-only handle compares names as the daemon's does; the file names
+ * no collation of ours, so that SQLite without it reads all of it. */
+static void store_open_readonly__groups_any_case__when_names_not_ascii(
+	void **state)
+{
+	struct store_filter f = { { "ÄRGER" }, 1, { NULL }, 0 };
+	char ok[16];
+	struct export x;
+	struct totals t;
+	store *st;
+	int64_t n = -1;
+
+	(void)state;
+	st = open_file("ro-unicode.db");
+	add(st, ALICE, entry("ärger", 100, 200));
+	add(st, ALICE, entry("Ärger", 300, 400));
+	store_close(st);
+
+	st = open_readonly("ro-unicode.db");
+	t = names(st, ALICE, 0, 0, 1000, 1000);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.project[0], "ärger");
+	assert_int_equal(t.secs[0], 200);
+	x = list_filtered(st, NULL, 0, 1000, 1000, &f, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(x.n, 2);
+	store_close(st);
+
+	assert_int_equal(raw_int("ro-unicode.db", "SELECT count(*) FROM"
+	                         " sqlite_schema WHERE sql LIKE '%UNOCASE%'"),
+	                 0);
+	raw_text("ro-unicode.db", "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3608,6 +4040,29 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_report_or_filtered_list_planned,
 			open_memory, close_store),
+		cmocka_unit_test(
+			store_unocase_cmp__folds_one_to_one_mappings__not_multi_char_ones),
+		cmocka_unit_test(
+			store_unocase_cmp__agrees_with_nocase__for_every_ascii_pair),
+		cmocka_unit_test(
+			store_unocase_cmp__total_order__over_generated_strings),
+		cmocka_unit_test(
+			store_unocase_cmp__compares_invalid_utf8_as_bytes__after_characters),
+		cmocka_unit_test_setup_teardown(
+			store_totals__groups_invalid_utf8_by_bytes__when_names_not_utf8,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_totals__groups_unicode_case__under_earliest_spelling,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_tags__groups_unicode_case__under_earliest_spelling,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_report__filters_any_case__when_names_not_ascii,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_rename_project__renames_any_case__when_name_not_ascii,
+			open_memory, close_store),
 		cmocka_unit_test(store_open_readonly__reads__when_nobody_has_it_open),
 		cmocka_unit_test(store_open_readonly__reads_latest__when_writer_has_it_open),
 		cmocka_unit_test(
@@ -3616,6 +4071,8 @@ int main(void)
 		cmocka_unit_test(store_open_readonly__refuses__when_file_missing),
 		cmocka_unit_test(store_open_readonly__refuses__when_not_this_schema_version),
 		cmocka_unit_test(store_open_readonly__reads__when_directory_not_writable),
+		cmocka_unit_test(
+			store_open_readonly__groups_any_case__when_names_not_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);

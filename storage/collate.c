@@ -1,0 +1,225 @@
+/*
+ * storage/collate.c - UNOCASE, the collation that timmy's queries compare,
+ * group and order project and tag names with: without regard to case by
+ * Unicode's one-to-one case mappings, where SQLite's own NOCASE folds only
+ * the 26 ASCII letters ("Ärger" and "ärger" would be two projects).
+ *
+ * Dependency rule: SQLite (through store_int.h) and libc only.
+ *
+ * How two names compare: each is read as a sequence of units, its UTF-8
+ * characters (code points) one by one, a byte that starts no well-formed
+ * character (a stray continuation byte, a cut or overlong sequence, a
+ * surrogate, beyond U+10FFFF) a unit by itself. Each unit is folded:
+ * - ASCII: 'A' to 'Z' become 'a' to 'z', as in NOCASE, so that names of
+ *   ASCII alone compare, group and sort exactly as they did with NOCASE;
+ * - any other character: to lower case of its upper case, from glibc's
+ *   tables for the C.UTF-8 locale (towupper_l, towlower_l). That puts
+ *   "Σ", "σ" and "ς" together, like "ſ" with "s", "µ" with "μ" and "ẞ"
+ *   with "ß", as Unicode's simple case folding (CaseFolding.txt, status C
+ *   and S) does; it also puts the Turkish "İ" and "ı" with "i", which
+ *   that folding leaves alone. Folds to several characters (status F:
+ *   "ß" to "ss", "ﬁ" to "fi") are not applied, nor any normalization: a
+ *   precomposed "ä" and "a" with a combining diaeresis differ;
+ * - an invalid byte b: U+110000 + b, beyond every character, so that it
+ *   equals only the same byte and never a character.
+ * The folded sequences then compare unit by unit, a sequence that is the
+ * start of another first. That is a comparison of keys, one key per
+ * string: a total order (what the comparison says of a and b it says the
+ * other way round of b and a; equal to equal is equal, less than less is
+ * less), as SQLite requires of a collation for GROUP BY, DISTINCT and
+ * ORDER BY, whatever the bytes.
+ *
+ * Without the C.UTF-8 locale (newlocale fails: it is glibc's, in
+ * Debian's libc-bin, and an older or another libc may not have it) only
+ * ASCII folds, as with NOCASE; storage does not log, and
+ * store_unocase_unicode() says which it is.
+ *
+ * The schema never names UNOCASE (entries.project keeps NOCASE): an
+ * index or column with a collation of our own would make every statement
+ * that touches it fail ("no such collation sequence") in the sqlite3
+ * shell and in older timmy builds, which do not have it. So the queries
+ * name it themselves, and no index orders names by it: the groupings sort
+ * in a temporary B-tree, as they did with NOCASE (entries_user_start has
+ * the project last, after the times).
+ */
+#include <locale.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <wctype.h>
+
+#include "store_int.h"
+
+/* An invalid byte b reads as the unit UNIT_BYTE + b. */
+#define UNIT_BYTE 0x110000u
+
+/* The two-byte characters, U+0080 to U+07FF: Latin, Greek, Cyrillic,
+ * Hebrew, Arabic and more. */
+#define TWO_MIN 0x80u
+#define TWO_END 0x800u
+
+/*
+ * The locale whose tables fold non-ASCII characters, made once for the
+ * process and never freed; (locale_t)0 when it cannot be had. fold_two
+ * holds the folds of the two-byte characters, looked up once from it
+ * (each is two calls into libc otherwise, which made grouping 100,000
+ * such names a quarter slower); without it, every one is itself.
+ */
+static locale_t fold_locale;
+static uint32_t fold_two[TWO_END - TWO_MIN];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+/* u, a character, folded with the locale's tables. */
+static uint32_t fold_libc(uint32_t u)
+{
+	return (uint32_t)towlower_l(towupper_l((wint_t)u, fold_locale),
+	                            fold_locale);
+}
+
+static void fold_init(void)
+{
+	uint32_t u;
+
+	fold_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	for (u = TWO_MIN; u < TWO_END; u++)
+		fold_two[u - TWO_MIN] = fold_locale != (locale_t)0 ?
+		                        fold_libc(u) : u;
+}
+
+/* Whether byte c continues a UTF-8 character (10xxxxxx). */
+static bool continues(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * The unit that starts at s (n >= 1 bytes left): the code point of a
+ * well-formed UTF-8 character (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), else UNIT_BYTE + s[0]. Its length
+ * in bytes into *len.
+ */
+static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
+{
+	uint32_t c = s[0], min;
+	size_t k, more;
+
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	/* The lead byte: how many continuation bytes follow, its bits, the
+	 * least code point that needs that many. */
+	if (c >= 0xc2 && c <= 0xdf) {
+		more = 1;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		more = 2;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		more = 3;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return UNIT_BYTE + s[0];
+	}
+	if (more >= n)
+		return UNIT_BYTE + s[0];
+	for (k = 1; k <= more; k++) {
+		if (!continues(s[k]))
+			return UNIT_BYTE + s[0];
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return UNIT_BYTE + s[0];
+	*len = more + 1;
+	return c;
+}
+
+/* Unit u folded (see the top of the file). */
+static uint32_t fold(uint32_t u)
+{
+	if (u < TWO_MIN)
+		return u >= 'A' && u <= 'Z' ? u + ('a' - 'A') : u;
+	if (u < TWO_END)
+		return fold_two[u - TWO_MIN];
+	if (u >= UNIT_BYTE || fold_locale == (locale_t)0)
+		return u;
+	return fold_libc(u);
+}
+
+/* store_unocase_cmp, once fold_init has run. */
+static int compare(const void *a, size_t na, const void *b, size_t nb)
+{
+	const unsigned char *p = a, *q = b;
+	size_t i = 0, j, la, lb;
+	uint32_t x, y;
+
+	/*
+	 * The bytes both start with are units both start with, folded or
+	 * not, up to where a unit starts in both: where neither string has
+	 * a continuation byte (every other byte starts a unit, and the
+	 * units before end there in both). A sort or a grouping compares
+	 * many a name with itself: this is the fast way to 0.
+	 */
+	while (i < na && i < nb && p[i] == q[i])
+		i++;
+	if (i == na && i == nb)
+		return 0;
+	while (i > 0 && ((i < na && continues(p[i])) ||
+	                 (i < nb && continues(q[i]))))
+		i--;
+	j = i;
+
+	while (i < na && j < nb) {
+		x = p[i];
+		y = q[j];
+		if ((x | y) < 0x80) {
+			/* Both ASCII, as most names are: fold ASCII inline. */
+			x += x - 'A' < 26 ? 'a' - 'A' : 0;
+			y += y - 'A' < 26 ? 'a' - 'A' : 0;
+			i++;
+			j++;
+		} else {
+			x = decode(p + i, na - i, &la);
+			y = decode(q + j, nb - j, &lb);
+			if (x != y) {
+				x = fold(x);
+				y = fold(y);
+			}
+			i += la;
+			j += lb;
+		}
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	/* Equal so far: the one with units left is the greater. */
+	return (i < na) - (j < nb);
+}
+
+int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb)
+{
+	pthread_once(&fold_once, fold_init);
+	return compare(a, na, b, nb);
+}
+
+/* The collation as SQLite calls it, on a connection that
+ * store_unocase_register set up; lengths are never negative. */
+static int unocase(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	return compare(a, na > 0 ? (size_t)na : 0, b, nb > 0 ? (size_t)nb : 0);
+}
+
+int store_unocase_register(sqlite3 *db)
+{
+	pthread_once(&fold_once, fold_init);
+	return sqlite3_create_collation_v2(db, "UNOCASE", SQLITE_UTF8, NULL,
+	                                   unocase, NULL);
+}
+
+bool store_unocase_unicode(void)
+{
+	pthread_once(&fold_once, fold_init);
+	return fold_locale != (locale_t)0;
+}
