@@ -295,13 +295,22 @@ static const struct {
 	[STMT_TOTAL] = { "total",
 		SQL_OVERLAP
 		"SELECT coalesce(sum(" SQL_CLIPPED "), 0) FROM overlap" },
-	/* Every name the user ever used, spelled as in its earliest entry
-	 * of all (a scan of the user's part of entries_user_start), joined
-	 * with the seconds of the range. */
+	/*
+	 * Every name the user ever used, spelled as in its earliest entry
+	 * of all, joined with the seconds of the range. First each exact
+	 * spelling with its earliest start (a scan of the user's part of
+	 * entries_user_start, grouped by bytes, which is quick), then the
+	 * few spellings of one name together. For a user of 100,000 entries
+	 * that took 33 ms here, against 51 ms (ASCII names) to 61 ms (other
+	 * names) grouping every entry with UNOCASE, and 48 ms with NOCASE.
+	 */
 	[STMT_PROJECTS] = { "projects",
 		SQL_OVERLAP
-		", names AS ("
-		" SELECT project, min(start) FROM entries WHERE user_id = :uid"
+		", spellings AS ("
+		" SELECT project, min(start) AS first FROM entries"
+		" WHERE user_id = :uid GROUP BY project COLLATE BINARY"
+		"), names AS ("
+		" SELECT project, min(first) FROM spellings"
 		" GROUP BY project COLLATE UNOCASE"
 		"), secs AS ("
 		" SELECT project, sum(" SQL_CLIPPED ") AS secs FROM overlap"
@@ -314,10 +323,13 @@ static const struct {
 	 * have "x" and "X": DISTINCT counts its time once for the name. */
 	[STMT_TAG_TOTALS] = { "tag-totals",
 		SQL_OVERLAP
-		", names AS ("
-		" SELECT t.tag, min(e.start)"
+		", spellings AS ("
+		" SELECT t.tag, min(e.start) AS first"
 		" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id"
-		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE UNOCASE"
+		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE BINARY"
+		"), names AS ("
+		" SELECT tag, min(first) FROM spellings"
+		" GROUP BY tag COLLATE UNOCASE"
 		"), per AS ("
 		" SELECT DISTINCT o.id, t.tag COLLATE UNOCASE AS tag,"
 		"  " SQL_CLIPPED " AS secs"
