@@ -3,8 +3,17 @@
  *
  * Everything is checked here before any text reaches commands/: the
  * stanza type, the sender, the allow list, the body and its size.
- * commands/ never sees a stanza; it gets a struct cmd_ctx and the text.
- * A file the command makes (export) follows the reply, through upload.c.
+ * commands/ never sees a stanza; it gets a struct cmd_ctx and the text:
+ * the time the command counts at (the XEP-0203 delay stamp of a message
+ * sent while the bot was offline, else now) and the message's key, by
+ * which a message delivered again after a stream management resume
+ * (XEP-0198) is applied once (inbound.c). Messages are handled one at a
+ * time in the order they arrive, offline ones included. A file the
+ * command makes (export) follows the reply, through upload.c.
+ *
+ * A command that fails in storage has changed nothing (one transaction)
+ * and its reply says so; the error goes to the log and the bot carries
+ * on with the next message.
  */
 #include <string.h>
 #include <time.h>
@@ -12,6 +21,7 @@
 #include "../commands/cmd.h"
 #include "access.h"
 #include "handlers.h"
+#include "inbound.h"
 #include "log.h"
 #include "upload.h"
 
@@ -64,10 +74,12 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	const char *from = xmpp_stanza_get_from(stanza);
 	xmpp_stanza_t *body_el, *thread;
 	char bare[STORE_OWNER_MAX + 1];
+	char key[INBOUND_KEY_MAX + 1];
 	struct cmd_file file;
 	struct cmd_ctx cctx;
 	struct text out;
 	enum cmd_status rc;
+	int64_t now, sent;
 	char *body;
 
 	(void)conn;
@@ -97,13 +109,22 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		text_printf(&out, "That message is too long for me (at most %d "
 		                  "bytes). Try \"help\".", BODY_MAX);
 	} else {
+		now = (int64_t)time(NULL);
 		cctx.st = b->st;
 		cctx.owner = bare;
-		cctx.now = (int64_t)time(NULL);
+		cctx.now = now;
 		cctx.tz = b->cfg->timezone;
 		cctx.file = &file;
-		cctx.msg_key = NULL;
+		cctx.msg_key = inbound_key(stanza, key, sizeof(key));
 		cctx.offline = false;
+		/* Sent while we were away (XEP-0203): it counts when it was
+		 * sent. A stamp clamped to now is no delay worth a word. */
+		if (inbound_sent_at(stanza, now, &sent) && sent < now) {
+			cctx.now = sent;
+			cctx.offline = true;
+			log_debug("message from %s was sent %lld s ago, while we "
+			          "were offline", bare, (long long)(now - sent));
+		}
 		rc = cmd_exec(&cctx, body, &out);
 		if (rc == CMD_FAILED)
 			log_error("command from %s failed: %s", bare,

@@ -1,0 +1,180 @@
+/*
+ * bot/inbound.c - a received message's send time and key. See inbound.h.
+ * Part of bot/: reads libstrophe stanzas, depends on nothing else but
+ * log.h.
+ *
+ * XEP-0203 section 3: a server that kept a message for a while (offline
+ * storage, or a stream management session waiting to be resumed) adds
+ * <delay xmlns='urn:xmpp:delay' from='server' stamp='...'/>. Prosody 0.12
+ * can add two when a hibernating session's queue goes to offline storage;
+ * the earliest stamp is when the sender sent it. We do not check the
+ * element's from: a client may add a delay of its own, but a sender can
+ * only move the time of their own commands with it, as "stop 2h ago"
+ * does, and never into the future.
+ */
+#include "inbound.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_SID "urn:xmpp:sid:0"
+
+/* Fractions of a second longer than this are refused: no clock has them,
+ * and it bounds the work on a hostile stamp. */
+#define FRACTION_MAX 18
+
+/* The n decimal digits at s as a number in *v; false unless s starts
+ * with n digits. Stops at the first non-digit, so never reads past a
+ * NUL. */
+static bool
+digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+static bool
+leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+bool
+inbound_parse_stamp(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0, n;
+	const char *p;
+	int64_t t;
+
+	if (s == NULL)
+		return false;
+	/* CCYY-MM-DDThh:mm:ss; each test stops at the first mismatch, so a
+	 * short string ends the parse at its NUL. */
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || !digits(s + 17, 2, &sec))
+		return false;
+	p = s + 19;
+	if (*p == '.') {
+		for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
+			if (++n > FRACTION_MAX)
+				return false;
+		if (n == 0)
+			return false;
+	}
+	if (p[0] == 'Z' && p[1] == '\0') {
+		sign = 0;
+	} else if ((p[0] == '+' || p[0] == '-') && digits(p + 1, 2, &oh) &&
+	           p[3] == ':' && digits(p + 4, 2, &om) && p[6] == '\0') {
+		sign = p[0] == '+' ? 1 : -1;
+	} else {
+		return false;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	    mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return false;
+	/* A leap second counts as the second before it: the day stays. */
+	if (sec == 60)
+		sec = 59;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	/* Local time minus its offset is UTC. */
+	t -= (int64_t)sign * (oh * 3600 + om * 60);
+	if (t < 0)
+		return false;
+	*out = t;
+	return true;
+}
+
+bool
+inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent)
+{
+	xmpp_stanza_t *c;
+	int64_t t, earliest = 0;
+	bool found = false;
+
+	for (c = xmpp_stanza_get_children(msg); c != NULL;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c);
+		const char *ns = xmpp_stanza_get_ns(c);
+		const char *stamp;
+
+		if (!xmpp_stanza_is_tag(c) || name == NULL || ns == NULL ||
+		    strcmp(name, "delay") != 0 || strcmp(ns, NS_DELAY) != 0)
+			continue;
+		stamp = xmpp_stanza_get_attribute(c, "stamp");
+		if (!inbound_parse_stamp(stamp, &t)) {
+			log_debug("ignored a delay stamp that is not an XEP-0082 "
+			          "date-time: \"%.64s\"", stamp ? stamp : "");
+			continue;
+		}
+		if (!found || t < earliest)
+			earliest = t;
+		found = true;
+	}
+	if (!found)
+		return false;
+	*sent = earliest > now ? now : earliest;
+	return true;
+}
+
+const char *
+inbound_key(xmpp_stanza_t *msg, char *buf, size_t n)
+{
+	xmpp_stanza_t *origin;
+	const char *id = NULL, *from;
+	int r;
+
+	origin = xmpp_stanza_get_child_by_name_and_ns(msg, "origin-id", NS_SID);
+	if (origin != NULL)
+		id = xmpp_stanza_get_attribute(origin, "id");
+	if (id != NULL && *id != '\0') {
+		r = snprintf(buf, n, "o:%s", id);
+	} else {
+		id = xmpp_stanza_get_id(msg);
+		from = xmpp_stanza_get_from(msg);
+		if (id == NULL || *id == '\0' || from == NULL || *from == '\0')
+			return NULL;
+		r = snprintf(buf, n, "i:%s/%s", from, id);
+	}
+	if (r < 0 || (size_t)r >= n || r > INBOUND_KEY_MAX) {
+		log_debug("message key of %d bytes not used (at most %d)", r,
+		          INBOUND_KEY_MAX);
+		return NULL;
+	}
+	return buf;
+}

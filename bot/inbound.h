@@ -1,0 +1,57 @@
+/*
+ * bot/inbound.h - what a received message says about itself, apart from
+ * its text: when it was sent (XEP-0203 delayed delivery, with XEP-0082
+ * time stamps) and what identifies it if it comes again (XEP-0359
+ * origin-id, else the sender's full JID and the stanza id).
+ *
+ * Private to bot/. message.c puts both into struct cmd_ctx (now and
+ * offline; msg_key), so commands sent while the bot was away count at the
+ * time they were sent, and a message redelivered after a stream
+ * management resume is applied once.
+ */
+#ifndef TIMMY_INBOUND_H
+#define TIMMY_INBOUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <strophe.h>
+
+/* The longest message key (bytes, without the NUL); longer ones are not
+ * used, and the message gets no key. */
+#define INBOUND_KEY_MAX 512
+
+/*
+ * Parses an XEP-0082 DateTime, "CCYY-MM-DDThh:mm:ss[.sss]TZD" where TZD is
+ * "Z" or "+hh:mm" / "-hh:mm", into UTC epoch seconds in *out (fractions
+ * of a second are dropped). Strict: uppercase T and Z, every field in
+ * range (February 29th only in leap years), nothing before or after, and
+ * not before 1970. Returns false for anything else; *out is then
+ * unchanged.
+ */
+bool inbound_parse_stamp(const char *stamp, int64_t *out);
+
+/*
+ * When msg (a <message/>) was sent, from its <delay xmlns='urn:xmpp:delay'
+ * stamp='...'/> children: the earliest stamp, since a message a server
+ * kept for a while can carry one stamp from each place it waited (a
+ * hibernating stream management session, then offline storage). A stamp
+ * after now is taken as now (a server clock ahead of ours). Unparseable
+ * stamps are skipped (logged at debug). Returns true and sets *sent when
+ * at least one stamp was usable; false (nothing delayed) otherwise.
+ */
+bool inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent);
+
+/*
+ * The key of msg in buf (n bytes): "o:" and the id of its XEP-0359
+ * <origin-id xmlns='urn:xmpp:sid:0'/>, which the sending client chose and
+ * keeps across resends; else "i:", the sender's full JID, "/" and the
+ * stanza's id attribute (some clients number their messages per session,
+ * so the id alone is not enough); else nothing. Keys longer than
+ * INBOUND_KEY_MAX (or than buf) are not used (logged at debug). Returns
+ * buf, or NULL when msg has no usable key. Keys say nothing about who
+ * may use them: the command layer scopes them by sender.
+ */
+const char *inbound_key(xmpp_stanza_t *msg, char *buf, size_t n);
+
+#endif
