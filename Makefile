@@ -15,7 +15,7 @@ BINDIR   = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share
 SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
-PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl
+PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd
 
 ifeq ($(FUZZ),1)
 # libFuzzer targets (clang): the library instrumented for coverage.

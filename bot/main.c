@@ -1,7 +1,8 @@
 /*
  * bot/main.c - the timmy command line: run the daemon, check a config.
  *
- *   timmy run -c FILE     serve in the foreground, log to stderr
+ *   timmy run -c FILE     serve in the foreground, log to stderr;
+ *                         SIGHUP reloads FILE, SIGINT/SIGTERM stop
  *   timmy check -c FILE   validate FILE, open the database, apply the schema
  *   timmy --version | --help
  */
@@ -20,14 +21,23 @@
 #include "log.h"
 #include "session.h"
 
-/* Set by SIGINT/SIGTERM; the event loop polls it. Handlers do nothing else. */
+/* Set by SIGINT/SIGTERM and SIGHUP; the event loop polls them. Handlers
+ * do nothing else. */
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void
 on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void
+on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
 }
 
 static void
@@ -146,13 +156,21 @@ cmd_run(const char *file)
 	int rc = 1;
 
 	/* A write to a socket the server closed must be an error we handle,
-	 * not a SIGPIPE that kills the daemon. */
+	 * not a SIGPIPE that kills the daemon. Likewise a write past a file
+	 * size limit (RLIMIT_FSIZE): without SIGXFSZ it fails with EFBIG,
+	 * which SQLite reports and the command's reply turns into "nothing
+	 * changed", as it does for a full disk. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* SIGHUP re-reads the config file (session.c); before this, it
+	 * would end the daemon. */
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 
 	if ((cfg = load_config(file)) == NULL)
 		return 1;
@@ -179,7 +197,7 @@ cmd_run(const char *file)
 	curl_ready = true;
 	if ((s = session_new(cfg, st)) == NULL)
 		goto out;
-	rc = session_run(s, &stop_requested);
+	rc = session_run(s, &stop_requested, &reload_requested);
 out:
 	session_free(s);
 	if (curl_ready)

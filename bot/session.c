@@ -7,6 +7,42 @@
  * away is retried without spinning. Stanza handlers are added once, after
  * xmpp_conn_new: libstrophe keeps user handlers across reconnects, and
  * adding them in the connect callback would pile them up.
+ *
+ * XEP-0198 stream management is on: the server keeps our session for a
+ * while when the connection breaks (Prosody: smacks_hibernation_time),
+ * and the next connection resumes it, with what either side sent and the
+ * other did not confirm sent again. A message may then reach us twice;
+ * cmd_ctx.msg_key lets the command layer apply it once. What libstrophe
+ * 0.12.2 does there (src/auth.c, src/conn.c; upstream
+ * https://github.com/strophe/libstrophe/blob/0.12.2/src/auth.c):
+ *  - it keeps the resumption state in the xmpp_conn_t across
+ *    disconnects, and on the next xmpp_connect_client sends <resume/> by
+ *    itself (unless the server ended the stream with </stream:stream>);
+ *  - a successful resume fires XMPP_CONN_CONNECT again, exactly like a
+ *    fresh login; only its debug log line "Session resumed successfully."
+ *    tells them apart (strophe_log below watches for it). After a resume
+ *    the server still has our presence, so we do not send it again;
+ *  - a failed resume falls back to binding a new session on the same
+ *    connection, but keeps the old stanza counter and queue (fixed after
+ *    0.12: upstream commit fa96042, "Clear the SM queue in case resumption
+ *    failed"). The new session's acknowledgements would then never match,
+ *    the queue would grow with everything we send, and the next resume
+ *    would send it all again. So a fresh session must start from fresh
+ *    resumption state: before a connection we will not try to resume we
+ *    drop it, and a fresh login on used state (a resume the server
+ *    refused) is closed at once and made again from scratch.
+ *
+ * Dead connections: TCP keepalive on the socket (libstrophe's
+ * xmpp_sockopt_cb_keepalive: probes after 60 s idle, gone after 150 s of
+ * unacknowledged data), and XEP-0199 pings to our server after
+ * account.keepalive seconds without any stanza from it. No answer and no
+ * other traffic within the ping timeout: we drop the connection and the
+ * usual reconnect with backoff follows (resuming, if the server still
+ * keeps the session).
+ *
+ * The loop also serves SIGHUP (configuration reload, cfg_reload) and the
+ * systemd notifications of notify.h; each turn of it sends the watchdog
+ * its ping, so a loop that hangs stops them.
  */
 #include "session.h"
 
@@ -20,6 +56,7 @@
 
 #include "handlers.h"
 #include "log.h"
+#include "notify.h"
 #include "upload.h"
 
 #define BACKOFF_MIN 1     /* seconds before the first retry */
@@ -28,14 +65,39 @@
 #define LOOP_MS 200       /* longest sleep in xmpp_run_once: signal latency */
 #define BUSY_LOOP_MS 10   /* the same while HTTP uploads run (upload_poll) */
 #define LOGOUT_MS 3000    /* how long a clean logout may take */
+#define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
+#define PING_TIMEOUT_MAX 30 /* within these bounds */
+#define NS_PING "urn:xmpp:ping"
+/*
+ * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
+ * seen as a key of its id handler table until the connection is released,
+ * so a new id per ping would grow it for as long as the daemon runs. A
+ * late answer to an earlier ping is taken as an answer to the current
+ * one: it shows the connection alive all the same.
+ */
+#define PING_ID "timmy-keepalive"
 
 struct session {
 	struct bot b;
-	unsigned backoff;  /* seconds to wait after the next failure */
-	int64_t retry_at;  /* monotonic ms of the next attempt; 0: none due */
-	int64_t online_at; /* monotonic ms we came online; 0: offline */
-	bool ever_online;  /* for a clearer message when login never worked */
-	bool stopping;     /* logging out: a disconnect is expected */
+	struct cfg *cfg;     /* the live config, b.cfg; main owns it, SIGHUP
+	                        changes parts of it in place (cfg_reload) */
+	xmpp_log_t logger;   /* libstrophe's log, to ours; userdata is us */
+	unsigned backoff;    /* seconds to wait after the next failure */
+	int64_t retry_at;    /* monotonic ms of the next attempt; 0: none due */
+	int64_t online_at;   /* monotonic ms we came online; 0: offline */
+	bool ever_online;    /* for a clearer message when login never worked */
+	bool stopping;       /* logging out: a disconnect is expected */
+	/* Stream management (see the top of this file). */
+	bool resumed;        /* libstrophe said it resumed the session */
+	bool sm_used;        /* the resumption state in the connection has
+	                        served a session with stream management on */
+	bool sm_resumable;   /* ... which the server offered to resume */
+	bool sm_drop;        /* drop that state before the next connection */
+	bool renewing;       /* closing a fresh session made on used state */
+	/* Keepalive (XEP-0199). */
+	int64_t last_rx;     /* monotonic ms anything last came from the server */
+	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
+	bool dead;           /* the ping went unanswered: disconnecting */
 };
 
 static int64_t
@@ -51,28 +113,39 @@ now_ms(void)
  * libstrophe's own log, passed to ours. Its debug level prints every byte
  * sent, the SASL <auth> with the password in base64 among them, so debug
  * is dropped whatever our level is; info only shows when we log debug.
+ * One debug line is read, never printed: the only sign that a stream
+ * management resume succeeded (see the top of this file).
  */
 static void
 strophe_log(void *userdata, xmpp_log_level_t level, const char *area,
             const char *msg)
 {
-	(void)userdata;
+	struct session *s = userdata;
+
 	switch (level) {
 	case XMPP_LEVEL_ERROR:
 		log_error("xmpp %s: %s", area, msg);
 		break;
 	case XMPP_LEVEL_WARN:
-		log_warn("xmpp %s: %s", area, msg);
+		/* A refused resume is routine after a long break or a server
+		 * restart; conn_handler says so in plain words. */
+		if (strcmp(area, "xmpp") == 0 &&
+		    strncmp(msg, "SM error: Stanza received was: <failed",
+		            strlen("SM error: Stanza received was: <failed")) == 0)
+			log_debug("xmpp %s: %s", area, msg);
+		else
+			log_warn("xmpp %s: %s", area, msg);
 		break;
 	case XMPP_LEVEL_INFO:
 		log_debug("xmpp %s: %s", area, msg);
 		break;
 	case XMPP_LEVEL_DEBUG:
+		if (strcmp(area, "xmpp") == 0 &&
+		    strcmp(msg, "Session resumed successfully.") == 0)
+			s->resumed = true;
 		break;
 	}
 }
-
-static const xmpp_log_t strophe_logger = { strophe_log, NULL };
 
 /* Called when the server's certificate does not verify; says why once.
  * Returning 0 refuses the connection. */
@@ -98,7 +171,19 @@ schedule_retry(struct session *s)
 	delay += random() % (delay / 4 + 1);
 	s->retry_at = now_ms() + delay;
 	log_info("reconnecting in %.1fs", (double)delay / 1000.0);
+	notify_status("reconnecting in %llds", (long long)(delay + 500) / 1000);
 	s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
+}
+
+static int pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* Forgets the keepalive ping in flight, with its id handler. */
+static void
+ping_clear(struct session *s)
+{
+	if (s->ping_sent != 0)
+		xmpp_id_handler_delete(s->b.conn, pong, PING_ID);
+	s->ping_sent = 0;
 }
 
 static void
@@ -107,57 +192,213 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 {
 	struct session *s = userdata;
 	const char *bound = xmpp_conn_get_bound_jid(conn);
+	const char *who = bound ? bound : s->cfg->jid;
+	bool resumed = s->resumed;
 
+	s->resumed = false;
 	if (event == XMPP_CONN_CONNECT) {
+		if (!resumed && s->sm_used) {
+			/* A fresh session on used resumption state: the server
+			 * refused to resume. Close it before anyone sees it and
+			 * log in again with fresh state. */
+			log_info("the server could not resume the session; "
+			         "logging in afresh");
+			s->renewing = true;
+			xmpp_disconnect(conn);
+			return;
+		}
 		s->online_at = now_ms();
+		s->last_rx = s->online_at;
+		s->dead = false;
 		s->ever_online = true;
-		send_presence(&s->b, NULL, NULL);
-		log_info("online as %s", bound ? bound : s->b.cfg->jid);
+		if (resumed) {
+			/* The server kept our session, presence included:
+			 * sending presence again would announce us twice. */
+			log_info("resumed the session as %s", who);
+		} else {
+			send_presence(&s->b, NULL, NULL);
+			log_info("online as %s", who);
+		}
+		notify_ready("online as %s", who);
 		upload_online(s->b.up);
 		return;
 	}
 	if (event == XMPP_CONN_RAW_CONNECT)
 		return; /* we never ask for raw connections */
 
-	/* Pending deliveries and their id handlers go with the stream. */
+	/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL. Pending deliveries and
+	 * their id handlers go with the stream, so does our ping. */
 	upload_offline(s->b.up);
+	ping_clear(s);
 
-	/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL */
+	/*
+	 * Keep the resumption state only for a session the server offered to
+	 * resume and that broke (a socket error, or our keepalive gave up):
+	 * libstrophe does not try after the server closed the stream, nor
+	 * after our logout.
+	 */
+	if (s->sm_used && !(s->sm_resumable && (error != 0 || s->dead) &&
+	                    !s->stopping && !s->renewing))
+		s->sm_drop = true;
+
 	if (s->stopping) {
 		s->online_at = 0;
 		log_info("logged out");
 		return;
 	}
+	if (s->renewing) {
+		s->renewing = false;
+		s->retry_at = now_ms(); /* at once: the server is there */
+		return;
+	}
 	if (s->online_at != 0) {
 		if (now_ms() - s->online_at >= STABLE_MS)
 			s->backoff = BACKOFF_MIN;
-		log_warn("disconnected from the server%s%s%s",
-		         stream_error ? " (stream error: " : "",
-		         stream_error && stream_error->text ? stream_error->text
-		         : stream_error ? "no text" : "",
-		         stream_error ? ")" : "");
+		if (s->dead)
+			log_warn("dropped the dead connection");
+		else
+			log_warn("disconnected from the server%s%s%s",
+			         stream_error ? " (stream error: " : "",
+			         stream_error && stream_error->text ? stream_error->text
+			         : stream_error ? "no text" : "",
+			         stream_error ? ")" : "");
 	} else if (!s->ever_online) {
 		log_error("could not log in as %s%s%s: check account.jid, the "
 		          "password, account.host/port and account.tls",
-		          s->b.cfg->jid, error ? ": " : "",
+		          s->cfg->jid, error ? ": " : "",
 		          error ? strerror(error) : "");
 	} else {
 		log_warn("connection attempt failed%s%s", error ? ": " : "",
 		         error ? strerror(error) : "");
 	}
 	s->online_at = 0;
+	s->dead = false;
 	schedule_retry(s);
+}
+
+/* Any stanza from the server: the connection is alive. Also the SM
+ * nonzas <r/> and <a/>, so an active stream is never pinged. */
+static int
+traffic(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct session *s = userdata;
+
+	(void)conn;
+	(void)stanza;
+	s->last_rx = now_ms();
+	return 1;
+}
+
+/* XEP-0198 answers to our <enable/> (libstrophe sends it and handles
+ * them; we only watch). */
+static int
+sm_nonza(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct session *s = userdata;
+	const char *name = xmpp_stanza_get_name(stanza);
+	const char *resume;
+
+	(void)conn;
+	if (name == NULL || s->renewing)
+		return 1;
+	if (strcmp(name, "enabled") == 0) {
+		resume = xmpp_stanza_get_attribute(stanza, "resume");
+		s->sm_used = true;
+		s->sm_resumable = resume != NULL && (strcmp(resume, "true") == 0 ||
+		                                     strcmp(resume, "1") == 0);
+		log_info("stream management enabled (XEP-0198)%s",
+		         s->sm_resumable ? "; the session can be resumed" : "");
+	} else if (strcmp(name, "failed") == 0) {
+		log_warn("the server refused stream management (XEP-0198); "
+		         "going on without it");
+	}
+	return 1;
+}
+
+/* The answer to our keepalive ping: a result or an error, either shows
+ * the server is there. One-shot: libstrophe drops the handler. */
+static int
+pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct session *s = userdata;
+
+	(void)conn;
+	(void)stanza;
+	s->ping_sent = 0;
+	s->last_rx = now_ms();
+	return 0;
+}
+
+/* The timeout of a keepalive ping, in seconds. */
+static unsigned
+ping_timeout(const struct cfg *cfg)
+{
+	unsigned t = cfg->keepalive / 2;
+
+	return t < PING_TIMEOUT_MIN ? PING_TIMEOUT_MIN
+	       : t > PING_TIMEOUT_MAX ? PING_TIMEOUT_MAX : t;
+}
+
+/* XEP-0199 section 4.2: <iq type='get' to='our domain'><ping/></iq>. */
+static void
+send_ping(struct session *s, int64_t now)
+{
+	const char *at = strchr(s->cfg->jid, '@');
+	xmpp_stanza_t *iq, *ping;
+
+	if ((iq = xmpp_iq_new(s->b.ctx, "get", PING_ID)) == NULL ||
+	    (ping = xmpp_stanza_new(s->b.ctx)) == NULL) {
+		if (iq)
+			xmpp_stanza_release(iq);
+		log_error("keepalive: out of memory");
+		return;
+	}
+	xmpp_stanza_set_to(iq, at ? at + 1 : s->cfg->jid);
+	xmpp_stanza_set_name(ping, "ping");
+	xmpp_stanza_set_ns(ping, NS_PING);
+	xmpp_stanza_add_child(iq, ping);
+	xmpp_stanza_release(ping);
+	xmpp_id_handler_add(s->b.conn, pong, PING_ID, s);
+	xmpp_send(s->b.conn, iq);
+	xmpp_stanza_release(iq);
+	s->ping_sent = now;
+	log_debug("keepalive: nothing from the server for %lld s; pinging it",
+	          (long long)(now - s->last_rx) / 1000);
+}
+
+/* One turn of the keepalive: ping after account.keepalive seconds of
+ * silence; drop the connection when neither the answer nor anything else
+ * came within the timeout. */
+static void
+keepalive(struct session *s, int64_t now)
+{
+	if (s->online_at == 0 || s->dead || !xmpp_conn_is_connected(s->b.conn))
+		return;
+	/* Traffic since the ping shows the connection alive, answer or not. */
+	if (s->ping_sent != 0 && s->last_rx > s->ping_sent)
+		ping_clear(s);
+	if (s->ping_sent == 0) {
+		if (now - s->last_rx >= (int64_t)s->cfg->keepalive * 1000)
+			send_ping(s, now);
+		return;
+	}
+	if (now - s->ping_sent >= (int64_t)ping_timeout(s->cfg) * 1000) {
+		log_warn("no answer from the server for %lld s: the connection "
+		         "is dead; dropping it", (long long)(now - s->last_rx) / 1000);
+		ping_clear(s);
+		s->dead = true;
+		/* </stream:stream> into the void; libstrophe gives up waiting
+		 * for the server's after 2 s and reports the disconnect. */
+		xmpp_disconnect(s->b.conn);
+	}
 }
 
 static long
 conn_flags(const struct cfg *cfg)
 {
-	/*
-	 * XEP-0198 stream management is off: libstrophe may resend stanzas
-	 * after a resume, and a command applied twice would double an entry.
-	 * It comes back together with per-message deduplication.
-	 */
-	long flags = XMPP_CONN_FLAG_DISABLE_SM;
+	/* Stream management (XEP-0198) is on: libstrophe enables it with
+	 * every server that offers it. */
+	long flags = 0;
 
 	switch (cfg->tls) {
 	case CFG_TLS_REQUIRED:
@@ -176,7 +417,7 @@ conn_flags(const struct cfg *cfg)
 }
 
 struct session *
-session_new(const struct cfg *cfg, store *st)
+session_new(struct cfg *cfg, store *st)
 {
 	struct session *s;
 	char *jid;
@@ -185,13 +426,16 @@ session_new(const struct cfg *cfg, store *st)
 		log_error("session: out of memory");
 		return NULL;
 	}
+	s->cfg = cfg;
 	s->b.cfg = cfg;
 	s->b.st = st;
 	s->backoff = BACKOFF_MIN;
+	s->logger.handler = strophe_log;
+	s->logger.userdata = s;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 
 	xmpp_initialize();
-	if ((s->b.ctx = xmpp_ctx_new(NULL, &strophe_logger)) == NULL ||
+	if ((s->b.ctx = xmpp_ctx_new(NULL, &s->logger)) == NULL ||
 	    (s->b.conn = xmpp_conn_new(s->b.ctx)) == NULL) {
 		log_error("session: cannot set up libstrophe");
 		session_free(s);
@@ -207,7 +451,10 @@ session_new(const struct cfg *cfg, store *st)
 	xmpp_conn_set_pass(s->b.conn, cfg->password);
 	xmpp_conn_set_flags(s->b.conn, conn_flags(cfg));
 	xmpp_conn_set_certfail_handler(s->b.conn, certfail);
+	xmpp_conn_set_sockopt_callback(s->b.conn, xmpp_sockopt_cb_keepalive);
 
+	xmpp_handler_add(s->b.conn, traffic, NULL, NULL, NULL, s);
+	xmpp_handler_add(s->b.conn, sm_nonza, XMPP_NS_SM, NULL, NULL, s);
 	xmpp_handler_add(s->b.conn, handle_message, NULL, "message", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_presence, NULL, "presence", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_iq, NULL, "iq", NULL, &s->b);
@@ -221,18 +468,69 @@ session_new(const struct cfg *cfg, store *st)
 static void
 connect_now(struct session *s)
 {
-	const struct cfg *cfg = s->b.cfg;
+	const struct cfg *cfg = s->cfg;
 	int rc;
 
 	s->retry_at = 0;
+	s->resumed = false;
+	if (s->sm_drop) {
+		/* Disconnected here, so libstrophe hands the state over; the
+		 * next xmpp_connect_client starts from a fresh one. */
+		xmpp_free_sm_state(xmpp_conn_get_sm_state(s->b.conn));
+		s->sm_drop = false;
+		s->sm_used = false;
+		s->sm_resumable = false;
+	}
 	log_info("connecting to %s%s%u as %s", cfg->host ? cfg->host : cfg->jid,
 	         cfg->port ? " port " : "", cfg->port, cfg->jid);
+	notify_status("logging in");
 	rc = xmpp_connect_client(s->b.conn, cfg->host, cfg->port, conn_handler, s);
 	if (rc != XMPP_EOK) {
 		log_warn("cannot connect to %s (libstrophe error %d)",
 		         cfg->host ? cfg->host : "the JID's domain", rc);
 		schedule_retry(s);
 	}
+}
+
+/*
+ * SIGHUP: reads the config file again. access and log take effect at
+ * once; other sections are reported as needing a restart. An invalid file
+ * changes nothing. Handlers read s->cfg only while they run, inside
+ * xmpp_run_once, so changing it here, between turns, is safe.
+ */
+static void
+reload(struct session *s)
+{
+	char restart[128];
+	struct text errs;
+	const char *p, *nl;
+
+	notify_reloading();
+	log_info("reloading the configuration from %s", s->cfg->path);
+	text_init(&errs, 65536);
+	if (cfg_reload(s->cfg, &errs, restart, sizeof(restart)) != 0) {
+		for (p = text_str(&errs); *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL) {
+				log_error("%s", p);
+				break;
+			}
+			log_error("%.*s", (int)(nl - p), p);
+		}
+		log_error("%s: configuration has errors; still running with the "
+		          "previous one", s->cfg->path);
+	} else {
+		log_set_level(s->cfg->log_level);
+		log_info("configuration reloaded: %zu allow pattern%s, %zu "
+		         "admin pattern%s, log level %s", s->cfg->nallow,
+		         s->cfg->nallow == 1 ? "" : "s", s->cfg->nadmins,
+		         s->cfg->nadmins == 1 ? "" : "s",
+		         log_level_name(s->cfg->log_level));
+		if (restart[0] != '\0')
+			log_warn("%s: changes to %s need a restart; until then "
+			         "the previous values stay", s->cfg->path, restart);
+	}
+	text_free(&errs);
+	notify_reloaded();
 }
 
 /* Unavailable presence, then </stream:stream>, waiting a little for the
@@ -260,18 +558,29 @@ logout(struct session *s)
  * side waits for the other.
  */
 int
-session_run(struct session *s, volatile sig_atomic_t *stop)
+session_run(struct session *s, volatile sig_atomic_t *stop,
+            volatile sig_atomic_t *reload_requested)
 {
 	bool busy = false;
+	int64_t now;
 
+	notify_init();
 	connect_now(s);
 	while (!*stop) {
-		if (s->retry_at != 0 && now_ms() >= s->retry_at &&
+		now = now_ms();
+		notify_watchdog(now);
+		if (*reload_requested) {
+			*reload_requested = 0;
+			reload(s);
+		}
+		if (s->retry_at != 0 && now >= s->retry_at &&
 		    xmpp_conn_is_disconnected(s->b.conn))
 			connect_now(s);
+		keepalive(s, now);
 		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
 	}
+	notify_stopping();
 	log_info("shutting down");
 	s->stopping = true;
 	s->retry_at = 0;

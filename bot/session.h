@@ -15,15 +15,19 @@
 struct session;
 
 /* A new session for cfg and st (both borrowed; they must outlive it).
- * Returns NULL when libstrophe cannot be set up (logged). */
-struct session *session_new(const struct cfg *cfg, store *st);
+ * The session changes parts of cfg in place when it reloads the file
+ * (cfg_reload). Returns NULL when libstrophe cannot be set up (logged). */
+struct session *session_new(struct cfg *cfg, store *st);
 
 /*
  * Connects and serves until *stop becomes non-zero (set by a signal
- * handler), reconnecting with backoff after every disconnect. Then sends
- * unavailable presence and closes the stream. Returns 0 on a clean stop.
+ * handler), reconnecting with backoff after every disconnect; reloads the
+ * configuration whenever *reload is set (and clears it). Tells systemd
+ * how it goes (notify.h). Then sends unavailable presence and closes the
+ * stream. Returns 0 on a clean stop.
  */
-int session_run(struct session *s, volatile sig_atomic_t *stop);
+int session_run(struct session *s, volatile sig_atomic_t *stop,
+                volatile sig_atomic_t *reload);
 
 void session_free(struct session *s);
 

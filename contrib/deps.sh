@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
-libcmocka-dev libjansson-dev libcurl4-openssl-dev prosody python3 python3-slixmpp python3-slixmpp-lib
+libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates"
 
 missing=""

@@ -1,0 +1,147 @@
+/*
+ * bot/notify.c - sd_notify(3) for systemd's Type=notify and WatchdogSec=.
+ * See notify.h. Part of bot/; uses libsystemd and log.h only.
+ *
+ * sd_notify sends a datagram to the socket named by $NOTIFY_SOCKET and
+ * returns 0 without one, so outside systemd (a terminal, the tests by
+ * default) nothing is sent and nothing needs checking here. A failure to
+ * send is logged once at debug: the daemon works the same without it.
+ */
+#include "notify.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "log.h"
+
+/* The longest STATUS= text; a longer one is cut. */
+#define STATUS_MAX 256
+
+static char status[STATUS_MAX];  /* the last STATUS= sent by notify_ready
+                                    or notify_status */
+static bool ready;               /* READY=1 was sent */
+static bool failed_logged;
+static int64_t watchdog_ms;      /* half the watchdog interval; 0: none */
+static int64_t watchdog_next;    /* monotonic ms the next ping is due */
+
+/* Sends state (assignments, one per line); says so once if it fails. */
+static void
+send_state(const char *state)
+{
+	int r = sd_notify(0, state);
+
+	if (r < 0 && !failed_logged) {
+		failed_logged = true;
+		log_debug("sd_notify failed (error %d); carrying on", -r);
+	}
+}
+
+/* Formats the status into status[], control characters (which would
+ * start another assignment) as '?'. */
+static void
+set_status(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static void
+set_status(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vsnprintf(status, sizeof(status), fmt, ap) < 0)
+		status[0] = '\0';
+	for (p = status; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+void
+notify_init(void)
+{
+	uint64_t usec = 0;
+
+	/* > 0 when $WATCHDOG_USEC is set (and $WATCHDOG_PID, if set, is
+	 * us). */
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+		watchdog_ms = (int64_t)(usec / 2000);
+		if (watchdog_ms < 1)
+			watchdog_ms = 1;
+		watchdog_next = 0;
+		log_info("systemd watchdog: pinging every %lld ms",
+		         (long long)watchdog_ms);
+	}
+}
+
+void
+notify_status(const char *fmt, ...)
+{
+	char msg[STATUS_MAX + 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_status(fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "STATUS=%s", status);
+	send_state(msg);
+}
+
+void
+notify_ready(const char *fmt, ...)
+{
+	char msg[STATUS_MAX + 32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_status(fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "%sSTATUS=%s", ready ? "" : "READY=1\n",
+	         status);
+	ready = true;
+	send_state(msg);
+}
+
+void
+notify_reloading(void)
+{
+	char msg[128];
+	struct timespec ts;
+
+	if (!ready)
+		return;
+	/* MONOTONIC_USEC: systemd 253's Type=notify-reload wants it beside
+	 * RELOADING=1; older ones ignore it. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(msg, sizeof(msg),
+	         "RELOADING=1\nMONOTONIC_USEC=%llu\n"
+	         "STATUS=reloading the configuration",
+	         (unsigned long long)ts.tv_sec * 1000000ULL +
+	                 (unsigned long long)ts.tv_nsec / 1000ULL);
+	send_state(msg);
+}
+
+void
+notify_reloaded(void)
+{
+	char msg[STATUS_MAX + 32];
+
+	if (!ready)
+		return;
+	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s", status);
+	send_state(msg);
+}
+
+void
+notify_stopping(void)
+{
+	send_state("STOPPING=1\nSTATUS=shutting down");
+}
+
+void
+notify_watchdog(int64_t now_ms)
+{
+	if (watchdog_ms == 0 || now_ms < watchdog_next)
+		return;
+	send_state("WATCHDOG=1");
+	watchdog_next = now_ms + watchdog_ms;
+}

@@ -1,0 +1,39 @@
+/*
+ * bot/notify.h - telling systemd how the daemon is doing (sd_notify(3)):
+ * ready, a one-line status, reloading, stopping, and the watchdog.
+ *
+ * Private to bot/; the only place that includes <systemd/sd-daemon.h>.
+ * Without $NOTIFY_SOCKET (not started by systemd with Type=notify) every
+ * call does nothing: sd_notify itself checks for it.
+ */
+#ifndef TIMMY_NOTIFY_H
+#define TIMMY_NOTIFY_H
+
+#include <stdint.h>
+
+/* Reads the watchdog interval systemd asks for ($WATCHDOG_USEC), if any.
+ * Call once at start. */
+void notify_init(void);
+
+/* STATUS=... (printf format; control characters become '?'). */
+void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* READY=1 with STATUS=...: the first time the daemon is in service. Later
+ * calls send only the status. */
+void notify_ready(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* RELOADING=1 before a configuration reload and READY=1 after it, with
+ * the status from before. Nothing while the daemon was never ready. */
+void notify_reloading(void);
+void notify_reloaded(void);
+
+/* STOPPING=1: the daemon is shutting down. */
+void notify_stopping(void);
+
+/* WATCHDOG=1 when half the watchdog interval has passed since the last
+ * one; now_ms is a monotonic clock in milliseconds. Call it from the main
+ * loop on every turn, so a loop that hangs stops the pings and systemd
+ * restarts the daemon. */
+void notify_watchdog(int64_t now_ms);
+
+#endif
