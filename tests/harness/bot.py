@@ -40,13 +40,14 @@ def yaml_str(s):
 
 def config_text(*, jid, host, port, db_path, allow, password=None,
                 password_file=None, resource="timmy", tls="required",
-                admins=(), timezone="UTC", log_level="info"):
-    """The text of a bot.yaml in the documented format."""
+                admins=(), timezone="UTC", log_level="info", keepalive=None):
+    """The text of a bot.yaml in the documented format. keepalive None
+    leaves account.keepalive out (the default)."""
     if (password is None) == (password_file is None):
         raise ValueError("exactly one of password and password_file")
     secret = ("  password: %s" % yaml_str(password) if password is not None
               else "  password_file: %s" % yaml_str(password_file))
-    return "\n".join([
+    account = [
         "account:",
         "  jid: %s" % yaml_str(jid),
         secret,
@@ -54,6 +55,10 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
         "  host: %s" % yaml_str(host),
         "  port: %d" % int(port),
         "  tls: %s" % tls,
+    ]
+    if keepalive is not None:
+        account.append("  keepalive: %d" % int(keepalive))
+    return "\n".join(account + [
         "storage:",
         "  path: %s" % yaml_str(db_path),
         "access:",
@@ -75,8 +80,13 @@ def write_config(path, **kwargs):
     return path
 
 
+# What systemd hands a service it supervises. Never passed on from the
+# environment the tests run in: a test that wants them sets them itself.
+SYSTEMD_VARS = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")
+
+
 def bot_env(cert_path=None, extra=None):
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in SYSTEMD_VARS}
     if cert_path is not None:
         env["SSL_CERT_FILE"] = cert_path
     env.update(extra or {})
@@ -97,13 +107,17 @@ class Bot:
 
     Attributes: jid (bare), full_jid, dir, config_path, db_path, log_path,
     pid (None when stopped), binary. The account must already exist on
-    the server; password defaults to the one registered there.
+    the server; password defaults to the one registered there. host and
+    port default to the server's (a test may put a relay between them);
+    keepalive sets account.keepalive. write_config() rewrites bot.yaml
+    with some settings changed (for SIGHUP).
     """
 
     def __init__(self, server, jid=None, password=None, allow=(),
                  admins=(), timezone="UTC", tls="required", resource="timmy",
                  log_level="info", binary=None, db_path=None,
-                 ready_timeout=15.0, env=None, config=None):
+                 ready_timeout=15.0, env=None, config=None, host=None,
+                 port=None, keepalive=None):
         self.server = server
         self.jid = jid or server.jid("timmy")
         self.resource = resource
@@ -121,15 +135,29 @@ class Bot:
         self.log_path = os.path.join(self.dir, "timmy.log")
         self.db_path = db_path or os.path.join(self.dir, "timmy.db")
         self._log_offset = 0
+        self.settings = dict(
+            jid=self.jid, password=password, resource=resource,
+            host=host or server.host, port=port or server.port, tls=tls,
+            db_path=self.db_path, allow=list(allow), admins=list(admins),
+            timezone=timezone, log_level=log_level, keepalive=keepalive)
         if config is not None:
             with open(self.config_path, "w", encoding="utf-8") as f:
                 f.write(config)
         else:
-            write_config(self.config_path, jid=self.jid, password=password,
-                         resource=resource, host=server.host, port=server.port,
-                         tls=tls, db_path=self.db_path, allow=list(allow),
-                         admins=list(admins), timezone=timezone,
-                         log_level=log_level)
+            write_config(self.config_path, **self.settings)
+
+    def write_config(self, text=None, **changes):
+        """Rewrites bot.yaml: the settings it was made with, updated with
+        changes (e.g. allow=[...], log_level="debug"), or text as is. The
+        bot reads it at its next start or SIGHUP."""
+        if text is not None:
+            fd = os.open(self.config_path,
+                         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            return
+        self.settings.update(changes)
+        write_config(self.config_path, **self.settings)
 
     @property
     def pid(self):
