@@ -137,6 +137,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 unit
 	$(MAKE) FUZZ_SECONDS=5 fuzz
+	$(MAKE) systemd-check
 	$(MAKE) SANITIZE=1 integration
 
 # deps first, then a new make: its pkg-config flags see what deps installed.
@@ -155,16 +156,47 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system
+		$(DESTDIR)$(SHAREDIR)/man/man8 $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
 	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' contrib/timmy.service > \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+	sed -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' docs/timmy.8 > \
+		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service \
+		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service \
+		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
 	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
+
+# The unit as `make install` writes it, checked by systemd itself: installed
+# with PREFIX in a temp dir, so the binary it names exists, then
+# `systemd-analyze verify` (must print nothing) and the offline security
+# rating (must stay below 2.0). Skipped where systemd-analyze is missing.
+.PHONY: systemd-check
+systemd-check:
+	@command -v systemd-analyze >/dev/null 2>&1 || \
+		{ echo "systemd-check: no systemd-analyze here; skipped"; exit 0; }; \
+	tmp=$$(mktemp -d) || exit 1; trap 'rm -rf "$$tmp"' EXIT; \
+	$(MAKE) install PREFIX=$$tmp/usr/local DESTDIR= >/dev/null || exit 1; \
+	unit=$$tmp/usr/local/lib/systemd/system/timmy.service; \
+	man=yes; command -v man >/dev/null 2>&1 || man=no; \
+	MANPATH=$$tmp/usr/local/share/man systemd-analyze verify --man=$$man \
+		"$$unit" > $$tmp/verify.out 2>&1; rc=$$?; \
+	if [ $$rc -ne 0 ] || [ -s $$tmp/verify.out ]; then \
+		sed "s|$$tmp|TMP|g" $$tmp/verify.out; \
+		echo "systemd-check: systemd-analyze verify failed (exit $$rc)"; \
+		exit 1; \
+	fi; \
+	line=$$(systemd-analyze security --offline=yes "$$unit" 2>&1 | \
+		grep 'Overall exposure level'); \
+	echo "systemd-check: verify clean (man pages checked: $$man)," \
+		"exposure $$(echo "$$line" | sed 's|.*: *||')"; \
+	echo "$$line" | awk '{ for (i = 1; i <= NF; i++) if ($$i ~ /^[0-9.]+$$/) \
+		exit !($$i < 2.0); exit 1 }' || \
+		{ echo "systemd-check: exposure must stay below 2.0"; exit 1; }
 
 clean:
 	rm -rf build build-asan build-fuzz timmy
