@@ -1,0 +1,291 @@
+"""Deployment: the systemd unit, `make install` / `make uninstall`, and the
+manual page.
+
+The unit is read as systemd reads it (sections, repeated keys, empty
+assignments); `make systemd-check` has systemd itself verify and rate it.
+These tests pin what the daemon and the README rely on, so a change to the
+unit that breaks them fails here with the reason.
+"""
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+UNIT = os.path.join(ROOT, "contrib", "timmy.service")
+MAN = os.path.join(ROOT, "docs", "timmy.8")
+
+# The path bot.yaml must name under systemd: /run/credentials/<unit>/<id>.
+CREDENTIAL_PATH = "/run/credentials/timmy.service/password"
+
+
+def parse_unit(text):
+    """A unit file as {section: [(key, value), ...]}, in order, with line
+    continuations joined and comments dropped, as systemd reads it."""
+    sections, current, pending = {}, None, ""
+    for raw in text.splitlines():
+        line = pending + raw.strip()
+        pending = ""
+        if line.endswith("\\"):
+            pending = line[:-1] + " "
+            continue
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+            continue
+        assert current is not None, "key outside a section: %r" % line
+        key, sep, value = line.partition("=")
+        assert sep, "not key=value: %r" % line
+        current.append((key.strip(), value.strip()))
+    return sections
+
+
+def values(unit, key, section="Service"):
+    return [v for k, v in unit.get(section, []) if k == key]
+
+
+def value(unit, key, section="Service"):
+    """The setting's one value; fails when it is missing or repeated."""
+    vs = values(unit, key, section)
+    assert len(vs) == 1, "%s= in [%s]: expected once, found %r" % (
+        key, section, vs)
+    return vs[0]
+
+
+@pytest.fixture(scope="module")
+def unit():
+    with open(UNIT, encoding="utf-8") as f:
+        return parse_unit(f.read())
+
+
+def test_unit__is_notify_with_watchdog_and_reload__for_sd_notify_daemon(unit):
+    assert value(unit, "Type") == "notify"
+    # Only the daemon itself may report READY=1, STATUS= and WATCHDOG=1.
+    assert value(unit, "NotifyAccess") == "main"
+    watchdog = value(unit, "WatchdogSec")
+    assert watchdog.endswith("s") and int(watchdog[:-1]) >= 30, watchdog
+    assert value(unit, "ExecReload") == "/bin/kill -HUP $MAINPID"
+    assert value(unit, "Restart") == "on-failure"
+    assert value(unit, "RestartSec")
+
+
+def test_unit__runs_installed_binary_on_etc_config__with_one_check_first(unit):
+    assert value(unit, "ExecStart") == \
+        "@BINDIR@/timmy run -c /etc/timmy/bot.yaml"
+    # Exactly one ExecStartPre=: with DynamicUser= systemd 252 denies the
+    # credentials to every ExecStartPre= after the first.
+    assert value(unit, "ExecStartPre") == \
+        "@BINDIR@/timmy check -c /etc/timmy/bot.yaml"
+
+
+def test_unit__hands_password_to_dynamic_user__as_credential(unit):
+    assert value(unit, "DynamicUser") == "yes"
+    assert value(unit, "LoadCredential") == "password:/etc/timmy/password"
+    cred_id = value(unit, "LoadCredential").split(":", 1)[0]
+    assert CREDENTIAL_PATH == "/run/credentials/%s/%s" % (
+        os.path.basename(UNIT), cred_id)
+    # The README tells the administrator to put exactly that path in
+    # bot.yaml.
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        assert CREDENTIAL_PATH in f.read()
+
+
+def test_unit__keeps_database_in_state_dir__private_to_the_bot(unit):
+    assert value(unit, "StateDirectory") == "timmy"
+    assert value(unit, "StateDirectoryMode") == "0700"
+    assert value(unit, "ConfigurationDirectory") == "timmy"
+    assert value(unit, "UMask") == "0077"
+
+
+HARDENING = {
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "PrivateTmp": "yes",
+    "PrivateDevices": "yes",
+    "PrivateUsers": "yes",
+    "PrivateMounts": "yes",
+    "NoNewPrivileges": "yes",
+    "CapabilityBoundingSet": "",
+    "AmbientCapabilities": "",
+    "RestrictNamespaces": "yes",
+    "RestrictRealtime": "yes",
+    "RestrictSUIDSGID": "yes",
+    "LockPersonality": "yes",
+    "MemoryDenyWriteExecute": "yes",
+    "ProtectKernelTunables": "yes",
+    "ProtectKernelModules": "yes",
+    "ProtectKernelLogs": "yes",
+    "ProtectControlGroups": "yes",
+    "ProtectClock": "yes",
+    "ProtectHostname": "yes",
+    "ProtectProc": "invisible",
+    "ProcSubset": "pid",
+    "DevicePolicy": "closed",
+    "KeyringMode": "private",
+    "RemoveIPC": "yes",
+    "SystemCallArchitectures": "native",
+}
+
+
+@pytest.mark.parametrize("key", sorted(HARDENING))
+def test_unit__sandboxes_the_daemon__setting(unit, key):
+    assert value(unit, key) == HARDENING[key]
+
+
+def test_unit__filters_system_calls__service_set_minus_privileged(unit):
+    filters = values(unit, "SystemCallFilter")
+    assert "@system-service" in filters, filters
+    denied = [f[1:].split() for f in filters if f.startswith("~")]
+    assert any({"@privileged", "@resources"} <= set(d) for d in denied), \
+        filters
+
+
+def test_unit__allows_only_ip_and_unix_sockets__but_any_address(unit):
+    families = value(unit, "RestrictAddressFamilies").split()
+    assert sorted(families) == ["AF_INET", "AF_INET6", "AF_UNIX"]
+    # The bot must reach its XMPP server, DNS and upload services wherever
+    # they are: no address allow list, no private network.
+    assert values(unit, "IPAddressDeny") == []
+    assert values(unit, "PrivateNetwork") in ([], ["no"])
+
+
+def test_unit__starts_after_network__and_names_its_manual(unit):
+    assert "network-online.target" in value(unit, "After", "Unit").split()
+    assert "network-online.target" in value(unit, "Wants", "Unit").split()
+    assert value(unit, "WantedBy", "Install") == "multi-user.target"
+    assert "man:timmy(8)" in value(unit, "Documentation", "Unit").split()
+
+
+def make(*args):
+    """Runs make in the repository root. MAKEFLAGS from an outer make (for
+    example SANITIZE=1 from `make test`) must not reach it: it would copy
+    a sanitized build over ./timmy."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "-C", ROOT] + list(args), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=600)
+
+
+def installed_files(root):
+    found = []
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            found.append(os.path.relpath(os.path.join(dirpath, name), root))
+    return sorted(found)
+
+
+def install(dest):
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    r = make("install", "DESTDIR=" + dest, "PREFIX=/opt/timmy")
+    assert r.returncode == 0, r.stdout
+    return dest
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """`make install DESTDIR=... PREFIX=/opt/timmy`: the staging root."""
+    return install(str(tmp_path_factory.mktemp("destdir")))
+
+
+def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
+    assert installed_files(installed) == [
+        "opt/timmy/bin/timmy",
+        "opt/timmy/lib/systemd/system/timmy.service",
+        "opt/timmy/share/doc/timmy/README.md",
+        "opt/timmy/share/doc/timmy/bot.yaml.example",
+        "opt/timmy/share/man/man8/timmy.8",
+    ]
+    binary = os.path.join(installed, "opt/timmy/bin/timmy")
+    assert os.stat(binary).st_mode & 0o777 == 0o755
+    for rel in ("lib/systemd/system/timmy.service", "share/man/man8/timmy.8",
+                "share/doc/timmy/README.md",
+                "share/doc/timmy/bot.yaml.example"):
+        mode = os.stat(os.path.join(installed, "opt/timmy", rel)).st_mode
+        assert mode & 0o777 == 0o644, (rel, oct(mode))
+    for name in ("README.md", "bot.yaml.example"):
+        assert filecmp.cmp(os.path.join(ROOT, name), os.path.join(
+            installed, "opt/timmy/share/doc/timmy", name), shallow=False)
+
+
+def test_install__fills_in_paths__in_unit_and_man_page(installed):
+    with open(os.path.join(installed, "opt/timmy/lib/systemd/system/"
+                           "timmy.service"), encoding="utf-8") as f:
+        text = f.read()
+    assert re.search(r"@[A-Z]+@", text) is None, "a placeholder is left"
+    unit = parse_unit(text)
+    # The paths inside the machine, without DESTDIR.
+    assert value(unit, "ExecStart") == \
+        "/opt/timmy/bin/timmy run -c /etc/timmy/bot.yaml"
+    assert value(unit, "ExecStartPre") == \
+        "/opt/timmy/bin/timmy check -c /etc/timmy/bot.yaml"
+    assert "file:///opt/timmy/share/doc/timmy/README.md" in value(
+        unit, "Documentation", "Unit").split()
+    # Everything else is the source unit, unchanged.
+    source = parse_unit(open(UNIT, encoding="utf-8").read())
+    for section, settings in source.items():
+        for key, val in settings:
+            if "@BINDIR@" in val or "@DOCDIR@" in val:
+                continue
+            assert val in values(unit, key, section), (section, key)
+
+    with open(os.path.join(installed, "opt/timmy/share/man/man8/timmy.8"),
+              encoding="utf-8") as f:
+        man = f.read()
+    assert "@DOCDIR@" not in man
+    assert "/opt/timmy/share/doc/timmy/bot.yaml.example" in man
+
+
+def test_uninstall__removes_every_installed_file(tmp_path):
+    dest = install(str(tmp_path))
+    assert installed_files(dest) != []
+    r = make("uninstall", "DESTDIR=" + dest, "PREFIX=/opt/timmy")
+    assert r.returncode == 0, r.stdout
+    assert installed_files(dest) == []
+
+
+MAN_TOPICS = ("run", "check", "report", "export", "SIGTERM", "SIGHUP",
+              "bot.yaml.example", "/etc/timmy/bot.yaml", "EXIT STATUS",
+              "EXAMPLES", "FILES", "CONFIGURATION", "access.allow")
+
+
+def test_man_page__lints_clean__with_mandoc():
+    if shutil.which("mandoc") is None:
+        pytest.skip("mandoc is not installed (the rendering test still runs)")
+    # -W warning: errors and warnings, not style hints that depend on
+    # which other manual pages this machine has.
+    r = subprocess.run(["mandoc", "-T", "lint", "-W", "warning", MAN],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=30)
+    assert r.returncode == 0 and r.stdout == "", r.stdout
+
+
+def test_man_page__renders_without_warnings__and_covers_topics():
+    # man(1) and groff, as most readers see it; else mandoc.
+    if shutil.which("man"):
+        cmd = ["man", "--warnings", "-l", MAN]
+    elif shutil.which("mandoc"):
+        cmd = ["mandoc", "-T", "ascii", MAN]
+    else:
+        pytest.skip("neither man nor mandoc is installed")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAN_KEEP_FORMATTING", "MANPAGER", "PAGER")}
+    env["MANWIDTH"] = "80"
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=30, env=env)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    # Plain text: drop overstrike (bold "X\bX", underline "_\bX").
+    text = r.stdout
+    while "\b" in text:
+        i = text.index("\b")
+        text = text[:i - 1] + text[i + 1:]
+    assert text.lstrip().startswith("TIMMY(8)"), text[:200]
+    for topic in MAN_TOPICS:
+        assert topic in text, "man page lacks %r" % topic
