@@ -5,7 +5,7 @@ same generated history, measured in one run; prints one table.
 
 Environment:
     BENCH_ENTRIES   entries of the main user (default 100000)
-    BENCH_REPS      timed runs per command after one warm-up (default 5)
+    BENCH_REPS      timed runs per command after one warm-up (default 7)
     BENCH_CHAT      chat round trips per report (default 30; 0 skips them)
     BENCH_KEEP      1 keeps the temporary directory and prints its path
     TIMMY_BIN       the binary (default ./timmy at the repository root)
@@ -17,7 +17,8 @@ intervals as a Timewarrior database too. It checks that both tools see the
 same data (entry count and this year's total), then times each command:
 wall time from spawn to exit and peak RSS (GNU time's %M), output to
 /dev/null, the median of BENCH_REPS runs after one warm-up run (the files
-are in the page cache for both tools). Last, the chat path: a private
+are in the page cache for both tools); timmy's and Timewarrior's runs of
+one row take turns. Last, the chat path: a private
 Prosody (tests/harness), the bot on a copy of the database, and a client
 timing `report year` against `report today`.
 """
@@ -92,12 +93,19 @@ def run_once(argv, env):
     return secs, int(kib[-1])
 
 
-def measure(argv, env, reps):
-    """One warm-up run, then reps timed ones: (median ms, median MiB)."""
-    run_once(argv, env)
-    runs = [run_once(argv, env) for _ in range(reps)]
-    return (statistics.median(r[0] for r in runs) * 1000.0,
-            statistics.median(r[1] for r in runs) / 1024.0)
+def measure(cmds, reps):
+    """cmds: (argv, env) pairs. One warm-up run of each, then reps rounds
+    that run each once in turn, so that what else the machine does at
+    the time falls on all of them alike. Returns (median ms, median MiB)
+    for each command."""
+    for argv, env in cmds:
+        run_once(argv, env)
+    runs = [[] for _ in cmds]
+    for _ in range(reps):
+        for (argv, env), r in zip(cmds, runs):
+            r.append(run_once(argv, env))
+    return [(statistics.median(x[0] for x in r) * 1000.0,
+             statistics.median(x[1] for x in r) / 1024.0) for r in runs]
 
 
 def output(argv, env):
@@ -255,7 +263,7 @@ def table(title, head, rows, other_first=True):
 
 def main():
     entries = env_int("BENCH_ENTRIES", 100000)
-    reps = env_int("BENCH_REPS", 5)
+    reps = env_int("BENCH_REPS", 7)
     chat_n = env_int("BENCH_CHAT", 30)
     timmy = os.path.abspath(os.environ.get("TIMMY_BIN")
                             or os.path.join(REPO, "timmy"))
@@ -302,20 +310,17 @@ def main():
         exp = [timmy, "export", "-c", cfg]
         done = {}
 
-        def once(argv, e):
-            """measure(), each command once: rows may share one."""
-            if tuple(argv) not in done:
-                done[tuple(argv)] = measure(argv, e, reps)
-            return done[tuple(argv)]
-
         def row(label, argv, tw_args=None, note=""):
-            ms, mib = once(argv, env)
-            oms, omib = once([timew] + list(tw_args), tw_env) if tw_args \
-                else (None, None)
+            """timmy's argv and, if given, timew's, measured by turns."""
+            cmds = [(argv, env)]
             if tw_args:
+                cmds.append(([timew] + list(tw_args), tw_env))
                 note = "timew " + " ".join(tw_args) + (
                     "  " + note if note else "")
-            return (label, ms, mib, oms, omib, note)
+            got = measure(cmds, reps)
+            done[tuple(argv)] = got[0]
+            oms, omib = got[1] if tw_args else (None, None)
+            return (label, got[0][0], got[0][1], oms, omib, note)
 
         main_rows = [
             row("start-up only: --version", [timmy, "--version"],
@@ -335,9 +340,9 @@ def main():
             row("export all time, json",
                 exp + ["--user", USER, "--format", "json"], ("export",)),
         ]
-        big = once(exp + ["--user", USER], env)
-        small = once(exp + ["--user", SMALL_USER], env)
-        everyone = once(exp, env)
+        big = done[tuple(exp + ["--user", USER])]
+        small, everyone = measure([(exp + ["--user", SMALL_USER], env),
+                                   (exp, env)], reps)
         n_all = entries + OTHER_ENTRIES
         flat_rows = [
             ("export all time, csv: %d vs %d entries" % (entries,
