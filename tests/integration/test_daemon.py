@@ -194,9 +194,10 @@ def test_sd_notify__reports_ready_watchdog_reload_and_stop(server, timmy_bin):
         ns.close()
 
 
-def test_sd_notify__sends_nothing__without_notify_socket(bot):
-    # The harness clears NOTIFY_SOCKET: no watchdog line, and the bot is
-    # online as usual.
+def test_sd_notify__no_watchdog__without_systemd_environment(bot):
+    # The harness never passes NOTIFY_SOCKET or WATCHDOG_USEC on: no
+    # watchdog, and the bot is online as usual (sd_notify sends nothing
+    # without a socket to send to).
     assert "systemd watchdog" not in bot.log()
 
 
@@ -310,13 +311,16 @@ def dserver():
         yield s
 
 
-def prosody_log(server):
-    with open(server.log_path, encoding="utf-8", errors="replace") as f:
-        return f.read()
+def prosody_log(server, since=0):
+    """Prosody's log from byte offset since on."""
+    with open(server.log_path, "rb") as f:
+        f.seek(since)
+        return f.read().decode("utf-8", errors="replace")
 
 
 def test_keepalive__drops_dead_connection_and_resumes__when_server_silent(
         dserver, timmy_bin):
+    log_start = os.path.getsize(dserver.log_path)
     with Relay(dserver.host, dserver.port) as relay:
         b = Bot(dserver, allow=[dserver.jid("alice")], binary=timmy_bin,
                 host="127.0.0.1", port=relay.port, keepalive=10)
@@ -337,14 +341,14 @@ def test_keepalive__drops_dead_connection_and_resumes__when_server_silent(
                 # backoff of 1 s and a bit, the resume.
                 b.wait_log("resumed the session as timmy@localhost/timmy",
                            timeout=10)
-                assert relay.accepted == 2
+                assert relay.accepted >= 2
                 reply = alice.ask(b.jid, "status")
                 assert reply.startswith("Running: acme since "), reply
             log = b.log()
             assert log.count("online as ") == 1, log
             assert "dropped the dead connection" in log
             assert "mod_smacks resuming existing session" in prosody_log(
-                dserver)
+                dserver, log_start)
             assert_clean_exit(b)
         finally:
             b.close()
@@ -352,13 +356,16 @@ def test_keepalive__drops_dead_connection_and_resumes__when_server_silent(
 
 def test_stream_management__resumes_without_new_presence__after_brief_break(
         dserver, timmy_bin):
+    log_start = os.path.getsize(dserver.log_path)
     with Relay(dserver.host, dserver.port) as relay:
         b = Bot(dserver, allow=[dserver.jid("alice")], binary=timmy_bin,
                 host="127.0.0.1", port=relay.port)
         try:
             b.start()
             b.wait_log("stream management enabled")
-            assert "Enabling stream management" in prosody_log(dserver)
+            # Prosody 0.12's mod_smacks, at debug level.
+            assert "Enabling stream management" in prosody_log(dserver,
+                                                               log_start)
             with dserver.client("alice", password("alice")) as alice:
                 alice.subscribe(b.jid)
                 alice.wait_presence(b.jid, "subscribed")
@@ -377,6 +384,8 @@ def test_stream_management__resumes_without_new_presence__after_brief_break(
                 alice.expect_no_presence(b.full_jid, "unavailable", 0.1,
                                          since=since)
             assert b.log().count("online as ") == 1, b.log()
+            assert "mod_smacks resuming existing session" in prosody_log(
+                dserver, log_start)
             assert_clean_exit(b)
         finally:
             b.close()
