@@ -129,3 +129,22 @@ const char store_migration_1[] =
 	"\t\tON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
 	") STRICT, WITHOUT ROWID;\n"
 	;
+
+/*
+ * Schema version 2 to 3: the messages whose change is done
+ * (handled_messages), so that a message delivered twice changes nothing
+ * the second time. A new table and its index; nothing else changes.
+ */
+const char store_migration_2[] =
+	"CREATE TABLE handled_messages (\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tmsg_key TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(msg_key AS BLOB)) BETWEEN 1 AND 512),\n"
+	"\tat INTEGER NOT NULL,\n"
+	"\treply TEXT\n"
+	"\t\tCHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 16384),\n"
+	"\tPRIMARY KEY (user_id, msg_key)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE INDEX handled_messages_at ON handled_messages (user_id, at);\n"
+	;

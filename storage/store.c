@@ -2,8 +2,8 @@
  * storage/store.c - the database handle: opening, schema versions and
  * migrations, the prepared-statement cache, errors, transactions and the
  * integrity check. The queries on entries are in entries.c, users and
- * their settings in users.c, undo steps in undo.c, the migration steps in
- * migrations.c.
+ * their settings in users.c, undo steps in undo.c, the messages changes
+ * were made for in messages.c, the migration steps in migrations.c.
  *
  * Dependency rule: SQLite and libc only; nothing of commands/ or bot/.
  *
@@ -42,6 +42,7 @@
  */
 static const char *const store_migrations[] = {
 	store_migration_1,
+	store_migration_2,
 	NULL
 };
 
@@ -402,6 +403,24 @@ static const struct {
 		"INSERT INTO entry_tags (entry_id, tag)"
 		" SELECT entry_id, tag FROM undo_tags WHERE step_id = :step" },
 
+	/* A user's rows handled before :before (handled_messages_at). */
+	[STMT_MSG_PRUNE] = { "prune-messages",
+		"DELETE FROM handled_messages"
+		" WHERE user_id = :uid AND at < :before" },
+	/* A key already there fails the primary key: STORE_CONFLICT. */
+	[STMT_MSG_ADD] = { "record-message",
+		"INSERT INTO handled_messages (user_id, msg_key, at)"
+		" VALUES (:uid, :key, :at)" },
+	/* The user by the UNIQUE index on jid, the row by the primary key. */
+	[STMT_MSG_SEEN] = { "message-seen",
+		"SELECT m.reply FROM users AS u"
+		" JOIN handled_messages AS m ON m.user_id = u.id"
+		" WHERE u.jid = :owner AND m.msg_key = :key" },
+	[STMT_MSG_REPLY] = { "save-reply",
+		"UPDATE handled_messages SET reply = :reply"
+		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
+		" AND msg_key = :key" },
+
 	[STMT_INTEGRITY_CHECK] = { "integrity-check", "PRAGMA integrity_check" },
 	[STMT_FOREIGN_KEY_CHECK] = { "foreign-key-check",
 		"PRAGMA foreign_key_check" },
@@ -487,7 +506,16 @@ store_rc store_exec(store *st, enum store_stmt id)
 
 store_rc store_savepoint(store *st)
 {
-	return store_exec(st, STMT_SAVEPOINT);
+	bool outermost = sqlite3_get_autocommit(st->db) != 0;
+	store_rc ret;
+
+	if ((ret = store_exec(st, STMT_SAVEPOINT)) != STORE_OK || !outermost)
+		return ret;
+	/* A change on its own is a transaction of its own, and records the
+	 * message it is for as store_begin does. */
+	if ((ret = store_msg_record(st)) != STORE_OK)
+		store_savepoint_end(st, ret);
+	return ret;
 }
 
 store_rc store_savepoint_end(store *st, store_rc ret)
@@ -511,6 +539,20 @@ store_rc store_savepoint_end(store *st, store_rc ret)
 		store_reset(s);
 	}
 	return ret;
+}
+
+size_t store_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* s[n] is the first byte left out: while it continues a character,
+	 * that character's start is left out too. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
 }
 
 int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
@@ -957,13 +999,20 @@ const char *store_errmsg(const store *st)
 
 store_rc store_begin(store *st)
 {
+	store_rc ret;
+
 	st->step = 0; /* a plain transaction records no undo step */
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
 		return store_failf(st, "%s: the database is open read-only",
 		                   store_stmt_name(STMT_BEGIN));
-	return store_exec(st, STMT_BEGIN);
+	if ((ret = store_exec(st, STMT_BEGIN)) != STORE_OK)
+		return ret;
+	/* The message this change is for, in the same transaction. */
+	if ((ret = store_msg_record(st)) != STORE_OK)
+		store_rollback(st);
+	return ret;
 }
 
 /*

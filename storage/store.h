@@ -91,7 +91,9 @@ store_rc store_check(store *st);
  * Transactions. store_begin starts BEGIN IMMEDIATE so a change never meets
  * a lock half-way. Every change a command makes happens between store_begin
  * (or store_begin_change) and store_commit; on any failure the caller calls
- * store_rollback, which is safe when nothing is open.
+ * store_rollback, which is safe when nothing is open. With a message key
+ * set (store_set_msg_key), store_begin records it first, and fails
+ * (nothing left open) when it cannot.
  */
 store_rc store_begin(store *st);
 store_rc store_commit(store *st);
@@ -198,6 +200,73 @@ store_rc store_begin_change(store *st, const char *owner, const char *label,
  */
 store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
                     int64_t *at);
+
+/*
+ * ---- Messages handled once ----
+ *
+ * A message can reach the bot twice: libstrophe's stream management may
+ * resend one after a resume, and the server hands out again from offline
+ * storage what the bot took but had not acknowledged when it died. Each
+ * change is therefore recorded with the key of the message that asked for
+ * it, in the change's own transaction: a second delivery finds the key
+ * (store_msg_seen) and changes nothing, and a change that rolled back left
+ * no key, so the message applies when it comes again.
+ *
+ * Keys are per owner (the same key from two users is two keys) and kept
+ * STORE_MSG_DAYS days from when they were handled, by the store's clock:
+ * the time a command counts at is its send time when it waited offline,
+ * and a key must outlive its handling, not its sending. Prosody keeps a
+ * message in offline storage until the bot logs in again, so that is the
+ * window to cover: a resend after a resume comes within minutes, and a bot
+ * down for weeks with a message taken but not acknowledged is rare; a
+ * row is a few hundred bytes, and only changes write one. Rows go when
+ * the owner's next one is written. There is no cap on their number: it
+ * would cost a walk over that many rows at every change, and could drop
+ * the key of a message still waiting to come again after a burst.
+ */
+#define STORE_MSG_KEY_MAX 512   /* bytes of a key */
+#define STORE_REPLY_MAX 16384   /* bytes of a saved reply */
+#define STORE_MSG_DAYS 30
+
+/*
+ * Sets the message whose change comes next: until it is set again or
+ * cleared (key NULL; owner is then ignored), every write transaction on st
+ * records (owner, key) as its first write, so that the row commits with
+ * the change or rolls back with it. That is store_begin (so
+ * store_begin_change and store_undo), and a change made outside a
+ * transaction (store_insert, store_stop, store_set_user_tz, ...), which
+ * is one of its own. Reads record nothing. One key allows one change:
+ * a transaction that finds its key already recorded (the message was
+ * handled meanwhile, or this is a second transaction under it) fails with
+ * STORE_CONFLICT and changes nothing.
+ * owner and key are copied. STORE_CONFLICT, and no key set, when key is
+ * "" or longer than STORE_MSG_KEY_MAX, or owner longer than
+ * STORE_OWNER_MAX; STORE_ERR when owner is NULL.
+ */
+store_rc store_set_msg_key(store *st, const char *owner, const char *key);
+
+/*
+ * STORE_OK when owner has a change recorded under key: reply (replysz
+ * bytes, at least 1) gets the reply saved with it (store_msg_reply), cut
+ * at a UTF-8 character boundary when it does not fit, "" when none was
+ * saved. STORE_NOTFOUND when owner has none (also for a key that can
+ * never have been recorded: "" or over STORE_MSG_KEY_MAX). Reads only;
+ * one lookup of the primary key.
+ */
+store_rc store_msg_seen(store *st, const char *owner, const char *key,
+                        char *reply, size_t replysz);
+
+/*
+ * Saves reply, the answer sent for the change owner made under key, after
+ * that change committed; a later store_msg_seen returns it. A reply over
+ * STORE_REPLY_MAX bytes is cut there (at a UTF-8 character boundary). A
+ * small write of its own: if it fails, or the process dies before it,
+ * the change stays recorded and a repeat of the message gets no saved
+ * reply. STORE_NOTFOUND when owner has no change under key (found out by
+ * reading, so a caller may call it after any command).
+ */
+store_rc store_msg_reply(store *st, const char *owner, const char *key,
+                         const char *reply);
 
 /* ---- Single entries, by the owner's number ---- */
 

@@ -69,6 +69,11 @@ enum store_stmt {
 	STMT_UNDO_CLEAR,
 	STMT_UNDO_ENTRIES,
 	STMT_UNDO_TAGS,
+	/* messages.c */
+	STMT_MSG_PRUNE,
+	STMT_MSG_ADD,
+	STMT_MSG_SEEN,
+	STMT_MSG_REPLY,
 	/* store.c */
 	STMT_INTEGRITY_CHECK,
 	STMT_FOREIGN_KEY_CHECK,
@@ -86,6 +91,11 @@ struct store {
 	 * and store_begin; only trusted while a transaction is open. */
 	int64_t step;
 	int64_t step_uid;
+	/* The message whose change is being made (store_set_msg_key): its
+	 * owner and key, copied; msg_key[0] == '\0' when there is none.
+	 * Every write transaction records it (store_msg_record). */
+	char msg_owner[STORE_OWNER_MAX + 1];
+	char msg_key[STORE_MSG_KEY_MAX + 1];
 };
 
 /*
@@ -115,8 +125,9 @@ store_rc store_exec(store *st, enum store_stmt id);
 
 /*
  * The savepoint store_change around one change: atomic by itself outside a
- * transaction, a part of the caller's inside one, where a refusal undoes
- * only itself. store_savepoint_end releases it when ret is STORE_OK
+ * transaction (then it records the message key first, as store_begin
+ * does), a part of the caller's inside one, where a refusal undoes only
+ * itself. store_savepoint_end releases it when ret is STORE_OK
  * (returning what that gives), else rolls back to it quietly (keeping the
  * error that led there) and returns ret.
  */
@@ -139,6 +150,13 @@ int store_bind_null(sqlite3_stmt *s, const char *name);
 
 /* Binds :from, :to and :now, the range and clock of the range queries. */
 int store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now);
+
+/*
+ * The length of the longest prefix of s, at most max bytes, that does not
+ * end inside a UTF-8 character: where a text too long for its limit is cut
+ * (undo labels, saved replies).
+ */
+size_t store_utf8_prefix(const char *s, size_t max);
 
 /*
  * Copies text column col of the current row of s into dst, dstsz bytes
@@ -184,6 +202,7 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
  * is store_migration_k (see struct store_schema).
  */
 extern const char store_migration_1[];
+extern const char store_migration_2[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 
@@ -261,5 +280,18 @@ store_rc store_record_created(store *st, int64_t step, int64_t entry);
 store_rc store_record_entry(store *st, int64_t step, int64_t entry);
 store_rc store_record_project(store *st, int64_t step, int64_t uid,
                               const char *project);
+
+/* ---- messages.c: the message a change is made for ---- */
+
+/*
+ * Records the message set with store_set_msg_key (nothing when none is
+ * set) in the write transaction that has just begun: the owner's user
+ * row, the owner's rows older than STORE_MSG_DAYS days dropped, then
+ * (owner, key, the time now). STORE_CONFLICT when the key is already
+ * there: the message was handled meanwhile. store_begin and the
+ * outermost store_savepoint call it, so that no change commits without
+ * its message.
+ */
+store_rc store_msg_record(store *st);
 
 #endif

@@ -17,24 +17,6 @@
 #include "store_int.h"
 
 /*
- * The length of the longest prefix of s, at most max bytes, that does not
- * end inside a UTF-8 character (a longer label is cut there).
- */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max + 1);
-
-	if (n <= max)
-		return n;
-	n = max;
-	/* s[n] is the first byte left out: while it continues a character,
-	 * that character's start is left out too. */
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
-/*
  * Binds v to the parameter name of s when s has one (0 when it has not);
  * SQLite's result code.
  */
@@ -151,7 +133,7 @@ static store_rc add_step(store *st, const char *owner, const char *label,
 	rc = store_bind_int64(s, ":uid", *uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":label", label,
-		                     utf8_prefix(label, STORE_LABEL_MAX));
+		                     store_utf8_prefix(label, STORE_LABEL_MAX));
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", at);
 	if (rc == SQLITE_OK)
@@ -210,8 +192,8 @@ static store_rc latest_step(store *st, int64_t uid, int64_t *step,
 	*step = sqlite3_column_int64(s, 0);
 	text = sqlite3_column_text(s, 1);
 	if (label != NULL && labelsz > 0) {
-		n = text != NULL ? utf8_prefix((const char *)text,
-		                               labelsz - 1) : 0;
+		n = text != NULL ? store_utf8_prefix((const char *)text,
+		                                     labelsz - 1) : 0;
 		memcpy(label, text != NULL ? (const char *)text : "", n);
 		label[n] = '\0';
 	}

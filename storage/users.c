@@ -123,15 +123,18 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz)
 	int64_t uid;
 
 	if (tz == NULL) {
-		/* Clearing needs no user row where there is none. */
+		/* Clearing needs no user row where there is none, and then
+		 * changes nothing. */
 		ret = store_user_find(st, owner, &uid);
-		return ret == STORE_OK ? set_tz(st, uid, NULL) :
-		       ret == STORE_NOTFOUND ? STORE_OK : ret;
+		if (ret != STORE_OK)
+			return ret == STORE_NOTFOUND ? STORE_OK : ret;
 	}
-	/* A refused zone leaves no new user row behind. */
+	/* A refused zone leaves no new user row behind; and a change on its
+	 * own records its message key (store_savepoint). */
 	if ((ret = store_savepoint(st)) != STORE_OK)
 		return ret;
-	ret = store_user_get(st, owner, &uid);
+	if (tz != NULL)
+		ret = store_user_get(st, owner, &uid);
 	if (ret == STORE_OK)
 		ret = set_tz(st, uid, tz);
 	return store_savepoint_end(st, ret);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../storage/store_int.h"
@@ -262,8 +263,9 @@ static void store_open__creates_schema__when_file_new(void **state)
 	assert_int_equal(raw_int("new.db", "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE type = 'table' AND name IN"
 	                         " ('users', 'entries', 'entry_tags',"
-	                         " 'undo_steps', 'undo_entries', 'undo_tags')"),
-	                 6);
+	                         " 'undo_steps', 'undo_entries', 'undo_tags',"
+	                         " 'handled_messages')"),
+	                 7);
 	assert_int_equal(raw_int("new.db", "SELECT count(*) FROM sqlite_schema"
 	                         " WHERE name = 'entries_running'"), 1);
 }
@@ -2084,7 +2086,310 @@ static void store_commit__drops_step__when_nothing_recorded(void **state)
 	undo(st, ALICE, "start");
 }
 
-/* --- schema version 2 from version 1 --- */
+/* --- messages handled once --- */
+
+/* Sets the message key of the changes that follow (key NULL: none). */
+static void set_key(store *st, const char *owner, const char *key)
+{
+	if (store_set_msg_key(st, owner, key) != STORE_OK)
+		fail_msg("set_msg_key %s: %s", key != NULL ? key : "(none)",
+		         store_errmsg(st));
+}
+
+/* store_msg_seen with a reply buffer of n bytes (at most 64). */
+static store_rc seen(store *st, const char *owner, const char *key,
+                     char *reply, size_t n)
+{
+	char none[64];
+
+	assert_true(n <= sizeof none);
+	return store_msg_seen(st, owner, key, reply != NULL ? reply : none,
+	                      reply != NULL ? n : sizeof none);
+}
+
+static int64_t handled(store *st)
+{
+	return db_int(st->db, "SELECT count(*) FROM handled_messages");
+}
+
+static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
+{
+	store *st = *state;
+	char reply[64] = "x";
+
+	set_key(st, ALICE, "o:1");
+	change(st, ALICE, "start acme");
+	add(st, ALICE, entry("acme", 100, 0));
+	commit(st);
+	set_key(st, NULL, NULL);
+
+	assert_int_equal(seen(st, ALICE, "o:1", reply, sizeof reply),
+	                 STORE_OK);
+	assert_string_equal(reply, ""); /* no reply saved yet */
+	assert_int_equal(seen(st, ALICE, "o:2", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, BOB, "o:1", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, "carol@example.org", "o:1", NULL, 0),
+	                 STORE_NOTFOUND);
+
+	/* The same id from Bob is another message: it applies. */
+	set_key(st, BOB, "o:1");
+	change(st, BOB, "start acme");
+	add(st, BOB, entry("acme", 100, 0));
+	commit(st);
+	set_key(st, NULL, NULL);
+	assert_int_equal(seen(st, BOB, "o:1", NULL, 0), STORE_OK);
+	assert_int_equal(handled(st), 2);
+	assert_int_equal(count(st, BOB), 1);
+	/* Looking records nothing and adds no user. */
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 2);
+}
+
+static void store_msg_key__rolls_back_with_change__so_retry_applies(
+	void **state)
+{
+	store *st = *state;
+	const char *key = "i:alice@example.org/phone/42";
+
+	add(st, ALICE, entry("runs", 100, 0));
+	set_key(st, ALICE, key);
+	/* A second running entry is refused; the command rolls back. */
+	change(st, ALICE, "start second");
+	assert_int_equal(handled(st), 1); /* inside the transaction */
+	insert(st, ALICE, entry("second", 200, 0), STORE_CONFLICT);
+	store_rollback(st);
+	assert_int_equal(handled(st), 0);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
+
+	/* The same message again: nothing recorded, so it applies. */
+	change(st, ALICE, "stop runs");
+	assert_int_equal(store_stop(st, ALICE, 300, NULL), STORE_OK);
+	commit(st);
+	set_key(st, NULL, NULL);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+	assert_int_equal(undo_steps(st), 1);
+}
+
+static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
+	void **state)
+{
+	struct store_entry e;
+	char tz[STORE_TZ_MAX + 1];
+	int64_t n;
+	store *st = *state;
+
+	/* Reads. */
+	set_key(st, ALICE, "o:read");
+	assert_int_equal(store_running(st, ALICE, &e), STORE_NOTFOUND);
+	assert_int_equal(store_count(st, ALICE, &n), STORE_OK);
+	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
+	assert_int_equal(total(st, ALICE, 0, 1000, 1000), 0);
+	assert_int_equal(handled(st), 0);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
+
+	/* Refusals, and a clearing that has nothing to clear. */
+	set_key(st, ALICE, "o:refused");
+	insert(st, ALICE, entry("", 10, 20), STORE_CONFLICT);
+	assert_int_equal(store_set_user_tz(st, ALICE, ""), STORE_CONFLICT);
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
+	assert_int_equal(handled(st), 0);
+
+	/* A change outside a transaction is a transaction of its own. */
+	set_key(st, ALICE, "o:insert");
+	insert(st, ALICE, entry("acme", 10, 20), STORE_OK);
+	set_key(st, ALICE, "o:tz");
+	assert_int_equal(store_set_user_tz(st, ALICE, "Asia/Tokyo"), STORE_OK);
+	set_key(st, ALICE, "o:tz-default");
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
+	/* A plain transaction, a step, and undo's own transaction. */
+	set_key(st, ALICE, "o:plain");
+	assert_int_equal(store_begin(st), STORE_OK);
+	commit(st);
+	set_key(st, ALICE, "o:add");
+	change(st, ALICE, "add b");
+	add(st, ALICE, entry("b", 30, 40));
+	commit(st);
+	set_key(st, ALICE, "o:undo");
+	undo(st, ALICE, "add b");
+	set_key(st, NULL, NULL);
+
+	assert_int_equal(handled(st), 6);
+	assert_int_equal(seen(st, ALICE, "o:insert", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:tz", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:tz-default", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:plain", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:add", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:undo", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:read", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, ALICE, "o:refused", NULL, 0),
+	                 STORE_NOTFOUND);
+	/* Cleared, changes record nothing. */
+	insert(st, ALICE, entry("c", 50, 60), STORE_OK);
+	assert_int_equal(handled(st), 6);
+}
+
+static void store_msg_key__refuses_second_change__under_same_key(
+	void **state)
+{
+	store *st = *state;
+
+	set_key(st, ALICE, "o:1");
+	change(st, ALICE, "add a");
+	add(st, ALICE, entry("a", 10, 20));
+	commit(st);
+	/* Still set: one key, one change. Nothing is left open. */
+	assert_int_equal(store_begin_change(st, ALICE, "add b", 1000),
+	                 STORE_CONFLICT);
+	assert_non_null(strstr(store_errmsg(st), "record-message: "));
+	assert_true(sqlite3_get_autocommit(st->db));
+	insert(st, ALICE, entry("b", 30, 40), STORE_CONFLICT);
+	assert_true(sqlite3_get_autocommit(st->db));
+	assert_int_equal(store_set_user_tz(st, ALICE, "UTC"), STORE_CONFLICT);
+	assert_int_equal(count(st, ALICE), 1);
+	assert_int_equal(undo_steps(st), 1);
+	set_key(st, NULL, NULL);
+	add(st, ALICE, entry("b", 30, 40));
+	assert_int_equal(count(st, ALICE), 2);
+	assert_int_equal(handled(st), 1);
+}
+
+static void store_set_msg_key__refuses_bad_key__and_sets_none(void **state)
+{
+	char key[STORE_MSG_KEY_MAX + 2], owner[STORE_OWNER_MAX + 2];
+	store *st = *state;
+
+	memset(key, 'k', sizeof key - 1);
+	key[sizeof key - 1] = '\0'; /* one byte over */
+	memset(owner, 'o', sizeof owner - 1);
+	owner[sizeof owner - 1] = '\0';
+
+	assert_int_equal(store_set_msg_key(st, ALICE, ""), STORE_CONFLICT);
+	assert_int_equal(store_set_msg_key(st, ALICE, key), STORE_CONFLICT);
+	assert_int_equal(store_set_msg_key(st, owner, "o:1"), STORE_CONFLICT);
+	assert_int_equal(store_set_msg_key(st, NULL, "o:1"), STORE_ERR);
+	/* None of them left a key set. */
+	add(st, ALICE, entry("a", 10, 20));
+	assert_int_equal(handled(st), 0);
+	assert_int_equal(seen(st, ALICE, "", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
+
+	/* The longest key there may be. */
+	key[STORE_MSG_KEY_MAX] = '\0';
+	set_key(st, ALICE, key);
+	add(st, ALICE, entry("b", 30, 40));
+	set_key(st, NULL, NULL);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
+}
+
+static void store_msg_reply__saves_reply__that_seen_returns(void **state)
+{
+	char reply[64], *big;
+	store *st = *state;
+
+	set_key(st, ALICE, "o:1");
+	add(st, ALICE, entry("acme", 100, 0));
+	set_key(st, NULL, NULL);
+	assert_int_equal(store_msg_reply(st, ALICE, "o:1",
+	                                 "Started acme at 09:30."), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:1", reply, sizeof reply),
+	                 STORE_OK);
+	assert_string_equal(reply, "Started acme at 09:30.");
+
+	/* Too small a buffer: cut before the character that does not fit. */
+	assert_int_equal(store_msg_reply(st, ALICE, "o:1", "ab€"), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:1", reply, 5), STORE_OK);
+	assert_string_equal(reply, "ab");
+	assert_int_equal(seen(st, ALICE, "o:1", reply, 6), STORE_OK);
+	assert_string_equal(reply, "ab€");
+
+	/* Over STORE_REPLY_MAX: cut there, at a character. */
+	big = malloc(STORE_REPLY_MAX + 16);
+	assert_non_null(big);
+	memset(big, 'x', STORE_REPLY_MAX - 1);
+	strcpy(big + STORE_REPLY_MAX - 1, "€ and more");
+	assert_int_equal(store_msg_reply(st, ALICE, "o:1", big), STORE_OK);
+	free(big);
+	assert_int_equal(db_int(st->db, "SELECT length(CAST(reply AS BLOB))"
+	                        " FROM handled_messages"),
+	                 STORE_REPLY_MAX - 1);
+
+	/* No change under that key, or not this user's: nothing written. */
+	assert_int_equal(store_msg_reply(st, ALICE, "o:2", "x"),
+	                 STORE_NOTFOUND);
+	assert_int_equal(store_msg_reply(st, BOB, "o:1", "x"), STORE_NOTFOUND);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 1);
+	assert_int_equal(handled(st), 1);
+}
+
+/* Adds a row for owner's key handled at the time at, with SQL. */
+static void handled_at(store *st, const char *owner, const char *key,
+                       int64_t at)
+{
+	char *sql = sqlite3_mprintf("INSERT INTO handled_messages"
+	                            " (user_id, msg_key, at)"
+	                            " SELECT id, %Q, %lld FROM users"
+	                            " WHERE jid = %Q", key, (long long)at,
+	                            owner);
+
+	assert_non_null(sql);
+	assert_int_equal(sqlite3_exec(st->db, sql, NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_free(sql);
+}
+
+static void store_msg_record__drops_own_rows__older_than_30_days(
+	void **state)
+{
+	const int64_t day = 24 * 3600;
+	int64_t now = (int64_t)time(NULL), at;
+	store *st = *state;
+
+	add(st, ALICE, entry("a", 10, 20));
+	add(st, BOB, entry("b", 10, 20));
+	handled_at(st, ALICE, "o:old", now - (STORE_MSG_DAYS + 1) * day);
+	handled_at(st, ALICE, "o:recent", now - (STORE_MSG_DAYS - 1) * day);
+	handled_at(st, BOB, "o:old", now - (STORE_MSG_DAYS + 1) * day);
+
+	set_key(st, ALICE, "o:new");
+	add(st, ALICE, entry("c", 30, 40));
+	set_key(st, NULL, NULL);
+
+	assert_int_equal(seen(st, ALICE, "o:old", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, ALICE, "o:recent", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, "o:new", NULL, 0), STORE_OK);
+	/* Bob's go with his own next change. */
+	assert_int_equal(seen(st, BOB, "o:old", NULL, 0), STORE_OK);
+	/* The time of handling, by the clock, not of the entry. */
+	at = db_int(st->db, "SELECT at FROM handled_messages"
+	                    " WHERE msg_key = 'o:new'");
+	assert_true(at >= now && at <= (int64_t)time(NULL));
+}
+
+static void store_explain__uses_primary_key__when_message_planned(
+	void **state)
+{
+	store *st = *state;
+	char plan[1024];
+
+	assert_int_equal(store_explain(st, STMT_MSG_SEEN, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "SEARCH m USING PRIMARY KEY (user_id=? AND "
+	                 "msg_key=?)") == NULL ||
+	    strstr(plan, "(jid=?)") == NULL || strstr(plan, "SCAN") != NULL)
+		fail_msg("unexpected plan of message-seen:\n%s", plan);
+	assert_int_equal(store_explain(st, STMT_MSG_REPLY, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "PRIMARY KEY (user_id=? AND msg_key=?)") == NULL ||
+	    strstr(plan, "SCAN") != NULL)
+		fail_msg("unexpected plan of save-reply:\n%s", plan);
+	assert_int_equal(store_explain(st, STMT_MSG_PRUNE, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "handled_messages_at (user_id=? AND at<?)") == NULL)
+		fail_msg("unexpected plan of prune-messages:\n%s", plan);
+}
+
+/* --- the current schema version from version 1 --- */
 
 /* schema.sql as released with version 1 (comments left out). */
 static const char schema_v1[] =
@@ -2245,24 +2550,24 @@ static void make_v1(const char *name)
 	sqlite3_close(db);
 }
 
-static void store_open__matches_fresh_schema__when_migrated_from_v1(
-	void **state)
+/*
+ * Fails unless migrated, a database brought up from an older version, has
+ * exactly the structure and schema text of a fresh one.
+ */
+static void assert_same_as_fresh(store *migrated)
 {
 	char *migrated_structure, *fresh_structure;
 	char *migrated_text, *fresh_text;
-	store *migrated, *fresh;
+	store *fresh;
 
-	(void)state;
-	make_v1("v1.db");
-	assert_int_equal(raw_int("v1.db", "PRAGMA user_version"), 1);
-	migrated = open_file("v1.db");
 	fresh = open_file("fresh.db");
 	assert_int_equal(db_int(migrated->db, "PRAGMA user_version"),
 	                 store_schema_version());
 
 	migrated_structure = structure(migrated->db);
 	fresh_structure = structure(fresh->db);
-	/* Not two empty strings: the facts that v2 is about are there. */
+	/* Not two empty strings: the facts that v2 and v3 are about are
+	 * there. */
 	assert_non_null(strstr(fresh_structure, "column entries.seq cid=2 "
 	                       "type=INTEGER notnull=1"));
 	assert_non_null(strstr(fresh_structure, "index entries entries_running"
@@ -2270,6 +2575,10 @@ static void store_open__matches_fresh_schema__when_migrated_from_v1(
 	                       "NULL"));
 	assert_non_null(strstr(fresh_structure, "fk undo_tags"));
 	assert_non_null(strstr(fresh_structure, "trigger entry_tags_max"));
+	assert_non_null(strstr(fresh_structure, "table handled_messages "
+	                       "type=table ncol=4 wr=1 strict=1"));
+	assert_non_null(strstr(fresh_structure, "index handled_messages "
+	                       "handled_messages_at unique=0"));
 	assert_string_equal(migrated_structure, fresh_structure);
 	/* And the very text of every table, index and trigger. */
 	migrated_text = schema_text(migrated->db);
@@ -2283,6 +2592,18 @@ static void store_open__matches_fresh_schema__when_migrated_from_v1(
 	sqlite3_free(migrated_text);
 	sqlite3_free(fresh_text);
 	store_close(fresh);
+}
+
+static void store_open__matches_fresh_schema__when_migrated_from_v1(
+	void **state)
+{
+	store *migrated;
+
+	(void)state;
+	make_v1("v1.db");
+	assert_int_equal(raw_int("v1.db", "PRAGMA user_version"), 1);
+	migrated = open_file("v1.db");
+	assert_same_as_fresh(migrated);
 	store_close(migrated);
 }
 
@@ -2331,6 +2652,174 @@ static void store_open__numbers_entries_in_start_order__when_migrated(
 	commit(st);
 	undo(st, ALICE, "delete #3");
 	assert_int_equal(get(st, ALICE, 3).ntags, 2);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
+}
+
+/* --- schema version 3 from version 2 --- */
+
+/* schema.sql as released with version 2 (comments left out). */
+static const char schema_v2[] =
+	"PRAGMA user_version = 2;\n"
+	"\n"
+	"CREATE TABLE users (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tjid TEXT NOT NULL UNIQUE\n"
+	"\t\tCHECK (length(CAST(jid AS BLOB)) BETWEEN 1 AND 3071),\n"
+	"\ttz TEXT\n"
+	"\t\tCHECK (tz IS NULL OR length(CAST(tz AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tnext_seq INTEGER NOT NULL DEFAULT 1\n"
+	"\t\tCHECK (next_seq >= 1)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entries (\n"
+	"\tid INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tseq INTEGER NOT NULL\n"
+	"\t\tCHECK (seq >= 1),\n"
+	"\tproject TEXT NOT NULL COLLATE NOCASE\n"
+	"\t\tCHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tnote TEXT NOT NULL DEFAULT ''\n"
+	"\t\tCHECK (length(CAST(note AS BLOB)) <= 1000),\n"
+	"\tstart INTEGER NOT NULL,\n"
+	"\tstop INTEGER,\n"
+	"\tCHECK (stop IS NULL OR stop >= start),\n"
+	"\tUNIQUE (user_id, seq)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE entry_tags (\n"
+	"\tentry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,\n"
+	"\ttag TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(tag AS BLOB)) BETWEEN 1 AND 32),\n"
+	"\tPRIMARY KEY (entry_id, tag)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE TRIGGER entry_tags_max BEFORE INSERT ON entry_tags\n"
+	"WHEN (SELECT count(*) FROM entry_tags WHERE entry_id = NEW.entry_id) >= 8\n"
+	"BEGIN\n"
+	"\tSELECT RAISE(ABORT, 'an entry has at most 8 tags');\n"
+	"END;\n"
+	"\n"
+	"CREATE UNIQUE INDEX entries_running ON entries (user_id) WHERE stop IS NULL;\n"
+	"\n"
+	"CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);\n"
+	"\n"
+	"CREATE INDEX entries_user_duration ON entries (user_id, stop - start);\n"
+	"\n"
+	"CREATE TABLE undo_steps (\n"
+	"\tid INTEGER PRIMARY KEY,\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tlabel TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(label AS BLOB)) <= 200),\n"
+	"\tat INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE INDEX undo_steps_user ON undo_steps (user_id, id);\n"
+	"\n"
+	"CREATE TABLE undo_entries (\n"
+	"\tstep_id INTEGER NOT NULL REFERENCES undo_steps (id) ON DELETE CASCADE,\n"
+	"\tentry_id INTEGER NOT NULL,\n"
+	"\texisted INTEGER NOT NULL\n"
+	"\t\tCHECK (existed IN (0, 1)),\n"
+	"\tseq INTEGER,\n"
+	"\tproject TEXT,\n"
+	"\tnote TEXT,\n"
+	"\tstart INTEGER,\n"
+	"\tstop INTEGER,\n"
+	"\tCHECK (existed = 0 OR (seq IS NOT NULL AND project IS NOT NULL\n"
+	"\t                       AND note IS NOT NULL AND start IS NOT NULL)),\n"
+	"\tPRIMARY KEY (step_id, entry_id)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE TABLE undo_tags (\n"
+	"\tstep_id INTEGER NOT NULL,\n"
+	"\tentry_id INTEGER NOT NULL,\n"
+	"\ttag TEXT NOT NULL,\n"
+	"\tPRIMARY KEY (step_id, entry_id, tag),\n"
+	"\tFOREIGN KEY (step_id, entry_id) REFERENCES undo_entries (step_id, entry_id)\n"
+	"\t\tON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
+	") STRICT, WITHOUT ROWID;\n"
+	;
+
+/*
+ * Creates the file name as a version-2 database with a few rows: Alice
+ * with two entries (one tagged), a zone and an undo step; Bob with one
+ * entry, whose #1 was deleted.
+ */
+static void make_v2(const char *name)
+{
+	const struct store_schema v2 = { 2, schema_v2, NULL };
+	char path[512], err[256] = "";
+	sqlite3 *db;
+
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (store_schema_apply(db, &v2, err, sizeof err) != STORE_OK)
+		fail_msg("v2: %s", err);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO users (id, jid, tz, next_seq) VALUES"
+		" (1, '" ALICE "', 'Europe/Paris', 3), (2, '" BOB "', NULL, 3);"
+		"INSERT INTO entries (id, user_id, seq, project, note, start, stop)"
+		" VALUES (1, 1, 1, 'acme', 'n1', 100, 200),"
+		" (2, 1, 2, 'runs', '', 900, NULL),"
+		" (4, 2, 2, 'bob', '', 100, 200);"
+		"INSERT INTO entry_tags (entry_id, tag) VALUES (1, 'a'), (1, 'b');"
+		"INSERT INTO undo_steps (id, user_id, label, at)"
+		" VALUES (1, 1, 'start runs', 1000);"
+		"INSERT INTO undo_entries (step_id, entry_id, existed)"
+		" VALUES (1, 2, 0);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void store_open__matches_fresh_schema__when_migrated_from_v2(
+	void **state)
+{
+	store *migrated;
+
+	(void)state;
+	make_v2("v2.db");
+	assert_int_equal(raw_int("v2.db", "PRAGMA user_version"), 2);
+	migrated = open_file("v2.db");
+	assert_same_as_fresh(migrated);
+	store_close(migrated);
+}
+
+static void store_open__keeps_data__when_migrated_from_v2(void **state)
+{
+	struct store_entry got;
+	char tz[STORE_TZ_MAX + 1], reply[64];
+	store *st;
+
+	(void)state;
+	make_v2("v2-data.db");
+	st = open_file("v2-data.db");
+
+	got = get(st, ALICE, 1);
+	assert_int_equal(got.id, 1);
+	assert_string_equal(got.note, "n1");
+	assert_int_equal(got.ntags, 2);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_int_equal(got.seq, 2);
+	assert_int_equal(get(st, BOB, 2).id, 4);
+	assert_int_equal(store_get(st, BOB, 1, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "Europe/Paris");
+	/* Numbers go on where they were; the old undo step still undoes. */
+	assert_int_equal(add(st, BOB, entry("new", 1000, 1100)), 3);
+	undo(st, ALICE, "start runs");
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
+
+	/* No message handled yet; the first change records one. */
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM"
+	                        " handled_messages"), 0);
+	assert_int_equal(store_set_msg_key(st, ALICE, "o:first"), STORE_OK);
+	change(st, ALICE, "start acme");
+	add(st, ALICE, entry("acme", 2000, 0));
+	commit(st);
+	assert_int_equal(store_set_msg_key(st, NULL, NULL), STORE_OK);
+	assert_int_equal(store_msg_seen(st, ALICE, "o:first", reply,
+	                                sizeof reply), STORE_OK);
 	assert_int_equal(store_check(st), STORE_OK);
 	store_close(st);
 }
@@ -3631,7 +4120,7 @@ static void store_open_readonly__refuses__when_file_missing(void **state)
 static void store_open_readonly__refuses__when_not_this_schema_version(
 	void **state)
 {
-	char path[512], want[128];
+	char path[512], want[128], sql[128];
 	FILE *f;
 
 	(void)state;
@@ -3651,8 +4140,10 @@ static void store_open_readonly__refuses__when_not_this_schema_version(
 
 	raw_exec("ro-foreign.db", "CREATE TABLE notes (x TEXT);");
 	refused_readonly("ro-foreign.db", "not a timmy database");
-	raw_exec("ro-version-only.db", "PRAGMA user_version = 2;"
-	                               " CREATE TABLE users (x TEXT);");
+	/* This version, but not timmy's tables. */
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d;"
+	         " CREATE TABLE users (x TEXT);", store_schema_version());
+	raw_exec("ro-version-only.db", sql);
 	refused_readonly("ro-version-only.db", "not a timmy database");
 
 	/* An empty file stays empty. */
@@ -3984,8 +4475,35 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			store_commit__drops_step__when_nothing_recorded,
 			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_seen__finds_own_key_only__when_two_users,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_key__rolls_back_with_change__so_retry_applies,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_key__recorded_by_changes__not_reads_or_refusals,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_key__refuses_second_change__under_same_key,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_set_msg_key__refuses_bad_key__and_sets_none,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_reply__saves_reply__that_seen_returns,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_record__drops_own_rows__older_than_30_days,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_explain__uses_primary_key__when_message_planned,
+			open_memory, close_store),
 		cmocka_unit_test(store_open__matches_fresh_schema__when_migrated_from_v1),
 		cmocka_unit_test(store_open__numbers_entries_in_start_order__when_migrated),
+		cmocka_unit_test(
+			store_open__matches_fresh_schema__when_migrated_from_v2),
+		cmocka_unit_test(store_open__keeps_data__when_migrated_from_v2),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_overlap_or_list_planned,
 			open_memory, close_store),

@@ -1,0 +1,171 @@
+/*
+ * storage/messages.c - the messages changes were made for: the key of the
+ * message being handled (store_set_msg_key), its row written in the
+ * transaction of the change (store_msg_record), the look-up that finds a
+ * message handled before (store_msg_seen) and the reply saved with it
+ * (store_msg_reply).
+ *
+ * A row of handled_messages is (user, key, when handled, reply); schema.sql
+ * has the table, store.c the SQL, store.h why rows are kept 30 days.
+ *
+ * Dependency rule: SQLite (through store_int.h) and libc only.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "store_int.h"
+
+#define DAY_SECS 86400
+
+store_rc store_set_msg_key(store *st, const char *owner, const char *key)
+{
+	size_t n;
+
+	st->msg_owner[0] = '\0';
+	st->msg_key[0] = '\0';
+	if (key == NULL)
+		return STORE_OK;
+	if (owner == NULL)
+		return store_failf(st, "message-key: no owner");
+	n = strnlen(key, STORE_MSG_KEY_MAX + 1);
+	if (n == 0 || n > STORE_MSG_KEY_MAX) {
+		store_failf(st, "message-key: a key is 1 to %d bytes",
+		            STORE_MSG_KEY_MAX);
+		return STORE_CONFLICT;
+	}
+	if (strnlen(owner, STORE_OWNER_MAX + 1) > STORE_OWNER_MAX) {
+		store_failf(st, "message-key: the owner is over %d bytes",
+		            STORE_OWNER_MAX);
+		return STORE_CONFLICT;
+	}
+	memcpy(st->msg_key, key, n + 1);
+	memcpy(st->msg_owner, owner, strlen(owner) + 1);
+	return STORE_OK;
+}
+
+/*
+ * Steps statement id, whose parameters are bound (rc: how binding went),
+ * to its end; it returns no rows.
+ */
+static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
+                          int rc)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, id, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc store_msg_record(store *st)
+{
+	/* When the message was handled, not the time its command counts at
+	 * (store.h says why): the wall clock. */
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *s;
+	int64_t uid;
+	store_rc ret;
+	int rc;
+
+	if (st->msg_key[0] == '\0')
+		return STORE_OK;
+	if ((ret = store_user_get(st, st->msg_owner, &uid)) != STORE_OK)
+		return ret;
+
+	if ((s = store_stmt(st, STMT_MSG_PRUNE)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":before",
+		                      now - (int64_t)STORE_MSG_DAYS * DAY_SECS);
+	if ((ret = step_done(st, STMT_MSG_PRUNE, s, rc)) != STORE_OK)
+		return ret;
+
+	if ((s = store_stmt(st, STMT_MSG_ADD)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":key", st->msg_key,
+		                     STORE_MSG_KEY_MAX + 1);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":at", now);
+	return step_done(st, STMT_MSG_ADD, s, rc);
+}
+
+/*
+ * Binds :owner and :key to s; SQLite's result code. Longer strings than
+ * the limits are bound one byte over them, so that they match no row.
+ */
+static int bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
+{
+	int rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
+
+	return rc != SQLITE_OK ? rc :
+	       store_bind_text(s, ":key", key, STORE_MSG_KEY_MAX + 1);
+}
+
+store_rc store_msg_seen(store *st, const char *owner, const char *key,
+                        char *reply, size_t replysz)
+{
+	const unsigned char *text;
+	sqlite3_stmt *s;
+	size_t n;
+	int rc;
+
+	if (reply == NULL || replysz == 0)
+		return store_failf(st, "message-seen: no room for the reply");
+	reply[0] = '\0';
+	if (owner == NULL || key == NULL)
+		return store_failf(st, "message-seen: no owner or key");
+	if ((s = store_stmt(st, STMT_MSG_SEEN)) == NULL)
+		return STORE_ERR;
+	rc = bind_owner_key(s, owner, key);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		store_reset(s);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_MSG_SEEN, rc);
+	/* NULL: no reply saved, or out of memory reading it. */
+	text = sqlite3_column_text(s, 0);
+	if (text == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
+		store_reset(s);
+		return store_failf(st, "message-seen: out of memory");
+	}
+	if (text != NULL) {
+		n = store_utf8_prefix((const char *)text, replysz - 1);
+		memcpy(reply, text, n);
+		reply[n] = '\0';
+	}
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc store_msg_reply(store *st, const char *owner, const char *key,
+                         const char *reply)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	char none[1];
+	int rc;
+
+	if (owner == NULL || key == NULL || reply == NULL)
+		return store_failf(st, "save-reply: no owner, key or reply");
+	/* Read first: after a command that changed nothing there is no row,
+	 * and finding that out takes no write lock. */
+	if ((ret = store_msg_seen(st, owner, key, none, sizeof none)) !=
+	    STORE_OK)
+		return ret;
+	if ((s = store_stmt(st, STMT_MSG_REPLY)) == NULL)
+		return STORE_ERR;
+	rc = bind_owner_key(s, owner, key);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":reply", reply,
+		                     store_utf8_prefix(reply, STORE_REPLY_MAX));
+	if ((ret = step_done(st, STMT_MSG_REPLY, s, rc)) != STORE_OK)
+		return ret;
+	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
