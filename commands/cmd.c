@@ -3,7 +3,9 @@
  *
  * Every message goes through cmd_exec: split into words, the command word
  * looked up in one sorted table, its arity checked once here, and only then
- * a handler runs. Unknown words and wrong arity never reach a handler.
+ * a handler runs. Unknown words and wrong arity never reach a handler. A
+ * message that arrives a second time (its key already has a change) runs
+ * nothing and gets the first reply again.
  */
 #include "cmd_int.h"
 
@@ -218,8 +220,12 @@ quote_word(struct text *reply, const char *w)
 	text_free(&cut);
 }
 
-enum cmd_status
-cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
+/*
+ * Runs one message: words, the command, its arity, the user's zone, the
+ * handler. The reply is written into reply, which the caller cleared.
+ */
+static enum cmd_status
+dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
 	struct cmd_ctx uctx = *ctx;
 	struct cmd_args *args;
@@ -228,7 +234,6 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	enum cmd_status rc;
 	char *buf;
 
-	text_clear(reply);
 	if ((buf = malloc(strlen(body) + 1)) == NULL ||
 	    (args = malloc(sizeof(*args))) == NULL) {
 		free(buf);
@@ -290,6 +295,84 @@ out:
 		text_end_with(reply, "\n[reply cut: too long]");
 	free(args);
 	free(buf);
+	return rc;
+}
+
+/* A saved reply fits a reply buffer, and a reply the store. */
+_Static_assert(CMD_REPLY_MAX == STORE_REPLY_MAX,
+               "a message's saved reply is a whole reply");
+
+/* What a repeated message gets when no reply was saved with its change. */
+#define REPEAT_REPLY "I have already done that (this message reached me twice)."
+
+/* What handled_before found. */
+enum repeat { FIRST_TIME, REPEATED, CHECK_FAILED };
+
+/*
+ * Whether ctx's message made a change before (a second delivery of it):
+ * REPEATED with the reply for it in reply (the saved one, else
+ * REPEAT_REPLY), FIRST_TIME, or CHECK_FAILED with nothing written.
+ */
+static enum repeat
+handled_before(const struct cmd_ctx *ctx, struct text *reply)
+{
+	enum repeat r = CHECK_FAILED;
+	char *saved;
+
+	if ((saved = malloc(STORE_REPLY_MAX + 1)) == NULL)
+		return CHECK_FAILED;
+	switch (store_msg_seen(ctx->st, ctx->owner, ctx->msg_key, saved,
+	                       STORE_REPLY_MAX + 1)) {
+	case STORE_OK:
+		text_printf(reply, "%s",
+		            saved[0] != '\0' ? saved : REPEAT_REPLY);
+		r = REPEATED;
+		break;
+	case STORE_NOTFOUND:
+		r = FIRST_TIME;
+		break;
+	default:
+		break;
+	}
+	free(saved);
+	return r;
+}
+
+/*
+ * A message with a key (ctx->msg_key) changes things once: a repeat gets
+ * the first reply again and runs nothing. Otherwise the handler runs with
+ * the key set in the store, so that its change records the key in the
+ * same transaction (a refusal or a failure commits nothing, and records
+ * nothing: the same message may try again); then the reply is saved with
+ * the change, if there was one. Reads (status, report) record nothing.
+ */
+enum cmd_status
+cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
+{
+	enum cmd_status rc;
+
+	text_clear(reply);
+	if (ctx->msg_key == NULL)
+		return dispatch(ctx, body, reply);
+	switch (handled_before(ctx, reply)) {
+	case REPEATED:
+		return CMD_OK;
+	case CHECK_FAILED:
+		return cmd_store_failed(reply, 0);
+	case FIRST_TIME:
+		break;
+	}
+	/* A key the store cannot keep (empty, over STORE_MSG_KEY_MAX, which
+	 * bot/ never sends) identifies nothing: the message runs as one
+	 * without a key. */
+	if (store_set_msg_key(ctx->st, ctx->owner, ctx->msg_key) != STORE_OK)
+		return dispatch(ctx, body, reply);
+	rc = dispatch(ctx, body, reply);
+	store_set_msg_key(ctx->st, NULL, NULL);
+	/* The change is done whatever happens here: without its reply, a
+	 * repeat gets REPEAT_REPLY. */
+	(void)store_msg_reply(ctx->st, ctx->owner, ctx->msg_key,
+	                      text_str(reply));
 	return rc;
 }
 

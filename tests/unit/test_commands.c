@@ -923,6 +923,194 @@ cmd_exec__other_users_entries__are_no_such_entry(void **state)
 	assert_int_equal(count(f, "alice@example.org"), 1);
 }
 
+/* ---- a message delivered twice ---- */
+
+/* run() for a message with key key (NULL: none). */
+static const char *
+run_key(struct fixture *f, int64_t at, const char *body, const char *key,
+        enum cmd_status want)
+{
+	const char *r;
+
+	f->ctx.msg_key = key;
+	r = run(f, at, body, want);
+	f->ctx.msg_key = NULL;
+	return r;
+}
+
+/* Whether alice has a change recorded under key. */
+static bool
+recorded(struct fixture *f, const char *key)
+{
+	char none[1];
+	store_rc rc = store_msg_seen(f->st, "alice@example.org", key, none,
+	                             sizeof(none));
+
+	assert_true(rc == STORE_OK || rc == STORE_NOTFOUND);
+	return rc == STORE_OK;
+}
+
+static void
+cmd_exec__same_key_twice__changes_once_and_replies_the_same(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+	char first[256];
+
+	snprintf(first, sizeof(first), "%s",
+	         run_key(f, 0, "start acme", "o:1", CMD_OK));
+	assert_string_equal(first, "Started acme at 14:00.");
+	/* Run again a minute later it would stop acme and start it anew. */
+	assert_string_equal(run_key(f, 60, "start acme", "o:1", CMD_OK), first);
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	running(f, &e);
+	assert_int_equal(e.start, T0);
+
+	/* Undo is the one that must never run twice. */
+	run_key(f, 120, "start globex", "o:2", CMD_OK);
+	snprintf(first, sizeof(first), "%s",
+	         run_key(f, 180, "undo", "o:3", CMD_OK));
+	assert_string_equal(first, "Undone: start globex (from 14:02).");
+	assert_string_equal(run_key(f, 240, "undo", "o:3", CMD_OK), first);
+	running(f, &e);
+	assert_string_equal(e.project, "acme");
+
+	/* What the offline note said is part of the reply repeated. */
+	f->ctx.offline = true;
+	snprintf(first, sizeof(first), "%s",
+	         run_key(f, 300, "stop", "i:alice@example.org/p/7", CMD_OK));
+	f->ctx.offline = false;
+	assert_non_null(strstr(first, "while I was offline"));
+	assert_string_equal(run_key(f, 900, "stop", "i:alice@example.org/p/7",
+	                            CMD_OK), first);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e),
+	                 STORE_OK);
+	assert_int_equal(e.stop, T0 + 300);
+}
+
+static void
+cmd_exec__different_keys__are_two_changes(void **state)
+{
+	struct fixture *f = *state;
+
+	run_key(f, 0, "start acme", "o:1", CMD_OK);
+	assert_string_equal(run_key(f, 60, "start acme", "o:2", CMD_OK),
+	                    "Stopped acme after 1m. Started acme at 14:01.");
+	assert_int_equal(count(f, "alice@example.org"), 2);
+	/* And a message without a key always runs. */
+	run(f, 120, "start acme", CMD_OK);
+	assert_int_equal(count(f, "alice@example.org"), 3);
+}
+
+static void
+cmd_exec__same_key_from_two_users__is_two_messages(void **state)
+{
+	struct fixture *f = *state;
+
+	run_key(f, 0, "start acme", "o:1", CMD_OK);
+	f->ctx.owner = "bob@example.org";
+	assert_string_equal(run_key(f, 60, "start globex", "o:1", CMD_OK),
+	                    "Started globex at 14:01.");
+	assert_int_equal(count(f, "bob@example.org"), 1);
+}
+
+static void
+cmd_exec__refused_message__is_not_remembered(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+	char first[256];
+
+	/* A refusal changes nothing, so the same message may come again
+	 * and find something to do. */
+	assert_string_equal(run_key(f, 0, "stop", "o:stop", CMD_REFUSED),
+	                    "Nothing is running.");
+	assert_false(recorded(f, "o:stop"));
+	run_key(f, 60, "start acme", "o:start", CMD_OK);
+	snprintf(first, sizeof(first), "%s",
+	         run_key(f, 120, "stop", "o:stop", CMD_OK));
+	assert_string_equal(first, "Stopped acme after 1m (14:01–14:02).");
+	assert_true(recorded(f, "o:stop"));
+	assert_string_equal(run_key(f, 180, "stop", "o:stop", CMD_OK), first);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e),
+	                 STORE_OK);
+	assert_int_equal(e.stop, T0 + 120);
+	/* Words that make no command, and a bad time, record nothing. */
+	run_key(f, 200, "frobnicate", "o:x", CMD_REFUSED);
+	run_key(f, 200, "start acme at 25:00", "o:y", CMD_REFUSED);
+	assert_false(recorded(f, "o:x"));
+	assert_false(recorded(f, "o:y"));
+}
+
+static void
+cmd_exec__reads_with_a_key__run_every_time(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run_key(f, 0, "status", "o:s", CMD_OK),
+	                    "Nothing is running. Today: 0m.");
+	assert_string_equal(run_key(f, 0, "report", "o:r", CMD_OK),
+	                    "No time recorded today.");
+	run(f, 0, "start acme", CMD_OK);
+	assert_non_null(strstr(run_key(f, 600, "status", "o:s", CMD_OK),
+	                       "acme"));
+	assert_non_null(strstr(run_key(f, 600, "report", "o:r", CMD_OK),
+	                       "acme"));
+	assert_false(recorded(f, "o:s"));
+	assert_false(recorded(f, "o:r"));
+}
+
+static void
+cmd_exec__repeat_of_earlier_change__keeps_later_one(void **state)
+{
+	struct fixture *f = *state;
+
+	/* "tz" sets the same zone each time, yet a late copy of an earlier
+	 * message must not undo a later one. */
+	run_key(f, 0, "tz Asia/Tokyo", "o:1", CMD_OK);
+	run_key(f, 0, "tz Europe/Berlin", "o:2", CMD_OK);
+	assert_string_equal(run_key(f, 0, "tz Asia/Tokyo", "o:1", CMD_OK),
+	                    "Your time zone is now Asia/Tokyo; it is 23:00 "
+	                    "there.");
+	assert_non_null(strstr(run(f, 0, "tz", CMD_OK), "Europe/Berlin"));
+}
+
+static void
+cmd_exec__repeat_without_saved_reply__says_it_was_done(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.project, sizeof(e.project), "acme");
+	e.start = T0;
+	/* The change committed, then the process died before the reply was
+	 * saved. */
+	assert_int_equal(store_set_msg_key(f->st, "alice@example.org", "o:1"),
+	                 STORE_OK);
+	assert_int_equal(store_insert(f->st, "alice@example.org", &e, NULL),
+	                 STORE_OK);
+	assert_int_equal(store_set_msg_key(f->st, NULL, NULL), STORE_OK);
+	assert_string_equal(run_key(f, 60, "start acme", "o:1", CMD_OK),
+	                    "I have already done that (this message reached "
+	                    "me twice).");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
+static void
+cmd_exec__check_fails__says_it_could_not_read(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The one storage failure a unit test makes without mocks: the
+	 * store refuses a look-up with no owner. */
+	f->ctx.owner = NULL;
+	assert_non_null(strstr(run_key(f, 0, "start acme", "o:1", CMD_FAILED),
+	                       "could not read"));
+	f->ctx.owner = "alice@example.org";
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
 int
 main(void)
 {
@@ -982,6 +1170,14 @@ main(void)
 		T(cmd_rename__renames_all_entries),
 		T(cmd_tz__shows_sets_and_resets),
 		T(cmd_exec__other_users_entries__are_no_such_entry),
+		T(cmd_exec__same_key_twice__changes_once_and_replies_the_same),
+		T(cmd_exec__different_keys__are_two_changes),
+		T(cmd_exec__same_key_from_two_users__is_two_messages),
+		T(cmd_exec__refused_message__is_not_remembered),
+		T(cmd_exec__reads_with_a_key__run_every_time),
+		T(cmd_exec__repeat_of_earlier_change__keeps_later_one),
+		T(cmd_exec__repeat_without_saved_reply__says_it_was_done),
+		T(cmd_exec__check_fails__says_it_could_not_read),
 #undef T
 	};
 
