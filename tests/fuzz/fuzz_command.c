@@ -3,9 +3,13 @@
  * message through the whole command layer (tokeniser, dispatcher, time
  * parser, every handler) against a real SQLite database in memory.
  *
- * The first byte picks the sender and the time zone; the rest is the
- * message. A reply must never be empty and must never pass its limit; the
- * database must stay consistent.
+ * The first byte picks the sender, the time zone and, when its top bit is
+ * set, the message's key (one of a few, so that keys come again, as when a
+ * message is delivered twice, some of them at or past the limit); the
+ * rest is the message. A reply must never be empty and must never pass
+ * its limit; the database must stay consistent. A message whose key has
+ * a change is run a second time: that must change nothing and answer
+ * as the first time.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +24,36 @@ static const char *zones[] = { "UTC", "Europe/Berlin", "America/New_York",
                                "Asia/Kolkata", "Australia/Lord_Howe" };
 static const char *owners[] = { "alice@example.org", "bob@example.org" };
 
+/* Message keys; the last two are filled in at the first run: the longest
+ * key there may be, and one byte more. */
+static char long_key[STORE_MSG_KEY_MAX + 1];
+static char too_long_key[STORE_MSG_KEY_MAX + 2];
+static const char *keys[] = { "o:1", "o:2", "i:alice@example.org/phone/1",
+                              "i:bob@example.org/x/1", "", "o:\xc3\xa4",
+                              long_key, too_long_key };
+
+/* Runs body once more under the same key, which has a change: the reply
+ * must be the saved one (or the fixed sentence when none was saved) and
+ * no entry may come or go. */
+static void
+run_again(const struct cmd_ctx *ctx, const char *body, const char *saved)
+{
+	int64_t before = -1, after = -1;
+	struct text again;
+
+	if (store_count(ctx->st, ctx->owner, &before) != STORE_OK)
+		abort();
+	text_init(&again, CMD_REPLY_MAX);
+	if (cmd_exec(ctx, body, &again) != CMD_OK)
+		abort();
+	if (saved[0] != '\0' && strcmp(text_str(&again), saved) != 0)
+		abort();
+	if (store_count(ctx->st, ctx->owner, &after) != STORE_OK ||
+	    after != before)
+		abort();
+	text_free(&again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -28,13 +62,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static store *st;
 	static unsigned runs;
 	static int64_t now = INT64_C(1795615200); /* Wed 25 Nov 2026 14:00 UTC */
+	static char saved[STORE_REPLY_MAX + 1];
 	char body[BODY_MAX + 1], err[256];
 	struct cmd_ctx ctx;
 	struct text reply;
 	enum cmd_status rc;
+	bool had_change;
 
 	if (size == 0 || size > BODY_MAX)
 		return 0;
+	if (long_key[0] == '\0') {
+		memset(long_key, 'k', sizeof(long_key) - 1);
+		memset(too_long_key, 'k', sizeof(too_long_key) - 1);
+	}
 	if (st == NULL || ++runs % REOPEN_EVERY == 0) {
 		store_close(st);
 		if (store_open(":memory:", &st, err, sizeof(err)) != STORE_OK)
@@ -50,8 +90,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.now = now;
 	ctx.tz = zones[(data[0] >> 1) % (sizeof(zones) / sizeof(zones[0]))];
 	ctx.file = NULL;
-	ctx.msg_key = NULL;
+	ctx.msg_key = data[0] & 0x80 ?
+	              keys[(data[0] >> 2) % (sizeof(keys) / sizeof(keys[0]))] :
+	              NULL;
 	ctx.offline = false;
+	had_change = ctx.msg_key != NULL &&
+	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
+	                            sizeof(saved)) == STORE_OK;
 
 	text_init(&reply, CMD_REPLY_MAX);
 	rc = cmd_exec(&ctx, body, &reply);
@@ -60,6 +105,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc != CMD_OK && rc != CMD_REFUSED)
 		abort(); /* an in-memory database does not fail */
+	/* A key seen before runs nothing; one that made its change now
+	 * saved this very reply. */
+	if (had_change && rc != CMD_OK)
+		abort();
+	if (ctx.msg_key != NULL &&
+	    store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
+	                   sizeof(saved)) == STORE_OK) {
+		if (!had_change && strcmp(saved, text_str(&reply)) != 0)
+			abort();
+		run_again(&ctx, body, saved);
+	}
 	text_free(&reply);
 	return 0;
 }
