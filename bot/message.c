@@ -28,6 +28,9 @@
 /* Bodies longer than this are refused unparsed (bytes). */
 #define BODY_MAX 4096
 
+_Static_assert(INBOUND_KEY_MAX <= STORE_MSG_KEY_MAX,
+               "every message key bot/ makes can be stored");
+
 /*
  * RFC 6121 section 5.2.2: a message without a type is "normal". We answer
  * "chat" and "normal"; "groupchat" (a room would echo us), "headline"

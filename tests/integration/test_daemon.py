@@ -395,22 +395,39 @@ def test_stream_management__resumes_without_new_presence__after_brief_break(
 
 MSG_WITH_ORIGIN_ID = ("<message to='%s' type='chat' id='%s'><body>%s</body>"
                       "<origin-id xmlns='urn:xmpp:sid:0' id='%s'/></message>")
+MSG_WITH_ID = "<message to='%s' type='chat' id='%s'><body>%s</body></message>"
 
 
-@pytest.mark.xfail(strict=False, reason="deduplication by cmd_ctx.msg_key "
-                   "is being built in commands/ and storage/")
 def test_message__is_applied_once__when_delivered_twice_with_same_origin_id(
         bot, alice):
     alice.send_raw(MSG_WITH_ORIGIN_ID % (bot.jid, "m-1", "start acme",
                                          "origin-4711"))
     first = alice.next_message(bot.jid).body
     assert first.startswith("Started acme"), first
-    # The same message again, as after a stream management resume.
-    alice.send_raw(MSG_WITH_ORIGIN_ID % (bot.jid, "m-1", "start acme",
+    # The same message again, as after a stream management resume, even
+    # with another stanza id: the origin-id identifies it.
+    alice.send_raw(MSG_WITH_ORIGIN_ID % (bot.jid, "m-2", "start acme",
                                          "origin-4711"))
     again = alice.next_message(bot.jid).body
     assert again == first
     assert bot.query("SELECT count(*) FROM entries") == [(1,)]
+
+
+def test_message__is_keyed_by_full_jid_and_id__when_no_origin_id(
+        bot, alice, connect):
+    alice.send_raw(MSG_WITH_ID % (bot.jid, "n-1", "start acme"))
+    first = alice.next_message(bot.jid).body
+    assert first.startswith("Started acme"), first
+    alice.send_raw(MSG_WITH_ID % (bot.jid, "n-1", "start acme"))
+    assert alice.next_message(bot.jid).body == first
+    assert bot.query("SELECT count(*) FROM entries") == [(1,)]
+    # The same id from another of alice's clients is another message.
+    phone = connect("alice", "phone")
+    phone.send_raw(MSG_WITH_ID % (bot.jid, "n-1", "start globex"))
+    reply = phone.next_message(bot.jid).body
+    assert "Started globex" in reply, reply
+    assert bot.query("SELECT project FROM entries WHERE stop IS NULL") == [
+        ("globex",)]
 
 
 # -- storage that refuses writes -------------------------------------------
