@@ -46,6 +46,9 @@ struct cmd_ctx {
 	                          gets the first reply again */
 	bool offline;          /* sent while the bot was offline: now is the
 	                          XEP-0203 delay stamp, and the reply says so */
+	bool admin;            /* the sender is in access.admins: the admin
+	                          commands exist for them (for anyone else
+	                          they are unknown words) */
 };
 
 /* Prepares *f to receive a file (nothing present). */

@@ -94,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	              keys[(data[0] >> 2) % (sizeof(keys) / sizeof(keys[0]))] :
 	              NULL;
 	ctx.offline = false;
+	ctx.admin = false;
 	had_change = ctx.msg_key != NULL &&
 	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
 	                            sizeof(saved)) == STORE_OK;
