@@ -225,6 +225,16 @@ static const struct {
 		"SELECT tz FROM users WHERE jid = :owner" },
 	[STMT_USER_SET_TZ] = { "set-user-tz",
 		"UPDATE users SET tz = :tz WHERE id = :uid" },
+	/* Who has time in a range ("who"): the hits of every user, as
+	 * STMT_LIST_ALL finds them, summed per user and clipped to the range
+	 * as SQL_CLIPPED does (a running entry up to :now); count(*) OVER ()
+	 * counts the users before LIMIT (-1: none) cuts. */
+	[STMT_ACTIVE] = { "active-users",
+		SQL_HITS("1")
+		"SELECT jid, sum(max(min(coalesce(stop, :now), :to)"
+		"  - max(start, :from), 0)) AS secs,"
+		" max(stop IS NULL), count(*) OVER ()"
+		" FROM hits GROUP BY jid ORDER BY secs DESC, jid LIMIT :limit" },
 
 	/* The user's next number, taken in the transaction of the insert
 	 * that uses it. */

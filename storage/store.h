@@ -8,8 +8,9 @@
  *
  * Times are UTC epoch seconds. A user is identified by a bare JID
  * ("owner"); every query is scoped by owner, so no call can read or change
- * another user's rows. The one exception is store_list_filtered with no
- * owner, an administrator's export of everyone's entries.
+ * another user's rows. The exceptions are for administrators:
+ * store_list_filtered with no owner, an export of everyone's entries, and
+ * store_active, who has time in a range.
  *
  * Names are kept exactly as given, byte for byte, and compared without
  * regard to case, Unicode's as well as ASCII's: "Ärger", "ärger" and
@@ -443,5 +444,24 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
                              int64_t to, int64_t now,
                              const struct store_filter *f, size_t limit,
                              store_export_cb cb, void *arg, int64_t *total);
+
+/* ---- Administration ---- */
+
+/*
+ * Every user with an entry that overlaps [from, to) (as store_overlap
+ * counts them), for an administrator's "who": cb gets each one's bare JID
+ * (borrowed for the call), the seconds of their entries inside the range
+ * (a running entry counts up to now) and running, 1 when one of those
+ * entries is the user's running one, else 0. Most seconds first, then by
+ * JID (bytes). At most limit users are passed (0: no limit); *total,
+ * when not NULL, gets how many there are in all. cb must not use st.
+ * Reads one range of entries_user_start per user, as the export of
+ * every user does.
+ */
+typedef void (*store_active_cb)(const char *owner, int64_t secs, int running,
+                                void *arg);
+store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
+                      size_t limit, store_active_cb cb, void *arg,
+                      int64_t *total);
 
 #endif

@@ -30,6 +30,7 @@ enum store_stmt {
 	STMT_USER_FIND,
 	STMT_USER_TZ,
 	STMT_USER_SET_TZ,
+	STMT_ACTIVE,
 	/* entries.c */
 	STMT_SEQ_NEXT,
 	STMT_ENTRY_ADD,

@@ -1,6 +1,7 @@
 /*
  * storage/users.c - the users table: finding and adding a user by bare
- * JID, and the user's own settings (the time zone).
+ * JID, the user's own settings (the time zone), and who has time in a
+ * range (store_active).
  *
  * Dependency rule: SQLite (through store_int.h) and libc only. The SQL is
  * in store.c's statement table.
@@ -138,4 +139,44 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz)
 	if (ret == STORE_OK)
 		ret = set_tz(st, uid, tz);
 	return store_savepoint_end(st, ret);
+}
+
+store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
+                      size_t limit, store_active_cb cb, void *arg,
+                      int64_t *total)
+{
+	char jid[STORE_OWNER_MAX + 1];
+	sqlite3_stmt *s;
+	int64_t users = 0;
+	int rc;
+
+	if (total != NULL)
+		*total = 0;
+	if ((s = store_stmt(st, STMT_ACTIVE)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_span(s, from, to, now);
+	/* LIMIT -1 is none. */
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":limit", limit == 0 ||
+		                      limit > (size_t)INT64_MAX ? -1 :
+		                      (int64_t)limit);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_ACTIVE, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!store_copy_text(jid, sizeof jid, s, 0)) {
+			store_reset(s);
+			return store_failf(st, "active-users: a stored JID does "
+			                   "not fit");
+		}
+		users = sqlite3_column_int64(s, 3);
+		if (cb != NULL)
+			cb(jid, sqlite3_column_int64(s, 1),
+			   sqlite3_column_int(s, 2) != 0, arg);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_ACTIVE, rc);
+	store_reset(s);
+	if (total != NULL)
+		*total = users;
+	return STORE_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * tests/unit/test_store.c - storage/: schema, migrations, entries, totals,
  * entry numbers, single-entry edits, listings, projects and tags, undo,
- * filtered listings, reports, names in any case (the UNOCASE collation),
- * read-only opening.
+ * filtered listings, who has time in a range, reports, names in any case
+ * (the UNOCASE collation), read-only opening.
  *
  * Real SQLite throughout: ":memory:" for the queries, files in a temp
  * directory for what only a file shows (reopening, WAL, user_version,
@@ -3081,6 +3081,126 @@ static void store_list_filtered__finds_old_long_entry__when_history_large(
 	assert_plans_ranged(st);
 }
 
+/* --- who has time in a range, of every user --- */
+
+/* What store_active passed, in order. */
+struct active {
+	int n;
+	char owner[8][64];
+	int64_t secs[8];
+	int running[8];
+};
+
+static void collect_active(const char *owner, int64_t secs, int running,
+                           void *arg)
+{
+	struct active *a = arg;
+
+	if (a->n < 8) {
+		snprintf(a->owner[a->n], sizeof a->owner[0], "%s", owner);
+		a->secs[a->n] = secs;
+		a->running[a->n] = running;
+	}
+	a->n++;
+}
+
+static struct active active(store *st, int64_t from, int64_t to,
+                            int64_t now, size_t limit, int64_t *total)
+{
+	struct active a;
+
+	memset(&a, 0, sizeof a);
+	if (store_active(st, from, to, now, limit, collect_active, &a,
+	                 total) != STORE_OK)
+		fail_msg("active: %s", store_errmsg(st));
+	assert_true(a.n <= 8);
+	return a;
+}
+
+static void store_active__sums_each_user__when_entries_overlap(
+	void **state)
+{
+	store *st = *state;
+	struct active a;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("a", 100, 400));   /* 200 s inside */
+	add(st, ALICE, entry("b", 900, 1200));  /* 100 s inside */
+	add(st, BOB, entry("x", 100, 150));     /* before: out */
+	add(st, BOB, entry("x", 450, 0));       /* running: 350 s to now */
+	add(st, "carol@example.org", entry("old", 10, 200)); /* ends at from */
+	add(st, "dave@example.org", entry("new", 1000, 1100)); /* starts at to */
+	/* A running entry that starts after now counts nothing, but runs. */
+	add(st, "eve@example.org", entry("soon", 900, 0));
+
+	a = active(st, 200, 1000, 800, 0, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(a.owner[0], BOB);
+	assert_int_equal(a.secs[0], 350);
+	assert_int_equal(a.running[0], 1);
+	assert_string_equal(a.owner[1], ALICE);
+	assert_int_equal(a.secs[1], 300);
+	assert_int_equal(a.running[1], 0);
+	assert_string_equal(a.owner[2], "eve@example.org");
+	assert_int_equal(a.secs[2], 0);
+	assert_int_equal(a.running[2], 1);
+
+	/* The limit cuts the list, not the count. */
+	a = active(st, 200, 1000, 800, 2, &n);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(n, 3);
+	assert_string_equal(a.owner[1], ALICE);
+
+	/* Equal seconds: by JID. */
+	a = active(st, 1000, 1100, 1050, 0, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(a.owner[0], ALICE);
+	assert_int_equal(a.secs[0], 100);
+	assert_string_equal(a.owner[1], "dave@example.org");
+	assert_int_equal(a.secs[1], 100);
+	assert_string_equal(a.owner[2], BOB);
+	assert_int_equal(a.secs[2], 50);
+	assert_string_equal(a.owner[3], "eve@example.org");
+	assert_int_equal(a.secs[3], 50);
+
+	/* Nobody: no call, and a total of 0. */
+	a = active(st, 5000, 6000, 800, 0, &n);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_active(st, 5000, 6000, 800, 0, NULL, NULL, NULL),
+	                 STORE_OK);
+}
+
+static void store_active__reads_index_ranges__when_history_large(
+	void **state)
+{
+	store *st = *state;
+	char plan[8192];
+	struct active a;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("seed", 0, 1));
+	add_history(st);
+	add(st, BOB, entry("bob", 50000 * H + 5, 50000 * H + 7));
+	a = active(st, 50000 * H, 50001 * H, 0, 0, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(a.owner[0], ALICE);
+	assert_int_equal(a.secs[0], 1800);
+	assert_string_equal(a.owner[1], BOB);
+	assert_int_equal(a.secs[1], 2);
+	/* Per user one range of entries_user_start, bounded by the user's
+	 * longest entry; the running one from its own index. */
+	assert_int_equal(store_explain(st, STMT_ACTIVE, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "INDEX entries_user_start (user_id=? AND "
+	                 "start>? AND start<?)") == NULL ||
+	    strstr(plan, "entries_user_duration (user_id=?)") == NULL ||
+	    strstr(plan, "entries_running (user_id=?)") == NULL ||
+	    plan_scans_entries(plan))
+		fail_msg("unexpected plan of active-users:\n%s", plan);
+}
+
 /* --- reports --- */
 
 /* What store_report passed, in order (the first REPORT_ROWS rows). */
@@ -4515,6 +4635,12 @@ int main(void)
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_list_filtered__finds_old_long_entry__when_history_large,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_active__sums_each_user__when_entries_overlap,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_active__reads_index_ranges__when_history_large,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_report__splits_entry__across_midnight,
