@@ -3,7 +3,9 @@
  *
  * Every message goes through cmd_exec: split into words, the command word
  * looked up in one sorted table, its arity checked once here, and only then
- * a handler runs. Unknown words and wrong arity never reach a handler. A
+ * a handler runs. Unknown words and wrong arity never reach a handler; nor
+ * does an admin command (CMD_ADMIN) sent by anyone but an admin, which is
+ * answered as an unknown word, and left out of their help. A
  * message that arrives a second time (its key already has a change) runs
  * nothing and gets the first reply again.
  */
@@ -18,8 +20,28 @@
 
 #define WHEN "[at TIME | DURATION ago]"
 
+/* The admin forms of export and report (cmd_for_user). */
+static const struct cmd_form export_admin = {
+	"export [csv|json|ical] [RANGE] [PROJECT|+tag ...] USER",
+	"another user's entries as a file, sent to you",
+	"USER is that user's bare JID, the one word with an @ (it may stand "
+	"anywhere after export). Periods and times are in that user's time "
+	"zone, else the default one; the file comes to you.\n"
+	"export csv week bob@example.org\n"
+	"export json last month acme bob@example.org"
+};
+static const struct cmd_form report_admin = {
+	"report USER [RANGE] [PROJECT|+tag ...] [by day|by project|by tag]",
+	"another user's report",
+	"The report USER would get, in that user's time zone (else the "
+	"default one). USER is that user's bare JID, the one word with an @ "
+	"(it may stand anywhere after report).\n"
+	"report bob@example.org\n"
+	"report bob@example.org last week by day"
+};
+
 const struct cmd_def cmd_table[] = {
-	{ "add", NULL, GRP_PAST, 2, -1, cmd_add,
+	{ "add", NULL, GRP_PAST, 0, 2, -1, cmd_add,
 	  "add PROJECT [+tag ...] DURATION|TIME-TIME [DAY] [note ...]",
 	  "record time after the fact",
 	  "Records a finished stretch of work. With times it is exactly that "
@@ -27,20 +49,20 @@ const struct cmd_def cmd_table[] = {
 	  "from 9:00, or for today the last free slot before now.\n"
 	  "add acme 1h30m\n"
 	  "add acme +design 9:00-10:30 yesterday\n"
-	  "add \"client work\" 45m mon call with Bob" },
-	{ "cancel", NULL, GRP_TIMER, 0, 0, cmd_cancel, "cancel",
+	  "add \"client work\" 45m mon call with Bob", NULL },
+	{ "cancel", NULL, GRP_TIMER, 0, 0, 0, cmd_cancel, "cancel",
 	  "throw away the running timer",
 	  "Discards the running timer without recording anything (undo brings "
-	  "it back).\ncancel" },
-	{ "continue", NULL, GRP_TIMER, 0, 2, cmd_continue, "continue " WHEN,
+	  "it back).\ncancel", NULL },
+	{ "continue", NULL, GRP_TIMER, 0, 0, 2, cmd_continue, "continue " WHEN,
 	  "start the last project and tags again",
 	  "Starts a new timer on the project and tags of your latest entry.\n"
-	  "continue\ncontinue at 13:00" },
-	{ "delete", NULL, GRP_PAST, 1, 1, cmd_delete, "delete ID",
+	  "continue\ncontinue at 13:00", NULL },
+	{ "delete", NULL, GRP_PAST, 0, 1, 1, cmd_delete, "delete ID",
 	  "delete an entry",
 	  "Deletes an entry by its number from the log (undo brings it back).\n"
-	  "delete 12" },
-	{ "edit", NULL, GRP_PAST, 2, -1, cmd_edit,
+	  "delete 12", NULL },
+	{ "edit", NULL, GRP_PAST, 0, 2, -1, cmd_edit,
 	  "edit ID [project P] [+tag|-tag ...] [start TIME] [stop TIME] "
 	  "[note ...]",
 	  "change an entry",
@@ -48,39 +70,44 @@ const struct cmd_def cmd_table[] = {
 	  "rest of the message; \"note\" alone clears it.\n"
 	  "edit 12 start 9:15\n"
 	  "edit 12 project globex -design +billable\n"
-	  "edit 12 stop yesterday 17:30 note fixed the header" },
-	{ "export", NULL, GRP_REPORT, 0, -1, cmd_export,
+	  "edit 12 stop yesterday 17:30 note fixed the header", NULL },
+	{ "export", NULL, GRP_REPORT, 0, 0, -1, cmd_export,
 	  "export [csv|json|ical] [RANGE] [PROJECT|+tag ...]",
 	  "your entries as a file (default: csv, this month)",
 	  "Sends the entries of a period as a file: uploaded to your server "
 	  "when it offers HTTP upload, else as messages. One row per entry: "
 	  "number, project, tags, note, start, stop, seconds and hours.\n"
-	  "export\nexport json last month\nexport ical week acme +billable" },
-	{ "help", NULL, GRP_SETTINGS, 0, 1, cmd_help, "help [COMMAND]",
+	  "export\nexport json last month\nexport ical week acme +billable",
+	  &export_admin },
+	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
-	  "help\nhelp start" },
-	{ "log", NULL, GRP_REPORT, 0, -1, cmd_log, "log [RANGE] [PROJECT|+tag ...]",
+	  "help\nhelp start", NULL },
+	{ "log", NULL, GRP_REPORT, 0, 0, -1, cmd_log,
+	  "log [RANGE] [PROJECT|+tag ...]",
 	  "the entries of a period, with their numbers",
 	  "Lists the entries of a period (default today) with the numbers that "
 	  "edit and delete take. RANGE: today, yesterday, week, last week, "
 	  "month, last month, year, a day (mon, 2026-11-23) or DAY..DAY.\n"
-	  "log\nlog yesterday\nlog mon..wed" },
-	{ "projects", NULL, GRP_REPORT, 0, 0, cmd_projects, "projects",
-	  "your projects, with this month's totals", "projects" },
-	{ "rename", NULL, GRP_REPORT, 3, 3, cmd_rename,
+	  "log\nlog yesterday\nlog mon..wed", NULL },
+	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
+	  "your projects, with this month's totals", "projects", NULL },
+	{ "rename", NULL, GRP_REPORT, 0, 3, 3, cmd_rename,
 	  "rename project OLD NEW", "rename a project in all its entries",
-	  "rename project acme globex\nrename project \"client work\" clientwork" },
-	{ "report", NULL, GRP_REPORT, 0, -1, cmd_report,
+	  "rename project acme globex\n"
+	  "rename project \"client work\" clientwork", NULL },
+	{ "report", NULL, GRP_REPORT, 0, 0, -1, cmd_report,
 	  "report [RANGE] [PROJECT|+tag ...] [by day|by project|by tag]",
 	  "totals for a period, grouped",
 	  "Totals and a grand total for a period (default today), per project "
 	  "unless you ask for another grouping; a week also gets a line per "
 	  "day. Projects are alternatives, tags must all be on an entry. "
 	  "RANGE as in log.\nreport\nreport week\nreport last month by day\n"
-	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag" },
-	{ "restart", "continue", GRP_TIMER, 0, 2, cmd_continue, "restart " WHEN,
-	  "the same as continue", "restart" },
-	{ "start", NULL, GRP_TIMER, 1, -1, cmd_start,
+	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag",
+	  &report_admin },
+	{ "restart", "continue", GRP_TIMER, 0, 0, 2, cmd_continue,
+	  "restart " WHEN,
+	  "the same as continue", "restart", NULL },
+	{ "start", NULL, GRP_TIMER, 0, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",
 	  "Starts a timer now or at a time in the past. A running timer is "
@@ -89,26 +116,31 @@ const struct cmd_def cmd_table[] = {
 	  "start acme\n"
 	  "start acme +design fix the header\n"
 	  "start acme at 9:30\n"
-	  "start \"client work\" 15m ago" },
-	{ "status", NULL, GRP_TIMER, 0, 0, cmd_status, "status",
-	  "what is running, and today's total", "status" },
-	{ "stop", NULL, GRP_TIMER, 0, 3, cmd_stop, "stop " WHEN,
+	  "start \"client work\" 15m ago", NULL },
+	{ "status", NULL, GRP_TIMER, 0, 0, 0, cmd_status, "status",
+	  "what is running, and today's total", "status", NULL },
+	{ "stop", NULL, GRP_TIMER, 0, 0, 3, cmd_stop, "stop " WHEN,
 	  "stop the running timer",
 	  "Stops the running timer now or at a time in the past.\n"
-	  "stop\nstop at 17:30\nstop 10m ago" },
-	{ "switch", "start", GRP_TIMER, 1, -1, cmd_start,
+	  "stop\nstop at 17:30\nstop 10m ago", NULL },
+	{ "switch", "start", GRP_TIMER, 0, 1, -1, cmd_start,
 	  "switch PROJECT [+tag ...] [note ...] " WHEN,
-	  "the same as start", "switch globex" },
-	{ "tags", NULL, GRP_REPORT, 0, 0, cmd_tags, "tags",
-	  "your tags, with this month's totals", "tags" },
-	{ "tz", NULL, GRP_SETTINGS, 0, 1, cmd_tz, "tz [ZONE|default]",
+	  "the same as start", "switch globex", NULL },
+	{ "tags", NULL, GRP_REPORT, 0, 0, 0, cmd_tags, "tags",
+	  "your tags, with this month's totals", "tags", NULL },
+	{ "tz", NULL, GRP_SETTINGS, 0, 0, 1, cmd_tz, "tz [ZONE|default]",
 	  "show or set your time zone",
 	  "Days, weeks and clock times follow your time zone (an IANA name).\n"
-	  "tz\ntz Europe/Berlin\ntz default" },
-	{ "undo", NULL, GRP_PAST, 0, 0, cmd_undo, "undo",
+	  "tz\ntz Europe/Berlin\ntz default", NULL },
+	{ "undo", NULL, GRP_PAST, 0, 0, 0, cmd_undo, "undo",
 	  "take back your last change (again and again)",
 	  "Reverts your last start, stop, cancel, add, edit, delete or rename; "
-	  "say it again to go further back.\nundo" },
+	  "say it again to go further back.\nundo", NULL },
+	{ "who", NULL, GRP_ADMIN, CMD_ADMIN, 0, 0, cmd_who, "who",
+	  "who tracked time today, with their totals",
+	  "Lists the users with time today (your day, in your time zone): "
+	  "each one's total so far and whether a timer runs, most time "
+	  "first.\nwho", NULL },
 };
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
@@ -123,6 +155,16 @@ cmd_lookup(const char *name)
 {
 	return bsearch(name, cmd_table, cmd_table_len, sizeof(cmd_table[0]),
 	               def_cmp);
+}
+
+const struct cmd_def *
+cmd_find(const struct cmd_ctx *ctx, const char *name)
+{
+	const struct cmd_def *def = cmd_lookup(name);
+
+	if (def != NULL && (def->flags & CMD_ADMIN) && !ctx->admin)
+		return NULL;
+	return def;
 }
 
 enum cmd_status
@@ -208,9 +250,8 @@ next_line(const struct cmd_def *def, const char *from, const char **line,
 	return NULL;
 }
 
-/* Quotes a user's word in a reply, cut to a readable length. */
-static void
-quote_word(struct text *reply, const char *w)
+void
+cmd_quote_word(struct text *reply, const char *w)
 {
 	struct text cut;
 
@@ -253,9 +294,12 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		goto out;
 	}
 	cmd_lower(args->word);
-	if ((def = cmd_lookup(args->word)) == NULL) {
+	args->default_tz = ctx->tz;
+	/* An admin command is an unknown word to anyone else, word for word
+	 * the same reply. */
+	if ((def = cmd_find(ctx, args->word)) == NULL) {
 		text_printf(reply, "I don't know ");
-		quote_word(reply, args->word);
+		cmd_quote_word(reply, args->word);
 		text_printf(reply, ". Try \"help\".");
 		rc = CMD_REFUSED;
 		goto out;
@@ -381,6 +425,7 @@ static const char *group_names[] = {
 	[GRP_PAST] = "Fixing the past",
 	[GRP_REPORT] = "Looking back",
 	[GRP_SETTINGS] = "Settings",
+	[GRP_ADMIN] = "Administration (admins only)",
 };
 
 /* Appends " (or restart)" for every alias of def. */
@@ -395,6 +440,28 @@ say_aliases(struct text *reply, const struct cmd_def *def)
 			text_printf(reply, " (or %s)", cmd_table[i].name);
 }
 
+/*
+ * Appends the lines of details (see next_line) for the command name:
+ * descriptions as they are, examples under "Examples:", indented.
+ */
+static void
+say_details(struct text *reply, const struct cmd_def *def,
+            const char *details)
+{
+	const char *at = details, *line;
+	bool examples = false;
+	int n;
+
+	while ((at = next_line(def, at, &line, &n, false)) != NULL) {
+		bool ex = strncmp(line, def->name, strlen(def->name)) == 0;
+
+		if (ex && !examples)
+			text_printf(reply, "\nExamples:");
+		examples |= ex;
+		text_printf(reply, "\n%s%.*s", ex ? "  " : "", n, line);
+	}
+}
+
 enum cmd_status
 cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
@@ -402,12 +469,11 @@ cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	const struct cmd_def *def;
 	size_t g, i;
 
-	(void)ctx;
 	if (args->argc == 1) {
 		cmd_lower(args->argv[0]);
-		if ((def = cmd_lookup(args->argv[0])) == NULL) {
+		if ((def = cmd_find(ctx, args->argv[0])) == NULL) {
 			text_printf(reply, "There is no command ");
-			quote_word(reply, args->argv[0]);
+			cmd_quote_word(reply, args->argv[0]);
 			text_printf(reply, ". Try \"help\".");
 			return CMD_REFUSED;
 		}
@@ -416,33 +482,33 @@ cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		text_printf(reply, "%s", def->usage);
 		say_aliases(reply, def);
 		text_printf(reply, " — %s", def->summary);
-		{
-			const char *at = def->details, *line;
-			bool examples = false;
-			int n;
-
-			while ((at = next_line(def, at, &line, &n, false)) != NULL) {
-				bool ex = strncmp(line, def->name,
-				                  strlen(def->name)) == 0;
-
-				if (ex && !examples)
-					text_printf(reply, "\nExamples:");
-				examples |= ex;
-				text_printf(reply, "\n%s%.*s", ex ? "  " : "", n, line);
-			}
+		say_details(reply, def, def->details);
+		if (ctx->admin && def->admin) {
+			text_printf(reply, "\nAdmins also: %s — %s",
+			            def->admin->usage, def->admin->summary);
+			say_details(reply, def, def->admin->details);
 		}
 		return CMD_OK;
 	}
 	text_printf(reply, "Commands:");
 	for (g = 0; g < sizeof(group_names) / sizeof(group_names[0]); g++) {
+		if (g == GRP_ADMIN && !ctx->admin)
+			continue;
 		text_printf(reply, "\n%s:", group_names[g]);
 		for (i = 0; i < cmd_table_len; i++) {
-			if (cmd_table[i].group != g || cmd_table[i].alias_of)
+			if (cmd_table[i].group != g || cmd_table[i].alias_of ||
+			    cmd_find(ctx, cmd_table[i].name) == NULL)
 				continue;
 			text_printf(reply, "\n  %s", cmd_table[i].usage);
 			say_aliases(reply, &cmd_table[i]);
 			text_printf(reply, " — %s", cmd_table[i].summary);
 		}
+		/* The admin forms of the commands everyone has. */
+		for (i = 0; g == GRP_ADMIN && i < cmd_table_len; i++)
+			if (cmd_table[i].admin)
+				text_printf(reply, "\n  %s — %s",
+				            cmd_table[i].admin->usage,
+				            cmd_table[i].admin->summary);
 	}
 	text_printf(reply, "\nTIME: 9:30, 5pm, yesterday 17:00, 2026-11-23 9:00. "
 	                   "DURATION: 45m, 1h30m, 1.5h.\n"

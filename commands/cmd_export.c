@@ -1,10 +1,12 @@
 /*
  * commands/cmd_export.c - export: the entries of a period as a CSV, JSON or
  * iCalendar file. The file goes to ctx->file for the bot to deliver (HTTP
- * upload or inline); the reply says what it holds.
+ * upload or inline) to the sender; the reply says what it holds. An admin
+ * may export another user's entries (cmd_for_user).
  */
 #include "cmd_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -31,25 +33,44 @@ export_row(const char *owner, const struct store_entry *e, void *arg)
 	s->rows++;
 }
 
+/* The most bytes of a user's JID in a file name. */
+#define FILE_USER_MAX 40
+
 /* "timmy-2026-11-01.csv" for a day, "timmy-2026-11-01_2026-11-30.csv" for
- * more: dates say what is inside wherever the file ends up. */
+ * more: dates say what is inside wherever the file ends up. Another
+ * user's file names them: "timmy-bob@example.org-2026-11-01.csv", the JID
+ * cut to FILE_USER_MAX bytes, every byte but ASCII letters, digits and
+ * @ . - _ made "_" (the name goes into URLs and clients' folders). */
 static void
-file_name(const char *zone, int64_t from, int64_t to, const char *ext,
-          char *buf, size_t n)
+file_name(const char *zone, const char *user, int64_t from, int64_t to,
+          const char *ext, char *buf, size_t n)
 {
+	char who[FILE_USER_MAX + 2]; /* the JID, "-" and the NUL */
 	struct tm a, b;
 	char d1[16], d2[16];
+	size_t i, len = 0;
 
+	for (i = 0; user != NULL && user[i] != '\0' && len < FILE_USER_MAX; i++) {
+		unsigned char c = (unsigned char)user[i];
+
+		who[len++] = c < 0x80 && (isalnum(c) || strchr("@.-_", c)) ?
+		             (char)c : '_';
+	}
+	if (len > 0)
+		who[len++] = '-';
+	who[len] = '\0';
 	if (tz_local(zone, from, &a) != 0 || tz_local(zone, to - 1, &b) != 0) {
-		snprintf(buf, n, "timmy.%s", ext);
+		/* "timmy.csv", "timmy-bob@example.org.csv" */
+		snprintf(buf, n, "timmy%s%.*s.%s", len > 0 ? "-" : "",
+		         len > 0 ? (int)len - 1 : 0, who, ext);
 		return;
 	}
 	strftime(d1, sizeof(d1), "%Y-%m-%d", &a);
 	strftime(d2, sizeof(d2), "%Y-%m-%d", &b);
 	if (strcmp(d1, d2) == 0)
-		snprintf(buf, n, "timmy-%s.%s", d1, ext);
+		snprintf(buf, n, "timmy-%s%s.%s", who, d1, ext);
 	else
-		snprintf(buf, n, "timmy-%s_%s.%s", d1, d2, ext);
+		snprintf(buf, n, "timmy-%s%s_%s.%s", who, d1, d2, ext);
 }
 
 /* "3.1 KiB", "512 bytes". */
@@ -65,9 +86,11 @@ say_size(size_t bytes, struct text *out)
 		            bytes % (1024 * 1024) * 10 / (1024 * 1024));
 }
 
-enum cmd_status
-cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
-           struct text *reply)
+/* The export of user's entries (NULL: the sender's own); ctx is that
+ * user's (cmd_for_user), but the file goes to the sender. */
+static enum cmd_status
+export(const struct cmd_ctx *ctx, const struct cmd_args *args,
+       const char *user, struct text *reply)
 {
 	enum export_format fmt = EXPORT_CSV;
 	struct cmd_file inline_file;
@@ -83,6 +106,7 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		first = 1;
 	if (cmd_read_query(ctx, args, first, TZ_MONTH, 0, &q, reply) != 0)
 		return CMD_REFUSED;
+	q.user = user;
 
 	/* Without a file slot the content comes inline, after the summary. */
 	if (file == NULL) {
@@ -110,6 +134,8 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		if (cmd_unknown_project(ctx, &q, reply))
 			return CMD_REFUSED;
 		text_printf(reply, "No entries %s", q.label);
+		if (user != NULL)
+			text_printf(reply, " for %s", user);
 		cmd_say_filter(&q, reply);
 		text_printf(reply, "; nothing to export.");
 		return CMD_OK;
@@ -117,9 +143,11 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 
 	file->present = true;
 	file->mime = export_mime(fmt);
-	file_name(ctx->tz, q.from, q.to, export_ext(fmt), file->name,
+	file_name(ctx->tz, user, q.from, q.to, export_ext(fmt), file->name,
 	          sizeof(file->name));
 	text_printf(reply, "Export of %s", q.label);
+	if (user != NULL)
+		text_printf(reply, " for %s", user);
 	cmd_say_filter(&q, reply);
 	text_printf(reply, ": %lld %s as %s, ", (long long)s.rows,
 	            s.rows == 1 ? "entry" : "entries", file->name);
@@ -136,4 +164,12 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		cmd_file_free(file);
 	}
 	return CMD_OK;
+}
+
+/* export, for an admin also of another user. */
+enum cmd_status
+cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           struct text *reply)
+{
+	return cmd_for_user(ctx, args, export, reply);
 }

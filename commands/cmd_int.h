@@ -30,6 +30,9 @@ struct cmd_args {
 	const char *raw[CMD_ARGS_MAX];
 	const char *raw_end[CMD_ARGS_MAX];
 	bool quoted[CMD_ARGS_MAX];
+	const char *default_tz;     /* the caller's cmd_ctx.tz, before the
+	                               sender's own zone replaced it: the
+	                               zone of another user who set none */
 };
 
 /* The context a handler runs in: the caller's, with the user's own time
@@ -38,8 +41,11 @@ typedef enum cmd_status (*cmd_handler)(const struct cmd_ctx *ctx,
                                        const struct cmd_args *args,
                                        struct text *reply);
 
-/* Where "help" lists a command. */
-enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS };
+/* Where "help" lists a command. GRP_ADMIN is shown to admins only. */
+enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
+
+/* cmd_def.flags */
+#define CMD_ADMIN 1u /* only admins (cmd_ctx.admin) have it */
 
 /*
  * One command. The table is sorted by name (cmd_lookup searches it with
@@ -49,23 +55,38 @@ enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS };
  *   alias_of  NULL, or the command this word is another name for (help
  *             lists it there)
  *   group     where help lists it
+ *   flags     CMD_ADMIN: the command exists for admins only; to anyone
+ *             else its word is unknown, in "help" as well (group
+ *             GRP_ADMIN)
  *   min_args  fewest words after it; the dispatcher refuses fewer
  *   max_args  most words after it, or -1 for any number
  *   fn        the handler; runs only when the arity fits
  *   usage     synopsis, e.g. "stop [at TIME | DURATION ago]"
  *   summary   one line for "help"
  *   details   "help COMMAND": what it does and examples, one per line
+ *   admin     NULL, or the admin form of a command everyone has (report
+ *             USER ...): shown to admins only, in the Administration
+ *             group of "help" and after the details of "help COMMAND".
+ *             The handler itself tells the forms apart (cmd_for_user).
  */
+struct cmd_form {
+	const char *usage;   /* as in cmd_def */
+	const char *summary;
+	const char *details;
+};
+
 struct cmd_def {
 	const char *name;
 	const char *alias_of;
 	enum cmd_group group;
+	unsigned flags;
 	int min_args;
 	int max_args;
 	cmd_handler fn;
 	const char *usage;
 	const char *summary;
 	const char *details;
+	const struct cmd_form *admin;
 };
 
 extern const struct cmd_def cmd_table[];
@@ -73,6 +94,11 @@ extern const size_t cmd_table_len;
 
 /* The command named name (lower case), or NULL. */
 const struct cmd_def *cmd_lookup(const char *name);
+
+/* The command named name (lower case) as ctx's sender has it: NULL when
+ * there is none, or when it is an admin command (CMD_ADMIN) and the
+ * sender is no admin. */
+const struct cmd_def *cmd_find(const struct cmd_ctx *ctx, const char *name);
 
 /* Handlers, one file per family. */
 enum cmd_status cmd_help(const struct cmd_ctx *, const struct cmd_args *, struct text *);
@@ -92,6 +118,32 @@ enum cmd_status cmd_tags(const struct cmd_ctx *, const struct cmd_args *, struct
 enum cmd_status cmd_rename(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_tz(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_export(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_who(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+
+/* ---- commands/cmd_admin.c: another user's data, for admins ---- */
+
+/* A handler that reads the data of user (NULL: the sender's own; then
+ * ctx and args are the handler's). */
+typedef enum cmd_status (*cmd_user_handler)(const struct cmd_ctx *ctx,
+                                            const struct cmd_args *args,
+                                            const char *user,
+                                            struct text *reply);
+
+/*
+ * Runs fn on the sender's own data, or, when the sender is an admin and
+ * names another user, on that user's. A user is named by a bare JID: the
+ * one unquoted word with an '@' that is not a +tag (no period, project or
+ * tag has one), anywhere after the command word, ASCII letters taken in
+ * lower case. fn then gets the words without it and a context whose
+ * owner is that user and whose zone is theirs (else args->default_tz).
+ * Refused, with why: two such words, one that is no bare JID, a user
+ * without entries ("I have no data for USER."). For anyone but an admin
+ * nothing is looked for: such a word is one more word fn reads as it
+ * reads any other, whether that user exists or not.
+ */
+enum cmd_status cmd_for_user(const struct cmd_ctx *ctx,
+                             const struct cmd_args *args, cmd_user_handler fn,
+                             struct text *reply);
 
 /* ---- commands/words.c: reading the words ---- */
 
@@ -144,6 +196,9 @@ int cmd_read_id(const char *word, int64_t *seq, struct text *reply);
  * CMD_FAILED. changing: whether a change was being made. */
 enum cmd_status cmd_store_failed(struct text *reply, int changing);
 
+/* Appends "word" in quotes, cut to a readable length ("..." says so). */
+void cmd_quote_word(struct text *reply, const char *w);
+
 /* How a report groups its totals. */
 enum cmd_by { BY_DEFAULT, BY_DAY, BY_PROJECT, BY_TAG };
 
@@ -153,6 +208,9 @@ struct cmd_query {
 	char label[TP_LABEL_MAX];  /* "today", "last week", "Mon 23 Nov 2026" */
 	struct store_filter filter; /* strings point into the command's words */
 	enum cmd_by by;
+	const char *user;          /* NULL, or whose data it is when an admin
+	                              asks for another user's (cmd_for_user);
+	                              replies name them */
 };
 
 #define QUERY_BY 1u /* "by day|project|tag" is allowed */
@@ -169,7 +227,8 @@ int cmd_read_query(const struct cmd_ctx *ctx, const struct cmd_args *args,
 /*
  * When a query found nothing, checks its projects: for the first one the
  * user never used, replaces reply with a sentence saying so (it was
- * perhaps meant as a period) and returns 1; else 0.
+ * perhaps meant as a period; the user is q->user when set) and returns 1;
+ * else 0.
  */
 int cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
                         struct text *reply);

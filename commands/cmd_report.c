@@ -145,9 +145,11 @@ per_day_line(const struct table *days, struct text *out)
 	}
 }
 
-enum cmd_status
-cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
-           struct text *reply)
+/* The report of user's data (NULL: the sender's own); ctx is that user's
+ * (cmd_for_user). */
+static enum cmd_status
+report(const struct cmd_ctx *ctx, const struct cmd_args *args,
+       const char *user, struct text *reply)
 {
 	static struct table t, days; /* large; commands run one at a time */
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
@@ -158,6 +160,7 @@ cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 
 	if (cmd_read_query(ctx, args, 0, TZ_TODAY, QUERY_BY, &q, reply) != 0)
 		return CMD_REFUSED;
+	q.user = user;
 	if ((nb = day_bounds(ctx->tz, &q, bounds)) < 0) {
 		text_printf(reply, "That period is too long for one report: at "
 		                   "most %d days.", STORE_BUCKETS_MAX);
@@ -191,6 +194,8 @@ cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		if (cmd_unknown_project(ctx, &q, reply))
 			return CMD_REFUSED;
 		text_printf(reply, "No time recorded %s", q.label);
+		if (user != NULL)
+			text_printf(reply, " for %s", user);
 		cmd_say_filter(&q, reply);
 		text_printf(reply, ".");
 		return CMD_OK;
@@ -199,7 +204,7 @@ cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	 * time of the entries, not the sum of the rows. */
 	total = q.by == BY_TAG ? days.total : t.total;
 
-	fmt_heading(reply, ctx->tz, q.label, q.from, q.to);
+	fmt_heading_of(reply, user, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
 	text_printf(reply, ":\n```");
 	/* By tag an entry shows under each of its tags and not at all
@@ -209,6 +214,14 @@ cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (q.by == BY_DEFAULT && days.n > 0)
 		per_day_line(&days, reply);
 	return CMD_OK;
+}
+
+/* report, for an admin also of another user. */
+enum cmd_status
+cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           struct text *reply)
+{
+	return cmd_for_user(ctx, args, report, reply);
 }
 
 /* projects and tags: every name, with this month's totals. */

@@ -124,11 +124,22 @@ void
 fmt_heading(struct text *out, const char *zone, const char *label,
             int64_t from, int64_t to)
 {
+	fmt_heading_of(out, NULL, zone, label, from, to);
+}
+
+void
+fmt_heading_of(struct text *out, const char *user, const char *zone,
+               const char *label, int64_t from, int64_t to)
+{
 	char days[80];
 
 	if (label[0] == '\0')
 		return;
-	text_printf(out, "%c%s", toupper((unsigned char)label[0]), label + 1);
+	if (user != NULL)
+		text_printf(out, "%s, %s", user, label);
+	else
+		text_printf(out, "%c%s", toupper((unsigned char)label[0]),
+		            label + 1);
 	/* Words like "this week" get their dates; dates are dates already. */
 	if (strpbrk(label, "0123456789") == NULL) {
 		fmt_days(zone, from, to, days, sizeof(days));

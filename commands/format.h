@@ -47,6 +47,14 @@ void fmt_days(const char *zone, int64_t from, int64_t to, char *buf, size_t n);
 void fmt_heading(struct text *out, const char *zone, const char *label,
                  int64_t from, int64_t to);
 
+/*
+ * The same for another user's data, as an admin sees it: "bob@example.org,
+ * this week, Mon 23 – Sun 29 Nov 2026", the label as it is. user NULL:
+ * fmt_heading.
+ */
+void fmt_heading_of(struct text *out, const char *user, const char *zone,
+                    const char *label, int64_t from, int64_t to);
+
 /* Display width of a UTF-8 string: one column per character. */
 size_t fmt_width(const char *s);
 

@@ -134,10 +134,17 @@ cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		                        &n) != STORE_OK || n > 0)
 			continue;
 		text_clear(reply);
-		text_printf(reply, "\"%s\" is neither a period nor one of your "
-		                   "projects. Periods: today, week, last month, "
-		                   "mon..wed, 2026-11-01..2026-11-15; \"projects\" "
-		                   "lists yours.", q->filter.projects[i]);
+		if (q->user != NULL)
+			text_printf(reply, "\"%s\" is neither a period nor one of "
+			                   "%s's projects. Periods: today, week, last "
+			                   "month, mon..wed, 2026-11-01..2026-11-15.",
+			            q->filter.projects[i], q->user);
+		else
+			text_printf(reply, "\"%s\" is neither a period nor one of "
+			                   "your projects. Periods: today, week, last "
+			                   "month, mon..wed, 2026-11-01..2026-11-15; "
+			                   "\"projects\" lists yours.",
+			            q->filter.projects[i]);
 		return 1;
 	}
 	return 0;

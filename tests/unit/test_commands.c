@@ -85,6 +85,24 @@ cmd_table__is_sorted_and_complete(void **state)
 			assert_ptr_equal(to->fn, cmd_table[i].fn);
 			assert_null(to->alias_of);
 		}
+		/* Admin commands, and only they, are listed as such. */
+		assert_int_equal((cmd_table[i].flags & CMD_ADMIN) != 0,
+		                 cmd_table[i].group == GRP_ADMIN);
+		if (cmd_table[i].admin) {
+			const struct cmd_form *a = cmd_table[i].admin;
+
+			assert_int_equal(cmd_table[i].flags & CMD_ADMIN, 0);
+			assert_non_null(a->usage);
+			assert_non_null(a->summary);
+			assert_non_null(a->details);
+			assert_non_null(strstr(a->usage, "USER"));
+			assert_true(strncmp(a->usage, cmd_table[i].name,
+			                    strlen(cmd_table[i].name)) == 0);
+			/* an example that names a user */
+			assert_non_null(strstr(a->details, "\n"));
+			assert_non_null(strstr(strstr(a->details, "\n"),
+			                       "@example.org"));
+		}
 	}
 	assert_null(cmd_lookup("frobnicate"));
 }
@@ -142,7 +160,9 @@ cmd_help__lists_every_command(void **state)
 
 	assert_true(strncmp(r, "Commands:", 9) == 0);
 	for (i = 0; i < cmd_table_len; i++)
-		if (cmd_table[i].alias_of == NULL)
+		if (cmd_table[i].flags & CMD_ADMIN)
+			continue; /* see cmd_help__non_admin__hides_admin_commands */
+		else if (cmd_table[i].alias_of == NULL)
 			assert_non_null(strstr(r, cmd_table[i].usage));
 		else /* listed with the command it stands for */
 			assert_non_null(strstr(r, cmd_table[i].name));
@@ -1111,6 +1131,413 @@ cmd_exec__check_fails__says_it_could_not_read(void **state)
 	assert_int_equal(count(f, "alice@example.org"), 0);
 }
 
+/* ---- admin commands ---- */
+
+#define ALICE "alice@example.org"
+#define BOB "bob@example.org"
+
+/* The sender from now on: owner, an admin or not. */
+static void
+as(struct fixture *f, const char *owner, bool admin)
+{
+	f->ctx.owner = owner;
+	f->ctx.admin = admin;
+}
+
+/* bob's day: acme 12:00-13:00, globex since 13:30 (running). */
+static void
+bob_works(struct fixture *f)
+{
+	as(f, BOB, false);
+	run(f, -7200, "start acme +design", CMD_OK);
+	run(f, -3600, "stop", CMD_OK);
+	run(f, -1800, "start globex", CMD_OK);
+}
+
+/* Whether reply is the reply to an unknown command word. */
+static void
+assert_unknown(const char *reply, const char *word)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "I don't know \"%s\". Try \"help\".", word);
+	assert_string_equal(reply, want);
+}
+
+static void
+cmd_who__non_admin__is_an_unknown_word(void **state)
+{
+	struct fixture *f = *state;
+	char other[256];
+
+	bob_works(f);
+	as(f, ALICE, false);
+	/* The same reply, and status, as any word the bot does not know. */
+	snprintf(other, sizeof(other), "%s", run(f, 0, "whom", CMD_REFUSED));
+	assert_unknown(other, "whom");
+	assert_unknown(run(f, 0, "who", CMD_REFUSED), "who");
+	assert_unknown(run(f, 0, "  WHO ", CMD_REFUSED), "who");
+	/* no usage hint for the wrong number of words either */
+	assert_unknown(run(f, 0, "who is there", CMD_REFUSED), "who");
+	assert_unknown(run_key(f, 0, "who", "o:w", CMD_REFUSED), "who");
+	assert_false(recorded(f, "o:w"));
+	assert_int_equal(count(f, ALICE), 0);
+}
+
+static void
+cmd_who__admin__lists_users_of_today_with_totals_and_timers(void **state)
+{
+	struct fixture *f = *state;
+
+	bob_works(f);
+	as(f, ALICE, false);
+	run(f, 0, "add acme 9:00-9:45", CMD_OK);
+	as(f, "carol@example.org", false);
+	run(f, 0, "add acme 9:00-10:00 yesterday", CMD_OK);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "who", CMD_OK),
+	                    "Today, Wed 25 Nov 2026: 2 users tracked time.\n"
+	                    "```\n"
+	                    "bob@example.org     1h 30m  running\n"
+	                    "alice@example.org      45m\n"
+	                    "```");
+	assert_string_equal(run(f, 0, "WHO", CMD_OK), text_str(&f->reply));
+	assert_non_null(strstr(run(f, 0, "who now", CMD_REFUSED),
+	                       "Too many words. Usage: who."));
+	/* Nothing was written for anyone. */
+	assert_int_equal(count(f, BOB), 2);
+	assert_int_equal(count(f, ALICE), 1);
+}
+
+static void
+cmd_who__admin__follows_their_own_day(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 23:30 UTC yesterday is today in Berlin (00:30). */
+	as(f, BOB, false);
+	run(f, 0, "add acme 23:30-23:50 yesterday", CMD_OK);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "who", CMD_OK),
+	                    "Nobody tracked time today, Wed 25 Nov 2026.");
+	run(f, 0, "tz Europe/Berlin", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "who", CMD_OK),
+	                       "1 user tracked time.\n```\n"
+	                       "bob@example.org      20m\n```"));
+}
+
+static void
+cmd_who__admin__many_users__lists_fifty_and_counts_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	char jid[128], line[128];
+	const char *r;
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		snprintf(jid, sizeof(jid), "user%02d@example.org", i);
+		as(f, jid, false);
+		snprintf(line, sizeof(line), "add acme %dm", i + 1);
+		run(f, 0, line, CMD_OK);
+	}
+	/* A JID too long for the table is cut, at a character. */
+	as(f, "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4" /* ää... */
+	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.org",
+	   false);
+	run(f, 0, "add acme 2h", CMD_OK);
+	as(f, ALICE, true);
+	r = run(f, 0, "who", CMD_OK);
+	/* 48 characters and "…"; the others padded to that width */
+	assert_true(strncmp(r, "Today, Wed 25 Nov 2026: 61 users tracked "
+	                       "time.\n```\n\xc3\xa4\xc3\xa4\xc3\xa4"
+	                       "\xc3\xa4\xc3\xa4\xc3\xa4" "aaaaaaaaaaaaaaaaaaaa"
+	                       "aaaaaaaaaaaaaaaaaaaaaa…   2h 00m\n"
+	                       "user59@example.org                         "
+	                       "         1h 00m\n",
+	                strlen("Today, Wed 25 Nov 2026: 61 users tracked "
+	                       "time.\n```\n") + 12 + 42 + 3 + 10 + 51 +
+	                       7) == 0);
+	assert_non_null(strstr(r, "\nuser11@example.org  "));
+	assert_null(strstr(r, "user10@example.org"));
+	assert_non_null(strstr(r, "    12m\n```\nAnd 11 more."));
+}
+
+static void
+cmd_help__non_admin__hides_admin_commands(void **state)
+{
+	struct fixture *f = *state;
+	char nope[128];
+	const char *r;
+
+	as(f, ALICE, false);
+	r = run(f, 0, "help", CMD_OK);
+	assert_null(strstr(r, "who"));
+	assert_null(strstr(r, "Administration"));
+	assert_null(strstr(r, "USER"));
+	/* "help who" as for any command there is not */
+	snprintf(nope, sizeof(nope), "%s", run(f, 0, "help whom", CMD_REFUSED));
+	assert_string_equal(nope, "There is no command \"whom\". Try \"help\".");
+	assert_string_equal(run(f, 0, "help who", CMD_REFUSED),
+	                    "There is no command \"who\". Try \"help\".");
+	assert_null(strstr(run(f, 0, "help report", CMD_OK), "USER"));
+	assert_null(strstr(run(f, 0, "help export", CMD_OK), "USER"));
+}
+
+static void
+cmd_help__admin__lists_admin_commands_and_forms(void **state)
+{
+	struct fixture *f = *state;
+	char plain[4096];
+	const char *r;
+
+	as(f, ALICE, false);
+	snprintf(plain, sizeof(plain), "%s", run(f, 0, "help", CMD_OK));
+	as(f, ALICE, true);
+	r = run(f, 0, "help", CMD_OK);
+	/* everything the others see, and the admin part */
+	assert_true(strncmp(r, plain, strstr(plain, "\nTIME:") - plain) == 0);
+	assert_non_null(strstr(r,
+		"\nAdministration (admins only):\n"
+		"  who — who tracked time today, with their totals\n"
+		"  export [csv|json|ical] [RANGE] [PROJECT|+tag ...] USER — "
+		"another user's entries as a file, sent to you\n"
+		"  report USER [RANGE] [PROJECT|+tag ...] [by day|by project|by "
+		"tag] — another user's report\nTIME:"));
+	assert_string_equal(run(f, 0, "help who", CMD_OK),
+	                    "who — who tracked time today, with their totals\n"
+	                    "Lists the users with time today (your day, in your "
+	                    "time zone): each one's total so far and whether a "
+	                    "timer runs, most time first.\n"
+	                    "Examples:\n"
+	                    "  who");
+	r = run(f, 0, "help report", CMD_OK);
+	assert_non_null(strstr(r, "\nAdmins also: report USER [RANGE]"));
+	assert_non_null(strstr(r, "\n  report bob@example.org last week by day"));
+	r = run(f, 0, "help export", CMD_OK);
+	assert_non_null(strstr(r, "\nAdmins also: export [csv|json|ical] "
+	                          "[RANGE] [PROJECT|+tag ...] USER"));
+}
+
+static void
+cmd_report__admin_other_user__is_their_report_headed_with_them(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const periods[] = { "", " week", " week by tag",
+	                                       " month acme", " today +design" };
+	char own[1024], want[2048], body[128];
+	size_t i;
+
+	bob_works(f);
+	as(f, ALICE, false);
+	run(f, 0, "add secret 9:00-9:45", CMD_OK);
+	for (i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
+		const char *label;
+
+		as(f, BOB, false);
+		snprintf(body, sizeof(body), "report%s", periods[i]);
+		snprintf(own, sizeof(own), "%s", run(f, 0, body, CMD_OK));
+		/* "Today, ..." becomes "bob@example.org, today, ..." */
+		label = own;
+		snprintf(want, sizeof(want), "%s, %c%s", BOB, label[0] + 32,
+		         label + 1);
+		as(f, ALICE, true);
+		snprintf(body, sizeof(body), "report bob@example.org%s", periods[i]);
+		assert_string_equal(run(f, 0, body, CMD_OK), want);
+		/* the user's word anywhere after report, in any case */
+		snprintf(body, sizeof(body), "report%s BOB@Example.ORG", periods[i]);
+		assert_string_equal(run(f, 0, body, CMD_OK), want);
+	}
+	assert_null(strstr(text_str(&f->reply), "secret"));
+	/* The admin's own report is still theirs. */
+	assert_non_null(strstr(run(f, 0, "report", CMD_OK), "secret"));
+	assert_string_equal(run(f, 0, "report bob@example.org yesterday", CMD_OK),
+	                    "No time recorded yesterday for bob@example.org.");
+	assert_string_equal(run(f, 0, "report bob@example.org nosuch",
+	                        CMD_REFUSED),
+	                    "\"nosuch\" is neither a period nor one of "
+	                    "bob@example.org's projects. Periods: today, week, "
+	                    "last month, mon..wed, 2026-11-01..2026-11-15.");
+}
+
+static void
+cmd_report__admin_other_user__in_their_zone_else_the_default(void **state)
+{
+	struct fixture *f = *state;
+
+	/* bob, in UTC: 14:30-15:30 and 23:00-23:30 yesterday. */
+	as(f, BOB, false);
+	run(f, 0, "add acme 14:30-15:30 yesterday", CMD_OK);
+	run(f, 0, "add acme 23:00-23:30 yesterday", CMD_OK);
+	/* The admin lives in Berlin, where today began at 23:00 UTC. */
+	as(f, ALICE, true);
+	run(f, 0, "tz Europe/Berlin", CMD_OK);
+	/* bob's own zone, Tokyo: today began at 15:00 UTC yesterday. */
+	as(f, BOB, false);
+	run(f, 0, "tz Asia/Tokyo", CMD_OK);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "report bob@example.org", CMD_OK),
+	                    "bob@example.org, today, Wed 25 Nov 2026:\n"
+	                    "```\n"
+	                    "acme    1h 00m\n"
+	                    "Total   1h 00m\n"
+	                    "```");
+	/* No zone of bob's own: the default one (UTC), not the admin's. */
+	as(f, BOB, false);
+	run(f, 0, "tz default", CMD_OK);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "report bob@example.org", CMD_OK),
+	                    "No time recorded today for bob@example.org.");
+	assert_non_null(strstr(run(f, 0, "report bob@example.org yesterday",
+	                           CMD_OK), "Total   1h 30m"));
+}
+
+static void
+cmd_report__admin_unknown_or_odd_user__says_so(void **state)
+{
+	struct fixture *f = *state;
+
+	bob_works(f);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "report nobody@example.org", CMD_REFUSED),
+	                    "I have no data for nobody@example.org.");
+	assert_string_equal(run(f, 0, "export week NOBODY@example.org",
+	                        CMD_REFUSED),
+	                    "I have no data for nobody@example.org.");
+	/* a user who set a zone but never tracked time has no data either */
+	as(f, "carol@example.org", false);
+	run(f, 0, "tz Europe/Paris", CMD_OK);
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "report carol@example.org", CMD_REFUSED),
+	                    "I have no data for carol@example.org.");
+	assert_string_equal(run(f, 0, "report @example.org", CMD_REFUSED),
+	                    "\"@example.org\" is not a user's address. Name "
+	                    "one by their bare JID, like bob@example.org.");
+	assert_non_null(strstr(run(f, 0, "report bob@", CMD_REFUSED),
+	                       "is not a user's address"));
+	assert_non_null(strstr(run(f, 0, "report bob@example.org/phone",
+	                           CMD_REFUSED), "is not a user's address"));
+	assert_non_null(strstr(run(f, 0, "report a@b@example.org", CMD_REFUSED),
+	                       "is not a user's address"));
+	assert_string_equal(run(f, 0, "report bob@example.org alice@example.org",
+	                        CMD_REFUSED),
+	                    "Name one user at a time. Example: report "
+	                    "bob@example.org week");
+	/* A quoted phrase is a project, as for everyone. */
+	assert_non_null(strstr(run(f, 0, "report \"bob@example.org\"",
+	                           CMD_REFUSED), "one of your projects"));
+}
+
+/* The replies of a non-admin to words naming users that exist and users
+ * that do not: the same, the name aside, and with the same status. */
+static void
+cmd_report_and_export__non_admin_user_word__reveals_nothing(void **state)
+{
+	struct fixture *f = *state;
+	/* the words before the user's */
+	static const char *const forms[] = { "report", "report week",
+	                                     "export", "export csv week",
+	                                     "log" };
+	char body[128], known[1024], unknown[1024], *at;
+	enum cmd_status a, b;
+	size_t i;
+
+	bob_works(f);
+	as(f, ALICE, false);
+	run(f, 0, "add acme 9:00-9:45", CMD_OK);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(body, sizeof(body), "%s %s", forms[i], "bob@example.org");
+		a = cmd_exec(&f->ctx, body, &f->reply);
+		snprintf(known, sizeof(known), "%s", text_str(&f->reply));
+		snprintf(body, sizeof(body), "%s %s", forms[i], "bod@example.org");
+		b = cmd_exec(&f->ctx, body, &f->reply);
+		snprintf(unknown, sizeof(unknown), "%s", text_str(&f->reply));
+		assert_int_equal(a, CMD_REFUSED);
+		assert_int_equal(a, b);
+		/* "bob" and "bod" differ in one letter: put it back */
+		assert_non_null(at = strstr(unknown, "bod@"));
+		at[2] = 'b';
+		assert_string_equal(known, unknown);
+		assert_true(strncmp(known, "\"bob@example.org\" is neither a "
+		                           "period nor a project.", 42) == 0);
+	}
+	assert_null(f->ctx.file);
+}
+
+static void
+cmd_export__admin_other_user__their_file_comes_to_the_admin(void **state)
+{
+	struct fixture *f = *state;
+	struct cmd_file file;
+	char own[4096];
+	const char *r;
+
+	cmd_file_init(&file);
+	f->ctx.file = &file;
+	bob_works(f);
+	run(f, 0, "tz Asia/Tokyo", CMD_OK);
+	run(f, 0, "export csv week", CMD_OK);
+	assert_true(file.present);
+	snprintf(own, sizeof(own), "%s", text_str(&file.body));
+	assert_string_equal(file.name, "timmy-2026-11-23_2026-11-29.csv");
+	cmd_file_free(&file);
+	cmd_file_init(&file);
+
+	as(f, ALICE, true);
+	run(f, 0, "add secret 9:00-9:45", CMD_OK);
+	r = run(f, 0, "export csv week bob@example.org", CMD_OK);
+	assert_true(strncmp(r, "Export of this week for bob@example.org: 2 "
+	                       "entries as timmy-bob@example.org-2026-11-23_"
+	                       "2026-11-29.csv, ", 84) == 0);
+	assert_true(file.present);
+	assert_string_equal(file.mime, "text/csv");
+	assert_string_equal(file.name,
+	                    "timmy-bob@example.org-2026-11-23_2026-11-29.csv");
+	/* bob's own file, byte for byte: his entries, his zone (+09:00) */
+	assert_string_equal(text_str(&file.body), own);
+	assert_non_null(strstr(own, "globex"));
+	assert_non_null(strstr(own, "+09:00"));
+	assert_null(strstr(own, "secret"));
+	cmd_file_free(&file);
+	cmd_file_init(&file);
+
+	/* The user may come first, the format still before the period. */
+	run(f, 0, "export bob@example.org json today", CMD_OK);
+	assert_string_equal(file.name, "timmy-bob@example.org-2026-11-25.json");
+	cmd_file_free(&file);
+	cmd_file_init(&file);
+	assert_string_equal(run(f, 0, "export bob@example.org last month",
+	                        CMD_OK),
+	                    "No entries last month for bob@example.org; "
+	                    "nothing to export.");
+	assert_false(file.present);
+	/* The admin's own export is still theirs. */
+	run(f, 0, "export today", CMD_OK);
+	assert_non_null(strstr(text_str(&file.body), "secret"));
+	assert_null(strstr(text_str(&file.body), "globex"));
+	cmd_file_free(&file);
+	f->ctx.file = NULL;
+}
+
+static void
+cmd_export__admin_other_user__odd_jid_in_file_name(void **state)
+{
+	struct fixture *f = *state;
+	struct cmd_file file;
+
+	cmd_file_init(&file);
+	f->ctx.file = &file;
+	as(f, "b\xc3\xb6" "b+x@a-very-long-domain-name.example.org", false);
+	run(f, 0, "add acme 9:00-9:45", CMD_OK);
+	as(f, ALICE, true);
+	run(f, 0, "export today b\xc3\xb6" "b+x@a-very-long-domain-name."
+	          "example.org", CMD_OK);
+	/* Non-ASCII and other bytes become "_"; 40 bytes of the JID at most. */
+	assert_string_equal(file.name, "timmy-b__b_x@a-very-long-domain-name."
+	                               "example.o-2026-11-25.csv");
+	cmd_file_free(&file);
+	f->ctx.file = NULL;
+}
+
 int
 main(void)
 {
@@ -1178,6 +1605,18 @@ main(void)
 		T(cmd_exec__repeat_of_earlier_change__keeps_later_one),
 		T(cmd_exec__repeat_without_saved_reply__says_it_was_done),
 		T(cmd_exec__check_fails__says_it_could_not_read),
+		T(cmd_who__non_admin__is_an_unknown_word),
+		T(cmd_who__admin__lists_users_of_today_with_totals_and_timers),
+		T(cmd_who__admin__follows_their_own_day),
+		T(cmd_who__admin__many_users__lists_fifty_and_counts_the_rest),
+		T(cmd_help__non_admin__hides_admin_commands),
+		T(cmd_help__admin__lists_admin_commands_and_forms),
+		T(cmd_report__admin_other_user__is_their_report_headed_with_them),
+		T(cmd_report__admin_other_user__in_their_zone_else_the_default),
+		T(cmd_report__admin_unknown_or_odd_user__says_so),
+		T(cmd_report_and_export__non_admin_user_word__reveals_nothing),
+		T(cmd_export__admin_other_user__their_file_comes_to_the_admin),
+		T(cmd_export__admin_other_user__odd_jid_in_file_name),
 #undef T
 	};
 
