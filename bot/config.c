@@ -43,6 +43,10 @@
 #define CFG_VALUE_MAX 1023
 /* How much of a bad value an error message quotes. */
 #define CFG_SHOW_MAX 64
+/* The buffer show_path needs: a file name is shown whole (up to
+ * CFG_VALUE_MAX bytes, escaped), since a message may tell what to run on
+ * it. */
+#define CFG_PATH_SHOW_BUF (4 * CFG_VALUE_MAX + 8)
 
 /* State of one cfg_load run. */
 struct loader {
@@ -89,7 +93,7 @@ cfg_error(struct loader *l, size_t line, const char *fmt, ...)
 static void
 cfg_error(struct loader *l, size_t line, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024 + 2 * CFG_PATH_SHOW_BUF];
 	va_list ap;
 	int r;
 
@@ -125,17 +129,34 @@ line_of(const yaml_node_t *node)
  */
 #define CFG_SHOW_BUF (4 * CFG_SHOW_MAX + 8)
 
+static const char *show_max(const char *s, bool quote, size_t max, char *buf,
+                            size_t size);
+
 static const char *
 show(const char *s, bool quote, char *buf, size_t size)
+{
+	return show_max(s, quote, CFG_SHOW_MAX, buf, size);
+}
+
+/* show for a file name (buf of CFG_PATH_SHOW_BUF bytes), quoted, whole. */
+static const char *
+show_path(const char *s, char *buf, size_t size)
+{
+	return show_max(s, true, CFG_VALUE_MAX, buf, size);
+}
+
+/* show with at most max bytes of s (buf: 4 * max + 8 bytes). */
+static const char *
+show_max(const char *s, bool quote, size_t max, char *buf, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, o = 0;
 
-	if (size < CFG_SHOW_BUF)
+	if (size < 4 * max + 8)
 		return "";
 	if (quote)
 		buf[o++] = '"';
-	for (i = 0; s[i] != '\0' && i < CFG_SHOW_MAX; i++) {
+	for (i = 0; s[i] != '\0' && i < max; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == 0x7f) {
@@ -256,7 +277,8 @@ walk_mapping(struct loader *l, const char *sect, yaml_node_t *map,
 			if (sect == NULL)
 				cfg_error(l, line_of(k),
 				          "%s: unknown section (expected account, "
-				          "storage, access, defaults, export or log)",
+				          "storage, access, limits, defaults, export "
+				          "or log)",
 				          shown);
 			else
 				cfg_error(l, line_of(k), "%s.%s: unknown key",
@@ -416,19 +438,24 @@ is_loopback(const char *host)
  * without its "\n" or "\r\n", non-empty, at most CFG_PASSWORD_MAX bytes.
  * Returns it (the caller wipes and frees it), or NULL after reporting
  * why. Nothing read from the file is ever quoted, and the read buffer is
- * wiped. A file others may read is used, with a warning.
+ * wiped. A file group or others may read is refused, as OpenBSD's daemons
+ * refuse such secrets files: whoever else could read it has the account.
+ * Only the mode is checked, not the owner: a file of mode 0400 or 0600
+ * owned by another user is unreadable to timmy anyway (open fails), and
+ * root reads anything. systemd's LoadCredential= copies (mode 0400, owned
+ * by the service user) pass.
  */
 static char *
 read_password(struct loader *l, const struct key *k, const char *file)
 {
-	char buf[CFG_PASSWORD_MAX + 3], shown[CFG_SHOW_BUF];
+	char buf[CFG_PASSWORD_MAX + 3], shown[CFG_PATH_SHOW_BUF];
 	char *nl, *pw = NULL;
 	size_t total = 0, n;
 	struct stat st;
 	ssize_t r;
 	int fd;
 
-	show(file, true, shown, sizeof(shown));
+	show_path(file, shown, sizeof(shown));
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		cfg_error(l, k->line, "account.password_file: cannot read %s: %s",
 		          shown, strerror(errno));
@@ -440,9 +467,20 @@ read_password(struct loader *l, const struct key *k, const char *file)
 		close(fd);
 		return NULL;
 	}
-	if (st.st_mode & (S_IRGRP | S_IROTH))
-		log_warn("%s: account.password_file %s is readable by others; "
-		         "chmod 600 it", l->path, shown);
+	if (st.st_mode & (S_IRGRP | S_IROTH)) {
+		/* Not read at all: the password stays where it is. */
+		cfg_error(l, k->line,
+		          "account.password_file: %s is readable by %s (mode "
+		          "%04o); make it readable by timmy alone: chmod 600 %s",
+		          shown,
+		          (st.st_mode & S_IRGRP) && (st.st_mode & S_IROTH)
+		                  ? "group and others"
+		          : (st.st_mode & S_IRGRP) ? "its group"
+		                                   : "others",
+		          (unsigned)(st.st_mode & 07777), shown);
+		close(fd);
+		return NULL;
+	}
 
 	while (total < sizeof(buf)) {
 		r = read(fd, buf + total, sizeof(buf) - total);
@@ -744,6 +782,34 @@ load_export(struct loader *l, const struct key *s)
 		l->cfg->inline_part_bytes = (size_t)n;
 }
 
+/*
+ * limits: what one message and one sender may cost. max_body bounds the
+ * body timmy parses; commands_per_minute and burst shape the token bucket
+ * each sender gets (ratelimit.h); commands_per_minute 0 turns it off, and
+ * burst is then not used (but still checked).
+ */
+static void
+load_limits(struct loader *l, const struct key *s)
+{
+	enum { MAX_BODY, RATE, BURST, NKEYS };
+	struct key keys[NKEYS] = {
+		[MAX_BODY] = { .name = "max_body" },
+		[RATE] = { .name = "commands_per_minute" },
+		[BURST] = { .name = "burst" },
+	};
+	long long n;
+
+	if (!open_section(l, s, false, keys, NKEYS))
+		return;
+	if (get_number(l, s, &keys[MAX_BODY], CFG_MAX_BODY_MIN,
+	               CFG_MAX_BODY_MAX, &n))
+		l->cfg->max_body = (size_t)n;
+	if (get_number(l, s, &keys[RATE], 0, CFG_RATE_MAX, &n))
+		l->cfg->commands_per_minute = (unsigned)n;
+	if (get_number(l, s, &keys[BURST], CFG_BURST_MIN, CFG_BURST_MAX, &n))
+		l->cfg->burst = (unsigned)n;
+}
+
 /* log: how much the daemon says. */
 static void
 load_log(struct loader *l, const struct key *s)
@@ -769,11 +835,15 @@ load_log(struct loader *l, const struct key *s)
 static void
 load_document(struct loader *l)
 {
-	enum { ACCOUNT, STORAGE, ACCESS, DEFAULTS, EXPORT, LOG, NSECTIONS };
+	enum {
+		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, EXPORT, LOG,
+		NSECTIONS
+	};
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
 		[STORAGE] = { .name = "storage" },
 		[ACCESS] = { .name = "access" },
+		[LIMITS] = { .name = "limits" },
 		[DEFAULTS] = { .name = "defaults" },
 		[EXPORT] = { .name = "export" },
 		[LOG] = { .name = "log" },
@@ -795,6 +865,7 @@ load_document(struct loader *l)
 	load_account(l, &sections[ACCOUNT]);
 	load_storage(l, &sections[STORAGE]);
 	load_access(l, &sections[ACCESS]);
+	load_limits(l, &sections[LIMITS]);
 	load_defaults(l, &sections[DEFAULTS]);
 	load_export(l, &sections[EXPORT]);
 	load_log(l, &sections[LOG]);
@@ -951,6 +1022,9 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 	cfg->upload = CFG_UPLOAD_AUTO;
 	cfg->inline_part_bytes = CFG_PART_DEFAULT;
 	cfg->log_level = LOG_INFO;
+	cfg->max_body = CFG_MAX_BODY_DEFAULT;
+	cfg->commands_per_minute = CFG_RATE_DEFAULT;
+	cfg->burst = CFG_BURST_DEFAULT;
 	l.cfg = cfg;
 	cfg->path = cfg_strdup(&l, path);
 	if (read_file(&l, &buf, &len, &mode) == -1) {
@@ -1110,8 +1184,8 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	    live->inline_part_bytes != fresh->inline_part_bytes)
 		add_name(restart, n, "export");
 
-	/* access and log: swapped in, so that freeing fresh frees the old
-	 * lists. */
+	/* access, limits and log: swapped in, so that freeing fresh frees
+	 * the old lists. */
 	list = live->allow;
 	count = live->nallow;
 	live->allow = fresh->allow;
@@ -1125,6 +1199,9 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	fresh->admins = list;
 	fresh->nadmins = count;
 	live->log_level = fresh->log_level;
+	live->max_body = fresh->max_body;
+	live->commands_per_minute = fresh->commands_per_minute;
+	live->burst = fresh->burst;
 	cfg_free(fresh);
 	return 0;
 }

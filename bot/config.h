@@ -4,7 +4,8 @@
  * cfg_load reports every problem it finds as "FILE:LINE: message" (naming
  * the key), not just the first, so one run of `timmy check` shows all of
  * them. The password is held only in struct cfg, zeroed when freed, and
- * never written into an error message.
+ * never written into an error message. A password file that group or
+ * others may read is refused.
  */
 #ifndef TIMMY_CONFIG_H
 #define TIMMY_CONFIG_H
@@ -36,6 +37,18 @@ enum cfg_upload {
 #define CFG_PART_MAX 65536
 #define CFG_PART_DEFAULT 8192
 
+/* The ranges and defaults of the limits section: the largest message body
+ * (bytes), commands a minute per sender (0: no rate limit) and how many a
+ * sender may send at once before that rate applies. */
+#define CFG_MAX_BODY_MIN 64
+#define CFG_MAX_BODY_MAX 65536
+#define CFG_MAX_BODY_DEFAULT 2048
+#define CFG_RATE_MAX 10000
+#define CFG_RATE_DEFAULT 30
+#define CFG_BURST_MIN 1
+#define CFG_BURST_MAX 1000
+#define CFG_BURST_DEFAULT 10
+
 struct cfg {
 	char *path;           /* the file this was read from */
 	char *jid;            /* account.jid, a bare JID */
@@ -60,6 +73,13 @@ struct cfg {
 	                             body of one inline part, default
 	                             CFG_PART_DEFAULT */
 	enum log_level log_level; /* log.level, default info */
+	size_t max_body;      /* limits.max_body: longer bodies are refused
+	                         unparsed, default CFG_MAX_BODY_DEFAULT */
+	unsigned commands_per_minute; /* limits.commands_per_minute: per
+	                         sender, 0 for no limit, default
+	                         CFG_RATE_DEFAULT */
+	unsigned burst;       /* limits.burst: commands a sender may send at
+	                         once, default CFG_BURST_DEFAULT */
 };
 
 /*
@@ -81,7 +101,7 @@ struct cfg *cfg_load_flags(const char *path, unsigned flags,
 /*
  * Reads live->path again, for a running daemon (SIGHUP). When the file is
  * valid, the sections that can change at once move into live: access
- * (allow, admins) and log (level); restart (n bytes) receives the names
+ * (allow, admins), limits and log (level); restart (n bytes) receives the names
  * of the other sections that differ from live, which keep their old
  * values until a restart ("account, defaults"; "" when none); returns 0.
  * Otherwise every problem goes to errs, live stays as it was, and -1 is

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../bot/config.h"
@@ -173,6 +174,10 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	           "    - \"*@example.org\"\n"
 	           "    - bob@elsewhere.net\n"
 	           "  admins: [boss@example.org, deputy@example.org]\n"
+	           "limits:\n"
+	           "  max_body: 1000\n"
+	           "  commands_per_minute: 12\n"
+	           "  burst: 3\n"
 	           "defaults:\n"
 	           "  timezone: Europe/Berlin\n"
 	           "export:\n"
@@ -203,6 +208,9 @@ cfg_load__fills_every_field__when_config_full(void **state)
 	assert_int_equal(cfg->upload, CFG_UPLOAD_OFF);
 	assert_int_equal(cfg->inline_part_bytes, 1024);
 	assert_int_equal(cfg->log_level, LOG_DEBUG);
+	assert_int_equal(cfg->max_body, 1000);
+	assert_int_equal(cfg->commands_per_minute, 12);
+	assert_int_equal(cfg->burst, 3);
 	cfg_free(cfg);
 }
 
@@ -229,6 +237,10 @@ cfg_load__applies_defaults__when_config_minimal(void **state)
 	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
 	assert_int_equal(cfg->inline_part_bytes, 8192);
 	assert_int_equal(cfg->log_level, LOG_INFO);
+	/* The values bot.yaml.example shows. */
+	assert_int_equal(cfg->max_body, 2048);
+	assert_int_equal(cfg->commands_per_minute, 30);
+	assert_int_equal(cfg->burst, 10);
 	cfg_free(cfg);
 }
 
@@ -237,7 +249,7 @@ cfg_load__applies_defaults__when_optional_sections_null(void **state)
 {
 	struct fixture *f = *state;
 	struct cfg *cfg = load(f, MINIMAL "  admins: []\ndefaults:\nexport:\n"
-	                                  "log:\n");
+	                                  "log:\nlimits:\n");
 
 	assert_string_equal(text_str(&f->errs), "");
 	assert_non_null(cfg);
@@ -246,6 +258,9 @@ cfg_load__applies_defaults__when_optional_sections_null(void **state)
 	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
 	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
 	assert_int_equal(cfg->log_level, LOG_INFO);
+	assert_int_equal(cfg->max_body, CFG_MAX_BODY_DEFAULT);
+	assert_int_equal(cfg->commands_per_minute, CFG_RATE_DEFAULT);
+	assert_int_equal(cfg->burst, CFG_BURST_DEFAULT);
 	cfg_free(cfg);
 }
 
@@ -304,7 +319,8 @@ cfg_load__names_section__when_section_unknown(void **state)
 
 	assert_null(load(f, MINIMAL "colours:\n  fg: red\n"));
 	assert_only_error(f, ":8: colours: unknown section (expected account, "
-	                     "storage, access, defaults, export or log)");
+	                     "storage, access, limits, defaults, export or "
+	                     "log)");
 }
 
 static void
@@ -851,7 +867,7 @@ cfg_load__reports_every_problem__when_file_has_several(void **state)
 	assert_error(f, ":10: log.level: unknown value \"loud\" (expected error, "
 	                "warn, info or debug)");
 	assert_error(f, ":11: extra: unknown section (expected account, "
-	                "storage, access, defaults, export or log)");
+	                "storage, access, limits, defaults, export or log)");
 	assert_int_equal(count_errors(f), 10);
 }
 
@@ -1129,6 +1145,9 @@ cfg_load__accepts_example__when_password_file_exists(void **state)
 	assert_int_equal(cfg->upload, CFG_UPLOAD_AUTO);
 	assert_int_equal(cfg->inline_part_bytes, CFG_PART_DEFAULT);
 	assert_int_equal(cfg->keepalive, CFG_KEEPALIVE_DEFAULT);
+	assert_int_equal(cfg->max_body, CFG_MAX_BODY_DEFAULT);
+	assert_int_equal(cfg->commands_per_minute, CFG_RATE_DEFAULT);
+	assert_int_equal(cfg->burst, CFG_BURST_DEFAULT);
 	cfg_free(cfg);
 }
 
@@ -1176,6 +1195,234 @@ cfg_load__reports_range__when_keepalive_bad(void **state)
 	}
 }
 
+static void
+cfg_load__accepts_limits__when_in_range(void **state)
+{
+	static const struct {
+		const char *yaml;
+		size_t max_body;
+		unsigned rate, burst;
+	} ok[] = {
+		{ "{max_body: 64, commands_per_minute: 0, burst: 1}", 64, 0, 1 },
+		{ "{max_body: 65536, commands_per_minute: 10000, burst: 1000}",
+		  65536, 10000, 1000 },
+		{ "{max_body: \"4096\"}", 4096, CFG_RATE_DEFAULT,
+		  CFG_BURST_DEFAULT },
+		{ "{commands_per_minute: 0}", CFG_MAX_BODY_DEFAULT, 0,
+		  CFG_BURST_DEFAULT },
+		{ "{burst: ~, max_body: }", CFG_MAX_BODY_DEFAULT,
+		  CFG_RATE_DEFAULT, CFG_BURST_DEFAULT },
+	};
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load(f, MINIMAL "limits: %s\n", ok[i].yaml);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_int_equal(cfg->max_body, ok[i].max_body);
+		assert_int_equal(cfg->commands_per_minute, ok[i].rate);
+		assert_int_equal(cfg->burst, ok[i].burst);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_range__when_limits_out_of_range(void **state)
+{
+	static const struct {
+		const char *key, *value, *expected;
+	} bad[] = {
+		{ "max_body", "63", "limits.max_body: expected a number 64-65536" },
+		{ "max_body", "65537", "limits.max_body: expected a number 64-65536" },
+		{ "max_body", "0", "limits.max_body: expected a number 64-65536" },
+		{ "max_body", "2k", "limits.max_body: expected a number 64-65536" },
+		{ "max_body", "[2048]", "limits.max_body: expected a number 64-65536" },
+		{ "commands_per_minute", "-1",
+		  "limits.commands_per_minute: expected a number 0-10000" },
+		{ "commands_per_minute", "10001",
+		  "limits.commands_per_minute: expected a number 0-10000" },
+		{ "commands_per_minute", "0.5",
+		  "limits.commands_per_minute: expected a number 0-10000" },
+		{ "commands_per_minute", "off",
+		  "limits.commands_per_minute: expected a number 0-10000" },
+		{ "burst", "0", "limits.burst: expected a number 1-1000" },
+		{ "burst", "1001", "limits.burst: expected a number 1-1000" },
+		{ "burst", "\" 10\"", "limits.burst: expected a number 1-1000" },
+		{ "burst", "99999999999999999999",
+		  "limits.burst: expected a number 1-1000" },
+	};
+	struct fixture *f = *state;
+	char expected[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL "limits:\n"
+		                            "  %s: %s\n",
+		                 bad[i].key, bad[i].value));
+		snprintf(expected, sizeof(expected), ":9: %s", bad[i].expected);
+		assert_only_error(f, expected);
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__reports_every_limit__when_all_three_bad(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "limits:\n"              /* 8 */
+	                            "  max_body: 10\n"       /* 9 */
+	                            "  commands_per_minute: lots\n"
+	                            "  burst: 0\n"           /* 11 */
+	                            "  rate: 5\n"            /* 12 */
+	                            "  burst: 2\n"));        /* 13 */
+	assert_error(f, ":9: limits.max_body: expected a number 64-65536");
+	assert_error(f, ":10: limits.commands_per_minute: expected a number "
+	                "0-10000");
+	assert_error(f, ":11: limits.burst: expected a number 1-1000");
+	assert_error(f, ":12: limits.rate: unknown key");
+	assert_error(f, ":13: limits.burst: duplicate key (first at line 11)");
+	assert_int_equal(count_errors(f), 5);
+}
+
+static void
+cfg_load__reports_type__when_limits_not_mapping(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "limits: 30\n"));
+	assert_only_error(f, ":8: limits: expected a mapping, got a string");
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
+	assert_null(load(f, MINIMAL "limits: [max_body]\n"));
+	assert_only_error(f, ":8: limits: expected a mapping, got a list");
+}
+
+/* Loads a config naming f->pass as its password file, with that file's
+ * mode set to mode first. */
+static struct cfg *
+load_with_pass_mode(struct fixture *f, mode_t mode)
+{
+	assert_int_equal(chmod(f->pass, mode), 0);
+	return load(f, "account:\n"
+	               "  jid: a@example.org\n"
+	               "  password_file: %s\n"
+	               "storage: {path: t.db}\n"
+	               "access: {allow: [a@example.org]}\n",
+	            f->pass);
+}
+
+static void
+cfg_load__refuses_password_file__when_group_or_others_may_read(void **state)
+{
+	static const struct {
+		mode_t mode;
+		const char *who;
+	} bad[] = {
+		{ 0644, "group and others" }, { 0640, "its group" },
+		{ 0604, "others" },           { 0444, "group and others" },
+		{ 0660, "its group" },        { 0606, "others" },
+	};
+	struct fixture *f = *state;
+	char expected[512];
+	size_t i;
+
+	write_pass(f, SECRET "\n");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load_with_pass_mode(f, bad[i].mode));
+		snprintf(expected, sizeof(expected),
+		         ":3: account.password_file: \"%s\" is readable by %s "
+		         "(mode %04o); make it readable by timmy alone: chmod "
+		         "600 \"%s\"",
+		         f->pass, bad[i].who, (unsigned)bad[i].mode, f->pass);
+		assert_only_error(f, expected);
+		assert_null(strstr(text_str(&f->errs), SECRET));
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__shows_whole_path__when_long_password_file_readable(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], expected[1024];
+	struct cfg *cfg;
+	int fd;
+
+	/* Longer than the excerpts other values get: the fix names it. */
+	snprintf(path, sizeof(path), "/tmp/timmy-test-a-password-file-with-"
+	                             "a-name-well-past-sixty-four-bytes-XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, SECRET "\n", strlen(SECRET) + 1),
+	                 (ssize_t)strlen(SECRET) + 1);
+	assert_int_equal(fchmod(fd, 0644), 0);
+	assert_int_equal(close(fd), 0);
+	cfg = load(f, "account:\n"
+	              "  jid: a@example.org\n"
+	              "  password_file: %s\n"
+	              "storage: {path: t.db}\n"
+	              "access: {allow: [a@example.org]}\n",
+	           path);
+	unlink(path);
+	assert_null(cfg);
+	snprintf(expected, sizeof(expected),
+	         ":3: account.password_file: \"%s\" is readable by group and "
+	         "others (mode 0644); make it readable by timmy alone: chmod 600 "
+	         "\"%s\"", path, path);
+	assert_only_error(f, expected);
+}
+
+static void
+cfg_load__reads_password_file__when_only_owner_may_read(void **state)
+{
+	static const mode_t ok[] = { 0600, 0400, 0700, 0620, 0602 };
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	write_pass(f, SECRET "\n");
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cfg = load_with_pass_mode(f, ok[i]);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_string_equal(cfg->password, SECRET);
+		cfg_free(cfg);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+}
+
+static void
+cfg_load__skips_mode_check__when_secrets_not_read(void **state)
+{
+	struct fixture *f = *state;
+	char yaml[512];
+	struct cfg *cfg;
+
+	/* timmy report and export never read the password. */
+	write_pass(f, SECRET "\n");
+	assert_int_equal(chmod(f->pass, 0644), 0);
+	snprintf(yaml, sizeof(yaml),
+	         "account: {jid: a@example.org, password_file: %s}\n"
+	         "storage: {path: t.db}\n"
+	         "access: {allow: [a@example.org]}\n", f->pass);
+	write_temp(f->cfg, sizeof(f->cfg), yaml);
+	cfg = cfg_load_flags(f->cfg, CFG_NO_SECRETS, &f->errs);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_null(cfg->password);
+	cfg_free(cfg);
+}
+
 /* Rewrites the config file f->cfg (keeping its name) with content. */
 static void
 rewrite(struct fixture *f, const char *content)
@@ -1215,6 +1462,55 @@ cfg_reload__applies_access_and_log__when_file_valid(void **state)
 	assert_int_equal(cfg->nadmins, 0);
 	assert_null(cfg->admins);
 	assert_int_equal(cfg->log_level, LOG_INFO);
+	cfg_free(cfg);
+}
+
+static void
+cfg_reload__applies_limits__when_file_valid(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg = load(f, MINIMAL);
+
+	assert_non_null(cfg);
+	rewrite(f, MINIMAL "limits: {max_body: 100, commands_per_minute: 0, "
+	                   "burst: 2}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_string_equal(restart, "");
+	assert_int_equal(cfg->max_body, 100);
+	assert_int_equal(cfg->commands_per_minute, 0);
+	assert_int_equal(cfg->burst, 2);
+
+	/* Left out again: the defaults. */
+	rewrite(f, MINIMAL);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_int_equal(cfg->max_body, CFG_MAX_BODY_DEFAULT);
+	assert_int_equal(cfg->commands_per_minute, CFG_RATE_DEFAULT);
+	assert_int_equal(cfg->burst, CFG_BURST_DEFAULT);
+
+	/* A bad limit changes nothing. */
+	rewrite(f, MINIMAL "limits: {max_body: 100, burst: 0}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_only_error(f, ":8: limits.burst: expected a number 1-1000");
+	assert_int_equal(cfg->max_body, CFG_MAX_BODY_DEFAULT);
+	cfg_free(cfg);
+}
+
+static void
+cfg_reload__keeps_config__when_password_file_became_readable(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg;
+
+	write_pass(f, SECRET "\n");
+	cfg = load_with_pass_mode(f, 0600);
+	assert_non_null(cfg);
+	assert_int_equal(chmod(f->pass, 0644), 0);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_non_null(strstr(text_str(&f->errs), "chmod 600"));
+	assert_string_equal(cfg->password, SECRET);
 	cfg_free(cfg);
 }
 
@@ -1384,6 +1680,16 @@ main(void)
 		T(cfg_load__accepts_example__when_password_file_exists),
 		T(cfg_load__accepts_keepalive__when_in_range),
 		T(cfg_load__reports_range__when_keepalive_bad),
+		T(cfg_load__accepts_limits__when_in_range),
+		T(cfg_load__reports_range__when_limits_out_of_range),
+		T(cfg_load__reports_every_limit__when_all_three_bad),
+		T(cfg_load__reports_type__when_limits_not_mapping),
+		T(cfg_load__refuses_password_file__when_group_or_others_may_read),
+		T(cfg_load__shows_whole_path__when_long_password_file_readable),
+		T(cfg_load__reads_password_file__when_only_owner_may_read),
+		T(cfg_load__skips_mode_check__when_secrets_not_read),
+		T(cfg_reload__applies_limits__when_file_valid),
+		T(cfg_reload__keeps_config__when_password_file_became_readable),
 		T(cfg_reload__applies_access_and_log__when_file_valid),
 		T(cfg_reload__names_sections_needing_restart__when_they_changed),
 		T(cfg_reload__reports_every_error_and_keeps_config__when_file_invalid),
