@@ -12,6 +12,8 @@
 #include "config.h"
 
 struct upload;
+struct ratelimit;
+struct roster;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -20,10 +22,18 @@ struct bot {
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
 	struct upload *up;     /* delivers files commands make (upload.h) */
+	struct ratelimit *rl;  /* commands a minute per sender (ratelimit.h);
+	                          NULL: no limit */
+	struct roster *roster; /* our contacts (roster.h); NULL: not kept */
 };
 
-/* <message/>: commands from allowed users (bot/message.c). */
+/* <message/>: commands from allowed users, at the rate limits allow
+ * (bot/message.c). */
 int handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* The log line for skipped commands of a sender over the rate limit:
+ * rl_sweep's report callback (userdata: the struct bot). */
+void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
@@ -34,6 +44,11 @@ int handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 /* The bare JID of a full one, in buf; false when it does not fit or jid is
  * NULL. Does not validate beyond that: the server stamped it. */
 bool bare_jid(const char *jid, char *buf, size_t n);
+
+/* True when jid (full or bare) belongs to the account the bot logs in
+ * with: its bare part is account.jid, ignoring ASCII case. False for
+ * NULL. */
+bool jid_is_own(const struct bot *b, const char *jid);
 
 /* Sends a presence of type type (NULL for available) to to (NULL: the
  * server broadcasts). */

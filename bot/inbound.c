@@ -21,6 +21,8 @@
 
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_SID "urn:xmpp:sid:0"
+#define NS_CARBONS_PREFIX "urn:xmpp:carbons:"
+#define NS_FORWARD "urn:xmpp:forward:0"
 
 /* Fractions of a second longer than this are refused: no clock has them,
  * and it bounds the work on a hostile stamp. */
@@ -177,4 +179,89 @@ inbound_key(xmpp_stanza_t *msg, char *buf, size_t n)
 		return NULL;
 	}
 	return buf;
+}
+
+/* True when e is an element named name whose namespace is ns. */
+static bool
+is_element(xmpp_stanza_t *e, const char *name, const char *ns)
+{
+	const char *n, *x;
+
+	if (!xmpp_stanza_is_tag(e))
+		return false;
+	n = xmpp_stanza_get_name(e);
+	x = xmpp_stanza_get_ns(e);
+	return n != NULL && x != NULL && strcmp(n, name) == 0 &&
+	       strcmp(x, ns) == 0;
+}
+
+const char *
+inbound_wrapped(xmpp_stanza_t *msg)
+{
+	xmpp_stanza_t *c, *g;
+	const char *name, *ns;
+
+	for (c = xmpp_stanza_get_children(msg); c; c = xmpp_stanza_get_next(c)) {
+		if (!xmpp_stanza_is_tag(c))
+			continue;
+		name = xmpp_stanza_get_name(c);
+		ns = xmpp_stanza_get_ns(c);
+		/* XEP-0280 section 7: <received/> and <sent/> wrap a copy of
+		 * a message from or to another resource of the account. Its
+		 * <private/> is only a hint on a plain message. */
+		if (name != NULL && ns != NULL &&
+		    strncmp(ns, NS_CARBONS_PREFIX, strlen(NS_CARBONS_PREFIX)) == 0 &&
+		    (strcmp(name, "received") == 0 || strcmp(name, "sent") == 0))
+			return "a carbon copy";
+		if (is_element(c, "forwarded", NS_FORWARD))
+			return "a forwarded message";
+		/* One level down: <result><forwarded/></result> and other
+		 * wrappers around a forward. Deeper nesting is no protocol we
+		 * know, and bounding the search bounds the work. */
+		for (g = xmpp_stanza_get_children(c); g; g = xmpp_stanza_get_next(g))
+			if (is_element(g, "forwarded", NS_FORWARD))
+				return "a forwarded message";
+	}
+	return NULL;
+}
+
+bool
+inbound_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len, k;
+	uint32_t cp, min;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			len = 2;
+			cp = p[i] & 0x1f;
+			min = 0x80;
+		} else if ((p[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = p[i] & 0x0f;
+			min = 0x800;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			len = 4;
+			cp = p[i] & 0x07;
+			min = 0x10000;
+		} else {
+			return false; /* continuation byte, C0/C1, F5..FF */
+		}
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
 }

@@ -1,8 +1,10 @@
 /*
  * bot/inbound.h - what a received message says about itself, apart from
  * its text: when it was sent (XEP-0203 delayed delivery, with XEP-0082
- * time stamps) and what identifies it if it comes again (XEP-0359
- * origin-id, else the sender's full JID and the stanza id).
+ * time stamps), what identifies it if it comes again (XEP-0359
+ * origin-id, else the sender's full JID and the stanza id), and whether
+ * it only carries someone else's message (carbons, forwards); and
+ * whether its text is UTF-8.
  *
  * Private to bot/. message.c puts both into struct cmd_ctx (now and
  * offline; msg_key), so commands sent while the bot was away count at the
@@ -53,5 +55,25 @@ bool inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent);
  * may use them: the command layer scopes them by sender.
  */
 const char *inbound_key(xmpp_stanza_t *msg, char *buf, size_t n);
+
+/*
+ * What msg carries of another stanza, if anything: "a carbon copy" for an
+ * XEP-0280 <received/> or <sent/> (urn:xmpp:carbons:2, or an earlier
+ * version's namespace), "a forwarded message" for an XEP-0297
+ * <forwarded xmlns='urn:xmpp:forward:0'/> among its children or their
+ * children (as in XEP-0313 archive results); NULL for a message that is
+ * only itself. Such a message speaks for someone else, so its text is
+ * never a command, whoever sent it (CVE-2017-5589: forged carbons). The
+ * returned string is static.
+ */
+const char *inbound_wrapped(xmpp_stanza_t *msg);
+
+/*
+ * True when s[0..n) is well-formed UTF-8 (RFC 3629): no stray
+ * continuation bytes, no truncated or overlong sequences, no UTF-16
+ * surrogates (U+D800..U+DFFF), nothing above U+10FFFF. NUL bytes are
+ * UTF-8 too; XML cannot carry them, and C strings end at them.
+ */
+bool inbound_utf8_valid(const char *s, size_t n);
 
 #endif

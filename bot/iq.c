@@ -7,10 +7,10 @@
  * <service-unavailable/>. Results and errors sent to us need no answer.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "handlers.h"
 #include "log.h"
+#include "roster.h"
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_PING "urn:xmpp:ping"
@@ -96,17 +96,12 @@ version(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
 	adopt(res, q);
 }
 
-/* True when from is absent or our own bare JID: the server speaking for
+/* True when from is absent or our own account: the server speaking for
  * our account. */
 static bool
 from_own_server(struct bot *b, const char *from)
 {
-	char bare[STORE_OWNER_MAX + 1];
-
-	if (from == NULL)
-		return true;
-	return bare_jid(from, bare, sizeof(bare)) &&
-	       strcasecmp(bare, b->cfg->jid) == 0;
+	return from == NULL || jid_is_own(b, from);
 }
 
 int
@@ -130,10 +125,13 @@ handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
 	/* RFC 6121 2.1.6: our server pushes roster changes (after a
 	 * subscription) with no from, or from our own bare JID, and expects
-	 * an empty result. */
+	 * an empty result; we keep the contacts up to date (roster.h).
+	 * Pushes from anyone else are ignored (2.1.6: a client MUST). */
 	if (strcmp(type, "set") == 0 && ns && strcmp(ns, NS_ROSTER) == 0) {
-		if (from_own_server(b, xmpp_stanza_get_from(stanza)) &&
-		    (res = xmpp_iq_new(b->ctx, "result",
+		if (!from_own_server(b, xmpp_stanza_get_from(stanza)))
+			return 1;
+		roster_push(b, child);
+		if ((res = xmpp_iq_new(b->ctx, "result",
 		                       xmpp_stanza_get_id(stanza))) != NULL) {
 			xmpp_send(b->conn, res);
 			xmpp_stanza_release(res);

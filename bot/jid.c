@@ -1,8 +1,10 @@
 /*
- * bot/jid.c - the one JID operation the bot needs: full to bare.
+ * bot/jid.c - the JID operations the bot needs: full to bare, and "is
+ * this our own account".
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "handlers.h"
 
@@ -19,4 +21,16 @@ bare_jid(const char *jid, char *buf, size_t n)
 	memcpy(buf, jid, len);
 	buf[len] = '\0';
 	return true;
+}
+
+bool
+jid_is_own(const struct bot *b, const char *jid)
+{
+	char bare[STORE_OWNER_MAX + 1];
+
+	/* The server stamps JIDs in their canonical form (RFC 7622 nodeprep
+	 * and nameprep); account.jid is what the administrator typed, so
+	 * compare ignoring case, as access_match does. */
+	return bare_jid(jid, bare, sizeof(bare)) &&
+	       strcasecmp(bare, b->cfg->jid) == 0;
 }

@@ -1,8 +1,13 @@
 /*
  * bot/message.c - <message/> stanzas: filter, run the command, reply.
  *
- * Everything is checked here before any text reaches commands/: the
- * stanza type, the sender, the allow list, the body and its size.
+ * Everything is checked here before any text reaches commands/, in this
+ * order: the stanza type; whether it only carries someone else's message
+ * (carbons, forwards); the sender, taken from the stanza's from alone
+ * (the server stamps it) and never our own account; the addressee (to);
+ * the allow list; the sender's rate (limits.commands_per_minute and
+ * burst); the body's size (limits.max_body) and encoding. Each ignored
+ * message is logged once at info, with who sent it and never its text.
  * commands/ never sees a stanza; it gets a struct cmd_ctx and the text:
  * the time the command counts at (the XEP-0203 delay stamp of a message
  * sent while the bot was offline, else now) and the message's key, by
@@ -15,6 +20,7 @@
  * and its reply says so; the error goes to the log and the bot carries
  * on with the next message.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,13 +29,14 @@
 #include "handlers.h"
 #include "inbound.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "upload.h"
-
-/* Bodies longer than this are refused unparsed (bytes). */
-#define BODY_MAX 4096
 
 _Static_assert(INBOUND_KEY_MAX <= STORE_MSG_KEY_MAX,
                "every message key bot/ makes can be stored");
+
+/* How much of a foreign 'to' the log quotes. */
+#define LOG_TO_MAX 200
 
 /*
  * RFC 6121 section 5.2.2: a message without a type is "normal". We answer
@@ -70,31 +77,131 @@ reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body)
 	xmpp_stanza_release(msg);
 }
 
+/* Milliseconds on the monotonic clock, for the rate limit. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+message_rate_report(const char *jid, unsigned skipped, void *userdata)
+{
+	const struct bot *b = userdata;
+
+	log_info("rate limit: skipped %u command%s from %s (more than %u a "
+	         "minute after a burst of %u)", skipped, skipped == 1 ? "" : "s",
+	         jid, b->cfg->commands_per_minute, b->cfg->burst);
+}
+
+/*
+ * True when a message with this 'to' is for us. Our server routes by
+ * 'to' (RFC 6120 10.5) and hands us what is addressed to our account:
+ * its bare JID, our full JID, or a resource of it that is not online
+ * (RFC 6121 8.5.3.2.1 sends such a chat message on to the bare JID), so
+ * any resource of our account is us. A 'to' naming another account means
+ * a server routing what is not ours: ignored. No 'to' at all can only
+ * come from our server over our own stream, where the stanza is about our
+ * account (as roster pushes are, RFC 6121 2.1.6): accepted, and its from
+ * is still checked like any other.
+ */
+static bool
+addressed_to_us(const struct bot *b, const char *to)
+{
+	return to == NULL || jid_is_own(b, to);
+}
+
+/*
+ * Asks the rate limiter whether the sender bare may have a command run
+ * now. When not, logs the skipped count when it is time (at most once a
+ * minute per sender), and tells the sender the first time in a minute.
+ * Without a limiter everything passes.
+ */
+static bool
+rate_allows(struct bot *b, const char *bare, const char *from,
+            xmpp_stanza_t *thread)
+{
+	char msg[160];
+	unsigned report;
+	enum rl_verdict v;
+
+	if (b->rl == NULL)
+		return true;
+	v = rl_check(b->rl, bare, mono_ms(), &report);
+	if (report > 0)
+		message_rate_report(bare, report, b);
+	if (v == RL_NOTIFY) {
+		snprintf(msg, sizeof(msg),
+		         "You are sending commands faster than I take them (%u a "
+		         "minute); I skipped this one: please wait a moment.",
+		         b->cfg->commands_per_minute);
+		reply(b, from, thread, msg);
+	}
+	return v == RL_PASS;
+}
+
 int
 handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
 	struct bot *b = userdata;
 	const char *from = xmpp_stanza_get_from(stanza);
+	const char *to = xmpp_stanza_get_to(stanza);
 	xmpp_stanza_t *body_el, *thread;
 	char bare[STORE_OWNER_MAX + 1];
 	char key[INBOUND_KEY_MAX + 1];
+	const char *wrapped;
 	struct cmd_file file;
 	struct cmd_ctx cctx;
 	struct text out;
 	enum cmd_status rc;
 	int64_t now, sent;
+	size_t len;
 	char *body;
 
 	(void)conn;
 	if (!type_served(xmpp_stanza_get_type(stanza)))
 		return 1;
-	/* Chat states, receipts and other body-less messages need no answer. */
-	if ((body_el = xmpp_stanza_get_child_by_name(stanza, "body")) == NULL)
+	body_el = xmpp_stanza_get_child_by_name(stanza, "body");
+	/*
+	 * XEP-0280 carbons and XEP-0297 forwards carry another message, from
+	 * and to whoever its own attributes claim, which nothing vouches for:
+	 * CVE-2017-5589 was clients believing them. Their text is never a
+	 * command, and neither is an outer body next to them, whoever sent
+	 * the whole. timmy never enables carbons (it sends no <enable
+	 * xmlns='urn:xmpp:carbons:2'/>), so no honest server sends it any.
+	 */
+	wrapped = inbound_wrapped(stanza);
+	/* Chat states, receipts and other body-less messages need no
+	 * answer, nor a log line. */
+	if (wrapped == NULL && body_el == NULL)
 		return 1;
 	/* The server stamps "from" on everything it routes to us (RFC 6120
 	 * 8.1.2.1); a message without one did not come from a user. */
-	if (!bare_jid(from, bare, sizeof(bare)))
+	if (!bare_jid(from, bare, sizeof(bare))) {
+		log_info("ignored %s without a sender", wrapped ? wrapped
+		                                                : "a message");
 		return 1;
+	}
+	if (wrapped != NULL) {
+		log_info("ignored %s from %s: what it carries is never a "
+		         "command", wrapped, from);
+		return 1;
+	}
+	/* Our own account: another resource of it, or a forgery the server
+	 * let through. Never a user, even when access.allow would match it
+	 * ("*@our.domain"): answering could loop between two bots. */
+	if (jid_is_own(b, from)) {
+		log_info("ignored a message from our own account (%s)", from);
+		return 1;
+	}
+	if (!addressed_to_us(b, to)) {
+		log_info("ignored a message from %s to %.*s: not addressed to us",
+		         bare, LOG_TO_MAX, to);
+		return 1;
+	}
 	if (!access_match(b->cfg->allow, b->cfg->nallow, bare)) {
 		/* No reply: answering strangers would make us a spam reflector. */
 		log_info("ignored message from %s (not in access.allow)", bare);
@@ -103,14 +210,28 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	/* NULL for <body/>: nothing to do. */
 	if ((body = xmpp_stanza_get_text(body_el)) == NULL)
 		return 1;
+	thread = xmpp_stanza_get_child_by_name(stanza, "thread");
+	/* Every message we would answer counts, refusals below included:
+	 * a flood of oversized bodies would otherwise flood replies. */
+	if (!rate_allows(b, bare, from, thread)) {
+		xmpp_free(b->ctx, body);
+		return 1;
+	}
 
 	text_init(&out, CMD_REPLY_MAX);
 	cmd_file_init(&file);
-	if (strlen(body) > BODY_MAX) {
-		log_info("refused %zu-byte message from %s (limit %d)",
-		         strlen(body), bare, BODY_MAX);
-		text_printf(&out, "That message is too long for me (at most %d "
-		                  "bytes). Try \"help\".", BODY_MAX);
+	len = strlen(body);
+	if (len > b->cfg->max_body) {
+		log_info("refused %zu-byte message from %s (limits.max_body %zu)",
+		         len, bare, b->cfg->max_body);
+		text_printf(&out, "That message is too long for me (at most %zu "
+		                  "bytes). Try \"help\".", b->cfg->max_body);
+	} else if (!inbound_utf8_valid(body, len)) {
+		/* libstrophe's expat parser only passes UTF-8; checked all the
+		 * same, since commands/ counts on it. */
+		log_info("refused a message from %s: not UTF-8", bare);
+		text_printf(&out, "That message is not valid UTF-8 text; I "
+		                  "skipped it.");
 	} else {
 		now = (int64_t)time(NULL);
 		cctx.st = b->st;
@@ -137,7 +258,6 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 			log_debug("command from %s: %s", bare,
 			          rc == CMD_OK ? "done" : "refused");
 	}
-	thread = xmpp_stanza_get_child_by_name(stanza, "thread");
 	reply(b, from, thread, text_str(&out));
 	/* After the reply that describes it: the file itself. */
 	if (file.present)

@@ -4,6 +4,7 @@
  * RFC 6121 section 3: a contact asks with <presence type='subscribe'/>; we
  * answer 'subscribed' and ask back with 'subscribe' for allowed JIDs, so
  * both sides see each other online, and 'unsubscribed' for everyone else.
+ * Contacts taken off the allow list later are unsubscribed by roster.c.
  */
 #include <string.h>
 

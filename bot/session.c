@@ -40,14 +40,34 @@
  * usual reconnect with backoff follows (resuming, if the server still
  * keeps the session).
  *
+ * After every fresh login (not after a resume) we fetch the roster, and
+ * contacts no longer in access.allow are unsubscribed (roster.h); so
+ * they are after every reload.
+ *
  * The loop also serves SIGHUP (configuration reload, cfg_reload) and the
  * systemd notifications of notify.h; each turn of it sends the watchdog
- * its ping, so a loop that hangs stops them.
+ * its ping, so a loop that hangs stops them. Once a second it has the
+ * rate limiter log what it skipped (ratelimit.h).
+ *
+ * The password: cfg holds one copy (wiped by cfg_free at exit; a reload
+ * reads the file again into a copy wiped at once), and libstrophe another, which xmpp_conn_set_pass makes and keeps in the
+ * connection for every reconnect, until session_free releases it. From
+ * it libstrophe builds the SASL exchange (PLAIN's base64, SCRAM's salted
+ * password, the <auth/> in its send queue) and frees those buffers as
+ * they are: 0.12.2 clears none of them (src/sasl.c, src/auth.c,
+ * src/conn.c). So its context gets an allocator that wipes every block
+ * before freeing it (wipe_free below): its copy is cleared at release,
+ * the exchange's buffers as soon as they are done with. What OpenSSL
+ * keeps of the TLS records is out of our reach.
  */
 #include "session.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
@@ -57,6 +77,8 @@
 #include "handlers.h"
 #include "log.h"
 #include "notify.h"
+#include "ratelimit.h"
+#include "roster.h"
 #include "upload.h"
 
 #define BACKOFF_MIN 1     /* seconds before the first retry */
@@ -67,6 +89,7 @@
 #define LOGOUT_MS 3000    /* how long a clean logout may take */
 #define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
 #define PING_TIMEOUT_MAX 30 /* within these bounds */
+#define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
 #define NS_PING "urn:xmpp:ping"
 /*
  * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
@@ -98,6 +121,7 @@ struct session {
 	int64_t last_rx;     /* monotonic ms anything last came from the server */
 	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
 	bool dead;           /* the ping went unanswered: disconnecting */
+	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
 };
 
 static int64_t
@@ -108,6 +132,59 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+#ifdef __GLIBC__
+/*
+ * libstrophe's allocator (see the top of this file): glibc's, with every
+ * block wiped before it goes back. malloc_usable_size gives a block's
+ * size (at least what was asked for), so a free needs no bookkeeping;
+ * growing a block copies it and wipes the old one, where realloc would
+ * leave it behind uncleared.
+ */
+static void *
+wipe_alloc(size_t size, void *userdata)
+{
+	(void)userdata;
+	return malloc(size);
+}
+
+static void
+wipe_free(void *p, void *userdata)
+{
+	(void)userdata;
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void *
+wipe_realloc(void *p, size_t size, void *userdata)
+{
+	size_t old;
+	void *q;
+
+	(void)userdata;
+	if (p == NULL)
+		return malloc(size);
+	old = malloc_usable_size(p);
+	if (size <= old)
+		return p; /* it fits where it is */
+	if ((q = malloc(size)) == NULL)
+		return NULL;
+	memcpy(q, p, old);
+	explicit_bzero(p, old);
+	free(p);
+	return q;
+}
+
+static const xmpp_mem_t wiping_mem = { wipe_alloc, wipe_free, wipe_realloc,
+	                                   NULL };
+#define STROPHE_MEM (&wiping_mem)
+#else
+/* Elsewhere libstrophe's own allocator: its buffers are not wiped. */
+#define STROPHE_MEM NULL
+#endif
 
 /*
  * libstrophe's own log, passed to ours. Its debug level prints every byte
@@ -212,10 +289,16 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		s->dead = false;
 		s->ever_online = true;
 		if (resumed) {
-			/* The server kept our session, presence included:
-			 * sending presence again would announce us twice. */
+			/* The server kept our session, presence and roster
+			 * included: sending presence again would announce us
+			 * twice. The roster we had is still right (pushes
+			 * missed meanwhile come with the resume); an allow list
+			 * reloaded while we were away is applied now. */
 			log_info("resumed the session as %s", who);
+			roster_enforce(&s->b);
 		} else {
+			/* RFC 6121 2.2: the roster first, then presence. */
+			roster_fetch(&s->b);
 			send_presence(&s->b, NULL, NULL);
 			log_info("online as %s", who);
 		}
@@ -229,6 +312,7 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL. Pending deliveries and
 	 * their id handlers go with the stream, so does our ping. */
 	upload_offline(s->b.up);
+	roster_offline(&s->b);
 	ping_clear(s);
 
 	/*
@@ -435,7 +519,7 @@ session_new(struct cfg *cfg, store *st)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 
 	xmpp_initialize();
-	if ((s->b.ctx = xmpp_ctx_new(NULL, &s->logger)) == NULL ||
+	if ((s->b.ctx = xmpp_ctx_new(STROPHE_MEM, &s->logger)) == NULL ||
 	    (s->b.conn = xmpp_conn_new(s->b.ctx)) == NULL) {
 		log_error("session: cannot set up libstrophe");
 		session_free(s);
@@ -458,11 +542,33 @@ session_new(struct cfg *cfg, store *st)
 	xmpp_handler_add(s->b.conn, handle_message, NULL, "message", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_presence, NULL, "presence", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_iq, NULL, "iq", NULL, &s->b);
-	if ((s->b.up = upload_new(&s->b)) == NULL) {
+	if ((s->b.up = upload_new(&s->b)) == NULL ||
+	    (s->b.roster = roster_new()) == NULL) {
 		session_free(s);
 		return NULL;
 	}
+	if ((s->b.rl = rl_new()) == NULL) {
+		log_error("session: out of memory");
+		session_free(s);
+		return NULL;
+	}
+	rl_set(s->b.rl, cfg->commands_per_minute, cfg->burst);
 	return s;
+}
+
+/* What limits says, for the log: "bodies up to 2048 bytes, 30 commands a
+ * minute per sender after a burst of 10". */
+static const char *
+limits_desc(const struct cfg *cfg, char *buf, size_t n)
+{
+	if (cfg->commands_per_minute == 0)
+		snprintf(buf, n, "bodies up to %zu bytes, no rate limit",
+		         cfg->max_body);
+	else
+		snprintf(buf, n, "bodies up to %zu bytes, %u commands a minute "
+		                 "per sender after a burst of %u",
+		         cfg->max_body, cfg->commands_per_minute, cfg->burst);
+	return buf;
 }
 
 static void
@@ -493,15 +599,16 @@ connect_now(struct session *s)
 }
 
 /*
- * SIGHUP: reads the config file again. access and log take effect at
- * once; other sections are reported as needing a restart. An invalid file
- * changes nothing. Handlers read s->cfg only while they run, inside
- * xmpp_run_once, so changing it here, between turns, is safe.
+ * SIGHUP: reads the config file again. access, limits and log take effect
+ * at once (contacts no longer allowed are unsubscribed); other sections
+ * are reported as needing a restart. An invalid file changes nothing.
+ * Handlers read s->cfg only while they run, inside xmpp_run_once, so
+ * changing it here, between turns, is safe.
  */
 static void
 reload(struct session *s)
 {
-	char restart[128];
+	char restart[128], limits[128];
 	struct text errs;
 	const char *p, *nl;
 
@@ -520,11 +627,15 @@ reload(struct session *s)
 		          "previous one", s->cfg->path);
 	} else {
 		log_set_level(s->cfg->log_level);
+		rl_set(s->b.rl, s->cfg->commands_per_minute, s->cfg->burst);
 		log_info("configuration reloaded: %zu allow pattern%s, %zu "
-		         "admin pattern%s, log level %s", s->cfg->nallow,
+		         "admin pattern%s, log level %s, %s", s->cfg->nallow,
 		         s->cfg->nallow == 1 ? "" : "s", s->cfg->nadmins,
 		         s->cfg->nadmins == 1 ? "" : "s",
-		         log_level_name(s->cfg->log_level));
+		         log_level_name(s->cfg->log_level),
+		         limits_desc(s->cfg, limits, sizeof(limits)));
+		/* Offline, the next login does it. */
+		roster_enforce(&s->b);
 		if (restart[0] != '\0')
 			log_warn("%s: changes to %s need a restart; until then "
 			         "the previous values stay", s->cfg->path, restart);
@@ -561,10 +672,12 @@ int
 session_run(struct session *s, volatile sig_atomic_t *stop,
             volatile sig_atomic_t *reload_requested)
 {
+	char limits[128];
 	bool busy = false;
 	int64_t now;
 
 	notify_init();
+	log_info("limits: %s", limits_desc(s->cfg, limits, sizeof(limits)));
 	connect_now(s);
 	while (!*stop) {
 		now = now_ms();
@@ -577,6 +690,10 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		    xmpp_conn_is_disconnected(s->b.conn))
 			connect_now(s);
 		keepalive(s, now);
+		if (now - s->swept_at >= SWEEP_MS) {
+			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
+			s->swept_at = now;
+		}
 		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
 	}
@@ -593,8 +710,12 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
-	/* Before the connection: it deletes its id handlers there. */
+	/* Before the connection: they delete their id handlers there. */
 	upload_free(s->b.up);
+	if (s->b.conn)
+		roster_offline(&s->b);
+	roster_free(s->b.roster);
+	rl_free(s->b.rl);
 	if (s->b.conn)
 		xmpp_conn_release(s->b.conn);
 	if (s->b.ctx)

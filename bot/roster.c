@@ -1,0 +1,271 @@
+/*
+ * bot/roster.c - the bot's contacts and their subscriptions. See
+ * roster.h. Part of bot/: speaks XMPP through libstrophe, checks JIDs
+ * with access.h.
+ *
+ * The contacts are a plain array searched from end to end: a bot's
+ * roster holds its users, and a push or a reload touches it rarely.
+ */
+#include "roster.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "access.h"
+#include "handlers.h"
+#include "log.h"
+
+#define NS_ROSTER "jabber:iq:roster"
+/*
+ * One id for every roster request, for the reason session.c gives for
+ * its ping id: libstrophe 0.12 keeps every id it has seen in its handler
+ * table until the connection is released. At most one request is pending.
+ */
+#define ROSTER_ID "timmy-roster"
+
+struct contact {
+	char *jid;   /* bare, as the server gave it */
+	bool shared; /* subscription to, from or both, or ask='subscribe' */
+};
+
+struct roster {
+	struct contact *v;
+	size_t n, cap;
+	bool known;   /* the server's answer came since the last fresh login */
+	bool pending; /* our request is out, its id handler registered */
+	bool full;    /* ROSTER_MAX reached (said once) */
+};
+
+struct roster *
+roster_new(void)
+{
+	struct roster *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		log_error("roster: out of memory");
+	return r;
+}
+
+/* Forgets every contact. */
+static void
+clear(struct roster *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].jid);
+	r->n = 0;
+	r->full = false;
+}
+
+void
+roster_free(struct roster *r)
+{
+	if (r == NULL)
+		return;
+	clear(r);
+	free(r->v);
+	free(r);
+}
+
+size_t
+roster_size(const struct roster *r)
+{
+	return r ? r->n : 0;
+}
+
+/* The contact with this JID (ASCII case ignored), or NULL. */
+static struct contact *
+find(struct roster *r, const char *jid)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcasecmp(r->v[i].jid, jid) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+/*
+ * Applies one <item/> of a roster result or push (RFC 6121 2.1.2):
+ * subscription='remove' deletes the contact; anything else adds or
+ * updates it. Items without a jid are skipped.
+ */
+static void
+apply_item(struct roster *r, xmpp_stanza_t *item)
+{
+	const char *jid = xmpp_stanza_get_attribute(item, "jid");
+	const char *sub = xmpp_stanza_get_attribute(item, "subscription");
+	const char *ask = xmpp_stanza_get_attribute(item, "ask");
+	struct contact *c, *grown;
+	bool shared;
+	size_t cap;
+
+	if (jid == NULL || *jid == '\0')
+		return;
+	c = find(r, jid);
+	if (sub != NULL && strcmp(sub, "remove") == 0) {
+		if (c != NULL) {
+			free(c->jid);
+			*c = r->v[--r->n];
+		}
+		return;
+	}
+	/* "none" (the default) shares nothing unless we asked; "to",
+	 * "from" and "both" share presence one way or both. */
+	shared = (sub != NULL && (strcmp(sub, "to") == 0 ||
+	                          strcmp(sub, "from") == 0 ||
+	                          strcmp(sub, "both") == 0)) ||
+	         (ask != NULL && strcmp(ask, "subscribe") == 0);
+	if (c != NULL) {
+		c->shared = shared;
+		return;
+	}
+	if (r->n == ROSTER_MAX) {
+		if (!r->full)
+			log_warn("roster: more than %d contacts; the rest are not "
+			         "checked against access.allow", ROSTER_MAX);
+		r->full = true;
+		return;
+	}
+	if (r->n == r->cap) {
+		cap = r->cap ? r->cap * 2 : 16;
+		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL) {
+			log_error("roster: out of memory");
+			return;
+		}
+		r->v = grown;
+		r->cap = cap;
+	}
+	if ((r->v[r->n].jid = strdup(jid)) == NULL) {
+		log_error("roster: out of memory");
+		return;
+	}
+	r->v[r->n++].shared = shared;
+}
+
+/* Applies every <item/> of the roster <query/> q. */
+static void
+apply_query(struct roster *r, xmpp_stanza_t *q)
+{
+	xmpp_stanza_t *item;
+	const char *name;
+
+	for (item = xmpp_stanza_get_children(q); item;
+	     item = xmpp_stanza_get_next(item)) {
+		name = xmpp_stanza_get_name(item);
+		if (xmpp_stanza_is_tag(item) && name && strcmp(name, "item") == 0)
+			apply_item(r, item);
+	}
+}
+
+/*
+ * The answer to our roster request. Only from our own server (no from,
+ * or our bare JID): libstrophe matches id handlers on the id alone, and
+ * anyone can send a stanza with our id. Returns 0 once answered, which
+ * removes the handler; 1 to go on waiting.
+ */
+static int
+roster_result(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct bot *b = userdata;
+	struct roster *r = b->roster;
+	const char *name = xmpp_stanza_get_name(stanza);
+	const char *type = xmpp_stanza_get_type(stanza);
+	const char *from = xmpp_stanza_get_from(stanza);
+	xmpp_stanza_t *q;
+
+	(void)conn;
+	if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
+	    (from != NULL && !jid_is_own(b, from)))
+		return 1;
+	if (strcmp(type, "result") != 0 && strcmp(type, "error") != 0)
+		return 1;
+	r->pending = false;
+	if (strcmp(type, "error") == 0) {
+		log_warn("roster: the server refused to send it; contacts are "
+		         "checked against access.allow again at the next login");
+		return 0;
+	}
+	clear(r);
+	q = xmpp_stanza_get_child_by_ns(stanza, NS_ROSTER);
+	if (q != NULL)
+		apply_query(r, q);
+	r->known = true;
+	log_info("roster: %zu contact%s", r->n, r->n == 1 ? "" : "s");
+	roster_enforce(b);
+	return 0;
+}
+
+void
+roster_fetch(struct bot *b)
+{
+	struct roster *r = b->roster;
+	xmpp_stanza_t *iq, *q;
+
+	if (r == NULL)
+		return;
+	roster_offline(b);
+	clear(r);
+	r->known = false;
+	if ((iq = xmpp_iq_new(b->ctx, "get", ROSTER_ID)) == NULL ||
+	    (q = xmpp_stanza_new(b->ctx)) == NULL) {
+		if (iq)
+			xmpp_stanza_release(iq);
+		log_error("roster: cannot ask for it: out of memory");
+		return;
+	}
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_ROSTER);
+	xmpp_stanza_add_child(iq, q);
+	xmpp_stanza_release(q);
+	xmpp_id_handler_add(b->conn, roster_result, ROSTER_ID, b);
+	r->pending = true;
+	xmpp_send(b->conn, iq);
+	xmpp_stanza_release(iq);
+}
+
+void
+roster_offline(struct bot *b)
+{
+	struct roster *r = b->roster;
+
+	if (r == NULL || !r->pending)
+		return;
+	xmpp_id_handler_delete(b->conn, roster_result, ROSTER_ID);
+	r->pending = false;
+}
+
+void
+roster_push(struct bot *b, xmpp_stanza_t *query)
+{
+	if (b->roster != NULL)
+		apply_query(b->roster, query);
+}
+
+void
+roster_enforce(struct bot *b)
+{
+	struct roster *r = b->roster;
+	struct contact *c;
+	size_t i;
+
+	if (r == NULL || !r->known || !xmpp_conn_is_connected(b->conn))
+		return;
+	for (i = 0; i < r->n; i++) {
+		c = &r->v[i];
+		if (!c->shared || jid_is_own(b, c->jid) ||
+		    access_match(b->cfg->allow, b->cfg->nallow, c->jid))
+			continue;
+		/* RFC 6121 3.3.1: 'unsubscribe' ends our subscription to
+		 * them; 3.2.1: 'unsubscribed' ends theirs to us (and cancels
+		 * a request of theirs). The server pushes the item with
+		 * subscription 'none' afterwards. */
+		send_presence(b, "unsubscribe", c->jid);
+		send_presence(b, "unsubscribed", c->jid);
+		c->shared = false;
+		log_info("unsubscribed %s (not in access.allow)", c->jid);
+	}
+}
