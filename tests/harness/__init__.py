@@ -18,12 +18,12 @@ its PID, and every file lives in a temporary directory removed at the end.
 
 from .prosody import PrivateProsody, ProsodyError
 from .client import Client, ClientError, Received
-from .bot import (Bot, BotError, config_text, find_binary, run_timmy,
-                  write_config)
+from .bot import (Bot, BotError, UNLIMITED, config_text, find_binary,
+                  run_timmy, write_config)
 
 __all__ = [
     "PrivateProsody", "ProsodyError",
     "Client", "ClientError", "Received",
-    "Bot", "BotError", "config_text", "find_binary", "run_timmy",
-    "write_config",
+    "Bot", "BotError", "UNLIMITED", "config_text", "find_binary",
+    "run_timmy", "write_config",
 ]

@@ -38,11 +38,21 @@ def yaml_str(s):
     return json.dumps(str(s))
 
 
+# The limits section of the harness's bots, unless a test gives its own:
+# tests (and the demo and benchmarks) send commands as fast as a script
+# can, far above timmy's default rate limit, so it is off. max_body and
+# burst keep timmy's defaults.
+UNLIMITED = {"commands_per_minute": 0}
+
+
 def config_text(*, jid, host, port, db_path, allow, password=None,
                 password_file=None, resource="timmy", tls="required",
-                admins=(), timezone="UTC", log_level="info", keepalive=None):
+                admins=(), timezone="UTC", log_level="info", keepalive=None,
+                limits=UNLIMITED):
     """The text of a bot.yaml in the documented format. keepalive None
-    leaves account.keepalive out (the default)."""
+    leaves account.keepalive out (the default). limits is a dict of the
+    limits section's keys (max_body, commands_per_minute, burst), written
+    last; None leaves the section out, so timmy's defaults apply."""
     if (password is None) == (password_file is None):
         raise ValueError("exactly one of password and password_file")
     secret = ("  password: %s" % yaml_str(password) if password is not None
@@ -58,6 +68,10 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
     ]
     if keepalive is not None:
         account.append("  keepalive: %d" % int(keepalive))
+    section = []
+    if limits is not None:
+        section = ["limits:"] + ["  %s: %d" % (k, int(v))
+                                 for k, v in limits.items()]
     return "\n".join(account + [
         "storage:",
         "  path: %s" % yaml_str(db_path),
@@ -68,8 +82,7 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
         "  timezone: %s" % yaml_str(timezone),
         "log:",
         "  level: %s" % log_level,
-        "",
-    ])
+    ] + section + [""])
 
 
 def write_config(path, **kwargs):
@@ -109,15 +122,19 @@ class Bot:
     pid (None when stopped), binary. The account must already exist on
     the server; password defaults to the one registered there. host and
     port default to the server's (a test may put a relay between them);
-    keepalive sets account.keepalive. write_config() rewrites bot.yaml
-    with some settings changed (for SIGHUP).
+    keepalive sets account.keepalive; limits the limits section (see
+    config_text: the rate limit is off unless given). password_file, when
+    given, is used instead of the password (the test makes the file).
+    write_config() rewrites bot.yaml with some settings changed (for
+    SIGHUP).
     """
 
     def __init__(self, server, jid=None, password=None, allow=(),
                  admins=(), timezone="UTC", tls="required", resource="timmy",
                  log_level="info", binary=None, db_path=None,
                  ready_timeout=15.0, env=None, config=None, host=None,
-                 port=None, keepalive=None):
+                 port=None, keepalive=None, limits=UNLIMITED,
+                 password_file=None):
         self.server = server
         self.jid = jid or server.jid("timmy")
         self.resource = resource
@@ -139,7 +156,10 @@ class Bot:
             jid=self.jid, password=password, resource=resource,
             host=host or server.host, port=port or server.port, tls=tls,
             db_path=self.db_path, allow=list(allow), admins=list(admins),
-            timezone=timezone, log_level=log_level, keepalive=keepalive)
+            timezone=timezone, log_level=log_level, keepalive=keepalive,
+            limits=limits)
+        if password_file is not None:
+            self.settings.update(password=None, password_file=password_file)
         if config is not None:
             with open(self.config_path, "w", encoding="utf-8") as f:
                 f.write(config)
