@@ -10,43 +10,47 @@
 
 #include "store_int.h"
 
-/* The bounds as a JSON array: "[", at most 20 characters and a comma
- * for each, "]" and the NUL. */
-#define BOUNDS_JSON_MAX ((STORE_BUCKETS_MAX + 1) * 21 + 3)
-
 /*
  * Checks the bounds of a report (2 to STORE_BUCKETS_MAX + 1 of them,
  * none before the one it follows; equal ones make an empty bucket, which
- * reports nothing) and writes them into json (BOUNDS_JSON_MAX bytes) as a
- * JSON array. STORE_ERR with the reason otherwise.
+ * reports nothing), puts the buckets into temp.report_buckets and the
+ * longest one's length into *maxlen. STORE_ERR with the reason otherwise.
  */
-static store_rc bounds_json(store *st, const int64_t *bounds, int nbounds,
-                            char *json)
+static store_rc load_buckets(store *st, const int64_t *bounds, int nbounds,
+                             int64_t *maxlen)
 {
-	size_t len = 0;
-	int i, n;
+	sqlite3_stmt *s;
+	int i, rc;
 
 	if (bounds == NULL || nbounds < 2 || nbounds > STORE_BUCKETS_MAX + 1)
 		return store_failf(st, "report: %d bounds; 2 to %d make 1 to %d "
 		                   "buckets", bounds != NULL ? nbounds : 0,
 		                   STORE_BUCKETS_MAX + 1, STORE_BUCKETS_MAX);
+	*maxlen = 0;
 	for (i = 1; i < nbounds; i++) {
 		if (bounds[i] < bounds[i - 1])
 			return store_failf(st, "report: bound %d (%" PRId64 ") is "
 			                   "before bound %d (%" PRId64 ")", i,
 			                   bounds[i], i - 1, bounds[i - 1]);
+		if (bounds[i] - bounds[i - 1] > *maxlen)
+			*maxlen = bounds[i] - bounds[i - 1];
 	}
-	for (i = 0; i < nbounds; i++) {
-		n = snprintf(json + len, BOUNDS_JSON_MAX - len, "%c%" PRId64,
-		             i == 0 ? '[' : ',', bounds[i]);
-		if (n < 0 || (size_t)n >= BOUNDS_JSON_MAX - len)
-			return store_failf(st, "report: the bounds do not fit");
-		len += (size_t)n;
+	if (store_exec(st, STMT_BUCKETS_CLEAR) != STORE_OK)
+		return STORE_ERR;
+	if ((s = store_stmt(st, STMT_BUCKET_ADD)) == NULL)
+		return STORE_ERR;
+	for (i = 0; i + 1 < nbounds; i++) {
+		rc = store_bind_int64(s, ":i", i);
+		if (rc == SQLITE_OK)
+			rc = store_bind_int64(s, ":lo", bounds[i]);
+		if (rc == SQLITE_OK)
+			rc = store_bind_int64(s, ":hi", bounds[i + 1]);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, STMT_BUCKET_ADD, rc);
+		store_reset(s);
 	}
-	if (len + 2 > BOUNDS_JSON_MAX)
-		return store_failf(st, "report: the bounds do not fit");
-	json[len++] = ']';
-	json[len] = '\0';
 	return STORE_OK;
 }
 
@@ -69,8 +73,8 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
                       const struct store_filter *f, store_report_cb cb,
                       void *arg)
 {
-	char json[BOUNDS_JSON_MAX];
 	enum store_stmt id = report_stmt(by);
+	int64_t maxlen = 0;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
@@ -78,7 +82,7 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 
 	if (id == STMT_NUM)
 		return store_failf(st, "report: no such grouping (%d)", (int)by);
-	if ((ret = bounds_json(st, bounds, nbounds, json)) != STORE_OK ||
+	if ((ret = load_buckets(st, bounds, nbounds, &maxlen)) != STORE_OK ||
 	    (ret = store_filter_check(st, "report", f)) != STORE_OK)
 		return ret;
 	ret = store_user_find(st, owner, &uid);
@@ -93,7 +97,7 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 	if (rc == SQLITE_OK)
 		rc = store_bind_span(s, bounds[0], bounds[nbounds - 1], now);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":bounds", json, sizeof json);
+		rc = store_bind_int64(s, ":maxlen", maxlen);
 	if (rc == SQLITE_OK)
 		rc = store_bind_filter(s, f);
 	if (rc != SQLITE_OK)

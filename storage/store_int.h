@@ -56,6 +56,8 @@ enum store_stmt {
 	STMT_REPORT_PROJECT,
 	STMT_REPORT_TAG,
 	STMT_REPORT_NONE,
+	STMT_BUCKETS_CLEAR,
+	STMT_BUCKET_ADD,
 	/* undo.c */
 	STMT_STEP_PRUNE,
 	STMT_STEP_ADD,
@@ -98,6 +100,12 @@ struct store {
 	char msg_owner[STORE_OWNER_MAX + 1];
 	char msg_key[STORE_MSG_KEY_MAX + 1];
 };
+
+/*
+ * Creates this connection's temporary tables (in memory): the buckets of
+ * the report being made (report.c). SQLITE_OK or SQLite's code.
+ */
+int store_temp_setup(sqlite3 *db);
 
 /*
  * The cached statement id, prepared if it is not yet; NULL on failure, with
