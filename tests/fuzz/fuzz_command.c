@@ -3,8 +3,8 @@
  * message through the whole command layer (tokeniser, dispatcher, time
  * parser, every handler) against a real SQLite database in memory.
  *
- * The first byte picks the sender, the time zone and, when its top bit is
- * set, the message's key (one of a few, so that keys come again, as when a
+ * The first byte picks the sender (alice, an admin, or bob, who is not),
+ * the time zone and, when its top bit is set, the message's key (one of a few, so that keys come again, as when a
  * message is delivered twice, some of them at or past the limit); the
  * rest is the message. A reply must never be empty and must never pass
  * its limit; the database must stay consistent. A message whose key has
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	              keys[(data[0] >> 2) % (sizeof(keys) / sizeof(keys[0]))] :
 	              NULL;
 	ctx.offline = false;
-	ctx.admin = false;
+	ctx.admin = (data[0] & 1) == 0; /* alice */
 	had_change = ctx.msg_key != NULL &&
 	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
 	                            sizeof(saved)) == STORE_OK;
