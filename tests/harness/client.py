@@ -32,6 +32,7 @@ log = logging.getLogger("harness.client")
 
 NS_CLIENT = "jabber:client"
 NS_DELAY = "urn:xmpp:delay"
+NS_SID = "urn:xmpp:sid:0"
 
 
 class ClientError(AssertionError):
@@ -258,9 +259,12 @@ class Client:
     def connected(self):
         return self._connected
 
-    def send(self, to, body, thread=None, mtype="chat", id=None):
+    def send(self, to, body, thread=None, mtype="chat", id=None,
+             origin_id=None):
         """Sends a message (no <body/> when body is None). mtype None
-        leaves the type attribute out. Returns the stanza id."""
+        leaves the type attribute out. origin_id adds <origin-id/>
+        (XEP-0359), which names the message whatever its stanza id, as a
+        client that sends it again does. Returns the stanza id."""
         mid = id or uuid.uuid4().hex
 
         def build():
@@ -270,6 +274,9 @@ class Client:
             msg["id"] = mid
             if thread is not None:
                 msg["thread"] = thread
+            if origin_id is not None:
+                msg.xml.append(ET.Element("{%s}origin-id" % NS_SID,
+                                          {"id": origin_id}))
             msg.send()
         self._call(build)
         return mid
