@@ -64,6 +64,11 @@
 
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <netdb.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <errno.h>
 #endif
 #include <stdbool.h>
 #include <stdint.h>
@@ -319,10 +324,16 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	 * Keep the resumption state only for a session the server offered to
 	 * resume and that broke (a socket error, or our keepalive gave up):
 	 * libstrophe does not try after the server closed the stream, nor
-	 * after our logout.
+	 * after our logout. A stream error ends the session for good (RFC
+	 * 6120 4.9: a server shutting down sends system-shutdown), so there
+	 * is nothing to resume either - and keeping the state would meet a
+	 * libstrophe 0.12.2 bug: when the next attempt fails, its reset of
+	 * the state (_reset_sm_state_for_reconnect in src/conn.c) loses the
+	 * resumption id and leaks the bound JID.
 	 */
 	if (s->sm_used && !(s->sm_resumable && (error != 0 || s->dead) &&
-	                    !s->stopping && !s->renewing))
+	                    stream_error == NULL && !s->stopping &&
+	                    !s->renewing))
 		s->sm_drop = true;
 
 	if (s->stopping) {
@@ -571,6 +582,55 @@ limits_desc(const struct cfg *cfg, char *buf, size_t n)
 	return buf;
 }
 
+#define PROBE_MS 3000 /* how long the reachability check may take */
+
+/*
+ * True when a TCP connection to host:port opens within PROBE_MS. Used
+ * before handing libstrophe a session it is to resume: if that attempt
+ * failed, libstrophe 0.12.2 would reset the resumption state a second
+ * time (_reset_sm_state_for_reconnect in src/conn.c), losing the
+ * resumption id and leaking the bound JID. Checking first keeps the state
+ * whole until the server answers. Blocks the loop for at most PROBE_MS,
+ * only while we are offline anyway.
+ */
+static bool
+reachable(const char *host, unsigned short port)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char service[8];
+	bool ok = false;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(service, sizeof(service), "%u", port ? port : 5222);
+	if (getaddrinfo(host, service, &hints, &res) != 0)
+		return false;
+	for (ai = res; ai != NULL && !ok; ai = ai->ai_next) {
+		struct pollfd p;
+		int fd, err = 0;
+		socklen_t len = sizeof(err);
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		            SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			ok = true;
+		} else if (errno == EINPROGRESS) {
+			p.fd = fd;
+			p.events = POLLOUT;
+			if (poll(&p, 1, PROBE_MS) == 1 &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+			    err == 0)
+				ok = true;
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return ok;
+}
+
 static void
 connect_now(struct session *s)
 {
@@ -586,6 +646,16 @@ connect_now(struct session *s)
 		s->sm_drop = false;
 		s->sm_used = false;
 		s->sm_resumable = false;
+	}
+	/* A session to resume goes to libstrophe only when the server is
+	 * there (see reachable); with no host configured (DNS SRV, which
+	 * libstrophe resolves itself) there is nothing to check first. */
+	if (s->sm_resumable && cfg->host != NULL &&
+	    !reachable(cfg->host, cfg->port)) {
+		log_warn("connection attempt failed: %s%s%u does not answer",
+		         cfg->host, cfg->port ? " port " : "", cfg->port);
+		schedule_retry(s);
+		return;
 	}
 	log_info("connecting to %s%s%u as %s", cfg->host ? cfg->host : cfg->jid,
 	         cfg->port ? " port " : "", cfg->port, cfg->jid);
