@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -79,6 +79,11 @@ CREATE INDEX entries_user_start ON entries (user_id, start, stop, project);
 -- The user's longest stopped entry, for the bound above, read from the end
 -- of this index rather than by scanning the user's history.
 CREATE INDEX entries_user_duration ON entries (user_id, stop - start);
+
+-- Exports of every user's entries, oldest first across users: one range of
+-- this index gives them in order, where the ranges of entries_user_start,
+-- one per user, would need a sort of every row.
+CREATE INDEX entries_start ON entries (start);
 
 -- Undo. A step is what one command changed (store_begin_change): whose it
 -- is, what the user did (label, at most STORE_LABEL_MAX = 200 bytes) and

@@ -550,44 +550,58 @@ struct list_sink {
 };
 
 /*
- * Binds the parameters of statement id to s: STMT_LIST, owner's entries,
- * or STMT_LIST_ALL, every user's (owner NULL, no :uid). STORE_NOTFOUND
- * when owner never wrote, so has nothing to list.
+ * Binds the parameters of a listing statement s: :uid, the user's id,
+ * unless the statement is one of every user's (all), the range and clock,
+ * and the filter f. SQLite's result code.
  */
-static store_rc list_bind(store *st, sqlite3_stmt *s, enum store_stmt id,
-                          const char *owner, int64_t from, int64_t to,
-                          int64_t now, const struct store_filter *f,
-                          size_t limit)
+static int list_bind(sqlite3_stmt *s, bool all, int64_t uid, int64_t from,
+                     int64_t to, int64_t now, const struct store_filter *f)
 {
-	store_rc ret;
-	int64_t uid;
-	int rc = SQLITE_OK;
+	int rc = all ? SQLITE_OK : store_bind_int64(s, ":uid", uid);
 
-	if (owner != NULL) {
-		if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-			return ret;
-		rc = store_bind_int64(s, ":uid", uid);
-	}
 	if (rc == SQLITE_OK)
 		rc = store_bind_span(s, from, to, now);
 	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":except", 0); /* seq 0: none */
-	/* LIMIT -1 is none. */
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":limit", limit == 0 ||
-		                      limit > (size_t)INT64_MAX ? -1 :
-		                      (int64_t)limit);
-	if (rc == SQLITE_OK)
 		rc = store_bind_filter(s, f);
-	if (rc != SQLITE_OK)
+	return rc;
+}
+
+/*
+ * How many entries the listing would pass without a limit, into *n: the
+ * count statement id (STMT_LIST_COUNT, or STMT_LIST_ALL_COUNT for every
+ * user) with the listing's parameters.
+ */
+static store_rc list_count(store *st, enum store_stmt id, int64_t uid,
+                           int64_t from, int64_t to, int64_t now,
+                           const struct store_filter *f, int64_t *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	rc = list_bind(s, id == STMT_LIST_ALL_COUNT, uid, from, to, now, f);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
 		return store_fail(st, id, rc);
+	*n = sqlite3_column_int64(s, 0);
+	store_reset(s);
 	return STORE_OK;
 }
 
 /*
  * store_list and store_list_filtered: owner's entries (every user's when
  * owner is NULL) that overlap [from, to) and pass f (NULL: all), oldest
- * first, to out; the rows are SQL_ENTRY, the number of hits, the owner.
+ * first, to out; the rows are SQL_ENTRY, then (every user's) the owner.
+ *
+ * Nothing here or in SQLite holds more than the row at hand (store.c
+ * says how the statements stream), so memory does not grow with the
+ * entries listed. The listing stops at the limit; only when there are
+ * more entries after it is *total counted apart, while the listing's
+ * statement still holds its row: the two then read in one transaction,
+ * and the count agrees with what was passed even if another process
+ * writes meanwhile.
  */
 static store_rc list_entries(store *st, const char *owner, int64_t from,
                              int64_t to, int64_t now,
@@ -599,25 +613,27 @@ static store_rc list_entries(store *st, const char *owner, int64_t from,
 	struct store_entry e;
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t hits = 0;
-	int rc;
+	size_t passed = 0;
+	int64_t uid = 0;
+	int rc = SQLITE_DONE;
 
 	if (total != NULL)
 		*total = 0;
 	if ((ret = store_filter_check(st, "list", f)) != STORE_OK)
 		return ret;
+	/* STORE_NOTFOUND: never wrote, nothing to list. */
+	if (owner != NULL &&
+	    (ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret == STORE_NOTFOUND ? STORE_OK : ret;
 	if ((s = store_stmt(st, id)) == NULL)
 		return STORE_ERR;
-	ret = list_bind(st, s, id, owner, from, to, now, f, limit);
-	if (ret != STORE_OK) {
-		store_reset(s);
-		/* STORE_NOTFOUND: never wrote, nothing to list. */
-		return ret == STORE_NOTFOUND ? STORE_OK : ret;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		hits = sqlite3_column_int64(s, 6);
-		if (!read_entry(s, &e) ||
-		    !store_copy_text(jid, sizeof jid, s, 7)) {
+	if ((rc = list_bind(s, owner == NULL, uid, from, to, now, f)) !=
+	    SQLITE_OK)
+		return store_fail(st, id, rc);
+	while ((limit == 0 || passed < limit) &&
+	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!read_entry(s, &e) || (owner == NULL &&
+		    !store_copy_text(jid, sizeof jid, s, 6))) {
 			store_reset(s);
 			return store_failf(st, "%s: a stored text does not fit",
 			                   store_stmt_name(id));
@@ -630,14 +646,23 @@ static store_rc list_entries(store *st, const char *owner, int64_t from,
 		if (out->entry != NULL)
 			out->entry(&e, out->arg);
 		if (out->owned != NULL)
-			out->owned(jid, &e, out->arg);
+			out->owned(owner != NULL ? owner : jid, &e, out->arg);
+		passed++;
 	}
-	if (rc != SQLITE_DONE)
+	/* Stopped at the limit (rc is the last row's): is there more? */
+	if (rc == SQLITE_ROW && total != NULL)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, id, rc);
+	ret = STORE_OK;
+	if (total != NULL && rc == SQLITE_ROW)
+		ret = list_count(st, id == STMT_LIST ? STMT_LIST_COUNT :
+		                 STMT_LIST_ALL_COUNT, uid, from, to, now, f,
+		                 total);
+	else if (total != NULL)
+		*total = (int64_t)passed;
 	store_reset(s);
-	if (total != NULL)
-		*total = hits;
-	return STORE_OK;
+	return ret;
 }
 
 store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,

@@ -43,6 +43,7 @@
 static const char *const store_migrations[] = {
 	store_migration_1,
 	store_migration_2,
+	store_migration_3,
 	NULL
 };
 
@@ -91,33 +92,79 @@ static const struct store_schema store_schema_current = {
 
 /*
  * Whole entries that overlap [:from, :to), the running one as
- * [start, max(start, :now)), leaving out #:except (none when it is NULL
- * or 0), of the users (u) that the condition who picks, as the rows
- * SQL_ENTRY, jid (the owner) of "hits". The same index bound as in
- * SQL_OVERLAP, per user: one range of entries_user_start, then the row
- * for the columns the index lacks. The running entry comes from
- * entries_running: "+start" keeps the planner from taking it as a range
- * of entries_user_start instead, which reads every entry before :to.
- * CROSS JOIN makes users the outer loop, so that each user's longest
- * entry is looked up once and bounds the search of that user's entries,
- * with or without statistics (https://www.sqlite.org/optoverview.html,
- * "Manual Control Of Query Plans Using CROSS JOIN").
+ * [start, max(start, :now)), of the users (u) that the condition who
+ * picks (ANDed to the rest), as the columns cols of e (entries) and u
+ * (users): the stopped ones with SQL_STOPPED_HITS, the running ones with
+ * SQL_RUNNING_HITS. The same index bound as in SQL_OVERLAP, per user: one
+ * range of entries_user_start, then the row for the columns the index
+ * lacks, so the stopped hits of one user come in the order of start. The
+ * running entry comes from entries_running: "+start" keeps the planner
+ * from taking it as a range of entries_user_start instead, which reads
+ * every entry before :to. CROSS JOIN makes users the outer loop, so that
+ * each user's longest entry is looked up once and bounds the search of
+ * that user's entries, with or without statistics
+ * (https://www.sqlite.org/optoverview.html, "Manual Control Of Query
+ * Plans Using CROSS JOIN").
  */
-#define SQL_HITS(who) \
-	"WITH hits AS (" \
-	" SELECT e.id, e.seq, e.project, e.note, e.start, e.stop, u.jid" \
+#define SQL_STOPPED_HITS(cols, who) \
+	" SELECT " cols \
 	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
 	"  WHERE " who " AND e.stop IS NOT NULL" \
 	"   AND e.start < :to AND e.stop > :from" \
-	"   AND e.start >= :from - " SQL_LONGEST("u.id") \
-	"   AND e.seq IS NOT :except" \
-	" UNION ALL" \
-	" SELECT e.id, e.seq, e.project, e.note, e.start, e.stop, u.jid" \
+	"   AND e.start >= :from - " SQL_LONGEST("u.id")
+#define SQL_RUNNING_HITS(cols, who) \
+	" SELECT " cols \
 	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
 	"  WHERE " who " AND e.stop IS NULL" \
-	"   AND +e.start < :to AND max(e.start, :now) > :from" \
-	"   AND e.seq IS NOT :except" \
+	"   AND +e.start < :to AND max(e.start, :now) > :from"
+
+/* A hit as a listing reads it: SQL_ENTRY of e, then (SQL_HIT) the owner. */
+#define SQL_HIT_ENTRY "e.id, e.seq, e.project, e.note, e.start, e.stop"
+#define SQL_HIT SQL_HIT_ENTRY ", u.jid"
+
+/*
+ * The same for one user, :uid, without the users table: one range of
+ * entries_user_start comes in the order of start whatever the planner
+ * knows, where a join that statistics show to have one user may be read
+ * the other way round and then sorted whole.
+ */
+#define SQL_OWN_STOPPED_HITS(cols) \
+	" SELECT " cols " FROM entries AS e" \
+	"  WHERE e.user_id = :uid AND e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - " SQL_LONGEST(":uid")
+#define SQL_OWN_RUNNING_HITS(cols) \
+	" SELECT " cols " FROM entries AS e" \
+	"  WHERE e.user_id = :uid AND e.stop IS NULL" \
+	"   AND +e.start < :to AND max(e.start, :now) > :from"
+
+/*
+ * The hits of the users who picks, leaving out #:except (none when it is
+ * NULL or 0), as the rows SQL_ENTRY, jid (the owner) of "hits".
+ */
+#define SQL_HITS(who) \
+	"WITH hits AS (" \
+	SQL_STOPPED_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
+	" UNION ALL" \
+	SQL_RUNNING_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
 	") "
+
+/*
+ * The stopped entries of every user that overlap [:from, :to) and meet
+ * the condition cond, as the columns cols of e and u, in the order of
+ * start: one range of entries_start, bounded below by the longest entry
+ * of anyone (each user's from the end of entries_user_duration, one
+ * look-up per user; that index has no order across users). CROSS JOIN
+ * keeps entries the outer loop, so the rows come in the index's order.
+ */
+#define SQL_STOPPED_HITS_BY_START(cols, cond) \
+	" SELECT " cols \
+	"  FROM entries AS e CROSS JOIN users AS u ON u.id = e.user_id" \
+	"  WHERE e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - (SELECT max(" SQL_LONGEST("w.id") ")" \
+	"    FROM users AS w)" \
+	"   AND " cond
 
 /*
  * Whether the row e (an alias with columns id and project) passes the
@@ -222,10 +269,12 @@ static const struct {
 		"SELECT tz FROM users WHERE jid = :owner" },
 	[STMT_USER_SET_TZ] = { "set-user-tz",
 		"UPDATE users SET tz = :tz WHERE id = :uid" },
-	/* Who has time in a range ("who"): the hits of every user, as
-	 * STMT_LIST_ALL finds them, summed per user and clipped to the range
-	 * as SQL_CLIPPED does (a running entry up to :now); count(*) OVER ()
-	 * counts the users before LIMIT (-1: none) cuts. */
+	/* Who has time in a range ("who"): the hits of every user, one
+	 * range of entries_user_start per user (as STMT_LIST_ALL_COUNT
+	 * counts them), summed per user and clipped to the range as
+	 * SQL_CLIPPED does (a running entry up to :now); count(*) OVER ()
+	 * counts the users before LIMIT (-1: none) cuts: one row per user,
+	 * not per entry. */
 	[STMT_ACTIVE] = { "active-users",
 		SQL_HITS("1")
 		"SELECT jid, sum(max(min(coalesce(stop, :now), :to)"
@@ -277,20 +326,45 @@ static const struct {
 	[STMT_OVERLAP] = { "overlap",
 		SQL_HITS("u.id = :uid")
 		"SELECT " SQL_ENTRY " FROM hits ORDER BY start, seq LIMIT 1" },
-	/* The window counts every hit the filter lets through before LIMIT
-	 * cuts (-1: no limit). */
+	/*
+	 * Listings stream: no statement holds the rows it has read. A
+	 * compound SELECT whose arms both come in the order of its ORDER BY
+	 * is merged as it is read (SQLite's MERGE (UNION ALL)), and only
+	 * entries that start at the same second are sorted among themselves
+	 * ("RIGHT PART OF ORDER BY"). No LIMIT and no count(*) OVER ():
+	 * entries.c stops at the limit and, only when there is more, counts
+	 * all with the *-count statement, which reads the index alone.
+	 *
+	 * One user's: the stopped hits by start from entries_user_start,
+	 * merged with the running one; the caller knows the owner.
+	 */
 	[STMT_LIST] = { "list",
-		SQL_HITS("u.id = :uid")
-		"SELECT " SQL_ENTRY ", count(*) OVER (), jid FROM hits AS h"
-		" WHERE " SQL_FILTER("h") " ORDER BY start, seq LIMIT :limit" },
-	/* The same for every user: entries_user_start per user (users is
-	 * scanned, one row per user), so no index on start alone is needed;
-	 * the hits are then sorted. */
+		SQL_OWN_STOPPED_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
+		" UNION ALL"
+		SQL_OWN_RUNNING_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
+		" ORDER BY start, seq" },
+	[STMT_LIST_COUNT] = { "list-count",
+		"SELECT ("
+		SQL_OWN_STOPPED_HITS("count(*)") " AND " SQL_FILTER("e")
+		") + ("
+		SQL_OWN_RUNNING_HITS("count(*)") " AND " SQL_FILTER("e")
+		")" },
+	/* Every user's, ordered by start, then owner, then number: the
+	 * stopped hits by start from entries_start, merged with the running
+	 * ones, which are sorted (at most one per user). */
 	[STMT_LIST_ALL] = { "list-all",
-		SQL_HITS("1")
-		"SELECT " SQL_ENTRY ", count(*) OVER (), jid FROM hits AS h"
-		" WHERE " SQL_FILTER("h")
-		" ORDER BY start, jid, seq LIMIT :limit" },
+		SQL_STOPPED_HITS_BY_START(SQL_HIT, SQL_FILTER("e"))
+		" UNION ALL"
+		SQL_RUNNING_HITS(SQL_HIT, SQL_FILTER("e"))
+		" ORDER BY start, jid, seq" },
+	/* Counting needs no order: entries_user_start per user (users is
+	 * scanned, one row per user), as "active-users" reads them. */
+	[STMT_LIST_ALL_COUNT] = { "list-all-count",
+		"SELECT ("
+		SQL_STOPPED_HITS("count(*)", SQL_FILTER("e"))
+		") + ("
+		SQL_RUNNING_HITS("count(*)", SQL_FILTER("e"))
+		")" },
 	/* Grouped without regard to case (UNOCASE); the spelling shown is
 	 * that of the group's earliest entry in the range (SQLite takes a
 	 * bare column from the row that min() picked), so a later "ACME"

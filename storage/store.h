@@ -314,7 +314,10 @@ store_rc store_overlap(store *st, const char *owner, int64_t from, int64_t to,
  * oldest first (by start, then number), with their tags, whole (not
  * clipped to the range); cb gets each (borrowed for the call, and it must
  * not use st). At most limit entries are passed (0: no limit), the oldest
- * ones; *total, when not NULL, gets how many overlap in all.
+ * ones; *total, when not NULL, gets how many overlap in all. The entries
+ * stream from one range of an index, in order, as cb gets them: memory
+ * does not grow with their number. When the limit leaves some out, a
+ * second read counts them (in the same transaction as the first).
  */
 typedef void (*store_entry_cb)(const struct store_entry *e, void *arg);
 store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
@@ -436,7 +439,10 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
  * then the callback's owner argument says whose each is (it is always
  * passed, borrowed for the call). Oldest first: by start, then owner (by
  * the JID's bytes), then number. limit and *total as for store_list,
- * *total counting the entries the filter lets through.
+ * *total counting the entries the filter lets through. Streams as
+ * store_list does; every user's entries come from one range of an index
+ * on start alone, bounded by the longest entry of anyone, and only the
+ * running entries (at most one per user) are sorted.
  */
 typedef void (*store_export_cb)(const char *owner,
                                 const struct store_entry *e, void *arg);
@@ -455,8 +461,7 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
  * entries is the user's running one, else 0. Most seconds first, then by
  * JID (bytes). At most limit users are passed (0: no limit); *total,
  * when not NULL, gets how many there are in all. cb must not use st.
- * Reads one range of entries_user_start per user, as the export of
- * every user does.
+ * Reads one range of entries_user_start per user.
  */
 typedef void (*store_active_cb)(const char *owner, int64_t secs, int running,
                                 void *arg);

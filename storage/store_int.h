@@ -46,7 +46,9 @@ enum store_stmt {
 	STMT_RENAME,
 	STMT_OVERLAP,
 	STMT_LIST,
+	STMT_LIST_COUNT,
 	STMT_LIST_ALL,
+	STMT_LIST_ALL_COUNT,
 	STMT_TOTALS,
 	STMT_TOTAL,
 	STMT_PROJECTS,
@@ -212,6 +214,7 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
  */
 extern const char store_migration_1[];
 extern const char store_migration_2[];
+extern const char store_migration_3[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 

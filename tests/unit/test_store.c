@@ -34,6 +34,7 @@
 
 #define ALICE "alice@example.org"
 #define BOB "bob@example.org"
+#define CAROL "carol@example.org"
 
 static char tmpdir[] = "/tmp/timmy-test-store-XXXXXX";
 
@@ -965,6 +966,24 @@ static int plan_scans_entries(const char *plan)
 	return plan_scans(plan, "entries") || plan_scans(plan, "e");
 }
 
+/*
+ * Whether plan, that of a listing, streams its stopped entries: a merge of
+ * two arms read in order (SQLite's "MERGE (UNION ALL)"), the first of
+ * them, the stopped entries, with no temp b-tree for the whole ORDER BY;
+ * one for its "RIGHT PART" sorts only entries that start at the same
+ * second. running_sorted says whether the second arm, the running
+ * entries (at most one per user), may be sorted.
+ */
+static int plan_streams(const char *plan, int running_sorted)
+{
+	const char *right = strstr(plan, "\nRIGHT\n");
+	const char *sort = strstr(plan, "USE TEMP B-TREE FOR ORDER BY");
+
+	if (strncmp(plan, "MERGE (UNION ALL)\n", 18) != 0 || right == NULL)
+		return 0;
+	return sort == NULL || (running_sorted && sort > right);
+}
+
 static void store_explain_totals__uses_indexes__when_planned(void **state)
 {
 	store *st = *state;
@@ -1500,8 +1519,51 @@ static void store_list__finds_old_long_entry__when_history_large(
 	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "entries_user_start (user_id=? AND start>? AND "
-	                 "start<?)") == NULL || plan_scans_entries(plan))
+	                 "start<?)") == NULL || plan_scans_entries(plan) ||
+	    !plan_streams(plan, 0))
 		fail_msg("unexpected plan:\n%s", plan);
+}
+
+static void store_list__orders_running_by_start__when_it_began_first(
+	void **state)
+{
+	store *st = *state;
+	struct listing l;
+	int64_t n = -1;
+
+	add(st, ALICE, entry("runs", 100, 0));  /* #1 */
+	add(st, ALICE, entry("b", 200, 300));   /* #2 */
+	add(st, ALICE, entry("a", 100, 150));   /* #3, same start as #1 */
+	add(st, ALICE, entry("c", 50, 60));     /* #4 */
+
+	l = list(st, ALICE, 0, 1000, 800, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.seq[0], 4);
+	assert_int_equal(l.seq[1], 1);
+	assert_int_equal(l.seq[2], 3);
+	assert_int_equal(l.seq[3], 2);
+
+	/* Cut by the limit, the total counts all the same; a limit the
+	 * entries just fill leaves nothing to count; no total, no count. */
+	l = list(st, ALICE, 0, 1000, 800, 2, &n);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[1], 1);
+	assert_int_equal(n, 4);
+	l = list(st, ALICE, 0, 1000, 800, 4, &n);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(n, 4);
+	l = list(st, ALICE, 0, 1000, 800, 3, NULL);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.seq[2], 3);
+
+	/* A range after every stopped one still finds the running entry
+	 * that began before it. */
+	l = list(st, ALICE, 400, 1000, 800, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(l.seq[0], 1);
+	l = list(st, ALICE, 400, 1000, 800, 1, &n);
+	assert_int_equal(n, 1);
 }
 
 /* --- projects, tags, rename, time zone --- */
@@ -2566,8 +2628,8 @@ static void assert_same_as_fresh(store *migrated)
 
 	migrated_structure = structure(migrated->db);
 	fresh_structure = structure(fresh->db);
-	/* Not two empty strings: the facts that v2 and v3 are about are
-	 * there. */
+	/* Not two empty strings: the facts that v2, v3 and v4 are about
+	 * are there. */
 	assert_non_null(strstr(fresh_structure, "column entries.seq cid=2 "
 	                       "type=INTEGER notnull=1"));
 	assert_non_null(strstr(fresh_structure, "index entries entries_running"
@@ -2579,6 +2641,8 @@ static void assert_same_as_fresh(store *migrated)
 	                       "type=table ncol=4 wr=1 strict=1"));
 	assert_non_null(strstr(fresh_structure, "index handled_messages "
 	                       "handled_messages_at unique=0"));
+	assert_non_null(strstr(fresh_structure, "index entries entries_start "
+	                       "unique=0"));
 	assert_string_equal(migrated_structure, fresh_structure);
 	/* And the very text of every table, index and trigger. */
 	migrated_text = schema_text(migrated->db);
@@ -2846,6 +2910,12 @@ static void store_explain__uses_indexes__when_overlap_or_list_planned(
 			fail_msg("unexpected plan of %s:\n%s",
 			         store_stmt_name(ranged[i]), plan);
 	}
+	/* The list comes in order from the index: nothing sorts it whole,
+	 * and the one running entry needs no sort either. */
+	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	                 STORE_OK);
+	if (!plan_streams(plan, 0))
+		fail_msg("unexpected plan of list:\n%s", plan);
 	/* An entry by number, and undo's deletes, go straight to the row. */
 	assert_int_equal(store_explain(st, STMT_GET, plan, sizeof plan),
 	                 STORE_OK);
@@ -2894,16 +2964,21 @@ static void add_history(store *st)
 }
 
 /*
- * The plans of the reports and filtered lists, as the totals' and the
- * list's: one range of entries_user_start for the stopped entries (per
- * user in STMT_LIST_ALL, which reads the users table), the longest entry
- * from entries_user_duration, the running one from entries_running, tags
- * by entry_tags' key; no scan of entries or entry_tags.
+ * The plans of the reports, filtered lists and their counts, as the
+ * totals' and the list's: one range of entries_user_start for the stopped
+ * entries (per user in STMT_LIST_ALL_COUNT, which reads the users table),
+ * the longest entry from entries_user_duration, the running one from
+ * entries_running, tags by entry_tags' key; no scan of entries or
+ * entry_tags. The lists stream (plan_streams). The list of every user
+ * reads one range of entries_start instead, in order, bounded by the
+ * longest entry of anyone (each user's from entries_user_duration); only
+ * the running entries, at most one per user, are sorted.
  */
 static void assert_plans_ranged(store *st)
 {
 	static const enum store_stmt ranged[] = { STMT_REPORT_PROJECT,
-		STMT_REPORT_TAG, STMT_REPORT_NONE, STMT_LIST, STMT_LIST_ALL };
+		STMT_REPORT_TAG, STMT_REPORT_NONE, STMT_LIST, STMT_LIST_COUNT,
+		STMT_LIST_ALL_COUNT };
 	char plan[8192];
 	size_t i;
 
@@ -2917,10 +2992,21 @@ static void assert_plans_ranged(store *st)
 		    strstr(plan, "SEARCH t USING PRIMARY KEY (entry_id=?)") ==
 		            NULL ||
 		    plan_scans_entries(plan) || plan_scans(plan, "t") ||
-		    plan_scans(plan, "entry_tags"))
+		    plan_scans(plan, "entry_tags") ||
+		    (ranged[i] == STMT_LIST && !plan_streams(plan, 0)))
 			fail_msg("unexpected plan of %s:\n%s",
 			         store_stmt_name(ranged[i]), plan);
 	}
+	assert_int_equal(store_explain(st, STMT_LIST_ALL, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, "SEARCH e USING INDEX entries_start (start>? AND "
+	                 "start<?)") == NULL ||
+	    strstr(plan, "entries_user_duration (user_id=?)") == NULL ||
+	    strstr(plan, "entries_running (user_id=?)") == NULL ||
+	    strstr(plan, "SEARCH t USING PRIMARY KEY (entry_id=?)") == NULL ||
+	    plan_scans_entries(plan) || plan_scans(plan, "t") ||
+	    plan_scans(plan, "entry_tags") || !plan_streams(plan, 1))
+		fail_msg("unexpected plan of list-all:\n%s", plan);
 }
 
 /* --- listings with filters, of one user or all --- */
@@ -3055,6 +3141,50 @@ static void store_list_filtered__lists_every_user__when_owner_null(
 	                            &n), STORE_ERR);
 }
 
+static void store_list_filtered__merges_users_by_start__when_owner_null(
+	void **state)
+{
+	struct store_filter a = { { "a" }, 1, { NULL }, 0 };
+	static const char *const owner[] = { BOB, ALICE, BOB, CAROL, ALICE,
+		CAROL };
+	static const int64_t seq[] = { 1, 1, 2, 1, 2, 2 };
+	store *st = *state;
+	struct export x;
+	int64_t n = -1;
+	int i;
+
+	add(st, BOB, entry("z", 50, 0));                /* B#1, runs */
+	add(st, ALICE, entry("a", 100, 200));           /* A#1 */
+	add(st, BOB, entry("a", 100, 120));             /* B#2 */
+	add(st, CAROL, entry("z", 100, 110));           /* C#1 */
+	add(st, ALICE, entry("z", 150, 0));             /* A#2, runs */
+	add(st, CAROL, entry("a", 300, 400));           /* C#2 */
+
+	/* By start, then owner, then number, the running ones among
+	 * them. */
+	x = list_filtered(st, NULL, 0, 1000, 800, NULL, 0, &n);
+	assert_int_equal(n, 6);
+	assert_int_equal(x.n, 6);
+	for (i = 0; i < 6; i++) {
+		assert_string_equal(x.owner[i], owner[i]);
+		assert_int_equal(x.seq[i], seq[i]);
+	}
+	x = list_filtered(st, NULL, 0, 1000, 800, NULL, 4, &n);
+	assert_int_equal(x.n, 4);
+	assert_string_equal(x.owner[3], CAROL);
+	assert_int_equal(n, 6);
+
+	/* Filtered and cut: the count takes the filter too. */
+	x = list_filtered(st, NULL, 0, 1000, 800, &a, 1, &n);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.owner[0], ALICE);
+	assert_int_equal(n, 3);
+	x = list_filtered(st, NULL, 0, 1000, 800, &a, 0, &n);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.owner[2], CAROL);
+	assert_int_equal(n, 3);
+}
+
 static void store_list_filtered__finds_old_long_entry__when_history_large(
 	void **state)
 {
@@ -3079,6 +3209,134 @@ static void store_list_filtered__finds_old_long_entry__when_history_large(
 	assert_string_equal(x.owner[1], BOB);
 	sqlite3_exec(st->db, "ANALYZE", NULL, NULL, NULL);
 	assert_plans_ranged(st);
+}
+
+static void count_entry(const struct store_entry *e, void *arg)
+{
+	(void)e;
+	(*(int64_t *)arg)++;
+}
+
+static void count_owned(const char *owner, const struct store_entry *e,
+                        void *arg)
+{
+	(void)owner;
+	count_entry(e, arg);
+}
+
+/*
+ * The bytes SQLite allocated at most while listing everything of owner
+ * (NULL: every user), beyond what it held before, with *n the entries
+ * passed and *total the count. The database is in memory, so reading it
+ * allocates no pages: what is left is what the listing holds (a sort, a
+ * window). 0 where SQLite keeps no memory statistics.
+ */
+static int64_t list_memory(store *st, const char *owner, int64_t now,
+                           int64_t *n, int64_t *total)
+{
+	sqlite3_int64 before, cur, high;
+
+	*n = 0;
+	assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &before,
+	                                  &high, 1), SQLITE_OK);
+	if (owner != NULL)
+		assert_int_equal(store_list(st, owner, INT64_MIN / 4,
+		                            INT64_MAX / 4, now, 0, count_entry,
+		                            n, total), STORE_OK);
+	else
+		assert_int_equal(store_list_filtered(st, NULL, INT64_MIN / 4,
+		                                     INT64_MAX / 4, now, NULL, 0,
+		                                     count_owned, n, total),
+		                 STORE_OK);
+	assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur,
+	                                  &high, 0), SQLITE_OK);
+	return high - before;
+}
+
+static void store_list__holds_no_rows__when_history_large(void **state)
+{
+	store *st = *state;
+	int64_t n, total, used;
+
+	add(st, ALICE, entry("seed", 0, 1));
+	add_history(st);
+	add(st, ALICE, entry("runs", 50000 * H + 900, 0));
+	add(st, BOB, entry("bob", 60000 * H, 60000 * H + 5));
+	/* Every statement prepared: that memory is no listing's. */
+	assert_int_equal(store_prepare_all(st), STORE_OK);
+
+	/* 100,002 entries through a few kilobytes; a sort of them all
+	 * needs megabytes. */
+	used = list_memory(st, ALICE, 100001 * H, &n, &total);
+	assert_int_equal(n, 100002);
+	assert_int_equal(total, 100002);
+	if (used > 64 * 1024)
+		fail_msg("listing one user held %" PRId64 " bytes", used);
+	used = list_memory(st, NULL, 100001 * H, &n, &total);
+	assert_int_equal(n, 100003);
+	assert_int_equal(total, 100003);
+	if (used > 64 * 1024)
+		fail_msg("listing every user held %" PRId64 " bytes", used);
+}
+
+/* --- schema version 4 from version 3: the index of every user's list --- */
+
+/*
+ * Creates the file name as a version-3 database: make_v2's, brought to
+ * version 3 by its migration, which is never edited once released, so
+ * this is what version 3 was.
+ */
+static void make_v3(const char *name)
+{
+	static const char *const steps[] = { NULL, store_migration_2 };
+	const struct store_schema v3 = { 3, NULL, steps };
+	char path[512], err[256] = "";
+	sqlite3 *db;
+
+	make_v2(name);
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (store_schema_apply(db, &v3, err, sizeof err) != STORE_OK)
+		fail_msg("v3: %s", err);
+	sqlite3_close(db);
+}
+
+static void store_open__matches_fresh_schema__when_migrated_from_v3(
+	void **state)
+{
+	store *migrated;
+
+	(void)state;
+	make_v3("v3.db");
+	assert_int_equal(raw_int("v3.db", "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int("v3.db", "SELECT count(*) FROM sqlite_schema"
+	                         " WHERE name = 'entries_start'"), 0);
+	migrated = open_file("v3.db");
+	assert_same_as_fresh(migrated);
+	store_close(migrated);
+}
+
+static void store_open__keeps_data__when_migrated_from_v3(void **state)
+{
+	struct export x;
+	store *st;
+	int64_t n = -1;
+
+	(void)state;
+	make_v3("v3-data.db");
+	st = open_file("v3-data.db");
+	/* Every user's entries, through the new index, in order. */
+	x = list_filtered(st, NULL, 0, 1000, 1000, NULL, 0, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(x.owner[0], ALICE);
+	assert_int_equal(x.seq[0], 1);
+	assert_int_equal(x.ntags[0], 2);
+	assert_string_equal(x.owner[1], BOB);
+	assert_int_equal(x.seq[1], 2);
+	assert_string_equal(x.owner[2], ALICE);
+	assert_int_equal(x.seq[2], 2);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
 }
 
 /* --- who has time in a range, of every user --- */
@@ -3611,12 +3869,17 @@ static void store_explain__uses_indexes__when_report_or_filtered_list_planned(
 	char plan[8192];
 
 	assert_plans_ranged(st);
-	/* One user's list: the user by id. (With statistics that say there
-	 * is one user, reading the table is as cheap, and SQLite may.) */
+	/* One user's list and its count read no users: with statistics
+	 * that say there is one user, SQLite may read that table first,
+	 * and then the entries no longer come in order. */
 	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
 	                 STORE_OK);
-	if (strstr(plan, "SEARCH u USING INTEGER PRIMARY KEY") == NULL)
+	if (strstr(plan, " u ") != NULL || strstr(plan, "users") != NULL)
 		fail_msg("unexpected plan of list:\n%s", plan);
+	assert_int_equal(store_explain(st, STMT_LIST_COUNT, plan, sizeof plan),
+	                 STORE_OK);
+	if (strstr(plan, " u ") != NULL || strstr(plan, "users") != NULL)
+		fail_msg("unexpected plan of list-count:\n%s", plan);
 }
 
 /* --- names in any case: the UNOCASE collation --- */
@@ -4535,6 +4798,12 @@ int main(void)
 			store_list__finds_old_long_entry__when_history_large,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
+			store_list__orders_running_by_start__when_it_began_first,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list__holds_no_rows__when_history_large,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
 			store_projects__lists_every_name__when_some_have_no_time,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
@@ -4634,8 +4903,14 @@ int main(void)
 			store_list_filtered__lists_every_user__when_owner_null,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
+			store_list_filtered__merges_users_by_start__when_owner_null,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
 			store_list_filtered__finds_old_long_entry__when_history_large,
 			open_memory, close_store),
+		cmocka_unit_test(
+			store_open__matches_fresh_schema__when_migrated_from_v3),
+		cmocka_unit_test(store_open__keeps_data__when_migrated_from_v3),
 		cmocka_unit_test_setup_teardown(
 			store_active__sums_each_user__when_entries_overlap,
 			open_memory, close_store),
