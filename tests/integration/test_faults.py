@@ -424,7 +424,7 @@ def test_offline__commands_apply_in_order_at_send_time__when_sent_while_bot_dead
     clock = re.search(r"\(sent at (\d\d:\d\d) while I was offline\)",
                       got[0]).group(1)
     assert clock in {time.strftime("%H:%M", time.gmtime(sent[0] + d))
-                     for d in (-1, 0, 1)}, (clock, sent[0])
+                     for d in (-1, 0, 1, 2)}, (clock, sent[0])
 
     rows = entries(fbot)
     assert [r[1:4] + (r[6],) for r in rows] == [
@@ -438,11 +438,14 @@ def test_offline__commands_apply_in_order_at_send_time__when_sent_while_bot_dead
     want = [(sent[0], sent[1]), (sent[2], sent[3]), (sent[3], sent[4]),
             (sent[5], None)]
     for (start, stop), (w_start, w_stop) in zip(times, want):
-        assert abs(start - w_start) <= 1.0, (times, sent)
+        # The stamp is the server's clock when it took the message, in
+        # whole seconds; on a loaded machine that can trail the send by
+        # a second or so.
+        assert -1.0 <= start - w_start <= 2.5, (times, sent)
         if w_stop is None:
             assert stop is None, times
         else:
-            assert abs(stop - w_stop) <= 1.0, (times, sent)
+            assert -1.0 <= stop - w_stop <= 2.5, (times, sent)
     day0 = calendar.timegm(time.strptime(day, "%Y-%m-%d"))
     assert rows[4][4:6] == (day0 + 9 * 3600, day0 + 9 * 3600 + 300), rows[4]
     assert_sound(fbot)
