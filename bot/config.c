@@ -341,6 +341,19 @@ missing(struct loader *l, const struct key *s, const struct key *k)
  * string (then reported: not a scalar, empty, too long or holding a NUL
  * byte). No message quotes the value, so this serves passwords too.
  */
+/*
+ * True when scalar v spans several lines of the file. No value of
+ * bot.yaml does; it is what an unclosed quote makes, folding the lines
+ * after it (perhaps "password: ...") into this value. Such a value is
+ * never quoted in a message.
+ */
+static bool
+multi_line(const yaml_node_t *v)
+{
+	return v->type == YAML_SCALAR_NODE &&
+	       v->start_mark.line != v->end_mark.line;
+}
+
 static const char *
 get_string(struct loader *l, const struct key *s, const struct key *k)
 {
@@ -352,6 +365,12 @@ get_string(struct loader *l, const struct key *s, const struct key *k)
 	if (v->type != YAML_SCALAR_NODE) {
 		cfg_error(l, line_of(v), "%s.%s: expected a string, got %s",
 		          s->name, k->name, kind_of(v));
+		return NULL;
+	}
+	if (multi_line(v)) {
+		cfg_error(l, line_of(v), "%s.%s: the value runs over %zu lines "
+		          "(an unclosed quote?); write it on one line", s->name,
+		          k->name, v->end_mark.line - v->start_mark.line + 1);
 		return NULL;
 	}
 	str = (const char *)v->data.scalar.value;
@@ -685,6 +704,12 @@ load_jid_list(struct loader *l, const struct key *s, const struct key *k,
 			cfg_error(l, line_of(iv),
 			          "%s.%s: expected a list of JIDs, got %s in it",
 			          s->name, k->name, kind_of(iv));
+			continue;
+		}
+		if (multi_line(iv)) {
+			cfg_error(l, line_of(iv), "%s.%s: an item runs over "
+			          "several lines (an unclosed quote?)", s->name,
+			          k->name);
 			continue;
 		}
 		str = (const char *)iv->data.scalar.value;

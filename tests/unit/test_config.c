@@ -898,6 +898,22 @@ cfg_load__never_shows_password__when_file_has_other_errors(void **state)
 	text_clear(&f->errs);
 	unlink(f->cfg);
 
+	/* An unclosed quote folds the password line into another value;
+	 * that value is never quoted back. */
+	assert_null(load(f, "account:\n"
+	                    "  jid: \"timmy@example.org\n"
+	                    "  password: " SECRET "\"\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [\"a@example.org\n"
+	                    "  " SECRET "\"]}\n"));
+	assert_error(f, ":2: account.jid: the value runs over 2 lines (an "
+	                "unclosed quote?); write it on one line");
+	assert_error(f, ":5: access.allow: an item runs over several lines "
+	                "(an unclosed quote?)");
+	assert_null(strstr(text_str(&f->errs), SECRET));
+	text_clear(&f->errs);
+	unlink(f->cfg);
+
 	/* Malformed: a list where the password goes. */
 	assert_null(load(f, "account:\n"
 	                    "  jid: a@example.org\n"
