@@ -756,53 +756,47 @@ store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
 	return name_totals(st, STMT_TAG_TOTALS, owner, from, to, now, cb, arg);
 }
 
-store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
-                     int64_t now, int64_t *secs)
+/*
+ * One number about owner from statement id (one row, one column) into
+ * *out: 0 for an owner who never wrote. With range (from, to, now) the
+ * statement takes SQL_OVERLAP's parameters, else :uid only.
+ */
+static store_rc user_number(store *st, const char *owner, enum store_stmt id,
+                            const int64_t *range, int64_t *out)
 {
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
 
-	*secs = 0;
+	*out = 0;
 	ret = store_user_find(st, owner, &uid);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK;
 	if (ret != STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, STMT_TOTAL)) == NULL)
+	if ((s = store_stmt(st, id)) == NULL)
 		return STORE_ERR;
-	rc = bind_range(s, uid, from, to, now);
+	rc = range != NULL ? bind_range(s, uid, range[0], range[1], range[2])
+	                   : store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_TOTAL, rc);
-	*secs = sqlite3_column_int64(s, 0);
+		return store_fail(st, id, rc);
+	*out = sqlite3_column_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
 }
 
+store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
+                     int64_t now, int64_t *secs)
+{
+	const int64_t range[3] = { from, to, now };
+
+	return user_number(st, owner, STMT_TOTAL, range, secs);
+}
+
 store_rc store_count(store *st, const char *owner, int64_t *n)
 {
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid;
-	int rc;
-
-	*n = 0;
-	ret = store_user_find(st, owner, &uid);
-	if (ret == STORE_NOTFOUND)
-		return STORE_OK;
-	if (ret != STORE_OK)
-		return ret;
-	if ((s = store_stmt(st, STMT_ENTRY_COUNT)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_ENTRY_COUNT, rc);
-	*n = sqlite3_column_int64(s, 0);
-	store_reset(s);
-	return STORE_OK;
+	return user_number(st, owner, STMT_ENTRY_COUNT, NULL, n);
 }
