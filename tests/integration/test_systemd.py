@@ -167,7 +167,8 @@ def make(*args):
     example SANITIZE=1 from `make test`) must not reach it: it would copy
     a sanitized build over ./timmy."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                        "SANITIZE", "FUZZ", "BUILD")}
     return subprocess.run(["make", "-C", ROOT] + list(args), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, timeout=600)
