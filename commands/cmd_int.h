@@ -181,6 +181,10 @@ int cmd_project_ok(const char *name, bool quoted, struct text *reply);
 /* Checks a tag name (after its +/-). */
 int cmd_tag_ok(const char *tag, struct text *reply);
 
+/* Adds tag to e unless e has it already, in any case ("+Design" on an
+ * entry tagged "design" keeps "design"); -1 with why when e is full. */
+int cmd_add_tag(struct store_entry *e, const char *tag, struct text *reply);
+
 /* Copies the note from words [from, to) into e->note; -1 (with why) when
  * it is too long. */
 int cmd_read_note(const struct cmd_args *args, int from, int to,

@@ -236,15 +236,17 @@ fail:
 static int
 drop_tag(struct store_entry *e, const char *tag, struct text *reply)
 {
-	int j;
+	int j, k = 0;
 
+	/* Every spelling of the name goes: an entry tagged before names
+	 * compared without case may hold both "x" and "X". */
 	for (j = 0; j < e->ntags; j++)
-		if (strcmp(e->tags[j], tag) == 0) {
-			memmove(e->tags[j], e->tags[j + 1],
-			        sizeof(e->tags[0]) * (size_t)(e->ntags - j - 1));
-			e->ntags--;
-			return 0;
-		}
+		if (!store_same_name(e->tags[j], tag))
+			memmove(e->tags[k++], e->tags[j], sizeof(e->tags[0]));
+	if (k < e->ntags) {
+		e->ntags = k;
+		return 0;
+	}
 	text_printf(reply, "Entry #%lld has no tag +%s.", (long long)e->seq, tag);
 	return -1;
 }
@@ -298,20 +300,9 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		const char *w = args->argv[i];
 
 		if (!args->quoted[i] && w[0] == '+') {
-			int j, have = 0;
-
-			if (cmd_tag_ok(w + 1, reply) != 0)
+			if (cmd_tag_ok(w + 1, reply) != 0 ||
+			    cmd_add_tag(&e, w + 1, reply) != 0)
 				return CMD_REFUSED;
-			for (j = 0; j < e.ntags; j++)
-				have |= strcmp(e.tags[j], w + 1) == 0;
-			if (!have) {
-				if (e.ntags == STORE_TAGS_MAX) {
-					text_printf(reply, "At most %d tags per entry.",
-					            STORE_TAGS_MAX);
-					return CMD_REFUSED;
-				}
-				snprintf(e.tags[e.ntags++], sizeof(e.tags[0]), "%s", w + 1);
-			}
 			i++;
 		} else if (!args->quoted[i] && w[0] == '-' && w[1] != '\0') {
 			if (drop_tag(&e, w + 1, reply) != 0)

@@ -145,6 +145,27 @@ per_day_line(const struct table *days, struct text *out)
 	}
 }
 
+/*
+ * " yet: #3 acme started just now" when an empty report of the sender's own
+ * time without filters is empty only because the timer started this very
+ * second (a running entry counts up to now, here zero seconds): a bare "No
+ * time recorded today" would read as if the start had been lost.
+ */
+static void
+say_just_started(const struct cmd_ctx *ctx, const struct cmd_query *q,
+                 struct text *reply)
+{
+	struct store_entry e;
+
+	if (q->user != NULL || q->filter.nprojects > 0 || q->filter.ntags > 0)
+		return;
+	if (store_running(ctx->st, ctx->owner, &e) != STORE_OK)
+		return;
+	if (e.start >= q->from && e.start < q->to)
+		text_printf(reply, " yet: #%lld %s started just now",
+		            (long long)e.seq, e.project);
+}
+
 /* The report of user's data (NULL: the sender's own); ctx is that user's
  * (cmd_for_user). */
 static enum cmd_status
@@ -197,6 +218,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		if (user != NULL)
 			text_printf(reply, " for %s", user);
 		cmd_say_filter(&q, reply);
+		say_just_started(ctx, &q, reply);
 		text_printf(reply, ".");
 		return CMD_OK;
 	}

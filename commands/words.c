@@ -192,14 +192,13 @@ cmd_tag_ok(const char *tag, struct text *reply)
 	return 0;
 }
 
-/* Adds tag to e unless it is there already. */
-static int
-add_tag(struct store_entry *e, const char *tag, struct text *reply)
+int
+cmd_add_tag(struct store_entry *e, const char *tag, struct text *reply)
 {
 	int j;
 
 	for (j = 0; j < e->ntags; j++)
-		if (strcmp(e->tags[j], tag) == 0)
+		if (store_same_name(e->tags[j], tag))
 			return 0;
 	if (e->ntags == STORE_TAGS_MAX) {
 		text_printf(reply, "At most %d tags per entry.", STORE_TAGS_MAX);
@@ -225,7 +224,7 @@ cmd_read_project_tags(const struct cmd_args *args, int *i,
 	             args->argv[*i][0] == '+'; (*i)++) {
 		const char *tag = args->argv[*i] + 1;
 
-		if (cmd_tag_ok(tag, reply) != 0 || add_tag(e, tag, reply) != 0)
+		if (cmd_tag_ok(tag, reply) != 0 || cmd_add_tag(e, tag, reply) != 0)
 			return -1;
 	}
 	return 0;

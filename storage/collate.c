@@ -46,6 +46,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <wctype.h>
 
 #include "store_int.h"
@@ -201,6 +202,11 @@ int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb)
 {
 	pthread_once(&fold_once, fold_init);
 	return compare(a, na, b, nb);
+}
+
+bool store_same_name(const char *a, const char *b)
+{
+	return store_unocase_cmp(a, strlen(a), b, strlen(b)) == 0;
 }
 
 /* The collation as SQLite calls it, on a connection that

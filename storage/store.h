@@ -28,12 +28,15 @@
  * Tags follow the same rule where they are looked up or grouped: the
  * filter "+design" finds an entry tagged "Design", and store_tags and
  * reports by tag put "Design" and "design" together. An entry's own tags
- * are a set of exact spellings, so one entry may carry "x" and "X"; its
- * time then counts once for that name.
+ * are stored as spelled, a set of exact spellings; commands/ add a tag
+ * only when the entry has no spelling of it and remove every spelling
+ * (store_same_name), but an entry may still carry "x" and "X" (older
+ * builds allowed it); its time then counts once for that name.
  */
 #ifndef TIMMY_STORE_H
 #define TIMMY_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +80,10 @@ struct store_entry {
  */
 store_rc store_open(const char *path, store **out, char *err, size_t errsz);
 void store_close(store *st);
+
+/* Whether two names (projects or tags) are one name by the rule above:
+ * "Design" and "design" are. Needs no open database. */
+bool store_same_name(const char *a, const char *b);
 
 /* Schema version this binary writes (PRAGMA user_version). */
 int store_schema_version(void);

@@ -399,6 +399,14 @@ cmd_report__nothing__says_so(void **state)
 	assert_non_null(strstr(run(f, 0, "report decade", CMD_REFUSED),
 	                       "\"decade\" is neither a period nor one of "
 	                       "your projects"));
+	/* A timer started this second has no time yet, and says it runs. */
+	run(f, 0, "start acme", CMD_OK);
+	assert_string_equal(run(f, 0, "report", CMD_OK),
+	                    "No time recorded today yet: #1 acme started just "
+	                    "now.");
+	assert_string_equal(run(f, 0, "report +design", CMD_OK),
+	                    "No time recorded today (+design).");
+	assert_non_null(strstr(run(f, 60, "report", CMD_OK), "acme        1m"));
 }
 
 static void
@@ -799,6 +807,44 @@ cmd_edit__changes_fields(void **state)
 	run(f, 0, "edit #1 note", CMD_OK);
 	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
 	assert_string_equal(e.note, "");
+}
+
+/* Whether e carries tag, spelled exactly so. */
+static bool
+has_tag(const struct store_entry *e, const char *tag)
+{
+	int j;
+
+	for (j = 0; j < e->ntags; j++)
+		if (strcmp(e->tags[j], tag) == 0)
+			return true;
+	return false;
+}
+
+/* A tag is one name whatever its case, as in filters and reports: +Design
+ * does not add a second spelling, -DESIGN removes "design", and so does
+ * "start ... +x +X". */
+static void
+cmd_edit__tags_ignore_case(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme +design +Ärger +ärger 9:00-10:00", CMD_OK);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_int_equal(e.ntags, 2);
+	assert_true(has_tag(&e, "Ärger"));
+	run(f, 0, "edit 1 +Design +billable", CMD_OK);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_int_equal(e.ntags, 3);
+	assert_true(has_tag(&e, "design"));
+	assert_true(has_tag(&e, "billable"));
+	assert_string_equal(run(f, 0, "edit 1 -DESIGN -ÄRGER", CMD_OK),
+	                    "Changed #1 acme +billable 09:00–10:00 (1h 00m).");
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_int_equal(e.ntags, 1);
+	assert_non_null(strstr(run(f, 0, "edit 1 -design", CMD_REFUSED),
+	                       "no tag +design"));
 }
 
 static void
@@ -1590,6 +1636,7 @@ main(void)
 		T(cmd_log__lists_entries_with_numbers),
 		T(cmd_log__several_days__groups_by_day),
 		T(cmd_edit__changes_fields),
+		T(cmd_edit__tags_ignore_case),
 		T(cmd_edit__refuses_bad_changes),
 		T(cmd_delete__removes__and_undo_restores),
 		T(cmd_undo__walks_back_step_by_step),
