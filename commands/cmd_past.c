@@ -439,6 +439,6 @@ cmd_undo(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	fmt_clock(ctx->tz, at, ctx->now, clock, sizeof(clock));
-	text_printf(reply, "Undone: %s (from %s).", label, clock);
+	text_printf(reply, "Undone: %s (done at %s).", label, clock);
 	return CMD_OK;
 }

@@ -667,6 +667,36 @@ tp_time(const struct tp_ctx *c, char *const *argv, int argc, int *used,
 	return report(time_parse(c, argv, argc, used, out, &w), &w, err);
 }
 
+/* The words argv[0..n) joined by spaces, for quoting a broken span. */
+static void
+join_words(char *const *argv, int n, char *buf, size_t bufsz)
+{
+	size_t len = 0;
+	int i, r;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		r = snprintf(buf + len, bufsz - len, "%s%s", i ? " " : "",
+		             argv[i]);
+		if (r < 0 || (size_t)r >= bufsz - len)
+			return; /* bad() shortens the quote anyway */
+		len += (size_t)r;
+	}
+}
+
+/* Whether word starts a time, as the word after "at" would: a digit, a
+ * day (today, yesterday, a weekday, tomorrow) or now. */
+static bool
+time_like(const struct tp_ctx *c, const char *word)
+{
+	struct why w;
+	struct ymd d;
+
+	return is_digit((unsigned char)word[0]) || word_is(word, "now") ||
+	       word_is(word, "tomorrow") ||
+	       day_parse(c, word, strlen(word), &d, &w) == TP_OK;
+}
+
 enum tp_rc
 tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
                  int *keep, int64_t *out, struct text *err)
@@ -718,6 +748,23 @@ tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
 			return TP_OK;
 		}
 	}
+	/* "at 3 pm", "at monday", "at tomorrow 9:00": meant as a time, so
+	 * not a note, which would start the timer now without a word. "at
+	 * the office" stays a note. */
+	for (nw = 2; nw >= 1; nw--)
+		if (argc >= nw + 1 && word_is(argv[argc - nw - 1], "at") &&
+		    time_like(c, argv[argc - nw])) {
+			char words[QUOTE_MAX * 2 + 8];
+
+			join_words(argv + argc - nw, nw, words, sizeof(words));
+			bad(&w, words, strlen(words),
+			    word_is(argv[argc - nw], "tomorrow") ?
+			    "is in the future: entries hold time that has "
+			    "passed. Try at 9:30 or 15m ago." :
+			    "is not a time. Try at 9:30, at 5pm or at "
+			    "yesterday 17:00.");
+			return report(TP_BAD, &w, err);
+		}
 	return TP_NOMATCH;
 }
 
@@ -733,22 +780,6 @@ dash_len(const char *s)
 	return 0;
 }
 
-/* The words argv[0..n) joined by spaces, for quoting a broken span. */
-static void
-join_words(char *const *argv, int n, char *buf, size_t bufsz)
-{
-	size_t len = 0;
-	int i, r;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		r = snprintf(buf + len, bufsz - len, "%s%s", i ? " " : "",
-		             argv[i]);
-		if (r < 0 || (size_t)r >= bufsz - len)
-			return; /* bad() shortens the quote anyway */
-		len += (size_t)r;
-	}
-}
 
 /* tp_span without the err hand-over. */
 static enum tp_rc

@@ -27,6 +27,9 @@ from harness.prosody import ProsodyError  # noqa: E402
 
 # How long to wait for the bot's answer before reading the next line.
 REPLY_TIMEOUT = 10.0
+# An answer in several messages (an export sent inline, in parts) is whole
+# once the bot has been quiet this long after a part.
+QUIET = 0.5
 
 
 def parse_args(argv):
@@ -69,15 +72,27 @@ class Terminal:
             self.replies += 1
             self.cond.notify_all()
 
-    def wait_replies(self, count, timeout):
+    def count(self):
         with self.cond:
-            return self.cond.wait_for(lambda: self.replies >= count, timeout)
+            return self.replies
+
+    def wait_answer(self, before, timeout):
+        """Waits for a reply beyond the first `before`, then for the rest
+        of its parts; False when none came within timeout."""
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.replies > before,
+                                      timeout):
+                return False
+            while True:
+                seen = self.replies
+                if not self.cond.wait_for(lambda: self.replies > seen,
+                                          QUIET):
+                    return True
 
 
 def chat(client, bot_jid, interactive):
     term = Terminal(bot_jid, interactive)
     client.on_message = term.on_message
-    sent = 0
     while True:
         term.prompt()
         line = sys.stdin.readline()
@@ -88,13 +103,12 @@ def chat(client, bot_jid, interactive):
             continue
         if not interactive:
             print("> " + line, flush=True)
+        before = term.count()
         client.send(bot_jid, line)
-        sent += 1
-        # One answer per message: wait for it so that output stays in order
-        # (and piped input is not cut short by EOF).
-        if not term.wait_replies(sent, REPLY_TIMEOUT):
+        # Wait for the whole answer so that output stays in order (and
+        # piped input is not cut short by EOF).
+        if not term.wait_answer(before, REPLY_TIMEOUT):
             print("(no answer within %.0f s)" % REPLY_TIMEOUT, flush=True)
-            sent = term.replies
     if interactive:
         print()
 

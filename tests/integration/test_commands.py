@@ -19,7 +19,7 @@ BOB = "bob@localhost"
 # A time as the bot shows it: "09:30" today, "Tue 24 Nov 09:30" on another day.
 WHEN = r"(?:\w{3} \d{2} \w{3} )?\d{2}:\d{2}"
 # The time of a change, as undo names it.
-UNDONE_AT = r" \(from %s\)\." % WHEN
+UNDONE_AT = r" \(done at %s\)\." % WHEN
 
 # A fixed past day (a Monday) and how the bot shows it.
 PAST = "2026-01-05"
@@ -713,6 +713,9 @@ def test_commands__quote_the_bad_word_and_store_nothing__when_time_unparseable(
         ("report decade", '"decade" is neither a period nor one of your '
                           'projects.'),
         ("report 2026-01-01..2026-02-30", '"2026-02-30" is not a date.'),
+        # meant as a time, so never a note on a timer started now
+        ("start acme meeting at 3 pm", '"3 pm" is not a time. Try at 9:30'),
+        ("start acme at tomorrow 9:00", '"tomorrow 9:00" is in the future'),
     ]
     for body, want in bad:
         reply = alice.ask(bot.jid, body)

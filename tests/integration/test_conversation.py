@@ -118,7 +118,7 @@ def test_start__replaces_the_timer__when_it_started_the_same_second(bot, alice,
     assert [(r[0], r[3]) for r in rows] == [("acme", None)], rows
 
     reply = client.ask(bot.jid, "undo")
-    assert re.fullmatch(r"Undone: start acme \(from %s\)\." % CLOCK,
+    assert re.fullmatch(r"Undone: start acme \(done at %s\)\." % CLOCK,
                         reply), reply
     rows = entries(bot, jid)
     assert [(r[0], r[3]) for r in rows] == [("writing", None)], rows

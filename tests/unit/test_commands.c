@@ -900,11 +900,11 @@ cmd_undo__walks_back_step_by_step(void **state)
 	run(f, -600, "start acme", CMD_OK);
 	run(f, 0, "start globex", CMD_OK);
 	assert_string_equal(run(f, 10, "undo", CMD_OK),
-	                    "Undone: start globex (from 14:00).");
+	                    "Undone: start globex (done at 14:00).");
 	running(f, &e);
 	assert_string_equal(e.project, "acme"); /* running again */
 	assert_string_equal(run(f, 20, "undo", CMD_OK),
-	                    "Undone: start acme (from 13:50).");
+	                    "Undone: start acme (done at 13:50).");
 	assert_int_equal(count(f, "alice@example.org"), 0);
 	assert_string_equal(run(f, 30, "undo", CMD_REFUSED),
 	                    "There is nothing to undo.");
@@ -1036,7 +1036,7 @@ cmd_exec__same_key_twice__changes_once_and_replies_the_same(void **state)
 	run_key(f, 120, "start globex", "o:2", CMD_OK);
 	snprintf(first, sizeof(first), "%s",
 	         run_key(f, 180, "undo", "o:3", CMD_OK));
-	assert_string_equal(first, "Undone: start globex (from 14:02).");
+	assert_string_equal(first, "Undone: start globex (done at 14:02).");
 	assert_string_equal(run_key(f, 240, "undo", "o:3", CMD_OK), first);
 	running(f, &e);
 	assert_string_equal(e.project, "acme");
