@@ -131,8 +131,14 @@ export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	cut = export_end(s.w) != 0 || total > EXPORT_ROWS_MAX;
 	if (total == 0) {
 		cmd_file_free(file);
-		if (cmd_unknown_project(ctx, &q, reply))
+		if (cmd_unknown_project(ctx, &q, reply)) {
+			/* "export pdf": the first word may have been meant as
+			 * a format. */
+			if (first == 0 && q.filter.nprojects > 0 &&
+			    q.filter.projects[0] == args->argv[0])
+				text_printf(reply, " Formats: csv, json, ical.");
 			return CMD_REFUSED;
+		}
 		text_printf(reply, "No entries %s", q.label);
 		if (user != NULL)
 			text_printf(reply, " for %s", user);

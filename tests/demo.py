@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import sys
@@ -27,6 +28,10 @@ from harness.prosody import ProsodyError  # noqa: E402
 
 # How long to wait for the bot's answer before reading the next line.
 REPLY_TIMEOUT = 10.0
+# Characters XML 1.0 cannot carry: sent raw, the server would end this
+# client's stream (a Ctrl-A typed by mistake), so they are left out.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 # An answer in several messages (an export sent inline, in parts) is whole
 # once the bot has been quiet this long after a part.
 QUIET = 0.5
@@ -99,6 +104,11 @@ def chat(client, bot_jid, interactive):
         if not line:
             break
         line = line.rstrip("\n")
+        clean = NOT_XML.sub("", line)
+        if clean != line:
+            print("(left out control characters that XML cannot carry)",
+                  flush=True)
+            line = clean
         if not line.strip():
             continue
         if not interactive:

@@ -1584,6 +1584,23 @@ cmd_export__admin_other_user__odd_jid_in_file_name(void **state)
 	f->ctx.file = NULL;
 }
 
+/* A first word that is no format, period or project may have been meant
+ * as a format: the reply names the formats too. */
+static void
+cmd_export__unknown_format__lists_formats(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-9:45", CMD_OK);
+	assert_string_equal(run(f, 0, "export pdf", CMD_REFUSED),
+	                    "\"pdf\" is neither a period nor one of your "
+	                    "projects. Periods: today, week, last month, "
+	                    "mon..wed, 2026-11-01..2026-11-15; \"projects\" "
+	                    "lists yours. Formats: csv, json, ical.");
+	assert_null(strstr(run(f, 0, "export csv pdf", CMD_REFUSED), "Formats"));
+	assert_non_null(strstr(run(f, 0, "export acme", CMD_OK), "1 entry"));
+}
+
 int
 main(void)
 {
@@ -1664,6 +1681,7 @@ main(void)
 		T(cmd_report_and_export__non_admin_user_word__reveals_nothing),
 		T(cmd_export__admin_other_user__their_file_comes_to_the_admin),
 		T(cmd_export__admin_other_user__odd_jid_in_file_name),
+		T(cmd_export__unknown_format__lists_formats),
 #undef T
 	};
 
