@@ -125,21 +125,24 @@ entry_seconds(const struct export_writer *w, const struct store_entry *e)
 }
 
 /*
- * Seconds as hours with two decimals, rounded half up ("1.50" for 5399 s
- * and for 5401 s). Integer maths only, so no binary fraction shows up and
- * nothing overflows. buf holds at least 24 bytes.
+ * Seconds in hundredths of an hour, rounded half up (150 for 5399 s and for
+ * 5401 s). Integer maths only, so nothing overflows.
  */
+static int64_t
+centihours(int64_t secs)
+{
+	return secs / 3600 * 100 + (secs % 3600 * 100 + 1800) / 3600;
+}
+
+/* Seconds as hours with two decimals, "1.50"; buf holds at least 24
+ * bytes. */
 static void
 hours(int64_t secs, char *buf, size_t n)
 {
-	int64_t h = secs / 3600;
-	int64_t cents = (secs % 3600 * 100 + 1800) / 3600;
+	int64_t c = centihours(secs);
 
-	if (cents == 100) {
-		h++;
-		cents = 0;
-	}
-	snprintf(buf, n, "%lld.%02lld", (long long)h, (long long)cents);
+	snprintf(buf, n, "%lld.%02lld", (long long)(c / 100),
+	         (long long)(c % 100));
 }
 
 /*
@@ -387,16 +390,18 @@ csv_entry(struct export_writer *w, const char *owner,
 
 /*
  * The JSON form of one entry, keys in a fixed order, or NULL when memory
- * ran out. duration_hours is the string "1.50", as in the CSV: a JSON
- * number would go through a double and could print as 1.1000000000000001;
- * the exact amount is duration_seconds, an integer. A time that cannot be
+ * ran out. duration_hours is a number with two decimals at most, 1.5 for
+ * the CSV's "1.50": hundredths as a double print exactly with 15
+ * significant digits (json_write), where jansson's default of 17 could
+ * show 1.1000000000000001. The exact amount is duration_seconds, an
+ * integer. A time that cannot be
  * written (see iso_time) is null, like the stop of a running entry.
  */
 static json_t *
 json_entry(struct export_writer *w, const char *owner,
            const struct store_entry *e)
 {
-	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX], hrs[32];
+	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX];
 	int64_t secs = entry_seconds(w, e);
 	json_t *obj, *tags;
 	const char *v;
@@ -434,8 +439,8 @@ json_entry(struct export_writer *w, const char *owner,
 	rc |= json_object_set_new(obj, "stop",
 	                          stop[0] ? json_string(stop) : json_null());
 	rc |= json_object_set_new(obj, "duration_seconds", json_integer(secs));
-	hours(secs, hrs, sizeof(hrs));
-	rc |= json_object_set_new(obj, "duration_hours", json_string(hrs));
+	rc |= json_object_set_new(obj, "duration_hours",
+	                          json_real((double)centihours(secs) / 100.0));
 	if (rc != 0) {
 		json_decref(obj);
 		return NULL;
@@ -463,7 +468,8 @@ json_write(struct export_writer *w, const char *owner,
 	}
 	/* JSON_PRESERVE_ORDER keeps the keys as built (always so since
 	 * jansson 2.8); no JSON_ENSURE_ASCII, so text stays UTF-8. */
-	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	                    JSON_REAL_PRECISION(15));
 	json_decref(obj);
 	if (s == NULL) {
 		w->row.truncated = true;

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <math.h>
 
 #include "../../commands/export.h"
 #include "../../commands/text.h"
@@ -429,7 +430,10 @@ export_json__values_read_back(void **state)
 		assert_int_equal(
 			json_integer_value(json_object_get(o, "duration_seconds")),
 			seconds_of(e));
-		assert_true(json_is_string(json_object_get(o, "duration_hours")));
+		/* hours to the hundredth: within 18 s of the seconds */
+		assert_true(json_is_real(json_object_get(o, "duration_hours")));
+		assert_true(fabs(json_real_value(json_object_get(
+			o, "duration_hours")) * 3600 - (double)seconds_of(e)) <= 18);
 	}
 	/* One object per line, between "[" and "]". */
 	assert_memory_equal(text_str(&out), "[\n{", 3);
@@ -558,14 +562,19 @@ export__hours_round_half_up_in_integers(void **state)
 {
 	static const struct {
 		int64_t secs;
-		const char *want;
+		const char *want; /* CSV */
+		const char *json;
 	} tab[] = {
-		{ 0, "0.00" },      { 17, "0.00" },        { 18, "0.01" },
-		{ 36, "0.01" },     { 53, "0.01" },        { 54, "0.02" },
-		{ 5399, "1.50" },   { 5400, "1.50" },      { 5401, "1.50" },
-		{ 5417, "1.50" },   { 5418, "1.51" },      { 3599, "1.00" },
-		{ 3582, "1.00" },   { 3581, "0.99" },      { 86400, "24.00" },
-		{ 359999, "100.00" },
+		{ 0, "0.00", "0.0" },        { 17, "0.00", "0.0" },
+		{ 18, "0.01", "0.01" },      { 36, "0.01", "0.01" },
+		{ 53, "0.01", "0.01" },      { 54, "0.02", "0.02" },
+		{ 5399, "1.50", "1.5" },     { 5400, "1.50", "1.5" },
+		{ 5401, "1.50", "1.5" },     { 5417, "1.50", "1.5" },
+		{ 5418, "1.51", "1.51" },    { 3599, "1.00", "1.0" },
+		{ 3582, "1.00", "1.0" },     { 3581, "0.99", "0.99" },
+		{ 3960, "1.10", "1.1" },     { 1188, "0.33", "0.33" },
+		{ 86400, "24.00", "24.0" },  { 359999, "100.00", "100.0" },
+		{ INT64_C(3600) * 123456789 + 2484, "123456789.69", "123456789.69" },
 	};
 	struct store_entry e = { 1, 1, "acme", { "" }, 0, "", 0, 0 };
 	struct text out;
@@ -584,13 +593,20 @@ export__hours_round_half_up_in_integers(void **state)
 		assert_memory_equal(last + 1, tab[i].want, strlen(tab[i].want));
 		text_free(&out);
 
+		/* JSON: the same amount as a number, written as short as it
+		 * goes ("1.5", "24.0"), never as 1.5000000000000002 */
 		assert_int_equal(export_one(EXPORT_JSON, "UTC", NULL, &e, &out), 0);
 		root = json_loads(text_str(&out), 0, NULL);
 		assert_non_null(root);
-		assert_string_equal(json_string_value(json_object_get(
-			json_array_get(root, 0), "duration_hours")),
-		                    tab[i].want);
+		assert_true(json_real_value(json_object_get(
+			json_array_get(root, 0), "duration_hours")) ==
+		            strtod(tab[i].want, NULL));
 		json_decref(root);
+		last = strstr(text_str(&out), "\"duration_hours\":");
+		assert_non_null(last);
+		last += strlen("\"duration_hours\":");
+		assert_memory_equal(last, tab[i].json, strlen(tab[i].json));
+		assert_int_equal(last[strlen(tab[i].json)], '}');
 		text_free(&out);
 	}
 }

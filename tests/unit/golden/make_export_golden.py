@@ -71,8 +71,12 @@ def seconds(start, stop):
     return max(0, (stop if stop else NOW) - start)
 
 
+def centihours(secs):
+    return (secs * 100 * 2 + 3600) // (3600 * 2)  # half up
+
+
 def hours(secs):
-    cents = (secs * 100 * 2 + 3600) // (3600 * 2)  # half up
+    cents = centihours(secs)
     return "%d.%02d" % (cents // 100, cents % 100)
 
 
@@ -101,7 +105,7 @@ def make_json(zone, owner):
         o = {"owner": who} if owner else {}
         o.update(id=seq, project=proj, tags=tags, note=note,
                  start=iso(start, zone), stop=iso(stop, zone) if stop else None,
-                 duration_seconds=secs, duration_hours=hours(secs))
+                 duration_seconds=secs, duration_hours=centihours(secs) / 100)
         objs.append(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
