@@ -191,9 +191,12 @@ static const struct store_schema store_schema_current = {
  * (name, seconds, bucket index), ordered as store.h says. named is a
  * SELECT of (id, name, start, stop) from "picked", the owner's entries in
  * [:from, :to) (SQL_OVERLAP) that pass the filter: one row per entry and
- * name it counts under. A name counts an entry once (DISTINCT: tags "x"
- * and "X" on one entry are one name) and is spelled as in its earliest
- * entry of the whole range, in every bucket alike.
+ * name it counts under. A name counts an entry once (named is DISTINCT on
+ * the entry and the folded name: tags "x" and "X" on one entry are one
+ * name), so parts has one row per bucket of such a row and needs no
+ * DISTINCT of its own (which cost a temporary B-tree of every part). A
+ * name is spelled as in its earliest entry of the whole range, in every
+ * bucket alike.
  *
  * The buckets are the rows of temp.report_buckets (report.c fills it
  * for each report; store_temp_setup makes it). Each entry is clipped to
@@ -213,7 +216,7 @@ static const struct store_schema store_schema_current = {
 	"), spelling AS (" \
 	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE" \
 	"), parts AS (" \
-	" SELECT DISTINCT b.i, n.id, n.name COLLATE UNOCASE AS name," \
+	" SELECT b.i, n.id, n.name COLLATE UNOCASE AS name," \
 	"  min(n.stop, b.hi) - max(n.start, b.lo) AS secs" \
 	"  FROM named AS n JOIN temp.report_buckets AS b" \
 	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
@@ -427,9 +430,11 @@ static const struct {
 	/* Reports: what an entry counts under. */
 	[STMT_REPORT_PROJECT] = { "report-by-project",
 		SQL_REPORT("SELECT id, project, start, stop FROM picked") },
-	/* An entry without tags counts under none. */
+	/* An entry without tags counts under none; one with "x" and "X"
+	 * once under that name. */
 	[STMT_REPORT_TAG] = { "report-by-tag",
-		SQL_REPORT("SELECT p.id, t.tag, p.start, p.stop FROM picked AS p"
+		SQL_REPORT("SELECT DISTINCT p.id, t.tag COLLATE UNOCASE, p.start,"
+		           " p.stop FROM picked AS p"
 		           " JOIN entry_tags AS t ON t.entry_id = p.id") },
 	[STMT_REPORT_NONE] = { "report",
 		SQL_REPORT("SELECT id, '', start, stop FROM picked") },

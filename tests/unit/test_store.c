@@ -4158,15 +4158,17 @@ static void store_tags__groups_unicode_case__under_earliest_spelling(
 	add(st, ALICE, tagged("p", 100, 200, "Über", NULL));
 	add(st, ALICE, tagged("p", 10, 20, "über", "σχέδιο")); /* earliest */
 	add(st, ALICE, tagged("p", 300, 400, "ÜBER", "ΣΧΈΔΙΟ"));
+	/* Two spellings on one entry: its time counts once for the name. */
+	add(st, ALICE, tagged("p", 500, 600, "über", "Über"));
 	t = names(st, ALICE, 1, 0, 1000, 1000);
 	assert_int_equal(t.n, 2);
 	assert_string_equal(t.project[0], "über");
-	assert_int_equal(t.secs[0], 210);
+	assert_int_equal(t.secs[0], 310);
 	assert_string_equal(t.project[1], "σχέδιο");
 	assert_int_equal(t.secs[1], 110);
 	r = report(st, ALICE, day, 2, 1000, STORE_BY_TAG, NULL);
 	assert_int_equal(r.n, 2);
-	assert_row(&r, 0, 0, "über", 210);
+	assert_row(&r, 0, 0, "über", 310);
 	assert_row(&r, 1, 0, "σχέδιο", 110);
 }
 
