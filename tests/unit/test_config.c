@@ -457,15 +457,13 @@ cfg_load__reports_type__when_section_is_list(void **state)
 	assert_only_error(f, ":8: log: expected a mapping, got a list");
 }
 
+/* Each of bad as account.port is refused with the same message. */
 static void
-cfg_load__reports_range__when_port_not_a_number(void **state)
+assert_ports_refused(struct fixture *f, const char *const *bad, size_t n)
 {
-	static const char *const bad[] = { "abc", "52x", "\"\"", "-1",
-	                                    "\" 5222\"", "[5222]" };
-	struct fixture *f = *state;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < n; i++) {
 		assert_null(load(f, "account:\n"
 		                    "  jid: a@example.org\n"
 		                    "  password: x\n"
@@ -481,26 +479,21 @@ cfg_load__reports_range__when_port_not_a_number(void **state)
 }
 
 static void
+cfg_load__reports_range__when_port_not_a_number(void **state)
+{
+	static const char *const bad[] = { "abc", "52x", "\"\"", "-1",
+	                                    "\" 5222\"", "[5222]" };
+
+	assert_ports_refused(*state, bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+static void
 cfg_load__reports_range__when_port_out_of_range(void **state)
 {
 	static const char *const bad[] = { "70000", "0", "65536",
 	                                    "99999999999999999999" };
-	struct fixture *f = *state;
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_null(load(f, "account:\n"
-		                    "  jid: a@example.org\n"
-		                    "  password: x\n"
-		                    "  port: %s\n"
-		                    "storage: {path: t.db}\n"
-		                    "access: {allow: [a@example.org]}\n",
-		                 bad[i]));
-		assert_only_error(f, ":4: account.port: expected a number 1-65535");
-		text_clear(&f->errs);
-		unlink(f->cfg);
-		f->cfg[0] = '\0';
-	}
+	assert_ports_refused(*state, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 static void
