@@ -430,7 +430,8 @@ enum store_group {
  * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
  * before the one before it, by is none of enum store_group, or f is
  * wrong. An owner who never wrote has nothing: STORE_OK. The cost grows
- * with the entries in the range times the buckets (store.c).
+ * with the entries in the range: an index finds each entry's few buckets
+ * (SQL_REPORT in store.c), so a year by day costs about what a year does.
  */
 #define STORE_BUCKETS_MAX 367
 typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,
