@@ -92,6 +92,7 @@
 #define LOOP_MS 200       /* longest sleep in xmpp_run_once: signal latency */
 #define BUSY_LOOP_MS 10   /* the same while HTTP uploads run (upload_poll) */
 #define LOGOUT_MS 3000    /* how long a clean logout may take */
+#define DRAIN_MS 1500     /* of which the pings before it (drain) */
 #define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
 #define PING_TIMEOUT_MAX 30 /* within these bounds */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
@@ -434,9 +435,10 @@ ping_timeout(const struct cfg *cfg)
 	       : t > PING_TIMEOUT_MAX ? PING_TIMEOUT_MAX : t;
 }
 
-/* XEP-0199 section 4.2: <iq type='get' to='our domain'><ping/></iq>. */
+/* XEP-0199 section 4.2: <iq type='get' to='our domain'><ping/></iq>;
+ * pong takes the answer. */
 static void
-send_ping(struct session *s, int64_t now)
+ping_server(struct session *s, int64_t now)
 {
 	const char *at = strchr(s->cfg->jid, '@');
 	xmpp_stanza_t *iq, *ping;
@@ -445,7 +447,7 @@ send_ping(struct session *s, int64_t now)
 	    (ping = xmpp_stanza_new(s->b.ctx)) == NULL) {
 		if (iq)
 			xmpp_stanza_release(iq);
-		log_error("keepalive: out of memory");
+		log_error("ping: out of memory");
 		return;
 	}
 	xmpp_stanza_set_to(iq, at ? at + 1 : s->cfg->jid);
@@ -457,8 +459,6 @@ send_ping(struct session *s, int64_t now)
 	xmpp_send(s->b.conn, iq);
 	xmpp_stanza_release(iq);
 	s->ping_sent = now;
-	log_debug("keepalive: nothing from the server for %lld s; pinging it",
-	          (long long)(now - s->last_rx) / 1000);
 }
 
 /* One turn of the keepalive: ping after account.keepalive seconds of
@@ -473,8 +473,11 @@ keepalive(struct session *s, int64_t now)
 	if (s->ping_sent != 0 && s->last_rx > s->ping_sent)
 		ping_clear(s);
 	if (s->ping_sent == 0) {
-		if (now - s->last_rx >= (int64_t)s->cfg->keepalive * 1000)
-			send_ping(s, now);
+		if (now - s->last_rx >= (int64_t)s->cfg->keepalive * 1000) {
+			log_debug("keepalive: nothing from the server for %lld s; "
+			          "pinging it", (long long)(now - s->last_rx) / 1000);
+			ping_server(s, now);
+		}
 		return;
 	}
 	if (now - s->ping_sent >= (int64_t)ping_timeout(s->cfg) * 1000) {
@@ -714,20 +717,54 @@ reload(struct session *s)
 	notify_reloaded();
 }
 
-/* Unavailable presence, then </stream:stream>, waiting a little for the
- * server to close its side so nothing we sent is cut off. */
+/*
+ * Before </stream:stream>: two pings to the server, one after the other,
+ * each answered or given up at deadline. Messages that come meanwhile are
+ * handled as ever. With stream management the server asks us (<r/>) to
+ * acknowledge what it sent, at once, or as soon as our answer to an
+ * earlier request came; the second round trip starts after that request
+ * has gone out, and libstrophe answers it on the way. So every message the
+ * server sent before our unavailable presence is acknowledged as handled,
+ * where it would otherwise count as lost with the stream, go to offline
+ * storage and come again at the next login (applied once, thanks to its
+ * key, but answered twice). Our replies are through the server by then
+ * too.
+ */
+static void
+drain(struct session *s, int64_t deadline)
+{
+	int round;
+
+	ping_clear(s);
+	for (round = 0; round < 2; round++) {
+		ping_server(s, now_ms());
+		while (s->ping_sent != 0 && xmpp_conn_is_connected(s->b.conn) &&
+		       now_ms() < deadline)
+			xmpp_run_once(s->b.ctx, 20);
+		if (s->ping_sent != 0) {
+			ping_clear(s);
+			return;
+		}
+	}
+}
+
+/* Unavailable presence, what the server sent handled (drain), then
+ * </stream:stream>, waiting a little for the server to close its side so
+ * nothing we sent is cut off. */
 static void
 logout(struct session *s)
 {
-	int64_t deadline;
+	int64_t start = now_ms();
+	int64_t deadline = start + LOGOUT_MS;
 
 	if (xmpp_conn_is_connected(s->b.conn)) {
 		send_presence(&s->b, "unavailable", NULL);
-		xmpp_disconnect(s->b.conn);
-	} else if (xmpp_conn_is_connecting(s->b.conn)) {
-		xmpp_disconnect(s->b.conn);
+		if (s->online_at != 0 && !s->dead)
+			drain(s, start + DRAIN_MS);
 	}
-	deadline = now_ms() + LOGOUT_MS;
+	if (xmpp_conn_is_connected(s->b.conn) ||
+	    xmpp_conn_is_connecting(s->b.conn))
+		xmpp_disconnect(s->b.conn);
 	while (!xmpp_conn_is_disconnected(s->b.conn) && now_ms() < deadline)
 		xmpp_run_once(s->b.ctx, 50);
 }

@@ -242,6 +242,35 @@ class Adds:
         return got, repeats
 
 
+class Replies:
+    """Counts the messages with a body that a bot sends; `enough` is set
+    once `wanted` came since the last reset. on_message is for
+    server.client; the bot is looked up when a message comes, so it may be
+    made after the counter."""
+
+    def __init__(self, bot_jid, wanted):
+        self.bot_jid = bot_jid
+        self.wanted = wanted
+        self.count = 0
+        self.lock = threading.Lock()
+        self.enough = threading.Event()
+
+    def on_message(self, m):
+        if m.from_bare == self.bot_jid() and m.body:
+            with self.lock:
+                self.count += 1
+                if self.count >= self.wanted:
+                    self.enough.set()
+
+    def reset(self):
+        with self.lock:
+            self.count = 0
+            self.enough.clear()
+
+    def wait(self, timeout):
+        assert self.enough.wait(timeout), "only %d replies" % self.count
+
+
 def all_answered(adds, clients, bot):
     """Whether every add sent has a reply naming it (or a bare repeat
     reply that may stand for it, see check_replies)."""
@@ -282,22 +311,14 @@ def test_kill9_under_load__every_command_applied_once__wherever_it_waited(
     kill_after = 15         # replies seen before the kill
     live, offline, after = 20, 4, 4
 
-    replies = [0]
-    lock = threading.Lock()
-    enough = threading.Event()
-
-    def on_message(m):
-        if m.from_bare == fbot.jid and m.body:
-            with lock:
-                replies[0] += 1
-                if replies[0] >= kill_after:
-                    enough.set()
+    replies = Replies(lambda: fbot.jid, kill_after)
 
     fbot.start()
     clients = {}
     try:
         for u in USERS:
-            clients[u] = server.client(u, password(u), on_message=on_message)
+            clients[u] = server.client(u, password(u),
+                                       on_message=replies.on_message)
         subscribe(clients["alice"], fbot)
         adds = Adds(USERS)
 
@@ -308,11 +329,11 @@ def test_kill9_under_load__every_command_applied_once__wherever_it_waited(
         threads = [threading.Thread(target=series, args=(u,)) for u in USERS]
         for t in threads:
             t.start()
-        assert enough.wait(10), "only %d replies" % replies[0]
+        replies.wait(10)
         killed = time.monotonic()
         fbot.kill()
-        with lock:
-            at_kill = replies[0]
+        with replies.lock:
+            at_kill = replies.count
         for t in threads:
             t.join(10)
         sent_live = time.monotonic()
@@ -656,20 +677,11 @@ def test_sigterm_during_burst__exits_clean_and_rest_applied_once_on_return(
     entries (the first ones sent, in order); started again, it applies
     the rest, which the server kept, each once."""
     n, term_after = 50, 15
-    replies = [0]
-    lock = threading.Lock()
-    enough = threading.Event()
-
-    def on_message(m):
-        if m.from_bare == fbot.jid and m.body:
-            with lock:
-                replies[0] += 1
-                if replies[0] >= term_after:
-                    enough.set()
+    replies = Replies(lambda: fbot.jid, term_after)
 
     fbot.start()
     with server.client("alice", password("alice"),
-                       on_message=on_message) as alice:
+                       on_message=replies.on_message) as alice:
         adds = Adds(("alice",), prefix="burst-")
 
         def burst():
@@ -678,7 +690,7 @@ def test_sigterm_during_burst__exits_clean_and_rest_applied_once_on_return(
                 time.sleep(0.02)
         sender = threading.Thread(target=burst)
         sender.start()
-        assert enough.wait(10), "only %d replies" % replies[0]
+        replies.wait(10)
         termed = time.monotonic()
         fbot.signal(signal.SIGTERM)
         code = fbot.wait(10)
@@ -714,3 +726,72 @@ def test_sigterm_during_burst__exits_clean_and_rest_applied_once_on_return(
     assert_sound(fbot)
     log = fbot.log()
     assert log.count("shutting down") == 1 and "stopped" in log, log
+
+
+
+# The server asks for an acknowledgement once two stanzas wait for one: a
+# message the bot handled just before SIGTERM is then often still
+# unacknowledged, as it is with Prosody's default (ask after every stanza)
+# only in a short gap, or under load.
+ACK_EVERY_SECOND = "smacks_max_unacked_stanzas = 1"
+
+
+def test_sigterm_in_bursts__handled_messages_acknowledged__none_answered_twice(
+        timmy_bin, request):
+    """Three bursts, each cut by SIGTERM and followed by a restart. Before
+    it closes its stream the bot has every message the server sent it
+    handled and acknowledged (bot/session.c, drain), so none goes to
+    offline storage to be handed over and answered a second time at the
+    next start; what was sent after its unavailable presence waits there
+    and is applied once."""
+    rounds, per_round, term_after = 3, 30, 10
+    replies = Replies(lambda: bot.jid, term_after)
+
+    with PrivateProsody(hibernation_time=HIBERNATION,
+                        extra_config=ACK_EVERY_SECOND) as server:
+        for user in ("timmy",) + USERS:
+            server.register(user, password(user))
+        bot = Bot(server, allow=[server.jid(u) for u in USERS],
+                  binary=timmy_bin)
+        bot.checked = False
+        request.node.timmy_bot = bot
+        try:
+            bot.start()
+            with server.client("alice", password("alice"),
+                               on_message=replies.on_message) as alice:
+                adds = Adds(("alice",), prefix="acked-")
+                for r in range(rounds):
+                    wait_until(lambda: count_entries(bot) >= r * per_round,
+                               20, lambda: "round %d: %d entries\n%s" % (
+                                   r, count_entries(bot), bot.log_tail()))
+                    replies.reset()
+
+                    def burst():
+                        for i in range(r * per_round, (r + 1) * per_round):
+                            adds.send(alice, bot, "alice", i)
+                            time.sleep(0.02)
+                    sender = threading.Thread(target=burst)
+                    sender.start()
+                    replies.wait(10)
+                    bot.signal(signal.SIGTERM)
+                    assert bot.wait(10) == 0, bot.log_tail()
+                    sender.join(10)
+                    assert count_entries(bot) < (r + 1) * per_round
+                    bot.start()
+                n = rounds * per_round
+                wait_until(lambda: count_entries(bot) >= n, 20,
+                           lambda: "%d of %d entries\n%s" % (
+                               count_entries(bot), n, bot.log_tail()))
+                wait_until(lambda: all_answered(adds, {"alice": alice}, bot),
+                           10, lambda: "not every add answered")
+                time.sleep(1.0)
+                got, repeats = check_replies(adds, {"alice": alice}, bot)
+                twice = sorted(p for p, b in got.items() if len(b) > 1)
+                assert twice == [] and repeats == 0, (
+                    "answered twice: %s (+%d bare repeats)" % (twice, repeats))
+            adds.check_database(bot, server.domain)
+            assert_sound(bot)
+        finally:
+            if not bot.checked:
+                stop_and_check(bot)
+            bot.close()
