@@ -126,7 +126,10 @@ class Bot:
     config_text: the rate limit is off unless given). password_file, when
     given, is used instead of the password (the test makes the file).
     write_config() rewrites bot.yaml with some settings changed (for
-    SIGHUP).
+    SIGHUP). A bot made without db_path starts from a new database, and
+    from nothing in the server's offline storage for its account either:
+    what a bot of an earlier test on the same server left unanswered
+    would otherwise reach it (server.drop_offline).
     """
 
     def __init__(self, server, jid=None, password=None, allow=(),
@@ -151,6 +154,8 @@ class Bot:
         self.config_path = os.path.join(self.dir, "bot.yaml")
         self.log_path = os.path.join(self.dir, "timmy.log")
         self.db_path = db_path or os.path.join(self.dir, "timmy.db")
+        if db_path is None:
+            server.drop_offline(self.jid.split("@", 1)[0])
         self._log_offset = 0
         self.settings = dict(
             jid=self.jid, password=password, resource=resource,

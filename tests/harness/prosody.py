@@ -236,6 +236,25 @@ class PrivateProsody:
         self.accounts[user] = password
         return self.jid(user)
 
+    def drop_offline(self, user):
+        """Throws away the messages offline storage holds for user (with
+        storage "internal", a file that mod_offline reads at each login).
+        For a new bot on a server shared by many tests: a message an
+        earlier test's bot left unanswered must not reach a fresh
+        database. Returns how many messages there were."""
+        def encode(part):   # as Prosody's util.datamanager encodes names
+            return "".join(c if c.isascii() and c.isalnum()
+                           else "%%%02x" % ord(c) for c in part)
+        path = os.path.join(self.data_path, encode(self.domain), "offline",
+                            encode(user) + ".list")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                held = f.read().count("item(")
+            os.remove(path)
+        except FileNotFoundError:
+            return 0
+        return held
+
     def jid(self, user):
         """The bare JID of user on this server."""
         return "%s@%s" % (user, self.domain)

@@ -153,6 +153,8 @@ def make_bot(timmy_bin, request):
         if db_path is None:
             dirs.append(tempfile.mkdtemp(prefix="timmy-delivery-"))
             db_path = os.path.join(dirs[-1], "timmy.db")
+            # A fresh database gets nothing an earlier test left.
+            server.drop_offline("timmy")
         export = []
         if upload is not None:
             export.append("  upload: %s" % upload)
