@@ -13,7 +13,7 @@ enum cmd_status
 cmd_tz(const struct cmd_ctx *ctx, const struct cmd_args *args,
        struct text *reply)
 {
-	char own[TZ_NAME_MAX + 1], clock[8];
+	char own[TZ_NAME_MAX + 1], spelled[TZ_NAME_MAX + 1], clock[8];
 	const char *zone;
 
 	if (args->argc == 0) {
@@ -32,11 +32,15 @@ cmd_tz(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		text_printf(reply, "Back to the default time zone.");
 		return CMD_OK;
 	}
+	/* "europe/berlin" is taken as "Europe/Berlin". */
 	if (!tz_valid(zone)) {
-		text_printf(reply, "I don't know the time zone \"%s\". Use an IANA "
-		                   "name like Europe/Berlin, America/New_York or "
-		                   "UTC (upper and lower case matter).", zone);
-		return CMD_REFUSED;
+		if (tz_spelling(zone, spelled, sizeof(spelled)) != 0) {
+			text_printf(reply, "I don't know the time zone \"%s\". Use "
+			                   "an IANA name like Europe/Berlin, "
+			                   "America/New_York or UTC.", zone);
+			return CMD_REFUSED;
+		}
+		zone = spelled;
 	}
 	if (store_set_user_tz(ctx->st, ctx->owner, zone) != STORE_OK)
 		return cmd_store_failed(reply, 1);

@@ -4,9 +4,11 @@
  */
 #include "tz.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The zone TZ currently holds, so tzset runs only when it changes. */
 static char current[TZ_NAME_MAX + 1];
@@ -25,31 +27,46 @@ use_zone(const char *zone)
 	return 0;
 }
 
-bool
-tz_valid(const char *name)
+/* Whether name can be a zone name at all: only zone names, so no
+ * absolute paths, no "..", no POSIX rules such as "EST5EDT,M3.2.0" that
+ * would bypass the zoneinfo lookup. */
+static bool
+name_ok(const char *name)
 {
-	const char *dir, *p;
-	char path[512], magic[4];
-	FILE *f;
-	size_t n;
-	int r;
+	const char *p;
 
 	if (name == NULL || *name == '\0' || strlen(name) > TZ_NAME_MAX)
 		return false;
-	if (strcmp(name, "UTC") == 0)
-		return true;
-	/* Only zone names: no absolute paths, no "..", no POSIX rules such
-	 * as "EST5EDT,M3.2.0" that would bypass the zoneinfo lookup. */
 	if (name[0] == '/' || name[0] == '.' || strstr(name, "..") != NULL)
 		return false;
 	for (p = name; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
 			return false;
+	return true;
+}
 
-	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
-		dir = "/usr/share/zoneinfo";
-	r = snprintf(path, sizeof(path), "%s/%s", dir, name);
+static const char *
+zoneinfo_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+}
+
+bool
+tz_valid(const char *name)
+{
+	char path[512], magic[4];
+	FILE *f;
+	size_t n;
+	int r;
+
+	if (name != NULL && strcmp(name, "UTC") == 0)
+		return true;
+	if (!name_ok(name))
+		return false;
+	r = snprintf(path, sizeof(path), "%s/%s", zoneinfo_dir(), name);
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return false;
 	if ((f = fopen(path, "rb")) == NULL)
@@ -57,6 +74,73 @@ tz_valid(const char *name)
 	n = fread(magic, 1, sizeof(magic), f);
 	fclose(f);
 	return n == sizeof(magic) && memcmp(magic, "TZif", 4) == 0;
+}
+
+/* The entry of directory dir named like part without regard to ASCII
+ * case, appended to out (of outsz, holding len bytes) with a '/' before
+ * it unless len is 0; the new length, or -1 when there is none. An entry
+ * spelled exactly so wins. */
+static int
+append_part(const char *dir, const char *part, size_t partlen, char *out,
+            size_t outsz, size_t len)
+{
+	char found[TZ_NAME_MAX + 1] = "";
+	struct dirent *d;
+	DIR *dp;
+	int r;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		if (strlen(d->d_name) != partlen ||
+		    strncasecmp(d->d_name, part, partlen) != 0)
+			continue;
+		/* partlen <= TZ_NAME_MAX: name_ok checked the whole name */
+		memcpy(found, d->d_name, partlen);
+		found[partlen] = '\0';
+		if (strncmp(d->d_name, part, partlen) == 0)
+			break;
+	}
+	closedir(dp);
+	if (found[0] == '\0')
+		return -1;
+	r = snprintf(out + len, outsz - len, "%s%s", len ? "/" : "", found);
+	if (r < 0 || (size_t)r >= outsz - len)
+		return -1;
+	return (int)(len + (size_t)r);
+}
+
+int
+tz_spelling(const char *name, char *out, size_t outsz)
+{
+	char dir[512];
+	const char *part, *end;
+	size_t len = 0;
+	int r;
+
+	if (name != NULL && strcasecmp(name, "UTC") == 0) {
+		snprintf(out, outsz, "UTC");
+		return 0;
+	}
+	if (!name_ok(name) || outsz == 0)
+		return -1;
+	out[0] = '\0';
+	for (part = name; *part; part = *end ? end + 1 : end) {
+		end = strchr(part, '/');
+		if (end == NULL)
+			end = part + strlen(part);
+		if (end == part)
+			return -1;
+		r = snprintf(dir, sizeof(dir), "%s%s%s", zoneinfo_dir(),
+		             len ? "/" : "", out);
+		if (r < 0 || (size_t)r >= sizeof(dir))
+			return -1;
+		if ((r = append_part(dir, part, (size_t)(end - part), out, outsz,
+		                     len)) < 0)
+			return -1;
+		len = (size_t)r;
+	}
+	return tz_valid(out) ? 0 : -1;
 }
 
 int

@@ -11,6 +11,7 @@
 #define TIMMY_TZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -23,6 +24,13 @@
  * otherwise silently treat as UTC.
  */
 bool tz_valid(const char *name);
+
+/*
+ * The spelling of zone name in the zoneinfo directory when name differs
+ * from it only in ASCII case ("europe/berlin" is "Europe/Berlin", "utc"
+ * "UTC"), into out; 0, or -1 when no zone is named so in any case.
+ */
+int tz_spelling(const char *name, char *out, size_t outsz);
 
 /* Breaks t down into local time of zone into *out. Returns 0 or -1. */
 int tz_local(const char *zone, int64_t t, struct tm *out);

@@ -624,10 +624,14 @@ def test_tz__shows_sets_and_resets_the_users_zone(bot, alice, bob):
 
     assert alice.ask(bot.jid, "tz Mars/Olympus") == (
         'I don\'t know the time zone "Mars/Olympus". Use an IANA name like '
-        'Europe/Berlin, America/New_York or UTC (upper and lower case '
-        'matter).')
+        'Europe/Berlin, America/New_York or UTC.')
     assert alice.ask(bot.jid, "tz").startswith(
         "Your time zone is Asia/Tokyo; it is ")
+    # Typed in the wrong case, a zone is stored as the system spells it.
+    assert alice.ask(bot.jid, "tz asia/TOKYO").startswith(
+        "Your time zone is now Asia/Tokyo; it is ")
+    assert bot.query("SELECT tz FROM users WHERE jid = ?", ALICE) == [
+        ("Asia/Tokyo",)]
 
     assert alice.ask(bot.jid, "tz default") == "Back to the default time zone."
     assert bot.query("SELECT tz FROM users WHERE jid = ?", ALICE) == [(None,)]

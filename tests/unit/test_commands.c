@@ -964,6 +964,22 @@ cmd_tz__shows_sets_and_resets(void **state)
 	                    "Started acme at 23:00.");
 	assert_non_null(strstr(run(f, 0, "tz Mars/Olympus", CMD_REFUSED),
 	                       "\"Mars/Olympus\""));
+	/* A name in the wrong case is taken in the right one. */
+	assert_string_equal(run(f, 0, "tz europe/BERLIN", CMD_OK),
+	                    "Your time zone is now Europe/Berlin; it is 15:00 "
+	                    "there.");
+	assert_string_equal(run(f, 0, "tz america/argentina/buenos_aires",
+	                        CMD_OK),
+	                    "Your time zone is now America/Argentina/Buenos_Aires; "
+	                    "it is 11:00 there.");
+	assert_string_equal(run(f, 0, "tz utc", CMD_OK),
+	                    "Your time zone is now UTC; it is 14:00 there.");
+	assert_non_null(strstr(run(f, 0, "tz europe/", CMD_REFUSED),
+	                       "\"europe/\""));
+	assert_non_null(strstr(run(f, 0, "tz europe//berlin", CMD_REFUSED),
+	                       "\"europe//berlin\""));
+	assert_non_null(strstr(run(f, 0, "tz ../etc/passwd", CMD_REFUSED),
+	                       "\"../etc/passwd\""));
 	run(f, 0, "tz default", CMD_OK);
 	assert_non_null(strstr(run(f, 0, "tz", CMD_OK), "UTC (the default)"));
 	/* another user is not affected */
