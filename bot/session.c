@@ -91,8 +91,8 @@
 #define STABLE_MS 60000   /* online this long resets the backoff */
 #define LOOP_MS 200       /* longest sleep in xmpp_run_once: signal latency */
 #define BUSY_LOOP_MS 10   /* the same while HTTP uploads run (upload_poll) */
-#define LOGOUT_MS 3000    /* how long a clean logout may take */
-#define DRAIN_MS 1500     /* of which the pings before it (drain) */
+#define DRAIN_MS 1000     /* longest wait for the pings before a logout */
+#define LOGOUT_MS 3000    /* then for the server to close the stream */
 #define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
 #define PING_TIMEOUT_MAX 30 /* within these bounds */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
@@ -116,6 +116,8 @@ struct session {
 	int64_t online_at;   /* monotonic ms we came online; 0: offline */
 	bool ever_online;    /* for a clearer message when login never worked */
 	bool stopping;       /* logging out: a disconnect is expected */
+	bool freeing;        /* session_free: the connection's last events
+	                        find the rest gone and change nothing */
 	/* Stream management (see the top of this file). */
 	bool resumed;        /* libstrophe said it resumed the session */
 	bool sm_used;        /* the resumption state in the connection has
@@ -277,6 +279,12 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	const char *bound = xmpp_conn_get_bound_jid(conn);
 	const char *who = bound ? bound : s->cfg->jid;
 	bool resumed = s->resumed;
+
+	/* A logout the server never answered leaves the stream open;
+	 * releasing it in session_free reports a disconnect, after the
+	 * uploads and the roster are gone. */
+	if (s->freeing)
+		return;
 
 	s->resumed = false;
 	if (event == XMPP_CONN_CONNECT) {
@@ -754,17 +762,18 @@ drain(struct session *s, int64_t deadline)
 static void
 logout(struct session *s)
 {
-	int64_t start = now_ms();
-	int64_t deadline = start + LOGOUT_MS;
+	int64_t deadline;
 
 	if (xmpp_conn_is_connected(s->b.conn)) {
 		send_presence(&s->b, "unavailable", NULL);
 		if (s->online_at != 0 && !s->dead)
-			drain(s, start + DRAIN_MS);
+			drain(s, now_ms() + DRAIN_MS);
 	}
 	if (xmpp_conn_is_connected(s->b.conn) ||
 	    xmpp_conn_is_connecting(s->b.conn))
 		xmpp_disconnect(s->b.conn);
+	/* libstrophe waits 2 s for the server's </stream:stream>. */
+	deadline = now_ms() + LOGOUT_MS;
 	while (!xmpp_conn_is_disconnected(s->b.conn) && now_ms() < deadline)
 		xmpp_run_once(s->b.ctx, 50);
 }
@@ -817,6 +826,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	s->freeing = true;
 	/* Before the connection: they delete their id handlers there. */
 	upload_free(s->b.up);
 	if (s->b.conn)

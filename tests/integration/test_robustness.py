@@ -3,11 +3,12 @@ away, wrong credentials, untrusted certificates, odd input, secrets."""
 
 import base64
 import os
+import signal
 import time
 
 import pytest
 
-from conftest import password
+from conftest import SANITIZER_REPORT, password
 from harness import Bot, PrivateProsody, run_timmy, write_config
 
 NS_DISCO = "http://jabber.org/protocol/disco#info"
@@ -114,6 +115,34 @@ def test_bot__reconnects_and_answers__after_server_restart(timmy_bin):
                 assert reply.startswith("Running: acme since "), reply
             assert b.query("SELECT count(*) FROM entries") == [(1,)]
             assert b.stop() == 0
+
+
+def test_sigterm__exits_clean_in_seconds__when_server_frozen(timmy_bin):
+    """The server stops answering (SIGSTOP) just before the bot is told to
+    stop: its pings before logout and the close go unanswered, and it
+    still exits 0 within its bounds (1 s of pings, 3 s for the close),
+    with no sanitizer report (releasing a stream that is still open must
+    not reach freed state)."""
+    with PrivateProsody() as server:
+        for user in ("timmy", "alice"):
+            server.register(user, password(user))
+        b = Bot(server, allow=[server.jid("alice")], binary=timmy_bin)
+        try:
+            b.start()
+            os.kill(server.pid, signal.SIGSTOP)
+            try:
+                started = time.monotonic()
+                code = b.stop(timeout=15)
+                took = time.monotonic() - started
+            finally:
+                os.kill(server.pid, signal.SIGCONT)
+            log = b.log()
+            assert code == 0, log[-4000:]
+            assert took < 6.0, took
+            assert not SANITIZER_REPORT.search(log), log[-6000:]
+            assert "shutting down" in log
+        finally:
+            b.close()
 
 
 def test_login__is_retried_and_logged__when_password_wrong(quiet_bot):
