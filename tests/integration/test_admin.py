@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import ALLOWED, SANITIZER_REPORT
+from conftest import ALLOWED, stop_and_judge
 from harness import Bot
 
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
@@ -33,13 +33,7 @@ def admin_bot(server, timmy_bin, request):
         b.start()
         b.wait_log("HTTP upload: ", timeout=15)
         yield b
-        code = b.stop()
-        if code != 0:
-            pytest.fail("timmy exited with %s on SIGTERM\n%s" % (
-                code, b.log_tail()), pytrace=False)
-        if SANITIZER_REPORT.search(b.log()):
-            pytest.fail("sanitizer report in the bot's log\n%s"
-                        % b.log()[-6000:], pytrace=False)
+        stop_and_judge(b)
     finally:
         b.close()
 

@@ -25,7 +25,7 @@ import urllib.request
 
 import pytest
 
-from conftest import SANITIZER_REPORT, password
+from conftest import SANITIZER_REPORT, password, stop_and_judge
 from harness import Bot, PrivateProsody, config_text
 from harness.prosody import free_port
 
@@ -177,13 +177,7 @@ def make_bot(timmy_bin, request):
     yield make
     try:
         for b in bots:
-            code = b.stop()
-            if code not in (0, None):
-                pytest.fail("timmy exited with %s on SIGTERM\n%s" % (
-                    code, b.log_tail()), pytrace=False)
-            if SANITIZER_REPORT.search(b.log()):
-                pytest.fail("sanitizer report in the bot's log\n%s"
-                            % b.log()[-6000:], pytrace=False)
+            stop_and_judge(b, never_started_ok=True)
     finally:
         for b in bots:
             b.close()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ALLOWED, SANITIZER_REPORT, password
+from conftest import ALLOWED, password, stop_and_judge
 from harness import Bot, ClientError, run_timmy, write_config
 
 SLOW_DOWN = ("You are sending commands faster than I take them (30 a "
@@ -33,13 +33,7 @@ def make_bot(server, timmy_bin, request):
     yield make
     try:
         for b in bots:
-            code = b.stop()
-            if code not in (0, None):
-                pytest.fail("timmy exited with %s on SIGTERM\n%s" % (
-                    code, b.log_tail()), pytrace=False)
-            if SANITIZER_REPORT.search(b.log()):
-                pytest.fail("sanitizer report in the bot's log\n%s"
-                            % b.log()[-6000:], pytrace=False)
+            stop_and_judge(b, never_started_ok=True)
     finally:
         for b in bots:
             b.close()
