@@ -1,13 +1,18 @@
 #!/bin/sh
-# contrib/deps.sh - install the Debian packages timmy needs to build, test
-# and demo, but only those that are missing. Runs `apt-get update` at most
-# once. Used by `make deps` and by .ci/run (before make itself may exist).
+# contrib/deps.sh [PACKAGE ...] - install the Debian packages timmy needs
+# to build, test and demo (or the PACKAGEs given), but only those that are
+# missing. Runs `apt-get update` at most once. Used by `make deps`, by
+# .ci/run (before make itself may exist) and by bench/run.sh (Timewarrior
+# and GNU time).
 set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates strace mandoc man-db systemd
 procps lua-unbound"
+if [ "$#" -gt 0 ]; then
+	PKGS="$*"
+fi
 
 missing=""
 for p in $PKGS; do
