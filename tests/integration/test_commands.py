@@ -445,6 +445,14 @@ def test_edit__changes_project_tags_times_and_note(bot, alice):
         "Changed #1 globex +billable %s 08:30–10:15 (1h 45m)." % PAST_SHOWN)
     assert entries(bot)[0][2] == ""
 
+    # A tag is one name whatever its case: +BILLABLE adds nothing and
+    # -Billable removes "billable".
+    alice.ask(bot.jid, "edit 1 +BILLABLE")
+    assert tags(bot, 1) == ["billable"]
+    assert alice.ask(bot.jid, "edit 1 -Billable") == (
+        "Changed #1 globex %s 08:30–10:15 (1h 45m)." % PAST_SHOWN)
+    assert tags(bot, 1) == []
+
 
 def test_edit__is_refused_and_changes_nothing__when_change_breaks_a_rule(
         bot, alice):
@@ -664,6 +672,26 @@ def test_help__shows_usage_and_examples__for_every_command_word(bot, alice):
 
 
 # -- report ------------------------------------------------------------
+
+def test_report__says_a_timer_runs__when_it_started_this_second(bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    reply = alice.ask(bot.jid, "report")
+    # Within the same second the report is empty but says why; a second
+    # later acme has its first second.
+    assert reply != "No time recorded today.", reply
+    if reply.startswith("No time"):
+        assert reply == ("No time recorded today yet: #1 acme started just "
+                         "now."), reply
+    else:
+        assert "acme" in reply, reply
+
+
+def test_export__names_the_formats__when_first_word_is_none(bot, alice):
+    assert alice.ask(bot.jid, "export pdf") == (
+        '"pdf" is neither a period nor one of your projects. Periods: today, '
+        'week, last month, mon..wed, 2026-11-01..2026-11-15; "projects" '
+        'lists yours. Formats: csv, json, ical.')
+
 
 def test_report__totals_the_period__when_given_last_week_or_dates(bot, alice):
     today = local(time.time()).date()

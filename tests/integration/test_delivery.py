@@ -356,6 +356,9 @@ def test_export__sends_upload_link__when_server_offers_upload(
     entries = doc["entries"] if isinstance(doc, dict) else doc
     assert len(entries) == n
     assert {e["project"] for e in entries} == {"acme"}
+    # Hours are a number (45 minutes each), seconds the exact amount.
+    assert {e["duration_hours"] for e in entries} == {0.75}
+    assert {e["duration_seconds"] for e in entries} == {2700}
     assert "Authorization" not in bot.log() and "Bearer" not in bot.log()
 
 

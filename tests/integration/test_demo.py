@@ -32,7 +32,8 @@ def test_demo__prints_replies_and_cleans_up__when_stdin_ends(timmy_bin,
     pidfile = tmp_path / "demo.json"
     proc = subprocess.run(
         [sys.executable, DEMO, "--bin", timmy_bin, "--pidfile", str(pidfile)],
-        input="start writing\nstatus\n", capture_output=True, text=True,
+        input="start writing\nstatus\n\x01stop\nexport csv\nlog\n",
+        capture_output=True, text=True,
         timeout=60)
     started = json.loads(pidfile.read_text()) if pidfile.exists() else {}
     try:
@@ -42,6 +43,16 @@ def test_demo__prints_replies_and_cleans_up__when_stdin_ends(timmy_bin,
         assert "Started writing at " in out, out
         assert "Running: writing since " in out, out
         assert out.index("Started writing") < out.index("Running: writing")
+        # A control character is left out, not sent (the server would end
+        # the demo's stream): the rest of the line still arrives.
+        assert "(left out control characters that XML cannot carry)" in out
+        assert "Stopped writing after " in out, out
+        # An answer in parts (the export inline: a summary, then the file)
+        # comes whole before the next line's answer.
+        assert (out.index("Export of this month: 1 entry")
+                < out.index("(1/1) timmy-")
+                < out.index("> log")
+                < out.index("1 entry, ")), out
         assert started, "demo wrote no pidfile"
         for name in ("prosody", "timmy"):
             assert not alive(started[name]), "%s still running" % name
