@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from harness import TICK, wall_now
+
 # Durations: 42s under a minute, 25m under an hour, else 1h 05m.
 DURATION = r"(?:\d+s|\d+m|\d+h \d{2}m)"
 CLOCK = r"\d{2}:\d{2}"
@@ -27,10 +29,11 @@ def minutes_between(t0, t1):
 def in_one_second(client, jid, bodies):
     """Sends bodies one by one, starting just after a second begins, and
     returns the replies; None when the last reply came in a later second
-    than the first message left (client and bot read the same clock, so
-    the bot may then have seen two seconds)."""
-    time.sleep(1.0 - time.time() % 1.0 + 0.005)
-    t0 = time.time()
+    than the first message left (the bot may then have seen two seconds).
+    The start waits out a tick of the coarse clock the bot reads, so the
+    bot too is in the new second."""
+    time.sleep(1.0 - time.time() % 1.0 + TICK + 0.005)
+    t0 = wall_now()
     replies = [client.ask(jid, body) for body in bodies]
     return replies if int(time.time()) == int(t0) else None
 
@@ -43,7 +46,7 @@ def entries(bot, jid):
 
 
 def test_conversation__tracks_and_reports_time__from_start_to_report(bot, alice):
-    t0 = time.time()
+    t0 = wall_now()
     reply = alice.ask(bot.jid, "start acme +design fix header")
     t1 = time.time()
     m = re.fullmatch(r"Started acme \+design \(fix header\) at (%s)\." % CLOCK,
@@ -162,7 +165,7 @@ def test_report__says_no_time_recorded__when_nothing_tracked(bot, alice):
 
 
 def test_report__lists_only_own_projects__when_two_users_track(bot, alice, bob):
-    t0 = time.time()
+    t0 = wall_now()
     assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
     assert bob.ask(bot.jid, "start globex").startswith("Started globex at ")
     time.sleep(max(0.0, t0 + 1.05 - time.time()))   # a whole second to report

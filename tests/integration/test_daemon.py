@@ -21,7 +21,7 @@ import time
 import pytest
 
 from conftest import ALLOWED, SANITIZER_REPORT, password
-from harness import Bot, PrivateProsody
+from harness import Bot, PrivateProsody, wall_now
 
 
 def allowed(server):
@@ -44,10 +44,10 @@ def test_offline__commands_count_at_send_time__when_sent_while_bot_down(
     time.sleep(2.2)
     # Prosody keeps these in offline storage and stamps them (whole
     # seconds) when they arrive.
-    sent_stop = time.time()
+    sent_stop = wall_now()
     alice.send(bot.jid, "stop")
     time.sleep(1.1)
-    sent_start = time.time()
+    sent_start = wall_now()
     alice.send(bot.jid, "start globex")
     time.sleep(2.2)
     bot.start()

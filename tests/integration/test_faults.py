@@ -33,7 +33,7 @@ import uuid
 import pytest
 
 from conftest import SANITIZER_REPORT, password
-from harness import Bot, PrivateProsody
+from harness import Bot, PrivateProsody, wall_now
 
 HIBERNATION = 4                 # smacks_hibernation_time of these servers
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -416,7 +416,7 @@ def test_offline__commands_apply_in_order_at_send_time__when_sent_while_bot_dead
                 expired = alice.wait_presence(
                     fbot.full_jid, "unavailable", timeout=HIBERNATION + 10,
                     since=killed)
-            sent.append(time.time())
+            sent.append(wall_now())
             sent_mono.append(time.monotonic())
             alice.send(fbot.jid, body, origin_id=uuid.uuid4().hex)
             time.sleep(pause)
