@@ -64,12 +64,11 @@
 
 #ifdef __GLIBC__
 #include <malloc.h>
-#include <netdb.h>
-#include <poll.h>
-#include <fcntl.h>
+#endif
 #include <sys/socket.h>
 #include <errno.h>
-#endif
+#include <netdb.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
