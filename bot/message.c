@@ -26,6 +26,7 @@
 
 #include "../commands/cmd.h"
 #include "access.h"
+#include "clock.h"
 #include "handlers.h"
 #include "inbound.h"
 #include "log.h"
@@ -75,16 +76,6 @@ reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body)
 	}
 	xmpp_send(b->conn, msg);
 	xmpp_stanza_release(msg);
-}
-
-/* Milliseconds on the monotonic clock, for the rate limit. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void

@@ -78,6 +78,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 #include "notify.h"
@@ -130,15 +131,6 @@ struct session {
 	bool dead;           /* the ping went unanswered: disconnecting */
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 #ifdef __GLIBC__
 /*
@@ -253,7 +245,7 @@ schedule_retry(struct session *s)
 	/* Up to a quarter more, so many bots cut off together do not all
 	 * come back in the same second. */
 	delay += random() % (delay / 4 + 1);
-	s->retry_at = now_ms() + delay;
+	s->retry_at = mono_ms() + delay;
 	log_info("reconnecting in %.1fs", (double)delay / 1000.0);
 	notify_status("reconnecting in %llds", (long long)(delay + 500) / 1000);
 	s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
@@ -297,7 +289,7 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 			xmpp_disconnect(conn);
 			return;
 		}
-		s->online_at = now_ms();
+		s->online_at = mono_ms();
 		s->last_rx = s->online_at;
 		s->dead = false;
 		s->ever_online = true;
@@ -351,11 +343,11 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	}
 	if (s->renewing) {
 		s->renewing = false;
-		s->retry_at = now_ms(); /* at once: the server is there */
+		s->retry_at = mono_ms(); /* at once: the server is there */
 		return;
 	}
 	if (s->online_at != 0) {
-		if (now_ms() - s->online_at >= STABLE_MS)
+		if (mono_ms() - s->online_at >= STABLE_MS)
 			s->backoff = BACKOFF_MIN;
 		if (s->dead)
 			log_warn("dropped the dead connection");
@@ -388,7 +380,7 @@ traffic(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
 	(void)conn;
 	(void)stanza;
-	s->last_rx = now_ms();
+	s->last_rx = mono_ms();
 	return 1;
 }
 
@@ -428,7 +420,7 @@ pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	(void)conn;
 	(void)stanza;
 	s->ping_sent = 0;
-	s->last_rx = now_ms();
+	s->last_rx = mono_ms();
 	return 0;
 }
 
@@ -744,9 +736,9 @@ drain(struct session *s, int64_t deadline)
 
 	ping_clear(s);
 	for (round = 0; round < 2; round++) {
-		ping_server(s, now_ms());
+		ping_server(s, mono_ms());
 		while (s->ping_sent != 0 && xmpp_conn_is_connected(s->b.conn) &&
-		       now_ms() < deadline)
+		       mono_ms() < deadline)
 			xmpp_run_once(s->b.ctx, 20);
 		if (s->ping_sent != 0) {
 			ping_clear(s);
@@ -766,14 +758,14 @@ logout(struct session *s)
 	if (xmpp_conn_is_connected(s->b.conn)) {
 		send_presence(&s->b, "unavailable", NULL);
 		if (s->online_at != 0 && !s->dead)
-			drain(s, now_ms() + DRAIN_MS);
+			drain(s, mono_ms() + DRAIN_MS);
 	}
 	if (xmpp_conn_is_connected(s->b.conn) ||
 	    xmpp_conn_is_connecting(s->b.conn))
 		xmpp_disconnect(s->b.conn);
 	/* libstrophe waits 2 s for the server's </stream:stream>. */
-	deadline = now_ms() + LOGOUT_MS;
-	while (!xmpp_conn_is_disconnected(s->b.conn) && now_ms() < deadline)
+	deadline = mono_ms() + LOGOUT_MS;
+	while (!xmpp_conn_is_disconnected(s->b.conn) && mono_ms() < deadline)
 		xmpp_run_once(s->b.ctx, 50);
 }
 
@@ -795,7 +787,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 	log_info("limits: %s", limits_desc(s->cfg, limits, sizeof(limits)));
 	connect_now(s);
 	while (!*stop) {
-		now = now_ms();
+		now = mono_ms();
 		notify_watchdog(now);
 		if (*reload_requested) {
 			*reload_requested = 0;

@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -135,15 +135,6 @@ struct upload {
 static int disco_items_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 static int disco_info_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 static int slot_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The domain of our own JID (cfg->jid is a validated bare JID). */
 static const char *
@@ -561,7 +552,7 @@ start(struct delivery *d)
 		return;
 	}
 	d->state = D_WAIT_SLOT;
-	d->deadline = now_ms() + SLOT_TIMEOUT_MS;
+	d->deadline = mono_ms() + SLOT_TIMEOUT_MS;
 }
 
 void
@@ -1201,7 +1192,7 @@ upload_online(struct upload *u)
 	}
 	disco_clear(u);
 	u->state = SVC_DISCOVERING;
-	u->disco_deadline = now_ms() + DISCO_TIMEOUT_MS;
+	u->disco_deadline = mono_ms() + DISCO_TIMEOUT_MS;
 	u->items_id = send_iq_get(u, own_domain(u), "query", NS_DISCO_ITEMS,
 	                          disco_items_answer, u, (const char *)NULL);
 	if (u->items_id == NULL)
@@ -1258,7 +1249,7 @@ upload_poll(struct upload *u)
 				put_done((struct delivery *)(void *)p, m->data.result);
 		}
 	}
-	now = now_ms();
+	now = mono_ms();
 	if (u->state == SVC_DISCOVERING && now >= u->disco_deadline) {
 		size_t i;
 
