@@ -1,7 +1,7 @@
 """The clock the bot and Prosody read, for bounds on the times they take.
 
-time(2), which the bot calls and under Lua's os.time() which stamps
-Prosody's offline messages, reads the kernel's coarse clock: it advances
+time(2) reads the kernel's coarse clock; the bot calls it, and so does
+Lua's os.time(), which stamps Prosody's offline messages. That clock advances
 once per scheduler tick (4 ms on Debian's kernels), so for up to a tick
 after a second begins it still gives the second before. A reading of
 time.time() taken before a message was sent is then no lower bound on the

@@ -62,6 +62,17 @@ def stop_and_judge(b, never_started_ok=False):
                     pytrace=False)
 
 
+def stop_and_judge_all(bots):
+    """stop_and_judge for each of bots, which a test may have made without
+    starting; all are closed, whatever the verdict."""
+    try:
+        for b in bots:
+            stop_and_judge(b, never_started_ok=True)
+    finally:
+        for b in bots:
+            b.close()
+
+
 @pytest.fixture
 def bot(server, timmy_bin, request):
     """The bot, online, with a fresh database; stopped after the test,

@@ -25,7 +25,7 @@ import urllib.request
 
 import pytest
 
-from conftest import SANITIZER_REPORT, password, stop_and_judge
+from conftest import SANITIZER_REPORT, password, stop_and_judge_all
 from harness import Bot, PrivateProsody, config_text
 from harness.prosody import free_port
 
@@ -176,11 +176,8 @@ def make_bot(timmy_bin, request):
 
     yield make
     try:
-        for b in bots:
-            stop_and_judge(b, never_started_ok=True)
+        stop_and_judge_all(bots)
     finally:
-        for b in bots:
-            b.close()
         for d in dirs:
             shutil.rmtree(d, ignore_errors=True)
 

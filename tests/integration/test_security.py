@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ALLOWED, password, stop_and_judge
+from conftest import ALLOWED, password, stop_and_judge_all
 from harness import Bot, ClientError, run_timmy, write_config
 
 SLOW_DOWN = ("You are sending commands faster than I take them (30 a "
@@ -31,12 +31,7 @@ def make_bot(server, timmy_bin, request):
         b.start()
         return b
     yield make
-    try:
-        for b in bots:
-            stop_and_judge(b, never_started_ok=True)
-    finally:
-        for b in bots:
-            b.close()
+    stop_and_judge_all(bots)
 
 
 def drain(client, from_jid, quiet=2.0):
