@@ -780,7 +780,6 @@ dash_len(const char *s)
 	return 0;
 }
 
-
 /* tp_span without the err hand-over. */
 static enum tp_rc
 span_parse(const struct tp_ctx *c, char *const *argv, int argc,
