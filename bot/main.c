@@ -215,6 +215,7 @@ main(int argc, char **argv)
 	const char *file;
 
 	if (argc < 2) {
+		fprintf(stderr, "timmy: no command given\n");
 		usage(stderr);
 		return 2;
 	}

@@ -215,8 +215,10 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (len > b->cfg->max_body) {
 		log_info("refused %zu-byte message from %s (limits.max_body %zu)",
 		         len, bare, b->cfg->max_body);
-		text_printf(&out, "That message is too long for me (at most %zu "
-		                  "bytes). Try \"help\".", b->cfg->max_body);
+		text_printf(&out, "That message is too long for me (%zu bytes; "
+		                  "at most %zu). Send it as several shorter "
+		                  "messages, one command each.", len,
+		            b->cfg->max_body);
 	} else if (!inbound_utf8_valid(body, len)) {
 		/* libstrophe's expat parser only passes UTF-8; checked all the
 		 * same, since commands/ counts on it. */

@@ -29,7 +29,9 @@ cmd_tz(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_is(zone, "default") || cmd_is(zone, "reset")) {
 		if (store_set_user_tz(ctx->st, ctx->owner, NULL) != STORE_OK)
 			return cmd_store_failed(reply, 1);
-		text_printf(reply, "Back to the default time zone.");
+		fmt_hm(args->default_tz, ctx->now, clock, sizeof(clock));
+		text_printf(reply, "Back to the default time zone, %s; it is %s "
+		                   "there.", args->default_tz, clock);
 		return CMD_OK;
 	}
 	/* "europe/berlin" is taken as "Europe/Berlin". */

@@ -21,3 +21,11 @@ def test_cli__prints_usage_and_exits_two__when_argument_unknown(timmy_bin):
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert "usage" in r.stderr.lower(), r.stderr
     assert r.stdout == "", r.stdout
+
+
+def test_cli__says_a_command_is_missing__when_run_bare(timmy_bin):
+    r = run_timmy([], binary=timmy_bin, timeout=10)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stderr.startswith("timmy: no command given\n"), r.stderr
+    assert "usage" in r.stderr.lower(), r.stderr
+    assert r.stdout == "", r.stdout

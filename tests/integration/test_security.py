@@ -156,8 +156,10 @@ def test_message__is_refused_unparsed__when_longer_than_max_body(make_bot,
     b = make_bot(limits={"max_body": 64})
     too_long = "start acme " + "n" * 54
     assert len(too_long.encode()) == 65
+    # The reply says what helps (splitting it), not "help", which cannot.
     assert alice.ask(b.jid, too_long) == (
-        "That message is too long for me (at most 64 bytes). Try \"help\".")
+        "That message is too long for me (65 bytes; at most 64). Send it as "
+        "several shorter messages, one command each.")
     # Bytes, not characters: 38 characters, 65 bytes.
     wide = "start acme " + "é" * 27
     assert len(wide) == 38 and len(wide.encode()) == 65
@@ -177,8 +179,8 @@ def test_message__is_refused_at_default_max_body__when_limits_left_out(
     b.wait_log("limits: bodies up to 2048 bytes, 30 commands a minute per "
                "sender after a burst of 10")
     reply = alice.ask(b.jid, "start acme " + "n" * 2038)
-    assert reply.startswith("That message is too long for me (at most 2048 "
-                            "bytes)"), reply
+    assert reply.startswith("That message is too long for me (2049 bytes; "
+                            "at most 2048)"), reply
     assert entries(b) == 0
 
 
