@@ -5,14 +5,19 @@
 #   make test       deps, both builds, unit tests (sanitized), integration tests
 #   make demo       deps, build, then a private Prosody, the bot and a chat
 #   make deps       install the Debian packages that are missing
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (also BINDIR, MANDIR, UNITDIR)
+#   WERROR=0        build without -Werror (a packager's newer compiler may
+#                   warn where ours does not)
 
 MAKEFLAGS += --no-print-directory
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
-BINDIR   = $(PREFIX)/bin
+BINDIR  ?= $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share
+MANDIR  ?= $(SHAREDIR)/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+WERROR  ?= 1
 SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
 PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd
@@ -42,8 +47,12 @@ unexport FUZZ
 unexport BUILD
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wformat=2 -Wvla -Werror
-CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+           -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+# -MMD -MP: each object depends on the headers it includes, no more.
+CPPFLAGS += -MMD -MP -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DTIMMY_VERSION='"$(VERSION)"' -I$(BUILD)
 CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) $(shell pkg-config --cflags $(PKGS))
@@ -57,7 +66,6 @@ LIB_SRCS      = $(STORAGE_SRCS) $(COMMANDS_SRCS) $(BOT_SRCS)
 LIB_OBJS      = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
 UNIT_BINS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-HEADERS       = $(wildcard */*.h)
 FUZZ_SRCS     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
@@ -84,15 +92,18 @@ $(BUILD)/schema.inc: schema.sql storage/embed-schema.sh
 
 $(BUILD)/storage/store.o: $(BUILD)/schema.inc
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a $(HEADERS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags cmocka) \
 		$(LDFLAGS) -o $@ $< $(BUILD)/libtimmy.a $(LDLIBS) \
 		$(shell pkg-config --libs cmocka)
+
+# What -MMD wrote on earlier builds: each object's headers.
+-include $(LIB_OBJS:.o=.d) $(BUILD)/bot/main.d $(UNIT_BINS:%=%.d)
 
 # Fuzz targets: build-fuzz/fuzz_NAME, each run on tests/fuzz/corpus/NAME
 # for FUZZ_SECONDS (new inputs go to a temp dir, not into the repo).
@@ -132,12 +143,21 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/timmy
 	TIMMY_BIN=$(CURDIR)/$(BUILD)/timmy $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
-# The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL.
+# The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL,
+# and includes run one way, bot -> commands -> storage (lib/, where it
+# exists, includes none of them). A relative include that climbs back
+# ("../bot/" from commands/) is refused like a library one.
 layering:
 	@! grep -n 'include.*strophe\.h' commands/* storage/* || \
 		{ echo "layering: commands/ or storage/ includes strophe.h"; exit 1; }
 	@! grep -n 'include.*sqlite3\.h' bot/* commands/* || \
 		{ echo "layering: bot/ or commands/ includes sqlite3.h"; exit 1; }
+	@! grep -n '#include *".*\.\./bot/' commands/* storage/* || \
+		{ echo "layering: commands/ or storage/ includes bot/"; exit 1; }
+	@! grep -n '#include *".*\.\./commands/' storage/* || \
+		{ echo "layering: storage/ includes commands/"; exit 1; }
+	@! grep -nE '#include *".*\.\./(bot|commands|storage)/' lib/* 2>/dev/null || \
+		{ echo "layering: lib/ includes bot/, commands/ or storage/"; exit 1; }
 	@echo "layering: ok"
 
 test: deps
@@ -164,19 +184,19 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
-		$(DESTDIR)$(SHAREDIR)/man/man8 $(DESTDIR)$(PREFIX)/lib/systemd/system
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
 	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
 	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' contrib/timmy.service > \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service
+		$(DESTDIR)$(UNITDIR)/timmy.service
 	sed -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' docs/timmy.8 > \
-		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service \
-		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
+		$(DESTDIR)$(MANDIR)/man8/timmy.8
+	chmod 644 $(DESTDIR)$(UNITDIR)/timmy.service \
+		$(DESTDIR)$(MANDIR)/man8/timmy.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(PREFIX)/lib/systemd/system/timmy.service \
-		$(DESTDIR)$(SHAREDIR)/man/man8/timmy.8
+	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(UNITDIR)/timmy.service \
+		$(DESTDIR)$(MANDIR)/man8/timmy.8
 	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
 
 # The unit as `make install` writes it, checked by systemd itself: installed
