@@ -407,7 +407,8 @@ struct store_filter {
 /* What a report groups by. */
 enum store_group {
 	STORE_BY_PROJECT, /* key: the project (spelled as in its earliest entry) */
-	STORE_BY_TAG,     /* key: the tag; an entry counts once per tag it has */
+	STORE_BY_TAG,     /* key: the tag; an entry counts once per tag it has,
+	                     one without tags under "" */
 	STORE_BY_NONE     /* key: "" (only the buckets split the time) */
 };
 
@@ -425,7 +426,8 @@ enum store_group {
  * Keys group without regard to case, spelled as in their earliest entry
  * of the whole report (the same in every bucket). By tag, an entry
  * counts under every tag it has, those of the filter or not, and an entry
- * without tags under none. A bound may equal the one before it: that
+ * without tags under the key "" (which no tag can be), so the time no
+ * tag covers is there too. A bound may equal the one before it: that
  * bucket is empty and never reported. STORE_ERR (with store_errmsg) when
  * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
  * before the one before it, by is none of enum store_group, or f is

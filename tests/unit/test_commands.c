@@ -359,10 +359,14 @@ cmd_report__by_day_tag_and_filters(void **state)
 	assert_string_equal(run(f, 0, "report week by tag", CMD_OK),
 	                    "This week, Mon 23 – Sun 29 Nov 2026:\n"
 	                    "```\n"
-	                    "+design       3h 00m\n"
-	                    "+ui           2h 00m\n"
-	                    "All entries   3h 30m\n"
-	                    "```");
+	                    "+design    3h 00m\n"
+	                    "+ui        2h 00m\n"
+	                    "(no tag)      30m\n"
+	                    "Total      3h 30m\n"
+	                    "```\n"
+	                    "An entry with several tags counts under each of "
+	                    "them, so the rows add up to more than the total.\n"
+	                    "Per day: Mon 23 1h 00m, Tue 24 2h 30m");
 	assert_string_equal(run(f, 0, "report week ACME globex +design", CMD_OK),
 	                    "This week, Mon 23 – Sun 29 Nov 2026 (ACME or globex "
 	                    "+design):\n"
@@ -377,6 +381,67 @@ cmd_report__by_day_tag_and_filters(void **state)
 	assert_non_null(strstr(run(f, 0, "report week nosuch", CMD_REFUSED),
 	                       "\"nosuch\" is neither a period nor one of your "
 	                       "projects"));
+}
+
+/* Untagged time has a row of its own, so the rows add up to the total
+ * when no entry has several tags (and then no note says otherwise). */
+static void
+cmd_report__by_tag__shows_untagged_time__when_some_entries_have_no_tag(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme +draft 9:00-9:20 tue", CMD_OK);
+	run(f, 0, "add acme 10:00-12:40 tue", CMD_OK);
+	run(f, 0, "add globex +draft 13:00-13:10 tue", CMD_OK);
+	assert_string_equal(run(f, 0, "report yesterday by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026:\n"
+	                    "```\n"
+	                    "+draft        30m\n"
+	                    "(no tag)   2h 40m\n"
+	                    "Total      3h 10m\n"
+	                    "```");
+	/* Only untagged time: still a table, not "No time recorded". */
+	assert_string_equal(run(f, 0, "report yesterday acme by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026 (acme):\n"
+	                    "```\n"
+	                    "+draft        20m\n"
+	                    "(no tag)   2h 40m\n"
+	                    "Total      3h 00m\n"
+	                    "```");
+	/* A tag filter leaves no untagged entry. */
+	assert_string_equal(run(f, 0, "report yesterday +draft by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026 (+draft):\n"
+	                    "```\n"
+	                    "+draft      30m\n"
+	                    "Total       30m\n"
+	                    "```");
+}
+
+/* One period, one per-day line, whatever the rows are grouped by. */
+static void
+cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week(
+	void **state)
+{
+	static const char *const asks[] = { "report week",
+		                            "report week by project",
+		                            "report week by tag" };
+	struct fixture *f = *state;
+	const char *line = "\nPer day: Mon 23 1h 00m, Tue 24 30m";
+	const char *r;
+	size_t i;
+
+	run(f, 0, "add acme +x 9:00-10:00 mon", CMD_OK);
+	run(f, 0, "add globex 9:00-9:30 tue", CMD_OK);
+	for (i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		r = strstr(run(f, 0, asks[i], CMD_OK), line);
+		assert_non_null(r);
+		assert_string_equal(r, line); /* the last line */
+	}
+	/* By day the table is the days already; a month has no such line. */
+	assert_null(strstr(run(f, 0, "report week by day", CMD_OK), "Per day"));
+	assert_null(strstr(run(f, 0, "report month by project", CMD_OK),
+	                   "Per day"));
 }
 
 static void
@@ -1641,6 +1706,8 @@ main(void)
 		T(cmd_report__week_and_month__have_headings),
 		T(cmd_report__by_day_tag_and_filters),
 		T(cmd_report__counts_running_entry_up_to_now),
+		T(cmd_report__by_tag__shows_untagged_time__when_some_entries_have_no_tag),
+		T(cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week),
 		T(cmd_report__nothing__says_so),
 		T(cmd_report__uses_user_timezone),
 		T(cmd_exec__users_are_isolated),

@@ -3575,7 +3575,7 @@ static void store_report__groups_case_insensitively__under_earliest_spelling(
 	assert_row(&r, 3, 1, "Zed", H);
 }
 
-static void store_report__counts_entry_for_each_tag__when_grouped_by_tag(
+static void store_report__counts_each_tag_and_untagged_as_empty__when_by_tag(
 	void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
@@ -3590,13 +3590,15 @@ static void store_report__counts_entry_for_each_tag__when_grouped_by_tag(
 	add(st, ALICE, tagged("beta", D0 + 17 * H, D0 + 17 * H + 1800, "y",
 	                      "Y"));
 	r = report(st, ALICE, day, 2, 0, STORE_BY_TAG, NULL);
-	assert_int_equal(r.n, 3);
-	assert_row(&r, 0, 0, "client", 3 * H); /* earliest spelling */
-	assert_row(&r, 1, 0, "x", 2 * H);
+	assert_int_equal(r.n, 4);
+	/* The untagged entry under "", which sorts before any tag. */
+	assert_row(&r, 0, 0, "", 3 * H);
+	assert_row(&r, 1, 0, "client", 3 * H); /* earliest spelling */
+	assert_row(&r, 2, 0, "x", 2 * H);
 	/* "y" or "Y": both are in the earliest entry. */
-	assert_int_equal(r.bucket[2], 0);
-	assert_true(strcmp(r.key[2], "y") == 0 || strcmp(r.key[2], "Y") == 0);
-	assert_int_equal(r.secs[2], 1800);
+	assert_int_equal(r.bucket[3], 0);
+	assert_true(strcmp(r.key[3], "y") == 0 || strcmp(r.key[3], "Y") == 0);
+	assert_int_equal(r.secs[3], 1800);
 
 	/* By none, each entry's time once; untagged ones too. */
 	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, NULL);
@@ -4929,7 +4931,7 @@ int main(void)
 			store_report__groups_case_insensitively__under_earliest_spelling,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_report__counts_entry_for_each_tag__when_grouped_by_tag,
+			store_report__counts_each_tag_and_untagged_as_empty__when_by_tag,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_report__filters_projects__any_of_them_in_any_case,
