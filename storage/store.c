@@ -301,8 +301,9 @@ static const struct {
 	[STMT_RUNNING] = { "running",
 		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND stop IS NULL" },
+	/* In no order: entries.c puts an entry's tags in one (tag_cmp). */
 	[STMT_TAGS] = { "tags",
-		"SELECT tag FROM entry_tags WHERE entry_id = :entry ORDER BY tag" },
+		"SELECT tag FROM entry_tags WHERE entry_id = :entry" },
 	[STMT_STOP] = { "stop",
 		"UPDATE entries SET stop = :stop"
 		" WHERE user_id = :uid AND stop IS NULL"

@@ -281,6 +281,36 @@ cmd_status__shows_running_and_today(void **state)
 	                    "Today: 1h 10m.");
 }
 
+/*
+ * Tags read the same in every reply, whatever order they were typed in:
+ * by name, case aside (the start, stop, status, add and edit replies used
+ * to keep the typed order, and the others the bytes' order, "Design"
+ * before "billable").
+ */
+static void
+cmd_start__tags_in_one_order__in_every_reply(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, -600, "start acme +Design +billable", CMD_OK),
+	                    "Started acme +billable +Design at 13:50.");
+	assert_string_equal(run(f, 0, "status", CMD_OK),
+	                    "Running: acme +billable +Design since 13:50 (10m). "
+	                    "Today: 10m.");
+	assert_string_equal(run(f, 0, "stop", CMD_OK),
+	                    "Stopped acme +billable +Design after 10m "
+	                    "(13:50–14:00).");
+	assert_string_equal(run(f, 0, "add globex +x +Design 9:00-10:00", CMD_OK),
+	                    "Added #2 globex +Design +x 09:00–10:00 (1h 00m).");
+	assert_string_equal(run(f, 0, "edit 1 +alpha", CMD_OK),
+	                    "Changed #1 acme +alpha +billable +Design "
+	                    "13:50–14:00 (10m).");
+	assert_non_null(strstr(run(f, 0, "log", CMD_OK),
+	                       "globex +Design +x\n"));
+	assert_non_null(strstr(run(f, 0, "log", CMD_OK),
+	                       "acme +alpha +billable +Design\n"));
+}
+
 static void
 cmd_status__started_yesterday__shows_the_day(void **state)
 {
@@ -1701,6 +1731,7 @@ main(void)
 		T(cmd_start__keeps_unicode_exactly),
 		T(cmd_stop__says_what_ran_and_how_long),
 		T(cmd_status__shows_running_and_today),
+		T(cmd_start__tags_in_one_order__in_every_reply),
 		T(cmd_status__started_yesterday__shows_the_day),
 		T(cmd_report__today__groups_per_project_with_total),
 		T(cmd_report__week_and_month__have_headings),

@@ -1200,6 +1200,67 @@ static void store_update__rewrites_entry__when_own(void **state)
 	assert_int_equal(got.seq, 1);
 }
 
+/* The tags of e, joined with spaces. */
+static const char *tags_of(const struct store_entry *e)
+{
+	static char buf[STORE_TAGS_MAX * (STORE_TAG_MAX + 1) + 1];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < e->ntags; i++) {
+		if (i > 0)
+			strcat(buf, " ");
+		strcat(buf, e->tags[i]);
+	}
+	return buf;
+}
+
+static void tag_order_row(const struct store_entry *e, void *arg)
+{
+	(void)arg;
+	assert_string_equal(tags_of(e), "billable Design X x");
+}
+
+/*
+ * One order of tags, whatever order they were given in: by name case
+ * aside, then by bytes. Reads give it, and so do store_insert_entry and
+ * store_update to the caller's entry (the start, add and edit replies).
+ */
+static void store_get__tags_in_one_order__whatever_order_they_were_given(
+	void **state)
+{
+	const char *order = "billable Design X x";
+	struct store_entry e = entry("acme", 100, 200), got;
+	store *st = *state;
+
+	add_tag(&e, "x");
+	add_tag(&e, "Design");
+	add_tag(&e, "X");
+	add_tag(&e, "billable");
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	assert_string_equal(tags_of(&e), order);
+	got = get(st, ALICE, 1);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_last(st, ALICE, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_list(st, ALICE, 0, 1000, 1000, 0, tag_order_row,
+	                            NULL, NULL),
+	                 STORE_OK);
+
+	e = entry("acme", 100, 0);
+	e.seq = 1;
+	add_tag(&e, "X");
+	add_tag(&e, "x");
+	add_tag(&e, "Design");
+	add_tag(&e, "billable");
+	assert_int_equal(store_update(st, ALICE, &e), STORE_OK);
+	assert_string_equal(tags_of(&e), order);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_stop(st, ALICE, 300, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+}
+
 static void store_update__notfound__when_number_is_another_users(
 	void **state)
 {
@@ -4773,6 +4834,9 @@ int main(void)
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_update__rewrites_entry__when_own,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_get__tags_in_one_order__whatever_order_they_were_given,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_update__notfound__when_number_is_another_users,
