@@ -317,33 +317,49 @@ static const char csv_header[] =
 	"id,project,tags,note,start,stop,duration_seconds,duration_hours\r\n";
 
 /*
+ * The first characters that make a spreadsheet read a cell as a formula
+ * (OWASP, "CSV Injection"): = + - @, and tab and CR, after which some
+ * spreadsheets look again.
+ */
+static const char csv_formula_start[] = "=+-@\t\r";
+
+/*
  * Appends one field (n bytes of s), quoted when it holds a comma, a double
  * quote, CR or LF (RFC 4180 2.6), or starts or ends with a space (which
  * some readers would strip); quotes inside are doubled (2.7).
  *
- * A field that starts with = + - or @ is written as it is. Spreadsheets may
- * read such a cell as a formula; the usual guard puts a ' in front, but
- * that changes the data for every other reader, and a note or start time
- * ("-" and "+" are common) must come back exactly. Whoever opens the file
- * in a spreadsheet imports it as text.
+ * A field whose text starts with one of csv_formula_start gets a ' in
+ * front, as OWASP advises, so that a note "=1+2" or a quoted project
+ * "=HYPERLINK(...)" opens in a spreadsheet as text, never as a formula
+ * that runs. The rule looks at the cell's text alone: the tags cell is the
+ * tags without their + ("design urgent"), so it changes only when the
+ * first tag itself starts with "-" (+-x). A reader that wants the exact
+ * text back drops one leading ' where the next character is one of those;
+ * the JSON and iCalendar files carry every text unchanged.
  */
 static void
 csv_field(struct export_writer *w, const char *s, size_t n)
 {
 	const char *v = clean(w, s, n);
 	size_t i, len;
+	bool guard;
 
 	if (v == NULL) {
 		w->row.truncated = true;
 		return;
 	}
 	len = strlen(v);
+	guard = len > 0 && strchr(csv_formula_start, v[0]) != NULL;
 	if (strpbrk(v, ",\"\r\n") == NULL &&
 	    (len == 0 || (v[0] != ' ' && v[len - 1] != ' '))) {
+		if (guard)
+			text_append(&w->row, "'", 1);
 		text_append(&w->row, v, len);
 		return;
 	}
 	text_append(&w->row, "\"", 1);
+	if (guard)
+		text_append(&w->row, "'", 1);
 	for (i = 0; i < len; i++) {
 		if (v[i] == '"')
 			text_append(&w->row, "\"", 1);

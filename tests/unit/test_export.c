@@ -83,6 +83,11 @@ static const struct {
 	{ "zo\xc3\xab@example.org",
 	  { 111, 12, "r&d, phase 2", { "q4;eu" }, 1, "", 1782907200,
 	    1782907200 } },
+	/* 2026-11-25 10:00 to 10:15 in Berlin; CSV cells that would be
+	 * formulas (the tags cell starts with "-x") */
+	{ "alice@example.org",
+	  { 112, 13, "-dash", { "-x", "ops" }, 2, "=1+2", 1795597200,
+	    1795598100 } },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -329,6 +334,18 @@ csv_free(struct csv *c)
 			free(c->field[r][f]);
 }
 
+/* v as a CSV cell's text: with a ' in front when it starts as a formula
+ * would (OWASP, "CSV Injection"); borrowed until the next call. */
+static const char *
+csv_text(const char *v)
+{
+	static char buf[2 * STORE_NOTE_MAX];
+
+	snprintf(buf, sizeof(buf), "%s%s",
+	         v[0] != '\0' && strchr("=+-@\t\r", v[0]) ? "'" : "", v);
+	return buf;
+}
+
 /* The tags of e joined with spaces (the CSV form). */
 static void
 tags_joined(const struct store_entry *e, char *buf, size_t n)
@@ -372,10 +389,11 @@ export_csv__fields_read_back_exactly(void **state)
 		assert_string_equal(f[0], cases[i].owner);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->seq);
 		assert_string_equal(f[1], buf);
-		assert_string_equal(f[2], e->project);
+		assert_string_equal(f[2], csv_text(e->project));
 		tags_joined(e, buf, sizeof(buf));
-		assert_string_equal(f[3], buf);
-		assert_string_equal(f[4], e->note); /* CRLF, quotes and all */
+		assert_string_equal(f[3], csv_text(buf));
+		/* CRLF, quotes and all */
+		assert_string_equal(f[4], csv_text(e->note));
 		assert_int_equal(strlen(f[5]), strlen("2026-11-25T14:00:00+00:00"));
 		assert_string_equal(f[5] + 19, "+00:00");
 		if (e->stop == 0)
@@ -716,6 +734,68 @@ export__invalid_utf8_becomes_replacement_character(void **state)
 	text_free(&out);
 }
 
+/*
+ * A CSV cell whose text starts with = + - @, tab or CR gets a ' in front
+ * (OWASP, "CSV Injection"), quoted as RFC 4180 asks when it needs to be;
+ * any other start is left alone. JSON and iCalendar keep the text.
+ */
+static void
+export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text(
+	void **state)
+{
+	static const struct {
+		const char *note, *cell;
+	} c[] = {
+		{ "=1+2", "'=1+2" },
+		{ "+49 30 1234", "'+49 30 1234" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1:A2)", "'@SUM(A1:A2)" },
+		{ "\tx", "'\tx" },
+		{ "\r=x", "\"'\r=x\"" },
+		{ "=HYPERLINK(\"http://x\",\"y\")",
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ " =x", "\" =x\"" },
+		{ "'=x", "'=x" },
+		{ "a=1", "a=1" },
+		{ "", "" },
+	};
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	char want[256];
+	struct text out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(e.note, sizeof(e.note), "%s", c[i].note);
+		assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
+		snprintf(want, sizeof(want), "\r\n1,a,,%s,2026-", c[i].cell);
+		if (strstr(text_str(&out), want) == NULL)
+			fail_msg("note \"%s\": want %s in\n%s", c[i].note, want,
+			         text_str(&out));
+		text_free(&out);
+	}
+	/* The project and the tags cell alike; the tags are written without
+	 * their +, so only a first tag that starts with "-" adds one. */
+	snprintf(e.project, sizeof(e.project), "=cmd");
+	snprintf(e.tags[0], sizeof(e.tags[0]), "-x");
+	snprintf(e.tags[1], sizeof(e.tags[1]), "design");
+	e.ntags = 2;
+	snprintf(e.note, sizeof(e.note), "=1+2");
+	assert_int_equal(export_one(EXPORT_CSV, "UTC", "@x", &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\r\n'@x,1,'=cmd,'-x design,"
+	                                       "'=1+2,2026-"));
+	text_free(&out);
+	assert_int_equal(export_one(EXPORT_JSON, "UTC", NULL, &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\"project\":\"=cmd\","
+	                                       "\"tags\":[\"-x\",\"design\"],"
+	                                       "\"note\":\"=1+2\""));
+	text_free(&out);
+	assert_int_equal(export_one(EXPORT_ICAL, "UTC", NULL, &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\r\nSUMMARY:=cmd +-x +design"
+	                                       "\r\nDESCRIPTION:=1+2\r\n"));
+	text_free(&out);
+}
+
 static void
 export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 {
@@ -952,6 +1032,8 @@ main(void)
 		cmocka_unit_test(
 			export_ical__control_characters__crlf_and_cr_are_line_breaks),
 		cmocka_unit_test(export_ical__uid_stays_with_owner_and_number),
+		cmocka_unit_test(
+			export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text),
 		cmocka_unit_test(export__cut_at_entry_boundary__file_stays_valid),
 		cmocka_unit_test(export__appends_to_what_out_holds),
 		cmocka_unit_test(export__null_zone_is_utc),

@@ -60,6 +60,9 @@ ENTRIES = [
      berlin("2026-11-25 13:20"), 0),
     (111, 12, "zo\u00eb@example.org", "r&d, phase 2", ["q4;eu"], "",
      utc("2026-07-01 12:00"), utc("2026-07-01 12:00")),
+    # CSV cells that a spreadsheet would take for formulas.
+    (112, 13, "alice@example.org", "-dash", ["-x", "ops"], "=1+2",
+     berlin("2026-11-25 10:00"), berlin("2026-11-25 10:15")),
 ]
 
 
@@ -81,6 +84,9 @@ def hours(secs):
 
 
 def csv_quote(v):
+    # OWASP "CSV Injection": a cell starting with one of these gets a '.
+    if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        v = "'" + v
     if any(c in v for c in ',"\r\n') or v[:1] == " " or v[-1:] == " ":
         return '"' + v.replace('"', '""') + '"'
     return v
