@@ -337,7 +337,7 @@ run(const struct input *in, enum export_format f, const char *zone,
 	int i;
 
 	text_init(out, max);
-	w = export_begin(f, zone, NOW, with_owner, out);
+	w = export_begin(f, zone, NOW, with_owner, "timmy@example.org", out);
 	check(w != NULL);
 	for (i = 0; i < in->n; i++)
 		export_entry(w, in->has_owner[i] ? in->owner[i] : NULL, &in->e[i]);

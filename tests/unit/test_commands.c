@@ -1697,6 +1697,45 @@ cmd_export__admin_other_user__odd_jid_in_file_name(void **state)
 
 /* A first word that is no format, period or project may have been meant
  * as a format: the reply names the formats too. */
+/* The UID of the first event in reply, into buf. */
+static void
+first_uid(const char *reply, char *buf, size_t n)
+{
+	const char *u = strstr(reply, "\r\nUID:");
+
+	assert_non_null(u);
+	snprintf(buf, n, "%.*s", (int)strcspn(u + 6, "\r"), u + 6);
+}
+
+/*
+ * An exported event's UID is made of the user, the entry's number and
+ * the bot (its domain after the "@"): the same entry gives the same UID
+ * each time, another user's #1 another one. (It was "timmy-row-1",
+ * which every timmy gives its first entry.)
+ */
+static void
+cmd_export__ical_uid__unique_to_user_entry_and_bot(void **state)
+{
+	struct fixture *f = *state;
+	char a[128], b[128];
+
+	f->ctx.bot_jid = "timmy@example.net";
+	run(f, 0, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), a, sizeof(a));
+	assert_int_equal(strlen(a), strlen("timmy-") + 16 +
+	                            strlen("-1@example.net"));
+	assert_memory_equal(a, "timmy-", 6);
+	assert_string_equal(a + 22, "-1@example.net");
+	run(f, 0, "edit 1 note moved", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), b, sizeof(b));
+	assert_string_equal(a, b);
+	f->ctx.owner = "bob@example.org";
+	run(f, 0, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.net");
+}
+
 static void
 cmd_export__unknown_format__lists_formats(void **state)
 {
@@ -1796,6 +1835,7 @@ main(void)
 		T(cmd_export__admin_other_user__their_file_comes_to_the_admin),
 		T(cmd_export__admin_other_user__odd_jid_in_file_name),
 		T(cmd_export__unknown_format__lists_formats),
+		T(cmd_export__ical_uid__unique_to_user_entry_and_bot),
 #undef T
 	};
 

@@ -28,6 +28,7 @@
 #endif
 
 #define NOW INT64_C(1795615200) /* Wed 25 Nov 2026 14:00 UTC */
+#define ORIGIN "timmy@example.org" /* the bot's JID, as in the golden files */
 #define FILE_MAX (1024 * 1024)
 #define FIELDS_MAX 16
 #define ROWS_MAX 32
@@ -102,10 +103,11 @@ export_all(enum export_format f, const char *zone, bool with_owner,
 	size_t i;
 
 	text_init(out, max);
-	w = export_begin(f, zone, NOW, with_owner, out);
+	w = export_begin(f, zone, NOW, with_owner, ORIGIN, out);
 	assert_non_null(w);
+	/* The owner also without its column, as the bot's export does. */
 	for (i = 0; i < NCASES; i++)
-		export_entry(w, with_owner ? cases[i].owner : NULL, &cases[i].e);
+		export_entry(w, cases[i].owner, &cases[i].e);
 	return export_end(w);
 }
 
@@ -117,7 +119,7 @@ export_one(enum export_format f, const char *zone, const char *owner,
 	struct export_writer *w;
 
 	text_init(out, FILE_MAX);
-	w = export_begin(f, zone, NOW, owner != NULL, out);
+	w = export_begin(f, zone, NOW, owner != NULL, ORIGIN, out);
 	assert_non_null(w);
 	export_entry(w, owner, e);
 	return export_end(w);
@@ -811,40 +813,74 @@ export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 	text_free(&out);
 }
 
+/* The UID line of e exported as iCalendar by owner for the bot origin,
+ * into buf (without "UID:" and CRLF). */
 static void
-export_ical__uid_stays_with_owner_and_number(void **state)
+uid_of(const char *owner, const char *origin, const struct store_entry *e,
+       char *buf, size_t n)
+{
+	struct export_writer *w;
+	struct text out;
+	const char *u;
+
+	text_init(&out, FILE_MAX);
+	w = export_begin(EXPORT_ICAL, "UTC", NOW, false, origin, &out);
+	assert_non_null(w);
+	export_entry(w, owner, e);
+	assert_int_equal(export_end(w), 0);
+	u = strstr(text_str(&out), "\r\nUID:");
+	assert_non_null(u);
+	u += 6;
+	snprintf(buf, n, "%.*s", (int)strcspn(u, "\r"), u);
+	text_free(&out);
+}
+
+/*
+ * A UID stays with the entry (owner and number) through edits, and no
+ * other user, bot or server has it: calendars merge events of equal UIDs
+ * whatever file they came in.
+ */
+static void
+export_ical__uid_unique_to_entry_user_and_bot__stable_across_edits(
+	void **state)
 {
 	struct store_entry e = cases[0].e;
-	struct text a, b;
-	const char *ua, *ub;
+	char a[128], b[128];
+	size_t i;
 
 	(void)state;
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "alice@example.org", &e,
-	                            &a),
-	                 0);
+	uid_of("alice@example.org", ORIGIN, &e, a, sizeof(a));
+	/* timmy-<16 hex digits>-<number>@<the bot's domain> */
+	assert_int_equal(strlen(a), strlen("timmy-") + 16 + strlen("-1@example.org"));
+	assert_memory_equal(a, "timmy-", 6);
+	for (i = 6; i < 22; i++)
+		assert_non_null(strchr("0123456789abcdef", a[i]));
+	assert_string_equal(a + 22, "-1@example.org");
 	/* Edited, moved, another row id: still the same event. */
 	snprintf(e.note, sizeof(e.note), "edited");
 	e.start += 3600;
 	e.id = 999;
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "alice@example.org", &e,
-	                            &b),
-	                 0);
-	ua = strstr(text_str(&a), "UID:");
-	ub = strstr(text_str(&b), "UID:");
-	assert_non_null(ua);
-	assert_non_null(ub);
-	assert_memory_equal(ua, ub, strcspn(ua, "\r") + 1);
-	text_free(&b);
-	/* Another owner's #1 is another event, and the JID is not in it. */
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "bob@example.net", &e,
-	                            &b),
-	                 0);
-	ub = strstr(text_str(&b), "UID:");
-	assert_memory_not_equal(ua, ub, strcspn(ua, "\r") + 1);
-	assert_int_equal(strcspn(ua, "\r"), strlen("UID:timmy-") + 16 + 2);
-	assert_memory_equal(ua, "UID:timmy-", strlen("UID:timmy-"));
-	text_free(&a);
-	text_free(&b);
+	uid_of("alice@example.org", ORIGIN, &e, b, sizeof(b));
+	assert_string_equal(a, b);
+	/* The same bot named in another case is the same bot. */
+	uid_of("alice@example.org", "Timmy@Example.ORG", &e, b, sizeof(b));
+	assert_string_equal(a, b);
+	/* Another user's #1, another bot's, another server's: other events;
+	 * and the user's JID is not in the UID. */
+	uid_of("bob@example.net", ORIGIN, &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	uid_of("alice@example.org", "tracker@example.org", &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.org");
+	uid_of("alice@example.org", "timmy@example.net", &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.net");
+	assert_null(strstr(a, "alice"));
+	/* Without an owner, the row id; without a bot, no domain. */
+	uid_of(NULL, ORIGIN, &e, b, sizeof(b));
+	assert_string_equal(b, "timmy-row-999@example.org");
+	uid_of("alice@example.org", NULL, &e, b, sizeof(b));
+	assert_null(strchr(b, '@'));
 }
 
 /* ---- Size limit ---- */
@@ -953,7 +989,7 @@ export__appends_to_what_out_holds(void **state)
 	(void)state;
 	text_init(&out, 200);
 	text_printf(&out, "before|");
-	w = export_begin(EXPORT_JSON, "UTC", NOW, false, &out);
+	w = export_begin(EXPORT_JSON, "UTC", NOW, false, ORIGIN, &out);
 	assert_non_null(w);
 	assert_int_equal(export_end(w), 0);
 	assert_string_equal(text_str(&out), "before|[\n]\n");
@@ -1031,7 +1067,8 @@ main(void)
 		cmocka_unit_test(export__invalid_utf8_becomes_replacement_character),
 		cmocka_unit_test(
 			export_ical__control_characters__crlf_and_cr_are_line_breaks),
-		cmocka_unit_test(export_ical__uid_stays_with_owner_and_number),
+		cmocka_unit_test(
+			export_ical__uid_unique_to_entry_user_and_bot__stable_across_edits),
 		cmocka_unit_test(
 			export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text),
 		cmocka_unit_test(export__cut_at_entry_boundary__file_stays_valid),

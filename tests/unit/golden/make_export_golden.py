@@ -29,6 +29,7 @@ def utc(s):
 
 
 NOW = utc("2026-11-25 14:00")
+ORIGIN = "timmy@example.org"  # the bot's JID
 
 NOTE1 = ('He said "hi, there"; C:\\path\\to, ok\nline two\r\n'
          'line three \u2615\U0001F389 Gr\u00fc\u00dfe, \u65e5\u672c\u8a9e '
@@ -150,8 +151,10 @@ def make_ical(owner):
     for rid, seq, who, proj, tags, note, start, stop in ENTRIES:
         end = stop if stop else NOW
         lines.append("BEGIN:VEVENT")
-        lines.append("UID:timmy-%s-%d" % (fnv1a(who), seq) if owner
-                     else "UID:timmy-row-%d" % rid)
+        # The same UID with or without the owner column (RFC 5545 3.8.4.7:
+        # the bot's domain after the "@").
+        lines.append("UID:timmy-%s-%d@%s" % (fnv1a(who + " " + ORIGIN), seq,
+                                             ORIGIN.split("@")[1]))
         lines.append("DTSTAMP:" + ical_time(NOW))
         lines.append("DTSTART:" + ical_time(start))
         if end > start:
