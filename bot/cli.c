@@ -187,7 +187,8 @@ cli_export(int argc, char **argv)
 	text_init(&buf, SIZE_MAX / 2);
 	s.buf = &buf;
 	s.failed = 0;
-	if ((s.w = export_begin(fmt, zone, c.now, user == NULL, &buf)) == NULL) {
+	if ((s.w = export_begin(fmt, zone, c.now, user == NULL, cfg->jid,
+	                        &buf)) == NULL) {
 		fprintf(stderr, "timmy export: out of memory\n");
 		text_free(&buf);
 		goto close;

@@ -235,6 +235,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.msg_key = inbound_key(stanza, key, sizeof(key));
 		cctx.offline = false;
 		cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
+		cctx.bot_jid = b->cfg->jid;
 		/* Sent while we were away (XEP-0203): it counts when it was
 		 * sent. A stamp clamped to now is no delay worth a word. */
 		if (inbound_sent_at(stanza, now, &sent) && sent < now) {

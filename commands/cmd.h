@@ -49,6 +49,9 @@ struct cmd_ctx {
 	bool admin;            /* the sender is in access.admins: the admin
 	                          commands exist for them (for anyone else
 	                          they are unknown words) */
+	const char *bot_jid;   /* the bot's bare JID (account.jid), which
+	                          makes exported calendar events unique to
+	                          this deployment; NULL: not known */
 };
 
 /* Prepares *f to receive a file (nothing present). */

@@ -28,8 +28,8 @@ export_row(const char *owner, const struct store_entry *e, void *arg)
 {
 	struct export_state *s = arg;
 
-	(void)owner;
-	export_entry(s->w, NULL, e);
+	/* No owner column, but the owner makes the iCalendar UID. */
+	export_entry(s->w, owner, e);
 	s->rows++;
 }
 
@@ -115,8 +115,8 @@ export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	cmd_file_free(file);
 	cmd_file_init(file);
-	if ((s.w = export_begin(fmt, ctx->tz, ctx->now, false, &file->body)) ==
-	    NULL) {
+	if ((s.w = export_begin(fmt, ctx->tz, ctx->now, false, ctx->bot_jid,
+	                        &file->body)) == NULL) {
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}

@@ -1,7 +1,8 @@
 /*
- * commands/cmd_report.c - report: totals per project for a period.
+ * commands/cmd_report.c - report: totals per project (or tag, or day) for
+ * a period.
  *
- * The sums come from SQL (store_totals groups and clips to the period);
+ * The sums come from SQL (store_report groups and clips to the period);
  * this file only lays them out as an aligned table.
  */
 #include "cmd_int.h"
@@ -24,6 +25,10 @@ struct table {
 	int64_t other_secs; /* rows past TABLE_ROWS_MAX */
 	int others;
 	int64_t total;
+	/* By tag: the time of the entries without a tag (store_report's key
+	 * ""), a row of its own after the tags. */
+	bool by_tag;
+	int64_t untagged;
 	const char *prefix; /* "" for projects, "+" for tags */
 	const char *zone;   /* for naming day buckets */
 	const int64_t *bounds;
@@ -56,6 +61,10 @@ collect_bucket(int bucket, const char *key, int64_t secs, void *arg)
 	char day[32];
 	struct tm tm;
 
+	if (t->by_tag && key[0] == '\0') {
+		t->untagged += secs;
+		return;
+	}
 	if (key[0] != '\0' || t->bounds == NULL) {
 		add_row(t, key, secs);
 		return;
@@ -79,8 +88,11 @@ row(struct text *out, const char *name, size_t width, int64_t secs)
 	text_printf(out, "\n%s%*s  %7s", name, pad, "", dur);
 }
 
-/* Appends the rows of t, and a line total_name with total when
- * total_name is not NULL. */
+/* The row of the time without a tag in a report by tag. */
+static const char untagged_name[] = "(no tag)";
+
+/* Appends the rows of t (by tag, "(no tag)" after the tags), and a line
+ * total_name with total when total_name is not NULL. */
 static void
 print_table(struct text *out, const struct table *t, const char *total_name,
             int64_t total)
@@ -93,10 +105,14 @@ print_table(struct text *out, const struct table *t, const char *total_name,
 	for (i = 0; i < t->n; i++)
 		if (fmt_width(t->name[i]) > width)
 			width = fmt_width(t->name[i]);
+	if (t->untagged > 0 && fmt_width(untagged_name) > width)
+		width = fmt_width(untagged_name);
 	for (i = 0; i < t->n; i++)
 		row(out, t->name[i], width, t->secs[i]);
 	if (t->others)
 		row(out, more, width, t->other_secs);
+	if (t->untagged > 0)
+		row(out, untagged_name, width, t->untagged);
 	if (total_name)
 		row(out, total_name, width, total);
 }
@@ -124,7 +140,7 @@ day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
 	return n;
 }
 
-/* "Per day: Mon 2h 00m, Tue 3h 05m" for a short period by project. */
+/* "Per day: Mon 2h 00m, Tue 3h 05m" for a short period (2 to 7 days). */
 static void
 per_day_line(const struct table *days, struct text *out)
 {
@@ -177,6 +193,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	int64_t one[2], total;
 	struct cmd_query q;
 	enum store_group g;
+	bool per_day;
 	int nb;
 
 	if (cmd_read_query(ctx, args, 0, TZ_TODAY, QUERY_BY, &q, reply) != 0)
@@ -191,6 +208,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	one[1] = q.to;
 	memset(&t, 0, sizeof(t));
 	memset(&days, 0, sizeof(days));
+	t.by_tag = q.by == BY_TAG;
 	t.prefix = q.by == BY_TAG ? "+" : "";
 	t.zone = days.zone = ctx->tz;
 	days.prefix = "";
@@ -204,14 +222,17 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	                 q.by == BY_DAY ? nb : 2, ctx->now, g, &q.filter,
 	                 collect_bucket, &t) != STORE_OK)
 		return cmd_store_failed(reply, 0);
-	/* By day, and day by day for a week: the time per day. */
-	if ((q.by == BY_DEFAULT && nb > 2 && nb <= 8) || q.by == BY_TAG) {
+	/* The time per day: for the line under a table of a period of 2 to
+	 * 7 days, whatever it is grouped by (by day it is the table), and by
+	 * tag for the total, which is not the sum of the rows. */
+	per_day = q.by != BY_DAY && nb > 2 && nb <= 8;
+	if (per_day || q.by == BY_TAG) {
 		if (store_report(ctx->st, ctx->owner, bounds, nb, ctx->now,
 		                 STORE_BY_NONE, &q.filter, collect_bucket, &days) !=
 		    STORE_OK)
 			return cmd_store_failed(reply, 0);
 	}
-	if (t.n == 0) {
+	if (t.n == 0 && t.untagged == 0) {
 		if (cmd_unknown_project(ctx, &q, reply))
 			return CMD_REFUSED;
 		text_printf(reply, "No time recorded %s", q.label);
@@ -229,11 +250,15 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	fmt_heading_of(reply, user, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
 	text_printf(reply, ":\n```");
-	/* By tag an entry shows under each of its tags and not at all
-	 * without one, so the last line is all the entries' time, named so. */
-	print_table(reply, &t, q.by == BY_TAG ? "All entries" : "Total", total);
+	print_table(reply, &t, "Total", total);
 	text_printf(reply, "\n```");
-	if (q.by == BY_DEFAULT && days.n > 0)
+	/* The rows by tag add up to the total, "(no tag)" included, unless
+	 * some entry has several tags: then say why they do not. */
+	if (q.by == BY_TAG && t.total + t.untagged > total)
+		text_printf(reply, "\nAn entry with several tags counts under "
+		                   "each of them, so the rows add up to more than "
+		                   "the total.");
+	if (per_day && days.n > 0)
 		per_day_line(&days, reply);
 	return CMD_OK;
 }

@@ -18,6 +18,7 @@
  */
 #include "export.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ struct export_writer {
 	char zone[TZ_NAME_MAX + 1];
 	int64_t now;
 	bool with_owner;
+	/* The bot's bare JID, ASCII in lower case ("" when not known), and
+	 * its domain part: they name the deployment in iCalendar UIDs. */
+	char origin[STORE_OWNER_MAX + 1];
+	const char *domain;
 	struct text *out;  /* the caller's; bounds the file */
 	struct text row;   /* the entry being built */
 	struct text clean; /* one field made valid UTF-8 */
@@ -317,33 +322,49 @@ static const char csv_header[] =
 	"id,project,tags,note,start,stop,duration_seconds,duration_hours\r\n";
 
 /*
+ * The first characters that make a spreadsheet read a cell as a formula
+ * (OWASP, "CSV Injection"): = + - @, and tab and CR, after which some
+ * spreadsheets look again.
+ */
+static const char csv_formula_start[] = "=+-@\t\r";
+
+/*
  * Appends one field (n bytes of s), quoted when it holds a comma, a double
  * quote, CR or LF (RFC 4180 2.6), or starts or ends with a space (which
  * some readers would strip); quotes inside are doubled (2.7).
  *
- * A field that starts with = + - or @ is written as it is. Spreadsheets may
- * read such a cell as a formula; the usual guard puts a ' in front, but
- * that changes the data for every other reader, and a note or start time
- * ("-" and "+" are common) must come back exactly. Whoever opens the file
- * in a spreadsheet imports it as text.
+ * A field whose text starts with one of csv_formula_start gets a ' in
+ * front, as OWASP advises, so that a note "=1+2" or a quoted project
+ * "=HYPERLINK(...)" opens in a spreadsheet as text, never as a formula
+ * that runs. The rule looks at the cell's text alone: the tags cell is the
+ * tags without their + ("design urgent"), so it changes only when the
+ * first tag itself starts with "-" (+-x). A reader that wants the exact
+ * text back drops one leading ' where the next character is one of those;
+ * the JSON and iCalendar files carry every text unchanged.
  */
 static void
 csv_field(struct export_writer *w, const char *s, size_t n)
 {
 	const char *v = clean(w, s, n);
 	size_t i, len;
+	bool guard;
 
 	if (v == NULL) {
 		w->row.truncated = true;
 		return;
 	}
 	len = strlen(v);
+	guard = len > 0 && strchr(csv_formula_start, v[0]) != NULL;
 	if (strpbrk(v, ",\"\r\n") == NULL &&
 	    (len == 0 || (v[0] != ' ' && v[len - 1] != ' '))) {
+		if (guard)
+			text_append(&w->row, "'", 1);
 		text_append(&w->row, v, len);
 		return;
 	}
 	text_append(&w->row, "\"", 1);
+	if (guard)
+		text_append(&w->row, "'", 1);
 	for (i = 0; i < len; i++) {
 		if (v[i] == '"')
 			text_append(&w->row, "\"", 1);
@@ -550,12 +571,13 @@ ical_fold(struct export_writer *w)
 	text_clear(&w->line);
 }
 
-/* FNV-1a, 64 bits: a short, stable digest of an owner for UIDs. */
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
+/* FNV-1a, 64 bits, continued from h over s: a short, stable digest for
+ * UIDs (start with FNV_BASIS). */
+#define FNV_BASIS UINT64_C(14695981039346656037)
 
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;
 		h *= UINT64_C(1099511628211);
@@ -564,17 +586,45 @@ fnv1a(const char *s)
 }
 
 /*
- * One VEVENT. The UID must stay the same each time the entry is exported,
- * whatever changed in it, so a calendar updates the event rather than
- * adding another:
- *   timmy-<16 hex digits of FNV-1a 64 of the owner>-<seq>  with an owner:
- *     an owner's numbers are never given twice, and the digest keeps the
- *     JID out of the UID (RFC 7986 5.3 asks for no personal data there);
- *   timmy-row-<id>  when owner is NULL: the row id is never given twice in
- *     the database (AUTOINCREMENT) and survives edits and undo, but is
- *     unique only within one database, so callers that know the owner
+ * Appends "UID:" and the entry's UID to w->line. It must be the same
+ * each time the entry is exported, whatever changed in it, so that a
+ * calendar updates the event rather than adding another; and unique
+ * beyond this bot, since a calendar merges events of equal UIDs from any
+ * file, another user's or another server's alike:
+ *   timmy-<16 hex digits>-<seq>@<domain>: the digits are FNV-1a 64 of
+ *     the owner's bare JID, a space and the bot's bare JID; an owner's
+ *     numbers are never given twice, so owner and number name the entry
+ *     within one bot, the bot's JID tells bots apart, and the domain on
+ *     the right of the "@" is RFC 5545's (3.8.4.7) way of keeping UIDs
+ *     of different servers apart. The digest keeps the user's JID out of
+ *     the UID (RFC 7986 5.3 asks for no personal data there);
+ *   timmy-row-<id>@<domain> when owner is NULL: the row id is never given
+ *     twice in the database (AUTOINCREMENT) and survives edits and undo,
+ *     which is unique for one bot's database; callers that know the owner
  *     pass it, with or without an owner column.
- * DTSTART and DTEND are in UTC. A running entry ends now and says
+ * Without a bot JID (w->origin ""), "@<domain>" is left out.
+ */
+static void
+ical_uid(struct export_writer *w, const char *owner,
+         const struct store_entry *e)
+{
+	uint64_t h;
+
+	if (owner != NULL) {
+		h = fnv1a(fnv1a(fnv1a(FNV_BASIS, owner), " "), w->origin);
+		text_printf(&w->line, "UID:timmy-%016llx-%lld",
+		            (unsigned long long)h, (long long)e->seq);
+	} else {
+		text_printf(&w->line, "UID:timmy-row-%lld", (long long)e->id);
+	}
+	if (w->domain[0] != '\0') {
+		text_append(&w->line, "@", 1);
+		ical_text(w, w->domain, strlen(w->domain));
+	}
+}
+
+/*
+ * One VEVENT, with the UID of ical_uid. DTSTART and DTEND are in UTC. A running entry ends now and says
  * "(running)"; an entry with no length has no DTEND (3.6.1: it then ends
  * where it starts, while DTEND must be later than DTSTART). An entry whose
  * start cannot be written (see iso_time) is left out: DTSTART is required.
@@ -591,12 +641,7 @@ ical_entry(struct export_writer *w, const char *owner,
 	if (ical_time(e->start, start, sizeof(start)) != 0)
 		return;
 	text_append(&w->row, "BEGIN:VEVENT\r\n", 14);
-	if (owner != NULL)
-		text_printf(&w->line, "UID:timmy-%016llx-%lld",
-		            (unsigned long long)fnv1a(owner),
-		            (long long)e->seq);
-	else
-		text_printf(&w->line, "UID:timmy-row-%lld", (long long)e->id);
+	ical_uid(w, owner, e);
 	ical_fold(w);
 	if (ical_time(w->now, stamp, sizeof(stamp)) == 0) {
 		text_printf(&w->line, "DTSTAMP:%s", stamp);
@@ -660,9 +705,11 @@ trailer(enum export_format f)
 
 struct export_writer *
 export_begin(enum export_format f, const char *zone, int64_t now,
-             bool with_owner, struct text *out)
+             bool with_owner, const char *origin, struct text *out)
 {
 	struct export_writer *w;
+	const char *at;
+	size_t i;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
@@ -674,6 +721,13 @@ export_begin(enum export_format f, const char *zone, int64_t now,
 	snprintf(w->zone, sizeof(w->zone), "%s", zone);
 	w->now = now;
 	w->with_owner = with_owner;
+	/* Domains compare without regard to case: "Example.org" in one
+	 * configuration and "example.org" in the next are one deployment. */
+	snprintf(w->origin, sizeof(w->origin), "%s", origin ? origin : "");
+	for (i = 0; w->origin[i] != '\0'; i++)
+		w->origin[i] = (char)tolower((unsigned char)w->origin[i]);
+	at = strchr(w->origin, '@');
+	w->domain = at != NULL ? at + 1 : w->origin;
 	w->out = out;
 	text_init(&w->row, EXPORT_ROW_MAX);
 	text_init(&w->clean, EXPORT_ROW_MAX);

@@ -35,15 +35,18 @@ struct export_writer;
  * Starts a file in format f into out (which bounds its size), with times
  * in zone and running entries counted up to now. with_owner adds a column
  * (field, property) naming each entry's user, for exports of several
- * users. Returns a writer owned by the caller (export_end frees it), or
- * NULL when out of memory.
+ * users. origin is the bot's bare JID (account.jid; NULL when not known):
+ * with each entry's owner and number it makes iCalendar UIDs that no
+ * other user, bot or server has (export.c, ical_uid). Returns a writer
+ * owned by the caller (export_end frees it), or NULL when out of memory.
  */
 struct export_writer *export_begin(enum export_format f, const char *zone,
                                    int64_t now, bool with_owner,
-                                   struct text *out);
+                                   const char *origin, struct text *out);
 
-/* Appends one entry (owner may be NULL when the writer has no owner
- * column). */
+/* Appends one entry of owner, the user's bare JID, which the iCalendar
+ * UID is made of with or without an owner column (NULL: the UID is made
+ * of the row id; see ical_uid). */
 void export_entry(struct export_writer *w, const char *owner,
                   const struct store_entry *e);
 

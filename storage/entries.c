@@ -12,9 +12,31 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
+
+/*
+ * The one order of an entry's tags, whoever reads them and whatever order
+ * they were typed in, so that every reply and file lists them alike: by
+ * name without regard to case (UNOCASE, as reports sort names), then by
+ * bytes, which orders "X" and "x" on one entry (older builds stored both).
+ */
+static int tag_cmp(const void *a, const void *b)
+{
+	const char *x = a, *y = b;
+	int c = store_unocase_cmp(x, strlen(x), y, strlen(y));
+
+	return c != 0 ? c : strcmp(x, y);
+}
+
+/* Puts e's tags in that order. */
+static void tags_sort(struct store_entry *e)
+{
+	if (e->ntags > 1 && e->ntags <= STORE_TAGS_MAX)
+		qsort(e->tags, (size_t)e->ntags, sizeof e->tags[0], tag_cmp);
+}
 
 /*
  * Copies the columns of SQL_ENTRY (id, seq, project, note, start, stop;
@@ -32,7 +54,7 @@ static bool read_entry(sqlite3_stmt *s, struct store_entry *e)
 	       store_copy_text(e->note, sizeof e->note, s, 3);
 }
 
-/* Reads the tags of entry e->id into e, sorted by their bytes. */
+/* Reads the tags of entry e->id into e, in tag_cmp's order. */
 static store_rc tags_load(store *st, struct store_entry *e)
 {
 	sqlite3_stmt *s;
@@ -57,6 +79,7 @@ static store_rc tags_load(store *st, struct store_entry *e)
 	if (rc != SQLITE_DONE)
 		return store_fail(st, STMT_TAGS, rc);
 	store_reset(s);
+	tags_sort(e);
 	return STORE_OK;
 }
 
@@ -280,6 +303,7 @@ store_rc store_insert_entry(store *st, const char *owner,
 	if (ret == STORE_OK) {
 		e->id = entry;
 		e->seq = seq;
+		tags_sort(e);
 	}
 	return ret;
 }
@@ -404,8 +428,7 @@ static store_rc update_rows(store *st, int64_t uid,
 	return tags_add(st, old.id, e);
 }
 
-store_rc store_update(store *st, const char *owner,
-                      const struct store_entry *e)
+store_rc store_update(store *st, const char *owner, struct store_entry *e)
 {
 	store_rc ret;
 	int64_t uid;
@@ -416,7 +439,10 @@ store_rc store_update(store *st, const char *owner,
 		return ret;
 	if ((ret = store_savepoint(st)) != STORE_OK)
 		return ret;
-	return store_savepoint_end(st, update_rows(st, uid, e));
+	ret = store_savepoint_end(st, update_rows(st, uid, e));
+	if (ret == STORE_OK)
+		tags_sort(e);
+	return ret;
 }
 
 /* The change of store_delete, inside its savepoint. */

@@ -301,8 +301,9 @@ static const struct {
 	[STMT_RUNNING] = { "running",
 		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND stop IS NULL" },
+	/* In no order: entries.c puts an entry's tags in one (tag_cmp). */
 	[STMT_TAGS] = { "tags",
-		"SELECT tag FROM entry_tags WHERE entry_id = :entry ORDER BY tag" },
+		"SELECT tag FROM entry_tags WHERE entry_id = :entry" },
 	[STMT_STOP] = { "stop",
 		"UPDATE entries SET stop = :stop"
 		" WHERE user_id = :uid AND stop IS NULL"
@@ -430,12 +431,14 @@ static const struct {
 	/* Reports: what an entry counts under. */
 	[STMT_REPORT_PROJECT] = { "report-by-project",
 		SQL_REPORT("SELECT id, project, start, stop FROM picked") },
-	/* An entry without tags counts under none; one with "x" and "X"
-	 * once under that name. */
+	/* An entry without tags counts under '' (no tag is empty), so
+	 * that a report can show the time no tag covers; one with "x" and
+	 * "X" once under that name. */
 	[STMT_REPORT_TAG] = { "report-by-tag",
-		SQL_REPORT("SELECT DISTINCT p.id, t.tag COLLATE UNOCASE, p.start,"
-		           " p.stop FROM picked AS p"
-		           " JOIN entry_tags AS t ON t.entry_id = p.id") },
+		SQL_REPORT("SELECT DISTINCT p.id,"
+		           " coalesce(t.tag, '') COLLATE UNOCASE, p.start, p.stop"
+		           " FROM picked AS p"
+		           " LEFT JOIN entry_tags AS t ON t.entry_id = p.id") },
 	[STMT_REPORT_NONE] = { "report",
 		SQL_REPORT("SELECT id, '', start, stop FROM picked") },
 	[STMT_BUCKETS_CLEAR] = { "report-buckets",

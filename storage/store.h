@@ -109,7 +109,14 @@ void store_rollback(store *st);
 
 /*
  * The running entry of owner into *out (when out is not NULL), or
- * STORE_NOTFOUND. Tags come back sorted by their bytes.
+ * STORE_NOTFOUND.
+ *
+ * Every entry read from the store (store_running, store_get, store_last,
+ * store_stop, store_delete, store_overlap, the listings) has its tags in
+ * one order, whatever order they were given in: by name without regard
+ * to case (as names sort), then by bytes ("X" before "x"); and
+ * store_insert_entry and store_update put the caller's in that order
+ * too, so a reply made from them lists the tags as every later one does.
  */
 store_rc store_running(store *st, const char *owner, struct store_entry *out);
 
@@ -128,8 +135,9 @@ store_rc store_insert(store *st, const char *owner,
 
 /*
  * store_insert that also tells the caller what the new entry got: on
- * STORE_OK e->id is its row id and e->seq the owner's next number (the
- * e->id and e->seq passed in are ignored); otherwise e is unchanged.
+ * STORE_OK e->id is its row id, e->seq the owner's next number (the
+ * e->id and e->seq passed in are ignored) and e->tags in the order every
+ * read gives them (see store_running); otherwise e is unchanged.
  */
 store_rc store_insert_entry(store *st, const char *owner,
                             struct store_entry *e);
@@ -294,10 +302,10 @@ store_rc store_last(store *st, const char *owner, struct store_entry *out);
  * old ones), note, start and stop (0: running); its id and seq stay
  * (e->id is ignored). STORE_NOTFOUND when there is no such entry;
  * STORE_CONFLICT when a rule says no (stop before start, a second running
- * entry, limits as for store_insert); then nothing changes.
+ * entry, limits as for store_insert); then nothing changes. On STORE_OK
+ * e->tags are in the order every read gives them (see store_running).
  */
-store_rc store_update(store *st, const char *owner,
-                      const struct store_entry *e);
+store_rc store_update(store *st, const char *owner, struct store_entry *e);
 
 /* Deletes entry #seq of owner with its tags, copying it to *out first when
  * out is not NULL. STORE_NOTFOUND when there is no such entry. */
@@ -407,7 +415,8 @@ struct store_filter {
 /* What a report groups by. */
 enum store_group {
 	STORE_BY_PROJECT, /* key: the project (spelled as in its earliest entry) */
-	STORE_BY_TAG,     /* key: the tag; an entry counts once per tag it has */
+	STORE_BY_TAG,     /* key: the tag; an entry counts once per tag it has,
+	                     one without tags under "" */
 	STORE_BY_NONE     /* key: "" (only the buckets split the time) */
 };
 
@@ -425,7 +434,8 @@ enum store_group {
  * Keys group without regard to case, spelled as in their earliest entry
  * of the whole report (the same in every bucket). By tag, an entry
  * counts under every tag it has, those of the filter or not, and an entry
- * without tags under none. A bound may equal the one before it: that
+ * without tags under the key "" (which no tag can be), so the time no
+ * tag covers is there too. A bound may equal the one before it: that
  * bucket is empty and never reported. STORE_ERR (with store_errmsg) when
  * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
  * before the one before it, by is none of enum store_group, or f is

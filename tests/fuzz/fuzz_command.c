@@ -95,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	              NULL;
 	ctx.offline = false;
 	ctx.admin = (data[0] & 1) == 0; /* alice */
+	ctx.bot_jid = "timmy@example.org";
 	had_change = ctx.msg_key != NULL &&
 	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
 	                            sizeof(saved)) == STORE_OK;

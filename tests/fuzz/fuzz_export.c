@@ -19,7 +19,8 @@
  *     octets, a continuation never inside a character, VEVENTs closed;
  *   - no more entries come out than went in, and all of them when the file
  *     was not cut;
- *   - a note that is valid UTF-8 comes back exactly from CSV and JSON;
+ *   - a note that is valid UTF-8 comes back exactly from CSV and JSON
+ *     (in CSV after a ' when it starts as a formula would);
  *   - the same input gives the same file twice.
  */
 #include <jansson.h>
@@ -234,7 +235,7 @@ csv_field_check(int rec, int field, const char *v, size_t len, void *arg)
 {
 	const struct csv_check *c = arg;
 	const struct store_entry *e;
-	size_t nlen;
+	size_t nlen, guard;
 
 	if (rec == 0 || field != (c->with_owner ? 4 : 3))
 		return;
@@ -242,8 +243,11 @@ csv_field_check(int rec, int field, const char *v, size_t len, void *arg)
 	check(rec - 1 < c->in->n);
 	e = &c->in->e[rec - 1];
 	nlen = strnlen(e->note, sizeof(e->note));
+	/* A note that starts like a formula gets a ' in front (csv_field). */
+	guard = nlen > 0 && strchr("=+-@\t\r", e->note[0]) != NULL;
 	if (utf8_valid(e->note, nlen))
-		check(len == nlen && memcmp(v, e->note, len) == 0);
+		check(len == nlen + guard && (!guard || v[0] == '\'') &&
+		      memcmp(v + guard, e->note, nlen) == 0);
 }
 
 static int
@@ -333,7 +337,7 @@ run(const struct input *in, enum export_format f, const char *zone,
 	int i;
 
 	text_init(out, max);
-	w = export_begin(f, zone, NOW, with_owner, out);
+	w = export_begin(f, zone, NOW, with_owner, "timmy@example.org", out);
 	check(w != NULL);
 	for (i = 0; i < in->n; i++)
 		export_entry(w, in->has_owner[i] ? in->owner[i] : NULL, &in->e[i]);

@@ -281,6 +281,36 @@ cmd_status__shows_running_and_today(void **state)
 	                    "Today: 1h 10m.");
 }
 
+/*
+ * Tags read the same in every reply, whatever order they were typed in:
+ * by name, case aside (the start, stop, status, add and edit replies used
+ * to keep the typed order, and the others the bytes' order, "Design"
+ * before "billable").
+ */
+static void
+cmd_start__tags_in_one_order__in_every_reply(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, -600, "start acme +Design +billable", CMD_OK),
+	                    "Started acme +billable +Design at 13:50.");
+	assert_string_equal(run(f, 0, "status", CMD_OK),
+	                    "Running: acme +billable +Design since 13:50 (10m). "
+	                    "Today: 10m.");
+	assert_string_equal(run(f, 0, "stop", CMD_OK),
+	                    "Stopped acme +billable +Design after 10m "
+	                    "(13:50–14:00).");
+	assert_string_equal(run(f, 0, "add globex +x +Design 9:00-10:00", CMD_OK),
+	                    "Added #2 globex +Design +x 09:00–10:00 (1h 00m).");
+	assert_string_equal(run(f, 0, "edit 1 +alpha", CMD_OK),
+	                    "Changed #1 acme +alpha +billable +Design "
+	                    "13:50–14:00 (10m).");
+	assert_non_null(strstr(run(f, 0, "log", CMD_OK),
+	                       "globex +Design +x\n"));
+	assert_non_null(strstr(run(f, 0, "log", CMD_OK),
+	                       "acme +alpha +billable +Design\n"));
+}
+
 static void
 cmd_status__started_yesterday__shows_the_day(void **state)
 {
@@ -359,10 +389,14 @@ cmd_report__by_day_tag_and_filters(void **state)
 	assert_string_equal(run(f, 0, "report week by tag", CMD_OK),
 	                    "This week, Mon 23 – Sun 29 Nov 2026:\n"
 	                    "```\n"
-	                    "+design       3h 00m\n"
-	                    "+ui           2h 00m\n"
-	                    "All entries   3h 30m\n"
-	                    "```");
+	                    "+design    3h 00m\n"
+	                    "+ui        2h 00m\n"
+	                    "(no tag)      30m\n"
+	                    "Total      3h 30m\n"
+	                    "```\n"
+	                    "An entry with several tags counts under each of "
+	                    "them, so the rows add up to more than the total.\n"
+	                    "Per day: Mon 23 1h 00m, Tue 24 2h 30m");
 	assert_string_equal(run(f, 0, "report week ACME globex +design", CMD_OK),
 	                    "This week, Mon 23 – Sun 29 Nov 2026 (ACME or globex "
 	                    "+design):\n"
@@ -377,6 +411,67 @@ cmd_report__by_day_tag_and_filters(void **state)
 	assert_non_null(strstr(run(f, 0, "report week nosuch", CMD_REFUSED),
 	                       "\"nosuch\" is neither a period nor one of your "
 	                       "projects"));
+}
+
+/* Untagged time has a row of its own, so the rows add up to the total
+ * when no entry has several tags (and then no note says otherwise). */
+static void
+cmd_report__by_tag__shows_untagged_time__when_some_entries_have_no_tag(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme +draft 9:00-9:20 tue", CMD_OK);
+	run(f, 0, "add acme 10:00-12:40 tue", CMD_OK);
+	run(f, 0, "add globex +draft 13:00-13:10 tue", CMD_OK);
+	assert_string_equal(run(f, 0, "report yesterday by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026:\n"
+	                    "```\n"
+	                    "+draft        30m\n"
+	                    "(no tag)   2h 40m\n"
+	                    "Total      3h 10m\n"
+	                    "```");
+	/* Only untagged time: still a table, not "No time recorded". */
+	assert_string_equal(run(f, 0, "report yesterday acme by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026 (acme):\n"
+	                    "```\n"
+	                    "+draft        20m\n"
+	                    "(no tag)   2h 40m\n"
+	                    "Total      3h 00m\n"
+	                    "```");
+	/* A tag filter leaves no untagged entry. */
+	assert_string_equal(run(f, 0, "report yesterday +draft by tag", CMD_OK),
+	                    "Yesterday, Tue 24 Nov 2026 (+draft):\n"
+	                    "```\n"
+	                    "+draft      30m\n"
+	                    "Total       30m\n"
+	                    "```");
+}
+
+/* One period, one per-day line, whatever the rows are grouped by. */
+static void
+cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week(
+	void **state)
+{
+	static const char *const asks[] = { "report week",
+		                            "report week by project",
+		                            "report week by tag" };
+	struct fixture *f = *state;
+	const char *line = "\nPer day: Mon 23 1h 00m, Tue 24 30m";
+	const char *r;
+	size_t i;
+
+	run(f, 0, "add acme +x 9:00-10:00 mon", CMD_OK);
+	run(f, 0, "add globex 9:00-9:30 tue", CMD_OK);
+	for (i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		r = strstr(run(f, 0, asks[i], CMD_OK), line);
+		assert_non_null(r);
+		assert_string_equal(r, line); /* the last line */
+	}
+	/* By day the table is the days already; a month has no such line. */
+	assert_null(strstr(run(f, 0, "report week by day", CMD_OK), "Per day"));
+	assert_null(strstr(run(f, 0, "report month by project", CMD_OK),
+	                   "Per day"));
 }
 
 static void
@@ -1602,6 +1697,45 @@ cmd_export__admin_other_user__odd_jid_in_file_name(void **state)
 
 /* A first word that is no format, period or project may have been meant
  * as a format: the reply names the formats too. */
+/* The UID of the first event in reply, into buf. */
+static void
+first_uid(const char *reply, char *buf, size_t n)
+{
+	const char *u = strstr(reply, "\r\nUID:");
+
+	assert_non_null(u);
+	snprintf(buf, n, "%.*s", (int)strcspn(u + 6, "\r"), u + 6);
+}
+
+/*
+ * An exported event's UID is made of the user, the entry's number and
+ * the bot (its domain after the "@"): the same entry gives the same UID
+ * each time, another user's #1 another one. (It was "timmy-row-1",
+ * which every timmy gives its first entry.)
+ */
+static void
+cmd_export__ical_uid__unique_to_user_entry_and_bot(void **state)
+{
+	struct fixture *f = *state;
+	char a[128], b[128];
+
+	f->ctx.bot_jid = "timmy@example.net";
+	run(f, 0, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), a, sizeof(a));
+	assert_int_equal(strlen(a), strlen("timmy-") + 16 +
+	                            strlen("-1@example.net"));
+	assert_memory_equal(a, "timmy-", 6);
+	assert_string_equal(a + 22, "-1@example.net");
+	run(f, 0, "edit 1 note moved", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), b, sizeof(b));
+	assert_string_equal(a, b);
+	f->ctx.owner = "bob@example.org";
+	run(f, 0, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	first_uid(run(f, 0, "export ical 2026-11-23", CMD_OK), b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.net");
+}
+
 static void
 cmd_export__unknown_format__lists_formats(void **state)
 {
@@ -1636,11 +1770,14 @@ main(void)
 		T(cmd_start__keeps_unicode_exactly),
 		T(cmd_stop__says_what_ran_and_how_long),
 		T(cmd_status__shows_running_and_today),
+		T(cmd_start__tags_in_one_order__in_every_reply),
 		T(cmd_status__started_yesterday__shows_the_day),
 		T(cmd_report__today__groups_per_project_with_total),
 		T(cmd_report__week_and_month__have_headings),
 		T(cmd_report__by_day_tag_and_filters),
 		T(cmd_report__counts_running_entry_up_to_now),
+		T(cmd_report__by_tag__shows_untagged_time__when_some_entries_have_no_tag),
+		T(cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week),
 		T(cmd_report__nothing__says_so),
 		T(cmd_report__uses_user_timezone),
 		T(cmd_exec__users_are_isolated),
@@ -1698,6 +1835,7 @@ main(void)
 		T(cmd_export__admin_other_user__their_file_comes_to_the_admin),
 		T(cmd_export__admin_other_user__odd_jid_in_file_name),
 		T(cmd_export__unknown_format__lists_formats),
+		T(cmd_export__ical_uid__unique_to_user_entry_and_bot),
 #undef T
 	};
 

@@ -28,6 +28,7 @@
 #endif
 
 #define NOW INT64_C(1795615200) /* Wed 25 Nov 2026 14:00 UTC */
+#define ORIGIN "timmy@example.org" /* the bot's JID, as in the golden files */
 #define FILE_MAX (1024 * 1024)
 #define FIELDS_MAX 16
 #define ROWS_MAX 32
@@ -83,6 +84,11 @@ static const struct {
 	{ "zo\xc3\xab@example.org",
 	  { 111, 12, "r&d, phase 2", { "q4;eu" }, 1, "", 1782907200,
 	    1782907200 } },
+	/* 2026-11-25 10:00 to 10:15 in Berlin; CSV cells that would be
+	 * formulas (the tags cell starts with "-x") */
+	{ "alice@example.org",
+	  { 112, 13, "-dash", { "-x", "ops" }, 2, "=1+2", 1795597200,
+	    1795598100 } },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -97,10 +103,11 @@ export_all(enum export_format f, const char *zone, bool with_owner,
 	size_t i;
 
 	text_init(out, max);
-	w = export_begin(f, zone, NOW, with_owner, out);
+	w = export_begin(f, zone, NOW, with_owner, ORIGIN, out);
 	assert_non_null(w);
+	/* The owner also without its column, as the bot's export does. */
 	for (i = 0; i < NCASES; i++)
-		export_entry(w, with_owner ? cases[i].owner : NULL, &cases[i].e);
+		export_entry(w, cases[i].owner, &cases[i].e);
 	return export_end(w);
 }
 
@@ -112,7 +119,7 @@ export_one(enum export_format f, const char *zone, const char *owner,
 	struct export_writer *w;
 
 	text_init(out, FILE_MAX);
-	w = export_begin(f, zone, NOW, owner != NULL, out);
+	w = export_begin(f, zone, NOW, owner != NULL, ORIGIN, out);
 	assert_non_null(w);
 	export_entry(w, owner, e);
 	return export_end(w);
@@ -329,6 +336,18 @@ csv_free(struct csv *c)
 			free(c->field[r][f]);
 }
 
+/* v as a CSV cell's text: with a ' in front when it starts as a formula
+ * would (OWASP, "CSV Injection"); borrowed until the next call. */
+static const char *
+csv_text(const char *v)
+{
+	static char buf[2 * STORE_NOTE_MAX];
+
+	snprintf(buf, sizeof(buf), "%s%s",
+	         v[0] != '\0' && strchr("=+-@\t\r", v[0]) ? "'" : "", v);
+	return buf;
+}
+
 /* The tags of e joined with spaces (the CSV form). */
 static void
 tags_joined(const struct store_entry *e, char *buf, size_t n)
@@ -372,10 +391,11 @@ export_csv__fields_read_back_exactly(void **state)
 		assert_string_equal(f[0], cases[i].owner);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->seq);
 		assert_string_equal(f[1], buf);
-		assert_string_equal(f[2], e->project);
+		assert_string_equal(f[2], csv_text(e->project));
 		tags_joined(e, buf, sizeof(buf));
-		assert_string_equal(f[3], buf);
-		assert_string_equal(f[4], e->note); /* CRLF, quotes and all */
+		assert_string_equal(f[3], csv_text(buf));
+		/* CRLF, quotes and all */
+		assert_string_equal(f[4], csv_text(e->note));
 		assert_int_equal(strlen(f[5]), strlen("2026-11-25T14:00:00+00:00"));
 		assert_string_equal(f[5] + 19, "+00:00");
 		if (e->stop == 0)
@@ -716,6 +736,68 @@ export__invalid_utf8_becomes_replacement_character(void **state)
 	text_free(&out);
 }
 
+/*
+ * A CSV cell whose text starts with = + - @, tab or CR gets a ' in front
+ * (OWASP, "CSV Injection"), quoted as RFC 4180 asks when it needs to be;
+ * any other start is left alone. JSON and iCalendar keep the text.
+ */
+static void
+export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text(
+	void **state)
+{
+	static const struct {
+		const char *note, *cell;
+	} c[] = {
+		{ "=1+2", "'=1+2" },
+		{ "+49 30 1234", "'+49 30 1234" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1:A2)", "'@SUM(A1:A2)" },
+		{ "\tx", "'\tx" },
+		{ "\r=x", "\"'\r=x\"" },
+		{ "=HYPERLINK(\"http://x\",\"y\")",
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ " =x", "\" =x\"" },
+		{ "'=x", "'=x" },
+		{ "a=1", "a=1" },
+		{ "", "" },
+	};
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	char want[256];
+	struct text out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(e.note, sizeof(e.note), "%s", c[i].note);
+		assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
+		snprintf(want, sizeof(want), "\r\n1,a,,%s,2026-", c[i].cell);
+		if (strstr(text_str(&out), want) == NULL)
+			fail_msg("note \"%s\": want %s in\n%s", c[i].note, want,
+			         text_str(&out));
+		text_free(&out);
+	}
+	/* The project and the tags cell alike; the tags are written without
+	 * their +, so only a first tag that starts with "-" adds one. */
+	snprintf(e.project, sizeof(e.project), "=cmd");
+	snprintf(e.tags[0], sizeof(e.tags[0]), "-x");
+	snprintf(e.tags[1], sizeof(e.tags[1]), "design");
+	e.ntags = 2;
+	snprintf(e.note, sizeof(e.note), "=1+2");
+	assert_int_equal(export_one(EXPORT_CSV, "UTC", "@x", &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\r\n'@x,1,'=cmd,'-x design,"
+	                                       "'=1+2,2026-"));
+	text_free(&out);
+	assert_int_equal(export_one(EXPORT_JSON, "UTC", NULL, &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\"project\":\"=cmd\","
+	                                       "\"tags\":[\"-x\",\"design\"],"
+	                                       "\"note\":\"=1+2\""));
+	text_free(&out);
+	assert_int_equal(export_one(EXPORT_ICAL, "UTC", NULL, &e, &out), 0);
+	assert_non_null(strstr(text_str(&out), "\r\nSUMMARY:=cmd +-x +design"
+	                                       "\r\nDESCRIPTION:=1+2\r\n"));
+	text_free(&out);
+}
+
 static void
 export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 {
@@ -731,40 +813,74 @@ export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 	text_free(&out);
 }
 
+/* The UID line of e exported as iCalendar by owner for the bot origin,
+ * into buf (without "UID:" and CRLF). */
 static void
-export_ical__uid_stays_with_owner_and_number(void **state)
+uid_of(const char *owner, const char *origin, const struct store_entry *e,
+       char *buf, size_t n)
+{
+	struct export_writer *w;
+	struct text out;
+	const char *u;
+
+	text_init(&out, FILE_MAX);
+	w = export_begin(EXPORT_ICAL, "UTC", NOW, false, origin, &out);
+	assert_non_null(w);
+	export_entry(w, owner, e);
+	assert_int_equal(export_end(w), 0);
+	u = strstr(text_str(&out), "\r\nUID:");
+	assert_non_null(u);
+	u += 6;
+	snprintf(buf, n, "%.*s", (int)strcspn(u, "\r"), u);
+	text_free(&out);
+}
+
+/*
+ * A UID stays with the entry (owner and number) through edits, and no
+ * other user, bot or server has it: calendars merge events of equal UIDs
+ * whatever file they came in.
+ */
+static void
+export_ical__uid_unique_to_entry_user_and_bot__stable_across_edits(
+	void **state)
 {
 	struct store_entry e = cases[0].e;
-	struct text a, b;
-	const char *ua, *ub;
+	char a[128], b[128];
+	size_t i;
 
 	(void)state;
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "alice@example.org", &e,
-	                            &a),
-	                 0);
+	uid_of("alice@example.org", ORIGIN, &e, a, sizeof(a));
+	/* timmy-<16 hex digits>-<number>@<the bot's domain> */
+	assert_int_equal(strlen(a), strlen("timmy-") + 16 + strlen("-1@example.org"));
+	assert_memory_equal(a, "timmy-", 6);
+	for (i = 6; i < 22; i++)
+		assert_non_null(strchr("0123456789abcdef", a[i]));
+	assert_string_equal(a + 22, "-1@example.org");
 	/* Edited, moved, another row id: still the same event. */
 	snprintf(e.note, sizeof(e.note), "edited");
 	e.start += 3600;
 	e.id = 999;
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "alice@example.org", &e,
-	                            &b),
-	                 0);
-	ua = strstr(text_str(&a), "UID:");
-	ub = strstr(text_str(&b), "UID:");
-	assert_non_null(ua);
-	assert_non_null(ub);
-	assert_memory_equal(ua, ub, strcspn(ua, "\r") + 1);
-	text_free(&b);
-	/* Another owner's #1 is another event, and the JID is not in it. */
-	assert_int_equal(export_one(EXPORT_ICAL, "UTC", "bob@example.net", &e,
-	                            &b),
-	                 0);
-	ub = strstr(text_str(&b), "UID:");
-	assert_memory_not_equal(ua, ub, strcspn(ua, "\r") + 1);
-	assert_int_equal(strcspn(ua, "\r"), strlen("UID:timmy-") + 16 + 2);
-	assert_memory_equal(ua, "UID:timmy-", strlen("UID:timmy-"));
-	text_free(&a);
-	text_free(&b);
+	uid_of("alice@example.org", ORIGIN, &e, b, sizeof(b));
+	assert_string_equal(a, b);
+	/* The same bot named in another case is the same bot. */
+	uid_of("alice@example.org", "Timmy@Example.ORG", &e, b, sizeof(b));
+	assert_string_equal(a, b);
+	/* Another user's #1, another bot's, another server's: other events;
+	 * and the user's JID is not in the UID. */
+	uid_of("bob@example.net", ORIGIN, &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	uid_of("alice@example.org", "tracker@example.org", &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.org");
+	uid_of("alice@example.org", "timmy@example.net", &e, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	assert_string_equal(b + 22, "-1@example.net");
+	assert_null(strstr(a, "alice"));
+	/* Without an owner, the row id; without a bot, no domain. */
+	uid_of(NULL, ORIGIN, &e, b, sizeof(b));
+	assert_string_equal(b, "timmy-row-999@example.org");
+	uid_of("alice@example.org", NULL, &e, b, sizeof(b));
+	assert_null(strchr(b, '@'));
 }
 
 /* ---- Size limit ---- */
@@ -873,7 +989,7 @@ export__appends_to_what_out_holds(void **state)
 	(void)state;
 	text_init(&out, 200);
 	text_printf(&out, "before|");
-	w = export_begin(EXPORT_JSON, "UTC", NOW, false, &out);
+	w = export_begin(EXPORT_JSON, "UTC", NOW, false, ORIGIN, &out);
 	assert_non_null(w);
 	assert_int_equal(export_end(w), 0);
 	assert_string_equal(text_str(&out), "before|[\n]\n");
@@ -951,7 +1067,10 @@ main(void)
 		cmocka_unit_test(export__invalid_utf8_becomes_replacement_character),
 		cmocka_unit_test(
 			export_ical__control_characters__crlf_and_cr_are_line_breaks),
-		cmocka_unit_test(export_ical__uid_stays_with_owner_and_number),
+		cmocka_unit_test(
+			export_ical__uid_unique_to_entry_user_and_bot__stable_across_edits),
+		cmocka_unit_test(
+			export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text),
 		cmocka_unit_test(export__cut_at_entry_boundary__file_stays_valid),
 		cmocka_unit_test(export__appends_to_what_out_holds),
 		cmocka_unit_test(export__null_zone_is_utc),

@@ -1200,6 +1200,67 @@ static void store_update__rewrites_entry__when_own(void **state)
 	assert_int_equal(got.seq, 1);
 }
 
+/* The tags of e, joined with spaces. */
+static const char *tags_of(const struct store_entry *e)
+{
+	static char buf[STORE_TAGS_MAX * (STORE_TAG_MAX + 1) + 1];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < e->ntags; i++) {
+		if (i > 0)
+			strcat(buf, " ");
+		strcat(buf, e->tags[i]);
+	}
+	return buf;
+}
+
+static void tag_order_row(const struct store_entry *e, void *arg)
+{
+	(void)arg;
+	assert_string_equal(tags_of(e), "billable Design X x");
+}
+
+/*
+ * One order of tags, whatever order they were given in: by name case
+ * aside, then by bytes. Reads give it, and so do store_insert_entry and
+ * store_update to the caller's entry (the start, add and edit replies).
+ */
+static void store_get__tags_in_one_order__whatever_order_they_were_given(
+	void **state)
+{
+	const char *order = "billable Design X x";
+	struct store_entry e = entry("acme", 100, 200), got;
+	store *st = *state;
+
+	add_tag(&e, "x");
+	add_tag(&e, "Design");
+	add_tag(&e, "X");
+	add_tag(&e, "billable");
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	assert_string_equal(tags_of(&e), order);
+	got = get(st, ALICE, 1);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_last(st, ALICE, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_list(st, ALICE, 0, 1000, 1000, 0, tag_order_row,
+	                            NULL, NULL),
+	                 STORE_OK);
+
+	e = entry("acme", 100, 0);
+	e.seq = 1;
+	add_tag(&e, "X");
+	add_tag(&e, "x");
+	add_tag(&e, "Design");
+	add_tag(&e, "billable");
+	assert_int_equal(store_update(st, ALICE, &e), STORE_OK);
+	assert_string_equal(tags_of(&e), order);
+	assert_int_equal(store_running(st, ALICE, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+	assert_int_equal(store_stop(st, ALICE, 300, &got), STORE_OK);
+	assert_string_equal(tags_of(&got), order);
+}
+
 static void store_update__notfound__when_number_is_another_users(
 	void **state)
 {
@@ -3575,7 +3636,7 @@ static void store_report__groups_case_insensitively__under_earliest_spelling(
 	assert_row(&r, 3, 1, "Zed", H);
 }
 
-static void store_report__counts_entry_for_each_tag__when_grouped_by_tag(
+static void store_report__counts_each_tag_and_untagged_as_empty__when_by_tag(
 	void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
@@ -3590,13 +3651,15 @@ static void store_report__counts_entry_for_each_tag__when_grouped_by_tag(
 	add(st, ALICE, tagged("beta", D0 + 17 * H, D0 + 17 * H + 1800, "y",
 	                      "Y"));
 	r = report(st, ALICE, day, 2, 0, STORE_BY_TAG, NULL);
-	assert_int_equal(r.n, 3);
-	assert_row(&r, 0, 0, "client", 3 * H); /* earliest spelling */
-	assert_row(&r, 1, 0, "x", 2 * H);
+	assert_int_equal(r.n, 4);
+	/* The untagged entry under "", which sorts before any tag. */
+	assert_row(&r, 0, 0, "", 3 * H);
+	assert_row(&r, 1, 0, "client", 3 * H); /* earliest spelling */
+	assert_row(&r, 2, 0, "x", 2 * H);
 	/* "y" or "Y": both are in the earliest entry. */
-	assert_int_equal(r.bucket[2], 0);
-	assert_true(strcmp(r.key[2], "y") == 0 || strcmp(r.key[2], "Y") == 0);
-	assert_int_equal(r.secs[2], 1800);
+	assert_int_equal(r.bucket[3], 0);
+	assert_true(strcmp(r.key[3], "y") == 0 || strcmp(r.key[3], "Y") == 0);
+	assert_int_equal(r.secs[3], 1800);
 
 	/* By none, each entry's time once; untagged ones too. */
 	r = report(st, ALICE, day, 2, 0, STORE_BY_NONE, NULL);
@@ -4773,6 +4836,9 @@ int main(void)
 			store_update__rewrites_entry__when_own,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
+			store_get__tags_in_one_order__whatever_order_they_were_given,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
 			store_update__notfound__when_number_is_another_users,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
@@ -4929,7 +4995,7 @@ int main(void)
 			store_report__groups_case_insensitively__under_earliest_spelling,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_report__counts_entry_for_each_tag__when_grouped_by_tag,
+			store_report__counts_each_tag_and_untagged_as_empty__when_by_tag,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_report__filters_projects__any_of_them_in_any_case,

@@ -29,6 +29,7 @@ def utc(s):
 
 
 NOW = utc("2026-11-25 14:00")
+ORIGIN = "timmy@example.org"  # the bot's JID
 
 NOTE1 = ('He said "hi, there"; C:\\path\\to, ok\nline two\r\n'
          'line three \u2615\U0001F389 Gr\u00fc\u00dfe, \u65e5\u672c\u8a9e '
@@ -60,6 +61,9 @@ ENTRIES = [
      berlin("2026-11-25 13:20"), 0),
     (111, 12, "zo\u00eb@example.org", "r&d, phase 2", ["q4;eu"], "",
      utc("2026-07-01 12:00"), utc("2026-07-01 12:00")),
+    # CSV cells that a spreadsheet would take for formulas.
+    (112, 13, "alice@example.org", "-dash", ["-x", "ops"], "=1+2",
+     berlin("2026-11-25 10:00"), berlin("2026-11-25 10:15")),
 ]
 
 
@@ -81,6 +85,9 @@ def hours(secs):
 
 
 def csv_quote(v):
+    # OWASP "CSV Injection": a cell starting with one of these gets a '.
+    if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        v = "'" + v
     if any(c in v for c in ',"\r\n') or v[:1] == " " or v[-1:] == " ":
         return '"' + v.replace('"', '""') + '"'
     return v
@@ -144,8 +151,10 @@ def make_ical(owner):
     for rid, seq, who, proj, tags, note, start, stop in ENTRIES:
         end = stop if stop else NOW
         lines.append("BEGIN:VEVENT")
-        lines.append("UID:timmy-%s-%d" % (fnv1a(who), seq) if owner
-                     else "UID:timmy-row-%d" % rid)
+        # The same UID with or without the owner column (RFC 5545 3.8.4.7:
+        # the bot's domain after the "@").
+        lines.append("UID:timmy-%s-%d@%s" % (fnv1a(who + " " + ORIGIN), seq,
+                                             ORIGIN.split("@")[1]))
         lines.append("DTSTAMP:" + ical_time(NOW))
         lines.append("DTSTART:" + ical_time(start))
         if end > start:
