@@ -92,18 +92,24 @@ $(BUILD)/schema.inc: schema.sql storage/embed-schema.sh
 
 $(BUILD)/storage/store.o: $(BUILD)/schema.inc
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a $(BUILD)/tests/%.d
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags cmocka) \
 		$(LDFLAGS) -o $@ $< $(BUILD)/libtimmy.a $(LDLIBS) \
 		$(shell pkg-config --libs cmocka)
 
-# What -MMD wrote on earlier builds: each object's headers.
--include $(LIB_OBJS:.o=.d) $(BUILD)/bot/main.d $(UNIT_BINS:%=%.d)
+# What -MMD wrote on earlier builds: each object's headers. A target
+# whose .d file is missing (a build dir from before -MMD, or a crash
+# mid-compile) depends on it through the empty rule, so it is rebuilt,
+# rather than kept stale against headers that changed since.
+DEPS = $(LIB_OBJS:.o=.d) $(BUILD)/bot/main.d $(UNIT_BINS:%=%.d)
+$(DEPS):
+.PRECIOUS: $(DEPS)
+-include $(DEPS)
 
 # Fuzz targets: build-fuzz/fuzz_NAME, each run on tests/fuzz/corpus/NAME
 # for FUZZ_SECONDS (new inputs go to a temp dir, not into the repo).
