@@ -290,6 +290,19 @@ closest_command(const struct cmd_ctx *ctx, const char *word)
 	return best;
 }
 
+/* Ends a reply about word, an unknown command word: '. Did you mean
+ * "start"?' when one is close to it, else '. Try "help".'. */
+static void
+say_try(const struct cmd_ctx *ctx, const char *word, struct text *reply)
+{
+	const char *near = closest_command(ctx, word);
+
+	if (near != NULL)
+		text_printf(reply, ". Did you mean \"%s\"?", near);
+	else
+		text_printf(reply, ". Try \"help\".");
+}
+
 /*
  * Runs one message: words, the command, its arity, the user's zone, the
  * handler. The reply is written into reply, which the caller cleared.
@@ -327,14 +340,9 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	/* An admin command is an unknown word to anyone else, word for word
 	 * the same reply. */
 	if ((def = cmd_find(ctx, args->word)) == NULL) {
-		const char *near = closest_command(ctx, args->word);
-
 		text_printf(reply, "I don't know ");
 		cmd_quote_word(reply, args->word);
-		if (near != NULL)
-			text_printf(reply, ". Did you mean \"%s\"?", near);
-		else
-			text_printf(reply, ". Try \"help\".");
+		say_try(ctx, args->word, reply);
 		rc = CMD_REFUSED;
 		goto out;
 	}
@@ -508,7 +516,7 @@ cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		if ((def = cmd_find(ctx, args->argv[0])) == NULL) {
 			text_printf(reply, "There is no command ");
 			cmd_quote_word(reply, args->argv[0]);
-			text_printf(reply, ". Try \"help\".");
+			say_try(ctx, args->argv[0], reply);
 			return CMD_REFUSED;
 		}
 		if (def->alias_of)

@@ -110,6 +110,8 @@ def test_unknown_word__close_to_a_command__suggests_it(bot, alice):
         "I don't know \"strat\". Did you mean \"start\"?")
     assert alice.ask(bot.jid, "Swtich globex") == (
         "I don't know \"swtich\". Did you mean \"switch\"?")
+    assert alice.ask(bot.jid, "help strat") == (
+        "There is no command \"strat\". Did you mean \"start\"?")
     assert alice.ask(bot.jid, "banana") == (
         "I don't know \"banana\". Try \"help\".")
     # an admin command is no suggestion for anyone else

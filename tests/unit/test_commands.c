@@ -1647,6 +1647,10 @@ cmd_exec__word_close_to_a_command__suggests_it(void **state)
 	                    "I don't know \"x\". Try \"help\".");
 	assert_string_equal(run(f, 0, "sa", CMD_REFUSED),
 	                    "I don't know \"sa\". Try \"help\".");
+	/* help takes the same care */
+	assert_string_equal(run(f, 0, "help strat", CMD_REFUSED),
+	                    "There is no command \"strat\". Did you mean "
+	                    "\"start\"?");
 }
 
 static void
@@ -1658,6 +1662,8 @@ cmd_exec__word_close_to_an_admin_command__is_suggested_to_admins_only(
 	as(f, ALICE, false);
 	assert_string_equal(run(f, 0, "whoo", CMD_REFUSED),
 	                    "I don't know \"whoo\". Try \"help\".");
+	assert_string_equal(run(f, 0, "help whoo", CMD_REFUSED),
+	                    "There is no command \"whoo\". Try \"help\".");
 	as(f, ALICE, true);
 	assert_string_equal(run(f, 0, "whoo", CMD_REFUSED),
 	                    "I don't know \"whoo\". Did you mean \"who\"?");
