@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "similar.h"
 #include "tz.h"
 
 #define WHEN "[at TIME | DURATION ago]"
@@ -54,10 +55,13 @@ const struct cmd_def cmd_table[] = {
 	  "throw away the running timer",
 	  "Discards the running timer without recording anything (undo brings "
 	  "it back).\ncancel", NULL },
-	{ "continue", NULL, GRP_TIMER, 0, 0, 2, cmd_continue, "continue " WHEN,
-	  "start the last project and tags again",
-	  "Starts a new timer on the project and tags of your latest entry.\n"
-	  "continue\ncontinue at 13:00", NULL },
+	{ "continue", NULL, GRP_TIMER, 0, 0, 4, cmd_continue,
+	  "continue [ID] " WHEN,
+	  "start the last project and tags again, or those of entry ID",
+	  "Starts a new timer on the project and tags of your latest entry, "
+	  "or of entry ID (its number in the log).\n"
+	  "continue\ncontinue at 13:00\ncontinue #12\ncontinue 12 15m ago",
+	  NULL },
 	{ "delete", NULL, GRP_PAST, 0, 1, 1, cmd_delete, "delete ID",
 	  "delete an entry",
 	  "Deletes an entry by its number from the log (undo brings it back).\n"
@@ -104,9 +108,9 @@ const struct cmd_def cmd_table[] = {
 	  "RANGE as in log.\nreport\nreport week\nreport last month by day\n"
 	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag",
 	  &report_admin },
-	{ "restart", "continue", GRP_TIMER, 0, 0, 2, cmd_continue,
-	  "restart " WHEN,
-	  "the same as continue", "restart", NULL },
+	{ "restart", "continue", GRP_TIMER, 0, 0, 4, cmd_continue,
+	  "restart [ID] " WHEN,
+	  "the same as continue", "restart\nrestart 12", NULL },
 	{ "start", NULL, GRP_TIMER, 0, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",
@@ -262,6 +266,44 @@ cmd_quote_word(struct text *reply, const char *w)
 }
 
 /*
+ * The command word (an alias too) closest to word, as ctx's sender has
+ * them (never an admin command for anyone else), or NULL when none is
+ * close enough to be a typo of it (sim_allowed). Of equally close ones,
+ * the first in the table.
+ */
+static const char *
+closest_command(const struct cmd_ctx *ctx, const char *word)
+{
+	const char *best = NULL;
+	int allowed = sim_allowed(word), best_d = allowed + 1, d;
+	size_t i;
+
+	for (i = 0; i < cmd_table_len; i++) {
+		if (cmd_find(ctx, cmd_table[i].name) == NULL)
+			continue;
+		d = sim_distance(word, cmd_table[i].name, allowed);
+		if (d < best_d) {
+			best_d = d;
+			best = cmd_table[i].name;
+		}
+	}
+	return best;
+}
+
+/* Ends a reply about word, an unknown command word: '. Did you mean
+ * "start"?' when one is close to it, else '. Try "help".'. */
+static void
+say_try(const struct cmd_ctx *ctx, const char *word, struct text *reply)
+{
+	const char *near = closest_command(ctx, word);
+
+	if (near != NULL)
+		text_printf(reply, ". Did you mean \"%s\"?", near);
+	else
+		text_printf(reply, ". Try \"help\".");
+}
+
+/*
  * Runs one message: words, the command, its arity, the user's zone, the
  * handler. The reply is written into reply, which the caller cleared.
  */
@@ -300,7 +342,7 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	if ((def = cmd_find(ctx, args->word)) == NULL) {
 		text_printf(reply, "I don't know ");
 		cmd_quote_word(reply, args->word);
-		text_printf(reply, ". Try \"help\".");
+		say_try(ctx, args->word, reply);
 		rc = CMD_REFUSED;
 		goto out;
 	}
@@ -474,7 +516,7 @@ cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		if ((def = cmd_find(ctx, args->argv[0])) == NULL) {
 			text_printf(reply, "There is no command ");
 			cmd_quote_word(reply, args->argv[0]);
-			text_printf(reply, ". Try \"help\".");
+			say_try(ctx, args->argv[0], reply);
 			return CMD_REFUSED;
 		}
 		if (def->alias_of)

@@ -240,6 +240,22 @@ int cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
 /* Appends " (acme or globex +billable)" for a query's filter, or nothing. */
 void cmd_say_filter(const struct cmd_query *q, struct text *out);
 
+/* Room for cmd_new_project_hint's words, with two project names. */
+#define CMD_HINT_MAX (2 * STORE_PROJECT_MAX + 64)
+
+/*
+ * What start and add say after a project the user has never used, into
+ * buf (n bytes, CMD_HINT_MAX suffices): " (a new project; you have acme)"
+ * when one of their projects is close to it (commands/similar.h), or
+ * " (a new project; you renamed acme to globex)" when it is, or is close
+ * to, a name they renamed away that the undo history still holds; else
+ * "" (also when project is one of theirs, and when storage fails: a hint
+ * is not worth failing the command for). Reads only; call it before the
+ * entry is written.
+ */
+void cmd_new_project_hint(const struct cmd_ctx *ctx, const char *project,
+                          char *buf, size_t n);
+
 /* The time-parser context of a command. */
 struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);
 

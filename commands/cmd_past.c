@@ -121,7 +121,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	struct tp_ctx c = cmd_tp(ctx);
 	struct store_entry e, clash;
 	int64_t secs = 0, day, day_end, today, from, to;
-	char label[STORE_LABEL_MAX], dname[64];
+	char label[STORE_LABEL_MAX], dname[64], hint[CMD_HINT_MAX];
 	int i = 0, used = 0, span_at;
 	bool have_day = false;
 	enum tp_rc rc;
@@ -179,6 +179,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	fmt_days(ctx->tz, day, day_end, dname, sizeof(dname));
 
+	cmd_new_project_hint(ctx, e.project, hint, sizeof(hint));
 	snprintf(label, sizeof(label), "add %s", e.project);
 	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
 		return cmd_store_failed(reply, 1);
@@ -225,7 +226,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		goto fail;
 	text_printf(reply, "Added ");
 	cmd_say_entry(ctx, &e, reply);
-	text_printf(reply, ".");
+	text_printf(reply, "%s.", hint);
 	return CMD_OK;
 fail:
 	store_rollback(ctx->st);

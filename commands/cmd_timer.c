@@ -63,15 +63,218 @@ say_stopped(struct text *reply, const struct store_entry *e)
 }
 
 /*
+ * The words that give local time t back to tp_time, into buf (n bytes):
+ * "09:05" today, "yesterday 09:05", else "2026-11-23 09:05"; *day (when
+ * day is not NULL) gets the day word alone ("" today). Only whole
+ * minutes are said: t itself should be one. -1 when the words would not
+ * read back as t (a clock time that happens twice, on a day clocks fall
+ * back), so that no reply proposes a command that does something else.
+ */
+static int
+time_words(const struct cmd_ctx *ctx, int64_t t, char *buf, size_t n,
+           char *day, size_t daysz)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	char dw[32] = "", hm[FMT_CLOCK_MAX], *argv[2];
+	int64_t today = tz_day_start(ctx->tz, ctx->now), back;
+	struct text scratch;
+	struct tm tm;
+	int used = 0, argc = 0;
+	enum tp_rc rc;
+
+	if (tz_local(ctx->tz, t, &tm) != 0)
+		return -1;
+	fmt_hm(ctx->tz, t, hm, sizeof(hm));
+	if (tz_day_start(ctx->tz, t) != today) {
+		struct tm y;
+
+		tz_local(ctx->tz, today, &y);
+		y.tm_mday -= 1;
+		if (tz_day_start(ctx->tz, t) == tz_mktime(ctx->tz, &y))
+			snprintf(dw, sizeof(dw), "yesterday");
+		else
+			snprintf(dw, sizeof(dw), "%04d-%02d-%02d",
+			         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		argv[argc++] = dw;
+	}
+	argv[argc++] = hm;
+	text_init(&scratch, 256);
+	rc = tp_time(&c, argv, argc, &used, &back, &scratch);
+	text_free(&scratch);
+	if (rc != TP_OK || used != argc || back != t)
+		return -1;
+	snprintf(buf, n, "%s%s%s", dw, dw[0] ? " " : "", hm);
+	if (day != NULL)
+		snprintf(day, daysz, "%s", dw);
+	return 0;
+}
+
+/* Appends e's project and tags as a command takes them ("\"client work\"
+ * +call"): a project with spaces in quotes. */
+static void
+say_project_words(struct text *out, const struct store_entry *e)
+{
+	int i;
+
+	if (strpbrk(e->project, " \t") != NULL)
+		text_printf(out, "\"%s\"", e->project);
+	else
+		text_printf(out, "%s", e->project);
+	for (i = 0; i < e->ntags; i++)
+		text_printf(out, " +%s", e->tags[i]);
+}
+
+/*
+ * Appends ' To record 09:00–23:43, say "add acme +design 09:00-23:43".'
+ * when e's project and tags could be added for the whole minutes of
+ * [from, to): the span reads back as exactly that as "add" reads it (on
+ * the day of its start, under a day), and nothing overlaps it. Returns
+ * 1 when it said it, 0 when not, -1 on a storage error.
+ */
+static int
+say_add(const struct cmd_ctx *ctx, const struct store_entry *e,
+        int64_t from, int64_t to, struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], span[2 * FMT_CLOCK_MAX + 2];
+	char words[FMT_CLOCK_MAX + 32], day[32], *argv[1] = { span };
+	int64_t f, t;
+	struct text scratch;
+	int used = 0;
+	enum tp_rc rc;
+	store_rc src;
+
+	from += (60 - from % 60) % 60; /* whole minutes inside the span */
+	to -= to % 60;
+	if (to <= from ||
+	    time_words(ctx, from, words, sizeof(words), day, sizeof(day)) != 0)
+		return 0;
+	fmt_hm(ctx->tz, from, a, sizeof(a));
+	fmt_hm(ctx->tz, to, b, sizeof(b));
+	snprintf(span, sizeof(span), "%s-%s", a, b);
+	text_init(&scratch, 256);
+	rc = tp_span(&c, argv, 1, tz_day_start(ctx->tz, from), &used, &f, &t,
+	             &scratch);
+	text_free(&scratch);
+	if (rc != TP_OK || f != from || t != to)
+		return 0;
+	src = store_overlap(ctx->st, ctx->owner, from, to, ctx->now, 0, NULL);
+	if (src != STORE_NOTFOUND)
+		return src == STORE_OK ? 0 : -1;
+	text_printf(reply, " To record %s–%s, say \"add ", a, b);
+	say_project_words(reply, e);
+	text_printf(reply, " %s%s%s\"", span, day[0] ? " " : "", day);
+	return 1;
+}
+
+/*
+ * The refusal of a timer that would start at when, at or before the start
+ * of the running entry run: what is in the way, and only what would work
+ * instead (an "add" of the time before run, moving run back when it is
+ * the same project). Nothing is open in the store; this only reads.
+ */
+static enum cmd_status
+refuse_before_running(const struct cmd_ctx *ctx, const struct store_entry *e,
+                      int64_t when, const struct store_entry *run,
+                      struct text *reply)
+{
+	char since[FMT_CLOCK_MAX], at[FMT_CLOCK_MAX], words[FMT_CLOCK_MAX + 32];
+	bool same = store_same_name(e->project, run->project);
+	struct store_entry clash;
+	int64_t minute = when + (60 - when % 60) % 60;
+	int added;
+	store_rc rc;
+
+	fmt_clock(ctx->tz, run->start, ctx->now, since, sizeof(since));
+	if (when == run->start && same) {
+		text_printf(reply, "%s has been running since %s already.",
+		            run->project, since);
+		return CMD_REFUSED;
+	}
+	if (when == run->start) {
+		text_printf(reply, "%s has been running since %s, so no other "
+		                   "timer can start then. To make it %s, say "
+		                   "\"edit %lld project ", run->project, since,
+		            e->project, (long long)run->seq);
+		say_project_words(reply, e);
+		text_printf(reply, "\".");
+		return CMD_REFUSED;
+	}
+	fmt_clock(ctx->tz, when, ctx->now, at, sizeof(at));
+	text_printf(reply, "%s has been running since %s, after %s, so a timer "
+	                   "cannot start at %s.", run->project, since, at, at);
+	rc = store_overlap(ctx->st, ctx->owner, when, run->start, ctx->now, 0,
+	                   &clash);
+	if (rc == STORE_OK) {
+		text_printf(reply, " In between lies ");
+		cmd_say_entry(ctx, &clash, reply);
+		text_printf(reply, ".");
+		return CMD_REFUSED;
+	}
+	if (rc != STORE_NOTFOUND || (added = say_add(ctx, e, when, run->start,
+	                                             reply)) < 0)
+		return cmd_store_failed(reply, 0);
+	/* Moving run back: the same project, from a time that reads back,
+	 * over a span that nothing but run itself overlaps. */
+	if (same && time_words(ctx, minute, words, sizeof(words), NULL, 0) == 0) {
+		rc = store_overlap(ctx->st, ctx->owner, minute, ctx->now, ctx->now,
+		                   run->seq, NULL);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return cmd_store_failed(reply, 0);
+		if (rc == STORE_NOTFOUND)
+			text_printf(reply, "%s\"edit %lld start %s\" to move the "
+			                   "running one back", added ? ", or " :
+			            " Say ", (long long)run->seq, words);
+		added |= rc == STORE_NOTFOUND;
+	}
+	if (added)
+		text_printf(reply, ".");
+	return CMD_REFUSED;
+}
+
+/*
+ * The refusal of a timer that would start at when, in the past, over
+ * recorded time (clash, the earliest entry in the way; nothing runs):
+ * from when on a timer can start, and the "add" that records the time
+ * before clash, when there is such time. Nothing is open in the store.
+ */
+static enum cmd_status
+refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *e,
+               int64_t when, const struct store_entry *clash,
+               struct text *reply)
+{
+	struct store_entry last;
+	char free_from[FMT_CLOCK_MAX];
+	int added;
+
+	/* Entries never overlap and none runs: the one that started last
+	 * ends last, and after it nothing is recorded up to now. */
+	if (store_last(ctx->st, ctx->owner, &last) != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	fmt_clock(ctx->tz, last.stop != 0 ? last.stop : clash->stop, ctx->now,
+	          free_from, sizeof(free_from));
+	text_printf(reply, "Starting then would overlap ");
+	cmd_say_entry(ctx, clash, reply);
+	text_printf(reply, ". A timer can start from %s on.", free_from);
+	if ((added = say_add(ctx, e, when, clash->start, reply)) < 0)
+		return cmd_store_failed(reply, 0);
+	if (added)
+		text_printf(reply, ".");
+	return CMD_REFUSED;
+}
+
+/*
  * Starts e at when, stopping the running timer at that moment. The label
- * names the step for undo. Shared by start, switch and continue.
+ * names the step for undo. Shared by start, switch and continue; with
+ * new_hint, a project the user never used is pointed out when it looks
+ * like one of theirs (cmd_new_project_hint).
  */
 static enum cmd_status
 begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
-            const char *verb, struct text *reply)
+            const char *verb, bool new_hint, struct text *reply)
 {
 	struct store_entry run, clash;
-	char clock[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
+	char clock[FMT_CLOCK_MAX], label[STORE_LABEL_MAX], hint[CMD_HINT_MAX];
 	bool stopped = false, replaced = false;
 	store_rc rc;
 
@@ -92,13 +295,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	} else if (rc == STORE_OK) {
 		if (when <= run.start) {
 			store_rollback(ctx->st);
-			fmt_clock(ctx->tz, run.start, ctx->now, clock, sizeof(clock));
-			text_printf(reply, "%s has been running since %s; a new timer "
-			                   "has to start after that. Say \"stop\" or "
-			                   "\"cancel\" first, or \"edit %lld start "
-			                   "...\".", run.project, clock,
-			            (long long)run.seq);
-			return CMD_REFUSED;
+			return refuse_before_running(ctx, e, when, &run, reply);
 		}
 		if (store_stop(ctx->st, ctx->owner, when, &run) != STORE_OK)
 			goto fail;
@@ -113,14 +310,16 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		                   &clash);
 		if (rc == STORE_OK) {
 			store_rollback(ctx->st);
-			text_printf(reply, "Starting then would overlap ");
-			cmd_say_entry(ctx, &clash, reply);
-			text_printf(reply, ". Pick a later time.");
-			return CMD_REFUSED;
+			return refuse_overlap(ctx, e, when, &clash, reply);
 		}
 		if (rc != STORE_NOTFOUND)
 			goto fail;
 	}
+	/* After the delete above: a typo corrected at once ("start acm",
+	 * "start acme") is not a project the user has. */
+	hint[0] = '\0';
+	if (new_hint)
+		cmd_new_project_hint(ctx, e->project, hint, sizeof(hint));
 	if (store_insert_entry(ctx->st, ctx->owner, e) != STORE_OK ||
 	    store_commit(ctx->st) != STORE_OK)
 		goto fail;
@@ -132,7 +331,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	}
 	text_printf(reply, "Started ");
 	fmt_entry(reply, e);
-	text_printf(reply, " at %s", clock);
+	text_printf(reply, " at %s%s", clock, hint);
 	if (replaced) {
 		text_printf(reply, " in place of ");
 		fmt_entry(reply, &run);
@@ -158,27 +357,62 @@ cmd_start(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	    read_when(ctx, args, i, &keep, &when, reply) != 0 ||
 	    cmd_read_note(args, i, keep, &e, reply) != 0)
 		return CMD_REFUSED;
-	return begin_timer(ctx, &e, when, "start", reply);
+	return begin_timer(ctx, &e, when, "start", true, reply);
 }
 
+/* Whether word is an entry number, "12" or "#12" (not a duration such as
+ * "15m" of "15m ago"). */
+static bool
+is_id(const char *word)
+{
+	const char *p = word[0] == '#' ? word + 1 : word;
+
+	if (*p == '\0')
+		return false;
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+/*
+ * continue [ID] [at TIME | DURATION ago]: a new timer on the project and
+ * tags of entry ID, or of the latest entry (as Timewarrior's "continue
+ * @N" and Watson's "restart ID" do).
+ */
 enum cmd_status
 cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
              struct text *reply)
 {
 	struct store_entry last, e;
 	char clock[FMT_CLOCK_MAX];
-	int64_t when;
-	int keep, i;
+	int64_t when, seq = 0;
+	int keep, i, first = 0;
 	store_rc rc;
 
-	if (read_when(ctx, args, 0, &keep, &when, reply) != 0)
+	if (args->argc > 0 && !args->quoted[0] && is_id(args->argv[0])) {
+		if (cmd_read_id(args->argv[0], &seq, reply) != 0)
+			return CMD_REFUSED;
+		first = 1;
+	}
+	if (read_when(ctx, args, first, &keep, &when, reply) != 0)
 		return CMD_REFUSED;
-	if (keep != 0) {
-		text_printf(reply, "continue takes only a time. Example: continue "
-		                   "at 13:00");
+	if (keep != first) {
+		text_printf(reply, "%s takes an entry number and a time, both "
+		                   "optional. Example: %s #12 at 13:00",
+		            args->word, args->word);
 		return CMD_REFUSED;
 	}
-	if ((rc = store_last(ctx->st, ctx->owner, &last)) == STORE_NOTFOUND) {
+	if (seq != 0)
+		rc = store_get(ctx->st, ctx->owner, seq, &last);
+	else
+		rc = store_last(ctx->st, ctx->owner, &last);
+	if (rc == STORE_NOTFOUND && seq != 0) {
+		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
+		                   "numbers.", (long long)seq);
+		return CMD_REFUSED;
+	}
+	if (rc == STORE_NOTFOUND) {
 		text_printf(reply, "There is nothing to continue yet. Start with: "
 		                   "start acme");
 		return CMD_REFUSED;
@@ -196,7 +430,7 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	for (i = 0; i < last.ntags; i++)
 		memcpy(e.tags[i], last.tags[i], sizeof(e.tags[i]));
 	e.ntags = last.ntags;
-	return begin_timer(ctx, &e, when, "continue", reply);
+	return begin_timer(ctx, &e, when, "continue", false, reply);
 }
 
 enum cmd_status

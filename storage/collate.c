@@ -209,6 +209,23 @@ bool store_same_name(const char *a, const char *b)
 	return store_unocase_cmp(a, strlen(a), b, strlen(b)) == 0;
 }
 
+size_t store_name_fold(const char *name, uint32_t *units, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = strlen(name), i = 0, k = 0, len;
+
+	pthread_once(&fold_once, fold_init);
+	while (i < n) {
+		uint32_t u = fold(decode(p + i, n - i, &len));
+
+		if (k < max)
+			units[k] = u;
+		k++;
+		i += len;
+	}
+	return k;
+}
+
 /* The collation as SQLite calls it, on a connection that
  * store_unocase_register set up; lengths are never negative. */
 static int unocase(void *arg, int na, const void *a, int nb, const void *b)

@@ -739,6 +739,27 @@ store_rc store_name_rows(store *st, enum store_stmt id, sqlite3_stmt *s,
 }
 
 /*
+ * Statement id for owner's rows, with :uid bound to owner's user id, into
+ * *out. STORE_NOTFOUND when owner never wrote (has no user row): then
+ * there is nothing to read.
+ */
+static store_rc owner_stmt(store *st, const char *owner, enum store_stmt id,
+                           sqlite3_stmt **out)
+{
+	store_rc ret;
+	int64_t uid;
+	int rc;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((*out = store_stmt(st, id)) == NULL)
+		return STORE_ERR;
+	if ((rc = store_bind_int64(*out, ":uid", uid)) != SQLITE_OK)
+		return store_fail(st, id, rc);
+	return STORE_OK;
+}
+
+/*
  * Runs statement id, whose rows are (name, seconds), over owner's range
  * and passes each row to cb. An owner who never wrote has none.
  */
@@ -748,18 +769,14 @@ static store_rc name_totals(store *st, enum store_stmt id, const char *owner,
 {
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t uid;
 	int rc;
 
-	ret = store_user_find(st, owner, &uid);
+	ret = owner_stmt(st, owner, id, &s);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK; /* never wrote: no time anywhere */
 	if (ret != STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, id)) == NULL)
-		return STORE_ERR;
-	rc = bind_range(s, uid, from, to, now);
-	if (rc != SQLITE_OK)
+	if ((rc = store_bind_span(s, from, to, now)) != SQLITE_OK)
 		return store_fail(st, id, rc);
 	return store_name_rows(st, id, s, cb, NULL, arg);
 }
@@ -782,6 +799,37 @@ store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
 	return name_totals(st, STMT_TAG_TOTALS, owner, from, to, now, cb, arg);
 }
 
+store_rc store_project_renames(store *st, const char *owner,
+                               store_rename_cb cb, void *arg)
+{
+	char old[STORE_PROJECT_MAX + 1], now_name[STORE_PROJECT_MAX + 1];
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	ret = owner_stmt(st, owner, STMT_PROJECT_RENAMES, &s);
+	if (ret == STORE_NOTFOUND)
+		return STORE_OK;
+	if (ret != STORE_OK)
+		return ret;
+	rc = store_bind_int64(s, ":limit", STORE_RENAMES_MAX);
+	if (rc != SQLITE_OK)
+		return store_fail(st, STMT_PROJECT_RENAMES, rc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!store_copy_text(old, sizeof old, s, 0) ||
+		    !store_copy_text(now_name, sizeof now_name, s, 1)) {
+			store_reset(s);
+			return store_failf(st, "%s: a stored name does not fit",
+			                   store_stmt_name(STMT_PROJECT_RENAMES));
+		}
+		cb(old, now_name, arg);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(st, STMT_PROJECT_RENAMES, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
 /*
  * One number about owner from statement id (one row, one column) into
  * *out: 0 for an owner who never wrote. With range (from, to, now) the
@@ -792,19 +840,16 @@ static store_rc user_number(store *st, const char *owner, enum store_stmt id,
 {
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t uid;
-	int rc;
+	int rc = SQLITE_OK;
 
 	*out = 0;
-	ret = store_user_find(st, owner, &uid);
+	ret = owner_stmt(st, owner, id, &s);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK;
 	if (ret != STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, id)) == NULL)
-		return STORE_ERR;
-	rc = range != NULL ? bind_range(s, uid, range[0], range[1], range[2])
-	                   : store_bind_int64(s, ":uid", uid);
+	if (range != NULL)
+		rc = store_bind_span(s, range[0], range[1], range[2]);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)

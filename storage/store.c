@@ -405,6 +405,20 @@ static const struct {
 		" FROM names AS n LEFT JOIN secs AS s"
 		"  ON s.project = n.project COLLATE UNOCASE"
 		" ORDER BY total DESC, n.project COLLATE UNOCASE" },
+	/*
+	 * Old names: the before-images of the user's undo steps (at most
+	 * STORE_UNDO_MAX steps, undo_steps_user) whose entry carries another
+	 * name now. One row per old name, with the name of its latest step.
+	 */
+	[STMT_PROJECT_RENAMES] = { "project-renames",
+		"SELECT i.project, e.project, max(s.id) AS latest"
+		" FROM undo_steps AS s"
+		" JOIN undo_entries AS i ON i.step_id = s.id"
+		" JOIN entries AS e ON e.id = i.entry_id"
+		" WHERE s.user_id = :uid AND i.existed = 1"
+		"  AND i.project <> e.project COLLATE UNOCASE"
+		" GROUP BY i.project COLLATE UNOCASE"
+		" ORDER BY latest DESC LIMIT :limit" },
 	/* The same for tags. Tags are stored byte-exact, so one entry may
 	 * have "x" and "X": DISTINCT counts its time once for the name. */
 	[STMT_TAG_TOTALS] = { "tag-totals",

@@ -85,6 +85,15 @@ void store_close(store *st);
  * "Design" and "design" are. Needs no open database. */
 bool store_same_name(const char *a, const char *b);
 
+/*
+ * The units name is compared by in store_same_name: its UTF-8 characters
+ * (a byte that starts none, a unit of its own), each folded as names
+ * compare, so that "Acme" and "acme" give the same units. Writes at most
+ * max of them to units and returns how many name has (more than max when
+ * it did not fit). For measuring how close two names are.
+ */
+size_t store_name_fold(const char *name, uint32_t *units, size_t max);
+
 /* Schema version this binary writes (PRAGMA user_version). */
 int store_schema_version(void);
 
@@ -355,6 +364,21 @@ store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
  * tags, too, are one name whatever their case). */
 store_rc store_tags(store *st, const char *owner, int64_t from, int64_t to,
                     int64_t now, store_total_cb cb, void *arg);
+
+/*
+ * The projects owner renamed away, as far as the undo history still
+ * remembers (the last STORE_UNDO_MAX steps): cb gets each old name with
+ * the name its entries carry now (both borrowed for the call; cb must not
+ * use st), the latest rename first, at most STORE_RENAMES_MAX pairs. A
+ * "rename" and an "edit ... project" both count: an entry whose
+ * before-image in a step has another name (case aside) than it has now.
+ * Undoing the step forgets it. An owner who never wrote has none.
+ */
+#define STORE_RENAMES_MAX 20
+typedef void (*store_rename_cb)(const char *old, const char *now_name,
+                                void *arg);
+store_rc store_project_renames(store *st, const char *owner,
+                               store_rename_cb cb, void *arg);
 
 /*
  * Renames project old (in any case: "ÄRGER" finds "ärger") to new_name,

@@ -223,15 +223,18 @@ def test_start__is_refused_naming_the_entry__when_it_would_overlap(bot, alice):
         "Added #1 acme %s 09:00–10:30 (1h 30m)." % day_name)
     reply = alice.ask(bot.jid, "start globex at yesterday 10:00")
     assert reply == ("Starting then would overlap #1 acme %s 09:00–10:30 "
-                     "(1h 30m). Pick a later time." % day_name), reply
+                     "(1h 30m). A timer can start from %s 10:30 on."
+                     % (day_name, day_name)), reply
     assert count(bot) == 1
 
     # Nor may a new timer start before the running one began.
     assert alice.ask(bot.jid, "start acme 1h ago").startswith("Started acme ")
     reply = alice.ask(bot.jid, "start globex 2h ago")
-    assert re.fullmatch(r"acme has been running since %s; a new timer has to "
-                        r"start after that\. Say \"stop\" or \"cancel\" first, "
-                        r"or \"edit 2 start \.\.\.\"\." % WHEN, reply), reply
+    assert re.fullmatch(r"acme has been running since %s, after %s, so a "
+                        r"timer cannot start at %s\. To record %s–%s, say "
+                        r"\"add globex [^\"]+\"\."
+                        % ((r"(?:\w{3} \d{1,2} \w{3} )?\d{2}:\d{2}",) * 5),
+                        reply), reply
     rows = entries(bot)
     assert len(rows) == 2 and rows[1][1] == "acme" and rows[1][4] is None
 

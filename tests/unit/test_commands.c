@@ -13,6 +13,7 @@
 
 #include "../../commands/cmd.h"
 #include "../../commands/cmd_int.h"
+#include "../../commands/similar.h"
 
 /* Wed 25 Nov 2026 14:00:00 UTC */
 #define T0 INT64_C(1795615200)
@@ -178,7 +179,7 @@ cmd_help__one_command__shows_example(void **state)
 	assert_non_null(strstr(r, "start acme at 9:30"));
 	/* an alias shows the command it stands for */
 	assert_non_null(strstr(run(f, 0, "help restart", CMD_OK),
-	                       "continue [at TIME"));
+	                       "continue [ID] [at TIME"));
 	assert_non_null(strstr(run(f, 0, "help nope", CMD_REFUSED), "\"nope\""));
 }
 
@@ -1751,6 +1752,275 @@ cmd_export__unknown_format__lists_formats(void **state)
 	assert_non_null(strstr(run(f, 0, "export acme", CMD_OK), "1 entry"));
 }
 
+/* ---- typos, new projects, what a refusal proposes, continue ID ---- */
+
+static void
+cmd_exec__word_close_to_a_command__suggests_it(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "strat acme", CMD_REFUSED),
+	                    "I don't know \"strat\". Did you mean \"start\"?");
+	assert_string_equal(run(f, 0, "STOPP", CMD_REFUSED),
+	                    "I don't know \"stopp\". Did you mean \"stop\"?");
+	/* aliases are words too; two edits for longer words */
+	assert_string_equal(run(f, 0, "swtich globex", CMD_REFUSED),
+	                    "I don't know \"swtich\". Did you mean \"switch\"?");
+	assert_string_equal(run(f, 0, "contnue", CMD_REFUSED),
+	                    "I don't know \"contnue\". Did you mean "
+	                    "\"continue\"?");
+	assert_string_equal(run(f, 0, "reprot week", CMD_REFUSED),
+	                    "I don't know \"reprot\". Did you mean \"report\"?");
+	/* a short word gets one edit */
+	assert_string_equal(run(f, 0, "stp", CMD_REFUSED),
+	                    "I don't know \"stp\". Did you mean \"stop\"?");
+	/* nothing close: as before */
+	assert_string_equal(run(f, 0, "banana", CMD_REFUSED),
+	                    "I don't know \"banana\". Try \"help\".");
+	assert_string_equal(run(f, 0, "x", CMD_REFUSED),
+	                    "I don't know \"x\". Try \"help\".");
+	assert_string_equal(run(f, 0, "sa", CMD_REFUSED),
+	                    "I don't know \"sa\". Try \"help\".");
+	/* help takes the same care */
+	assert_string_equal(run(f, 0, "help strat", CMD_REFUSED),
+	                    "There is no command \"strat\". Did you mean "
+	                    "\"start\"?");
+}
+
+static void
+cmd_exec__word_close_to_an_admin_command__is_suggested_to_admins_only(
+    void **state)
+{
+	struct fixture *f = *state;
+
+	as(f, ALICE, false);
+	assert_string_equal(run(f, 0, "whoo", CMD_REFUSED),
+	                    "I don't know \"whoo\". Try \"help\".");
+	assert_string_equal(run(f, 0, "help whoo", CMD_REFUSED),
+	                    "There is no command \"whoo\". Try \"help\".");
+	as(f, ALICE, true);
+	assert_string_equal(run(f, 0, "whoo", CMD_REFUSED),
+	                    "I don't know \"whoo\". Did you mean \"who\"?");
+}
+
+static void
+cmd_start__new_project_close_to_a_used_one__says_so_the_first_time(
+    void **state)
+{
+	struct fixture *f = *state;
+
+	/* a new user's first project is close to nothing */
+	assert_string_equal(run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK),
+	                    "Added #1 acme Mon 2 Jun 09:00–10:00 (1h 00m).");
+	assert_string_equal(run(f, 0, "start Acmee +x", CMD_OK),
+	                    "Started Acmee +x at 14:00 (a new project; you have "
+	                    "acme).");
+	run(f, 60, "stop", CMD_OK);
+	/* the second time, in any case, it is one of the user's projects */
+	assert_string_equal(run(f, 120, "start ACMEE", CMD_OK),
+	                    "Started ACMEE at 14:02.");
+	/* nothing close: a new project is nothing to remark on */
+	assert_string_equal(run(f, 180, "start globex", CMD_OK),
+	                    "Stopped ACMEE after 1m. Started globex at 14:03.");
+	/* nor is one the user has */
+	assert_string_equal(run(f, 240, "switch ACME", CMD_OK),
+	                    "Stopped globex after 1m. Started ACME at 14:04.");
+}
+
+static void
+cmd_add__new_project_close_to_a_used_one__says_so(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "add acm 1h 2025-06-03", CMD_OK),
+	                    "Added #2 acm Tue 3 Jun 09:00–10:00 (1h 00m) (a new "
+	                    "project; you have acme).");
+	assert_string_equal(run(f, 0, "add acm 1h 2025-06-04", CMD_OK),
+	                    "Added #3 acm Wed 4 Jun 09:00–10:00 (1h 00m).");
+}
+
+static void
+cmd_start__old_name_of_a_renamed_project__names_the_new_one(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
+	run(f, 0, "rename project acme globex", CMD_OK);
+	assert_string_equal(run(f, 0, "start acme", CMD_OK),
+	                    "Started acme at 14:00 (a new project; you renamed "
+	                    "acme to globex).");
+	run(f, 0, "cancel", CMD_OK);
+	assert_string_equal(run(f, 0, "start acmee", CMD_OK),
+	                    "Started acmee at 14:00 (a new project; you renamed "
+	                    "acme to globex).");
+	run(f, 0, "cancel", CMD_OK);
+	/* an undone rename is forgotten: acme is the user's again */
+	run(f, 0, "undo", CMD_OK); /* the cancel */
+	run(f, 0, "undo", CMD_OK); /* the start */
+	run(f, 0, "undo", CMD_OK); /* the cancel */
+	run(f, 0, "undo", CMD_OK); /* the start */
+	assert_non_null(strstr(run(f, 0, "undo", CMD_OK), "rename acme"));
+	assert_string_equal(run(f, 0, "start globex", CMD_OK),
+	                    "Started globex at 14:00.");
+}
+
+static void
+cmd_start__corrected_in_the_same_second__drops_the_hint(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -60, "add acme 9:00-10:00 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "start acmee", CMD_OK),
+	                    "Started acmee at 14:00 (a new project; you have "
+	                    "acme).");
+	assert_string_equal(run(f, 0, "start acme", CMD_OK),
+	                    "Started acme at 14:00 in place of acmee, which had "
+	                    "only just started.");
+}
+
+static void
+cmd_start__before_the_running_timer__proposes_what_works(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, -900, "start acme", CMD_OK); /* 13:45 */
+	assert_string_equal(run(f, 0, "start acme at 9:00", CMD_REFUSED),
+	                    "acme has been running since 13:45, after 09:00, so "
+	                    "a timer cannot start at 09:00. To record "
+	                    "09:00–13:45, say \"add acme 09:00-13:45\", or "
+	                    "\"edit 1 start 09:00\" to move the running one "
+	                    "back.");
+	/* both proposals work */
+	assert_string_equal(run(f, 0, "edit 1 start 09:00", CMD_OK),
+	                    "Changed #1 acme since 09:00 (5h 00m, running).");
+	run(f, 0, "undo", CMD_OK);
+	assert_string_equal(run(f, 0, "add acme 09:00-13:45", CMD_OK),
+	                    "Added #2 acme 09:00–13:45 (4h 45m).");
+	running(f, &e);
+	assert_int_equal(e.start, T0 - 900);
+}
+
+static void
+cmd_start__before_the_running_timer__other_project__proposes_add(
+    void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -900, "start acme", CMD_OK); /* 13:45 */
+	assert_string_equal(run(f, 0, "start \"client work\" +call at 9:00",
+	                        CMD_REFUSED),
+	                    "acme has been running since 13:45, after 09:00, so "
+	                    "a timer cannot start at 09:00. To record "
+	                    "09:00–13:45, say \"add \"client work\" +call "
+	                    "09:00-13:45\".");
+	assert_string_equal(run(f, 0, "add \"client work\" +call 09:00-13:45",
+	                        CMD_OK),
+	                    "Added #2 client work +call 09:00–13:45 (4h 45m).");
+	/* at the very start of the running one: make it the other project */
+	assert_string_equal(run(f, 0, "start globex at 13:45", CMD_REFUSED),
+	                    "acme has been running since 13:45, so no other "
+	                    "timer can start then. To make it globex, say "
+	                    "\"edit 1 project globex\".");
+	assert_string_equal(run(f, 0, "start acme at 13:45", CMD_REFUSED),
+	                    "acme has been running since 13:45 already.");
+}
+
+static void
+cmd_start__before_the_running_timer__on_an_earlier_day__names_the_day(
+    void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "start acme at yesterday 23:43", CMD_OK);
+	assert_string_equal(run(f, 0, "start acme at yesterday 9:00",
+	                        CMD_REFUSED),
+	                    "acme has been running since Tue 24 Nov 23:43, "
+	                    "after Tue 24 Nov 09:00, so a timer cannot start at "
+	                    "Tue 24 Nov 09:00. To record 09:00–23:43, say \"add "
+	                    "acme 09:00-23:43 yesterday\", or \"edit 1 start "
+	                    "yesterday 09:00\" to move the running one back.");
+	assert_non_null(strstr(run(f, 0, "add acme 09:00-23:43 yesterday",
+	                           CMD_OK), "Added #2 acme Tue 24 Nov 09:00–23:43"));
+}
+
+static void
+cmd_start__before_the_running_timer__entry_in_between__names_it(
+    void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add globex 10:00-11:00", CMD_OK);
+	run(f, -900, "start acme", CMD_OK); /* 13:45 */
+	assert_string_equal(run(f, 0, "start acme at 9:00", CMD_REFUSED),
+	                    "acme has been running since 13:45, after 09:00, so "
+	                    "a timer cannot start at 09:00. In between lies #1 "
+	                    "globex 10:00–11:00 (1h 00m).");
+}
+
+static void
+cmd_start__over_recorded_time__says_from_when_and_proposes_add(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00", CMD_OK);
+	run(f, 0, "add acme 11:00-12:00", CMD_OK);
+	assert_string_equal(run(f, 0, "start globex at 9:30", CMD_REFUSED),
+	                    "Starting then would overlap #1 acme 09:00–10:00 "
+	                    "(1h 00m). A timer can start from 12:00 on.");
+	assert_string_equal(run(f, 0, "start globex at 8:00", CMD_REFUSED),
+	                    "Starting then would overlap #1 acme 09:00–10:00 "
+	                    "(1h 00m). A timer can start from 12:00 on. To record "
+	                    "08:00–09:00, say \"add globex 08:00-09:00\".");
+	assert_non_null(strstr(run(f, 0, "start globex at 12:00", CMD_OK),
+	                       "Started globex at 12:00"));
+}
+
+static void
+cmd_continue__with_an_id__restarts_that_entry(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme +design 9:00-10:00 note", CMD_OK);
+	run(f, 0, "add globex +call 10:00-11:00", CMD_OK);
+	assert_string_equal(run(f, 0, "continue #1 at 12:00", CMD_OK),
+	                    "Started acme +design at 12:00.");
+	assert_string_equal(run(f, 60, "restart 2", CMD_OK),
+	                    "Stopped acme +design after 2h 01m. Started globex "
+	                    "+call at 14:01.");
+	assert_string_equal(run(f, 60, "continue 4", CMD_REFUSED),
+	                    "globex is already running (since 14:01).");
+	assert_string_equal(run(f, 120, "continue #1 30s ago", CMD_OK),
+	                    "Stopped globex +call after 30s. Started acme "
+	                    "+design at 14:01.");
+	assert_string_equal(run(f, 120, "continue #99", CMD_REFUSED),
+	                    "There is no entry #99. \"log\" shows the numbers.");
+	assert_string_equal(run(f, 120, "restart 1 2", CMD_REFUSED),
+	                    "restart takes an entry number and a time, both "
+	                    "optional. Example: restart #12 at 13:00");
+	/* another user's number is no entry */
+	as(f, BOB, false);
+	assert_string_equal(run(f, 120, "continue 1", CMD_REFUSED),
+	                    "There is no entry #1. \"log\" shows the numbers.");
+}
+
+static void
+sim_distance__counts_edits_and_swaps_without_case(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_distance("start", "start", 2), 0);
+	assert_int_equal(sim_distance("strat", "start", 2), 1); /* a swap */
+	assert_int_equal(sim_distance("ACME", "acmee", 2), 1);
+	assert_int_equal(sim_distance("Ärger", "ärgre", 2), 1);
+	assert_int_equal(sim_distance("contnue", "continue", 2), 1);
+	assert_int_equal(sim_distance("banana", "cancel", 2), 3); /* over */
+	assert_int_equal(sim_distance("", "tz", 2), 2);
+	assert_int_equal(sim_allowed("stp"), 1);
+	assert_int_equal(sim_allowed("strat"), 2);
+	assert_int_equal(sim_allowed("x"), 0);
+}
+
 int
 main(void)
 {
@@ -1836,6 +2106,19 @@ main(void)
 		T(cmd_export__admin_other_user__odd_jid_in_file_name),
 		T(cmd_export__unknown_format__lists_formats),
 		T(cmd_export__ical_uid__unique_to_user_entry_and_bot),
+		T(cmd_exec__word_close_to_a_command__suggests_it),
+		T(cmd_exec__word_close_to_an_admin_command__is_suggested_to_admins_only),
+		T(cmd_start__new_project_close_to_a_used_one__says_so_the_first_time),
+		T(cmd_add__new_project_close_to_a_used_one__says_so),
+		T(cmd_start__old_name_of_a_renamed_project__names_the_new_one),
+		T(cmd_start__corrected_in_the_same_second__drops_the_hint),
+		T(cmd_start__before_the_running_timer__proposes_what_works),
+		T(cmd_start__before_the_running_timer__other_project__proposes_add),
+		T(cmd_start__before_the_running_timer__on_an_earlier_day__names_the_day),
+		T(cmd_start__before_the_running_timer__entry_in_between__names_it),
+		T(cmd_start__over_recorded_time__says_from_when_and_proposes_add),
+		T(cmd_continue__with_an_id__restarts_that_entry),
+		T(sim_distance__counts_edits_and_swaps_without_case),
 #undef T
 	};
 
