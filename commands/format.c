@@ -121,15 +121,22 @@ fmt_log_times(const char *zone, int64_t day, int64_t start, int64_t stop,
 		log_time(zone, day, stop, b, n);
 }
 
+/* "Wed 25", with " Nov" and " 2026" when asked; no leading zero. */
+static void
+day_part(const struct tm *tm, int month, int year, char *buf, size_t n)
+{
+	char wd[8], mon[8];
+
+	strftime(wd, sizeof(wd), "%a", tm);
+	strftime(mon, sizeof(mon), "%b", tm);
+	snprintf(buf, n, "%s %d%s%s%s%.0d", wd, tm->tm_mday, month ? " " : "",
+	         month ? mon : "", year ? " " : "", year ? tm->tm_year + 1900 : 0);
+}
+
 void
 fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv)
 {
-	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-	                                    "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
-	                                   "Jun", "Jul", "Aug", "Sep", "Oct",
-	                                   "Nov", "Dec" };
-	char used[FMT_CLOCK_MAX + FMT_DAY_MAX];
+	char used[FMT_CLOCK_MAX + FMT_DAY_MAX], asked[48];
 	struct tm day, tm;
 	time_t t;
 	int i;
@@ -137,7 +144,8 @@ fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv)
 	if (zone == NULL || *zone == '\0')
 		zone = "UTC";
 	for (i = 0; mv != NULL && i < mv->n && i < TP_MOVED_MAX; i++) {
-		/* The weekday of the day asked: calendar arithmetic, no zone. */
+		/* The day asked, "Sun 8 Mar 2026": calendar arithmetic, no
+		 * zone. */
 		memset(&day, 0, sizeof(day));
 		day.tm_year = mv->at[i].y - 1900;
 		day.tm_mon = mv->at[i].m - 1;
@@ -145,6 +153,7 @@ fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv)
 		day.tm_hour = 12;
 		t = timegm(&day);
 		gmtime_r(&t, &day);
+		day_part(&day, 1, 1, asked, sizeof(asked));
 		/* The time used is on the day asked unless the gap spans a
 		 * midnight; then it names its day. */
 		if (tz_local(zone, mv->at[i].used, &tm) != 0 ||
@@ -157,24 +166,11 @@ fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv)
 			snprintf(used, sizeof(used), "%s %02d:%02d", d, tm.tm_hour,
 			         tm.tm_min);
 		}
-		text_printf(out, " %02d:%02d does not exist on %s %d %s %d in %s "
-		                 "(clocks went forward); I used %s.",
-		            mv->at[i].asked / 60, mv->at[i].asked % 60,
-		            wday[day.tm_wday], day.tm_mday, mon[day.tm_mon],
-		            day.tm_year + 1900, zone, used);
+		text_printf(out, " %02d:%02d does not exist on %s in %s (clocks "
+		                 "went forward); I used %s.",
+		            mv->at[i].asked / 60, mv->at[i].asked % 60, asked,
+		            zone, used);
 	}
-}
-
-/* "Wed 25", with " Nov" and " 2026" when asked; no leading zero. */
-static void
-day_part(const struct tm *tm, int month, int year, char *buf, size_t n)
-{
-	char wd[8], mon[8];
-
-	strftime(wd, sizeof(wd), "%a", tm);
-	strftime(mon, sizeof(mon), "%b", tm);
-	snprintf(buf, n, "%s %d%s%s%s%.0d", wd, tm->tm_mday, month ? " " : "",
-	         month ? mon : "", year ? " " : "", year ? tm->tm_year + 1900 : 0);
 }
 
 void
