@@ -47,7 +47,8 @@ const struct cmd_def cmd_table[] = {
 	  "record time after the fact",
 	  "Records a finished stretch of work. With times it is exactly that "
 	  "span; with a duration it goes into the first free slot of the day "
-	  "from 9:00, or for today the last free slot before now.\n"
+	  "from 9:00, or for today the last free slot before now. The rest "
+	  "is a note; the word \"note\" may begin it.\n"
 	  "add acme 1h30m\n"
 	  "add acme +design 9:00-10:30 yesterday\n"
 	  "add \"client work\" 45m mon call with Bob", NULL },
@@ -116,7 +117,8 @@ const struct cmd_def cmd_table[] = {
 	  "start a timer (stops the running one first)",
 	  "Starts a timer now or at a time in the past. A running timer is "
 	  "stopped at that moment. Tags are the +words right after the "
-	  "project; the rest is a note. A phrase in quotes is one project.\n"
+	  "project; the rest is a note, which the word \"note\" may begin. A "
+	  "phrase in quotes is one project.\n"
 	  "start acme\n"
 	  "start acme +design fix the header\n"
 	  "start acme at 9:30\n"

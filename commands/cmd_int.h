@@ -185,8 +185,9 @@ int cmd_tag_ok(const char *tag, struct text *reply);
  * entry tagged "design" keeps "design"); -1 with why when e is full. */
 int cmd_add_tag(struct store_entry *e, const char *tag, struct text *reply);
 
-/* Copies the note from words [from, to) into e->note; -1 (with why) when
- * it is too long. */
+/* Copies the note from words [from, to) into e->note, without a first
+ * word "note" (unquoted, any case) that announces more words; -1 (with
+ * why) when it is too long. */
 int cmd_read_note(const struct cmd_args *args, int from, int to,
                   struct store_entry *e, struct text *reply);
 

@@ -4,6 +4,7 @@
  */
 #include "cmd_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,53 +15,93 @@
 /* A log lists at most this many entries; more are counted, not shown. */
 #define LOG_ROWS_MAX 100
 
+/*
+ * The columns of a row: "#12", the start, the end, the duration. Their
+ * widths are measured over all rows first, so that every row lines up
+ * even when some name a day ("Sat 22:00"); these are the least.
+ */
+struct log_cols {
+	int id, start, end, dur;
+};
+
 struct log_state {
 	const struct cmd_ctx *ctx;
 	struct text *out;
+	bool measure;      /* the first pass: only widen cols */
+	struct log_cols cols;
 	bool by_day;       /* several days: a line per day before its entries */
-	int last_yday;     /* the day of the last line, for by_day */
-	int last_year;
+	int64_t last_day;  /* the local midnight of the last day line */
 	int64_t total;
 	int64_t from, to;  /* the range, to clip the total */
 };
 
+/* Appends s padded with spaces to width characters, on the left when
+ * right is set. */
+static void
+pad(struct text *out, const char *s, int width, bool right)
+{
+	int fill = width - (int)fmt_width(s);
+
+	if (right)
+		text_printf(out, "%*s%s", fill > 0 ? fill : 0, "", s);
+	else
+		text_printf(out, "%s%*s", s, fill > 0 ? fill : 0, "");
+}
+
+static void
+widen(int *col, const char *s)
+{
+	if ((int)fmt_width(s) > *col)
+		*col = (int)fmt_width(s);
+}
+
+/*
+ * One entry. It is listed under the day it began on, or under the first
+ * day of the range when it began before it; either way its times are
+ * written as seen from that day (fmt_log_times), so an entry of another
+ * day never reads as one of this day.
+ */
 static void
 log_row(const char *owner, const struct store_entry *e, void *arg)
 {
 	struct log_state *s = arg;
-	char a[8], b[12], dur[FMT_DURATION_MAX];
+	char id[24], a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX];
 	int64_t end = e->stop ? e->stop : s->ctx->now;
 	int64_t lo = e->start > s->from ? e->start : s->from;
 	int64_t hi = end < s->to ? end : s->to;
+	int64_t day = tz_day_start(s->ctx->tz, lo);
 	struct tm tm;
 
 	(void)owner;
-	if (s->by_day && tz_local(s->ctx->tz, e->start, &tm) == 0 &&
-	    (tm.tm_yday != s->last_yday || tm.tm_year != s->last_year)) {
-		char day[32];
+	snprintf(id, sizeof(id), "#%lld", (long long)e->seq);
+	fmt_log_times(s->ctx->tz, day, e->start, e->stop, a, b, sizeof(a));
+	fmt_duration(end - e->start, dur, sizeof(dur));
+	if (s->measure) {
+		widen(&s->cols.id, id);
+		widen(&s->cols.start, a);
+		widen(&s->cols.end, b);
+		widen(&s->cols.dur, dur);
+		return;
+	}
+	if (s->by_day && day != s->last_day &&
+	    tz_local(s->ctx->tz, day, &tm) == 0) {
+		char dname[FMT_DAY_MAX];
 
-		fmt_day(&tm, day, sizeof(day));
-		text_printf(s->out, "\n%s", day);
-		s->last_yday = tm.tm_yday;
-		s->last_year = tm.tm_year;
+		fmt_day(&tm, dname, sizeof(dname));
+		text_printf(s->out, "\n%s", dname);
+		s->last_day = day;
 	}
 	if (hi > lo)
 		s->total += hi - lo;
-	fmt_hm(s->ctx->tz, e->start, a, sizeof(a));
-	if (e->stop) {
-		/* An entry that ends on a later day says so: "22:00–01:00+1". */
-		int64_t days = (tz_day_start(s->ctx->tz, e->stop) -
-		                tz_day_start(s->ctx->tz, e->start) + 43200) / 86400;
-
-		fmt_hm(s->ctx->tz, e->stop, b, sizeof(b) - 4);
-		if (days > 0 && days < 100)
-			snprintf(b + strlen(b), 4, "+%d", (int)days);
-	} else {
-		snprintf(b, sizeof(b), "now");
-	}
-	fmt_duration(end - e->start, dur, sizeof(dur));
-	text_printf(s->out, "\n#%-4lld %s–%-5s %7s  ", (long long)e->seq, a, b,
-	            dur);
+	text_printf(s->out, "\n");
+	pad(s->out, id, s->cols.id, false);
+	text_printf(s->out, " ");
+	pad(s->out, a, s->cols.start, true);
+	text_printf(s->out, "–");
+	pad(s->out, b, s->cols.end, false);
+	text_printf(s->out, " ");
+	pad(s->out, dur, s->cols.dur, true);
+	text_printf(s->out, "  ");
 	fmt_entry(s->out, e);
 }
 
@@ -80,13 +121,24 @@ cmd_log(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	s.ctx = ctx;
 	s.out = reply;
 	s.by_day = q.to - q.from > 25 * 3600;
-	s.last_yday = -1;
+	s.last_day = INT64_MIN;
 	s.from = q.from;
 	s.to = q.to;
+	s.cols.id = 5; /* "#1234" */
+	s.cols.start = s.cols.end = 5; /* "09:00" */
+	s.cols.dur = 7; /* "10h 00m" */
 	fmt_heading(reply, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
 	text_printf(reply, ":");
+	/* Twice: the widths of the columns, then the rows. */
+	s.measure = true;
 	if (store_list_filtered(ctx->st, ctx->owner, q.from, q.to, ctx->now,
+	                        &q.filter, LOG_ROWS_MAX, log_row, &s, &n) !=
+	    STORE_OK)
+		return cmd_store_failed(reply, 0);
+	s.measure = false;
+	if (n > 0 &&
+	    store_list_filtered(ctx->st, ctx->owner, q.from, q.to, ctx->now,
 	                        &q.filter, LOG_ROWS_MAX, log_row, &s, &n) !=
 	    STORE_OK)
 		return cmd_store_failed(reply, 0);

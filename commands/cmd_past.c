@@ -114,11 +114,25 @@ place_duration(const struct cmd_ctx *ctx, int64_t day, int64_t day_end,
 	return 0;
 }
 
+/* The local midnight n days after the one at day. */
+static int64_t
+days_after(const char *zone, int64_t day, int n)
+{
+	struct tm tm;
+
+	if (tz_local(zone, day, &tm) != 0)
+		return day + (int64_t)n * 86400;
+	tm.tm_mday += n;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return tz_mktime(zone, &tm);
+}
+
 enum cmd_status
 cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
         struct text *reply)
 {
 	struct tp_ctx c = cmd_tp(ctx);
+	struct tp_moved moved = { 0 };
 	struct store_entry e, clash;
 	int64_t secs = 0, day, day_end, today, from, to;
 	char label[STORE_LABEL_MAX], dname[64], hint[CMD_HINT_MAX];
@@ -145,10 +159,12 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (rc == TP_NOMATCH) {
 		rc = tp_duration(args->argv[i], &secs, reply);
 		used = 1;
-		if (rc == TP_NOMATCH)
-			text_printf(reply, "After the project I need a duration or "
-			                   "times, like \"add %s 1h30m\" or \"add %s "
-			                   "9:00-10:30\".", e.project, e.project);
+		if (rc == TP_NOMATCH) {
+			cmd_quote_word(reply, args->argv[i]);
+			text_printf(reply, " is not a duration or times. Try \"add "
+			                   "%s 1h30m\" or \"add %s 9:00-10:30\".",
+			            e.project, e.project);
+		}
 	}
 	if (rc != TP_OK)
 		return CMD_REFUSED;
@@ -164,19 +180,20 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 			i++;
 		}
 	}
+	/* A weekday with a span is the latest such day on which the span
+	 * has ended: on a Monday at 00:27, "9:00-10:00 mon" is last
+	 * Monday's. */
+	if (secs == 0 && have_day && tp_is_weekday(args->argv[i - 1]) &&
+	    tp_span(&c, args->argv + span_at, args->argc - span_at, day, &used,
+	            &from, &to, NULL) == TP_OK && to > ctx->now)
+		day = days_after(ctx->tz, day, -7);
 	if (day > ctx->now) {
 		text_printf(reply, "That day has not begun yet.");
 		return CMD_REFUSED;
 	}
 	if (cmd_read_note(args, i, args->argc, &e, reply) != 0)
 		return CMD_REFUSED;
-	{
-		struct tm tm;
-
-		tz_local(ctx->tz, day, &tm);
-		tm.tm_mday += 1;
-		day_end = tz_mktime(ctx->tz, &tm);
-	}
+	day_end = days_after(ctx->tz, day, 1);
 	fmt_days(ctx->tz, day, day_end, dname, sizeof(dname));
 
 	cmd_new_project_hint(ctx, e.project, hint, sizeof(hint));
@@ -184,8 +201,8 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	if (secs == 0) {
-		if (tp_span(&c, args->argv + span_at, args->argc - span_at, day,
-		            &used, &from, &to, reply) != TP_OK) {
+		if (tp_span_moved(&c, args->argv + span_at, args->argc - span_at,
+		                  day, &used, &from, &to, &moved, reply) != TP_OK) {
 			store_rollback(ctx->st);
 			return CMD_REFUSED;
 		}
@@ -227,6 +244,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	text_printf(reply, "Added ");
 	cmd_say_entry(ctx, &e, reply);
 	text_printf(reply, "%s.", hint);
+	fmt_moved(reply, ctx->tz, &moved);
 	return CMD_OK;
 fail:
 	store_rollback(ctx->st);
@@ -252,18 +270,19 @@ drop_tag(struct store_entry *e, const char *tag, struct text *reply)
 	return -1;
 }
 
-/* Reads a TIME for the "start"/"stop" keyword of edit at word *i. */
+/* Reads a TIME for the "start"/"stop" keyword of edit at word *i; moved
+ * says whether a DST gap moved it. */
 static int
 edit_time(const struct cmd_ctx *ctx, const struct cmd_args *args, int *i,
-          int64_t *out, struct text *reply)
+          int64_t *out, struct tp_moved *moved, struct text *reply)
 {
 	struct tp_ctx c = cmd_tp(ctx);
 	const char *kw = args->argv[*i];
 	int used = 0;
 	enum tp_rc rc;
 
-	rc = tp_time(&c, args->argv + *i + 1, args->argc - *i - 1, &used, out,
-	             reply);
+	rc = tp_time_moved(&c, args->argv + *i + 1, args->argc - *i - 1, &used,
+	                   out, moved, reply);
 	if (rc == TP_NOMATCH)
 		text_printf(reply, "After \"%s\" I need a time, like \"%s 9:30\" or "
 		                   "\"%s yesterday 17:00\".", kw, kw, kw);
@@ -278,6 +297,7 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
 {
 	struct store_entry e, clash;
+	struct tp_moved moved_start = { 0 }, moved_stop = { 0 };
 	char label[STORE_LABEL_MAX], clock[FMT_CLOCK_MAX];
 	int64_t seq, start, stop;
 	bool changed = false, set_stop = false;
@@ -321,15 +341,22 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 			snprintf(e.project, sizeof(e.project), "%s", args->argv[i + 1]);
 			i += 2;
 		} else if (cmd_is(w, "start")) {
-			if (edit_time(ctx, args, &i, &start, reply) != 0)
+			if (edit_time(ctx, args, &i, &start, &moved_start,
+			              reply) != 0)
 				return CMD_REFUSED;
 		} else if (cmd_is(w, "stop") || cmd_is(w, "end")) {
-			if (edit_time(ctx, args, &i, &stop, reply) != 0)
+			if (edit_time(ctx, args, &i, &stop, &moved_stop, reply) != 0)
 				return CMD_REFUSED;
 			set_stop = true;
 		} else if (cmd_is(w, "note")) {
-			if (cmd_read_note(args, i + 1, args->argc, &e, reply) != 0)
+			/* From "note" on, which the reader drops when words
+			 * follow ("note note to self" keeps "note to self");
+			 * "note" alone clears the note. */
+			if (cmd_read_note(args, args->quoted[i] ? i + 1 : i,
+			                  args->argc, &e, reply) != 0)
 				return CMD_REFUSED;
+			if (i + 1 == args->argc)
+				e.note[0] = '\0';
 			i = args->argc;
 		} else {
 			text_printf(reply, "I don't understand \"%s\" in edit. Example: "
@@ -375,6 +402,8 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	text_printf(reply, "Changed ");
 	cmd_say_entry(ctx, &e, reply);
 	text_printf(reply, ".");
+	fmt_moved(reply, ctx->tz, &moved_start);
+	fmt_moved(reply, ctx->tz, &moved_stop);
 	return CMD_OK;
 fail:
 	store_rollback(ctx->st);

@@ -17,12 +17,12 @@
 /*
  * Reads the optional "at TIME" / "DURATION ago" at the end of words
  * [from, argc) into *when (now when absent) and *keep (where the other
- * words end). -1 with the reason in reply when it is malformed or in the
- * future.
+ * words end); *moved says whether a DST gap moved the time. -1 with the
+ * reason in reply when it is malformed or in the future.
  */
 static int
 read_when(const struct cmd_ctx *ctx, const struct cmd_args *args, int from,
-          int *keep, int64_t *when, struct text *reply)
+          int *keep, int64_t *when, struct tp_moved *moved, struct text *reply)
 {
 	struct tp_ctx c = cmd_tp(ctx);
 	char clock[FMT_CLOCK_MAX];
@@ -30,8 +30,9 @@ read_when(const struct cmd_ctx *ctx, const struct cmd_args *args, int from,
 
 	*when = ctx->now;
 	*keep = args->argc;
-	switch (tp_trailing_when(&c, args->argv + from, args->argc - from, &k,
-	                         when, reply)) {
+	moved->n = 0;
+	switch (tp_trailing_when_moved(&c, args->argv + from, args->argc - from,
+	                               &k, when, moved, reply)) {
 	case TP_BAD:
 		return -1;
 	case TP_NOMATCH:
@@ -349,15 +350,19 @@ cmd_start(const struct cmd_ctx *ctx, const struct cmd_args *args,
           struct text *reply)
 {
 	struct store_entry e;
+	struct tp_moved moved;
+	enum cmd_status rc;
 	int64_t when;
 	int i = 0, keep;
 
 	memset(&e, 0, sizeof(e));
 	if (cmd_read_project_tags(args, &i, &e, reply) != 0 ||
-	    read_when(ctx, args, i, &keep, &when, reply) != 0 ||
+	    read_when(ctx, args, i, &keep, &when, &moved, reply) != 0 ||
 	    cmd_read_note(args, i, keep, &e, reply) != 0)
 		return CMD_REFUSED;
-	return begin_timer(ctx, &e, when, "start", true, reply);
+	if ((rc = begin_timer(ctx, &e, when, "start", true, reply)) == CMD_OK)
+		fmt_moved(reply, ctx->tz, &moved);
+	return rc;
 }
 
 /* Whether word is an entry number, "12" or "#12" (not a duration such as
@@ -385,6 +390,8 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
              struct text *reply)
 {
 	struct store_entry last, e;
+	struct tp_moved moved;
+	enum cmd_status st;
 	char clock[FMT_CLOCK_MAX];
 	int64_t when, seq = 0;
 	int keep, i, first = 0;
@@ -395,7 +402,7 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 			return CMD_REFUSED;
 		first = 1;
 	}
-	if (read_when(ctx, args, first, &keep, &when, reply) != 0)
+	if (read_when(ctx, args, first, &keep, &when, &moved, reply) != 0)
 		return CMD_REFUSED;
 	if (keep != first) {
 		text_printf(reply, "%s takes an entry number and a time, both "
@@ -430,7 +437,10 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	for (i = 0; i < last.ntags; i++)
 		memcpy(e.tags[i], last.tags[i], sizeof(e.tags[i]));
 	e.ntags = last.ntags;
-	return begin_timer(ctx, &e, when, "continue", false, reply);
+	if ((st = begin_timer(ctx, &e, when, "continue", false, reply)) ==
+	    CMD_OK)
+		fmt_moved(reply, ctx->tz, &moved);
+	return st;
 }
 
 enum cmd_status
@@ -438,12 +448,13 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
 {
 	struct store_entry e;
+	struct tp_moved moved;
 	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
 	int64_t when;
 	int keep;
 	store_rc rc;
 
-	if (read_when(ctx, args, 0, &keep, &when, reply) != 0)
+	if (read_when(ctx, args, 0, &keep, &when, &moved, reply) != 0)
 		return CMD_REFUSED;
 	if (keep != 0) {
 		text_printf(reply, "stop takes only a time. Example: stop at 17:30 "
@@ -483,6 +494,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	fmt_clock(ctx->tz, e.stop, e.start, to, sizeof(to));
 	say_stopped(reply, &e);
 	text_printf(reply, " (%s–%s).", from, to);
+	fmt_moved(reply, ctx->tz, &moved);
 	return CMD_OK;
 }
 

@@ -86,6 +86,41 @@ fmt_hm(const char *zone, int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "??:??");
 }
 
+/*
+ * The local time of t as a log row shows it under the day that starts at
+ * day: "22:00" on that day, else with the day: "Sat 22:00" within six
+ * days, "28 Nov 22:00" further away, where a weekday alone is ambiguous.
+ */
+static void
+log_time(const char *zone, int64_t day, int64_t t, char *buf, size_t n)
+{
+	char hm[8], d[16] = "";
+	struct tm tm;
+	int64_t days;
+
+	fmt_hm(zone, t, hm, sizeof(hm));
+	/* Whole days between local midnights; +-12 h absorbs a 23- or
+	 * 25-hour day in between. */
+	days = (tz_day_start(zone, t) - day) / 3600;
+	days = (days + (days < 0 ? -12 : 12)) / 24;
+	if (days != 0 && tz_local(zone, t, &tm) == 0 &&
+	    strftime(d, sizeof(d), days > -7 && days < 7 ? "%a " : "%d %b ",
+	             &tm) == 0)
+		d[0] = '\0';
+	snprintf(buf, n, "%s%s", d[0] == '0' ? d + 1 : d, hm);
+}
+
+void
+fmt_log_times(const char *zone, int64_t day, int64_t start, int64_t stop,
+              char *a, char *b, size_t n)
+{
+	log_time(zone, day, start, a, n);
+	if (stop == 0)
+		snprintf(b, n, "now");
+	else
+		log_time(zone, day, stop, b, n);
+}
+
 /* "Wed 25", with " Nov" and " 2026" when asked; no leading zero. */
 static void
 day_part(const struct tm *tm, int month, int year, char *buf, size_t n)
@@ -96,6 +131,46 @@ day_part(const struct tm *tm, int month, int year, char *buf, size_t n)
 	strftime(mon, sizeof(mon), "%b", tm);
 	snprintf(buf, n, "%s %d%s%s%s%.0d", wd, tm->tm_mday, month ? " " : "",
 	         month ? mon : "", year ? " " : "", year ? tm->tm_year + 1900 : 0);
+}
+
+void
+fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv)
+{
+	char used[FMT_CLOCK_MAX + FMT_DAY_MAX], asked[48];
+	struct tm day, tm;
+	time_t t;
+	int i;
+
+	if (zone == NULL || *zone == '\0')
+		zone = "UTC";
+	for (i = 0; mv != NULL && i < mv->n && i < TP_MOVED_MAX; i++) {
+		/* The day asked, "Sun 8 Mar 2026": calendar arithmetic, no
+		 * zone. */
+		memset(&day, 0, sizeof(day));
+		day.tm_year = mv->at[i].y - 1900;
+		day.tm_mon = mv->at[i].m - 1;
+		day.tm_mday = mv->at[i].d;
+		day.tm_hour = 12;
+		t = timegm(&day);
+		gmtime_r(&t, &day);
+		day_part(&day, 1, 1, asked, sizeof(asked));
+		/* The time used is on the day asked unless the gap spans a
+		 * midnight; then it names its day. */
+		if (tz_local(zone, mv->at[i].used, &tm) != 0 ||
+		    (tm.tm_yday == day.tm_yday && tm.tm_year == day.tm_year)) {
+			fmt_hm(zone, mv->at[i].used, used, sizeof(used));
+		} else {
+			char d[FMT_DAY_MAX];
+
+			fmt_day(&tm, d, sizeof(d));
+			snprintf(used, sizeof(used), "%s %02d:%02d", d, tm.tm_hour,
+			         tm.tm_min);
+		}
+		text_printf(out, " %02d:%02d does not exist on %s in %s (clocks "
+		                 "went forward); I used %s.",
+		            mv->at[i].asked / 60, mv->at[i].asked % 60, asked,
+		            zone, used);
+	}
 }
 
 void

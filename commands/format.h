@@ -11,6 +11,7 @@
 
 #include "../storage/store.h"
 #include "text.h"
+#include "timeparse.h"
 
 /* Buffer sizes that always suffice. */
 #define FMT_DURATION_MAX 32
@@ -31,6 +32,24 @@ void fmt_entry(struct text *out, const struct store_entry *e);
 
 /* "09:05": the local clock time of t, always short. */
 void fmt_hm(const char *zone, int64_t t, char *buf, size_t n);
+
+/*
+ * The start and end of an entry as a log shows it under the day that
+ * starts at day (a local midnight), into a and b (n bytes each, at least
+ * FMT_CLOCK_MAX): "09:00" and "10:30" on that day. A time on another day
+ * names it, so that no row reads as the wrong day: a start on an earlier
+ * day "Sat 22:00", an end on a later one "Sun 01:00" (a week or more
+ * away: "28 Nov 22:00"). A running entry (stop 0) ends "now".
+ */
+void fmt_log_times(const char *zone, int64_t day, int64_t start, int64_t stop,
+                   char *a, char *b, size_t n);
+
+/*
+ * Appends one sentence per clock time that a parse moved out of a DST
+ * gap: " 02:30 does not exist on Sun 8 Mar 2026 in America/New_York
+ * (clocks went forward); I used 03:30." Nothing when none moved.
+ */
+void fmt_moved(struct text *out, const char *zone, const struct tp_moved *mv);
 
 /*
  * The days of [from, to) (local midnights): "Wed 25 Nov 2026" for one day,

@@ -237,6 +237,32 @@ local_at(const char *zone, int y, int m, int d, int mins, int64_t *out)
 	return true;
 }
 
+/*
+ * local_at for a clock time the user typed: mins minutes after the start
+ * of day d. When that day does not have it (a spring-forward gap moved
+ * it), records that in mv (which may be NULL).
+ */
+static bool
+clock_at(const char *zone, struct ymd d, int mins, int64_t *out,
+         struct tp_moved *mv)
+{
+	struct tm tm;
+
+	if (!local_at(zone, d.y, d.m, d.d, mins, out))
+		return false;
+	if (mv != NULL && mv->n < TP_MOVED_MAX &&
+	    tz_local(zone, *out, &tm) == 0 &&
+	    tm.tm_hour * 60 + tm.tm_min != mins) {
+		mv->at[mv->n].y = d.y;
+		mv->at[mv->n].m = d.m;
+		mv->at[mv->n].d = d.d;
+		mv->at[mv->n].asked = mins;
+		mv->at[mv->n].used = *out;
+		mv->n++;
+	}
+	return true;
+}
+
 static bool
 ymd_before(struct ymd a, struct ymd b)
 {
@@ -351,6 +377,24 @@ date_parse(const char *s, size_t n, struct ymd *out, struct why *w)
 	return TP_OK;
 }
 
+/* The weekday (0 Sunday) that s[0..n) names, or -1. */
+static int
+weekday_of(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(weekdays); i++)
+		if (slice_is(s, n, weekdays[i].name))
+			return weekdays[i].wday;
+	return -1;
+}
+
+bool
+tp_is_weekday(const char *word)
+{
+	return word != NULL && weekday_of(word, strlen(word)) >= 0;
+}
+
 /*
  * s[0..n) as a calendar day: today, yesterday, a weekday (the most recent,
  * today included) or a date. Other words are TP_NOMATCH.
@@ -360,8 +404,7 @@ day_parse(const struct tp_ctx *c, const char *s, size_t n, struct ymd *out,
           struct why *w)
 {
 	struct ymd today;
-	size_t i;
-	int wday;
+	int wday, k;
 
 	if (n > 0 && is_digit((unsigned char)s[0]))
 		return date_parse(s, n, out, w);
@@ -375,12 +418,10 @@ day_parse(const struct tp_ctx *c, const char *s, size_t n, struct ymd *out,
 		*out = ymd_add(today, -1, NULL);
 		return TP_OK;
 	}
-	for (i = 0; i < NELEM(weekdays); i++)
-		if (slice_is(s, n, weekdays[i].name)) {
-			*out = ymd_add(today, -((wday - weekdays[i].wday + 7) % 7),
-			               NULL);
-			return TP_OK;
-		}
+	if ((k = weekday_of(s, n)) >= 0) {
+		*out = ymd_add(today, -((wday - k + 7) % 7), NULL);
+		return TP_OK;
+	}
 	return TP_NOMATCH;
 }
 
@@ -537,7 +578,7 @@ duration_parse(const char *s, size_t n, int64_t *secs, struct why *w)
  */
 static enum tp_rc
 datetime_parse(const struct tp_ctx *c, const char *s, int64_t *out,
-               struct why *w)
+               struct tp_moved *mv, struct why *w)
 {
 	const char *t;
 	struct ymd d;
@@ -554,22 +595,23 @@ datetime_parse(const struct tp_ctx *c, const char *s, int64_t *out,
 		return bad(w, s, n, "is not a date and time. " TRY_DATETIME);
 	if (rc != TP_OK)
 		return rc;
-	if (!local_at(zone_of(c), d.y, d.m, d.d, mins, out))
+	if (!clock_at(zone_of(c), d, mins, out, mv))
 		return TP_NOMATCH;
 	return TP_OK;
 }
 
-/* tp_time without the err hand-over. */
+/* tp_time_moved without the err hand-over; *mv is always written. */
 static enum tp_rc
 time_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
-           int64_t *out, struct why *w)
+           int64_t *out, struct tp_moved *mv, struct why *w)
 {
-	const char *a;
+	const char *a, *dayword = NULL;
 	struct ymd d;
 	enum tp_rc rc;
 	int64_t t;
 	int mins, n = 1;
 
+	mv->n = 0;
 	if (argv == NULL || argc < 1)
 		return TP_NOMATCH;
 	a = argv[0];
@@ -589,7 +631,7 @@ time_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
 		}
 		/* "9am ago" is no duration: try the other readings. */
 	}
-	if ((rc = datetime_parse(c, a, &t, w)) != TP_NOMATCH) {
+	if ((rc = datetime_parse(c, a, &t, mv, w)) != TP_NOMATCH) {
 		if (rc == TP_OK) {
 			*out = t;
 			*used = 1;
@@ -607,10 +649,12 @@ time_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
 			rc = day_parse(c, argv[1], strlen(argv[1]), &d, w);
 		if (rc == TP_BAD)
 			return rc;
-		if (rc == TP_OK)
+		if (rc == TP_OK) {
 			n = 2;
-		else if (!local_day(zone_of(c), c->now, &d, NULL))
+			dayword = argv[1];
+		} else if (!local_day(zone_of(c), c->now, &d, NULL)) {
 			return TP_NOMATCH;
+		}
 	} else {
 		/* DAY CLOCK; a day alone is not a point in time */
 		if ((rc = day_parse(c, a, strlen(a), &d, w)) != TP_OK)
@@ -621,8 +665,17 @@ time_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
 		if (rc != TP_OK)
 			return rc;
 		n = 2;
+		dayword = a;
 	}
-	if (!local_at(zone_of(c), d.y, d.m, d.d, mins, &t))
+	/* A weekday names a moment that has begun: "mon 9:00" on a Monday
+	 * before nine is last Monday's. "today 17:00" stays today's. */
+	if (dayword != NULL && tp_is_weekday(dayword)) {
+		if (!local_at(zone_of(c), d.y, d.m, d.d, mins, &t))
+			return TP_NOMATCH;
+		if (t > c->now)
+			d = ymd_add(d, -7, NULL);
+	}
+	if (!clock_at(zone_of(c), d, mins, &t, mv))
 		return TP_NOMATCH;
 	*out = t;
 	*used = n;
@@ -659,12 +712,24 @@ tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
 }
 
 enum tp_rc
+tp_time_moved(const struct tp_ctx *c, char *const *argv, int argc, int *used,
+              int64_t *out, struct tp_moved *moved, struct text *err)
+{
+	struct tp_moved mv;
+	struct why w;
+	enum tp_rc rc;
+
+	rc = time_parse(c, argv, argc, used, out, &mv, &w);
+	if (rc == TP_OK && moved != NULL)
+		*moved = mv;
+	return report(rc, &w, err);
+}
+
+enum tp_rc
 tp_time(const struct tp_ctx *c, char *const *argv, int argc, int *used,
         int64_t *out, struct text *err)
 {
-	struct why w;
-
-	return report(time_parse(c, argv, argc, used, out, &w), &w, err);
+	return tp_time_moved(c, argv, argc, used, out, NULL, err);
 }
 
 /* The words argv[0..n) joined by spaces, for quoting a broken span. */
@@ -701,6 +766,15 @@ enum tp_rc
 tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
                  int *keep, int64_t *out, struct text *err)
 {
+	return tp_trailing_when_moved(c, argv, argc, keep, out, NULL, err);
+}
+
+enum tp_rc
+tp_trailing_when_moved(const struct tp_ctx *c, char *const *argv, int argc,
+                       int *keep, int64_t *out, struct tp_moved *moved,
+                       struct text *err)
+{
+	struct tp_moved mv;
 	struct why w;
 	enum tp_rc rc;
 	int64_t t;
@@ -722,6 +796,8 @@ tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
 				k--;
 			*keep = k;
 			*out = c->now - t;
+			if (moved != NULL)
+				moved->n = 0;
 			return TP_OK;
 		}
 		/* "5x ago" is a mistyped duration, not a note: starting the
@@ -739,12 +815,14 @@ tp_trailing_when(const struct tp_ctx *c, char *const *argv, int argc,
 	for (nw = 2; nw >= 1; nw--) {
 		if (argc < nw + 1 || !word_is(argv[argc - nw - 1], "at"))
 			continue;
-		rc = time_parse(c, argv + argc - nw, nw, &used, &t, &w);
+		rc = time_parse(c, argv + argc - nw, nw, &used, &t, &mv, &w);
 		if (rc == TP_BAD)
 			return report(rc, &w, err);
 		if (rc == TP_OK && used == nw) {
 			*keep = argc - nw - 1;
 			*out = t;
+			if (moved != NULL)
+				*moved = mv;
 			return TP_OK;
 		}
 	}
@@ -784,7 +862,7 @@ dash_len(const char *s)
 static enum tp_rc
 span_parse(const struct tp_ctx *c, char *const *argv, int argc,
            int64_t day_start, int *used, int64_t *from, int64_t *to,
-           struct why *w)
+           struct tp_moved *mv, struct why *w)
 {
 	char whole[QUOTE_MAX * 2 + 8];
 	const char *a = argv[0], *right = NULL, *p;
@@ -830,8 +908,8 @@ span_parse(const struct tp_ctx *c, char *const *argv, int argc,
 	if (!local_day(zone, day_start, &d, NULL))
 		return TP_NOMATCH;
 	e = tm < fm ? ymd_add(d, 1, NULL) : d;
-	if (!local_at(zone, d.y, d.m, d.d, fm, &f) ||
-	    !local_at(zone, e.y, e.m, e.d, tm, &t))
+	mv->n = 0;
+	if (!clock_at(zone, d, fm, &f, mv) || !clock_at(zone, e, tm, &t, mv))
 		return TP_NOMATCH;
 	/* Only a spring-forward gap can do this: 02:30-03:15 on the day
 	 * 02:00 jumps to 03:00 starts at 03:30. */
@@ -846,16 +924,29 @@ span_parse(const struct tp_ctx *c, char *const *argv, int argc,
 }
 
 enum tp_rc
+tp_span_moved(const struct tp_ctx *c, char *const *argv, int argc,
+              int64_t day_start, int *used, int64_t *from, int64_t *to,
+              struct tp_moved *moved, struct text *err)
+{
+	struct tp_moved mv;
+	struct why w;
+	enum tp_rc rc;
+
+	if (argv == NULL || argc < 1)
+		return TP_NOMATCH;
+	rc = span_parse(c, argv, argc, day_start, used, from, to, &mv, &w);
+	if (rc == TP_OK && moved != NULL)
+		*moved = mv;
+	return report(rc, &w, err);
+}
+
+enum tp_rc
 tp_span(const struct tp_ctx *c, char *const *argv, int argc,
         int64_t day_start, int *used, int64_t *from, int64_t *to,
         struct text *err)
 {
-	struct why w;
-
-	if (argv == NULL || argc < 1)
-		return TP_NOMATCH;
-	return report(span_parse(c, argv, argc, day_start, used, from, to, &w),
-	              &w, err);
+	return tp_span_moved(c, argv, argc, day_start, used, from, to, NULL,
+	                     err);
 }
 
 /* Copies s into label, cut at a character boundary if it does not fit. */
@@ -947,6 +1038,41 @@ period_bounds(const struct tp_ctx *c, enum period p, int back, int64_t *from,
 	return false;
 }
 
+/*
+ * The days of a range of two weekdays, ws..we (0 Sunday): this week's
+ * (weeks start on Monday), the first in last week when it comes later in
+ * the week than the second ("fri..mon"). Leaves *d, *e as they are when
+ * the zone maths fails.
+ */
+static void
+week_days(const struct tp_ctx *c, int ws, int we, struct ymd *d,
+          struct ymd *e)
+{
+	struct ymd today, monday;
+	int wday, s = (ws + 6) % 7, t = (we + 6) % 7; /* 0 Monday */
+
+	if (!local_day(zone_of(c), c->now, &today, &wday))
+		return;
+	monday = ymd_add(today, -((wday + 6) % 7), NULL);
+	*d = ymd_add(monday, s > t ? s - 7 : s, NULL);
+	*e = ymd_add(monday, t, NULL);
+}
+
+/*
+ * Refuses the range s[0..n), whose ".." is at s[ln], for ending before it
+ * starts, proposing the same two days the right way round: never the
+ * words that were just refused. Both sides are days, so short.
+ */
+static enum tp_rc
+backwards(struct why *w, const char *s, size_t n, size_t ln)
+{
+	char rest[96];
+
+	snprintf(rest, sizeof(rest), "ends before it starts. Try %.*s..%.*s.",
+	         (int)(n - ln - 2), s + ln + 2, (int)ln, s);
+	return bad(w, s, n, rest);
+}
+
 /* tp_range without the err hand-over. */
 static enum tp_rc
 range_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
@@ -1000,8 +1126,11 @@ range_parse(const struct tp_ctx *c, char *const *argv, int argc, int *used,
 			return TP_NOMATCH;
 		if (rl != TP_OK || rr != TP_OK)
 			return bad(w, a, an, "is not a range of days. " TRY_RANGE);
+		if (weekday_of(a, ln) >= 0 && weekday_of(dots + 2, an - ln - 2) >= 0)
+			week_days(c, weekday_of(a, ln),
+			          weekday_of(dots + 2, an - ln - 2), &d, &e);
 		if (ymd_before(e, d))
-			return bad(w, a, an, "ends before it starts. " TRY_RANGE);
+			return backwards(w, a, an, ln);
 		days_label(d, e, buf, sizeof(buf));
 	} else {
 		if ((rl = day_parse(c, a, an, &d, w)) != TP_OK)

@@ -32,6 +32,7 @@
 #ifndef TIMMY_TIMEPARSE_H
 #define TIMMY_TIMEPARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,26 @@ enum tp_rc { TP_OK, TP_NOMATCH, TP_BAD };
 struct tp_ctx {
 	int64_t now;    /* UTC epoch seconds */
 	const char *tz; /* IANA zone for calendar days and clock times */
+};
+
+/* At most this many clock times in one parse: the two ends of a span. */
+#define TP_MOVED_MAX 2
+
+/*
+ * The clock times a parse had to move because that day does not have
+ * them: a time in a spring-forward gap (02:30 on the night 02:00 jumps to
+ * 03:00) moves forward by the gap, and the reply should say so. The
+ * tp_*_moved forms fill this in on TP_OK (n is 0 when nothing moved) and
+ * leave it alone otherwise; the plain forms do the same parse without it.
+ * A time that occurs twice is not moved (the first is taken, silently).
+ */
+struct tp_moved {
+	int n;
+	struct {
+		int y, m, d;  /* the local day it was asked on; month 1-12 */
+		int asked;    /* the clock time asked, minutes after midnight */
+		int64_t used; /* the instant used instead */
+	} at[TP_MOVED_MAX];
 };
 
 /*
@@ -67,9 +88,15 @@ enum tp_rc tp_duration(const char *word, int64_t *secs, struct text *err);
  * One word as a calendar day, into the local midnight that starts it:
  * "today", "yesterday", a weekday ("mon".."sun", "monday".., "tues",
  * "thurs": the most recent such day, today included), "YYYY-MM-DD".
+ * With a clock time a weekday is the latest such moment that has begun
+ * (tp_time); "add" with a span on a weekday takes the latest such day on
+ * which the span has ended, for which it asks tp_is_weekday.
  */
 enum tp_rc tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
                   struct text *err);
+
+/* True when word names a weekday ("mon", "Tuesday", "thurs"...). */
+bool tp_is_weekday(const char *word);
 
 /*
  * A point in time from argv[0..argc), using 1 to 2 words (*used):
@@ -80,14 +107,20 @@ enum tp_rc tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
  *   DATE"T"CLOCK               2026-11-23T17:00 (one word)
  *   DURATION ago               15m ago, 1h30m ago
  * CLOCK is H:MM, HH:MM, H[:MM]am/pm (12am is midnight, 12pm noon); no
- * seconds. A local time in a DST gap moves forward by the gap; one that
- * occurs twice is the first. The result may lie in the future: refusing
- * that is the command's business. A DAY alone ("yesterday") is not a
- * point in time: TP_NOMATCH. A broken word in a slot that clearly holds a
- * time is TP_BAD ("yesterday 25:00", "2026-02-30 9:00", "0m ago").
+ * seconds. A weekday with a clock is the latest such moment that has
+ * begun: on a Monday at 00:27 "mon 9:00" is last Monday 09:00, at 10:00
+ * today's. A local time in a DST gap moves forward by the gap (the
+ * _moved form says so); one that occurs twice is the first. The result
+ * may lie in the future ("17:00" at noon, "today 17:00"): refusing that
+ * is the command's business. A DAY alone ("yesterday") is not a point in
+ * time: TP_NOMATCH. A broken word in a slot that clearly holds a time is
+ * TP_BAD ("yesterday 25:00", "2026-02-30 9:00", "0m ago").
  */
 enum tp_rc tp_time(const struct tp_ctx *c, char *const *argv, int argc,
                    int *used, int64_t *out, struct text *err);
+enum tp_rc tp_time_moved(const struct tp_ctx *c, char *const *argv, int argc,
+                         int *used, int64_t *out, struct tp_moved *moved,
+                         struct text *err);
 
 /*
  * The optional "when" at the END of a command's words: "at TIME" or
@@ -103,6 +136,9 @@ enum tp_rc tp_time(const struct tp_ctx *c, char *const *argv, int argc,
 enum tp_rc tp_trailing_when(const struct tp_ctx *c, char *const *argv,
                             int argc, int *keep, int64_t *out,
                             struct text *err);
+enum tp_rc tp_trailing_when_moved(const struct tp_ctx *c, char *const *argv,
+                                  int argc, int *keep, int64_t *out,
+                                  struct tp_moved *moved, struct text *err);
 
 /*
  * A span of clock times "9:00-10:30" (one word) or "9:00 - 10:30" (three
@@ -118,14 +154,25 @@ enum tp_rc tp_trailing_when(const struct tp_ctx *c, char *const *argv,
 enum tp_rc tp_span(const struct tp_ctx *c, char *const *argv, int argc,
                    int64_t day_start, int *used, int64_t *from, int64_t *to,
                    struct text *err);
+enum tp_rc tp_span_moved(const struct tp_ctx *c, char *const *argv, int argc,
+                         int64_t day_start, int *used, int64_t *from,
+                         int64_t *to, struct tp_moved *moved,
+                         struct text *err);
 
 /*
  * A range of whole days [*from, *to), from 1 to 2 words (*used):
  *   today | yesterday | week | this week | last week | month | this month |
  *   last month | year | this year | last year | DAY | DAY..DAY
- * where DAY is as in tp_day (DAY..DAY includes the last day: "mon..wed" is
- * three days; "2026-11-01..2026-11-30" all of November). Weeks start on
- * Monday. A range whose end is before its start is TP_BAD.
+ * where DAY is as in tp_day (DAY..DAY includes the last day:
+ * "2026-11-01..2026-11-30" is all of November). Weeks start on Monday.
+ * Two weekdays name days of this week, whatever today is: "mon..wed" is
+ * Monday to Wednesday of the week that holds today, also on a Monday
+ * (then two of its days are still to come). When the first comes later
+ * in the week than the second, the range reaches back into last week:
+ * "fri..mon" is last Friday to this Monday, "sun..sun" this week's
+ * Sunday alone. A weekday next to another kind of DAY is the latest such
+ * day, as alone. Any other range whose end is before its start is TP_BAD,
+ * and its hint is the same range the right way round.
  * label (labelsz bytes) gets a short human name for headings and "nothing
  * recorded" replies: "today", "yesterday", "this week", "last month",
  * "Mon 23 Nov 2026", "Mon 23 – Wed 25 Nov 2026".

@@ -237,6 +237,12 @@ cmd_read_note(const struct cmd_args *args, int from, int to,
 	struct text note;
 	int rc = 0;
 
+	/* "note" may say where the note begins, as edit requires: "add
+	 * globex 7:00-8:00 note early call" keeps "early call". Alone it is
+	 * the note itself, as any other single word. */
+	if (to - from >= 2 && !args->quoted[from] &&
+	    cmd_is(args->argv[from], "note"))
+		from++;
 	text_init(&note, STORE_NOTE_MAX);
 	cmd_join(args, from, to, &note);
 	if (note.truncated) {

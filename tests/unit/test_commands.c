@@ -879,7 +879,8 @@ cmd_log__several_days__groups_by_day(void **state)
 	assert_non_null(strstr(r, "\nTue 24 Nov\n#2 "));
 	run(f, 0, "add night 22:00-01:00 tue", CMD_OK);
 	r = run(f, 0, "log week", CMD_OK);
-	assert_non_null(strstr(r, "#3    22:00–01:00+1  3h 00m  night"));
+	assert_non_null(strstr(r, "#3    22:00–Wed 01:00  3h 00m  night"));
+	assert_non_null(strstr(r, "#1    09:00–10:00      1h 00m  acme"));
 	assert_non_null(strstr(run(f, 0, "log someday", CMD_REFUSED),
 	                       "\"someday\" is neither a period"));
 }

@@ -1,15 +1,19 @@
 /*
  * tests/unit/test_time.c - durations, clock times, zones and periods, and
- * the bounded text buffer they are written into.
+ * the bounded text buffer they are written into; then how the commands
+ * read and show times (log, add, start, stop, edit), run as function
+ * calls against a :memory: store at an injected "now".
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "../../commands/cmd.h"
 #include "../../commands/format.h"
 #include "../../commands/text.h"
 #include "../../commands/tz.h"
@@ -180,6 +184,291 @@ text__never_cuts_a_character_in_half(void **state)
 	text_free(&t);
 }
 
+/* The day a log row is shown under: Sun 6 Dec 2026 00:00 UTC. */
+#define SUN6 INT64_C(1796515200)
+#define H 3600
+
+static void
+fmt_log_times__names_the_day_of_a_time_off_the_shown_day(void **state)
+{
+	static const struct {
+		const char *zone;
+		int64_t day, start, stop;
+		const char *a, *b;
+	} cases[] = {
+		{ "UTC", SUN6, SUN6 + 9 * H, SUN6 + 10 * H, "09:00", "10:00" },
+		/* began the day before: Sat 22:00 to Sun 01:00 */
+		{ "UTC", SUN6, SUN6 - 2 * H, SUN6 + H, "Sat 22:00", "01:00" },
+		/* the same entry under Saturday ends on a later day */
+		{ "UTC", SUN6 - 24 * H, SUN6 - 2 * H, SUN6 + H, "22:00",
+		  "Sun 01:00" },
+		/* running */
+		{ "UTC", SUN6, SUN6 + 9 * H, 0, "09:00", "now" },
+		{ "UTC", SUN6, SUN6 - 2 * H, 0, "Sat 22:00", "now" },
+		/* a week or more away: a weekday alone would be ambiguous */
+		{ "UTC", SUN6, SUN6 - 8 * 24 * H + 22 * H, SUN6 + H,
+		  "28 Nov 22:00", "01:00" },
+		{ "UTC", SUN6 - 6 * 24 * H, SUN6 - 6 * 24 * H + 22 * H, SUN6 + H,
+		  "22:00", "Sun 01:00" },
+		/* New York, Sun 8 Mar 2026 has 23 hours: still one day back */
+		{ "America/New_York", INT64_C(1772946000), INT64_C(1772938800),
+		  INT64_C(1772956800), "Sat 22:00", "04:00" },
+	};
+	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fmt_log_times(cases[i].zone, cases[i].day, cases[i].start,
+		              cases[i].stop, a, b, sizeof(a));
+		assert_string_equal(a, cases[i].a);
+		assert_string_equal(b, cases[i].b);
+	}
+}
+
+static void
+fmt_moved__says_which_time_moved_and_why(void **state)
+{
+	struct tp_moved mv;
+	struct text t;
+
+	(void)state;
+	memset(&mv, 0, sizeof(mv));
+	text_init(&t, 1000);
+	fmt_moved(&t, "America/New_York", &mv);
+	fmt_moved(&t, "America/New_York", NULL);
+	assert_string_equal(text_str(&t), "");
+	mv.n = 2;
+	mv.at[0].y = 2026, mv.at[0].m = 3, mv.at[0].d = 8;
+	mv.at[0].asked = 150;
+	mv.at[0].used = INT64_C(1772955000);
+	mv.at[1] = mv.at[0];
+	mv.at[1].asked = 170;
+	mv.at[1].used = INT64_C(1772956200);
+	fmt_moved(&t, "America/New_York", &mv);
+	assert_string_equal(text_str(&t),
+	                    " 02:30 does not exist on Sun 8 Mar 2026 in "
+	                    "America/New_York (clocks went forward); I used "
+	                    "03:30. 02:50 does not exist on Sun 8 Mar 2026 in "
+	                    "America/New_York (clocks went forward); I used "
+	                    "03:50.");
+	text_free(&t);
+}
+
+/* ---- the commands ---- */
+
+struct cmdf {
+	store *st;
+	struct cmd_ctx ctx;
+	struct text reply;
+};
+
+static int
+cmd_setup(void **state)
+{
+	static struct cmdf f;
+	char err[256];
+
+	memset(&f, 0, sizeof(f));
+	if (store_open(":memory:", &f.st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "store_open: %s\n", err);
+		return -1;
+	}
+	f.ctx.st = f.st;
+	f.ctx.owner = "alice@example.org";
+	f.ctx.tz = "UTC";
+	text_init(&f.reply, CMD_REPLY_MAX);
+	*state = &f;
+	return 0;
+}
+
+static int
+cmd_teardown(void **state)
+{
+	struct cmdf *f = *state;
+
+	text_free(&f->reply);
+	store_close(f->st);
+	return 0;
+}
+
+/* Runs body at now and returns the reply. */
+static const char *
+say(struct cmdf *f, int64_t now, const char *body, enum cmd_status want)
+{
+	f->ctx.now = now;
+	if (cmd_exec(&f->ctx, body, &f->reply) != want)
+		fail_msg("\"%s\": unexpected status; reply \"%s\"", body,
+		         text_str(&f->reply));
+	return text_str(&f->reply);
+}
+
+static void
+assert_has(const char *reply, const char *want)
+{
+	if (strstr(reply, want) == NULL)
+		fail_msg("reply \"%s\" lacks \"%s\"", reply, want);
+}
+
+/* Now Sun 6 Dec 2026 12:00 UTC. */
+#define SUN6_NOON (SUN6 + 12 * H)
+
+static void
+cmd_log__shows_the_start_day__when_entry_began_on_an_earlier_day(void **state)
+{
+	struct cmdf *f = *state;
+
+	say(f, SUN6_NOON, "add globex 22:00-01:00 yesterday", CMD_OK);
+	say(f, SUN6_NOON, "add acme 9:00-10:00", CMD_OK);
+	/* one day: the entry of Saturday night says so; columns line up */
+	assert_string_equal(say(f, SUN6_NOON, "log", CMD_OK),
+	                    "Today, Sun 6 Dec 2026:\n"
+	                    "#1    Sat 22:00–01:00  3h 00m  globex\n"
+	                    "#2        09:00–10:00  1h 00m  acme\n"
+	                    "2 entries, 2h 00m in this period.");
+	/* seen from Saturday it ends on a later day */
+	assert_string_equal(say(f, SUN6_NOON, "log yesterday", CMD_OK),
+	                    "Yesterday, Sat 5 Dec 2026:\n"
+	                    "#1    22:00–Sun 01:00  3h 00m  globex\n"
+	                    "1 entry, 2h 00m in this period.");
+	/* several days: under the day it began, aligned across days */
+	assert_has(say(f, SUN6_NOON, "log week", CMD_OK),
+	           "\nSat 5 Dec\n"
+	           "#1    22:00–Sun 01:00  3h 00m  globex\n"
+	           "Sun 6 Dec\n"
+	           "#2    09:00–10:00      1h 00m  acme\n");
+	/* a range that starts after the entry did: under its first day */
+	assert_has(say(f, SUN6_NOON, "log 2026-12-06..2026-12-07", CMD_OK),
+	           "\nSun 6 Dec\n"
+	           "#1    Sat 22:00–01:00  3h 00m  globex\n"
+	           "#2        09:00–10:00  1h 00m  acme\n");
+	/* a running entry: "now" fills the end column */
+	say(f, SUN6_NOON - 30 * 60, "start writing", CMD_OK);
+	assert_has(say(f, SUN6_NOON, "log", CMD_OK),
+	           "#1    Sat 22:00–01:00  3h 00m  globex\n"
+	           "#2        09:00–10:00  1h 00m  acme\n"
+	           "#3        11:30–now       30m  writing\n");
+}
+
+static void
+cmd_log__running_entry_from_an_earlier_day__names_that_day(void **state)
+{
+	struct cmdf *f = *state;
+
+	say(f, SUN6_NOON, "start night at yesterday 23:00", CMD_OK);
+	assert_string_equal(say(f, SUN6_NOON, "log", CMD_OK),
+	                    "Today, Sun 6 Dec 2026:\n"
+	                    "#1    Sat 23:00–now   13h 00m  night\n"
+	                    "1 entry, 12h 00m in this period.");
+}
+
+/* Mon 7 Dec 2026 00:27 UTC: this week has barely begun. */
+#define MON0027 INT64_C(1796603220)
+
+static void
+cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight(void **state)
+{
+	struct cmdf *f = *state;
+
+	assert_string_equal(say(f, MON0027, "start acme at mon 9:00", CMD_OK),
+	                    "Started acme at Mon 30 Nov 09:00.");
+	assert_has(say(f, MON0027, "stop at mon 10:00", CMD_OK),
+	           "(Mon 30 Nov 09:00–10:00)");
+	assert_string_equal(say(f, MON0027, "add globex 11:00-12:00 mon",
+	                        CMD_OK),
+	                    "Added #2 globex Mon 30 Nov 11:00–12:00 (1h 00m).");
+	/* a span that has ended today stays today */
+	assert_string_equal(say(f, MON0027, "add globex 0:00-0:20 mon", CMD_OK),
+	                    "Added #3 globex 00:00–00:20 (20m).");
+	assert_string_equal(say(f, MON0027, "add acme 17:00-18:00 fri", CMD_OK),
+	                    "Added #4 acme Fri 4 Dec 17:00–18:00 (1h 00m).");
+	/* today stays today: the future is refused */
+	assert_has(say(f, MON0027, "add acme 9:00-10:00 today", CMD_REFUSED),
+	           "future");
+	/* a range of weekdays is this week's, also on a Monday */
+	assert_has(say(f, MON0027, "log mon..wed", CMD_OK),
+	           "Mon 7 – Wed 9 Dec 2026:\nMon 7 Dec\n#3 ");
+	assert_has(say(f, MON0027, "log fri..mon", CMD_OK),
+	           "Fri 4 – Mon 7 Dec 2026:\n");
+	/* a backwards range proposes the right order, not itself */
+	assert_string_equal(say(f, MON0027, "log today..fri", CMD_REFUSED),
+	                    "\"today..fri\" ends before it starts. Try "
+	                    "fri..today.");
+}
+
+static void
+cmd_add__quotes_the_word_it_cannot_read(void **state)
+{
+	struct cmdf *f = *state;
+
+	assert_string_equal(say(f, SUN6_NOON, "add acme banana 2026-01-23",
+	                        CMD_REFUSED),
+	                    "\"banana\" is not a duration or times. Try \"add "
+	                    "acme 1h30m\" or \"add acme 9:00-10:30\".");
+}
+
+static void
+cmd_note__keyword_starts_the_note__in_add_start_and_edit(void **state)
+{
+	struct cmdf *f = *state;
+
+	assert_string_equal(say(f, SUN6_NOON,
+	                        "add globex 7:00-8:00 note early call", CMD_OK),
+	                    "Added #1 globex (early call) 07:00–08:00 (1h 00m).");
+	assert_string_equal(say(f, SUN6_NOON,
+	                        "add globex 8:00-8:30 NOTE follow-up", CMD_OK),
+	                    "Added #2 globex (follow-up) 08:00–08:30 (30m).");
+	/* plain trailing words are the note, as before */
+	assert_has(say(f, SUN6_NOON, "add acme 9:00-9:30 call with bob", CMD_OK),
+	           "(call with bob)");
+	/* "note" alone is a note of one word; quoted it is text */
+	assert_has(say(f, SUN6_NOON, "add acme 9:30-9:40 note", CMD_OK),
+	           "(note)");
+	assert_has(say(f, SUN6_NOON, "add acme 9:40-9:50 \"note\" x", CMD_OK),
+	           "(\"note\" x)");
+	assert_string_equal(say(f, SUN6_NOON,
+	                        "start acme +design note fix the header at 10:00",
+	                        CMD_OK),
+	                    "Started acme +design (fix the header) at 10:00.");
+	assert_has(say(f, SUN6_NOON, "edit 1 note note to self", CMD_OK),
+	           "(note to self)");
+	assert_has(say(f, SUN6_NOON, "edit 1 note", CMD_OK),
+	           "#1 globex 07:00");
+}
+
+static void
+cmd_dst__a_time_in_the_gap__reply_says_it_moved(void **state)
+{
+	struct cmdf *f = *state;
+	const int64_t mon9 = INT64_C(1773057600); /* Mon 9 Mar 2026 12:00 UTC */
+	const char *r;
+
+	f->ctx.tz = "America/New_York";
+	assert_string_equal(say(f, mon9, "add dst2 2:30-4:00 2026-03-08", CMD_OK),
+	                    "Added #1 dst2 Sun 8 Mar 03:30–04:00 (30m). 02:30 "
+	                    "does not exist on Sun 8 Mar 2026 in "
+	                    "America/New_York (clocks went forward); I used "
+	                    "03:30.");
+	/* times that exist say nothing more */
+	assert_string_equal(say(f, mon9, "add dst2 5:00-6:00 2026-03-08", CMD_OK),
+	                    "Added #2 dst2 Sun 8 Mar 05:00–06:00 (1h 00m).");
+	r = say(f, mon9, "edit 1 start 2026-03-08 2:10", CMD_OK);
+	assert_has(r, "Changed #1 dst2 Sun 8 Mar 03:10–04:00 (50m). 02:10 does "
+	              "not exist on Sun 8 Mar 2026 in America/New_York (clocks "
+	              "went forward); I used 03:10.");
+	say(f, mon9, "delete 1", CMD_OK);
+	say(f, mon9, "delete 2", CMD_OK);
+	r = say(f, mon9, "start night at 2026-03-08 2:30", CMD_OK);
+	assert_has(r, "Started night at Sun 8 Mar 03:30. 02:30 does not exist "
+	              "on Sun 8 Mar 2026 in America/New_York (clocks went "
+	              "forward); I used 03:30.");
+	r = say(f, mon9, "stop at 2026-03-08 2:45", CMD_OK);
+	assert_has(r, "(Sun 8 Mar 03:30–03:45). 02:45 does not exist on Sun 8 "
+	              "Mar 2026 in America/New_York (clocks went forward); I "
+	              "used 03:45.");
+	f->ctx.tz = "UTC";
+}
+
 int
 main(void)
 {
@@ -192,6 +481,16 @@ main(void)
 		cmocka_unit_test(tz_mktime__gap_moves_forward__repeat_takes_first),
 		cmocka_unit_test(text__grows_then_stops_at_max),
 		cmocka_unit_test(text__never_cuts_a_character_in_half),
+		cmocka_unit_test(fmt_log_times__names_the_day_of_a_time_off_the_shown_day),
+		cmocka_unit_test(fmt_moved__says_which_time_moved_and_why),
+#define C(t) cmocka_unit_test_setup_teardown(t, cmd_setup, cmd_teardown)
+		C(cmd_log__shows_the_start_day__when_entry_began_on_an_earlier_day),
+		C(cmd_log__running_entry_from_an_earlier_day__names_that_day),
+		C(cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight),
+		C(cmd_add__quotes_the_word_it_cannot_read),
+		C(cmd_note__keyword_starts_the_note__in_add_start_and_edit),
+		C(cmd_dst__a_time_in_the_gap__reply_says_it_moved),
+#undef C
 	};
 
 	return cmocka_run_group_tests_name("time and text", tests, NULL, NULL);

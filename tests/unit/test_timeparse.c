@@ -22,6 +22,7 @@
 #include "../../commands/tz.h"
 
 #define NOW INT64_C(1795615200) /* Wed 25 Nov 2026 14:00 UTC */
+#define MON0027 INT64_C(1796603220) /* Mon 7 Dec 2026 00:27 UTC */
 #define U "UTC"
 #define B "Europe/Berlin"
 #define NY "America/New_York"
@@ -170,6 +171,18 @@ tp_time__table(void **state)
 		{ U, 1795428000, "mon 9:00", TP_OK, 2, 1795424400, NULL },
 		{ U, 1795428000, "sun 9:00", TP_OK, 2, 1795338000, NULL },
 		{ U, 1795428000, "tue 9:00", TP_OK, 2, 1794906000, NULL },
+		/* now Mon 7 Dec 2026 00:27 UTC: a weekday with a clock is the
+		 * latest such moment that has begun, so Monday 09:00 is last
+		 * week's, Monday 00:10 today's; "today" is not a weekday */
+		{ U, MON0027, "mon 9:00", TP_OK, 2, 1796029200, NULL },
+		{ U, MON0027, "9:00 mon", TP_OK, 2, 1796029200, NULL },
+		{ U, MON0027, "monday 9am", TP_OK, 2, 1796029200, NULL },
+		{ U, MON0027, "mon 0:10", TP_OK, 2, 1796602200, NULL },
+		{ U, MON0027, "mon 0:27", TP_OK, 2, MON0027, NULL },
+		{ U, MON0027, "mon 0:28", TP_OK, 2, 1795998480, NULL },
+		{ U, MON0027, "today 9:00", TP_OK, 2, 1796634000, NULL },
+		{ U, MON0027, "9:00", TP_OK, 1, 1796634000, NULL },
+		{ U, MON0027, "fri 17:00", TP_OK, 2, 1796403600, NULL },
 		/* dates */
 		{ U, NOW, "2026-11-23 17:00", TP_OK, 2, 1795453200, NULL },
 		{ U, NOW, "2026-11-23T17:00", TP_OK, 1, 1795453200, NULL },
@@ -193,7 +206,9 @@ tp_time__table(void **state)
 		{ LH, NOW, "yesterday 9:30", TP_OK, 2, 1795559400, NULL },
 		{ AK, NOW, "9:00", TP_OK, 1, 1795636800, NULL },
 		{ AK, NOW, "yesterday 17:00", TP_OK, 2, 1795579200, NULL },
-		{ AK, NOW, "thu 9:00", TP_OK, 2, 1795636800, NULL },
+		/* Thursday 09:00 has not come yet in Auckland (03:00):
+		 * the latest that has begun is a week back */
+		{ AK, NOW, "thu 9:00", TP_OK, 2, 1795032000, NULL },
 		/* Berlin, Sun 29 Mar 2026: 02:00 CET jumps to 03:00 CEST */
 		{ B, 1774778400, "2:30", TP_OK, 1, 1774747800, NULL },
 		{ B, 1774778400, "1:30", TP_OK, 1, 1774744200, NULL },
@@ -691,8 +706,24 @@ tp_range__table(void **state)
 		{ U, NOW, "foo..bar", TP_NOMATCH, 0, 0, 0, NULL },
 		{ U, NOW, "...", TP_NOMATCH, 0, 0, 0, NULL },
 		{ U, NOW, "9:30", TP_NOMATCH, 0, 0, 0, NULL },
+		/* two weekdays are days of this week, also on a Monday; a
+		 * first day later in the week than the last reaches back
+		 * into last week */
+		{ U, NOW, "wed..mon", TP_OK, 1, 1794960000, 1795478400, "Wed 18 \xe2\x80\x93 Mon 23 Nov 2026" },
+		{ U, MON0027, "mon..wed", TP_OK, 1, 1796601600, 1796860800, "Mon 7 \xe2\x80\x93 Wed 9 Dec 2026" },
+		{ U, MON0027, "Monday..Wednesday", TP_OK, 1, 1796601600, 1796860800, "Mon 7 \xe2\x80\x93 Wed 9 Dec 2026" },
+		{ U, MON0027 + 86400, "mon..wed", TP_OK, 1, 1796601600, 1796860800, "Mon 7 \xe2\x80\x93 Wed 9 Dec 2026" },
+		{ U, MON0027, "tue..wed", TP_OK, 1, 1796688000, 1796860800, "Tue 8 \xe2\x80\x93 Wed 9 Dec 2026" },
+		{ U, MON0027, "mon..sun", TP_OK, 1, 1796601600, 1797206400, "Mon 7 \xe2\x80\x93 Sun 13 Dec 2026" },
+		{ U, MON0027, "fri..mon", TP_OK, 1, 1796342400, 1796688000, "Fri 4 \xe2\x80\x93 Mon 7 Dec 2026" },
+		{ U, MON0027, "wed..mon", TP_OK, 1, 1796169600, 1796688000, "Wed 2 \xe2\x80\x93 Mon 7 Dec 2026" },
+		{ U, MON0027, "mon..mon", TP_OK, 1, 1796601600, 1796688000, "Mon 7 Dec 2026" },
+		/* Sunday 13 Dec ends the week of Monday 7 */
+		{ U, 1797120000 + 3600, "mon..wed", TP_OK, 1, 1796601600, 1796860800, "Mon 7 \xe2\x80\x93 Wed 9 Dec 2026" },
+		/* a weekday next to another kind of day is the latest such */
+		{ U, MON0027, "fri..today", TP_OK, 1, 1796342400, 1796688000, "Fri 4 \xe2\x80\x93 Mon 7 Dec 2026" },
 		/* meant as a range, but broken */
-		{ U, NOW, "wed..mon", TP_BAD, 0, 0, 0, "wed..mon" },
+		{ U, NOW, "today..mon", TP_BAD, 0, 0, 0, "today..mon" },
 		{ U, NOW, "2026-11-30..2026-11-01", TP_BAD, 0, 0, 0, "2026-11-30..2026-11-01" },
 		{ U, NOW, "mon..foo", TP_BAD, 0, 0, 0, "mon..foo" },
 		{ U, NOW, "mon..", TP_BAD, 0, 0, 0, "mon.." },
@@ -780,6 +811,167 @@ tp_bad__sentences_quote_the_word_and_show_examples(void **state)
 	text_free(&err);
 }
 
+/*
+ * A range that ends before it starts is refused with the same days the
+ * right way round; the hint never proposes the words just refused, and
+ * "mon..wed", the example of every other range hint, is never refused.
+ */
+static void
+tp_range__backwards_hint_swaps_the_days__never_repeats_the_input(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "today..mon", "\"today..mon\" ends before it starts. Try "
+		                "mon..today." },
+		{ "2026-11-30..2026-11-01", "\"2026-11-30..2026-11-01\" ends "
+		  "before it starts. Try 2026-11-01..2026-11-30." },
+		{ "Today..2026-11-01", "\"Today..2026-11-01\" ends before it "
+		  "starts. Try 2026-11-01..Today." },
+	};
+	/* Every day of a week, on Monday to Sunday at 00:27 */
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri",
+	                                    "sat", "sun" };
+	struct tp_ctx c = { NOW, U };
+	struct text err;
+	struct words w;
+	char range[32], label[TP_LABEL_MAX];
+	int64_t from, to;
+	size_t i, j, k;
+	int used;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		text_init(&err, ERR_MAX);
+		split(&w, cases[i].in);
+		assert_int_equal(tp_range(&c, w.argv, w.argc, &used, &from, &to,
+		                          NULL, 0, &err), TP_BAD);
+		assert_string_equal(text_str(&err), cases[i].want);
+		text_free(&err);
+	}
+	for (k = 0; k < 7; k++) {
+		c.now = MON0027 + (int64_t)k * 86400;
+		for (i = 0; i < 7; i++)
+			for (j = 0; j < 7; j++) {
+				snprintf(range, sizeof(range), "%s..%s", days[i],
+				         days[j]);
+				split(&w, range);
+				assert_int_equal(tp_range(&c, w.argv, 1, &used, &from,
+				                          &to, label, sizeof(label),
+				                          NULL), TP_OK);
+				/* this week's days, the first perhaps last week's */
+				assert_true(from >= 1796601600 - 6 * 86400);
+				assert_true(to <= 1797206400);
+				assert_true(to - from == (int64_t)(((j + 7 - i) % 7) + 1) * 86400);
+			}
+	}
+}
+
+/*
+ * The _moved forms say which clock times a spring-forward gap moved, and
+ * nothing for times that exist (also the repeated hour of a fall-back).
+ * New York, Sun 8 Mar 2026: 02:00 EST jumps to 03:00 EDT.
+ */
+static void
+tp_moved__reports_clock_times_in_a_dst_gap(void **state)
+{
+	struct tp_ctx c = { INT64_C(1773000000), NY }; /* 8 Mar 16:00 UTC */
+	struct tp_moved mv;
+	struct words w;
+	int64_t t, from, day = INT64_C(1772946000); /* 8 Mar 00:00 EST */
+	int used, keep;
+
+	(void)state;
+	split(&w, "2:30");
+	mv.n = -1;
+	assert_int_equal(tp_time_moved(&c, w.argv, w.argc, &used, &t, &mv,
+	                               NULL), TP_OK);
+	assert_int_equal(t, 1772955000); /* 03:30 EDT */
+	assert_int_equal(mv.n, 1);
+	assert_int_equal(mv.at[0].y, 2026);
+	assert_int_equal(mv.at[0].m, 3);
+	assert_int_equal(mv.at[0].d, 8);
+	assert_int_equal(mv.at[0].asked, 150);
+	assert_int_equal(mv.at[0].used, 1772955000);
+
+	split(&w, "2026-03-08T02:30");
+	mv.n = -1;
+	assert_int_equal(tp_time_moved(&c, w.argv, w.argc, &used, &t, &mv,
+	                               NULL), TP_OK);
+	assert_int_equal(mv.n, 1);
+
+	split(&w, "1:30");
+	mv.n = -1;
+	assert_int_equal(tp_time_moved(&c, w.argv, w.argc, &used, &t, &mv,
+	                               NULL), TP_OK);
+	assert_int_equal(mv.n, 0);
+
+	/* a span: one end moved, or both */
+	split(&w, "2:30-4:00");
+	mv.n = -1;
+	assert_int_equal(tp_span_moved(&c, w.argv, w.argc, day, &used, &from,
+	                               &t, &mv, NULL), TP_OK);
+	assert_int_equal(from, 1772955000);
+	assert_int_equal(t, 1772956800);
+	assert_int_equal(mv.n, 1);
+	assert_int_equal(mv.at[0].asked, 150);
+	split(&w, "2:10 - 2:50");
+	assert_int_equal(tp_span_moved(&c, w.argv, w.argc, day, &used, &from,
+	                               &t, &mv, NULL), TP_OK);
+	assert_int_equal(mv.n, 2);
+	assert_int_equal(mv.at[0].asked, 130);
+	assert_int_equal(mv.at[0].used, 1772953800);
+	assert_int_equal(mv.at[1].asked, 170);
+	assert_int_equal(mv.at[1].used, 1772956200);
+	split(&w, "1:00-4:00");
+	assert_int_equal(tp_span_moved(&c, w.argv, w.argc, day, &used, &from,
+	                               &t, &mv, NULL), TP_OK);
+	assert_int_equal(mv.n, 0);
+
+	/* the trailing "at" of start and stop; "ago" moves nothing */
+	split(&w, "acme at 2:30");
+	mv.n = -1;
+	assert_int_equal(tp_trailing_when_moved(&c, w.argv, w.argc, &keep, &t,
+	                                        &mv, NULL), TP_OK);
+	assert_int_equal(keep, 1);
+	assert_int_equal(mv.n, 1);
+	split(&w, "acme at 2026-03-08 2:30");
+	mv.n = -1;
+	assert_int_equal(tp_trailing_when_moved(&c, w.argv, w.argc, &keep, &t,
+	                                        &mv, NULL), TP_OK);
+	assert_int_equal(mv.n, 1);
+	split(&w, "acme 15m ago");
+	mv.n = -1;
+	assert_int_equal(tp_trailing_when_moved(&c, w.argv, w.argc, &keep, &t,
+	                                        &mv, NULL), TP_OK);
+	assert_int_equal(mv.n, 0);
+
+	/* untouched unless TP_OK */
+	split(&w, "25:00");
+	mv.n = -1;
+	assert_int_equal(tp_time_moved(&c, w.argv, w.argc, &used, &t, &mv,
+	                               NULL), TP_BAD);
+	assert_int_equal(mv.n, -1);
+	split(&w, "acme");
+	assert_int_equal(tp_span_moved(&c, w.argv, w.argc, day, &used, &from,
+	                               &t, &mv, NULL), TP_NOMATCH);
+	assert_int_equal(mv.n, -1);
+
+	/* New York, Sun 1 Nov 2026: 01:30 happens twice; the first is
+	 * taken and nothing moved */
+	c.now = INT64_C(1793552400);
+	split(&w, "1:30");
+	assert_int_equal(tp_time_moved(&c, w.argv, w.argc, &used, &t, &mv,
+	                               NULL), TP_OK);
+	assert_int_equal(t, 1793511000);
+	assert_int_equal(mv.n, 0);
+	/* the plain forms take no struct and parse the same */
+	split(&w, "2:30");
+	c.now = INT64_C(1773000000);
+	assert_int_equal(tp_time(&c, w.argv, w.argc, &used, &t, NULL), TP_OK);
+	assert_int_equal(t, 1772955000);
+}
+
 /* A long word is quoted in part, never cut inside a character. */
 static void
 tp_bad__long_word_shortened_at_a_character(void **state)
@@ -852,6 +1044,8 @@ main(void)
 		cmocka_unit_test(tp_bad__sentences_quote_the_word_and_show_examples),
 		cmocka_unit_test(tp_bad__long_word_shortened_at_a_character),
 		cmocka_unit_test(tp_range__label_cut_whole_characters),
+		cmocka_unit_test(tp_range__backwards_hint_swaps_the_days__never_repeats_the_input),
+		cmocka_unit_test(tp_moved__reports_clock_times_in_a_dst_gap),
 		cmocka_unit_test(tp_ctx__missing_or_oversized_zone_is_utc),
 	};
 
