@@ -5,9 +5,14 @@
  * Every change is one undoable step in one transaction: "start" while a
  * timer runs stops it and starts the new one together, or does neither.
  * Entries never overlap; the running one counts as reaching up to now.
+ * Every boundary a command here moves is checked against all recorded
+ * time (span_taken), not only up to ctx->now: a command that waited on
+ * the server while the bot was away counts at its send time, which is
+ * earlier than the clock, and entries made since then lie after it.
  */
 #include "cmd_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +55,41 @@ read_when(const struct cmd_ctx *ctx, const struct cmd_args *args, int from,
 	return 0;
 }
 
+/*
+ * The end of a span that reaches up to the real clock: a running timer's.
+ * No entry lies after the clock (none may end in the future), so an open
+ * end meets every entry that one up to the clock would, whatever ctx->now
+ * is. commands/ never reads the clock itself.
+ */
+#define UP_TO_NOW INT64_MAX
+
+/*
+ * Whether [from, to) would overlap one of the owner's entries other than
+ * #except (0: none left out). 0 when it is free; 1 when not, with the
+ * reply "<doing> then would overlap #3 acme ... . <advice>"; -1 when
+ * storage failed (nothing written to reply). Call it inside the change's
+ * transaction, so nothing can come between the check and the change.
+ */
+static int
+span_taken(const struct cmd_ctx *ctx, int64_t from, int64_t to,
+           int64_t except, const char *doing, const char *advice,
+           struct text *reply)
+{
+	struct store_entry clash;
+	store_rc rc;
+
+	rc = store_overlap(ctx->st, ctx->owner, from, to, ctx->now, except,
+	                   &clash);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -1;
+	text_printf(reply, "%s then would overlap ", doing);
+	cmd_say_entry(ctx, &clash, reply);
+	text_printf(reply, ". %s", advice);
+	return 1;
+}
+
 /* Appends "Stopped acme after 25m" for an entry that just stopped. */
 static void
 say_stopped(struct text *reply, const struct store_entry *e)
@@ -70,7 +110,7 @@ static enum cmd_status
 begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
             const char *verb, struct text *reply)
 {
-	struct store_entry run, clash;
+	struct store_entry run;
 	char clock[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
 	bool stopped = false, replaced = false;
 	store_rc rc;
@@ -107,19 +147,18 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		goto fail;
 	}
 
-	/* A start in the past must not reach into recorded time. */
-	if (when < ctx->now) {
-		rc = store_overlap(ctx->st, ctx->owner, when, ctx->now, ctx->now, 0,
-		                   &clash);
-		if (rc == STORE_OK) {
-			store_rollback(ctx->st);
-			text_printf(reply, "Starting then would overlap ");
-			cmd_say_entry(ctx, &clash, reply);
-			text_printf(reply, ". Pick a later time.");
-			return CMD_REFUSED;
-		}
-		if (rc != STORE_NOTFOUND)
-			goto fail;
+	/* Neither the new timer, from when up to the clock, nor the one it
+	 * stopped may reach into recorded time. */
+	switch (span_taken(ctx, stopped ? run.start : when, UP_TO_NOW,
+	                   stopped ? run.seq : 0, "Starting",
+	                   "Pick a later time.", reply)) {
+	case 0:
+		break;
+	case 1:
+		store_rollback(ctx->st);
+		return CMD_REFUSED;
+	default:
+		goto fail;
 	}
 	if (store_insert_entry(ctx->st, ctx->owner, e) != STORE_OK ||
 	    store_commit(ctx->st) != STORE_OK)
@@ -206,7 +245,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	struct store_entry e;
 	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
 	int64_t when;
-	int keep;
+	int keep, taken;
 	store_rc rc;
 
 	if (read_when(ctx, args, 0, &keep, &when, reply) != 0)
@@ -240,7 +279,15 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	snprintf(label, sizeof(label), "stop %s", e.project);
 	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	if (store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK ||
+	/* The stopped entry must not reach into recorded time either. */
+	taken = span_taken(ctx, e.start, when, e.seq, "Stopping",
+	                   "Stop it earlier, or change one of them with "
+	                   "\"edit\".", reply);
+	if (taken == 1) {
+		store_rollback(ctx->st);
+		return CMD_REFUSED;
+	}
+	if (taken != 0 || store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK ||
 	    store_commit(ctx->st) != STORE_OK) {
 		store_rollback(ctx->st);
 		return cmd_store_failed(reply, 1);

@@ -126,6 +126,10 @@ bot_up(void)
 	check((bot.roster = roster_new()) != NULL);
 	/* A limiter without rl_set limits nothing. */
 	check((bot.rl = rl_new()) != NULL);
+	/* Catching up on a long absence: delay stamps reach commands/. */
+	bot.away.since = 0;
+	bot.away.until = INT64_MAX;
+	bot.away.catching_up = true;
 }
 
 static void
