@@ -710,7 +710,8 @@ connect_now(struct session *s)
 
 	s->retry_at = 0;
 	s->resumed = false;
-	/* A resume replays what the server kept before libstrophe reports
+	/* The server replays a resumed session's queue right after its
+	 * <resumed/>, which may reach our handlers before libstrophe reports
 	 * the session: the catch-up starts with the connection. */
 	s->b.away.catching_up = true;
 	s->b.away.until = INT64_MAX;

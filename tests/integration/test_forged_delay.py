@@ -15,7 +15,9 @@ import sqlite3
 import time
 import uuid
 
-from harness import wall_now
+from conftest import password
+from harness import Bot, PrivateProsody, wall_now
+from test_daemon import Relay
 
 # A stamp is whole seconds; one of the second the bot handles a message
 # in is no delay.
@@ -163,6 +165,41 @@ def test_offline__start_is_refused__when_send_time_falls_inside_recorded_entry(
     reply = alice.next_message(bot.jid, timeout=10).body
     assert reply.startswith("Starting then would overlap #1 acme"), reply
     assert rows(bot) == [(1, "acme", acme_start, acme_stop)]
+
+
+def test_resume__replayed_stop_counts_at_send_time__when_sent_while_connection_dead(
+        timmy_bin):
+    """A stop that went into a connection already dead, unnoticed:
+    stream management resends it after the resume, stamped by the server
+    (from the bot's own account) when it was sent, and it counts then."""
+    with PrivateProsody(hibernation_time=60) as server:
+        for user in ("timmy", "alice"):
+            server.register(user, password(user))
+        with Relay(server.host, server.port) as relay:
+            b = Bot(server, allow=[server.jid("alice")], binary=timmy_bin,
+                    host="127.0.0.1", port=relay.port, keepalive=10)
+            try:
+                b.start()
+                b.wait_log("the session can be resumed")
+                with server.client("alice", password("alice")) as alice:
+                    caught_up(alice, b)
+                    reply = alice.ask(b.jid, "start acme")
+                    assert reply.startswith("Started acme at "), reply
+                    time.sleep(SECOND)
+                    relay.blackhole()
+                    sent = wall_now()
+                    alice.send(b.jid, "stop")
+                    # account.keepalive 10 s, the ping's 5 s, the resume.
+                    b.wait_log("the connection is dead", timeout=25)
+                    b.wait_log("resumed the session as", timeout=10)
+                    reply = alice.next_message(b.jid, timeout=10).body
+                    assert reply.startswith("Stopped acme after "), reply
+                    assert "while I was offline" in reply, reply
+                    [(_, _, _, stop)] = rows(b)
+                    assert -1.0 <= stop - sent <= 1.5, (stop, sent)
+                assert b.stop() == 0
+            finally:
+                b.close()
 
 
 # -- a stop over recorded time -------------------------------------------------
