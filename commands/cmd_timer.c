@@ -12,7 +12,6 @@
  */
 #include "cmd_int.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,14 +53,6 @@ read_when(const struct cmd_ctx *ctx, const struct cmd_args *args, int from,
 	}
 	return 0;
 }
-
-/*
- * The end of a span that reaches up to the real clock: a running timer's.
- * No entry lies after the clock (none may end in the future), so an open
- * end meets every entry that one up to the clock would, whatever ctx->now
- * is. commands/ never reads the clock itself.
- */
-#define UP_TO_NOW INT64_MAX
 
 /*
  * Whether [from, to) would overlap one of the owner's entries other than
@@ -149,7 +140,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 
 	/* Neither the new timer, from when up to the clock, nor the one it
 	 * stopped may reach into recorded time. */
-	switch (span_taken(ctx, stopped ? run.start : when, UP_TO_NOW,
+	switch (span_taken(ctx, stopped ? run.start : when, CMD_UP_TO_NOW,
 	                   stopped ? run.seq : 0, "Starting",
 	                   "Pick a later time.", reply)) {
 	case 0:

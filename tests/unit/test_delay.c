@@ -690,6 +690,25 @@ cmd_stop__stops__when_stamped_stop_leaves_recorded_time_alone(
 	assert_non_null(strstr(r, "(sent at 14:20 while I was offline)"));
 }
 
+static void
+cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_time(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	struct store_entry e;
+	const char *r;
+
+	record(f, "acme", 1000, 2000);
+	run(f, 3000, false, "start globex", CMD_OK);
+	/* Counted at T0 + 500: globex would run from 14:05 up to the clock,
+	 * across acme, though nothing lies between 14:05 and 14:08:20. */
+	r = run(f, 500, true, "edit 2 start 14:05", CMD_REFUSED);
+	assert_non_null(strstr(r, "would overlap #1 acme"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, &e), STORE_OK);
+	assert_int_equal(e.start, T0 + 3000);
+	assert_int_equal(overlapping_pairs(f, 3600), 0);
+}
+
 int
 main(void)
 {
@@ -719,6 +738,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(cmd_stop__refuses__when_stopped_entry_would_overlap_recorded_entry,
 		                                cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(cmd_stop__stops__when_stamped_stop_leaves_recorded_time_alone,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_time,
 		                                cmd_setup, cmd_teardown),
 	};
 
