@@ -10,6 +10,7 @@
 
 #include "../storage/store.h"
 #include "config.h"
+#include "inbound.h"
 
 struct upload;
 struct ratelimit;
@@ -25,6 +26,9 @@ struct bot {
 	struct ratelimit *rl;  /* commands a minute per sender (ratelimit.h);
 	                          NULL: no limit */
 	struct roster *roster; /* our contacts (roster.h); NULL: not kept */
+	struct inbound_away away; /* when we were away, and whether we are
+	                             catching up on it: which delay stamps
+	                             count (inbound.h); session.c keeps it */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow

@@ -6,16 +6,38 @@
  * XEP-0203 section 3: a server that kept a message for a while (offline
  * storage, or a stream management session waiting to be resumed) adds
  * <delay xmlns='urn:xmpp:delay' from='server' stamp='...'/>. Prosody 0.12
- * can add two when a hibernating session's queue goes to offline storage;
- * the earliest stamp is when the sender sent it. We do not check the
- * element's from: a client may add a delay of its own, but a sender can
- * only move the time of their own commands with it, as "stop 2h ago"
- * does, and never into the future.
+ * adds from='our domain' in mod_offline and from='our bare JID' in
+ * mod_smacks (to every stanza it queues for a resend), two when a
+ * hibernating session's queue goes to offline storage; the earliest
+ * stamp is when the sender sent it.
+ *
+ * A delay is no proof of anything by itself: a client may put one, with
+ * any from, in any message it sends, and Prosody passes it on untouched.
+ * Believed, a stamp from 00:00 today (or 1970) made "start" count then,
+ * and entries stacked on each other. So a stamp counts only
+ *  - from our server (our domain, or our own account);
+ *  - for a message that arrives while the bot catches up after a login or
+ *    a resume, which is when the server delivers what it kept
+ *    (struct inbound_away: until the answer to a ping sent on login);
+ *  - and within the time the bot was really away: after it was last
+ *    online, not after it came back.
+ * Anything else runs when it arrives. A forged stamp that passes all
+ * three can only be a time the user could have named with "at" or "ago",
+ * and the command layer checks every change against recorded time.
+ *
+ * After a fresh start the process cannot know when its predecessor went
+ * away: no table records it (adding one would change the schema), and the
+ * latest change in the database is no bound either, since a busy bot that
+ * died left messages sent before its last change unhandled. The bound is
+ * then INBOUND_AWAY_MAX, the STORE_MSG_DAYS for which the store keeps the
+ * keys that make a message apply once: a message kept longer than that
+ * could not be told from its first delivery anyway.
  */
 #include "inbound.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 
@@ -122,10 +144,26 @@ inbound_parse_stamp(const char *s, int64_t *out)
 	return true;
 }
 
+/* True when the delay's from names our server: the domain of account
+ * (a bare JID) or account itself. Domains and our localpart compare
+ * without regard to ASCII case, as the server treats them. */
+static bool
+from_our_server(const char *from, const char *account)
+{
+	const char *at = strchr(account, '@');
+
+	if (from == NULL)
+		return false;
+	return strcasecmp(from, account) == 0 ||
+	       (at != NULL && strcasecmp(from, at + 1) == 0);
+}
+
 bool
-inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent)
+inbound_sent_at(xmpp_stanza_t *msg, const struct inbound_away *away,
+                const char *account, int64_t now, int64_t *sent)
 {
 	xmpp_stanza_t *c;
+	const char *why = NULL, *sender = xmpp_stanza_get_from(msg);
 	int64_t t, earliest = 0;
 	bool found = false;
 
@@ -144,12 +182,30 @@ inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent)
 			          "date-time: \"%.64s\"", stamp ? stamp : "");
 			continue;
 		}
+		if (!from_our_server(xmpp_stanza_get_attribute(c, "from"),
+		                     account)) {
+			why = "it is not our server's";
+			continue;
+		}
+		if (!away->catching_up) {
+			why = "the message did not come from what the server kept "
+			      "while we were away";
+			continue;
+		}
+		if (t < away->since || t > away->until) {
+			why = "it is outside the time we were away";
+			continue;
+		}
 		if (!found || t < earliest)
 			earliest = t;
 		found = true;
 	}
-	if (!found)
+	if (!found) {
+		if (why != NULL)
+			log_info("message from %s runs now: ignored its delay stamp "
+			         "(%s)", sender ? sender : "nobody", why);
 		return false;
+	}
 	*sent = earliest > now ? now : earliest;
 	return true;
 }

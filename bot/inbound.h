@@ -7,9 +7,9 @@
  * whether its text is UTF-8.
  *
  * Private to bot/. message.c puts both into struct cmd_ctx (now and
- * offline; msg_key), so commands sent while the bot was away count at the
- * time they were sent, and a message redelivered after a stream
- * management resume is applied once.
+ * offline; msg_key), so commands the server kept while the bot was away
+ * count at the time they were sent, and a message redelivered after a
+ * stream management resume is applied once.
  */
 #ifndef TIMMY_INBOUND_H
 #define TIMMY_INBOUND_H
@@ -34,15 +34,53 @@
 bool inbound_parse_stamp(const char *stamp, int64_t *out);
 
 /*
- * When msg (a <message/>) was sent, from its <delay xmlns='urn:xmpp:delay'
- * stamp='...'/> children: the earliest stamp, since a message a server
- * kept for a while can carry one stamp from each place it waited (a
- * hibernating stream management session, then offline storage). A stamp
- * after now is taken as now (a server clock ahead of ours). Unparseable
- * stamps are skipped (logged at debug). Returns true and sets *sent when
- * at least one stamp was usable; false (nothing delayed) otherwise.
+ * The oldest delay stamp inbound_sent_at believes after a fresh start
+ * (seconds before the process started). See struct inbound_away.
  */
-bool inbound_sent_at(xmpp_stanza_t *msg, int64_t now, int64_t *sent);
+#define INBOUND_AWAY_MAX (30 * 86400)
+
+/*
+ * When the bot was away, as far as it knows: what a delay stamp has to
+ * agree with before it counts (inbound_sent_at). bot/session.c keeps it.
+ *
+ * since: the wall-clock second the bot was last known online: the last
+ * stanza the server sent before the connection broke; after a fresh
+ * start, INBOUND_AWAY_MAX before the process started (nothing records
+ * when the previous process went away; see inbound.c).
+ * until: the second it logged in or resumed again; INT64_MAX while the
+ * connection is being made (a resume replays stanzas before it reports
+ * the session).
+ * catching_up: from the start of a connection until the server answered
+ * the ping the bot sends as soon as it is online (or a few seconds
+ * passed): the server hands out offline storage (XEP-0160) and replays a
+ * resumed session's unacknowledged stanzas (XEP-0198) before it reads
+ * that ping, so only what it delivers meanwhile can be what it kept.
+ */
+struct inbound_away {
+	int64_t since;
+	int64_t until;
+	bool catching_up;
+};
+
+/*
+ * When msg (a <message/>) was sent, if the server kept it while the bot
+ * was away: from its <delay xmlns='urn:xmpp:delay' stamp='...'/>
+ * children (XEP-0203). Only a delay whose from is the bot's own server
+ * (the domain of account, a bare JID) or account itself counts (offline
+ * storage stamps with the server's domain, Prosody's stream management
+ * with the account), and only when its stamp lies in [away->since,
+ * away->until]; of those the earliest, since a message a server kept for
+ * a while can carry one from each place it waited (a hibernating stream
+ * management session, then offline storage). A client may write a delay
+ * of its own, any from included, into any message, and servers pass it
+ * on: so nothing counts unless away->catching_up. A stamp after now is
+ * taken as now (a server clock ahead of ours). Unparseable stamps are
+ * skipped (logged at debug); a stamp not believed is logged at info.
+ * Returns true and sets *sent when a stamp counts; false (the message
+ * runs when it arrived) otherwise.
+ */
+bool inbound_sent_at(xmpp_stanza_t *msg, const struct inbound_away *away,
+                     const char *account, int64_t now, int64_t *sent);
 
 /*
  * The key of msg in buf (n bytes): "o:" and the id of its XEP-0359

@@ -10,7 +10,8 @@
  * message is logged once at info, with who sent it and never its text.
  * commands/ never sees a stanza; it gets a struct cmd_ctx and the text:
  * the time the command counts at (the XEP-0203 delay stamp of a message
- * sent while the bot was offline, else now) and the message's key, by
+ * the server kept while the bot was offline, when inbound_sent_at
+ * believes it; else now) and the message's key, by
  * which a message delivered again after a stream management resume
  * (XEP-0198) is applied once (inbound.c). Messages are handled one at a
  * time in the order they arrive, offline ones included. A file the
@@ -236,9 +237,11 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.offline = false;
 		cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 		cctx.bot_jid = b->cfg->jid;
-		/* Sent while we were away (XEP-0203): it counts when it was
-		 * sent. A stamp clamped to now is no delay worth a word. */
-		if (inbound_sent_at(stanza, now, &sent) && sent < now) {
+		/* Kept by the server while we were away (XEP-0203): it
+		 * counts when it was sent. A stamp clamped to now is no delay
+		 * worth a word. */
+		if (inbound_sent_at(stanza, &b->away, b->cfg->jid, now, &sent) &&
+		    sent < now) {
 			cctx.now = sent;
 			cctx.offline = true;
 			log_debug("message from %s was sent %lld s ago, while we "

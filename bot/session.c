@@ -40,6 +40,15 @@
  * usual reconnect with backoff follows (resuming, if the server still
  * keeps the session).
  *
+ * Delay stamps (inbound.h, struct inbound_away): the session notes when
+ * the bot was last online (the wall clock of the last stanza from the
+ * server before a break) and when it came back, and opens a short
+ * catch-up window at every connection: the server hands out offline
+ * storage when it gets our initial presence and replays a resumed
+ * session's queue when it resumes it, before it reads the ping we send
+ * right after either, so messages that arrive before its answer are what
+ * it kept for us. Only their stamps count.
+ *
  * After every fresh login (not after a resume) we fetch the roster, and
  * contacts no longer in access.allow are unsubscribed (roster.h); so
  * they are after every reload.
@@ -96,6 +105,8 @@
 #define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
 #define PING_TIMEOUT_MAX 30 /* within these bounds */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
+#define CATCH_UP_MS 10000 /* the longest catch-up after a login (its ping
+                             unanswered): see the top of this file */
 #define NS_PING "urn:xmpp:ping"
 /*
  * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
@@ -105,6 +116,8 @@
  * one: it shows the connection alive all the same.
  */
 #define PING_ID "timmy-keepalive"
+/* The ping that ends the catch-up after a login (one id, as above). */
+#define CATCH_UP_ID "timmy-catch-up"
 
 struct session {
 	struct bot b;
@@ -127,6 +140,9 @@ struct session {
 	bool renewing;       /* closing a fresh session made on used state */
 	/* Keepalive (XEP-0199). */
 	int64_t last_rx;     /* monotonic ms anything last came from the server */
+	int64_t last_rx_wall; /* the same on the wall clock, in seconds: when
+	                         we were last known online (b.away.since) */
+	bool catch_up_sent;  /* the catch-up ping is out, unanswered */
 	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
 	bool dead;           /* the ping went unanswered: disconnecting */
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
@@ -252,6 +268,23 @@ schedule_retry(struct session *s)
 }
 
 static int pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+static int caught_up(xmpp_conn_t *conn, xmpp_stanza_t *stanza,
+                     void *userdata);
+static void send_ping(struct session *s, const char *id,
+                      xmpp_handler answer);
+
+/* Ends the catch-up after a login (see the top of this file): from now
+ * on delay stamps count for nothing. Forgets its ping, if still out. */
+static void
+catch_up_end(struct session *s, const char *why)
+{
+	if (s->catch_up_sent)
+		xmpp_id_handler_delete(s->b.conn, caught_up, CATCH_UP_ID);
+	s->catch_up_sent = false;
+	if (s->b.away.catching_up && why != NULL)
+		log_debug("caught up with what the server kept for us (%s)", why);
+	s->b.away.catching_up = false;
+}
 
 /* Forgets the keepalive ping in flight, with its id handler. */
 static void
@@ -291,6 +324,8 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		}
 		s->online_at = mono_ms();
 		s->last_rx = s->online_at;
+		s->b.away.until = (int64_t)time(NULL);
+		s->last_rx_wall = s->b.away.until;
 		s->dead = false;
 		s->ever_online = true;
 		if (resumed) {
@@ -307,6 +342,10 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 			send_presence(&s->b, NULL, NULL);
 			log_info("online as %s", who);
 		}
+		/* After our presence: the server answers this ping once it
+		 * has handed out what it kept for us. */
+		send_ping(s, CATCH_UP_ID, caught_up);
+		s->catch_up_sent = true;
 		notify_ready("online as %s", who);
 		upload_online(s->b.up);
 		return;
@@ -319,6 +358,10 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	upload_offline(s->b.up);
 	roster_offline(&s->b);
 	ping_clear(s);
+	catch_up_end(s, NULL);
+	/* Messages sent from now on may wait on the server for us. */
+	if (s->online_at != 0)
+		s->b.away.since = s->last_rx_wall;
 
 	/*
 	 * Keep the resumption state only for a session the server offered to
@@ -381,6 +424,7 @@ traffic(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	(void)conn;
 	(void)stanza;
 	s->last_rx = mono_ms();
+	s->last_rx_wall = (int64_t)time(NULL);
 	return 1;
 }
 
@@ -424,6 +468,20 @@ pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	return 0;
 }
 
+/* The answer to the catch-up ping (a result or an error): the server has
+ * delivered everything it kept for us. One-shot. */
+static int
+caught_up(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct session *s = userdata;
+
+	(void)conn;
+	(void)stanza;
+	s->catch_up_sent = false;
+	catch_up_end(s, "the server answered our ping");
+	return 0;
+}
+
 /* The timeout of a keepalive ping, in seconds. */
 static unsigned
 ping_timeout(const struct cfg *cfg)
@@ -434,15 +492,15 @@ ping_timeout(const struct cfg *cfg)
 	       : t > PING_TIMEOUT_MAX ? PING_TIMEOUT_MAX : t;
 }
 
-/* XEP-0199 section 4.2: <iq type='get' to='our domain'><ping/></iq>;
- * pong takes the answer. */
+/* XEP-0199 section 4.2: <iq type='get' to='our domain' id='id'><ping/></iq>;
+ * answer (an id handler, with s) takes the answer. */
 static void
-ping_server(struct session *s, int64_t now)
+send_ping(struct session *s, const char *id, xmpp_handler answer)
 {
 	const char *at = strchr(s->cfg->jid, '@');
 	xmpp_stanza_t *iq, *ping;
 
-	if ((iq = xmpp_iq_new(s->b.ctx, "get", PING_ID)) == NULL ||
+	if ((iq = xmpp_iq_new(s->b.ctx, "get", id)) == NULL ||
 	    (ping = xmpp_stanza_new(s->b.ctx)) == NULL) {
 		if (iq)
 			xmpp_stanza_release(iq);
@@ -454,9 +512,16 @@ ping_server(struct session *s, int64_t now)
 	xmpp_stanza_set_ns(ping, NS_PING);
 	xmpp_stanza_add_child(iq, ping);
 	xmpp_stanza_release(ping);
-	xmpp_id_handler_add(s->b.conn, pong, PING_ID, s);
+	xmpp_id_handler_add(s->b.conn, answer, id, s);
 	xmpp_send(s->b.conn, iq);
 	xmpp_stanza_release(iq);
+}
+
+/* The keepalive ping; pong takes the answer. */
+static void
+ping_server(struct session *s, int64_t now)
+{
+	send_ping(s, PING_ID, pong);
 	s->ping_sent = now;
 }
 
@@ -527,6 +592,10 @@ session_new(struct cfg *cfg, store *st)
 	s->b.cfg = cfg;
 	s->b.st = st;
 	s->backoff = BACKOFF_MIN;
+	/* Whatever our predecessor missed waits in offline storage; see
+	 * inbound.c for this bound. */
+	s->b.away.since = (int64_t)time(NULL) - INBOUND_AWAY_MAX;
+	s->b.away.until = INT64_MAX;
 	s->logger.handler = strophe_log;
 	s->logger.userdata = s;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -641,6 +710,11 @@ connect_now(struct session *s)
 
 	s->retry_at = 0;
 	s->resumed = false;
+	/* The server replays a resumed session's queue right after its
+	 * <resumed/>, which may reach our handlers before libstrophe reports
+	 * the session: the catch-up starts with the connection. */
+	s->b.away.catching_up = true;
+	s->b.away.until = INT64_MAX;
 	if (s->sm_drop) {
 		/* Disconnected here, so libstrophe hands the state over; the
 		 * next xmpp_connect_client starts from a fresh one. */
@@ -797,6 +871,9 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		    xmpp_conn_is_disconnected(s->b.conn))
 			connect_now(s);
 		keepalive(s, now);
+		if (s->b.away.catching_up && s->online_at != 0 &&
+		    now - s->online_at >= CATCH_UP_MS)
+			catch_up_end(s, "no answer to our ping in time");
 		if (now - s->swept_at >= SWEEP_MS) {
 			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
 			s->swept_at = now;

@@ -7,6 +7,7 @@
 #define TIMMY_CMD_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cmd.h"
 #include "timeparse.h"
@@ -259,6 +260,16 @@ void cmd_new_project_hint(const struct cmd_ctx *ctx, const char *project,
 
 /* The time-parser context of a command. */
 struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);
+
+/*
+ * The end of a span that reaches up to the real clock, a running timer's,
+ * for store_overlap: no entry lies after the clock (none may end in the
+ * future), so an open end meets every entry that one up to the clock
+ * would, whatever ctx->now is; and ctx->now may be earlier than the clock
+ * (a command the server kept while the bot was away counts at its send
+ * time). commands/ never reads the clock itself.
+ */
+#define CMD_UP_TO_NOW INT64_MAX
 
 /* Appends "#12 acme +design (note) 09:00–10:30 (1h 30m)" for e. */
 void cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,

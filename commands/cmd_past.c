@@ -389,8 +389,9 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	snprintf(label, sizeof(label), "edit #%lld", (long long)seq);
 	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	rc = store_overlap(ctx->st, ctx->owner, start, stop ? stop : ctx->now,
-	                   ctx->now, seq, &clash);
+	/* A running entry reaches up to the clock, not only to ctx->now. */
+	rc = store_overlap(ctx->st, ctx->owner, start,
+	                   stop ? stop : CMD_UP_TO_NOW, ctx->now, seq, &clash);
 	if (rc == STORE_OK)
 		return refuse_overlap(ctx, &clash, "That change", reply);
 	if (rc != STORE_NOTFOUND)

@@ -5,6 +5,10 @@
  * Every change is one undoable step in one transaction: "start" while a
  * timer runs stops it and starts the new one together, or does neither.
  * Entries never overlap; the running one counts as reaching up to now.
+ * Every boundary a command here moves is checked against all recorded
+ * time (span_taken), not only up to ctx->now: a command that waited on
+ * the server while the bot was away counts at its send time, which is
+ * earlier than the clock, and entries made since then lie after it.
  */
 #include "cmd_int.h"
 
@@ -49,6 +53,33 @@ read_when(const struct cmd_ctx *ctx, const struct cmd_args *args, int from,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Whether [from, to) would overlap one of the owner's entries other than
+ * #except (0: none left out). 0 when it is free; 1 when not, with the
+ * reply "<doing> then would overlap #3 acme ... . <advice>"; -1 when
+ * storage failed (nothing written to reply). Call it inside the change's
+ * transaction, so nothing can come between the check and the change.
+ */
+static int
+span_taken(const struct cmd_ctx *ctx, int64_t from, int64_t to,
+           int64_t except, const char *doing, const char *advice,
+           struct text *reply)
+{
+	struct store_entry clash;
+	store_rc rc;
+
+	rc = store_overlap(ctx->st, ctx->owner, from, to, ctx->now, except,
+	                   &clash);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -1;
+	text_printf(reply, "%s then would overlap ", doing);
+	cmd_say_entry(ctx, &clash, reply);
+	text_printf(reply, ". %s", advice);
+	return 1;
 }
 
 /* Appends "Stopped acme after 25m" for an entry that just stopped. */
@@ -305,17 +336,27 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		goto fail;
 	}
 
-	/* A start in the past must not reach into recorded time. */
-	if (when < ctx->now) {
-		rc = store_overlap(ctx->st, ctx->owner, when, ctx->now, ctx->now, 0,
-		                   &clash);
-		if (rc == STORE_OK) {
-			store_rollback(ctx->st);
-			return refuse_overlap(ctx, e, when, &clash, reply);
+	/* Neither the new timer, from when up to the clock (an open end:
+	 * CMD_UP_TO_NOW), nor the one it stopped may reach into recorded
+	 * time. */
+	rc = store_overlap(ctx->st, ctx->owner, stopped ? run.start : when,
+	                   CMD_UP_TO_NOW, ctx->now, stopped ? run.seq : 0,
+	                   &clash);
+	if (rc == STORE_OK) {
+		store_rollback(ctx->st);
+		/* Only a stamped (offline) command can find the stopped
+		 * timer's own span taken: no later time helps there. */
+		if (stopped && clash.stop != 0 && clash.stop <= when) {
+			text_printf(reply, "Stopping %s then would overlap ",
+			            run.project);
+			cmd_say_entry(ctx, &clash, reply);
+			text_printf(reply, ".");
+			return CMD_REFUSED;
 		}
-		if (rc != STORE_NOTFOUND)
-			goto fail;
+		return refuse_overlap(ctx, e, when, &clash, reply);
 	}
+	if (rc != STORE_NOTFOUND)
+		goto fail;
 	/* After the delete above: a typo corrected at once ("start acm",
 	 * "start acme") is not a project the user has. */
 	hint[0] = '\0';
@@ -451,7 +492,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	struct tp_moved moved;
 	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
 	int64_t when;
-	int keep;
+	int keep, taken;
 	store_rc rc;
 
 	if (read_when(ctx, args, 0, &keep, &when, &moved, reply) != 0)
@@ -485,7 +526,15 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	snprintf(label, sizeof(label), "stop %s", e.project);
 	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	if (store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK ||
+	/* The stopped entry must not reach into recorded time either. */
+	taken = span_taken(ctx, e.start, when, e.seq, "Stopping",
+	                   "Stop it earlier, or change one of them with "
+	                   "\"edit\".", reply);
+	if (taken == 1) {
+		store_rollback(ctx->st);
+		return CMD_REFUSED;
+	}
+	if (taken != 0 || store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK ||
 	    store_commit(ctx->st) != STORE_OK) {
 		store_rollback(ctx->st);
 		return cmd_store_failed(reply, 1);

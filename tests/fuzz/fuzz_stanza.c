@@ -57,6 +57,16 @@ static struct bot bot;
 static unsigned runs;
 
 static void
+bot_up(void)
+{
+	fakebot_up(&bot);
+	/* Catching up on a long absence: delay stamps reach commands/. */
+	bot.away.since = 0;
+	bot.away.until = INT64_MAX;
+	bot.away.catching_up = true;
+}
+
+static void
 init(void)
 {
 	xmpp_initialize();
@@ -65,7 +75,7 @@ init(void)
 	log_set_level(LOG_ERROR);
 	cfg = fakebot_config(config);
 	bot.cfg = cfg;
-	fakebot_up(&bot);
+	bot_up();
 }
 
 int
@@ -83,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	else if (runs % REOPEN_EVERY == 0) {
 		fakebot_down(&bot);
-		fakebot_up(&bot);
+		bot_up();
 	}
 	runs++;
 	memcpy(text, data, size);

@@ -1,7 +1,10 @@
 /*
  * tests/unit/test_delay.c - bot/inbound.c: XEP-0082 stamps (a table of
  * valid and invalid forms), the send time of delayed messages (XEP-0203)
- * and message keys (XEP-0359), on in-memory libstrophe stanzas.
+ * and which stamps are believed, and message keys (XEP-0359), on
+ * in-memory libstrophe stanzas; and the command layer's side of delayed
+ * messages: every boundary a start or stop moves is checked against all
+ * recorded time, also when the command counts at an earlier send time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,13 @@
 #include <string.h>
 
 #include "../../bot/inbound.h"
+#include "../../commands/cmd.h"
+
+/* The bot's account in these tests; its server is "localhost". */
+#define ACCOUNT "timmy@localhost"
+
+/* Catching up after a long absence: every stamp of the server counts. */
+static const struct inbound_away away_long = { 0, INT64_MAX, true };
 
 static xmpp_ctx_t *ctx;
 
@@ -151,7 +161,7 @@ inbound_sent_at__gives_stamp__when_one_delay(void **state)
 	int64_t sent = 0;
 
 	(void)state;
-	assert_true(inbound_sent_at(m, 1795630000, &sent));
+	assert_true(inbound_sent_at(m, &away_long, ACCOUNT, 1795630000, &sent));
 	assert_int_equal(sent, 1795626120);
 	xmpp_stanza_release(m);
 }
@@ -159,16 +169,20 @@ inbound_sent_at__gives_stamp__when_one_delay(void **state)
 static void
 inbound_sent_at__gives_earliest__when_two_delays(void **state)
 {
-	/* The second delay is the earlier one: order does not matter. */
+	/* The second delay is the earlier one: order does not matter. As
+	 * Prosody stamps a hibernating session's queue (from our account)
+	 * that then went to offline storage (from our domain). */
 	xmpp_stanza_t *m = stanza(
 	        "<message from='alice@localhost/a'><body>stop</body>"
-	        "<delay xmlns='urn:xmpp:delay' stamp='2026-11-25T17:05:00Z'/>"
-	        "<delay xmlns='urn:xmpp:delay' stamp='2026-11-25T18:02:00+01:00'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='2026-11-25T17:05:00Z'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='timmy@localhost' "
+	        "stamp='2026-11-25T18:02:00+01:00'/>"
 	        "</message>");
 	int64_t sent = 0;
 
 	(void)state;
-	assert_true(inbound_sent_at(m, 1795630000, &sent));
+	assert_true(inbound_sent_at(m, &away_long, ACCOUNT, 1795630000, &sent));
 	assert_int_equal(sent, 1795626120);
 	xmpp_stanza_release(m);
 }
@@ -178,12 +192,13 @@ inbound_sent_at__gives_now__when_stamp_in_future(void **state)
 {
 	xmpp_stanza_t *m = stanza(
 	        "<message><body>stop</body>"
-	        "<delay xmlns='urn:xmpp:delay' stamp='2026-11-25T17:02:00Z'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='2026-11-25T17:02:00Z'/>"
 	        "</message>");
 	int64_t sent = 0;
 
 	(void)state;
-	assert_true(inbound_sent_at(m, 1795626000, &sent));
+	assert_true(inbound_sent_at(m, &away_long, ACCOUNT, 1795626000, &sent));
 	assert_int_equal(sent, 1795626000);
 	xmpp_stanza_release(m);
 }
@@ -193,14 +208,16 @@ inbound_sent_at__skips_bad_stamp__when_another_is_good(void **state)
 {
 	xmpp_stanza_t *m = stanza(
 	        "<message><body>stop</body>"
-	        "<delay xmlns='urn:xmpp:delay' stamp='1999-01-01T00:00Q'/>"
-	        "<delay xmlns='urn:xmpp:delay'/>"
-	        "<delay xmlns='urn:xmpp:delay' stamp='2026-11-25T17:02:00Z'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='1999-01-01T00:00Q'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='2026-11-25T17:02:00Z'/>"
 	        "</message>");
 	int64_t sent = 0;
 
 	(void)state;
-	assert_true(inbound_sent_at(m, 1795630000, &sent));
+	assert_true(inbound_sent_at(m, &away_long, ACCOUNT, 1795630000, &sent));
 	assert_int_equal(sent, 1795626120);
 	xmpp_stanza_release(m);
 }
@@ -211,7 +228,8 @@ inbound_sent_at__says_not_delayed__when_no_usable_delay(void **state)
 	static const char *const xml[] = {
 		"<message><body>stop</body></message>",
 		"<message><body>stop</body>"
-		"<delay xmlns='urn:xmpp:delay' stamp='not a date'/></message>",
+		"<delay xmlns='urn:xmpp:delay' from='localhost' "
+		"stamp='not a date'/></message>",
 		/* XEP-0091's legacy element is not read. */
 		"<message><body>stop</body>"
 		"<x xmlns='jabber:x:delay' stamp='20261125T17:02:00'/></message>",
@@ -231,10 +249,147 @@ inbound_sent_at__says_not_delayed__when_no_usable_delay(void **state)
 	for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++) {
 		m = stanza(xml[i]);
 		sent = 7;
-		assert_false(inbound_sent_at(m, 1795630000, &sent));
+		assert_false(inbound_sent_at(m, &away_long, ACCOUNT, 1795630000,
+		                             &sent));
 		assert_int_equal(sent, 7);
 		xmpp_stanza_release(m);
 	}
+}
+
+/* 2026-11-25 14:00 UTC, and a message stamped 17:02 that day. */
+#define AWAY_FROM INT64_C(1795615200)
+#define STAMP INT64_C(1795626120)
+#define BACK (STAMP + 3600)
+
+/* A message from alice carrying one delay: from (NULL: none) and stamp. */
+static xmpp_stanza_t *
+delayed(const char *from, const char *stamp)
+{
+	char xml[512];
+
+	snprintf(xml, sizeof(xml),
+	         "<message from='alice@localhost/a' type='chat'><body>start x"
+	         "</body><delay xmlns='urn:xmpp:delay'%s%s%s stamp='%s'/>"
+	         "</message>", from ? " from='" : "", from ? from : "",
+	         from ? "'" : "", stamp);
+	return stanza(xml);
+}
+
+static void
+inbound_sent_at__believes_stamp__when_from_our_server_while_catching_up(
+        void **state)
+{
+	static const char *const froms[] = {
+		"localhost", "timmy@localhost", "LocalHost", "Timmy@LOCALHOST",
+	};
+	const struct inbound_away away = { AWAY_FROM, BACK, true };
+	xmpp_stanza_t *m;
+	int64_t sent;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(froms) / sizeof(froms[0]); i++) {
+		m = delayed(froms[i], "2026-11-25T17:02:00Z");
+		sent = 0;
+		assert_true(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+		assert_int_equal(sent, STAMP);
+		xmpp_stanza_release(m);
+	}
+}
+
+static void
+inbound_sent_at__ignores_stamp__when_bot_is_not_catching_up(void **state)
+{
+	/* Online, past the catch-up: the forgery of the security review,
+	 * a stamp "from our server" in a message the client sent now. */
+	const struct inbound_away away = { AWAY_FROM, BACK, false };
+	xmpp_stanza_t *m = delayed("localhost", "2026-11-25T17:02:00Z");
+	int64_t sent = 7;
+
+	(void)state;
+	assert_false(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+	assert_int_equal(sent, 7);
+	xmpp_stanza_release(m);
+}
+
+static void
+inbound_sent_at__ignores_stamp__when_not_from_our_server(void **state)
+{
+	static const char *const froms[] = {
+		NULL, "", "example.org", "alice@localhost", "localhost/x",
+		"timmy@localhost/timmy", "evil.localhost", "localhost.evil",
+		"mallory@example.org",
+	};
+	const struct inbound_away away = { AWAY_FROM, BACK, true };
+	xmpp_stanza_t *m;
+	int64_t sent;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(froms) / sizeof(froms[0]); i++) {
+		m = delayed(froms[i], "2026-11-25T17:02:00Z");
+		sent = 7;
+		assert_false(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+		assert_int_equal(sent, 7);
+		xmpp_stanza_release(m);
+	}
+}
+
+static void
+inbound_sent_at__ignores_stamp__when_outside_the_time_away(void **state)
+{
+	static const char *const stamps[] = {
+		"1970-01-01T00:00:00Z",  /* the review's 499,056-hour entry */
+		"2026-11-25T13:59:59Z",  /* a second before we went away */
+		"2026-11-25T18:02:01Z",  /* a second after we came back */
+	};
+	const struct inbound_away away = { AWAY_FROM, BACK, true };
+	xmpp_stanza_t *m;
+	int64_t sent;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
+		m = delayed("localhost", stamps[i]);
+		sent = 7;
+		assert_false(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+		assert_int_equal(sent, 7);
+		xmpp_stanza_release(m);
+	}
+	/* Both ends count. */
+	m = delayed("localhost", "2026-11-25T14:00:00Z");
+	assert_true(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+	assert_int_equal(sent, AWAY_FROM);
+	xmpp_stanza_release(m);
+	m = delayed("localhost", "2026-11-25T18:02:00Z");
+	assert_true(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+	assert_int_equal(sent, BACK);
+	xmpp_stanza_release(m);
+}
+
+static void
+inbound_sent_at__takes_servers_stamp__when_client_added_an_earlier_one(
+        void **state)
+{
+	/* A message sent while the bot was away with a forged stamp of
+	 * 1970 "from our server", and the one offline storage added: the
+	 * forged one is out of bounds, the server's counts. */
+	const struct inbound_away away = { AWAY_FROM, BACK, true };
+	xmpp_stanza_t *m = stanza(
+	        "<message from='alice@localhost/a'><body>stop</body>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='1970-01-01T00:00:01Z'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='example.org' "
+	        "stamp='2026-11-25T15:00:00Z'/>"
+	        "<delay xmlns='urn:xmpp:delay' from='localhost' "
+	        "stamp='2026-11-25T17:02:00Z'/>"
+	        "</message>");
+	int64_t sent = 0;
+
+	(void)state;
+	assert_true(inbound_sent_at(m, &away, ACCOUNT, BACK + 5, &sent));
+	assert_int_equal(sent, STAMP);
+	xmpp_stanza_release(m);
 }
 
 static void
@@ -333,6 +488,227 @@ inbound_key__gives_none__when_longer_than_limit(void **state)
 	xmpp_stanza_release(m);
 }
 
+/* ---- The command layer: boundaries against all recorded time ---- */
+
+/* Wed 25 Nov 2026 14:00:00 UTC */
+#define T0 INT64_C(1795615200)
+
+struct cmd_fixture {
+	store *st;
+	struct cmd_ctx ctx;
+	struct text reply;
+};
+
+/* cmocka's setup and teardown of the command tests: *state is the
+ * fixture. */
+static int
+cmd_setup(void **state)
+{
+	static struct cmd_fixture fixture;
+	struct cmd_fixture *f = &fixture;
+	char err[256];
+
+	memset(f, 0, sizeof(*f));
+	if (store_open(":memory:", &f->st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "store_open: %s\n", err);
+		return -1;
+	}
+	f->ctx.st = f->st;
+	f->ctx.owner = "alice@localhost";
+	f->ctx.tz = "UTC";
+	text_init(&f->reply, CMD_REPLY_MAX);
+	*state = f;
+	return 0;
+}
+
+static int
+cmd_teardown(void **state)
+{
+	struct cmd_fixture *f = *state;
+	int rc = store_check(f->st) == STORE_OK ? 0 : -1;
+
+	text_free(&f->reply);
+	store_close(f->st);
+	return rc;
+}
+
+/* Runs body counting at T0 + at (sent then, while the bot was away, when
+ * offline) and returns the reply. */
+static const char *
+run(struct cmd_fixture *f, int64_t at, bool offline, const char *body,
+    enum cmd_status want)
+{
+	enum cmd_status rc;
+
+	f->ctx.now = T0 + at;
+	f->ctx.offline = offline;
+	text_clear(&f->reply);
+	rc = cmd_exec(&f->ctx, body, &f->reply);
+	if (rc != want)
+		fail_msg("\"%s\" gave %d, not %d: %s", body, rc, want,
+		         text_str(&f->reply));
+	return text_str(&f->reply);
+}
+
+/* Records project from T0 + start to T0 + stop as a user does, live:
+ * "start", then "stop". */
+static void
+record(struct cmd_fixture *f, const char *project, int64_t start,
+       int64_t stop)
+{
+	char body[64];
+
+	snprintf(body, sizeof(body), "start %s", project);
+	run(f, start, false, body, CMD_OK);
+	run(f, stop, false, "stop", CMD_OK);
+}
+
+/* Writes an entry of project from T0 + start to T0 + stop (0: running)
+ * the way an earlier build could have left it, overlaps and all. */
+static void
+put_entry(struct cmd_fixture *f, const char *project, int64_t start,
+          int64_t stop)
+{
+	struct store_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.project, sizeof(e.project), "%s", project);
+	e.start = T0 + start;
+	e.stop = stop ? T0 + stop : 0;
+	assert_int_equal(store_insert_entry(f->st, f->ctx.owner, &e), STORE_OK);
+}
+
+/* How many of the owner's entries overlap another one, the running one
+ * counting up to T0 + now: 0 is the rule. */
+static int64_t
+overlapping_pairs(struct cmd_fixture *f, int64_t now)
+{
+	struct store_entry e;
+	int64_t seq, n = 0, count;
+
+	assert_int_equal(store_count(f->st, f->ctx.owner, &count), STORE_OK);
+	for (seq = 1; seq <= count; seq++) {
+		if (store_get(f->st, f->ctx.owner, seq, &e) != STORE_OK)
+			continue;
+		if (store_overlap(f->st, f->ctx.owner, e.start,
+		                  e.stop ? e.stop : T0 + now, T0 + now, seq,
+		                  NULL) == STORE_OK)
+			n++;
+	}
+	return n;
+}
+
+static void
+cmd_start__refuses__when_offline_send_time_lies_inside_a_recorded_entry(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *r;
+
+	record(f, "acme", 0, 3600);
+	/* Counted at its send time, half an hour into acme: that span is
+	 * taken, even though the time to the clock was never in question. */
+	r = run(f, 1800, true, "start fake", CMD_REFUSED);
+	assert_non_null(strstr(r, "Starting then would overlap #1 acme"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, NULL), STORE_NOTFOUND);
+}
+
+static void
+cmd_start__refuses__when_entry_recorded_after_the_offline_send_time(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *r;
+
+	record(f, "acme", 1000, 2000);
+	/* Sent at T0 + 500 and counted then: the timer would run from there
+	 * up to the clock, across acme. */
+	r = run(f, 500, true, "start fake", CMD_REFUSED);
+	assert_non_null(strstr(r, "Starting then would overlap #1 acme"));
+	assert_non_null(strstr(r, "while I was offline"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, NULL), STORE_NOTFOUND);
+	/* The same start four times over, as in the review: never stacked. */
+	run(f, 500, true, "start fake", CMD_REFUSED);
+	run(f, 500, true, "start fake", CMD_REFUSED);
+	assert_int_equal(overlapping_pairs(f, 3000), 0);
+}
+
+static void
+cmd_start__starts__when_offline_send_time_is_after_all_recorded_time(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *r;
+
+	record(f, "acme", 0, 600);
+	r = run(f, 900, true, "start globex", CMD_OK);
+	assert_non_null(strstr(r, "Started globex at 14:15"));
+	assert_non_null(strstr(r, "(sent at 14:15 while I was offline)"));
+}
+
+static void
+cmd_stop__refuses__when_stopped_entry_would_overlap_recorded_entry(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	struct store_entry e;
+	const char *r;
+
+	/* As forged stamps left them: a finished entry inside the span of
+	 * a timer that started earlier and still runs. */
+	put_entry(f, "globex", 600, 1200);
+	put_entry(f, "acme", 0, 0);
+	r = run(f, 3600, false, "stop", CMD_REFUSED);
+	assert_non_null(strstr(r, "Stopping then would overlap #1 globex"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, &e), STORE_OK);
+	assert_string_equal(e.project, "acme");
+	/* Also at a time of its own, and when the stop waited offline. */
+	r = run(f, 3600, false, "stop at 14:30", CMD_REFUSED);
+	assert_non_null(strstr(r, "Stopping then would overlap #1 globex"));
+	run(f, 1500, true, "stop", CMD_REFUSED);
+	/* "start" stops it too, and is refused alike. */
+	r = run(f, 3600, false, "start initech", CMD_REFUSED);
+	assert_non_null(strstr(r, "would overlap #1 globex"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, &e), STORE_OK);
+	assert_string_equal(e.project, "acme");
+	/* Before globex there is room. */
+	r = run(f, 3600, false, "stop at 14:10", CMD_OK);
+	assert_non_null(strstr(r, "Stopped acme after 10m"));
+	assert_int_equal(overlapping_pairs(f, 3600), 0);
+}
+
+static void
+cmd_stop__stops__when_stamped_stop_leaves_recorded_time_alone(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *r;
+
+	run(f, 0, false, "start acme", CMD_OK);
+	r = run(f, 1200, true, "stop", CMD_OK);
+	assert_non_null(strstr(r, "Stopped acme after 20m (14:00–14:20)"));
+	assert_non_null(strstr(r, "(sent at 14:20 while I was offline)"));
+}
+
+static void
+cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_time(
+        void **state)
+{
+	struct cmd_fixture *f = *state;
+	struct store_entry e;
+	const char *r;
+
+	record(f, "acme", 1000, 2000);
+	run(f, 3000, false, "start globex", CMD_OK);
+	/* Counted at T0 + 500: globex would run from 14:05 up to the clock,
+	 * across acme, though nothing lies between 14:05 and 14:08:20. */
+	r = run(f, 500, true, "edit 2 start 14:05", CMD_REFUSED);
+	assert_non_null(strstr(r, "would overlap #1 acme"));
+	assert_int_equal(store_running(f->st, f->ctx.owner, &e), STORE_OK);
+	assert_int_equal(e.start, T0 + 3000);
+	assert_int_equal(overlapping_pairs(f, 3600), 0);
+}
+
 int
 main(void)
 {
@@ -344,10 +720,27 @@ main(void)
 		cmocka_unit_test(inbound_sent_at__gives_now__when_stamp_in_future),
 		cmocka_unit_test(inbound_sent_at__skips_bad_stamp__when_another_is_good),
 		cmocka_unit_test(inbound_sent_at__says_not_delayed__when_no_usable_delay),
+		cmocka_unit_test(inbound_sent_at__believes_stamp__when_from_our_server_while_catching_up),
+		cmocka_unit_test(inbound_sent_at__ignores_stamp__when_bot_is_not_catching_up),
+		cmocka_unit_test(inbound_sent_at__ignores_stamp__when_not_from_our_server),
+		cmocka_unit_test(inbound_sent_at__ignores_stamp__when_outside_the_time_away),
+		cmocka_unit_test(inbound_sent_at__takes_servers_stamp__when_client_added_an_earlier_one),
 		cmocka_unit_test(inbound_key__uses_origin_id__when_present),
 		cmocka_unit_test(inbound_key__uses_full_jid_and_id__when_no_origin_id),
 		cmocka_unit_test(inbound_key__gives_none__when_no_id_or_no_sender),
 		cmocka_unit_test(inbound_key__gives_none__when_longer_than_limit),
+		cmocka_unit_test_setup_teardown(cmd_start__refuses__when_offline_send_time_lies_inside_a_recorded_entry,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_start__refuses__when_entry_recorded_after_the_offline_send_time,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_start__starts__when_offline_send_time_is_after_all_recorded_time,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_stop__refuses__when_stopped_entry_would_overlap_recorded_entry,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_stop__stops__when_stamped_stop_leaves_recorded_time_alone,
+		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_time,
+		                                cmd_setup, cmd_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
