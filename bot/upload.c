@@ -36,7 +36,8 @@
  * everything before it, and only while libstrophe's send queue is short.
  * So at most one part stands between a reply to anyone and the server,
  * and a second of the server's reading covers it at the default limits.
- * When several users' files go out, their parts take turns. What waits
+ * When several users' files go out, a new file's first part goes next,
+ * then their parts take turns. What waits
  * is bounded: one file per user on its way (a user who asks for another
  * meanwhile is refused, upload_admit), DELIVERIES_MAX files and
  * DELIVERY_BYTES_MAX bytes in all.
@@ -141,7 +142,7 @@ struct delivery {
 	/* D_INLINE: each piece at most cap bytes, wire once escaped; nparts
 	 * parts, `part` of them sent, the next from body.buf + pos. */
 	size_t cap, wire, nparts, part, pos;
-	uint64_t turn;        /* when its part went last: lowest goes next */
+	uint64_t turn;        /* lowest goes next (TURN_AGAIN) */
 };
 
 struct upload {
@@ -162,7 +163,14 @@ struct upload {
 	                           the server answers it; NULL: none */
 	int64_t pace_deadline;  /* monotonic ms its answer is due */
 	uint64_t turns;         /* counts inline parts sent, for turn */
+	uint64_t fresh;         /* counts inline files, for turn */
 };
+
+/* A file's first part goes before the next part of any file already going
+ * out (turn: the count of files so far), so a short export is not held up
+ * by a long one; after that, files take turns (turn: TURN_AGAIN and the
+ * count of parts when its last went). */
+#define TURN_AGAIN (UINT64_C(1) << 63)
 
 static int disco_items_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 static int disco_info_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
@@ -499,7 +507,7 @@ pump(struct upload *u)
 		log_debug("sent %s to %s inline", d->name, d->to);
 		delivery_free(d);
 	} else {
-		d->turn = ++u->turns;
+		d->turn = TURN_AGAIN | ++u->turns;
 	}
 	u->pace_id = send_iq_get(u, own_domain(u), "ping", NS_PING, pace_answer,
 	                         u, (const char *)NULL);
@@ -587,7 +595,7 @@ go_inline(struct delivery *d, bool failed, const char *why)
 		return;
 	}
 	d->state = D_INLINE;
-	d->turn = ++d->u->turns;
+	d->turn = ++d->u->fresh;
 }
 
 /* The upload of d failed for the reason fmt says: inline instead. */

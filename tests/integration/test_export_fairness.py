@@ -113,15 +113,20 @@ def users(slow_server):
         c.disconnect()
 
 
+def delayed(msg):
+    """True for a message with a delay stamp (XEP-0203): left over from an
+    earlier test's bot, whose parts reached a hibernating or offline
+    session."""
+    return msg.element.find("{urn:xmpp:delay}delay") is not None
+
+
 def fresh(client, bot, timeout=10, what="message"):
-    """The next message from bot that the server did not hold back: one
-    with a delay stamp (XEP-0203) is left over from an earlier test's bot,
-    whose parts reached a hibernating or offline session."""
+    """The next message from bot that is not delayed()."""
     end = time.monotonic() + timeout
     while True:
         m = client.next_message(bot.jid, what=what,
                                 timeout=max(end - time.monotonic(), 0.1))
-        if m.element.find("{urn:xmpp:delay}delay") is None:
+        if not delayed(m):
             return m
 
 
@@ -159,6 +164,8 @@ def test_status__is_answered_within_1s__while_another_user_gets_a_4mib_export_in
     alice, bob = users("alice", "bob")
     n = start_heavy_export(alice, bot)
 
+    # Prosody reads 8 KiB of a client, then pauses 0.8 s: the one part the
+    # bot lets stand before a reply costs it up to that.
     for _ in range(6):
         started = time.monotonic()
         reply = bob.ask(bot.jid, "status", timeout=10)
@@ -168,9 +175,10 @@ def test_status__is_answered_within_1s__while_another_user_gets_a_4mib_export_in
         time.sleep(0.3)
 
     # Meanwhile alice's parts went on, in order.
-    seen = [part_of(m) for m in alice.unread(bot.jid) if m.body is not None]
-    assert seen and None not in seen, [m.body[:100] for m in
-                                       alice.unread(bot.jid)]
+    got = [m for m in alice.unread(bot.jid)
+           if m.body is not None and not delayed(m)]
+    seen = [part_of(m) for m in got]
+    assert seen and None not in seen, [m.body[:100] for m in got]
     assert [p[0] for p in seen] == list(range(2, len(seen) + 2)), seen
     assert all(p[1] == n for p in seen)
 
@@ -199,8 +207,9 @@ def test_export__is_refused_with_how_far_the_last_one_is__while_it_is_being_sent
     assert text.startswith("You are sending commands faster than I take "
                            "them"), text
 
-    # Another user's export is not held up: it goes out between alice's
-    # parts, whole, within a couple of seconds.
+    # Another user's export is not held up: its first (here only) part
+    # goes right after the one of alice's the server is reading. Some
+    # 1.2 s: her part (0.8 s at 10 KiB/s), then bob's reply and part.
     started = time.monotonic()
     bob.send(bot.jid, JANUARY)
     described = fresh(bob, bot).body
@@ -209,7 +218,7 @@ def test_export__is_refused_with_how_far_the_last_one_is__while_it_is_being_sent
             described)
     only = part_of(fresh(bob, bot))
     assert only is not None and only[:2] == (1, 1), only
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 2.0
 
 
 def test_export__is_dropped_after_the_part_reached_and_taken_again__when_the_connection_breaks(
