@@ -33,7 +33,9 @@
  * 4 MiB export takes minutes. Parts therefore go out one at a time, from
  * the event loop (pump): the next only once the server has answered an
  * XEP-0199 ping sent after the last one, which it does after reading
- * everything before it, and only while libstrophe's send queue is short.
+ * everything before it (RFC 6120 8.2.3 wants an answer to every iq; one
+ * left unanswered for PACE_TIMEOUT_MS ends the pings until the next
+ * login), and only while libstrophe's send queue is short.
  * So at most one part stands between a reply to anyone and the server,
  * and a second of the server's reading covers it at the default limits.
  * When several users' files go out, a new file's first part goes next,
@@ -162,6 +164,8 @@ struct upload {
 	char *pace_id;          /* our ping after the last inline part, until
 	                           the server answers it; NULL: none */
 	int64_t pace_deadline;  /* monotonic ms its answer is due */
+	bool pace_off;          /* the server left one unanswered: no more
+	                           pings until the next login */
 	uint64_t turns;         /* counts inline parts sent, for turn */
 	uint64_t fresh;         /* counts inline files, for turn */
 };
@@ -509,6 +513,8 @@ pump(struct upload *u)
 	} else {
 		d->turn = TURN_AGAIN | ++u->turns;
 	}
+	if (u->pace_off)
+		return;
 	u->pace_id = send_iq_get(u, own_domain(u), "ping", NS_PING, pace_answer,
 	                         u, (const char *)NULL);
 	u->pace_deadline = mono_ms() + PACE_TIMEOUT_MS;
@@ -1402,6 +1408,7 @@ upload_offline(struct upload *u)
 		delivery_free(d);
 	}
 	pace_clear(u);
+	u->pace_off = false;
 	disco_clear(u);
 	free(u->service);
 	u->service = NULL;
@@ -1464,10 +1471,11 @@ upload_poll(struct upload *u)
 			     SLOT_TIMEOUT_MS / 1000);
 	}
 	if (u->pace_id != NULL && now >= u->pace_deadline) {
-		log_warn("no answer from %s to a ping within %d s; the next "
-		         "inline part goes all the same", own_domain(u),
-		         PACE_TIMEOUT_MS / 1000);
+		log_warn("no answer from %s to a ping within %d s; inline parts "
+		         "go out as the send queue empties until the next login",
+		         own_domain(u), PACE_TIMEOUT_MS / 1000);
 		pace_clear(u);
+		u->pace_off = true;
 	}
 	pump(u);
 	/* Parts held back by a long send queue: back soon. */
