@@ -5,8 +5,8 @@ drops the rest of a file cleanly.
 
 The server is Prosody with its default client read limit (10 KiB/s) and
 no HTTP upload, so every export comes inline. The history (3,900 entries
-of 2025 with long notes, an export cut at its 4 MiB limit: some 520 parts
-of 8 KiB) is written into the database directly before the bot starts;
+of 2025 with long notes, an export cut at its 4 MiB limit: 558 parts of
+8 KiB) is written into the database directly before the bot starts;
 the dates are absolute, so the tests do not depend on today.
 """
 
@@ -29,7 +29,8 @@ JANUARY = "export csv 2025-01-01..2025-01-31"
 # 2025-01-01 00:00 UTC (the bots' zone).
 BASE = calendar.timegm((2025, 1, 1, 0, 0, 0))
 NOTE = "n" * 1000  # the longest note there is
-# The largest export, at the bot's default inline_part_bytes.
+# Entries for the largest export there is (cut at 4 MiB): 558 parts at
+# the default inline_part_bytes.
 HEAVY = 3900
 
 
