@@ -15,7 +15,9 @@
  * which a message delivered again after a stream management resume
  * (XEP-0198) is applied once (inbound.c). Messages are handled one at a
  * time in the order they arrive, offline ones included. A file the
- * command makes (export) follows the reply, through upload.c.
+ * command makes (export) follows the reply, through upload.c, and costs
+ * more of the sender's rate than other commands (RL_EXPORT_COST); one
+ * that upload.c cannot take now is refused instead.
  *
  * A command that fails in storage has changed nothing (one transaction)
  * and its reply says so; the error goes to the log and the bot carries
@@ -133,6 +135,32 @@ rate_allows(struct bot *b, const char *bare, const char *from,
 		reply(b, from, thread, msg);
 	}
 	return v == RL_PASS;
+}
+
+/*
+ * A command made a file (an export) for the sender bare: it costs
+ * RL_EXPORT_COST tokens, of which rl_check took one, and it goes out only
+ * when upload_admit lets it (one file per user at a time, a bounded number
+ * in all). Otherwise the reply becomes the refusal, and the file is
+ * dropped.
+ */
+static void
+admit_file(struct bot *b, const char *bare, struct cmd_file *file,
+           struct text *out)
+{
+	char why[256];
+
+	if (b->rl != NULL)
+		rl_charge(b->rl, bare, mono_ms(), RL_EXPORT_COST - 1);
+	if (b->up == NULL ||
+	    upload_admit(b->up, bare, file->body.len, why, sizeof(why)))
+		return;
+	log_info("refused an export of %zu bytes for %s: %s", file->body.len,
+	         bare, why);
+	text_clear(out);
+	text_printf(out, "%s", why);
+	cmd_file_free(file);
+	cmd_file_init(file);
 }
 
 int
@@ -255,6 +283,8 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 			log_debug("command from %s: %s", bare,
 			          rc == CMD_OK ? "done" : "refused");
 	}
+	if (file.present)
+		admit_file(b, bare, &file, &out);
 	reply(b, from, thread, text_str(&out));
 	/* After the reply that describes it: the file itself. */
 	if (file.present)

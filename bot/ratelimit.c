@@ -23,7 +23,8 @@ struct rl_slot {
 	char *key;          /* ASCII lower case; NULL: slot free */
 	uint64_t hash;      /* of key */
 	uint64_t used;      /* rl->clock when last checked: the LRU order */
-	int64_t tokens;     /* in units, 0..burst * RL_UNIT */
+	int64_t tokens;     /* in units, -burst..burst * RL_UNIT (below 0: a
+	                       debt, rl_charge) */
 	int64_t filled_at;  /* ms the tokens were last brought up to date */
 	int64_t replied_at; /* ms of the last RL_NOTIFY */
 	int64_t logged_at;  /* ms of the last report */
@@ -115,9 +116,10 @@ refill(const struct ratelimit *rl, struct rl_slot *s, int64_t now)
 	if (elapsed <= 0)
 		return;
 	s->filled_at = now;
-	/* Past this, any rate of at least 1 has filled the bucket; below
-	 * it, elapsed * per_minute stays far from overflowing. */
-	if (elapsed >= cap)
+	/* Past this, any rate of at least 1 has filled the bucket, from a
+	 * debt (rl_charge) too; below it (at most two bursts), elapsed *
+	 * per_minute stays far from overflowing. */
+	if (elapsed >= cap - s->tokens)
 		s->tokens = cap;
 	else
 		s->tokens += elapsed * (int64_t)rl->per_minute;
@@ -194,6 +196,22 @@ rl_check(struct ratelimit *rl, const char *key, int64_t now, unsigned *report)
 		return RL_NOTIFY;
 	}
 	return RL_DROP;
+}
+
+void
+rl_charge(struct ratelimit *rl, const char *key, int64_t now, unsigned tokens)
+{
+	struct rl_slot *s;
+	int64_t floor = -(int64_t)rl->burst * RL_UNIT;
+
+	if (rl->per_minute == 0 || strlen(key) > RL_KEY_MAX ||
+	    (s = find_slot(rl, key, now)) == NULL)
+		return;
+	s->used = ++rl->clock;
+	refill(rl, s, now);
+	s->tokens -= (int64_t)tokens * RL_UNIT;
+	if (s->tokens < floor)
+		s->tokens = floor;
 }
 
 void

@@ -9,6 +9,13 @@
  * dropped without one (RL_DROP), and at most one log line a minute per
  * sender counts them (the report argument of rl_check, then rl_sweep).
  *
+ * Some commands cost more than one token: an export (RL_EXPORT_COST)
+ * makes a file of up to 4 MiB and keeps the stream busy while it goes
+ * out. rl_check takes the first token before anyone knows what the
+ * command is; rl_charge takes the rest once it turns out to be one. The
+ * bucket may then go below empty: that debt is paid back at the usual
+ * rate before the sender's next command passes.
+ *
  * Memory is bounded: RL_SLOTS senders are remembered; a new one takes
  * the place of the one heard from least recently, who starts with a full
  * bucket when heard from again. Evicting a sender's skipped count before
@@ -31,6 +38,8 @@
 #define RL_KEY_MAX 3071
 /* The window of the reply and of the log line: one of each per minute. */
 #define RL_WINDOW_MS 60000
+/* The tokens an export takes, its command's own included. */
+#define RL_EXPORT_COST 5
 
 struct ratelimit;
 
@@ -65,6 +74,15 @@ void rl_set(struct ratelimit *rl, unsigned per_minute, unsigned burst);
  */
 enum rl_verdict rl_check(struct ratelimit *rl, const char *key, int64_t now,
                          unsigned *report);
+
+/*
+ * Takes tokens more from key's bucket at time now, for a command that
+ * cost more than the one token rl_check took. The bucket may go below
+ * empty, down to minus one burst at most. Nothing happens without a limit
+ * (per_minute 0), for an overlong key, or out of memory.
+ */
+void rl_charge(struct ratelimit *rl, const char *key, int64_t now,
+               unsigned tokens);
 
 /*
  * Calls report(key, skipped, arg) for every key with skipped commands not

@@ -28,8 +28,26 @@
  * "&#13;". (Prosody 0.12 decodes that and forwards a bare CR again, so its
  * users still see LF: util/stanza.lua escapes only ' " & < >.)
  *
+ * Inline parts share the stream with everyone's replies, and a server
+ * reads it slowly: Prosody's default limit is 10 KiB/s for a client, so a
+ * 4 MiB export takes minutes. Parts therefore go out one at a time, from
+ * the event loop (pump): the next only once the server has answered an
+ * XEP-0199 ping sent after the last one, which it does after reading
+ * everything before it (RFC 6120 8.2.3 wants an answer to every iq; one
+ * left unanswered for PACE_TIMEOUT_MS ends the pings until the next
+ * login), and only while libstrophe's send queue is short.
+ * So at most one part stands between a reply to anyone and the server,
+ * and a second of the server's reading covers it at the default limits.
+ * When several users' files go out, a new file's first part goes next,
+ * then their parts take turns. What waits
+ * is bounded: one file per user on its way (a user who asks for another
+ * meanwhile is refused, upload_admit), DELIVERIES_MAX files and
+ * DELIVERY_BYTES_MAX bytes in all.
+ *
  * Pending deliveries own their data. A disconnect or shutdown drops them
- * all, with their id handlers (libstrophe keeps user id handlers across
+ * all (an inline file after the part it had reached: the log says which;
+ * the user has the numbered parts so far and may ask again), with their
+ * id handlers (libstrophe keeps user id handlers across
  * reconnects) and HTTP transfers. Each answer handler returns 0, so
  * libstrophe drops it after the answer; one we give up on is deleted.
  * (libstrophe 0.12 still keeps each id seen as an empty key in its handler
@@ -58,6 +76,7 @@
 #define NS_DATA "jabber:x:data"
 #define NS_OOB "jabber:x:oob"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_PING "urn:xmpp:ping"
 
 #define DISCO_ITEMS_MAX 32    /* items of the domain asked for disco#info */
 #define DISCO_TIMEOUT_MS 30000 /* unanswered items count as "no upload" */
@@ -65,6 +84,12 @@
 #define PUT_TIMEOUT_MS 60000  /* for a whole PUT, connection included */
 #define CONNECT_TIMEOUT_MS 15000
 #define PENDING_MAX 8         /* deliveries waiting or uploading at once */
+#define DELIVERIES_MAX 16     /* files on their way at once, all users */
+#define DELIVERY_BYTES_MAX (16 * 1024 * 1024) /* their bytes together */
+#define PACE_TIMEOUT_MS 30000 /* for the server's answer to a pacing ping */
+/* An inline part is handed to libstrophe only while fewer stanzas than
+ * this wait in its send queue. */
+#define INLINE_SENDQ_MAX 2
 #define URL_MAX 2048          /* longest slot URL we accept */
 #define HEADER_MAX 4096       /* longest slot header value we send */
 #define THREAD_MAX 256        /* longest <thread/> we echo (XEP-0201) */
@@ -93,7 +118,8 @@ struct disco_item {
 enum dstate {
 	D_WAIT_SERVICE, /* discovery still running */
 	D_WAIT_SLOT,    /* slot requested; id handler registered */
-	D_PUT           /* HTTP PUT running; easy handle in the multi */
+	D_PUT,          /* HTTP PUT running; easy handle in the multi */
+	D_INLINE        /* going out in parts, one at a time (pump) */
 };
 
 /* One file on its way to one user. Owns every pointer in it. */
@@ -102,6 +128,7 @@ struct delivery {
 	struct upload *u;
 	enum dstate state;
 	char *to;             /* the full JID that asked */
+	char *owner;          /* its bare JID: one file per owner at a time */
 	char *thread;         /* <thread/> text to echo, or NULL */
 	char *thread_parent;  /* its parent attribute, or NULL */
 	char name[sizeof(((struct cmd_file *)0)->name)];
@@ -114,6 +141,10 @@ struct delivery {
 	size_t sent;          /* bytes of body handed to libcurl */
 	char *get_url;
 	char errbuf[CURL_ERROR_SIZE];
+	/* D_INLINE: each piece at most cap bytes, wire once escaped; nparts
+	 * parts, `part` of them sent, the next from body.buf + pos. */
+	size_t cap, wire, nparts, part, pos;
+	uint64_t turn;        /* lowest goes next (TURN_AGAIN) */
 };
 
 struct upload {
@@ -128,13 +159,32 @@ struct upload {
 	uint64_t max_size;      /* its limit in bytes; 0: none given */
 	bool off_logged;        /* "export.upload is off" said once */
 	struct delivery *head;
-	size_t pending;
+	size_t pending;         /* deliveries in the list */
 	int running;            /* transfers libcurl still works on */
+	char *pace_id;          /* our ping after the last inline part, until
+	                           the server answers it; NULL: none */
+	int64_t pace_deadline;  /* monotonic ms its answer is due */
+	bool pace_off;          /* the server left one unanswered: no more
+	                           pings until the next login */
+	uint64_t turns;         /* counts inline parts sent, for turn */
+	uint64_t fresh;         /* counts inline files, for turn */
 };
+
+/* A file's first part goes before the next part of any file already going
+ * out (turn: the count of files so far), so a short export is not held up
+ * by a long one; after that, files take turns (turn: TURN_AGAIN and the
+ * count of parts when its last went). */
+#define TURN_AGAIN (UINT64_C(1) << 63)
 
 static int disco_items_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 static int disco_info_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 static int slot_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
+static int pace_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
+static char *send_iq_get(struct upload *u, const char *to, const char *name,
+                         const char *ns, xmpp_handler handler,
+                         void *userdata, ...);
+static void delivery_free(struct delivery *d);
+static bool is_answer(xmpp_stanza_t *stanza, const char *from);
 
 /* The domain of our own JID (cfg->jid is a validated bare JID). */
 static const char *
@@ -354,66 +404,147 @@ inline_stanza(struct text *x, const char *id, const char *to,
 }
 
 /*
- * Sends the file name/data[0..len) to the full JID to as numbered chat
- * messages, with the thread (text, parent; either NULL) of the request.
- * Logs one line at level warn when failed is set (why: the reason the
- * upload failed), else at info (why: the reason it goes inline).
+ * Plans d's inline delivery: the size of each piece (d->cap, d->wire) and
+ * the number of parts, on whose digits the length of the header "(i/n)
+ * NAME\n" depends. Logs one line at level warn when failed is set (why:
+ * the reason the upload failed), else at info (why: the reason it goes
+ * inline). Returns 0, or -1 after logging when export.inline_part_bytes
+ * is too small for the file's name.
  */
-static void
-send_inline(struct upload *u, const char *to, const char *thread,
-            const char *parent, const char *name, const char *data,
-            size_t len, bool failed, const char *why)
+static int
+inline_plan(struct delivery *d, bool failed, const char *why)
 {
-	size_t part = u->b->cfg->inline_part_bytes, namelen = strlen(name);
-	size_t cap = 0, wire = 0, n = 0, pos = 0, i, cut, hlen = 0;
-	char header[sizeof(((struct cmd_file *)0)->name) + 64];
-	struct text x;
-	int d, r;
+	size_t part = d->u->b->cfg->inline_part_bytes, namelen = strlen(d->name);
+	const char *data = d->body.buf ? d->body.buf : "";
+	size_t cap = 0, wire = 0, n = 0, hlen = 0;
+	int k;
 
-	/* Find the digits of n: the header's length depends on them. */
-	for (d = 1; d <= 20; d++) {
-		hlen = 2 * (size_t)d + 4 + namelen + 1; /* "(i/n) NAME\n" */
+	for (k = 1; k <= 20; k++) {
+		hlen = 2 * (size_t)k + 4 + namelen + 1; /* "(i/n) NAME\n" */
 		if (hlen + 4 > part)
 			break;
 		cap = part - hlen;
 		/* The header escaped takes at most 6 bytes a byte. */
 		wire = INLINE_WIRE_MAX - 6 * hlen;
-		n = count_parts(data, len, cap, wire);
-		if (n == 0 || digits(n) <= d)
+		n = count_parts(data, d->body.len, cap, wire);
+		if (n == 0 || digits(n) <= k)
 			break;
 	}
-	if (n == 0 || d > 20 || hlen + 4 > part) {
+	if (n == 0 || k > 20 || hlen + 4 > part) {
 		log_error("cannot send %s to %s inline: export.inline_part_bytes "
-		          "%zu is too small for its name", name, to, part);
-		return;
+		          "%zu is too small for its name", d->name, d->to, part);
+		return -1;
 	}
 	if (failed)
 		log_warn("could not upload %s for %s (%s); sending it inline in "
-		         "%zu part%s", name, to, why, n, n == 1 ? "" : "s");
+		         "%zu part%s", d->name, d->to, why, n, n == 1 ? "" : "s");
 	else
-		log_info("sending %s to %s inline in %zu part%s (%s)", name, to,
-		         n, n == 1 ? "" : "s", why);
+		log_info("sending %s to %s inline in %zu part%s (%s)", d->name,
+		         d->to, n, n == 1 ? "" : "s", why);
+	d->cap = cap;
+	d->wire = wire;
+	d->nparts = n;
+	return 0;
+}
 
+/* Hands d's next inline part to libstrophe. Returns 0, or -1 after
+ * logging (out of memory). */
+static int
+send_part(struct delivery *d)
+{
+	const char *data = d->body.buf ? d->body.buf : "";
+	char header[sizeof(d->name) + 64];
+	char *id = new_id(d->u);
+	struct text x;
+	size_t cut;
+	int r, rc = -1;
+
+	cut = d->body.len == 0 ? 0
+	                       : upload_inline_cut(data + d->pos,
+	                                           d->body.len - d->pos, d->cap,
+	                                           d->wire);
+	r = snprintf(header, sizeof(header), "(%zu/%zu) %s\n", d->part + 1,
+	             d->nparts, d->name);
 	text_init(&x, INLINE_WIRE_MAX + INLINE_ENVELOPE_MAX);
-	for (i = 1; i <= n; i++) {
-		char *id = new_id(u);
-
-		cut = len == 0 ? 0
-		              : upload_inline_cut(data + pos, len - pos, cap, wire);
-		r = snprintf(header, sizeof(header), "(%zu/%zu) %s\n", i, n, name);
-		if (id == NULL || r < 0 || (size_t)r >= sizeof(header) ||
-		    inline_stanza(&x, id, to, thread, parent, header, data + pos,
-		                  cut) != 0) {
-			free(id);
-			log_error("cannot send part %zu of %s to %s: out of memory",
-			          i, name, to);
-			break;
-		}
-		free(id);
-		xmpp_send_raw(u->b->conn, x.buf, x.len);
-		pos += cut;
+	if (id != NULL && r >= 0 && (size_t)r < sizeof(header) &&
+	    inline_stanza(&x, id, d->to, d->thread, d->thread_parent, header,
+	                  data + d->pos, cut) == 0) {
+		xmpp_send_raw(d->u->b->conn, x.buf, x.len);
+		d->pos += cut;
+		d->part++;
+		rc = 0;
+	} else {
+		log_error("cannot send part %zu of %s to %s: out of memory",
+		          d->part + 1, d->name, d->to);
 	}
 	text_free(&x);
+	free(id);
+	return rc;
+}
+
+/*
+ * Sends one inline part, of the file whose turn it is, when the stream
+ * can take it: connected, the server has answered the ping that followed
+ * the last part (so it has read that part), and libstrophe's send queue
+ * is short. Then pings the server again. A file whose last part went is
+ * freed. Frees deliveries: never call it while walking the list.
+ */
+static void
+pump(struct upload *u)
+{
+	struct delivery *d, *next_up = NULL;
+
+	if (u->pace_id != NULL || !xmpp_conn_is_connected(u->b->conn) ||
+	    xmpp_conn_send_queue_len(u->b->conn) >= INLINE_SENDQ_MAX)
+		return;
+	for (d = u->head; d != NULL; d = d->next)
+		if (d->state == D_INLINE &&
+		    (next_up == NULL || d->turn < next_up->turn))
+			next_up = d;
+	if ((d = next_up) == NULL)
+		return;
+	if (send_part(d) != 0) {
+		delivery_free(d);
+		return;
+	}
+	if (d->part == d->nparts) {
+		log_debug("sent %s to %s inline", d->name, d->to);
+		delivery_free(d);
+	} else {
+		d->turn = TURN_AGAIN | ++u->turns;
+	}
+	if (u->pace_off)
+		return;
+	u->pace_id = send_iq_get(u, own_domain(u), "ping", NS_PING, pace_answer,
+	                         u, (const char *)NULL);
+	u->pace_deadline = mono_ms() + PACE_TIMEOUT_MS;
+}
+
+/* The server answered our ping (a result, or an error from a server
+ * without XEP-0199): it has read every part before it. */
+static int
+pace_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct upload *u = userdata;
+
+	(void)conn;
+	if (!is_answer(stanza, own_domain(u)))
+		return 1;
+	free(u->pace_id); /* libstrophe drops the handler: we return 0 */
+	u->pace_id = NULL;
+	pump(u);
+	return 0;
+}
+
+/* Forgets the pacing ping, deleting its id handler. */
+static void
+pace_clear(struct upload *u)
+{
+	if (u->pace_id == NULL)
+		return;
+	xmpp_id_handler_delete(u->b->conn, pace_answer, u->pace_id);
+	free(u->pace_id);
+	u->pace_id = NULL;
 }
 
 /* ---- deliveries ----------------------------------------------------- */
@@ -443,19 +574,34 @@ delivery_free(struct delivery *d)
 	text_free(&d->body);
 	free(d->id);
 	free(d->to);
+	free(d->owner);
 	free(d->thread);
 	free(d->thread_parent);
 	free(d->get_url);
 	free(d);
 }
 
-/* Sends d inline (see send_inline for failed and why) and frees it. */
+/* Turns d into an inline delivery (see inline_plan for failed and why);
+ * its parts go out from pump. Frees d when it cannot be sent inline. */
 static void
-inline_and_free(struct delivery *d, bool failed, const char *why)
+go_inline(struct delivery *d, bool failed, const char *why)
 {
-	send_inline(d->u, d->to, d->thread, d->thread_parent, d->name,
-	            d->body.buf ? d->body.buf : "", d->body.len, failed, why);
-	delivery_free(d);
+	if (d->id != NULL) {
+		xmpp_id_handler_delete(d->u->b->conn, slot_answer, d->id);
+		free(d->id);
+		d->id = NULL;
+	}
+	if (d->easy != NULL) {
+		curl_multi_remove_handle(d->u->multi, d->easy);
+		curl_easy_cleanup(d->easy);
+		d->easy = NULL;
+	}
+	if (inline_plan(d, failed, why) != 0) {
+		delivery_free(d);
+		return;
+	}
+	d->state = D_INLINE;
+	d->turn = ++d->u->fresh;
 }
 
 /* The upload of d failed for the reason fmt says: inline instead. */
@@ -473,7 +619,7 @@ fail(struct delivery *d, const char *fmt, ...)
 	if (vsnprintf(why, sizeof(why), fmt, ap) < 0)
 		snprintf(why, sizeof(why), "unknown reason");
 	va_end(ap);
-	inline_and_free(d, true, why);
+	go_inline(d, true, why);
 }
 
 /* Sends the iq get <name xmlns=ns attrs.../> to `to` with a new id, and
@@ -532,7 +678,7 @@ start(struct delivery *d)
 	char size[32];
 
 	if (u->service == NULL) {
-		inline_and_free(d, false, "the server offers no HTTP upload");
+		go_inline(d, false, "the server offers no HTTP upload");
 		return;
 	}
 	if (u->max_size != 0 && d->body.len > u->max_size) {
@@ -540,7 +686,7 @@ start(struct delivery *d)
 
 		snprintf(why, sizeof(why), "%zu bytes is more than the upload "
 		         "service takes, %" PRIu64, d->body.len, u->max_size);
-		inline_and_free(d, false, why);
+		go_inline(d, false, why);
 		return;
 	}
 	snprintf(size, sizeof(size), "%zu", d->body.len);
@@ -555,66 +701,111 @@ start(struct delivery *d)
 	d->deadline = mono_ms() + SLOT_TIMEOUT_MS;
 }
 
+bool
+upload_admit(const struct upload *u, const char *owner, size_t size,
+               char *why, size_t n)
+{
+	const struct delivery *d;
+	size_t count = 0, bytes = 0;
+
+	for (d = u->head; d != NULL; d = d->next) {
+		if (strcasecmp(d->owner, owner) == 0) {
+			if (d->state != D_INLINE)
+				snprintf(why, n, "Your last export is still being "
+				         "uploaded; ask again when it is done.");
+			else if (d->part == 0)
+				snprintf(why, n, "Your last export is still waiting to "
+				         "be sent (%zu part%s); ask again when it is "
+				         "done.", d->nparts, d->nparts == 1 ? "" : "s");
+			else
+				snprintf(why, n, "Your last export is still being sent "
+				         "(part %zu of %zu); ask again when it is "
+				         "done.", d->part, d->nparts);
+			return false;
+		}
+		count++;
+		bytes += d->body.len;
+	}
+	if (count >= DELIVERIES_MAX || size > DELIVERY_BYTES_MAX - bytes) {
+		snprintf(why, n, "I am sending too many exports right now; ask "
+		         "again in a few minutes.");
+		return false;
+	}
+	return true;
+}
+
+/* How many deliveries go through HTTP upload (or wait to). */
+static size_t
+uploads(const struct upload *u)
+{
+	const struct delivery *d;
+	size_t n = 0;
+
+	for (d = u->head; d != NULL; d = d->next)
+		if (d->state != D_INLINE)
+			n++;
+	return n;
+}
+
 void
 upload_deliver(struct upload *u, const char *to, xmpp_stanza_t *thread,
                struct cmd_file *f)
 {
-	char *ttext = NULL, *stext;
+	char owner[STORE_OWNER_MAX + 1];
 	const char *tparent = NULL, *why = NULL;
-	struct delivery *d = NULL;
+	struct delivery *d;
+	char *stext;
 
 	if (!f->present)
 		return;
+	if (!bare_jid(to, owner, sizeof(owner)) ||
+	    (d = calloc(1, sizeof(*d))) == NULL) {
+		log_error("cannot deliver %s to %s: out of memory", f->name, to);
+		return;
+	}
+	d->u = u;
 	if (thread != NULL && (stext = xmpp_stanza_get_text(thread)) != NULL) {
 		/* An overlong thread id is not echoed (XEP-0201 ids are short). */
 		if (strlen(stext) <= THREAD_MAX) {
-			ttext = strdup(stext);
+			d->thread = strdup(stext);
 			tparent = xmpp_stanza_get_attribute(thread, "parent");
 			if (tparent != NULL && strlen(tparent) > THREAD_MAX)
 				tparent = NULL;
 		}
 		xmpp_free(u->b->ctx, stext);
 	}
+	snprintf(d->name, sizeof(d->name), "%s", f->name);
+	d->mime = f->mime ? f->mime : "application/octet-stream";
+	d->body = f->body; /* taken: f starts afresh */
+	cmd_file_init(f);
+	if ((d->to = strdup(to)) == NULL || (d->owner = strdup(owner)) == NULL ||
+	    (tparent != NULL && (d->thread_parent = strdup(tparent)) == NULL)) {
+		log_error("cannot deliver %s to %s: out of memory", d->name, to);
+		free(d->to);
+		free(d->owner);
+		free(d->thread);
+		free(d->thread_parent);
+		text_free(&d->body);
+		free(d);
+		return;
+	}
 
 	if (u->b->cfg->upload == CFG_UPLOAD_OFF)
 		why = "export.upload is off";
 	else if (u->state == SVC_OFFLINE)
 		why = "no upload service known";
-	else if (u->pending >= PENDING_MAX)
+	else if (uploads(u) >= PENDING_MAX)
 		why = "too many uploads in progress";
-	else if ((d = calloc(1, sizeof(*d))) == NULL)
-		why = "out of memory";
-	if (why != NULL) {
-		send_inline(u, to, ttext, tparent, f->name,
-		            f->body.buf ? f->body.buf : "", f->body.len, false,
-		            why);
-		free(ttext);
-		cmd_file_free(f);
-		cmd_file_init(f);
-		return;
-	}
-
-	d->u = u;
 	d->state = D_WAIT_SERVICE;
-	d->thread = ttext;
-	snprintf(d->name, sizeof(d->name), "%s", f->name);
-	d->mime = f->mime ? f->mime : "application/octet-stream";
-	d->body = f->body; /* taken: f starts afresh */
-	cmd_file_init(f);
-	if ((d->to = strdup(to)) == NULL ||
-	    (tparent != NULL && (d->thread_parent = strdup(tparent)) == NULL)) {
-		log_error("cannot deliver %s to %s: out of memory", d->name, to);
-		free(d->to);
-		free(d->thread);
-		text_free(&d->body);
-		free(d);
-		return;
-	}
 	d->next = u->head;
 	u->head = d;
 	u->pending++;
-	if (u->state == SVC_KNOWN)
+	if (why != NULL)
+		go_inline(d, false, why);
+	else if (u->state == SVC_KNOWN)
 		start(d);
+	/* A small file goes out at once. */
+	pump(u);
 }
 
 /* ---- the slot and the PUT ------------------------------------------- */
@@ -1202,13 +1393,22 @@ upload_online(struct upload *u)
 void
 upload_offline(struct upload *u)
 {
+	struct delivery *d;
+
 	if (u == NULL)
 		return;
-	while (u->head != NULL) {
-		log_warn("dropped the delivery of %s to %s: disconnected",
-		         u->head->name, u->head->to);
-		delivery_free(u->head);
+	while ((d = u->head) != NULL) {
+		if (d->state == D_INLINE)
+			log_warn("dropped the delivery of %s to %s after part %zu "
+			         "of %zu: disconnected", d->name, d->to, d->part,
+			         d->nparts);
+		else
+			log_warn("dropped the delivery of %s to %s: disconnected",
+			         d->name, d->to);
+		delivery_free(d);
 	}
+	pace_clear(u);
+	u->pace_off = false;
 	disco_clear(u);
 	free(u->service);
 	u->service = NULL;
@@ -1270,5 +1470,18 @@ upload_poll(struct upload *u)
 			fail(d, "no answer to the slot request within %d s",
 			     SLOT_TIMEOUT_MS / 1000);
 	}
+	if (u->pace_id != NULL && now >= u->pace_deadline) {
+		log_warn("no answer from %s to a ping within %d s; inline parts "
+		         "go out as the send queue empties until the next login",
+		         own_domain(u), PACE_TIMEOUT_MS / 1000);
+		pace_clear(u);
+		u->pace_off = true;
+	}
+	pump(u);
+	/* Parts held back by a long send queue: back soon. */
+	if (u->pace_id == NULL)
+		for (d = u->head; d != NULL; d = d->next)
+			if (d->state == D_INLINE)
+				return true;
 	return u->running > 0;
 }

@@ -5,7 +5,8 @@
  *
  * Private to bot/. The session owns one struct upload for its connection:
  * it tells it when the connection comes up (discovery of the service) and
- * goes down (everything pending is dropped), and calls upload_poll from
+ * goes down (everything pending is dropped: inline files after the part
+ * they reached), and calls upload_poll from
  * its event loop, which drives the HTTP transfers (libcurl's multi
  * interface) and the timeouts, so no transfer ever blocks the XMPP side.
  */
@@ -41,17 +42,30 @@ void upload_online(struct upload *u);
 void upload_offline(struct upload *u);
 
 /*
+ * Whether a file of size bytes for the bare JID owner may be delivered
+ * now. One file per owner is on its way at a time, and a bounded number
+ * of files and bytes in all (upload.c). Returns true, or false after
+ * writing into why (n bytes) the reply that tells the owner why not (for
+ * a file going out inline, how far it is: "part 120 of 558").
+ */
+bool upload_admit(const struct upload *u, const char *owner, size_t size,
+                  char *why, size_t n);
+
+/*
  * Delivers the file f to the full JID to, in the thread of the message
  * that asked (thread: its <thread/> element or NULL). Takes f's content:
- * afterwards f holds nothing (cmd_file_free on it is still right). Uploads
- * finish later, from upload_poll; inline parts are queued at once.
+ * afterwards f holds nothing (cmd_file_free on it is still right). Ask
+ * upload_admit first. Uploads finish later, from upload_poll; inline
+ * parts go out one at a time as the server reads them (the first at
+ * once), from upload_poll too.
  */
 void upload_deliver(struct upload *u, const char *to, xmpp_stanza_t *thread,
                     struct cmd_file *f);
 
-/* Moves HTTP transfers on and handles timeouts; never blocks. Returns true
- * while transfers are running, when the caller should come back within a
- * few milliseconds. */
+/* Moves HTTP transfers and inline parts on and handles timeouts; never
+ * blocks. Returns true while transfers are running or parts wait for
+ * libstrophe's send queue, when the caller should come back within a few
+ * milliseconds. */
 bool upload_poll(struct upload *u);
 
 /*

@@ -1,7 +1,10 @@
 /*
  * tests/unit/test_ratelimit.c - the per-sender token bucket: burst, refill,
  * one reply and one log line a minute, other senders untouched, the
- * bounded table and its LRU eviction, all on an injected clock (ms).
+ * bounded table and its LRU eviction, what an export costs (rl_charge),
+ * all on an injected clock (ms); and what exports may be on their way at
+ * once (upload_admit, on a connection that never connects, so nothing is
+ * sent).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +13,16 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+#include <strophe.h>
+
+#include "../../bot/config.h"
+#include "../../bot/handlers.h"
 #include "../../bot/ratelimit.h"
+#include "../../bot/upload.h"
 
 #define MIN_MS 60000
 
@@ -343,7 +353,214 @@ rl_free__accepts_null(void **state)
 	rl_free(NULL);
 }
 
+static void
+rl_charge__makes_an_export_cost_five_commands__when_the_limit_is_on(
+        void **state)
+{
+	struct ratelimit *rl = *state;
+	int i;
+
+	rl_set(rl, 30, 10);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(check(rl, "alice@example.org", 0), RL_PASS);
+		rl_charge(rl, "alice@example.org", 0, RL_EXPORT_COST - 1);
+	}
+	assert_int_equal(check(rl, "alice@example.org", 0), RL_NOTIFY);
+	/* Others keep their own bucket. */
+	assert_int_equal(passes(rl, "bob@example.org", 0, 20), 10);
+}
+
+static void
+rl_charge__leaves_a_debt_paid_back_at_the_rate__when_few_tokens_are_left(
+        void **state)
+{
+	struct ratelimit *rl = *state;
+
+	rl_set(rl, 30, 10);
+	assert_int_equal(passes(rl, "a@x", 0, 10), 10);
+	rl_charge(rl, "a@x", 0, 4);
+	/* -4 tokens; one more is needed, at one every 2 s: 10 s. */
+	assert_int_equal(passes(rl, "a@x", 9999, 1), 0);
+	assert_int_equal(passes(rl, "a@x", 10000, 2), 1);
+}
+
+static void
+rl_charge__goes_no_deeper_than_one_burst__when_charged_a_lot(void **state)
+{
+	struct ratelimit *rl = *state;
+
+	rl_set(rl, 60, 2);
+	rl_charge(rl, "a@x", 0, 1000);
+	/* -2 tokens at one a second: the third second brings one. */
+	assert_int_equal(passes(rl, "a@x", 2999, 1), 0);
+	assert_int_equal(passes(rl, "a@x", 3000, 2), 1);
+}
+
+static void
+rl_check__fills_the_bucket_from_a_debt__only_after_time_for_both(
+        void **state)
+{
+	struct ratelimit *rl = *state;
+
+	rl_set(rl, 1, 10);
+	rl_charge(rl, "a@x", 0, 20); /* from a full bucket to -10 */
+	/* One a minute: ten minutes pay the debt, ten more fill the bucket. */
+	assert_int_equal(passes(rl, "a@x", 10 * MIN_MS, 1), 0);
+	assert_int_equal(passes(rl, "a@x", 20 * MIN_MS, 20), 10);
+}
+
+static void
+rl_charge__does_nothing__when_no_limit_is_set(void **state)
+{
+	struct ratelimit *rl = *state;
+
+	rl_charge(rl, "a@x", 0, 100);
+	assert_int_equal(rl_size(rl), 0);
+	assert_int_equal(passes(rl, "a@x", 0, 50), 50);
+}
+
+/* ---- upload_admit ---------------------------------------------------- */
+
+struct fixture {
+	struct cfg cfg;
+	struct bot b;
+	struct upload *u;
+};
+
+static int
+up_setup(void **state)
+{
+	static char jid[] = "timmy@example.org";
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	fx->cfg.jid = jid;
+	fx->cfg.upload = CFG_UPLOAD_OFF;
+	fx->cfg.inline_part_bytes = CFG_PART_DEFAULT;
+	fx->b.cfg = &fx->cfg;
+	if ((fx->b.ctx = xmpp_ctx_new(NULL, NULL)) == NULL ||
+	    (fx->b.conn = xmpp_conn_new(fx->b.ctx)) == NULL ||
+	    (fx->u = upload_new(&fx->b)) == NULL)
+		return -1;
+	fx->b.up = fx->u;
+	*state = fx;
+	return 0;
+}
+
+static int
+up_teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	upload_free(fx->u);
+	xmpp_conn_release(fx->b.conn);
+	xmpp_ctx_free(fx->b.ctx);
+	free(fx);
+	return 0;
+}
+
+/* Hands upload a file of size bytes ('x', no line ends) for the full JID
+ * to; it goes inline (export.upload is off) and waits there, since the
+ * connection never comes up. */
+static void
+deliver(struct fixture *fx, const char *to, size_t size)
+{
+	static char chunk[65536];
+	struct cmd_file f;
+	size_t n;
+
+	memset(chunk, 'x', sizeof(chunk));
+	cmd_file_init(&f);
+	f.present = true;
+	snprintf(f.name, sizeof(f.name), "timmy-2025.csv");
+	f.mime = "text/csv";
+	for (; size > 0; size -= n) {
+		n = size < sizeof(chunk) ? size : sizeof(chunk);
+		assert_int_equal(text_append(&f.body, chunk, n), 0);
+	}
+	upload_deliver(fx->u, to, NULL, &f);
+	assert_false(f.present);
+	cmd_file_free(&f);
+}
+
+static void
+upload_admit__refuses_a_second_file__while_the_users_last_one_is_on_its_way(
+        void **state)
+{
+	struct fixture *fx = *state;
+	char why[256];
+
+	assert_true(upload_admit(fx->u, "alice@example.org", 20000, why,
+	                         sizeof(why)));
+	deliver(fx, "alice@example.org/phone", 20000);
+	assert_false(upload_admit(fx->u, "alice@example.org", 10, why,
+	                          sizeof(why)));
+	assert_string_equal(why, "Your last export is still waiting to be sent "
+	                         "(3 parts); ask again when it is done.");
+	/* From any resource, in any case of the JID. */
+	assert_false(upload_admit(fx->u, "Alice@Example.org", 10, why,
+	                          sizeof(why)));
+	assert_true(upload_admit(fx->u, "bob@example.org", 20000, why,
+	                         sizeof(why)));
+}
+
+static void
+upload_admit__refuses_everyone__when_sixteen_files_are_on_their_way(
+        void **state)
+{
+	struct fixture *fx = *state;
+	char to[64], why[256];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(to, sizeof(to), "user%d@example.org", i);
+		assert_true(upload_admit(fx->u, to, 100, why, sizeof(why)));
+		snprintf(to, sizeof(to), "user%d@example.org/r", i);
+		deliver(fx, to, 100);
+	}
+	assert_false(upload_admit(fx->u, "late@example.org", 1, why,
+	                          sizeof(why)));
+	assert_string_equal(why, "I am sending too many exports right now; "
+	                         "ask again in a few minutes.");
+}
+
+static void
+upload_admit__refuses_everyone__when_16_mib_are_on_their_way(void **state)
+{
+	struct fixture *fx = *state;
+	char why[256];
+
+	deliver(fx, "a@example.org/r", 4u << 20);
+	deliver(fx, "b@example.org/r", 4u << 20);
+	deliver(fx, "c@example.org/r", 4u << 20);
+	assert_false(upload_admit(fx->u, "d@example.org", (4u << 20) + 1, why,
+	                          sizeof(why)));
+	assert_true(upload_admit(fx->u, "d@example.org", 4u << 20, why,
+	                         sizeof(why)));
+	deliver(fx, "d@example.org/r", 4u << 20);
+	assert_false(upload_admit(fx->u, "e@example.org", 1, why, sizeof(why)));
+}
+
+static void
+upload_offline__drops_every_file__so_the_user_may_ask_again(void **state)
+{
+	struct fixture *fx = *state;
+	char why[256];
+
+	deliver(fx, "alice@example.org/phone", 4u << 20);
+	deliver(fx, "bob@example.org/phone", 1000);
+	assert_false(upload_admit(fx->u, "alice@example.org", 10, why,
+	                          sizeof(why)));
+	upload_offline(fx->u);
+	assert_true(upload_admit(fx->u, "alice@example.org", 10, why,
+	                         sizeof(why)));
+	assert_true(upload_admit(fx->u, "bob@example.org", 4u << 20, why,
+	                         sizeof(why)));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define U(name) cmocka_unit_test_setup_teardown(name, up_setup, up_teardown)
 
 int
 main(void)
@@ -366,7 +583,22 @@ main(void)
 		T(rl_check__stays_bounded__when_many_senders_come_and_go),
 		T(rl_check__passes__when_key_longer_than_any_jid),
 		T(rl_free__accepts_null),
+		T(rl_charge__makes_an_export_cost_five_commands__when_the_limit_is_on),
+		T(rl_charge__leaves_a_debt_paid_back_at_the_rate__when_few_tokens_are_left),
+		T(rl_charge__goes_no_deeper_than_one_burst__when_charged_a_lot),
+		T(rl_check__fills_the_bucket_from_a_debt__only_after_time_for_both),
+		T(rl_charge__does_nothing__when_no_limit_is_set),
+		U(upload_admit__refuses_a_second_file__while_the_users_last_one_is_on_its_way),
+		U(upload_admit__refuses_everyone__when_sixteen_files_are_on_their_way),
+		U(upload_admit__refuses_everyone__when_16_mib_are_on_their_way),
+		U(upload_offline__drops_every_file__so_the_user_may_ask_again),
 	};
+	int rc;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	xmpp_initialize();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	xmpp_shutdown();
+	return rc;
 }
