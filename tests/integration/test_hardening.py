@@ -1,11 +1,13 @@
 """Hardening from a security review: names without invisible or
-direction-changing characters, and `timmy export -o` that neither follows
-a symlink nor keeps an old file's mode.
+direction-changing characters, `timmy export -o` that neither follows a
+symlink nor keeps an old file's mode, and a running bot that cannot dump
+core (the unit's settings are pinned in test_systemd.py).
 """
 
 import os
 import re
 import resource
+import shutil
 import signal
 import sqlite3
 import stat
@@ -14,7 +16,8 @@ import unicodedata
 
 import pytest
 
-from harness import config_text, run_timmy
+from conftest import ALLOWED, stop_and_judge
+from harness import Bot, config_text, run_timmy
 from harness.bot import bot_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -231,3 +234,62 @@ def test_export_o__target_is_a_directory__fails_and_leaves_no_file(
     assert os.path.isdir(out) and os.listdir(out) == []
     assert beside(out) == ["out.csv"]
 
+# -- no core dumps -----------------------------------------------------
+
+NOBODY = 65534
+
+
+def status_field(pid, key):
+    with open("/proc/%d/status" % pid, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return line.split()[1:]
+    raise AssertionError("no %s in /proc/%d/status" % (key, pid))
+
+
+def test_run__bot_is_not_dumpable__and_core_limit_is_zero(server, timmy_bin,
+                                                          tmp_path):
+    """PR_SET_DUMPABLE 0 has an effect another process can see: the kernel
+    gives the files in /proc/PID to root instead of the process's user
+    (proc(5); the directory itself keeps its owner). Run as root, that change cannot be seen, so the bot then
+    runs as nobody (setpriv); /proc/PID/limits shows the core limit."""
+    if os.getuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv")
+        uid = NOBODY
+    else:
+        uid = os.getuid()
+    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin)
+    try:
+        if uid == NOBODY:
+            # The bot's directory, its binary and the server's certificate
+            # where nobody can read them.
+            binary = os.path.join(b.dir, "timmy")
+            shutil.copy(timmy_bin, binary)
+            cert = os.path.join(b.dir, "server.pem")
+            shutil.copy(server.cert_path, cert)
+            wrapper = os.path.join(b.dir, "as-nobody")
+            with open(wrapper, "w", encoding="utf-8") as f:
+                f.write('#!/bin/sh\nexec setpriv --reuid=%d --regid=%d '
+                        '--clear-groups -- %s "$@"\n' % (uid, uid, binary))
+            os.chmod(wrapper, 0o755)
+            for dirpath, _dirs, files in os.walk(b.dir):
+                os.chown(dirpath, uid, uid)
+                for name in files:
+                    os.chown(os.path.join(dirpath, name), uid, uid)
+            b.binary = wrapper
+            b.env = {"SSL_CERT_FILE": cert}
+        b.start()
+        pid = b.pid
+        assert status_field(pid, "Uid")[0] == str(uid)
+        for name in ("status", "environ", "mem"):
+            st = os.stat("/proc/%d/%s" % (pid, name))
+            assert (st.st_uid, st.st_gid) == (0, 0), \
+                "/proc/%d/%s belongs to %d: the bot is dumpable" % (
+                    pid, name, st.st_uid)
+        with open("/proc/%d/limits" % pid, encoding="utf-8") as f:
+            core = [l for l in f if l.startswith("Max core file size")]
+        assert core and core[0].split()[4:6] == ["0", "0"], core
+        stop_and_judge(b)
+    finally:
+        b.close()
