@@ -9,10 +9,13 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../commands/cmd.h"
 #include "../commands/export.h"
@@ -99,11 +102,82 @@ stream_row(const char *owner, const struct store_entry *e, void *arg)
 	}
 }
 
+/*
+ * Opens the file an export is written to before it becomes path: a new
+ * file beside path ("PATH.XXXXXX", so the rename below stays within one
+ * file system), made with O_CREAT | O_EXCL by mkstemp, which follows no
+ * symlink and opens nothing that exists, and set to mode 0600 whatever the
+ * umask. *tmp gets its name (the caller frees it). Returns the stream, or
+ * NULL after saying why.
+ */
+static FILE *
+out_open(const char *path, char **tmp)
+{
+	size_t n = strlen(path) + sizeof(".XXXXXX");
+	FILE *f;
+	int fd;
+
+	if ((*tmp = malloc(n)) == NULL) {
+		fprintf(stderr, "timmy export: out of memory\n");
+		return NULL;
+	}
+	snprintf(*tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		fprintf(stderr, "timmy export: %s: %s\n", *tmp, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "timmy export: %s: %s\n", *tmp, strerror(errno));
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+/*
+ * Ends the export file f opened by out_open. When complete, it is flushed
+ * to disk and renamed to path: whatever was at path (a file of another
+ * mode, a symlink) is replaced as a whole, never written through, and a
+ * reader sees the old file or the new one, never half of it. Otherwise, or
+ * when a step fails, the new file is removed and path stays as it was.
+ * Frees tmp. Returns 0, or -1 (after saying why, unless !complete).
+ */
+static int
+out_finish(FILE *f, char *tmp, const char *path, bool complete)
+{
+	int rc = -1;
+
+	if (!complete) {
+		fclose(f);
+	} else if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "timmy export: writing %s: %s\n", tmp,
+		        strerror(errno));
+		fclose(f);
+	} else if (fclose(f) != 0) {
+		fprintf(stderr, "timmy export: writing %s: %s\n", tmp,
+		        strerror(errno));
+	} else if (rename(tmp, path) != 0) {
+		fprintf(stderr, "timmy export: %s: %s\n", path, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
 int
 cli_export(int argc, char **argv)
 {
 	const char *file = NULL, *user = NULL, *from_s = NULL, *to_s = NULL;
 	const char *fmt_s = "csv", *out_path = NULL;
+	char *tmp = NULL;
 	enum export_format fmt;
 	struct cfg *cfg = NULL;
 	store *st = NULL;
@@ -180,10 +254,8 @@ cli_export(int argc, char **argv)
 	}
 
 	s.out = stdout;
-	if (out_path && (s.out = fopen(out_path, "w")) == NULL) {
-		fprintf(stderr, "timmy export: %s: %s\n", out_path, strerror(errno));
+	if (out_path && (s.out = out_open(out_path, &tmp)) == NULL)
 		goto out;
-	}
 	text_init(&buf, SIZE_MAX / 2);
 	s.buf = &buf;
 	s.failed = 0;
@@ -206,18 +278,16 @@ cli_export(int argc, char **argv)
 	text_free(&buf);
 	if (fflush(s.out) != 0 || s.failed) {
 		fprintf(stderr, "timmy export: writing %s: %s\n",
-		        out_path ? out_path : "stdout", strerror(errno));
+		        out_path ? tmp : "stdout", strerror(errno));
 		goto close;
 	}
-	if (out_path)
-		fprintf(stderr, "timmy export: %lld entries written to %s\n",
-		        (long long)n, out_path);
 	rc = 0;
 close:
-	if (out_path && s.out && fclose(s.out) != 0 && rc == 0) {
-		fprintf(stderr, "timmy export: %s: %s\n", out_path, strerror(errno));
+	if (out_path && out_finish(s.out, tmp, out_path, rc == 0) != 0)
 		rc = 1;
-	}
+	if (out_path && rc == 0)
+		fprintf(stderr, "timmy export: %lld entries written to %s\n",
+		        (long long)n, out_path);
 out:
 	text_free(&err);
 	store_close(st);

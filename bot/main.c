@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "../storage/store.h"
@@ -56,6 +58,34 @@ usage(FILE *f)
 	        "\n"
 	        "FILE is a bot.yaml; see bot.yaml.example for every key. report and\n"
 	        "export read the database only, so they are safe while the bot runs.\n");
+}
+
+/*
+ * Keeps the password (and people's records) out of core files: `run` and
+ * `check` read the password, and systemd's watchdog ends a hung bot with
+ * SIGABRT, which dumps core by default. PR_SET_DUMPABLE 0 stops the kernel
+ * from writing a core (with the default fs.suid_dumpable = 0) and keeps
+ * other processes of the same user from attaching with ptrace or reading
+ * /proc/PID/mem and environ. A core limit of 0 (also LimitCORE=0 in
+ * contrib/timmy.service) covers fs.suid_dumpable = 2, where the kernel
+ * still dumps a process that is not dumpable. Call before the config is
+ * read. Returns 0, or 1 after saying why (prctl does not fail on Linux;
+ * if it ever does, the bot does not run unprotected).
+ */
+static int
+no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		fprintf(stderr, "timmy: warning: cannot set the core file size "
+		                "limit to 0: %s\n", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) != 0) {
+		fprintf(stderr, "timmy: cannot turn off core dumps "
+		                "(PR_SET_DUMPABLE): %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 /* Finds "-c FILE" / "--config FILE" / "--config=FILE" in argv[2..].
@@ -238,6 +268,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
 		if ((file = config_arg(argc, argv)) == NULL)
 			return 2;
+		if (no_core_dumps() != 0)
+			return 1;
 
 		return argv[1][0] == 'r' ? cmd_run(file) : cmd_check(file);
 	}

@@ -146,13 +146,44 @@ def test_unit__filters_system_calls__service_set_minus_privileged(unit):
         filters
 
 
-def test_unit__allows_only_ip_and_unix_sockets__but_any_address(unit):
+def test_unit__allows_only_ip_and_unix_sockets__but_any_server_address(unit):
     families = value(unit, "RestrictAddressFamilies").split()
     assert sorted(families) == ["AF_INET", "AF_INET6", "AF_UNIX"]
     # The bot must reach its XMPP server, DNS and upload services wherever
-    # they are: no address allow list, no private network.
-    assert values(unit, "IPAddressDeny") == []
+    # they are, loopback included: only link-local (the cloud metadata
+    # service among them) and multicast addresses are denied, and there is
+    # no allow list and no private network.
+    assert sorted(value(unit, "IPAddressDeny").split()) == [
+        "link-local", "multicast"]
+    assert values(unit, "IPAddressAllow") == []
     assert values(unit, "PrivateNetwork") in ([], ["no"])
+
+
+def test_unit__binds_no_port__writes_no_core__and_caps_memory(unit):
+    # timmy only connects out.
+    assert value(unit, "SocketBindDeny") == "any"
+    # The bot holds the password; the watchdog's SIGABRT would dump core.
+    assert value(unit, "LimitCORE") == "0"
+    # The README and timmy(8) name this figure: room for the bot's 15-35 MB
+    # and an export's 4 MiB, not for a runaway.
+    assert value(unit, "MemoryMax") == "256M"
+    for doc in (MAN, os.path.join(ROOT, "README.md")):
+        with open(doc, encoding="utf-8") as f:
+            text = f.read()
+        for word in ("256 MB", "MemoryMax=", "LimitCORE=0",
+                     "SocketBindDeny=any", "IPAddressDeny="):
+            assert word in text, (doc, word)
+
+
+def exposure(unit_path):
+    """The overall exposure `systemd-analyze security --offline=yes`
+    gives the unit file."""
+    r = subprocess.run(["systemd-analyze", "security", "--offline=yes",
+                        unit_path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=60)
+    m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", r.stdout)
+    assert m, r.stdout
+    return float(m.group(1))
 
 
 def test_unit__starts_after_network__and_names_its_manual(unit):
@@ -242,6 +273,14 @@ def test_install__fills_in_paths__in_unit_and_man_page(installed):
         man = f.read()
     assert "@DOCDIR@" not in man
     assert "/opt/timmy/share/doc/timmy/bot.yaml.example" in man
+
+
+def test_install__unit_rates_at_most_1_1__by_systemd_analyze(installed):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("no systemd-analyze")
+    score = exposure(os.path.join(installed,
+                                  "opt/timmy/lib/systemd/system/timmy.service"))
+    assert score <= 1.1, score
 
 
 def test_uninstall__removes_every_installed_file(tmp_path):

@@ -2022,6 +2022,201 @@ sim_distance__counts_edits_and_swaps_without_case(void **state)
 	assert_int_equal(sim_allowed("x"), 0);
 }
 
+/* Writes cp as UTF-8 into buf (5 bytes at least), NUL-terminated. */
+static void
+utf8_put(uint32_t cp, char *buf)
+{
+	unsigned char *b = (unsigned char *)buf;
+
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp, b[1] = 0;
+	} else if (cp < 0x800) {
+		b[0] = (unsigned char)(0xc0 | cp >> 6);
+		b[1] = (unsigned char)(0x80 | (cp & 0x3f)), b[2] = 0;
+	} else if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | cp >> 12);
+		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3f)), b[3] = 0;
+	} else {
+		b[0] = (unsigned char)(0xf0 | cp >> 18);
+		b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		b[3] = (unsigned char)(0x80 | (cp & 0x3f)), b[4] = 0;
+	}
+}
+
+/* The format characters (Unicode category Cf) at the ends of each run of
+ * them, and the ordinary characters right beside each run. */
+static const uint32_t format_edges[] = {
+	0x00AD, 0x0600, 0x0605, 0x061C, 0x06DD, 0x070F, 0x0890, 0x0891,
+	0x08E2, 0x180E, 0x200B, 0x200F, 0x202A, 0x202E, 0x2060, 0x2064,
+	0x2066, 0x2069, 0x206F, 0xFEFF, 0xFFF9, 0xFFFB, 0x110BD, 0x110CD,
+	0x13430, 0x1343F, 0x1BCA0, 0x1BCA3, 0x1D173, 0x1D17A, 0xE0001,
+	0xE0020, 0xE0041, 0xE007F,
+};
+static const uint32_t beside_format[] = {
+	0x00AC, 0x00AE, 0x05FF, 0x0606, 0x061B, 0x061D, 0x06DC, 0x06DE,
+	0x070E, 0x0710, 0x088F, 0x0892, 0x08E1, 0x08E3, 0x180D, 0x180F,
+	0x200A, 0x2010, 0x2029, 0x202F, 0x205F, 0x2065, 0x2070, 0xFEFE,
+	0xFF00, 0xFFF8, 0xFFFC, 0x110BC, 0x110BE, 0x110CC, 0x110CE, 0x1342F,
+	0x13440, 0x1BC9F, 0x1BCA4, 0x1D172, 0x1D17B, 0xE0000, 0xE0002,
+	0xE001F, 0xE0080,
+};
+
+static void
+cmd_project_and_tag_ok__format_characters__are_refused_naming_them(
+	void **state)
+{
+	struct text reply;
+	char name[32], ch[8], want[24];
+	size_t i;
+
+	(void)state;
+	text_init(&reply, 512);
+	for (i = 0; i < sizeof(format_edges) / sizeof(format_edges[0]); i++) {
+		utf8_put(format_edges[i], ch);
+		snprintf(want, sizeof(want), "(U+%04X", (unsigned)format_edges[i]);
+		/* alone, at the start, inside and at the end of a name */
+		snprintf(name, sizeof(name), "%s", ch);
+		text_clear(&reply);
+		assert_int_equal(cmd_project_ok(name, true, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), want));
+		snprintf(name, sizeof(name), "%sacme", ch);
+		text_clear(&reply);
+		assert_int_equal(cmd_project_ok(name, false, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), "invisible or "
+		                       "direction-changing"));
+		snprintf(name, sizeof(name), "de%ssign", ch);
+		text_clear(&reply);
+		assert_int_equal(cmd_tag_ok(name, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), want));
+		snprintf(name, sizeof(name), "client work%s", ch);
+		text_clear(&reply);
+		assert_int_equal(cmd_project_ok(name, true, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), want));
+	}
+	for (i = 0; i < sizeof(beside_format) / sizeof(beside_format[0]); i++) {
+		utf8_put(beside_format[i], ch);
+		snprintf(name, sizeof(name), "a%sb", ch);
+		text_clear(&reply);
+		assert_int_equal(cmd_project_ok(name, false, &reply), 0);
+		assert_int_equal(cmd_tag_ok(name, &reply), 0);
+		assert_int_equal(reply.len, 0);
+	}
+	text_free(&reply);
+}
+
+static void
+cmd_project_and_tag_ok__c0_c1_controls_and_del__are_refused_naming_them(
+	void **state)
+{
+	static const uint32_t controls[] = { 0x01, 0x09, 0x0A, 0x1F, 0x7F,
+	                                     0x80, 0x85, 0x9F };
+	struct text reply;
+	char name[16], ch[8], want[64];
+	size_t i;
+
+	(void)state;
+	text_init(&reply, 512);
+	for (i = 0; i < sizeof(controls) / sizeof(controls[0]); i++) {
+		utf8_put(controls[i], ch);
+		snprintf(name, sizeof(name), "a%sb", ch);
+		snprintf(want, sizeof(want), "cannot contain control characters "
+		         "(U+%04X).", (unsigned)controls[i]);
+		text_clear(&reply);
+		assert_int_equal(cmd_project_ok(name, true, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), want));
+		text_clear(&reply);
+		assert_int_equal(cmd_tag_ok(name, &reply), -1);
+		assert_non_null(strstr(text_str(&reply), want));
+	}
+	/* The first character after the C1 block is an ordinary letter. */
+	text_clear(&reply);
+	assert_int_equal(cmd_project_ok("\xc2\xa0" "b", true, &reply), 0);
+	text_free(&reply);
+}
+
+/* Bytes that are not UTF-8 (the bot refuses such messages before any
+ * command runs) neither pass for a C1 control nor make the check read past
+ * the end of the name. */
+static void
+cmd_project_ok__broken_utf8__is_no_control_and_stops_at_the_end(
+	void **state)
+{
+	struct text reply;
+
+	(void)state;
+	text_init(&reply, 512);
+	assert_int_equal(cmd_project_ok("a\x85", false, &reply), 0);
+	assert_int_equal(cmd_project_ok("a\xe2\x80", false, &reply), 0);
+	assert_int_equal(cmd_tag_ok("\xf0\x9d", &reply), 0);
+	assert_int_equal(reply.len, 0);
+	text_free(&reply);
+}
+
+static void
+cmd_start__invisible_character_in_project_or_tag__is_refused_and_says_why(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "start acme\xe2\x80\xae", CMD_REFUSED),
+	                    "A project name cannot contain invisible or "
+	                    "direction-changing characters (U+202E "
+	                    "RIGHT-TO-LEFT OVERRIDE).");
+	assert_string_equal(run(f, 0, "start acme +de\xe2\x80\x8bsign",
+	                        CMD_REFUSED),
+	                    "A tag cannot contain invisible or "
+	                    "direction-changing characters (U+200B ZERO WIDTH "
+	                    "SPACE).");
+	assert_string_equal(run(f, 0, "start \"client\xef\xbb\xbf work\"",
+	                        CMD_REFUSED),
+	                    "A project name cannot contain invisible or "
+	                    "direction-changing characters (U+FEFF ZERO WIDTH "
+	                    "NO-BREAK SPACE).");
+	assert_non_null(strstr(run(f, 0, "start x\xf3\xa0\x81\x81", CMD_REFUSED),
+	                       "(U+E0041)."));
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
+static void
+cmd_add_edit_rename__invisible_character__is_refused_and_changes_nothing(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
+	assert_non_null(strstr(run(f, 0, "add ac\xe2\x80\x8dme 10:00-11:00 "
+	                                 "2025-06-02", CMD_REFUSED),
+	                       "(U+200D ZERO WIDTH JOINER)"));
+	assert_non_null(strstr(run(f, 0, "edit 1 project \xe2\x81\xa6" "acme",
+	                           CMD_REFUSED),
+	                       "(U+2066 LEFT-TO-RIGHT ISOLATE)"));
+	assert_non_null(strstr(run(f, 0, "edit 1 +\xc2\xad" "x", CMD_REFUSED),
+	                       "(U+00AD SOFT HYPHEN)"));
+	assert_non_null(strstr(run(f, 0, "rename project acme acme\xe2\x80\x8f",
+	                           CMD_REFUSED),
+	                       "(U+200F RIGHT-TO-LEFT MARK)"));
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	assert_int_equal(store_get(f->st, "alice@example.org", 1, &e), STORE_OK);
+	assert_string_equal(e.project, "acme");
+	assert_int_equal(e.ntags, 0);
+}
+
+/* Notes are free text, kept as typed: the rule is for names only. */
+static void
+cmd_start__invisible_character_in_note__is_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+
+	run(f, 0, "start acme fix \xe2\x80\xae" "header", CMD_OK);
+	running(f, &e);
+	assert_string_equal(e.project, "acme");
+	assert_string_equal(e.note, "fix \xe2\x80\xae" "header");
+}
+
 int
 main(void)
 {
@@ -2120,6 +2315,12 @@ main(void)
 		T(cmd_start__over_recorded_time__says_from_when_and_proposes_add),
 		T(cmd_continue__with_an_id__restarts_that_entry),
 		T(sim_distance__counts_edits_and_swaps_without_case),
+		T(cmd_project_and_tag_ok__format_characters__are_refused_naming_them),
+		T(cmd_project_and_tag_ok__c0_c1_controls_and_del__are_refused_naming_them),
+		T(cmd_project_ok__broken_utf8__is_no_control_and_stops_at_the_end),
+		T(cmd_start__invisible_character_in_project_or_tag__is_refused_and_says_why),
+		T(cmd_add_edit_rename__invisible_character__is_refused_and_changes_nothing),
+		T(cmd_start__invisible_character_in_note__is_kept),
 #undef T
 	};
 
