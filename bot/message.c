@@ -33,7 +33,7 @@
 #include "ratelimit.h"
 #include "upload.h"
 
-_Static_assert(INBOUND_KEY_MAX <= STORE_MSG_KEY_MAX,
+_Static_assert(INBOUND_DIGEST_LEN == STORE_MSG_KEY_LEN,
                "every message key bot/ makes can be stored");
 
 /* How much of a foreign 'to' the log quotes. */
@@ -142,7 +142,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	const char *to = xmpp_stanza_get_to(stanza);
 	xmpp_stanza_t *body_el, *thread;
 	char bare[STORE_OWNER_MAX + 1];
-	char key[INBOUND_KEY_MAX + 1];
+	char key[INBOUND_DIGEST_LEN + 1];
 	const char *wrapped;
 	struct cmd_file file;
 	struct cmd_ctx cctx;
@@ -230,7 +230,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.now = now;
 		cctx.tz = b->cfg->timezone;
 		cctx.file = &file;
-		cctx.msg_key = inbound_key(stanza, key, sizeof(key));
+		cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
 		cctx.offline = false;
 		cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 		/* Sent while we were away (XEP-0203): it counts when it was

@@ -96,6 +96,7 @@
 #define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
 #define PING_TIMEOUT_MAX 30 /* within these bounds */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
+#define PRUNE_MS 3600000  /* how often old message keys go (store_msg_prune) */
 #define NS_PING "urn:xmpp:ping"
 /*
  * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
@@ -130,6 +131,8 @@ struct session {
 	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
 	bool dead;           /* the ping went unanswered: disconnecting */
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
+	int64_t pruned_at;   /* monotonic ms of the last prune_messages; 0:
+	                        none yet */
 };
 
 #ifdef __GLIBC__
@@ -770,6 +773,24 @@ logout(struct session *s)
 }
 
 /*
+ * Drops the keys of handled messages past their age (store.h): at start,
+ * then every PRUNE_MS, whether online or not. A failure is logged and
+ * tried again at the next turn.
+ */
+static void
+prune_messages(struct session *s, int64_t now)
+{
+	int64_t removed;
+
+	s->pruned_at = now;
+	if (store_msg_prune(s->b.st, (int64_t)time(NULL), &removed) != STORE_OK)
+		log_error("pruning message keys: %s", store_errmsg(s->b.st));
+	else if (removed > 0)
+		log_info("dropped %lld message keys older than %d days",
+		         (long long)removed, STORE_MSG_DAYS);
+}
+
+/*
  * The loop. HTTP uploads run on libcurl's multi interface beside the XMPP
  * stream: upload_poll moves them on without blocking after every turn of
  * xmpp_run_once, whose sleep is short while any transfer runs, so neither
@@ -801,6 +822,8 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
 			s->swept_at = now;
 		}
+		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
+			prune_messages(s, now);
 		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
 	}
