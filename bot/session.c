@@ -47,7 +47,8 @@
  * The loop also serves SIGHUP (configuration reload, cfg_reload) and the
  * systemd notifications of notify.h; each turn of it sends the watchdog
  * its ping, so a loop that hangs stops them. Once a second it has the
- * rate limiter log what it skipped (ratelimit.h).
+ * rate limiter log what it skipped (ratelimit.h), and the count of what
+ * strangers sent (log.h); hourly it prunes old message keys (store.h).
  *
  * The password: cfg holds one copy (wiped by cfg_free at exit; a reload
  * reads the file again into a copy wiped at once), and libstrophe another, which xmpp_conn_set_pass makes and keeps in the
@@ -569,6 +570,9 @@ session_new(struct cfg *cfg, store *st)
 		return NULL;
 	}
 	rl_set(s->b.rl, cfg->commands_per_minute, cfg->burst);
+	if ((s->b.strangers = log_tally_new("not in access.allow")) == NULL)
+		log_warn("session: out of memory; every ignored stanza will "
+		         "be logged");
 	return s;
 }
 
@@ -820,6 +824,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		keepalive(s, now);
 		if (now - s->swept_at >= SWEEP_MS) {
 			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
+			log_tally_sweep(s->b.strangers, now);
 			s->swept_at = now;
 		}
 		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
@@ -847,6 +852,7 @@ session_free(struct session *s)
 		roster_offline(&s->b);
 	roster_free(s->b.roster);
 	rl_free(s->b.rl);
+	log_tally_free(s->b.strangers);
 	if (s->b.conn)
 		xmpp_conn_release(s->b.conn);
 	if (s->b.ctx)
