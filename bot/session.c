@@ -779,7 +779,7 @@ logout(struct session *s)
 /*
  * Drops the keys of handled messages past their age (store.h): at start,
  * then every PRUNE_MS, whether online or not. A failure is logged and
- * tried again at the next turn.
+ * tried again PRUNE_MS later: rows a few hours past their age do no harm.
  */
 static void
 prune_messages(struct session *s, int64_t now)
