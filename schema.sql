@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -135,26 +135,33 @@ CREATE TABLE undo_tags (
 -- Messages whose change is done, so that one delivered twice changes
 -- nothing the second time (a stream-management resend after a resume,
 -- offline storage handing out again what the bot took but did not
--- acknowledge before a crash). msg_key is what identifies the message, at
--- most STORE_MSG_KEY_MAX = 512 bytes: "o:" and its XEP-0359 origin-id, or
--- "i:" and the sender's full JID and stanza id. The row is written in the
--- transaction of the change (store_set_msg_key), so both commit or
--- neither does; reads and refusals write none. at is when the message was
--- handled (the store's clock, not the time the command counts at, which
--- for a message that waited offline is its send time); reply is the
--- answer sent (at most STORE_REPLY_MAX = 16384 bytes), saved after the
--- commit, NULL until then. Replies of changes are a line or two, so rows
--- stay small enough for WITHOUT ROWID.
+-- acknowledge before a crash). msg_key is the SHA-1 of what identifies the
+-- message (its XEP-0359 origin-id, or the sender's full JID and stanza
+-- id), as STORE_MSG_KEY_LEN = 40 hex digits: a fixed size, however long
+-- the id the client chose. n numbers a user's rows 1, 2, ... in the order
+-- they were handled. The row is written in the transaction of the change
+-- (store_set_msg_key), so both commit or neither does; reads and refusals
+-- write none. at is when the message was handled (the store's clock, not
+-- the time the command counts at, which for a message that waited offline
+-- is its send time); reply is the answer sent, saved after the commit,
+-- NULL until then or when it was over STORE_REPLY_MAX = 4096 bytes (every
+-- reply to a change fits).
+--
+-- The bound: a user keeps the STORE_MSG_KEEP (1000) newest rows (the
+-- write drops older ones, one range of the (user_id, n) index), and no
+-- row outlives STORE_MSG_DAYS (30) days (store_msg_prune, hourly, one
+-- range of handled_messages_at).
 CREATE TABLE handled_messages (
 	user_id INTEGER NOT NULL REFERENCES users (id),
+	n INTEGER NOT NULL
+		CHECK (n >= 1),
 	msg_key TEXT NOT NULL
-		CHECK (length(CAST(msg_key AS BLOB)) BETWEEN 1 AND 512),
+		CHECK (length(msg_key) = 40 AND msg_key NOT GLOB '*[^0-9a-f]*'),
 	at INTEGER NOT NULL,
 	reply TEXT
-		CHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 16384),
-	PRIMARY KEY (user_id, msg_key)
-) STRICT, WITHOUT ROWID;
+		CHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 4096),
+	UNIQUE (user_id, n),
+	UNIQUE (user_id, msg_key)
+) STRICT;
 
--- Pruning: a user's rows older than STORE_MSG_DAYS (30) days go when the
--- next one is written, one range of this index.
-CREATE INDEX handled_messages_at ON handled_messages (user_id, at);
+CREATE INDEX handled_messages_at ON handled_messages (at);

@@ -52,6 +52,20 @@ access_match(char *const *patterns, size_t n, const char *bare_jid)
 	return false;
 }
 
+bool
+access_may_query(char *const *patterns, size_t n, const char *own_jid,
+                 const char *bare_jid)
+{
+	const char *at;
+
+	if (own_jid == NULL || bare_jid == NULL)
+		return false;
+	at = strchr(own_jid, '@');
+	return equal_nocase(bare_jid, own_jid) ||
+	       (at != NULL && equal_nocase(bare_jid, at + 1)) ||
+	       access_match(patterns, n, bare_jid);
+}
+
 /*
  * Bytes never allowed anywhere in a pattern: ASCII controls and spaces,
  * and '*' outside the whole-node wildcard, which would read as a glob

@@ -15,6 +15,7 @@
 struct upload;
 struct ratelimit;
 struct roster;
+struct log_tally;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -29,6 +30,9 @@ struct bot {
 	struct inbound_away away; /* when we were away, and whether we are
 	                             catching up on it: which delay stamps
 	                             count (inbound.h); session.c keeps it */
+	struct log_tally *strangers; /* log lines about senders not in
+	                          access.allow, counted (log.h); NULL: each
+	                          is logged */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -42,7 +46,8 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 
-/* <iq/>: disco#info, ping, version; errors for the rest (bot/iq.c). */
+/* <iq/>: disco#info, ping, version for allowed users, our account and
+ * our server; errors for the rest (bot/iq.c). */
 int handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 
 /* The bare JID of a full one, in buf; false when it does not fit or jid is

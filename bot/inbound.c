@@ -237,6 +237,26 @@ inbound_key(xmpp_stanza_t *msg, char *buf, size_t n)
 	return buf;
 }
 
+const char *
+inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[XMPP_SHA1_DIGEST_SIZE];
+	char key[INBOUND_KEY_MAX + 1];
+	size_t i;
+
+	if (n < INBOUND_DIGEST_LEN + 1 ||
+	    inbound_key(msg, key, sizeof(key)) == NULL)
+		return NULL;
+	xmpp_sha1_digest((const unsigned char *)key, strlen(key), d);
+	for (i = 0; i < sizeof(d); i++) {
+		buf[2 * i] = hex[d[i] >> 4];
+		buf[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	buf[INBOUND_DIGEST_LEN] = '\0';
+	return buf;
+}
+
 /* True when e is an element named name whose namespace is ns. */
 static bool
 is_element(xmpp_stanza_t *e, const char *name, const char *ns)

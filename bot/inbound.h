@@ -94,6 +94,18 @@ bool inbound_sent_at(xmpp_stanza_t *msg, const struct inbound_away *away,
  */
 const char *inbound_key(xmpp_stanza_t *msg, char *buf, size_t n);
 
+/* The hex digits of a key's digest (SHA-1, 20 bytes). */
+#define INBOUND_DIGEST_LEN (2 * XMPP_SHA1_DIGEST_SIZE)
+
+/*
+ * What the command layer gets as the message's key: the SHA-1 of
+ * inbound_key's key, as INBOUND_DIGEST_LEN lowercase hex digits in buf
+ * (n bytes, at least INBOUND_DIGEST_LEN + 1). A fixed size, whatever the
+ * client chose for an id: that is what the database keeps for each
+ * change. Returns buf, or NULL when msg has no usable key.
+ */
+const char *inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n);
+
 /*
  * What msg carries of another stanza, if anything: "a carbon copy" for an
  * XEP-0280 <received/> or <sent/> (urn:xmpp:carbons:2, or an earlier

@@ -5,9 +5,18 @@
  * answer what a client may ask a bot: XEP-0030 disco#info (who we are),
  * XEP-0199 ping, XEP-0092 software version; everything else gets
  * <service-unavailable/>. Results and errors sent to us need no answer.
+ *
+ * Only to those we serve: users in access.allow, our own account and our
+ * server (its pings keep the stream alive). Anyone else gets
+ * <service-unavailable/> for every query: what a server answers for an
+ * iq to a resource that is not online (RFC 6121 section 8.5.3) and for
+ * one from a blocked sender (XEP-0191), so a stranger learns neither
+ * what software runs here nor that a bot is online at all.
  */
 #include <string.h>
 
+#include "access.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 #include "roster.h"
@@ -104,6 +113,25 @@ from_own_server(struct bot *b, const char *from)
 	return from == NULL || jid_is_own(b, from);
 }
 
+/*
+ * True when from (a full or bare JID) is one whose queries we answer (see
+ * the top of this file). Anyone else's is logged, one line a minute per
+ * sender with a count (log.h), since a stranger can send them at will.
+ */
+static bool
+may_query(struct bot *b, const char *from)
+{
+	char bare[STORE_OWNER_MAX + 1];
+
+	if (!bare_jid(from, bare, sizeof(bare)))
+		return false;
+	if (access_may_query(b->cfg->allow, b->cfg->nallow, b->cfg->jid, bare))
+		return true;
+	if (log_tally_first(b->strangers, bare, mono_ms()))
+		log_info("ignored a query from %s (not in access.allow)", bare);
+	return false;
+}
+
 int
 handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
@@ -141,7 +169,10 @@ handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (xmpp_stanza_get_from(stanza) == NULL)
 		return 1; /* from our server about our stream: libstrophe's */
 
-	if (strcmp(type, "get") == 0 && ns && name &&
+	if (!may_query(b, xmpp_stanza_get_from(stanza))) {
+		res = xmpp_stanza_reply_error(stanza, "cancel",
+		                              "service-unavailable", NULL);
+	} else if (strcmp(type, "get") == 0 && ns && name &&
 	    strcmp(name, "query") == 0 && strcmp(ns, NS_DISCO_INFO) == 0 &&
 	    xmpp_stanza_get_attribute(child, "node") == NULL) {
 		if ((res = xmpp_stanza_reply(stanza)) == NULL)
@@ -160,9 +191,9 @@ handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	} else {
 		res = xmpp_stanza_reply_error(stanza, "cancel",
 		                              "service-unavailable", NULL);
-		if (res == NULL)
-			return 1;
 	}
+	if (res == NULL)
+		return 1;
 	xmpp_send(b->conn, res);
 	xmpp_stanza_release(res);
 	return 1;

@@ -6,6 +6,10 @@
  * written with one write(2), so lines from one process never interleave.
  * Messages often carry outside text (a JID, a chat body), so control
  * characters are escaped: nothing logged can start a forged line.
+ *
+ * Counted lines (log_tally_*) keep a fixed table of keys, searched from
+ * end to end (LOG_TALLY_SLOTS string compares at most): only ignored
+ * stanzas go through it, and that pass also finds the slot to reuse.
  */
 #include "log.h"
 
@@ -13,6 +17,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,3 +188,133 @@ LOG_FUNC(log_error, LOG_ERROR)
 LOG_FUNC(log_warn, LOG_WARN)
 LOG_FUNC(log_info, LOG_INFO)
 LOG_FUNC(log_debug, LOG_DEBUG)
+
+/* ---- counted lines ---- */
+
+struct tally_slot {
+	char *key;       /* NULL: free */
+	int64_t since;   /* ms the window began */
+	unsigned count;  /* events in it after the one logged in full */
+};
+
+struct log_tally {
+	const char *why;
+	size_t used;
+	struct tally_slot slots[LOG_TALLY_SLOTS];
+};
+
+struct log_tally *
+log_tally_new(const char *why)
+{
+	struct log_tally *t = calloc(1, sizeof(*t));
+
+	if (t != NULL)
+		t->why = why;
+	return t;
+}
+
+/* Writes slot's count, if any, and starts a new window at now. */
+static void
+tally_report(const struct log_tally *t, struct tally_slot *slot, int64_t now)
+{
+	if (slot->count > 0)
+		log_info("ignored %u more stanza%s from %s (%s) in the last "
+		         "minute", slot->count, slot->count == 1 ? "" : "s",
+		         slot->key, t->why);
+	slot->count = 0;
+	slot->since = now;
+}
+
+static void
+tally_forget(struct log_tally *t, struct tally_slot *slot)
+{
+	free(slot->key);
+	slot->key = NULL;
+	t->used--;
+}
+
+void
+log_tally_free(struct log_tally *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < LOG_TALLY_SLOTS; i++)
+		if (t->slots[i].key != NULL) {
+			tally_report(t, &t->slots[i], 0);
+			free(t->slots[i].key);
+		}
+	free(t);
+}
+
+bool
+log_tally_first(struct log_tally *t, const char *key, int64_t now)
+{
+	struct tally_slot *slot, *found = NULL, *oldest = NULL;
+	size_t i;
+	char *copy;
+
+	if (t == NULL || key == NULL)
+		return true;
+	for (i = 0; i < LOG_TALLY_SLOTS && found == NULL; i++) {
+		slot = &t->slots[i];
+		if (slot->key == NULL) {
+			if (oldest == NULL || oldest->key != NULL)
+				oldest = slot;
+		} else if (strcmp(slot->key, key) == 0) {
+			found = slot;
+		} else if (oldest == NULL ||
+		           (oldest->key != NULL && slot->since < oldest->since)) {
+			oldest = slot;
+		}
+	}
+	if (found != NULL) {
+		/* A window the sweep has not closed yet is closed here. */
+		if (now - found->since >= LOG_TALLY_WINDOW_MS) {
+			if (found->count == 0) {
+				found->since = now;
+				return true;
+			}
+			tally_report(t, found, now);
+		}
+		found->count++;
+		return false;
+	}
+	if ((copy = strdup(key)) == NULL)
+		return true;
+	if (oldest->key != NULL) {
+		tally_report(t, oldest, now);
+		tally_forget(t, oldest);
+	}
+	oldest->key = copy;
+	oldest->since = now;
+	oldest->count = 0;
+	t->used++;
+	return true;
+}
+
+void
+log_tally_sweep(struct log_tally *t, int64_t now)
+{
+	struct tally_slot *slot;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < LOG_TALLY_SLOTS; i++) {
+		slot = &t->slots[i];
+		if (slot->key == NULL || now - slot->since < LOG_TALLY_WINDOW_MS)
+			continue;
+		if (slot->count == 0)
+			tally_forget(t, slot);
+		else
+			tally_report(t, slot, now);
+	}
+}
+
+size_t
+log_tally_size(const struct log_tally *t)
+{
+	return t != NULL ? t->used : 0;
+}

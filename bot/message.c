@@ -7,7 +7,9 @@
  * (the server stamps it) and never our own account; the addressee (to);
  * the allow list; the sender's rate (limits.commands_per_minute and
  * burst); the body's size (limits.max_body) and encoding. Each ignored
- * message is logged once at info, with who sent it and never its text.
+ * message is logged once at info, with who sent it and never its text;
+ * those of senders not in access.allow, whatever they are, one line a
+ * minute per sender with a count (log.h).
  * commands/ never sees a stanza; it gets a struct cmd_ctx and the text:
  * the time the command counts at (the XEP-0203 delay stamp of a message
  * the server kept while the bot was offline, when inbound_sent_at
@@ -36,7 +38,7 @@
 #include "ratelimit.h"
 #include "upload.h"
 
-_Static_assert(INBOUND_KEY_MAX <= STORE_MSG_KEY_MAX,
+_Static_assert(INBOUND_DIGEST_LEN == STORE_MSG_KEY_LEN,
                "every message key bot/ makes can be stored");
 
 /* How much of a foreign 'to' the log quotes. */
@@ -171,7 +173,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	const char *to = xmpp_stanza_get_to(stanza);
 	xmpp_stanza_t *body_el, *thread;
 	char bare[STORE_OWNER_MAX + 1];
-	char key[INBOUND_KEY_MAX + 1];
+	char key[INBOUND_DIGEST_LEN + 1];
 	const char *wrapped;
 	struct cmd_file file;
 	struct cmd_ctx cctx;
@@ -205,6 +207,18 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		                                                : "a message");
 		return 1;
 	}
+	/* No reply to anyone not in access.allow, whatever they send:
+	 * answering strangers would make us a spam reflector. Their stanzas
+	 * are logged one line a minute per sender, the rest counted, so
+	 * that a flood cannot fill the log either. Our own account is
+	 * judged below. */
+	if (!jid_is_own(b, from) &&
+	    !access_match(b->cfg->allow, b->cfg->nallow, bare)) {
+		if (log_tally_first(b->strangers, bare, mono_ms()))
+			log_info("ignored %s from %s (not in access.allow)",
+			         wrapped ? wrapped : "message", bare);
+		return 1;
+	}
 	if (wrapped != NULL) {
 		log_info("ignored %s from %s: what it carries is never a "
 		         "command", wrapped, from);
@@ -220,11 +234,6 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (!addressed_to_us(b, to)) {
 		log_info("ignored a message from %s to %.*s: not addressed to us",
 		         bare, LOG_TO_MAX, to);
-		return 1;
-	}
-	if (!access_match(b->cfg->allow, b->cfg->nallow, bare)) {
-		/* No reply: answering strangers would make us a spam reflector. */
-		log_info("ignored message from %s (not in access.allow)", bare);
 		return 1;
 	}
 	/* NULL for <body/>: nothing to do. */
@@ -261,7 +270,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		cctx.now = now;
 		cctx.tz = b->cfg->timezone;
 		cctx.file = &file;
-		cctx.msg_key = inbound_key(stanza, key, sizeof(key));
+		cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
 		cctx.offline = false;
 		cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 		cctx.bot_jid = b->cfg->jid;

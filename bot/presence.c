@@ -5,10 +5,17 @@
  * answer 'subscribed' and ask back with 'subscribe' for allowed JIDs, so
  * both sides see each other online, and 'unsubscribed' for everyone else.
  * Contacts taken off the allow list later are unsubscribed by roster.c.
+ *
+ * A stranger's request is denied rather than left unanswered: RFC 6121
+ * 3.1.3 has our server keep an unanswered request and hand it to us again
+ * at every login, and 3.1.3 also has a server answer 'unsubscribed' for
+ * an account that does not exist, so the denial says nothing about the
+ * bot. The log line is counted (log.h): one a minute per sender.
  */
 #include <string.h>
 
 #include "access.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -50,7 +57,9 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		send_presence(b, "subscribed", bare);
 		send_presence(b, "subscribe", bare);
 	} else {
-		log_info("subscription from %s refused (not in access.allow)", bare);
+		if (log_tally_first(b->strangers, bare, mono_ms()))
+			log_info("subscription from %s refused (not in "
+			         "access.allow)", bare);
 		send_presence(b, "unsubscribed", bare);
 	}
 	return 1;

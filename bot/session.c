@@ -56,7 +56,8 @@
  * The loop also serves SIGHUP (configuration reload, cfg_reload) and the
  * systemd notifications of notify.h; each turn of it sends the watchdog
  * its ping, so a loop that hangs stops them. Once a second it has the
- * rate limiter log what it skipped (ratelimit.h).
+ * rate limiter log what it skipped (ratelimit.h), and the count of what
+ * strangers sent (log.h); hourly it prunes old message keys (store.h).
  *
  * The password: cfg holds one copy (wiped by cfg_free at exit; a reload
  * reads the file again into a copy wiped at once), and libstrophe another, which xmpp_conn_set_pass makes and keeps in the
@@ -107,6 +108,7 @@
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
 #define CATCH_UP_MS 10000 /* the longest catch-up after a login (its ping
                              unanswered): see the top of this file */
+#define PRUNE_MS 3600000  /* how often old message keys go (store_msg_prune) */
 #define NS_PING "urn:xmpp:ping"
 /*
  * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
@@ -146,6 +148,8 @@ struct session {
 	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
 	bool dead;           /* the ping went unanswered: disconnecting */
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
+	int64_t pruned_at;   /* monotonic ms of the last prune_messages; 0:
+	                        none yet */
 };
 
 #ifdef __GLIBC__
@@ -635,6 +639,9 @@ session_new(struct cfg *cfg, store *st)
 		return NULL;
 	}
 	rl_set(s->b.rl, cfg->commands_per_minute, cfg->burst);
+	if ((s->b.strangers = log_tally_new("not in access.allow")) == NULL)
+		log_warn("session: out of memory; every ignored stanza will "
+		         "be logged");
 	return s;
 }
 
@@ -844,6 +851,24 @@ logout(struct session *s)
 }
 
 /*
+ * Drops the keys of handled messages past their age (store.h): at start,
+ * then every PRUNE_MS, whether online or not. A failure is logged and
+ * tried again PRUNE_MS later: rows a few hours past their age do no harm.
+ */
+static void
+prune_messages(struct session *s, int64_t now)
+{
+	int64_t removed;
+
+	s->pruned_at = now;
+	if (store_msg_prune(s->b.st, (int64_t)time(NULL), &removed) != STORE_OK)
+		log_error("pruning message keys: %s", store_errmsg(s->b.st));
+	else if (removed > 0)
+		log_info("dropped %lld message keys older than %d days",
+		         (long long)removed, STORE_MSG_DAYS);
+}
+
+/*
  * The loop. HTTP uploads run on libcurl's multi interface beside the XMPP
  * stream: upload_poll moves them on without blocking after every turn of
  * xmpp_run_once, whose sleep is short while any transfer runs, so neither
@@ -876,8 +901,11 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 			catch_up_end(s, "no answer to our ping in time");
 		if (now - s->swept_at >= SWEEP_MS) {
 			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
+			log_tally_sweep(s->b.strangers, now);
 			s->swept_at = now;
 		}
+		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
+			prune_messages(s, now);
 		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
 	}
@@ -901,6 +929,7 @@ session_free(struct session *s)
 		roster_offline(&s->b);
 	roster_free(s->b.roster);
 	rl_free(s->b.rl);
+	log_tally_free(s->b.strangers);
 	if (s->b.conn)
 		xmpp_conn_release(s->b.conn);
 	if (s->b.ctx)

@@ -386,8 +386,9 @@ out:
 	return rc;
 }
 
-/* A saved reply fits a reply buffer, and a reply the store. */
-_Static_assert(CMD_REPLY_MAX == STORE_REPLY_MAX,
+/* A saved reply fits a reply buffer. A longer reply is not saved: its
+ * repeat gets REPEAT_REPLY. */
+_Static_assert(STORE_REPLY_MAX <= CMD_REPLY_MAX,
                "a message's saved reply is a whole reply");
 
 /* What a repeated message gets when no reply was saved with its change. */
@@ -450,9 +451,9 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	case FIRST_TIME:
 		break;
 	}
-	/* A key the store cannot keep (empty, over STORE_MSG_KEY_MAX, which
-	 * bot/ never sends) identifies nothing: the message runs as one
-	 * without a key. */
+	/* A key the store cannot keep (not STORE_MSG_KEY_LEN hex digits,
+	 * which bot/ never sends) identifies nothing: the message runs as
+	 * one without a key. */
 	if (store_set_msg_key(ctx->st, ctx->owner, ctx->msg_key) != STORE_OK)
 		return dispatch(ctx, body, reply);
 	rc = dispatch(ctx, body, reply);

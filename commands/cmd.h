@@ -40,8 +40,10 @@ struct cmd_ctx {
 	struct cmd_file *file; /* where a file goes; NULL: the caller cannot
 	                          take files, so they come inline in the reply */
 	const char *msg_key;   /* what identifies this message if it is
-	                          delivered again (XEP-0359 origin-id, or the
-	                          sender's full JID and stanza id); NULL: none.
+	                          delivered again: a digest (STORE_MSG_KEY_LEN
+	                          hex digits) of its XEP-0359 origin-id, or of
+	                          the sender's full JID and stanza id; NULL:
+	                          none.
 	                          A change is applied once per key; a repeat
 	                          gets the first reply again */
 	bool offline;          /* sent while the bot was offline: now is the

@@ -2,14 +2,16 @@
  * storage/messages.c - the messages changes were made for: the key of the
  * message being handled (store_set_msg_key), its row written in the
  * transaction of the change (store_msg_record), the look-up that finds a
- * message handled before (store_msg_seen) and the reply saved with it
- * (store_msg_reply).
+ * message handled before (store_msg_seen), the reply saved with it
+ * (store_msg_reply), and the age limit on them all (store_msg_prune).
  *
- * A row of handled_messages is (user, key, when handled, reply); schema.sql
- * has the table, store.c the SQL, store.h why rows are kept 30 days.
+ * A row of handled_messages is (user, number, key, when handled, reply);
+ * schema.sql has the table, store.c the SQL, store.h how many rows are
+ * kept, for how long, and why.
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,20 +19,30 @@
 
 #define DAY_SECS 86400
 
+/* True when key is a key the store keeps: STORE_MSG_KEY_LEN lowercase hex
+ * digits, as schema.sql's CHECK has it. */
+static bool key_valid(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_MSG_KEY_LEN; i++)
+		if (!((key[i] >= '0' && key[i] <= '9') ||
+		      (key[i] >= 'a' && key[i] <= 'f')))
+			return false;
+	return key[i] == '\0';
+}
+
 store_rc store_set_msg_key(store *st, const char *owner, const char *key)
 {
-	size_t n;
-
 	st->msg_owner[0] = '\0';
 	st->msg_key[0] = '\0';
 	if (key == NULL)
 		return STORE_OK;
 	if (owner == NULL)
 		return store_failf(st, "message-key: no owner");
-	n = strnlen(key, STORE_MSG_KEY_MAX + 1);
-	if (n == 0 || n > STORE_MSG_KEY_MAX) {
-		store_failf(st, "message-key: a key is 1 to %d bytes",
-		            STORE_MSG_KEY_MAX);
+	if (!key_valid(key)) {
+		store_failf(st, "message-key: a key is %d hex digits",
+		            STORE_MSG_KEY_LEN);
 		return STORE_CONFLICT;
 	}
 	if (strnlen(owner, STORE_OWNER_MAX + 1) > STORE_OWNER_MAX) {
@@ -38,7 +50,7 @@ store_rc store_set_msg_key(store *st, const char *owner, const char *key)
 		            STORE_OWNER_MAX);
 		return STORE_CONFLICT;
 	}
-	memcpy(st->msg_key, key, n + 1);
+	memcpy(st->msg_key, key, STORE_MSG_KEY_LEN + 1);
 	memcpy(st->msg_owner, owner, strlen(owner) + 1);
 	return STORE_OK;
 }
@@ -64,7 +76,7 @@ store_rc store_msg_record(store *st)
 	 * (store.h says why): the wall clock. */
 	int64_t now = (int64_t)time(NULL);
 	sqlite3_stmt *s;
-	int64_t uid;
+	int64_t uid, n;
 	store_rc ret;
 	int rc;
 
@@ -73,24 +85,30 @@ store_rc store_msg_record(store *st)
 	if ((ret = store_user_get(st, st->msg_owner, &uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_stmt(st, STMT_MSG_PRUNE)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":before",
-		                      now - (int64_t)STORE_MSG_DAYS * DAY_SECS);
-	if ((ret = step_done(st, STMT_MSG_PRUNE, s, rc)) != STORE_OK)
-		return ret;
-
 	if ((s = store_stmt(st, STMT_MSG_ADD)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":key", st->msg_key,
-		                     STORE_MSG_KEY_MAX + 1);
+		                     STORE_MSG_KEY_LEN + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", now);
-	return step_done(st, STMT_MSG_ADD, s, rc);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, STMT_MSG_ADD, rc);
+	n = sqlite3_column_int64(s, 0);
+	if ((ret = step_done(st, STMT_MSG_ADD, s, SQLITE_OK)) != STORE_OK)
+		return ret;
+
+	if ((s = store_stmt(st, STMT_MSG_CAP)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":uid", uid);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":n", n);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":keep", STORE_MSG_KEEP);
+	return step_done(st, STMT_MSG_CAP, s, rc);
 }
 
 /*
@@ -102,7 +120,7 @@ static int bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
 	int rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
 
 	return rc != SQLITE_OK ? rc :
-	       store_bind_text(s, ":key", key, STORE_MSG_KEY_MAX + 1);
+	       store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 }
 
 store_rc store_msg_seen(store *st, const char *owner, const char *key,
@@ -162,10 +180,33 @@ store_rc store_msg_reply(store *st, const char *owner, const char *key,
 	if ((s = store_stmt(st, STMT_MSG_REPLY)) == NULL)
 		return STORE_ERR;
 	rc = bind_owner_key(s, owner, key);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":reply", reply,
-		                     store_utf8_prefix(reply, STORE_REPLY_MAX));
+	/* Too long to keep whole: none, and a repeat gets the short answer
+	 * of a change without a saved reply. */
+	if (rc == SQLITE_OK && strnlen(reply, STORE_REPLY_MAX + 1) >
+	                       STORE_REPLY_MAX)
+		rc = store_bind_null(s, ":reply");
+	else if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":reply", reply, STORE_REPLY_MAX + 1);
 	if ((ret = step_done(st, STMT_MSG_REPLY, s, rc)) != STORE_OK)
 		return ret;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+store_rc store_msg_prune(store *st, int64_t now, int64_t *removed)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	if (removed != NULL)
+		*removed = 0;
+	if ((s = store_stmt(st, STMT_MSG_PRUNE)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":before",
+	                      now - (int64_t)STORE_MSG_DAYS * DAY_SECS);
+	if ((ret = step_done(st, STMT_MSG_PRUNE, s, rc)) != STORE_OK)
+		return ret;
+	if (removed != NULL)
+		*removed = sqlite3_changes64(st->db);
+	return STORE_OK;
 }

@@ -157,3 +157,33 @@ const char store_migration_2[] =
 const char store_migration_3[] =
 	"CREATE INDEX entries_start ON entries (start);\n"
 	;
+
+/*
+ * Schema version 4 to 5: handled_messages keeps a fixed-size digest of a
+ * message's key instead of the key itself (up to 512 bytes the client
+ * chose), numbers each user's rows so that only the newest STORE_MSG_KEEP
+ * stay, and is pruned by age from one index on at. The old rows hold raw
+ * keys, which no SQL here can turn into digests, so they are dropped:
+ * they matter only for a message that is delivered again across the
+ * upgrade, which a bot stopped cleanly (it acknowledges what it took
+ * before it exits) never sees.
+ */
+const char store_migration_4[] =
+	"DROP INDEX handled_messages_at;\n"
+	"DROP TABLE handled_messages;\n"
+	"\n"
+	"CREATE TABLE handled_messages (\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tn INTEGER NOT NULL\n"
+	"\t\tCHECK (n >= 1),\n"
+	"\tmsg_key TEXT NOT NULL\n"
+	"\t\tCHECK (length(msg_key) = 40 AND msg_key NOT GLOB '*[^0-9a-f]*'),\n"
+	"\tat INTEGER NOT NULL,\n"
+	"\treply TEXT\n"
+	"\t\tCHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 4096),\n"
+	"\tUNIQUE (user_id, n),\n"
+	"\tUNIQUE (user_id, msg_key)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE INDEX handled_messages_at ON handled_messages (at);\n"
+	;

@@ -44,6 +44,7 @@ static const char *const store_migrations[] = {
 	store_migration_1,
 	store_migration_2,
 	store_migration_3,
+	store_migration_4,
 	NULL
 };
 
@@ -511,15 +512,24 @@ static const struct {
 		"INSERT INTO entry_tags (entry_id, tag)"
 		" SELECT entry_id, tag FROM undo_tags WHERE step_id = :step" },
 
-	/* A user's rows handled before :before (handled_messages_at). */
+	/* Every user's rows handled before :before (handled_messages_at). */
 	[STMT_MSG_PRUNE] = { "prune-messages",
-		"DELETE FROM handled_messages"
-		" WHERE user_id = :uid AND at < :before" },
-	/* A key already there fails the primary key: STORE_CONFLICT. */
+		"DELETE FROM handled_messages WHERE at < :before" },
+	/* The user's next number after the highest, from the end of the
+	 * (user_id, n) index. A key already there fails its UNIQUE index:
+	 * STORE_CONFLICT. */
 	[STMT_MSG_ADD] = { "record-message",
-		"INSERT INTO handled_messages (user_id, msg_key, at)"
-		" VALUES (:uid, :key, :at)" },
-	/* The user by the UNIQUE index on jid, the row by the primary key. */
+		"INSERT INTO handled_messages (user_id, n, msg_key, at)"
+		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at"
+		" FROM handled_messages WHERE user_id = :uid"
+		" RETURNING n" },
+	/* The user's rows older than the :keep newest, one range of the
+	 * (user_id, n) index. */
+	[STMT_MSG_CAP] = { "cap-messages",
+		"DELETE FROM handled_messages"
+		" WHERE user_id = :uid AND n <= :n - :keep" },
+	/* The user by the UNIQUE index on jid, the row by the UNIQUE
+	 * (user_id, msg_key) index. */
 	[STMT_MSG_SEEN] = { "message-seen",
 		"SELECT m.reply FROM users AS u"
 		" JOIN handled_messages AS m ON m.user_id = u.id"

@@ -237,20 +237,28 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
  * (store_msg_seen) and changes nothing, and a change that rolled back left
  * no key, so the message applies when it comes again.
  *
- * Keys are per owner (the same key from two users is two keys) and kept
- * STORE_MSG_DAYS days from when they were handled, by the store's clock:
- * the time a command counts at is its send time when it waited offline,
- * and a key must outlive its handling, not its sending. Prosody keeps a
- * message in offline storage until the bot logs in again, so that is the
- * window to cover: a resend after a resume comes within minutes, and a bot
- * down for weeks with a message taken but not acknowledged is rare; a
- * row is a few hundred bytes, and only changes write one. Rows go when
- * the owner's next one is written. There is no cap on their number: it
- * would cost a walk over that many rows at every change, and could drop
- * the key of a message still waiting to come again after a burst.
+ * A key is the SHA-1 of what identifies the message (bot/ makes it from
+ * the XEP-0359 origin-id, or the sender's full JID and stanza id), as
+ * STORE_MSG_KEY_LEN lowercase hex digits: a fixed size, whatever the
+ * client chose. Keys are per owner (the same key from two users is two
+ * keys); SHA-1's known weakness lets one make two colliding ids, which
+ * would only make that owner's own second message count as a repeat.
+ *
+ * What is kept, and for how long: for each owner the STORE_MSG_KEEP
+ * newest keys (the write of one drops older ones), none older than
+ * STORE_MSG_DAYS days from when it was handled, by the store's clock
+ * (store_msg_prune, which the bot runs hourly). Counts first: a message
+ * comes again only after a resume (within minutes) or, from offline
+ * storage, when the bot logs in again after a crash, however long it was
+ * away; either way few of the owner's messages are handled in between.
+ * The age limit takes the rows of users who have gone quiet. A row is a
+ * digest, a number, a time and the reply (at most STORE_REPLY_MAX bytes;
+ * a change's reply is a line or two, about 100 bytes): an owner's rows
+ * take at most about 4.3 MB, in practice some 200 KB.
  */
-#define STORE_MSG_KEY_MAX 512   /* bytes of a key */
-#define STORE_REPLY_MAX 16384   /* bytes of a saved reply */
+#define STORE_MSG_KEY_LEN 40    /* hex digits of a key (SHA-1: 20 bytes) */
+#define STORE_REPLY_MAX 4096    /* bytes of a saved reply */
+#define STORE_MSG_KEEP 1000     /* keys kept per owner, the newest */
 #define STORE_MSG_DAYS 30
 
 /*
@@ -265,7 +273,7 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
  * handled meanwhile, or this is a second transaction under it) fails with
  * STORE_CONFLICT and changes nothing.
  * owner and key are copied. STORE_CONFLICT, and no key set, when key is
- * "" or longer than STORE_MSG_KEY_MAX, or owner longer than
+ * not STORE_MSG_KEY_LEN lowercase hex digits, or owner is longer than
  * STORE_OWNER_MAX; STORE_ERR when owner is NULL.
  */
 store_rc store_set_msg_key(store *st, const char *owner, const char *key);
@@ -275,8 +283,8 @@ store_rc store_set_msg_key(store *st, const char *owner, const char *key);
  * bytes, at least 1) gets the reply saved with it (store_msg_reply), cut
  * at a UTF-8 character boundary when it does not fit, "" when none was
  * saved. STORE_NOTFOUND when owner has none (also for a key that can
- * never have been recorded: "" or over STORE_MSG_KEY_MAX). Reads only;
- * one lookup of the primary key.
+ * never have been recorded, not STORE_MSG_KEY_LEN hex digits). Reads
+ * only; one lookup of the UNIQUE (user_id, msg_key) index.
  */
 store_rc store_msg_seen(store *st, const char *owner, const char *key,
                         char *reply, size_t replysz);
@@ -284,7 +292,8 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
 /*
  * Saves reply, the answer sent for the change owner made under key, after
  * that change committed; a later store_msg_seen returns it. A reply over
- * STORE_REPLY_MAX bytes is cut there (at a UTF-8 character boundary). A
+ * STORE_REPLY_MAX bytes is not saved (a repeat then gets "" from
+ * store_msg_seen, as when none was saved: half a reply would mislead). A
  * small write of its own: if it fails, or the process dies before it,
  * the change stays recorded and a repeat of the message gets no saved
  * reply. STORE_NOTFOUND when owner has no change under key (found out by
@@ -292,6 +301,14 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
  */
 store_rc store_msg_reply(store *st, const char *owner, const char *key,
                          const char *reply);
+
+/*
+ * Drops every owner's keys handled more than STORE_MSG_DAYS days before
+ * now (UTC epoch seconds); *removed (may be NULL) gets how many. One
+ * range of an index, a transaction of its own; the bot calls it at start
+ * and hourly.
+ */
+store_rc store_msg_prune(store *st, int64_t now, int64_t *removed);
 
 /* ---- Single entries, by the owner's number ---- */
 

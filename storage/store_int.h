@@ -78,6 +78,7 @@ enum store_stmt {
 	/* messages.c */
 	STMT_MSG_PRUNE,
 	STMT_MSG_ADD,
+	STMT_MSG_CAP,
 	STMT_MSG_SEEN,
 	STMT_MSG_REPLY,
 	/* store.c */
@@ -101,7 +102,7 @@ struct store {
 	 * owner and key, copied; msg_key[0] == '\0' when there is none.
 	 * Every write transaction records it (store_msg_record). */
 	char msg_owner[STORE_OWNER_MAX + 1];
-	char msg_key[STORE_MSG_KEY_MAX + 1];
+	char msg_key[STORE_MSG_KEY_LEN + 1];
 };
 
 /*
@@ -216,6 +217,7 @@ store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
 extern const char store_migration_1[];
 extern const char store_migration_2[];
 extern const char store_migration_3[];
+extern const char store_migration_4[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 
@@ -299,11 +301,11 @@ store_rc store_record_project(store *st, int64_t step, int64_t uid,
 /*
  * Records the message set with store_set_msg_key (nothing when none is
  * set) in the write transaction that has just begun: the owner's user
- * row, the owner's rows older than STORE_MSG_DAYS days dropped, then
- * (owner, key, the time now). STORE_CONFLICT when the key is already
- * there: the message was handled meanwhile. store_begin and the
- * outermost store_savepoint call it, so that no change commits without
- * its message.
+ * row, then (owner, the owner's next number, key, the time now), then the
+ * owner's rows past the STORE_MSG_KEEP newest dropped. STORE_CONFLICT
+ * when the key is already there: the message was handled meanwhile.
+ * store_begin and the outermost store_savepoint call it, so that no
+ * change commits without its message.
  */
 store_rc store_msg_record(store *st);
 

@@ -153,6 +153,45 @@ access_pattern_valid__follows_table__for_each_pattern(void **state)
 	assert_false(access_pattern_valid(NULL));
 }
 
+static void
+access_may_query__admits_allowed_own_account_and_server__only(void **state)
+{
+	char *allow[] = { "bob@example.org", "*@friends.net" };
+	static const struct match_case cases[] = {
+		/* pattern: unused; jid: who asks; match: answered. */
+		{ NULL, "bob@example.org", true },
+		{ NULL, "carol@friends.net", true },
+		/* Our own account and our server, in any case. */
+		{ NULL, "timmy@example.org", true },
+		{ NULL, "TIMMY@Example.org", true },
+		{ NULL, "example.org", true },
+		{ NULL, "EXAMPLE.ORG", true },
+		/* Strangers, other servers, look-alikes. */
+		{ NULL, "stranger@example.org", false },
+		{ NULL, "example.net", false },
+		{ NULL, "friends.net", false },
+		{ NULL, "upload.example.org", false },
+		{ NULL, "example.org.evil", false },
+		{ NULL, "", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		if (access_may_query(allow, N(allow), "timmy@example.org",
+		                     cases[i].jid) != cases[i].match)
+			fail_msg("access_may_query(\"%s\") should be %s",
+			         cases[i].jid, cases[i].match ? "true" : "false");
+	assert_false(access_may_query(allow, N(allow), NULL, "example.org"));
+	assert_false(access_may_query(allow, N(allow), "timmy@example.org",
+	                              NULL));
+	/* No patterns: still our account and our server. */
+	assert_true(access_may_query(NULL, 0, "timmy@example.org",
+	                             "example.org"));
+	assert_false(access_may_query(NULL, 0, "timmy@example.org",
+	                              "bob@example.org"));
+}
+
 int
 main(void)
 {
@@ -161,6 +200,7 @@ main(void)
 		cmocka_unit_test(access_match__matches_any__when_several_patterns),
 		cmocka_unit_test(access_match__denies__when_list_empty_or_null),
 		cmocka_unit_test(access_pattern_valid__follows_table__for_each_pattern),
+		cmocka_unit_test(access_may_query__admits_allowed_own_account_and_server__only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

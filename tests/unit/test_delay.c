@@ -709,6 +709,35 @@ cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_
 	assert_int_equal(overlapping_pairs(f, 3600), 0);
 }
 
+static void
+inbound_key_digest__gives_sha1_hex_of_key__whatever_its_length(void **state)
+{
+	char buf[INBOUND_DIGEST_LEN + 1], small[INBOUND_DIGEST_LEN];
+	xmpp_stanza_t *m = stanza(
+	        "<message from='alice@localhost/phone' id='m1'><body>x</body>"
+	        "<origin-id xmlns='urn:xmpp:sid:0' id='de305d54-75b4'/>"
+	        "</message>");
+
+	(void)state;
+	/* SHA-1 of "o:de305d54-75b4". */
+	assert_string_equal(inbound_key_digest(m, buf, sizeof(buf)),
+	                    "bf588948d7dc054da7aa10c7e33a780cd34be77b");
+	assert_null(inbound_key_digest(m, small, sizeof(small)));
+	xmpp_stanza_release(m);
+
+	/* The longest key there may be, still 40 digits. */
+	m = origin_of_key_length(INBOUND_KEY_MAX);
+	assert_non_null(inbound_key_digest(m, buf, sizeof(buf)));
+	assert_int_equal(strlen(buf), INBOUND_DIGEST_LEN);
+	xmpp_stanza_release(m);
+
+	/* No usable key: no digest. */
+	m = stanza("<message from='alice@localhost/phone'><body>x</body>"
+	           "</message>");
+	assert_null(inbound_key_digest(m, buf, sizeof(buf)));
+	xmpp_stanza_release(m);
+}
+
 int
 main(void)
 {
@@ -729,6 +758,7 @@ main(void)
 		cmocka_unit_test(inbound_key__uses_full_jid_and_id__when_no_origin_id),
 		cmocka_unit_test(inbound_key__gives_none__when_no_id_or_no_sender),
 		cmocka_unit_test(inbound_key__gives_none__when_longer_than_limit),
+		cmocka_unit_test(inbound_key_digest__gives_sha1_hex_of_key__whatever_its_length),
 		cmocka_unit_test_setup_teardown(cmd_start__refuses__when_offline_send_time_lies_inside_a_recorded_entry,
 		                                cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(cmd_start__refuses__when_entry_recorded_after_the_offline_send_time,

@@ -2211,6 +2211,27 @@ static void store_commit__drops_step__when_nothing_recorded(void **state)
 
 /* --- messages handled once --- */
 
+/*
+ * A message key as the store keeps them (STORE_MSG_KEY_LEN hex digits)
+ * for a short name: the name's bytes in hex, then zeros. Distinct names
+ * of up to 20 bytes give distinct keys. Static: a ring of eight.
+ */
+static const char *K(const char *name)
+{
+	static char ring[8][STORE_MSG_KEY_LEN + 1];
+	static unsigned next;
+	char *k = ring[next++ % 8];
+	size_t i;
+
+	assert_true(strlen(name) <= STORE_MSG_KEY_LEN / 2);
+	memset(k, '0', STORE_MSG_KEY_LEN);
+	k[STORE_MSG_KEY_LEN] = '\0';
+	for (i = 0; name[i] != '\0'; i++)
+		snprintf(k + 2 * i, 3, "%02x", (unsigned char)name[i]);
+	k[2 * i] = i < STORE_MSG_KEY_LEN / 2 ? '0' : '\0';
+	return k;
+}
+
 /* Sets the message key of the changes that follow (key NULL: none). */
 static void set_key(store *st, const char *owner, const char *key)
 {
@@ -2240,27 +2261,27 @@ static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
 	store *st = *state;
 	char reply[64] = "x";
 
-	set_key(st, ALICE, "o:1");
+	set_key(st, ALICE, K("o:1"));
 	change(st, ALICE, "start acme");
 	add(st, ALICE, entry("acme", 100, 0));
 	commit(st);
 	set_key(st, NULL, NULL);
 
-	assert_int_equal(seen(st, ALICE, "o:1", reply, sizeof reply),
+	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
 	                 STORE_OK);
 	assert_string_equal(reply, ""); /* no reply saved yet */
-	assert_int_equal(seen(st, ALICE, "o:2", NULL, 0), STORE_NOTFOUND);
-	assert_int_equal(seen(st, BOB, "o:1", NULL, 0), STORE_NOTFOUND);
-	assert_int_equal(seen(st, "carol@example.org", "o:1", NULL, 0),
+	assert_int_equal(seen(st, ALICE, K("o:2"), NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, BOB, K("o:1"), NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, "carol@example.org", K("o:1"), NULL, 0),
 	                 STORE_NOTFOUND);
 
 	/* The same id from Bob is another message: it applies. */
-	set_key(st, BOB, "o:1");
+	set_key(st, BOB, K("o:1"));
 	change(st, BOB, "start acme");
 	add(st, BOB, entry("acme", 100, 0));
 	commit(st);
 	set_key(st, NULL, NULL);
-	assert_int_equal(seen(st, BOB, "o:1", NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, BOB, K("o:1"), NULL, 0), STORE_OK);
 	assert_int_equal(handled(st), 2);
 	assert_int_equal(count(st, BOB), 1);
 	/* Looking records nothing and adds no user. */
@@ -2271,7 +2292,7 @@ static void store_msg_key__rolls_back_with_change__so_retry_applies(
 	void **state)
 {
 	store *st = *state;
-	const char *key = "i:alice@example.org/phone/42";
+	const char *key = K("i:phone/42");
 
 	add(st, ALICE, entry("runs", 100, 0));
 	set_key(st, ALICE, key);
@@ -2302,7 +2323,7 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	store *st = *state;
 
 	/* Reads. */
-	set_key(st, ALICE, "o:read");
+	set_key(st, ALICE, K("o:read"));
 	assert_int_equal(store_running(st, ALICE, &e), STORE_NOTFOUND);
 	assert_int_equal(store_count(st, ALICE, &n), STORE_OK);
 	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
@@ -2311,7 +2332,7 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
 
 	/* Refusals, and a clearing that has nothing to clear. */
-	set_key(st, ALICE, "o:refused");
+	set_key(st, ALICE, K("o:refused"));
 	insert(st, ALICE, entry("", 10, 20), STORE_CONFLICT);
 	assert_int_equal(store_set_user_tz(st, ALICE, ""), STORE_CONFLICT);
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
@@ -2319,33 +2340,33 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	assert_int_equal(handled(st), 0);
 
 	/* A change outside a transaction is a transaction of its own. */
-	set_key(st, ALICE, "o:insert");
+	set_key(st, ALICE, K("o:insert"));
 	insert(st, ALICE, entry("acme", 10, 20), STORE_OK);
-	set_key(st, ALICE, "o:tz");
+	set_key(st, ALICE, K("o:tz"));
 	assert_int_equal(store_set_user_tz(st, ALICE, "Asia/Tokyo"), STORE_OK);
-	set_key(st, ALICE, "o:tz-default");
+	set_key(st, ALICE, K("o:tz-default"));
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
 	/* A plain transaction, a step, and undo's own transaction. */
-	set_key(st, ALICE, "o:plain");
+	set_key(st, ALICE, K("o:plain"));
 	assert_int_equal(store_begin(st), STORE_OK);
 	commit(st);
-	set_key(st, ALICE, "o:add");
+	set_key(st, ALICE, K("o:add"));
 	change(st, ALICE, "add b");
 	add(st, ALICE, entry("b", 30, 40));
 	commit(st);
-	set_key(st, ALICE, "o:undo");
+	set_key(st, ALICE, K("o:undo"));
 	undo(st, ALICE, "add b");
 	set_key(st, NULL, NULL);
 
 	assert_int_equal(handled(st), 6);
-	assert_int_equal(seen(st, ALICE, "o:insert", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:tz", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:tz-default", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:plain", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:add", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:undo", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:read", NULL, 0), STORE_NOTFOUND);
-	assert_int_equal(seen(st, ALICE, "o:refused", NULL, 0),
+	assert_int_equal(seen(st, ALICE, K("o:insert"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:tz"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:tz-default"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:plain"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:add"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:undo"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:read"), NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, ALICE, K("o:refused"), NULL, 0),
 	                 STORE_NOTFOUND);
 	/* Cleared, changes record nothing. */
 	insert(st, ALICE, entry("c", 50, 60), STORE_OK);
@@ -2357,7 +2378,7 @@ static void store_msg_key__refuses_second_change__under_same_key(
 {
 	store *st = *state;
 
-	set_key(st, ALICE, "o:1");
+	set_key(st, ALICE, K("o:1"));
 	change(st, ALICE, "add a");
 	add(st, ALICE, entry("a", 10, 20));
 	commit(st);
@@ -2379,30 +2400,42 @@ static void store_msg_key__refuses_second_change__under_same_key(
 
 static void store_set_msg_key__refuses_bad_key__and_sets_none(void **state)
 {
-	char key[STORE_MSG_KEY_MAX + 2], owner[STORE_OWNER_MAX + 2];
+	static const char *const bad[] = {
+		"",
+		"o:1",
+		/* One digit short, one over. */
+		"000000000000000000000000000000000000000",
+		"00000000000000000000000000000000000000000",
+		/* Upper case, and a letter past f. */
+		"000000000000000000000000000000000000000A",
+		"000000000000000000000000000000000000000g",
+	};
+	char owner[STORE_OWNER_MAX + 2];
 	store *st = *state;
+	size_t i;
 
-	memset(key, 'k', sizeof key - 1);
-	key[sizeof key - 1] = '\0'; /* one byte over */
 	memset(owner, 'o', sizeof owner - 1);
 	owner[sizeof owner - 1] = '\0';
 
-	assert_int_equal(store_set_msg_key(st, ALICE, ""), STORE_CONFLICT);
-	assert_int_equal(store_set_msg_key(st, ALICE, key), STORE_CONFLICT);
-	assert_int_equal(store_set_msg_key(st, owner, "o:1"), STORE_CONFLICT);
-	assert_int_equal(store_set_msg_key(st, NULL, "o:1"), STORE_ERR);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(store_set_msg_key(st, ALICE, bad[i]),
+		                 STORE_CONFLICT);
+		assert_int_equal(seen(st, ALICE, bad[i], NULL, 0),
+		                 STORE_NOTFOUND);
+	}
+	assert_int_equal(store_set_msg_key(st, owner, K("o:1")), STORE_CONFLICT);
+	assert_int_equal(store_set_msg_key(st, NULL, K("o:1")), STORE_ERR);
 	/* None of them left a key set. */
 	add(st, ALICE, entry("a", 10, 20));
 	assert_int_equal(handled(st), 0);
-	assert_int_equal(seen(st, ALICE, "", NULL, 0), STORE_NOTFOUND);
-	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
 
-	/* The longest key there may be. */
-	key[STORE_MSG_KEY_MAX] = '\0';
-	set_key(st, ALICE, key);
+	/* Every hex digit is one. */
+	set_key(st, ALICE, "0123456789abcdef0123456789abcdef01234567");
 	add(st, ALICE, entry("b", 30, 40));
 	set_key(st, NULL, NULL);
-	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE,
+	                      "0123456789abcdef0123456789abcdef01234567",
+	                      NULL, 0), STORE_OK);
 }
 
 static void store_msg_reply__saves_reply__that_seen_returns(void **state)
@@ -2410,48 +2443,59 @@ static void store_msg_reply__saves_reply__that_seen_returns(void **state)
 	char reply[64], *big;
 	store *st = *state;
 
-	set_key(st, ALICE, "o:1");
+	set_key(st, ALICE, K("o:1"));
 	add(st, ALICE, entry("acme", 100, 0));
 	set_key(st, NULL, NULL);
-	assert_int_equal(store_msg_reply(st, ALICE, "o:1",
+	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"),
 	                                 "Started acme at 09:30."), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:1", reply, sizeof reply),
+	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
 	                 STORE_OK);
 	assert_string_equal(reply, "Started acme at 09:30.");
 
 	/* Too small a buffer: cut before the character that does not fit. */
-	assert_int_equal(store_msg_reply(st, ALICE, "o:1", "ab€"), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:1", reply, 5), STORE_OK);
+	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"), "ab€"), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:1"), reply, 5), STORE_OK);
 	assert_string_equal(reply, "ab");
-	assert_int_equal(seen(st, ALICE, "o:1", reply, 6), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:1"), reply, 6), STORE_OK);
 	assert_string_equal(reply, "ab€");
 
-	/* Over STORE_REPLY_MAX: cut there, at a character. */
-	big = malloc(STORE_REPLY_MAX + 16);
+	/* Up to STORE_REPLY_MAX bytes it is kept whole; one over, none is
+	 * (half a reply would mislead), and the repeat finds "". */
+	big = malloc(STORE_REPLY_MAX + 4);
 	assert_non_null(big);
-	memset(big, 'x', STORE_REPLY_MAX - 1);
-	strcpy(big + STORE_REPLY_MAX - 1, "€ and more");
-	assert_int_equal(store_msg_reply(st, ALICE, "o:1", big), STORE_OK);
-	free(big);
+	memset(big, 'x', STORE_REPLY_MAX);
+	big[STORE_REPLY_MAX] = '\0';
+	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"), big), STORE_OK);
 	assert_int_equal(db_int(st->db, "SELECT length(CAST(reply AS BLOB))"
-	                        " FROM handled_messages"),
-	                 STORE_REPLY_MAX - 1);
+	                        " FROM handled_messages"), STORE_REPLY_MAX);
+	strcpy(big + STORE_REPLY_MAX - 1, "€");
+	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"), big), STORE_OK);
+	free(big);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM handled_messages"
+	                        " WHERE reply IS NULL"), 1);
+	reply[0] = 'x';
+	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
+	                 STORE_OK);
+	assert_string_equal(reply, "");
 
 	/* No change under that key, or not this user's: nothing written. */
-	assert_int_equal(store_msg_reply(st, ALICE, "o:2", "x"),
+	assert_int_equal(store_msg_reply(st, ALICE, K("o:2"), "x"),
 	                 STORE_NOTFOUND);
-	assert_int_equal(store_msg_reply(st, BOB, "o:1", "x"), STORE_NOTFOUND);
+	assert_int_equal(store_msg_reply(st, BOB, K("o:1"), "x"), STORE_NOTFOUND);
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 1);
 	assert_int_equal(handled(st), 1);
 }
 
-/* Adds a row for owner's key handled at the time at, with SQL. */
+/* Adds a row for owner's key handled at the time at, with SQL, numbered
+ * after owner's others. */
 static void handled_at(store *st, const char *owner, const char *key,
                        int64_t at)
 {
 	char *sql = sqlite3_mprintf("INSERT INTO handled_messages"
-	                            " (user_id, msg_key, at)"
-	                            " SELECT id, %Q, %lld FROM users"
+	                            " (user_id, n, msg_key, at)"
+	                            " SELECT u.id, 1 + (SELECT coalesce(max(n), 0)"
+	                            " FROM handled_messages WHERE user_id = u.id),"
+	                            " %Q, %lld FROM users AS u"
 	                            " WHERE jid = %Q", key, (long long)at,
 	                            owner);
 
@@ -2461,55 +2505,102 @@ static void handled_at(store *st, const char *owner, const char *key,
 	sqlite3_free(sql);
 }
 
-static void store_msg_record__drops_own_rows__older_than_30_days(
+static void store_msg_prune__drops_every_users_rows__older_than_30_days(
 	void **state)
 {
 	const int64_t day = 24 * 3600;
-	int64_t now = (int64_t)time(NULL), at;
+	int64_t now = 1780000000, removed = -1; /* 2026-05-28 */
 	store *st = *state;
 
 	add(st, ALICE, entry("a", 10, 20));
 	add(st, BOB, entry("b", 10, 20));
-	handled_at(st, ALICE, "o:old", now - (STORE_MSG_DAYS + 1) * day);
-	handled_at(st, ALICE, "o:recent", now - (STORE_MSG_DAYS - 1) * day);
-	handled_at(st, BOB, "o:old", now - (STORE_MSG_DAYS + 1) * day);
+	handled_at(st, ALICE, K("o:old"), now - STORE_MSG_DAYS * day - 1);
+	handled_at(st, ALICE, K("o:edge"), now - STORE_MSG_DAYS * day);
+	handled_at(st, ALICE, K("o:recent"), now - day);
+	handled_at(st, BOB, K("o:old"), now - (STORE_MSG_DAYS + 5) * day);
 
-	set_key(st, ALICE, "o:new");
-	add(st, ALICE, entry("c", 30, 40));
+	assert_int_equal(store_msg_prune(st, now, &removed), STORE_OK);
+	assert_int_equal(removed, 2);
+	assert_int_equal(seen(st, ALICE, K("o:old"), NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, BOB, K("o:old"), NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(seen(st, ALICE, K("o:edge"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:recent"), NULL, 0), STORE_OK);
+	/* Again: nothing more to drop; removed may be left out. */
+	assert_int_equal(store_msg_prune(st, now, &removed), STORE_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(store_msg_prune(st, now, NULL), STORE_OK);
+	assert_int_equal(handled(st), 2);
+}
+
+static void store_msg_record__keeps_newest_rows__up_to_the_cap_per_user(
+	void **state)
+{
+	int64_t now = (int64_t)time(NULL), at;
+	char key[STORE_MSG_KEY_LEN + 1];
+	store *st = *state;
+	int i;
+
+	add(st, BOB, entry("b", 10, 20));
+	set_key(st, BOB, K("bob"));
+	assert_int_equal(store_set_user_tz(st, BOB, "UTC"), STORE_OK);
+	/* Alice's changes, each under its own key, past the cap. */
+	for (i = 1; i <= STORE_MSG_KEEP + 5; i++) {
+		snprintf(key, sizeof key, "%040d", i);
+		set_key(st, ALICE, key);
+		assert_int_equal(store_set_user_tz(st, ALICE,
+		                                   i % 2 ? "UTC" : "Asia/Tokyo"),
+		                 STORE_OK);
+	}
 	set_key(st, NULL, NULL);
 
-	assert_int_equal(seen(st, ALICE, "o:old", NULL, 0), STORE_NOTFOUND);
-	assert_int_equal(seen(st, ALICE, "o:recent", NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, "o:new", NULL, 0), STORE_OK);
-	/* Bob's go with his own next change. */
-	assert_int_equal(seen(st, BOB, "o:old", NULL, 0), STORE_OK);
+	assert_int_equal(handled(st), STORE_MSG_KEEP + 1);
+	/* The five oldest went; the newest ones are there, numbered on. */
+	for (i = 1; i <= 5; i++) {
+		snprintf(key, sizeof key, "%040d", i);
+		assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
+	}
+	snprintf(key, sizeof key, "%040d", 6);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
+	snprintf(key, sizeof key, "%040d", STORE_MSG_KEEP + 5);
+	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
+	assert_int_equal(db_int(st->db, "SELECT min(n) FROM handled_messages"
+	                        " WHERE user_id = (SELECT id FROM users"
+	                        " WHERE jid = '" ALICE "')"), 6);
+	/* Bob's row is his own, untouched by hers. */
+	assert_int_equal(seen(st, BOB, K("bob"), NULL, 0), STORE_OK);
 	/* The time of handling, by the clock, not of the entry. */
-	at = db_int(st->db, "SELECT at FROM handled_messages"
-	                    " WHERE msg_key = 'o:new'");
+	at = db_int(st->db, "SELECT max(at) FROM handled_messages");
 	assert_true(at >= now && at <= (int64_t)time(NULL));
 }
 
-static void store_explain__uses_primary_key__when_message_planned(
+static void store_explain__uses_indexes__when_messages_planned(
 	void **state)
 {
+	static const struct {
+		enum store_stmt id;
+		const char *uses;
+	} plans[] = {
+		{ STMT_MSG_SEEN, "sqlite_autoindex_handled_messages_2"
+		                 " (user_id=? AND msg_key=?)" },
+		{ STMT_MSG_REPLY, "sqlite_autoindex_handled_messages_2"
+		                  " (user_id=? AND msg_key=?)" },
+		{ STMT_MSG_ADD, "sqlite_autoindex_handled_messages_1 (user_id=?)" },
+		{ STMT_MSG_CAP, "sqlite_autoindex_handled_messages_1"
+		                " (user_id=? AND n<?)" },
+		{ STMT_MSG_PRUNE, "handled_messages_at (at<?)" },
+	};
 	store *st = *state;
 	char plan[1024];
+	size_t i;
 
-	assert_int_equal(store_explain(st, STMT_MSG_SEEN, plan, sizeof plan),
-	                 STORE_OK);
-	if (strstr(plan, "SEARCH m USING PRIMARY KEY (user_id=? AND "
-	                 "msg_key=?)") == NULL ||
-	    strstr(plan, "(jid=?)") == NULL || strstr(plan, "SCAN") != NULL)
-		fail_msg("unexpected plan of message-seen:\n%s", plan);
-	assert_int_equal(store_explain(st, STMT_MSG_REPLY, plan, sizeof plan),
-	                 STORE_OK);
-	if (strstr(plan, "PRIMARY KEY (user_id=? AND msg_key=?)") == NULL ||
-	    strstr(plan, "SCAN") != NULL)
-		fail_msg("unexpected plan of save-reply:\n%s", plan);
-	assert_int_equal(store_explain(st, STMT_MSG_PRUNE, plan, sizeof plan),
-	                 STORE_OK);
-	if (strstr(plan, "handled_messages_at (user_id=? AND at<?)") == NULL)
-		fail_msg("unexpected plan of prune-messages:\n%s", plan);
+	for (i = 0; i < sizeof plans / sizeof plans[0]; i++) {
+		assert_int_equal(store_explain(st, plans[i].id, plan,
+		                               sizeof plan), STORE_OK);
+		if (strstr(plan, plans[i].uses) == NULL ||
+		    strstr(plan, "SCAN") != NULL)
+			fail_msg("unexpected plan of %s:\n%s",
+			         store_stmt_name(plans[i].id), plan);
+	}
 }
 
 /* --- the current schema version from version 1 --- */
@@ -2699,7 +2790,7 @@ static void assert_same_as_fresh(store *migrated)
 	assert_non_null(strstr(fresh_structure, "fk undo_tags"));
 	assert_non_null(strstr(fresh_structure, "trigger entry_tags_max"));
 	assert_non_null(strstr(fresh_structure, "table handled_messages "
-	                       "type=table ncol=4 wr=1 strict=1"));
+	                       "type=table ncol=5 wr=0 strict=1"));
 	assert_non_null(strstr(fresh_structure, "index handled_messages "
 	                       "handled_messages_at unique=0"));
 	assert_non_null(strstr(fresh_structure, "index entries entries_start "
@@ -2938,12 +3029,12 @@ static void store_open__keeps_data__when_migrated_from_v2(void **state)
 	/* No message handled yet; the first change records one. */
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM"
 	                        " handled_messages"), 0);
-	assert_int_equal(store_set_msg_key(st, ALICE, "o:first"), STORE_OK);
+	assert_int_equal(store_set_msg_key(st, ALICE, K("o:first")), STORE_OK);
 	change(st, ALICE, "start acme");
 	add(st, ALICE, entry("acme", 2000, 0));
 	commit(st);
 	assert_int_equal(store_set_msg_key(st, NULL, NULL), STORE_OK);
-	assert_int_equal(store_msg_seen(st, ALICE, "o:first", reply,
+	assert_int_equal(store_msg_seen(st, ALICE, K("o:first"), reply,
 	                                sizeof reply), STORE_OK);
 	assert_int_equal(store_check(st), STORE_OK);
 	store_close(st);
@@ -3396,6 +3487,81 @@ static void store_open__keeps_data__when_migrated_from_v3(void **state)
 	assert_int_equal(x.seq[1], 2);
 	assert_string_equal(x.owner[2], ALICE);
 	assert_int_equal(x.seq[2], 2);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
+}
+
+/* --- schema version 5 from version 4: message keys of a fixed size --- */
+
+/*
+ * Creates the file name as a version-4 database (make_v3's, brought to
+ * version 4 by its released migration) holding two handled messages of
+ * alice under raw keys, as version 4 kept them, one with a long key.
+ */
+static void make_v4(const char *name)
+{
+	static const char *const steps[] = { NULL, NULL, store_migration_3 };
+	const struct store_schema v4 = { 4, NULL, steps };
+	char path[512], err[256] = "", *sql;
+	sqlite3 *db;
+
+	make_v3(name);
+	tmp_path(path, sizeof path, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (store_schema_apply(db, &v4, err, sizeof err) != STORE_OK)
+		fail_msg("v4: %s", err);
+	sql = sqlite3_mprintf("INSERT INTO handled_messages"
+	                      " (user_id, msg_key, at, reply) VALUES"
+	                      " (1, 'o:short', 1700000000, 'Started acme.'),"
+	                      " (1, 'o:%q', 1700000001, NULL)",
+	                      "0123456789012345678901234567890123456789"
+	                      "0123456789012345678901234567890123456789"
+	                      "0123456789012345678901234567890123456789"
+	                      "0123456789012345678901234567890123456789");
+	assert_non_null(sql);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(db);
+}
+
+static void store_open__matches_fresh_schema__when_migrated_from_v4(
+	void **state)
+{
+	store *migrated;
+
+	(void)state;
+	make_v4("v4.db");
+	assert_int_equal(raw_int("v4.db", "PRAGMA user_version"), 4);
+	migrated = open_file("v4.db");
+	assert_same_as_fresh(migrated);
+	store_close(migrated);
+}
+
+static void store_open__drops_raw_message_keys__when_migrated_from_v4(
+	void **state)
+{
+	int64_t users, entries;
+	store *st;
+
+	(void)state;
+	make_v4("v4-data.db");
+	assert_int_equal(raw_int("v4-data.db",
+	                         "SELECT count(*) FROM handled_messages"), 2);
+	users = raw_int("v4-data.db", "SELECT count(*) FROM users");
+	entries = raw_int("v4-data.db", "SELECT count(*) FROM entries");
+	assert_true(users >= 1 && entries >= 1);
+	st = open_file("v4-data.db");
+	/* The raw keys are gone; users and entries stay. */
+	assert_int_equal(handled(st), 0);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), users);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entries"),
+	                 entries);
+	/* A change records its key as version 5 does, numbered from 1. */
+	set_key(st, ALICE, K("o:after"));
+	add(st, ALICE, entry("acme", 3000, 3100));
+	set_key(st, NULL, NULL);
+	assert_int_equal(seen(st, ALICE, K("o:after"), NULL, 0), STORE_OK);
+	assert_int_equal(db_int(st->db, "SELECT n FROM handled_messages"), 1);
 	assert_int_equal(store_check(st), STORE_OK);
 	store_close(st);
 }
@@ -4951,10 +5117,13 @@ int main(void)
 			store_msg_reply__saves_reply__that_seen_returns,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_msg_record__drops_own_rows__older_than_30_days,
+			store_msg_prune__drops_every_users_rows__older_than_30_days,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_explain__uses_primary_key__when_message_planned,
+			store_msg_record__keeps_newest_rows__up_to_the_cap_per_user,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_explain__uses_indexes__when_messages_planned,
 			open_memory, close_store),
 		cmocka_unit_test(store_open__matches_fresh_schema__when_migrated_from_v1),
 		cmocka_unit_test(store_open__numbers_entries_in_start_order__when_migrated),
@@ -4979,6 +5148,10 @@ int main(void)
 		cmocka_unit_test(
 			store_open__matches_fresh_schema__when_migrated_from_v3),
 		cmocka_unit_test(store_open__keeps_data__when_migrated_from_v3),
+		cmocka_unit_test(
+			store_open__matches_fresh_schema__when_migrated_from_v4),
+		cmocka_unit_test(
+			store_open__drops_raw_message_keys__when_migrated_from_v4),
 		cmocka_unit_test_setup_teardown(
 			store_active__sums_each_user__when_entries_overlap,
 			open_memory, close_store),
