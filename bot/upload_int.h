@@ -10,6 +10,7 @@
  *   bot/httpupload.c  XEP-0363: the slot and the PUT (libcurl)
  *   bot/inline.c      numbered inline parts, paced by XEP-0199 pings
  *   bot/upload_iq.c   the iq requests they send and the answers they take
+ *   (bot/xmltext.c    XML escaping for inline.c: a leaf of its own)
  *
  * Dependency rule: the protocol files (disco.c, httpupload.c, inline.c)
  * know the queue only through the delivery_* calls below, and each
