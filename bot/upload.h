@@ -9,6 +9,11 @@
  * they reached), and calls upload_poll from
  * its event loop, which drives the HTTP transfers (libcurl's multi
  * interface) and the timeouts, so no transfer ever blocks the XMPP side.
+ *
+ * bot/delivery.c implements it, with bot/disco.c (XEP-0030),
+ * bot/httpupload.c (XEP-0363), bot/inline.c (inline parts) and
+ * bot/upload_iq.c behind it; they share bot/upload_int.h, which nothing
+ * else includes.
  */
 #ifndef TIMMY_UPLOAD_H
 #define TIMMY_UPLOAD_H
@@ -44,7 +49,7 @@ void upload_offline(struct upload *u);
 /*
  * Whether a file of size bytes for the bare JID owner may be delivered
  * now. One file per owner is on its way at a time, and a bounded number
- * of files and bytes in all (upload.c). Returns true, or false after
+ * of files and bytes in all (delivery.c). Returns true, or false after
  * writing into why (n bytes) the reply that tells the owner why not (for
  * a file going out inline, how far it is: "part 120 of 558").
  */
@@ -70,7 +75,7 @@ bool upload_poll(struct upload *u);
 
 /*
  * Where the next inline part of data[0..len) should end: the largest cut
- * of at most cap bytes whose XML-escaped form (see upload.c) takes at most
+ * of at most cap bytes whose XML-escaped form (see xmltext.h) takes at most
  * wire_max bytes, made after the last line end that fits, else before the
  * first UTF-8 character that does not fit whole. Returns len when all of
  * it fits; otherwise a cut in 1..cap (when cap >= 4 and wire_max >= 12).
