@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "../commands/tz.h"
+#include "../lib/tz.h"
 #include "access.h"
 
 /* The largest bot.yaml read; anything bigger is not a config file. */

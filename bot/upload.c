@@ -66,6 +66,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/utf8.h"
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
@@ -226,7 +227,7 @@ xml_char(const unsigned char *p, size_t n, bool attr, size_t *len, char *out)
 	const char *ent = NULL;
 	unsigned char c = p[0];
 	uint32_t cp;
-	size_t need, i;
+	size_t need;
 
 	*len = 1;
 	if (c < 0x80) {
@@ -254,28 +255,9 @@ xml_char(const unsigned char *p, size_t n, bool attr, size_t *len, char *out)
 			memcpy(out, ent, strlen(ent));
 		return strlen(ent);
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		cp = c & 0x07;
-	} else {
-		goto invalid;
-	}
-	if (n < need)
-		goto invalid;
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto invalid;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) ||
-	                   cp == 0xfffe || cp == 0xffff)) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	/* XML 1.0 excludes U+FFFE and U+FFFF besides what UTF-8 does. */
+	need = utf8_decode((const char *)p, n, &cp);
+	if (need == 0 || cp == 0xfffe || cp == 0xffff)
 		goto invalid;
 	*len = need;
 	if (out)

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "tz.h"
+#include "../lib/civil.h"
+#include "../lib/tz.h"
+#include "../lib/utf8.h"
 
 /* Bytes of a bad word quoted back: a reply should not echo a whole essay. */
 #define QUOTE_MAX 40
@@ -122,18 +124,6 @@ word_is(const char *s, const char *word)
 	return slice_is(s, strlen(s), word);
 }
 
-/* The longest prefix of s[0..n) within max bytes that ends on a UTF-8
- * character boundary. */
-static size_t
-utf8_prefix(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
 /*
  * Records why s[0..n) is wrong: the word in quotes (shortened with an
  * ellipsis past QUOTE_MAX bytes), then rest. Returns TP_BAD so that a
@@ -162,7 +152,7 @@ report(enum tp_rc rc, const struct why *w, struct text *err)
 
 /*
  * The zone to compute in: c->tz, or UTC when it is missing or longer than
- * any zone name (tz.c could not switch to it and would fail every call).
+ * any zone name (lib/tz.c could not switch to it and would fail every call).
  */
 static const char *
 zone_of(const struct tp_ctx *c)
@@ -170,21 +160,6 @@ zone_of(const struct tp_ctx *c)
 	if (c->tz == NULL || *c->tz == '\0' || strlen(c->tz) > TZ_NAME_MAX)
 		return "UTC";
 	return c->tz;
-}
-
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30,
-	                            31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap(y) ? 29 : days[m - 1];
 }
 
 /* d moved by n days, and its weekday (0 Sunday) into *wday if not NULL.
@@ -369,7 +344,7 @@ date_parse(const char *s, size_t n, struct ymd *out, struct why *w)
 		return bad(w, s, n, "is too far away: dates run from year 2000 "
 		                    "to 9999. " TRY_DATE);
 	if (part[1] < 1 || part[1] > 12 || part[2] < 1 ||
-	    part[2] > month_days(part[0], part[1]))
+	    part[2] > civil_days_in_month(part[0], part[1]))
 		return bad(w, s, n, "is not a date. " TRY_DATE);
 	out->y = part[0];
 	out->m = part[1];

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "../../bot/config.h"
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 
 /* A password distinctive enough that any leak of it is found. */
 #define SECRET "Zq7-hunter2-SECRET-pw"

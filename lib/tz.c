@@ -1,5 +1,5 @@
 /*
- * commands/tz.c - IANA time zones through glibc, one zone at a time.
+ * lib/tz.c - IANA time zones through glibc, one zone at a time.
  * See tz.h for why TZ is switched and who may rely on it.
  */
 #include "tz.h"
@@ -108,6 +108,13 @@ append_part(const char *dir, const char *part, size_t partlen, char *out,
 	if (r < 0 || (size_t)r >= outsz - len)
 		return -1;
 	return (int)(len + (size_t)r);
+}
+
+const char *
+tz_or_default(const char *zone, const char *fallback)
+{
+	return zone != NULL && zone[0] != '\0' && tz_valid(zone) ? zone
+	                                                         : fallback;
 }
 
 int

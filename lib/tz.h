@@ -1,11 +1,12 @@
 /*
- * commands/tz.h - IANA time zones: validation, local time, day and period
+ * lib/tz.h - IANA time zones: validation, local time, day and period
  * boundaries.
  *
  * glibc has no per-call time zone API, so these functions switch the TZ
  * environment variable (and call tzset) when the zone changes. timmy is
  * single-threaded; nothing else in the process may rely on TZ.
- * Nothing here reads the clock: "now" is always an argument.
+ * Nothing here reads the clock: "now" is always an argument. Plain C and
+ * libc; includes nothing of the project.
  */
 #ifndef TIMMY_TZ_H
 #define TIMMY_TZ_H
@@ -31,6 +32,13 @@ bool tz_valid(const char *name);
  * "UTC"), into out; 0, or -1 when no zone is named so in any case.
  */
 int tz_spelling(const char *name, char *out, size_t outsz);
+
+/*
+ * The zone a user's times are in: zone, their own (tz command), when it
+ * is set and valid, else fallback (the configured default). Borrowed:
+ * one of the two arguments.
+ */
+const char *tz_or_default(const char *zone, const char *fallback);
 
 /* Breaks t down into local time of zone into *out. Returns 0 or -1. */
 int tz_local(const char *zone, int64_t t, struct tm *out);

@@ -1,9 +1,10 @@
 /*
- * commands/text.h - a growable text buffer with a hard size limit.
+ * lib/text.h - a growable text buffer with a hard size limit.
  *
  * Replies, reports and error lists are built here with a checked
  * formatter: every append either fits or marks the buffer truncated,
- * so no caller has to count bytes. Plain C, no dependencies.
+ * so no caller has to count bytes. Every layer builds text here; it
+ * includes nothing of the project but lib/utf8.h.
  */
 #ifndef TIMMY_TEXT_H
 #define TIMMY_TEXT_H

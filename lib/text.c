@@ -1,6 +1,6 @@
 /*
- * commands/text.c - a growable text buffer with a hard size limit.
- * See text.h. Plain C; no dependencies.
+ * lib/text.c - a growable text buffer with a hard size limit.
+ * See text.h. Cuts at character boundaries with lib/utf8.c.
  */
 #include "text.h"
 
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 void
 text_init(struct text *t, size_t max)
@@ -66,35 +68,13 @@ reserve(struct text *t, size_t need)
 	return need;
 }
 
-/* The largest n' <= n such that s[0..n') does not end inside a UTF-8
- * sequence, so a cut never leaves half a character. */
-static size_t
-utf8_cut(const char *s, size_t n)
-{
-	size_t i = n, back = 0;
-
-	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i == 0)
-		return n;
-	{
-		unsigned char lead = (unsigned char)s[i - 1];
-		size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-		if (len > 1 && back + 1 < len)
-			return i - 1; /* incomplete sequence: drop it */
-	}
-	return n;
-}
-
 int
 text_append(struct text *t, const char *s, size_t n)
 {
 	size_t fit = reserve(t, n);
 
 	if (fit < n)
-		fit = utf8_cut(s, fit);
+		fit = utf8_trim(s, fit);
 	if (t->cap == 0) {
 		t->truncated = true;
 		return -1;
@@ -149,7 +129,7 @@ text_end_with(struct text *t, const char *marker)
 		m = t->max;
 	keep = t->len;
 	if (keep > t->max - m)
-		keep = utf8_cut(t->buf, t->max - m);
+		keep = utf8_trim(t->buf, t->max - m);
 	t->len = keep;
 	if (t->buf)
 		t->buf[t->len] = '\0';
