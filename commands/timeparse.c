@@ -89,10 +89,10 @@ clock_parse(const char *s, size_t n, int *mins, struct why *w)
 		if (groups == 1)
 			mdigits = d;
 	}
-	if (n - i == 2 && (tp_lower((unsigned char)s[i]) == 'a' ||
-	                   tp_lower((unsigned char)s[i]) == 'p') &&
-	    tp_lower((unsigned char)s[i + 1]) == 'm') {
-		half = tp_lower((unsigned char)s[i]) == 'a' ? 1 : 2;
+	if (n - i == 2 && (str_lower((unsigned char)s[i]) == 'a' ||
+	                   str_lower((unsigned char)s[i]) == 'p') &&
+	    str_lower((unsigned char)s[i + 1]) == 'm') {
+		half = str_lower((unsigned char)s[i]) == 'a' ? 1 : 2;
 		i += 2;
 	}
 	if (i != n || (groups == 0 && half == 0))

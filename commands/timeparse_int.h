@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/str.h"
 #include "timeparse.h"
 
 /* Bytes of a bad word quoted back: a reply should not echo a whole essay. */
@@ -51,7 +52,6 @@ struct ymd {
 /* Characters and words, ASCII only: keywords are English and the locale
  * must not matter. tp_slice_is: s[0..n) is word (lower case), ignoring
  * ASCII case; tp_word_is the same for a whole string. */
-int tp_lower(int ch);
 bool tp_is_digit(int ch);
 bool tp_is_alpha(int ch);
 bool tp_slice_is(const char *s, size_t n, const char *word);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../lib/civil.h"
+#include "../lib/str.h"
 #include "../lib/tz.h"
 #include "../lib/utf8.h"
 #include "timeparse_int.h"
@@ -28,13 +29,6 @@ static const struct {
 	{ "sat", 6 }, { "saturday", 6 },
 };
 
-/* ASCII only: keywords are English and the locale must not matter. */
-int
-tp_lower(int ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-}
-
 bool
 tp_is_digit(int ch)
 {
@@ -44,7 +38,7 @@ tp_is_digit(int ch)
 bool
 tp_is_alpha(int ch)
 {
-	ch = tp_lower(ch);
+	ch = str_lower(ch);
 	return ch >= 'a' && ch <= 'z';
 }
 
@@ -57,7 +51,7 @@ tp_slice_is(const char *s, size_t n, const char *word)
 	if (strlen(word) != n)
 		return false;
 	for (i = 0; i < n; i++)
-		if (tp_lower((unsigned char)s[i]) != word[i])
+		if (str_lower((unsigned char)s[i]) != word[i])
 			return false;
 	return true;
 }

@@ -4,13 +4,6 @@
  */
 #include "utf8.h"
 
-/* Whether byte c continues a character (10xxxxxx). */
-static bool
-continues(unsigned char c)
-{
-	return (c & 0xC0) == 0x80;
-}
-
 size_t
 utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
@@ -37,7 +30,7 @@ utf8_decode(const char *s, size_t n, uint32_t *cp)
 	if (len > n)
 		return 0;
 	for (i = 1; i < len; i++) {
-		if (!continues(p[i]))
+		if (!utf8_continues(p[i]))
 			return 0;
 		v = v << 6 | (p[i] & 0x3Fu);
 	}
@@ -68,7 +61,7 @@ utf8_prefix(const char *s, size_t n, size_t max)
 		return n;
 	/* s[max] is the first byte left out: while it continues a
 	 * character, that character's start is left out too. */
-	while (max > 0 && continues((unsigned char)s[max]))
+	while (max > 0 && utf8_continues((unsigned char)s[max]))
 		max--;
 	return max;
 }
@@ -79,7 +72,7 @@ utf8_trim(const char *s, size_t n)
 	size_t i = n, back = 0, len;
 	unsigned char lead;
 
-	while (i > 0 && back < 4 && continues((unsigned char)s[i - 1])) {
+	while (i > 0 && back < 4 && utf8_continues((unsigned char)s[i - 1])) {
 		i--;
 		back++;
 	}
@@ -99,7 +92,7 @@ utf8_skip(const char *s, size_t max)
 
 	while (s[len] != '\0' && chars < max) {
 		len++;
-		while (continues((unsigned char)s[len]))
+		while (utf8_continues((unsigned char)s[len]))
 			len++;
 		chars++;
 	}
@@ -112,7 +105,7 @@ utf8_width(const char *s)
 	size_t w = 0;
 
 	for (; *s; s++)
-		if (!continues((unsigned char)*s))
+		if (!utf8_continues((unsigned char)*s))
 			w++;
 	return w;
 }

@@ -17,6 +17,14 @@
  * stands for. */
 #define UTF8_REPLACEMENT 0xFFFDu
 
+/* Whether byte c continues a character (10xxxxxx) rather than starting
+ * one; inline, for loops over every byte. */
+static inline bool
+utf8_continues(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
 /*
  * Decodes the character that starts s (n >= 1 bytes readable) into *cp
  * and returns its length, 1 to 4. Returns 0, with *cp set to

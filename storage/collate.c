@@ -88,12 +88,6 @@ static void fold_init(void)
 		                        fold_libc(u) : u;
 }
 
-/* Whether byte c continues a UTF-8 character (10xxxxxx). */
-static bool continues(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
 /*
  * The unit that starts at s (n >= 1 bytes left): the code point of a
  * well-formed UTF-8 character (RFC 3629: no overlong forms, no
@@ -141,8 +135,8 @@ static int compare(const void *a, size_t na, const void *b, size_t nb)
 		i++;
 	if (i == na && i == nb)
 		return 0;
-	while (i > 0 && ((i < na && continues(p[i])) ||
-	                 (i < nb && continues(q[i]))))
+	while (i > 0 && ((i < na && utf8_continues(p[i])) ||
+	                 (i < nb && utf8_continues(q[i]))))
 		i--;
 	j = i;
 

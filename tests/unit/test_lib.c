@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_lib.c - the leaf helpers of lib/: UTF-8 decoding,
  * validation and cutting, the civil calendar, the zone a user's times are
- * in. (The text buffer and the zone arithmetic are tested in test_time.c.)
+ * in, ASCII case. (The text buffer and the zone arithmetic are tested in test_time.c.)
  *
  * The UTF-8 cases follow RFC 3629 and Markus Kuhn's decoder stress test:
  * the first and last code point of each length, overlong forms, surrogates,
@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../../lib/civil.h"
+#include "../../lib/str.h"
 #include "../../lib/tz.h"
 #include "../../lib/utf8.h"
 
@@ -149,6 +150,29 @@ utf8_width__counts_characters_not_bytes(void **state)
 }
 
 static void
+utf8_continues__is_true_only_for_10xxxxxx(void **state)
+{
+	int c;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		assert_int_equal(utf8_continues((unsigned char)c),
+		                 c >= 0x80 && c <= 0xBF);
+}
+
+static void
+str_lower__folds_ascii_letters_only(void **state)
+{
+	int c;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		assert_int_equal(str_lower(c), c >= 'A' && c <= 'Z' ?
+		                               c + ('a' - 'A') : c);
+	assert_int_equal(str_lower(-1), -1);
+}
+
+static void
 civil_leap_year__follows_the_gregorian_rule(void **state)
 {
 	static const struct {
@@ -243,6 +267,8 @@ main(void)
 		cmocka_unit_test(utf8_trim__drops_only_an_incomplete_last_character),
 		cmocka_unit_test(utf8_skip__counts_whole_characters),
 		cmocka_unit_test(utf8_width__counts_characters_not_bytes),
+		cmocka_unit_test(utf8_continues__is_true_only_for_10xxxxxx),
+		cmocka_unit_test(str_lower__folds_ascii_letters_only),
 		cmocka_unit_test(civil_leap_year__follows_the_gregorian_rule),
 		cmocka_unit_test(civil_days_in_month__matches_the_calendar),
 		cmocka_unit_test(civil_days_from__counts_from_the_epoch),
