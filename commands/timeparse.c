@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/str.h"
 #include "../lib/tz.h"
 #include "timeparse_int.h"
 

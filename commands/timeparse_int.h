@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/str.h"
 #include "timeparse.h"
 
 /* Bytes of a bad word quoted back: a reply should not echo a whole essay. */
