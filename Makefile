@@ -59,10 +59,13 @@ CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
 
+# lib/: the leaf helpers every layer uses (text buffer, UTF-8, calendar,
+# time zones); it includes nothing of the project.
+LEAF_SRCS     = $(wildcard lib/*.c)
 STORAGE_SRCS  = $(wildcard storage/*.c)
 COMMANDS_SRCS = $(wildcard commands/*.c)
 BOT_SRCS      = $(filter-out bot/main.c,$(wildcard bot/*.c))
-LIB_SRCS      = $(STORAGE_SRCS) $(COMMANDS_SRCS) $(BOT_SRCS)
+LIB_SRCS      = $(LEAF_SRCS) $(STORAGE_SRCS) $(COMMANDS_SRCS) $(BOT_SRCS)
 LIB_OBJS      = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
 UNIT_BINS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -150,19 +153,19 @@ integration: $(BUILD)/timmy
 	TIMMY_BIN=$(CURDIR)/$(BUILD)/timmy $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 # The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL,
-# and includes run one way, bot -> commands -> storage (lib/, where it
-# exists, includes none of them). A relative include that climbs back
-# ("../bot/" from commands/) is refused like a library one.
+# and includes run one way, bot -> commands -> storage; lib/, the leaf all
+# three use, includes none of them and neither library. A relative include
+# that climbs back ("../bot/" from commands/) is refused like a library one.
 layering:
-	@! grep -n 'include.*strophe\.h' commands/* storage/* || \
-		{ echo "layering: commands/ or storage/ includes strophe.h"; exit 1; }
-	@! grep -n 'include.*sqlite3\.h' bot/* commands/* || \
-		{ echo "layering: bot/ or commands/ includes sqlite3.h"; exit 1; }
+	@! grep -n 'include.*strophe\.h' commands/* storage/* lib/* || \
+		{ echo "layering: commands/, storage/ or lib/ includes strophe.h"; exit 1; }
+	@! grep -n 'include.*sqlite3\.h' bot/* commands/* lib/* || \
+		{ echo "layering: bot/, commands/ or lib/ includes sqlite3.h"; exit 1; }
 	@! grep -n '#include *".*\.\./bot/' commands/* storage/* || \
 		{ echo "layering: commands/ or storage/ includes bot/"; exit 1; }
 	@! grep -n '#include *".*\.\./commands/' storage/* || \
 		{ echo "layering: storage/ includes commands/"; exit 1; }
-	@! grep -nE '#include *".*\.\./(bot|commands|storage)/' lib/* 2>/dev/null || \
+	@! grep -nE '#include *".*\.\./(bot|commands|storage)/' lib/* || \
 		{ echo "layering: lib/ includes bot/, commands/ or storage/"; exit 1; }
 	@echo "layering: ok"
 

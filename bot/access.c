@@ -6,18 +6,14 @@
 
 #include <string.h>
 
-/* ASCII lower case, independent of the locale. */
-static int
-lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
+#include "../lib/str.h"
 
 /* True when a and b are equal ignoring ASCII case. */
 static bool
 equal_nocase(const char *a, const char *b)
 {
-	while (*a != '\0' && lower((unsigned char)*a) == lower((unsigned char)*b)) {
+	while (*a != '\0' &&
+	       str_lower((unsigned char)*a) == str_lower((unsigned char)*b)) {
 		a++;
 		b++;
 	}

@@ -20,7 +20,7 @@
 #include "../commands/cmd.h"
 #include "../commands/export.h"
 #include "../commands/timeparse.h"
-#include "../commands/tz.h"
+#include "../lib/tz.h"
 #include "../storage/store.h"
 #include "config.h"
 
@@ -78,7 +78,7 @@ zone_of(store *st, const char *owner, const struct cfg *cfg, char *buf,
         size_t n)
 {
 	if (owner == NULL || store_user_tz(st, owner, buf, n) != STORE_OK ||
-	    buf[0] == '\0' || !tz_valid(buf))
+	    tz_or_default(buf, NULL) == NULL)
 		snprintf(buf, n, "%s", cfg->timezone);
 }
 

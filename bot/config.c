@@ -31,7 +31,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "../commands/tz.h"
+#include "../lib/tz.h"
+#include "../lib/utf8.h"
 #include "access.h"
 
 /* The largest bot.yaml read; anything bigger is not a config file. */
@@ -173,12 +174,7 @@ show_max(const char *s, bool quote, size_t max, char *buf, size_t size)
 	}
 	if (s[i] != '\0') {
 		/* Drop a UTF-8 sequence the cut left incomplete. */
-		size_t back = o;
-
-		while (back > 0 && ((unsigned char)buf[back - 1] & 0xc0) == 0x80)
-			back--;
-		if (back > 0 && ((unsigned char)buf[back - 1] & 0xc0) == 0xc0)
-			o = back - 1;
+		o = utf8_trim(buf, o);
 		memcpy(buf + o, "...", 3);
 		o += 3;
 	}

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "../commands/text.h"
+#include "../lib/text.h"
 #include "log.h"
 
 enum cfg_tls {

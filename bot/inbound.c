@@ -39,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/civil.h"
 #include "log.h"
 
 #define NS_DELAY "urn:xmpp:delay"
@@ -65,36 +66,6 @@ digits(const char *s, int n, int *v)
 		*v = *v * 10 + (s[i] - '0');
 	}
 	return true;
-}
-
-static bool
-leap_year(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30,
-	                            31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap_year(y) ? 29 : days[m - 1];
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 bool
@@ -129,13 +100,13 @@ inbound_parse_stamp(const char *s, int64_t *out)
 	} else {
 		return false;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	if (mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) || h > 23 ||
 	    mi > 59 || sec > 60 || oh > 23 || om > 59)
 		return false;
 	/* A leap second counts as the second before it: the day stays. */
 	if (sec == 60)
 		sec = 59;
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = civil_days_from(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* Local time minus its offset is UTC. */
 	t -= (int64_t)sign * (oh * 3600 + om * 60);
 	if (t < 0)
@@ -299,45 +270,4 @@ inbound_wrapped(xmpp_stanza_t *msg)
 				return "a forwarded message";
 	}
 	return NULL;
-}
-
-bool
-inbound_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, len, k;
-	uint32_t cp, min;
-
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
-			len = 2;
-			cp = p[i] & 0x1f;
-			min = 0x80;
-		} else if ((p[i] & 0xf0) == 0xe0) {
-			len = 3;
-			cp = p[i] & 0x0f;
-			min = 0x800;
-		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
-			len = 4;
-			cp = p[i] & 0x07;
-			min = 0x10000;
-		} else {
-			return false; /* continuation byte, C0/C1, F5..FF */
-		}
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
 }

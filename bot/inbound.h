@@ -118,12 +118,4 @@ const char *inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n);
  */
 const char *inbound_wrapped(xmpp_stanza_t *msg);
 
-/*
- * True when s[0..n) is well-formed UTF-8 (RFC 3629): no stray
- * continuation bytes, no truncated or overlong sequences, no UTF-16
- * surrogates (U+D800..U+DFFF), nothing above U+10FFFF. NUL bytes are
- * UTF-8 too; XML cannot carry them, and C strings end at them.
- */
-bool inbound_utf8_valid(const char *s, size_t n);
-
 #endif

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/utf8.h"
+
 /* The longest message kept; longer ones are cut and end in "...". */
 #define LOG_MSG_MAX 2048
 /* Timestamp, level and separators: "2024-01-31T12:00:00Z debug: ". */
@@ -135,10 +137,9 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 		n = (size_t)snprintf(msg, sizeof(msg), "(unformattable message)");
 	} else if ((size_t)r >= sizeof(msg)) {
 		cut = true;
-		n = sizeof(msg) - 1;
-		/* Do not end inside a UTF-8 sequence. */
-		while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
-			n--;
+		/* Do not end inside a UTF-8 sequence: vsnprintf stopped at
+		 * the buffer's end, so only the bytes before it can tell. */
+		n = utf8_trim(msg, sizeof(msg) - 1);
 	} else {
 		n = (size_t)r;
 	}

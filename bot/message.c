@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "../commands/cmd.h"
+#include "../lib/utf8.h"
 #include "access.h"
 #include "clock.h"
 #include "handlers.h"
@@ -257,7 +258,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		                  "at most %zu). Send it as several shorter "
 		                  "messages, one command each.", len,
 		            b->cfg->max_body);
-	} else if (!inbound_utf8_valid(body, len)) {
+	} else if (!utf8_valid(body, len)) {
 		/* libstrophe's expat parser only passes UTF-8; checked all the
 		 * same, since commands/ counts on it. */
 		log_info("refused a message from %s: not UTF-8", bare);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/str.h"
+
 /* One token, in units. */
 #define RL_UNIT ((int64_t)RL_WINDOW_MS)
 
@@ -39,12 +41,6 @@ struct ratelimit {
 	struct rl_slot slots[RL_SLOTS];
 };
 
-static int
-lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
 /* FNV-1a over key in ASCII lower case; *len receives its length. */
 static uint64_t
 hash_key(const char *key, size_t *len)
@@ -53,7 +49,7 @@ hash_key(const char *key, size_t *len)
 	size_t i;
 
 	for (i = 0; key[i] != '\0'; i++) {
-		h ^= (unsigned char)lower((unsigned char)key[i]);
+		h ^= (unsigned char)str_lower((unsigned char)key[i]);
 		h *= 1099511628211ULL;
 	}
 	*len = i;
@@ -64,7 +60,7 @@ hash_key(const char *key, size_t *len)
 static bool
 same_key(const char *a, const char *b)
 {
-	while (*a != '\0' && *a == lower((unsigned char)*b)) {
+	while (*a != '\0' && *a == str_lower((unsigned char)*b)) {
 		a++;
 		b++;
 	}
@@ -154,7 +150,7 @@ find_slot(struct ratelimit *rl, const char *key, int64_t now)
 	if ((copy = malloc(len + 1)) == NULL)
 		return NULL;
 	for (i = 0; i <= len; i++)
-		copy[i] = (char)lower((unsigned char)key[i]);
+		copy[i] = (char)str_lower((unsigned char)key[i]);
 	if (victim->key == NULL)
 		rl->used++;
 	free(victim->key);

@@ -3,13 +3,14 @@
  * Character Data, 2.11 End-of-Line Handling); see xmltext.h.
  *
  * Part of bot/, but a leaf: it depends on nothing of the project beyond
- * struct text (commands/text.h), and on no XMPP library. It decodes UTF-8
- * itself to tell which characters XML allows.
+ * lib/ (struct text, UTF-8 decoding), and on no XMPP library.
  */
 #include "xmltext.h"
 
 #include <stdint.h>
 #include <string.h>
+
+#include "../lib/utf8.h"
 
 size_t
 xmltext_char(const unsigned char *p, size_t n, bool attr, size_t *len,
@@ -19,7 +20,7 @@ xmltext_char(const unsigned char *p, size_t n, bool attr, size_t *len,
 	const char *ent = NULL;
 	unsigned char c = p[0];
 	uint32_t cp;
-	size_t need, i;
+	size_t need;
 
 	*len = 1;
 	if (c < 0x80) {
@@ -47,28 +48,9 @@ xmltext_char(const unsigned char *p, size_t n, bool attr, size_t *len,
 			memcpy(out, ent, strlen(ent));
 		return strlen(ent);
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		cp = c & 0x07;
-	} else {
-		goto invalid;
-	}
-	if (n < need)
-		goto invalid;
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto invalid;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) ||
-	                   cp == 0xfffe || cp == 0xffff)) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	/* XML 1.0 excludes U+FFFE and U+FFFF besides what UTF-8 does. */
+	need = utf8_decode((const char *)p, n, &cp);
+	if (need == 0 || cp == 0xfffe || cp == 0xffff)
 		goto invalid;
 	*len = need;
 	if (out)

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../commands/text.h"
+#include "../lib/text.h"
 
 /*
  * The character at p (n > 0 bytes left) as it goes into XML: sets *len to

@@ -17,7 +17,7 @@
 
 #include "format.h"
 #include "similar.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 #define WHEN "[at TIME | DURATION ago]"
 
@@ -366,8 +366,7 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		rc = cmd_store_failed(reply, 0);
 		goto out;
 	}
-	if (zone[0] != '\0' && tz_valid(zone))
-		uctx.tz = zone;
+	uctx.tz = tz_or_default(zone, uctx.tz);
 	rc = def->fn(&uctx, args, reply);
 	/* A command that waited on the server while the bot was away counted
 	 * at the time it was sent; say so, or "stopped at 17:02" would

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "../storage/store.h"
-#include "text.h"
+#include "../lib/text.h"
 
 /* Replies never grow past this; longer output is cut and says so. */
 #define CMD_REPLY_MAX 16384

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
+#include "../lib/utf8.h"
 
 /* "who" lists at most this many users and counts the rest. */
 #define WHO_ROWS_MAX 50
@@ -127,10 +128,8 @@ cmd_for_user(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	args_without(args, at, &o->args);
 	o->ctx = *ctx;
 	o->ctx.owner = o->jid;
-	if (o->zone[0] != '\0' && tz_valid(o->zone))
-		o->ctx.tz = o->zone;
-	else if (args->default_tz != NULL)
-		o->ctx.tz = args->default_tz;
+	o->ctx.tz = tz_or_default(o->zone, args->default_tz != NULL ?
+	                                   args->default_tz : o->ctx.tz);
 	rc = fn(&o->ctx, &o->args, o->jid, reply);
 	free(o);
 	return rc;
@@ -149,17 +148,12 @@ static void
 who_row(const char *owner, int64_t secs, int running, void *arg)
 {
 	struct who_state *w = arg;
-	size_t len = 0, cols = 0;
+	size_t len;
 
 	if (w->n == WHO_ROWS_MAX)
 		return;
 	/* Whole UTF-8 characters up to WHO_JID_COLS of them. */
-	while (owner[len] != '\0' && cols < WHO_JID_COLS) {
-		len++;
-		while (((unsigned char)owner[len] & 0xC0) == 0x80)
-			len++;
-		cols++;
-	}
+	len = utf8_skip(owner, WHO_JID_COLS);
 	snprintf(w->jid[w->n], sizeof(w->jid[0]), "%.*s%s", (int)len, owner,
 	         owner[len] != '\0' ? "…" : "");
 	w->secs[w->n] = secs;

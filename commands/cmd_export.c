@@ -13,7 +13,7 @@
 
 #include "export.h"
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /* An export holds at most this many entries (and CMD_FILE_MAX bytes). */
 #define EXPORT_ROWS_MAX 100000

@@ -11,7 +11,7 @@
 
 #include "cmd.h"
 #include "timeparse.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /* A message has at most this many words; more is refused unparsed. */
 #define CMD_ARGS_MAX 1024

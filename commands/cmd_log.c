@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /* A log lists at most this many entries; more are counted, not shown. */
 #define LOG_ROWS_MAX 100

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /* Where a duration without times goes on a past day: from this hour on. */
 #define ADD_DAY_START_HOUR 9

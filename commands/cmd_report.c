@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /* A table lists at most this many rows and sums the rest into one line
  * (a year by day fits). */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 enum cmd_status
 cmd_tz(const struct cmd_ctx *ctx, const struct cmd_args *args,

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "format.h"
-#include "tz.h"
+#include "../lib/tz.h"
 
 /*
  * Reads the optional "at TIME" / "DURATION ago" at the end of words

@@ -1,7 +1,7 @@
 /*
  * commands/export.c - time entries as CSV, JSON and iCalendar files.
- * See export.h. Depends on text.c, tz.c and jansson; nothing of XMPP or
- * SQL.
+ * See export.h. Depends on lib/ (text, tz, utf8) and jansson; nothing of
+ * XMPP or SQL.
  *
  * Every entry is first built whole in the writer's row buffer and copied
  * to the caller's buffer only if it fits, with room kept for the file's
@@ -26,7 +26,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "tz.h"
+#include "../lib/tz.h"
+#include "../lib/utf8.h"
 
 #ifndef TIMMY_VERSION
 #define TIMMY_VERSION "unknown"
@@ -210,44 +211,6 @@ ical_time(int64_t t, char *buf, size_t n)
 }
 
 /*
- * The length of the valid UTF-8 sequence at s (at most n bytes), or 0
- * when there is none: a stray continuation byte, a cut sequence, an
- * overlong form, a surrogate or a code point past U+10FFFF.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		cp = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		cp = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return len;
-}
-
-/*
  * Copies s (n bytes) to w->clean with every invalid byte replaced by
  * U+FFFD, and returns the copy (borrowed until the next call), or NULL
  * when it does not fit in EXPORT_ROW_MAX or memory ran out.
@@ -255,13 +218,13 @@ utf8_len(const unsigned char *s, size_t n)
 static const char *
 clean(struct export_writer *w, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run, k;
+	uint32_t cp;
 
 	text_clear(&w->clean);
 	while (i < n) {
 		run = i;
-		while (run < n && (k = utf8_len(p + run, n - run)) > 0)
+		while (run < n && (k = utf8_decode(s + run, n - run, &cp)) > 0)
 			run += k;
 		text_append(&w->clean, s + i, run - i);
 		if ((i = run) < n) {
@@ -557,9 +520,7 @@ ical_fold(struct export_writer *w)
 		return;
 	}
 	while (n > width) {
-		cut = width;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut--;
+		cut = utf8_prefix(s, n, width);
 		text_append(&w->row, s, cut);
 		text_append(&w->row, "\r\n ", 3);
 		s += cut;

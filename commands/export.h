@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/text.h"
 #include "../storage/store.h"
-#include "text.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_ICAL };
 

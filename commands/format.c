@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "tz.h"
+#include "../lib/tz.h"
+#include "../lib/utf8.h"
 
 void
 fmt_duration(int64_t secs, char *buf, size_t n)
@@ -69,12 +70,7 @@ fmt_entry(struct text *out, const struct store_entry *e)
 size_t
 fmt_width(const char *s)
 {
-	size_t w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
+	return utf8_width(s);
 }
 
 void

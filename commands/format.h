@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "../storage/store.h"
-#include "text.h"
+#include "../lib/text.h"
 #include "timeparse.h"
 
 /* Buffer sizes that always suffice. */

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tz.h"
+#include "../lib/tz.h"
 
 static int
 read_by(const struct cmd_args *args, int i, struct cmd_query *q,

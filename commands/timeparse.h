@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "text.h"
+#include "../lib/text.h"
 
 enum tp_rc { TP_OK, TP_NOMATCH, TP_BAD };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/utf8.h"
 #include "cmd_int.h"
 
 /* ASCII whitespace plus the other C0 controls and DEL: a pasted tab or
@@ -255,45 +256,19 @@ format_char(uint32_t cp, const char **name)
 }
 
 /*
- * Decodes the UTF-8 character at s (not at its NUL) into *cp and returns
- * its length in bytes. A byte that starts no well-formed character (RFC
- * 3629) counts as one character U+FFFD, so it can neither hide a format
- * character nor pass for a C1 control. The bot refuses messages that are
- * not UTF-8 before any command runs; this only keeps the check total.
+ * The character at s (not at its NUL) into *cp, and its length in bytes.
+ * A byte that starts no well-formed character counts as one character
+ * U+FFFD, so it can neither hide a format character nor pass for a C1
+ * control. The bot refuses messages that are not UTF-8 before any command
+ * runs; this only keeps the check total. (The NUL ends any sequence, so 4
+ * bytes may be offered whatever is left.)
  */
 static size_t
-utf8_next(const unsigned char *s, uint32_t *cp)
+next_char(const unsigned char *s, uint32_t *cp)
 {
-	size_t n, i;
-	uint32_t v, min;
+	size_t n = utf8_decode((const char *)s, 4, cp);
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2, v = s[0] & 0x1fu, min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3, v = s[0] & 0x0fu, min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4, v = s[0] & 0x07u, min = 0x10000;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	*cp = v;
-	return n;
+	return n > 0 ? n : 1;
 }
 
 /*
@@ -342,7 +317,7 @@ cmd_project_ok(const char *name, bool quoted, struct text *reply)
 		return -1;
 	}
 	for (p = (const unsigned char *)name; *p; p += n) {
-		n = utf8_next(p, &cp);
+		n = next_char(p, &cp);
 		if (name_cp_ok(cp, "A project name", reply) != 0)
 			return -1;
 		if (!quoted && !name_char(*p)) {
@@ -368,7 +343,7 @@ cmd_tag_ok(const char *tag, struct text *reply)
 		return -1;
 	}
 	for (p = (const unsigned char *)tag; *p; p += n) {
-		n = utf8_next(p, &cp);
+		n = next_char(p, &cp);
 		if (name_cp_ok(cp, "A tag", reply) != 0)
 			return -1;
 		if (!name_char(*p)) {

@@ -49,6 +49,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "../lib/utf8.h"
 #include "store_int.h"
 
 /* An invalid byte b reads as the unit UNIT_BYTE + b. */
@@ -87,12 +88,6 @@ static void fold_init(void)
 		                        fold_libc(u) : u;
 }
 
-/* Whether byte c continues a UTF-8 character (10xxxxxx). */
-static bool continues(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
 /*
  * The unit that starts at s (n >= 1 bytes left): the code point of a
  * well-formed UTF-8 character (RFC 3629: no overlong forms, no
@@ -101,39 +96,12 @@ static bool continues(unsigned char c)
  */
 static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
 {
-	uint32_t c = s[0], min;
-	size_t k, more;
+	uint32_t c;
 
-	*len = 1;
-	if (c < 0x80)
-		return c;
-	/* The lead byte: how many continuation bytes follow, its bits, the
-	 * least code point that needs that many. */
-	if (c >= 0xc2 && c <= 0xdf) {
-		more = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		more = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		more = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
+	if ((*len = utf8_decode((const char *)s, n, &c)) == 0) {
+		*len = 1;
 		return UNIT_BYTE + s[0];
 	}
-	if (more >= n)
-		return UNIT_BYTE + s[0];
-	for (k = 1; k <= more; k++) {
-		if (!continues(s[k]))
-			return UNIT_BYTE + s[0];
-		c = c << 6 | (s[k] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return UNIT_BYTE + s[0];
-	*len = more + 1;
 	return c;
 }
 
@@ -167,8 +135,8 @@ static int compare(const void *a, size_t na, const void *b, size_t nb)
 		i++;
 	if (i == na && i == nb)
 		return 0;
-	while (i > 0 && ((i < na && continues(p[i])) ||
-	                 (i < nb && continues(q[i]))))
+	while (i > 0 && ((i < na && utf8_continues(p[i])) ||
+	                 (i < nb && utf8_continues(q[i]))))
 		i--;
 	j = i;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/utf8.h"
 #include "store_int.h"
 
 #define DAY_SECS 86400
@@ -154,7 +155,8 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
 		return store_failf(st, "message-seen: out of memory");
 	}
 	if (text != NULL) {
-		n = store_utf8_prefix((const char *)text, replysz - 1);
+		n = utf8_prefix((const char *)text, strlen((const char *)text),
+		                replysz - 1);
 		memcpy(reply, text, n);
 		reply[n] = '\0';
 	}

@@ -659,20 +659,6 @@ store_rc store_savepoint_end(store *st, store_rc ret)
 	return ret;
 }
 
-size_t store_utf8_prefix(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max + 1);
-
-	if (n <= max)
-		return n;
-	n = max;
-	/* s[n] is the first byte left out: while it continues a character,
-	 * that character's start is left out too. */
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
                     size_t lim)
 {

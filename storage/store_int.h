@@ -165,13 +165,6 @@ int store_bind_null(sqlite3_stmt *s, const char *name);
 int store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now);
 
 /*
- * The length of the longest prefix of s, at most max bytes, that does not
- * end inside a UTF-8 character: where a text too long for its limit is cut
- * (undo labels, saved replies).
- */
-size_t store_utf8_prefix(const char *s, size_t max);
-
-/*
  * Copies text column col of the current row of s into dst, dstsz bytes
  * with the NUL. False when it does not fit, which the schema's CHECK
  * constraints rule out, or when SQLite ran out of memory converting it.

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "../lib/utf8.h"
 #include "store_int.h"
 
 /*
@@ -133,7 +134,8 @@ static store_rc add_step(store *st, const char *owner, const char *label,
 	rc = store_bind_int64(s, ":uid", *uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":label", label,
-		                     store_utf8_prefix(label, STORE_LABEL_MAX));
+		                     utf8_prefix(label, strlen(label),
+		                                 STORE_LABEL_MAX));
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", at);
 	if (rc == SQLITE_OK)
@@ -192,8 +194,9 @@ static store_rc latest_step(store *st, int64_t uid, int64_t *step,
 	*step = sqlite3_column_int64(s, 0);
 	text = sqlite3_column_text(s, 1);
 	if (label != NULL && labelsz > 0) {
-		n = text != NULL ? store_utf8_prefix((const char *)text,
-		                                     labelsz - 1) : 0;
+		n = text != NULL ? utf8_prefix((const char *)text,
+		                               strlen((const char *)text),
+		                               labelsz - 1) : 0;
 		memcpy(label, text != NULL ? (const char *)text : "", n);
 		label[n] = '\0';
 	}

@@ -40,7 +40,7 @@
 
 #include "../../bot/config.h"
 #include "../../bot/log.h"
-#include "../../commands/tz.h"
+#include "../../lib/tz.h"
 
 #define INPUT_MAX 65536
 #define SECRET_LEN 32  /* hex digits */

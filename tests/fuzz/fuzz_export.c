@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "../../commands/export.h"
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 
 #define ENTRIES_MAX 16
 #define FIELDS_MAX 12

@@ -26,9 +26,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 #include "../../commands/timeparse.h"
-#include "../../commands/tz.h"
+#include "../../lib/tz.h"
 
 #define INPUT_MAX 512
 #define WORDS_MAX 8

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "../../bot/config.h"
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 
 /* A password distinctive enough that any leak of it is found. */
 #define SECRET "Zq7-hunter2-SECRET-pw"
@@ -310,6 +310,28 @@ cfg_load__names_key_and_line__when_key_unknown(void **state)
 	                    "storage: {path: t.db}\n"
 	                    "access: {allow: [a@example.org]}\n"));
 	assert_only_error(f, ":3: account.colour: unknown key");
+}
+
+static void
+cfg_load__keeps_the_last_whole_character__when_a_long_key_is_cut(
+	void **state)
+{
+	struct fixture *f = *state;
+	char key[81], want[160];
+	int i;
+
+	/* 40 "ü", 80 bytes: the first 64 are 32 whole characters. */
+	for (i = 0; i < 40; i++)
+		memcpy(key + 2 * i, "\xc3\xbc", 2);
+	key[80] = '\0';
+	assert_null(load(f, "account:\n"
+	                    "  jid: timmy@example.org\n"
+	                    "  %s: blue\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n", key));
+	snprintf(want, sizeof(want), ":3: account.%.64s...: unknown key", key);
+	assert_only_error(f, want);
 }
 
 static void
@@ -1642,6 +1664,7 @@ main(void)
 		T(cfg_load__strips_crlf__when_password_file_has_dos_line),
 		T(cfg_load__reads_whole_file__when_password_file_has_no_newline),
 		T(cfg_load__names_key_and_line__when_key_unknown),
+		T(cfg_load__keeps_the_last_whole_character__when_a_long_key_is_cut),
 		T(cfg_load__names_section__when_section_unknown),
 		T(cfg_load__reports_line_of_both__when_key_duplicated),
 		T(cfg_load__reports_missing_key__when_jid_missing),

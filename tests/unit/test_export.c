@@ -21,7 +21,7 @@
 #include <math.h>
 
 #include "../../commands/export.h"
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 
 #ifndef TIMMY_VERSION
 #define TIMMY_VERSION "unknown"

@@ -186,6 +186,24 @@ log_tally__logs_everything__when_no_tally(void **state)
 	log_tally_free(NULL);
 }
 
+static void
+log__drops_a_cut_character__when_message_is_too_long(void **state)
+{
+	struct capture *c = *state;
+	char msg[3000];
+	const char *line, *end;
+
+	/* 2047 bytes of "a", then "é" across the 2048-byte limit. */
+	memset(msg, 'a', 2047);
+	snprintf(msg + 2047, sizeof(msg) - 2047, "\xc3\xa9 and more");
+	log_info("%s", msg);
+	line = logged(c);
+	assert_non_null(end = strstr(line, "..."));
+	assert_int_equal(end[3], '\n');
+	assert_true(end - line > 2047 && end[-1] == 'a');
+	assert_null(strchr(line, '\xc3'));
+}
+
 int
 main(void)
 {
@@ -203,6 +221,9 @@ main(void)
 			log_tally__stays_bounded__when_many_senders,
 			setup, teardown),
 		cmocka_unit_test(log_tally__logs_everything__when_no_tally),
+		cmocka_unit_test_setup_teardown(
+			log__drops_a_cut_character__when_message_is_too_long,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,8 @@
 
 #include "../../commands/cmd.h"
 #include "../../commands/format.h"
-#include "../../commands/text.h"
-#include "../../commands/tz.h"
+#include "../../lib/text.h"
+#include "../../lib/tz.h"
 
 static void
 fmt_duration__table(void **state)

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "../../commands/text.h"
+#include "../../lib/text.h"
 #include "../../commands/timeparse.h"
-#include "../../commands/tz.h"
+#include "../../lib/tz.h"
 
 #define NOW INT64_C(1795615200) /* Wed 25 Nov 2026 14:00 UTC */
 #define MON0027 INT64_C(1796603220) /* Mon 7 Dec 2026 00:27 UTC */

@@ -1,0 +1,257 @@
+/*
+ * lib/tz.c - IANA time zones through glibc, one zone at a time.
+ * See tz.h for why TZ is switched and who may rely on it.
+ */
+#include "tz.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The zone TZ currently holds, so tzset runs only when it changes. */
+static char current[TZ_NAME_MAX + 1];
+
+static int
+use_zone(const char *zone)
+{
+	if (strlen(zone) > TZ_NAME_MAX)
+		return -1;
+	if (strcmp(current, zone) == 0)
+		return 0;
+	if (setenv("TZ", zone, 1) != 0)
+		return -1;
+	tzset();
+	snprintf(current, sizeof(current), "%s", zone);
+	return 0;
+}
+
+/* Whether name can be a zone name at all: only zone names, so no
+ * absolute paths, no "..", no POSIX rules such as "EST5EDT,M3.2.0" that
+ * would bypass the zoneinfo lookup. */
+static bool
+name_ok(const char *name)
+{
+	const char *p;
+
+	if (name == NULL || *name == '\0' || strlen(name) > TZ_NAME_MAX)
+		return false;
+	if (name[0] == '/' || name[0] == '.' || strstr(name, "..") != NULL)
+		return false;
+	for (p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
+			return false;
+	return true;
+}
+
+static const char *
+zoneinfo_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+}
+
+bool
+tz_valid(const char *name)
+{
+	char path[512], magic[4];
+	FILE *f;
+	size_t n;
+	int r;
+
+	if (name != NULL && strcmp(name, "UTC") == 0)
+		return true;
+	if (!name_ok(name))
+		return false;
+	r = snprintf(path, sizeof(path), "%s/%s", zoneinfo_dir(), name);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return false;
+	if ((f = fopen(path, "rb")) == NULL)
+		return false;
+	n = fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+	return n == sizeof(magic) && memcmp(magic, "TZif", 4) == 0;
+}
+
+/* The entry of directory dir named like part without regard to ASCII
+ * case, appended to out (of outsz, holding len bytes) with a '/' before
+ * it unless len is 0; the new length, or -1 when there is none. An entry
+ * spelled exactly so wins. */
+static int
+append_part(const char *dir, const char *part, size_t partlen, char *out,
+            size_t outsz, size_t len)
+{
+	char found[TZ_NAME_MAX + 1] = "";
+	struct dirent *d;
+	DIR *dp;
+	int r;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		if (strlen(d->d_name) != partlen ||
+		    strncasecmp(d->d_name, part, partlen) != 0)
+			continue;
+		/* partlen <= TZ_NAME_MAX: name_ok checked the whole name */
+		memcpy(found, d->d_name, partlen);
+		found[partlen] = '\0';
+		if (strncmp(d->d_name, part, partlen) == 0)
+			break;
+	}
+	closedir(dp);
+	if (found[0] == '\0')
+		return -1;
+	r = snprintf(out + len, outsz - len, "%s%s", len ? "/" : "", found);
+	if (r < 0 || (size_t)r >= outsz - len)
+		return -1;
+	return (int)(len + (size_t)r);
+}
+
+const char *
+tz_or_default(const char *zone, const char *fallback)
+{
+	return zone != NULL && zone[0] != '\0' && tz_valid(zone) ? zone
+	                                                         : fallback;
+}
+
+int
+tz_spelling(const char *name, char *out, size_t outsz)
+{
+	char dir[512];
+	const char *part, *end;
+	size_t len = 0;
+	int r;
+
+	if (name != NULL && strcasecmp(name, "UTC") == 0) {
+		snprintf(out, outsz, "UTC");
+		return 0;
+	}
+	if (!name_ok(name) || outsz == 0)
+		return -1;
+	out[0] = '\0';
+	for (part = name; *part; part = *end ? end + 1 : end) {
+		end = strchr(part, '/');
+		if (end == NULL)
+			end = part + strlen(part);
+		if (end == part)
+			return -1;
+		r = snprintf(dir, sizeof(dir), "%s%s%s", zoneinfo_dir(),
+		             len ? "/" : "", out);
+		if (r < 0 || (size_t)r >= sizeof(dir))
+			return -1;
+		if ((r = append_part(dir, part, (size_t)(end - part), out, outsz,
+		                     len)) < 0)
+			return -1;
+		len = (size_t)r;
+	}
+	return tz_valid(out) ? 0 : -1;
+}
+
+int
+tz_local(const char *zone, int64_t t, struct tm *out)
+{
+	time_t tt = (time_t)t;
+
+	if (use_zone(zone) != 0)
+		return -1;
+	return localtime_r(&tt, out) ? 0 : -1;
+}
+
+static bool
+same_wall_time(const struct tm *x, const struct tm *y)
+{
+	return x->tm_year == y->tm_year && x->tm_mon == y->tm_mon &&
+	       x->tm_mday == y->tm_mday && x->tm_hour == y->tm_hour &&
+	       x->tm_min == y->tm_min && x->tm_sec == y->tm_sec;
+}
+
+int64_t
+tz_mktime(const char *zone, const struct tm *tm)
+{
+	struct tm want = *tm, a, b;
+	time_t ta, tb;
+	bool oka, okb;
+
+	if (use_zone(zone) != 0)
+		return -1;
+	/* The wall time asked for, with out-of-range fields carried over
+	 * (timegm normalises without any zone). */
+	want.tm_isdst = 0;
+	if (timegm(&want) == (time_t)-1)
+		return -1;
+
+	/*
+	 * Read the wall time once as standard and once as daylight time and
+	 * keep the readings that give it back unchanged. Both: the repeated
+	 * hour of a fall-back, take the earlier. One: that one. None: a
+	 * spring-forward gap, where each reading lands on the other side;
+	 * take the later, which moves the time forward by the gap.
+	 */
+	a = want;
+	a.tm_isdst = 0;
+	b = want;
+	b.tm_isdst = 1;
+	ta = mktime(&a);
+	tb = mktime(&b);
+	oka = ta != (time_t)-1 && same_wall_time(&a, &want);
+	okb = tb != (time_t)-1 && same_wall_time(&b, &want);
+	if (oka && okb)
+		return (int64_t)(ta < tb ? ta : tb);
+	if (oka)
+		return (int64_t)ta;
+	if (okb)
+		return (int64_t)tb;
+	return (int64_t)(ta > tb ? ta : tb);
+}
+
+int64_t
+tz_day_start(const char *zone, int64_t t)
+{
+	struct tm tm;
+
+	if (tz_local(zone, t, &tm) != 0)
+		return t - t % 86400;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return tz_mktime(zone, &tm);
+}
+
+void
+tz_period(const char *zone, enum tz_period p, int64_t now, int64_t *from,
+          int64_t *to)
+{
+	struct tm tm, start;
+
+	if (tz_local(zone, now, &tm) != 0) {
+		/* Unknown zone (cannot happen after tz_valid): count in UTC. */
+		time_t tt = (time_t)now;
+		gmtime_r(&tt, &tm);
+	}
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	start = tm;
+	switch (p) {
+	case TZ_TODAY:
+		break;
+	case TZ_WEEK: /* weeks start on Monday: tm_wday 1 */
+		start.tm_mday -= (tm.tm_wday + 6) % 7;
+		break;
+	case TZ_MONTH:
+		start.tm_mday = 1;
+		break;
+	}
+	*from = tz_mktime(zone, &start);
+	switch (p) {
+	case TZ_TODAY:
+		start.tm_mday += 1;
+		break;
+	case TZ_WEEK:
+		start.tm_mday += 7;
+		break;
+	case TZ_MONTH:
+		start.tm_mon += 1;
+		break;
+	}
+	*to = tz_mktime(zone, &start);
+}
