@@ -24,10 +24,10 @@ static const char *zones[] = { "UTC", "Europe/Berlin", "America/New_York",
                                "Asia/Kolkata", "Australia/Lord_Howe" };
 static const char *owners[] = { "alice@example.org", "bob@example.org" };
 
-/* Message keys; the last two are filled in at the first run: the longest
- * key there may be, and one byte more. */
-static char long_key[STORE_MSG_KEY_MAX + 1];
-static char too_long_key[STORE_MSG_KEY_MAX + 2];
+/* Message keys; the last two are filled in at the first run: a key the
+ * store keeps (STORE_MSG_KEY_LEN hex digits), and one digit more. */
+static char long_key[STORE_MSG_KEY_LEN + 1];
+static char too_long_key[STORE_MSG_KEY_LEN + 2];
 static const char *keys[] = { "o:1", "o:2", "i:alice@example.org/phone/1",
                               "i:bob@example.org/x/1", "", "o:\xc3\xa4",
                               long_key, too_long_key };
@@ -72,8 +72,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0 || size > BODY_MAX)
 		return 0;
 	if (long_key[0] == '\0') {
-		memset(long_key, 'k', sizeof(long_key) - 1);
-		memset(too_long_key, 'k', sizeof(too_long_key) - 1);
+		memset(long_key, 'a', sizeof(long_key) - 1);
+		memset(too_long_key, 'a', sizeof(too_long_key) - 1);
 	}
 	if (st == NULL || ++runs % REOPEN_EVERY == 0) {
 		store_close(st);
