@@ -50,10 +50,10 @@ static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
 
 /*
  * Records owner's message key in the open write transaction: the owner's
- * user row, then (owner, the owner's next number, key,
- * the time now), then the owner's rows past the STORE_MSG_KEEP newest
- * dropped. STORE_CONFLICT when the key is already there: the message was
- * handled meanwhile.
+ * user row, then (owner, the owner's next number, key, the time now),
+ * then the owner's rows past the STORE_MSG_KEEP newest dropped.
+ * STORE_CONFLICT when the key is already there: the message was handled
+ * meanwhile.
  */
 static store_rc record_msg(store *st, const char *owner, const char *key)
 {
@@ -99,10 +99,12 @@ store_rc store_change_commit(store *st, const char *owner, const char *key)
 
 	if (key != NULL && owner == NULL)
 		return store_failf(st, "message-key: no owner");
+	/* No transaction: COMMIT says so, and no key is written on its own. */
+	if (sqlite3_get_autocommit(st->db))
+		return store_commit(st);
 	/* Nothing written: nothing to keep, not even the key (a read, or a
 	 * change that found nothing to do). */
-	if (!sqlite3_get_autocommit(st->db) &&
-	    sqlite3_total_changes64(st->db) == st->begun_changes) {
+	if (sqlite3_total_changes64(st->db) == st->begun_changes) {
 		store_rollback(st);
 		return STORE_OK;
 	}

@@ -2406,6 +2406,10 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	insert(st, ALICE, entry("d", 70, 80), STORE_OK);
 	commit_key(st, ALICE, NULL);
 	assert_int_equal(handled(st), 5);
+	/* No change open: nothing to commit, and no key on its own. */
+	assert_int_equal(store_change_commit(st, ALICE, K("o:none")),
+	                 STORE_ERR);
+	assert_int_equal(seen(st, ALICE, K("o:none"), NULL, 0), STORE_NOTFOUND);
 }
 
 static void store_msg_key__refuses_second_change__under_same_key(
