@@ -5,7 +5,9 @@
  * looked up in one sorted table, its arity checked once here, and only then
  * a handler runs. Unknown words and wrong arity never reach a handler; nor
  * does an admin command (CMD_ADMIN) sent by anyone but an admin, which is
- * answered as an unknown word, and left out of their help. A
+ * answered as an unknown word, and left out of their help. A command
+ * that changes data (CMD_CHANGES) runs in one transaction that
+ * run_handler begins, commits or rolls back; handlers never do. A
  * message that arrives a second time (its key already has a change) runs
  * nothing and gets the first reply again.
  */
