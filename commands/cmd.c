@@ -5,7 +5,9 @@
  * looked up in one sorted table, its arity checked once here, and only then
  * a handler runs. Unknown words and wrong arity never reach a handler; nor
  * does an admin command (CMD_ADMIN) sent by anyone but an admin, which is
- * answered as an unknown word, and left out of their help. A
+ * answered as an unknown word, and left out of their help. A command
+ * that changes data (CMD_CHANGES) runs in one transaction that
+ * run_handler begins, commits or rolls back; handlers never do. A
  * message that arrives a second time (its key already has a change) runs
  * nothing and gets the first reply again.
  */
@@ -42,7 +44,7 @@ static const struct cmd_form report_admin = {
 };
 
 const struct cmd_def cmd_table[] = {
-	{ "add", NULL, GRP_PAST, 0, 2, -1, cmd_add,
+	{ "add", NULL, GRP_PAST, CMD_CHANGES, 2, -1, cmd_add,
 	  "add PROJECT [+tag ...] DURATION|TIME-TIME [DAY] [note ...]",
 	  "record time after the fact",
 	  "Records a finished stretch of work. With times it is exactly that "
@@ -52,22 +54,24 @@ const struct cmd_def cmd_table[] = {
 	  "add acme 1h30m\n"
 	  "add acme +design 9:00-10:30 yesterday\n"
 	  "add \"client work\" 45m mon call with Bob", NULL },
-	{ "cancel", NULL, GRP_TIMER, 0, 0, 0, cmd_cancel, "cancel",
+	{ "cancel", NULL, GRP_TIMER, CMD_CHANGES, 0, 0, cmd_cancel,
+	  "cancel",
 	  "throw away the running timer",
 	  "Discards the running timer without recording anything (undo brings "
 	  "it back).\ncancel", NULL },
-	{ "continue", NULL, GRP_TIMER, 0, 0, 4, cmd_continue,
+	{ "continue", NULL, GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "continue [ID] " WHEN,
 	  "start the last project and tags again, or those of entry ID",
 	  "Starts a new timer on the project and tags of your latest entry, "
 	  "or of entry ID (its number in the log).\n"
 	  "continue\ncontinue at 13:00\ncontinue #12\ncontinue 12 15m ago",
 	  NULL },
-	{ "delete", NULL, GRP_PAST, 0, 1, 1, cmd_delete, "delete ID",
+	{ "delete", NULL, GRP_PAST, CMD_CHANGES, 1, 1, cmd_delete,
+	  "delete ID",
 	  "delete an entry",
 	  "Deletes an entry by its number from the log (undo brings it back).\n"
 	  "delete 12", NULL },
-	{ "edit", NULL, GRP_PAST, 0, 2, -1, cmd_edit,
+	{ "edit", NULL, GRP_PAST, CMD_CHANGES, 2, -1, cmd_edit,
 	  "edit ID [project P] [+tag|-tag ...] [start TIME] [stop TIME] "
 	  "[note ...]",
 	  "change an entry",
@@ -96,7 +100,7 @@ const struct cmd_def cmd_table[] = {
 	  "log\nlog yesterday\nlog mon..wed", NULL },
 	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
 	  "your projects, with this month's totals", "projects", NULL },
-	{ "rename", NULL, GRP_REPORT, 0, 3, 3, cmd_rename,
+	{ "rename", NULL, GRP_REPORT, CMD_CHANGES, 3, 3, cmd_rename,
 	  "rename project OLD NEW", "rename a project in all its entries",
 	  "rename project acme globex\n"
 	  "rename project \"client work\" clientwork", NULL },
@@ -109,10 +113,10 @@ const struct cmd_def cmd_table[] = {
 	  "RANGE as in log.\nreport\nreport week\nreport last month by day\n"
 	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag",
 	  &report_admin },
-	{ "restart", "continue", GRP_TIMER, 0, 0, 4, cmd_continue,
+	{ "restart", "continue", GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "restart [ID] " WHEN,
 	  "the same as continue", "restart\nrestart 12", NULL },
-	{ "start", NULL, GRP_TIMER, 0, 1, -1, cmd_start,
+	{ "start", NULL, GRP_TIMER, CMD_CHANGES, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",
 	  "Starts a timer now or at a time in the past. A running timer is "
@@ -125,20 +129,22 @@ const struct cmd_def cmd_table[] = {
 	  "start \"client work\" 15m ago", NULL },
 	{ "status", NULL, GRP_TIMER, 0, 0, 0, cmd_status, "status",
 	  "what is running, and today's total", "status", NULL },
-	{ "stop", NULL, GRP_TIMER, 0, 0, 3, cmd_stop, "stop " WHEN,
+	{ "stop", NULL, GRP_TIMER, CMD_CHANGES, 0, 3, cmd_stop,
+	  "stop " WHEN,
 	  "stop the running timer",
 	  "Stops the running timer now or at a time in the past.\n"
 	  "stop\nstop at 17:30\nstop 10m ago", NULL },
-	{ "switch", "start", GRP_TIMER, 0, 1, -1, cmd_start,
+	{ "switch", "start", GRP_TIMER, CMD_CHANGES, 1, -1, cmd_start,
 	  "switch PROJECT [+tag ...] [note ...] " WHEN,
 	  "the same as start", "switch globex", NULL },
 	{ "tags", NULL, GRP_REPORT, 0, 0, 0, cmd_tags, "tags",
 	  "your tags, with this month's totals", "tags", NULL },
-	{ "tz", NULL, GRP_SETTINGS, 0, 0, 1, cmd_tz, "tz [ZONE|default]",
+	{ "tz", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_tz,
+	  "tz [ZONE|default]",
 	  "show or set your time zone",
 	  "Days, weeks and clock times follow your time zone (an IANA name).\n"
 	  "tz\ntz Europe/Berlin\ntz default", NULL },
-	{ "undo", NULL, GRP_PAST, 0, 0, 0, cmd_undo, "undo",
+	{ "undo", NULL, GRP_PAST, CMD_CHANGES, 0, 0, cmd_undo, "undo",
 	  "take back your last change (again and again)",
 	  "Reverts your last start, stop, cancel, add, edit, delete or rename; "
 	  "say it again to go further back.\nundo", NULL },
@@ -306,6 +312,35 @@ say_try(const struct cmd_ctx *ctx, const char *word, struct text *reply)
 }
 
 /*
+ * Runs def's handler in ctx. A command that changes data (CMD_CHANGES)
+ * runs inside one write transaction begun here, committed when the
+ * handler returns CMD_OK together with the message's key (ctx->msg_key,
+ * when there is one), so that the key commits with the change or not at
+ * all; rolled back when the handler refuses or fails (a refusal leaves
+ * nothing, not even a user row, and the same message may try again). A
+ * command that wrote nothing commits nothing, not even its key
+ * (store_change_commit). Any other command only reads, without a write
+ * transaction.
+ */
+static enum cmd_status
+run_handler(const struct cmd_def *def, const struct cmd_ctx *ctx,
+            const struct cmd_args *args, struct text *reply)
+{
+	enum cmd_status rc;
+
+	if (!(def->flags & CMD_CHANGES))
+		return def->fn(ctx, args, reply);
+	if (store_begin(ctx->st) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	rc = def->fn(ctx, args, reply);
+	if (rc == CMD_OK && store_change_commit(ctx->st, ctx->owner,
+	                                        ctx->msg_key) == STORE_OK)
+		return CMD_OK;
+	store_rollback(ctx->st);
+	return rc == CMD_OK ? cmd_store_failed(reply, 1) : rc;
+}
+
+/*
  * Runs one message: words, the command, its arity, the user's zone, the
  * handler. The reply is written into reply, which the caller cleared.
  */
@@ -367,7 +402,7 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		goto out;
 	}
 	uctx.tz = tz_or_default(zone, uctx.tz);
-	rc = def->fn(&uctx, args, reply);
+	rc = run_handler(def, &uctx, args, reply);
 	/* A command that waited on the server while the bot was away counted
 	 * at the time it was sent; say so, or "stopped at 17:02" would
 	 * puzzle someone reading it at 9:00 the next day. */
@@ -428,11 +463,11 @@ handled_before(const struct cmd_ctx *ctx, struct text *reply)
 
 /*
  * A message with a key (ctx->msg_key) changes things once: a repeat gets
- * the first reply again and runs nothing. Otherwise the handler runs with
- * the key set in the store, so that its change records the key in the
- * same transaction (a refusal or a failure commits nothing, and records
- * nothing: the same message may try again); then the reply is saved with
- * the change, if there was one. Reads (status, report) record nothing.
+ * the first reply again and runs nothing. Otherwise it runs, a change
+ * recording the key in its own transaction (run_handler: a refusal or a
+ * failure commits nothing, and records nothing: the same message may try
+ * again); then the reply is saved with the change, if there was one.
+ * Reads (status, report) record nothing.
  */
 enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
@@ -451,12 +486,9 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		break;
 	}
 	/* A key the store cannot keep (not STORE_MSG_KEY_LEN hex digits,
-	 * which bot/ never sends) identifies nothing: the message runs as
-	 * one without a key. */
-	if (store_set_msg_key(ctx->st, ctx->owner, ctx->msg_key) != STORE_OK)
-		return dispatch(ctx, body, reply);
+	 * which bot/ never sends) identifies nothing: store_change_commit
+	 * records none, and no reply is saved for it. */
 	rc = dispatch(ctx, body, reply);
-	store_set_msg_key(ctx->st, NULL, NULL);
 	/* The change is done whatever happens here: without its reply, a
 	 * repeat gets REPEAT_REPLY. */
 	(void)store_msg_reply(ctx->st, ctx->owner, ctx->msg_key,

@@ -46,7 +46,9 @@ typedef enum cmd_status (*cmd_handler)(const struct cmd_ctx *ctx,
 enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
 
 /* cmd_def.flags */
-#define CMD_ADMIN 1u /* only admins (cmd_ctx.admin) have it */
+#define CMD_ADMIN 1u   /* only admins (cmd_ctx.admin) have it */
+#define CMD_CHANGES 2u /* it changes data: it runs in a write transaction
+                          of the dispatcher's (cmd.c's run_handler) */
 
 /*
  * One command. The table is sorted by name (cmd_lookup searches it with
@@ -58,7 +60,13 @@ enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
  *   group     where help lists it
  *   flags     CMD_ADMIN: the command exists for admins only; to anyone
  *             else its word is unknown, in "help" as well (group
- *             GRP_ADMIN)
+ *             GRP_ADMIN). CMD_CHANGES: the command may change data, so
+ *             the dispatcher runs it inside one write transaction that
+ *             records the message's key first, commits it when the
+ *             handler returns CMD_OK and rolls it back otherwise; the
+ *             handler never begins, commits or rolls back, and names its
+ *             undo step with store_change_label. Without it the handler
+ *             only reads, outside any write transaction.
  *   min_args  fewest words after it; the dispatcher refuses fewer
  *   max_args  most words after it, or -1 for any number
  *   fn        the handler; runs only when the arity fits

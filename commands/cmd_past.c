@@ -3,7 +3,8 @@
  *
  * The same rules hold as for the timer: no overlaps, nothing in the
  * future, no empty or negative entries; every change is one undoable step
- * in one transaction, and an entry number of another user is "no such
+ * in the dispatcher's transaction (CMD_CHANGES; undo is one too, and
+ * records no step), and an entry number of another user is "no such
  * entry".
  */
 #include "cmd_int.h"
@@ -20,12 +21,11 @@
 /* The most entries a day may hold for "add DURATION" to look for a gap. */
 #define ADD_DAY_MAX 500
 
-/* Refuses, inside an open change, with "... would overlap #12 ...". */
+/* Refuses with "... would overlap #12 ..." (the dispatcher rolls back). */
 static enum cmd_status
 refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *clash,
                const char *what, struct text *reply)
 {
-	store_rollback(ctx->st);
 	text_printf(reply, "%s would overlap ", what);
 	cmd_say_entry(ctx, clash, reply);
 	text_printf(reply, ".");
@@ -127,128 +127,168 @@ days_after(const char *zone, int64_t day, int n)
 	return tz_mktime(zone, &tm);
 }
 
-enum cmd_status
-cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
-        struct text *reply)
+/* What "add" asks for, as read_add reads it from the words. */
+struct add_req {
+	struct store_entry e; /* project, tags and note */
+	int64_t secs;         /* the duration; 0: a span of clock times */
+	int span_at;          /* the word the duration or span begins at */
+	bool have_day;        /* a DAY was given */
+	int64_t today, day, day_end; /* local midnights */
+	char dname[64];       /* the day, as replies name it */
+};
+
+/*
+ * Reads "PROJECT [+tag ...] DURATION|TIME-TIME [DAY] [note ...]" into r.
+ * -1 with why in reply when the words are no such thing.
+ */
+static int
+read_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
+         struct add_req *r, struct text *reply)
 {
 	struct tp_ctx c = cmd_tp(ctx);
-	struct tp_moved moved = { 0 };
-	struct store_entry e, clash;
-	int64_t secs = 0, day, day_end, today, from, to;
-	char label[STORE_LABEL_MAX], dname[64], hint[CMD_HINT_MAX];
-	int i = 0, used = 0, span_at;
-	bool have_day = false;
+	int64_t from, to;
+	int i = 0, used = 0;
 	enum tp_rc rc;
-	store_rc src;
 
-	memset(&e, 0, sizeof(e));
-	if (cmd_read_project_tags(args, &i, &e, reply) != 0)
-		return CMD_REFUSED;
+	memset(r, 0, sizeof(*r));
+	if (cmd_read_project_tags(args, &i, &r->e, reply) != 0)
+		return -1;
 	if (i >= args->argc) {
-		text_printf(reply, "How long, or when? Example: add %s 1h30m, or "
-		                   "add %s 9:00-10:30", e.project, e.project);
-		return CMD_REFUSED;
+		text_printf(reply, "How long, or when? Example: add %s 1h30m, "
+		                   "or add %s 9:00-10:30", r->e.project,
+		            r->e.project);
+		return -1;
 	}
-	today = tz_day_start(ctx->tz, ctx->now);
+	r->today = tz_day_start(ctx->tz, ctx->now);
 
 	/* A duration, or a span of clock times (read once to count its words,
-	 * again below on the right day). */
-	span_at = i;
-	rc = tp_span(&c, args->argv + i, args->argc - i, today, &used, &from, &to,
-	             reply);
+	 * again in place_add on the right day). */
+	r->span_at = i;
+	rc = tp_span(&c, args->argv + i, args->argc - i, r->today, &used, &from,
+	             &to, reply);
 	if (rc == TP_NOMATCH) {
-		rc = tp_duration(args->argv[i], &secs, reply);
+		rc = tp_duration(args->argv[i], &r->secs, reply);
 		used = 1;
 		if (rc == TP_NOMATCH) {
 			cmd_quote_word(reply, args->argv[i]);
 			text_printf(reply, " is not a duration or times. Try \"add "
 			                   "%s 1h30m\" or \"add %s 9:00-10:30\".",
-			            e.project, e.project);
+			            r->e.project, r->e.project);
 		}
 	}
 	if (rc != TP_OK)
-		return CMD_REFUSED;
+		return -1;
 	i += used;
 
-	day = today;
+	r->day = r->today;
 	if (i < args->argc) {
-		rc = tp_day(&c, args->argv[i], &day, reply);
+		rc = tp_day(&c, args->argv[i], &r->day, reply);
 		if (rc == TP_BAD)
-			return CMD_REFUSED;
+			return -1;
 		if (rc == TP_OK) {
-			have_day = true;
+			r->have_day = true;
 			i++;
 		}
 	}
 	/* A weekday with a span is the latest such day on which the span
 	 * has ended: on a Monday at 00:27, "9:00-10:00 mon" is last
 	 * Monday's. */
-	if (secs == 0 && have_day && tp_is_weekday(args->argv[i - 1]) &&
-	    tp_span(&c, args->argv + span_at, args->argc - span_at, day, &used,
-	            &from, &to, NULL) == TP_OK && to > ctx->now)
-		day = days_after(ctx->tz, day, -7);
-	if (day > ctx->now) {
+	if (r->secs == 0 && r->have_day && tp_is_weekday(args->argv[i - 1]) &&
+	    tp_span(&c, args->argv + r->span_at, args->argc - r->span_at,
+	            r->day, &used, &from, &to, NULL) == TP_OK && to > ctx->now)
+		r->day = days_after(ctx->tz, r->day, -7);
+	if (r->day > ctx->now) {
 		text_printf(reply, "That day has not begun yet.");
-		return CMD_REFUSED;
+		return -1;
 	}
-	if (cmd_read_note(args, i, args->argc, &e, reply) != 0)
-		return CMD_REFUSED;
-	day_end = days_after(ctx->tz, day, 1);
-	fmt_days(ctx->tz, day, day_end, dname, sizeof(dname));
+	if (cmd_read_note(args, i, args->argc, &r->e, reply) != 0)
+		return -1;
+	r->day_end = days_after(ctx->tz, r->day, 1);
+	fmt_days(ctx->tz, r->day, r->day_end, r->dname, sizeof(r->dname));
+	return 0;
+}
 
-	cmd_new_project_hint(ctx, e.project, hint, sizeof(hint));
-	snprintf(label, sizeof(label), "add %s", e.project);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
-		return cmd_store_failed(reply, 1);
-	if (secs == 0) {
-		if (tp_span_moved(&c, args->argv + span_at, args->argc - span_at,
-		                  day, &used, &from, &to, &moved, reply) != TP_OK) {
-			store_rollback(ctx->st);
+/*
+ * Where r's entry goes, into *from and *to: its span of clock times on its
+ * day (moved says whether a DST gap moved one), or the free slot for its
+ * duration (place_duration). CMD_OK, else the refusal or failure, with
+ * reply written.
+ */
+static enum cmd_status
+place_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
+          const struct add_req *r, int64_t *from, int64_t *to,
+          struct tp_moved *moved, struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	char dur[FMT_DURATION_MAX];
+	int used, placed;
+
+	if (r->secs == 0) {
+		if (tp_span_moved(&c, args->argv + r->span_at,
+		                  args->argc - r->span_at, r->day, &used, from,
+		                  to, moved, reply) != TP_OK)
 			return CMD_REFUSED;
-		}
-		if (to > ctx->now) {
-			store_rollback(ctx->st);
-			text_printf(reply, "That ends in the future; I only record time "
-			                   "that has passed.%s", have_day ? "" :
+		if (*to > ctx->now) {
+			text_printf(reply, "That ends in the future; I only "
+			                   "record time that has passed.%s",
+			            r->have_day ? "" :
 			            " For another day add it, like \"yesterday\".");
 			return CMD_REFUSED;
 		}
-	} else {
-		int r = place_duration(ctx, day, day_end, secs, &from, &to);
-
-		if (r == -2)
-			goto fail;
-		if (r != 0) {
-			char dur[FMT_DURATION_MAX];
-
-			store_rollback(ctx->st);
-			fmt_duration(secs, dur, sizeof(dur));
-			text_printf(reply, "There is no free %s on %s%s. Give the "
-			                   "times instead, like \"add %s 7:00-8:30%s%s\".",
-			            dur, dname, day == today ? " before now" :
-			            " after 9:00", e.project, have_day ? " " : "",
-			            have_day ? args->argv[span_at + 1] : "");
-			return CMD_REFUSED;
-		}
+		return CMD_OK;
 	}
+	placed = place_duration(ctx, r->day, r->day_end, r->secs, from, to);
+	if (placed == -2)
+		return cmd_store_failed(reply, 1);
+	if (placed != 0) {
+		fmt_duration(r->secs, dur, sizeof(dur));
+		text_printf(reply, "There is no free %s on %s%s. Give the "
+		                   "times instead, like \"add %s "
+		                   "7:00-8:30%s%s\".",
+		            dur, r->dname, r->day == r->today ? " before now" :
+		            " after 9:00", r->e.project, r->have_day ? " " : "",
+		            r->have_day ? args->argv[r->span_at + 1] : "");
+		return CMD_REFUSED;
+	}
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
+        struct text *reply)
+{
+	struct tp_moved moved = { 0 };
+	struct store_entry clash;
+	struct add_req r;
+	char label[STORE_LABEL_MAX], hint[CMD_HINT_MAX];
+	int64_t from, to;
+	enum cmd_status placed;
+	store_rc src;
+
+	if (read_add(ctx, args, &r, reply) != 0)
+		return CMD_REFUSED;
+	cmd_new_project_hint(ctx, r.e.project, hint, sizeof(hint));
+	snprintf(label, sizeof(label), "add %s", r.e.project);
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
+		return cmd_store_failed(reply, 1);
+	placed = place_add(ctx, args, &r, &from, &to, &moved, reply);
+	if (placed != CMD_OK)
+		return placed;
 	src = store_overlap(ctx->st, ctx->owner, from, to, ctx->now, 0, &clash);
 	if (src == STORE_OK)
 		return refuse_overlap(ctx, &clash, "That", reply);
 	if (src != STORE_NOTFOUND)
-		goto fail;
-	e.start = from;
-	e.stop = to;
-	if (store_insert_entry(ctx->st, ctx->owner, &e) != STORE_OK ||
-	    store_commit(ctx->st) != STORE_OK)
-		goto fail;
+		return cmd_store_failed(reply, 1);
+	r.e.start = from;
+	r.e.stop = to;
+	if (store_insert_entry(ctx->st, ctx->owner, &r.e) != STORE_OK)
+		return cmd_store_failed(reply, 1);
 	text_printf(reply, "Added ");
-	cmd_say_entry(ctx, &e, reply);
+	cmd_say_entry(ctx, &r.e, reply);
 	text_printf(reply, "%s.", hint);
 	fmt_moved(reply, ctx->tz, &moved);
 	return CMD_OK;
-fail:
-	store_rollback(ctx->st);
-	return cmd_store_failed(reply, 1);
 }
 
 /* Removes tag from e; -1 with why when e does not have it. */
@@ -292,21 +332,97 @@ edit_time(const struct cmd_ctx *ctx, const struct cmd_args *args, int *i,
 	return 0;
 }
 
+/* What "edit" makes of an entry, as read_edit reads it from the words. */
+struct edit_req {
+	struct store_entry e;  /* the entry with the words applied, but for
+	                          its times */
+	int64_t start, stop;   /* its new times (stop 0: running) */
+	bool set_stop;         /* "stop TIME" was given */
+	struct tp_moved moved_start, moved_stop; /* DST gaps that moved them */
+};
+
+/*
+ * Applies the words after "edit ID" to r, which holds entry #seq. -1 with
+ * why in reply when one of them is not understood, or there are none.
+ */
+static int
+read_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
+          int64_t seq, struct edit_req *r, struct text *reply)
+{
+	int i = 1;
+
+	if (i >= args->argc) {
+		text_printf(reply, "What should change? Example: edit %lld "
+		                   "start 9:15", (long long)seq);
+		return -1;
+	}
+	while (i < args->argc) {
+		const char *w = args->argv[i];
+
+		if (!args->quoted[i] && w[0] == '+') {
+			if (cmd_tag_ok(w + 1, reply) != 0 ||
+			    cmd_add_tag(&r->e, w + 1, reply) != 0)
+				return -1;
+			i++;
+		} else if (!args->quoted[i] && w[0] == '-' && w[1] != '\0') {
+			if (drop_tag(&r->e, w + 1, reply) != 0)
+				return -1;
+			i++;
+		} else if (cmd_is(w, "project")) {
+			if (i + 1 >= args->argc) {
+				text_printf(reply, "Which project? Example: edit %lld "
+				                   "project globex", (long long)seq);
+				return -1;
+			}
+			if (cmd_project_ok(args->argv[i + 1], args->quoted[i + 1],
+			                   reply) != 0)
+				return -1;
+			snprintf(r->e.project, sizeof(r->e.project), "%s",
+			         args->argv[i + 1]);
+			i += 2;
+		} else if (cmd_is(w, "start")) {
+			if (edit_time(ctx, args, &i, &r->start, &r->moved_start,
+			              reply) != 0)
+				return -1;
+		} else if (cmd_is(w, "stop") || cmd_is(w, "end")) {
+			if (edit_time(ctx, args, &i, &r->stop, &r->moved_stop,
+			              reply) != 0)
+				return -1;
+			r->set_stop = true;
+		} else if (cmd_is(w, "note")) {
+			/* From "note" on, which the reader drops when words
+			 * follow ("note note to self" keeps "note to self");
+			 * "note" alone clears the note. */
+			if (cmd_read_note(args, args->quoted[i] ? i + 1 : i,
+			                  args->argc, &r->e, reply) != 0)
+				return -1;
+			if (i + 1 == args->argc)
+				r->e.note[0] = '\0';
+			i = args->argc;
+		} else {
+			text_printf(reply, "I don't understand \"%s\" in edit. Example: "
+			                   "edit %lld start 9:15 +billable", w,
+			            (long long)seq);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 enum cmd_status
 cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
 {
-	struct store_entry e, clash;
-	struct tp_moved moved_start = { 0 }, moved_stop = { 0 };
+	struct store_entry clash;
+	struct edit_req r;
 	char label[STORE_LABEL_MAX], clock[FMT_CLOCK_MAX];
-	int64_t seq, start, stop;
-	bool changed = false, set_stop = false;
-	int i = 1;
+	int64_t seq;
 	store_rc rc;
 
 	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
 		return CMD_REFUSED;
-	rc = store_get(ctx->st, ctx->owner, seq, &e);
+	memset(&r, 0, sizeof(r));
+	rc = store_get(ctx->st, ctx->owner, seq, &r.e);
 	if (rc == STORE_NOTFOUND) {
 		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
 		                   "numbers.", (long long)seq);
@@ -314,106 +430,50 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 0);
-	start = e.start;
-	stop = e.stop;
-
-	while (i < args->argc) {
-		const char *w = args->argv[i];
-
-		if (!args->quoted[i] && w[0] == '+') {
-			if (cmd_tag_ok(w + 1, reply) != 0 ||
-			    cmd_add_tag(&e, w + 1, reply) != 0)
-				return CMD_REFUSED;
-			i++;
-		} else if (!args->quoted[i] && w[0] == '-' && w[1] != '\0') {
-			if (drop_tag(&e, w + 1, reply) != 0)
-				return CMD_REFUSED;
-			i++;
-		} else if (cmd_is(w, "project")) {
-			if (i + 1 >= args->argc) {
-				text_printf(reply, "Which project? Example: edit %lld "
-				                   "project globex", (long long)seq);
-				return CMD_REFUSED;
-			}
-			if (cmd_project_ok(args->argv[i + 1], args->quoted[i + 1],
-			                   reply) != 0)
-				return CMD_REFUSED;
-			snprintf(e.project, sizeof(e.project), "%s", args->argv[i + 1]);
-			i += 2;
-		} else if (cmd_is(w, "start")) {
-			if (edit_time(ctx, args, &i, &start, &moved_start,
-			              reply) != 0)
-				return CMD_REFUSED;
-		} else if (cmd_is(w, "stop") || cmd_is(w, "end")) {
-			if (edit_time(ctx, args, &i, &stop, &moved_stop, reply) != 0)
-				return CMD_REFUSED;
-			set_stop = true;
-		} else if (cmd_is(w, "note")) {
-			/* From "note" on, which the reader drops when words
-			 * follow ("note note to self" keeps "note to self");
-			 * "note" alone clears the note. */
-			if (cmd_read_note(args, args->quoted[i] ? i + 1 : i,
-			                  args->argc, &e, reply) != 0)
-				return CMD_REFUSED;
-			if (i + 1 == args->argc)
-				e.note[0] = '\0';
-			i = args->argc;
-		} else {
-			text_printf(reply, "I don't understand \"%s\" in edit. Example: "
-			                   "edit %lld start 9:15 +billable", w,
-			            (long long)seq);
-			return CMD_REFUSED;
-		}
-		changed = true;
-	}
-	if (!changed) {
-		text_printf(reply, "What should change? Example: edit %lld start "
-		                   "9:15", (long long)seq);
+	r.start = r.e.start;
+	r.stop = r.e.stop;
+	if (read_edit(ctx, args, seq, &r, reply) != 0)
 		return CMD_REFUSED;
-	}
 
-	if (start > ctx->now || (set_stop && stop > ctx->now)) {
-		fmt_clock(ctx->tz, start > ctx->now ? start : stop, ctx->now, clock,
-		          sizeof(clock));
+	if (r.start > ctx->now || (r.set_stop && r.stop > ctx->now)) {
+		fmt_clock(ctx->tz, r.start > ctx->now ? r.start : r.stop,
+		          ctx->now, clock, sizeof(clock));
 		text_printf(reply, "%s is in the future; entries can only hold "
 		                   "time that has passed.", clock);
 		return CMD_REFUSED;
 	}
-	if (stop != 0 && stop <= start) {
+	if (r.stop != 0 && r.stop <= r.start) {
 		text_printf(reply, "An entry has to stop after it starts.");
 		return CMD_REFUSED;
 	}
-	e.start = start;
-	e.stop = stop;
+	r.e.start = r.start;
+	r.e.stop = r.stop;
 
 	snprintf(label, sizeof(label), "edit #%lld", (long long)seq);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 1);
 	/* A running entry reaches up to the clock, not only to ctx->now. */
-	rc = store_overlap(ctx->st, ctx->owner, start,
-	                   stop ? stop : CMD_UP_TO_NOW, ctx->now, seq, &clash);
+	rc = store_overlap(ctx->st, ctx->owner, r.start,
+	                   r.stop ? r.stop : CMD_UP_TO_NOW, ctx->now, seq,
+	                   &clash);
 	if (rc == STORE_OK)
 		return refuse_overlap(ctx, &clash, "That change", reply);
-	if (rc != STORE_NOTFOUND)
-		goto fail;
-	if ((rc = store_update(ctx->st, ctx->owner, &e)) != STORE_OK)
-		goto fail;
-	if (store_commit(ctx->st) != STORE_OK)
-		goto fail;
-	text_printf(reply, "Changed ");
-	cmd_say_entry(ctx, &e, reply);
-	text_printf(reply, ".");
-	fmt_moved(reply, ctx->tz, &moved_start);
-	fmt_moved(reply, ctx->tz, &moved_stop);
-	return CMD_OK;
-fail:
-	store_rollback(ctx->st);
+	if (rc == STORE_NOTFOUND)
+		rc = store_update(ctx->st, ctx->owner, &r.e);
 	if (rc == STORE_CONFLICT) {
 		text_printf(reply, "That change breaks a rule (one running timer, "
 		                   "stop after start); nothing changed.");
 		return CMD_REFUSED;
 	}
-	return cmd_store_failed(reply, 1);
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	text_printf(reply, "Changed ");
+	cmd_say_entry(ctx, &r.e, reply);
+	text_printf(reply, ".");
+	fmt_moved(reply, ctx->tz, &r.moved_start);
+	fmt_moved(reply, ctx->tz, &r.moved_stop);
+	return CMD_OK;
 }
 
 enum cmd_status
@@ -428,19 +488,17 @@ cmd_delete(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
 		return CMD_REFUSED;
 	snprintf(label, sizeof(label), "delete #%lld", (long long)seq);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 1);
 	rc = store_delete(ctx->st, ctx->owner, seq, &e);
 	if (rc == STORE_NOTFOUND) {
-		store_rollback(ctx->st);
 		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
 		                   "numbers.", (long long)seq);
 		return CMD_REFUSED;
 	}
-	if (rc != STORE_OK || store_commit(ctx->st) != STORE_OK) {
-		store_rollback(ctx->st);
+	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	}
 	text_printf(reply, "Deleted ");
 	cmd_say_entry(ctx, &e, reply);
 	text_printf(reply, ". \"undo\" brings it back.");

@@ -331,19 +331,17 @@ cmd_rename(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_project_ok(new_name, args->quoted[2], reply) != 0)
 		return CMD_REFUSED;
 	snprintf(label, sizeof(label), "rename %s to %s", old, new_name);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 1);
 	rc = store_rename_project(ctx->st, ctx->owner, old, new_name, &n);
 	if (rc == STORE_NOTFOUND) {
-		store_rollback(ctx->st);
 		text_printf(reply, "You have no project \"%s\". \"projects\" lists "
 		                   "them.", old);
 		return CMD_REFUSED;
 	}
-	if (rc != STORE_OK || store_commit(ctx->st) != STORE_OK) {
-		store_rollback(ctx->st);
+	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	}
 	text_printf(reply, "Renamed %s to %s in %lld %s.", old, new_name,
 	            (long long)n, n == 1 ? "entry" : "entries");
 	return CMD_OK;

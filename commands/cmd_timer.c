@@ -2,8 +2,9 @@
  * commands/cmd_timer.c - the running timer: start (switch), stop, cancel,
  * continue (restart), status.
  *
- * Every change is one undoable step in one transaction: "start" while a
- * timer runs stops it and starts the new one together, or does neither.
+ * Every change is one undoable step in the dispatcher's transaction
+ * (CMD_CHANGES): "start" while a timer runs stops it and starts the new
+ * one together, or does neither.
  * Entries never overlap; the running one counts as reaching up to now.
  * Every boundary a command here moves is checked against all recorded
  * time (span_taken), not only up to ctx->now: a command that waited on
@@ -296,10 +297,12 @@ refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *e,
 }
 
 /*
- * Starts e at when, stopping the running timer at that moment. The label
- * names the step for undo. Shared by start, switch and continue; with
- * new_hint, a project the user never used is pointed out when it looks
- * like one of theirs (cmd_new_project_hint).
+ * Starts e at when, stopping the running timer at that moment, in the
+ * dispatcher's change (CMD_CHANGES). The label names the step for undo.
+ * Shared by start, switch and continue; with new_hint, a project the user
+ * never used is pointed out when it looks like one of theirs
+ * (cmd_new_project_hint). Everything is checked before the first write,
+ * so that a refusal reads the data as it is.
  */
 static enum cmd_status
 begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
@@ -313,7 +316,8 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	e->start = when;
 	e->stop = 0;
 	snprintf(label, sizeof(label), "%s %s", verb, e->project);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 1);
 
 	rc = store_running(ctx->st, ctx->owner, &run);
@@ -321,29 +325,22 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		/* The running timer started this very second: the user is
 		 * correcting it ("start acm", "start acme"). An empty entry is
 		 * never kept, so the new timer takes its place. */
-		if (store_delete(ctx->st, ctx->owner, run.seq, NULL) != STORE_OK)
-			goto fail;
 		replaced = true;
 	} else if (rc == STORE_OK) {
-		if (when <= run.start) {
-			store_rollback(ctx->st);
+		if (when <= run.start)
 			return refuse_before_running(ctx, e, when, &run, reply);
-		}
-		if (store_stop(ctx->st, ctx->owner, when, &run) != STORE_OK)
-			goto fail;
 		stopped = true;
 	} else if (rc != STORE_NOTFOUND) {
-		goto fail;
+		return cmd_store_failed(reply, 1);
 	}
 
 	/* Neither the new timer, from when up to the clock (an open end:
-	 * CMD_UP_TO_NOW), nor the one it stopped may reach into recorded
-	 * time. */
+	 * CMD_UP_TO_NOW), nor the one it stops may reach into recorded
+	 * time; the running timer, stopped or replaced, is left out. */
 	rc = store_overlap(ctx->st, ctx->owner, stopped ? run.start : when,
-	                   CMD_UP_TO_NOW, ctx->now, stopped ? run.seq : 0,
-	                   &clash);
+	                   CMD_UP_TO_NOW, ctx->now,
+	                   stopped || replaced ? run.seq : 0, &clash);
 	if (rc == STORE_OK) {
-		store_rollback(ctx->st);
 		/* Only a stamped (offline) command can find the stopped
 		 * timer's own span taken: no later time helps there. */
 		if (stopped && clash.stop != 0 && clash.stop <= when) {
@@ -356,15 +353,19 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		return refuse_overlap(ctx, e, when, &clash, reply);
 	}
 	if (rc != STORE_NOTFOUND)
-		goto fail;
+		return cmd_store_failed(reply, 1);
+	if (replaced &&
+	    store_delete(ctx->st, ctx->owner, run.seq, NULL) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	if (stopped && store_stop(ctx->st, ctx->owner, when, &run) != STORE_OK)
+		return cmd_store_failed(reply, 1);
 	/* After the delete above: a typo corrected at once ("start acm",
 	 * "start acme") is not a project the user has. */
 	hint[0] = '\0';
 	if (new_hint)
 		cmd_new_project_hint(ctx, e->project, hint, sizeof(hint));
-	if (store_insert_entry(ctx->st, ctx->owner, e) != STORE_OK ||
-	    store_commit(ctx->st) != STORE_OK)
-		goto fail;
+	if (store_insert_entry(ctx->st, ctx->owner, e) != STORE_OK)
+		return cmd_store_failed(reply, 1);
 
 	fmt_clock(ctx->tz, e->start, ctx->now, clock, sizeof(clock));
 	if (stopped) {
@@ -381,9 +382,6 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	}
 	text_printf(reply, ".");
 	return CMD_OK;
-fail:
-	store_rollback(ctx->st);
-	return cmd_store_failed(reply, 1);
 }
 
 enum cmd_status
@@ -524,21 +522,17 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 
 	snprintf(label, sizeof(label), "stop %s", e.project);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK)
 		return cmd_store_failed(reply, 1);
 	/* The stopped entry must not reach into recorded time either. */
 	taken = span_taken(ctx, e.start, when, e.seq, "Stopping",
 	                   "Stop it earlier, or change one of them with "
 	                   "\"edit\".", reply);
-	if (taken == 1) {
-		store_rollback(ctx->st);
+	if (taken == 1)
 		return CMD_REFUSED;
-	}
-	if (taken != 0 || store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK ||
-	    store_commit(ctx->st) != STORE_OK) {
-		store_rollback(ctx->st);
+	if (taken != 0 || store_stop(ctx->st, ctx->owner, when, &e) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	}
 	fmt_clock(ctx->tz, e.start, ctx->now, from, sizeof(from));
 	fmt_clock(ctx->tz, e.stop, e.start, to, sizeof(to));
 	say_stopped(reply, &e);
@@ -564,13 +558,10 @@ cmd_cancel(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 0);
 	snprintf(label, sizeof(label), "cancel %s", e.project);
-	if (store_begin_change(ctx->st, ctx->owner, label, ctx->now) != STORE_OK)
+	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
+	    STORE_OK ||
+	    store_delete(ctx->st, ctx->owner, e.seq, NULL) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	if (store_delete(ctx->st, ctx->owner, e.seq, NULL) != STORE_OK ||
-	    store_commit(ctx->st) != STORE_OK) {
-		store_rollback(ctx->st);
-		return cmd_store_failed(reply, 1);
-	}
 	fmt_clock(ctx->tz, e.start, ctx->now, since, sizeof(since));
 	fmt_duration(ctx->now - e.start, dur, sizeof(dur));
 	text_printf(reply, "Cancelled ");

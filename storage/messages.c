@@ -1,9 +1,10 @@
 /*
- * storage/messages.c - the messages changes were made for: the key of the
- * message being handled (store_set_msg_key), its row written in the
- * transaction of the change (store_msg_record), the look-up that finds a
- * message handled before (store_msg_seen), the reply saved with it
- * (store_msg_reply), and the age limit on them all (store_msg_prune).
+ * storage/messages.c - the messages changes were made for: the commit of
+ * a change made for a message (store_change_commit), which writes the
+ * message's row into the change's transaction (record_msg), the look-up
+ * that finds a message handled before (store_msg_seen), the reply saved
+ * with it (store_msg_reply), and the age limit on them all
+ * (store_msg_prune).
  *
  * A row of handled_messages is (user, number, key, when handled, reply);
  * schema.sql has the table, store.c the SQL, store.h how many rows are
@@ -33,29 +34,6 @@ static bool key_valid(const char *key)
 	return key[i] == '\0';
 }
 
-store_rc store_set_msg_key(store *st, const char *owner, const char *key)
-{
-	st->msg_owner[0] = '\0';
-	st->msg_key[0] = '\0';
-	if (key == NULL)
-		return STORE_OK;
-	if (owner == NULL)
-		return store_failf(st, "message-key: no owner");
-	if (!key_valid(key)) {
-		store_failf(st, "message-key: a key is %d hex digits",
-		            STORE_MSG_KEY_LEN);
-		return STORE_CONFLICT;
-	}
-	if (strnlen(owner, STORE_OWNER_MAX + 1) > STORE_OWNER_MAX) {
-		store_failf(st, "message-key: the owner is over %d bytes",
-		            STORE_OWNER_MAX);
-		return STORE_CONFLICT;
-	}
-	memcpy(st->msg_key, key, STORE_MSG_KEY_LEN + 1);
-	memcpy(st->msg_owner, owner, strlen(owner) + 1);
-	return STORE_OK;
-}
-
 /*
  * Steps statement id, whose parameters are bound (rc: how binding went),
  * to its end; it returns no rows.
@@ -71,7 +49,14 @@ static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
 	return STORE_OK;
 }
 
-store_rc store_msg_record(store *st)
+/*
+ * Records owner's message key in the open write transaction: the owner's
+ * user row, then (owner, the owner's next number, key, the time now),
+ * then the owner's rows past the STORE_MSG_KEEP newest dropped.
+ * STORE_CONFLICT when the key is already there: the message was handled
+ * meanwhile.
+ */
+static store_rc record_msg(store *st, const char *owner, const char *key)
 {
 	/* When the message was handled, not the time its command counts at
 	 * (store.h says why): the wall clock. */
@@ -81,17 +66,14 @@ store_rc store_msg_record(store *st)
 	store_rc ret;
 	int rc;
 
-	if (st->msg_key[0] == '\0')
-		return STORE_OK;
-	if ((ret = store_user_get(st, st->msg_owner, &uid)) != STORE_OK)
+	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
 		return ret;
 
 	if ((s = store_stmt(st, STMT_MSG_ADD)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":key", st->msg_key,
-		                     STORE_MSG_KEY_LEN + 1);
+		rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", now);
 	if (rc == SQLITE_OK)
@@ -110,6 +92,29 @@ store_rc store_msg_record(store *st)
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":keep", STORE_MSG_KEEP);
 	return step_done(st, STMT_MSG_CAP, s, rc);
+}
+
+store_rc store_change_commit(store *st, const char *owner, const char *key)
+{
+	store_rc ret;
+
+	if (key != NULL && owner == NULL)
+		return store_failf(st, "message-key: no owner");
+	/* No transaction: COMMIT says so, and no key is written on its own. */
+	if (sqlite3_get_autocommit(st->db))
+		return store_commit(st);
+	/* Nothing written: nothing to keep, not even the key (a read, or a
+	 * change that found nothing to do). */
+	if (sqlite3_total_changes64(st->db) == st->begun_changes) {
+		store_rollback(st);
+		return STORE_OK;
+	}
+	/* A key the store cannot keep identifies nothing (store.h). */
+	if (key != NULL && key_valid(key) &&
+	    strnlen(owner, STORE_OWNER_MAX + 1) <= STORE_OWNER_MAX &&
+	    (ret = record_msg(st, owner, key)) != STORE_OK)
+		return ret;
+	return store_commit(st);
 }
 
 /*

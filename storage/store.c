@@ -624,16 +624,7 @@ store_rc store_exec(store *st, enum store_stmt id)
 
 store_rc store_savepoint(store *st)
 {
-	bool outermost = sqlite3_get_autocommit(st->db) != 0;
-	store_rc ret;
-
-	if ((ret = store_exec(st, STMT_SAVEPOINT)) != STORE_OK || !outermost)
-		return ret;
-	/* A change on its own is a transaction of its own, and records the
-	 * message it is for as store_begin does. */
-	if ((ret = store_msg_record(st)) != STORE_OK)
-		store_savepoint_end(st, ret);
-	return ret;
+	return store_exec(st, STMT_SAVEPOINT);
 }
 
 store_rc store_savepoint_end(store *st, store_rc ret)
@@ -1132,10 +1123,8 @@ store_rc store_begin(store *st)
 		                   store_stmt_name(STMT_BEGIN));
 	if ((ret = store_exec(st, STMT_BEGIN)) != STORE_OK)
 		return ret;
-	/* The message this change is for, in the same transaction. */
-	if ((ret = store_msg_record(st)) != STORE_OK)
-		store_rollback(st);
-	return ret;
+	st->begun_changes = sqlite3_total_changes64(st->db);
+	return STORE_OK;
 }
 
 /*

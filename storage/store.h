@@ -106,13 +106,26 @@ store_rc store_check(store *st);
 
 /*
  * Transactions. store_begin starts BEGIN IMMEDIATE so a change never meets
- * a lock half-way. Every change a command makes happens between store_begin
- * (or store_begin_change) and store_commit; on any failure the caller calls
- * store_rollback, which is safe when nothing is open. With a message key
- * set (store_set_msg_key), store_begin records it first, and fails
- * (nothing left open) when it cannot.
+ * a lock half-way. Every change a command makes happens in one
+ * transaction, which commands/ begins for it (store_begin) and ends:
+ * store_change_commit when it succeeded, store_rollback on any failure or
+ * refusal (safe when nothing is open; also after a failed commit).
+ *
+ * store_change_commit commits the change asked for by the message key of
+ * owner (see "Messages handled once" below; NULL: none), recording
+ * (owner, key) in the same transaction first, so that the key commits
+ * with the change or not at all. A transaction that changed no row since
+ * it began is rolled back instead (STORE_OK): a command that only looked,
+ * or found nothing to do, leaves nothing, not even its key or a user row.
+ * STORE_CONFLICT when the key is already recorded (the message was
+ * handled meanwhile); then, as on any failure, the caller rolls back. A
+ * key the store cannot keep (not STORE_MSG_KEY_LEN lowercase hex digits,
+ * or an owner over STORE_OWNER_MAX bytes) identifies nothing: the change
+ * commits without one. STORE_ERR when key is given without owner.
+ * store_commit commits whatever the transaction holds, with no key.
  */
 store_rc store_begin(store *st);
+store_rc store_change_commit(store *st, const char *owner, const char *key);
 store_rc store_commit(store *st);
 void store_rollback(store *st);
 
@@ -191,29 +204,35 @@ store_rc store_explain_totals(store *st, char *out, size_t outsz);
 /*
  * ---- Changes that can be undone ----
  *
- * store_begin_change opens a transaction (BEGIN IMMEDIATE) and a new undo
- * step for owner, labelled with what the user did ("start acme") at time
- * at. Until store_commit, every store_insert(_entry), store_stop,
+ * store_change_label opens a new undo step for owner in the open
+ * transaction (STORE_ERR when none is open, or it has a step already),
+ * labelled with what the user did ("start acme") at time at;
+ * store_begin_change is store_begin and store_change_label together. Until
+ * store_commit, every store_insert(_entry), store_stop,
  * store_update, store_delete and store_rename_project for owner records
  * the before-image of each entry it touches in that step (the first touch
  * counts), so store_undo can put everything back. Changes for another
  * owner in the same transaction are not recorded. Steps beyond
- * STORE_UNDO_MAX per user are dropped, oldest first. Without
- * store_begin_change nothing is recorded. A step that recorded nothing is
- * dropped at store_commit; store_rollback takes the step with the rest.
- * A label over STORE_LABEL_MAX bytes is cut there (at a UTF-8 character
- * boundary); NULL is "". Creates owner's user row. On failure nothing is
- * left open.
+ * STORE_UNDO_MAX per user are dropped, oldest first. Without a step
+ * nothing is recorded. A step that recorded nothing is dropped at
+ * store_commit; store_rollback takes the step with the rest. A label over
+ * STORE_LABEL_MAX bytes is cut there (at a UTF-8 character boundary);
+ * NULL is "". Creates owner's user row. When store_change_label fails the
+ * caller rolls back; when store_begin_change does, nothing is left open.
  */
 #define STORE_UNDO_MAX 100
 #define STORE_LABEL_MAX 200
 
+store_rc store_change_label(store *st, const char *owner, const char *label,
+                            int64_t at);
 store_rc store_begin_change(store *st, const char *owner, const char *label,
                             int64_t at);
 
 /*
- * Reverts owner's latest step in a transaction of its own (none may be
- * open: STORE_ERR) and forgets it: entries it created are deleted, entries
+ * Reverts owner's latest step and forgets it, as a part of the open
+ * transaction (which must have no step of its own: STORE_ERR) that undoes
+ * only itself when it fails, or in a transaction of its own when none is
+ * open: entries it created are deleted, entries
  * it changed or deleted come back exactly (same id, seq, tags, note,
  * times); numbers are not given back, the next entry still gets a new one.
  * Copies the step's label (cut to labelsz bytes with the NUL; label may be
@@ -233,9 +252,10 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
  * resend one after a resume, and the server hands out again from offline
  * storage what the bot took but had not acknowledged when it died. Each
  * change is therefore recorded with the key of the message that asked for
- * it, in the change's own transaction: a second delivery finds the key
- * (store_msg_seen) and changes nothing, and a change that rolled back left
- * no key, so the message applies when it comes again.
+ * it, in the change's own transaction (store_change_commit): a second
+ * delivery finds the key (store_msg_seen) and changes nothing, and a
+ * change that rolled back left no key, so the message applies when it
+ * comes again.
  *
  * A key is the SHA-1 of what identifies the message (bot/ makes it from
  * the XEP-0359 origin-id, or the sender's full JID and stanza id), as
@@ -260,23 +280,6 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
 #define STORE_REPLY_MAX 4096    /* bytes of a saved reply */
 #define STORE_MSG_KEEP 1000     /* keys kept per owner, the newest */
 #define STORE_MSG_DAYS 30
-
-/*
- * Sets the message whose change comes next: until it is set again or
- * cleared (key NULL; owner is then ignored), every write transaction on st
- * records (owner, key) as its first write, so that the row commits with
- * the change or rolls back with it. That is store_begin (so
- * store_begin_change and store_undo), and a change made outside a
- * transaction (store_insert, store_stop, store_set_user_tz, ...), which
- * is one of its own. Reads record nothing. One key allows one change:
- * a transaction that finds its key already recorded (the message was
- * handled meanwhile, or this is a second transaction under it) fails with
- * STORE_CONFLICT and changes nothing.
- * owner and key are copied. STORE_CONFLICT, and no key set, when key is
- * not STORE_MSG_KEY_LEN lowercase hex digits, or owner is longer than
- * STORE_OWNER_MAX; STORE_ERR when owner is NULL.
- */
-store_rc store_set_msg_key(store *st, const char *owner, const char *key);
 
 /*
  * STORE_OK when owner has a change recorded under key: reply (replysz

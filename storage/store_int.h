@@ -93,16 +93,16 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STMT_NUM];
 	char errmsg[STORE_ERRMSG_MAX];
-	/* The undo step store_begin_change opened (its undo_steps.id) and
-	 * whose it is; 0 when none. Cleared by store_commit, store_rollback
-	 * and store_begin; only trusted while a transaction is open. */
+	/* The undo step of the change under way (store_change_label, its
+	 * undo_steps.id) and whose it is; 0 when none. Cleared by
+	 * store_commit, store_rollback and store_begin; only trusted while a
+	 * transaction is open. */
 	int64_t step;
 	int64_t step_uid;
-	/* The message whose change is being made (store_set_msg_key): its
-	 * owner and key, copied; msg_key[0] == '\0' when there is none.
-	 * Every write transaction records it (store_msg_record). */
-	char msg_owner[STORE_OWNER_MAX + 1];
-	char msg_key[STORE_MSG_KEY_LEN + 1];
+	/* sqlite3_total_changes64 when the open transaction began
+	 * (store_begin): store_change_commit keeps only a transaction that
+	 * changed rows after that. */
+	int64_t begun_changes;
 };
 
 /*
@@ -137,12 +137,11 @@ store_rc store_fail(store *st, enum store_stmt id, int rc);
 store_rc store_exec(store *st, enum store_stmt id);
 
 /*
- * The savepoint store_change around one change: atomic by itself outside a
- * transaction (then it records the message key first, as store_begin
- * does), a part of the caller's inside one, where a refusal undoes only
- * itself. store_savepoint_end releases it when ret is STORE_OK
- * (returning what that gives), else rolls back to it quietly (keeping the
- * error that led there) and returns ret.
+ * The savepoint around one change: atomic by itself outside a transaction,
+ * a part of the caller's inside one, where a refusal undoes only itself.
+ * store_savepoint_end releases it when ret is STORE_OK (returning what
+ * that gives), else rolls back to it quietly (keeping the error that led
+ * there) and returns ret.
  */
 store_rc store_savepoint(store *st);
 store_rc store_savepoint_end(store *st, store_rc ret);
@@ -288,18 +287,5 @@ store_rc store_record_created(store *st, int64_t step, int64_t entry);
 store_rc store_record_entry(store *st, int64_t step, int64_t entry);
 store_rc store_record_project(store *st, int64_t step, int64_t uid,
                               const char *project);
-
-/* ---- messages.c: the message a change is made for ---- */
-
-/*
- * Records the message set with store_set_msg_key (nothing when none is
- * set) in the write transaction that has just begun: the owner's user
- * row, then (owner, the owner's next number, key, the time now), then the
- * owner's rows past the STORE_MSG_KEEP newest dropped. STORE_CONFLICT
- * when the key is already there: the message was handled meanwhile.
- * store_begin and the outermost store_savepoint call it, so that no
- * change commits without its message.
- */
-store_rc store_msg_record(store *st);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * storage/undo.c - undo steps: opening one for a command
- * (store_begin_change), recording the before-images of the entries the
- * command touches (called by entries.c's changes), and reverting a user's
- * latest step (store_undo).
+ * (store_change_label, store_begin_change), recording the before-images
+ * of the entries the command touches (called by entries.c's changes), and
+ * reverting a user's latest step (store_undo).
  *
  * A step is a row of undo_steps; each entry it touched has one row in
  * undo_entries (existed = 0 for one it created, else a copy of the row as
@@ -105,7 +105,7 @@ store_rc store_record_project(store *st, int64_t step, int64_t uid,
 }
 
 /*
- * The rows of store_begin_change inside its transaction: the user, room
+ * The rows of store_change_label inside its transaction: the user, room
  * for one more step, the step. Its id into *step.
  */
 static store_rc add_step(store *st, const char *owner, const char *label,
@@ -149,22 +149,34 @@ static store_rc add_step(store *st, const char *owner, const char *label,
 	return STORE_OK;
 }
 
-store_rc store_begin_change(store *st, const char *owner, const char *label,
+store_rc store_change_label(store *st, const char *owner, const char *label,
                             int64_t at)
 {
 	store_rc ret;
 	int64_t uid = 0, step = 0;
 
-	if ((ret = store_begin(st)) != STORE_OK)
-		return ret;
+	if (sqlite3_get_autocommit(st->db))
+		return store_failf(st, "undo-step: no change is open");
+	if (st->step != 0)
+		return store_failf(st, "undo-step: the change has one already");
 	ret = add_step(st, owner, label != NULL ? label : "", at, &uid, &step);
-	if (ret != STORE_OK) {
-		store_rollback(st);
+	if (ret != STORE_OK)
 		return ret;
-	}
 	st->step = step;
 	st->step_uid = uid;
 	return STORE_OK;
+}
+
+store_rc store_begin_change(store *st, const char *owner, const char *label,
+                            int64_t at)
+{
+	store_rc ret;
+
+	if ((ret = store_begin(st)) != STORE_OK)
+		return ret;
+	if ((ret = store_change_label(st, owner, label, at)) != STORE_OK)
+		store_rollback(st);
+	return ret;
 }
 
 /*
@@ -213,17 +225,23 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
 		STMT_UNDO_ENTRIES, STMT_UNDO_TAGS, STMT_STEP_DEL };
 	store_rc ret;
 	int64_t uid, step = 0;
+	bool own = sqlite3_get_autocommit(st->db) != 0;
 	size_t i;
 
-	if (!sqlite3_get_autocommit(st->db))
-		return store_failf(st, "undo: a transaction is open");
+	if (!own && st->step != 0)
+		return store_failf(st, "undo: the change has a step of its "
+		                   "own");
 	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
 		return ret; /* STORE_NOTFOUND: never wrote, nothing to undo */
-	if ((ret = store_begin(st)) != STORE_OK)
+	/* Inside a change (the dispatcher's), a part of it that undoes only
+	 * itself when it fails; else a transaction of its own. */
+	if ((ret = own ? store_begin(st) : store_savepoint(st)) != STORE_OK)
 		return ret;
 	ret = latest_step(st, uid, &step, label, labelsz, at);
 	for (i = 0; ret == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
 		ret = run(st, steps[i], uid, step, 0);
+	if (!own)
+		return store_savepoint_end(st, ret);
 	if (ret == STORE_OK)
 		ret = store_commit(st);
 	if (ret != STORE_OK)

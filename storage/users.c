@@ -130,8 +130,7 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz)
 		if (ret != STORE_OK)
 			return ret == STORE_NOTFOUND ? STORE_OK : ret;
 	}
-	/* A refused zone leaves no new user row behind; and a change on its
-	 * own records its message key (store_savepoint). */
+	/* A refused zone leaves no new user row behind. */
 	if ((ret = store_savepoint(st)) != STORE_OK)
 		return ret;
 	if (tz != NULL)

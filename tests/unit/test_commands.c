@@ -1258,6 +1258,55 @@ cmd_exec__reads_with_a_key__run_every_time(void **state)
 	assert_false(recorded(f, "o:r"));
 }
 
+/* A command that may change data but only looked, or found nothing to
+ * do, commits nothing: its message is not remembered, and a repeat runs
+ * it again. */
+static void
+cmd_exec__change_that_wrote_nothing__is_not_remembered(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(strstr(run_key(f, 0, "tz", "o:show", CMD_OK),
+	                       "(the default)"));
+	assert_non_null(strstr(run_key(f, 0, "tz default", "o:clear", CMD_OK),
+	                       "Back to the default"));
+	assert_false(recorded(f, "o:show"));
+	assert_false(recorded(f, "o:clear"));
+	/* With a zone to clear it writes, and is remembered. */
+	run(f, 0, "tz Asia/Tokyo", CMD_OK);
+	run_key(f, 0, "tz default", "o:clear-set", CMD_OK);
+	assert_true(recorded(f, "o:clear-set"));
+}
+
+/* A refusal after the handler opened its undo step, or wrote, leaves
+ * neither the step nor the message's key. */
+static void
+cmd_exec__refusal_after_step_opened__leaves_no_step_or_key(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
+	run(f, 0, "start globex", CMD_OK);
+	run_key(f, 60, "rename project hooli x", "o:rename", CMD_REFUSED);
+	run_key(f, 60, "delete 9", "o:delete", CMD_REFUSED);
+	run_key(f, 60, "start initech at 2025-06-02 9:30", "o:start",
+	        CMD_REFUSED);
+	run_key(f, 60, "edit 1 start 2025-06-02 10:30", "o:edit", CMD_REFUSED);
+	assert_false(recorded(f, "o:rename"));
+	assert_false(recorded(f, "o:delete"));
+	assert_false(recorded(f, "o:start"));
+	assert_false(recorded(f, "o:edit"));
+	/* The latest step is still the start of globex, still running. */
+	assert_non_null(strstr(run(f, 120, "status", CMD_OK),
+	                       "Running: globex"));
+	assert_non_null(strstr(run(f, 120, "undo", CMD_OK),
+	                       "Undone: start globex"));
+	assert_non_null(strstr(run(f, 120, "undo", CMD_OK),
+	                       "Undone: add acme"));
+	assert_string_equal(run(f, 120, "undo", CMD_REFUSED),
+	                    "There is nothing to undo.");
+}
+
 static void
 cmd_exec__repeat_of_earlier_change__keeps_later_one(void **state)
 {
@@ -1284,11 +1333,11 @@ cmd_exec__repeat_without_saved_reply__says_it_was_done(void **state)
 	e.start = T0;
 	/* The change committed, then the process died before the reply was
 	 * saved. */
-	assert_int_equal(store_set_msg_key(f->st, "alice@example.org",
-	                                   key_of("o:1")), STORE_OK);
+	assert_int_equal(store_begin(f->st), STORE_OK);
 	assert_int_equal(store_insert(f->st, "alice@example.org", &e, NULL),
 	                 STORE_OK);
-	assert_int_equal(store_set_msg_key(f->st, NULL, NULL), STORE_OK);
+	assert_int_equal(store_change_commit(f->st, "alice@example.org",
+	                                     key_of("o:1")), STORE_OK);
 	assert_string_equal(run_key(f, 60, "start acme", "o:1", CMD_OK),
 	                    "I have already done that (this message reached "
 	                    "me twice).");
@@ -2304,6 +2353,8 @@ main(void)
 		T(cmd_exec__same_key_from_two_users__is_two_messages),
 		T(cmd_exec__refused_message__is_not_remembered),
 		T(cmd_exec__reads_with_a_key__run_every_time),
+		T(cmd_exec__change_that_wrote_nothing__is_not_remembered),
+		T(cmd_exec__refusal_after_step_opened__leaves_no_step_or_key),
 		T(cmd_exec__repeat_of_earlier_change__keeps_later_one),
 		T(cmd_exec__repeat_without_saved_reply__says_it_was_done),
 		T(cmd_exec__check_fails__says_it_could_not_read),

@@ -2078,16 +2078,25 @@ static void store_undo__conflicts__when_restore_breaks_rule(void **state)
 	assert_int_equal(got.seq, 1);
 }
 
-static void store_undo__refuses__when_transaction_open(void **state)
+static void store_undo__is_part_of_the_change__when_transaction_open(
+	void **state)
 {
 	store *st = *state;
 
 	change(st, ALICE, "start");
 	add(st, ALICE, entry("a", 100, 0));
 	commit(st);
+	/* Inside a change: rolled back with it. */
 	assert_int_equal(store_begin(st), STORE_OK);
+	undo(st, ALICE, "start");
+	assert_int_equal(count(st, ALICE), 0);
+	assert_false(sqlite3_get_autocommit(st->db));
+	store_rollback(st);
+	assert_int_equal(count(st, ALICE), 1);
+	/* Not inside one that has a step of its own. */
+	change(st, ALICE, "stop");
 	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_ERR);
-	assert_non_null(strstr(store_errmsg(st), "transaction"));
+	assert_non_null(strstr(store_errmsg(st), "step"));
 	store_rollback(st);
 	undo(st, ALICE, "start");
 }
@@ -2232,12 +2241,27 @@ static const char *K(const char *name)
 	return k;
 }
 
-/* Sets the message key of the changes that follow (key NULL: none). */
-static void set_key(store *st, const char *owner, const char *key)
+/* Begins a change, as the dispatcher does. */
+static void begin(store *st)
 {
-	if (store_set_msg_key(st, owner, key) != STORE_OK)
-		fail_msg("set_msg_key %s: %s", key != NULL ? key : "(none)",
+	if (store_begin(st) != STORE_OK)
+		fail_msg("begin: %s", store_errmsg(st));
+}
+
+/* Commits the change for owner's message key (NULL: none), as the
+ * dispatcher does. */
+static void commit_key(store *st, const char *owner, const char *key)
+{
+	if (store_change_commit(st, owner, key) != STORE_OK)
+		fail_msg("change_commit %s: %s", key != NULL ? key : "(none)",
 		         store_errmsg(st));
+}
+
+/* Opens the undo step of the change begun, labelled label at time 1000. */
+static void label(store *st, const char *owner, const char *name)
+{
+	if (store_change_label(st, owner, name, 1000) != STORE_OK)
+		fail_msg("change_label %s: %s", name, store_errmsg(st));
 }
 
 /* store_msg_seen with a reply buffer of n bytes (at most 64). */
@@ -2261,11 +2285,10 @@ static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
 	store *st = *state;
 	char reply[64] = "x";
 
-	set_key(st, ALICE, K("o:1"));
-	change(st, ALICE, "start acme");
+	begin(st);
+	label(st, ALICE, "start acme");
 	add(st, ALICE, entry("acme", 100, 0));
-	commit(st);
-	set_key(st, NULL, NULL);
+	commit_key(st, ALICE, K("o:1"));
 
 	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
 	                 STORE_OK);
@@ -2276,11 +2299,10 @@ static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
 	                 STORE_NOTFOUND);
 
 	/* The same id from Bob is another message: it applies. */
-	set_key(st, BOB, K("o:1"));
-	change(st, BOB, "start acme");
+	begin(st);
+	label(st, BOB, "start acme");
 	add(st, BOB, entry("acme", 100, 0));
-	commit(st);
-	set_key(st, NULL, NULL);
+	commit_key(st, BOB, K("o:1"));
 	assert_int_equal(seen(st, BOB, K("o:1"), NULL, 0), STORE_OK);
 	assert_int_equal(handled(st), 2);
 	assert_int_equal(count(st, BOB), 1);
@@ -2295,20 +2317,19 @@ static void store_msg_key__rolls_back_with_change__so_retry_applies(
 	const char *key = K("i:phone/42");
 
 	add(st, ALICE, entry("runs", 100, 0));
-	set_key(st, ALICE, key);
 	/* A second running entry is refused; the command rolls back. */
-	change(st, ALICE, "start second");
-	assert_int_equal(handled(st), 1); /* inside the transaction */
+	begin(st);
+	label(st, ALICE, "start second");
 	insert(st, ALICE, entry("second", 200, 0), STORE_CONFLICT);
 	store_rollback(st);
 	assert_int_equal(handled(st), 0);
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
 
 	/* The same message again: nothing recorded, so it applies. */
-	change(st, ALICE, "stop runs");
+	begin(st);
+	label(st, ALICE, "stop runs");
 	assert_int_equal(store_stop(st, ALICE, 300, NULL), STORE_OK);
-	commit(st);
-	set_key(st, NULL, NULL);
+	commit_key(st, ALICE, key);
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
 	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
 	assert_int_equal(undo_steps(st), 1);
@@ -2322,55 +2343,73 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	int64_t n;
 	store *st = *state;
 
-	/* Reads. */
-	set_key(st, ALICE, K("o:read"));
+	/* Reads: a change that wrote nothing commits nothing, not even its
+	 * key (which would need a user row). */
+	begin(st);
 	assert_int_equal(store_running(st, ALICE, &e), STORE_NOTFOUND);
 	assert_int_equal(store_count(st, ALICE, &n), STORE_OK);
 	assert_int_equal(store_user_tz(st, ALICE, tz, sizeof tz), STORE_OK);
 	assert_int_equal(total(st, ALICE, 0, 1000, 1000), 0);
+	commit_key(st, ALICE, K("o:read"));
+	assert_true(sqlite3_get_autocommit(st->db));
 	assert_int_equal(handled(st), 0);
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
 
-	/* Refusals, and a clearing that has nothing to clear. */
-	set_key(st, ALICE, K("o:refused"));
+	/* Refusals, and a clearing that has nothing to clear: the
+	 * dispatcher rolls a refusal back. */
+	begin(st);
 	insert(st, ALICE, entry("", 10, 20), STORE_CONFLICT);
 	assert_int_equal(store_set_user_tz(st, ALICE, ""), STORE_CONFLICT);
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
 	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_NOTFOUND);
-	assert_int_equal(handled(st), 0);
-
-	/* A change outside a transaction is a transaction of its own. */
-	set_key(st, ALICE, K("o:insert"));
-	insert(st, ALICE, entry("acme", 10, 20), STORE_OK);
-	set_key(st, ALICE, K("o:tz"));
-	assert_int_equal(store_set_user_tz(st, ALICE, "Asia/Tokyo"), STORE_OK);
-	set_key(st, ALICE, K("o:tz-default"));
+	store_rollback(st);
+	begin(st);
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
-	/* A plain transaction, a step, and undo's own transaction. */
-	set_key(st, ALICE, K("o:plain"));
-	assert_int_equal(store_begin(st), STORE_OK);
-	commit(st);
-	set_key(st, ALICE, K("o:add"));
-	change(st, ALICE, "add b");
-	add(st, ALICE, entry("b", 30, 40));
-	commit(st);
-	set_key(st, ALICE, K("o:undo"));
-	undo(st, ALICE, "add b");
-	set_key(st, NULL, NULL);
+	commit_key(st, ALICE, K("o:nothing-to-clear"));
+	assert_int_equal(handled(st), 0);
+	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
 
-	assert_int_equal(handled(st), 6);
+	/* Changes, with and without a step, and undo. */
+	begin(st);
+	insert(st, ALICE, entry("acme", 10, 20), STORE_OK);
+	commit_key(st, ALICE, K("o:insert"));
+	begin(st);
+	assert_int_equal(store_set_user_tz(st, ALICE, "Asia/Tokyo"), STORE_OK);
+	commit_key(st, ALICE, K("o:tz"));
+	begin(st);
+	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
+	commit_key(st, ALICE, K("o:tz-default"));
+	begin(st);
+	commit_key(st, ALICE, K("o:plain"));
+	begin(st);
+	label(st, ALICE, "add b");
+	add(st, ALICE, entry("b", 30, 40));
+	commit_key(st, ALICE, K("o:add"));
+	begin(st);
+	undo(st, ALICE, "add b");
+	commit_key(st, ALICE, K("o:undo"));
+
+	assert_int_equal(handled(st), 5);
 	assert_int_equal(seen(st, ALICE, K("o:insert"), NULL, 0), STORE_OK);
 	assert_int_equal(seen(st, ALICE, K("o:tz"), NULL, 0), STORE_OK);
 	assert_int_equal(seen(st, ALICE, K("o:tz-default"), NULL, 0), STORE_OK);
-	assert_int_equal(seen(st, ALICE, K("o:plain"), NULL, 0), STORE_OK);
+	assert_int_equal(seen(st, ALICE, K("o:plain"), NULL, 0),
+	                 STORE_NOTFOUND);
 	assert_int_equal(seen(st, ALICE, K("o:add"), NULL, 0), STORE_OK);
 	assert_int_equal(seen(st, ALICE, K("o:undo"), NULL, 0), STORE_OK);
 	assert_int_equal(seen(st, ALICE, K("o:read"), NULL, 0), STORE_NOTFOUND);
 	assert_int_equal(seen(st, ALICE, K("o:refused"), NULL, 0),
 	                 STORE_NOTFOUND);
-	/* Cleared, changes record nothing. */
+	/* Without a key, changes record nothing. */
 	insert(st, ALICE, entry("c", 50, 60), STORE_OK);
-	assert_int_equal(handled(st), 6);
+	begin(st);
+	insert(st, ALICE, entry("d", 70, 80), STORE_OK);
+	commit_key(st, ALICE, NULL);
+	assert_int_equal(handled(st), 5);
+	/* No change open: nothing to commit, and no key on its own. */
+	assert_int_equal(store_change_commit(st, ALICE, K("o:none")),
+	                 STORE_ERR);
+	assert_int_equal(seen(st, ALICE, K("o:none"), NULL, 0), STORE_NOTFOUND);
 }
 
 static void store_msg_key__refuses_second_change__under_same_key(
@@ -2378,27 +2417,30 @@ static void store_msg_key__refuses_second_change__under_same_key(
 {
 	store *st = *state;
 
-	set_key(st, ALICE, K("o:1"));
-	change(st, ALICE, "add a");
+	begin(st);
+	label(st, ALICE, "add a");
 	add(st, ALICE, entry("a", 10, 20));
-	commit(st);
-	/* Still set: one key, one change. Nothing is left open. */
-	assert_int_equal(store_begin_change(st, ALICE, "add b", 1000),
+	commit_key(st, ALICE, K("o:1"));
+	/* One key, one change: the second one is refused at its commit,
+	 * and rolls back. */
+	begin(st);
+	label(st, ALICE, "add b");
+	add(st, ALICE, entry("b", 30, 40));
+	assert_int_equal(store_change_commit(st, ALICE, K("o:1")),
 	                 STORE_CONFLICT);
 	assert_non_null(strstr(store_errmsg(st), "record-message: "));
+	store_rollback(st);
 	assert_true(sqlite3_get_autocommit(st->db));
-	insert(st, ALICE, entry("b", 30, 40), STORE_CONFLICT);
-	assert_true(sqlite3_get_autocommit(st->db));
-	assert_int_equal(store_set_user_tz(st, ALICE, "UTC"), STORE_CONFLICT);
 	assert_int_equal(count(st, ALICE), 1);
 	assert_int_equal(undo_steps(st), 1);
-	set_key(st, NULL, NULL);
+	/* Without the key, the change applies. */
 	add(st, ALICE, entry("b", 30, 40));
 	assert_int_equal(count(st, ALICE), 2);
 	assert_int_equal(handled(st), 1);
 }
 
-static void store_set_msg_key__refuses_bad_key__and_sets_none(void **state)
+static void store_change_commit__records_no_key__when_key_is_malformed(
+	void **state)
 {
 	static const char *const bad[] = {
 		"",
@@ -2418,21 +2460,31 @@ static void store_set_msg_key__refuses_bad_key__and_sets_none(void **state)
 	owner[sizeof owner - 1] = '\0';
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(store_set_msg_key(st, ALICE, bad[i]),
-		                 STORE_CONFLICT);
+		begin(st);
+		add(st, ALICE, entry("a", 10 + 20 * (int64_t)i,
+		                     20 + 20 * (int64_t)i));
+		commit_key(st, ALICE, bad[i]);
 		assert_int_equal(seen(st, ALICE, bad[i], NULL, 0),
 		                 STORE_NOTFOUND);
 	}
-	assert_int_equal(store_set_msg_key(st, owner, K("o:1")), STORE_CONFLICT);
-	assert_int_equal(store_set_msg_key(st, NULL, K("o:1")), STORE_ERR);
-	/* None of them left a key set. */
-	add(st, ALICE, entry("a", 10, 20));
+	assert_int_equal(count(st, ALICE), 6);
+	/* An owner too long to keep: no key either. */
+	begin(st);
+	add(st, ALICE, entry("a", 200, 210));
+	commit_key(st, owner, K("o:1"));
+	assert_int_equal(handled(st), 0);
+	/* A key without an owner: nothing commits. */
+	begin(st);
+	add(st, ALICE, entry("a", 220, 230));
+	assert_int_equal(store_change_commit(st, NULL, K("o:1")), STORE_ERR);
+	store_rollback(st);
+	assert_int_equal(count(st, ALICE), 7);
 	assert_int_equal(handled(st), 0);
 
 	/* Every hex digit is one. */
-	set_key(st, ALICE, "0123456789abcdef0123456789abcdef01234567");
-	add(st, ALICE, entry("b", 30, 40));
-	set_key(st, NULL, NULL);
+	begin(st);
+	add(st, ALICE, entry("b", 300, 400));
+	commit_key(st, ALICE, "0123456789abcdef0123456789abcdef01234567");
 	assert_int_equal(seen(st, ALICE,
 	                      "0123456789abcdef0123456789abcdef01234567",
 	                      NULL, 0), STORE_OK);
@@ -2443,9 +2495,9 @@ static void store_msg_reply__saves_reply__that_seen_returns(void **state)
 	char reply[64], *big;
 	store *st = *state;
 
-	set_key(st, ALICE, K("o:1"));
+	begin(st);
 	add(st, ALICE, entry("acme", 100, 0));
-	set_key(st, NULL, NULL);
+	commit_key(st, ALICE, K("o:1"));
 	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"),
 	                                 "Started acme at 09:30."), STORE_OK);
 	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
@@ -2541,17 +2593,18 @@ static void store_msg_record__keeps_newest_rows__up_to_the_cap_per_user(
 	int i;
 
 	add(st, BOB, entry("b", 10, 20));
-	set_key(st, BOB, K("bob"));
+	begin(st);
 	assert_int_equal(store_set_user_tz(st, BOB, "UTC"), STORE_OK);
+	commit_key(st, BOB, K("bob"));
 	/* Alice's changes, each under its own key, past the cap. */
 	for (i = 1; i <= STORE_MSG_KEEP + 5; i++) {
 		snprintf(key, sizeof key, "%040d", i);
-		set_key(st, ALICE, key);
+		begin(st);
 		assert_int_equal(store_set_user_tz(st, ALICE,
 		                                   i % 2 ? "UTC" : "Asia/Tokyo"),
 		                 STORE_OK);
+		commit_key(st, ALICE, key);
 	}
-	set_key(st, NULL, NULL);
 
 	assert_int_equal(handled(st), STORE_MSG_KEEP + 1);
 	/* The five oldest went; the newest ones are there, numbered on. */
@@ -3029,11 +3082,12 @@ static void store_open__keeps_data__when_migrated_from_v2(void **state)
 	/* No message handled yet; the first change records one. */
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM"
 	                        " handled_messages"), 0);
-	assert_int_equal(store_set_msg_key(st, ALICE, K("o:first")), STORE_OK);
-	change(st, ALICE, "start acme");
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_change_label(st, ALICE, "start acme", 1000),
+	                 STORE_OK);
 	add(st, ALICE, entry("acme", 2000, 0));
-	commit(st);
-	assert_int_equal(store_set_msg_key(st, NULL, NULL), STORE_OK);
+	assert_int_equal(store_change_commit(st, ALICE, K("o:first")),
+	                 STORE_OK);
 	assert_int_equal(store_msg_seen(st, ALICE, K("o:first"), reply,
 	                                sizeof reply), STORE_OK);
 	assert_int_equal(store_check(st), STORE_OK);
@@ -3557,9 +3611,9 @@ static void store_open__drops_raw_message_keys__when_migrated_from_v4(
 	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entries"),
 	                 entries);
 	/* A change records its key as version 5 does, numbered from 1. */
-	set_key(st, ALICE, K("o:after"));
+	begin(st);
 	add(st, ALICE, entry("acme", 3000, 3100));
-	set_key(st, NULL, NULL);
+	commit_key(st, ALICE, K("o:after"));
 	assert_int_equal(seen(st, ALICE, K("o:after"), NULL, 0), STORE_OK);
 	assert_int_equal(db_int(st->db, "SELECT n FROM handled_messages"), 1);
 	assert_int_equal(store_check(st), STORE_OK);
@@ -5083,7 +5137,7 @@ int main(void)
 			store_undo__conflicts__when_restore_breaks_rule,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_undo__refuses__when_transaction_open,
+			store_undo__is_part_of_the_change__when_transaction_open,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_begin_change__drops_oldest__when_over_undo_max,
@@ -5111,7 +5165,7 @@ int main(void)
 			store_msg_key__refuses_second_change__under_same_key,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
-			store_set_msg_key__refuses_bad_key__and_sets_none,
+			store_change_commit__records_no_key__when_key_is_malformed,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_reply__saves_reply__that_seen_returns,
