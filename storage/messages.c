@@ -62,12 +62,7 @@ store_rc store_set_msg_key(store *st, const char *owner, const char *key)
 static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
                           int rc)
 {
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, id, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_sql_done(st, store_stmt_def(id), s, rc);
 }
 
 store_rc store_msg_record(store *st)

@@ -130,23 +130,16 @@ void store_rollback(store *st);
 store_rc store_running(store *st, const char *owner, struct store_entry *out);
 
 /*
- * Inserts e (e->id is ignored) for owner; *id gets the new row id when id is
- * not NULL. e->stop == 0 makes it the running entry: STORE_CONFLICT when
- * owner already has one (the database enforces this).
+ * Inserts e (e->id and e->seq are ignored) for owner: on STORE_OK e->id
+ * is the new entry's id, e->seq the owner's next number (1, 2, ...) and
+ * e->tags in the order every read gives them (see store_running);
+ * otherwise e is unchanged. e->stop == 0 makes it the running entry:
+ * STORE_CONFLICT when owner already has one (the store enforces this).
  * Tags are a set: a tag given twice is stored once. Strings over their
  * STORE_*_MAX, an empty project or tag, more than STORE_TAGS_MAX tags, or
  * stop before start: STORE_CONFLICT, and nothing is written.
  * Atomic by itself; inside store_begin/store_commit, part of that
  * transaction.
- */
-store_rc store_insert(store *st, const char *owner,
-                      const struct store_entry *e, int64_t *id);
-
-/*
- * store_insert that also tells the caller what the new entry got: on
- * STORE_OK e->id is its row id, e->seq the owner's next number (the
- * e->id and e->seq passed in are ignored) and e->tags in the order every
- * read gives them (see store_running); otherwise e is unchanged.
  */
 store_rc store_insert_entry(store *st, const char *owner,
                             struct store_entry *e);
@@ -180,13 +173,6 @@ store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
 
 /* Number of entries of owner (all time), into *n. */
 store_rc store_count(store *st, const char *owner, int64_t *n);
-
-/*
- * For tests and benchmarks: the query plan (EXPLAIN QUERY PLAN) of
- * store_totals' query into out, one step per line. STORE_ERR when it does
- * not fit in outsz bytes. (store_int.h's store_explain shows any other.)
- */
-store_rc store_explain_totals(store *st, char *out, size_t outsz);
 
 /*
  * ---- Changes that can be undone ----

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../../storage/store_int.h"
+#include "../../storage/store_test.h"
 
 #define ALICE "alice@example.org"
 #define BOB "bob@example.org"
@@ -984,12 +985,12 @@ static int plan_streams(const char *plan, int running_sorted)
 	return sort == NULL || (running_sorted && sort > right);
 }
 
-static void store_explain_totals__uses_indexes__when_planned(void **state)
+static void store_explain__uses_indexes__when_totals_planned(void **state)
 {
 	store *st = *state;
 	char plan[2048];
 
-	assert_int_equal(store_explain_totals(st, plan, sizeof plan), STORE_OK);
+	assert_int_equal(store_explain(st, "totals", plan, sizeof plan), STORE_OK);
 	/* Stopped entries: one range of the covering index, bounded on both
 	 * sides; the longest duration from its index; the running entry
 	 * from the partial index. No scan of entries anywhere. */
@@ -1001,7 +1002,7 @@ static void store_explain_totals__uses_indexes__when_planned(void **state)
 		fail_msg("unexpected plan:\n%s", plan);
 
 	/* Too small a buffer is an error, not a cut plan. */
-	assert_int_equal(store_explain_totals(st, plan, 16), STORE_ERR);
+	assert_int_equal(store_explain(st, "totals", plan, 16), STORE_ERR);
 }
 
 /* --- entry numbers, get, last, update, delete --- */
@@ -1577,7 +1578,7 @@ static void store_list__finds_old_long_entry__when_history_large(
 	/* With data the planner still takes the bounded index range. */
 	assert_int_equal(sqlite3_exec(st->db, "ANALYZE", NULL, NULL, NULL),
 	                 SQLITE_OK);
-	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "list", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "entries_user_start (user_id=? AND start>? AND "
 	                 "start<?)") == NULL || plan_scans_entries(plan) ||
@@ -2577,17 +2578,17 @@ static void store_explain__uses_indexes__when_messages_planned(
 	void **state)
 {
 	static const struct {
-		enum store_stmt id;
+		const char *id;
 		const char *uses;
 	} plans[] = {
-		{ STMT_MSG_SEEN, "sqlite_autoindex_handled_messages_2"
+		{ "message-seen", "sqlite_autoindex_handled_messages_2"
 		                 " (user_id=? AND msg_key=?)" },
-		{ STMT_MSG_REPLY, "sqlite_autoindex_handled_messages_2"
+		{ "save-reply", "sqlite_autoindex_handled_messages_2"
 		                  " (user_id=? AND msg_key=?)" },
-		{ STMT_MSG_ADD, "sqlite_autoindex_handled_messages_1 (user_id=?)" },
-		{ STMT_MSG_CAP, "sqlite_autoindex_handled_messages_1"
+		{ "record-message", "sqlite_autoindex_handled_messages_1 (user_id=?)" },
+		{ "cap-messages", "sqlite_autoindex_handled_messages_1"
 		                " (user_id=? AND n<?)" },
-		{ STMT_MSG_PRUNE, "handled_messages_at (at<?)" },
+		{ "prune-messages", "handled_messages_at (at<?)" },
 	};
 	store *st = *state;
 	char plan[1024];
@@ -2599,7 +2600,7 @@ static void store_explain__uses_indexes__when_messages_planned(
 		if (strstr(plan, plans[i].uses) == NULL ||
 		    strstr(plan, "SCAN") != NULL)
 			fail_msg("unexpected plan of %s:\n%s",
-			         store_stmt_name(plans[i].id), plan);
+			         plans[i].id, plan);
 	}
 }
 
@@ -3043,7 +3044,7 @@ static void store_open__keeps_data__when_migrated_from_v2(void **state)
 static void store_explain__uses_indexes__when_overlap_or_list_planned(
 	void **state)
 {
-	static const enum store_stmt ranged[] = { STMT_OVERLAP, STMT_LIST };
+	static const char *const ranged[] = { "overlap", "list" };
 	store *st = *state;
 	char plan[4096];
 	size_t i;
@@ -3060,19 +3061,19 @@ static void store_explain__uses_indexes__when_overlap_or_list_planned(
 		    strstr(plan, "entries_running (user_id=?)") == NULL ||
 		    plan_scans_entries(plan))
 			fail_msg("unexpected plan of %s:\n%s",
-			         store_stmt_name(ranged[i]), plan);
+			         ranged[i], plan);
 	}
 	/* The list comes in order from the index: nothing sorts it whole,
 	 * and the one running entry needs no sort either. */
-	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "list", plan, sizeof plan),
 	                 STORE_OK);
 	if (!plan_streams(plan, 0))
 		fail_msg("unexpected plan of list:\n%s", plan);
 	/* An entry by number, and undo's deletes, go straight to the row. */
-	assert_int_equal(store_explain(st, STMT_GET, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "get", plan, sizeof plan),
 	                 STORE_OK);
 	assert_non_null(strstr(plan, "(user_id=? AND seq=?)"));
-	assert_int_equal(store_explain(st, STMT_UNDO_CLEAR, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "undo-clear", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "SEARCH entries USING INTEGER PRIMARY KEY") == NULL)
 		fail_msg("unexpected plan of undo-clear:\n%s", plan);
@@ -3118,7 +3119,7 @@ static void add_history(store *st)
 /*
  * The plans of the reports, filtered lists and their counts, as the
  * totals' and the list's: one range of entries_user_start for the stopped
- * entries (per user in STMT_LIST_ALL_COUNT, which reads the users table),
+ * entries (per user in "list-all-count", which reads the users table),
  * the longest entry from entries_user_duration, the running one from
  * entries_running, tags by entry_tags' key; no scan of entries or
  * entry_tags. The lists stream (plan_streams). The list of every user
@@ -3128,9 +3129,9 @@ static void add_history(store *st)
  */
 static void assert_plans_ranged(store *st)
 {
-	static const enum store_stmt ranged[] = { STMT_REPORT_PROJECT,
-		STMT_REPORT_TAG, STMT_REPORT_NONE, STMT_LIST, STMT_LIST_COUNT,
-		STMT_LIST_ALL_COUNT };
+	static const char *const ranged[] = { "report-by-project",
+		"report-by-tag", "report", "list", "list-count",
+		"list-all-count" };
 	char plan[8192];
 	size_t i;
 
@@ -3145,11 +3146,11 @@ static void assert_plans_ranged(store *st)
 		            NULL ||
 		    plan_scans_entries(plan) || plan_scans(plan, "t") ||
 		    plan_scans(plan, "entry_tags") ||
-		    (ranged[i] == STMT_LIST && !plan_streams(plan, 0)))
+		    (strcmp(ranged[i], "list") == 0 && !plan_streams(plan, 0)))
 			fail_msg("unexpected plan of %s:\n%s",
-			         store_stmt_name(ranged[i]), plan);
+			         ranged[i], plan);
 	}
-	assert_int_equal(store_explain(st, STMT_LIST_ALL, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "list-all", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "SEARCH e USING INDEX entries_start (start>? AND "
 	                 "start<?)") == NULL ||
@@ -3676,7 +3677,7 @@ static void store_active__reads_index_ranges__when_history_large(
 	assert_int_equal(a.secs[1], 2);
 	/* Per user one range of entries_user_start, bounded by the user's
 	 * longest entry; the running one from its own index. */
-	assert_int_equal(store_explain(st, STMT_ACTIVE, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "active-users", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, "INDEX entries_user_start (user_id=? AND "
 	                 "start>? AND start<?)") == NULL ||
@@ -4101,11 +4102,11 @@ static void store_explain__uses_indexes__when_report_or_filtered_list_planned(
 	/* One user's list and its count read no users: with statistics
 	 * that say there is one user, SQLite may read that table first,
 	 * and then the entries no longer come in order. */
-	assert_int_equal(store_explain(st, STMT_LIST, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "list", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, " u ") != NULL || strstr(plan, "users") != NULL)
 		fail_msg("unexpected plan of list:\n%s", plan);
-	assert_int_equal(store_explain(st, STMT_LIST_COUNT, plan, sizeof plan),
+	assert_int_equal(store_explain(st, "list-count", plan, sizeof plan),
 	                 STORE_OK);
 	if (strstr(plan, " u ") != NULL || strstr(plan, "users") != NULL)
 		fail_msg("unexpected plan of list-count:\n%s", plan);
@@ -4981,7 +4982,7 @@ int main(void)
 			open_memory, close_store),
 		cmocka_unit_test(store_check__fails__when_reference_broken),
 		cmocka_unit_test_setup_teardown(
-			store_explain_totals__uses_indexes__when_planned,
+			store_explain__uses_indexes__when_totals_planned,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_insert_entry__numbers_per_user__when_users_interleave,
