@@ -72,13 +72,15 @@ static uint32_t fold_two[TWO_END - TWO_MIN];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 /* u, a character, folded with the locale's tables. */
-static uint32_t fold_libc(uint32_t u)
+static uint32_t
+fold_libc(uint32_t u)
 {
 	return (uint32_t)towlower_l(towupper_l((wint_t)u, fold_locale),
 	                            fold_locale);
 }
 
-static void fold_init(void)
+static void
+fold_init(void)
 {
 	uint32_t u;
 
@@ -94,7 +96,8 @@ static void fold_init(void)
  * surrogates, nothing past U+10FFFF), else UNIT_BYTE + s[0]. Its length
  * in bytes into *len.
  */
-static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
+static uint32_t
+decode(const unsigned char *s, size_t n, size_t *len)
 {
 	uint32_t c;
 
@@ -106,7 +109,8 @@ static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
 }
 
 /* Unit u folded (see the top of the file). */
-static uint32_t fold(uint32_t u)
+static uint32_t
+fold(uint32_t u)
 {
 	if (u < TWO_MIN)
 		return u >= 'A' && u <= 'Z' ? u + ('a' - 'A') : u;
@@ -118,7 +122,8 @@ static uint32_t fold(uint32_t u)
 }
 
 /* store_unocase_cmp, once fold_init has run. */
-static int compare(const void *a, size_t na, const void *b, size_t nb)
+static int
+compare(const void *a, size_t na, const void *b, size_t nb)
 {
 	const unsigned char *p = a, *q = b;
 	size_t i = 0, j, la, lb;
@@ -166,18 +171,21 @@ static int compare(const void *a, size_t na, const void *b, size_t nb)
 	return (i < na) - (j < nb);
 }
 
-int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb)
+int
+store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb)
 {
 	pthread_once(&fold_once, fold_init);
 	return compare(a, na, b, nb);
 }
 
-bool store_same_name(const char *a, const char *b)
+bool
+store_same_name(const char *a, const char *b)
 {
 	return store_unocase_cmp(a, strlen(a), b, strlen(b)) == 0;
 }
 
-size_t store_name_fold(const char *name, uint32_t *units, size_t max)
+size_t
+store_name_fold(const char *name, uint32_t *units, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	size_t n = strlen(name), i = 0, k = 0, len;
@@ -196,20 +204,23 @@ size_t store_name_fold(const char *name, uint32_t *units, size_t max)
 
 /* The collation as SQLite calls it, on a connection that
  * store_unocase_register set up; lengths are never negative. */
-static int unocase(void *arg, int na, const void *a, int nb, const void *b)
+static int
+unocase(void *arg, int na, const void *a, int nb, const void *b)
 {
 	(void)arg;
 	return compare(a, na > 0 ? (size_t)na : 0, b, nb > 0 ? (size_t)nb : 0);
 }
 
-int store_unocase_register(sqlite3 *db)
+int
+store_unocase_register(sqlite3 *db)
 {
 	pthread_once(&fold_once, fold_init);
 	return sqlite3_create_collation_v2(db, "UNOCASE", SQLITE_UTF8, NULL,
 	                                   unocase, NULL);
 }
 
-bool store_unocase_unicode(void)
+bool
+store_unocase_unicode(void)
 {
 	pthread_once(&fold_once, fold_init);
 	return fold_locale != (locale_t)0;

@@ -1,7 +1,7 @@
 /*
  * storage/filter.c - the filters (struct store_filter) of reports
- * (report.c) and exports (entries.c's store_list_filtered): checking one
- * and binding it to a statement with SQL_FILTER (store.c).
+ * (report.c) and exports (listing.c's store_list_filtered): checking one
+ * and binding it to a statement with SQL_FILTER (store_sql.h).
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
@@ -17,8 +17,9 @@ static const char *const tag_params[STORE_FILTER_MAX] = {
 	":t1", ":t2", ":t3", ":t4", ":t5", ":t6", ":t7", ":t8"
 };
 
-store_rc store_filter_check(store *st, const char *what,
-                            const struct store_filter *f)
+store_rc
+store_filter_check(store *st, const char *what,
+                   const struct store_filter *f)
 {
 	int i;
 
@@ -42,7 +43,8 @@ store_rc store_filter_check(store *st, const char *what,
 	return STORE_OK;
 }
 
-int store_bind_filter(sqlite3_stmt *s, const struct store_filter *f)
+int
+store_bind_filter(sqlite3_stmt *s, const struct store_filter *f)
 {
 	int i, rc = SQLITE_OK;
 

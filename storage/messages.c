@@ -41,12 +41,7 @@ static bool key_valid(const char *key)
 static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
                           int rc)
 {
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, id, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_sql_done(st, store_stmt_def(id), s, rc);
 }
 
 /*

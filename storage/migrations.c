@@ -1,6 +1,6 @@
 /*
  * storage/migrations.c - the steps that bring a database of an older
- * schema version to the next one. store.c runs them in order, each in its
+ * schema version to the next one. schema.c runs them in order, each in its
  * own transaction, and sets user_version itself (store_schema_apply).
  *
  * Dependency rule: data only; nothing but store_int.h.

@@ -2,13 +2,69 @@
  * storage/report.c - reports: an owner's seconds per bucket of time and
  * per project, tag or nothing, summed in SQL (store_report).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only. The SQL is
- * in store.c's statement table (SQL_REPORT).
+ * Dependency rule: SQLite (through store_int.h) and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "store_int.h"
+#include "store_sql.h"
+
+/*
+ * A report (store_report): the seconds of each (bucket, name) as rows
+ * (name, seconds, bucket index), ordered as store.h says. named is a
+ * SELECT of (id, name, start, stop) from "picked", the owner's entries in
+ * [:from, :to) (SQL_OVERLAP) that pass the filter: one row per entry and
+ * name it counts under. A name counts an entry once (named is DISTINCT on
+ * the entry and the folded name: tags "x" and "X" on one entry are one
+ * name), so parts has one row per bucket of such a row and needs no
+ * DISTINCT of its own (which cost a temporary B-tree of every part). A
+ * name is spelled as in its earliest entry of the whole range, in every
+ * bucket alike.
+ *
+ * The buckets are the rows of temp.report_buckets (report.c fills it
+ * for each report; store_temp_setup makes it). Each entry is clipped to
+ * every bucket it overlaps (a running one that starts after :now overlaps
+ * none). The index on hi finds an entry's buckets directly: one that
+ * overlaps [start, stop) ends after start and, being at most :maxlen
+ * long, before stop + :maxlen - so a year by day looks at a few buckets
+ * per entry instead of all 366 (a plain nested loop took 0.16 to 0.22 s
+ * for a year by day with an entry an hour).
+ */
+#define SQL_REPORT(named) \
+	SQL_OVERLAP \
+	", picked AS (" \
+	" SELECT id, project, start, stop FROM overlap AS o" \
+	"  WHERE " SQL_FILTER("o") \
+	"), named (id, name, start, stop) AS (" named \
+	"), spelling AS (" \
+	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE" \
+	"), parts AS (" \
+	" SELECT b.i, n.id, n.name COLLATE UNOCASE AS name," \
+	"  min(n.stop, b.hi) - max(n.start, b.lo) AS secs" \
+	"  FROM named AS n JOIN temp.report_buckets AS b" \
+	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
+	"   AND b.lo < n.stop AND n.start < n.stop" \
+	") SELECT s.name, sum(p.secs) AS total, p.i" \
+	" FROM parts AS p" \
+	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
+	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
+	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
+
+/*
+ * The temporary table of the buckets, made on every connection that
+ * store_open and store_open_readonly make.
+ */
+int
+store_temp_setup(sqlite3 *db)
+{
+	/* A report's buckets: a few hundred rows at most. */
+	return sqlite3_exec(db,
+	    "CREATE TEMP TABLE report_buckets (i INTEGER PRIMARY KEY,"
+	    " lo INTEGER NOT NULL, hi INTEGER NOT NULL);"
+	    "CREATE INDEX temp.report_buckets_hi ON report_buckets (hi);",
+	    NULL, NULL, NULL);
+}
 
 /*
  * Checks the bounds of a report (2 to STORE_BUCKETS_MAX + 1 of them,
@@ -16,10 +72,17 @@
  * reports nothing), puts the buckets into temp.report_buckets and the
  * longest one's length into *maxlen. STORE_ERR with the reason otherwise.
  */
-static store_rc load_buckets(store *st, const int64_t *bounds, int nbounds,
-                             int64_t *maxlen)
+static store_rc
+load_buckets(store *st, const int64_t *bounds, int nbounds,
+             int64_t *maxlen)
 {
+	STORE_SQL(buckets_clear, "report-buckets",
+		"DELETE FROM temp.report_buckets");
+	STORE_SQL(bucket_add, "report-bucket",
+		"INSERT INTO temp.report_buckets (i, lo, hi)"
+		" VALUES (:i, :lo, :hi)");
 	sqlite3_stmt *s;
+	store_rc ret;
 	int i, rc;
 
 	if (bounds == NULL || nbounds < 2 || nbounds > STORE_BUCKETS_MAX + 1)
@@ -35,9 +98,9 @@ static store_rc load_buckets(store *st, const int64_t *bounds, int nbounds,
 		if (bounds[i] - bounds[i - 1] > *maxlen)
 			*maxlen = bounds[i] - bounds[i - 1];
 	}
-	if (store_exec(st, STMT_BUCKETS_CLEAR) != STORE_OK)
+	if (store_sql_run(st, &buckets_clear) != STORE_OK)
 		return STORE_ERR;
-	if ((s = store_stmt(st, STMT_BUCKET_ADD)) == NULL)
+	if ((s = store_sql_prepare(st, &bucket_add)) == NULL)
 		return STORE_ERR;
 	for (i = 0; i + 1 < nbounds; i++) {
 		rc = store_bind_int64(s, ":i", i);
@@ -45,42 +108,55 @@ static store_rc load_buckets(store *st, const int64_t *bounds, int nbounds,
 			rc = store_bind_int64(s, ":lo", bounds[i]);
 		if (rc == SQLITE_OK)
 			rc = store_bind_int64(s, ":hi", bounds[i + 1]);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(s);
-		if (rc != SQLITE_DONE)
-			return store_fail(st, STMT_BUCKET_ADD, rc);
-		store_reset(s);
+		if ((ret = store_sql_done(st, &bucket_add, s, rc)) != STORE_OK)
+			return ret;
 	}
 	return STORE_OK;
 }
 
-/* The statement of a report grouped by by; STMT_NUM when by is none. */
-static enum store_stmt report_stmt(enum store_group by)
+/* The statement of a report grouped by by; NULL when by is none. */
+static const struct store_sql *
+report_sql(enum store_group by)
 {
+	/* Reports: what an entry counts under. */
+	STORE_SQL(by_project, "report-by-project",
+		SQL_REPORT("SELECT id, project, start, stop FROM picked"));
+	/* An entry without tags counts under '' (no tag is empty), so
+	 * that a report can show the time no tag covers; one with "x" and
+	 * "X" once under that name. */
+	STORE_SQL(by_tag, "report-by-tag",
+		SQL_REPORT("SELECT DISTINCT p.id,"
+		           " coalesce(t.tag, '') COLLATE UNOCASE, p.start, p.stop"
+		           " FROM picked AS p"
+		           " LEFT JOIN entry_tags AS t ON t.entry_id = p.id"));
+	STORE_SQL(by_none, "report",
+		SQL_REPORT("SELECT id, '', start, stop FROM picked"));
+
 	switch (by) {
 	case STORE_BY_PROJECT:
-		return STMT_REPORT_PROJECT;
+		return &by_project;
 	case STORE_BY_TAG:
-		return STMT_REPORT_TAG;
+		return &by_tag;
 	case STORE_BY_NONE:
-		return STMT_REPORT_NONE;
+		return &by_none;
 	}
-	return STMT_NUM;
+	return NULL;
 }
 
-store_rc store_report(store *st, const char *owner, const int64_t *bounds,
-                      int nbounds, int64_t now, enum store_group by,
-                      const struct store_filter *f, store_report_cb cb,
-                      void *arg)
+store_rc
+store_report(store *st, const char *owner, const int64_t *bounds,
+             int nbounds, int64_t now, enum store_group by,
+             const struct store_filter *f, store_report_cb cb,
+             void *arg)
 {
-	enum store_stmt id = report_stmt(by);
+	const struct store_sql *q = report_sql(by);
 	int64_t maxlen = 0;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
 
-	if (id == STMT_NUM)
+	if (q == NULL)
 		return store_failf(st, "report: no such grouping (%d)", (int)by);
 	if ((ret = load_buckets(st, bounds, nbounds, &maxlen)) != STORE_OK ||
 	    (ret = store_filter_check(st, "report", f)) != STORE_OK)
@@ -90,7 +166,7 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 		return STORE_OK; /* never wrote: no time anywhere */
 	if (ret != STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, id)) == NULL)
+	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	/* The whole range bounds the index search (SQL_OVERLAP). */
 	rc = store_bind_int64(s, ":uid", uid);
@@ -101,6 +177,6 @@ store_rc store_report(store *st, const char *owner, const int64_t *bounds,
 	if (rc == SQLITE_OK)
 		rc = store_bind_filter(s, f);
 	if (rc != SQLITE_OK)
-		return store_fail(st, id, rc);
-	return store_name_rows(st, id, s, NULL, cb, arg);
+		return store_sql_fail(st, q, rc);
+	return store_name_rows(st, q, s, NULL, cb, arg);
 }

@@ -1,10 +1,14 @@
 /*
- * storage/store.h - all of timmy's persistent state, in one SQLite file.
+ * storage/store.h - all of timmy's persistent state: the storage
+ * interface, and the only door into storage/.
  *
- * Dependency rule: this module includes <sqlite3.h> and nothing of XMPP or
- * of commands/. Callers see plain C structs and small return codes; an
- * SQLite error message is kept in the handle (store_errmsg) for the
- * caller's log and never meant for a chat reply.
+ * Dependency rule: plain C only. No type, SQL text, row number or error
+ * code of a database crosses this header: callers see plain C structs
+ * and small return codes, so that another backend could fill it. The one
+ * implementation, and the default, keeps everything in one SQLite file
+ * (the .c files of storage/; store_int.h is its inside). A backend's
+ * error message is kept in the handle (store_errmsg) for the caller's log
+ * and never meant for a chat reply.
  *
  * Times are UTC epoch seconds. A user is identified by a bare JID
  * ("owner"); every query is scoped by owner, so no call can read or change
@@ -40,7 +44,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Limits in bytes (UTF-8), enforced by schema.sql's CHECK constraints too. */
+/* Limits in bytes (UTF-8), enforced by the store too (in SQLite by
+ * schema.sql's CHECK constraints). */
 #define STORE_OWNER_MAX 3071   /* RFC 7622: localpart + '@' + domainpart */
 #define STORE_PROJECT_MAX 64
 #define STORE_TAG_MAX 32
@@ -54,12 +59,14 @@ typedef enum {
 	STORE_OK = 0,
 	STORE_NOTFOUND, /* no such row (or it belongs to someone else) */
 	STORE_CONFLICT, /* a constraint said no: e.g. a second running timer */
-	STORE_ERR       /* SQLite failed; store_errmsg() says why */
+	STORE_ERR       /* the store failed; store_errmsg() says why */
 } store_rc;
 
 /* One time entry. stop == 0 means the timer is still running. */
 struct store_entry {
-	int64_t id;  /* the row id: internal, never shown to users */
+	int64_t id;  /* the store's own identifier of the entry: unique in
+	                the store, never reused, kept by undo; never shown
+	                to users (an export names the entry by it) */
 	int64_t seq; /* the owner's own number for it (1, 2, ...), shown as #seq;
 	                never reused, even after a delete */
 	char project[STORE_PROJECT_MAX + 1];
@@ -71,10 +78,12 @@ struct store_entry {
 };
 
 /*
- * Opens (creating if needed) the database at PATH, sets WAL, foreign keys
- * and a busy timeout, and brings the schema to store_schema_version():
- * applies schema.sql to an empty file, runs the migrations on an older one,
- * refuses a newer one. ":memory:" works for tests.
+ * Opens (creating if needed) the database at path and brings its schema
+ * to store_schema_version(): the whole schema on an empty database, the
+ * migrations on an older one; a newer one is refused. ":memory:" is a
+ * private database that lives until store_close, for tests. (SQLite: the
+ * file gets WAL, foreign keys and a busy timeout; schema.sql is the
+ * schema.)
  * On success *out is set and owned by the caller (store_close).
  * On failure returns STORE_ERR and writes the reason to err.
  */
@@ -94,14 +103,17 @@ bool store_same_name(const char *a, const char *b);
  */
 size_t store_name_fold(const char *name, uint32_t *units, size_t max);
 
-/* Schema version this binary writes (PRAGMA user_version). */
+/* Schema version this binary writes (SQLite: PRAGMA user_version). */
 int store_schema_version(void);
 
-/* The last error as "statement-name: sqlite message"; borrowed, valid until
- * the next call on st. */
+/* The last error as "what: the backend's message" (what names the
+ * statement or step that failed); borrowed, valid until the next call on
+ * st. */
 const char *store_errmsg(const store *st);
 
-/* PRAGMA integrity_check; STORE_OK when the file is sound. */
+/* STORE_OK when the database is sound, its references included (SQLite:
+ * PRAGMA integrity_check and foreign_key_check); else STORE_ERR with the
+ * first problem in store_errmsg. */
 store_rc store_check(store *st);
 
 /*
@@ -143,23 +155,16 @@ void store_rollback(store *st);
 store_rc store_running(store *st, const char *owner, struct store_entry *out);
 
 /*
- * Inserts e (e->id is ignored) for owner; *id gets the new row id when id is
- * not NULL. e->stop == 0 makes it the running entry: STORE_CONFLICT when
- * owner already has one (the database enforces this).
+ * Inserts e (e->id and e->seq are ignored) for owner: on STORE_OK e->id
+ * is the new entry's id, e->seq the owner's next number (1, 2, ...) and
+ * e->tags in the order every read gives them (see store_running);
+ * otherwise e is unchanged. e->stop == 0 makes it the running entry:
+ * STORE_CONFLICT when owner already has one (the store enforces this).
  * Tags are a set: a tag given twice is stored once. Strings over their
  * STORE_*_MAX, an empty project or tag, more than STORE_TAGS_MAX tags, or
  * stop before start: STORE_CONFLICT, and nothing is written.
  * Atomic by itself; inside store_begin/store_commit, part of that
  * transaction.
- */
-store_rc store_insert(store *st, const char *owner,
-                      const struct store_entry *e, int64_t *id);
-
-/*
- * store_insert that also tells the caller what the new entry got: on
- * STORE_OK e->id is its row id, e->seq the owner's next number (the
- * e->id and e->seq passed in are ignored) and e->tags in the order every
- * read gives them (see store_running); otherwise e is unchanged.
  */
 store_rc store_insert_entry(store *st, const char *owner,
                             struct store_entry *e);
@@ -176,7 +181,7 @@ store_rc store_stop(store *st, const char *owner, int64_t stop,
 /*
  * Totals per project of owner's time inside [from, to): each entry counts
  * only its part inside the range, a running entry counts up to now.
- * Grouped and summed in SQL. Calls cb once per project, largest first;
+ * Grouped and summed in the store. Calls cb once per project, largest first;
  * the project string is borrowed for the call only. Nothing is called for
  * projects with zero seconds in the range. Projects group without
  * regard to case (see the top of the file), under the spelling of their
@@ -193,13 +198,6 @@ store_rc store_total(store *st, const char *owner, int64_t from, int64_t to,
 
 /* Number of entries of owner (all time), into *n. */
 store_rc store_count(store *st, const char *owner, int64_t *n);
-
-/*
- * For tests and benchmarks: the query plan (EXPLAIN QUERY PLAN) of
- * store_totals' query into out, one step per line. STORE_ERR when it does
- * not fit in outsz bytes. (store_int.h's store_explain shows any other.)
- */
-store_rc store_explain_totals(store *st, char *out, size_t outsz);
 
 /*
  * ---- Changes that can be undone ----
@@ -331,7 +329,7 @@ store_rc store_last(store *st, const char *owner, struct store_entry *out);
  * old ones), note, start and stop (0: running); its id and seq stay
  * (e->id is ignored). STORE_NOTFOUND when there is no such entry;
  * STORE_CONFLICT when a rule says no (stop before start, a second running
- * entry, limits as for store_insert); then nothing changes. On STORE_OK
+ * entry, limits as for store_insert_entry); then nothing changes. On STORE_OK
  * e->tags are in the order every read gives them (see store_running).
  */
 store_rc store_update(store *st, const char *owner, struct store_entry *e);
@@ -375,7 +373,7 @@ store_rc store_list(store *st, const char *owner, int64_t from, int64_t to,
  * its earliest entry of all), each with its seconds inside [from, to) as
  * store_totals counts them (0 when none), ordered by those seconds,
  * largest first, then by name (case aside). For "projects". Scans
- * the owner's entries once (grouped in SQL).
+ * the owner's entries once (grouped in the store).
  */
 store_rc store_projects(store *st, const char *owner, int64_t from, int64_t to,
                         int64_t now, store_total_cb cb, void *arg);
@@ -427,11 +425,12 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz);
  * Opens the database at path read-only, for `timmy export` and `timmy
  * report` while the daemon runs: nothing is created, migrated or written,
  * and an older or newer schema version is refused with a clear err, as
- * are a missing file, one that is not an SQLite database and one without
- * timmy's tables. The daemon may have the file open meanwhile (its -wal
- * and -shm files need only be readable) or not (a clean close removed
- * them; SQLite makes them again where the directory is writable, and
- * otherwise the file is read as it is: store.c says how). path is a file
+ * are a missing file, one that is not a database and one without
+ * timmy's tables. The daemon may have the database open meanwhile or not.
+ * (SQLite: its -wal and -shm files need only be readable; after a clean
+ * close removed them, SQLite makes them again where the directory is
+ * writable, and otherwise the file is read as it is: store.c says how.)
+ * path is a file
  * name, never a URI. Every change through the handle fails with STORE_ERR
  * (store_begin included); reads work as on any handle. Close it with
  * store_close.
@@ -465,10 +464,10 @@ enum store_group {
 };
 
 /*
- * Seconds of owner's time per (bucket, key), summed in SQL. The buckets are
- * the consecutive spans [bounds[i], bounds[i+1]) for i < nbounds - 1 (e.g.
- * the local midnights of each day of a week, worked out by the caller who
- * knows the time zone; two bounds for one bucket). Each entry counts only
+ * Seconds of owner's time per (bucket, key), summed in the store. The
+ * buckets are the consecutive spans [bounds[i], bounds[i+1]) for
+ * i < nbounds - 1 (e.g. the local midnights of each day of a week, worked
+ * out by the caller who knows the time zone; two bounds for one bucket). Each entry counts only
  * its part inside each bucket (an entry across midnight is split between
  * the days), a running one up to now. f may be NULL. cb gets each non-zero
  * (bucket index, key, seconds), ordered by bucket, then by seconds
@@ -485,7 +484,7 @@ enum store_group {
  * before the one before it, by is none of enum store_group, or f is
  * wrong. An owner who never wrote has nothing: STORE_OK. The cost grows
  * with the entries in the range: an index finds each entry's few buckets
- * (SQL_REPORT in store.c), so a year by day costs about what a year does.
+ * (SQL_REPORT in report.c), so a year by day costs about what a year does.
  */
 #define STORE_BUCKETS_MAX 367
 typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,

@@ -1,8 +1,11 @@
 /*
- * storage/store_int.h - what the files of storage/ share, and its tests.
+ * storage/store_int.h - what the files of storage/ share: the handle, the
+ * statement cache and the helpers that bind, step and read; and what the
+ * SQLite-specific tests look at.
  *
  * Dependency rule: included only by the .c files of storage/ and by
- * tests/unit/test_store.c; everyone else sees store.h.
+ * tests/unit/test_sqlite.c; everyone else sees store.h (tests of the
+ * interface also store_test.h).
  */
 #ifndef TIMMY_STORE_INT_H
 #define TIMMY_STORE_INT_H
@@ -14,9 +17,36 @@
 #include "store.h"
 
 /*
- * The prepared statements, one per query. store.c holds each one's name and
- * SQL; a statement is prepared on first use, kept until store_close and
- * reset after every use.
+ * A statement: name is what error messages show ("stop: database is
+ * locked") and what tests look a query plan up by; sql is prepared once
+ * per handle, on first use, and kept until store_close (store_sql_prepare).
+ * Declare one with STORE_SQL in the function that runs it, so that the
+ * SQL sits beside the code that binds and steps it (the way of Fossil's
+ * db_static_prepare); store_sql.h holds the fragments queries share.
+ */
+struct store_sql {
+	const char *name;
+	const char *sql;
+};
+
+/*
+ * Declares the static statement var. A pointer to it also goes into the
+ * linker set "store_sql_set" (as FreeBSD's linker sets do it: the
+ * linker gathers the section from every object and names its ends), so
+ * that store_prepare_all and store_explain reach every statement without
+ * a list of them to keep. A section whose name is a C identifier is left
+ * alone by the sanitizers, and holds only pointers: no padding between
+ * the entries of two objects.
+ */
+#define STORE_SQL(var, name, sql) \
+	static const struct store_sql var = { name, sql }; \
+	static const struct store_sql *const var##_in_set \
+		__attribute__((section("store_sql_set"), used)) = &var
+
+/*
+ * The statements of the transactions, of undo steps' recording and of
+ * messages (store.c's store_stmt_defs holds their SQL), by number. The
+ * rest are declared with STORE_SQL beside their code.
  */
 enum store_stmt {
 	STMT_BEGIN,
@@ -25,73 +55,38 @@ enum store_stmt {
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
-	/* users.c */
-	STMT_USER_ADD,
-	STMT_USER_FIND,
-	STMT_USER_TZ,
-	STMT_USER_SET_TZ,
-	STMT_ACTIVE,
-	/* entries.c */
-	STMT_SEQ_NEXT,
-	STMT_ENTRY_ADD,
-	STMT_TAG_ADD,
-	STMT_RUNNING,
-	STMT_TAGS,
-	STMT_STOP,
-	STMT_GET,
-	STMT_LAST,
-	STMT_ENTRY_SET,
-	STMT_TAGS_CLEAR,
-	STMT_ENTRY_DEL,
-	STMT_RENAME,
-	STMT_OVERLAP,
-	STMT_LIST,
-	STMT_LIST_COUNT,
-	STMT_LIST_ALL,
-	STMT_LIST_ALL_COUNT,
-	STMT_TOTALS,
-	STMT_TOTAL,
-	STMT_PROJECTS,
-	STMT_PROJECT_RENAMES,
-	STMT_TAG_TOTALS,
-	STMT_ENTRY_COUNT,
-	/* report.c */
-	STMT_REPORT_PROJECT,
-	STMT_REPORT_TAG,
-	STMT_REPORT_NONE,
-	STMT_BUCKETS_CLEAR,
-	STMT_BUCKET_ADD,
 	/* undo.c */
 	STMT_STEP_PRUNE,
 	STMT_STEP_ADD,
 	STMT_STEP_DROP_EMPTY,
-	STMT_STEP_LATEST,
-	STMT_STEP_DEL,
 	STMT_IMAGE_NEW,
 	STMT_IMAGE_TAGS,
 	STMT_IMAGE,
 	STMT_IMAGE_TAGS_PROJECT,
 	STMT_IMAGE_PROJECT,
-	STMT_UNDO_CLEAR,
-	STMT_UNDO_ENTRIES,
-	STMT_UNDO_TAGS,
 	/* messages.c */
 	STMT_MSG_PRUNE,
 	STMT_MSG_ADD,
 	STMT_MSG_CAP,
 	STMT_MSG_SEEN,
 	STMT_MSG_REPLY,
-	/* store.c */
-	STMT_INTEGRITY_CHECK,
-	STMT_FOREIGN_KEY_CHECK,
 	STMT_NUM /* the number of statements */
 };
 
 #define STORE_ERRMSG_MAX 512
 
+/* Room for the prepared statements of a handle: every STORE_SQL and
+ * store_stmt_defs, with room to spare (an open-addressed table). */
+#define STORE_STMTS_MAX 128
+
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *stmts[STMT_NUM];
+	/* The statements prepared on this handle, by the address of their
+	 * struct store_sql (store_sql_prepare); q NULL in a free slot. */
+	struct {
+		const struct store_sql *q;
+		sqlite3_stmt *s;
+	} stmts[STORE_STMTS_MAX];
 	char errmsg[STORE_ERRMSG_MAX];
 	/* The undo step of the change under way (store_change_label, its
 	 * undo_steps.id) and whose it is; 0 when none. Cleared by
@@ -112,28 +107,43 @@ struct store {
 int store_temp_setup(sqlite3 *db);
 
 /*
- * The cached statement id, prepared if it is not yet; NULL on failure, with
- * the reason in st->errmsg. Borrowed: reset it after use (store_reset).
+ * The statement q, prepared on st if it is not yet; NULL on failure, with
+ * the reason in st->errmsg. Borrowed: reset it after use (store_reset,
+ * or store_sql_done).
  */
-sqlite3_stmt *store_stmt(store *st, enum store_stmt id);
+sqlite3_stmt *store_sql_prepare(store *st, const struct store_sql *q);
 
-/* The name of statement id, as error messages show it. */
-const char *store_stmt_name(enum store_stmt id);
+/*
+ * Records "name: SQLite's message" for a failure rc of statement q and
+ * resets q's statement. Returns STORE_CONFLICT when a constraint said no
+ * (UNIQUE, CHECK, a trigger's RAISE), else STORE_ERR.
+ */
+store_rc store_sql_fail(store *st, const struct store_sql *q, int rc);
+
+/*
+ * The one way a statement is stepped to its end: s, statement q with its
+ * parameters bound, from where rc says it is: SQLITE_OK (binding went
+ * well, nothing stepped yet) or SQLITE_ROW (a row was read) steps on,
+ * skipping any rows, SQLITE_DONE is the end; anything else (a failed bind
+ * or step) is a failure. Resets s; STORE_OK, or what store_sql_fail says.
+ */
+store_rc store_sql_done(store *st, const struct store_sql *q,
+                        sqlite3_stmt *s, int rc);
+
+/* Runs q, which takes no parameters, to its end (store_sql_done). */
+store_rc store_sql_run(store *st, const struct store_sql *q);
 
 /* Resets s and clears its bindings, so it holds no lock and no pointer. */
 void store_reset(sqlite3_stmt *s);
 
 /*
- * Records "name: SQLite's message" for a failure rc of statement id and
- * resets that statement. Returns STORE_CONFLICT when a constraint said no
- * (UNIQUE, CHECK, a trigger's RAISE), else STORE_ERR.
+ * The same by number, for the statements of store_stmt_defs: its struct
+ * store_sql, its name, the cached statement, a failure, a run to its end.
  */
+const struct store_sql *store_stmt_def(enum store_stmt id);
+const char *store_stmt_name(enum store_stmt id);
+sqlite3_stmt *store_stmt(store *st, enum store_stmt id);
 store_rc store_fail(store *st, enum store_stmt id, int rc);
-
-/*
- * Steps statement id, which returns no rows, to its end and resets it.
- * STORE_OK, or what store_fail says.
- */
 store_rc store_exec(store *st, enum store_stmt id);
 
 /*
@@ -145,6 +155,14 @@ store_rc store_exec(store *st, enum store_stmt id);
  */
 store_rc store_savepoint(store *st);
 store_rc store_savepoint_end(store *st, store_rc ret);
+
+/*
+ * Formats into err (errsz bytes; nothing when err is NULL or errsz 0, and
+ * a cut message is still useful) and returns STORE_ERR: the errors of
+ * opening, before there is a handle to keep them.
+ */
+store_rc store_errf(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Records a message of our own; returns STORE_ERR. */
 store_rc store_failf(store *st, const char *fmt, ...)
@@ -192,15 +210,37 @@ struct store_schema {
 store_rc store_schema_apply(sqlite3 *db, const struct store_schema *sc,
                             char *err, size_t errsz);
 
-/* Prepares every statement (tests: all SQL compiles against the schema). */
+/*
+ * Runs sql (any number of statements, no results) on db, for settings
+ * and schema changes; STORE_ERR with "what: SQLite's message" in err.
+ */
+store_rc store_exec_sql(sqlite3 *db, const char *sql, const char *what,
+                        char *err, size_t errsz);
+
+/*
+ * Refuses db unless it is a timmy database of schema version version,
+ * reading only: older, newer, without a version or without timmy's
+ * tables, STORE_ERR with the reason in err. On failure *sqlrc is SQLite's
+ * extended result code (SQLITE_OK when SQLite did not fail but the file
+ * is wrong).
+ */
+store_rc store_schema_check(sqlite3 *db, int version, int *sqlrc, char *err,
+                            size_t errsz);
+
+/*
+ * Prepares every statement (STORE_SQL's and store_stmt_defs), so that
+ * tests see that all SQL compiles against the schema; STORE_ERR also
+ * when two statements share a name.
+ */
 store_rc store_prepare_all(store *st);
 
 /*
- * The query plan (EXPLAIN QUERY PLAN) of statement id into out, one step
- * per line; STORE_ERR when it does not fit in outsz bytes. For tests that
- * hold the queries to their indexes.
+ * The query plan (EXPLAIN QUERY PLAN) of the statement called name into
+ * out, one step per line; STORE_ERR when there is no such statement or
+ * the plan does not fit in outsz bytes. For tests that hold the queries
+ * to their indexes.
  */
-store_rc store_explain(store *st, enum store_stmt id, char *out, size_t outsz);
+store_rc store_explain(store *st, const char *name, char *out, size_t outsz);
 
 /*
  * migrations.c: the SQL that turns a version-k database into version k + 1
@@ -233,18 +273,39 @@ int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb);
  * missing, and then it folds like NOCASE. */
 bool store_unocase_unicode(void);
 
-/* ---- entries.c ---- */
+/* ---- entries.c: reading entries ---- */
 
 /*
- * Steps s, statement id with its parameters bound, through its rows of
+ * Copies the columns of SQL_ENTRY (id, seq, project, note, start, stop;
+ * stop NULL reads as 0, running) of the current row of s into *e, tags
+ * left empty. False when a text does not fit.
+ */
+bool store_read_entry(sqlite3_stmt *s, struct store_entry *e);
+
+/* Reads the tags of entry e->id into e, in the one order of store.h. */
+store_rc store_tags_load(store *st, struct store_entry *e);
+
+/*
+ * Steps s, statement q with its parameters bound, which yields at most
+ * one entry (a SELECT, or an UPDATE ... RETURNING that changes at most one
+ * row, stepped to its end): STORE_NOTFOUND when it yields none, else the
+ * entry with its tags in *e. s is reset either way.
+ */
+store_rc store_one_entry(store *st, const struct store_sql *q,
+                         sqlite3_stmt *s, struct store_entry *e);
+
+/* ---- listing.c ---- */
+
+/*
+ * Steps s, statement q with its parameters bound, through its rows of
  * (name, seconds) or, for reports, (name, seconds, bucket index), and
  * passes each to total or to report, whichever is not NULL (neither: the
  * rows are only read); name is borrowed for the call. Resets s; STORE_OK,
  * or STORE_ERR when a step or a name fails.
  */
-store_rc store_name_rows(store *st, enum store_stmt id, sqlite3_stmt *s,
-                         store_total_cb total, store_report_cb report,
-                         void *arg);
+store_rc store_name_rows(store *st, const struct store_sql *q,
+                         sqlite3_stmt *s, store_total_cb total,
+                         store_report_cb report, void *arg);
 
 /* ---- filter.c ---- */
 
@@ -257,7 +318,7 @@ store_rc store_filter_check(store *st, const char *what,
                             const struct store_filter *f);
 
 /*
- * Binds a checked f (NULL: none) to the parameters of SQL_FILTER (store.c)
+ * Binds a checked f (NULL: none) to the parameters of SQL_FILTER (store_sql.h)
  * in s: :p1... the projects, :t1... the tags. Strings are borrowed until
  * s is reset. SQLite's result code.
  */

@@ -8,7 +8,8 @@
  * undo_entries (existed = 0 for one it created, else a copy of the row as
  * it was on the first touch) and its tags then in undo_tags. Undo deletes
  * every touched entry and puts the copies back under their old ids and
- * numbers (schema.sql has the tables; store.c the SQL).
+ * numbers (schema.sql has the tables; store.c the SQL of the recording,
+ * store_undo its own).
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
@@ -21,7 +22,8 @@
  * Binds v to the parameter name of s when s has one (0 when it has not);
  * SQLite's result code.
  */
-static int bind_opt(sqlite3_stmt *s, const char *name, int64_t v)
+static int
+bind_opt(sqlite3_stmt *s, const char *name, int64_t v)
 {
 	int i = sqlite3_bind_parameter_index(s, name);
 
@@ -29,28 +31,31 @@ static int bind_opt(sqlite3_stmt *s, const char *name, int64_t v)
 }
 
 /*
- * Runs statement id, which returns no rows, with :uid, :step and :entry
+ * Runs statement q, which returns no rows, with :uid, :step and :entry
  * bound to uid, step and entry where it has them.
  */
-static store_rc run(store *st, enum store_stmt id, int64_t uid, int64_t step,
-                    int64_t entry)
+static store_rc
+run_sql(store *st, const struct store_sql *q, int64_t uid, int64_t step,
+        int64_t entry)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = store_stmt(st, id)) == NULL)
+	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = bind_opt(s, ":uid", uid);
 	if (rc == SQLITE_OK)
 		rc = bind_opt(s, ":step", step);
 	if (rc == SQLITE_OK)
 		rc = bind_opt(s, ":entry", entry);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, id, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_sql_done(st, q, s, rc);
+}
+
+/* run_sql for a statement of store_stmt_defs. */
+static store_rc
+run(store *st, enum store_stmt id, int64_t uid, int64_t step, int64_t entry)
+{
+	return run_sql(st, store_stmt_def(id), uid, step, entry);
 }
 
 int64_t store_step(store *st, int64_t uid)
@@ -184,15 +189,19 @@ store_rc store_begin_change(store *st, const char *owner, const char *label,
  * labelsz bytes at a character boundary) and time. STORE_NOTFOUND when
  * the user has none.
  */
-static store_rc latest_step(store *st, int64_t uid, int64_t *step,
-                            char *label, size_t labelsz, int64_t *at)
+static store_rc
+latest_step(store *st, int64_t uid, int64_t *step, char *label,
+            size_t labelsz, int64_t *at)
 {
+	STORE_SQL(q, "undo",
+		"SELECT id, label, at FROM undo_steps WHERE user_id = :uid"
+		" ORDER BY id DESC LIMIT 1");
 	const unsigned char *text;
 	sqlite3_stmt *s;
 	size_t n;
 	int rc;
 
-	if ((s = store_stmt(st, STMT_STEP_LATEST)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
@@ -202,7 +211,7 @@ static store_rc latest_step(store *st, int64_t uid, int64_t *step,
 		return STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_STEP_LATEST, rc);
+		return store_sql_fail(st, &q, rc);
 	*step = sqlite3_column_int64(s, 0);
 	text = sqlite3_column_text(s, 1);
 	if (label != NULL && labelsz > 0) {
@@ -218,11 +227,32 @@ static store_rc latest_step(store *st, int64_t uid, int64_t *step,
 	return STORE_OK;
 }
 
-store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
-                    int64_t *at)
+store_rc
+store_undo(store *st, const char *owner, char *label, size_t labelsz,
+           int64_t *at)
 {
-	static const enum store_stmt steps[] = { STMT_UNDO_CLEAR,
-		STMT_UNDO_ENTRIES, STMT_UNDO_TAGS, STMT_STEP_DEL };
+	/* Undo replaces every entry the step touched by its before-image:
+	 * first all of them go (the ones it created for good), then the
+	 * images come back under their ids, stopped ones first so that the
+	 * running one meets entries_running last, then their tags. */
+	STORE_SQL(clear, "undo-clear",
+		"DELETE FROM entries WHERE id IN"
+		" (SELECT entry_id FROM undo_entries WHERE step_id = :step)"
+		" AND +user_id = :uid");
+	STORE_SQL(restore, "undo-restore",
+		"INSERT INTO entries"
+		" (id, user_id, seq, project, note, start, stop)"
+		" SELECT entry_id, :uid, seq, project, note, start, stop"
+		" FROM undo_entries WHERE step_id = :step AND existed = 1"
+		" ORDER BY stop IS NULL, entry_id");
+	STORE_SQL(restore_tags, "undo-restore-tags",
+		"INSERT INTO entry_tags (entry_id, tag)"
+		" SELECT entry_id, tag FROM undo_tags WHERE step_id = :step");
+	/* Its images and their tags go with it (ON DELETE CASCADE). */
+	STORE_SQL(forget, "undo-forget",
+		"DELETE FROM undo_steps WHERE id = :step");
+	static const struct store_sql *const steps[] = { &clear, &restore,
+		&restore_tags, &forget };
 	store_rc ret;
 	int64_t uid, step = 0;
 	bool own = sqlite3_get_autocommit(st->db) != 0;
@@ -239,7 +269,7 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
 		return ret;
 	ret = latest_step(st, uid, &step, label, labelsz, at);
 	for (i = 0; ret == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
-		ret = run(st, steps[i], uid, step, 0);
+		ret = run_sql(st, steps[i], uid, step, 0);
 	if (!own)
 		return store_savepoint_end(st, ret);
 	if (ret == STORE_OK)

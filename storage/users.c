@@ -3,61 +3,70 @@
  * JID, the user's own settings (the time zone), and who has time in a
  * range (store_active).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only. The SQL is
- * in store.c's statement table.
+ * Dependency rule: SQLite (through store_int.h) and libc only.
  */
 #include <string.h>
 
 #include "store_int.h"
+#include "store_sql.h"
 
-store_rc store_user_find(store *st, const char *owner, int64_t *uid)
+store_rc
+store_user_find(store *st, const char *owner, int64_t *uid)
 {
+	STORE_SQL(q, "find-user",
+		"SELECT id FROM users WHERE jid = :owner");
 	sqlite3_stmt *s;
 	int rc;
 
 	if (owner == NULL)
 		return store_failf(st, "find-user: no owner");
-	if ((s = store_stmt(st, STMT_USER_FIND)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
 	if (rc != SQLITE_OK)
-		return store_fail(st, STMT_USER_FIND, rc);
+		return store_sql_fail(st, &q, rc);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		store_reset(s);
 		return STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_USER_FIND, rc);
+		return store_sql_fail(st, &q, rc);
 	*uid = sqlite3_column_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
 }
 
-store_rc store_user_get(store *st, const char *owner, int64_t *uid)
+store_rc
+store_user_get(store *st, const char *owner, int64_t *uid)
 {
+	/* A write first, so that outside a transaction the write lock is
+	 * taken before anything is read (and the busy timeout applies). */
+	STORE_SQL(q, "add-user",
+		"INSERT INTO users (jid) VALUES (:owner)"
+		" ON CONFLICT (jid) DO NOTHING");
 	sqlite3_stmt *s;
 	store_rc ret;
-	int rc;
 
 	if (owner == NULL)
 		return store_failf(st, "add-user: no owner");
-	if ((s = store_stmt(st, STMT_USER_ADD)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_USER_ADD, rc);
-	store_reset(s);
+	ret = store_sql_done(st, &q, s, store_bind_text(s, ":owner", owner,
+	                                                STORE_OWNER_MAX + 1));
+	if (ret != STORE_OK)
+		return ret;
 	ret = store_user_find(st, owner, uid);
 	if (ret == STORE_NOTFOUND) /* cannot be: it was just added */
 		return store_failf(st, "find-user: user vanished after insert");
 	return ret;
 }
 
-store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n)
+store_rc
+store_user_tz(store *st, const char *owner, char *buf, size_t n)
 {
+	STORE_SQL(q, "user-tz",
+		"SELECT tz FROM users WHERE jid = :owner");
 	const unsigned char *tz;
 	sqlite3_stmt *s;
 	int rc, len;
@@ -67,7 +76,7 @@ store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n)
 	buf[0] = '\0';
 	if (owner == NULL)
 		return store_failf(st, "user-tz: no owner");
-	if ((s = store_stmt(st, STMT_USER_TZ)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
 	if (rc == SQLITE_OK)
@@ -77,7 +86,7 @@ store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n)
 		return STORE_OK;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_USER_TZ, rc);
+		return store_sql_fail(st, &q, rc);
 	tz = sqlite3_column_text(s, 0);
 	len = sqlite3_column_bytes(s, 0);
 	if (tz == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
@@ -98,27 +107,26 @@ store_rc store_user_tz(store *st, const char *owner, char *buf, size_t n)
 }
 
 /* Sets (NULL: clears) the zone of user uid. */
-static store_rc set_tz(store *st, int64_t uid, const char *tz)
+static store_rc
+set_tz(store *st, int64_t uid, const char *tz)
 {
+	STORE_SQL(q, "set-user-tz",
+		"UPDATE users SET tz = :tz WHERE id = :uid");
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = store_stmt(st, STMT_USER_SET_TZ)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	/* One byte over the limit reaches the CHECK, which says no. */
 	if (rc == SQLITE_OK)
 		rc = tz != NULL ? store_bind_text(s, ":tz", tz, STORE_TZ_MAX + 1) :
 		                  store_bind_null(s, ":tz");
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_USER_SET_TZ, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_sql_done(st, &q, s, rc);
 }
 
-store_rc store_set_user_tz(store *st, const char *owner, const char *tz)
+store_rc
+store_set_user_tz(store *st, const char *owner, const char *tz)
 {
 	store_rc ret;
 	int64_t uid;
@@ -140,10 +148,23 @@ store_rc store_set_user_tz(store *st, const char *owner, const char *tz)
 	return store_savepoint_end(st, ret);
 }
 
-store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
-                      size_t limit, store_active_cb cb, void *arg,
-                      int64_t *total)
+store_rc
+store_active(store *st, int64_t from, int64_t to, int64_t now,
+             size_t limit, store_active_cb cb, void *arg,
+             int64_t *total)
 {
+	/* Who has time in a range ("who"): the hits of every user, one
+	 * range of entries_user_start per user (as "list-all-count"
+	 * counts them), summed per user and clipped to the range as
+	 * SQL_CLIPPED does (a running entry up to :now); count(*) OVER ()
+	 * counts the users before LIMIT (-1: none) cuts: one row per user,
+	 * not per entry. */
+	STORE_SQL(q, "active-users",
+		SQL_HITS("1")
+		"SELECT jid, sum(max(min(coalesce(stop, :now), :to)"
+		"  - max(start, :from), 0)) AS secs,"
+		" max(stop IS NULL), count(*) OVER ()"
+		" FROM hits GROUP BY jid ORDER BY secs DESC, jid LIMIT :limit");
 	char jid[STORE_OWNER_MAX + 1];
 	sqlite3_stmt *s;
 	int64_t users = 0;
@@ -151,7 +172,7 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
 
 	if (total != NULL)
 		*total = 0;
-	if ((s = store_stmt(st, STMT_ACTIVE)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_span(s, from, to, now);
 	/* LIMIT -1 is none. */
@@ -160,7 +181,7 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
 		                      limit > (size_t)INT64_MAX ? -1 :
 		                      (int64_t)limit);
 	if (rc != SQLITE_OK)
-		return store_fail(st, STMT_ACTIVE, rc);
+		return store_sql_fail(st, &q, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!store_copy_text(jid, sizeof jid, s, 0)) {
 			store_reset(s);
@@ -173,7 +194,7 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
 			   sqlite3_column_int(s, 2) != 0, arg);
 	}
 	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_ACTIVE, rc);
+		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	if (total != NULL)
 		*total = users;

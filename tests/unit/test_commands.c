@@ -14,6 +14,7 @@
 #include "../../commands/cmd.h"
 #include "../../commands/cmd_int.h"
 #include "../../commands/similar.h"
+#include "../../storage/store_test.h"
 
 /* Wed 25 Nov 2026 14:00:00 UTC */
 #define T0 INT64_C(1795615200)

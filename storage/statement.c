@@ -1,0 +1,272 @@
+/*
+ * storage/statement.c - the prepared statements of a handle and what
+ * every query uses: the cache that prepares each statement once
+ * (store_sql_prepare), the one helper that steps a statement to its end,
+ * errors named after their statement, the helpers that bind parameters
+ * and copy text out, and, for tests, every statement at once and query
+ * plans.
+ *
+ * Each statement is declared with STORE_SQL (store_int.h) in the function
+ * that runs it; a handle keeps the ones it prepared in a small table
+ * keyed by the address of their struct store_sql, until store_close.
+ *
+ * Dependency rule: SQLite and libc only.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/*
+ * The ends of the linker set of STORE_SQL: the linker names them after
+ * the section. Weak, so that a program without any would still link.
+ */
+extern const struct store_sql *const __start_store_sql_set[]
+	__attribute__((weak));
+extern const struct store_sql *const __stop_store_sql_set[]
+	__attribute__((weak));
+
+/*
+ * The slot of st->stmts that holds q, or the free one where q would go;
+ * -1 when q is not there and the table is full.
+ */
+static int
+slot_of(const store *st, const struct store_sql *q)
+{
+	size_t i, n;
+
+	/* Descriptors are at least pointer-aligned: the low bits say
+	 * nothing. */
+	i = (size_t)((uintptr_t)q / sizeof(void *)) % STORE_STMTS_MAX;
+	for (n = 0; n < STORE_STMTS_MAX; n++) {
+		if (st->stmts[i].q == q || st->stmts[i].q == NULL)
+			return (int)i;
+		i = (i + 1) % STORE_STMTS_MAX;
+	}
+	return -1;
+}
+
+sqlite3_stmt *
+store_sql_prepare(store *st, const struct store_sql *q)
+{
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	if ((i = slot_of(st, q)) < 0) {
+		store_failf(st, "%s: no room for another statement", q->name);
+		return NULL;
+	}
+	if (st->stmts[i].q == q)
+		return st->stmts[i].s;
+	rc = sqlite3_prepare_v3(st->db, q->sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                        &s, NULL);
+	if (rc != SQLITE_OK) {
+		store_failf(st, "%s: %s", q->name, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	st->stmts[i].q = q;
+	st->stmts[i].s = s;
+	return s;
+}
+
+void
+store_reset(sqlite3_stmt *s)
+{
+	/* The result repeats the last step's error, already handled. */
+	(void)sqlite3_reset(s);
+	(void)sqlite3_clear_bindings(s);
+}
+
+store_rc
+store_sql_fail(store *st, const struct store_sql *q, int rc)
+{
+	int i;
+
+	store_failf(st, "%s: %s", q->name, sqlite3_errmsg(st->db));
+	if ((i = slot_of(st, q)) >= 0 && st->stmts[i].q == q)
+		store_reset(st->stmts[i].s);
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
+}
+
+store_rc
+store_sql_done(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return store_sql_fail(st, q, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc
+store_sql_run(store *st, const struct store_sql *q)
+{
+	sqlite3_stmt *s = store_sql_prepare(st, q);
+
+	return s == NULL ? STORE_ERR : store_sql_done(st, q, s, SQLITE_OK);
+}
+
+store_rc
+store_failf(store *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap); /* may cut */
+	va_end(ap);
+	return STORE_ERR;
+}
+
+int
+store_bind_text(sqlite3_stmt *s, const char *name, const char *v, size_t lim)
+{
+	/* SQLITE_STATIC: every statement is reset before v can go away. */
+	return sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v,
+	                         (int)strnlen(v, lim), SQLITE_STATIC);
+}
+
+int
+store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	return sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+}
+
+int
+store_bind_null(sqlite3_stmt *s, const char *name)
+{
+	return sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, name));
+}
+
+int
+store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now)
+{
+	int rc = store_bind_int64(s, ":from", from);
+
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":to", to);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":now", now);
+	return rc;
+}
+
+bool
+store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	int n = sqlite3_column_bytes(s, col);
+
+	if (t == NULL) {
+		/* NULL is out of memory or an SQL NULL, which no column read
+		 * here holds; empty text reads as "". */
+		if (sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
+			return false;
+		n = 0;
+	}
+	if (n < 0 || (size_t)n >= dstsz)
+		return false;
+	memcpy(dst, t != NULL ? (const char *)t : "", (size_t)n);
+	dst[n] = '\0';
+	return true;
+}
+
+/*
+ * Every statement there is, the k-th for k from 0 on: the linker set's,
+ * then store_stmt_defs'; NULL after the last.
+ */
+static const struct store_sql *
+nth_sql(size_t k)
+{
+	size_t nset = 0;
+
+	if (__start_store_sql_set != NULL)
+		nset = (size_t)(__stop_store_sql_set - __start_store_sql_set);
+	if (k < nset)
+		return __start_store_sql_set[k];
+	k -= nset;
+	return k < STMT_NUM ? store_stmt_def((enum store_stmt)k) : NULL;
+}
+
+store_rc
+store_prepare_all(store *st)
+{
+	const struct store_sql *q, *r;
+	size_t i, j;
+
+	for (i = 0; (q = nth_sql(i)) != NULL; i++) {
+		for (j = 0; j < i; j++) {
+			r = nth_sql(j);
+			if (strcmp(q->name, r->name) == 0)
+				return store_failf(st, "%s: two statements "
+				                   "have this name", q->name);
+		}
+		if (store_sql_prepare(st, q) == NULL)
+			return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+/* The plan of x, an EXPLAIN QUERY PLAN statement, into out (outsz > 0). */
+static store_rc
+plan_lines(store *st, sqlite3_stmt *x, char *out, size_t outsz)
+{
+	const unsigned char *detail;
+	size_t len = 0;
+	int rc, n;
+
+	/* Columns: id, parent, (unused), detail. */
+	while ((rc = sqlite3_step(x)) == SQLITE_ROW) {
+		detail = sqlite3_column_text(x, 3);
+		n = snprintf(out + len, outsz - len, "%s\n",
+		             detail != NULL ? (const char *)detail : "");
+		if (n < 0 || (size_t)n >= outsz - len)
+			return store_failf(st, "explain: the plan is longer "
+			                   "than %zu bytes", outsz);
+		len += (size_t)n;
+	}
+	if (rc != SQLITE_DONE)
+		return store_failf(st, "explain: %s", sqlite3_errmsg(st->db));
+	return STORE_OK;
+}
+
+store_rc
+store_explain(store *st, const char *name, char *out, size_t outsz)
+{
+	const struct store_sql *q;
+	sqlite3_stmt *s, *x = NULL;
+	store_rc ret;
+	size_t i;
+	char *sql;
+	int rc;
+
+	if (outsz == 0)
+		return store_failf(st, "explain: no room for the plan");
+	out[0] = '\0';
+	for (i = 0; (q = nth_sql(i)) != NULL; i++)
+		if (strcmp(q->name, name) == 0)
+			break;
+	if (q == NULL)
+		return store_failf(st, "explain: no statement %s", name);
+	if ((s = store_sql_prepare(st, q)) == NULL)
+		return STORE_ERR;
+	/* Our own SQL text, not a value: formatting is right here. */
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(s));
+	if (sql == NULL)
+		return store_failf(st, "explain: out of memory");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &x, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		store_failf(st, "explain %s: %s", name, sqlite3_errmsg(st->db));
+		sqlite3_finalize(x);
+		return STORE_ERR;
+	}
+	ret = plan_lines(st, x, out, outsz);
+	sqlite3_finalize(x);
+	return ret;
+}

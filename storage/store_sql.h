@@ -1,0 +1,151 @@
+/*
+ * storage/store_sql.h - SQL text that several queries share: the columns
+ * of an entry, the entries that overlap a range (and their clipped
+ * seconds), the hits of a listing, and the filter of reports and
+ * exports. Each statement itself is beside the function that runs it.
+ *
+ * Project and tag names compare, group and sort with COLLATE UNOCASE
+ * (collate.c, registered on every connection): without regard to case,
+ * Unicode's as well as ASCII's. Every comparison of names says so itself:
+ * the column entries.project keeps the NOCASE of schema.sql, which folds
+ * ASCII alone (the schema cannot name a collation of ours, collate.c says
+ * why), and a bare "project = :x" would use that. Values are always bound
+ * as named parameters, never formatted into SQL.
+ *
+ * Dependency rule: text only; included by the .c files of storage/.
+ */
+#ifndef TIMMY_STORE_SQL_H
+#define TIMMY_STORE_SQL_H
+
+/* The columns of an entry, in the order store_read_entry (entries.c) reads. */
+#define SQL_ENTRY "id, seq, project, note, start, stop"
+
+/*
+ * The longest duration among the stopped entries of user uid (an SQL
+ * expression), from the end of entries_user_duration; NULL when there are
+ * none.
+ */
+#define SQL_LONGEST(uid) \
+	"(SELECT max(stop - start) FROM entries WHERE user_id = " uid ")"
+
+/*
+ * The part of the entries of :uid inside [:from, :to), as the rows
+ * (id, project, start, stop) of "overlap":
+ * - stopped entries that overlap the range. None lasts longer than the
+ *   user's longest entry, so none that starts before :from minus that
+ *   length reaches :from: with that bound the search is one range of
+ *   entries_user_start, whatever the size of the user's history, instead
+ *   of every entry before :to;
+ * - the running entry (entries_running), stopping at :now.
+ * SQL_CLIPPED is the seconds of one such row inside the range; it is never
+ * negative, so a running entry that starts after :now counts nothing.
+ */
+#define SQL_OVERLAP \
+	"WITH overlap (id, project, start, stop) AS (" \
+	" SELECT id, project, start, stop FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NOT NULL" \
+	"   AND start < :to AND stop > :from" \
+	"   AND start >= :from - " SQL_LONGEST(":uid") \
+	" UNION ALL" \
+	" SELECT id, project, start, :now FROM entries" \
+	"  WHERE user_id = :uid AND stop IS NULL" \
+	") "
+#define SQL_CLIPPED "max(min(stop, :to) - max(start, :from), 0)"
+
+/*
+ * Whole entries that overlap [:from, :to), the running one as
+ * [start, max(start, :now)), of the users (u) that the condition who
+ * picks (ANDed to the rest), as the columns cols of e (entries) and u
+ * (users): the stopped ones with SQL_STOPPED_HITS, the running ones with
+ * SQL_RUNNING_HITS. The same index bound as in SQL_OVERLAP, per user: one
+ * range of entries_user_start, then the row for the columns the index
+ * lacks, so the stopped hits of one user come in the order of start. The
+ * running entry comes from entries_running: "+start" keeps the planner
+ * from taking it as a range of entries_user_start instead, which reads
+ * every entry before :to. CROSS JOIN makes users the outer loop, so that
+ * each user's longest entry is looked up once and bounds the search of
+ * that user's entries, with or without statistics
+ * (https://www.sqlite.org/optoverview.html, "Manual Control Of Query
+ * Plans Using CROSS JOIN").
+ */
+#define SQL_STOPPED_HITS(cols, who) \
+	" SELECT " cols \
+	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
+	"  WHERE " who " AND e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - " SQL_LONGEST("u.id")
+#define SQL_RUNNING_HITS(cols, who) \
+	" SELECT " cols \
+	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
+	"  WHERE " who " AND e.stop IS NULL" \
+	"   AND +e.start < :to AND max(e.start, :now) > :from"
+
+/* A hit as a listing reads it: SQL_ENTRY of e, then (SQL_HIT) the owner. */
+#define SQL_HIT_ENTRY "e.id, e.seq, e.project, e.note, e.start, e.stop"
+#define SQL_HIT SQL_HIT_ENTRY ", u.jid"
+
+/*
+ * The same for one user, :uid, without the users table: one range of
+ * entries_user_start comes in the order of start whatever the planner
+ * knows, where a join that statistics show to have one user may be read
+ * the other way round and then sorted whole.
+ */
+#define SQL_OWN_STOPPED_HITS(cols) \
+	" SELECT " cols " FROM entries AS e" \
+	"  WHERE e.user_id = :uid AND e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - " SQL_LONGEST(":uid")
+#define SQL_OWN_RUNNING_HITS(cols) \
+	" SELECT " cols " FROM entries AS e" \
+	"  WHERE e.user_id = :uid AND e.stop IS NULL" \
+	"   AND +e.start < :to AND max(e.start, :now) > :from"
+
+/*
+ * The hits of the users who picks, leaving out #:except (none when it is
+ * NULL or 0), as the rows SQL_ENTRY, jid (the owner) of "hits".
+ */
+#define SQL_HITS(who) \
+	"WITH hits AS (" \
+	SQL_STOPPED_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
+	" UNION ALL" \
+	SQL_RUNNING_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
+	") "
+
+/*
+ * The stopped entries of every user that overlap [:from, :to) and meet
+ * the condition cond, as the columns cols of e and u, in the order of
+ * start: one range of entries_start, bounded below by the longest entry
+ * of anyone (each user's from the end of entries_user_duration, one
+ * look-up per user; that index has no order across users). CROSS JOIN
+ * keeps entries the outer loop, so the rows come in the index's order.
+ */
+#define SQL_STOPPED_HITS_BY_START(cols, cond) \
+	" SELECT " cols \
+	"  FROM entries AS e CROSS JOIN users AS u ON u.id = e.user_id" \
+	"  WHERE e.stop IS NOT NULL" \
+	"   AND e.start < :to AND e.stop > :from" \
+	"   AND e.start >= :from - (SELECT max(" SQL_LONGEST("w.id") ")" \
+	"    FROM users AS w)" \
+	"   AND " cond
+
+/*
+ * Whether the row e (an alias with columns id and project) passes the
+ * filter (struct store_filter) bound as :p1 to :p8, the projects, and :t1
+ * to :t8, the tags, each list from its first parameter on, the unused
+ * ones NULL; no value at all (:p1 or :t1 NULL) filters nothing. The
+ * project is any of the list's, case aside (UNOCASE); each tag of the
+ * list must be among the entry's, case aside too (entry_tags' primary key
+ * finds the entry's few tags, UNOCASE compares them). A value in a
+ * parameter of its own, never in the SQL text.
+ */
+#define SQL_FILTER(e) \
+	"(:p1 IS NULL OR " e ".project COLLATE UNOCASE IN" \
+	" (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8))" \
+	" AND (:t1 IS NULL OR NOT EXISTS (" \
+	" SELECT 1 FROM (VALUES (:t1), (:t2), (:t3), (:t4), (:t5), (:t6)," \
+	"  (:t7), (:t8)) AS f" \
+	" WHERE f.column1 IS NOT NULL AND NOT EXISTS (" \
+	"  SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
+	"   AND t.tag = f.column1 COLLATE UNOCASE)))"
+
+#endif

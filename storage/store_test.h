@@ -1,0 +1,19 @@
+/*
+ * storage/store_test.h - what only tests use of storage/, beside store.h.
+ *
+ * Dependency rule: included by tests only; production code calls
+ * store.h alone.
+ */
+#ifndef TIMMY_STORE_TEST_H
+#define TIMMY_STORE_TEST_H
+
+#include "store.h"
+
+/*
+ * store_insert_entry for a constant entry: *id (when id is not NULL) gets
+ * the new entry's id; e is not changed. Tests set up entries with it.
+ */
+store_rc store_insert(store *st, const char *owner,
+                      const struct store_entry *e, int64_t *id);
+
+#endif
