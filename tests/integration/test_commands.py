@@ -19,7 +19,7 @@ ALICE = "alice@localhost"
 BOB = "bob@localhost"
 
 # A time as the bot shows it: "09:30" today, "Tue 24 Nov 09:30" on another day.
-WHEN = r"(?:\w{3} \d{2} \w{3} )?\d{2}:\d{2}"
+WHEN = r"(?:\w{3} \d{1,2} \w{3} )?\d{2}:\d{2}"
 # The time of a change, as undo names it.
 UNDONE_AT = r" \(done at %s\)\." % WHEN
 
