@@ -94,8 +94,8 @@ def epoch(day, hhmm, off=0):
 
 
 def yesterday(off=0):
-    """(yesterday's date, as entries show it) in UTC+off. The few tests that
-    use it send their command well away from midnight's second."""
+    """(yesterday's date, as entries show it) in UTC+off. The test stays
+    on one UTC day (conftest.one_utc_day)."""
     d = local(time.time(), off).date() - timedelta(days=1)
     return d, day_shown(d)
 
