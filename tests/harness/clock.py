@@ -44,3 +44,28 @@ def sleep_relative(secs):
 
 if FAKED:
     time.sleep = sleep_relative
+
+
+LIBFAKETIME = next((p for p in (
+    "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+    "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+    "/usr/lib64/faketime/libfaketime.so.1",
+    "/usr/lib/faketime/libfaketime.so.1") if os.path.exists(p)), None)
+
+
+def ahead_env(seconds):
+    """The environment for a process (the bot) whose wall clock runs
+    seconds (whole) ahead of the tests' own, through libfaketime (None
+    when it is missing); under anytime.sh, on top of its offset."""
+    if LIBFAKETIME is None:
+        return None
+    base = int(os.environ.get("FAKETIME", "+0")) if FAKED else 0
+    asan = os.environ.get("ASAN_OPTIONS")
+    return {
+        "LD_PRELOAD": LIBFAKETIME,
+        "FAKETIME": "%+d" % (base + int(seconds)),
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        # libfaketime comes before the sanitizer runtime.
+        "ASAN_OPTIONS": "verify_asan_link_order=0" + (":" + asan if asan
+                                                      else ""),
+    }

@@ -1,7 +1,8 @@
 """One clock for the whole run: the tests', Prosody's and the bot's agree,
 to the second, also when `make test-anytime` fakes it
 (tests/harness/anytime.sh). Were libfaketime to miss one of them, every
-other test would compare two different days without knowing it.
+other test would compare two different days without knowing it. And what
+happens at midnight, with the bot's clock alone set just before it.
 """
 
 import os
@@ -9,7 +10,10 @@ import re
 import time
 from datetime import datetime, timezone
 
-from harness import TICK, wall_now
+import pytest
+
+from conftest import ALLOWED, stop_and_judge
+from harness import TICK, Bot, ahead_env, wall_now
 
 
 def utc(t):
@@ -62,3 +66,32 @@ def test_clock__server_stamps_offline_commands_by_the_tests_clock(bot, alice):
     # Not the time the bot came back, 2 s later.
     assert int(sent) <= start <= int(sent) + 1, (utc(start), utc(sent))
     assert start < int(t1) - 1
+
+
+@pytest.mark.skipif(ahead_env(0) is None, reason="libfaketime is missing")
+def test_log__lists_a_timer_started_in_the_days_first_second(server,
+                                                            timmy_bin, alice):
+    # The bot's clock alone is set to 10 s before the next midnight UTC.
+    now = time.time()
+    midnight = (int(now) // 86400 + 1) * 86400
+    ahead = midnight - 10 - int(now)
+    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin,
+            env=ahead_env(ahead))
+    try:
+        b.start()
+        # Until the bot's clock is a tick into the new day: the two
+        # commands then have the rest of its first second.
+        time.sleep(max(0.0, midnight - ahead - time.time()) + TICK + 0.05)
+        assert alice.ask(b.jid, "start acme") == "Started acme at 00:00."
+        log = alice.ask(b.jid, "log")
+        t1 = time.time() + ahead
+        assert int(t1) == midnight, "the commands took more than a second"
+        day = utc(midnight)
+        assert log == "\n".join([
+            "Today, %s %d %s:" % (day.strftime("%a"), day.day,
+                                  day.strftime("%b %Y")),
+            "#1    00:00–now        0m  acme",
+            "1 entry, 0m in this period."]), log
+        stop_and_judge(b)
+    finally:
+        b.close()
