@@ -162,13 +162,14 @@ ANYTIME_TESTS ?= tests/integration
 # `make test` runs one of them, the nastiest: the first above, where the
 # day, the week and the month change together and the machine's zone is
 # on another day than the bot's. Its files are those that read the date
-# (the whole suite again would add 4 minutes; `make test-anytime` runs it).
+# (about a minute; the whole suite again would take 3; `make test-anytime`
+# runs it).
 ANYTIME_TEST_AT = 2027-03-01T00:00:30@America/New_York
 ANYTIME_TEST_FILES = $(addprefix tests/integration/,test_anytime.py \
 	test_commands.py test_conversation.py test_admin.py test_admin_cli.py)
 
 # `make test-anytime`: the unit tests and ANYTIME_TESTS (all integration
-# tests; about 5 minutes a moment), sanitized, at each of ANYTIME_MOMENTS.
+# tests; about 3 minutes a moment), sanitized, at each of ANYTIME_MOMENTS.
 # One moment: make test-anytime ANYTIME_MOMENTS=2027-06-01T00:59:00@UTC
 test-anytime:
 	@set -e; for at in $(ANYTIME_MOMENTS); do \
