@@ -58,4 +58,21 @@ ASAN_OPTIONS=verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
 MAN_DISABLE_SECCOMP=1
 export FAKETIME FAKETIME_DONT_FAKE_MONOTONIC LD_PRELOAD TZ ASAN_OPTIONS \
 	MAN_DISABLE_SECCOMP TIMMY_ANYTIME_EPOCH
-exec "$@"
+
+# The first process that loads libfaketime makes a shared-memory segment
+# and a semaphore in /dev/shm named after its PID, and may leave them
+# behind (it did after pytest): they go when it has ended. Its stdin is
+# ours (an asynchronous command's would be /dev/null); a signal to us is
+# passed on.
+exec 3<&0
+"$@" <&3 3<&- &
+pid=$!
+exec 3<&-
+trap 'kill -TERM "$pid" 2>/dev/null' HUP INT TERM
+while :; do
+	status=0
+	wait "$pid" || status=$?
+	kill -0 "$pid" 2>/dev/null || break
+done
+rm -f "/dev/shm/faketime_shm_$pid" "/dev/shm/sem.faketime_sem_$pid"
+exit "$status"
