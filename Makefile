@@ -2,7 +2,9 @@
 #
 #   make            build ./timmy (objects in build/)
 #   make asan       the same with ASan/UBSan, in build-asan/ (also: SANITIZE=1)
-#   make test       deps, both builds, unit tests (sanitized), integration tests
+#   make test       deps, both builds, unit tests (sanitized), integration tests,
+#                   some of both again under a faked clock (test-anytime)
+#   make test-anytime  the tests again at the nastiest hours and dates
 #   make demo       deps, build, then a private Prosody, the bot and a chat
 #   make deps       install the Debian packages that are missing
 #   make install    PREFIX=/usr/local DESTDIR= (also BINDIR, MANDIR, UNITDIR)
@@ -74,7 +76,7 @@ FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all asan test unit integration layering fuzz fuzz-build demo deps \
-	install uninstall clean bench
+	install uninstall clean bench test-anytime anytime-at
 
 all: timmy
 
@@ -143,14 +145,60 @@ asan:
 	$(MAKE) SANITIZE=1 build-asan/timmy
 
 # Unit tests of the current flavour; `make test` runs them sanitized.
+# (ASAN_OPTIONS from the environment are kept: anytime.sh sets one.)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
-		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		CMOCKA_MESSAGE_OUTPUT=stdout $$t; done
 
-# Integration tests against a private Prosody; TIMMY_BIN picks the binary.
+# Integration tests against a private Prosody; TIMMY_BIN picks the binary,
+# INTEGRATION_TESTS the files (or directories).
+INTEGRATION_TESTS ?= tests/integration
 integration: $(BUILD)/timmy
-	TIMMY_BIN=$(CURDIR)/$(BUILD)/timmy $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+	TIMMY_BIN=$(CURDIR)/$(BUILD)/timmy $(PYTHON) -m pytest -q -p no:cacheprovider $(INTEGRATION_TESTS)
+
+# The tests at any hour, on any date, in any zone: tests/harness/anytime.sh
+# (libfaketime) sets the wall clock of every process (the tests, Prosody,
+# the bot) to a moment, from where it runs on at the real pace, and the
+# machine's zone (TZ; the bot's stays defaults.timezone, UTC). A moment is
+# UTC-TIME@ZONE, after 2025, whose days the tests take as fixed past
+# dates. ANYTIME_MOMENTS, and what each one catches:
+#   Monday 1 March, 00:00:30: a day, a week and a month began 30 s ago;
+#     "2h ago" and "yesterday" are in last week and last month; in the
+#     machine's zone (New York) it is still Sunday, 28 February.
+#   Tuesday 1 June, 00:59: "2h ago" is still in May; Tokyo is at 09:59.
+#   Friday 31 December, 23:59:30: the day, month and year end during the
+#     run; the machine's zone (Kiritimati, UTC+14) is in 2028 already.
+#   Sunday 28 March, 00:59:30: 30 s before Berlin, the machine's zone,
+#     springs forward (02:00 CET -> 03:00 CEST); the week's last day.
+#   Sunday 7 November, 05:59:30: 30 s before New York, the machine's
+#     zone, falls back (02:00 EDT -> 01:00 EST).
+ANYTIME_MOMENTS ?= 2027-03-01T00:00:30@America/New_York \
+	2027-06-01T00:59:00@Asia/Tokyo 2027-12-31T23:59:30@Pacific/Kiritimati \
+	2027-03-28T00:59:30@Europe/Berlin 2027-11-07T05:59:30@America/New_York
+ANYTIME_TESTS ?= tests/integration
+
+# `make test` runs one of them, the nastiest: the first above, where the
+# day, the week and the month change together and the machine's zone is
+# on another day than the bot's. Its files are those that read the date
+# (about a minute; the whole suite again would take 3; `make test-anytime`
+# runs it).
+ANYTIME_TEST_AT = 2027-03-01T00:00:30@America/New_York
+ANYTIME_TEST_FILES = $(addprefix tests/integration/,test_anytime.py \
+	test_commands.py test_conversation.py test_admin.py test_admin_cli.py)
+
+# `make test-anytime`: the unit tests and ANYTIME_TESTS (all integration
+# tests; about 3 minutes a moment), sanitized, at each of ANYTIME_MOMENTS.
+# One moment: make test-anytime ANYTIME_MOMENTS=2027-06-01T00:59:00@UTC
+test-anytime:
+	@set -e; for at in $(ANYTIME_MOMENTS); do \
+		$(MAKE) SANITIZE=1 anytime-at ANYTIME_AT=$$at; done
+
+# The unit tests of the current flavour and ANYTIME_TESTS at ANYTIME_AT.
+anytime-at: $(UNIT_BINS) $(BUILD)/timmy
+	@at='$(ANYTIME_AT)'; sh tests/harness/anytime.sh "$${at%@*}" "$${at#*@}" \
+		$(MAKE) unit integration INTEGRATION_TESTS='$(ANYTIME_TESTS)'
 
 # The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL,
 # and includes run one way, bot -> commands -> storage; lib/, the leaf all
@@ -176,6 +224,8 @@ test: deps
 	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) systemd-check
 	$(MAKE) SANITIZE=1 integration
+	$(MAKE) SANITIZE=1 anytime-at ANYTIME_AT=$(ANYTIME_TEST_AT) \
+		ANYTIME_TESTS='$(ANYTIME_TEST_FILES)'
 
 # deps first, then a new make: its pkg-config flags see what deps installed.
 demo: deps

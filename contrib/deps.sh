@@ -9,7 +9,7 @@ set -eu
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates strace mandoc man-db systemd
-procps lua-unbound"
+procps lua-unbound faketime"
 if [ "$#" -gt 0 ]; then
 	PKGS="$*"
 fi

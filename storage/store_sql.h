@@ -54,7 +54,9 @@
 
 /*
  * Whole entries that overlap [:from, :to), the running one as
- * [start, max(start, :now)), of the users (u) that the condition who
+ * [start, max(start, :now)) (from its first second, while that span is
+ * still empty: a timer started as a period begins, at midnight, is in
+ * it), of the users (u) that the condition who
  * picks (ANDed to the rest), as the columns cols of e (entries) and u
  * (users): the stopped ones with SQL_STOPPED_HITS, the running ones with
  * SQL_RUNNING_HITS. The same index bound as in SQL_OVERLAP, per user: one
@@ -78,7 +80,7 @@
 	" SELECT " cols \
 	"  FROM users AS u CROSS JOIN entries AS e ON e.user_id = u.id" \
 	"  WHERE " who " AND e.stop IS NULL" \
-	"   AND +e.start < :to AND max(e.start, :now) > :from"
+	"   AND +e.start < :to AND (e.start >= :from OR :now > :from)"
 
 /* A hit as a listing reads it: SQL_ENTRY of e, then (SQL_HIT) the owner. */
 #define SQL_HIT_ENTRY "e.id, e.seq, e.project, e.note, e.start, e.stop"
@@ -98,7 +100,7 @@
 #define SQL_OWN_RUNNING_HITS(cols) \
 	" SELECT " cols " FROM entries AS e" \
 	"  WHERE e.user_id = :uid AND e.stop IS NULL" \
-	"   AND +e.start < :to AND max(e.start, :now) > :from"
+	"   AND +e.start < :to AND (e.start >= :from OR :now > :from)"
 
 /*
  * The hits of the users who picks, leaving out #:except (none when it is

@@ -16,7 +16,7 @@ Everything runs on 127.0.0.1, every process is a direct child killed by
 its PID, and every file lives in a temporary directory removed at the end.
 """
 
-from .clock import TICK, wall_now
+from .clock import TICK, ahead_env, wall_now
 from .prosody import PrivateProsody, ProsodyError
 from .client import Client, ClientError, Received
 from .bot import (Bot, BotError, UNLIMITED, config_text, find_binary,
@@ -27,5 +27,5 @@ __all__ = [
     "Client", "ClientError", "Received",
     "Bot", "BotError", "UNLIMITED", "config_text", "find_binary",
     "run_timmy", "write_config",
-    "TICK", "wall_now",
+    "TICK", "ahead_env", "wall_now",
 ]

@@ -8,6 +8,7 @@ Run from the repository root:
 import os
 import re
 import sys
+import time
 
 import pytest
 
@@ -15,7 +16,7 @@ TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
-from harness import Bot, PrivateProsody, find_binary  # noqa: E402
+from harness import TICK, Bot, PrivateProsody, find_binary  # noqa: E402
 
 # Every account the suite uses; the password is derived from the name.
 USERS = ("timmy", "alice", "bob", "carol", "dave", "stranger")
@@ -25,6 +26,26 @@ ALLOWED = ("alice", "bob", "carol", "dave")
 # Sanitizer reports in the bot's log fail the test that produced them.
 SANITIZER_REPORT = re.compile(
     r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:")
+
+
+# Tests read the day ("today", "yesterday", this week or month) in UTC,
+# the zone the harness gives the bot, and compare it with what the bot
+# says a moment later: across midnight the two would name different days.
+# The longest test takes about 20 s, so one that would begin in the last
+# DAY_MARGIN seconds of a UTC day starts on the next one instead. (Times
+# of day need no such care: the tests pick them relative to their own
+# "now", and take either day the bot may show.)
+DAY_MARGIN = 90
+
+
+@pytest.fixture(autouse=True)
+def one_utc_day():
+    """Waits, before a test, for the next UTC day when less than
+    DAY_MARGIN seconds of this one are left."""
+    left = 86400 - time.time() % 86400
+    if left < DAY_MARGIN:
+        # The coarse clock the bot reads may lag a tick behind.
+        time.sleep(left + TICK + 0.05)
 
 
 def password(user):

@@ -19,7 +19,7 @@ ALICE = "alice@localhost"
 BOB = "bob@localhost"
 
 # A time as the bot shows it: "09:30" today, "Tue 24 Nov 09:30" on another day.
-WHEN = r"(?:\w{3} \d{2} \w{3} )?\d{2}:\d{2}"
+WHEN = r"(?:\w{3} \d{1,2} \w{3} )?\d{2}:\d{2}"
 # The time of a change, as undo names it.
 UNDONE_AT = r" \(done at %s\)\." % WHEN
 
@@ -94,8 +94,8 @@ def epoch(day, hhmm, off=0):
 
 
 def yesterday(off=0):
-    """(yesterday's date, as entries show it) in UTC+off. The few tests that
-    use it send their command well away from midnight's second."""
+    """(yesterday's date, as entries show it) in UTC+off. The test stays
+    on one UTC day (conftest.one_utc_day)."""
     d = local(time.time(), off).date() - timedelta(days=1)
     return d, day_shown(d)
 

@@ -867,6 +867,30 @@ cmd_log__lists_entries_with_numbers(void **state)
 	                    "No entries yesterday.");
 }
 
+/*
+ * A timer started this very second is listed, also in a day's first
+ * second, when it begins exactly where the period does.
+ */
+static void
+cmd_log__lists_a_timer_started_this_second__also_at_midnight(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t midnight = -14 * 3600; /* Wed 25 Nov 2026 00:00:00 */
+
+	run(f, -3600, "start acme", CMD_OK);
+	assert_string_equal(run(f, -3600, "log", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "#1    13:00–now        0m  acme\n"
+	                    "1 entry, 0m in this period.");
+	f->ctx.owner = "bob@example.org";
+	run(f, midnight, "start acme", CMD_OK);
+	assert_string_equal(run(f, midnight, "log", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "#1    00:00–now        0m  acme\n"
+	                    "1 entry, 0m in this period.");
+	f->ctx.owner = "alice@example.org";
+}
+
 static void
 cmd_log__several_days__groups_by_day(void **state)
 {
@@ -2339,6 +2363,7 @@ main(void)
 		T(cmd_add__duration_on_a_past_day__goes_after_nine),
 		T(cmd_add__refuses_overlap_future_and_nonsense),
 		T(cmd_log__lists_entries_with_numbers),
+		T(cmd_log__lists_a_timer_started_this_second__also_at_midnight),
 		T(cmd_log__several_days__groups_by_day),
 		T(cmd_edit__changes_fields),
 		T(cmd_edit__tags_ignore_case),
