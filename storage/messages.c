@@ -7,8 +7,8 @@
  * (store_msg_prune).
  *
  * A row of handled_messages is (user, number, key, when handled, reply);
- * schema.sql has the table, store.c the SQL, store.h how many rows are
- * kept, for how long, and why.
+ * schema.sql has the table, store.h how many rows are kept, for how long,
+ * and why.
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
@@ -23,7 +23,8 @@
 
 /* True when key is a key the store keeps: STORE_MSG_KEY_LEN lowercase hex
  * digits, as schema.sql's CHECK has it. */
-static bool key_valid(const char *key)
+static bool
+key_valid(const char *key)
 {
 	size_t i;
 
@@ -35,24 +36,28 @@ static bool key_valid(const char *key)
 }
 
 /*
- * Steps statement id, whose parameters are bound (rc: how binding went),
- * to its end; it returns no rows.
- */
-static store_rc step_done(store *st, enum store_stmt id, sqlite3_stmt *s,
-                          int rc)
-{
-	return store_sql_done(st, store_stmt_def(id), s, rc);
-}
-
-/*
  * Records owner's message key in the open write transaction: the owner's
  * user row, then (owner, the owner's next number, key, the time now),
  * then the owner's rows past the STORE_MSG_KEEP newest dropped.
  * STORE_CONFLICT when the key is already there: the message was handled
  * meanwhile.
  */
-static store_rc record_msg(store *st, const char *owner, const char *key)
+static store_rc
+record_msg(store *st, const char *owner, const char *key)
 {
+	/* The user's next number after the highest, from the end of the
+	 * (user_id, n) index. A key already there fails its UNIQUE index:
+	 * STORE_CONFLICT. */
+	STORE_SQL(add, "record-message",
+		"INSERT INTO handled_messages (user_id, n, msg_key, at)"
+		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at"
+		" FROM handled_messages WHERE user_id = :uid"
+		" RETURNING n");
+	/* The user's rows older than the :keep newest, one range of the
+	 * (user_id, n) index. */
+	STORE_SQL(cap, "cap-messages",
+		"DELETE FROM handled_messages"
+		" WHERE user_id = :uid AND n <= :n - :keep");
 	/* When the message was handled, not the time its command counts at
 	 * (store.h says why): the wall clock. */
 	int64_t now = (int64_t)time(NULL);
@@ -64,7 +69,7 @@ static store_rc record_msg(store *st, const char *owner, const char *key)
 	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_stmt(st, STMT_MSG_ADD)) == NULL)
+	if ((s = store_sql_prepare(st, &add)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
@@ -74,22 +79,23 @@ static store_rc record_msg(store *st, const char *owner, const char *key)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_MSG_ADD, rc);
+		return store_sql_fail(st, &add, rc);
 	n = sqlite3_column_int64(s, 0);
-	if ((ret = step_done(st, STMT_MSG_ADD, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_done(st, &add, s, SQLITE_OK)) != STORE_OK)
 		return ret;
 
-	if ((s = store_stmt(st, STMT_MSG_CAP)) == NULL)
+	if ((s = store_sql_prepare(st, &cap)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":n", n);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":keep", STORE_MSG_KEEP);
-	return step_done(st, STMT_MSG_CAP, s, rc);
+	return store_sql_done(st, &cap, s, rc);
 }
 
-store_rc store_change_commit(store *st, const char *owner, const char *key)
+store_rc
+store_change_commit(store *st, const char *owner, const char *key)
 {
 	store_rc ret;
 
@@ -116,7 +122,8 @@ store_rc store_change_commit(store *st, const char *owner, const char *key)
  * Binds :owner and :key to s; SQLite's result code. Longer strings than
  * the limits are bound one byte over them, so that they match no row.
  */
-static int bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
+static int
+bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
 {
 	int rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
 
@@ -124,9 +131,16 @@ static int bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
 	       store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 }
 
-store_rc store_msg_seen(store *st, const char *owner, const char *key,
-                        char *reply, size_t replysz)
+store_rc
+store_msg_seen(store *st, const char *owner, const char *key, char *reply,
+               size_t replysz)
 {
+	/* The user by the UNIQUE index on jid, the row by the UNIQUE
+	 * (user_id, msg_key) index. */
+	STORE_SQL(q, "message-seen",
+		"SELECT m.reply FROM users AS u"
+		" JOIN handled_messages AS m ON m.user_id = u.id"
+		" WHERE u.jid = :owner AND m.msg_key = :key");
 	const unsigned char *text;
 	sqlite3_stmt *s;
 	size_t n;
@@ -137,7 +151,7 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
 	reply[0] = '\0';
 	if (owner == NULL || key == NULL)
 		return store_failf(st, "message-seen: no owner or key");
-	if ((s = store_stmt(st, STMT_MSG_SEEN)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = bind_owner_key(s, owner, key);
 	if (rc == SQLITE_OK)
@@ -147,7 +161,7 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
 		return STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_MSG_SEEN, rc);
+		return store_sql_fail(st, &q, rc);
 	/* NULL: no reply saved, or out of memory reading it. */
 	text = sqlite3_column_text(s, 0);
 	if (text == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
@@ -164,9 +178,14 @@ store_rc store_msg_seen(store *st, const char *owner, const char *key,
 	return STORE_OK;
 }
 
-store_rc store_msg_reply(store *st, const char *owner, const char *key,
-                         const char *reply)
+store_rc
+store_msg_reply(store *st, const char *owner, const char *key,
+                const char *reply)
 {
+	STORE_SQL(q, "save-reply",
+		"UPDATE handled_messages SET reply = :reply"
+		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
+		" AND msg_key = :key");
 	sqlite3_stmt *s;
 	store_rc ret;
 	char none[1];
@@ -179,7 +198,7 @@ store_rc store_msg_reply(store *st, const char *owner, const char *key,
 	if ((ret = store_msg_seen(st, owner, key, none, sizeof none)) !=
 	    STORE_OK)
 		return ret;
-	if ((s = store_stmt(st, STMT_MSG_REPLY)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = bind_owner_key(s, owner, key);
 	/* Too long to keep whole: none, and a repeat gets the short answer
@@ -189,24 +208,28 @@ store_rc store_msg_reply(store *st, const char *owner, const char *key,
 		rc = store_bind_null(s, ":reply");
 	else if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":reply", reply, STORE_REPLY_MAX + 1);
-	if ((ret = step_done(st, STMT_MSG_REPLY, s, rc)) != STORE_OK)
+	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
-store_rc store_msg_prune(store *st, int64_t now, int64_t *removed)
+store_rc
+store_msg_prune(store *st, int64_t now, int64_t *removed)
 {
+	/* Every user's rows handled before :before (handled_messages_at). */
+	STORE_SQL(q, "prune-messages",
+		"DELETE FROM handled_messages WHERE at < :before");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
 
 	if (removed != NULL)
 		*removed = 0;
-	if ((s = store_stmt(st, STMT_MSG_PRUNE)) == NULL)
+	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":before",
 	                      now - (int64_t)STORE_MSG_DAYS * DAY_SECS);
-	if ((ret = step_done(st, STMT_MSG_PRUNE, s, rc)) != STORE_OK)
+	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
 	if (removed != NULL)
 		*removed = sqlite3_changes64(st->db);

@@ -177,8 +177,8 @@ store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
 }
 
 /*
- * Every statement there is, the k-th for k from 0 on: the linker set's,
- * then store_stmt_defs'; NULL after the last.
+ * Every statement there is, the k-th of the linker set for k from 0 on;
+ * NULL after the last.
  */
 static const struct store_sql *
 nth_sql(size_t k)
@@ -187,10 +187,7 @@ nth_sql(size_t k)
 
 	if (__start_store_sql_set != NULL)
 		nset = (size_t)(__stop_store_sql_set - __start_store_sql_set);
-	if (k < nset)
-		return __start_store_sql_set[k];
-	k -= nset;
-	return k < STMT_NUM ? store_stmt_def((enum store_stmt)k) : NULL;
+	return k < nset ? __start_store_sql_set[k] : NULL;
 }
 
 store_rc

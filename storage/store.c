@@ -45,95 +45,6 @@ static const struct store_schema store_schema_current = {
 	STORE_SCHEMA_VERSION, store_schema_sql, store_migrations
 };
 
-/*
- * The before-image of entries (those the WHERE that follows picks) for
- * undo step :step, unless the step has one already. The tags go first,
- * while "has one already" still means an earlier touch (undo_tags'
- * reference to the image is deferred for this).
- */
-#define SQL_IMAGE_TAGS \
-	"INSERT INTO undo_tags (step_id, entry_id, tag)" \
-	" SELECT :step, t.entry_id, t.tag" \
-	" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id" \
-	" WHERE NOT EXISTS (SELECT 1 FROM undo_entries AS u" \
-	"                   WHERE u.step_id = :step AND u.entry_id = e.id)"
-#define SQL_IMAGE \
-	"INSERT INTO undo_entries" \
-	" (step_id, entry_id, existed, seq, project, note, start, stop)" \
-	" SELECT :step, id, 1, seq, project, note, start, stop FROM entries"
-
-
-/*
- * The statements of the transactions, of undo steps' recording and of
- * messages, by enum store_stmt. name is what error messages show
- * ("begin: database is locked"); sql is prepared once per handle. Every
- * other statement is declared with STORE_SQL beside its code.
- */
-static const struct store_sql store_stmt_defs[STMT_NUM] = {
-	[STMT_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
-	[STMT_COMMIT] = { "commit", "COMMIT" },
-	[STMT_ROLLBACK] = { "rollback", "ROLLBACK" },
-	/* A savepoint nests in a caller's transaction or, outside one,
-	 * makes a single change atomic by itself. */
-	[STMT_SAVEPOINT] = { "savepoint", "SAVEPOINT store_change" },
-	[STMT_RELEASE] = { "release", "RELEASE store_change" },
-	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO store_change" },
-
-	/* Keeps the :keep latest steps of the user (undo_steps_user). */
-	[STMT_STEP_PRUNE] = { "prune-undo",
-		"DELETE FROM undo_steps WHERE user_id = :uid AND id <= ("
-		" SELECT id FROM undo_steps WHERE user_id = :uid"
-		" ORDER BY id DESC LIMIT 1 OFFSET :keep)" },
-	[STMT_STEP_ADD] = { "begin-change",
-		"INSERT INTO undo_steps (user_id, label, at)"
-		" VALUES (:uid, :label, :at) RETURNING id" },
-	/* A step that recorded nothing is not worth an undo. */
-	[STMT_STEP_DROP_EMPTY] = { "commit-change",
-		"DELETE FROM undo_steps WHERE id = :step AND NOT EXISTS"
-		" (SELECT 1 FROM undo_entries WHERE step_id = :step)" },
-	[STMT_IMAGE_NEW] = { "record-new",
-		"INSERT INTO undo_entries (step_id, entry_id, existed)"
-		" VALUES (:step, :entry, 0) ON CONFLICT DO NOTHING" },
-	[STMT_IMAGE_TAGS] = { "record-tags",
-		SQL_IMAGE_TAGS " AND e.id = :entry" },
-	[STMT_IMAGE] = { "record",
-		SQL_IMAGE " WHERE id = :entry ON CONFLICT DO NOTHING" },
-	[STMT_IMAGE_TAGS_PROJECT] = { "record-project-tags",
-		SQL_IMAGE_TAGS " AND e.user_id = :uid"
-		" AND e.project = :project COLLATE UNOCASE" },
-	[STMT_IMAGE_PROJECT] = { "record-project",
-		SQL_IMAGE " WHERE user_id = :uid"
-		" AND project = :project COLLATE UNOCASE"
-		" ON CONFLICT DO NOTHING" },
-
-	/* Every user's rows handled before :before (handled_messages_at). */
-	[STMT_MSG_PRUNE] = { "prune-messages",
-		"DELETE FROM handled_messages WHERE at < :before" },
-	/* The user's next number after the highest, from the end of the
-	 * (user_id, n) index. A key already there fails its UNIQUE index:
-	 * STORE_CONFLICT. */
-	[STMT_MSG_ADD] = { "record-message",
-		"INSERT INTO handled_messages (user_id, n, msg_key, at)"
-		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at"
-		" FROM handled_messages WHERE user_id = :uid"
-		" RETURNING n" },
-	/* The user's rows older than the :keep newest, one range of the
-	 * (user_id, n) index. */
-	[STMT_MSG_CAP] = { "cap-messages",
-		"DELETE FROM handled_messages"
-		" WHERE user_id = :uid AND n <= :n - :keep" },
-	/* The user by the UNIQUE index on jid, the row by the UNIQUE
-	 * (user_id, msg_key) index. */
-	[STMT_MSG_SEEN] = { "message-seen",
-		"SELECT m.reply FROM users AS u"
-		" JOIN handled_messages AS m ON m.user_id = u.id"
-		" WHERE u.jid = :owner AND m.msg_key = :key" },
-	[STMT_MSG_REPLY] = { "save-reply",
-		"UPDATE handled_messages SET reply = :reply"
-		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
-		" AND msg_key = :key" },
-};
-
 store_rc
 store_errf(char *err, size_t errsz, const char *fmt, ...)
 {
@@ -147,49 +58,27 @@ store_errf(char *err, size_t errsz, const char *fmt, ...)
 	return STORE_ERR;
 }
 
-const struct store_sql *
-store_stmt_def(enum store_stmt id)
+/* A savepoint nests in a caller's transaction or, outside one, makes a
+ * single change atomic by itself. */
+store_rc
+store_savepoint(store *st)
 {
-	return &store_stmt_defs[id];
-}
+	STORE_SQL(q, "savepoint", "SAVEPOINT store_change");
 
-const char *
-store_stmt_name(enum store_stmt id)
-{
-	return store_stmt_defs[id].name;
-}
-
-sqlite3_stmt *
-store_stmt(store *st, enum store_stmt id)
-{
-	return store_sql_prepare(st, &store_stmt_defs[id]);
+	return store_sql_run(st, &q);
 }
 
 store_rc
-store_fail(store *st, enum store_stmt id, int rc)
+store_savepoint_end(store *st, store_rc ret)
 {
-	return store_sql_fail(st, &store_stmt_defs[id], rc);
-}
-
-store_rc
-store_exec(store *st, enum store_stmt id)
-{
-	return store_sql_run(st, &store_stmt_defs[id]);
-}
-
-store_rc store_savepoint(store *st)
-{
-	return store_exec(st, STMT_SAVEPOINT);
-}
-
-store_rc store_savepoint_end(store *st, store_rc ret)
-{
-	static const enum store_stmt undo[] = { STMT_ROLLBACK_TO,
-		                                STMT_RELEASE };
+	STORE_SQL(release, "release", "RELEASE store_change");
+	STORE_SQL(rollback_to, "rollback-to", "ROLLBACK TO store_change");
+	static const struct store_sql *const undo[] = { &rollback_to,
+		&release };
 	sqlite3_stmt *s;
 	size_t i;
 
-	if (ret == STORE_OK && (ret = store_exec(st, STMT_RELEASE)) == STORE_OK)
+	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
 	/* SQLite may have rolled everything back already (I/O error, full
 	 * disk); then there is no savepoint left. When the savepoint was
@@ -197,7 +86,7 @@ store_rc store_savepoint_end(store *st, store_rc ret)
 	for (i = 0; i < sizeof undo / sizeof undo[0]; i++) {
 		if (sqlite3_get_autocommit(st->db))
 			break;
-		if ((s = store_stmt(st, undo[i])) == NULL)
+		if ((s = store_sql_prepare(st, undo[i])) == NULL)
 			break;
 		(void)sqlite3_step(s);
 		store_reset(s);
@@ -473,8 +362,10 @@ store_errmsg(const store *st)
 	return st->errmsg;
 }
 
-store_rc store_begin(store *st)
+store_rc
+store_begin(store *st)
 {
+	STORE_SQL(q, "begin", "BEGIN IMMEDIATE");
 	store_rc ret;
 
 	st->step = 0; /* a plain transaction records no undo step */
@@ -482,8 +373,8 @@ store_rc store_begin(store *st)
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
 		return store_failf(st, "%s: the database is open read-only",
-		                   store_stmt_name(STMT_BEGIN));
-	if ((ret = store_exec(st, STMT_BEGIN)) != STORE_OK)
+		                   q.name);
+	if ((ret = store_sql_run(st, &q)) != STORE_OK)
 		return ret;
 	st->begun_changes = sqlite3_total_changes64(st->db);
 	return STORE_OK;
@@ -494,30 +385,34 @@ store_rc store_begin(store *st)
  * command changed no entry) is dropped first, so that undo never reverts
  * a step that did nothing.
  */
-store_rc store_commit(store *st)
+store_rc
+store_commit(store *st)
 {
+	STORE_SQL(q, "commit", "COMMIT");
+	STORE_SQL(drop_empty, "commit-change",
+		"DELETE FROM undo_steps WHERE id = :step AND NOT EXISTS"
+		" (SELECT 1 FROM undo_entries WHERE step_id = :step)");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
 
 	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
-		if ((s = store_stmt(st, STMT_STEP_DROP_EMPTY)) == NULL)
+		if ((s = store_sql_prepare(st, &drop_empty)) == NULL)
 			return STORE_ERR;
 		rc = store_bind_int64(s, ":step", st->step);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(s);
-		if (rc != SQLITE_DONE)
-			return store_fail(st, STMT_STEP_DROP_EMPTY, rc);
-		store_reset(s);
+		if ((ret = store_sql_done(st, &drop_empty, s, rc)) != STORE_OK)
+			return ret;
 	}
-	ret = store_exec(st, STMT_COMMIT);
+	ret = store_sql_run(st, &q);
 	if (ret == STORE_OK)
 		st->step = 0;
 	return ret;
 }
 
-void store_rollback(store *st)
+void
+store_rollback(store *st)
 {
+	STORE_SQL(q, "rollback", "ROLLBACK");
 	char first[STORE_ERRMSG_MAX];
 	sqlite3_stmt *s;
 	int rc;
@@ -529,7 +424,7 @@ void store_rollback(store *st)
 	 * an error): nothing to do. */
 	if (sqlite3_get_autocommit(st->db))
 		return;
-	s = store_stmt(st, STMT_ROLLBACK);
+	s = store_sql_prepare(st, &q);
 	if (s == NULL)
 		return;
 	rc = sqlite3_step(s);

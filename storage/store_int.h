@@ -43,40 +43,10 @@ struct store_sql {
 	static const struct store_sql *const var##_in_set \
 		__attribute__((section("store_sql_set"), used)) = &var
 
-/*
- * The statements of the transactions, of undo steps' recording and of
- * messages (store.c's store_stmt_defs holds their SQL), by number. The
- * rest are declared with STORE_SQL beside their code.
- */
-enum store_stmt {
-	STMT_BEGIN,
-	STMT_COMMIT,
-	STMT_ROLLBACK,
-	STMT_SAVEPOINT,
-	STMT_RELEASE,
-	STMT_ROLLBACK_TO,
-	/* undo.c */
-	STMT_STEP_PRUNE,
-	STMT_STEP_ADD,
-	STMT_STEP_DROP_EMPTY,
-	STMT_IMAGE_NEW,
-	STMT_IMAGE_TAGS,
-	STMT_IMAGE,
-	STMT_IMAGE_TAGS_PROJECT,
-	STMT_IMAGE_PROJECT,
-	/* messages.c */
-	STMT_MSG_PRUNE,
-	STMT_MSG_ADD,
-	STMT_MSG_CAP,
-	STMT_MSG_SEEN,
-	STMT_MSG_REPLY,
-	STMT_NUM /* the number of statements */
-};
-
 #define STORE_ERRMSG_MAX 512
 
-/* Room for the prepared statements of a handle: every STORE_SQL and
- * store_stmt_defs, with room to spare (an open-addressed table). */
+/* Room for the prepared statements of a handle: every STORE_SQL, with
+ * room to spare (an open-addressed table). */
 #define STORE_STMTS_MAX 128
 
 struct store {
@@ -135,16 +105,6 @@ store_rc store_sql_run(store *st, const struct store_sql *q);
 
 /* Resets s and clears its bindings, so it holds no lock and no pointer. */
 void store_reset(sqlite3_stmt *s);
-
-/*
- * The same by number, for the statements of store_stmt_defs: its struct
- * store_sql, its name, the cached statement, a failure, a run to its end.
- */
-const struct store_sql *store_stmt_def(enum store_stmt id);
-const char *store_stmt_name(enum store_stmt id);
-sqlite3_stmt *store_stmt(store *st, enum store_stmt id);
-store_rc store_fail(store *st, enum store_stmt id, int rc);
-store_rc store_exec(store *st, enum store_stmt id);
 
 /*
  * The savepoint around one change: atomic by itself outside a transaction,
@@ -228,9 +188,9 @@ store_rc store_schema_check(sqlite3 *db, int version, int *sqlrc, char *err,
                             size_t errsz);
 
 /*
- * Prepares every statement (STORE_SQL's and store_stmt_defs), so that
- * tests see that all SQL compiles against the schema; STORE_ERR also
- * when two statements share a name.
+ * Prepares every statement (every STORE_SQL), so that tests see that all
+ * SQL compiles against the schema; STORE_ERR also when two statements
+ * share a name.
  */
 store_rc store_prepare_all(store *st);
 

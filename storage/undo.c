@@ -8,8 +8,7 @@
  * undo_entries (existed = 0 for one it created, else a copy of the row as
  * it was on the first touch) and its tags then in undo_tags. Undo deletes
  * every touched entry and puts the copies back under their old ids and
- * numbers (schema.sql has the tables; store.c the SQL of the recording,
- * store_undo its own).
+ * numbers (schema.sql has the tables).
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
@@ -51,14 +50,25 @@ run_sql(store *st, const struct store_sql *q, int64_t uid, int64_t step,
 	return store_sql_done(st, q, s, rc);
 }
 
-/* run_sql for a statement of store_stmt_defs. */
-static store_rc
-run(store *st, enum store_stmt id, int64_t uid, int64_t step, int64_t entry)
-{
-	return run_sql(st, store_stmt_def(id), uid, step, entry);
-}
+/*
+ * The before-image of entries (those the WHERE that follows picks) for
+ * undo step :step, unless the step has one already. The tags go first,
+ * while "has one already" still means an earlier touch (undo_tags'
+ * reference to the image is deferred for this).
+ */
+#define SQL_IMAGE_TAGS \
+	"INSERT INTO undo_tags (step_id, entry_id, tag)" \
+	" SELECT :step, t.entry_id, t.tag" \
+	" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id" \
+	" WHERE NOT EXISTS (SELECT 1 FROM undo_entries AS u" \
+	"                   WHERE u.step_id = :step AND u.entry_id = e.id)"
+#define SQL_IMAGE \
+	"INSERT INTO undo_entries" \
+	" (step_id, entry_id, existed, seq, project, note, start, stop)" \
+	" SELECT :step, id, 1, seq, project, note, start, stop FROM entries"
 
-int64_t store_step(store *st, int64_t uid)
+int64_t
+store_step(store *st, int64_t uid)
 {
 	/* A transaction that ended without store_commit or store_rollback
 	 * (SQLite rolls back by itself after some errors) took the step
@@ -69,30 +79,47 @@ int64_t store_step(store *st, int64_t uid)
 	return st->step;
 }
 
-store_rc store_record_created(store *st, int64_t step, int64_t entry)
+store_rc
+store_record_created(store *st, int64_t step, int64_t entry)
 {
-	return run(st, STMT_IMAGE_NEW, 0, step, entry);
+	STORE_SQL(q, "record-new",
+		"INSERT INTO undo_entries (step_id, entry_id, existed)"
+		" VALUES (:step, :entry, 0) ON CONFLICT DO NOTHING");
+
+	return run_sql(st, &q, 0, step, entry);
 }
 
-store_rc store_record_entry(store *st, int64_t step, int64_t entry)
+store_rc
+store_record_entry(store *st, int64_t step, int64_t entry)
 {
-	store_rc ret = run(st, STMT_IMAGE_TAGS, 0, step, entry);
+	STORE_SQL(tags, "record-tags", SQL_IMAGE_TAGS " AND e.id = :entry");
+	STORE_SQL(row, "record",
+		SQL_IMAGE " WHERE id = :entry ON CONFLICT DO NOTHING");
+	store_rc ret = run_sql(st, &tags, 0, step, entry);
 
-	return ret != STORE_OK ? ret : run(st, STMT_IMAGE, 0, step, entry);
+	return ret != STORE_OK ? ret : run_sql(st, &row, 0, step, entry);
 }
 
-store_rc store_record_project(store *st, int64_t step, int64_t uid,
-                              const char *project)
+store_rc
+store_record_project(store *st, int64_t step, int64_t uid,
+                     const char *project)
 {
-	static const enum store_stmt ids[] = { STMT_IMAGE_TAGS_PROJECT,
-		                               STMT_IMAGE_PROJECT };
+	STORE_SQL(tags, "record-project-tags",
+		SQL_IMAGE_TAGS " AND e.user_id = :uid"
+		" AND e.project = :project COLLATE UNOCASE");
+	STORE_SQL(rows, "record-project",
+		SQL_IMAGE " WHERE user_id = :uid"
+		" AND project = :project COLLATE UNOCASE"
+		" ON CONFLICT DO NOTHING");
+	/* Tags first, as in store_record_entry. */
+	static const struct store_sql *const qs[] = { &tags, &rows };
 	sqlite3_stmt *s;
+	store_rc ret;
 	size_t i;
 	int rc;
 
-	/* Tags first, as in store_record_entry. */
-	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-		if ((s = store_stmt(st, ids[i])) == NULL)
+	for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		if ((s = store_sql_prepare(st, qs[i])) == NULL)
 			return STORE_ERR;
 		rc = store_bind_int64(s, ":step", step);
 		if (rc == SQLITE_OK)
@@ -100,11 +127,8 @@ store_rc store_record_project(store *st, int64_t step, int64_t uid,
 		if (rc == SQLITE_OK)
 			rc = store_bind_text(s, ":project", project,
 			                     STORE_PROJECT_MAX + 1);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(s);
-		if (rc != SQLITE_DONE)
-			return store_fail(st, ids[i], rc);
-		store_reset(s);
+		if ((ret = store_sql_done(st, qs[i], s, rc)) != STORE_OK)
+			return ret;
 	}
 	return STORE_OK;
 }
@@ -113,9 +137,18 @@ store_rc store_record_project(store *st, int64_t step, int64_t uid,
  * The rows of store_change_label inside its transaction: the user, room
  * for one more step, the step. Its id into *step.
  */
-static store_rc add_step(store *st, const char *owner, const char *label,
-                         int64_t at, int64_t *uid, int64_t *step)
+static store_rc
+add_step(store *st, const char *owner, const char *label, int64_t at,
+         int64_t *uid, int64_t *step)
 {
+	/* Keeps the :keep latest steps of the user (undo_steps_user). */
+	STORE_SQL(prune, "prune-undo",
+		"DELETE FROM undo_steps WHERE user_id = :uid AND id <= ("
+		" SELECT id FROM undo_steps WHERE user_id = :uid"
+		" ORDER BY id DESC LIMIT 1 OFFSET :keep)");
+	STORE_SQL(add, "begin-change",
+		"INSERT INTO undo_steps (user_id, label, at)"
+		" VALUES (:uid, :label, :at) RETURNING id");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
@@ -123,18 +156,15 @@ static store_rc add_step(store *st, const char *owner, const char *label,
 	if ((ret = store_user_get(st, owner, uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_stmt(st, STMT_STEP_PRUNE)) == NULL)
+	if ((s = store_sql_prepare(st, &prune)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", *uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":keep", STORE_UNDO_MAX - 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, STMT_STEP_PRUNE, rc);
-	store_reset(s);
+	if ((ret = store_sql_done(st, &prune, s, rc)) != STORE_OK)
+		return ret;
 
-	if ((s = store_stmt(st, STMT_STEP_ADD)) == NULL)
+	if ((s = store_sql_prepare(st, &add)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":uid", *uid);
 	if (rc == SQLITE_OK)
@@ -146,16 +176,14 @@ static store_rc add_step(store *st, const char *owner, const char *label,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, STMT_STEP_ADD, rc);
+		return store_sql_fail(st, &add, rc);
 	*step = sqlite3_column_int64(s, 0);
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-		return store_fail(st, STMT_STEP_ADD, rc);
-	store_reset(s);
-	return STORE_OK;
+	return store_sql_done(st, &add, s, SQLITE_OK);
 }
 
-store_rc store_change_label(store *st, const char *owner, const char *label,
-                            int64_t at)
+store_rc
+store_change_label(store *st, const char *owner, const char *label,
+                   int64_t at)
 {
 	store_rc ret;
 	int64_t uid = 0, step = 0;
@@ -172,8 +200,9 @@ store_rc store_change_label(store *st, const char *owner, const char *label,
 	return STORE_OK;
 }
 
-store_rc store_begin_change(store *st, const char *owner, const char *label,
-                            int64_t at)
+store_rc
+store_begin_change(store *st, const char *owner, const char *label,
+                   int64_t at)
 {
 	store_rc ret;
 

@@ -38,11 +38,22 @@ from harness import Bot, PrivateProsody, wall_now
 HIBERNATION = 4                 # smacks_hibernation_time of these servers
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-with open(os.path.join(REPO, "storage", "store.c"), encoding="utf-8") as f:
-    STORE_C = f.read()          # where the statements are named
+STORAGE_C = ""                  # where the statements are named
+for _name in sorted(os.listdir(os.path.join(REPO, "storage"))):
+    if _name.endswith(".c"):
+        with open(os.path.join(REPO, "storage", _name),
+                  encoding="utf-8") as f:
+            STORAGE_C += f.read()
 USERS = ("alice", "bob", "carol")
 ADDED = re.compile(r"^Added #\d+ (\S+) ")
 REPEAT_REPLY = "I have already done that (this message reached me twice)."
+
+
+def is_statement_name(name):
+    """Whether name is the name of a statement of storage/*.c: declared
+    with STORE_SQL(var, "name", ...) or in a table as { "name", ... }."""
+    return bool(re.search(r'STORE_SQL\(\s*\w+\s*,\s*"%s"\s*,|\{ "%s", '
+                          % (re.escape(name), re.escape(name)), STORAGE_C))
 
 
 # -- fixtures and helpers ---------------------------------------------------
@@ -637,14 +648,14 @@ def test_unwritable_database__refuses_changes_keeps_reading_and_recovers(
                       if " error: command from alice@localhost failed: "
                       in line]
             assert len(errors) == 2, fbot.log()[log_at:]
-            # Named by the statement that failed (one of storage/store.c's
+            # Named by the statement that failed (one of storage/*.c's
             # names), then SQLite's words for a failed write.
             for line in errors:
                 m = re.search(r"failed: ([a-z][a-z-]*): (disk I/O error|"
                               r"database or disk is full|attempt to write "
                               r"a readonly database)", line)
                 assert m, line
-                assert '{ "%s", ' % m.group(1) in STORE_C, line
+                assert is_statement_name(m.group(1)), line
             assert entries(fbot) == before
         finally:
             if tracer is not None:
