@@ -33,6 +33,7 @@
 
 #include "../commands/tz.h"
 #include "access.h"
+#include "testing.h"
 
 /* The largest bot.yaml read; anything bigger is not a config file. */
 #define CFG_FILE_MAX (1024 * 1024)

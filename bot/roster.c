@@ -70,12 +70,6 @@ roster_free(struct roster *r)
 	free(r);
 }
 
-size_t
-roster_size(const struct roster *r)
-{
-	return r ? r->n : 0;
-}
-
 /* The contact with this JID (ASCII case ignored), or NULL. */
 static struct contact *
 find(struct roster *r, const char *jid)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../bot/config.h"
+#include "../../bot/testing.h"
 #include "../../commands/text.h"
 
 /* A password distinctive enough that any leak of it is found. */
