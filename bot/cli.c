@@ -2,7 +2,8 @@
  * bot/cli.c - timmy export and timmy report: the database read directly
  * (read-only, so the daemon may keep running), output to stdout or a file.
  *
- * Both read their command line with one parser (cli_parse, getopt_long):
+ * Both read their command line with one parser (cli_parse, getopt_long),
+ * and so do run and check (cli_config):
  * options may come in any order and the last of a repeated one wins; an
  * option's value is the word after it (or after '='), whatever it looks
  * like.
@@ -74,12 +75,15 @@ struct cli_args {
 
 /* One command's command line: its options and how it says what is wrong. */
 struct cli_spec {
-	const char *name;            /* "export": the messages' prefix */
+	const char *name;            /* "export": the messages' prefix;
+	                                NULL: "timmy" alone */
 	const char *shortopts;       /* for getopt_long; starts with "-:" */
 	const struct option *longopts;
 	const char *missing;         /* what to say of an option without
 	                                its value */
 	void (*usage)(void);
+	bool once;                   /* -c given twice is an unexpected
+	                                argument */
 };
 
 static const struct option export_options[] = {
@@ -89,6 +93,11 @@ static const struct option export_options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option config_options[] = {
+	{ "config", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -103,11 +112,12 @@ static const struct option report_options[] = {
  * option. */
 static const struct cli_spec export_spec = {
 	"export", "-:c:o:", export_options, "missing value after",
-	usage_export,
+	usage_export, false,
 };
 
 static const struct cli_spec report_spec = {
 	"report", "-:c:", report_options, "unexpected argument", usage_report,
+	false,
 };
 
 /* Says that word is wrong (why: "unexpected argument", ...), with the
@@ -115,7 +125,8 @@ static const struct cli_spec report_spec = {
 static int
 bad_word(const struct cli_spec *spec, const char *why, const char *word)
 {
-	fprintf(stderr, "timmy %s: %s \"%s\"\n", spec->name, why, word);
+	fprintf(stderr, "timmy%s%s: %s \"%s\"\n", spec->name ? " " : "",
+	        spec->name ? spec->name : "", why, word);
 	spec->usage();
 	return 2;
 }
@@ -157,6 +168,8 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 			text_printf(a->words, " %s", optarg);
 			break;
 		case 'c':
+			if (spec->once && a->config != NULL)
+				return bad_word(spec, "unexpected argument", argv[at]);
 			a->config = optarg;
 			break;
 		case 'o':
@@ -180,6 +193,20 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 			return bad_word(spec, "unexpected argument", word);
 		}
 	}
+}
+
+int
+cli_config(int argc, char **argv, void (*usage)(void), const char **file)
+{
+	const struct cli_spec spec = {
+		NULL, "-:c:", config_options, "unexpected argument", usage, true,
+	};
+	struct cli_args a = { 0 };
+
+	if (cli_parse(&spec, argc, argv, &a) != 0)
+		return 2;
+	*file = a.config;
+	return 0;
 }
 
 /* Loads the config (every problem to stderr) and opens its database
