@@ -38,6 +38,12 @@
  * online (the wall clock of the last stanza from the server before a
  * break) and when it came back (inbound.h, struct inbound_away).
  *
+ * The state of the connection is three enums (struct session): where the
+ * link is (down, up, dead, renewing), how near the session is to its end
+ * (serving, stopping, freeing), and what the resumption state in the
+ * connection is worth (fresh, enabled, resumable, spent). conn_handler
+ * moves them on libstrophe's events, and the loop on its timers.
+ *
  * After every fresh login (not after a resume) we fetch the roster, and
  * contacts no longer in access.allow are unsubscribed (roster.h); so
  * they are after every reload.
@@ -86,7 +92,7 @@
 #define LOGOUT_MS 3000    /* then for the server to close the stream */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
 #define CATCH_UP_MS 10000 /* the longest catch-up after a login (its ping
-                             unanswered): see the top of this file */
+                             unanswered): see keepalive.c */
 #define PRUNE_MS 3600000  /* how often old message keys go (store_msg_prune) */
 
 /* Where the connection is. */
@@ -157,7 +163,7 @@ strophe_log(void *userdata, xmpp_log_level_t level, const char *area,
 		break;
 	case XMPP_LEVEL_WARN:
 		/* A refused resume is routine after a long break or a server
-		 * restart; conn_handler says so in plain words. */
+		 * restart; on_connect says so in plain words. */
 		if (strcmp(area, "xmpp") == 0 &&
 		    strncmp(msg, "SM error: Stanza received was: <failed",
 		            strlen("SM error: Stanza received was: <failed")) == 0)
