@@ -2,11 +2,11 @@
  * bot/cli.c - timmy export and timmy report: the database read directly
  * (read-only, so the daemon may keep running), output to stdout or a file.
  *
- * Both read their command line with one parser (cli_parse, getopt_long),
- * and so do run and check (cli_config):
- * options may come in any order and the last of a repeated one wins; an
- * option's value is the word after it (or after '='), whatever it looks
- * like.
+ * Every command line is read by one parser (cli_parse, on getopt_long):
+ * export's, report's, and the -c of run and check (cli_config). Options
+ * may come in any order and the last of a repeated one wins (run and
+ * check take -c once); an option's value is the word after it (or after
+ * '='), whatever it looks like.
  *
  * The export streams: the writer's buffer is flushed to the output every
  * few kilobytes, so memory stays flat however many entries there are.
