@@ -2,12 +2,19 @@
  * bot/cli.c - timmy export and timmy report: the database read directly
  * (read-only, so the daemon may keep running), output to stdout or a file.
  *
+ * Every command line is read by one parser (cli_parse, on getopt_long):
+ * export's, report's, and the -c of run and check (cli_config). Options
+ * may come in any order and the last of a repeated one wins (run and
+ * check take -c once); an option's value is the word after it (or after
+ * '='), whatever it looks like.
+ *
  * The export streams: the writer's buffer is flushed to the output every
  * few kilobytes, so memory stays flat however many entries there are.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,6 +51,162 @@ usage_report(void)
 	fprintf(stderr, "usage: timmy report -c FILE --user JID [RANGE ...]\n"
 	                "RANGE as in chat: today, week, last month, "
 	                "2026-11-01..2026-11-15, ...\n");
+}
+
+/* Long options without a short form. */
+enum {
+	OPT_USER = 256,
+	OPT_FROM,
+	OPT_TO,
+	OPT_FORMAT,
+};
+
+/* What a command line gave; NULL for an option it did not. */
+struct cli_args {
+	const char *config;  /* -c, --config */
+	const char *user;    /* --user */
+	const char *from;    /* --from (export) */
+	const char *to;      /* --to (export) */
+	const char *format;  /* --format (export) */
+	const char *output;  /* -o, --output (export) */
+	struct text *words;  /* the other words, each after a space
+	                        (report's RANGE); NULL: none are taken */
+};
+
+/* One command's command line: its options and how it says what is wrong. */
+struct cli_spec {
+	const char *name;            /* "export": the messages' prefix;
+	                                NULL: "timmy" alone */
+	const char *shortopts;       /* for getopt_long; starts with "-:" */
+	const struct option *longopts;
+	const char *missing;         /* what to say of an option without
+	                                its value */
+	void (*usage)(void);
+	bool once;                   /* -c given twice is an unexpected
+	                                argument */
+};
+
+static const struct option export_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option config_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option report_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "-" returns the other words in order (as option 1), whatever
+ * POSIXLY_CORRECT says; ":" tells a missing value from an unknown
+ * option. */
+static const struct cli_spec export_spec = {
+	"export", "-:c:o:", export_options, "missing value after",
+	usage_export, false,
+};
+
+static const struct cli_spec report_spec = {
+	"report", "-:c:", report_options, "unexpected argument", usage_report,
+	false,
+};
+
+/* Says that word is wrong (why: "unexpected argument", ...), with the
+ * usage. Returns 2, the exit code. */
+static int
+bad_word(const struct cli_spec *spec, const char *why, const char *word)
+{
+	fprintf(stderr, "timmy%s%s: %s \"%s\"\n", spec->name ? " " : "",
+	        spec->name ? spec->name : "", why, word);
+	spec->usage();
+	return 2;
+}
+
+/*
+ * Reads argv (argv[0] is the command's name) as spec says into a, which
+ * the caller zeroes and may point words at. Returns 0, or 2 after saying
+ * what is wrong (an unknown option, an option without its value, a word
+ * the command takes none of, "--").
+ */
+static int
+cli_parse(const struct cli_spec *spec, int argc, char **argv,
+          struct cli_args *a)
+{
+	const char *word;
+	int ch, at;
+
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		at = optind;
+		ch = getopt_long(argc, argv, spec->shortopts, spec->longopts,
+		                 NULL);
+		/* The word getopt_long just read: it steps past a word once
+		 * done with it, and stays on one for an unknown letter inside
+		 * a group ("-xy"). */
+		word = optind > at ? argv[optind - 1] : argv[at];
+
+		switch (ch) {
+		case -1:
+			/* Having read "--", which ends the options for
+			 * getopt_long and is nothing to us. */
+			if (optind > at)
+				return bad_word(spec, "unexpected argument", argv[at]);
+			return 0;
+		case 1:
+			if (a->words == NULL || optarg[0] == '-')
+				return bad_word(spec, "unexpected argument", optarg);
+			text_printf(a->words, " %s", optarg);
+			break;
+		case 'c':
+			if (spec->once && a->config != NULL)
+				return bad_word(spec, "unexpected argument", argv[at]);
+			a->config = optarg;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_USER:
+			a->user = optarg;
+			break;
+		case OPT_FROM:
+			a->from = optarg;
+			break;
+		case OPT_TO:
+			a->to = optarg;
+			break;
+		case OPT_FORMAT:
+			a->format = optarg;
+			break;
+		case ':':
+			return bad_word(spec, spec->missing, word);
+		default:
+			return bad_word(spec, "unexpected argument", word);
+		}
+	}
+}
+
+int
+cli_config(int argc, char **argv, void (*usage)(void), const char **file)
+{
+	const struct cli_spec spec = {
+		NULL, "-:c:", config_options, "unexpected argument", usage, true,
+	};
+	struct cli_args a = { 0 };
+
+	if (cli_parse(&spec, argc, argv, &a) != 0)
+		return 2;
+	*file = a.config;
+	return 0;
 }
 
 /* Loads the config (every problem to stderr) and opens its database
@@ -172,101 +335,88 @@ out_finish(FILE *f, char *tmp, const char *path, bool complete)
 	return rc;
 }
 
-int
-cli_export(int argc, char **argv)
+/*
+ * The half-open span of an export in zone: from the start of --from (or
+ * the beginning of time) to the end of --to (or its end), both days
+ * included. Returns 0, or 1 after saying what is wrong.
+ */
+static int
+export_span(const struct cli_args *a, const struct tp_ctx *c, int64_t *from,
+            int64_t *to)
 {
-	const char *file = NULL, *user = NULL, *from_s = NULL, *to_s = NULL;
-	const char *fmt_s = "csv", *out_path = NULL;
-	char *tmp = NULL;
-	enum export_format fmt;
-	struct cfg *cfg = NULL;
-	store *st = NULL;
-	struct text buf, err;
-	struct stream s;
-	struct tp_ctx c;
-	char zone[TZ_NAME_MAX + 1];
-	int64_t from = INT64_MIN / 4, to = INT64_MAX / 4, day, n = 0;
-	int i, rc = 1;
+	struct text err;
+	int64_t day;
+	int rc = 1;
 
-	for (i = 1; i < argc; i++) {
-		const char **slot = NULL;
-
-		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)
-			slot = &file;
-		else if (strcmp(argv[i], "--user") == 0)
-			slot = &user;
-		else if (strcmp(argv[i], "--from") == 0)
-			slot = &from_s;
-		else if (strcmp(argv[i], "--to") == 0)
-			slot = &to_s;
-		else if (strcmp(argv[i], "--format") == 0)
-			slot = &fmt_s;
-		else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0)
-			slot = &out_path;
-		if (slot == NULL || i + 1 >= argc) {
-			fprintf(stderr, "timmy export: %s \"%s\"\n",
-			        slot ? "missing value after" : "unexpected argument",
-			        argv[i]);
-			usage_export();
-			return 2;
-		}
-		*slot = argv[++i];
-	}
-	if (file == NULL) {
-		fprintf(stderr, "timmy export: which config? Give -c FILE\n");
-		usage_export();
-		return 2;
-	}
-	if (export_format_parse(fmt_s, &fmt) != 0) {
-		fprintf(stderr, "timmy export: unknown format \"%s\" (csv, json or "
-		                "ical)\n", fmt_s);
-		return 2;
-	}
-	if (open_both(file, &cfg, &st) != 0)
-		return 1;
-
-	zone_of(st, user, cfg, zone, sizeof(zone));
-	c.now = (int64_t)time(NULL);
-	c.tz = zone;
+	*from = INT64_MIN / 4;
+	*to = INT64_MAX / 4;
 	text_init(&err, 1024);
-	if (from_s && tp_day(&c, from_s, &day, &err) != TP_OK) {
+	if (a->from && tp_day(c, a->from, &day, &err) != TP_OK) {
 		fprintf(stderr, "timmy export: --from: %s\n", err.len ?
 		        text_str(&err) : "expected a day like 2026-11-01");
 		goto out;
 	}
-	if (from_s)
-		from = day;
-	if (to_s && tp_day(&c, to_s, &day, &err) != TP_OK) {
+	if (a->from)
+		*from = day;
+	if (a->to && tp_day(c, a->to, &day, &err) != TP_OK) {
 		fprintf(stderr, "timmy export: --to: %s\n", err.len ?
 		        text_str(&err) : "expected a day like 2026-11-30");
 		goto out;
 	}
-	if (to_s) {
+	if (a->to) {
 		struct tm tm;
 
-		tz_local(zone, day, &tm);
+		tz_local(c->tz, day, &tm);
 		tm.tm_mday += 1; /* the --to day is included */
-		to = tz_mktime(zone, &tm);
+		*to = tz_mktime(c->tz, &tm);
 	}
-	if (from >= to) {
+	if (*from >= *to) {
 		fprintf(stderr, "timmy export: --to is before --from\n");
 		goto out;
 	}
+	rc = 0;
+out:
+	text_free(&err);
+	return rc;
+}
+
+/* What an export writes: whose entries (NULL: everyone's), when, how. */
+struct export_job {
+	const char *user;
+	enum export_format fmt;
+	const struct tp_ctx *c;  /* now, and the zone the days are in */
+	int64_t from, to;
+	const char *out_path;    /* NULL: stdout */
+};
+
+/*
+ * Writes the entries of job from st to its output (out_open's file, or
+ * stdout); says how many went to a file. Returns 0, or 1 after saying
+ * what went wrong (a file is then removed).
+ */
+static int
+export_write(store *st, const struct cfg *cfg, const struct export_job *job)
+{
+	char *tmp = NULL;
+	struct text buf;
+	struct stream s;
+	int64_t n = 0;
+	int rc = 1;
 
 	s.out = stdout;
-	if (out_path && (s.out = out_open(out_path, &tmp)) == NULL)
-		goto out;
+	if (job->out_path && (s.out = out_open(job->out_path, &tmp)) == NULL)
+		return 1;
 	text_init(&buf, SIZE_MAX / 2);
 	s.buf = &buf;
 	s.failed = 0;
-	if ((s.w = export_begin(fmt, zone, c.now, user == NULL, cfg->jid,
-	                        &buf)) == NULL) {
+	if ((s.w = export_begin(job->fmt, job->c->tz, job->c->now,
+	                        job->user == NULL, cfg->jid, &buf)) == NULL) {
 		fprintf(stderr, "timmy export: out of memory\n");
 		text_free(&buf);
 		goto close;
 	}
-	if (store_list_filtered(st, user, from, to, c.now, NULL, 0, stream_row,
-	                        &s, &n) != STORE_OK) {
+	if (store_list_filtered(st, job->user, job->from, job->to, job->c->now,
+	                        NULL, 0, stream_row, &s, &n) != STORE_OK) {
 		fprintf(stderr, "timmy export: %s\n", store_errmsg(st));
 		export_end(s.w);
 		text_free(&buf);
@@ -278,18 +428,55 @@ cli_export(int argc, char **argv)
 	text_free(&buf);
 	if (fflush(s.out) != 0 || s.failed) {
 		fprintf(stderr, "timmy export: writing %s: %s\n",
-		        out_path ? tmp : "stdout", strerror(errno));
+		        job->out_path ? tmp : "stdout", strerror(errno));
 		goto close;
 	}
 	rc = 0;
 close:
-	if (out_path && out_finish(s.out, tmp, out_path, rc == 0) != 0)
+	if (job->out_path &&
+	    out_finish(s.out, tmp, job->out_path, rc == 0) != 0)
 		rc = 1;
-	if (out_path && rc == 0)
+	if (job->out_path && rc == 0)
 		fprintf(stderr, "timmy export: %lld entries written to %s\n",
-		        (long long)n, out_path);
-out:
-	text_free(&err);
+		        (long long)n, job->out_path);
+	return rc;
+}
+
+int
+cli_export(int argc, char **argv)
+{
+	struct cli_args a = { 0 };
+	struct export_job job;
+	struct cfg *cfg = NULL;
+	store *st = NULL;
+	struct tp_ctx c;
+	char zone[TZ_NAME_MAX + 1];
+	int rc = 1;
+
+	if (cli_parse(&export_spec, argc, argv, &a) != 0)
+		return 2;
+	if (a.config == NULL) {
+		fprintf(stderr, "timmy export: which config? Give -c FILE\n");
+		usage_export();
+		return 2;
+	}
+	if (a.format == NULL)
+		a.format = "csv";
+	if (export_format_parse(a.format, &job.fmt) != 0) {
+		fprintf(stderr, "timmy export: unknown format \"%s\" (csv, json or "
+		                "ical)\n", a.format);
+		return 2;
+	}
+	if (open_both(a.config, &cfg, &st) != 0)
+		return 1;
+	zone_of(st, a.user, cfg, zone, sizeof(zone));
+	c.now = (int64_t)time(NULL);
+	c.tz = zone;
+	job.user = a.user;
+	job.c = &c;
+	job.out_path = a.output;
+	if (export_span(&a, &c, &job.from, &job.to) == 0)
+		rc = export_write(st, cfg, &job);
 	store_close(st);
 	cfg_free(cfg);
 	return rc;
@@ -298,47 +485,35 @@ out:
 int
 cli_report(int argc, char **argv)
 {
-	const char *file = NULL, *user = NULL;
+	struct cli_args a = { 0 };
 	struct cfg *cfg = NULL;
 	store *st = NULL;
 	struct text body, reply;
 	struct cmd_ctx ctx;
 	char zone[TZ_NAME_MAX + 1];
 	enum cmd_status st_rc;
-	int i;
 
 	text_init(&body, 4096);
 	text_printf(&body, "report");
-	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
-		    i + 1 < argc)
-			file = argv[++i];
-		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
-			user = argv[++i];
-		else if (argv[i][0] == '-') {
-			fprintf(stderr, "timmy report: unexpected argument \"%s\"\n",
-			        argv[i]);
-			usage_report();
-			text_free(&body);
-			return 2;
-		} else {
-			text_printf(&body, " %s", argv[i]);
-		}
+	a.words = &body;
+	if (cli_parse(&report_spec, argc, argv, &a) != 0) {
+		text_free(&body);
+		return 2;
 	}
-	if (file == NULL || user == NULL) {
+	if (a.config == NULL || a.user == NULL) {
 		fprintf(stderr, "timmy report: give -c FILE and --user JID\n");
 		usage_report();
 		text_free(&body);
 		return 2;
 	}
-	if (open_both(file, &cfg, &st) != 0) {
+	if (open_both(a.config, &cfg, &st) != 0) {
 		text_free(&body);
 		return 1;
 	}
-	zone_of(st, user, cfg, zone, sizeof(zone));
+	zone_of(st, a.user, cfg, zone, sizeof(zone));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
-	ctx.owner = user;
+	ctx.owner = a.user;
 	ctx.now = (int64_t)time(NULL);
 	ctx.tz = zone;
 	text_init(&reply, CMD_REPLY_MAX);

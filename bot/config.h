@@ -117,7 +117,4 @@ void cfg_free(struct cfg *cfg);
 /* "required", "trust-any", "off". */
 const char *cfg_tls_name(enum cfg_tls tls);
 
-/* "auto", "off". */
-const char *cfg_upload_name(enum cfg_upload upload);
-
 #endif

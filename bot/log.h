@@ -15,7 +15,6 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Sets the most verbose level that is printed (default LOG_INFO). */
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 
 /* "error", "warn", "info", "debug"; returns -1 for anything else. */
 int log_level_parse(const char *name);
@@ -59,8 +58,5 @@ bool log_tally_first(struct log_tally *t, const char *key, int64_t now);
  * each key whose window has ended with a count, and forgets the keys
  * whose window ended without one. Call it every second or so. */
 void log_tally_sweep(struct log_tally *t, int64_t now);
-
-/* How many keys t holds now (at most LOG_TALLY_SLOTS). */
-size_t log_tally_size(const struct log_tally *t);
 
 #endif

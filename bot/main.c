@@ -88,31 +88,28 @@ no_core_dumps(void)
 	return 0;
 }
 
-/* Finds "-c FILE" / "--config FILE" / "--config=FILE" in argv[2..].
- * Returns the file, or NULL after printing usage (bad or missing). */
+static void
+usage_stderr(void)
+{
+	usage(stderr);
+}
+
+/* Finds "-c FILE" / "--config FILE" / "--config=FILE" in argv[2..]
+ * (cli_config). Returns the file, or NULL after printing usage (bad or
+ * missing). */
 static const char *
 config_arg(int argc, char **argv)
 {
 	const char *file = NULL;
-	int i;
 
-	for (i = 2; i < argc; i++) {
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
-		    i + 1 < argc && file == NULL)
-			file = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0 && file == NULL)
-			file = argv[i] + 9;
-		else {
-			fprintf(stderr, "timmy: unexpected argument \"%s\"\n", argv[i]);
-			usage(stderr);
-			return NULL;
-		}
-	}
+	if (cli_config(argc - 1, argv + 1, usage_stderr, &file) != 0)
+		return NULL;
 	if (file == NULL || *file == '\0') {
 		fprintf(stderr, "timmy %s: which config? Give -c FILE\n", argv[1]);
 		usage(stderr);
+		return NULL;
 	}
-	return file && *file ? file : NULL;
+	return file;
 }
 
 /* Loads the config, printing every problem; NULL when there were any. */

@@ -1,5 +1,6 @@
 /*
- * bot/message.c - <message/> stanzas: filter, run the command, reply.
+ * bot/message.c - <message/> stanzas: accept (the filter), run the
+ * command, reply.
  *
  * Everything is checked here before any text reaches commands/, in this
  * order: the stanza type; whether it only carries someone else's message
@@ -166,27 +167,31 @@ admit_file(struct bot *b, const char *bare, struct cmd_file *file,
 	cmd_file_init(file);
 }
 
-int
-handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-	struct bot *b = userdata;
-	const char *from = xmpp_stanza_get_from(stanza);
-	const char *to = xmpp_stanza_get_to(stanza);
-	xmpp_stanza_t *body_el, *thread;
-	char bare[STORE_OWNER_MAX + 1];
-	char key[INBOUND_DIGEST_LEN + 1];
-	const char *wrapped;
-	struct cmd_file file;
-	struct cmd_ctx cctx;
-	struct text out;
-	enum cmd_status rc;
-	int64_t now, sent;
-	size_t len;
-	char *body;
+/* A message accepted for a command: who sent it and what it says. */
+struct accepted {
+	const char *from;               /* the full JID, borrowed */
+	char bare[STORE_OWNER_MAX + 1]; /* its bare JID: the owner */
+	xmpp_stanza_t *thread;          /* XEP-0201, borrowed; NULL: none */
+	char *body;                     /* owned, xmpp_free */
+};
 
-	(void)conn;
+/*
+ * The filter: true when stanza is a message from an allowed user that a
+ * command may answer, with m filled (m->body is the caller's to free);
+ * false when it is ignored (logged as each branch says, nothing to free).
+ * The size and encoding are judged after, by text_acceptable, since their
+ * refusals are answered.
+ */
+static bool
+accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
+{
+	const char *to = xmpp_stanza_get_to(stanza);
+	xmpp_stanza_t *body_el;
+	const char *wrapped;
+
+	m->from = xmpp_stanza_get_from(stanza);
 	if (!type_served(xmpp_stanza_get_type(stanza)))
-		return 1;
+		return false;
 	body_el = xmpp_stanza_get_child_by_name(stanza, "body");
 	/*
 	 * XEP-0280 carbons and XEP-0297 forwards carry another message, from
@@ -200,107 +205,160 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	/* Chat states, receipts and other body-less messages need no
 	 * answer, nor a log line. */
 	if (wrapped == NULL && body_el == NULL)
-		return 1;
+		return false;
 	/* The server stamps "from" on everything it routes to us (RFC 6120
 	 * 8.1.2.1); a message without one did not come from a user. */
-	if (!bare_jid(from, bare, sizeof(bare))) {
+	if (!bare_jid(m->from, m->bare, sizeof(m->bare))) {
 		log_info("ignored %s without a sender", wrapped ? wrapped
 		                                                : "a message");
-		return 1;
+		return false;
 	}
 	/* No reply to anyone not in access.allow, whatever they send:
 	 * answering strangers would make us a spam reflector. Their stanzas
 	 * are logged one line a minute per sender, the rest counted, so
 	 * that a flood cannot fill the log either. Our own account is
 	 * judged below. */
-	if (!jid_is_own(b, from) &&
-	    !access_match(b->cfg->allow, b->cfg->nallow, bare)) {
-		if (log_tally_first(b->strangers, bare, mono_ms()))
+	if (!jid_is_own(b, m->from) &&
+	    !access_match(b->cfg->allow, b->cfg->nallow, m->bare)) {
+		if (log_tally_first(b->strangers, m->bare, mono_ms()))
 			log_info("ignored %s from %s (not in access.allow)",
-			         wrapped ? wrapped : "message", bare);
-		return 1;
+			         wrapped ? wrapped : "message", m->bare);
+		return false;
 	}
 	if (wrapped != NULL) {
 		log_info("ignored %s from %s: what it carries is never a "
-		         "command", wrapped, from);
-		return 1;
+		         "command", wrapped, m->from);
+		return false;
 	}
 	/* Our own account: another resource of it, or a forgery the server
 	 * let through. Never a user, even when access.allow would match it
 	 * ("*@our.domain"): answering could loop between two bots. */
-	if (jid_is_own(b, from)) {
-		log_info("ignored a message from our own account (%s)", from);
-		return 1;
+	if (jid_is_own(b, m->from)) {
+		log_info("ignored a message from our own account (%s)", m->from);
+		return false;
 	}
 	if (!addressed_to_us(b, to)) {
 		log_info("ignored a message from %s to %.*s: not addressed to us",
-		         bare, LOG_TO_MAX, to);
-		return 1;
+		         m->bare, LOG_TO_MAX, to);
+		return false;
 	}
 	/* NULL for <body/>: nothing to do. */
-	if ((body = xmpp_stanza_get_text(body_el)) == NULL)
-		return 1;
-	thread = xmpp_stanza_get_child_by_name(stanza, "thread");
+	if ((m->body = xmpp_stanza_get_text(body_el)) == NULL)
+		return false;
+	m->thread = xmpp_stanza_get_child_by_name(stanza, "thread");
 	/* Every message we would answer counts, refusals below included:
 	 * a flood of oversized bodies would otherwise flood replies. */
-	if (!rate_allows(b, bare, from, thread)) {
-		xmpp_free(b->ctx, body);
-		return 1;
+	if (!rate_allows(b, m->bare, m->from, m->thread)) {
+		xmpp_free(b->ctx, m->body);
+		return false;
 	}
+	return true;
+}
 
-	text_init(&out, CMD_REPLY_MAX);
-	cmd_file_init(&file);
-	len = strlen(body);
+/*
+ * The last of the filter: true when m's body may go to commands/; else
+ * false, with the refusal in out (logged).
+ */
+static bool
+text_acceptable(const struct bot *b, const struct accepted *m,
+                struct text *out)
+{
+	size_t len = strlen(m->body);
+
 	if (len > b->cfg->max_body) {
 		log_info("refused %zu-byte message from %s (limits.max_body %zu)",
-		         len, bare, b->cfg->max_body);
-		text_printf(&out, "That message is too long for me (%zu bytes; "
-		                  "at most %zu). Send it as several shorter "
-		                  "messages, one command each.", len,
+		         len, m->bare, b->cfg->max_body);
+		text_printf(out, "That message is too long for me (%zu bytes; "
+		                 "at most %zu). Send it as several shorter "
+		                 "messages, one command each.", len,
 		            b->cfg->max_body);
-	} else if (!utf8_valid(body, len)) {
+		return false;
+	}
+	if (!utf8_valid(m->body, len)) {
 		/* libstrophe's expat parser only passes UTF-8; checked all the
 		 * same, since commands/ counts on it. */
-		log_info("refused a message from %s: not UTF-8", bare);
-		text_printf(&out, "That message is not valid UTF-8 text; I "
-		                  "skipped it.");
-	} else {
-		now = (int64_t)time(NULL);
-		cctx.st = b->st;
-		cctx.owner = bare;
-		cctx.now = now;
-		cctx.tz = b->cfg->timezone;
-		cctx.file = &file;
-		cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
-		cctx.offline = false;
-		cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
-		cctx.bot_jid = b->cfg->jid;
-		/* Kept by the server while we were away (XEP-0203): it
-		 * counts when it was sent. A stamp clamped to now is no delay
-		 * worth a word. */
-		if (inbound_sent_at(stanza, &b->away, b->cfg->jid, now, &sent) &&
-		    sent < now) {
-			cctx.now = sent;
-			cctx.offline = true;
-			log_debug("message from %s was sent %lld s ago, while we "
-			          "were offline", bare, (long long)(now - sent));
-		}
-		rc = cmd_exec(&cctx, body, &out);
-		if (rc == CMD_FAILED)
-			log_error("command from %s failed: %s", bare,
-			          store_errmsg(b->st));
-		else
-			log_debug("command from %s: %s", bare,
-			          rc == CMD_OK ? "done" : "refused");
+		log_info("refused a message from %s: not UTF-8", m->bare);
+		text_printf(out, "That message is not valid UTF-8 text; I "
+		                 "skipped it.");
+		return false;
 	}
-	if (file.present)
-		admit_file(b, bare, &file, &out);
-	reply(b, from, thread, text_str(&out));
+	return true;
+}
+
+/*
+ * Runs the command in m's body for its sender: the reply goes to out, a
+ * file it makes to file. The command counts at the XEP-0203 delay stamp
+ * of a message the server kept while we were offline, else at now.
+ */
+static void
+run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
+            struct cmd_file *file, struct text *out)
+{
+	char key[INBOUND_DIGEST_LEN + 1];
+	struct cmd_ctx cctx;
+	enum cmd_status rc;
+	int64_t now, sent;
+
+	now = (int64_t)time(NULL);
+	cctx.st = b->st;
+	cctx.owner = m->bare;
+	cctx.now = now;
+	cctx.tz = b->cfg->timezone;
+	cctx.file = file;
+	cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
+	cctx.offline = false;
+	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
+	cctx.bot_jid = b->cfg->jid;
+	/* Kept by the server while we were away (XEP-0203): it counts when
+	 * it was sent. A stamp clamped to now is no delay worth a word. */
+	if (inbound_sent_at(stanza, &b->away, b->cfg->jid, now, &sent) &&
+	    sent < now) {
+		cctx.now = sent;
+		cctx.offline = true;
+		log_debug("message from %s was sent %lld s ago, while we "
+		          "were offline", m->bare, (long long)(now - sent));
+	}
+	rc = cmd_exec(&cctx, m->body, out);
+	if (rc == CMD_FAILED)
+		log_error("command from %s failed: %s", m->bare,
+		          store_errmsg(b->st));
+	else
+		log_debug("command from %s: %s", m->bare,
+		          rc == CMD_OK ? "done" : "refused");
+}
+
+/* Sends the reply in out, then the file, when the command made one and
+ * upload.c takes it. */
+static void
+answer(struct bot *b, const struct accepted *m, struct cmd_file *file,
+       struct text *out)
+{
+	if (file->present)
+		admit_file(b, m->bare, file, out);
+	reply(b, m->from, m->thread, text_str(out));
 	/* After the reply that describes it: the file itself. */
-	if (file.present)
-		upload_deliver(b->up, from, thread, &file);
+	if (file->present)
+		upload_deliver(b->up, m->from, m->thread, file);
+}
+
+int
+handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct bot *b = userdata;
+	struct accepted m;
+	struct cmd_file file;
+	struct text out;
+
+	(void)conn;
+	if (!accept_message(b, stanza, &m))
+		return 1;
+	text_init(&out, CMD_REPLY_MAX);
+	cmd_file_init(&file);
+	if (text_acceptable(b, &m, &out))
+		run_command(b, stanza, &m, &file, &out);
+	answer(b, &m, &file, &out);
 	cmd_file_free(&file);
 	text_free(&out);
-	xmpp_free(b->ctx, body);
+	xmpp_free(b->ctx, m.body);
 	return 1;
 }

@@ -11,6 +11,7 @@
  * finds the slot to evict: a few microseconds, and obviously right.
  */
 #include "ratelimit.h"
+#include "testing.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

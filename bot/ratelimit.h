@@ -93,7 +93,4 @@ void rl_sweep(struct ratelimit *rl, int64_t now,
               void (*report)(const char *key, unsigned skipped, void *arg),
               void *arg);
 
-/* How many senders rl remembers now (at most RL_SLOTS). */
-size_t rl_size(const struct ratelimit *rl);
-
 #endif

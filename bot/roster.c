@@ -19,7 +19,7 @@
 
 #define NS_ROSTER "jabber:iq:roster"
 /*
- * One id for every roster request, for the reason session.c gives for
+ * One id for every roster request, for the reason keepalive.c gives for
  * its ping id: libstrophe 0.12 keeps every id it has seen in its handler
  * table until the connection is released. At most one request is pending.
  */
@@ -68,12 +68,6 @@ roster_free(struct roster *r)
 	clear(r);
 	free(r->v);
 	free(r);
-}
-
-size_t
-roster_size(const struct roster *r)
-{
-	return r ? r->n : 0;
 }
 
 /* The contact with this JID (ASCII case ignored), or NULL. */

@@ -53,7 +53,4 @@ void roster_push(struct bot *b, xmpp_stanza_t *query);
  * it). */
 void roster_enforce(struct bot *b);
 
-/* How many contacts are known (for the log). */
-size_t roster_size(const struct roster *r);
-
 #endif

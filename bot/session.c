@@ -32,22 +32,17 @@
  *    drop it, and a fresh login on used state (a resume the server
  *    refused) is closed at once and made again from scratch.
  *
- * Dead connections: TCP keepalive on the socket (libstrophe's
- * xmpp_sockopt_cb_keepalive: probes after 60 s idle, gone after 150 s of
- * unacknowledged data), and XEP-0199 pings to our server after
- * account.keepalive seconds without any stanza from it. No answer and no
- * other traffic within the ping timeout: we drop the connection and the
- * usual reconnect with backoff follows (resuming, if the server still
- * keeps the session).
+ * Dead connections and delay stamps: keepalive.c pings the server after a
+ * silence, and once after every connection to learn when the server has
+ * handed out what it kept for us; the session notes when the bot was last
+ * online (the wall clock of the last stanza from the server before a
+ * break) and when it came back (inbound.h, struct inbound_away).
  *
- * Delay stamps (inbound.h, struct inbound_away): the session notes when
- * the bot was last online (the wall clock of the last stanza from the
- * server before a break) and when it came back, and opens a short
- * catch-up window at every connection: the server hands out offline
- * storage when it gets our initial presence and replays a resumed
- * session's queue when it resumes it, before it reads the ping we send
- * right after either, so messages that arrive before its answer are what
- * it kept for us. Only their stamps count.
+ * The state of the connection is three enums (struct session): where the
+ * link is (down, up, dead, renewing), how near the session is to its end
+ * (serving, stopping, freeing), and what the resumption state in the
+ * connection is worth (fresh, enabled, resumable, spent). conn_handler
+ * moves them on libstrophe's events, and the loop on its timers.
  *
  * After every fresh login (not after a resume) we fetch the roster, and
  * contacts no longer in access.allow are unsubscribed (roster.h); so
@@ -59,22 +54,12 @@
  * rate limiter log what it skipped (ratelimit.h), and the count of what
  * strangers sent (log.h); hourly it prunes old message keys (store.h).
  *
- * The password: cfg holds one copy (wiped by cfg_free at exit; a reload
- * reads the file again into a copy wiped at once), and libstrophe another, which xmpp_conn_set_pass makes and keeps in the
- * connection for every reconnect, until session_free releases it. From
- * it libstrophe builds the SASL exchange (PLAIN's base64, SCRAM's salted
- * password, the <auth/> in its send queue) and frees those buffers as
- * they are: 0.12.2 clears none of them (src/sasl.c, src/auth.c,
- * src/conn.c). So its context gets an allocator that wipes every block
- * before freeing it (wipe_free below): its copy is cleared at release,
- * the exchange's buffers as soon as they are done with. What OpenSSL
- * keeps of the TLS records is out of our reach.
+ * The password: libstrophe keeps its own copy in the connection, and
+ * builds the SASL exchange from it; its context gets an allocator that
+ * wipes every block before freeing it (wipe_mem.h).
  */
 #include "session.h"
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <sys/socket.h>
 #include <errno.h>
 #include <netdb.h>
@@ -90,11 +75,13 @@
 
 #include "clock.h"
 #include "handlers.h"
+#include "keepalive.h"
 #include "log.h"
 #include "notify.h"
 #include "ratelimit.h"
 #include "roster.h"
 #include "upload.h"
+#include "wipe_mem.h"
 
 #define BACKOFF_MIN 1     /* seconds before the first retry */
 #define BACKOFF_MAX 60    /* the longest wait between attempts */
@@ -103,23 +90,35 @@
 #define BUSY_LOOP_MS 10   /* the same while HTTP uploads run (upload_poll) */
 #define DRAIN_MS 1000     /* longest wait for the pings before a logout */
 #define LOGOUT_MS 3000    /* then for the server to close the stream */
-#define PING_TIMEOUT_MIN 5  /* seconds a ping may take: keepalive / 2, */
-#define PING_TIMEOUT_MAX 30 /* within these bounds */
 #define SWEEP_MS 1000     /* how often the rate limiter's counts are logged */
 #define CATCH_UP_MS 10000 /* the longest catch-up after a login (its ping
-                             unanswered): see the top of this file */
+                             unanswered): see keepalive.c */
 #define PRUNE_MS 3600000  /* how often old message keys go (store_msg_prune) */
-#define NS_PING "urn:xmpp:ping"
-/*
- * One id for every keepalive ping. libstrophe 0.12 keeps each id it has
- * seen as a key of its id handler table until the connection is released,
- * so a new id per ping would grow it for as long as the daemon runs. A
- * late answer to an earlier ping is taken as an answer to the current
- * one: it shows the connection alive all the same.
- */
-#define PING_ID "timmy-keepalive"
-/* The ping that ends the catch-up after a login (one id, as above). */
-#define CATCH_UP_ID "timmy-catch-up"
+
+/* Where the connection is. */
+enum link {
+	LINK_DOWN,      /* no session: connecting, waiting to retry, logged out */
+	LINK_UP,        /* logged in or resumed: serving (online_at) */
+	LINK_DEAD,      /* up, but our ping went unanswered: disconnecting */
+	LINK_RENEWING,  /* closing a fresh session made on used resumption
+	                   state (see the top of this file) */
+};
+
+/* How near the session is to its end. */
+enum life {
+	LIFE_SERVING,
+	LIFE_STOPPING,  /* logging out: a disconnect is expected */
+	LIFE_FREEING,   /* session_free: the connection's last events find
+	                   the rest gone and change nothing */
+};
+
+/* The XEP-0198 resumption state libstrophe keeps in the connection. */
+enum sm {
+	SM_FRESH,       /* has served no session with stream management */
+	SM_ENABLED,     /* has served one, which the server would not resume */
+	SM_RESUMABLE,   /* has served one the server offered to resume */
+	SM_SPENT,       /* to be dropped before the next connection */
+};
 
 struct session {
 	struct bot b;
@@ -128,82 +127,22 @@ struct session {
 	xmpp_log_t logger;   /* libstrophe's log, to ours; userdata is us */
 	unsigned backoff;    /* seconds to wait after the next failure */
 	int64_t retry_at;    /* monotonic ms of the next attempt; 0: none due */
-	int64_t online_at;   /* monotonic ms we came online; 0: offline */
+	int64_t online_at;   /* monotonic ms we came online (LINK_UP); 0:
+	                        offline */
 	bool ever_online;    /* for a clearer message when login never worked */
-	bool stopping;       /* logging out: a disconnect is expected */
-	bool freeing;        /* session_free: the connection's last events
-	                        find the rest gone and change nothing */
-	/* Stream management (see the top of this file). */
-	bool resumed;        /* libstrophe said it resumed the session */
-	bool sm_used;        /* the resumption state in the connection has
-	                        served a session with stream management on */
-	bool sm_resumable;   /* ... which the server offered to resume */
-	bool sm_drop;        /* drop that state before the next connection */
-	bool renewing;       /* closing a fresh session made on used state */
-	/* Keepalive (XEP-0199). */
-	int64_t last_rx;     /* monotonic ms anything last came from the server */
-	int64_t last_rx_wall; /* the same on the wall clock, in seconds: when
-	                         we were last known online (b.away.since) */
-	bool catch_up_sent;  /* the catch-up ping is out, unanswered */
-	int64_t ping_sent;   /* monotonic ms our ping went out; 0: none pending */
-	bool dead;           /* the ping went unanswered: disconnecting */
+	enum link link;
+	enum life life;
+	enum sm sm;
+	bool resumed;        /* libstrophe said it resumed the session (read
+	                        and cleared by conn_handler) */
+	struct keepalive ka; /* our pings (keepalive.h) */
+	int64_t last_rx_wall; /* the wall clock, in seconds, when anything
+	                         last came from the server: when we were last
+	                         known online (b.away.since) */
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
 	int64_t pruned_at;   /* monotonic ms of the last prune_messages; 0:
 	                        none yet */
 };
-
-#ifdef __GLIBC__
-/*
- * libstrophe's allocator (see the top of this file): glibc's, with every
- * block wiped before it goes back. malloc_usable_size gives a block's
- * size (at least what was asked for), so a free needs no bookkeeping;
- * growing a block copies it and wipes the old one, where realloc would
- * leave it behind uncleared.
- */
-static void *
-wipe_alloc(size_t size, void *userdata)
-{
-	(void)userdata;
-	return malloc(size);
-}
-
-static void
-wipe_free(void *p, void *userdata)
-{
-	(void)userdata;
-	if (p == NULL)
-		return;
-	explicit_bzero(p, malloc_usable_size(p));
-	free(p);
-}
-
-static void *
-wipe_realloc(void *p, size_t size, void *userdata)
-{
-	size_t old;
-	void *q;
-
-	(void)userdata;
-	if (p == NULL)
-		return malloc(size);
-	old = malloc_usable_size(p);
-	if (size <= old)
-		return p; /* it fits where it is */
-	if ((q = malloc(size)) == NULL)
-		return NULL;
-	memcpy(q, p, old);
-	explicit_bzero(p, old);
-	free(p);
-	return q;
-}
-
-static const xmpp_mem_t wiping_mem = { wipe_alloc, wipe_free, wipe_realloc,
-	                                   NULL };
-#define STROPHE_MEM (&wiping_mem)
-#else
-/* Elsewhere libstrophe's own allocator: its buffers are not wiped. */
-#define STROPHE_MEM NULL
-#endif
 
 /*
  * libstrophe's own log, passed to ours. Its debug level prints every byte
@@ -224,7 +163,7 @@ strophe_log(void *userdata, xmpp_log_level_t level, const char *area,
 		break;
 	case XMPP_LEVEL_WARN:
 		/* A refused resume is routine after a long break or a server
-		 * restart; conn_handler says so in plain words. */
+		 * restart; on_connect says so in plain words. */
 		if (strcmp(area, "xmpp") == 0 &&
 		    strncmp(msg, "SM error: Stanza received was: <failed",
 		            strlen("SM error: Stanza received was: <failed")) == 0)
@@ -271,132 +210,88 @@ schedule_retry(struct session *s)
 	s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
 }
 
-static int pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
-static int caught_up(xmpp_conn_t *conn, xmpp_stanza_t *stanza,
-                     void *userdata);
-static void send_ping(struct session *s, const char *id,
-                      xmpp_handler answer);
-
-/* Ends the catch-up after a login (see the top of this file): from now
- * on delay stamps count for nothing. Forgets its ping, if still out. */
-static void
-catch_up_end(struct session *s, const char *why)
+/* True while a session is up (LINK_UP), or dying (LINK_DEAD). */
+static bool
+online(const struct session *s)
 {
-	if (s->catch_up_sent)
-		xmpp_id_handler_delete(s->b.conn, caught_up, CATCH_UP_ID);
-	s->catch_up_sent = false;
-	if (s->b.away.catching_up && why != NULL)
-		log_debug("caught up with what the server kept for us (%s)", why);
-	s->b.away.catching_up = false;
+	return s->link == LINK_UP || s->link == LINK_DEAD;
 }
 
-/* Forgets the keepalive ping in flight, with its id handler. */
+/*
+ * XMPP_CONN_CONNECT: a fresh login or a resume (resumed) as who. A fresh
+ * session on used resumption state is closed at once (LINK_RENEWING).
+ */
 static void
-ping_clear(struct session *s)
+on_connect(struct session *s, const char *who, bool resumed)
 {
-	if (s->ping_sent != 0)
-		xmpp_id_handler_delete(s->b.conn, pong, PING_ID);
-	s->ping_sent = 0;
+	if (!resumed && s->sm != SM_FRESH) {
+		/* A fresh session on used resumption state: the server
+		 * refused to resume. Close it before anyone sees it and
+		 * log in again with fresh state. */
+		log_info("the server could not resume the session; "
+		         "logging in afresh");
+		s->link = LINK_RENEWING;
+		xmpp_disconnect(s->b.conn);
+		return;
+	}
+	s->online_at = mono_ms();
+	keepalive_heard(&s->ka, s->online_at);
+	s->b.away.until = (int64_t)time(NULL);
+	s->last_rx_wall = s->b.away.until;
+	s->link = LINK_UP;
+	s->ever_online = true;
+	if (resumed) {
+		/* The server kept our session, presence and roster included:
+		 * sending presence again would announce us twice. The roster
+		 * we had is still right (pushes missed meanwhile come with the
+		 * resume); an allow list reloaded while we were away is
+		 * applied now. */
+		log_info("resumed the session as %s", who);
+		roster_enforce(&s->b);
+	} else {
+		/* RFC 6121 2.2: the roster first, then presence. */
+		roster_fetch(&s->b);
+		send_presence(&s->b, NULL, NULL);
+		log_info("online as %s", who);
+	}
+	/* After our presence: the server answers this ping once it has
+	 * handed out what it kept for us. */
+	catch_up_start(&s->ka);
+	notify_ready("online as %s", who);
+	upload_online(s->b.up);
 }
 
+/*
+ * At a disconnect: whether the resumption state in the connection is
+ * kept for the next one. Only for a session the server offered to resume
+ * and that broke (a socket error, or our keepalive gave up): libstrophe
+ * does not try after the server closed the stream, nor after our logout.
+ * A stream error ends the session for good (RFC 6120 4.9: a server
+ * shutting down sends system-shutdown), so there is nothing to resume
+ * either - and keeping the state would meet a libstrophe 0.12.2 bug: when
+ * the next attempt fails, its reset of the state
+ * (_reset_sm_state_for_reconnect in src/conn.c) loses the resumption id
+ * and leaks the bound JID.
+ */
 static void
-conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
-             xmpp_stream_error_t *stream_error, void *userdata)
+sm_after_disconnect(struct session *s, int error,
+                    const xmpp_stream_error_t *stream_error)
 {
-	struct session *s = userdata;
-	const char *bound = xmpp_conn_get_bound_jid(conn);
-	const char *who = bound ? bound : s->cfg->jid;
-	bool resumed = s->resumed;
+	bool broke = error != 0 || s->link == LINK_DEAD;
 
-	/* A logout the server never answered leaves the stream open;
-	 * releasing it in session_free reports a disconnect, after the
-	 * uploads and the roster are gone. */
-	if (s->freeing)
-		return;
+	if (s->sm != SM_FRESH &&
+	    !(s->sm == SM_RESUMABLE && broke && stream_error == NULL &&
+	      s->life != LIFE_STOPPING && s->link != LINK_RENEWING))
+		s->sm = SM_SPENT;
+}
 
-	s->resumed = false;
-	if (event == XMPP_CONN_CONNECT) {
-		if (!resumed && s->sm_used) {
-			/* A fresh session on used resumption state: the server
-			 * refused to resume. Close it before anyone sees it and
-			 * log in again with fresh state. */
-			log_info("the server could not resume the session; "
-			         "logging in afresh");
-			s->renewing = true;
-			xmpp_disconnect(conn);
-			return;
-		}
-		s->online_at = mono_ms();
-		s->last_rx = s->online_at;
-		s->b.away.until = (int64_t)time(NULL);
-		s->last_rx_wall = s->b.away.until;
-		s->dead = false;
-		s->ever_online = true;
-		if (resumed) {
-			/* The server kept our session, presence and roster
-			 * included: sending presence again would announce us
-			 * twice. The roster we had is still right (pushes
-			 * missed meanwhile come with the resume); an allow list
-			 * reloaded while we were away is applied now. */
-			log_info("resumed the session as %s", who);
-			roster_enforce(&s->b);
-		} else {
-			/* RFC 6121 2.2: the roster first, then presence. */
-			roster_fetch(&s->b);
-			send_presence(&s->b, NULL, NULL);
-			log_info("online as %s", who);
-		}
-		/* After our presence: the server answers this ping once it
-		 * has handed out what it kept for us. */
-		send_ping(s, CATCH_UP_ID, caught_up);
-		s->catch_up_sent = true;
-		notify_ready("online as %s", who);
-		upload_online(s->b.up);
-		return;
-	}
-	if (event == XMPP_CONN_RAW_CONNECT)
-		return; /* we never ask for raw connections */
-
-	/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL. Pending deliveries and
-	 * their id handlers go with the stream, so does our ping. */
-	upload_offline(s->b.up);
-	roster_offline(&s->b);
-	ping_clear(s);
-	catch_up_end(s, NULL);
-	/* Messages sent from now on may wait on the server for us. */
-	if (s->online_at != 0)
-		s->b.away.since = s->last_rx_wall;
-
-	/*
-	 * Keep the resumption state only for a session the server offered to
-	 * resume and that broke (a socket error, or our keepalive gave up):
-	 * libstrophe does not try after the server closed the stream, nor
-	 * after our logout. A stream error ends the session for good (RFC
-	 * 6120 4.9: a server shutting down sends system-shutdown), so there
-	 * is nothing to resume either - and keeping the state would meet a
-	 * libstrophe 0.12.2 bug: when the next attempt fails, its reset of
-	 * the state (_reset_sm_state_for_reconnect in src/conn.c) loses the
-	 * resumption id and leaks the bound JID.
-	 */
-	if (s->sm_used && !(s->sm_resumable && (error != 0 || s->dead) &&
-	                    stream_error == NULL && !s->stopping &&
-	                    !s->renewing))
-		s->sm_drop = true;
-
-	if (s->stopping) {
-		s->online_at = 0;
-		log_info("logged out");
-		return;
-	}
-	if (s->renewing) {
-		s->renewing = false;
-		s->retry_at = mono_ms(); /* at once: the server is there */
-		return;
-	}
-	if (s->online_at != 0) {
-		if (mono_ms() - s->online_at >= STABLE_MS)
-			s->backoff = BACKOFF_MIN;
-		if (s->dead)
+/* The log line for a disconnect we did not ask for, or a failed attempt. */
+static void
+log_disconnect(const struct session *s, int error,
+               const xmpp_stream_error_t *stream_error)
+{
+	if (online(s)) {
+		if (s->link == LINK_DEAD)
 			log_warn("dropped the dead connection");
 		else
 			log_warn("disconnected from the server%s%s%s",
@@ -413,9 +308,63 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		log_warn("connection attempt failed%s%s", error ? ": " : "",
 		         error ? strerror(error) : "");
 	}
+}
+
+/* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL: what the stream held goes, and
+ * the next attempt is planned unless we are logging out. */
+static void
+on_disconnect(struct session *s, int error,
+              const xmpp_stream_error_t *stream_error)
+{
+	/* Pending deliveries and their id handlers go with the stream, so
+	 * does our ping. */
+	upload_offline(s->b.up);
+	roster_offline(&s->b);
+	keepalive_clear(&s->ka);
+	catch_up_end(&s->ka, NULL);
+	/* Messages sent from now on may wait on the server for us. */
+	if (online(s))
+		s->b.away.since = s->last_rx_wall;
+	sm_after_disconnect(s, error, stream_error);
+
+	if (s->life == LIFE_STOPPING) {
+		s->link = LINK_DOWN;
+		s->online_at = 0;
+		log_info("logged out");
+		return;
+	}
+	if (s->link == LINK_RENEWING) {
+		s->link = LINK_DOWN;
+		s->retry_at = mono_ms(); /* at once: the server is there */
+		return;
+	}
+	if (online(s) && mono_ms() - s->online_at >= STABLE_MS)
+		s->backoff = BACKOFF_MIN;
+	log_disconnect(s, error, stream_error);
 	s->online_at = 0;
-	s->dead = false;
+	s->link = LINK_DOWN;
 	schedule_retry(s);
+}
+
+static void
+conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
+             xmpp_stream_error_t *stream_error, void *userdata)
+{
+	struct session *s = userdata;
+	const char *bound = xmpp_conn_get_bound_jid(conn);
+	bool resumed = s->resumed;
+
+	/* A logout the server never answered leaves the stream open;
+	 * releasing it in session_free reports a disconnect, after the
+	 * uploads and the roster are gone. */
+	if (s->life == LIFE_FREEING)
+		return;
+
+	s->resumed = false;
+	if (event == XMPP_CONN_CONNECT)
+		on_connect(s, bound ? bound : s->cfg->jid, resumed);
+	else if (event != XMPP_CONN_RAW_CONNECT) /* we never ask for raw */
+		on_disconnect(s, error, stream_error);
 }
 
 /* Any stanza from the server: the connection is alive. Also the SM
@@ -427,7 +376,7 @@ traffic(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
 	(void)conn;
 	(void)stanza;
-	s->last_rx = mono_ms();
+	keepalive_heard(&s->ka, mono_ms());
 	s->last_rx_wall = (int64_t)time(NULL);
 	return 1;
 }
@@ -442,15 +391,16 @@ sm_nonza(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	const char *resume;
 
 	(void)conn;
-	if (name == NULL || s->renewing)
+	if (name == NULL || s->link == LINK_RENEWING)
 		return 1;
 	if (strcmp(name, "enabled") == 0) {
 		resume = xmpp_stanza_get_attribute(stanza, "resume");
-		s->sm_used = true;
-		s->sm_resumable = resume != NULL && (strcmp(resume, "true") == 0 ||
-		                                     strcmp(resume, "1") == 0);
+		s->sm = resume != NULL && (strcmp(resume, "true") == 0 ||
+		                           strcmp(resume, "1") == 0)
+		        ? SM_RESUMABLE : SM_ENABLED;
 		log_info("stream management enabled (XEP-0198)%s",
-		         s->sm_resumable ? "; the session can be resumed" : "");
+		         s->sm == SM_RESUMABLE ? "; the session can be resumed"
+		                               : "");
 	} else if (strcmp(name, "failed") == 0) {
 		log_warn("the server refused stream management (XEP-0198); "
 		         "going on without it");
@@ -458,101 +408,15 @@ sm_nonza(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	return 1;
 }
 
-/* The answer to our keepalive ping: a result or an error, either shows
- * the server is there. One-shot: libstrophe drops the handler. */
-static int
-pong(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-	struct session *s = userdata;
-
-	(void)conn;
-	(void)stanza;
-	s->ping_sent = 0;
-	s->last_rx = mono_ms();
-	return 0;
-}
-
-/* The answer to the catch-up ping (a result or an error): the server has
- * delivered everything it kept for us. One-shot. */
-static int
-caught_up(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-	struct session *s = userdata;
-
-	(void)conn;
-	(void)stanza;
-	s->catch_up_sent = false;
-	catch_up_end(s, "the server answered our ping");
-	return 0;
-}
-
-/* The timeout of a keepalive ping, in seconds. */
-static unsigned
-ping_timeout(const struct cfg *cfg)
-{
-	unsigned t = cfg->keepalive / 2;
-
-	return t < PING_TIMEOUT_MIN ? PING_TIMEOUT_MIN
-	       : t > PING_TIMEOUT_MAX ? PING_TIMEOUT_MAX : t;
-}
-
-/* XEP-0199 section 4.2: <iq type='get' to='our domain' id='id'><ping/></iq>;
- * answer (an id handler, with s) takes the answer. */
-static void
-send_ping(struct session *s, const char *id, xmpp_handler answer)
-{
-	const char *at = strchr(s->cfg->jid, '@');
-	xmpp_stanza_t *iq, *ping;
-
-	if ((iq = xmpp_iq_new(s->b.ctx, "get", id)) == NULL ||
-	    (ping = xmpp_stanza_new(s->b.ctx)) == NULL) {
-		if (iq)
-			xmpp_stanza_release(iq);
-		log_error("ping: out of memory");
-		return;
-	}
-	xmpp_stanza_set_to(iq, at ? at + 1 : s->cfg->jid);
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, NS_PING);
-	xmpp_stanza_add_child(iq, ping);
-	xmpp_stanza_release(ping);
-	xmpp_id_handler_add(s->b.conn, answer, id, s);
-	xmpp_send(s->b.conn, iq);
-	xmpp_stanza_release(iq);
-}
-
-/* The keepalive ping; pong takes the answer. */
-static void
-ping_server(struct session *s, int64_t now)
-{
-	send_ping(s, PING_ID, pong);
-	s->ping_sent = now;
-}
-
-/* One turn of the keepalive: ping after account.keepalive seconds of
- * silence; drop the connection when neither the answer nor anything else
- * came within the timeout. */
+/* One turn of the keepalive, while a session is up and connected: a
+ * dead connection is dropped; the usual reconnect follows. */
 static void
 keepalive(struct session *s, int64_t now)
 {
-	if (s->online_at == 0 || s->dead || !xmpp_conn_is_connected(s->b.conn))
+	if (s->link != LINK_UP || !xmpp_conn_is_connected(s->b.conn))
 		return;
-	/* Traffic since the ping shows the connection alive, answer or not. */
-	if (s->ping_sent != 0 && s->last_rx > s->ping_sent)
-		ping_clear(s);
-	if (s->ping_sent == 0) {
-		if (now - s->last_rx >= (int64_t)s->cfg->keepalive * 1000) {
-			log_debug("keepalive: nothing from the server for %lld s; "
-			          "pinging it", (long long)(now - s->last_rx) / 1000);
-			ping_server(s, now);
-		}
-		return;
-	}
-	if (now - s->ping_sent >= (int64_t)ping_timeout(s->cfg) * 1000) {
-		log_warn("no answer from the server for %lld s: the connection "
-		         "is dead; dropping it", (long long)(now - s->last_rx) / 1000);
-		ping_clear(s);
-		s->dead = true;
+	if (keepalive_tick(&s->ka, now)) {
+		s->link = LINK_DEAD;
 		/* </stream:stream> into the void; libstrophe gives up waiting
 		 * for the server's after 2 s and reports the disconnect. */
 		xmpp_disconnect(s->b.conn);
@@ -596,6 +460,7 @@ session_new(struct cfg *cfg, store *st)
 	s->b.cfg = cfg;
 	s->b.st = st;
 	s->backoff = BACKOFF_MIN;
+	s->ka.b = &s->b;
 	/* Whatever our predecessor missed waits in offline storage; see
 	 * inbound.c for this bound. */
 	s->b.away.since = (int64_t)time(NULL) - INBOUND_AWAY_MAX;
@@ -605,7 +470,7 @@ session_new(struct cfg *cfg, store *st)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 
 	xmpp_initialize();
-	if ((s->b.ctx = xmpp_ctx_new(STROPHE_MEM, &s->logger)) == NULL ||
+	if ((s->b.ctx = xmpp_ctx_new(wipe_mem(), &s->logger)) == NULL ||
 	    (s->b.conn = xmpp_conn_new(s->b.ctx)) == NULL) {
 		log_error("session: cannot set up libstrophe");
 		session_free(s);
@@ -722,18 +587,16 @@ connect_now(struct session *s)
 	 * the session: the catch-up starts with the connection. */
 	s->b.away.catching_up = true;
 	s->b.away.until = INT64_MAX;
-	if (s->sm_drop) {
+	if (s->sm == SM_SPENT) {
 		/* Disconnected here, so libstrophe hands the state over; the
 		 * next xmpp_connect_client starts from a fresh one. */
 		xmpp_free_sm_state(xmpp_conn_get_sm_state(s->b.conn));
-		s->sm_drop = false;
-		s->sm_used = false;
-		s->sm_resumable = false;
+		s->sm = SM_FRESH;
 	}
 	/* A session to resume goes to libstrophe only when the server is
 	 * there (see reachable); with no host configured (DNS SRV, which
 	 * libstrophe resolves itself) there is nothing to check first. */
-	if (s->sm_resumable && cfg->host != NULL &&
+	if (s->sm == SM_RESUMABLE && cfg->host != NULL &&
 	    !reachable(cfg->host, cfg->port)) {
 		log_warn("connection attempt failed: %s%s%u does not answer",
 		         cfg->host, cfg->port ? " port " : "", cfg->port);
@@ -797,39 +660,8 @@ reload(struct session *s)
 	notify_reloaded();
 }
 
-/*
- * Before </stream:stream>: two pings to the server, one after the other,
- * each answered or given up at deadline. Messages that come meanwhile are
- * handled as ever. With stream management the server asks us (<r/>) to
- * acknowledge what it sent, at once, or as soon as our answer to an
- * earlier request came; the second round trip starts after that request
- * has gone out, and libstrophe answers it on the way. So every message the
- * server sent before our unavailable presence is acknowledged as handled,
- * where it would otherwise count as lost with the stream, go to offline
- * storage and come again at the next login (applied once, thanks to its
- * key, but answered twice). Our replies are through the server by then
- * too.
- */
-static void
-drain(struct session *s, int64_t deadline)
-{
-	int round;
-
-	ping_clear(s);
-	for (round = 0; round < 2; round++) {
-		ping_server(s, mono_ms());
-		while (s->ping_sent != 0 && xmpp_conn_is_connected(s->b.conn) &&
-		       mono_ms() < deadline)
-			xmpp_run_once(s->b.ctx, 20);
-		if (s->ping_sent != 0) {
-			ping_clear(s);
-			return;
-		}
-	}
-}
-
-/* Unavailable presence, what the server sent handled (drain), then
- * </stream:stream>, waiting a little for the server to close its side so
+/* Unavailable presence, what the server sent handled (keepalive_drain),
+ * then </stream:stream>, waiting a little for the server to close its side so
  * nothing we sent is cut off. */
 static void
 logout(struct session *s)
@@ -838,8 +670,8 @@ logout(struct session *s)
 
 	if (xmpp_conn_is_connected(s->b.conn)) {
 		send_presence(&s->b, "unavailable", NULL);
-		if (s->online_at != 0 && !s->dead)
-			drain(s, mono_ms() + DRAIN_MS);
+		if (s->link == LINK_UP)
+			keepalive_drain(&s->ka, mono_ms() + DRAIN_MS);
 	}
 	if (xmpp_conn_is_connected(s->b.conn) ||
 	    xmpp_conn_is_connecting(s->b.conn))
@@ -896,9 +728,9 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		    xmpp_conn_is_disconnected(s->b.conn))
 			connect_now(s);
 		keepalive(s, now);
-		if (s->b.away.catching_up && s->online_at != 0 &&
+		if (s->b.away.catching_up && online(s) &&
 		    now - s->online_at >= CATCH_UP_MS)
-			catch_up_end(s, "no answer to our ping in time");
+			catch_up_end(&s->ka, "no answer to our ping in time");
 		if (now - s->swept_at >= SWEEP_MS) {
 			rl_sweep(s->b.rl, now, message_rate_report, &s->b);
 			log_tally_sweep(s->b.strangers, now);
@@ -911,7 +743,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 	}
 	notify_stopping();
 	log_info("shutting down");
-	s->stopping = true;
+	s->life = LIFE_STOPPING;
 	s->retry_at = 0;
 	logout(s);
 	return 0;
@@ -922,7 +754,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
-	s->freeing = true;
+	s->life = LIFE_FREEING;
 	/* Before the connection: they delete their id handlers there. */
 	upload_free(s->b.up);
 	if (s->b.conn)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../bot/config.h"
+#include "../../bot/testing.h"
 #include "../../lib/text.h"
 
 /* A password distinctive enough that any leak of it is found. */
@@ -310,28 +311,6 @@ cfg_load__names_key_and_line__when_key_unknown(void **state)
 	                    "storage: {path: t.db}\n"
 	                    "access: {allow: [a@example.org]}\n"));
 	assert_only_error(f, ":3: account.colour: unknown key");
-}
-
-static void
-cfg_load__keeps_the_last_whole_character__when_a_long_key_is_cut(
-	void **state)
-{
-	struct fixture *f = *state;
-	char key[81], want[160];
-	int i;
-
-	/* 40 "ü", 80 bytes: the first 64 are 32 whole characters. */
-	for (i = 0; i < 40; i++)
-		memcpy(key + 2 * i, "\xc3\xbc", 2);
-	key[80] = '\0';
-	assert_null(load(f, "account:\n"
-	                    "  jid: timmy@example.org\n"
-	                    "  %s: blue\n"
-	                    "  password: x\n"
-	                    "storage: {path: t.db}\n"
-	                    "access: {allow: [a@example.org]}\n", key));
-	snprintf(want, sizeof(want), ":3: account.%.64s...: unknown key", key);
-	assert_only_error(f, want);
 }
 
 static void
@@ -1653,6 +1632,28 @@ log_level_parse__round_trips_each_level(void **state)
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+static void
+cfg_load__keeps_the_last_whole_character__when_a_long_key_is_cut(
+	void **state)
+{
+	struct fixture *f = *state;
+	char key[81], want[160];
+	int i;
+
+	/* 40 "ü", 80 bytes: the first 64 are 32 whole characters. */
+	for (i = 0; i < 40; i++)
+		memcpy(key + 2 * i, "\xc3\xbc", 2);
+	key[80] = '\0';
+	assert_null(load(f, "account:\n"
+	                    "  jid: timmy@example.org\n"
+	                    "  %s: blue\n"
+	                    "  password: x\n"
+	                    "storage: {path: t.db}\n"
+	                    "access: {allow: [a@example.org]}\n", key));
+	snprintf(want, sizeof(want), ":3: account.%.64s...: unknown key", key);
+	assert_only_error(f, want);
+}
 
 int
 main(void)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../bot/log.h"
+#include "../../bot/testing.h"
 
 #define WHY "not in access.allow"
 #define T0 1000000 /* ms; any monotonic clock */

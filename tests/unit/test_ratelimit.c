@@ -22,6 +22,7 @@
 #include "../../bot/config.h"
 #include "../../bot/handlers.h"
 #include "../../bot/ratelimit.h"
+#include "../../bot/testing.h"
 #include "../../bot/upload.h"
 
 #define MIN_MS 60000
