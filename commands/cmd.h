@@ -1,7 +1,7 @@
 /*
  * commands/cmd.h - chat text in, reply text out.
  *
- * Dependency rule: commands/ sees storage/ and plain C; never <strophe.h>,
+ * Dependency rule: commands/ sees storage/ and plain C; never the XMPP library,
  * never the clock, never stdout. bot/ fills a struct cmd_ctx for each
  * accepted message and sends back whatever reply this module writes, so
  * every command is testable as a function call against a temp database.

@@ -246,7 +246,7 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
 /*
  * ---- Messages handled once ----
  *
- * A message can reach the bot twice: libstrophe's stream management may
+ * A message can reach the bot twice: stream management (XEP-0198) may
  * resend one after a resume, and the server hands out again from offline
  * storage what the bot took but had not acknowledged when it died. Each
  * change is therefore recorded with the key of the message that asked for
