@@ -13,6 +13,7 @@
  */
 #include "cmd_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,41 @@ cmd_store_failed(struct text *reply, int changing)
 		text_printf(reply, "Sorry, I could not read your data just now. "
 		                   "Please try again later.");
 	return CMD_FAILED;
+}
+
+enum cmd_status
+cmd_store_says(store_rc rc, store_rc refused, const char *why, int changing,
+               struct text *reply)
+{
+	if (rc == STORE_OK)
+		return CMD_OK;
+	if (rc == refused) {
+		text_printf(reply, "%s", why);
+		return CMD_REFUSED;
+	}
+	return cmd_store_failed(reply, changing);
+}
+
+enum cmd_status
+cmd_entry_found(store_rc rc, int64_t seq, int changing, struct text *reply)
+{
+	char why[80];
+
+	snprintf(why, sizeof(why), "There is no entry #%lld. \"log\" shows the "
+	                           "numbers.", (long long)seq);
+	return cmd_store_says(rc, STORE_NOTFOUND, why, changing, reply);
+}
+
+store_rc
+cmd_change_label(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	char label[STORE_LABEL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof(label), fmt, ap);
+	va_end(ap);
+	return store_change_label(ctx->st, ctx->owner, label, ctx->now);
 }
 
 struct tp_ctx

@@ -210,6 +210,22 @@ int cmd_read_id(const char *word, int64_t *seq, struct text *reply);
  * CMD_FAILED. changing: whether a change was being made. */
 enum cmd_status cmd_store_failed(struct text *reply, int changing);
 
+/* The reply to a store call that returned rc, where rc == refused is the
+ * user's mistake, not a failure: CMD_OK for STORE_OK, CMD_REFUSED with
+ * why in reply for refused, else cmd_store_failed(reply, changing). */
+enum cmd_status cmd_store_says(store_rc rc, store_rc refused, const char *why,
+                               int changing, struct text *reply);
+
+/* cmd_store_says for a look-up of entry #seq: STORE_NOTFOUND refuses with
+ * "There is no entry #seq" and where the numbers are. */
+enum cmd_status cmd_entry_found(store_rc rc, int64_t seq, int changing,
+                                struct text *reply);
+
+/* Names the change this command makes, for "undo" (store_change_label
+ * with the label printf-formatted from fmt). */
+store_rc cmd_change_label(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Appends "word" in quotes, cut to a readable length ("..." says so). */
 void cmd_quote_word(struct text *reply, const char *w);
 

@@ -260,7 +260,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	struct tp_moved moved = { 0 };
 	struct store_entry clash;
 	struct add_req r;
-	char label[STORE_LABEL_MAX], hint[CMD_HINT_MAX];
+	char hint[CMD_HINT_MAX];
 	int64_t from, to;
 	enum cmd_status placed;
 	store_rc src;
@@ -268,9 +268,7 @@ cmd_add(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (read_add(ctx, args, &r, reply) != 0)
 		return CMD_REFUSED;
 	cmd_new_project_hint(ctx, r.e.project, hint, sizeof(hint));
-	snprintf(label, sizeof(label), "add %s", r.e.project);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK)
+	if (cmd_change_label(ctx, "add %s", r.e.project) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	placed = place_add(ctx, args, &r, &from, &to, &moved, reply);
 	if (placed != CMD_OK)
@@ -415,21 +413,18 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 {
 	struct store_entry clash;
 	struct edit_req r;
-	char label[STORE_LABEL_MAX], clock[FMT_CLOCK_MAX];
+	char clock[FMT_CLOCK_MAX];
+	enum cmd_status st;
 	int64_t seq;
 	store_rc rc;
 
 	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
 		return CMD_REFUSED;
 	memset(&r, 0, sizeof(r));
-	rc = store_get(ctx->st, ctx->owner, seq, &r.e);
-	if (rc == STORE_NOTFOUND) {
-		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
-		                   "numbers.", (long long)seq);
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 0);
+	st = cmd_entry_found(store_get(ctx->st, ctx->owner, seq, &r.e), seq, 0,
+	                     reply);
+	if (st != CMD_OK)
+		return st;
 	r.start = r.e.start;
 	r.stop = r.e.stop;
 	if (read_edit(ctx, args, seq, &r, reply) != 0)
@@ -449,9 +444,7 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	r.e.start = r.start;
 	r.e.stop = r.stop;
 
-	snprintf(label, sizeof(label), "edit #%lld", (long long)seq);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK)
+	if (cmd_change_label(ctx, "edit #%lld", (long long)seq) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	/* A running entry reaches up to the clock, not only to ctx->now. */
 	rc = store_overlap(ctx->st, ctx->owner, r.start,
@@ -461,13 +454,11 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return refuse_overlap(ctx, &clash, "That change", reply);
 	if (rc == STORE_NOTFOUND)
 		rc = store_update(ctx->st, ctx->owner, &r.e);
-	if (rc == STORE_CONFLICT) {
-		text_printf(reply, "That change breaks a rule (one running timer, "
-		                   "stop after start); nothing changed.");
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 1);
+	st = cmd_store_says(rc, STORE_CONFLICT, "That change breaks a rule (one "
+	                    "running timer, stop after start); nothing changed.",
+	                    1, reply);
+	if (st != CMD_OK)
+		return st;
 	text_printf(reply, "Changed ");
 	cmd_say_entry(ctx, &r.e, reply);
 	text_printf(reply, ".");
@@ -481,24 +472,17 @@ cmd_delete(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
 	struct store_entry e;
-	char label[STORE_LABEL_MAX];
+	enum cmd_status st;
 	int64_t seq;
-	store_rc rc;
 
 	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
 		return CMD_REFUSED;
-	snprintf(label, sizeof(label), "delete #%lld", (long long)seq);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK)
+	if (cmd_change_label(ctx, "delete #%lld", (long long)seq) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	rc = store_delete(ctx->st, ctx->owner, seq, &e);
-	if (rc == STORE_NOTFOUND) {
-		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
-		                   "numbers.", (long long)seq);
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 1);
+	st = cmd_entry_found(store_delete(ctx->st, ctx->owner, seq, &e), seq, 1,
+	                     reply);
+	if (st != CMD_OK)
+		return st;
 	text_printf(reply, "Deleted ");
 	cmd_say_entry(ctx, &e, reply);
 	text_printf(reply, ". \"undo\" brings it back.");

@@ -298,7 +298,8 @@ refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *e,
 
 /*
  * Starts e at when, stopping the running timer at that moment, in the
- * dispatcher's change (CMD_CHANGES). The label names the step for undo.
+ * dispatcher's change (CMD_CHANGES). The label names the step for undo;
+ * moved (read_when's) ends a reply that started the timer.
  * Shared by start, switch and continue; with new_hint, a project the user
  * never used is pointed out when it looks like one of theirs
  * (cmd_new_project_hint). Everything is checked before the first write,
@@ -306,18 +307,17 @@ refuse_overlap(const struct cmd_ctx *ctx, const struct store_entry *e,
  */
 static enum cmd_status
 begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
-            const char *verb, bool new_hint, struct text *reply)
+            const struct tp_moved *moved, const char *verb, bool new_hint,
+            struct text *reply)
 {
 	struct store_entry run, clash;
-	char clock[FMT_CLOCK_MAX], label[STORE_LABEL_MAX], hint[CMD_HINT_MAX];
+	char clock[FMT_CLOCK_MAX], hint[CMD_HINT_MAX];
 	bool stopped = false, replaced = false;
 	store_rc rc;
 
 	e->start = when;
 	e->stop = 0;
-	snprintf(label, sizeof(label), "%s %s", verb, e->project);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK)
+	if (cmd_change_label(ctx, "%s %s", verb, e->project) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 
 	rc = store_running(ctx->st, ctx->owner, &run);
@@ -381,6 +381,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 		text_printf(reply, ", which had only just started");
 	}
 	text_printf(reply, ".");
+	fmt_moved(reply, ctx->tz, moved);
 	return CMD_OK;
 }
 
@@ -390,7 +391,6 @@ cmd_start(const struct cmd_ctx *ctx, const struct cmd_args *args,
 {
 	struct store_entry e;
 	struct tp_moved moved;
-	enum cmd_status rc;
 	int64_t when;
 	int i = 0, keep;
 
@@ -399,9 +399,7 @@ cmd_start(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	    read_when(ctx, args, i, &keep, &when, &moved, reply) != 0 ||
 	    cmd_read_note(args, i, keep, &e, reply) != 0)
 		return CMD_REFUSED;
-	if ((rc = begin_timer(ctx, &e, when, "start", true, reply)) == CMD_OK)
-		fmt_moved(reply, ctx->tz, &moved);
-	return rc;
+	return begin_timer(ctx, &e, when, &moved, "start", true, reply);
 }
 
 /* Whether word is an entry number, "12" or "#12" (not a duration such as
@@ -434,7 +432,6 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	char clock[FMT_CLOCK_MAX];
 	int64_t when, seq = 0;
 	int keep, i, first = 0;
-	store_rc rc;
 
 	if (args->argc > 0 && !args->quoted[0] && is_id(args->argv[0])) {
 		if (cmd_read_id(args->argv[0], &seq, reply) != 0)
@@ -450,21 +447,14 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return CMD_REFUSED;
 	}
 	if (seq != 0)
-		rc = store_get(ctx->st, ctx->owner, seq, &last);
+		st = cmd_entry_found(store_get(ctx->st, ctx->owner, seq, &last),
+		                     seq, 0, reply);
 	else
-		rc = store_last(ctx->st, ctx->owner, &last);
-	if (rc == STORE_NOTFOUND && seq != 0) {
-		text_printf(reply, "There is no entry #%lld. \"log\" shows the "
-		                   "numbers.", (long long)seq);
-		return CMD_REFUSED;
-	}
-	if (rc == STORE_NOTFOUND) {
-		text_printf(reply, "There is nothing to continue yet. Start with: "
-		                   "start acme");
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 0);
+		st = cmd_store_says(store_last(ctx->st, ctx->owner, &last),
+		                    STORE_NOTFOUND, "There is nothing to continue "
+		                    "yet. Start with: start acme", 0, reply);
+	if (st != CMD_OK)
+		return st;
 	if (last.stop == 0) {
 		fmt_clock(ctx->tz, last.start, ctx->now, clock, sizeof(clock));
 		text_printf(reply, "%s is already running (since %s).",
@@ -476,10 +466,15 @@ cmd_continue(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	for (i = 0; i < last.ntags; i++)
 		memcpy(e.tags[i], last.tags[i], sizeof(e.tags[i]));
 	e.ntags = last.ntags;
-	if ((st = begin_timer(ctx, &e, when, "continue", false, reply)) ==
-	    CMD_OK)
-		fmt_moved(reply, ctx->tz, &moved);
-	return st;
+	return begin_timer(ctx, &e, when, &moved, "continue", false, reply);
+}
+
+/* The running entry into *e; a refusal when nothing runs. */
+static enum cmd_status
+running(const struct cmd_ctx *ctx, struct store_entry *e, struct text *reply)
+{
+	return cmd_store_says(store_running(ctx->st, ctx->owner, e),
+	                      STORE_NOTFOUND, "Nothing is running.", 0, reply);
 }
 
 enum cmd_status
@@ -488,10 +483,10 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 {
 	struct store_entry e;
 	struct tp_moved moved;
-	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX], label[STORE_LABEL_MAX];
+	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX];
+	enum cmd_status st;
 	int64_t when;
 	int keep, taken;
-	store_rc rc;
 
 	if (read_when(ctx, args, 0, &keep, &when, &moved, reply) != 0)
 		return CMD_REFUSED;
@@ -500,13 +495,8 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		                   "or stop 10m ago");
 		return CMD_REFUSED;
 	}
-	rc = store_running(ctx->st, ctx->owner, &e);
-	if (rc == STORE_NOTFOUND) {
-		text_printf(reply, "Nothing is running.");
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 0);
+	if ((st = running(ctx, &e, reply)) != CMD_OK)
+		return st;
 	if (when == e.start && when == ctx->now) {
 		text_printf(reply, "%s has only just started, so there is no time "
 		                   "to record yet. To throw it away, say \"cancel\".",
@@ -521,9 +511,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return CMD_REFUSED;
 	}
 
-	snprintf(label, sizeof(label), "stop %s", e.project);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK)
+	if (cmd_change_label(ctx, "stop %s", e.project) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	/* The stopped entry must not reach into recorded time either. */
 	taken = span_taken(ctx, e.start, when, e.seq, "Stopping",
@@ -546,20 +534,13 @@ cmd_cancel(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
 	struct store_entry e;
-	char since[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX], label[STORE_LABEL_MAX];
-	store_rc rc;
+	char since[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX];
+	enum cmd_status st;
 
 	(void)args;
-	rc = store_running(ctx->st, ctx->owner, &e);
-	if (rc == STORE_NOTFOUND) {
-		text_printf(reply, "Nothing is running.");
-		return CMD_REFUSED;
-	}
-	if (rc != STORE_OK)
-		return cmd_store_failed(reply, 0);
-	snprintf(label, sizeof(label), "cancel %s", e.project);
-	if (store_change_label(ctx->st, ctx->owner, label, ctx->now) !=
-	    STORE_OK ||
+	if ((st = running(ctx, &e, reply)) != CMD_OK)
+		return st;
+	if (cmd_change_label(ctx, "cancel %s", e.project) != STORE_OK ||
 	    store_delete(ctx->st, ctx->owner, e.seq, NULL) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	fmt_clock(ctx->tz, e.start, ctx->now, since, sizeof(since));

@@ -24,10 +24,7 @@
 #define BAD_CLOCK "is not a time of day. " TRY_CLOCK
 #define BAD_DURATION "is not a duration. " TRY_DURATION
 
-static const struct {
-	const char *name;
-	int secs;
-} units[] = {
+static const struct tp_named units[] = {
 	{ "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 },
 	{ "seconds", 1 },
 	{ "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 },
@@ -116,12 +113,7 @@ clock_parse(const char *s, size_t n, int *mins, struct why *w)
 static int
 unit_secs(const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < NELEM(units); i++)
-		if (tp_slice_is(s, n, units[i].name))
-			return units[i].secs;
-	return -1;
+	return tp_named_value(units, NELEM(units), s, n);
 }
 
 /*

@@ -48,13 +48,22 @@ struct ymd {
 	int y, m, d;
 };
 
+/* A word with the number it stands for: a unit's seconds, a weekday. */
+struct tp_named {
+	const char *name;
+	int value;
+};
+
 /* Characters and words, ASCII only: keywords are English and the locale
  * must not matter. tp_slice_is: s[0..n) is word (lower case), ignoring
- * ASCII case; tp_word_is the same for a whole string. */
+ * ASCII case; tp_word_is the same for a whole string; tp_named_value:
+ * the value of the entry of t (nt of them) that s[0..n) names, or -1. */
 bool tp_is_digit(int ch);
 bool tp_is_alpha(int ch);
 bool tp_slice_is(const char *s, size_t n, const char *word);
 bool tp_word_is(const char *s, const char *word);
+int tp_named_value(const struct tp_named *t, size_t nt, const char *s,
+                   size_t n);
 
 /* Records in w why s[0..n) is wrong (the word quoted, then rest) and
  * returns TP_BAD; tp_report hands w to err when rc is TP_BAD. */

@@ -16,10 +16,7 @@
 #include "../lib/utf8.h"
 #include "timeparse_int.h"
 
-static const struct {
-	const char *name;
-	int wday;
-} weekdays[] = {
+static const struct tp_named weekdays[] = {
 	{ "sun", 0 }, { "sunday", 0 },
 	{ "mon", 1 }, { "monday", 1 },
 	{ "tue", 2 }, { "tues", 2 }, { "tuesday", 2 },
@@ -60,6 +57,17 @@ bool
 tp_word_is(const char *s, const char *word)
 {
 	return tp_slice_is(s, strlen(s), word);
+}
+
+int
+tp_named_value(const struct tp_named *t, size_t nt, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (tp_slice_is(s, n, t[i].name))
+			return t[i].value;
+	return -1;
 }
 
 /*
@@ -208,12 +216,7 @@ tp_date_parse(const char *s, size_t n, struct ymd *out, struct why *w)
 int
 tp_weekday_of(const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < NELEM(weekdays); i++)
-		if (tp_slice_is(s, n, weekdays[i].name))
-			return weekdays[i].wday;
-	return -1;
+	return tp_named_value(weekdays, NELEM(weekdays), s, n);
 }
 
 bool

@@ -19,26 +19,30 @@ is_sep(unsigned char c)
 	return c <= ' ' || c == 0x7f;
 }
 
+/* Length of the quote mark at s, or 0: the ASCII " or one of the two
+ * curly marks a and b (three bytes of UTF-8 each). */
+static size_t
+quote_mark(const char *s, const char *a, const char *b)
+{
+	if (s[0] == '"')
+		return 1;
+	if (strncmp(s, a, 3) == 0 || strncmp(s, b, 3) == 0)
+		return 3;
+	return 0;
+}
+
 /* Length of the quote mark at s that opens a phrase, or 0: " “ „ */
 static size_t
 open_quote(const char *s)
 {
-	if (s[0] == '"')
-		return 1;
-	if (strncmp(s, "\xe2\x80\x9c", 3) == 0 || strncmp(s, "\xe2\x80\x9e", 3) == 0)
-		return 3;
-	return 0;
+	return quote_mark(s, "\xe2\x80\x9c", "\xe2\x80\x9e");
 }
 
 /* Length of the quote mark at s that closes a phrase, or 0: " ” “ */
 static size_t
 close_quote(const char *s)
 {
-	if (s[0] == '"')
-		return 1;
-	if (strncmp(s, "\xe2\x80\x9d", 3) == 0 || strncmp(s, "\xe2\x80\x9c", 3) == 0)
-		return 3;
-	return 0;
+	return quote_mark(s, "\xe2\x80\x9d", "\xe2\x80\x9c");
 }
 
 int
