@@ -471,9 +471,9 @@ enum cmd_status
 cmd_delete(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
+	int64_t seq;
 	struct store_entry e;
 	enum cmd_status st;
-	int64_t seq;
 
 	if (cmd_read_id(args->argv[0], &seq, reply) != 0)
 		return CMD_REFUSED;
