@@ -5,6 +5,7 @@
 #ifndef TIMMY_HANDLERS_H
 #define TIMMY_HANDLERS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <strophe.h>
 
@@ -62,5 +63,23 @@ bool jid_is_own(const struct bot *b, const char *jid);
 /* Sends a presence of type type (NULL for available) to to (NULL: the
  * server broadcasts). */
 void send_presence(struct bot *b, const char *type, const char *to);
+
+/* The domain of our own JID (account.jid, a validated bare JID), borrowed
+ * from the configuration (bot/iq_get.c). */
+const char *bot_own_domain(const struct bot *b);
+
+/* Sends <iq type='get' id=id to=to><name xmlns=ns attrs.../></iq> (no to
+ * when to is NULL: our own account, RFC 6120 10.3.3) and registers
+ * handler with userdata as the id handler for its answer. attrs is name,
+ * value, ..., NULL. False, with nothing sent or registered, when out of
+ * memory; the caller logs (bot/iq_get.c). */
+bool bot_iq_get(struct bot *b, const char *to, const char *id,
+                const char *name, const char *ns, xmpp_handler handler,
+                void *userdata, ...);
+
+/* bot_iq_get with the attributes in a va_list. */
+bool bot_iq_vget(struct bot *b, const char *to, const char *id,
+                 const char *name, const char *ns, xmpp_handler handler,
+                 void *userdata, va_list ap);
 
 #endif

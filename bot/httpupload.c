@@ -280,6 +280,14 @@ slot_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	return 0;
 }
 
+/* Drops our reference to s, if we got one (NULL: nothing to drop). */
+static void
+release(xmpp_stanza_t *s)
+{
+	if (s != NULL)
+		xmpp_stanza_release(s);
+}
+
 /* Tells the user where d is: the GET URL as the body, and again in an
  * XEP-0066 <x xmlns='jabber:x:oob'><url/></x>. */
 static void
@@ -322,18 +330,12 @@ oom:
 	          d->to);
 out:
 	/* Each parent holds its own reference to each child added. */
-	if (thtxt)
-		xmpp_stanza_release(thtxt);
-	if (th)
-		xmpp_stanza_release(th);
-	if (txt)
-		xmpp_stanza_release(txt);
-	if (url)
-		xmpp_stanza_release(url);
-	if (x)
-		xmpp_stanza_release(x);
-	if (msg)
-		xmpp_stanza_release(msg);
+	release(thtxt);
+	release(th);
+	release(txt);
+	release(url);
+	release(x);
+	release(msg);
 	free(id);
 }
 

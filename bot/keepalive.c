@@ -20,7 +20,6 @@
  */
 #include "keepalive.h"
 
-#include <string.h>
 #include <strophe.h>
 
 #include "clock.h"
@@ -90,24 +89,10 @@ static void
 send_ping(struct keepalive *k, const char *id, xmpp_handler answer)
 {
 	struct bot *b = k->b;
-	const char *at = strchr(b->cfg->jid, '@');
-	xmpp_stanza_t *iq, *ping;
 
-	if ((iq = xmpp_iq_new(b->ctx, "get", id)) == NULL ||
-	    (ping = xmpp_stanza_new(b->ctx)) == NULL) {
-		if (iq)
-			xmpp_stanza_release(iq);
+	if (!bot_iq_get(b, bot_own_domain(b), id, "ping", NS_PING, answer, k,
+	                (const char *)NULL))
 		log_error("ping: out of memory");
-		return;
-	}
-	xmpp_stanza_set_to(iq, at ? at + 1 : b->cfg->jid);
-	xmpp_stanza_set_name(ping, "ping");
-	xmpp_stanza_set_ns(ping, NS_PING);
-	xmpp_stanza_add_child(iq, ping);
-	xmpp_stanza_release(ping);
-	xmpp_id_handler_add(b->conn, answer, id, k);
-	xmpp_send(b->conn, iq);
-	xmpp_stanza_release(iq);
 }
 
 /* The keepalive ping; pong takes the answer. */

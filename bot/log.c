@@ -1,6 +1,7 @@
 /*
  * bot/log.c - the daemon's log: one line per event on stderr.
- * See log.h. Used by bot/ only; depends on nothing but libc.
+ * See log.h. Used by bot/ only; depends on nothing but libc, lib/utf8.h
+ * and keyslot.h.
  *
  * Each line is "YYYY-MM-DDTHH:MM:SSZ LEVEL: message", built in full and
  * written with one write(2), so lines from one process never interleave.
@@ -8,8 +9,9 @@
  * characters are escaped: nothing logged can start a forged line.
  *
  * Counted lines (log_tally_*) keep a fixed table of keys, searched from
- * end to end (LOG_TALLY_SLOTS string compares at most): only ignored
- * stanzas go through it, and that pass also finds the slot to reuse.
+ * end to end (keyslot.h: LOG_TALLY_SLOTS hashes compared at most): only
+ * ignored stanzas go through it, and that pass also finds the slot to
+ * reuse.
  */
 #include "log.h"
 #include "testing.h"
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "../lib/utf8.h"
+#include "keyslot.h"
 
 /* The longest message kept; longer ones are cut and end in "...". */
 #define LOG_MSG_MAX 2048
@@ -188,8 +191,8 @@ LOG_FUNC(log_debug, LOG_DEBUG)
 /* ---- counted lines ---- */
 
 struct tally_slot {
-	char *key;       /* NULL: free */
-	int64_t since;   /* ms the window began */
+	struct keyslot k; /* key: as given, compared to the letter; stamp:
+	                     ms the window began (the oldest is reused) */
 	unsigned count;  /* events in it after the one logged in full */
 };
 
@@ -216,16 +219,16 @@ tally_report(const struct log_tally *t, struct tally_slot *slot, int64_t now)
 	if (slot->count > 0)
 		log_info("ignored %u more stanza%s from %s (%s) in the last "
 		         "minute", slot->count, slot->count == 1 ? "" : "s",
-		         slot->key, t->why);
+		         slot->k.key, t->why);
 	slot->count = 0;
-	slot->since = now;
+	slot->k.stamp = now;
 }
 
 static void
 tally_forget(struct log_tally *t, struct tally_slot *slot)
 {
-	free(slot->key);
-	slot->key = NULL;
+	free(slot->k.key);
+	slot->k.key = NULL;
 	t->used--;
 }
 
@@ -237,9 +240,9 @@ log_tally_free(struct log_tally *t)
 	if (t == NULL)
 		return;
 	for (i = 0; i < LOG_TALLY_SLOTS; i++)
-		if (t->slots[i].key != NULL) {
+		if (t->slots[i].k.key != NULL) {
 			tally_report(t, &t->slots[i], 0);
-			free(t->slots[i].key);
+			free(t->slots[i].k.key);
 		}
 	free(t);
 }
@@ -247,29 +250,23 @@ log_tally_free(struct log_tally *t)
 bool
 log_tally_first(struct log_tally *t, const char *key, int64_t now)
 {
-	struct tally_slot *slot, *found = NULL, *oldest = NULL;
-	size_t i;
+	struct tally_slot *found, *oldest;
+	struct keyslot *k;
+	size_t len;
+	uint64_t h;
 	char *copy;
 
 	if (t == NULL || key == NULL)
 		return true;
-	for (i = 0; i < LOG_TALLY_SLOTS && found == NULL; i++) {
-		slot = &t->slots[i];
-		if (slot->key == NULL) {
-			if (oldest == NULL || oldest->key != NULL)
-				oldest = slot;
-		} else if (strcmp(slot->key, key) == 0) {
-			found = slot;
-		} else if (oldest == NULL ||
-		           (oldest->key != NULL && slot->since < oldest->since)) {
-			oldest = slot;
-		}
-	}
+	h = keyslot_hash(key, false, &len);
+	found = (struct tally_slot *)keyslot_find(t->slots, LOG_TALLY_SLOTS,
+	                                          sizeof(t->slots[0]), key,
+	                                          false, h, &k);
 	if (found != NULL) {
 		/* A window the sweep has not closed yet is closed here. */
-		if (now - found->since >= LOG_TALLY_WINDOW_MS) {
+		if (now - found->k.stamp >= LOG_TALLY_WINDOW_MS) {
 			if (found->count == 0) {
-				found->since = now;
+				found->k.stamp = now;
 				return true;
 			}
 			tally_report(t, found, now);
@@ -277,14 +274,16 @@ log_tally_first(struct log_tally *t, const char *key, int64_t now)
 		found->count++;
 		return false;
 	}
-	if ((copy = strdup(key)) == NULL)
+	if ((copy = keyslot_copy(key, len, false)) == NULL)
 		return true;
-	if (oldest->key != NULL) {
+	oldest = (struct tally_slot *)k;
+	if (oldest->k.key != NULL) {
 		tally_report(t, oldest, now);
 		tally_forget(t, oldest);
 	}
-	oldest->key = copy;
-	oldest->since = now;
+	oldest->k.key = copy;
+	oldest->k.hash = h;
+	oldest->k.stamp = now;
 	oldest->count = 0;
 	t->used++;
 	return true;
@@ -300,7 +299,7 @@ log_tally_sweep(struct log_tally *t, int64_t now)
 		return;
 	for (i = 0; i < LOG_TALLY_SLOTS; i++) {
 		slot = &t->slots[i];
-		if (slot->key == NULL || now - slot->since < LOG_TALLY_WINDOW_MS)
+		if (slot->k.key == NULL || now - slot->k.stamp < LOG_TALLY_WINDOW_MS)
 			continue;
 		if (slot->count == 0)
 			tally_forget(t, slot);

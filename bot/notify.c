@@ -73,32 +73,39 @@ notify_init(void)
 	}
 }
 
+/* Sends head (assignments ending in a newline, or "") and then STATUS=
+ * with the status last set. */
+static void
+send_status(const char *head)
+{
+	char msg[STATUS_MAX + 32];
+
+	snprintf(msg, sizeof(msg), "%sSTATUS=%s", head, status);
+	send_state(msg);
+}
+
 void
 notify_status(const char *fmt, ...)
 {
-	char msg[STATUS_MAX + 16];
 	va_list ap;
 
 	va_start(ap, fmt);
 	set_status(fmt, ap);
 	va_end(ap);
-	snprintf(msg, sizeof(msg), "STATUS=%s", status);
-	send_state(msg);
+	send_status("");
 }
 
 void
 notify_ready(const char *fmt, ...)
 {
-	char msg[STATUS_MAX + 32];
 	va_list ap;
+	bool was_ready = ready;
 
 	va_start(ap, fmt);
 	set_status(fmt, ap);
 	va_end(ap);
-	snprintf(msg, sizeof(msg), "%sSTATUS=%s", ready ? "" : "READY=1\n",
-	         status);
 	ready = true;
-	send_state(msg);
+	send_status(was_ready ? "" : "READY=1\n");
 }
 
 void
@@ -123,12 +130,9 @@ notify_reloading(void)
 void
 notify_reloaded(void)
 {
-	char msg[STATUS_MAX + 32];
-
 	if (!ready)
 		return;
-	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s", status);
-	send_state(msg);
+	send_status("READY=1\n");
 }
 
 void

@@ -1,14 +1,14 @@
 /*
  * bot/ratelimit.c - a token bucket per sender in a fixed table. See
- * ratelimit.h. Plain C; depends on nothing but libc.
+ * ratelimit.h. Plain C; depends on nothing but libc and keyslot.h.
  *
  * Tokens are counted in units of 1/RL_WINDOW_MS of a token, so that a
  * bucket refilling per_minute tokens a minute gains exactly per_minute
  * units a millisecond: integer arithmetic, no rounding, no drift.
  *
- * The table is searched from end to end at every call (RL_SLOTS hashes
- * compared, a string only when its hash matches), and that same pass
- * finds the slot to evict: a few microseconds, and obviously right.
+ * The table is searched from end to end at every call (keyslot.h: RL_SLOTS
+ * hashes compared, a string only when its hash matches), and that same
+ * pass finds the slot to evict: a few microseconds, and obviously right.
  */
 #include "ratelimit.h"
 #include "testing.h"
@@ -17,15 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/str.h"
+#include "keyslot.h"
 
 /* One token, in units. */
 #define RL_UNIT ((int64_t)RL_WINDOW_MS)
 
 struct rl_slot {
-	char *key;          /* ASCII lower case; NULL: slot free */
-	uint64_t hash;      /* of key */
-	uint64_t used;      /* rl->clock when last checked: the LRU order */
+	struct keyslot k;   /* key: ASCII lower case; stamp: rl->clock when
+	                       last checked, the LRU order */
 	int64_t tokens;     /* in units, -burst..burst * RL_UNIT (below 0: a
 	                       debt, rl_charge) */
 	int64_t filled_at;  /* ms the tokens were last brought up to date */
@@ -37,36 +36,10 @@ struct rl_slot {
 struct ratelimit {
 	unsigned per_minute; /* 0: no limit */
 	unsigned burst;
-	uint64_t clock;      /* counts calls, for the LRU order */
+	int64_t clock;       /* counts calls, for the LRU order */
 	size_t used;         /* slots taken */
 	struct rl_slot slots[RL_SLOTS];
 };
-
-/* FNV-1a over key in ASCII lower case; *len receives its length. */
-static uint64_t
-hash_key(const char *key, size_t *len)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; key[i] != '\0'; i++) {
-		h ^= (unsigned char)str_lower((unsigned char)key[i]);
-		h *= 1099511628211ULL;
-	}
-	*len = i;
-	return h;
-}
-
-/* True when a (stored, lower case) equals b ignoring ASCII case. */
-static bool
-same_key(const char *a, const char *b)
-{
-	while (*a != '\0' && *a == str_lower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
-}
 
 struct ratelimit *
 rl_new(void)
@@ -86,7 +59,7 @@ rl_free(struct ratelimit *rl)
 	if (rl == NULL)
 		return;
 	for (i = 0; i < RL_SLOTS; i++)
-		free(rl->slots[i].key);
+		free(rl->slots[i].k.key);
 	free(rl);
 }
 
@@ -131,33 +104,25 @@ refill(const struct ratelimit *rl, struct rl_slot *s, int64_t now)
 static struct rl_slot *
 find_slot(struct ratelimit *rl, const char *key, int64_t now)
 {
-	struct rl_slot *s, *victim = NULL;
-	size_t len, i;
-	uint64_t h = hash_key(key, &len);
+	struct rl_slot *victim;
+	struct keyslot *found, *free_or_old;
+	size_t len;
+	uint64_t h = keyslot_hash(key, true, &len);
 	char *copy;
 
-	for (i = 0; i < RL_SLOTS; i++) {
-		s = &rl->slots[i];
-		if (s->key == NULL) {
-			if (victim == NULL || victim->key != NULL)
-				victim = s;
-			continue;
-		}
-		if (s->hash == h && same_key(s->key, key))
-			return s;
-		if (victim == NULL || (victim->key != NULL && s->used < victim->used))
-			victim = s;
-	}
-	if ((copy = malloc(len + 1)) == NULL)
+	found = keyslot_find(rl->slots, RL_SLOTS, sizeof(rl->slots[0]), key,
+	                     true, h, &free_or_old);
+	if (found != NULL)
+		return (struct rl_slot *)found;
+	if ((copy = keyslot_copy(key, len, true)) == NULL)
 		return NULL;
-	for (i = 0; i <= len; i++)
-		copy[i] = (char)str_lower((unsigned char)key[i]);
-	if (victim->key == NULL)
+	victim = (struct rl_slot *)free_or_old;
+	if (victim->k.key == NULL)
 		rl->used++;
-	free(victim->key);
+	free(victim->k.key);
 	memset(victim, 0, sizeof(*victim));
-	victim->key = copy;
-	victim->hash = h;
+	victim->k.key = copy;
+	victim->k.hash = h;
 	victim->tokens = (int64_t)rl->burst * RL_UNIT;
 	victim->filled_at = now;
 	/* As if the last reply and log line were a window ago. */
@@ -176,7 +141,7 @@ rl_check(struct ratelimit *rl, const char *key, int64_t now, unsigned *report)
 		return RL_PASS;
 	if ((s = find_slot(rl, key, now)) == NULL)
 		return RL_PASS;
-	s->used = ++rl->clock;
+	s->k.stamp = ++rl->clock;
 	refill(rl, s, now);
 	if (s->tokens >= RL_UNIT) {
 		s->tokens -= RL_UNIT;
@@ -204,7 +169,7 @@ rl_charge(struct ratelimit *rl, const char *key, int64_t now, unsigned tokens)
 	if (rl->per_minute == 0 || strlen(key) > RL_KEY_MAX ||
 	    (s = find_slot(rl, key, now)) == NULL)
 		return;
-	s->used = ++rl->clock;
+	s->k.stamp = ++rl->clock;
 	refill(rl, s, now);
 	s->tokens -= (int64_t)tokens * RL_UNIT;
 	if (s->tokens < floor)
@@ -221,10 +186,10 @@ rl_sweep(struct ratelimit *rl, int64_t now,
 
 	for (i = 0; i < RL_SLOTS; i++) {
 		s = &rl->slots[i];
-		if (s->key == NULL || s->pending == 0 ||
+		if (s->k.key == NULL || s->pending == 0 ||
 		    now - s->logged_at < RL_WINDOW_MS)
 			continue;
-		report(s->key, s->pending, arg);
+		report(s->k.key, s->pending, arg);
 		s->pending = 0;
 		s->logged_at = now;
 	}

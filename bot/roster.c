@@ -197,28 +197,18 @@ void
 roster_fetch(struct bot *b)
 {
 	struct roster *r = b->roster;
-	xmpp_stanza_t *iq, *q;
 
 	if (r == NULL)
 		return;
 	roster_offline(b);
 	clear(r);
 	r->known = false;
-	if ((iq = xmpp_iq_new(b->ctx, "get", ROSTER_ID)) == NULL ||
-	    (q = xmpp_stanza_new(b->ctx)) == NULL) {
-		if (iq)
-			xmpp_stanza_release(iq);
+	if (!bot_iq_get(b, NULL, ROSTER_ID, "query", NS_ROSTER, roster_result,
+	                b, (const char *)NULL)) {
 		log_error("roster: cannot ask for it: out of memory");
 		return;
 	}
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_ROSTER);
-	xmpp_stanza_add_child(iq, q);
-	xmpp_stanza_release(q);
-	xmpp_id_handler_add(b->conn, roster_result, ROSTER_ID, b);
 	r->pending = true;
-	xmpp_send(b->conn, iq);
-	xmpp_stanza_release(iq);
 }
 
 void

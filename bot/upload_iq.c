@@ -23,9 +23,7 @@
 const char *
 upload_own_domain(const struct upload *u)
 {
-	const char *at = strchr(u->b->cfg->jid, '@');
-
-	return at ? at + 1 : u->b->cfg->jid;
+	return bot_own_domain(u->b);
 }
 
 /* A fresh stanza id, owned by the caller (free), or NULL. */
@@ -49,41 +47,18 @@ char *
 upload_iq_get(struct upload *u, const char *to, const char *name,
               const char *ns, xmpp_handler handler, void *userdata, ...)
 {
-	xmpp_ctx_t *ctx = u->b->ctx;
-	xmpp_stanza_t *iq = NULL, *q = NULL;
-	const char *k, *v;
 	char *id;
 	va_list ap;
+	bool sent;
 
-	if ((id = upload_new_id(u)) == NULL ||
-	    (iq = xmpp_iq_new(ctx, "get", id)) == NULL ||
-	    (q = xmpp_stanza_new(ctx)) == NULL ||
-	    xmpp_stanza_set_to(iq, to) != XMPP_EOK ||
-	    xmpp_stanza_set_name(q, name) != XMPP_EOK ||
-	    xmpp_stanza_set_ns(q, ns) != XMPP_EOK)
-		goto oom;
-	va_start(ap, userdata);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		if (xmpp_stanza_set_attribute(q, k, v) != XMPP_EOK) {
-			va_end(ap);
-			goto oom;
-		}
+	if ((id = upload_new_id(u)) != NULL) {
+		va_start(ap, userdata);
+		sent = bot_iq_vget(u->b, to, id, name, ns, handler, userdata, ap);
+		va_end(ap);
+		if (sent)
+			return id;
 	}
-	va_end(ap);
-	if (xmpp_stanza_add_child(iq, q) != XMPP_EOK)
-		goto oom;
-	xmpp_stanza_release(q);
-	xmpp_id_handler_add(u->b->conn, handler, id, userdata);
-	xmpp_send(u->b->conn, iq);
-	xmpp_stanza_release(iq);
-	return id;
-oom:
 	log_error("upload: cannot send an iq to %s: out of memory", to);
-	if (q)
-		xmpp_stanza_release(q);
-	if (iq)
-		xmpp_stanza_release(iq);
 	free(id);
 	return NULL;
 }
