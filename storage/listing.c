@@ -307,9 +307,8 @@ name_totals(store *st, const struct store_sql *q,
 
 /*
  * Parts of "projects" and "tag-totals", for the column col: spellings,
- * each exact spelling of col (an expression over from, which names the
- * user's entries e) with its earliest start, grouped by bytes; names, each
- * name of spellings once,
+ * each exact spelling of col (expr over from, where e is the user's
+ * entries) with its earliest start; names, each name of spellings once,
  * case aside, under its earliest spelling; and, after secs (the seconds
  * of each name in the range), every name with its seconds (0 when none),
  * most first, then by name.
