@@ -147,25 +147,22 @@ store_sql_uid(store *st, const struct store_sql *q, int64_t uid)
 	return s;
 }
 
-sqlite3_stmt *
-store_sql_owner(store *st, const struct store_sql *q, const char *owner)
+store_rc
+store_sql_owner(store *st, const struct store_sql *q, const char *owner,
+                sqlite3_stmt **row)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (owner == NULL) {
-		store_failf(st, "%s: no owner", q->name);
-		return NULL;
-	}
+	if (owner == NULL)
+		return store_failf(st, "%s: no owner", q->name);
 	if ((s = store_sql_prepare(st, q)) == NULL)
-		return NULL;
+		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc != SQLITE_OK) {
-		/* Nor does binding text (too big, out of memory). */
-		store_sql_fail(st, q, rc);
-		return NULL;
-	}
-	return s;
+	if (row == NULL)
+		return store_sql_done(st, q, s, rc);
+	*row = s;
+	return store_sql_row(st, q, s, rc);
 }
 
 store_rc

@@ -127,12 +127,14 @@ sqlite3_stmt *store_sql_uid(store *st, const struct store_sql *q,
                             int64_t uid);
 
 /*
- * The same with :owner bound to owner, a bare JID (one longer than
- * STORE_OWNER_MAX is bound one byte over it, so that it matches no row);
- * an owner NULL is a failure, "name: no owner".
+ * Runs q with :owner bound to owner, a bare JID (one longer than
+ * STORE_OWNER_MAX is bound one byte over it, so that it matches no row):
+ * with row NULL to its end (store_sql_done), else to its first row
+ * (store_sql_row) with the statement, ready to read, in *row (reset it
+ * after). An owner NULL is a failure, "name: no owner".
  */
-sqlite3_stmt *store_sql_owner(store *st, const struct store_sql *q,
-                              const char *owner);
+store_rc store_sql_owner(store *st, const struct store_sql *q,
+                         const char *owner, sqlite3_stmt **row);
 
 /* Runs q, which takes no parameters, to its end (store_sql_done). */
 store_rc store_sql_run(store *st, const struct store_sql *q);

@@ -18,9 +18,7 @@ store_user_find(store *st, const char *owner, int64_t *uid)
 	sqlite3_stmt *s;
 	store_rc ret;
 
-	if ((s = store_sql_owner(st, &q, owner)) == NULL)
-		return STORE_ERR;
-	if ((ret = store_sql_row(st, &q, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_owner(st, &q, owner, &s)) != STORE_OK)
 		return ret;
 	*uid = sqlite3_column_int64(s, 0);
 	store_reset(s);
@@ -35,12 +33,9 @@ store_user_get(store *st, const char *owner, int64_t *uid)
 	STORE_SQL(q, "add-user",
 		"INSERT INTO users (jid) VALUES (:owner)"
 		" ON CONFLICT (jid) DO NOTHING");
-	sqlite3_stmt *s;
 	store_rc ret;
 
-	if ((s = store_sql_owner(st, &q, owner)) == NULL)
-		return STORE_ERR;
-	if ((ret = store_sql_done(st, &q, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_owner(st, &q, owner, NULL)) != STORE_OK)
 		return ret;
 	ret = store_user_find(st, owner, uid);
 	if (ret == STORE_NOTFOUND) /* cannot be: it was just added */
@@ -61,9 +56,7 @@ store_user_tz(store *st, const char *owner, char *buf, size_t n)
 	if (n == 0)
 		return store_failf(st, "user-tz: no room for the zone");
 	buf[0] = '\0';
-	if ((s = store_sql_owner(st, &q, owner)) == NULL)
-		return STORE_ERR;
-	ret = store_sql_row(st, &q, s, SQLITE_OK);
+	ret = store_sql_owner(st, &q, owner, &s);
 	if (ret != STORE_OK) /* no user row: no zone either */
 		return ret == STORE_NOTFOUND ? STORE_OK : ret;
 	tz = sqlite3_column_text(s, 0);
