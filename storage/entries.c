@@ -87,18 +87,13 @@ store_tags_load(store *st, struct store_entry *e)
 
 store_rc
 store_one_entry(store *st, const struct store_sql *q,
-                sqlite3_stmt *s, struct store_entry *e)
+                sqlite3_stmt *s, int rc, struct store_entry *e)
 {
+	store_rc ret;
 	bool fits;
-	int rc;
 
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, q, rc);
+	if ((ret = store_sql_row(st, q, s, rc)) != STORE_OK)
+		return ret;
 	fits = store_read_entry(s, e);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) { /* UNIQUE constraints rule this out */
@@ -123,34 +118,70 @@ entry_by_seq(store *st, int64_t uid, int64_t seq,
 		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND seq = :seq");
 	sqlite3_stmt *s;
-	int rc;
 
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":seq", seq);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
-	return store_one_entry(st, &q, s, e);
+	return store_one_entry(st, &q, s, store_bind_int64(s, ":seq", seq), e);
 }
 
-/* The running entry of user uid into *e, or STORE_NOTFOUND. */
+/* Which of a user's entries running_or_last reads. */
+enum { ENTRY_RUNNING, ENTRY_LAST };
+
+/*
+ * The running entry (which ENTRY_RUNNING) or the last one (ENTRY_LAST)
+ * of user uid into *e, or STORE_NOTFOUND.
+ */
 static store_rc
-running(store *st, int64_t uid, struct store_entry *e)
+running_or_last(store *st, int64_t uid, int64_t which,
+                struct store_entry *e)
 {
-	STORE_SQL(q, "running",
+	STORE_SQL(running, "running",
 		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND stop IS NULL");
+	/* Backwards along entries_user_start; of entries that started at
+	 * the same second, the one added last. */
+	STORE_SQL(last, "last",
+		"SELECT " SQL_ENTRY " FROM entries WHERE user_id = :uid"
+		" ORDER BY start DESC, seq DESC LIMIT 1");
+	const struct store_sql *q = which == ENTRY_LAST ? &last : &running;
 	sqlite3_stmt *s;
-	int rc;
 
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, q, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
-	return store_one_entry(st, &q, s, e);
+	return store_one_entry(st, q, s, SQLITE_OK, e);
+}
+
+/*
+ * What the store_ functions that give one entry do for user uid: read
+ * the running or the last entry (running_or_last, n says which) or the
+ * entry by number n (entry_by_seq), or make the rows of a change
+ * (stop_rows, delete_rows); the entry into *e.
+ */
+typedef store_rc entry_fn(store *st, int64_t uid, int64_t n,
+                          struct store_entry *e);
+
+/*
+ * Runs fn for owner's user id and n, inside a savepoint when change, and
+ * copies the entry it gives into *out (NULL: not wanted). STORE_NOTFOUND
+ * when owner never wrote: no entries, so nothing to read or change.
+ */
+static store_rc
+owner_entry(store *st, const char *owner, int64_t n, entry_fn *fn,
+            bool change, struct store_entry *out)
+{
+	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if (!change)
+		ret = fn(st, uid, n, &e);
+	else if ((ret = store_savepoint(st)) == STORE_OK)
+		ret = store_savepoint_end(st, fn(st, uid, n, &e));
+	if (ret == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
 }
 
 /*
@@ -229,15 +260,8 @@ exec_entry(store *st, const struct store_sql *q, int64_t entry)
 store_rc
 store_running(store *st, const char *owner, struct store_entry *out)
 {
-	struct store_entry e;
-	store_rc ret;
-	int64_t uid;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((ret = running(st, uid, &e)) == STORE_OK && out != NULL)
-		*out = e;
-	return ret;
+	return owner_entry(st, owner, ENTRY_RUNNING, running_or_last, false,
+	                   out);
 }
 
 /* The rows of store_insert, inside its savepoint: the user's next number,
@@ -264,30 +288,18 @@ insert_rows(store *st, const char *owner,
 	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &next_seq)) == NULL)
+	if ((s = store_sql_uid(st, &next_seq, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &next_seq, rc);
-	num = sqlite3_column_int64(s, 0);
-	if ((ret = store_sql_done(st, &next_seq, s, rc)) != STORE_OK)
+	ret = store_sql_number(st, &next_seq, s, SQLITE_OK, &num);
+	if (ret != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &add)) == NULL)
+	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":seq", num);
+	rc = store_bind_int64(s, ":seq", num);
 	if (rc == SQLITE_OK)
 		rc = bind_fields(s, e);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &add, rc);
-	entry = sqlite3_column_int64(s, 0);
-	if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
+	if ((ret = store_sql_number(st, &add, s, rc, &entry)) != STORE_OK)
 		return ret;
 
 	if ((ret = tags_add(st, entry, e)) != STORE_OK)
@@ -346,82 +358,40 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t step;
-	int rc;
 
 	if ((step = store_step(st, uid)) != 0) {
-		if ((ret = running(st, uid, e)) != STORE_OK)
+		ret = running_or_last(st, uid, ENTRY_RUNNING, e);
+		if (ret != STORE_OK)
 			return ret;
 		if ((ret = store_record_entry(st, step, e->id)) != STORE_OK)
 			return ret;
 	}
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":stop", stop);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
 	/* CHECK (stop >= start) fails here: STORE_CONFLICT. */
-	return store_one_entry(st, &q, s, e);
+	return store_one_entry(st, &q, s, store_bind_int64(s, ":stop", stop),
+	                       e);
 }
 
 store_rc
 store_stop(store *st, const char *owner, int64_t stop,
            struct store_entry *out)
 {
-	struct store_entry e;
-	store_rc ret;
-	int64_t uid;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret; /* STORE_NOTFOUND: no user, so nothing runs */
-	if ((ret = store_savepoint(st)) != STORE_OK)
-		return ret;
-	ret = store_savepoint_end(st, stop_rows(st, uid, stop, &e));
-	if (ret == STORE_OK && out != NULL)
-		*out = e;
-	return ret;
+	/* No user: nothing runs (STORE_NOTFOUND). */
+	return owner_entry(st, owner, stop, stop_rows, true, out);
 }
 
 store_rc
 store_get(store *st, const char *owner, int64_t seq,
           struct store_entry *out)
 {
-	struct store_entry e;
-	store_rc ret;
-	int64_t uid;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((ret = entry_by_seq(st, uid, seq, &e)) == STORE_OK && out != NULL)
-		*out = e;
-	return ret;
+	return owner_entry(st, owner, seq, entry_by_seq, false, out);
 }
 
 store_rc
 store_last(store *st, const char *owner, struct store_entry *out)
 {
-	/* Backwards along entries_user_start; of entries that started at
-	 * the same second, the one added last. */
-	STORE_SQL(q, "last",
-		"SELECT " SQL_ENTRY " FROM entries WHERE user_id = :uid"
-		" ORDER BY start DESC, seq DESC LIMIT 1");
-	struct store_entry e;
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid;
-	int rc;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
-	if ((ret = store_one_entry(st, &q, s, &e)) == STORE_OK && out != NULL)
-		*out = e;
-	return ret;
+	return owner_entry(st, owner, ENTRY_LAST, running_or_last, false, out);
 }
 
 /* The change of store_update, inside its savepoint. */
@@ -499,18 +469,7 @@ store_rc
 store_delete(store *st, const char *owner, int64_t seq,
              struct store_entry *out)
 {
-	struct store_entry e;
-	store_rc ret;
-	int64_t uid;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((ret = store_savepoint(st)) != STORE_OK)
-		return ret;
-	ret = store_savepoint_end(st, delete_rows(st, uid, seq, &e));
-	if (ret == STORE_OK && out != NULL)
-		*out = e;
-	return ret;
+	return owner_entry(st, owner, seq, delete_rows, true, out);
 }
 
 /* The change of store_rename_project, inside its savepoint. */
@@ -530,13 +489,11 @@ rename_rows(store *st, int64_t uid, const char *old,
 	if ((step = store_step(st, uid)) != 0 &&
 	    (ret = store_record_project(st, step, uid, old)) != STORE_OK)
 		return ret;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
 	/* A longer old matches no stored project; a longer new breaks the
 	 * CHECK: STORE_CONFLICT. */
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":old", old, STORE_PROJECT_MAX + 1);
+	rc = store_bind_text(s, ":old", old, STORE_PROJECT_MAX + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, ":new", new_name,
 		                     STORE_PROJECT_MAX + 1);

@@ -46,28 +46,10 @@ store_overlap(store *st, const char *owner, int64_t from, int64_t to,
 	rc = bind_range(s, uid, from, to, now);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":except", except_seq);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
-	ret = store_one_entry(st, &q, s, &e);
+	ret = store_one_entry(st, &q, s, rc, &e);
 	if (ret == STORE_OK && out != NULL)
 		*out = e;
 	return ret;
-}
-
-/*
- * The number in the first column of the one row of s, statement q whose
- * parameters are bound (rc: how binding went), into *n; resets s.
- */
-static store_rc
-one_number(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc,
-           int64_t *n)
-{
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, q, rc);
-	*n = sqlite3_column_int64(s, 0);
-	return store_sql_done(st, q, s, rc);
 }
 
 /*
@@ -129,7 +111,7 @@ list_count(store *st, bool all, int64_t uid, int64_t from,
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = list_bind(s, all, uid, from, to, now, f);
-	return one_number(st, q, s, rc, n);
+	return store_sql_number(st, q, s, rc, n);
 }
 
 /*
@@ -293,15 +275,11 @@ owner_stmt(store *st, const char *owner,
 {
 	store_rc ret;
 	int64_t uid;
-	int rc;
 
 	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
 		return ret;
-	if ((*out = store_sql_prepare(st, q)) == NULL)
-		return STORE_ERR;
-	if ((rc = store_bind_int64(*out, ":uid", uid)) != SQLITE_OK)
-		return store_sql_fail(st, q, rc);
-	return STORE_OK;
+	return (*out = store_sql_uid(st, q, uid)) == NULL ? STORE_ERR :
+	       STORE_OK;
 }
 
 /*
@@ -328,12 +306,18 @@ name_totals(store *st, const struct store_sql *q,
 }
 
 /*
- * Parts of "projects" and "tag-totals", for the column col: names, each
- * name of spellings (the exact spellings with their earliest start) once,
+ * Parts of "projects" and "tag-totals", for the column col: spellings,
+ * each exact spelling of col (expr over from, where e is the user's
+ * entries) with its earliest start; names, each name of spellings once,
  * case aside, under its earliest spelling; and, after secs (the seconds
  * of each name in the range), every name with its seconds (0 when none),
  * most first, then by name.
  */
+#define SQL_SPELLINGS(col, expr, from) \
+	", spellings AS (" \
+	" SELECT " expr " AS " col ", min(e.start) AS first FROM " from \
+	" WHERE e.user_id = :uid GROUP BY " expr " COLLATE BINARY" \
+	SQL_NAMES(col)
 #define SQL_NAMES(col) \
 	"), names AS (" \
 	" SELECT " col ", min(first) FROM spellings" \
@@ -376,10 +360,7 @@ store_projects(store *st, const char *owner, int64_t from, int64_t to,
 	 */
 	STORE_SQL(q, "projects",
 		SQL_OVERLAP
-		", spellings AS ("
-		" SELECT project, min(start) AS first FROM entries"
-		" WHERE user_id = :uid GROUP BY project COLLATE BINARY"
-		SQL_NAMES("project")
+		SQL_SPELLINGS("project", "e.project", "entries AS e")
 		"), secs AS ("
 		" SELECT project, sum(" SQL_CLIPPED ") AS secs FROM overlap"
 		" GROUP BY project COLLATE UNOCASE"
@@ -396,11 +377,8 @@ store_tags(store *st, const char *owner, int64_t from, int64_t to,
 	 * have "x" and "X": DISTINCT counts its time once for the name. */
 	STORE_SQL(q, "tag-totals",
 		SQL_OVERLAP
-		", spellings AS ("
-		" SELECT t.tag, min(e.start) AS first"
-		" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id"
-		" WHERE e.user_id = :uid GROUP BY t.tag COLLATE BINARY"
-		SQL_NAMES("tag")
+		SQL_SPELLINGS("tag", "t.tag", "entries AS e"
+		              " JOIN entry_tags AS t ON t.entry_id = e.id")
 		"), per AS ("
 		" SELECT DISTINCT o.id, t.tag COLLATE UNOCASE AS tag,"
 		"  " SQL_CLIPPED " AS secs"
@@ -480,7 +458,7 @@ user_number(store *st, const char *owner,
 		return ret;
 	if (range != NULL)
 		rc = store_bind_span(s, range[0], range[1], range[2]);
-	return one_number(st, q, s, rc, out);
+	return store_sql_number(st, q, s, rc, out);
 }
 
 store_rc

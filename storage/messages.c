@@ -69,26 +69,17 @@ record_msg(store *st, const char *owner, const char *key)
 	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &add)) == NULL)
+	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
+	rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", now);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &add, rc);
-	n = sqlite3_column_int64(s, 0);
-	if ((ret = store_sql_done(st, &add, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_number(st, &add, s, rc, &n)) != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &cap)) == NULL)
+	if ((s = store_sql_uid(st, &cap, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":n", n);
+	rc = store_bind_int64(s, ":n", n);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":keep", STORE_MSG_KEEP);
 	return store_sql_done(st, &cap, s, rc);
@@ -143,8 +134,8 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 		" WHERE u.jid = :owner AND m.msg_key = :key");
 	const unsigned char *text;
 	sqlite3_stmt *s;
+	store_rc ret;
 	size_t n;
-	int rc;
 
 	if (reply == NULL || replysz == 0)
 		return store_failf(st, "message-seen: no room for the reply");
@@ -153,15 +144,9 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 		return store_failf(st, "message-seen: no owner or key");
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
-	rc = bind_owner_key(s, owner, key);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &q, rc);
+	ret = store_sql_row(st, &q, s, bind_owner_key(s, owner, key));
+	if (ret != STORE_OK)
+		return ret;
 	/* NULL: no reply saved, or out of memory reading it. */
 	text = sqlite3_column_text(s, 0);
 	if (text == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {

@@ -106,6 +106,66 @@ store_sql_done(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc)
 }
 
 store_rc
+store_sql_row(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		store_reset(s);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_sql_fail(st, q, rc);
+	return STORE_OK;
+}
+
+store_rc
+store_sql_number(store *st, const struct store_sql *q, sqlite3_stmt *s,
+                 int rc, int64_t *n)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return store_sql_fail(st, q, rc);
+	*n = sqlite3_column_int64(s, 0);
+	return store_sql_done(st, q, s, rc);
+}
+
+sqlite3_stmt *
+store_sql_uid(store *st, const struct store_sql *q, int64_t uid)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_sql_prepare(st, q)) == NULL)
+		return NULL;
+	if ((rc = store_bind_int64(s, ":uid", uid)) != SQLITE_OK) {
+		/* Binding an integer never breaks a constraint: STORE_ERR. */
+		store_sql_fail(st, q, rc);
+		return NULL;
+	}
+	return s;
+}
+
+store_rc
+store_sql_owner(store *st, const struct store_sql *q, const char *owner,
+                sqlite3_stmt **row)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (owner == NULL)
+		return store_failf(st, "%s: no owner", q->name);
+	if ((s = store_sql_prepare(st, q)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
+	if (row == NULL)
+		return store_sql_done(st, q, s, rc);
+	*row = s;
+	return store_sql_row(st, q, s, rc);
+}
+
+store_rc
 store_sql_run(store *st, const struct store_sql *q)
 {
 	sqlite3_stmt *s = store_sql_prepare(st, q);

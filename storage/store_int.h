@@ -100,6 +100,42 @@ store_rc store_sql_fail(store *st, const struct store_sql *q, int rc);
 store_rc store_sql_done(store *st, const struct store_sql *q,
                         sqlite3_stmt *s, int rc);
 
+/*
+ * Steps s, statement q with its parameters bound, to its first row, from
+ * where rc says (as store_sql_done): STORE_OK with the row ready to read
+ * (reset s after), STORE_NOTFOUND when there is none (s reset), else what
+ * store_sql_fail says.
+ */
+store_rc store_sql_row(store *st, const struct store_sql *q,
+                       sqlite3_stmt *s, int rc);
+
+/*
+ * The number in the first column of the one row of s, statement q whose
+ * parameters are bound (rc: how binding went, as store_sql_done), into
+ * *n, stepping on to the end (an INSERT ... RETURNING, a count). No row
+ * is a failure. Resets s.
+ */
+store_rc store_sql_number(store *st, const struct store_sql *q,
+                          sqlite3_stmt *s, int rc, int64_t *n);
+
+/*
+ * Statement q, prepared, with :uid bound to uid: the queries scoped by
+ * the owner's user id. NULL on failure (STORE_ERR), with the reason in
+ * st->errmsg. Borrowed, as store_sql_prepare's.
+ */
+sqlite3_stmt *store_sql_uid(store *st, const struct store_sql *q,
+                            int64_t uid);
+
+/*
+ * Runs q with :owner bound to owner, a bare JID (one longer than
+ * STORE_OWNER_MAX is bound one byte over it, so that it matches no row):
+ * with row NULL to its end (store_sql_done), else to its first row
+ * (store_sql_row) with the statement, ready to read, in *row (reset it
+ * after). An owner NULL is a failure, "name: no owner".
+ */
+store_rc store_sql_owner(store *st, const struct store_sql *q,
+                         const char *owner, sqlite3_stmt **row);
+
 /* Runs q, which takes no parameters, to its end (store_sql_done). */
 store_rc store_sql_run(store *st, const struct store_sql *q);
 
@@ -246,13 +282,14 @@ bool store_read_entry(sqlite3_stmt *s, struct store_entry *e);
 store_rc store_tags_load(store *st, struct store_entry *e);
 
 /*
- * Steps s, statement q with its parameters bound, which yields at most
- * one entry (a SELECT, or an UPDATE ... RETURNING that changes at most one
- * row, stepped to its end): STORE_NOTFOUND when it yields none, else the
- * entry with its tags in *e. s is reset either way.
+ * Steps s, statement q with its parameters bound (rc: how binding went,
+ * as store_sql_done), which yields at most one entry (a SELECT, or an
+ * UPDATE ... RETURNING that changes at most one row, stepped to its end):
+ * STORE_NOTFOUND when it yields none, else the entry with its tags in *e.
+ * s is reset either way.
  */
 store_rc store_one_entry(store *st, const struct store_sql *q,
-                         sqlite3_stmt *s, struct store_entry *e);
+                         sqlite3_stmt *s, int rc, struct store_entry *e);
 
 /* ---- listing.c ---- */
 

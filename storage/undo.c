@@ -156,29 +156,20 @@ add_step(store *st, const char *owner, const char *label, int64_t at,
 	if ((ret = store_user_get(st, owner, uid)) != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &prune)) == NULL)
+	if ((s = store_sql_uid(st, &prune, *uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", *uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":keep", STORE_UNDO_MAX - 1);
-	if ((ret = store_sql_done(st, &prune, s, rc)) != STORE_OK)
+	ret = store_sql_done(st, &prune, s,
+	                     store_bind_int64(s, ":keep", STORE_UNDO_MAX - 1));
+	if (ret != STORE_OK)
 		return ret;
 
-	if ((s = store_sql_prepare(st, &add)) == NULL)
+	if ((s = store_sql_uid(st, &add, *uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", *uid);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, ":label", label,
-		                     utf8_prefix(label, strlen(label),
-		                                 STORE_LABEL_MAX));
+	rc = store_bind_text(s, ":label", label,
+	                     utf8_prefix(label, strlen(label), STORE_LABEL_MAX));
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", at);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &add, rc);
-	*step = sqlite3_column_int64(s, 0);
-	return store_sql_done(st, &add, s, SQLITE_OK);
+	return store_sql_number(st, &add, s, rc, step);
 }
 
 store_rc
@@ -227,20 +218,13 @@ latest_step(store *st, int64_t uid, int64_t *step, char *label,
 		" ORDER BY id DESC LIMIT 1");
 	const unsigned char *text;
 	sqlite3_stmt *s;
+	store_rc ret;
 	size_t n;
-	int rc;
 
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &q, rc);
+	if ((ret = store_sql_row(st, &q, s, SQLITE_OK)) != STORE_OK)
+		return ret;
 	*step = sqlite3_column_int64(s, 0);
 	text = sqlite3_column_text(s, 1);
 	if (label != NULL && labelsz > 0) {

@@ -16,22 +16,10 @@ store_user_find(store *st, const char *owner, int64_t *uid)
 	STORE_SQL(q, "find-user",
 		"SELECT id FROM users WHERE jid = :owner");
 	sqlite3_stmt *s;
-	int rc;
+	store_rc ret;
 
-	if (owner == NULL)
-		return store_failf(st, "find-user: no owner");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_reset(s);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &q, rc);
+	if ((ret = store_sql_owner(st, &q, owner, &s)) != STORE_OK)
+		return ret;
 	*uid = sqlite3_column_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
@@ -45,16 +33,9 @@ store_user_get(store *st, const char *owner, int64_t *uid)
 	STORE_SQL(q, "add-user",
 		"INSERT INTO users (jid) VALUES (:owner)"
 		" ON CONFLICT (jid) DO NOTHING");
-	sqlite3_stmt *s;
 	store_rc ret;
 
-	if (owner == NULL)
-		return store_failf(st, "add-user: no owner");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	ret = store_sql_done(st, &q, s, store_bind_text(s, ":owner", owner,
-	                                                STORE_OWNER_MAX + 1));
-	if (ret != STORE_OK)
+	if ((ret = store_sql_owner(st, &q, owner, NULL)) != STORE_OK)
 		return ret;
 	ret = store_user_find(st, owner, uid);
 	if (ret == STORE_NOTFOUND) /* cannot be: it was just added */
@@ -69,24 +50,15 @@ store_user_tz(store *st, const char *owner, char *buf, size_t n)
 		"SELECT tz FROM users WHERE jid = :owner");
 	const unsigned char *tz;
 	sqlite3_stmt *s;
-	int rc, len;
+	store_rc ret;
+	int len;
 
 	if (n == 0)
 		return store_failf(st, "user-tz: no room for the zone");
 	buf[0] = '\0';
-	if (owner == NULL)
-		return store_failf(st, "user-tz: no owner");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) { /* no user row: no zone either */
-		store_reset(s);
-		return STORE_OK;
-	}
-	if (rc != SQLITE_ROW)
-		return store_sql_fail(st, &q, rc);
+	ret = store_sql_owner(st, &q, owner, &s);
+	if (ret != STORE_OK) /* no user row: no zone either */
+		return ret == STORE_NOTFOUND ? STORE_OK : ret;
 	tz = sqlite3_column_text(s, 0);
 	len = sqlite3_column_bytes(s, 0);
 	if (tz == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
@@ -113,16 +85,13 @@ set_tz(store *st, int64_t uid, const char *tz)
 	STORE_SQL(q, "set-user-tz",
 		"UPDATE users SET tz = :tz WHERE id = :uid");
 	sqlite3_stmt *s;
-	int rc;
 
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":uid", uid);
 	/* One byte over the limit reaches the CHECK, which says no. */
-	if (rc == SQLITE_OK)
-		rc = tz != NULL ? store_bind_text(s, ":tz", tz, STORE_TZ_MAX + 1) :
-		                  store_bind_null(s, ":tz");
-	return store_sql_done(st, &q, s, rc);
+	return store_sql_done(st, &q, s, tz != NULL ?
+	                      store_bind_text(s, ":tz", tz, STORE_TZ_MAX + 1) :
+	                      store_bind_null(s, ":tz"));
 }
 
 store_rc

@@ -338,6 +338,55 @@ static void store_prepare_all__succeeds__when_schema_current(void **state)
 		fail_msg("%s", store_errmsg(st));
 }
 
+static void store_sql_row__gives_notfound_then_the_row__when_stepped(
+	void **state)
+{
+	STORE_SQL(q, "test-user-row",
+		"SELECT id FROM users WHERE id = :uid");
+	STORE_SQL(add, "test-add-user",
+		"INSERT INTO users (jid) VALUES (:owner) RETURNING id");
+	store *st = *state;
+	sqlite3_stmt *s;
+	int64_t uid = 0;
+
+	/* No row: STORE_NOTFOUND, and the statement is reset. */
+	s = store_sql_uid(st, &q, 1);
+	assert_non_null(s);
+	assert_int_equal(store_sql_row(st, &q, s, SQLITE_OK), STORE_NOTFOUND);
+	/* The number an INSERT ... RETURNING gives. */
+	s = store_sql_prepare(st, &add);
+	assert_non_null(s);
+	assert_int_equal(store_sql_number(st, &add, s,
+	                                  store_bind_text(s, ":owner", ALICE,
+	                                                  STORE_OWNER_MAX + 1),
+	                                  &uid), STORE_OK);
+	assert_true(uid > 0);
+	/* Now the row, ready to read until the statement is reset. */
+	s = store_sql_uid(st, &q, uid);
+	assert_non_null(s);
+	assert_int_equal(store_sql_row(st, &q, s, SQLITE_OK), STORE_OK);
+	assert_int_equal(sqlite3_column_int64(s, 0), uid);
+	store_reset(s);
+	/* A failed bind is a failure, named after the statement. */
+	s = store_sql_prepare(st, &q);
+	assert_non_null(s);
+	assert_int_equal(store_sql_row(st, &q, s, SQLITE_RANGE), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), "test-user-row: "));
+}
+
+static void store_sql_owner__names_statement__when_owner_null(void **state)
+{
+	STORE_SQL(q, "test-find-owner",
+		"SELECT id FROM users WHERE jid = :owner");
+	store *st = *state;
+	sqlite3_stmt *s = NULL;
+
+	assert_int_equal(store_sql_owner(st, &q, NULL, &s), STORE_ERR);
+	assert_string_equal(store_errmsg(st), "test-find-owner: no owner");
+	assert_int_equal(store_sql_owner(st, &q, ALICE, &s), STORE_NOTFOUND);
+	assert_int_equal(store_sql_owner(st, &q, ALICE, NULL), STORE_OK);
+}
+
 /* --- insert, running, stop --- */
 
 static void store_insert__writes_nothing__when_refused(void **state)
@@ -2523,6 +2572,12 @@ main(void)
 			store_schema_apply__changes_nothing__when_no_migrations),
 		cmocka_unit_test_setup_teardown(
 			store_prepare_all__succeeds__when_schema_current,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_sql_row__gives_notfound_then_the_row__when_stepped,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_sql_owner__names_statement__when_owner_null,
 			open_memory, close_store),
 		cmocka_unit_test(store_insert__writes_nothing__when_refused),
 		cmocka_unit_test(store_reads__create_no_user__when_owner_unknown),
