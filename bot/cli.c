@@ -267,16 +267,19 @@ stream_row(const char *owner, const struct store_entry *e, void *arg)
 
 /*
  * Opens the file an export is written to before it becomes path: a new
- * file beside path ("PATH.XXXXXX", so the rename below stays within one
- * file system), made with O_CREAT | O_EXCL by mkstemp, which follows no
+ * file beside path (PATH, a dot and six random characters, so the rename
+ * below stays within one file system), made with O_CREAT | O_EXCL by mkstemp, which follows no
  * symlink and opens nothing that exists, and set to mode 0600 whatever the
  * umask. *tmp gets its name (the caller frees it). Returns the stream, or
  * NULL after saying why.
  */
+/* mkstemp's template: the six characters it replaces. */
+#define TMP_RANDOM 6
+
 static FILE *
 out_open(const char *path, char **tmp)
 {
-	size_t n = strlen(path) + sizeof(".XXXXXX");
+	size_t len = strlen(path), n = len + 1 + TMP_RANDOM + 1;
 	FILE *f;
 	int fd;
 
@@ -284,7 +287,10 @@ out_open(const char *path, char **tmp)
 		fprintf(stderr, "timmy export: out of memory\n");
 		return NULL;
 	}
-	snprintf(*tmp, n, "%s.XXXXXX", path);
+	memcpy(*tmp, path, len);
+	(*tmp)[len] = '.';
+	memset(*tmp + len + 1, 'X', TMP_RANDOM);
+	(*tmp)[n - 1] = '\0';
 	if ((fd = mkstemp(*tmp)) < 0) {
 		fprintf(stderr, "timmy export: %s: %s\n", *tmp, strerror(errno));
 		free(*tmp);
