@@ -2,9 +2,10 @@
  * bot/iq.c - <iq/> addressed to the bot.
  *
  * RFC 6120 section 8.2.3: every iq get/set gets exactly one answer. We
- * answer what a client may ask a bot: XEP-0030 disco#info (who we are),
- * XEP-0199 ping, XEP-0092 software version; everything else gets
- * <service-unavailable/>. Results and errors sent to us need no answer.
+ * answer what a client may ask a bot: XEP-0030 disco#info (who we are,
+ * from caps.c), also for the node our XEP-0115 caps name, XEP-0199 ping,
+ * XEP-0092 software version; everything else gets <service-unavailable/>.
+ * Results and errors sent to us need no answer.
  *
  * Only to those we serve: users in access.allow, our own account and our
  * server (its pings keep the stream alive). Anyone else gets
@@ -16,12 +17,12 @@
 #include <string.h>
 
 #include "access.h"
+#include "caps.h"
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
 #include "roster.h"
 
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_PING "urn:xmpp:ping"
 #define NS_VERSION "jabber:iq:version"
 #define NS_ROSTER "jabber:iq:roster"
@@ -67,30 +68,6 @@ add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 		xmpp_stanza_release(e);
 	if (t)
 		xmpp_stanza_release(t);
-}
-
-static void
-disco_info(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
-{
-	static const char *features[] = { NS_DISCO_INFO, NS_PING, NS_VERSION };
-	xmpp_stanza_t *q = element(ctx, "query", NS_DISCO_INFO), *e;
-	size_t i;
-
-	if (q == NULL)
-		return;
-	if ((e = element(ctx, "identity", NULL)) != NULL) {
-		/* XEP-0030 registry: category client, type bot. */
-		xmpp_stanza_set_attribute(e, "category", "client");
-		xmpp_stanza_set_attribute(e, "type", "bot");
-		xmpp_stanza_set_attribute(e, "name", "timmy");
-		adopt(q, e);
-	}
-	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
-		if ((e = element(ctx, "feature", NULL)) != NULL) {
-			xmpp_stanza_set_attribute(e, "var", features[i]);
-			adopt(q, e);
-		}
-	adopt(res, q);
 }
 
 static void
@@ -174,11 +151,14 @@ handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		                              "service-unavailable", NULL);
 	} else if (strcmp(type, "get") == 0 && ns && name &&
 	    strcmp(name, "query") == 0 && strcmp(ns, NS_DISCO_INFO) == 0 &&
-	    xmpp_stanza_get_attribute(child, "node") == NULL) {
+	    caps_node_ours(b->ctx, xmpp_stanza_get_attribute(child, "node"))) {
+		/* No node, or XEP-0115 6.2's NODE#VER of our presence: the
+		 * same answer, the node echoed. */
 		if ((res = xmpp_stanza_reply(stanza)) == NULL)
 			return 1;
 		xmpp_stanza_set_type(res, "result");
-		disco_info(b->ctx, res);
+		adopt(res, caps_disco_query(
+		               b->ctx, xmpp_stanza_get_attribute(child, "node")));
 	} else if (strcmp(type, "get") == 0 && ns && strcmp(ns, NS_PING) == 0) {
 		if ((res = xmpp_stanza_reply(stanza)) == NULL)
 			return 1;

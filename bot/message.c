@@ -22,6 +22,11 @@
  * more of the sender's rate than other commands (RL_EXPORT_COST); one
  * that upload.c cannot take now is refused instead.
  *
+ * Courtesy, for accepted messages only (caps.h advertises both): a
+ * chat message whose command may take a while (cmd_is_slow) gets a
+ * XEP-0085 "composing" before it runs and "active" in its reply; a
+ * message asking for a XEP-0184 receipt gets one after its reply.
+ *
  * A command that fails in storage has changed nothing (one transaction)
  * and its reply says so; the error goes to the log and the bot carries
  * on with the next message.
@@ -33,6 +38,7 @@
 #include "../commands/cmd.h"
 #include "../lib/utf8.h"
 #include "access.h"
+#include "caps.h"
 #include "clock.h"
 #include "handlers.h"
 #include "inbound.h"
@@ -61,9 +67,10 @@ type_served(const char *type)
 
 /* Sends body to the full JID to as a chat message, carrying the thread
  * of the message we answer (XEP-0201) so clients keep the conversation
- * together. */
+ * together, and the XEP-0085 chat state state (NULL: none). */
 static void
-reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body)
+reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body,
+      const char *state)
 {
 	xmpp_stanza_t *msg, *t;
 	char *id = xmpp_uuid_gen(b->ctx);
@@ -81,6 +88,9 @@ reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body)
 		xmpp_stanza_add_child(msg, t);
 		xmpp_stanza_release(t);
 	}
+	/* Without it (out of memory) the reply still goes. */
+	if (state != NULL)
+		(void)caps_add_chat_state(msg, state);
 	xmpp_send(b->conn, msg);
 	xmpp_stanza_release(msg);
 }
@@ -136,7 +146,7 @@ rate_allows(struct bot *b, const char *bare, const char *from,
 		         "You are sending commands faster than I take them (%u a "
 		         "minute); I skipped this one: please wait a moment.",
 		         b->cfg->commands_per_minute);
-		reply(b, from, thread, msg);
+		reply(b, from, thread, msg, NULL);
 	}
 	return v == RL_PASS;
 }
@@ -172,6 +182,7 @@ struct accepted {
 	const char *from;               /* the full JID, borrowed */
 	char bare[STORE_OWNER_MAX + 1]; /* its bare JID: the owner */
 	xmpp_stanza_t *thread;          /* XEP-0201, borrowed; NULL: none */
+	bool chat;                      /* of type chat: XEP-0085 applies */
 	char *body;                     /* owned, xmpp_free */
 };
 
@@ -246,6 +257,8 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	if ((m->body = xmpp_stanza_get_text(body_el)) == NULL)
 		return false;
 	m->thread = xmpp_stanza_get_child_by_name(stanza, "thread");
+	m->chat = xmpp_stanza_get_type(stanza) != NULL &&
+	          strcmp(xmpp_stanza_get_type(stanza), "chat") == 0;
 	/* Every message we would answer counts, refusals below included:
 	 * a flood of oversized bodies would otherwise flood replies. */
 	if (!rate_allows(b, m->bare, m->from, m->thread)) {
@@ -327,18 +340,28 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 		          rc == CMD_OK ? "done" : "refused");
 }
 
-/* Sends the reply in out, then the file, when the command made one and
- * upload.c takes it. */
+/* Sends the reply in out (with the chat state state, NULL: none), then
+ * the file, when the command made one and upload.c takes it. */
 static void
 answer(struct bot *b, const struct accepted *m, struct cmd_file *file,
-       struct text *out)
+       struct text *out, const char *state)
 {
 	if (file->present)
 		admit_file(b, m->bare, file, out);
-	reply(b, m->from, m->thread, text_str(out));
+	reply(b, m->from, m->thread, text_str(out), state);
 	/* After the reply that describes it: the file itself. */
 	if (file->present)
 		upload_deliver(b->up, m->from, m->thread, file);
+}
+
+/* Sends stanza, made by caps.c, if it was made; releases it. */
+static void
+send_made(struct bot *b, xmpp_stanza_t *stanza)
+{
+	if (stanza == NULL)
+		return;
+	xmpp_send(b->conn, stanza);
+	xmpp_stanza_release(stanza);
 }
 
 int
@@ -348,15 +371,24 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	struct accepted m;
 	struct cmd_file file;
 	struct text out;
+	bool slow = false;
 
 	(void)conn;
 	if (!accept_message(b, stanza, &m))
 		return 1;
 	text_init(&out, CMD_REPLY_MAX);
 	cmd_file_init(&file);
-	if (text_acceptable(b, &m, &out))
+	if (text_acceptable(b, &m, &out)) {
+		/* XEP-0085 5.1 and 5.3: "composing" while a long command
+		 * runs, "active" in its reply; only in chat, and only when
+		 * the wait is worth a word. */
+		if (m.chat && (slow = cmd_is_slow(m.body)))
+			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
 		run_command(b, stanza, &m, &file, &out);
-	answer(b, &m, &file, &out);
+	}
+	answer(b, &m, &file, &out, slow ? "active" : NULL);
+	/* XEP-0184: received, and handled; after the reply. */
+	send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
 	cmd_file_free(&file);
 	text_free(&out);
 	xmpp_free(b->ctx, m.body);

@@ -1,6 +1,10 @@
 /*
  * bot/presence.c - presence: who may see the bot, and initial presence.
  *
+ * Every available presence we send carries our XEP-0115 entity
+ * capabilities (caps.h), so that clients learn our features from one
+ * disco#info query per version, or from their cache, instead of none.
+ *
  * RFC 6121 section 3: a contact asks with <presence type='subscribe'/>; we
  * answer 'subscribed' and ask back with 'subscribe' for allowed JIDs, so
  * both sides see each other online, and 'unsubscribed' for everyone else.
@@ -15,6 +19,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "caps.h"
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
@@ -22,7 +27,7 @@
 void
 send_presence(struct bot *b, const char *type, const char *to)
 {
-	xmpp_stanza_t *p = xmpp_presence_new(b->ctx);
+	xmpp_stanza_t *p = xmpp_presence_new(b->ctx), *c;
 
 	if (p == NULL) {
 		log_error("presence: out of memory");
@@ -32,6 +37,12 @@ send_presence(struct bot *b, const char *type, const char *to)
 		xmpp_stanza_set_type(p, type);
 	if (to)
 		xmpp_stanza_set_to(p, to);
+	/* XEP-0115 section 4: in every available presence, directed ones
+	 * included. Without it (out of memory) the presence still goes. */
+	if (type == NULL && (c = caps_element(b->ctx)) != NULL) {
+		xmpp_stanza_add_child(p, c);
+		xmpp_stanza_release(c);
+	}
 	xmpp_send(b->conn, p);
 	xmpp_stanza_release(p);
 }

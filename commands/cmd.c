@@ -81,7 +81,7 @@ const struct cmd_def cmd_table[] = {
 	  "edit 12 start 9:15\n"
 	  "edit 12 project globex -design +billable\n"
 	  "edit 12 stop yesterday 17:30 note fixed the header", NULL },
-	{ "export", NULL, GRP_REPORT, 0, 0, -1, cmd_export,
+	{ "export", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_export,
 	  "export [csv|json|ical] [RANGE] [PROJECT|+tag ...]",
 	  "your entries as a file (default: csv, this month)",
 	  "Sends the entries of a period as a file: uploaded to your server "
@@ -92,7 +92,7 @@ const struct cmd_def cmd_table[] = {
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
 	  "help\nhelp start", NULL },
-	{ "log", NULL, GRP_REPORT, 0, 0, -1, cmd_log,
+	{ "log", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_log,
 	  "log [RANGE] [PROJECT|+tag ...]",
 	  "the entries of a period, with their numbers",
 	  "Lists the entries of a period (default today) with the numbers that "
@@ -105,7 +105,7 @@ const struct cmd_def cmd_table[] = {
 	  "rename project OLD NEW", "rename a project in all its entries",
 	  "rename project acme globex\n"
 	  "rename project \"client work\" clientwork", NULL },
-	{ "report", NULL, GRP_REPORT, 0, 0, -1, cmd_report,
+	{ "report", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_report,
 	  "report [RANGE] [PROJECT|+tag ...] [by day|by project|by tag]",
 	  "totals for a period, grouped",
 	  "Totals and a grand total for a period (default today), per project "
@@ -168,6 +168,31 @@ cmd_lookup(const char *name)
 {
 	return bsearch(name, cmd_table, cmd_table_len, sizeof(cmd_table[0]),
 	               def_cmp);
+}
+
+/* Longer than any command word: a longer first word is none. */
+#define SLOW_WORD_MAX 16
+
+bool
+cmd_is_slow(const char *body)
+{
+	char word[SLOW_WORD_MAX + 1];
+	const struct cmd_def *def;
+	size_t n = 0;
+
+	/* The command word as cmd_tokenise reads it: the first run of
+	 * characters after C0 controls, spaces and DEL. */
+	while (*body != '\0' && ((unsigned char)*body <= ' ' || *body == 0x7f))
+		body++;
+	while (*body != '\0' && (unsigned char)*body > ' ' && *body != 0x7f) {
+		if (n == SLOW_WORD_MAX)
+			return false;
+		word[n++] = *body++;
+	}
+	word[n] = '\0';
+	cmd_lower(word);
+	def = cmd_lookup(word);
+	return def != NULL && (def->flags & CMD_SLOW) != 0;
 }
 
 const struct cmd_def *

@@ -75,4 +75,12 @@ enum cmd_status {
 enum cmd_status cmd_exec(const struct cmd_ctx *ctx, const char *body,
                          struct text *reply);
 
+/*
+ * True when body's command word names a command that may take a while
+ * (report, log, export: a long period read and formatted), so that the
+ * caller can say it is working on it before cmd_exec. Cheap: one word
+ * looked up, nothing run. False for anything else, unknown words included.
+ */
+bool cmd_is_slow(const char *body);
+
 #endif

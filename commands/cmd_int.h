@@ -49,6 +49,8 @@ enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
 #define CMD_ADMIN 1u   /* only admins (cmd_ctx.admin) have it */
 #define CMD_CHANGES 2u /* it changes data: it runs in a write transaction
                           of the dispatcher's (cmd.c's run_handler) */
+#define CMD_SLOW 4u    /* it may read a long period: the bot shows it is
+                          busy first (cmd_is_slow) */
 
 /*
  * One command. The table is sorted by name (cmd_lookup searches it with
@@ -66,7 +68,9 @@ enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
  *             handler returns CMD_OK and rolls it back otherwise; the
  *             handler never begins, commits or rolls back, and names its
  *             undo step with store_change_label. Without it the handler
- *             only reads, outside any write transaction.
+ *             only reads, outside any write transaction. CMD_SLOW:
+ *             it may take a while (cmd_is_slow), so bot/ sends a
+ *             "composing" chat state before running it.
  *   min_args  fewest words after it; the dispatcher refuses fewer
  *   max_args  most words after it, or -1 for any number
  *   fn        the handler; runs only when the arity fits

@@ -1,0 +1,376 @@
+/*
+ * tests/unit/test_caps.c - what the bot says it is and supports
+ * (bot/caps.c): the XEP-0115 verification string, checked against the
+ * worked example of XEP-0115 section 5.2 and against our own disco#info
+ * answer; the caps node queries we answer; the XEP-0184 receipt and
+ * XEP-0085 chat state stanzas; and which commands count as slow enough
+ * for a "composing" (commands/cmd.c, cmd_is_slow).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strophe.h>
+
+#include "../../bot/caps.h"
+#include "../../commands/cmd.h"
+
+static xmpp_ctx_t *ctx;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	ctx = xmpp_ctx_new(NULL, NULL);
+	return ctx == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	xmpp_ctx_free(ctx);
+	return 0;
+}
+
+/* XEP-0115 section 5.2: Exodus 0.9.1, one identity, four features. */
+static const struct caps_identity exodus_ids[] = {
+	{ "client", "pc", NULL, "Exodus 0.9.1" },
+};
+static const char *const exodus_features[] = {
+	"http://jabber.org/protocol/caps",
+	"http://jabber.org/protocol/disco#info",
+	"http://jabber.org/protocol/disco#items",
+	"http://jabber.org/protocol/muc",
+};
+
+static void
+caps_ver__is_the_xep_example_value__for_the_exodus_example(void **state)
+{
+	char ver[CAPS_VER_MAX];
+
+	(void)state;
+	assert_true(caps_ver(ctx, exodus_ids, 1, exodus_features, 4, ver,
+	                     sizeof(ver)));
+	assert_string_equal(ver, "QgayPKawpkPSDYmwT/WM94uAlu0=");
+}
+
+static void
+caps_ver__is_the_same__when_features_and_identities_come_unsorted(
+    void **state)
+{
+	static const struct caps_identity ids[] = {
+		{ "client", "pc", "en", "Two" },
+		{ "client", "pc", NULL, "Exodus 0.9.1" },
+		{ "client", "bot", NULL, "One" },
+	};
+	static const struct caps_identity sorted[] = {
+		{ "client", "bot", NULL, "One" },
+		{ "client", "pc", NULL, "Exodus 0.9.1" },
+		{ "client", "pc", "en", "Two" },
+	};
+	const char *shuffled[] = {
+		exodus_features[3], exodus_features[1], exodus_features[0],
+		exodus_features[2],
+	};
+	char a[CAPS_VER_MAX], b[CAPS_VER_MAX], c[CAPS_VER_MAX];
+
+	(void)state;
+	assert_true(caps_ver(ctx, exodus_ids, 1, shuffled, 4, a, sizeof(a)));
+	assert_string_equal(a, "QgayPKawpkPSDYmwT/WM94uAlu0=");
+	assert_true(caps_ver(ctx, ids, 3, shuffled, 4, b, sizeof(b)));
+	assert_true(caps_ver(ctx, sorted, 3, exodus_features, 4, c, sizeof(c)));
+	assert_string_equal(b, c);
+	assert_string_not_equal(a, b);
+	/* The caller's array is left in its order. */
+	assert_ptr_equal(shuffled[0], exodus_features[3]);
+}
+
+static void
+caps_ver__fails_with_an_empty_string__when_the_buffer_is_too_small(
+    void **state)
+{
+	char ver[10] = "junk";
+
+	(void)state;
+	assert_false(caps_ver(ctx, exodus_ids, 1, exodus_features, 4, ver,
+	                      sizeof(ver)));
+	assert_string_equal(ver, "");
+}
+
+/* The attribute attr of every child of q named name, in order, into out
+ * (at most max); returns how many. */
+static size_t
+children_attr(xmpp_stanza_t *q, const char *name, const char *attr,
+              const char **out, size_t max)
+{
+	xmpp_stanza_t *c;
+	size_t n = 0;
+
+	for (c = xmpp_stanza_get_children(q); c; c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_is_tag(c) && n < max &&
+		    strcmp(xmpp_stanza_get_name(c), name) == 0)
+			out[n++] = xmpp_stanza_get_attribute(c, attr);
+	return n;
+}
+
+static bool
+has(const char **list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] != NULL && strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void
+caps_disco_query__lists_client_bot_and_every_feature__without_a_node(
+    void **state)
+{
+	xmpp_stanza_t *q = caps_disco_query(ctx, NULL);
+	const char *features[CAPS_LIST_MAX], *cats[4], *types[4];
+	size_t nf;
+
+	(void)state;
+	assert_non_null(q);
+	assert_string_equal(xmpp_stanza_get_ns(q), NS_DISCO_INFO);
+	assert_null(xmpp_stanza_get_attribute(q, "node"));
+	assert_int_equal(children_attr(q, "identity", "category", cats, 4), 1);
+	assert_int_equal(children_attr(q, "identity", "type", types, 4), 1);
+	assert_string_equal(cats[0], "client");
+	assert_string_equal(types[0], "bot");
+	nf = children_attr(q, "feature", "var", features, CAPS_LIST_MAX);
+	assert_int_equal(nf, 6);
+	assert_true(has(features, nf, NS_DISCO_INFO));
+	assert_true(has(features, nf, NS_CAPS));
+	assert_true(has(features, nf, NS_RECEIPTS));
+	assert_true(has(features, nf, NS_CHATSTATES));
+	assert_true(has(features, nf, "urn:xmpp:ping"));
+	assert_true(has(features, nf, "jabber:iq:version"));
+	xmpp_stanza_release(q);
+}
+
+/* What a client does with our presence: hash the disco#info answer it
+ * gets and compare it with the ver it was given. */
+static void
+caps_own_ver__is_the_hash_of_the_disco_answer__so_clients_can_verify_it(
+    void **state)
+{
+	xmpp_stanza_t *q = caps_disco_query(ctx, NULL);
+	const char *features[CAPS_LIST_MAX], *cats[4], *types[4], *names[4];
+	struct caps_identity id;
+	char ver[CAPS_VER_MAX];
+	size_t nf;
+
+	(void)state;
+	assert_non_null(q);
+	assert_int_equal(children_attr(q, "identity", "category", cats, 4), 1);
+	children_attr(q, "identity", "type", types, 4);
+	children_attr(q, "identity", "name", names, 4);
+	id = (struct caps_identity){ cats[0], types[0], NULL, names[0] };
+	nf = children_attr(q, "feature", "var", features, CAPS_LIST_MAX);
+	assert_true(caps_ver(ctx, &id, 1, features, nf, ver, sizeof(ver)));
+	assert_string_equal(caps_own_ver(ctx), ver);
+	assert_int_equal(strlen(ver), CAPS_VER_MAX - 1);
+	xmpp_stanza_release(q);
+}
+
+static void
+caps_node_ours__answers_no_node_and_node_hash_ver__and_nothing_else(
+    void **state)
+{
+	char node[128];
+
+	(void)state;
+	snprintf(node, sizeof(node), "%s#%s", CAPS_NODE, caps_own_ver(ctx));
+	assert_true(caps_node_ours(ctx, NULL));
+	assert_true(caps_node_ours(ctx, node));
+	assert_false(caps_node_ours(ctx, CAPS_NODE));
+	assert_false(caps_node_ours(ctx, CAPS_NODE "#"));
+	assert_false(caps_node_ours(ctx, CAPS_NODE "#QgayPKawpkPSDYmwT/WM94uAlu0="));
+	assert_false(caps_node_ours(ctx, "http://jabber.org/protocol/commands"));
+	node[strlen(node) - 1] ^= 1;
+	assert_false(caps_node_ours(ctx, node));
+}
+
+static void
+caps_disco_query__echoes_the_node__when_asked_for_node_hash_ver(void **state)
+{
+	char node[128];
+	xmpp_stanza_t *q;
+
+	(void)state;
+	snprintf(node, sizeof(node), "%s#%s", CAPS_NODE, caps_own_ver(ctx));
+	q = caps_disco_query(ctx, node);
+	assert_non_null(q);
+	assert_string_equal(xmpp_stanza_get_attribute(q, "node"), node);
+	xmpp_stanza_release(q);
+}
+
+static void
+caps_element__names_sha1_our_node_and_ver(void **state)
+{
+	xmpp_stanza_t *c = caps_element(ctx);
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(xmpp_stanza_get_name(c), "c");
+	assert_string_equal(xmpp_stanza_get_ns(c), NS_CAPS);
+	assert_string_equal(xmpp_stanza_get_attribute(c, "hash"), "sha-1");
+	assert_string_equal(xmpp_stanza_get_attribute(c, "node"), CAPS_NODE);
+	assert_string_equal(xmpp_stanza_get_attribute(c, "ver"),
+	                    caps_own_ver(ctx));
+	xmpp_stanza_release(c);
+}
+
+/* A chat message with id (NULL: none) and the receipt children kids
+ * (request, received or both, by name). */
+static xmpp_stanza_t *
+message(const char *id, const char *const *kids)
+{
+	xmpp_stanza_t *m = xmpp_message_new(ctx, "chat", "timmy@example.org", id);
+
+	assert_non_null(m);
+	assert_int_equal(xmpp_message_set_body(m, "status"), XMPP_EOK);
+	for (; *kids != NULL; kids++) {
+		xmpp_stanza_t *k = xmpp_stanza_new(ctx);
+
+		xmpp_stanza_set_name(k, *kids);
+		xmpp_stanza_set_ns(k, NS_RECEIPTS);
+		if (strcmp(*kids, "received") == 0)
+			xmpp_stanza_set_attribute(k, "id", "earlier");
+		xmpp_stanza_add_child(m, k);
+		xmpp_stanza_release(k);
+	}
+	return m;
+}
+
+static void
+caps_receipt_for__acks_the_message_id__when_a_receipt_is_requested(
+    void **state)
+{
+	static const char *const kids[] = { "request", NULL };
+	xmpp_stanza_t *m = message("msg-1", kids), *r, *got;
+
+	(void)state;
+	r = caps_receipt_for(ctx, m, "alice@example.org/phone");
+	assert_non_null(r);
+	assert_string_equal(xmpp_stanza_get_name(r), "message");
+	assert_string_equal(xmpp_stanza_get_to(r), "alice@example.org/phone");
+	assert_null(xmpp_stanza_get_child_by_name(r, "body"));
+	/* Its own id: the receipt is another message. */
+	assert_non_null(xmpp_stanza_get_id(r));
+	assert_string_not_equal(xmpp_stanza_get_id(r), "msg-1");
+	got = xmpp_stanza_get_child_by_name_and_ns(r, "received", NS_RECEIPTS);
+	assert_non_null(got);
+	assert_string_equal(xmpp_stanza_get_attribute(got, "id"), "msg-1");
+	xmpp_stanza_release(r);
+	xmpp_stanza_release(m);
+}
+
+static void
+caps_receipt_for__makes_none__without_request_or_id_or_for_a_receipt(
+    void **state)
+{
+	static const char *const none[] = { NULL };
+	static const char *const request[] = { "request", NULL };
+	static const char *const both[] = { "request", "received", NULL };
+	xmpp_stanza_t *m;
+
+	(void)state;
+	m = message("msg-2", none);
+	assert_null(caps_receipt_for(ctx, m, "alice@example.org/phone"));
+	xmpp_stanza_release(m);
+	m = message(NULL, request);
+	assert_null(caps_receipt_for(ctx, m, "alice@example.org/phone"));
+	xmpp_stanza_release(m);
+	m = message("msg-3", both);
+	assert_null(caps_receipt_for(ctx, m, "alice@example.org/phone"));
+	xmpp_stanza_release(m);
+}
+
+static void
+caps_chat_state__is_a_bodyless_chat_message_with_the_state(void **state)
+{
+	xmpp_stanza_t *m = caps_chat_state(ctx, "alice@example.org/phone",
+	                                   "composing");
+
+	(void)state;
+	assert_non_null(m);
+	assert_string_equal(xmpp_stanza_get_type(m), "chat");
+	assert_string_equal(xmpp_stanza_get_to(m), "alice@example.org/phone");
+	assert_null(xmpp_stanza_get_child_by_name(m, "body"));
+	assert_non_null(xmpp_stanza_get_child_by_name_and_ns(m, "composing",
+	                                                     NS_CHATSTATES));
+	assert_true(caps_add_chat_state(m, "active"));
+	assert_non_null(xmpp_stanza_get_child_by_name_and_ns(m, "active",
+	                                                     NS_CHATSTATES));
+	xmpp_stanza_release(m);
+}
+
+static void
+cmd_is_slow__is_true__for_report_log_and_export_in_any_case(void **state)
+{
+	(void)state;
+	assert_true(cmd_is_slow("report"));
+	assert_true(cmd_is_slow("report last month by day"));
+	assert_true(cmd_is_slow("  \tREPORT week"));
+	assert_true(cmd_is_slow("log 2025-06-02"));
+	assert_true(cmd_is_slow("Export json year"));
+	assert_true(cmd_is_slow("report bob@example.org"));
+}
+
+static void
+cmd_is_slow__is_false__for_fast_unknown_or_no_command(void **state)
+{
+	(void)state;
+	assert_false(cmd_is_slow("status"));
+	assert_false(cmd_is_slow("start acme"));
+	assert_false(cmd_is_slow("help report"));
+	assert_false(cmd_is_slow("reports"));
+	assert_false(cmd_is_slow("repor"));
+	assert_false(cmd_is_slow(""));
+	assert_false(cmd_is_slow("   "));
+	assert_false(cmd_is_slow("reportreportreportreport"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    caps_ver__is_the_xep_example_value__for_the_exodus_example),
+		cmocka_unit_test(
+		    caps_ver__is_the_same__when_features_and_identities_come_unsorted),
+		cmocka_unit_test(
+		    caps_ver__fails_with_an_empty_string__when_the_buffer_is_too_small),
+		cmocka_unit_test(
+		    caps_disco_query__lists_client_bot_and_every_feature__without_a_node),
+		cmocka_unit_test(
+		    caps_own_ver__is_the_hash_of_the_disco_answer__so_clients_can_verify_it),
+		cmocka_unit_test(
+		    caps_node_ours__answers_no_node_and_node_hash_ver__and_nothing_else),
+		cmocka_unit_test(
+		    caps_disco_query__echoes_the_node__when_asked_for_node_hash_ver),
+		cmocka_unit_test(caps_element__names_sha1_our_node_and_ver),
+		cmocka_unit_test(
+		    caps_receipt_for__acks_the_message_id__when_a_receipt_is_requested),
+		cmocka_unit_test(
+		    caps_receipt_for__makes_none__without_request_or_id_or_for_a_receipt),
+		cmocka_unit_test(
+		    caps_chat_state__is_a_bodyless_chat_message_with_the_state),
+		cmocka_unit_test(
+		    cmd_is_slow__is_true__for_report_log_and_export_in_any_case),
+		cmocka_unit_test(
+		    cmd_is_slow__is_false__for_fast_unknown_or_no_command),
+	};
+
+	xmpp_initialize();
+	return cmocka_run_group_tests_name("caps", tests, setup, teardown);
+}
