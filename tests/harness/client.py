@@ -33,6 +33,7 @@ log = logging.getLogger("harness.client")
 NS_CLIENT = "jabber:client"
 NS_DELAY = "urn:xmpp:delay"
 NS_SID = "urn:xmpp:sid:0"
+NS_CHATSTATES = "http://jabber.org/protocol/chatstates"
 
 
 class ClientError(AssertionError):
@@ -75,6 +76,17 @@ class Received:
     @property
     def from_bare(self):
         return bare(self.from_)
+
+    @property
+    def chat_state_only(self):
+        """True for a message that carries nothing but XEP-0085 chat
+        states ("composing" before a slow command's reply): no one
+        reads it, so it breaks no silence."""
+        if self.kind != "message" or self.body is not None \
+                or self.element is None or len(self.element) == 0:
+            return False
+        return all(c.tag.startswith("{%s}" % NS_CHATSTATES)
+                   for c in self.element)
 
     @property
     def presence_type(self):
@@ -355,11 +367,13 @@ class Client:
 
     def expect_silence(self, from_jid, seconds):
         """Waits `seconds` and raises ClientError if any message from
-        from_jid arrives meanwhile or is already unread."""
+        from_jid arrives meanwhile or is already unread, chat states
+        alone (Received.chat_state_only) aside."""
         deadline = time.monotonic() + seconds
         with self._cond:
             while True:
-                got = [r for r in self._inbox if jid_matches(from_jid, r.from_)]
+                got = [r for r in self._inbox if jid_matches(from_jid, r.from_)
+                       and not r.chat_state_only]
                 if got:
                     raise ClientError("%s expected silence from %s but got: %s"
                                       % (self.jid, from_jid,
