@@ -1426,7 +1426,7 @@ static void assert_same_as_fresh(store *migrated)
 	assert_non_null(strstr(fresh_structure, "fk undo_tags"));
 	assert_non_null(strstr(fresh_structure, "trigger entry_tags_max"));
 	assert_non_null(strstr(fresh_structure, "table handled_messages "
-	                       "type=table ncol=5 wr=0 strict=1"));
+	                       "type=table ncol=6 wr=0 strict=1"));
 	assert_non_null(strstr(fresh_structure, "index handled_messages "
 	                       "handled_messages_at unique=0"));
 	assert_non_null(strstr(fresh_structure, "index entries entries_start "
