@@ -377,8 +377,9 @@ enum earlier {
 /*
  * What the earlier message of ctx->about did, read in the open
  * transaction: *e, and in label (labelsz bytes) the label of the owner's
- * latest step ("" when none): the one that would be undone for
- * EARLIER_LATEST, the one in the way for EARLIER_OLDER. A store failure
+ * latest step: the one that would be undone for EARLIER_LATEST, the one
+ * in the way for EARLIER_OLDER; "" when the earlier message's change has
+ * no step left to undo. A store failure
  * is returned as is.
  */
 static store_rc
@@ -403,6 +404,10 @@ find_earlier(const struct cmd_ctx *ctx, enum earlier *e, char *label,
 	if (ret != STORE_OK && ret != STORE_NOTFOUND)
 		return ret;
 	*e = step != 0 && step == last ? EARLIER_LATEST : EARLIER_OLDER;
+	/* No step left (undone already, or too old): no later change is
+	 * what stands in the way. */
+	if (step == 0)
+		label[0] = '\0';
 	return STORE_OK;
 }
 
