@@ -72,7 +72,11 @@ add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 static void
 disco_info(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
 {
-	static const char *features[] = { NS_DISCO_INFO, NS_PING, NS_VERSION };
+	/* XEP-0308 and XEP-0424 (bot/message.c): clients such as
+	 * Conversations offer to correct or retract only when the contact
+	 * lists them. */
+	static const char *features[] = { NS_DISCO_INFO, NS_PING, NS_VERSION,
+		"urn:xmpp:message-correct:0", "urn:xmpp:message-retract:1" };
 	xmpp_stanza_t *q = element(ctx, "query", NS_DISCO_INFO), *e;
 	size_t i;
 

@@ -160,3 +160,11 @@ def test_retraction__says_there_was_nothing_to_undo__when_the_message_changed_no
     r = retract(alice, bot.jid, mid)
     assert r.startswith("There was nothing to undo"), r
     assert projects(bot) == []
+
+
+def test_disco_info__lists_correction_and_retraction(bot, alice):
+    info = alice.iq(bot.full_jid,
+                    "<query xmlns='http://jabber.org/protocol/disco#info'/>")
+    features = {f.get("var") for f in info.iter(
+        "{http://jabber.org/protocol/disco#info}feature")}
+    assert {NS_CORRECT, NS_RETRACT} <= features, features
