@@ -3,8 +3,9 @@
  * its text: when it was sent (XEP-0203 delayed delivery, with XEP-0082
  * time stamps), what identifies it if it comes again (XEP-0359
  * origin-id, else the sender's full JID and the stanza id), and whether
- * it only carries someone else's message (carbons, forwards); and
- * whether its text is UTF-8.
+ * it only carries someone else's message (carbons, forwards); which
+ * earlier message it corrects or retracts (XEP-0308, XEP-0424), and the
+ * keys that one may have had; and whether its text is UTF-8.
  *
  * Private to bot/. message.c puts both into struct cmd_ctx (now and
  * offline; msg_key), so commands the server kept while the bot was away

@@ -125,8 +125,9 @@ store_rc store_check(store *st);
  *
  * store_change_commit commits the change asked for by the message key of
  * owner (see "Messages handled once" below; NULL: none), recording
- * (owner, key) in the same transaction first, so that the key commits
- * with the change or not at all. A transaction that changed no row since
+ * (owner, key, the change's undo step if it has one) in the same
+ * transaction first, so that the key commits with the change or not at
+ * all. A transaction that changed no row since
  * it began is rolled back instead (STORE_OK): a command that only looked,
  * or found nothing to do, leaves nothing, not even its key or a user row.
  * STORE_CONFLICT when the key is already recorded (the message was
