@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -151,6 +151,13 @@ CREATE TABLE undo_tags (
 -- write drops older ones, one range of the (user_id, n) index), and no
 -- row outlives STORE_MSG_DAYS (30) days (store_msg_prune, hourly, one
 -- range of handled_messages_at).
+--
+-- step_id is the undo step that stands for the message's change, so that
+-- a correction (XEP-0308) or retraction (XEP-0424) of the message finds
+-- it; NULL when the change made none or the step is gone (undone, or
+-- pruned: undo step ids can be given again, hence SET NULL). A corrected
+-- message points at its correction's step. The column is added by
+-- migration 5, which is why it sits where ALTER TABLE puts it.
 CREATE TABLE handled_messages (
 	user_id INTEGER NOT NULL REFERENCES users (id),
 	n INTEGER NOT NULL
@@ -159,9 +166,13 @@ CREATE TABLE handled_messages (
 		CHECK (length(msg_key) = 40 AND msg_key NOT GLOB '*[^0-9a-f]*'),
 	at INTEGER NOT NULL,
 	reply TEXT
-		CHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 4096),
+		CHECK (reply IS NULL OR length(CAST(reply AS BLOB)) <= 4096), step_id INTEGER REFERENCES undo_steps (id) ON DELETE SET NULL,
 	UNIQUE (user_id, n),
 	UNIQUE (user_id, msg_key)
 ) STRICT;
 
 CREATE INDEX handled_messages_at ON handled_messages (at);
+
+-- The messages whose change is a step, for ON DELETE SET NULL when a step
+-- goes (undo, pruning) without reading the whole table.
+CREATE INDEX handled_messages_step ON handled_messages (step_id);

@@ -31,6 +31,11 @@ static const char *const own_features[] = {
 	NS_VERSION,
 	NS_PING,
 	NS_RECEIPTS,
+	/* XEP-0308 and XEP-0424 (bot/message.c): clients such as
+	 * Conversations offer to correct or retract only when the contact
+	 * lists them. */
+	"urn:xmpp:message-correct:0",
+	"urn:xmpp:message-retract:1",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

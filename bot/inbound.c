@@ -46,6 +46,10 @@
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_CARBONS_PREFIX "urn:xmpp:carbons:"
 #define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_RETRACT "urn:xmpp:message-retract:1"
+#define NS_RETRACT_0 "urn:xmpp:message-retract:0"
+#define NS_FASTEN "urn:xmpp:fasten:0"
 
 /* Fractions of a second longer than this are refused: no clock has them,
  * and it bounds the work on a hostile stamp. */
@@ -208,24 +212,59 @@ inbound_key(xmpp_stanza_t *msg, char *buf, size_t n)
 	return buf;
 }
 
-const char *
-inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n)
+/* The SHA-1 of key as INBOUND_DIGEST_LEN lowercase hex digits in buf
+ * (at least INBOUND_DIGEST_LEN + 1 bytes). */
+static void
+digest_hex(const char *key, char *buf)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char d[XMPP_SHA1_DIGEST_SIZE];
-	char key[INBOUND_KEY_MAX + 1];
 	size_t i;
 
-	if (n < INBOUND_DIGEST_LEN + 1 ||
-	    inbound_key(msg, key, sizeof(key)) == NULL)
-		return NULL;
 	xmpp_sha1_digest((const unsigned char *)key, strlen(key), d);
 	for (i = 0; i < sizeof(d); i++) {
 		buf[2 * i] = hex[d[i] >> 4];
 		buf[2 * i + 1] = hex[d[i] & 0xf];
 	}
 	buf[INBOUND_DIGEST_LEN] = '\0';
+}
+
+const char *
+inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n)
+{
+	char key[INBOUND_KEY_MAX + 1];
+
+	if (n < INBOUND_DIGEST_LEN + 1 ||
+	    inbound_key(msg, key, sizeof(key)) == NULL)
+		return NULL;
+	digest_hex(key, buf);
 	return buf;
+}
+
+/* In buf: the digest of what r, snprintf's result into key (of size n),
+ * made, or "" when it did not fit. */
+static void
+digest_made(int r, const char *key, size_t n, char *buf)
+{
+	buf[0] = '\0';
+	if (r >= 0 && (size_t)r < n)
+		digest_hex(key, buf);
+}
+
+void
+inbound_about_keys(xmpp_stanza_t *msg, const char *id,
+                   char keys[2][INBOUND_DIGEST_LEN + 1])
+{
+	const char *from = xmpp_stanza_get_from(msg);
+	char key[INBOUND_KEY_MAX + 1];
+
+	/* The two forms of inbound_key's keys. */
+	digest_made(snprintf(key, sizeof(key), "o:%s", id), key, sizeof(key),
+	            keys[0]);
+	keys[1][0] = '\0';
+	if (from != NULL && *from != '\0')
+		digest_made(snprintf(key, sizeof(key), "i:%s/%s", from, id), key,
+		            sizeof(key), keys[1]);
 }
 
 /* True when e is an element named name whose namespace is ns. */
@@ -270,4 +309,48 @@ inbound_wrapped(xmpp_stanza_t *msg)
 				return "a forwarded message";
 	}
 	return NULL;
+}
+
+/* The non-empty id attribute of e, or NULL. */
+static const char *
+id_of(xmpp_stanza_t *e)
+{
+	const char *id = xmpp_stanza_get_attribute(e, "id");
+
+	return id != NULL && *id != '\0' ? id : NULL;
+}
+
+enum inbound_about
+inbound_about(xmpp_stanza_t *msg, const char **id)
+{
+	enum inbound_about about = INBOUND_NEW;
+	xmpp_stanza_t *c, *g;
+	const char *cid;
+
+	*id = NULL;
+	for (c = xmpp_stanza_get_children(msg); c; c = xmpp_stanza_get_next(c)) {
+		if ((cid = id_of(c)) == NULL)
+			continue;
+		/* XEP-0424 (1.0): the id of the message withdrawn. */
+		if (is_element(c, "retract", NS_RETRACT)) {
+			*id = cid;
+			return INBOUND_RETRACTS;
+		}
+		/* XEP-0424 before 0.4, over XEP-0422 fastening. */
+		if (is_element(c, "apply-to", NS_FASTEN)) {
+			for (g = xmpp_stanza_get_children(c); g;
+			     g = xmpp_stanza_get_next(g))
+				if (is_element(g, "retract", NS_RETRACT_0)) {
+					*id = cid;
+					return INBOUND_RETRACTS;
+				}
+		}
+		/* XEP-0308: the id of the message corrected; a retraction
+		 * later among the children still wins. */
+		if (about == INBOUND_NEW && is_element(c, "replace", NS_CORRECT)) {
+			*id = cid;
+			about = INBOUND_CORRECTS;
+		}
+	}
+	return about;
 }

@@ -3,8 +3,9 @@
  * its text: when it was sent (XEP-0203 delayed delivery, with XEP-0082
  * time stamps), what identifies it if it comes again (XEP-0359
  * origin-id, else the sender's full JID and the stanza id), and whether
- * it only carries someone else's message (carbons, forwards); and
- * whether its text is UTF-8.
+ * it only carries someone else's message (carbons, forwards); which
+ * earlier message it corrects or retracts (XEP-0308, XEP-0424), and the
+ * keys that one may have had; and whether its text is UTF-8.
  *
  * Private to bot/. message.c puts both into struct cmd_ctx (now and
  * offline; msg_key), so commands the server kept while the bot was away
@@ -105,6 +106,39 @@ const char *inbound_key(xmpp_stanza_t *msg, char *buf, size_t n);
  * change. Returns buf, or NULL when msg has no usable key.
  */
 const char *inbound_key_digest(xmpp_stanza_t *msg, char *buf, size_t n);
+
+/* What a message says it does to an earlier one (inbound_about). */
+enum inbound_about {
+	INBOUND_NEW,       /* nothing: a message of its own */
+	INBOUND_CORRECTS,  /* XEP-0308: its body replaces the earlier one */
+	INBOUND_RETRACTS   /* XEP-0424: the earlier one is withdrawn */
+};
+
+/*
+ * Whether msg corrects or retracts an earlier message of its sender:
+ * an XEP-0308 <replace xmlns='urn:xmpp:message-correct:0' id='...'/>,
+ * an XEP-0424 <retract xmlns='urn:xmpp:message-retract:1' id='...'/>, or
+ * the older form of a retraction, <apply-to xmlns='urn:xmpp:fasten:0'
+ * id='...'><retract xmlns='urn:xmpp:message-retract:0'/></apply-to>. A
+ * retraction wins over a correction in the same message. *id gets the
+ * earlier message's stanza id (borrowed from msg); an element without a
+ * non-empty id counts as absent. INBOUND_NEW for anything else.
+ */
+enum inbound_about inbound_about(xmpp_stanza_t *msg, const char **id);
+
+/*
+ * The keys (inbound_key_digest) an earlier message of msg's sender with
+ * the stanza id id may have had: in keys[0] the one from an XEP-0359
+ * origin-id equal to id (clients that send both make them equal), in
+ * keys[1] the one from msg's sender (its full JID) and id. A key that
+ * cannot be made (too long, no sender) is "" (NUL at [0]). XEP-0308 and
+ * XEP-0424 name the earlier message by its stanza id, which is all we
+ * have: a client whose origin-id differs from its stanza id, and which
+ * corrects from another resource, finds nothing (the correction then
+ * runs as a new message).
+ */
+void inbound_about_keys(xmpp_stanza_t *msg, const char *id,
+                        char keys[2][INBOUND_DIGEST_LEN + 1]);
 
 /*
  * What msg carries of another stanza, if anything: "a carbon copy" for an

@@ -16,7 +16,8 @@
  * the server kept while the bot was offline, when inbound_sent_at
  * believes it; else now) and the message's key, by
  * which a message delivered again after a stream management resume
- * (XEP-0198) is applied once (inbound.c). Messages are handled one at a
+ * (XEP-0198) is applied once (inbound.c), and the keys of the earlier
+ * message an XEP-0308 correction or XEP-0424 retraction names. Messages are handled one at a
  * time in the order they arrive, offline ones included. A file the
  * command makes (export) follows the reply, through upload.c, and costs
  * more of the sender's rate than other commands (RL_EXPORT_COST); one
@@ -183,7 +184,11 @@ struct accepted {
 	char bare[STORE_OWNER_MAX + 1]; /* its bare JID: the owner */
 	xmpp_stanza_t *thread;          /* XEP-0201, borrowed; NULL: none */
 	bool chat;                      /* of type chat: XEP-0085 applies */
-	char *body;                     /* owned, xmpp_free */
+	char *body;                     /* owned, xmpp_free; NULL only for a
+	                                   retraction */
+	enum inbound_about about;       /* corrects or retracts an earlier
+	                                   message (XEP-0308, XEP-0424) */
+	const char *about_id;           /* that message's id, borrowed */
 };
 
 /*
@@ -204,6 +209,10 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	if (!type_served(xmpp_stanza_get_type(stanza)))
 		return false;
 	body_el = xmpp_stanza_get_child_by_name(stanza, "body");
+	/* XEP-0308 corrections and XEP-0424 retractions name an earlier
+	 * message; a retraction may come without a body (its body is only a
+	 * fallback for clients that do not know it). */
+	m->about = inbound_about(stanza, &m->about_id);
 	/*
 	 * XEP-0280 carbons and XEP-0297 forwards carry another message, from
 	 * and to whoever its own attributes claim, which nothing vouches for:
@@ -215,7 +224,7 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	wrapped = inbound_wrapped(stanza);
 	/* Chat states, receipts and other body-less messages need no
 	 * answer, nor a log line. */
-	if (wrapped == NULL && body_el == NULL)
+	if (wrapped == NULL && body_el == NULL && m->about != INBOUND_RETRACTS)
 		return false;
 	/* The server stamps "from" on everything it routes to us (RFC 6120
 	 * 8.1.2.1); a message without one did not come from a user. */
@@ -253,8 +262,9 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 		         m->bare, LOG_TO_MAX, to);
 		return false;
 	}
-	/* NULL for <body/>: nothing to do. */
-	if ((m->body = xmpp_stanza_get_text(body_el)) == NULL)
+	/* NULL for <body/>: nothing to do, unless it retracts. */
+	m->body = body_el != NULL ? xmpp_stanza_get_text(body_el) : NULL;
+	if (m->body == NULL && m->about != INBOUND_RETRACTS)
 		return false;
 	m->thread = xmpp_stanza_get_child_by_name(stanza, "thread");
 	m->chat = xmpp_stanza_get_type(stanza) != NULL &&
@@ -262,7 +272,8 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	/* Every message we would answer counts, refusals below included:
 	 * a flood of oversized bodies would otherwise flood replies. */
 	if (!rate_allows(b, m->bare, m->from, m->thread)) {
-		xmpp_free(b->ctx, m->body);
+		if (m->body != NULL)
+			xmpp_free(b->ctx, m->body);
 		return false;
 	}
 	return true;
@@ -299,6 +310,29 @@ text_acceptable(const struct bot *b, const struct accepted *m,
 }
 
 /*
+ * Fills *about for m when it corrects or retracts an earlier message
+ * (keys, of the earlier message's two possible keys, holds them) and
+ * returns about; NULL for a message of its own.
+ */
+static const struct cmd_about *
+about_earlier(xmpp_stanza_t *stanza, const struct accepted *m,
+              struct cmd_about *about, char keys[2][INBOUND_DIGEST_LEN + 1])
+{
+	size_t i;
+
+	if (m->about == INBOUND_NEW)
+		return NULL;
+	about->kind = m->about == INBOUND_CORRECTS ? CMD_CORRECTS
+	                                           : CMD_RETRACTS;
+	inbound_about_keys(stanza, m->about_id, keys);
+	for (i = 0; i < 2; i++)
+		about->keys[i] = keys[i][0] != '\0' ? keys[i] : NULL;
+	log_debug("message from %s %s an earlier one", m->bare,
+	          m->about == INBOUND_CORRECTS ? "corrects" : "retracts");
+	return about;
+}
+
+/*
  * Runs the command in m's body for its sender: the reply goes to out, a
  * file it makes to file. The command counts at the XEP-0203 delay stamp
  * of a message the server kept while we were offline, else at now.
@@ -307,7 +341,8 @@ static void
 run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
             struct cmd_file *file, struct text *out)
 {
-	char key[INBOUND_DIGEST_LEN + 1];
+	char key[INBOUND_DIGEST_LEN + 1], keys[2][INBOUND_DIGEST_LEN + 1];
+	struct cmd_about about;
 	struct cmd_ctx cctx;
 	enum cmd_status rc;
 	int64_t now, sent;
@@ -322,6 +357,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	cctx.offline = false;
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
 	cctx.bot_jid = b->cfg->jid;
+	cctx.about = about_earlier(stanza, m, &about, keys);
 	/* Kept by the server while we were away (XEP-0203): it counts when
 	 * it was sent. A stamp clamped to now is no delay worth a word. */
 	if (inbound_sent_at(stanza, &b->away, b->cfg->jid, now, &sent) &&
@@ -331,7 +367,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 		log_debug("message from %s was sent %lld s ago, while we "
 		          "were offline", m->bare, (long long)(now - sent));
 	}
-	rc = cmd_exec(&cctx, m->body, out);
+	rc = cmd_exec(&cctx, m->body != NULL ? m->body : "", out);
 	if (rc == CMD_FAILED)
 		log_error("command from %s failed: %s", m->bare,
 		          store_errmsg(b->st));
@@ -378,11 +414,12 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		return 1;
 	text_init(&out, CMD_REPLY_MAX);
 	cmd_file_init(&file);
-	if (text_acceptable(b, &m, &out)) {
+	/* A retraction runs no text: its body, if any, is not judged. */
+	if (m.about == INBOUND_RETRACTS || text_acceptable(b, &m, &out)) {
 		/* XEP-0085 5.1 and 5.3: "composing" while a long command
 		 * runs, "active" in its reply; only in chat, and only when
 		 * the wait is worth a word. */
-		if (m.chat && (slow = cmd_is_slow(m.body)))
+		if (m.chat && m.body != NULL && (slow = cmd_is_slow(m.body)))
 			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
 		run_command(b, stanza, &m, &file, &out);
 	}
@@ -391,6 +428,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
 	cmd_file_free(&file);
 	text_free(&out);
-	xmpp_free(b->ctx, m.body);
+	if (m.body != NULL)
+		xmpp_free(b->ctx, m.body);
 	return 1;
 }

@@ -32,6 +32,24 @@ struct cmd_file {
 	struct text body; /* the content; cmd_file_free releases it */
 };
 
+/*
+ * What a message does to an earlier message of the same sender, when it
+ * is an XEP-0308 correction or an XEP-0424 retraction of it. The earlier
+ * message is named by its keys: the key it would have had from an
+ * XEP-0359 origin-id equal to the id the new message names, and the key
+ * from the sender's full JID and that stanza id (bot/ cannot tell which
+ * one the earlier message had). Each STORE_MSG_KEY_LEN hex digits, or
+ * NULL.
+ */
+enum cmd_about_kind {
+	CMD_CORRECTS, /* the text replaces the earlier message's command */
+	CMD_RETRACTS  /* the earlier message is withdrawn; no text runs */
+};
+struct cmd_about {
+	enum cmd_about_kind kind;
+	const char *keys[2];
+};
+
 struct cmd_ctx {
 	store *st;
 	const char *owner;     /* bare JID of the sender, already authorised */
@@ -51,6 +69,12 @@ struct cmd_ctx {
 	bool admin;            /* the sender is in access.admins: the admin
 	                          commands exist for them (for anyone else
 	                          they are unknown words) */
+	const struct cmd_about *about; /* NULL: a message of its own; else
+	                          the earlier message it corrects or
+	                          retracts: a correction takes back what
+	                          that message did, if it was the latest
+	                          change, and runs instead; a retraction
+	                          undoes it */
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */

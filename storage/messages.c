@@ -4,7 +4,9 @@
  * message's row into the change's transaction (record_msg), the look-up
  * that finds a message handled before (store_msg_seen), the reply saved
  * with it (store_msg_reply), and the age limit on them all
- * (store_msg_prune).
+ * (store_msg_prune); and the undo step that stands for each message's
+ * change (store_msg_step, store_msg_follow), by which a correction or a
+ * retraction of the message finds what it did.
  *
  * A row of handled_messages is (user, number, key, when handled, reply);
  * schema.sql has the table, store.h how many rows are kept, for how long,
@@ -35,9 +37,18 @@ key_valid(const char *key)
 	return key[i] == '\0';
 }
 
+/* Binds :step to step, NULL for 0 (no step); SQLite's result code. */
+static int
+bind_step(sqlite3_stmt *s, int64_t step)
+{
+	return step != 0 ? store_bind_int64(s, ":step", step)
+	                 : store_bind_null(s, ":step");
+}
+
 /*
  * Records owner's message key in the open write transaction: the owner's
- * user row, then (owner, the owner's next number, key, the time now),
+ * user row, then (owner, the owner's next number, key, the time now, the
+ * change's undo step or NULL),
  * then the owner's rows past the STORE_MSG_KEEP newest dropped.
  * STORE_CONFLICT when the key is already there: the message was handled
  * meanwhile.
@@ -49,8 +60,8 @@ record_msg(store *st, const char *owner, const char *key)
 	 * (user_id, n) index. A key already there fails its UNIQUE index:
 	 * STORE_CONFLICT. */
 	STORE_SQL(add, "record-message",
-		"INSERT INTO handled_messages (user_id, n, msg_key, at)"
-		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at"
+		"INSERT INTO handled_messages (user_id, n, msg_key, at, step_id)"
+		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at, :step"
 		" FROM handled_messages WHERE user_id = :uid"
 		" RETURNING n");
 	/* The user's rows older than the :keep newest, one range of the
@@ -74,6 +85,8 @@ record_msg(store *st, const char *owner, const char *key)
 	rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", now);
+	if (rc == SQLITE_OK)
+		rc = bind_step(s, store_step(st, uid));
 	if ((ret = store_sql_number(st, &add, s, rc, &n)) != STORE_OK)
 		return ret;
 
@@ -219,4 +232,55 @@ store_msg_prune(store *st, int64_t now, int64_t *removed)
 	if (removed != NULL)
 		*removed = sqlite3_changes64(st->db);
 	return STORE_OK;
+}
+
+store_rc
+store_msg_step(store *st, const char *owner, const char *key, int64_t *step)
+{
+	/* As message-seen: two UNIQUE indexes. */
+	STORE_SQL(q, "message-step",
+		"SELECT coalesce(m.step_id, 0) FROM users AS u"
+		" JOIN handled_messages AS m ON m.user_id = u.id"
+		" WHERE u.jid = :owner AND m.msg_key = :key");
+	sqlite3_stmt *s;
+	store_rc ret;
+
+	*step = 0;
+	if (owner == NULL || key == NULL)
+		return store_failf(st, "message-step: no owner or key");
+	if ((s = store_sql_prepare(st, &q)) == NULL)
+		return STORE_ERR;
+	ret = store_sql_row(st, &q, s, bind_owner_key(s, owner, key));
+	if (ret != STORE_OK)
+		return ret;
+	*step = sqlite3_column_int64(s, 0);
+	store_reset(s);
+	return STORE_OK;
+}
+
+store_rc
+store_msg_follow(store *st, const char *owner, const char *key)
+{
+	STORE_SQL(q, "message-follow",
+		"UPDATE handled_messages SET step_id = :step"
+		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
+		" AND msg_key = :key");
+	sqlite3_stmt *s;
+	int64_t uid;
+	store_rc ret;
+	int rc;
+
+	if (owner == NULL || key == NULL)
+		return store_failf(st, "message-follow: no owner or key");
+	if (sqlite3_get_autocommit(st->db))
+		return store_failf(st, "message-follow: no change is open");
+	/* No user row: no message of theirs to point anywhere. */
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret == STORE_NOTFOUND ? STORE_OK : ret;
+	if ((s = store_sql_prepare(st, &q)) == NULL)
+		return STORE_ERR;
+	rc = bind_owner_key(s, owner, key);
+	if (rc == SQLITE_OK)
+		rc = bind_step(s, store_step(st, uid));
+	return store_sql_done(st, &q, s, rc);
 }

@@ -187,3 +187,17 @@ const char store_migration_4[] =
 	"\n"
 	"CREATE INDEX handled_messages_at ON handled_messages (at);\n"
 	;
+
+/*
+ * Schema version 5 to 6: handled_messages.step_id, the undo step that
+ * stands for a message's change, so that a correction (XEP-0308) or a
+ * retraction (XEP-0424) of that message finds it; and its index, which
+ * ON DELETE SET NULL reads when a step goes. Rows from before have none:
+ * their messages can no longer be corrected, only undone.
+ */
+const char store_migration_5[] =
+	"ALTER TABLE handled_messages ADD COLUMN step_id INTEGER REFERENCES "
+	"undo_steps (id) ON DELETE SET NULL;\n"
+	"\n"
+	"CREATE INDEX handled_messages_step ON handled_messages (step_id);\n"
+	;

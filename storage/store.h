@@ -125,8 +125,9 @@ store_rc store_check(store *st);
  *
  * store_change_commit commits the change asked for by the message key of
  * owner (see "Messages handled once" below; NULL: none), recording
- * (owner, key) in the same transaction first, so that the key commits
- * with the change or not at all. A transaction that changed no row since
+ * (owner, key, the change's undo step if it has one) in the same
+ * transaction first, so that the key commits with the change or not at
+ * all. A transaction that changed no row since
  * it began is rolled back instead (STORE_OK): a command that only looked,
  * or found nothing to do, leaves nothing, not even its key or a user row.
  * STORE_CONFLICT when the key is already recorded (the message was
@@ -244,6 +245,15 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
                     int64_t *at);
 
 /*
+ * The id of owner's latest undo step into *step, its label (cut to
+ * labelsz bytes with the NUL at a character boundary; label may be NULL)
+ * with it: the step store_undo would revert now. STORE_NOTFOUND (*step
+ * 0, label "") when owner has none. Reads only.
+ */
+store_rc store_last_step(store *st, const char *owner, int64_t *step,
+                         char *label, size_t labelsz);
+
+/*
  * ---- Messages handled once ----
  *
  * A message can reach the bot twice: stream management (XEP-0198) may
@@ -289,6 +299,29 @@ store_rc store_undo(store *st, const char *owner, char *label, size_t labelsz,
  */
 store_rc store_msg_seen(store *st, const char *owner, const char *key,
                         char *reply, size_t replysz);
+
+/*
+ * What a correction (XEP-0308) or retraction (XEP-0424) of owner's
+ * message under key would take back: STORE_OK when the message made a
+ * change, with *step the undo step that stands for it (recorded by
+ * store_change_commit, moved by store_msg_follow), 0 when it has none
+ * (the command made no step, or the step was undone or pruned since);
+ * STORE_NOTFOUND (*step 0) when the message changed nothing, or is
+ * unknown. Compare *step with store_last_step's before undoing: only
+ * the latest step can be undone. Reads only.
+ */
+store_rc store_msg_step(store *st, const char *owner, const char *key,
+                        int64_t *step);
+
+/*
+ * In the open change: owner's message under key (made earlier, and now
+ * corrected) stands from now on for this change's undo step (none when
+ * the change has no step), so that correcting the same message again, as
+ * clients do when they edit a message twice, takes back this change.
+ * STORE_OK also when owner has no such message. STORE_ERR when no change
+ * is open.
+ */
+store_rc store_msg_follow(store *st, const char *owner, const char *key);
 
 /*
  * Saves reply, the answer sent for the change owner made under key, after

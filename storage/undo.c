@@ -2,7 +2,8 @@
  * storage/undo.c - undo steps: opening one for a command
  * (store_change_label, store_begin_change), recording the before-images
  * of the entries the command touches (called by entries.c's changes), and
- * reverting a user's latest step (store_undo).
+ * reverting a user's latest step (store_undo), and naming it
+ * (store_last_step).
  *
  * A step is a row of undo_steps; each entry it touched has one row in
  * undo_entries (existed = 0 for one it created, else a copy of the row as
@@ -290,4 +291,19 @@ store_undo(store *st, const char *owner, char *label, size_t labelsz,
 	if (ret != STORE_OK)
 		store_rollback(st);
 	return ret;
+}
+
+store_rc
+store_last_step(store *st, const char *owner, int64_t *step, char *label,
+                size_t labelsz)
+{
+	store_rc ret;
+	int64_t uid;
+
+	*step = 0;
+	if (label != NULL && labelsz > 0)
+		label[0] = '\0';
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	return latest_step(st, uid, step, label, labelsz, NULL);
 }

@@ -98,6 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	              keys[(data[0] >> 2) % (sizeof(keys) / sizeof(keys[0]))] :
 	              NULL;
 	ctx.offline = false;
+	ctx.about = NULL;
 	ctx.admin = (data[0] & 1) == 0; /* alice */
 	ctx.bot_jid = "timmy@example.org";
 	had_change = ctx.msg_key != NULL &&

@@ -2310,6 +2310,153 @@ cmd_start__invisible_character_in_note__is_kept(void **state)
 	assert_string_equal(e.note, "fix \xe2\x80\xae" "header");
 }
 
+/* --- corrections (XEP-0308) and retractions (XEP-0424) --- */
+
+/* run_key() for a message named key that corrects or retracts (kind) the
+ * message named original. */
+static const char *
+run_about(struct fixture *f, int64_t at, const char *body, const char *key,
+          enum cmd_about_kind kind, const char *original,
+          enum cmd_status want)
+{
+	struct cmd_about about = { kind, { NULL, key_of(original) } };
+	const char *r;
+
+	f->ctx.about = &about;
+	r = run_key(f, at, body, key, want);
+	f->ctx.about = NULL;
+	return r;
+}
+
+static void
+cmd_exec__correction__takes_back_the_original_and_runs_instead__when_it_is_the_latest_change(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+	char first[256];
+
+	run_key(f, 0, "start acme-wbesite", "o:1", CMD_OK);
+	snprintf(first, sizeof(first), "%s",
+	         run_about(f, 60, "start acme-website", "o:2", CMD_CORRECTS,
+	                   "o:1", CMD_OK));
+	assert_string_equal(first, "Corrected: Started acme-website at 14:01.");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	running(f, &e);
+	assert_string_equal(e.project, "acme-website");
+	/* Delivered again, the correction changes nothing more. */
+	assert_string_equal(run_about(f, 120, "start acme-website", "o:2",
+	                              CMD_CORRECTS, "o:1", CMD_OK), first);
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	/* Corrected again under the original's id, as clients do: the
+	 * correction's change is the one taken back. */
+	assert_string_equal(run_about(f, 180, "start acme-web", "o:3",
+	                              CMD_CORRECTS, "o:1", CMD_OK),
+	                    "Corrected: Started acme-web at 14:03.");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+	/* One undo step for it all: undo leaves nothing. */
+	run(f, 240, "undo", CMD_OK);
+	assert_int_equal(count(f, "alice@example.org"), 0);
+}
+
+static void
+cmd_exec__correction__is_refused_naming_the_later_change__when_another_came_between(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run_key(f, 0, "start acme-wbesite", "o:1", CMD_OK);
+	run_key(f, 60, "start globex", "o:2", CMD_OK);
+	assert_string_equal(run_about(f, 120, "start acme-website", "o:3",
+	                              CMD_CORRECTS, "o:1", CMD_REFUSED),
+	                    "I can only correct your latest change; since then "
+	                    "you did \"start globex\". Use \"edit\" or \"undo\" "
+	                    "instead; nothing changed.");
+	assert_int_equal(count(f, "alice@example.org"), 2);
+	assert_false(recorded(f, "o:3"));
+}
+
+static void
+cmd_exec__correction__runs_as_a_new_command__when_the_original_changed_nothing(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run_key(f, 0, "status", "o:1", CMD_OK);
+	assert_string_equal(run_about(f, 60, "start acme", "o:2", CMD_CORRECTS,
+	                              "o:1", CMD_OK),
+	                    "Started acme at 14:01.");
+	/* An id never seen is no different. */
+	assert_string_equal(run_about(f, 120, "stop", "o:3", CMD_CORRECTS,
+	                              "o:unknown", CMD_OK),
+	                    "Stopped acme after 1m (14:01–14:02).");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
+static void
+cmd_exec__correction__keeps_the_original__when_the_corrected_command_is_refused(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct store_entry e;
+	const char *r;
+
+	run_key(f, 0, "start acme", "o:1", CMD_OK);
+	/* With acme taken back, nothing runs to cancel. */
+	r = run_about(f, 60, "cancel", "o:2", CMD_CORRECTS, "o:1", CMD_REFUSED);
+	assert_non_null(strstr(r, "\nYour original message stands (start "
+	                          "acme)."));
+	running(f, &e);
+	assert_string_equal(e.project, "acme");
+	assert_false(recorded(f, "o:2"));
+}
+
+static void
+cmd_exec__retraction__undoes_the_latest_change_once__and_says_so(
+	void **state)
+{
+	struct fixture *f = *state;
+	char first[256];
+
+	run_key(f, 0, "start acme", "o:1", CMD_OK);
+	snprintf(first, sizeof(first), "%s",
+	         run_about(f, 60, "fallback text", "o:2", CMD_RETRACTS, "o:1",
+	                   CMD_OK));
+	assert_string_equal(first, "Undone: start acme (your retracted message).");
+	assert_int_equal(count(f, "alice@example.org"), 0);
+	assert_string_equal(run_about(f, 120, "fallback text", "o:2",
+	                              CMD_RETRACTS, "o:1", CMD_OK), first);
+	/* A third retraction of it, under a new key: nothing left. */
+	run_key(f, 180, "start globex", "o:3", CMD_OK);
+	assert_string_equal(run_about(f, 240, "", "o:4", CMD_RETRACTS, "o:1",
+	                              CMD_REFUSED),
+	                    "I can no longer take back what that message did, "
+	                    "so I cannot undo it. Use \"edit\" instead; nothing "
+	                    "changed.");
+	assert_int_equal(count(f, "alice@example.org"), 1);
+}
+
+static void
+cmd_exec__retraction__changes_nothing__when_not_latest_or_nothing_was_done(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run_key(f, 0, "status", "o:0", CMD_OK);
+	assert_string_equal(run_about(f, 30, "", "o:r0", CMD_RETRACTS, "o:0",
+	                              CMD_REFUSED),
+	                    "There was nothing to undo: the message you "
+	                    "retracted changed nothing.");
+	run_key(f, 60, "start acme", "o:1", CMD_OK);
+	run_key(f, 120, "start globex", "o:2", CMD_OK);
+	assert_string_equal(run_about(f, 180, "", "o:3", CMD_RETRACTS, "o:1",
+	                              CMD_REFUSED),
+	                    "I can only undo your latest change; since then you "
+	                    "did \"start globex\". Use \"edit\" or \"undo\" "
+	                    "instead; nothing changed.");
+	assert_int_equal(count(f, "alice@example.org"), 2);
+}
+
 int
 main(void)
 {
@@ -2417,6 +2564,12 @@ main(void)
 		T(cmd_start__invisible_character_in_project_or_tag__is_refused_and_says_why),
 		T(cmd_add_edit_rename__invisible_character__is_refused_and_changes_nothing),
 		T(cmd_start__invisible_character_in_note__is_kept),
+		T(cmd_exec__correction__takes_back_the_original_and_runs_instead__when_it_is_the_latest_change),
+		T(cmd_exec__correction__is_refused_naming_the_later_change__when_another_came_between),
+		T(cmd_exec__correction__runs_as_a_new_command__when_the_original_changed_nothing),
+		T(cmd_exec__correction__keeps_the_original__when_the_corrected_command_is_refused),
+		T(cmd_exec__retraction__undoes_the_latest_change_once__and_says_so),
+		T(cmd_exec__retraction__changes_nothing__when_not_latest_or_nothing_was_done),
 #undef T
 	};
 

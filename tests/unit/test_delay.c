@@ -738,6 +738,90 @@ inbound_key_digest__gives_sha1_hex_of_key__whatever_its_length(void **state)
 	xmpp_stanza_release(m);
 }
 
+static void
+inbound_about__finds_corrections_and_both_forms_of_retraction(void **state)
+{
+	static const struct {
+		const char *xml;
+		enum inbound_about want;
+		const char *id;
+	} cases[] = {
+		{ "<message><body>x</body></message>", INBOUND_NEW, NULL },
+		{ "<message><body>x</body><replace xmlns="
+		  "'urn:xmpp:message-correct:0' id='m1'/></message>",
+		  INBOUND_CORRECTS, "m1" },
+		{ "<message><retract xmlns='urn:xmpp:message-retract:1' "
+		  "id='m2'/></message>", INBOUND_RETRACTS, "m2" },
+		{ "<message><apply-to xmlns='urn:xmpp:fasten:0' id='m3'>"
+		  "<retract xmlns='urn:xmpp:message-retract:0'/></apply-to>"
+		  "<body>fallback</body></message>", INBOUND_RETRACTS, "m3" },
+		/* A retraction wins over a correction beside it. */
+		{ "<message><body>x</body><replace xmlns="
+		  "'urn:xmpp:message-correct:0' id='m4'/><retract xmlns="
+		  "'urn:xmpp:message-retract:1' id='m5'/></message>",
+		  INBOUND_RETRACTS, "m5" },
+		/* Without an id, in another namespace, or fastening
+		 * something else: nothing. */
+		{ "<message><body>x</body><replace xmlns="
+		  "'urn:xmpp:message-correct:0' id=''/></message>",
+		  INBOUND_NEW, NULL },
+		{ "<message><body>x</body><replace xmlns='urn:example' "
+		  "id='m6'/></message>", INBOUND_NEW, NULL },
+		{ "<message><apply-to xmlns='urn:xmpp:fasten:0' id='m7'>"
+		  "<retract xmlns='urn:xmpp:message-retract:1'/></apply-to>"
+		  "</message>", INBOUND_NEW, NULL },
+	};
+	const char *id;
+	xmpp_stanza_t *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = stanza(cases[i].xml);
+		assert_int_equal(inbound_about(m, &id), cases[i].want);
+		if (cases[i].id == NULL)
+			assert_null(id);
+		else
+			assert_string_equal(id, cases[i].id);
+		xmpp_stanza_release(m);
+	}
+}
+
+static void
+inbound_about_keys__are_the_keys_the_original_had__with_or_without_origin_id(
+	void **state)
+{
+	char keys[2][INBOUND_DIGEST_LEN + 1], key[INBOUND_DIGEST_LEN + 1];
+	xmpp_stanza_t *orig, *fix;
+
+	(void)state;
+	fix = stanza("<message from='alice@localhost/phone' id='c1'>"
+	             "<body>y</body><replace xmlns='urn:xmpp:message-correct:0' "
+	             "id='m1'/></message>");
+	inbound_about_keys(fix, "m1", keys);
+	/* An original with an origin-id equal to its id. */
+	orig = stanza("<message from='alice@localhost/phone' id='m1'>"
+	              "<body>x</body><origin-id xmlns='urn:xmpp:sid:0' "
+	              "id='m1'/></message>");
+	assert_string_equal(inbound_key_digest(orig, key, sizeof(key)),
+	                    keys[0]);
+	xmpp_stanza_release(orig);
+	/* And one without. */
+	orig = stanza("<message from='alice@localhost/phone' id='m1'>"
+	              "<body>x</body></message>");
+	assert_string_equal(inbound_key_digest(orig, key, sizeof(key)),
+	                    keys[1]);
+	xmpp_stanza_release(orig);
+	xmpp_stanza_release(fix);
+
+	/* No sender: only the origin-id form. */
+	fix = stanza("<message id='c2'><body>y</body></message>");
+	inbound_about_keys(fix, "m1", keys);
+	assert_int_equal(strlen(keys[0]), INBOUND_DIGEST_LEN);
+	assert_string_equal(keys[1], "");
+	xmpp_stanza_release(fix);
+}
+
 int
 main(void)
 {
@@ -771,6 +855,8 @@ main(void)
 		                                cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(cmd_edit__refuses__when_running_entry_moved_back_across_an_entry_after_the_send_time,
 		                                cmd_setup, cmd_teardown),
+		cmocka_unit_test(inbound_about__finds_corrections_and_both_forms_of_retraction),
+		cmocka_unit_test(inbound_about_keys__are_the_keys_the_original_had__with_or_without_origin_id),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

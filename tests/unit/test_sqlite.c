@@ -1426,7 +1426,7 @@ static void assert_same_as_fresh(store *migrated)
 	assert_non_null(strstr(fresh_structure, "fk undo_tags"));
 	assert_non_null(strstr(fresh_structure, "trigger entry_tags_max"));
 	assert_non_null(strstr(fresh_structure, "table handled_messages "
-	                       "type=table ncol=5 wr=0 strict=1"));
+	                       "type=table ncol=6 wr=0 strict=1"));
 	assert_non_null(strstr(fresh_structure, "index handled_messages "
 	                       "handled_messages_at unique=0"));
 	assert_non_null(strstr(fresh_structure, "index entries entries_start "
@@ -2554,6 +2554,129 @@ static void store_open_readonly__groups_any_case__when_names_not_ascii(
 	assert_string_equal(ok, "ok");
 }
 
+/* --- the undo step of a message's change (corrections, retractions) --- */
+
+/* store_msg_step of owner's key, which must be STORE_OK; the step. */
+static int64_t msg_step(store *st, const char *owner, const char *key)
+{
+	int64_t step = -1;
+
+	assert_int_equal(store_msg_step(st, owner, key, &step), STORE_OK);
+	return step;
+}
+
+static void store_msg_step__is_the_latest_step__until_it_is_undone(
+	void **state)
+{
+	store *st = *state;
+	char name[64];
+	int64_t step = -1, last = -1;
+
+	begin(st);
+	label(st, ALICE, "start acme");
+	add(st, ALICE, entry("acme", 100, 0));
+	commit_key(st, ALICE, K("o:1"));
+	assert_int_equal(store_last_step(st, ALICE, &last, name, sizeof name),
+	                 STORE_OK);
+	assert_string_equal(name, "start acme");
+	assert_int_equal(msg_step(st, ALICE, K("o:1")), last);
+	/* Another user's message, or one that changed nothing. */
+	assert_int_equal(store_msg_step(st, BOB, K("o:1"), &step),
+	                 STORE_NOTFOUND);
+	assert_int_equal(step, 0);
+	assert_int_equal(store_msg_step(st, ALICE, K("o:2"), &step),
+	                 STORE_NOTFOUND);
+
+	/* Undone, the step is gone, and its id may be given again: the
+	 * message no longer names any step. */
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_OK);
+	assert_int_equal(msg_step(st, ALICE, K("o:1")), 0);
+	assert_int_equal(store_last_step(st, ALICE, &last, name, sizeof name),
+	                 STORE_NOTFOUND);
+	assert_string_equal(name, "");
+	begin(st);
+	label(st, ALICE, "start globex");
+	add(st, ALICE, entry("globex", 200, 0));
+	commit_key(st, ALICE, K("o:3"));
+	assert_int_equal(msg_step(st, ALICE, K("o:1")), 0);
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
+static void store_msg_step__is_none__when_the_change_made_no_step(
+	void **state)
+{
+	store *st = *state;
+
+	/* A change without an undo step (as a setting). */
+	begin(st);
+	add(st, ALICE, entry("acme", 100, 200));
+	commit_key(st, ALICE, K("o:1"));
+	assert_int_equal(msg_step(st, ALICE, K("o:1")), 0);
+}
+
+static void store_msg_follow__points_a_message_at_the_open_change_step(
+	void **state)
+{
+	store *st = *state;
+	int64_t first, last = 0;
+
+	begin(st);
+	label(st, ALICE, "add a");
+	add(st, ALICE, entry("a", 100, 200));
+	commit_key(st, ALICE, K("o:1"));
+	first = msg_step(st, ALICE, K("o:1"));
+	assert_true(first != 0);
+
+	/* The correction: undo, a new step, the original follows it. */
+	begin(st);
+	assert_int_equal(store_undo(st, ALICE, NULL, 0, NULL), STORE_OK);
+	label(st, ALICE, "add b");
+	add(st, ALICE, entry("b", 100, 200));
+	assert_int_equal(store_msg_follow(st, ALICE, K("o:1")), STORE_OK);
+	/* A message alice never sent: nothing to point. */
+	assert_int_equal(store_msg_follow(st, ALICE, K("o:none")), STORE_OK);
+	commit_key(st, ALICE, K("o:2"));
+	assert_int_equal(store_last_step(st, ALICE, &last, NULL, 0), STORE_OK);
+	assert_int_equal(msg_step(st, ALICE, K("o:1")), last);
+	assert_int_equal(msg_step(st, ALICE, K("o:2")), last);
+	assert_int_equal(handled(st), 2);
+	/* Outside a change it is refused. */
+	assert_int_equal(store_msg_follow(st, ALICE, K("o:1")), STORE_ERR);
+}
+
+/* A version-5 database (make_v4's, brought to version 5 by its released
+ * migration) keeps its handled messages, which name no step. */
+static void store_open__keeps_handled_messages_without_steps__when_migrated_from_v5(
+	void **state)
+{
+	static const char *const steps[] = { NULL, NULL, store_migration_3,
+		store_migration_4 };
+	const struct store_schema v5 = { 5, NULL, steps };
+	char path[512], err[256] = "";
+	sqlite3 *db;
+	store *st;
+
+	(void)state;
+	make_v4("v5.db");
+	tmp_path(path, sizeof path, "v5.db");
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (store_schema_apply(db, &v5, err, sizeof err) != STORE_OK)
+		fail_msg("v5: %s", err);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO handled_messages"
+	                              " (user_id, n, msg_key, at) VALUES (1, 1,"
+	                              " '0123456789abcdef0123456789abcdef01234567',"
+	                              " 1700000000)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	st = open_file("v5.db");
+	assert_same_as_fresh(st);
+	assert_int_equal(handled(st), 1);
+	assert_int_equal(msg_step(st, ALICE,
+	                          "0123456789abcdef0123456789abcdef01234567"), 0);
+	assert_int_equal(store_check(st), STORE_OK);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -2688,6 +2811,17 @@ main(void)
 		cmocka_unit_test(store_open_readonly__refuses__when_not_this_schema_version),
 		cmocka_unit_test(
 			store_open_readonly__groups_any_case__when_names_not_ascii),
+		cmocka_unit_test_setup_teardown(
+			store_msg_step__is_the_latest_step__until_it_is_undone,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_step__is_none__when_the_change_made_no_step,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_msg_follow__points_a_message_at_the_open_change_step,
+			open_memory, close_store),
+		cmocka_unit_test(
+			store_open__keeps_handled_messages_without_steps__when_migrated_from_v5),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
