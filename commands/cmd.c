@@ -99,6 +99,14 @@ const struct cmd_def cmd_table[] = {
 	  "edit and delete take. RANGE: today, yesterday, week, last week, "
 	  "month, last month, year, a day (mon, 2026-11-23) or DAY..DAY.\n"
 	  "log\nlog yesterday\nlog mon..wed", NULL },
+	{ "pause", NULL, GRP_TIMER, CMD_CHANGES, 0, 3, cmd_pause,
+	  "pause " WHEN,
+	  "pause the running timer (resume goes on)",
+	  "Opens a break in the running timer, now or at a time in the past: "
+	  "the entry stays open, but its clock stands still until \"resume\". "
+	  "Breaks do not count in totals, reports and exports. \"stop\" while "
+	  "paused ends the entry where the pause began.\n"
+	  "pause\npause at 12:00\npause 10m ago", NULL },
 	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
 	  "your projects, with this month's totals", "projects", NULL },
 	{ "rename", NULL, GRP_REPORT, CMD_CHANGES, 3, 3, cmd_rename,
@@ -117,6 +125,11 @@ const struct cmd_def cmd_table[] = {
 	{ "restart", "continue", GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "restart [ID] " WHEN,
 	  "the same as continue", "restart\nrestart 12", NULL },
+	{ "resume", NULL, GRP_TIMER, CMD_CHANGES, 0, 3, cmd_resume,
+	  "resume " WHEN,
+	  "go on with the paused timer",
+	  "Ends the break of the paused timer, now or at a time in the past.\n"
+	  "resume\nresume at 12:45\nresume 5m ago", NULL },
 	{ "start", NULL, GRP_TIMER, CMD_CHANGES, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",

@@ -35,6 +35,7 @@ static const char *const store_migrations[] = {
 	store_migration_2,
 	store_migration_3,
 	store_migration_4,
+	store_migration_5,
 	NULL
 };
 

@@ -246,6 +246,7 @@ extern const char store_migration_1[];
 extern const char store_migration_2[];
 extern const char store_migration_3[];
 extern const char store_migration_4[];
+extern const char store_migration_5[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 

@@ -271,6 +271,79 @@ cmd_stop__says_what_ran_and_how_long(void **state)
 }
 
 static void
+cmd_pause__stops_the_clock__until_resume(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "pause", CMD_REFUSED),
+	                    "Nothing is running.");
+	run(f, 0, "start acme +design", CMD_OK);
+	assert_string_equal(run(f, 0, "resume", CMD_REFUSED),
+	                    "acme is running, not paused.");
+	assert_string_equal(run(f, 3600, "pause at 13:00", CMD_REFUSED),
+	                    "acme runs from 14:00 on; a pause has to begin "
+	                    "then or later.");
+	assert_string_equal(run(f, 3600, "pause", CMD_OK),
+	                    "Paused acme +design at 15:00 (worked 1h 00m). "
+	                    "Say \"resume\" to go on.");
+	assert_string_equal(run(f, 4000, "pause", CMD_REFUSED),
+	                    "acme has been paused since 15:00 already. Say "
+	                    "\"resume\" to go on.");
+	assert_string_equal(run(f, 6000, "status", CMD_OK),
+	                    "Paused since 15:00 (acme +design, worked 1h 00m). "
+	                    "Today: 1h 00m. Say \"resume\" to go on.");
+	assert_string_equal(run(f, 6300, "resume at 15:00", CMD_REFUSED),
+	                    "acme was paused at 15:00; it has to resume after "
+	                    "that.");
+	assert_string_equal(run(f, 6300, "resume 5m ago", CMD_OK),
+	                    "Resumed acme +design at 15:40 after a break of "
+	                    "40m (worked 1h 05m).");
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Running: acme +design since 14:00 (1h 20m, breaks "
+	                    "40m). Today: 1h 20m.");
+	assert_string_equal(run(f, 7200, "stop", CMD_OK),
+	                    "Stopped acme +design after 1h 20m of work and 40m "
+	                    "of breaks (14:00–16:00).");
+	assert_string_equal(run(f, 7200, "report", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "```\n"
+	                    "acme    1h 20m\n"
+	                    "Total   1h 20m\n"
+	                    "```");
+}
+
+static void
+cmd_stop__ends_at_the_pause__when_paused(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "start acme", CMD_OK);
+	run(f, 3600, "pause", CMD_OK);
+	assert_string_equal(run(f, 7200, "stop", CMD_OK),
+	                    "Stopped acme after 1h 00m, where it was paused at "
+	                    "15:00: the time since is no work (14:00–15:00).");
+	assert_string_equal(run(f, 7200, "undo", CMD_OK),
+	                    "Undone: stop acme (done at 16:00).");
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Paused since 15:00 (acme, worked 1h 00m). "
+	                    "Today: 1h 00m. Say \"resume\" to go on.");
+	/* start while paused: stop (at the pause), then start. */
+	assert_string_equal(run(f, 7200, "start globex", CMD_OK),
+	                    "Stopped acme after 1h 00m, where it was paused at "
+	                    "15:00: the time since is no work. Started globex "
+	                    "at 16:00.");
+	run(f, 7200, "undo", CMD_OK);
+	/* cancel while paused drops the entry; undo brings it back paused. */
+	assert_non_null(strstr(run(f, 7200, "cancel", CMD_OK),
+	                       "Cancelled acme (running since 14:00, 1h 00m)"));
+	run(f, 7200, "undo", CMD_OK);
+	run(f, 7200, "undo", CMD_OK); /* the pause */
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Running: acme since 14:00 (2h 00m). "
+	                    "Today: 2h 00m.");
+}
+
+static void
 cmd_status__shows_running_and_today(void **state)
 {
 	struct fixture *f = *state;
@@ -2316,6 +2389,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cmd_table__is_sorted_and_complete),
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(cmd_pause__stops_the_clock__until_resume),
+		T(cmd_stop__ends_at_the_pause__when_paused),
 		T(cmd_exec__unknown_word__names_it),
 		T(cmd_exec__empty_or_blank__suggests_help),
 		T(cmd_exec__command_word__is_case_insensitive_and_trimmed),

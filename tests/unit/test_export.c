@@ -53,42 +53,42 @@ static const struct {
 } cases[] = {
 	/* 2026-11-23 09:00 to 10:30 in Berlin (+01:00) */
 	{ "alice@example.org",
-	  { 101, 1, "acme", { "design" }, 1, NOTE1, 1795420800, 1795426200 } },
+	  { 101, 1, "acme", { "design" }, 1, NOTE1, 1795420800, 1795426200 , { { 0, 0 } }, 0 } },
 	/* 5399 s read as 1.50 hours */
 	{ "bob@example.net",
 	  { 102, 2, "big client", { "call", "design", "urgent" }, 3, "",
-	    1795435200, 1795440599 } },
+	    1795435200, 1795440599 , { { 0, 0 } }, 0 } },
 	/* 5401 s, also 1.50; no tags, no note */
 	{ "alice@example.org",
-	  { 103, 3, "internal", { "" }, 0, "", 1795503600, 1795509001 } },
+	  { 103, 3, "internal", { "" }, 0, "", 1795503600, 1795509001 , { { 0, 0 } }, 0 } },
 	/* 2026-11-24 23:30 to 2026-11-25 01:15 in Berlin: across midnight */
 	{ "alice@example.org",
 	  { 105, 5, "acme", { "ops" }, 1, "deploy across midnight",
-	    1795559400, 1795565700 } },
+	    1795559400, 1795565700 , { { 0, 0 } }, 0 } },
 	/* 2026-10-25 01:30+02:00 to 03:30+01:00: Berlin falls back */
 	{ "bob@example.net",
 	  { 106, 6, "night shift", { "oncall", "ops" }, 2, "fall back",
-	    1792884600, 1792895400 } },
+	    1792884600, 1792895400 , { { 0, 0 } }, 0 } },
 	/* 2026-03-29 01:00+01:00 to 04:00+02:00: Berlin springs forward */
 	{ "bob@example.net",
 	  { 107, 7, "night shift", { "" }, 0, "spring forward", 1774742400,
-	    1774749600 } },
+	    1774749600 , { { 0, 0 } }, 0 } },
 	/* 18 s: 0.005 hours, rounded up to 0.01; looks like a formula */
 	{ "alice@example.org",
 	  { 108, 8, "acme", { "review" }, 1, " =SUM(A1:A3) padded ",
-	    1795593600, 1795593618 } },
+	    1795593600, 1795593618 , { { 0, 0 } }, 0 } },
 	/* running since 2026-11-25 13:20 in Berlin: 6000 s up to now */
 	{ "alice@example.org",
-	  { 109, 9, "acme", { "design" }, 1, NOTE9, 1795609200, 0 } },
+	  { 109, 9, "acme", { "design" }, 1, NOTE9, 1795609200, 0 , { { 0, 0 } }, 0 } },
 	/* no length; a project with a comma, a tag with a semicolon */
 	{ "zo\xc3\xab@example.org",
 	  { 111, 12, "r&d, phase 2", { "q4;eu" }, 1, "", 1782907200,
-	    1782907200 } },
+	    1782907200 , { { 0, 0 } }, 0 } },
 	/* 2026-11-25 10:00 to 10:15 in Berlin; CSV cells that would be
 	 * formulas (the tags cell starts with "-x") */
 	{ "alice@example.org",
 	  { 112, 13, "-dash", { "-x", "ops" }, 2, "=1+2", 1795597200,
-	    1795598100 } },
+	    1795598100 , { { 0, 0 } }, 0 } },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -596,7 +596,7 @@ export__hours_round_half_up_in_integers(void **state)
 		{ 86400, "24.00", "24.0" },  { 359999, "100.00", "100.0" },
 		{ INT64_C(3600) * 123456789 + 2484, "123456789.69", "123456789.69" },
 	};
-	struct store_entry e = { 1, 1, "acme", { "" }, 0, "", 0, 0 };
+	struct store_entry e = { 1, 1, "acme", { "" }, 0, "", 0, 0 , { { 0, 0 } }, 0 };
 	struct text out;
 	json_t *root;
 	size_t i;
@@ -634,7 +634,7 @@ export__hours_round_half_up_in_integers(void **state)
 static void
 export__running_entry_counts_to_now__never_below_zero(void **state)
 {
-	struct store_entry e = { 1, 4, "acme", { "" }, 0, "", NOW - 90, 0 };
+	struct store_entry e = { 1, 4, "acme", { "" }, 0, "", NOW - 90, 0 , { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
@@ -657,7 +657,7 @@ static void
 export__offsets_follow_the_zone_at_each_instant(void **state)
 {
 	/* 2026-11-25 14:00 UTC, and 1 Jul 2026 12:00 UTC (summer). */
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW, 1782907200 };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW, 1782907200 , { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
@@ -689,7 +689,7 @@ static void
 export__times_past_year_9999_are_left_empty(void **state)
 {
 	struct store_entry e = { 7, 1, "a", { "" }, 0, "", NOW - 60,
-		                 INT64_C(253402300800) }; /* 10000-01-01 */
+		                 INT64_C(253402300800) , { { 0, 0 } }, 0 }; /* 10000-01-01 */
 	struct text out;
 	json_t *root, *o;
 
@@ -716,7 +716,7 @@ export__invalid_utf8_becomes_replacement_character(void **state)
 {
 	struct store_entry e = { 1, 1, "ac\xffme", { "t\xc3" }, 1,
 		                 "cut \xe2\x82 here \xed\xa0\x80 surrogate",
-		                 NOW - 60, NOW };
+		                 NOW - 60, NOW , { { 0, 0 } }, 0 };
 	struct text out;
 	json_t *root;
 
@@ -761,7 +761,7 @@ export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text(
 		{ "a=1", "a=1" },
 		{ "", "" },
 	};
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW , { { 0, 0 } }, 0 };
 	char want[256];
 	struct text out;
 	size_t i;
@@ -803,7 +803,7 @@ export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 {
 	struct store_entry e = { 1, 1, "a", { "" }, 0,
 		                 "one\r\ntwo\rthree\n\tbell\x07 del\x7f" " end",
-		                 NOW - 60, NOW };
+		                 NOW - 60, NOW , { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
@@ -999,7 +999,7 @@ export__appends_to_what_out_holds(void **state)
 static void
 export__null_zone_is_utc(void **state)
 {
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW , { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
