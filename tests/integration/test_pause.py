@@ -8,8 +8,14 @@ ago"), which hold at any hour; the durations compared do not depend on the
 day. Breaks after the fact go on fixed 2025 dates.
 """
 
+import csv
+import io
+import json
 import re
 
+from harness import run_timmy
+
+ALICE = "alice@localhost"
 WHEN = r"(?:\w{3} \d{1,2} \w{3} )?\d{2}:\d{2}"
 
 
@@ -61,3 +67,32 @@ def test_stop__ends_the_entry_at_the_pause__when_paused(bot, alice):
     ask(alice, bot, "stop", r"Stopped acme after 10m, where it was paused "
         r"at (%s): the time since is no work \(%s–\1\)\." % (WHEN, WHEN))
     ask(alice, bot, "status", r"Nothing is running\. .*")
+
+
+def export(bot, timmy_bin, fmt):
+    r = run_timmy(["export", "-c", bot.config_path, "--user", ALICE,
+                   "--format", fmt], binary=timmy_bin)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_log_and_export__leave_the_break_out__after_pause_and_resume(
+        bot, alice, timmy_bin):
+    ask(alice, bot, "start acme 30m ago", r"Started acme at %s\." % WHEN)
+    ask(alice, bot, "pause 20m ago", r"Paused acme .*")
+    ask(alice, bot, "resume 10m ago", r"Resumed acme .*")
+    ask(alice, bot, "stop", r"Stopped acme after 20m .*")
+    log = alice.ask(bot.jid, "log yesterday..today")
+    assert re.search(r"\n#1 +%s–%s +20m  \(break 10m\) acme\n" % (WHEN, WHEN),
+                     log), log
+    [entry] = json.loads(export(bot, timmy_bin, "json"))
+    assert entry["break_seconds"] == 600
+    assert 1200 <= entry["duration_seconds"] < 1260
+    assert [b["stop"] is not None for b in entry["breaks"]] == [True]
+    rows = list(csv.reader(io.StringIO(export(bot, timmy_bin, "csv"),
+                                       newline="")))
+    assert rows[0][-1] == "breaks_seconds"
+    assert rows[1][-1] == "600"
+    assert 1200 <= int(rows[1][6]) < 1260
+    ics = export(bot, timmy_bin, "ical")
+    assert "\nDESCRIPTION:Worked 20m (break 10m)\n" in ics, ics

@@ -344,6 +344,24 @@ cmd_stop__ends_at_the_pause__when_paused(void **state)
 }
 
 static void
+cmd_log__shows_the_breaks__and_counts_the_time_worked(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -30600, "start acme", CMD_OK);      /* 05:30 */
+	run(f, -19800, "pause", CMD_OK);           /* 08:30 */
+	run(f, -17100, "resume", CMD_OK);          /* 09:15 */
+	run(f, -3600, "stop", CMD_OK);             /* 13:00 */
+	run(f, -3600, "start globex", CMD_OK);
+	/* The break column lines up; rows without breaks leave it blank. */
+	assert_string_equal(run(f, 0, "log", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "#1    05:30–13:00  6h 45m  (break 45m) acme\n"
+	                    "#2    13:00–now    1h 00m              globex\n"
+	                    "2 entries, 7h 45m in this period.");
+}
+
+static void
 cmd_status__shows_running_and_today(void **state)
 {
 	struct fixture *f = *state;
@@ -2391,6 +2409,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(cmd_pause__stops_the_clock__until_resume),
 		T(cmd_stop__ends_at_the_pause__when_paused),
+		T(cmd_log__shows_the_breaks__and_counts_the_time_worked),
 		T(cmd_exec__unknown_word__names_it),
 		T(cmd_exec__empty_or_blank__suggests_help),
 		T(cmd_exec__command_word__is_case_insensitive_and_trimmed),
