@@ -74,13 +74,17 @@ const struct cmd_def cmd_table[] = {
 	  "delete 12", NULL },
 	{ "edit", NULL, GRP_PAST, CMD_CHANGES, 2, -1, cmd_edit,
 	  "edit ID [project P] [+tag|-tag ...] [start TIME] [stop TIME] "
-	  "[note ...]",
+	  "[note ...] | edit ID break TIME-TIME|none",
 	  "change an entry",
 	  "Changes an entry by its number from the log. \"note\" takes the "
-	  "rest of the message; \"note\" alone clears it.\n"
+	  "rest of the message; \"note\" alone clears it. \"break\" adds a "
+	  "break inside the entry (times on the entry's day, as add reads "
+	  "them), which its time then leaves out; \"break none\" removes its "
+	  "breaks.\n"
 	  "edit 12 start 9:15\n"
 	  "edit 12 project globex -design +billable\n"
-	  "edit 12 stop yesterday 17:30 note fixed the header", NULL },
+	  "edit 12 stop yesterday 17:30 note fixed the header\n"
+	  "edit 12 break 12:00-12:45", NULL },
 	{ "export", NULL, GRP_REPORT, 0, 0, -1, cmd_export,
 	  "export [csv|json|ical] [RANGE] [PROJECT|+tag ...]",
 	  "your entries as a file (default: csv, this month)",
@@ -270,17 +274,23 @@ cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
               struct text *out)
 {
 	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], d[FMT_DURATION_MAX];
-	int64_t end = e->stop ? e->stop : ctx->now;
+	char brk[FMT_DURATION_MAX + 16] = "", bd[FMT_DURATION_MAX];
+	int64_t breaks = store_break_secs(e, INT64_MIN, INT64_MAX, ctx->now);
 
 	fmt_clock(ctx->tz, e->start, ctx->now, a, sizeof(a));
-	fmt_duration(end - e->start, d, sizeof(d));
+	/* The time worked, and the breaks when there are some. */
+	fmt_duration(store_worked_secs(e, ctx->now), d, sizeof(d));
+	if (breaks > 0) {
+		fmt_duration(breaks, bd, sizeof(bd));
+		snprintf(brk, sizeof(brk), ", break %s", bd);
+	}
 	text_printf(out, "#%lld ", (long long)e->seq);
 	fmt_entry(out, e);
 	if (e->stop) {
 		fmt_clock(ctx->tz, e->stop, e->start, b, sizeof(b));
-		text_printf(out, " %s–%s (%s)", a, b, d);
+		text_printf(out, " %s–%s (%s%s)", a, b, d, brk);
 	} else {
-		text_printf(out, " since %s (%s, running)", a, d);
+		text_printf(out, " since %s (%s%s, running)", a, d, brk);
 	}
 }
 

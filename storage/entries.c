@@ -520,39 +520,48 @@ store_resume(store *st, const char *owner, int64_t at,
 	return owner_entry(st, owner, ~at, pause_rows, true, out);
 }
 
-/* The change of store_add_break, inside its savepoint. */
+/*
+ * The change of store_add_break (b: the break) and store_clear_breaks (b
+ * NULL), inside its savepoint.
+ */
 static store_rc
-add_break_rows(store *st, int64_t uid, int64_t seq, int64_t start,
-               int64_t stop, struct store_entry *e)
+break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
+           struct store_entry *e)
 {
-	STORE_SQL(q, "add-break",
+	STORE_SQL(add, "add-break",
 		"INSERT INTO entry_breaks (entry_id, start, stop)"
 		" VALUES (:entry, :start, :stop)");
+	/* The open break of a paused entry stays: resume ends it. */
+	STORE_SQL(clear, "clear-breaks",
+		"DELETE FROM entry_breaks WHERE entry_id = :entry"
+		" AND stop IS NOT NULL");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t step;
-	int rc;
+	int rc = SQLITE_OK;
 
 	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
 		return ret;
 	if ((step = store_step(st, uid)) != 0 &&
 	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
 		return ret;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = entry_stmt(st, b != NULL ? &add : &clear, e->id)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":entry", e->id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":start", start);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":stop", stop);
-	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
+	if (b != NULL)
+		rc = store_bind_int64(s, ":start", b->start);
+	if (b != NULL && rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":stop", b->stop);
+	/* The triggers of entry_breaks: STORE_CONFLICT. */
+	if ((ret = store_sql_done(st, b != NULL ? &add : &clear, s, rc)) !=
+	    STORE_OK)
 		return ret;
 	return store_tags_load(st, e);
 }
 
-store_rc
-store_add_break(store *st, const char *owner, int64_t seq, int64_t start,
-                int64_t stop, struct store_entry *out)
+/* store_add_break (b) or store_clear_breaks (b NULL) for owner. */
+static store_rc
+owner_breaks(store *st, const char *owner, int64_t seq,
+             const struct store_break *b, struct store_entry *out)
 {
 	struct store_entry e;
 	store_rc ret;
@@ -562,11 +571,30 @@ store_add_break(store *st, const char *owner, int64_t seq, int64_t start,
 		return ret;
 	if ((ret = store_savepoint(st)) != STORE_OK)
 		return ret;
-	ret = store_savepoint_end(st, add_break_rows(st, uid, seq, start, stop,
-	                                              &e));
+	ret = store_savepoint_end(st, break_rows(st, uid, seq, b, &e));
 	if (ret == STORE_OK && out != NULL)
 		*out = e;
 	return ret;
+}
+
+store_rc
+store_add_break(store *st, const char *owner, int64_t seq, int64_t start,
+                int64_t stop, struct store_entry *out)
+{
+	const struct store_break b = { start, stop };
+
+	if (stop <= start) {
+		store_failf(st, "add-break: it ends before it starts");
+		return STORE_CONFLICT;
+	}
+	return owner_breaks(st, owner, seq, &b, out);
+}
+
+store_rc
+store_clear_breaks(store *st, const char *owner, int64_t seq,
+                   struct store_entry *out)
+{
+	return owner_breaks(st, owner, seq, NULL, out);
 }
 
 store_rc

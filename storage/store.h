@@ -236,6 +236,14 @@ store_rc store_add_break(store *st, const char *owner, int64_t seq,
                          struct store_entry *out);
 
 /*
+ * Removes the breaks of owner's entry #seq, all but the open one of a
+ * paused entry (resume ends that). STORE_NOTFOUND when there is no such
+ * entry; *out as for store_add_break. Recorded for undo like the others.
+ */
+store_rc store_clear_breaks(store *st, const char *owner, int64_t seq,
+                            struct store_entry *out);
+
+/*
  * Totals per project of owner's time inside [from, to): each entry counts
  * only its part inside the range, a running entry counts up to now, and
  * its breaks inside the range (an open one up to now) do not count.
@@ -266,9 +274,10 @@ store_rc store_count(store *st, const char *owner, int64_t *n);
  * store_begin_change is store_begin and store_change_label together. Until
  * store_commit, every store_insert(_entry), store_stop,
  * store_update, store_delete, store_rename_project, store_pause,
- * store_resume and store_add_break for owner records
- * the before-image of each entry it touches (with its tags and breaks) in that step (the first touch
- * counts), so store_undo can put everything back. Changes for another
+ * store_resume, store_add_break and store_clear_breaks for owner records
+ * the before-image of each entry it touches (with its tags and breaks)
+ * in that step (the first touch counts), so store_undo can put
+ * everything back. Changes for another
  * owner in the same transaction are not recorded. Steps beyond
  * STORE_UNDO_MAX per user are dropped, oldest first. Without a step
  * nothing is recorded. A step that recorded nothing is dropped at
@@ -291,7 +300,8 @@ store_rc store_begin_change(store *st, const char *owner, const char *label,
  * only itself when it fails, or in a transaction of its own when none is
  * open: entries it created are deleted, entries
  * it changed or deleted come back exactly (same id, seq, tags, breaks,
- * note, times); numbers are not given back, the next entry still gets a new one.
+ * note, times); numbers are not given back, the next entry still gets a
+ * new one.
  * Copies the step's label (cut to labelsz bytes with the NUL; label may be
  * NULL) and time (at may be NULL) when there is a step, also on
  * STORE_CONFLICT. STORE_NOTFOUND when there is nothing left to undo;
@@ -580,7 +590,8 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
  * (borrowed for the call), the seconds of their entries inside the range
  * (a running entry counts up to now) and running, 1 when one of those
  * entries is the user's running one, else 0. Most seconds first, then by
- * JID (bytes). Breaks do not count. At most limit users are passed (0: no limit); *total,
+ * JID (bytes). Breaks do not count. At most limit users are passed (0:
+ * no limit); *total,
  * when not NULL, gets how many there are in all. cb must not use st.
  * Reads one range of entries_user_start per user.
  */

@@ -96,3 +96,33 @@ def test_log_and_export__leave_the_break_out__after_pause_and_resume(
     assert 1200 <= int(rows[1][6]) < 1260
     ics = export(bot, timmy_bin, "ical")
     assert "\nDESCRIPTION:Worked 20m (break 10m)\n" in ics, ics
+
+
+def test_edit_break__adds_one_after_the_fact__and_undo_takes_it_back(
+        bot, alice, timmy_bin):
+    ask(alice, bot, "add acme 9:00-17:30 2025-06-02", r"Added #1 acme .*")
+    ask(alice, bot, "edit 1 break 12:00-12:45",
+        r"Added a break 12:00–12:45 to #1 acme Mon 2 Jun 09:00–17:30 "
+        r"\(7h 45m, break 45m\)\.")
+    ask(alice, bot, "edit 1 break 12:30-13:00",
+        r"#1 has a break at 12:00–12:45 already, which 12:30–13:00 would "
+        r"overlap\.")
+    ask(alice, bot, "edit 1 break 17:00-18:00",
+        r"17:00–18:00 is not inside #1 .*; a break lies within its entry\.")
+    log = alice.ask(bot.jid, "log 2025-06-02")
+    assert "\n#1    09:00–17:30  7h 45m  (break 45m) acme\n" in log, log
+    report = alice.ask(bot.jid, "report 2025-06-02")
+    assert re.search(r"\nTotal +7h 45m\n", report), report
+    r = run_timmy(["export", "-c", bot.config_path, "--user", ALICE,
+                   "--format", "json", "--from", "2025-06-02",
+                   "--to", "2025-06-02"], binary=timmy_bin)
+    assert r.returncode == 0, r.stderr
+    [entry] = json.loads(r.stdout)
+    assert (entry["duration_seconds"], entry["break_seconds"]) == (
+        7 * 3600 + 45 * 60, 45 * 60)
+    ask(alice, bot, "undo", r"Undone: edit #1 break 12:00-12:45 .*")
+    log = alice.ask(bot.jid, "log 2025-06-02")
+    assert "\n#1    09:00–17:30  8h 30m  acme\n" in log, log
+    ask(alice, bot, "edit 1 break 12:00-12:45", r"Added a break .*")
+    ask(alice, bot, "edit 1 break none", r"Removed the breaks of #1 acme "
+        r"Mon 2 Jun 09:00–17:30 \(8h 30m\)\.")

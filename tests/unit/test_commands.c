@@ -362,6 +362,70 @@ cmd_log__shows_the_breaks__and_counts_the_time_worked(void **state)
 }
 
 static void
+cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-17:30 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 break 12:00-12:45", CMD_OK),
+	                    "Added a break 12:00–12:45 to #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (7h 45m, break 45m).");
+	assert_string_equal(run(f, 0, "log 2025-06-02", CMD_OK),
+	                    "Mon 2 Jun 2025:\n"
+	                    "#1    09:00–17:30  7h 45m  (break 45m) acme\n"
+	                    "1 entry, 7h 45m in this period.");
+	assert_string_equal(run(f, 0, "edit 1 break 12:30-13:00", CMD_REFUSED),
+	                    "#1 has a break at 12:00–12:45 already, which "
+	                    "12:30–13:00 would overlap.");
+	assert_string_equal(run(f, 0, "edit 1 break 8:00-9:30", CMD_REFUSED),
+	                    "08:00–09:30 is not inside #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (7h 45m, break 45m); a break lies "
+	                    "within its entry.");
+	assert_string_equal(run(f, 0, "edit 1 break lunch", CMD_REFUSED),
+	                    "A break is two clock times on the entry's day. "
+	                    "Example: edit 1 break 12:00-12:45");
+	assert_string_equal(run(f, 0, "report 2025-06-02", CMD_OK),
+	                    "Mon 2 Jun 2025:\n"
+	                    "```\n"
+	                    "acme    7h 45m\n"
+	                    "Total   7h 45m\n"
+	                    "```");
+	assert_string_equal(run(f, 0, "undo", CMD_OK),
+	                    "Undone: edit #1 break 12:00-12:45 (done at 14:00).");
+	assert_non_null(strstr(run(f, 0, "log 2025-06-02", CMD_OK),
+	                       "#1    09:00–17:30  8h 30m  acme\n"));
+	assert_string_equal(run(f, 0, "edit 1 break none", CMD_REFUSED),
+	                    "#1 has no breaks to remove.");
+	run(f, 0, "edit 1 break 12:00-12:45", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 break none", CMD_OK),
+	                    "Removed the breaks of #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (8h 30m).");
+}
+
+static void
+cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 22:00-02:00 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 break 00:30-01:00", CMD_OK),
+	                    "Added a break Tue 3 Jun 00:30–01:00 to #1 acme "
+	                    "Mon 2 Jun 22:00–Tue 3 Jun 02:00 (3h 30m, break "
+	                    "30m).");
+	/* Each day counts its part, less its part of the break. */
+	assert_string_equal(run(f, 0, "report 2025-06-02..2025-06-03 by day",
+	                        CMD_OK),
+	                    "Mon 2 – Tue 3 Jun 2025:\n"
+	                    "```\n"
+	                    "Mon 2 Jun   2h 00m\n"
+	                    "Tue 3 Jun   1h 30m\n"
+	                    "Total       3h 30m\n"
+	                    "```");
+}
+
+static void
 cmd_status__shows_running_and_today(void **state)
 {
 	struct fixture *f = *state;
@@ -2410,6 +2474,8 @@ main(void)
 		T(cmd_pause__stops_the_clock__until_resume),
 		T(cmd_stop__ends_at_the_pause__when_paused),
 		T(cmd_log__shows_the_breaks__and_counts_the_time_worked),
+		T(cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back),
+		T(cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends),
 		T(cmd_exec__unknown_word__names_it),
 		T(cmd_exec__empty_or_blank__suggests_help),
 		T(cmd_exec__command_word__is_case_insensitive_and_trimmed),
