@@ -408,6 +408,34 @@ read_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 }
 
 /*
+ * Whether one of e's breaks lies outside e's (new) times; then the reply
+ * names it and says what to do.
+ */
+static bool
+breaks_outside(const struct cmd_ctx *ctx, const struct store_entry *e,
+               struct text *reply)
+{
+	char a[FMT_CLOCK_MAX];
+	int i;
+
+	for (i = 0; i < e->nbreaks; i++) {
+		const struct store_break *b = &e->breaks[i];
+
+		if (b->start >= e->start && (e->stop == 0 ||
+		                             (b->stop != 0 && b->stop <= e->stop)))
+			continue;
+		fmt_clock(ctx->tz, b->start, ctx->now, a, sizeof(a));
+		text_printf(reply, "#%lld has a break %s %s, which would lie "
+		                   "outside it. \"edit %lld break none\" removes "
+		                   "its breaks%s.", (long long)e->seq,
+		            b->stop != 0 ? "at" : "since", a, (long long)e->seq,
+		            b->stop != 0 ? "" : "; \"resume\" ends a pause");
+		return true;
+	}
+	return false;
+}
+
+/*
  * Reads the span of "edit ID break TIME-TIME" on the day that starts at
  * day, as "add" reads one; it must be all the words left. -1 with why in
  * reply otherwise.
@@ -553,6 +581,8 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	r.e.start = r.start;
 	r.e.stop = r.stop;
+	if (breaks_outside(ctx, &r.e, reply))
+		return CMD_REFUSED;
 
 	if (cmd_change_label(ctx, "edit #%lld", (long long)seq) != STORE_OK)
 		return cmd_store_failed(reply, 1);

@@ -398,6 +398,12 @@ cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back(
 	assert_string_equal(run(f, 0, "edit 1 break none", CMD_REFUSED),
 	                    "#1 has no breaks to remove.");
 	run(f, 0, "edit 1 break 12:00-12:45", CMD_OK);
+	/* No edit may leave a break outside its entry. */
+	assert_string_equal(run(f, 0, "edit 1 stop 2025-06-02 12:30",
+	                        CMD_REFUSED),
+	                    "#1 has a break at Mon 2 Jun 12:00, which would lie "
+	                    "outside it. \"edit 1 break none\" removes its "
+	                    "breaks.");
 	assert_string_equal(run(f, 0, "edit 1 break none", CMD_OK),
 	                    "Removed the breaks of #1 acme Mon 2 Jun "
 	                    "09:00–17:30 (8h 30m).");

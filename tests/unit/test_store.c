@@ -2191,6 +2191,29 @@ static void store_add_break__refuses__when_outside_or_overlapping(
 	e = get(st, ALICE, n);
 	assert_int_equal(e.nbreaks, 2);
 	assert_int_equal(e.stop, D0 + 17 * H);
+	/* Cleared, the edit goes through. */
+	assert_int_equal(store_clear_breaks(st, ALICE, n + 1, NULL),
+	                 STORE_NOTFOUND);
+	assert_int_equal(store_clear_breaks(st, ALICE, n, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 0);
+	e.stop = D0 + 12 * H + 60;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_OK);
+}
+
+static void store_clear_breaks__keeps_the_open_one__when_paused(
+	void **state)
+{
+	struct store_entry e;
+	store *st = *state;
+	int64_t n = add(st, ALICE, entry("acme", D0, 0));
+
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	pause_at(st, ALICE, true, D0 + 2 * H, STORE_OK);
+	pause_at(st, ALICE, false, D0 + 3 * H, STORE_OK);
+	assert_int_equal(store_clear_breaks(st, ALICE, n, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 1);
+	assert_int_equal(e.breaks[0].start, D0 + 3 * H);
+	assert_int_equal(e.breaks[0].stop, 0);
 }
 
 static void store_totals__subtract_breaks__in_every_total_and_report(
@@ -2301,6 +2324,9 @@ main(void)
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_add_break__refuses__when_outside_or_overlapping,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_clear_breaks__keeps_the_open_one__when_paused,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_totals__subtract_breaks__in_every_total_and_report,
