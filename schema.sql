@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -65,6 +65,61 @@ CREATE TRIGGER entry_tags_max BEFORE INSERT ON entry_tags
 WHEN (SELECT count(*) FROM entry_tags WHERE entry_id = NEW.entry_id) >= 8
 BEGIN
 	SELECT RAISE(ABORT, 'an entry has at most 8 tags');
+END;
+
+-- An entry's breaks (pause, resume, "edit ID break"): spans inside the
+-- entry that are not work. stop NULL is the open break of a paused timer,
+-- at most one per entry (entry_breaks_open). Breaks of one entry do not
+-- overlap, and lie within their entry's span: the triggers below refuse
+-- anything else (STORE_CONFLICT), as does a change of the entry that
+-- would leave one outside, or stop the entry while one is open. The
+-- primary key finds an entry's breaks, for the totals that subtract them.
+CREATE TABLE entry_breaks (
+	entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+	start INTEGER NOT NULL,
+	stop INTEGER,
+	CHECK (stop IS NULL OR stop > start),
+	PRIMARY KEY (entry_id, start)
+) STRICT, WITHOUT ROWID;
+
+CREATE UNIQUE INDEX entry_breaks_open ON entry_breaks (entry_id)
+WHERE stop IS NULL;
+
+-- At most STORE_BREAKS_MAX (16) breaks per entry, inside the entry and
+-- apart from each other; an open one only while the entry runs.
+CREATE TRIGGER entry_breaks_insert BEFORE INSERT ON entry_breaks
+WHEN (SELECT count(*) FROM entry_breaks WHERE entry_id = NEW.entry_id) >= 16
+  OR NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.id = NEW.entry_id
+                 AND NEW.start >= e.start
+                 AND (e.stop IS NULL
+                      OR (NEW.stop IS NOT NULL AND NEW.stop <= e.stop)))
+  OR EXISTS (SELECT 1 FROM entry_breaks AS b WHERE b.entry_id = NEW.entry_id
+             AND b.start < coalesce(NEW.stop, 9223372036854775807)
+             AND coalesce(b.stop, 9223372036854775807) > NEW.start)
+BEGIN
+	SELECT RAISE(ABORT, 'a break lies within its entry, apart from the others');
+END;
+
+CREATE TRIGGER entry_breaks_update BEFORE UPDATE ON entry_breaks
+WHEN NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.id = NEW.entry_id
+                 AND NEW.start >= e.start
+                 AND (e.stop IS NULL
+                      OR (NEW.stop IS NOT NULL AND NEW.stop <= e.stop)))
+  OR EXISTS (SELECT 1 FROM entry_breaks AS b WHERE b.entry_id = NEW.entry_id
+             AND b.start <> OLD.start
+             AND b.start < coalesce(NEW.stop, 9223372036854775807)
+             AND coalesce(b.stop, 9223372036854775807) > NEW.start)
+BEGIN
+	SELECT RAISE(ABORT, 'a break lies within its entry, apart from the others');
+END;
+
+CREATE TRIGGER entries_breaks_span BEFORE UPDATE OF start, stop ON entries
+WHEN EXISTS (SELECT 1 FROM entry_breaks AS b WHERE b.entry_id = NEW.id
+             AND (b.start < NEW.start
+                  OR (NEW.stop IS NOT NULL
+                      AND (b.stop IS NULL OR b.stop > NEW.stop))))
+BEGIN
+	SELECT RAISE(ABORT, 'a break lies within its entry');
 END;
 
 -- At most one running entry per user, enforced by the database itself: a
@@ -128,6 +183,17 @@ CREATE TABLE undo_tags (
 	entry_id INTEGER NOT NULL,
 	tag TEXT NOT NULL,
 	PRIMARY KEY (step_id, entry_id, tag),
+	FOREIGN KEY (step_id, entry_id) REFERENCES undo_entries (step_id, entry_id)
+		ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+) STRICT, WITHOUT ROWID;
+
+-- The breaks of those before-images, deferred like undo_tags.
+CREATE TABLE undo_breaks (
+	step_id INTEGER NOT NULL,
+	entry_id INTEGER NOT NULL,
+	start INTEGER NOT NULL,
+	stop INTEGER,
+	PRIMARY KEY (step_id, entry_id, start),
 	FOREIGN KEY (step_id, entry_id) REFERENCES undo_entries (step_id, entry_id)
 		ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
 ) STRICT, WITHOUT ROWID;

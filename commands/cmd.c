@@ -78,13 +78,17 @@ const struct cmd_def cmd_table[] = {
 	  "delete 12", NULL },
 	{ "edit", NULL, GRP_PAST, CMD_CHANGES, 2, -1, cmd_edit,
 	  "edit ID [project P] [+tag|-tag ...] [start TIME] [stop TIME] "
-	  "[note ...]",
+	  "[note ...] | edit ID break TIME-TIME|none",
 	  "change an entry",
 	  "Changes an entry by its number from the log. \"note\" takes the "
-	  "rest of the message; \"note\" alone clears it.\n"
+	  "rest of the message; \"note\" alone clears it. \"break\" adds a "
+	  "break inside the entry (times on the entry's day, as add reads "
+	  "them), which its time then leaves out; \"break none\" removes its "
+	  "breaks.\n"
 	  "edit 12 start 9:15\n"
 	  "edit 12 project globex -design +billable\n"
-	  "edit 12 stop yesterday 17:30 note fixed the header", NULL },
+	  "edit 12 stop yesterday 17:30 note fixed the header\n"
+	  "edit 12 break 12:00-12:45", NULL },
 	{ "export", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_export,
 	  "export [csv|json|ical] [RANGE] [PROJECT|+tag ...]",
 	  "your entries as a file (default: csv, this month)",
@@ -103,6 +107,14 @@ const struct cmd_def cmd_table[] = {
 	  "edit and delete take. RANGE: today, yesterday, week, last week, "
 	  "month, last month, year, a day (mon, 2026-11-23) or DAY..DAY.\n"
 	  "log\nlog yesterday\nlog mon..wed", NULL },
+	{ "pause", NULL, GRP_TIMER, CMD_CHANGES, 0, 3, cmd_pause,
+	  "pause " WHEN,
+	  "pause the running timer (resume goes on)",
+	  "Opens a break in the running timer, now or at a time in the past: "
+	  "the entry stays open, but its clock stands still until \"resume\". "
+	  "Breaks do not count in totals, reports and exports. \"stop\" while "
+	  "paused ends the entry where the pause began.\n"
+	  "pause\npause at 12:00\npause 10m ago", NULL },
 	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
 	  "your projects, with this month's totals", "projects", NULL },
 	{ "rename", NULL, GRP_REPORT, CMD_CHANGES, 3, 3, cmd_rename,
@@ -121,6 +133,11 @@ const struct cmd_def cmd_table[] = {
 	{ "restart", "continue", GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "restart [ID] " WHEN,
 	  "the same as continue", "restart\nrestart 12", NULL },
+	{ "resume", NULL, GRP_TIMER, CMD_CHANGES, 0, 3, cmd_resume,
+	  "resume " WHEN,
+	  "go on with the paused timer",
+	  "Ends the break of the paused timer, now or at a time in the past.\n"
+	  "resume\nresume at 12:45\nresume 5m ago", NULL },
 	{ "start", NULL, GRP_TIMER, CMD_CHANGES, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",
@@ -286,17 +303,23 @@ cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
               struct text *out)
 {
 	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], d[FMT_DURATION_MAX];
-	int64_t end = e->stop ? e->stop : ctx->now;
+	char brk[FMT_DURATION_MAX + 16] = "", bd[FMT_DURATION_MAX];
+	int64_t breaks = store_break_secs(e, INT64_MIN, INT64_MAX, ctx->now);
 
 	fmt_clock(ctx->tz, e->start, ctx->now, a, sizeof(a));
-	fmt_duration(end - e->start, d, sizeof(d));
+	/* The time worked, and the breaks when there are some. */
+	fmt_duration(store_worked_secs(e, ctx->now), d, sizeof(d));
+	if (breaks > 0) {
+		fmt_duration(breaks, bd, sizeof(bd));
+		snprintf(brk, sizeof(brk), ", break %s", bd);
+	}
 	text_printf(out, "#%lld ", (long long)e->seq);
 	fmt_entry(out, e);
 	if (e->stop) {
 		fmt_clock(ctx->tz, e->stop, e->start, b, sizeof(b));
-		text_printf(out, " %s–%s (%s)", a, b, d);
+		text_printf(out, " %s–%s (%s%s)", a, b, d, brk);
 	} else {
-		text_printf(out, " since %s (%s, running)", a, d);
+		text_printf(out, " since %s (%s%s, running)", a, d, brk);
 	}
 }
 

@@ -118,6 +118,8 @@ enum cmd_status cmd_help(const struct cmd_ctx *, const struct cmd_args *, struct
 enum cmd_status cmd_start(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_stop(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_cancel(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_pause(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_resume(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_continue(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_status(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_add(const struct cmd_ctx *, const struct cmd_args *, struct text *);

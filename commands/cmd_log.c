@@ -16,12 +16,14 @@
 #define LOG_ROWS_MAX 100
 
 /*
- * The columns of a row: "#12", the start, the end, the duration. Their
- * widths are measured over all rows first, so that every row lines up
- * even when some name a day ("Sat 22:00"); these are the least.
+ * The columns of a row: "#12", the start, the end, the duration (worked
+ * time) and the breaks ("(break 45m)", a column only when some row has
+ * breaks). Their widths are measured over all rows first, so that every
+ * row lines up even when some name a day ("Sat 22:00"); these are the
+ * least.
  */
 struct log_cols {
-	int id, start, end, dur;
+	int id, start, end, dur, brk;
 };
 
 struct log_state {
@@ -66,7 +68,9 @@ log_row(const char *owner, const struct store_entry *e, void *arg)
 {
 	struct log_state *s = arg;
 	char id[24], a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX];
+	char brk[FMT_DURATION_MAX + 16] = "", bd[FMT_DURATION_MAX];
 	int64_t end = e->stop ? e->stop : s->ctx->now;
+	int64_t breaks = store_break_secs(e, e->start, end, s->ctx->now);
 	int64_t lo = e->start > s->from ? e->start : s->from;
 	int64_t hi = end < s->to ? end : s->to;
 	int64_t day = tz_day_start(s->ctx->tz, lo);
@@ -75,12 +79,17 @@ log_row(const char *owner, const struct store_entry *e, void *arg)
 	(void)owner;
 	snprintf(id, sizeof(id), "#%lld", (long long)e->seq);
 	fmt_log_times(s->ctx->tz, day, e->start, e->stop, a, b, sizeof(a));
-	fmt_duration(end - e->start, dur, sizeof(dur));
+	fmt_duration(store_worked_secs(e, s->ctx->now), dur, sizeof(dur));
+	if (breaks > 0) {
+		fmt_duration(breaks, bd, sizeof(bd));
+		snprintf(brk, sizeof(brk), "(break %s)", bd);
+	}
 	if (s->measure) {
 		widen(&s->cols.id, id);
 		widen(&s->cols.start, a);
 		widen(&s->cols.end, b);
 		widen(&s->cols.dur, dur);
+		widen(&s->cols.brk, brk);
 		return;
 	}
 	if (s->by_day && day != s->last_day &&
@@ -92,7 +101,7 @@ log_row(const char *owner, const struct store_entry *e, void *arg)
 		s->last_day = day;
 	}
 	if (hi > lo)
-		s->total += hi - lo;
+		s->total += hi - lo - store_break_secs(e, lo, hi, s->ctx->now);
 	text_printf(s->out, "\n");
 	pad(s->out, id, s->cols.id, false);
 	text_printf(s->out, " ");
@@ -102,6 +111,10 @@ log_row(const char *owner, const struct store_entry *e, void *arg)
 	text_printf(s->out, " ");
 	pad(s->out, dur, s->cols.dur, true);
 	text_printf(s->out, "  ");
+	if (s->cols.brk > 0) {
+		pad(s->out, brk, s->cols.brk, false);
+		text_printf(s->out, " ");
+	}
 	fmt_entry(s->out, e);
 }
 

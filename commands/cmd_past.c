@@ -407,6 +407,142 @@ read_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	return 0;
 }
 
+/*
+ * Whether one of e's breaks lies outside e's (new) times; then the reply
+ * names it and says what to do.
+ */
+static bool
+breaks_outside(const struct cmd_ctx *ctx, const struct store_entry *e,
+               struct text *reply)
+{
+	char a[FMT_CLOCK_MAX];
+	int i;
+
+	for (i = 0; i < e->nbreaks; i++) {
+		const struct store_break *b = &e->breaks[i];
+
+		if (b->start >= e->start && (e->stop == 0 ||
+		                             (b->stop != 0 && b->stop <= e->stop)))
+			continue;
+		fmt_clock(ctx->tz, b->start, ctx->now, a, sizeof(a));
+		text_printf(reply, "#%lld has a break %s %s, which would lie "
+		                   "outside it. \"edit %lld break none\" removes "
+		                   "its breaks%s.", (long long)e->seq,
+		            b->stop != 0 ? "at" : "since", a, (long long)e->seq,
+		            b->stop != 0 ? "" : "; \"resume\" ends a pause");
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Reads the span of "edit ID break TIME-TIME" on the day that starts at
+ * day, as "add" reads one; it must be all the words left. -1 with why in
+ * reply otherwise.
+ */
+static int
+read_break(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           int64_t seq, int64_t day, int64_t *from, int64_t *to,
+           struct text *reply)
+{
+	struct tp_ctx c = cmd_tp(ctx);
+	int used = 0;
+	enum tp_rc rc;
+
+	rc = tp_span(&c, args->argv + 2, args->argc - 2, day, &used, from, to,
+	             reply);
+	if (rc == TP_OK && 2 + used == args->argc)
+		return 0;
+	if (rc != TP_BAD) {
+		text_clear(reply);
+		text_printf(reply, "A break is two clock times on the entry's "
+		                   "day. Example: edit %lld break 12:00-12:45",
+		            (long long)seq);
+	}
+	return -1;
+}
+
+/*
+ * edit ID break TIME-TIME: a break inside entry #seq (e), on the day it
+ * began (or the day it ends, for a break after midnight). edit ID break
+ * none removes its breaks (all but the open one of a paused timer).
+ */
+static enum cmd_status
+edit_break(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           int64_t seq, struct store_entry *e, struct text *reply)
+{
+	char a[FMT_CLOCK_MAX], b[FMT_CLOCK_MAX], c[FMT_CLOCK_MAX];
+	int64_t from, to, end = e->stop ? e->stop : ctx->now;
+	int64_t day = tz_day_start(ctx->tz, e->start);
+	enum cmd_status st;
+	int i;
+
+	if (args->argc == 3 && cmd_is(args->argv[2], "none")) {
+		for (i = 0; i < e->nbreaks && e->breaks[i].stop == 0; i++)
+			;
+		if (i == e->nbreaks) {
+			text_printf(reply, "#%lld has no breaks to remove.",
+			            (long long)seq);
+			return CMD_REFUSED;
+		}
+		if (cmd_change_label(ctx, "edit #%lld break none",
+		                     (long long)seq) != STORE_OK)
+			return cmd_store_failed(reply, 1);
+		st = cmd_entry_found(store_clear_breaks(ctx->st, ctx->owner, seq,
+		                                        e), seq, 1, reply);
+		if (st != CMD_OK)
+			return st;
+		text_printf(reply, "Removed the breaks of ");
+		cmd_say_entry(ctx, e, reply);
+		text_printf(reply, ".");
+		return CMD_OK;
+	}
+	if (read_break(ctx, args, seq, day, &from, &to, reply) != 0)
+		return CMD_REFUSED;
+	/* After midnight, in an entry that crosses it: the day it ends. */
+	if (from < e->start && tz_day_start(ctx->tz, end) != day &&
+	    read_break(ctx, args, seq, tz_day_start(ctx->tz, end), &from, &to,
+	               reply) != 0)
+		return CMD_REFUSED;
+	fmt_clock(ctx->tz, from, e->start, a, sizeof(a));
+	fmt_clock(ctx->tz, to, from, b, sizeof(b));
+	if (from < e->start || to > end) {
+		text_printf(reply, "%s–%s is not inside ", a, b);
+		cmd_say_entry(ctx, e, reply);
+		text_printf(reply, "; a break lies within its entry.");
+		return CMD_REFUSED;
+	}
+	for (i = 0; i < e->nbreaks; i++) {
+		if (e->breaks[i].start >= to || (e->breaks[i].stop != 0 &&
+		                                 e->breaks[i].stop <= from))
+			continue;
+		fmt_clock(ctx->tz, e->breaks[i].start, e->start, c, sizeof(c));
+		text_printf(reply, "#%lld has a break %s %s", (long long)seq,
+		            e->breaks[i].stop != 0 ? "at" : "from", c);
+		if (e->breaks[i].stop != 0) {
+			fmt_clock(ctx->tz, e->breaks[i].stop, e->breaks[i].start,
+			          c, sizeof(c));
+			text_printf(reply, "–%s", c);
+		}
+		text_printf(reply, " already, which %s–%s would overlap.", a, b);
+		return CMD_REFUSED;
+	}
+	if (cmd_change_label(ctx, "edit #%lld break %s-%s", (long long)seq,
+	                     a, b) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	st = cmd_store_says(store_add_break(ctx->st, ctx->owner, seq, from, to,
+	                                    e),
+	                    STORE_CONFLICT, "That break breaks a rule (inside "
+	                    "its entry, apart from the others); nothing "
+	                    "changed.", 1, reply);
+	if (st != CMD_OK)
+		return st;
+	text_printf(reply, "Added a break %s–%s to ", a, b);
+	cmd_say_entry(ctx, e, reply);
+	text_printf(reply, ".");
+	return CMD_OK;
+}
+
 enum cmd_status
 cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
@@ -425,6 +561,8 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	                     reply);
 	if (st != CMD_OK)
 		return st;
+	if (args->argc >= 2 && !args->quoted[1] && cmd_is(args->argv[1], "break"))
+		return edit_break(ctx, args, seq, &r.e, reply);
 	r.start = r.e.start;
 	r.stop = r.e.stop;
 	if (read_edit(ctx, args, seq, &r, reply) != 0)
@@ -443,6 +581,8 @@ cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	r.e.start = r.start;
 	r.e.stop = r.stop;
+	if (breaks_outside(ctx, &r.e, reply))
+		return CMD_REFUSED;
 
 	if (cmd_change_label(ctx, "edit #%lld", (long long)seq) != STORE_OK)
 		return cmd_store_failed(reply, 1);

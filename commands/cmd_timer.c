@@ -1,6 +1,6 @@
 /*
  * commands/cmd_timer.c - the running timer: start (switch), stop, cancel,
- * continue (restart), status.
+ * continue (restart), pause, resume, status.
  *
  * Every change is one undoable step in the dispatcher's transaction
  * (CMD_CHANGES): "start" while a timer runs stops it and starts the new
@@ -83,16 +83,56 @@ span_taken(const struct cmd_ctx *ctx, int64_t from, int64_t to,
 	return 1;
 }
 
-/* Appends "Stopped acme after 25m" for an entry that just stopped. */
-static void
-say_stopped(struct text *reply, const struct store_entry *e)
+/* The start of e's open break (e is paused), or -1 when it has none. */
+static int64_t
+paused_at(const struct store_entry *e)
 {
-	char dur[FMT_DURATION_MAX];
+	int i;
 
-	fmt_duration(e->stop - e->start, dur, sizeof(dur));
+	for (i = 0; i < e->nbreaks; i++)
+		if (e->breaks[i].stop == 0)
+			return e->breaks[i].start;
+	return -1;
+}
+
+/* The end of e's latest closed break, or e's start when it has none. */
+static int64_t
+breaks_end(const struct store_entry *e)
+{
+	int64_t end = e->start;
+	int i;
+
+	for (i = 0; i < e->nbreaks; i++)
+		if (e->breaks[i].stop > end)
+			end = e->breaks[i].stop;
+	return end;
+}
+
+/*
+ * Appends "Stopped acme after 25m" for an entry that just stopped, its
+ * worked time; "... after 7h 45m of work and 45m of breaks" when it had
+ * breaks. pause (-1: none) is when the entry was paused: it ended there.
+ */
+static void
+say_stopped(const struct cmd_ctx *ctx, struct text *reply,
+            const struct store_entry *e, int64_t pause)
+{
+	char dur[FMT_DURATION_MAX], brk[FMT_DURATION_MAX], at[FMT_CLOCK_MAX];
+	int64_t breaks = store_break_secs(e, e->start, e->stop, e->stop);
+
+	fmt_duration(store_worked_secs(e, e->stop), dur, sizeof(dur));
 	text_printf(reply, "Stopped ");
 	fmt_entry(reply, e);
 	text_printf(reply, " after %s", dur);
+	if (breaks > 0) {
+		fmt_duration(breaks, brk, sizeof(brk));
+		text_printf(reply, " of work and %s of breaks", brk);
+	}
+	if (pause >= 0) {
+		fmt_clock(ctx->tz, pause, ctx->now, at, sizeof(at));
+		text_printf(reply, ", where it was paused at %s: the time since "
+		                   "is no work", at);
+	}
 }
 
 /*
@@ -313,6 +353,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	struct store_entry run, clash;
 	char clock[FMT_CLOCK_MAX], hint[CMD_HINT_MAX];
 	bool stopped = false, replaced = false;
+	int64_t pause = -1;
 	store_rc rc;
 
 	e->start = when;
@@ -329,6 +370,13 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 	} else if (rc == STORE_OK) {
 		if (when <= run.start)
 			return refuse_before_running(ctx, e, when, &run, reply);
+		if (when < breaks_end(&run)) {
+			text_printf(reply, "%s had a break until then; a timer "
+			                   "can start after it.", run.project);
+			return CMD_REFUSED;
+		}
+		/* Paused: it stops where the pause began (store_stop). */
+		pause = paused_at(&run);
 		stopped = true;
 	} else if (rc != STORE_NOTFOUND) {
 		return cmd_store_failed(reply, 1);
@@ -369,7 +417,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 
 	fmt_clock(ctx->tz, e->start, ctx->now, clock, sizeof(clock));
 	if (stopped) {
-		say_stopped(reply, &run);
+		say_stopped(ctx, reply, &run, pause);
 		text_printf(reply, ". ");
 	}
 	text_printf(reply, "Started ");
@@ -485,7 +533,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	struct tp_moved moved;
 	char from[FMT_CLOCK_MAX], to[FMT_CLOCK_MAX];
 	enum cmd_status st;
-	int64_t when;
+	int64_t when, pause;
 	int keep, taken;
 
 	if (read_when(ctx, args, 0, &keep, &when, &moved, reply) != 0)
@@ -511,6 +559,17 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return CMD_REFUSED;
 	}
 
+	if (when < breaks_end(&e)) {
+		fmt_clock(ctx->tz, breaks_end(&e), ctx->now, from, sizeof(from));
+		text_printf(reply, "%s had a break until %s; it has to stop after "
+		                   "that.", e.project, from);
+		return CMD_REFUSED;
+	}
+	/* Paused: the entry ends where the pause began, whatever when
+	 * says (store_stop). */
+	if ((pause = paused_at(&e)) >= 0 && pause < when)
+		when = pause;
+
 	if (cmd_change_label(ctx, "stop %s", e.project) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	/* The stopped entry must not reach into recorded time either. */
@@ -523,7 +582,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return cmd_store_failed(reply, 1);
 	fmt_clock(ctx->tz, e.start, ctx->now, from, sizeof(from));
 	fmt_clock(ctx->tz, e.stop, e.start, to, sizeof(to));
-	say_stopped(reply, &e);
+	say_stopped(ctx, reply, &e, pause);
 	text_printf(reply, " (%s–%s).", from, to);
 	fmt_moved(reply, ctx->tz, &moved);
 	return CMD_OK;
@@ -544,7 +603,7 @@ cmd_cancel(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	    store_delete(ctx->st, ctx->owner, e.seq, NULL) != STORE_OK)
 		return cmd_store_failed(reply, 1);
 	fmt_clock(ctx->tz, e.start, ctx->now, since, sizeof(since));
-	fmt_duration(ctx->now - e.start, dur, sizeof(dur));
+	fmt_duration(store_worked_secs(&e, ctx->now), dur, sizeof(dur));
 	text_printf(reply, "Cancelled ");
 	fmt_entry(reply, &e);
 	text_printf(reply, " (running since %s, %s); nothing was recorded. "
@@ -558,7 +617,8 @@ cmd_status(const struct cmd_ctx *ctx, const struct cmd_args *args,
 {
 	struct store_entry e;
 	char since[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX], total[FMT_DURATION_MAX];
-	int64_t from, to, secs;
+	char brk[FMT_DURATION_MAX];
+	int64_t from, to, secs, pause, breaks;
 	store_rc rc;
 
 	(void)args;
@@ -575,10 +635,108 @@ cmd_status(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		text_printf(reply, "Nothing is running. Today: %s.", total);
 		return CMD_OK;
 	}
+	fmt_duration(store_worked_secs(&e, ctx->now), dur, sizeof(dur));
+	if ((pause = paused_at(&e)) >= 0) {
+		fmt_clock(ctx->tz, pause, ctx->now, since, sizeof(since));
+		text_printf(reply, "Paused since %s (", since);
+		fmt_entry(reply, &e);
+		text_printf(reply, ", worked %s). Today: %s. Say \"resume\" to "
+		                   "go on.", dur, total);
+		return CMD_OK;
+	}
 	fmt_clock(ctx->tz, e.start, ctx->now, since, sizeof(since));
-	fmt_duration(ctx->now - e.start, dur, sizeof(dur));
 	text_printf(reply, "Running: ");
 	fmt_entry(reply, &e);
-	text_printf(reply, " since %s (%s). Today: %s.", since, dur, total);
+	text_printf(reply, " since %s (%s", since, dur);
+	if ((breaks = store_break_secs(&e, e.start, ctx->now, ctx->now)) > 0) {
+		fmt_duration(breaks, brk, sizeof(brk));
+		text_printf(reply, ", breaks %s", brk);
+	}
+	text_printf(reply, "). Today: %s.", total);
 	return CMD_OK;
+}
+
+/*
+ * pause [at TIME | DURATION ago]: opens a break in the running timer;
+ * resume [at TIME | DURATION ago] closes it. The entry stays open
+ * meanwhile: the time of the break does not count.
+ */
+static enum cmd_status
+pause_or_resume(const struct cmd_ctx *ctx, const struct cmd_args *args,
+                bool resume, struct text *reply)
+{
+	struct store_entry e;
+	struct tp_moved moved;
+	char at[FMT_CLOCK_MAX], dur[FMT_DURATION_MAX], brk[FMT_DURATION_MAX];
+	enum cmd_status st;
+	int64_t when, pause;
+	int keep;
+	store_rc rc;
+
+	if (read_when(ctx, args, 0, &keep, &when, &moved, reply) != 0)
+		return CMD_REFUSED;
+	if (keep != 0) {
+		text_printf(reply, "%s takes only a time. Example: %s at 12:45 or "
+		                   "%s 10m ago", args->word, args->word, args->word);
+		return CMD_REFUSED;
+	}
+	if ((st = running(ctx, &e, reply)) != CMD_OK)
+		return st;
+	pause = paused_at(&e);
+	if (!resume && pause >= 0) {
+		fmt_clock(ctx->tz, pause, ctx->now, at, sizeof(at));
+		text_printf(reply, "%s has been paused since %s already. Say "
+		                   "\"resume\" to go on.", e.project, at);
+		return CMD_REFUSED;
+	}
+	if (resume && pause < 0) {
+		text_printf(reply, "%s is running, not paused.", e.project);
+		return CMD_REFUSED;
+	}
+	if (!resume && when < breaks_end(&e)) {
+		fmt_clock(ctx->tz, breaks_end(&e), ctx->now, at, sizeof(at));
+		text_printf(reply, "%s runs from %s on; a pause has to begin "
+		                   "then or later.", e.project, at);
+		return CMD_REFUSED;
+	}
+	if (resume && when <= pause) {
+		fmt_clock(ctx->tz, pause, ctx->now, at, sizeof(at));
+		text_printf(reply, "%s was paused at %s; it has to resume after "
+		                   "that.", e.project, at);
+		return CMD_REFUSED;
+	}
+	if (cmd_change_label(ctx, "%s %s", resume ? "resume" : "pause",
+	                     e.project) != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	rc = resume ? store_resume(ctx->st, ctx->owner, when, &e) :
+	              store_pause(ctx->st, ctx->owner, when, &e);
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 1);
+	fmt_clock(ctx->tz, when, ctx->now, at, sizeof(at));
+	fmt_duration(store_worked_secs(&e, ctx->now), dur, sizeof(dur));
+	text_printf(reply, "%s ", resume ? "Resumed" : "Paused");
+	fmt_entry(reply, &e);
+	text_printf(reply, " at %s", at);
+	if (resume) {
+		fmt_duration(when - pause, brk, sizeof(brk));
+		text_printf(reply, " after a break of %s", brk);
+	}
+	text_printf(reply, " (worked %s).%s", dur, resume ? "" :
+	            " Say \"resume\" to go on.");
+	fmt_moved(reply, ctx->tz, &moved);
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_pause(const struct cmd_ctx *ctx, const struct cmd_args *args,
+          struct text *reply)
+{
+	return pause_or_resume(ctx, args, false, reply);
+}
+
+enum cmd_status
+cmd_resume(const struct cmd_ctx *ctx, const struct cmd_args *args,
+           struct text *reply)
+{
+	return pause_or_resume(ctx, args, true, reply);
 }

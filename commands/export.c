@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "format.h"
 #include "../lib/tz.h"
 #include "../lib/utf8.h"
 
@@ -123,11 +124,22 @@ span(int64_t a, int64_t b)
 	return b - a;
 }
 
-/* The entry's end for its duration: its stop, or now while it runs. */
+/* The seconds of the entry's breaks, an open one up to now. */
+static int64_t
+break_seconds(const struct export_writer *w, const struct store_entry *e)
+{
+	return store_break_secs(e, INT64_MIN, INT64_MAX, w->now);
+}
+
+/* The entry's worked seconds: from its start to its stop, or now while
+ * it runs, less its breaks. */
 static int64_t
 entry_seconds(const struct export_writer *w, const struct store_entry *e)
 {
-	return span(e->start, e->stop != 0 ? e->stop : w->now);
+	int64_t secs = span(e->start, e->stop != 0 ? e->stop : w->now);
+	int64_t breaks = break_seconds(w, e);
+
+	return secs > breaks ? secs - breaks : 0;
 }
 
 /*
@@ -282,7 +294,8 @@ commit_row(struct export_writer *w, size_t reserve)
 /* ---- CSV (RFC 4180) ---- */
 
 static const char csv_header[] =
-	"id,project,tags,note,start,stop,duration_seconds,duration_hours\r\n";
+	"id,project,tags,note,start,stop,duration_seconds,duration_hours,"
+	"breaks_seconds\r\n";
 
 /*
  * The first characters that make a spreadsheet read a cell as a formula
@@ -366,8 +379,8 @@ csv_entry(struct export_writer *w, const char *owner,
 	if (e->stop != 0)
 		iso_time(w->zone, e->stop, stop, sizeof(stop));
 	hours(secs, hrs, sizeof(hrs));
-	text_printf(&w->row, ",%s,%s,%lld,%s\r\n", start, stop,
-	            (long long)secs, hrs);
+	text_printf(&w->row, ",%s,%s,%lld,%s,%lld\r\n", start, stop,
+	            (long long)secs, hrs, (long long)break_seconds(w, e));
 }
 
 /* ---- JSON ---- */
@@ -378,14 +391,55 @@ csv_entry(struct export_writer *w, const char *owner,
  * the CSV's "1.50": hundredths as a double print exactly with 15
  * significant digits (json_write), where jansson's default of 17 could
  * show 1.1000000000000001. The exact amount is duration_seconds, an
- * integer. A time that cannot be
+ * integer, the worked time: breaks (the array "breaks" of {start, stop},
+ * stop null while paused) are left out, and break_seconds is their sum.
+ * A time that cannot be
  * written (see iso_time) is null, like the stop of a running entry.
  */
+/* A time as JSON: the ISO string, or null when none (0) or it cannot be
+ * written. */
+static json_t *
+json_time(const struct export_writer *w, int64_t t)
+{
+	char buf[EXPORT_TIME_MAX];
+
+	if (t == 0 || iso_time(w->zone, t, buf, sizeof(buf)) != 0)
+		return json_null();
+	return json_string(buf);
+}
+
+/* The entry's breaks as [{"start": ..., "stop": ...}], or NULL when
+ * memory ran out. */
+static json_t *
+json_breaks(const struct export_writer *w, const struct store_entry *e)
+{
+	json_t *arr = json_array(), *b;
+	int i, rc = 0;
+
+	for (i = 0; arr != NULL && i < e->nbreaks && i < STORE_BREAKS_MAX;
+	     i++) {
+		if ((b = json_object()) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc |= json_object_set_new(b, "start",
+		                          json_time(w, e->breaks[i].start));
+		rc |= json_object_set_new(b, "stop",
+		                          json_time(w, e->breaks[i].stop));
+		rc |= json_array_append_new(arr, b);
+	}
+	if (rc != 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 static json_t *
 json_entry(struct export_writer *w, const char *owner,
            const struct store_entry *e)
 {
-	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX];
+	char start[EXPORT_TIME_MAX];
 	int64_t secs = entry_seconds(w, e);
 	json_t *obj, *tags;
 	const char *v;
@@ -416,15 +470,15 @@ json_entry(struct export_writer *w, const char *owner,
 	rc |= json_object_set_new(obj, "note", v ? json_string(v) : NULL);
 	if (iso_time(w->zone, e->start, start, sizeof(start)) != 0)
 		start[0] = '\0';
-	if (e->stop == 0 || iso_time(w->zone, e->stop, stop, sizeof(stop)) != 0)
-		stop[0] = '\0';
 	rc |= json_object_set_new(obj, "start",
 	                          start[0] ? json_string(start) : json_null());
-	rc |= json_object_set_new(obj, "stop",
-	                          stop[0] ? json_string(stop) : json_null());
+	rc |= json_object_set_new(obj, "stop", json_time(w, e->stop));
 	rc |= json_object_set_new(obj, "duration_seconds", json_integer(secs));
 	rc |= json_object_set_new(obj, "duration_hours",
 	                          json_real((double)centihours(secs) / 100.0));
+	rc |= json_object_set_new(obj, "breaks", json_breaks(w, e));
+	rc |= json_object_set_new(obj, "break_seconds",
+	                          json_integer(break_seconds(w, e)));
 	if (rc != 0) {
 		json_decref(obj);
 		return NULL;
@@ -624,8 +678,20 @@ ical_entry(struct export_writer *w, const char *owner,
 	if (e->stop == 0)
 		text_append(&w->line, " (running)", 10);
 	ical_fold(w);
-	if (e->note[0] != '\0') {
+	/* DTSTART and DTEND span the whole entry; the time worked, breaks
+	 * left out, is in the description, before the note. */
+	if (e->nbreaks > 0 || e->note[0] != '\0') {
 		text_append(&w->line, "DESCRIPTION:", 12);
+		if (e->nbreaks > 0) {
+			char worked[FMT_DURATION_MAX], breaks[FMT_DURATION_MAX];
+
+			fmt_duration(entry_seconds(w, e), worked, sizeof(worked));
+			fmt_duration(break_seconds(w, e), breaks, sizeof(breaks));
+			text_printf(&w->line, "Worked %s (break %s)", worked,
+			            breaks);
+			if (e->note[0] != '\0')
+				text_append(&w->line, "\\n", 2);
+		}
 		ical_text(w, FIELD(e->note));
 		ical_fold(w);
 	}

@@ -6,8 +6,12 @@
  * struct text, so memory follows the file's size limit, never the
  * database. Every row holds the entry's number, project, tags, note, start
  * and stop in ISO 8601 with the offset of the zone in force at that
- * moment (2026-11-25T15:00:00+01:00), and the duration in seconds and in
- * hours. A running entry has no stop and counts up to now.
+ * moment (2026-11-25T15:00:00+01:00), the duration (the time worked:
+ * breaks left out) in seconds and in hours, and the breaks: CSV their
+ * seconds in a last column, breaks_seconds; JSON a "breaks" array of
+ * {start, stop} and break_seconds; iCalendar keeps the whole span in
+ * DTSTART/DTEND and says "Worked 7h 45m (break 45m)" in DESCRIPTION. A
+ * running entry has no stop and counts up to now.
  */
 #ifndef TIMMY_EXPORT_H
 #define TIMMY_EXPORT_H

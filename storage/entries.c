@@ -53,6 +53,80 @@ store_read_entry(sqlite3_stmt *s, struct store_entry *e)
 	       store_copy_text(e->note, sizeof e->note, s, 3);
 }
 
+/* Statement q prepared with :entry bound to entry; NULL (the error
+ * kept) when that failed. */
+static sqlite3_stmt *
+entry_stmt(store *st, const struct store_sql *q, int64_t entry)
+{
+	sqlite3_stmt *s = store_sql_prepare(st, q);
+	int rc;
+
+	if (s != NULL && (rc = store_bind_int64(s, ":entry", entry)) !=
+	    SQLITE_OK) {
+		store_sql_fail(st, q, rc);
+		return NULL;
+	}
+	return s;
+}
+
+/* Reads e's breaks, oldest first (the primary key's order). */
+static store_rc
+breaks_load(store *st, struct store_entry *e)
+{
+	STORE_SQL(q, "breaks",
+		"SELECT start, stop FROM entry_breaks WHERE entry_id = :entry"
+		" ORDER BY start");
+	sqlite3_stmt *s;
+	int rc;
+
+	e->nbreaks = 0;
+	if ((s = entry_stmt(st, &q, e->id)) == NULL)
+		return STORE_ERR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (e->nbreaks == STORE_BREAKS_MAX) {
+			store_reset(s);
+			return store_failf(st, "breaks: entry %" PRId64 " has "
+			                   "too many", e->id);
+		}
+		e->breaks[e->nbreaks].start = sqlite3_column_int64(s, 0);
+		e->breaks[e->nbreaks].stop = sqlite3_column_int64(s, 1);
+		e->nbreaks++;
+	}
+	if (rc != SQLITE_DONE)
+		return store_sql_fail(st, &q, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+int64_t
+store_break_secs(const struct store_entry *e, int64_t from, int64_t to,
+                 int64_t now)
+{
+	int64_t sum = 0, lo, hi;
+	int i;
+
+	for (i = 0; i < e->nbreaks && i < STORE_BREAKS_MAX; i++) {
+		lo = e->breaks[i].start > from ? e->breaks[i].start : from;
+		hi = e->breaks[i].stop != 0 ? e->breaks[i].stop : now;
+		if (hi > to)
+			hi = to;
+		if (hi > lo)
+			sum += hi - lo;
+	}
+	return sum;
+}
+
+int64_t
+store_worked_secs(const struct store_entry *e, int64_t now)
+{
+	int64_t stop = e->stop != 0 ? e->stop : now;
+	int64_t secs = stop - e->start - store_break_secs(e, e->start, stop,
+	                                                  now);
+
+	return secs > 0 ? secs : 0;
+}
+
+/* The tags and the breaks of e. */
 store_rc
 store_tags_load(store *st, struct store_entry *e)
 {
@@ -63,11 +137,8 @@ store_tags_load(store *st, struct store_entry *e)
 	int rc;
 
 	e->ntags = 0;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = entry_stmt(st, &q, e->id)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_int64(s, ":entry", e->id);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(st, &q, rc);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (e->ntags == STORE_TAGS_MAX ||
 		    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s,
@@ -82,7 +153,7 @@ store_tags_load(store *st, struct store_entry *e)
 		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	tags_sort(e);
-	return STORE_OK;
+	return breaks_load(st, e);
 }
 
 store_rc
@@ -355,20 +426,32 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 		"UPDATE entries SET stop = :stop"
 		" WHERE user_id = :uid AND stop IS NULL"
 		" RETURNING " SQL_ENTRY);
+	/* A paused entry: the time since the pause is no work. */
+	STORE_SQL(drop_open, "stop-drop-break",
+		"DELETE FROM entry_breaks WHERE entry_id = :entry"
+		" AND stop IS NULL");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t step;
+	int i;
 
-	if ((step = store_step(st, uid)) != 0) {
-		ret = running_or_last(st, uid, ENTRY_RUNNING, e);
-		if (ret != STORE_OK)
-			return ret;
-		if ((ret = store_record_entry(st, step, e->id)) != STORE_OK)
+	if ((ret = running_or_last(st, uid, ENTRY_RUNNING, e)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+		return ret;
+	for (i = 0; i < e->nbreaks; i++) {
+		if (e->breaks[i].stop != 0)
+			continue;
+		if (e->breaks[i].start < stop)
+			stop = e->breaks[i].start;
+		if ((ret = exec_entry(st, &drop_open, e->id)) != STORE_OK)
 			return ret;
 	}
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	/* CHECK (stop >= start) fails here: STORE_CONFLICT. */
+	/* CHECK (stop >= start) or entries_breaks_span fails here:
+	 * STORE_CONFLICT. */
 	return store_one_entry(st, &q, s, store_bind_int64(s, ":stop", stop),
 	                       e);
 }
@@ -379,6 +462,139 @@ store_stop(store *st, const char *owner, int64_t stop,
 {
 	/* No user: nothing runs (STORE_NOTFOUND). */
 	return owner_entry(st, owner, stop, stop_rows, true, out);
+}
+
+/*
+ * The changes of store_pause (n: the time) and store_resume (n: the time,
+ * as ~n), inside their savepoint: the running entry, its before-image,
+ * the break opened or closed, the entry again.
+ */
+static store_rc
+pause_rows(store *st, int64_t uid, int64_t n, struct store_entry *e)
+{
+	STORE_SQL(open, "pause",
+		"INSERT INTO entry_breaks (entry_id, start) VALUES (:entry, :at)");
+	STORE_SQL(close, "resume",
+		"UPDATE entry_breaks SET stop = :at"
+		" WHERE entry_id = :entry AND stop IS NULL");
+	bool resume = n < 0;
+	int64_t at = resume ? ~n : n, step;
+	const struct store_sql *q = resume ? &close : &open;
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	if ((ret = running_or_last(st, uid, ENTRY_RUNNING, e)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+		return ret;
+	if ((s = store_sql_prepare(st, q)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_int64(s, ":entry", e->id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":at", at);
+	/* The triggers and CHECKs of entry_breaks: STORE_CONFLICT. */
+	if ((ret = store_sql_done(st, q, s, rc)) != STORE_OK)
+		return ret;
+	if (resume && sqlite3_changes64(st->db) == 0)
+		return STORE_NOTFOUND; /* not paused */
+	return store_tags_load(st, e);
+}
+
+store_rc
+store_pause(store *st, const char *owner, int64_t at,
+            struct store_entry *out)
+{
+	if (at < 0)
+		return store_failf(st, "pause: a time before 1970");
+	return owner_entry(st, owner, at, pause_rows, true, out);
+}
+
+store_rc
+store_resume(store *st, const char *owner, int64_t at,
+             struct store_entry *out)
+{
+	if (at < 0)
+		return store_failf(st, "resume: a time before 1970");
+	return owner_entry(st, owner, ~at, pause_rows, true, out);
+}
+
+/*
+ * The change of store_add_break (b: the break) and store_clear_breaks (b
+ * NULL), inside its savepoint.
+ */
+static store_rc
+break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
+           struct store_entry *e)
+{
+	STORE_SQL(add, "add-break",
+		"INSERT INTO entry_breaks (entry_id, start, stop)"
+		" VALUES (:entry, :start, :stop)");
+	/* The open break of a paused entry stays: resume ends it. */
+	STORE_SQL(clear, "clear-breaks",
+		"DELETE FROM entry_breaks WHERE entry_id = :entry"
+		" AND stop IS NOT NULL");
+	sqlite3_stmt *s;
+	store_rc ret;
+	int64_t step;
+	int rc = SQLITE_OK;
+
+	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
+		return ret;
+	if ((step = store_step(st, uid)) != 0 &&
+	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+		return ret;
+	if ((s = entry_stmt(st, b != NULL ? &add : &clear, e->id)) == NULL)
+		return STORE_ERR;
+	if (b != NULL)
+		rc = store_bind_int64(s, ":start", b->start);
+	if (b != NULL && rc == SQLITE_OK)
+		rc = store_bind_int64(s, ":stop", b->stop);
+	/* The triggers of entry_breaks: STORE_CONFLICT. */
+	if ((ret = store_sql_done(st, b != NULL ? &add : &clear, s, rc)) !=
+	    STORE_OK)
+		return ret;
+	return store_tags_load(st, e);
+}
+
+/* store_add_break (b) or store_clear_breaks (b NULL) for owner. */
+static store_rc
+owner_breaks(store *st, const char *owner, int64_t seq,
+             const struct store_break *b, struct store_entry *out)
+{
+	struct store_entry e;
+	store_rc ret;
+	int64_t uid;
+
+	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
+		return ret;
+	if ((ret = store_savepoint(st)) != STORE_OK)
+		return ret;
+	ret = store_savepoint_end(st, break_rows(st, uid, seq, b, &e));
+	if (ret == STORE_OK && out != NULL)
+		*out = e;
+	return ret;
+}
+
+store_rc
+store_add_break(store *st, const char *owner, int64_t seq, int64_t start,
+                int64_t stop, struct store_entry *out)
+{
+	const struct store_break b = { start, stop };
+
+	if (stop <= start) {
+		store_failf(st, "add-break: it ends before it starts");
+		return STORE_CONFLICT;
+	}
+	return owner_breaks(st, owner, seq, &b, out);
+}
+
+store_rc
+store_clear_breaks(store *st, const char *owner, int64_t seq,
+                   struct store_entry *out)
+{
+	return owner_breaks(st, owner, seq, NULL, out);
 }
 
 store_rc

@@ -25,7 +25,7 @@
  * The buckets are the rows of temp.report_buckets (report.c fills it
  * for each report; store_temp_setup makes it). Each entry is clipped to
  * every bucket it overlaps (a running one that starts after :now overlaps
- * none). The index on hi finds an entry's buckets directly: one that
+ * none), less its breaks' part in that bucket (SQL_BREAKS). The index on hi finds an entry's buckets directly: one that
  * overlaps [start, stop) ends after start and, being at most :maxlen
  * long, before stop + :maxlen - so a year by day looks at a few buckets
  * per entry instead of all 366 (a plain nested loop took 0.16 to 0.22 s
@@ -41,7 +41,9 @@
 	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE" \
 	"), parts AS (" \
 	" SELECT b.i, n.id, n.name COLLATE UNOCASE AS name," \
-	"  min(n.stop, b.hi) - max(n.start, b.lo) AS secs" \
+	"  min(n.stop, b.hi) - max(n.start, b.lo)" \
+	"  - " SQL_BREAKS("n.id", "max(n.start, b.lo)", "min(n.stop, b.hi)") \
+	"  AS secs" \
 	"  FROM named AS n JOIN temp.report_buckets AS b" \
 	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
 	"   AND b.lo < n.stop AND n.start < n.stop" \

@@ -36,6 +36,7 @@ static const char *const store_migrations[] = {
 	store_migration_3,
 	store_migration_4,
 	store_migration_5,
+	store_migration_6,
 	NULL
 };
 

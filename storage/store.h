@@ -52,6 +52,7 @@
 #define STORE_TAGS_MAX 8       /* tags per entry */
 #define STORE_NOTE_MAX 1000
 #define STORE_TZ_MAX 64        /* users.tz, an IANA zone name */
+#define STORE_BREAKS_MAX 16    /* breaks per entry */
 
 typedef struct store store;
 
@@ -61,6 +62,17 @@ typedef enum {
 	STORE_CONFLICT, /* a constraint said no: e.g. a second running timer */
 	STORE_ERR       /* the store failed; store_errmsg() says why */
 } store_rc;
+
+/*
+ * A break of an entry: time inside it that is not work. stop == 0 is the
+ * open break of a paused timer (at most one, only in the running entry).
+ * An entry's breaks lie inside it and do not overlap (the store refuses
+ * anything else with STORE_CONFLICT).
+ */
+struct store_break {
+	int64_t start;
+	int64_t stop;
+};
 
 /* One time entry. stop == 0 means the timer is still running. */
 struct store_entry {
@@ -75,7 +87,23 @@ struct store_entry {
 	char note[STORE_NOTE_MAX + 1];
 	int64_t start;
 	int64_t stop;
+	/* Its breaks, oldest first, as every read gives them; store_insert
+	 * and store_update ignore them (store_pause, store_resume and
+	 * store_add_break change them). */
+	struct store_break breaks[STORE_BREAKS_MAX];
+	int nbreaks;
 };
+
+/*
+ * The seconds of e's breaks inside [from, to), an open one up to now
+ * (INT64_MIN and INT64_MAX: the whole entry). Needs no store.
+ */
+int64_t store_break_secs(const struct store_entry *e, int64_t from,
+                         int64_t to, int64_t now);
+
+/* The worked seconds of e: its span (a running one up to now, never
+ * less than 0) without its breaks. Needs no store. */
+int64_t store_worked_secs(const struct store_entry *e, int64_t now);
 
 /*
  * Opens (creating if needed) the database at path and brings its schema
@@ -172,16 +200,54 @@ store_rc store_insert_entry(store *st, const char *owner,
 
 /*
  * Stops owner's running entry at time stop and copies the stopped entry to
- * *out when out is not NULL. STORE_NOTFOUND when nothing runs;
- * STORE_CONFLICT when stop is before the entry's start (then nothing
- * changes).
+ * *out when out is not NULL. A paused entry ends where its open break
+ * began (the time after is no work, whatever stop says) and the open break
+ * goes. STORE_NOTFOUND when nothing runs; STORE_CONFLICT when stop is
+ * before the entry's start or inside or before one of its breaks (then
+ * nothing changes).
  */
 store_rc store_stop(store *st, const char *owner, int64_t stop,
                     struct store_entry *out);
 
 /*
+ * Pauses owner's running entry: opens a break at time at; *out (when not
+ * NULL) gets the entry. STORE_NOTFOUND when nothing runs; STORE_CONFLICT
+ * when it is paused already, at is before its start or inside an earlier
+ * break, or it has STORE_BREAKS_MAX breaks (then nothing changes).
+ */
+store_rc store_pause(store *st, const char *owner, int64_t at,
+                     struct store_entry *out);
+
+/*
+ * Resumes owner's paused entry: closes its open break at time at.
+ * STORE_NOTFOUND when nothing runs or it is not paused; STORE_CONFLICT
+ * when at is not after the break's start.
+ */
+store_rc store_resume(store *st, const char *owner, int64_t at,
+                      struct store_entry *out);
+
+/*
+ * Adds the break [start, stop) to owner's entry #seq, which must lie
+ * inside the entry (a running one: after its start) and apart from its
+ * other breaks: else STORE_CONFLICT. STORE_NOTFOUND when there is no
+ * such entry. *out (when not NULL) gets the entry with its breaks.
+ */
+store_rc store_add_break(store *st, const char *owner, int64_t seq,
+                         int64_t start, int64_t stop,
+                         struct store_entry *out);
+
+/*
+ * Removes the breaks of owner's entry #seq, all but the open one of a
+ * paused entry (resume ends that). STORE_NOTFOUND when there is no such
+ * entry; *out as for store_add_break. Recorded for undo like the others.
+ */
+store_rc store_clear_breaks(store *st, const char *owner, int64_t seq,
+                            struct store_entry *out);
+
+/*
  * Totals per project of owner's time inside [from, to): each entry counts
- * only its part inside the range, a running entry counts up to now.
+ * only its part inside the range, a running entry counts up to now, and
+ * its breaks inside the range (an open one up to now) do not count.
  * Grouped and summed in the store. Calls cb once per project, largest first;
  * the project string is borrowed for the call only. Nothing is called for
  * projects with zero seconds in the range. Projects group without
@@ -208,9 +274,11 @@ store_rc store_count(store *st, const char *owner, int64_t *n);
  * labelled with what the user did ("start acme") at time at;
  * store_begin_change is store_begin and store_change_label together. Until
  * store_commit, every store_insert(_entry), store_stop,
- * store_update, store_delete and store_rename_project for owner records
- * the before-image of each entry it touches in that step (the first touch
- * counts), so store_undo can put everything back. Changes for another
+ * store_update, store_delete, store_rename_project, store_pause,
+ * store_resume, store_add_break and store_clear_breaks for owner records
+ * the before-image of each entry it touches (with its tags and breaks)
+ * in that step (the first touch counts), so store_undo can put
+ * everything back. Changes for another
  * owner in the same transaction are not recorded. Steps beyond
  * STORE_UNDO_MAX per user are dropped, oldest first. Without a step
  * nothing is recorded. A step that recorded nothing is dropped at
@@ -232,8 +300,9 @@ store_rc store_begin_change(store *st, const char *owner, const char *label,
  * transaction (which must have no step of its own: STORE_ERR) that undoes
  * only itself when it fails, or in a transaction of its own when none is
  * open: entries it created are deleted, entries
- * it changed or deleted come back exactly (same id, seq, tags, note,
- * times); numbers are not given back, the next entry still gets a new one.
+ * it changed or deleted come back exactly (same id, seq, tags, breaks,
+ * note, times); numbers are not given back, the next entry still gets a
+ * new one.
  * Copies the step's label (cut to labelsz bytes with the NUL; label may be
  * NULL) and time (at may be NULL) when there is a step, also on
  * STORE_CONFLICT. STORE_NOTFOUND when there is nothing left to undo;
@@ -502,7 +571,8 @@ enum store_group {
  * i < nbounds - 1 (e.g. the local midnights of each day of a week, worked
  * out by the caller who knows the time zone; two bounds for one bucket). Each entry counts only
  * its part inside each bucket (an entry across midnight is split between
- * the days), a running one up to now. f may be NULL. cb gets each non-zero
+ * the days), a running one up to now, less its breaks' part inside the
+ * bucket. f may be NULL. cb gets each non-zero
  * (bucket index, key, seconds), ordered by bucket, then by seconds
  * descending, then key (case aside); key is borrowed for the call and cb
  * must not use st. At most 367 buckets.
@@ -553,7 +623,8 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
  * (borrowed for the call), the seconds of their entries inside the range
  * (a running entry counts up to now) and running, 1 when one of those
  * entries is the user's running one, else 0. Most seconds first, then by
- * JID (bytes). At most limit users are passed (0: no limit); *total,
+ * JID (bytes). Breaks do not count. At most limit users are passed (0:
+ * no limit); *total,
  * when not NULL, gets how many there are in all. cb must not use st.
  * Reads one range of entries_user_start per user.
  */

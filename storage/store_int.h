@@ -247,6 +247,7 @@ extern const char store_migration_2[];
 extern const char store_migration_3[];
 extern const char store_migration_4[];
 extern const char store_migration_5[];
+extern const char store_migration_6[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 

@@ -29,28 +29,44 @@
 	"(SELECT max(stop - start) FROM entries WHERE user_id = " uid ")"
 
 /*
+ * The seconds of the breaks of entry id (an SQL expression naming the
+ * entry's id) inside [lo, hi), an open one up to :now: one range of
+ * entry_breaks' primary key, which has no row for an entry without
+ * breaks. lo and hi must not name a bare start or stop: inside, those are
+ * the break's (k).
+ */
+#define SQL_BREAKS(id, lo, hi) \
+	"(SELECT coalesce(sum(max(min(coalesce(k.stop, :now), " hi ")" \
+	"  - max(k.start, " lo "), 0)), 0)" \
+	" FROM entry_breaks AS k WHERE k.entry_id = " id ")"
+
+/*
  * The part of the entries of :uid inside [:from, :to), as the rows
- * (id, project, start, stop) of "overlap":
+ * (id, project, start, stop, brk) of "overlap":
  * - stopped entries that overlap the range. None lasts longer than the
  *   user's longest entry, so none that starts before :from minus that
  *   length reaches :from: with that bound the search is one range of
  *   entries_user_start, whatever the size of the user's history, instead
  *   of every entry before :to;
  * - the running entry (entries_running), stopping at :now.
- * SQL_CLIPPED is the seconds of one such row inside the range; it is never
- * negative, so a running entry that starts after :now counts nothing.
+ * brk is the seconds of the entry's breaks inside the range (SQL_BREAKS).
+ * SQL_CLIPPED is the worked seconds of one such row inside the range; it
+ * is never negative, so a running entry that starts after :now counts
+ * nothing.
  */
 #define SQL_OVERLAP \
-	"WITH overlap (id, project, start, stop) AS (" \
-	" SELECT id, project, start, stop FROM entries" \
+	"WITH overlap (id, project, start, stop, brk) AS (" \
+	" SELECT id, project, start, stop," \
+	"  " SQL_BREAKS("entries.id", ":from", ":to") " FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NOT NULL" \
 	"   AND start < :to AND stop > :from" \
 	"   AND start >= :from - " SQL_LONGEST(":uid") \
 	" UNION ALL" \
-	" SELECT id, project, start, :now FROM entries" \
+	" SELECT id, project, start, :now," \
+	"  " SQL_BREAKS("entries.id", ":from", ":to") " FROM entries" \
 	"  WHERE user_id = :uid AND stop IS NULL" \
 	") "
-#define SQL_CLIPPED "max(min(stop, :to) - max(start, :from), 0)"
+#define SQL_CLIPPED "max(min(stop, :to) - max(start, :from) - brk, 0)"
 
 /*
  * Whole entries that overlap [:from, :to), the running one as

@@ -53,7 +53,8 @@ run_sql(store *st, const struct store_sql *q, int64_t uid, int64_t step,
 
 /*
  * The before-image of entries (those the WHERE that follows picks) for
- * undo step :step, unless the step has one already. The tags go first,
+ * undo step :step, unless the step has one already. The tags and the
+ * breaks go first,
  * while "has one already" still means an earlier touch (undo_tags'
  * reference to the image is deferred for this).
  */
@@ -61,6 +62,12 @@ run_sql(store *st, const struct store_sql *q, int64_t uid, int64_t step,
 	"INSERT INTO undo_tags (step_id, entry_id, tag)" \
 	" SELECT :step, t.entry_id, t.tag" \
 	" FROM entries AS e JOIN entry_tags AS t ON t.entry_id = e.id" \
+	" WHERE NOT EXISTS (SELECT 1 FROM undo_entries AS u" \
+	"                   WHERE u.step_id = :step AND u.entry_id = e.id)"
+#define SQL_IMAGE_BREAKS \
+	"INSERT INTO undo_breaks (step_id, entry_id, start, stop)" \
+	" SELECT :step, b.entry_id, b.start, b.stop" \
+	" FROM entries AS e JOIN entry_breaks AS b ON b.entry_id = e.id" \
 	" WHERE NOT EXISTS (SELECT 1 FROM undo_entries AS u" \
 	"                   WHERE u.step_id = :step AND u.entry_id = e.id)"
 #define SQL_IMAGE \
@@ -94,10 +101,14 @@ store_rc
 store_record_entry(store *st, int64_t step, int64_t entry)
 {
 	STORE_SQL(tags, "record-tags", SQL_IMAGE_TAGS " AND e.id = :entry");
+	STORE_SQL(breaks, "record-breaks",
+		SQL_IMAGE_BREAKS " AND e.id = :entry");
 	STORE_SQL(row, "record",
 		SQL_IMAGE " WHERE id = :entry ON CONFLICT DO NOTHING");
 	store_rc ret = run_sql(st, &tags, 0, step, entry);
 
+	if (ret == STORE_OK)
+		ret = run_sql(st, &breaks, 0, step, entry);
 	return ret != STORE_OK ? ret : run_sql(st, &row, 0, step, entry);
 }
 
@@ -108,12 +119,15 @@ store_record_project(store *st, int64_t step, int64_t uid,
 	STORE_SQL(tags, "record-project-tags",
 		SQL_IMAGE_TAGS " AND e.user_id = :uid"
 		" AND e.project = :project COLLATE UNOCASE");
+	STORE_SQL(breaks, "record-project-breaks",
+		SQL_IMAGE_BREAKS " AND e.user_id = :uid"
+		" AND e.project = :project COLLATE UNOCASE");
 	STORE_SQL(rows, "record-project",
 		SQL_IMAGE " WHERE user_id = :uid"
 		" AND project = :project COLLATE UNOCASE"
 		" ON CONFLICT DO NOTHING");
-	/* Tags first, as in store_record_entry. */
-	static const struct store_sql *const qs[] = { &tags, &rows };
+	/* Tags and breaks first, as in store_record_entry. */
+	static const struct store_sql *const qs[] = { &tags, &breaks, &rows };
 	sqlite3_stmt *s;
 	store_rc ret;
 	size_t i;
@@ -248,7 +262,8 @@ store_undo(store *st, const char *owner, char *label, size_t labelsz,
 	/* Undo replaces every entry the step touched by its before-image:
 	 * first all of them go (the ones it created for good), then the
 	 * images come back under their ids, stopped ones first so that the
-	 * running one meets entries_running last, then their tags. */
+	 * running one meets entries_running last, then their tags and
+	 * breaks. */
 	STORE_SQL(clear, "undo-clear",
 		"DELETE FROM entries WHERE id IN"
 		" (SELECT entry_id FROM undo_entries WHERE step_id = :step)"
@@ -262,11 +277,16 @@ store_undo(store *st, const char *owner, char *label, size_t labelsz,
 	STORE_SQL(restore_tags, "undo-restore-tags",
 		"INSERT INTO entry_tags (entry_id, tag)"
 		" SELECT entry_id, tag FROM undo_tags WHERE step_id = :step");
-	/* Its images and their tags go with it (ON DELETE CASCADE). */
+	STORE_SQL(restore_breaks, "undo-restore-breaks",
+		"INSERT INTO entry_breaks (entry_id, start, stop)"
+		" SELECT entry_id, start, stop FROM undo_breaks"
+		" WHERE step_id = :step");
+	/* Its images, their tags and breaks go with it (ON DELETE
+	 * CASCADE). */
 	STORE_SQL(forget, "undo-forget",
 		"DELETE FROM undo_steps WHERE id = :step");
 	static const struct store_sql *const steps[] = { &clear, &restore,
-		&restore_tags, &forget };
+		&restore_tags, &restore_breaks, &forget };
 	store_rc ret;
 	int64_t uid, step = 0;
 	bool own = sqlite3_get_autocommit(st->db) != 0;

@@ -125,13 +125,15 @@ store_active(store *st, int64_t from, int64_t to, int64_t now,
 	/* Who has time in a range ("who"): the hits of every user, one
 	 * range of entries_user_start per user (as "list-all-count"
 	 * counts them), summed per user and clipped to the range as
-	 * SQL_CLIPPED does (a running entry up to :now); count(*) OVER ()
+	 * SQL_CLIPPED does (a running entry up to :now, less its breaks);
+	 * count(*) OVER ()
 	 * counts the users before LIMIT (-1: none) cuts: one row per user,
 	 * not per entry. */
 	STORE_SQL(q, "active-users",
 		SQL_HITS("1")
 		"SELECT jid, sum(max(min(coalesce(stop, :now), :to)"
-		"  - max(start, :from), 0)) AS secs,"
+		"  - max(start, :from)"
+		"  - " SQL_BREAKS("hits.id", ":from", ":to") ", 0)) AS secs,"
 		" max(stop IS NULL), count(*) OVER ()"
 		" FROM hits GROUP BY jid ORDER BY secs DESC, jid LIMIT :limit");
 	char jid[STORE_OWNER_MAX + 1];

@@ -17,7 +17,7 @@ from harness import Bot
 
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
 CSV_HEADER = ("id,project,tags,note,start,stop,duration_seconds,"
-              "duration_hours")
+              "duration_hours,breaks_seconds")
 UNKNOWN_WHO = 'I don\'t know "who". Try "help".'
 
 

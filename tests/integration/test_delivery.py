@@ -31,7 +31,7 @@ from harness.prosody import free_port
 
 NS_OOB = "jabber:x:oob"
 CSV_HEADER = ("id,project,tags,note,start,stop,duration_seconds,"
-              "duration_hours")
+              "duration_hours,breaks_seconds")
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
 
 

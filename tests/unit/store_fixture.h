@@ -209,6 +209,11 @@ static void assert_entry_equal(const struct store_entry *a,
 	assert_int_equal(a->ntags, b->ntags);
 	for (i = 0; i < a->ntags; i++)
 		assert_string_equal(a->tags[i], b->tags[i]);
+	assert_int_equal(a->nbreaks, b->nbreaks);
+	for (i = 0; i < a->nbreaks; i++) {
+		assert_int_equal(a->breaks[i].start, b->breaks[i].start);
+		assert_int_equal(a->breaks[i].stop, b->breaks[i].stop);
+	}
 }
 
 /* What store_list passed, in order. */

@@ -146,13 +146,15 @@ caps_disco_query__lists_client_bot_and_every_feature__without_a_node(
 	assert_string_equal(cats[0], "client");
 	assert_string_equal(types[0], "bot");
 	nf = children_attr(q, "feature", "var", features, CAPS_LIST_MAX);
-	assert_int_equal(nf, 6);
+	assert_int_equal(nf, 8);
 	assert_true(has(features, nf, NS_DISCO_INFO));
 	assert_true(has(features, nf, NS_CAPS));
 	assert_true(has(features, nf, NS_RECEIPTS));
 	assert_true(has(features, nf, NS_CHATSTATES));
 	assert_true(has(features, nf, "urn:xmpp:ping"));
 	assert_true(has(features, nf, "jabber:iq:version"));
+	assert_true(has(features, nf, "urn:xmpp:message-correct:0"));
+	assert_true(has(features, nf, "urn:xmpp:message-retract:1"));
 	xmpp_stanza_release(q);
 }
 

@@ -271,6 +271,167 @@ cmd_stop__says_what_ran_and_how_long(void **state)
 }
 
 static void
+cmd_pause__stops_the_clock__until_resume(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(run(f, 0, "pause", CMD_REFUSED),
+	                    "Nothing is running.");
+	run(f, 0, "start acme +design", CMD_OK);
+	assert_string_equal(run(f, 0, "resume", CMD_REFUSED),
+	                    "acme is running, not paused.");
+	assert_string_equal(run(f, 3600, "pause at 13:00", CMD_REFUSED),
+	                    "acme runs from 14:00 on; a pause has to begin "
+	                    "then or later.");
+	assert_string_equal(run(f, 3600, "pause", CMD_OK),
+	                    "Paused acme +design at 15:00 (worked 1h 00m). "
+	                    "Say \"resume\" to go on.");
+	assert_string_equal(run(f, 4000, "pause", CMD_REFUSED),
+	                    "acme has been paused since 15:00 already. Say "
+	                    "\"resume\" to go on.");
+	assert_string_equal(run(f, 6000, "status", CMD_OK),
+	                    "Paused since 15:00 (acme +design, worked 1h 00m). "
+	                    "Today: 1h 00m. Say \"resume\" to go on.");
+	assert_string_equal(run(f, 6300, "resume at 15:00", CMD_REFUSED),
+	                    "acme was paused at 15:00; it has to resume after "
+	                    "that.");
+	assert_string_equal(run(f, 6300, "resume 5m ago", CMD_OK),
+	                    "Resumed acme +design at 15:40 after a break of "
+	                    "40m (worked 1h 05m).");
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Running: acme +design since 14:00 (1h 20m, breaks "
+	                    "40m). Today: 1h 20m.");
+	assert_string_equal(run(f, 7200, "stop", CMD_OK),
+	                    "Stopped acme +design after 1h 20m of work and 40m "
+	                    "of breaks (14:00–16:00).");
+	assert_string_equal(run(f, 7200, "report", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "```\n"
+	                    "acme    1h 20m\n"
+	                    "Total   1h 20m\n"
+	                    "```");
+}
+
+static void
+cmd_stop__ends_at_the_pause__when_paused(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "start acme", CMD_OK);
+	run(f, 3600, "pause", CMD_OK);
+	assert_string_equal(run(f, 7200, "stop", CMD_OK),
+	                    "Stopped acme after 1h 00m, where it was paused at "
+	                    "15:00: the time since is no work (14:00–15:00).");
+	assert_string_equal(run(f, 7200, "undo", CMD_OK),
+	                    "Undone: stop acme (done at 16:00).");
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Paused since 15:00 (acme, worked 1h 00m). "
+	                    "Today: 1h 00m. Say \"resume\" to go on.");
+	/* start while paused: stop (at the pause), then start. */
+	assert_string_equal(run(f, 7200, "start globex", CMD_OK),
+	                    "Stopped acme after 1h 00m, where it was paused at "
+	                    "15:00: the time since is no work. Started globex "
+	                    "at 16:00.");
+	run(f, 7200, "undo", CMD_OK);
+	/* cancel while paused drops the entry; undo brings it back paused. */
+	assert_non_null(strstr(run(f, 7200, "cancel", CMD_OK),
+	                       "Cancelled acme (running since 14:00, 1h 00m)"));
+	run(f, 7200, "undo", CMD_OK);
+	run(f, 7200, "undo", CMD_OK); /* the pause */
+	assert_string_equal(run(f, 7200, "status", CMD_OK),
+	                    "Running: acme since 14:00 (2h 00m). "
+	                    "Today: 2h 00m.");
+}
+
+static void
+cmd_log__shows_the_breaks__and_counts_the_time_worked(void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, -30600, "start acme", CMD_OK);      /* 05:30 */
+	run(f, -19800, "pause", CMD_OK);           /* 08:30 */
+	run(f, -17100, "resume", CMD_OK);          /* 09:15 */
+	run(f, -3600, "stop", CMD_OK);             /* 13:00 */
+	run(f, -3600, "start globex", CMD_OK);
+	/* The break column lines up; rows without breaks leave it blank. */
+	assert_string_equal(run(f, 0, "log", CMD_OK),
+	                    "Today, Wed 25 Nov 2026:\n"
+	                    "#1    05:30–13:00  6h 45m  (break 45m) acme\n"
+	                    "#2    13:00–now    1h 00m              globex\n"
+	                    "2 entries, 7h 45m in this period.");
+}
+
+static void
+cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 9:00-17:30 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 break 12:00-12:45", CMD_OK),
+	                    "Added a break 12:00–12:45 to #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (7h 45m, break 45m).");
+	assert_string_equal(run(f, 0, "log 2025-06-02", CMD_OK),
+	                    "Mon 2 Jun 2025:\n"
+	                    "#1    09:00–17:30  7h 45m  (break 45m) acme\n"
+	                    "1 entry, 7h 45m in this period.");
+	assert_string_equal(run(f, 0, "edit 1 break 12:30-13:00", CMD_REFUSED),
+	                    "#1 has a break at 12:00–12:45 already, which "
+	                    "12:30–13:00 would overlap.");
+	assert_string_equal(run(f, 0, "edit 1 break 8:00-9:30", CMD_REFUSED),
+	                    "08:00–09:30 is not inside #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (7h 45m, break 45m); a break lies "
+	                    "within its entry.");
+	assert_string_equal(run(f, 0, "edit 1 break lunch", CMD_REFUSED),
+	                    "A break is two clock times on the entry's day. "
+	                    "Example: edit 1 break 12:00-12:45");
+	assert_string_equal(run(f, 0, "report 2025-06-02", CMD_OK),
+	                    "Mon 2 Jun 2025:\n"
+	                    "```\n"
+	                    "acme    7h 45m\n"
+	                    "Total   7h 45m\n"
+	                    "```");
+	assert_string_equal(run(f, 0, "undo", CMD_OK),
+	                    "Undone: edit #1 break 12:00-12:45 (done at 14:00).");
+	assert_non_null(strstr(run(f, 0, "log 2025-06-02", CMD_OK),
+	                       "#1    09:00–17:30  8h 30m  acme\n"));
+	assert_string_equal(run(f, 0, "edit 1 break none", CMD_REFUSED),
+	                    "#1 has no breaks to remove.");
+	run(f, 0, "edit 1 break 12:00-12:45", CMD_OK);
+	/* No edit may leave a break outside its entry. */
+	assert_string_equal(run(f, 0, "edit 1 stop 2025-06-02 12:30",
+	                        CMD_REFUSED),
+	                    "#1 has a break at Mon 2 Jun 12:00, which would lie "
+	                    "outside it. \"edit 1 break none\" removes its "
+	                    "breaks.");
+	assert_string_equal(run(f, 0, "edit 1 break none", CMD_OK),
+	                    "Removed the breaks of #1 acme Mon 2 Jun "
+	                    "09:00–17:30 (8h 30m).");
+}
+
+static void
+cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	run(f, 0, "add acme 22:00-02:00 2025-06-02", CMD_OK);
+	assert_string_equal(run(f, 0, "edit 1 break 00:30-01:00", CMD_OK),
+	                    "Added a break Tue 3 Jun 00:30–01:00 to #1 acme "
+	                    "Mon 2 Jun 22:00–Tue 3 Jun 02:00 (3h 30m, break "
+	                    "30m).");
+	/* Each day counts its part, less its part of the break. */
+	assert_string_equal(run(f, 0, "report 2025-06-02..2025-06-03 by day",
+	                        CMD_OK),
+	                    "Mon 2 – Tue 3 Jun 2025:\n"
+	                    "```\n"
+	                    "Mon 2 Jun   2h 00m\n"
+	                    "Tue 3 Jun   1h 30m\n"
+	                    "Total       3h 30m\n"
+	                    "```");
+}
+
+static void
 cmd_status__shows_running_and_today(void **state)
 {
 	struct fixture *f = *state;
@@ -2463,6 +2624,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cmd_table__is_sorted_and_complete),
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(cmd_pause__stops_the_clock__until_resume),
+		T(cmd_stop__ends_at_the_pause__when_paused),
+		T(cmd_log__shows_the_breaks__and_counts_the_time_worked),
+		T(cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back),
+		T(cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends),
 		T(cmd_exec__unknown_word__names_it),
 		T(cmd_exec__empty_or_blank__suggests_help),
 		T(cmd_exec__command_word__is_case_insensitive_and_trimmed),

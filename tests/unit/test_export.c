@@ -53,42 +53,47 @@ static const struct {
 } cases[] = {
 	/* 2026-11-23 09:00 to 10:30 in Berlin (+01:00) */
 	{ "alice@example.org",
-	  { 101, 1, "acme", { "design" }, 1, NOTE1, 1795420800, 1795426200 } },
+	  { 101, 1, "acme", { "design" }, 1, NOTE1, 1795420800, 1795426200,
+	    { { 1795423500, 1795424400 } }, 1 } }, /* a break 09:45-10:00 */
 	/* 5399 s read as 1.50 hours */
 	{ "bob@example.net",
 	  { 102, 2, "big client", { "call", "design", "urgent" }, 3, "",
-	    1795435200, 1795440599 } },
+	    1795435200, 1795440599, { { 0, 0 } }, 0 } },
 	/* 5401 s, also 1.50; no tags, no note */
 	{ "alice@example.org",
-	  { 103, 3, "internal", { "" }, 0, "", 1795503600, 1795509001 } },
+	  { 103, 3, "internal", { "" }, 0, "", 1795503600, 1795509001,
+	    { { 0, 0 } }, 0 } },
 	/* 2026-11-24 23:30 to 2026-11-25 01:15 in Berlin: across midnight */
 	{ "alice@example.org",
 	  { 105, 5, "acme", { "ops" }, 1, "deploy across midnight",
-	    1795559400, 1795565700 } },
+	    1795559400, 1795565700,
+	    { { 1795560600, 1795562400 } }, 1 } }, /* break 23:50-00:20 */
 	/* 2026-10-25 01:30+02:00 to 03:30+01:00: Berlin falls back */
 	{ "bob@example.net",
 	  { 106, 6, "night shift", { "oncall", "ops" }, 2, "fall back",
-	    1792884600, 1792895400 } },
+	    1792884600, 1792895400, { { 0, 0 } }, 0 } },
 	/* 2026-03-29 01:00+01:00 to 04:00+02:00: Berlin springs forward */
 	{ "bob@example.net",
 	  { 107, 7, "night shift", { "" }, 0, "spring forward", 1774742400,
-	    1774749600 } },
+	    1774749600, { { 0, 0 } }, 0 } },
 	/* 18 s: 0.005 hours, rounded up to 0.01; looks like a formula */
 	{ "alice@example.org",
 	  { 108, 8, "acme", { "review" }, 1, " =SUM(A1:A3) padded ",
-	    1795593600, 1795593618 } },
+	    1795593600, 1795593618, { { 0, 0 } }, 0 } },
 	/* running since 2026-11-25 13:20 in Berlin: 6000 s up to now */
 	{ "alice@example.org",
-	  { 109, 9, "acme", { "design" }, 1, NOTE9, 1795609200, 0 } },
+	  { 109, 9, "acme", { "design" }, 1, NOTE9, 1795609200, 0,
+	    /* a break 14:00-14:20, paused since 14:50 */
+	    { { 1795611600, 1795612800 }, { 1795614600, 0 } }, 2 } },
 	/* no length; a project with a comma, a tag with a semicolon */
 	{ "zo\xc3\xab@example.org",
 	  { 111, 12, "r&d, phase 2", { "q4;eu" }, 1, "", 1782907200,
-	    1782907200 } },
+	    1782907200, { { 0, 0 } }, 0 } },
 	/* 2026-11-25 10:00 to 10:15 in Berlin; CSV cells that would be
 	 * formulas (the tags cell starts with "-x") */
 	{ "alice@example.org",
 	  { 112, 13, "-dash", { "-x", "ops" }, 2, "=1+2", 1795597200,
-	    1795598100 } },
+	    1795598100, { { 0, 0 } }, 0 } },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -362,10 +367,24 @@ tags_joined(const struct store_entry *e, char *buf, size_t n)
 	}
 }
 
+/* The seconds of e's breaks, an open one up to NOW. */
+static int64_t
+breaks_of(const struct store_entry *e)
+{
+	int64_t secs = 0;
+	int i;
+
+	for (i = 0; i < e->nbreaks; i++)
+		secs += (e->breaks[i].stop ? e->breaks[i].stop : NOW) -
+		        e->breaks[i].start;
+	return secs;
+}
+
+/* The time e worked: its span less its breaks. */
 static int64_t
 seconds_of(const struct store_entry *e)
 {
-	return (e->stop ? e->stop : NOW) - e->start;
+	return (e->stop ? e->stop : NOW) - e->start - breaks_of(e);
 }
 
 static void
@@ -380,14 +399,15 @@ export_csv__fields_read_back_exactly(void **state)
 	assert_int_equal(export_all(EXPORT_CSV, "UTC", true, FILE_MAX, &out), 0);
 	assert_int_equal(csv_read(text_str(&out), &c), 0);
 	assert_int_equal(c.nrows, (int)NCASES + 1);
-	assert_int_equal(c.nfields[0], 9);
+	assert_int_equal(c.nfields[0], 10);
 	assert_string_equal(c.field[0][0], "owner");
 	assert_string_equal(c.field[0][8], "duration_hours");
+	assert_string_equal(c.field[0][9], "breaks_seconds");
 	for (i = 0; i < NCASES; i++) {
 		const struct store_entry *e = &cases[i].e;
 		char **f = c.field[i + 1];
 
-		assert_int_equal(c.nfields[i + 1], 9);
+		assert_int_equal(c.nfields[i + 1], 10);
 		assert_string_equal(f[0], cases[i].owner);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->seq);
 		assert_string_equal(f[1], buf);
@@ -402,6 +422,8 @@ export_csv__fields_read_back_exactly(void **state)
 			assert_string_equal(f[6], "");
 		snprintf(buf, sizeof(buf), "%lld", (long long)seconds_of(e));
 		assert_string_equal(f[7], buf);
+		snprintf(buf, sizeof(buf), "%lld", (long long)breaks_of(e));
+		assert_string_equal(f[9], buf);
 	}
 	csv_free(&c);
 	text_free(&out);
@@ -454,6 +476,17 @@ export_json__values_read_back(void **state)
 		assert_true(json_is_real(json_object_get(o, "duration_hours")));
 		assert_true(fabs(json_real_value(json_object_get(
 			o, "duration_hours")) * 3600 - (double)seconds_of(e)) <= 18);
+		assert_int_equal(
+			json_integer_value(json_object_get(o, "break_seconds")),
+			breaks_of(e));
+		tags = json_object_get(o, "breaks");
+		assert_int_equal(json_array_size(tags), e->nbreaks);
+		for (t = 0; t < e->nbreaks; t++)
+			assert_true(e->breaks[t].stop == 0 ?
+			            json_is_null(json_object_get(
+			                json_array_get(tags, t), "stop")) :
+			            json_is_string(json_object_get(
+			                json_array_get(tags, t), "stop")));
 	}
 	/* One object per line, between "[" and "]". */
 	assert_memory_equal(text_str(&out), "[\n{", 3);
@@ -566,6 +599,14 @@ export_ical__lines_fit__unfolding_restores_values(void **state)
 			want[k] = '\0';
 			assert_non_null(
 				ical_value(&p, "DESCRIPTION", got, sizeof(got)));
+			/* The worked time first, on a line of its own,
+			 * when the entry has breaks. */
+			if (e->nbreaks > 0) {
+				assert_memory_equal(got, "Worked ", 7);
+				assert_non_null(strchr(got, '\n'));
+				memmove(got, strchr(got, '\n') + 1,
+				        strlen(strchr(got, '\n') + 1) + 1);
+			}
 			assert_string_equal(got, want);
 		}
 		assert_non_null(ical_value(&p, "X-TIMMY-OWNER", got, sizeof(got)));
@@ -596,7 +637,8 @@ export__hours_round_half_up_in_integers(void **state)
 		{ 86400, "24.00", "24.0" },  { 359999, "100.00", "100.0" },
 		{ INT64_C(3600) * 123456789 + 2484, "123456789.69", "123456789.69" },
 	};
-	struct store_entry e = { 1, 1, "acme", { "" }, 0, "", 0, 0 };
+	struct store_entry e = { 1, 1, "acme", { "" }, 0, "", 0, 0,
+	                         { { 0, 0 } }, 0 };
 	struct text out;
 	json_t *root;
 	size_t i;
@@ -607,10 +649,14 @@ export__hours_round_half_up_in_integers(void **state)
 		e.start = NOW - 100000000;
 		e.stop = e.start + tab[i].secs;
 		assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
+		/* the hours, then the breaks' seconds: none */
+		last = strstr(text_str(&out), ",0\r\n");
+		assert_non_null(last);
+		assert_string_equal(last, ",0\r\n");
+		*last = '\0';
 		last = strrchr(text_str(&out), ',');
 		assert_non_null(last);
-		assert_int_equal(strlen(last + 1), strlen(tab[i].want) + 2);
-		assert_memory_equal(last + 1, tab[i].want, strlen(tab[i].want));
+		assert_string_equal(last + 1, tab[i].want);
 		text_free(&out);
 
 		/* JSON: the same amount as a number, written as short as it
@@ -626,7 +672,7 @@ export__hours_round_half_up_in_integers(void **state)
 		assert_non_null(last);
 		last += strlen("\"duration_hours\":");
 		assert_memory_equal(last, tab[i].json, strlen(tab[i].json));
-		assert_int_equal(last[strlen(tab[i].json)], '}');
+		assert_int_equal(last[strlen(tab[i].json)], ',');
 		text_free(&out);
 	}
 }
@@ -634,18 +680,19 @@ export__hours_round_half_up_in_integers(void **state)
 static void
 export__running_entry_counts_to_now__never_below_zero(void **state)
 {
-	struct store_entry e = { 1, 4, "acme", { "" }, 0, "", NOW - 90, 0 };
+	struct store_entry e = { 1, 4, "acme", { "" }, 0, "", NOW - 90, 0,
+	                         { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
 	assert_non_null(strstr(text_str(&out),
-	                       ",2026-11-25T13:58:30+00:00,,90,0.03\r\n"));
+	                       ",2026-11-25T13:58:30+00:00,,90,0.03,0\r\n"));
 	text_free(&out);
 	/* A clock behind the start: no negative durations. */
 	e.start = NOW + 60;
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
-	assert_non_null(strstr(text_str(&out), ",,0,0.00\r\n"));
+	assert_non_null(strstr(text_str(&out), ",,0,0.00,0\r\n"));
 	text_free(&out);
 	assert_int_equal(export_one(EXPORT_ICAL, "UTC", NULL, &e, &out), 0);
 	assert_null(strstr(text_str(&out), "DTEND"));
@@ -657,7 +704,8 @@ static void
 export__offsets_follow_the_zone_at_each_instant(void **state)
 {
 	/* 2026-11-25 14:00 UTC, and 1 Jul 2026 12:00 UTC (summer). */
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW, 1782907200 };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW, 1782907200,
+	                         { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
@@ -689,7 +737,8 @@ static void
 export__times_past_year_9999_are_left_empty(void **state)
 {
 	struct store_entry e = { 7, 1, "a", { "" }, 0, "", NOW - 60,
-		                 INT64_C(253402300800) }; /* 10000-01-01 */
+		                 INT64_C(253402300800),
+	                         { { 0, 0 } }, 0 }; /* 10000-01-01 */
 	struct text out;
 	json_t *root, *o;
 
@@ -716,7 +765,7 @@ export__invalid_utf8_becomes_replacement_character(void **state)
 {
 	struct store_entry e = { 1, 1, "ac\xffme", { "t\xc3" }, 1,
 		                 "cut \xe2\x82 here \xed\xa0\x80 surrogate",
-		                 NOW - 60, NOW };
+		                 NOW - 60, NOW, { { 0, 0 } }, 0 };
 	struct text out;
 	json_t *root;
 
@@ -761,7 +810,8 @@ export_csv__formula_cells__get_a_quote__json_and_ical_keep_the_text(
 		{ "a=1", "a=1" },
 		{ "", "" },
 	};
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW,
+	                         { { 0, 0 } }, 0 };
 	char want[256];
 	struct text out;
 	size_t i;
@@ -803,7 +853,7 @@ export_ical__control_characters__crlf_and_cr_are_line_breaks(void **state)
 {
 	struct store_entry e = { 1, 1, "a", { "" }, 0,
 		                 "one\r\ntwo\rthree\n\tbell\x07 del\x7f" " end",
-		                 NOW - 60, NOW };
+		                 NOW - 60, NOW, { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;
@@ -999,7 +1049,8 @@ export__appends_to_what_out_holds(void **state)
 static void
 export__null_zone_is_utc(void **state)
 {
-	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW };
+	struct store_entry e = { 1, 1, "a", { "" }, 0, "", NOW - 60, NOW,
+	                         { { 0, 0 } }, 0 };
 	struct text out;
 
 	(void)state;

@@ -187,16 +187,16 @@ static void store_open__refuses__when_schema_newer(void **state)
 
 	(void)state;
 	raw_exec("newer.db", "CREATE TABLE later (x INTEGER);"
-	                     " PRAGMA user_version = 7;");
+	                     " PRAGMA user_version = 99;");
 	tmp_path(path, sizeof path, "newer.db");
 	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_ERR);
 	assert_null(st);
-	snprintf(want, sizeof want, "database schema version 7 is newer than "
+	snprintf(want, sizeof want, "database schema version 99 is newer than "
 	         "this timmy (%d)", store_schema_version());
 	assert_non_null(strstr(err, want));
 	assert_non_null(strstr(err, path));
 	/* Refused means untouched. */
-	assert_int_equal(raw_int("newer.db", "PRAGMA user_version"), 7);
+	assert_int_equal(raw_int("newer.db", "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int("newer.db", "SELECT count(*) FROM sqlite_schema"),
 	                 1);
 }
@@ -2485,8 +2485,8 @@ static void store_open_readonly__refuses__when_not_this_schema_version(
 	(void)state;
 	tmp_path(path, sizeof path, "ro-garbage.db");
 	raw_exec("ro-newer.db", "CREATE TABLE later (x INTEGER);"
-	                        " PRAGMA user_version = 7;");
-	snprintf(want, sizeof want, "database schema version 7 is newer than "
+	                        " PRAGMA user_version = 99;");
+	snprintf(want, sizeof want, "database schema version 99 is newer than "
 	         "this timmy (%d)", store_schema_version());
 	refused_readonly("ro-newer.db", want);
 

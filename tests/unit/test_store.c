@@ -2083,10 +2083,260 @@ static void store_open_readonly__reads__when_directory_not_writable(
 	store_close(st);
 }
 
+/* --- breaks --- */
+
+/* Pauses (resume false) or resumes owner's timer at at, expecting rc. */
+static void pause_at(store *st, const char *owner, bool resume, int64_t at,
+                     store_rc rc)
+{
+	store_rc got = resume ? store_resume(st, owner, at, NULL) :
+	                        store_pause(st, owner, at, NULL);
+
+	if (got != rc)
+		fail_msg("%s at %" PRId64 ": got %d, want %d (%s)",
+		         resume ? "resume" : "pause", at, got, rc,
+		         store_errmsg(st));
+}
+
+static void store_pause__opens_and_closes_a_break__when_timer_runs(
+	void **state)
+{
+	struct store_entry e;
+	store *st = *state;
+
+	pause_at(st, ALICE, false, D0 + H, STORE_NOTFOUND); /* nothing runs */
+	add(st, ALICE, entry("acme", D0, 0));
+	pause_at(st, ALICE, true, D0 + H, STORE_NOTFOUND); /* not paused */
+	pause_at(st, ALICE, false, D0 - 1, STORE_CONFLICT); /* before start */
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	pause_at(st, ALICE, false, D0 + 2 * H, STORE_CONFLICT); /* paused */
+	assert_int_equal(store_running(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 1);
+	assert_int_equal(e.breaks[0].start, D0 + H);
+	assert_int_equal(e.breaks[0].stop, 0);
+	/* Paused, the clock stands still: worked 1h however late it is. */
+	assert_int_equal(store_worked_secs(&e, D0 + 3 * H), H);
+	assert_int_equal(total(st, ALICE, D0, D0 + DAY, D0 + 3 * H), H);
+	pause_at(st, ALICE, true, D0 + H, STORE_CONFLICT); /* not after */
+	pause_at(st, ALICE, true, D0 + H + 900, STORE_OK);
+	assert_int_equal(store_running(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.breaks[0].stop, D0 + H + 900);
+	assert_int_equal(store_worked_secs(&e, D0 + 2 * H), 2 * H - 900);
+	/* A second pause may not start inside the first break. */
+	pause_at(st, ALICE, false, D0 + H + 60, STORE_CONFLICT);
+	pause_at(st, ALICE, false, D0 + 2 * H, STORE_OK);
+	assert_int_equal(store_running(st, ALICE, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 2);
+}
+
+static void store_stop__ends_at_the_pause__when_paused(void **state)
+{
+	struct store_entry e;
+	store *st = *state;
+
+	add(st, ALICE, entry("acme", D0, 0));
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	pause_at(st, ALICE, true, D0 + H + 600, STORE_OK);
+	pause_at(st, ALICE, false, D0 + 2 * H, STORE_OK);
+	/* Stopped later, it ends where the open break began, which goes. */
+	assert_int_equal(store_stop(st, ALICE, D0 + 5 * H, &e), STORE_OK);
+	assert_int_equal(e.stop, D0 + 2 * H);
+	assert_int_equal(e.nbreaks, 1);
+	assert_int_equal(store_worked_secs(&e, D0 + 9 * H), 2 * H - 600);
+	assert_int_equal(total(st, ALICE, D0, D0 + DAY, D0 + 9 * H),
+	                 2 * H - 600);
+}
+
+static void store_stop__conflicts__when_inside_a_break(void **state)
+{
+	store *st = *state;
+
+	add(st, ALICE, entry("acme", D0, 0));
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	pause_at(st, ALICE, true, D0 + 2 * H, STORE_OK);
+	assert_int_equal(store_stop(st, ALICE, D0 + H + 60, NULL),
+	                 STORE_CONFLICT);
+	assert_int_equal(store_running(st, ALICE, NULL), STORE_OK);
+}
+
+static void store_add_break__refuses__when_outside_or_overlapping(
+	void **state)
+{
+	struct store_entry e;
+	store *st = *state;
+	int64_t n = add(st, ALICE, entry("acme", D0 + 9 * H, D0 + 17 * H));
+
+	assert_int_equal(store_add_break(st, ALICE, n + 1, D0 + 12 * H,
+	                                 D0 + 13 * H, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_add_break(st, BOB, n, D0 + 12 * H,
+	                                 D0 + 13 * H, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 8 * H,
+	                                 D0 + 10 * H, NULL), STORE_CONFLICT);
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 16 * H,
+	                                 D0 + 18 * H, NULL), STORE_CONFLICT);
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 13 * H,
+	                                 D0 + 12 * H, NULL), STORE_CONFLICT);
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 12 * H,
+	                                 D0 + 12 * H + 2700, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 1);
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 12 * H + 600,
+	                                 D0 + 14 * H, NULL), STORE_CONFLICT);
+	/* Touching the first is fine. */
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 12 * H + 2700,
+	                                 D0 + 13 * H, NULL), STORE_OK);
+	/* An edit that leaves a break outside the entry is refused. */
+	e = get(st, ALICE, n);
+	e.stop = D0 + 12 * H + 60;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_CONFLICT);
+	e = get(st, ALICE, n);
+	assert_int_equal(e.nbreaks, 2);
+	assert_int_equal(e.stop, D0 + 17 * H);
+	/* Cleared, the edit goes through. */
+	assert_int_equal(store_clear_breaks(st, ALICE, n + 1, NULL),
+	                 STORE_NOTFOUND);
+	assert_int_equal(store_clear_breaks(st, ALICE, n, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 0);
+	e.stop = D0 + 12 * H + 60;
+	assert_int_equal(store_update(st, ALICE, &e), STORE_OK);
+}
+
+static void store_clear_breaks__keeps_the_open_one__when_paused(
+	void **state)
+{
+	struct store_entry e;
+	store *st = *state;
+	int64_t n = add(st, ALICE, entry("acme", D0, 0));
+
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	pause_at(st, ALICE, true, D0 + 2 * H, STORE_OK);
+	pause_at(st, ALICE, false, D0 + 3 * H, STORE_OK);
+	assert_int_equal(store_clear_breaks(st, ALICE, n, &e), STORE_OK);
+	assert_int_equal(e.nbreaks, 1);
+	assert_int_equal(e.breaks[0].start, D0 + 3 * H);
+	assert_int_equal(e.breaks[0].stop, 0);
+}
+
+static void store_totals__subtract_breaks__in_every_total_and_report(
+	void **state)
+{
+	/* Two days; an entry from 22:00 to 02:00 with a break 23:30-00:30. */
+	const int64_t days[] = { D0, D0 + DAY, D0 + 2 * DAY };
+	const int64_t start = D0 + 22 * H, stop = D0 + DAY + 2 * H;
+	struct totals t;
+	struct report r;
+	store *st = *state;
+	int64_t n = add(st, ALICE, tagged("acme", start, stop, "x", NULL));
+
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 23 * H + 1800,
+	                                 D0 + DAY + 1800, NULL), STORE_OK);
+	assert_int_equal(total(st, ALICE, D0, D0 + 2 * DAY, 0), 3 * H);
+	assert_int_equal(total(st, ALICE, D0, D0 + DAY, 0), H + 1800);
+	t = totals(st, ALICE, D0 + DAY, D0 + 2 * DAY, 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.secs[0], H + 1800);
+	t = names(st, ALICE, 0, D0, D0 + 2 * DAY, 0);
+	assert_int_equal(t.secs[0], 3 * H);
+	t = names(st, ALICE, 1, D0, D0 + 2 * DAY, 0);
+	assert_int_equal(t.secs[0], 3 * H);
+	r = report(st, ALICE, days, 3, 0, STORE_BY_PROJECT, NULL);
+	assert_int_equal(r.n, 2);
+	assert_row(&r, 0, 0, "acme", H + 1800);
+	assert_row(&r, 1, 1, "acme", H + 1800);
+	r = report(st, ALICE, days, 3, 0, STORE_BY_TAG, NULL);
+	assert_row(&r, 0, 0, "x", H + 1800);
+	assert_row(&r, 1, 1, "x", H + 1800);
+}
+
+static void who_secs(const char *owner, int64_t secs, int running,
+                     void *arg)
+{
+	(void)owner;
+	(void)running;
+	*(int64_t *)arg = secs;
+}
+
+static void store_active__subtracts_breaks__when_paused(void **state)
+{
+	store *st = *state;
+	int64_t secs = -1;
+
+	add(st, ALICE, entry("acme", D0, 0));
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	assert_int_equal(store_active(st, D0, D0 + DAY, D0 + 4 * H, 0,
+	                              who_secs, &secs, NULL), STORE_OK);
+	assert_int_equal(secs, H);
+	assert_int_equal(report(st, ALICE, (const int64_t[]){ D0, D0 + DAY },
+	                        2, D0 + 4 * H, STORE_BY_NONE, NULL).secs[0],
+	                 H);
+}
+
+static void store_undo__restores_breaks__after_pause_resume_and_add(
+	void **state)
+{
+	struct store_entry before, after;
+	store *st = *state;
+	int64_t n;
+
+	change(st, ALICE, "start acme");
+	n = add(st, ALICE, entry("acme", D0, 0));
+	commit(st);
+	change(st, ALICE, "pause");
+	pause_at(st, ALICE, false, D0 + H, STORE_OK);
+	commit(st);
+	before = get(st, ALICE, n);
+	change(st, ALICE, "resume");
+	pause_at(st, ALICE, true, D0 + 2 * H, STORE_OK);
+	commit(st);
+	change(st, ALICE, "stop");
+	assert_int_equal(store_stop(st, ALICE, D0 + 5 * H, NULL), STORE_OK);
+	commit(st);
+	change(st, ALICE, "edit break");
+	assert_int_equal(store_add_break(st, ALICE, n, D0 + 3 * H,
+	                                 D0 + 4 * H, NULL), STORE_OK);
+	commit(st);
+	assert_int_equal(get(st, ALICE, n).nbreaks, 2);
+	undo(st, ALICE, "edit break");
+	after = get(st, ALICE, n);
+	assert_int_equal(after.nbreaks, 1);
+	assert_int_equal(after.stop, D0 + 5 * H);
+	undo(st, ALICE, "stop");
+	undo(st, ALICE, "resume");
+	after = get(st, ALICE, n);
+	assert_entry_equal(&after, &before);
+	assert_int_equal(after.breaks[0].stop, 0); /* paused again */
+	undo(st, ALICE, "pause");
+	assert_int_equal(get(st, ALICE, n).nbreaks, 0);
+	assert_int_equal(store_check(st), STORE_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			store_pause__opens_and_closes_a_break__when_timer_runs,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_stop__ends_at_the_pause__when_paused,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_stop__conflicts__when_inside_a_break,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_add_break__refuses__when_outside_or_overlapping,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_clear_breaks__keeps_the_open_one__when_paused,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_totals__subtract_breaks__in_every_total_and_report,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_active__subtracts_breaks__when_paused,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_undo__restores_breaks__after_pause_resume_and_add,
+			open_memory, close_store),
 		cmocka_unit_test(
 			store_open__fails_naming_path__when_directory_missing),
 		cmocka_unit_test(store_open__fails__when_file_not_a_database),

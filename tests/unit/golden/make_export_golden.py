@@ -39,31 +39,37 @@ NOTE9 = ('\u00dcberarbeitung der Startseite \u2014 Farben, Schriften; '
          'that the DESCRIPTION line folds more than once: ' +
          '\u00e4\u00f6\u00fc\u20ac\U0001F600' * 12)
 
-# (row id, seq, owner, project, tags, note, start, stop; 0: running)
+# (row id, seq, owner, project, tags, note, start, stop; 0: running,
+#  breaks: [(start, stop; 0: open)])
 ENTRIES = [
     (101, 1, "alice@example.org", "acme", ["design"], NOTE1,
-     berlin("2026-11-23 09:00"), berlin("2026-11-23 10:30")),
+     berlin("2026-11-23 09:00"), berlin("2026-11-23 10:30"),
+     [(berlin("2026-11-23 09:45"), berlin("2026-11-23 10:00"))]),
     (102, 2, "bob@example.net", "big client", ["call", "design", "urgent"],
-     "", berlin("2026-11-23 13:00"), berlin("2026-11-23 14:29:59")),
+     "", berlin("2026-11-23 13:00"), berlin("2026-11-23 14:29:59"), []),
     (103, 3, "alice@example.org", "internal", [], "",
-     berlin("2026-11-24 08:00"), berlin("2026-11-24 09:30:01")),
+     berlin("2026-11-24 08:00"), berlin("2026-11-24 09:30:01"), []),
     (105, 5, "alice@example.org", "acme", ["ops"], "deploy across midnight",
-     berlin("2026-11-24 23:30"), berlin("2026-11-25 01:15")),
+     berlin("2026-11-24 23:30"), berlin("2026-11-25 01:15"),
+     [(berlin("2026-11-24 23:50"), berlin("2026-11-25 00:20"))]),
     # Berlin falls back at 03:00 CEST on 25 Oct 2026: 01:30+02 to 03:30+01.
     (106, 6, "bob@example.net", "night shift", ["oncall", "ops"],
-     "fall back", utc("2026-10-24 23:30"), utc("2026-10-25 02:30")),
+     "fall back", utc("2026-10-24 23:30"), utc("2026-10-25 02:30"), []),
     # and springs forward at 02:00 CET on 29 Mar 2026: 01:00+01 to 04:00+02.
     (107, 7, "bob@example.net", "night shift", [], "spring forward",
-     utc("2026-03-29 00:00"), utc("2026-03-29 02:00")),
+     utc("2026-03-29 00:00"), utc("2026-03-29 02:00"), []),
     (108, 8, "alice@example.org", "acme", ["review"], " =SUM(A1:A3) padded ",
-     berlin("2026-11-25 09:00"), berlin("2026-11-25 09:00:18")),
+     berlin("2026-11-25 09:00"), berlin("2026-11-25 09:00:18"), []),
     (109, 9, "alice@example.org", "acme", ["design"], NOTE9,
-     berlin("2026-11-25 13:20"), 0),
+     berlin("2026-11-25 13:20"), 0,
+     # a break, then paused since 14:50 (now is 15:00 in Berlin)
+     [(berlin("2026-11-25 14:00"), berlin("2026-11-25 14:20")),
+      (berlin("2026-11-25 14:50"), 0)]),
     (111, 12, "zo\u00eb@example.org", "r&d, phase 2", ["q4;eu"], "",
-     utc("2026-07-01 12:00"), utc("2026-07-01 12:00")),
+     utc("2026-07-01 12:00"), utc("2026-07-01 12:00"), []),
     # CSV cells that a spreadsheet would take for formulas.
     (112, 13, "alice@example.org", "-dash", ["-x", "ops"], "=1+2",
-     berlin("2026-11-25 10:00"), berlin("2026-11-25 10:15")),
+     berlin("2026-11-25 10:00"), berlin("2026-11-25 10:15"), []),
 ]
 
 
@@ -71,8 +77,21 @@ def iso(t, zone):
     return datetime.fromtimestamp(t, zone).isoformat()
 
 
-def seconds(start, stop):
-    return max(0, (stop if stop else NOW) - start)
+def break_seconds(breaks):
+    return sum((b_stop if b_stop else NOW) - b_start
+               for b_start, b_stop in breaks)
+
+
+def seconds(start, stop, breaks):
+    """The time worked: the span less its breaks."""
+    return max(0, (stop if stop else NOW) - start - break_seconds(breaks))
+
+
+def duration(secs):
+    """As the bot writes a duration: 45m, 1h 05m."""
+    if secs < 3600:
+        return "%dm" % (secs // 60)
+    return "%dh %02dm" % (secs // 3600, secs % 3600 // 60)
 
 
 def centihours(secs):
@@ -94,25 +113,30 @@ def csv_quote(v):
 
 
 def make_csv(zone, owner):
-    head = "id,project,tags,note,start,stop,duration_seconds,duration_hours"
+    head = ("id,project,tags,note,start,stop,duration_seconds,duration_hours,"
+            "breaks_seconds")
     rows = [("owner," if owner else "") + head]
-    for rid, seq, who, proj, tags, note, start, stop in ENTRIES:
-        secs = seconds(start, stop)
+    for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
+        secs = seconds(start, stop, breaks)
         f = [str(seq), csv_quote(proj), csv_quote(" ".join(tags)),
              csv_quote(note), iso(start, zone), iso(stop, zone) if stop else "",
-             str(secs), hours(secs)]
+             str(secs), hours(secs), str(break_seconds(breaks))]
         rows.append(",".join(([csv_quote(who)] if owner else []) + f))
     return "".join(r + "\r\n" for r in rows)
 
 
 def make_json(zone, owner):
     objs = []
-    for rid, seq, who, proj, tags, note, start, stop in ENTRIES:
-        secs = seconds(start, stop)
+    for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
+        secs = seconds(start, stop, breaks)
         o = {"owner": who} if owner else {}
         o.update(id=seq, project=proj, tags=tags, note=note,
                  start=iso(start, zone), stop=iso(stop, zone) if stop else None,
-                 duration_seconds=secs, duration_hours=centihours(secs) / 100)
+                 duration_seconds=secs, duration_hours=centihours(secs) / 100,
+                 breaks=[{"start": iso(a, zone),
+                          "stop": iso(b, zone) if b else None}
+                         for a, b in breaks],
+                 break_seconds=break_seconds(breaks))
         objs.append(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
@@ -148,7 +172,7 @@ def ical_time(t):
 def make_ical(owner):
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
              "PRODID:-//timmy//timmy @VERSION@//EN", "CALSCALE:GREGORIAN"]
-    for rid, seq, who, proj, tags, note, start, stop in ENTRIES:
+    for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
         end = stop if stop else NOW
         lines.append("BEGIN:VEVENT")
         # The same UID with or without the owner column (RFC 5545 3.8.4.7:
@@ -161,8 +185,18 @@ def make_ical(owner):
             lines.append("DTEND:" + ical_time(end))
         summary = " ".join([ical_text(proj)] + ["+" + ical_text(t) for t in tags])
         lines.append("SUMMARY:" + summary + ("" if stop else " (running)"))
+        # DTSTART/DTEND keep the whole span; the description says what
+        # of it was work.
+        desc = []
+        if breaks:
+            desc.append("Worked %s (break %s)" % (
+                duration(seconds(start, stop, breaks)),
+                duration(break_seconds(breaks))))
         if note:
-            lines.append("DESCRIPTION:" + ical_text(note))
+            desc.append(note)
+        if desc:
+            lines.append("DESCRIPTION:" + "\\n".join(ical_text(d)
+                                                     for d in desc))
         if tags:
             lines.append("CATEGORIES:" + ",".join(ical_text(t) for t in tags))
         if owner:
