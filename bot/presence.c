@@ -12,6 +12,7 @@
  * an account that does not exist, so the denial says nothing about the
  * bot. The log line is counted (log.h): one a minute per sender.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "access.h"
@@ -19,8 +20,31 @@
 #include "handlers.h"
 #include "log.h"
 
+/* Adds <status>text</status> to p. False when out of memory. */
+static bool
+add_status(xmpp_ctx_t *ctx, xmpp_stanza_t *p, const char *text)
+{
+	xmpp_stanza_t *st = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
+	bool ok = st != NULL && t != NULL &&
+	          xmpp_stanza_set_name(st, "status") == XMPP_EOK &&
+	          xmpp_stanza_set_text(t, text) == XMPP_EOK &&
+	          xmpp_stanza_add_child(st, t) == XMPP_EOK &&
+	          xmpp_stanza_add_child(p, st) == XMPP_EOK;
+
+	if (t)
+		xmpp_stanza_release(t);
+	if (st)
+		xmpp_stanza_release(st);
+	return ok;
+}
+
+/*
+ * Every presence the bot sends is built and sent here, so what they all
+ * carry is added in one place.
+ */
 void
-send_presence(struct bot *b, const char *type, const char *to)
+send_presence_status(struct bot *b, const char *type, const char *to,
+                     const char *status)
 {
 	xmpp_stanza_t *p = xmpp_presence_new(b->ctx);
 
@@ -32,8 +56,19 @@ send_presence(struct bot *b, const char *type, const char *to)
 		xmpp_stanza_set_type(p, type);
 	if (to)
 		xmpp_stanza_set_to(p, to);
+	if (status && !add_status(b->ctx, p, status)) {
+		log_error("presence: out of memory");
+		xmpp_stanza_release(p);
+		return;
+	}
 	xmpp_send(b->conn, p);
 	xmpp_stanza_release(p);
+}
+
+void
+send_presence(struct bot *b, const char *type, const char *to)
+{
+	send_presence_status(b, type, to, NULL);
 }
 
 int
