@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "timerstatus.h"
 
 /* Adds <status>text</status> to p. False when out of memory. */
 static bool
@@ -80,9 +81,17 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	char bare[STORE_OWNER_MAX + 1];
 
 	(void)conn;
-	/* Only subscription requests need an answer; availability of
-	 * contacts, probes and the rest are the server's business. */
-	if (type == NULL || strcmp(type, "subscribe") != 0)
+	/* A contact's client came online, or changed its availability
+	 * (RFC 6121 4.2, 4.4): the server gave a new one our broadcast
+	 * presence alone, without the timer's status, so it goes again. */
+	if (type == NULL) {
+		if (bare_jid(from, bare, sizeof(bare)))
+			timerstatus_resend(b, bare);
+		return 1;
+	}
+	/* Only subscription requests need an answer; probes and the rest
+	 * are the server's business. */
+	if (strcmp(type, "subscribe") != 0)
 		return 1;
 	if (!bare_jid(from, bare, sizeof(bare)))
 		return 1;

@@ -31,6 +31,13 @@ timerstatus_send(struct bot *b, const char *jid)
 }
 
 void
+timerstatus_resend(struct bot *b, const char *jid)
+{
+	roster_status_forget(b, jid);
+	timerstatus_send(b, jid);
+}
+
+void
 timerstatus_after_command(struct bot *b, const struct cmd_ctx *ctx,
                           const char *body, enum cmd_status rc)
 {

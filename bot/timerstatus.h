@@ -8,9 +8,10 @@
  * It goes out after every fresh login, once the roster is known (after
  * our initial presence); after a command that may have changed data; to
  * a contact whose subscription we have just accepted; after a resume;
- * and only when the text differs from the last one that contact got
- * (roster_status_new), so a burst of commands sends no burst of
- * presences. When the bot goes offline the server tells each of them
+ * and, when the contact lets the bot see them too, when a client of
+ * theirs comes online; and only when the text differs from the last
+ * one that contact got (roster_status_new), so a burst of commands sends
+ * no burst of presences. When the bot goes offline the server tells each of them
  * 'unavailable' (RFC 6121 4.6.3), which is what we want.
  *
  * Private to bot/. Every function takes the struct bot and does nothing
@@ -31,6 +32,12 @@ struct bot;
 /* Sends the subscriber jid (bare) their timer's status, unless it is the
  * one they got last. */
 void timerstatus_send(struct bot *b, const char *jid);
+
+/* timerstatus_send even when the status is the one the subscriber jid
+ * got last: one of their clients has just come online (an available
+ * presence from them, which we get once they let us see them), and the
+ * server gave it our broadcast presence, not the directed one. */
+void timerstatus_resend(struct bot *b, const char *jid);
 
 /* After cmd_exec ran body for ctx's sender with result rc: a command
  * that may change data (cmd_changes) and did (CMD_OK) refreshes the

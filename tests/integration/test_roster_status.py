@@ -132,3 +132,20 @@ def test_status__is_sent_again_after_login__when_the_bot_restarts(bot, alice):
     since = time.monotonic()
     bot.restart()
     assert wait_status(alice, bot, DESIGN, since).endswith(" " + hm)
+
+
+def test_status__is_sent_again__when_a_client_of_the_contact_comes_online(
+        bot, dave, connect):
+    # dave lets the bot see him too, as the bot asks: then it learns when
+    # a client of his comes online.
+    try:
+        running_design(dave, bot)
+        dave.approve(bot.jid)
+        # The server gives a new client the bot's broadcast presence; the
+        # status comes from the bot, directed.
+        phone = connect("dave", "phone")
+        wait_status(phone, bot, DESIGN, 0.0)
+    finally:
+        # Leave dave as other tests expect him: subscribed one way.
+        dave.unsubscribe(bot.jid)
+        dave.deny(bot.jid)
