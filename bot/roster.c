@@ -302,22 +302,32 @@ roster_enforce(struct bot *b)
 	}
 }
 
-/*
- * The contact jid when our presence reaches them (subscription from or
- * both), they are in access.allow and are not our own account; else
- * NULL. Only once the roster is known and while connected.
- */
+/* True when our presence reaches c (subscription from or both), and c
+ * is in access.allow and not our own account. */
+static bool
+is_subscriber(const struct bot *b, const struct contact *c)
+{
+	return c->sees_us && !jid_is_own(b, c->jid) &&
+	       access_match(b->cfg->allow, b->cfg->nallow, c->jid);
+}
+
+/* True once the roster is known, while connected: statuses may go out. */
+static bool
+serving(const struct bot *b)
+{
+	return b->roster != NULL && b->roster->known &&
+	       xmpp_conn_is_connected(b->conn);
+}
+
+/* The contact jid when it is a subscriber (is_subscriber) and statuses
+ * may go out (serving); else NULL. */
 static struct contact *
 subscriber(struct bot *b, const char *jid)
 {
-	struct roster *r = b->roster;
 	struct contact *c;
 
-	if (r == NULL || !r->known || !xmpp_conn_is_connected(b->conn) ||
-	    (c = find(r, jid)) == NULL || !c->sees_us)
-		return NULL;
-	if (jid_is_own(b, c->jid) ||
-	    !access_match(b->cfg->allow, b->cfg->nallow, c->jid))
+	if (!serving(b) || (c = find(b->roster, jid)) == NULL ||
+	    !is_subscriber(b, c))
 		return NULL;
 	return c;
 }
@@ -369,14 +379,14 @@ const char *
 roster_sweep_next(struct bot *b)
 {
 	struct roster *r = b->roster;
-	const char *jid;
+	struct contact *c;
 
-	if (r == NULL || !r->known)
+	if (!serving(b))
 		return NULL;
 	while (r->sweep < r->n) {
-		jid = r->v[r->sweep++].jid;
-		if (subscriber(b, jid) != NULL)
-			return jid;
+		c = &r->v[r->sweep++];
+		if (is_subscriber(b, c))
+			return c->jid;
 	}
 	return NULL;
 }
