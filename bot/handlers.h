@@ -64,6 +64,11 @@ bool jid_is_own(const struct bot *b, const char *jid);
  * server broadcasts). */
 void send_presence(struct bot *b, const char *type, const char *to);
 
+/* The same with a <status/> text (RFC 6121 4.7.2.2) when status is not
+ * NULL (bot/presence.c). */
+void send_presence_status(struct bot *b, const char *type, const char *to,
+                          const char *status);
+
 /* The domain of our own JID (account.jid, a validated bare JID), borrowed
  * from the configuration (bot/iq_get.c). */
 const char *bot_own_domain(const struct bot *b);

@@ -45,6 +45,7 @@
 #include "inbound.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "timerstatus.h"
 #include "upload.h"
 
 _Static_assert(INBOUND_DIGEST_LEN == STORE_MSG_KEY_LEN,
@@ -374,6 +375,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	else
 		log_debug("command from %s: %s", m->bare,
 		          rc == CMD_OK ? "done" : "refused");
+	timerstatus_after_command(b, &cctx, m->body, rc);
 }
 
 /* Sends the reply in out (with the chat state state, NULL: none), then

@@ -16,6 +16,7 @@
  * an account that does not exist, so the denial says nothing about the
  * bot. The log line is counted (log.h): one a minute per sender.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "access.h"
@@ -23,9 +24,33 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "timerstatus.h"
 
+/* Adds <status>text</status> to p. False when out of memory. */
+static bool
+add_status(xmpp_ctx_t *ctx, xmpp_stanza_t *p, const char *text)
+{
+	xmpp_stanza_t *st = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
+	bool ok = st != NULL && t != NULL &&
+	          xmpp_stanza_set_name(st, "status") == XMPP_EOK &&
+	          xmpp_stanza_set_text(t, text) == XMPP_EOK &&
+	          xmpp_stanza_add_child(st, t) == XMPP_EOK &&
+	          xmpp_stanza_add_child(p, st) == XMPP_EOK;
+
+	if (t)
+		xmpp_stanza_release(t);
+	if (st)
+		xmpp_stanza_release(st);
+	return ok;
+}
+
+/*
+ * Every presence the bot sends is built and sent here, so what they all
+ * carry is added in one place.
+ */
 void
-send_presence(struct bot *b, const char *type, const char *to)
+send_presence_status(struct bot *b, const char *type, const char *to,
+                     const char *status)
 {
 	xmpp_stanza_t *p = xmpp_presence_new(b->ctx), *c;
 
@@ -43,8 +68,19 @@ send_presence(struct bot *b, const char *type, const char *to)
 		xmpp_stanza_add_child(p, c);
 		xmpp_stanza_release(c);
 	}
+	if (status && !add_status(b->ctx, p, status)) {
+		log_error("presence: out of memory");
+		xmpp_stanza_release(p);
+		return;
+	}
 	xmpp_send(b->conn, p);
 	xmpp_stanza_release(p);
+}
+
+void
+send_presence(struct bot *b, const char *type, const char *to)
+{
+	send_presence_status(b, type, to, NULL);
 }
 
 int
@@ -56,9 +92,17 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	char bare[STORE_OWNER_MAX + 1];
 
 	(void)conn;
-	/* Only subscription requests need an answer; availability of
-	 * contacts, probes and the rest are the server's business. */
-	if (type == NULL || strcmp(type, "subscribe") != 0)
+	/* A contact's client came online, or changed its availability
+	 * (RFC 6121 4.2, 4.4): the server gave a new one our broadcast
+	 * presence alone, without the timer's status, so it goes again. */
+	if (type == NULL) {
+		if (bare_jid(from, bare, sizeof(bare)))
+			timerstatus_resend(b, bare);
+		return 1;
+	}
+	/* Only subscription requests need an answer; probes and the rest
+	 * are the server's business. */
+	if (strcmp(type, "subscribe") != 0)
 		return 1;
 	if (!bare_jid(from, bare, sizeof(bare)))
 		return 1;

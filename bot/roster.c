@@ -16,6 +16,7 @@
 #include "access.h"
 #include "handlers.h"
 #include "log.h"
+#include "timerstatus.h"
 
 #define NS_ROSTER "jabber:iq:roster"
 /*
@@ -28,6 +29,10 @@
 struct contact {
 	char *jid;   /* bare, as the server gave it */
 	bool shared; /* subscription to, from or both, or ask='subscribe' */
+	bool sees_us; /* subscription from or both: our presence reaches them */
+	char *status; /* the status we last sent them in a directed presence
+	                 (timerstatus.h), owned; NULL: none since the last
+	                 fresh login */
 };
 
 struct roster {
@@ -36,6 +41,7 @@ struct roster {
 	bool known;   /* the server's answer came since the last fresh login */
 	bool pending; /* our request is out, its id handler registered */
 	bool full;    /* ROSTER_MAX reached (said once) */
+	size_t sweep; /* roster_sweep_next's place in v */
 };
 
 struct roster *
@@ -54,10 +60,13 @@ clear(struct roster *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(r->v[i].jid);
+		free(r->v[i].status);
+	}
 	r->n = 0;
 	r->full = false;
+	r->sweep = 0;
 }
 
 void
@@ -82,30 +91,43 @@ find(struct roster *r, const char *jid)
 	return NULL;
 }
 
+/* True for subscription 'from' or 'both' (RFC 6121 3.1.5): the contact
+ * gets our presence. */
+static bool
+sub_sees_us(const char *sub)
+{
+	return sub != NULL &&
+	       (strcmp(sub, "from") == 0 || strcmp(sub, "both") == 0);
+}
+
 /*
  * Applies one <item/> of a roster result or push (RFC 6121 2.1.2):
  * subscription='remove' deletes the contact; anything else adds or
- * updates it. Items without a jid are skipped.
+ * updates it. Items without a jid are skipped. Returns the contact when
+ * it has just come to see our presence (it did not before), else NULL.
  */
-static void
+static struct contact *
 apply_item(struct roster *r, xmpp_stanza_t *item)
 {
 	const char *jid = xmpp_stanza_get_attribute(item, "jid");
 	const char *sub = xmpp_stanza_get_attribute(item, "subscription");
 	const char *ask = xmpp_stanza_get_attribute(item, "ask");
 	struct contact *c, *grown;
-	bool shared;
+	bool shared, was;
 	size_t cap;
 
 	if (jid == NULL || *jid == '\0')
-		return;
+		return NULL;
 	c = find(r, jid);
 	if (sub != NULL && strcmp(sub, "remove") == 0) {
 		if (c != NULL) {
 			free(c->jid);
+			free(c->status);
+			/* A sweep under way may miss the contact moved here;
+			 * the next change of theirs is sent all the same. */
 			*c = r->v[--r->n];
 		}
-		return;
+		return NULL;
 	}
 	/* "none" (the default) shares nothing unless we asked; "to",
 	 * "from" and "both" share presence one way or both. */
@@ -114,44 +136,64 @@ apply_item(struct roster *r, xmpp_stanza_t *item)
 	                          strcmp(sub, "both") == 0)) ||
 	         (ask != NULL && strcmp(ask, "subscribe") == 0);
 	if (c != NULL) {
+		was = c->sees_us;
 		c->shared = shared;
-		return;
+		c->sees_us = sub_sees_us(sub);
+		/* Whoever stops seeing us gets the status afresh if they
+		 * come back. */
+		if (!c->sees_us) {
+			free(c->status);
+			c->status = NULL;
+		}
+		return c->sees_us && !was ? c : NULL;
 	}
 	if (r->n == ROSTER_MAX) {
 		if (!r->full)
 			log_warn("roster: more than %d contacts; the rest are not "
 			         "checked against access.allow", ROSTER_MAX);
 		r->full = true;
-		return;
+		return NULL;
 	}
 	if (r->n == r->cap) {
 		cap = r->cap ? r->cap * 2 : 16;
 		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL) {
 			log_error("roster: out of memory");
-			return;
+			return NULL;
 		}
 		r->v = grown;
 		r->cap = cap;
 	}
 	if ((r->v[r->n].jid = strdup(jid)) == NULL) {
 		log_error("roster: out of memory");
-		return;
+		return NULL;
 	}
-	r->v[r->n++].shared = shared;
+	c = &r->v[r->n++];
+	c->shared = shared;
+	c->sees_us = sub_sees_us(sub);
+	c->status = NULL;
+	return c->sees_us ? c : NULL;
 }
 
-/* Applies every <item/> of the roster <query/> q. */
+/*
+ * Applies every <item/> of the roster <query/> q. With b (a push), a
+ * contact who has just come to see our presence (a subscription we
+ * accepted, RFC 6121 3.1.5) is sent the timer's status at once.
+ */
 static void
-apply_query(struct roster *r, xmpp_stanza_t *q)
+apply_query(struct roster *r, xmpp_stanza_t *q, struct bot *b)
 {
 	xmpp_stanza_t *item;
+	struct contact *c;
 	const char *name;
 
 	for (item = xmpp_stanza_get_children(q); item;
 	     item = xmpp_stanza_get_next(item)) {
 		name = xmpp_stanza_get_name(item);
-		if (xmpp_stanza_is_tag(item) && name && strcmp(name, "item") == 0)
-			apply_item(r, item);
+		if (!xmpp_stanza_is_tag(item) || !name ||
+		    strcmp(name, "item") != 0)
+			continue;
+		if ((c = apply_item(r, item)) != NULL && b != NULL)
+			timerstatus_send(b, c->jid);
 	}
 }
 
@@ -186,10 +228,13 @@ roster_result(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	clear(r);
 	q = xmpp_stanza_get_child_by_ns(stanza, NS_ROSTER);
 	if (q != NULL)
-		apply_query(r, q);
+		apply_query(r, q, NULL);
 	r->known = true;
 	log_info("roster: %zu contact%s", r->n, r->n == 1 ? "" : "s");
 	roster_enforce(b);
+	/* After our initial presence (session.c sends it before the answer
+	 * can come): each contact who sees us gets the timer's status. */
+	timerstatus_all(b);
 	return 0;
 }
 
@@ -226,7 +271,7 @@ void
 roster_push(struct bot *b, xmpp_stanza_t *query)
 {
 	if (b->roster != NULL)
-		apply_query(b->roster, query);
+		apply_query(b->roster, query, b);
 }
 
 void
@@ -250,6 +295,98 @@ roster_enforce(struct bot *b)
 		send_presence(b, "unsubscribe", c->jid);
 		send_presence(b, "unsubscribed", c->jid);
 		c->shared = false;
+		c->sees_us = false;
+		free(c->status);
+		c->status = NULL;
 		log_info("unsubscribed %s (not in access.allow)", c->jid);
 	}
+}
+
+/* True when our presence reaches c (subscription from or both), and c
+ * is in access.allow and not our own account. */
+static bool
+is_subscriber(const struct bot *b, const struct contact *c)
+{
+	return c->sees_us && !jid_is_own(b, c->jid) &&
+	       access_match(b->cfg->allow, b->cfg->nallow, c->jid);
+}
+
+/* True once the roster is known, while connected: statuses may go out. */
+static bool
+serving(const struct bot *b)
+{
+	return b->roster != NULL && b->roster->known &&
+	       xmpp_conn_is_connected(b->conn);
+}
+
+/* The contact jid when it is a subscriber (is_subscriber) and statuses
+ * may go out (serving); else NULL. */
+static struct contact *
+subscriber(struct bot *b, const char *jid)
+{
+	struct contact *c;
+
+	if (!serving(b) || (c = find(b->roster, jid)) == NULL ||
+	    !is_subscriber(b, c))
+		return NULL;
+	return c;
+}
+
+const char *
+roster_subscriber(struct bot *b, const char *jid)
+{
+	struct contact *c = subscriber(b, jid);
+
+	return c != NULL ? c->jid : NULL;
+}
+
+bool
+roster_status_new(struct bot *b, const char *jid, const char *status)
+{
+	struct contact *c = subscriber(b, jid);
+	char *copy;
+
+	if (c == NULL || (c->status != NULL && strcmp(c->status, status) == 0))
+		return false;
+	if ((copy = strdup(status)) == NULL) {
+		log_error("roster: out of memory");
+		return false;
+	}
+	free(c->status);
+	c->status = copy;
+	return true;
+}
+
+void
+roster_status_forget(struct bot *b, const char *jid)
+{
+	struct contact *c;
+
+	if (b->roster == NULL || (c = find(b->roster, jid)) == NULL)
+		return;
+	free(c->status);
+	c->status = NULL;
+}
+
+void
+roster_sweep_begin(struct bot *b)
+{
+	if (b->roster != NULL)
+		b->roster->sweep = 0;
+}
+
+const char *
+roster_sweep_next(struct bot *b)
+{
+	struct roster *r = b->roster;
+	struct contact *c;
+
+	if (!serving(b))
+		return NULL;
+	while (r->sweep < r->n) {
+		c = &r->v[r->sweep++];
+		if (is_subscriber(b, c))
+			return c->jid;
+	}
+	return NULL;
 }

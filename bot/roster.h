@@ -16,6 +16,7 @@
 #ifndef TIMMY_ROSTER_H
 #define TIMMY_ROSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <strophe.h>
 
@@ -52,5 +53,35 @@ void roster_push(struct bot *b, xmpp_stanza_t *query);
  * nothing while offline, or before the roster arrived (its arrival does
  * it). */
 void roster_enforce(struct bot *b);
+
+/*
+ * The directed presence that shows each contact their timer
+ * (timerstatus.h) goes only to subscribers: contacts with subscription
+ * 'from' or 'both' (RFC 6121 3.1.5), in access.allow, not our own
+ * account, once the roster is known and while connected.
+ */
+
+/* The subscriber's JID as the roster has it (borrowed until the roster
+ * changes), or NULL when jid (bare) is no subscriber. */
+const char *roster_subscriber(struct bot *b, const char *jid);
+
+/* True when status differs from the last one noted for the subscriber
+ * jid, and then notes it (so the caller sends it); false when jid is no
+ * subscriber, the status is the same, or out of memory (logged). The
+ * notes are dropped at every fresh login (roster_fetch), when a contact
+ * stops seeing us, and by roster_status_forget. */
+bool roster_status_new(struct bot *b, const char *jid, const char *status);
+
+/* Drops the note for jid, so that the next status goes out even if it
+ * is the same. */
+void roster_status_forget(struct bot *b, const char *jid);
+
+/* Starts a pass over every subscriber (roster_sweep_next). */
+void roster_sweep_begin(struct bot *b);
+
+/* The next subscriber of the pass (borrowed until the roster changes),
+ * or NULL at its end. A contact removed during a pass may make it skip
+ * one other. */
+const char *roster_sweep_next(struct bot *b);
 
 #endif

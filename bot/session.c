@@ -80,6 +80,7 @@
 #include "notify.h"
 #include "ratelimit.h"
 #include "roster.h"
+#include "timerstatus.h"
 #include "upload.h"
 #include "wipe_mem.h"
 
@@ -248,6 +249,10 @@ on_connect(struct session *s, const char *who, bool resumed)
 		 * applied now. */
 		log_info("resumed the session as %s", who);
 		roster_enforce(&s->b);
+		/* The server kept the statuses we sent too: only those that
+		 * changed meanwhile go out (timerstatus.h). After a fresh
+		 * login the roster's arrival sends them all. */
+		timerstatus_all(&s->b);
 	} else {
 		/* RFC 6121 2.2: the roster first, then presence. */
 		roster_fetch(&s->b);

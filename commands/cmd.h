@@ -107,4 +107,30 @@ enum cmd_status cmd_exec(const struct cmd_ctx *ctx, const char *body,
  */
 bool cmd_is_slow(const char *body);
 
+/* ---- commands/statusline.c: the timer as a contact list shows it ---- */
+
+/* The status line of a user with no timer running. */
+#define CMD_STATUS_IDLE "No timer running"
+
+/* A status line never grows past this. */
+#define CMD_STATUS_LINE_MAX 512
+
+/*
+ * The status line of owner's timer at now, into out (cleared first): the
+ * running entry's project and tags and when it began, in the owner's own
+ * zone (the tz command) else tz, "acme +design since 09:30" ("since Mon
+ * 23 Nov 14:05" when it began on another day), or CMD_STATUS_IDLE.
+ * Reads only. STORE_OK, or the store's error with out empty.
+ */
+store_rc cmd_status_line(store *st, const char *owner, const char *tz,
+                         int64_t now, struct text *out);
+
+/*
+ * True when body names a command that may change data (a CMD_CHANGES row
+ * of the table, as cmd_exec would find it for ctx's sender), so that a
+ * CMD_OK from cmd_exec may have changed what cmd_status_line says. False
+ * for reads, unknown words and empty messages.
+ */
+bool cmd_changes(const struct cmd_ctx *ctx, const char *body);
+
 #endif

@@ -20,8 +20,10 @@ NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
 NS_CLIENT = "jabber:client"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+# XEP-0308 and XEP-0424: corrections and retractions (test_corrections.py).
 FEATURES = {NS_DISCO, NS_CAPS, NS_RECEIPTS, NS_CHATSTATES, NS_VERSION,
-            NS_PING}
+            NS_PING, "urn:xmpp:message-correct:0",
+            "urn:xmpp:message-retract:1"}
 
 
 def text(el):

@@ -370,6 +370,9 @@ def test_stream_management__resumes_without_new_presence__after_brief_break(
                 alice.subscribe(b.jid)
                 alice.wait_presence(b.jid, "subscribed")
                 alice.wait_presence(b.full_jid, "available")
+                # The bot answers in order: its presence with the timer's
+                # status, sent when it heard of the subscription, is in.
+                alice.ask(b.jid, "status")
                 since = time.monotonic()
                 relay.cut()
                 b.wait_log("disconnected from the server", timeout=5)

@@ -2618,6 +2618,86 @@ cmd_exec__retraction__changes_nothing__when_not_latest_or_nothing_was_done(
 	assert_int_equal(count(f, "alice@example.org"), 2);
 }
 
+/* The status line is the user's running timer, without its note, in
+ * their own zone rather than the default one. */
+static void
+cmd_status_line__timer_running__names_project_tags_and_start_in_users_zone(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct text line;
+
+	text_init(&line, CMD_STATUS_LINE_MAX);
+	run(f, 0, "tz Europe/Berlin", CMD_OK);
+	run(f, 0, "start acme +urgent +design fix header", CMD_OK);
+	assert_int_equal(cmd_status_line(f->st, "alice@example.org", "UTC",
+	                                 T0 + 600, &line), STORE_OK);
+	/* T0 is 14:00 UTC, 15:00 in Berlin; the tags as every read orders
+	 * them. */
+	assert_string_equal(text_str(&line),
+	                    "acme +design +urgent since 15:00");
+	text_free(&line);
+}
+
+static void
+cmd_status_line__nothing_running__says_so(void **state)
+{
+	struct fixture *f = *state;
+	struct text line;
+
+	text_init(&line, CMD_STATUS_LINE_MAX);
+	/* A user the store has never seen, and one whose timer stopped. */
+	assert_int_equal(cmd_status_line(f->st, "bob@example.org", "UTC", T0,
+	                                 &line), STORE_OK);
+	assert_string_equal(text_str(&line), CMD_STATUS_IDLE);
+	run(f, 0, "start acme", CMD_OK);
+	run(f, 3600, "stop", CMD_OK);
+	assert_int_equal(cmd_status_line(f->st, "alice@example.org", "UTC",
+	                                 T0 + 3600, &line), STORE_OK);
+	assert_string_equal(text_str(&line), "No timer running");
+	text_free(&line);
+}
+
+/* A timer begun on an earlier local day names that day: "since 14:00"
+ * alone would read as today. */
+static void
+cmd_status_line__timer_began_on_an_earlier_day__names_the_day(void **state)
+{
+	struct fixture *f = *state;
+	struct text line;
+
+	text_init(&line, CMD_STATUS_LINE_MAX);
+	run(f, 0, "start acme", CMD_OK);
+	assert_int_equal(cmd_status_line(f->st, "alice@example.org", "UTC",
+	                                 T0 + 86400, &line), STORE_OK);
+	assert_string_equal(text_str(&line), "acme since Wed 25 Nov 14:00");
+	text_free(&line);
+}
+
+/* Only the commands that may change data say so, however they are
+ * typed; reads, unknown words and admin words for non-admins do not. */
+static void
+cmd_changes__is_true_for_changing_commands_only(void **state)
+{
+	struct fixture *f = *state;
+	static const char *changing[] = {
+		"start acme +design", "  STOP ", "switch globex", "cancel",
+		"continue", "restart", "add acme 9:00-10:00 2025-06-02",
+		"edit 1 10:00-11:00", "delete 1", "undo", "tz Europe/Berlin",
+		"rename project acme globex",
+	};
+	static const char *reading[] = {
+		"status", "log", "report week", "help start", "projects", "tags",
+		"export csv", "frobnicate", "", "   ", "who",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
+		assert_true(cmd_changes(&f->ctx, changing[i]));
+	for (i = 0; i < sizeof(reading) / sizeof(reading[0]); i++)
+		assert_false(cmd_changes(&f->ctx, reading[i]));
+}
+
 int
 main(void)
 {
@@ -2736,6 +2816,10 @@ main(void)
 		T(cmd_exec__correction__keeps_the_original__when_the_corrected_command_is_refused),
 		T(cmd_exec__retraction__undoes_the_latest_change_once__and_says_so),
 		T(cmd_exec__retraction__changes_nothing__when_not_latest_or_nothing_was_done),
+		T(cmd_status_line__timer_running__names_project_tags_and_start_in_users_zone),
+		T(cmd_status_line__nothing_running__says_so),
+		T(cmd_status_line__timer_began_on_an_earlier_day__names_the_day),
+		T(cmd_changes__is_true_for_changing_commands_only),
 #undef T
 	};
 

@@ -1,0 +1,53 @@
+/*
+ * bot/timerstatus.h - the running timer in every contact list.
+ *
+ * Each subscriber (roster.h: an allowed contact with subscription 'from'
+ * or 'both') gets a directed presence (RFC 6121 4.6) whose status is
+ * their own timer, "acme +design since 09:30" or "No timer running"
+ * (cmd_status_line), so their client shows it without opening the chat.
+ * It goes out after every fresh login, once the roster is known (after
+ * our initial presence); after a command that may have changed data; to
+ * a contact whose subscription we have just accepted; after a resume;
+ * and, when the contact lets the bot see them too, when a client of
+ * theirs comes online; and only when the text differs from the last
+ * one that contact got (roster_status_new), so a burst of commands sends
+ * no burst of presences. When the bot goes offline the server tells each of them
+ * 'unavailable' (RFC 6121 4.6.3), which is what we want.
+ *
+ * Private to bot/. Every function takes the struct bot and does nothing
+ * while offline, before the roster is known or for a JID that is no
+ * subscriber.
+ */
+#ifndef TIMMY_TIMERSTATUS_H
+#define TIMMY_TIMERSTATUS_H
+
+#include "../commands/cmd.h"
+
+struct bot;
+
+/* Subscribers a pass sends to per turn of the event loop: a large roster
+ * does not hold up the messages waiting behind it. */
+#define TIMERSTATUS_PER_TURN 32
+
+/* Sends the subscriber jid (bare) their timer's status, unless it is the
+ * one they got last. */
+void timerstatus_send(struct bot *b, const char *jid);
+
+/* timerstatus_send even when the status is the one the subscriber jid
+ * got last: one of their clients has just come online (an available
+ * presence from them, which we get once they let us see them), and the
+ * server gave it our broadcast presence, not the directed one. */
+void timerstatus_resend(struct bot *b, const char *jid);
+
+/* After cmd_exec ran body for ctx's sender with result rc: a command
+ * that may change data (cmd_changes) and did (CMD_OK) refreshes the
+ * sender's status. */
+void timerstatus_after_command(struct bot *b, const struct cmd_ctx *ctx,
+                               const char *body, enum cmd_status rc);
+
+/* Starts a pass over every subscriber (TIMERSTATUS_PER_TURN of them per
+ * turn of the event loop, from a libstrophe timed handler), each sent
+ * their status if it changed: after the roster arrived, after a resume. */
+void timerstatus_all(struct bot *b);
+
+#endif
