@@ -375,7 +375,10 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	else
 		log_debug("command from %s: %s", m->bare,
 		          rc == CMD_OK ? "done" : "refused");
-	timerstatus_after_command(b, &cctx, m->body, rc);
+	/* A retraction or correction may have undone the earlier message's
+	 * change whatever its own text is: NULL says "may have changed". */
+	timerstatus_after_command(b, &cctx,
+	                          m->about == INBOUND_NEW ? m->body : NULL, rc);
 }
 
 /* Sends the reply in out (with the chat state state, NULL: none), then

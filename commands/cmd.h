@@ -129,7 +129,9 @@ store_rc cmd_status_line(store *st, const char *owner, const char *tz,
  * True when body names a command that may change data (a CMD_CHANGES row
  * of the table, as cmd_exec would find it for ctx's sender), so that a
  * CMD_OK from cmd_exec may have changed what cmd_status_line says. False
- * for reads, unknown words and empty messages.
+ * for reads, unknown words and empty messages. True for a NULL body: a
+ * message about an earlier one (a retraction or correction), which may
+ * have undone a change whatever its own text says.
  */
 bool cmd_changes(const struct cmd_ctx *ctx, const char *body);
 

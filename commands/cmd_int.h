@@ -301,6 +301,10 @@ struct tp_ctx cmd_tp(const struct cmd_ctx *ctx);
  */
 #define CMD_UP_TO_NOW INT64_MAX
 
+/* The start of e's open break (e is a paused timer), or -1 when it has
+ * none (commands/cmd_timer.c). */
+int64_t cmd_paused_at(const struct store_entry *e);
+
 /* Appends "#12 acme +design (note) 09:00–10:30 (1h 30m)" for e. */
 void cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
                    struct text *out);

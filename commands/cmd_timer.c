@@ -83,9 +83,8 @@ span_taken(const struct cmd_ctx *ctx, int64_t from, int64_t to,
 	return 1;
 }
 
-/* The start of e's open break (e is paused), or -1 when it has none. */
-static int64_t
-paused_at(const struct store_entry *e)
+int64_t
+cmd_paused_at(const struct store_entry *e)
 {
 	int i;
 
@@ -376,7 +375,7 @@ begin_timer(const struct cmd_ctx *ctx, struct store_entry *e, int64_t when,
 			return CMD_REFUSED;
 		}
 		/* Paused: it stops where the pause began (store_stop). */
-		pause = paused_at(&run);
+		pause = cmd_paused_at(&run);
 		stopped = true;
 	} else if (rc != STORE_NOTFOUND) {
 		return cmd_store_failed(reply, 1);
@@ -567,7 +566,7 @@ cmd_stop(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	/* Paused: the entry ends where the pause began, whatever when
 	 * says (store_stop). */
-	if ((pause = paused_at(&e)) >= 0 && pause < when)
+	if ((pause = cmd_paused_at(&e)) >= 0 && pause < when)
 		when = pause;
 
 	if (cmd_change_label(ctx, "stop %s", e.project) != STORE_OK)
@@ -636,7 +635,7 @@ cmd_status(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return CMD_OK;
 	}
 	fmt_duration(store_worked_secs(&e, ctx->now), dur, sizeof(dur));
-	if ((pause = paused_at(&e)) >= 0) {
+	if ((pause = cmd_paused_at(&e)) >= 0) {
 		fmt_clock(ctx->tz, pause, ctx->now, since, sizeof(since));
 		text_printf(reply, "Paused since %s (", since);
 		fmt_entry(reply, &e);
@@ -682,7 +681,7 @@ pause_or_resume(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	if ((st = running(ctx, &e, reply)) != CMD_OK)
 		return st;
-	pause = paused_at(&e);
+	pause = cmd_paused_at(&e);
 	if (!resume && pause >= 0) {
 		fmt_clock(ctx->tz, pause, ctx->now, at, sizeof(at));
 		text_printf(reply, "%s has been paused since %s already. Say "

@@ -18,6 +18,7 @@ cmd_status_line(store *st, const char *owner, const char *tz, int64_t now,
 {
 	char zone[TZ_NAME_MAX + 1], since[FMT_CLOCK_MAX];
 	struct store_entry e;
+	int64_t paused;
 	store_rc rc;
 
 	text_clear(out);
@@ -31,13 +32,15 @@ cmd_status_line(store *st, const char *owner, const char *tz, int64_t now,
 	}
 	if (rc != STORE_OK)
 		return rc;
-	/* A paused timer gets its own line here ("acme +design paused")
-	 * once entries can be paused. */
 	/* The note stays out: a contact list has room for one short line. */
 	e.note[0] = '\0';
 	fmt_entry(out, &e);
-	fmt_clock(tz_or_default(zone, tz), e.start, now, since, sizeof(since));
-	text_printf(out, " since %s", since);
+	/* A paused timer says since when it is paused ("acme paused since
+	 * 12:00"), a running one since when it runs. */
+	paused = cmd_paused_at(&e);
+	fmt_clock(tz_or_default(zone, tz), paused >= 0 ? paused : e.start, now,
+	          since, sizeof(since));
+	text_printf(out, "%s since %s", paused >= 0 ? " paused" : "", since);
 	return STORE_OK;
 }
 
@@ -48,6 +51,10 @@ cmd_changes(const struct cmd_ctx *ctx, const char *body)
 	struct cmd_args *args;
 	char *buf;
 
+	/* No text: a message about an earlier one (its retraction, or a
+	 * correction that undid its change), which may have changed anything. */
+	if (body == NULL)
+		return true;
 	if ((buf = malloc(strlen(body) + 1)) == NULL ||
 	    (args = malloc(sizeof(*args))) == NULL) {
 		free(buf);

@@ -100,6 +100,21 @@ def test_status__shows_the_running_timer_then_none__when_contact_starts_and_stop
     wait_status(alice, bot, re.escape(IDLE), since)
 
 
+def test_status__says_paused_then_running__when_contact_pauses_and_resumes(
+        bot, alice):
+    hm = running_design(alice, bot, "start acme +design 5m ago")
+    since = time.monotonic()
+    # Paused a while ago, so that resume has a break to close.
+    reply = alice.ask(bot.jid, "pause 2m ago")
+    assert reply.startswith("Paused acme +design"), reply
+    wait_status(alice, bot, re.escape("acme +design paused since ") + WHEN,
+                since)
+    since = time.monotonic()
+    assert alice.ask(bot.jid, "resume").startswith("Resumed")
+    status = wait_status(alice, bot, DESIGN, since)
+    assert status.endswith(" " + hm), status
+
+
 def test_status__is_not_sent_again__when_nothing_it_shows_changed(bot, alice):
     running_design(alice, bot)
     since = time.monotonic()

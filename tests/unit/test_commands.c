@@ -2674,6 +2674,27 @@ cmd_status_line__timer_began_on_an_earlier_day__names_the_day(void **state)
 	text_free(&line);
 }
 
+/* A paused timer says since when it is paused; resumed, it is running
+ * again since its start. */
+static void
+cmd_status_line__timer_paused__says_paused_since_the_pause(void **state)
+{
+	struct fixture *f = *state;
+	struct text line;
+
+	text_init(&line, CMD_STATUS_LINE_MAX);
+	run(f, 0, "start acme", CMD_OK);
+	run(f, 1800, "pause", CMD_OK);
+	assert_int_equal(cmd_status_line(f->st, "alice@example.org", "UTC",
+	                                 T0 + 2400, &line), STORE_OK);
+	assert_string_equal(text_str(&line), "acme paused since 14:30");
+	run(f, 3600, "resume", CMD_OK);
+	assert_int_equal(cmd_status_line(f->st, "alice@example.org", "UTC",
+	                                 T0 + 3600, &line), STORE_OK);
+	assert_string_equal(text_str(&line), "acme since 14:00");
+	text_free(&line);
+}
+
 /* Only the commands that may change data say so, however they are
  * typed; reads, unknown words and admin words for non-admins do not. */
 static void
@@ -2696,6 +2717,9 @@ cmd_changes__is_true_for_changing_commands_only(void **state)
 		assert_true(cmd_changes(&f->ctx, changing[i]));
 	for (i = 0; i < sizeof(reading) / sizeof(reading[0]); i++)
 		assert_false(cmd_changes(&f->ctx, reading[i]));
+	/* No text: a retraction, or a correction that may have undone its
+	 * original's change. */
+	assert_true(cmd_changes(&f->ctx, NULL));
 }
 
 int
@@ -2819,6 +2843,7 @@ main(void)
 		T(cmd_status_line__timer_running__names_project_tags_and_start_in_users_zone),
 		T(cmd_status_line__nothing_running__says_so),
 		T(cmd_status_line__timer_began_on_an_earlier_day__names_the_day),
+		T(cmd_status_line__timer_paused__says_paused_since_the_pause),
 		T(cmd_changes__is_true_for_changing_commands_only),
 #undef T
 	};
