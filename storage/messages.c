@@ -135,6 +135,22 @@ bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
 	       store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 }
 
+/*
+ * Runs q, a lookup of the row of owner's message key, to its row, which
+ * *row then holds until the caller resets it; STORE_NOTFOUND when there
+ * is none.
+ */
+static store_rc
+msg_row(store *st, const struct store_sql *q, const char *owner,
+        const char *key, sqlite3_stmt **row)
+{
+	if (owner == NULL || key == NULL)
+		return store_failf(st, "%s: no owner or key", q->name);
+	if ((*row = store_sql_prepare(st, q)) == NULL)
+		return STORE_ERR;
+	return store_sql_row(st, q, *row, bind_owner_key(*row, owner, key));
+}
+
 store_rc
 store_msg_seen(store *st, const char *owner, const char *key, char *reply,
                size_t replysz)
@@ -153,12 +169,7 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 	if (reply == NULL || replysz == 0)
 		return store_failf(st, "message-seen: no room for the reply");
 	reply[0] = '\0';
-	if (owner == NULL || key == NULL)
-		return store_failf(st, "message-seen: no owner or key");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	ret = store_sql_row(st, &q, s, bind_owner_key(s, owner, key));
-	if (ret != STORE_OK)
+	if ((ret = msg_row(st, &q, owner, key, &s)) != STORE_OK)
 		return ret;
 	/* NULL: no reply saved, or out of memory reading it. */
 	text = sqlite3_column_text(s, 0);
@@ -246,12 +257,7 @@ store_msg_step(store *st, const char *owner, const char *key, int64_t *step)
 	store_rc ret;
 
 	*step = 0;
-	if (owner == NULL || key == NULL)
-		return store_failf(st, "message-step: no owner or key");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	ret = store_sql_row(st, &q, s, bind_owner_key(s, owner, key));
-	if (ret != STORE_OK)
+	if ((ret = msg_row(st, &q, owner, key, &s)) != STORE_OK)
 		return ret;
 	*step = sqlite3_column_int64(s, 0);
 	store_reset(s);
