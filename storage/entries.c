@@ -69,6 +69,46 @@ entry_stmt(store *st, const struct store_sql *q, int64_t entry)
 	return s;
 }
 
+/*
+ * Runs q, a query of e's rows in some table, and hands each row to add;
+ * when add finds no room for it (false), fails saying that e "has" what
+ * add is short of.
+ */
+static store_rc
+entry_rows(store *st, const struct store_sql *q, struct store_entry *e,
+           bool (*add)(struct store_entry *, sqlite3_stmt *),
+           const char *what)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = entry_stmt(st, q, e->id)) == NULL)
+		return STORE_ERR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!add(e, s)) {
+			store_reset(s);
+			return store_failf(st, "%s: entry %" PRId64 " has %s",
+			                   q->name, e->id, what);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return store_sql_fail(st, q, rc);
+	store_reset(s);
+	return STORE_OK;
+}
+
+/* Adds the break in row s to e; false when e has all it can hold. */
+static bool
+break_add(struct store_entry *e, sqlite3_stmt *s)
+{
+	if (e->nbreaks == STORE_BREAKS_MAX)
+		return false;
+	e->breaks[e->nbreaks].start = sqlite3_column_int64(s, 0);
+	e->breaks[e->nbreaks].stop = sqlite3_column_int64(s, 1);
+	e->nbreaks++;
+	return true;
+}
+
 /* Reads e's breaks, oldest first (the primary key's order). */
 static store_rc
 breaks_load(store *st, struct store_entry *e)
@@ -76,26 +116,9 @@ breaks_load(store *st, struct store_entry *e)
 	STORE_SQL(q, "breaks",
 		"SELECT start, stop FROM entry_breaks WHERE entry_id = :entry"
 		" ORDER BY start");
-	sqlite3_stmt *s;
-	int rc;
 
 	e->nbreaks = 0;
-	if ((s = entry_stmt(st, &q, e->id)) == NULL)
-		return STORE_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (e->nbreaks == STORE_BREAKS_MAX) {
-			store_reset(s);
-			return store_failf(st, "breaks: entry %" PRId64 " has "
-			                   "too many", e->id);
-		}
-		e->breaks[e->nbreaks].start = sqlite3_column_int64(s, 0);
-		e->breaks[e->nbreaks].stop = sqlite3_column_int64(s, 1);
-		e->nbreaks++;
-	}
-	if (rc != SQLITE_DONE)
-		return store_sql_fail(st, &q, rc);
-	store_reset(s);
-	return STORE_OK;
+	return entry_rows(st, &q, e, break_add, "too many");
 }
 
 int64_t
@@ -126,6 +149,18 @@ store_worked_secs(const struct store_entry *e, int64_t now)
 	return secs > 0 ? secs : 0;
 }
 
+/* Adds the tag in row s to e; false when e has all it can hold or the
+ * tag is too long. */
+static bool
+tag_add(struct store_entry *e, sqlite3_stmt *s)
+{
+	if (e->ntags == STORE_TAGS_MAX ||
+	    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s, 0))
+		return false;
+	e->ntags++;
+	return true;
+}
+
 /* The tags and the breaks of e. */
 store_rc
 store_tags_load(store *st, struct store_entry *e)
@@ -133,25 +168,12 @@ store_tags_load(store *st, struct store_entry *e)
 	/* In no order: tags_sort puts them in one. */
 	STORE_SQL(q, "tags",
 		"SELECT tag FROM entry_tags WHERE entry_id = :entry");
-	sqlite3_stmt *s;
-	int rc;
+	store_rc ret;
 
 	e->ntags = 0;
-	if ((s = entry_stmt(st, &q, e->id)) == NULL)
-		return STORE_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (e->ntags == STORE_TAGS_MAX ||
-		    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s,
-		                     0)) {
-			store_reset(s);
-			return store_failf(st, "tags: entry %" PRId64 " has a tag "
-			                   "too many or too long", e->id);
-		}
-		e->ntags++;
-	}
-	if (rc != SQLITE_DONE)
-		return store_sql_fail(st, &q, rc);
-	store_reset(s);
+	if ((ret = entry_rows(st, &q, e, tag_add,
+	                      "a tag too many or too long")) != STORE_OK)
+		return ret;
 	tags_sort(e);
 	return breaks_load(st, e);
 }
@@ -417,6 +439,27 @@ store_insert(store *st, const char *owner,
 	return ret;
 }
 
+/* Records entry's before-image in uid's open undo step, if one is open. */
+static store_rc
+record_before(store *st, int64_t uid, int64_t entry)
+{
+	int64_t step = store_step(st, uid);
+
+	return step != 0 ? store_record_entry(st, step, entry) : STORE_OK;
+}
+
+/*
+ * The running entry of user uid into *e, its before-image recorded as
+ * record_before does; STORE_NOTFOUND when none runs.
+ */
+static store_rc
+running_recorded(store *st, int64_t uid, struct store_entry *e)
+{
+	store_rc ret = running_or_last(st, uid, ENTRY_RUNNING, e);
+
+	return ret != STORE_OK ? ret : record_before(st, uid, e->id);
+}
+
 /* The change of store_stop, inside its savepoint. */
 static store_rc
 stop_rows(store *st, int64_t uid, int64_t stop,
@@ -432,13 +475,9 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 		" AND stop IS NULL");
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t step;
 	int i;
 
-	if ((ret = running_or_last(st, uid, ENTRY_RUNNING, e)) != STORE_OK)
-		return ret;
-	if ((step = store_step(st, uid)) != 0 &&
-	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+	if ((ret = running_recorded(st, uid, e)) != STORE_OK)
 		return ret;
 	for (i = 0; i < e->nbreaks; i++) {
 		if (e->breaks[i].stop != 0)
@@ -478,16 +517,13 @@ pause_rows(store *st, int64_t uid, int64_t n, struct store_entry *e)
 		"UPDATE entry_breaks SET stop = :at"
 		" WHERE entry_id = :entry AND stop IS NULL");
 	bool resume = n < 0;
-	int64_t at = resume ? ~n : n, step;
+	int64_t at = resume ? ~n : n;
 	const struct store_sql *q = resume ? &close : &open;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
 
-	if ((ret = running_or_last(st, uid, ENTRY_RUNNING, e)) != STORE_OK)
-		return ret;
-	if ((step = store_step(st, uid)) != 0 &&
-	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+	if ((ret = running_recorded(st, uid, e)) != STORE_OK)
 		return ret;
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
@@ -537,13 +573,11 @@ break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
 		" AND stop IS NOT NULL");
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t step;
 	int rc = SQLITE_OK;
 
 	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
 		return ret;
-	if ((step = store_step(st, uid)) != 0 &&
-	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+	if ((ret = record_before(st, uid, e->id)) != STORE_OK)
 		return ret;
 	if ((s = entry_stmt(st, b != NULL ? &add : &clear, e->id)) == NULL)
 		return STORE_ERR;
@@ -623,13 +657,11 @@ update_rows(store *st, int64_t uid,
 	struct store_entry old;
 	sqlite3_stmt *s;
 	store_rc ret;
-	int64_t step;
 	int rc;
 
 	if ((ret = entry_by_seq(st, uid, e->seq, &old)) != STORE_OK)
 		return ret;
-	if ((step = store_step(st, uid)) != 0 &&
-	    (ret = store_record_entry(st, step, old.id)) != STORE_OK)
+	if ((ret = record_before(st, uid, old.id)) != STORE_OK)
 		return ret;
 	if ((s = store_sql_prepare(st, &set)) == NULL)
 		return STORE_ERR;
@@ -670,12 +702,10 @@ delete_rows(store *st, int64_t uid, int64_t seq,
 	STORE_SQL(del, "delete",
 		"DELETE FROM entries WHERE id = :entry");
 	store_rc ret;
-	int64_t step;
 
 	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
 		return ret;
-	if ((step = store_step(st, uid)) != 0 &&
-	    (ret = store_record_entry(st, step, e->id)) != STORE_OK)
+	if ((ret = record_before(st, uid, e->id)) != STORE_OK)
 		return ret;
 	/* Its tags go with it (ON DELETE CASCADE). */
 	return exec_entry(st, &del, e->id);
