@@ -13,8 +13,8 @@
  *   - export_end returns -1 exactly when out->truncated, and then only;
  *     out never passes its limit and holds no NUL;
  *   - the file is valid UTF-8 and valid in its format, whole or cut: CSV
- *     reads back with a strict RFC 4180 reader, a header and 8 or 9
- *     fields a record; JSON parses with jansson into an array; iCalendar
+ *     reads back with a strict RFC 4180 reader, a header and 9 or 10
+ *     fields a record (the last is breaks_seconds); JSON parses with jansson into an array; iCalendar
  *     has BEGIN:VCALENDAR ... END:VCALENDAR, CRLF lines of at most 75
  *     octets, a continuation never inside a character, VEVENTs closed;
  *   - no more entries come out than went in, and all of them when the file
@@ -263,7 +263,7 @@ check_csv(const struct input *in, bool with_owner, const struct text *out)
 	                csv_field_check, &c);
 	check(rows >= 1);
 	for (r = 0; r < rows; r++)
-		check(fields[r] == (with_owner ? 9 : 8));
+		check(fields[r] == (with_owner ? 10 : 9));
 	return rows - 1;
 }
 
