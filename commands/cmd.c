@@ -1,5 +1,6 @@
 /*
- * commands/cmd.c - the command table, the dispatcher and help.
+ * commands/cmd.c - the command table and the dispatcher (help is in
+ * commands/help.c).
  *
  * Every message goes through cmd_exec: split into words, the command word
  * looked up in one sorted table, its arity checked once here, and only then
@@ -12,8 +13,7 @@
  * nothing and gets the first reply again. An XEP-0308 correction takes
  * back what the message it corrects did and runs in its place, an
  * XEP-0424 retraction only takes it back, in one transaction, when that
- * is still the sender's latest change (ctx->about; run_correction,
- * run_retraction).
+ * is still the sender's latest change (ctx->about; commands/about.c).
  */
 #include "cmd_int.h"
 
@@ -323,32 +323,6 @@ cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
 	}
 }
 
-/*
- * details holds lines: descriptions first, then examples (lines that start
- * with the command's name). Finds the next line at or after *from (the
- * next example only, when example_only), setting *line and *len; returns
- * where the search continues, or NULL at the end.
- */
-static const char *
-next_line(const struct cmd_def *def, const char *from, const char **line,
-          int *len, bool example_only)
-{
-	const char *nl;
-	size_t name = strlen(def->name);
-
-	while (from && *from) {
-		nl = strchr(from, '\n');
-		if (!example_only || strncmp(from, def->name, name) == 0) {
-			*line = from;
-			*len = (int)(nl ? (size_t)(nl - from) : strlen(from));
-			return nl ? nl + 1 : from + strlen(from);
-		}
-		from = nl ? nl + 1 : NULL;
-	}
-	*line = NULL;
-	*len = 0;
-	return NULL;
-}
 
 void
 cmd_quote_word(struct text *reply, const char *w)
@@ -361,224 +335,6 @@ cmd_quote_word(struct text *reply, const char *w)
 	text_free(&cut);
 }
 
-/*
- * The command word (an alias too) closest to word, as ctx's sender has
- * them (never an admin command for anyone else), or NULL when none is
- * close enough to be a typo of it (sim_allowed). Of equally close ones,
- * the first in the table.
- */
-static const char *
-closest_command(const struct cmd_ctx *ctx, const char *word)
-{
-	const char *best = NULL;
-	int allowed = sim_allowed(word), best_d = allowed + 1, d;
-	size_t i;
-
-	for (i = 0; i < cmd_table_len; i++) {
-		if (cmd_find(ctx, cmd_table[i].name) == NULL)
-			continue;
-		d = sim_distance(word, cmd_table[i].name, allowed);
-		if (d < best_d) {
-			best_d = d;
-			best = cmd_table[i].name;
-		}
-	}
-	return best;
-}
-
-/* Ends a reply about word, an unknown command word: '. Did you mean
- * "start"?' when one is close to it, else '. Try "help".'. */
-static void
-say_try(const struct cmd_ctx *ctx, const char *word, struct text *reply)
-{
-	const char *near = closest_command(ctx, word);
-
-	if (near != NULL)
-		text_printf(reply, ". Did you mean \"%s\"?", near);
-	else
-		text_printf(reply, ". Try \"help\".");
-}
-
-/*
- * Ends the change of ctx's message that the dispatcher began: committed
- * with the message's key when the handler's rc is CMD_OK, else rolled
- * back (also when the commit fails: then the reply says so). Returns the
- * command's status.
- */
-static enum cmd_status
-end_change(const struct cmd_ctx *ctx, enum cmd_status rc, struct text *reply)
-{
-	if (rc == CMD_OK && store_change_commit(ctx->st, ctx->owner,
-	                                        ctx->msg_key) == STORE_OK)
-		return CMD_OK;
-	store_rollback(ctx->st);
-	return rc == CMD_OK ? cmd_store_failed(reply, 1) : rc;
-}
-
-/* What an earlier message (ctx->about) did, as find_earlier sees it. */
-enum earlier {
-	EARLIER_NOTHING, /* no change (a read, a refusal, an unknown id) */
-	EARLIER_LATEST,  /* its change is the owner's latest undo step */
-	EARLIER_OLDER    /* a change that undo cannot reach now */
-};
-
-/*
- * What the earlier message of ctx->about did, read in the open
- * transaction: *e, and in label (labelsz bytes) the label of the owner's
- * latest step: the one that would be undone for EARLIER_LATEST, the one
- * in the way for EARLIER_OLDER; "" when the earlier message's change has
- * no step left to undo. A store failure
- * is returned as is.
- */
-static store_rc
-find_earlier(const struct cmd_ctx *ctx, enum earlier *e, char *label,
-             size_t labelsz)
-{
-	store_rc ret = STORE_NOTFOUND;
-	int64_t step = 0, last = 0;
-	size_t i;
-
-	*e = EARLIER_NOTHING;
-	label[0] = '\0';
-	for (i = 0; i < 2 && ret == STORE_NOTFOUND; i++)
-		if (ctx->about->keys[i] != NULL)
-			ret = store_msg_step(ctx->st, ctx->owner,
-			                     ctx->about->keys[i], &step);
-	if (ret == STORE_NOTFOUND)
-		return STORE_OK;
-	if (ret != STORE_OK)
-		return ret;
-	ret = store_last_step(ctx->st, ctx->owner, &last, label, labelsz);
-	if (ret != STORE_OK && ret != STORE_NOTFOUND)
-		return ret;
-	*e = step != 0 && step == last ? EARLIER_LATEST : EARLIER_OLDER;
-	/* No step left (undone already, or too old): no later change is
-	 * what stands in the way. */
-	if (step == 0)
-		label[0] = '\0';
-	return STORE_OK;
-}
-
-/* The refusal of a correction or retraction whose earlier message's
- * change is no longer the latest: what stands in the way (label, the
- * latest step's), and what to use instead. */
-static void
-say_not_latest(struct text *reply, const char *what, const char *label)
-{
-	if (label[0] != '\0')
-		text_printf(reply, "I can only %s your latest change; since then "
-		                   "you did \"%s\". Use \"edit\" or \"undo\" "
-		                   "instead; nothing changed.", what, label);
-	else
-		text_printf(reply, "I can no longer take back what that message "
-		                   "did, so I cannot %s it. Use \"edit\" "
-		                   "instead; nothing changed.", what);
-}
-
-/*
- * Undoes the latest step in the open transaction for a correction or
- * retraction: CMD_OK, or the refusal or failure in reply (the caller
- * rolls back).
- */
-static enum cmd_status
-undo_earlier(const struct cmd_ctx *ctx, struct text *reply)
-{
-	switch (store_undo(ctx->st, ctx->owner, NULL, 0, NULL)) {
-	case STORE_OK:
-		return CMD_OK;
-	case STORE_CONFLICT:
-		text_printf(reply, "I could not take back what that message did "
-		                   "without breaking a rule (overlap or a second "
-		                   "running timer); nothing changed.");
-		return CMD_REFUSED;
-	default:
-		return cmd_store_failed(reply, 1);
-	}
-}
-
-/*
- * Runs def's handler for an XEP-0308 correction (ctx->about), in one
- * transaction begun here, whatever def's flags: when the corrected
- * message's change is the owner's latest step, it is undone and the
- * handler runs in its place ("Corrected: " and its reply), the corrected
- * message standing from then on for the new step (store_msg_follow), so
- * that it can be corrected again; all of it or nothing: when the new
- * command is refused, the original stands and the reply says so. A
- * change that is no longer the latest is refused, naming the one in the
- * way. A message that changed nothing: the handler runs as for a new
- * message.
- */
-static enum cmd_status
-run_correction(const struct cmd_def *def, const struct cmd_ctx *ctx,
-               const struct cmd_args *args, struct text *reply)
-{
-	char label[STORE_LABEL_MAX];
-	enum cmd_status rc;
-	struct text out;
-	enum earlier e;
-	size_t i;
-
-	if (store_begin(ctx->st) != STORE_OK)
-		return cmd_store_failed(reply, 1);
-	if (find_earlier(ctx, &e, label, sizeof(label)) != STORE_OK)
-		return end_change(ctx, cmd_store_failed(reply, 1), reply);
-	if (e == EARLIER_NOTHING)
-		return end_change(ctx, def->fn(ctx, args, reply), reply);
-	if (e == EARLIER_OLDER) {
-		say_not_latest(reply, "correct", label);
-		return end_change(ctx, CMD_REFUSED, reply);
-	}
-	if ((rc = undo_earlier(ctx, reply)) != CMD_OK)
-		return end_change(ctx, rc, reply);
-	text_init(&out, CMD_REPLY_MAX);
-	rc = def->fn(ctx, args, &out);
-	for (i = 0; rc == CMD_OK && i < 2; i++)
-		if (ctx->about->keys[i] != NULL &&
-		    store_msg_follow(ctx->st, ctx->owner,
-		                     ctx->about->keys[i]) != STORE_OK)
-			rc = cmd_store_failed(&out, 1);
-	if (rc == CMD_OK)
-		text_printf(reply, "Corrected: %s", text_str(&out));
-	else if (rc == CMD_REFUSED)
-		text_printf(reply, "%s\nYour original message stands (%s).",
-		            text_str(&out), label);
-	else
-		text_printf(reply, "%s", text_str(&out));
-	text_free(&out);
-	return end_change(ctx, rc, reply);
-}
-
-/*
- * Runs an XEP-0424 retraction (ctx->about) in one transaction: undoes
- * what the retracted message did when that is the owner's latest step;
- * else says why not, and changes nothing.
- */
-static enum cmd_status
-run_retraction(const struct cmd_ctx *ctx, struct text *reply)
-{
-	char label[STORE_LABEL_MAX];
-	enum cmd_status rc;
-	enum earlier e;
-
-	if (store_begin(ctx->st) != STORE_OK)
-		return cmd_store_failed(reply, 1);
-	if (find_earlier(ctx, &e, label, sizeof(label)) != STORE_OK)
-		return end_change(ctx, cmd_store_failed(reply, 1), reply);
-	switch (e) {
-	case EARLIER_NOTHING:
-		text_printf(reply, "There was nothing to undo: the message you "
-		                   "retracted changed nothing.");
-		return end_change(ctx, CMD_REFUSED, reply);
-	case EARLIER_OLDER:
-		say_not_latest(reply, "undo", label);
-		return end_change(ctx, CMD_REFUSED, reply);
-	case EARLIER_LATEST:
-		break;
-	}
-	if ((rc = undo_earlier(ctx, reply)) == CMD_OK)
-		text_printf(reply, "Undone: %s (your retracted message).", label);
-	return end_change(ctx, rc, reply);
-}
 
 /*
  * Runs def's handler in ctx. A command that changes data (CMD_CHANGES)
@@ -589,19 +345,19 @@ run_retraction(const struct cmd_ctx *ctx, struct text *reply)
  * nothing, not even a user row, and the same message may try again). A
  * command that wrote nothing commits nothing, not even its key
  * (store_change_commit). Any other command only reads, without a write
- * transaction. A correction runs in run_correction.
+ * transaction. A correction runs in cmd_run_correction.
  */
 static enum cmd_status
 run_handler(const struct cmd_def *def, const struct cmd_ctx *ctx,
             const struct cmd_args *args, struct text *reply)
 {
 	if (ctx->about != NULL && ctx->about->kind == CMD_CORRECTS)
-		return run_correction(def, ctx, args, reply);
+		return cmd_run_correction(def, ctx, args, reply);
 	if (!(def->flags & CMD_CHANGES))
 		return def->fn(ctx, args, reply);
 	if (store_begin(ctx->st) != STORE_OK)
 		return cmd_store_failed(reply, 1);
-	return end_change(ctx, def->fn(ctx, args, reply), reply);
+	return cmd_end_change(ctx, def->fn(ctx, args, reply), reply);
 }
 
 /*
@@ -643,7 +399,7 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	if ((def = cmd_find(ctx, args->word)) == NULL) {
 		text_printf(reply, "I don't know ");
 		cmd_quote_word(reply, args->word);
-		say_try(ctx, args->word, reply);
+		cmd_say_try(ctx, args->word, reply);
 		rc = CMD_REFUSED;
 		goto out;
 	}
@@ -652,7 +408,7 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 		const char *ex = NULL;
 		int n = 0;
 
-		next_line(def, def->details, &ex, &n, true);
+		cmd_next_line(def, def->details, &ex, &n, true);
 		text_printf(reply, "%s Usage: %s. Example: %.*s",
 		            args->argc < def->min_args ? "Not enough words."
 		                                       : "Too many words.",
@@ -731,7 +487,7 @@ static enum cmd_status
 run_message(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
 	if (ctx->about != NULL && ctx->about->kind == CMD_RETRACTS)
-		return run_retraction(ctx, reply);
+		return cmd_run_retraction(ctx, reply);
 	return dispatch(ctx, body, reply);
 }
 
@@ -768,100 +524,4 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	(void)store_msg_reply(ctx->st, ctx->owner, ctx->msg_key,
 	                      text_str(reply));
 	return rc;
-}
-
-static const char *group_names[] = {
-	[GRP_TIMER] = "Timer",
-	[GRP_PAST] = "Fixing the past",
-	[GRP_REPORT] = "Looking back",
-	[GRP_SETTINGS] = "Settings",
-	[GRP_ADMIN] = "Administration (admins only)",
-};
-
-/* Appends " (or restart)" for every alias of def. */
-static void
-say_aliases(struct text *reply, const struct cmd_def *def)
-{
-	size_t i;
-
-	for (i = 0; i < cmd_table_len; i++)
-		if (cmd_table[i].alias_of &&
-		    strcmp(cmd_table[i].alias_of, def->name) == 0)
-			text_printf(reply, " (or %s)", cmd_table[i].name);
-}
-
-/*
- * Appends the lines of details (see next_line) for the command name:
- * descriptions as they are, examples under "Examples:", indented.
- */
-static void
-say_details(struct text *reply, const struct cmd_def *def,
-            const char *details)
-{
-	const char *at = details, *line;
-	bool examples = false;
-	int n;
-
-	while ((at = next_line(def, at, &line, &n, false)) != NULL) {
-		bool ex = strncmp(line, def->name, strlen(def->name)) == 0;
-
-		if (ex && !examples)
-			text_printf(reply, "\nExamples:");
-		examples |= ex;
-		text_printf(reply, "\n%s%.*s", ex ? "  " : "", n, line);
-	}
-}
-
-enum cmd_status
-cmd_help(const struct cmd_ctx *ctx, const struct cmd_args *args,
-         struct text *reply)
-{
-	const struct cmd_def *def;
-	size_t g, i;
-
-	if (args->argc == 1) {
-		cmd_lower(args->argv[0]);
-		if ((def = cmd_find(ctx, args->argv[0])) == NULL) {
-			text_printf(reply, "There is no command ");
-			cmd_quote_word(reply, args->argv[0]);
-			say_try(ctx, args->argv[0], reply);
-			return CMD_REFUSED;
-		}
-		if (def->alias_of)
-			def = cmd_lookup(def->alias_of);
-		text_printf(reply, "%s", def->usage);
-		say_aliases(reply, def);
-		text_printf(reply, " — %s", def->summary);
-		say_details(reply, def, def->details);
-		if (ctx->admin && def->admin) {
-			text_printf(reply, "\nAdmins also: %s — %s",
-			            def->admin->usage, def->admin->summary);
-			say_details(reply, def, def->admin->details);
-		}
-		return CMD_OK;
-	}
-	text_printf(reply, "Commands:");
-	for (g = 0; g < sizeof(group_names) / sizeof(group_names[0]); g++) {
-		if (g == GRP_ADMIN && !ctx->admin)
-			continue;
-		text_printf(reply, "\n%s:", group_names[g]);
-		for (i = 0; i < cmd_table_len; i++) {
-			if (cmd_table[i].group != g || cmd_table[i].alias_of ||
-			    cmd_find(ctx, cmd_table[i].name) == NULL)
-				continue;
-			text_printf(reply, "\n  %s", cmd_table[i].usage);
-			say_aliases(reply, &cmd_table[i]);
-			text_printf(reply, " — %s", cmd_table[i].summary);
-		}
-		/* The admin forms of the commands everyone has. */
-		for (i = 0; g == GRP_ADMIN && i < cmd_table_len; i++)
-			if (cmd_table[i].admin)
-				text_printf(reply, "\n  %s — %s",
-				            cmd_table[i].admin->usage,
-				            cmd_table[i].admin->summary);
-	}
-	text_printf(reply, "\nTIME: 9:30, 5pm, yesterday 17:00, 2026-11-23 9:00. "
-	                   "DURATION: 45m, 1h30m, 1.5h.\n"
-	                   "\"help COMMAND\" shows examples.");
-	return CMD_OK;
 }

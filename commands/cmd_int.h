@@ -309,4 +309,31 @@ int64_t cmd_paused_at(const struct store_entry *e);
 void cmd_say_entry(const struct cmd_ctx *ctx, const struct store_entry *e,
                    struct text *out);
 
+/* commands/help.c: the next line of a command's details at or after
+ * from (the next example only, when example_only), in *line and *len;
+ * returns where the search continues, or NULL at the end. */
+const char *cmd_next_line(const struct cmd_def *def, const char *from,
+                          const char **line, int *len, bool example_only);
+
+/* commands/help.c: ends a reply about word, an unknown command word:
+ * '. Did you mean "start"?' when one is close to it, else '. Try "help".'. */
+void cmd_say_try(const struct cmd_ctx *ctx, const char *word,
+                 struct text *reply);
+
+/* commands/about.c: ends the change of ctx's message that the dispatcher
+ * began (committed with the message's key when rc is CMD_OK, else rolled
+ * back); returns the command's status. */
+enum cmd_status cmd_end_change(const struct cmd_ctx *ctx, enum cmd_status rc,
+                               struct text *reply);
+
+/* commands/about.c: def's handler run as an XEP-0308 correction of
+ * ctx->about, and an XEP-0424 retraction of it, each in one transaction
+ * of its own. */
+enum cmd_status cmd_run_correction(const struct cmd_def *def,
+                                   const struct cmd_ctx *ctx,
+                                   const struct cmd_args *args,
+                                   struct text *reply);
+enum cmd_status cmd_run_retraction(const struct cmd_ctx *ctx,
+                                   struct text *reply);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * commands/export.c - time entries as CSV, JSON and iCalendar files.
- * See export.h. Depends on lib/ (text, tz, utf8) and jansson; nothing of
- * XMPP or SQL.
+ * See export.h; the iCalendar writer is commands/export_ical.c. Depends
+ * on lib/ (text, tz, utf8) and jansson; nothing of XMPP or SQL.
  *
  * Every entry is first built whole in the writer's row buffer and copied
  * to the caller's buffer only if it fits, with room kept for the file's
@@ -16,7 +16,7 @@
  * RFC 5545 folding needs whole characters). Valid text is kept byte for
  * byte, except where a format cannot hold it (iCalendar, see ical_text).
  */
-#include "export.h"
+#include "export_int.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -29,43 +29,6 @@
 #include "format.h"
 #include "../lib/tz.h"
 #include "../lib/utf8.h"
-
-#ifndef TIMMY_VERSION
-#define TIMMY_VERSION "unknown"
-#endif
-
-/*
- * The most one entry may take in any format: an owner of STORE_OWNER_MAX
- * bytes that JSON escapes as \u00XX six bytes each, plus the rest, fits
- * with room to spare. An entry that does not fit counts as not fitting in
- * out.
- */
-#define EXPORT_ROW_MAX (64 * 1024)
-
-/* "2026-11-25T15:00:00+01:00" and "20261125T140000Z", with room for
- * what the compiler cannot rule out. */
-#define EXPORT_TIME_MAX 96
-
-/* RFC 5545 3.1: content lines are folded at 75 octets, CRLF excluded. */
-#define ICAL_LINE_MAX 75
-
-struct export_writer {
-	enum export_format f;
-	char zone[TZ_NAME_MAX + 1];
-	int64_t now;
-	bool with_owner;
-	/* The bot's bare JID, ASCII in lower case ("" when not known), and
-	 * its domain part: they name the deployment in iCalendar UIDs. */
-	char origin[STORE_OWNER_MAX + 1];
-	const char *domain;
-	struct text *out;  /* the caller's; bounds the file */
-	struct text row;   /* the entry being built */
-	struct text clean; /* one field made valid UTF-8 */
-	struct text line;  /* one iCalendar content line before folding */
-	size_t entries;    /* entries written to out */
-	bool started;      /* the file's opening part is in out */
-	bool full;         /* something did not fit: write no more entries */
-};
 
 int
 export_format_parse(const char *word, enum export_format *out)
@@ -125,19 +88,19 @@ span(int64_t a, int64_t b)
 }
 
 /* The seconds of the entry's breaks, an open one up to now. */
-static int64_t
-break_seconds(const struct export_writer *w, const struct store_entry *e)
+int64_t
+export_break_seconds(const struct export_writer *w, const struct store_entry *e)
 {
 	return store_break_secs(e, INT64_MIN, INT64_MAX, w->now);
 }
 
 /* The entry's worked seconds: from its start to its stop, or now while
  * it runs, less its breaks. */
-static int64_t
-entry_seconds(const struct export_writer *w, const struct store_entry *e)
+int64_t
+export_entry_seconds(const struct export_writer *w, const struct store_entry *e)
 {
 	int64_t secs = span(e->start, e->stop != 0 ? e->stop : w->now);
-	int64_t breaks = break_seconds(w, e);
+	int64_t breaks = export_break_seconds(w, e);
 
 	return secs > breaks ? secs - breaks : 0;
 }
@@ -200,35 +163,13 @@ iso_time(const char *zone, int64_t t, char *buf, size_t n)
 	return 0;
 }
 
-/* t in RFC 5545's UTC form, "20261125T140000Z"; -1 as for iso_time. */
-static int
-ical_time(int64_t t, char *buf, size_t n)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	int r;
-
-	buf[0] = '\0';
-	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900)
-		return -1;
-	r = snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
-	             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	             tm.tm_sec);
-	if (r < 0 || (size_t)r >= n) {
-		buf[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Copies s (n bytes) to w->clean with every invalid byte replaced by
  * U+FFFD, and returns the copy (borrowed until the next call), or NULL
  * when it does not fit in EXPORT_ROW_MAX or memory ran out.
  */
-static const char *
-clean(struct export_writer *w, const char *s, size_t n)
+const char *
+export_clean(struct export_writer *w, const char *s, size_t n)
 {
 	size_t i = 0, run, k;
 	uint32_t cp;
@@ -249,18 +190,9 @@ clean(struct export_writer *w, const char *s, size_t n)
 	return text_str(&w->clean);
 }
 
-/* strlen bounded by the array that holds s, for fields of store_entry. */
-static size_t
-field_len(const char *s, size_t size)
-{
-	return strnlen(s, size);
-}
-
-#define FIELD(a) (a), field_len((a), sizeof(a))
-
 /* The number of tags to read: ntags, kept within the array. */
-static int
-tag_count(const struct store_entry *e)
+int
+export_tag_count(const struct store_entry *e)
 {
 	if (e->ntags < 0)
 		return 0;
@@ -321,7 +253,7 @@ static const char csv_formula_start[] = "=+-@\t\r";
 static void
 csv_field(struct export_writer *w, const char *s, size_t n)
 {
-	const char *v = clean(w, s, n);
+	const char *v = export_clean(w, s, n);
 	size_t i, len;
 	bool guard;
 
@@ -354,8 +286,8 @@ csv_entry(struct export_writer *w, const char *owner,
           const struct store_entry *e)
 {
 	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX], hrs[32];
-	int64_t secs = entry_seconds(w, e);
-	int i, ntags = tag_count(e);
+	int64_t secs = export_entry_seconds(w, e);
+	int i, ntags = export_tag_count(e);
 
 	if (w->with_owner) {
 		csv_field(w, owner ? owner : "", owner ? strlen(owner) : 0);
@@ -380,7 +312,7 @@ csv_entry(struct export_writer *w, const char *owner,
 		iso_time(w->zone, e->stop, stop, sizeof(stop));
 	hours(secs, hrs, sizeof(hrs));
 	text_printf(&w->row, ",%s,%s,%lld,%s,%lld\r\n", start, stop,
-	            (long long)secs, hrs, (long long)break_seconds(w, e));
+	            (long long)secs, hrs, (long long)export_break_seconds(w, e));
 }
 
 /* ---- JSON ---- */
@@ -440,10 +372,10 @@ json_entry(struct export_writer *w, const char *owner,
            const struct store_entry *e)
 {
 	char start[EXPORT_TIME_MAX];
-	int64_t secs = entry_seconds(w, e);
+	int64_t secs = export_entry_seconds(w, e);
 	json_t *obj, *tags;
 	const char *v;
-	int i, rc = 0, ntags = tag_count(e);
+	int i, rc = 0, ntags = export_tag_count(e);
 
 	if ((obj = json_object()) == NULL)
 		return NULL;
@@ -452,21 +384,21 @@ json_entry(struct export_writer *w, const char *owner,
 	if (w->with_owner && owner == NULL) {
 		rc |= json_object_set_new(obj, "owner", json_null());
 	} else if (w->with_owner) {
-		v = clean(w, owner, strlen(owner));
+		v = export_clean(w, owner, strlen(owner));
 		rc |= json_object_set_new(obj, "owner",
 		                          v ? json_string(v) : NULL);
 	}
 	rc |= json_object_set_new(obj, "id", json_integer(e->seq));
-	v = clean(w, FIELD(e->project));
+	v = export_clean(w, FIELD(e->project));
 	rc |= json_object_set_new(obj, "project", v ? json_string(v) : NULL);
 	if ((tags = json_array()) == NULL)
 		rc = -1;
 	for (i = 0; tags != NULL && i < ntags; i++) {
-		v = clean(w, FIELD(e->tags[i]));
+		v = export_clean(w, FIELD(e->tags[i]));
 		rc |= json_array_append_new(tags, v ? json_string(v) : NULL);
 	}
 	rc |= json_object_set_new(obj, "tags", tags);
-	v = clean(w, FIELD(e->note));
+	v = export_clean(w, FIELD(e->note));
 	rc |= json_object_set_new(obj, "note", v ? json_string(v) : NULL);
 	if (iso_time(w->zone, e->start, start, sizeof(start)) != 0)
 		start[0] = '\0';
@@ -478,7 +410,7 @@ json_entry(struct export_writer *w, const char *owner,
 	                          json_real((double)centihours(secs) / 100.0));
 	rc |= json_object_set_new(obj, "breaks", json_breaks(w, e));
 	rc |= json_object_set_new(obj, "break_seconds",
-	                          json_integer(break_seconds(w, e)));
+	                          json_integer(export_break_seconds(w, e)));
 	if (rc != 0) {
 		json_decref(obj);
 		return NULL;
@@ -518,202 +450,6 @@ json_write(struct export_writer *w, const char *owner,
 	free(s);
 }
 
-/* ---- iCalendar (RFC 5545) ---- */
-
-static const char ical_trailer[] = "END:VCALENDAR\r\n";
-
-/*
- * Appends n bytes of s to w->line as a TEXT value (RFC 5545 3.3.11):
- * backslash, semicolon and comma escaped, a line break as \n. TEXT has no
- * way to write CR, so CRLF and a lone CR read as a line break too, and
- * control characters other than tab, which the grammar does not allow,
- * are left out.
- */
-static void
-ical_text(struct export_writer *w, const char *s, size_t n)
-{
-	const char *v = clean(w, s, n);
-	size_t i, len;
-	unsigned char c;
-
-	if (v == NULL) {
-		w->line.truncated = true;
-		return;
-	}
-	len = strlen(v);
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)v[i];
-		if (c == '\\' || c == ';' || c == ',') {
-			text_append(&w->line, "\\", 1);
-			text_append(&w->line, v + i, 1);
-		} else if (c == '\r' || c == '\n') {
-			if (c == '\r' && v[i + 1] == '\n')
-				i++;
-			text_append(&w->line, "\\n", 2);
-		} else if ((c < 0x20 && c != '\t') || c == 0x7F) {
-			continue;
-		} else {
-			text_append(&w->line, v + i, 1);
-		}
-	}
-}
-
-/*
- * Moves w->line to w->row as one content line, folded (3.1): at most 75
- * octets a line, each continuation starting with a space, never inside a
- * UTF-8 sequence (clean made every sequence whole).
- */
-static void
-ical_fold(struct export_writer *w)
-{
-	const char *s = text_str(&w->line);
-	size_t n = w->line.len, width = ICAL_LINE_MAX, cut;
-
-	if (w->line.truncated) {
-		w->row.truncated = true;
-		return;
-	}
-	while (n > width) {
-		cut = utf8_prefix(s, n, width);
-		text_append(&w->row, s, cut);
-		text_append(&w->row, "\r\n ", 3);
-		s += cut;
-		n -= cut;
-		width = ICAL_LINE_MAX - 1; /* the space counts */
-	}
-	text_append(&w->row, s, n);
-	text_append(&w->row, "\r\n", 2);
-	text_clear(&w->line);
-}
-
-/* FNV-1a, 64 bits, continued from h over s: a short, stable digest for
- * UIDs (start with FNV_BASIS). */
-#define FNV_BASIS UINT64_C(14695981039346656037)
-
-static uint64_t
-fnv1a(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
-
-/*
- * Appends "UID:" and the entry's UID to w->line. It must be the same
- * each time the entry is exported, whatever changed in it, so that a
- * calendar updates the event rather than adding another; and unique
- * beyond this bot, since a calendar merges events of equal UIDs from any
- * file, another user's or another server's alike:
- *   timmy-<16 hex digits>-<seq>@<domain>: the digits are FNV-1a 64 of
- *     the owner's bare JID, a space and the bot's bare JID; an owner's
- *     numbers are never given twice, so owner and number name the entry
- *     within one bot, the bot's JID tells bots apart, and the domain on
- *     the right of the "@" is RFC 5545's (3.8.4.7) way of keeping UIDs
- *     of different servers apart. The digest keeps the user's JID out of
- *     the UID (RFC 7986 5.3 asks for no personal data there);
- *   timmy-row-<id>@<domain> when owner is NULL: the row id is never given
- *     twice in the database (AUTOINCREMENT) and survives edits and undo,
- *     which is unique for one bot's database; callers that know the owner
- *     pass it, with or without an owner column.
- * Without a bot JID (w->origin ""), "@<domain>" is left out.
- */
-static void
-ical_uid(struct export_writer *w, const char *owner,
-         const struct store_entry *e)
-{
-	uint64_t h;
-
-	if (owner != NULL) {
-		h = fnv1a(fnv1a(fnv1a(FNV_BASIS, owner), " "), w->origin);
-		text_printf(&w->line, "UID:timmy-%016llx-%lld",
-		            (unsigned long long)h, (long long)e->seq);
-	} else {
-		text_printf(&w->line, "UID:timmy-row-%lld", (long long)e->id);
-	}
-	if (w->domain[0] != '\0') {
-		text_append(&w->line, "@", 1);
-		ical_text(w, w->domain, strlen(w->domain));
-	}
-}
-
-/*
- * One VEVENT, with the UID of ical_uid. DTSTART and DTEND are in UTC. A running entry ends now and says
- * "(running)"; an entry with no length has no DTEND (3.6.1: it then ends
- * where it starts, while DTEND must be later than DTSTART). An entry whose
- * start cannot be written (see iso_time) is left out: DTSTART is required.
- */
-static void
-ical_entry(struct export_writer *w, const char *owner,
-           const struct store_entry *e)
-{
-	char start[EXPORT_TIME_MAX], end[EXPORT_TIME_MAX];
-	char stamp[EXPORT_TIME_MAX];
-	int64_t stop = e->stop != 0 ? e->stop : w->now;
-	int i, ntags = tag_count(e);
-
-	if (ical_time(e->start, start, sizeof(start)) != 0)
-		return;
-	text_append(&w->row, "BEGIN:VEVENT\r\n", 14);
-	ical_uid(w, owner, e);
-	ical_fold(w);
-	if (ical_time(w->now, stamp, sizeof(stamp)) == 0) {
-		text_printf(&w->line, "DTSTAMP:%s", stamp);
-		ical_fold(w);
-	}
-	text_printf(&w->line, "DTSTART:%s", start);
-	ical_fold(w);
-	if (stop > e->start && ical_time(stop, end, sizeof(end)) == 0) {
-		text_printf(&w->line, "DTEND:%s", end);
-		ical_fold(w);
-	}
-
-	text_append(&w->line, "SUMMARY:", 8);
-	ical_text(w, FIELD(e->project));
-	for (i = 0; i < ntags; i++) {
-		text_append(&w->line, " +", 2);
-		ical_text(w, FIELD(e->tags[i]));
-	}
-	if (e->stop == 0)
-		text_append(&w->line, " (running)", 10);
-	ical_fold(w);
-	/* DTSTART and DTEND span the whole entry; the time worked, breaks
-	 * left out, is in the description, before the note. */
-	if (e->nbreaks > 0 || e->note[0] != '\0') {
-		text_append(&w->line, "DESCRIPTION:", 12);
-		if (e->nbreaks > 0) {
-			char worked[FMT_DURATION_MAX], breaks[FMT_DURATION_MAX];
-
-			fmt_duration(entry_seconds(w, e), worked, sizeof(worked));
-			fmt_duration(break_seconds(w, e), breaks, sizeof(breaks));
-			text_printf(&w->line, "Worked %s (break %s)", worked,
-			            breaks);
-			if (e->note[0] != '\0')
-				text_append(&w->line, "\\n", 2);
-		}
-		ical_text(w, FIELD(e->note));
-		ical_fold(w);
-	}
-	if (ntags > 0) {
-		text_append(&w->line, "CATEGORIES:", 11);
-		for (i = 0; i < ntags; i++) {
-			if (i > 0)
-				text_append(&w->line, ",", 1);
-			ical_text(w, FIELD(e->tags[i]));
-		}
-		ical_fold(w);
-	}
-	/* No standard property names whose time this is without implying
-	 * scheduling (ORGANIZER, ATTENDEE), so the owner is an X- property. */
-	if (w->with_owner && owner != NULL) {
-		text_append(&w->line, "X-TIMMY-OWNER:", 14);
-		ical_text(w, owner, strlen(owner));
-		ical_fold(w);
-	}
-	text_append(&w->row, "END:VEVENT\r\n", 12);
-}
-
 /* ---- The writer ---- */
 
 static const char *
@@ -725,7 +461,7 @@ trailer(enum export_format f)
 	case EXPORT_JSON:
 		return json_trailer;
 	case EXPORT_ICAL:
-		return ical_trailer;
+		return export_ical_trailer;
 	}
 	return "";
 }
@@ -769,12 +505,7 @@ export_begin(enum export_format f, const char *zone, int64_t now,
 	case EXPORT_JSON:
 		break; /* "[" comes with the first entry, or at the end */
 	case EXPORT_ICAL:
-		text_printf(&w->row,
-		            "BEGIN:VCALENDAR\r\n"
-		            "VERSION:2.0\r\n"
-		            "PRODID:-//timmy//timmy %s//EN\r\n"
-		            "CALSCALE:GREGORIAN\r\n",
-		            TIMMY_VERSION);
+		export_ical_begin(w);
 		break;
 	}
 	/* An empty JSON file is "[\n]\n", one byte more than its trailer. */
@@ -799,7 +530,7 @@ export_entry(struct export_writer *w, const char *owner,
 		json_write(w, owner, e);
 		break;
 	case EXPORT_ICAL:
-		ical_entry(w, owner, e);
+		export_ical_entry(w, owner, e);
 		break;
 	}
 	if (w->row.len == 0 && !w->row.truncated)
