@@ -547,8 +547,8 @@ enum cmd_status
 cmd_edit(const struct cmd_ctx *ctx, const struct cmd_args *args,
          struct text *reply)
 {
-	struct store_entry clash;
 	struct edit_req r;
+	struct store_entry clash;
 	char clock[FMT_CLOCK_MAX];
 	enum cmd_status st;
 	int64_t seq;
