@@ -51,6 +51,10 @@ int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
  * our server; errors for the rest (bot/iq.c). */
 int handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 
+/* A new element name in ns (NULL: none); NULL when out of memory
+ * (bot/iq.c). */
+xmpp_stanza_t *bot_element(xmpp_ctx_t *ctx, const char *name, const char *ns);
+
 /* The bare JID of a full one, in buf; false when it does not fit or jid is
  * NULL. Does not validate beyond that: the server stamped it. */
 bool bare_jid(const char *jid, char *buf, size_t n);

@@ -146,7 +146,7 @@ caps_disco_query__lists_client_bot_and_every_feature__without_a_node(
 	assert_string_equal(cats[0], "client");
 	assert_string_equal(types[0], "bot");
 	nf = children_attr(q, "feature", "var", features, CAPS_LIST_MAX);
-	assert_int_equal(nf, 8);
+	assert_int_equal(nf, 9);
 	assert_true(has(features, nf, NS_DISCO_INFO));
 	assert_true(has(features, nf, NS_CAPS));
 	assert_true(has(features, nf, NS_RECEIPTS));
