@@ -30,6 +30,7 @@
 #include "adhoc.h"
 #include "caps.h"
 #include "log.h"
+#include "testing.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_DATA "jabber:x:data"
@@ -340,8 +341,8 @@ append(char *line, size_t n, const char *s)
  * [+tag ...] [note] [at TIME | N ago]", the project quoted when it has a
  * space. NULL with why set when a value cannot be said as chat text.
  */
-static const char *
-start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
+const char *
+adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char project[STORE_PROJECT_MAX + 1], tags[512], note[512], when[64];
 	char *tok, *save;
@@ -387,8 +388,10 @@ start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	return line;
 }
 
-static const char *
-report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
+/* The report command of submitted form x into line: "report RANGE by
+ * GROUPING", both from the form's lists; NULL with why set otherwise. */
+const char *
+adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char range[32], by[32];
 
@@ -538,8 +541,9 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 			report_form(b, x);
 		return res;
 	} else {
-		text = strcmp(c->node, "start") == 0 ? start_line(x, line, sizeof(line), &why)
-		                         : report_line(x, line, sizeof(line), &why);
+		text = strcmp(c->node, "start") == 0
+		               ? adhoc_start_line(x, line, sizeof(line), &why)
+		               : adhoc_report_line(x, line, sizeof(line), &why);
 	}
 	if (s)
 		s->expires = 0;
