@@ -31,6 +31,7 @@
 #include "caps.h"
 #include "log.h"
 #include "testing.h"
+#include "timerstatus.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_DATA "jabber:x:data"
@@ -435,6 +436,8 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 	else
 		log_debug("ad-hoc command from %s: %s", bare,
 		          rc == CMD_OK ? "done" : "refused");
+	/* As after a chat message: the contact list shows the timer. */
+	timerstatus_after_command(b, &cctx, text, rc);
 }
 
 /* The <command/> answer: status, the session, and res holding it. */

@@ -3,7 +3,11 @@ Movim): the list, what each node is, Status and Stop at once, the Start
 and Report forms, cancel, unknown sessions; and that a stranger gets
 none of it. Each menu command answers with the chat command's text."""
 
+import re
+import time
 import xml.etree.ElementTree as ET
+
+from test_roster_status import IDLE, WHEN, subscribe, wait_status
 
 NS_CMD = "http://jabber.org/protocol/commands"
 NS_ITEMS = "http://jabber.org/protocol/disco#items"
@@ -149,3 +153,16 @@ def test_stranger__gets_service_unavailable__for_list_and_execute(
     assert answer.get("type") == "error", text(answer)
     assert answer.find(".//{%s}service-unavailable" % NS_STANZAS) \
         is not None, text(answer)
+
+
+def test_start_and_stop_menus__update_the_timer_in_the_contact_list(
+        bot, alice):
+    subscribe(alice, bot)
+    since = time.monotonic()
+    sid = command(alice, bot, "start").get("sessionid")
+    command(alice, bot, "start", action="complete", sessionid=sid,
+            form={"other": "acme", "tags": "design", "start": "5m ago"})
+    wait_status(alice, bot, re.escape("acme +design since ") + WHEN, since)
+    since = time.monotonic()
+    command(alice, bot, "stop")
+    wait_status(alice, bot, re.escape(IDLE), since)
