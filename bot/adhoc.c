@@ -30,6 +30,7 @@
 #include "adhoc.h"
 #include "caps.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "testing.h"
 #include "timerstatus.h"
 
@@ -511,6 +512,10 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 		                               NULL);
 	if (!bare_jid(from, bare, sizeof(bare)))
 		return xmpp_stanza_reply_error(iq, "modify", "bad-request", NULL);
+	/* Every step counts, in the bucket of the sender's chat messages. */
+	if (message_rate_check(b, bare) != RL_PASS)
+		return xmpp_stanza_reply_error(iq, "wait", "resource-constraint",
+		                               NULL);
 	if (sid != NULL && (s = session_find(sid, from, c, now)) == NULL)
 		return bad_session(b, iq);
 	if (action && strcmp(action, "cancel") == 0) {

@@ -44,6 +44,11 @@ int handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
  * rl_sweep's report callback (userdata: the struct bot). */
 void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 
+/* rl_check for the sender bare now, with the skipped count logged when
+ * it is time: an enum rl_verdict (ratelimit.h), RL_PASS without a
+ * limiter. Chat messages and menu commands share it (bot/message.c). */
+int message_rate_check(struct bot *b, const char *bare);
+
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 

@@ -7,6 +7,8 @@ import re
 import time
 import xml.etree.ElementTree as ET
 
+from test_security import make_bot  # noqa: F401 (the fixture)
+
 from test_roster_status import IDLE, WHEN, subscribe, wait_status
 
 NS_CMD = "http://jabber.org/protocol/commands"
@@ -166,3 +168,15 @@ def test_start_and_stop_menus__update_the_timer_in_the_contact_list(
     since = time.monotonic()
     command(alice, bot, "stop")
     wait_status(alice, bot, re.escape(IDLE), since)
+
+
+def test_execute__is_refused_with_resource_constraint__over_the_rate_limit(
+        make_bot, alice):
+    b = make_bot(limits={"commands_per_minute": 1, "burst": 2})
+    for _ in range(2):
+        assert command(alice, b, "status").get("status") == "completed"
+    answer = alice.iq(b.full_jid, "<command xmlns='%s' node='status' "
+                      "action='execute'/>" % NS_CMD, itype="set")
+    assert answer.get("type") == "error", text(answer)
+    assert answer.find(".//{%s}resource-constraint" % NS_STANZAS) \
+        is not None, text(answer)
