@@ -36,6 +36,9 @@ static const char *const own_features[] = {
 	 * lists them. */
 	"urn:xmpp:message-correct:0",
 	"urn:xmpp:message-retract:1",
+	/* XEP-0050 (bot/adhoc.c): the command menus of Gajim, Psi and
+	 * Cheogram. */
+	"http://jabber.org/protocol/commands",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

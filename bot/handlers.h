@@ -44,12 +44,21 @@ int handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
  * rl_sweep's report callback (userdata: the struct bot). */
 void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 
+/* rl_check for the sender bare now, with the skipped count logged when
+ * it is time: an enum rl_verdict (ratelimit.h), RL_PASS without a
+ * limiter. Chat messages and menu commands share it (bot/message.c). */
+int message_rate_check(struct bot *b, const char *bare);
+
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 
 /* <iq/>: disco#info, ping, version for allowed users, our account and
  * our server; errors for the rest (bot/iq.c). */
 int handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* A new element name in ns (NULL: none); NULL when out of memory
+ * (bot/iq.c). */
+xmpp_stanza_t *bot_element(xmpp_ctx_t *ctx, const char *name, const char *ns);
 
 /* The bare JID of a full one, in buf; false when it does not fit or jid is
  * NULL. Does not validate beyond that: the server stamped it. */

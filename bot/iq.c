@@ -4,7 +4,7 @@
  * RFC 6120 section 8.2.3: every iq get/set gets exactly one answer. We
  * answer what a client may ask a bot: XEP-0030 disco#info (who we are,
  * from caps.c), also for the node our XEP-0115 caps name, XEP-0199 ping,
- * XEP-0092 software version; everything else gets <service-unavailable/>.
+ * XEP-0092 software version, XEP-0050 ad-hoc commands (adhoc.c); everything else gets <service-unavailable/>.
  * Results and errors sent to us need no answer.
  *
  * Only to those we serve: users in access.allow, our own account and our
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "adhoc.h"
 #include "caps.h"
 #include "clock.h"
 #include "handlers.h"
@@ -27,9 +28,8 @@
 #define NS_VERSION "jabber:iq:version"
 #define NS_ROSTER "jabber:iq:roster"
 
-/* A new element name in ns with the given attribute pairs (NULL-ended). */
-static xmpp_stanza_t *
-element(xmpp_ctx_t *ctx, const char *name, const char *ns)
+xmpp_stanza_t *
+bot_element(xmpp_ctx_t *ctx, const char *name, const char *ns)
 {
 	xmpp_stanza_t *e = xmpp_stanza_new(ctx);
 
@@ -55,7 +55,7 @@ static void
 add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
                const char *value)
 {
-	xmpp_stanza_t *e = element(ctx, name, NULL);
+	xmpp_stanza_t *e = bot_element(ctx, name, NULL);
 	xmpp_stanza_t *t = xmpp_stanza_new(ctx);
 
 	if (e && t) {
@@ -73,7 +73,7 @@ add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 static void
 version(xmpp_ctx_t *ctx, xmpp_stanza_t *res)
 {
-	xmpp_stanza_t *q = element(ctx, "query", NS_VERSION);
+	xmpp_stanza_t *q = bot_element(ctx, "query", NS_VERSION);
 
 	if (q == NULL)
 		return;
@@ -149,6 +149,8 @@ handle_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (!may_query(b, xmpp_stanza_get_from(stanza))) {
 		res = xmpp_stanza_reply_error(stanza, "cancel",
 		                              "service-unavailable", NULL);
+	} else if (child && adhoc_handle(b, stanza, child)) {
+		return 1; /* XEP-0050 commands and their disco (adhoc.c) */
 	} else if (strcmp(type, "get") == 0 && ns && name &&
 	    strcmp(name, "query") == 0 && strcmp(ns, NS_DISCO_INFO) == 0 &&
 	    caps_node_ours(b->ctx, xmpp_stanza_get_attribute(child, "node"))) {

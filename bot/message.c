@@ -130,19 +130,27 @@ addressed_to_us(const struct bot *b, const char *to)
  * minute per sender), and tells the sender the first time in a minute.
  * Without a limiter everything passes.
  */
+int
+message_rate_check(struct bot *b, const char *bare)
+{
+	unsigned report;
+	enum rl_verdict v;
+
+	if (b->rl == NULL)
+		return RL_PASS;
+	v = rl_check(b->rl, bare, mono_ms(), &report);
+	if (report > 0)
+		message_rate_report(bare, report, b);
+	return (int)v;
+}
+
 static bool
 rate_allows(struct bot *b, const char *bare, const char *from,
             xmpp_stanza_t *thread)
 {
 	char msg[160];
-	unsigned report;
-	enum rl_verdict v;
+	enum rl_verdict v = (enum rl_verdict)message_rate_check(b, bare);
 
-	if (b->rl == NULL)
-		return true;
-	v = rl_check(b->rl, bare, mono_ms(), &report);
-	if (report > 0)
-		message_rate_report(bare, report, b);
 	if (v == RL_NOTIFY) {
 		snprintf(msg, sizeof(msg),
 		         "You are sending commands faster than I take them (%u a "

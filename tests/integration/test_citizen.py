@@ -23,7 +23,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # XEP-0308 and XEP-0424: corrections and retractions (test_corrections.py).
 FEATURES = {NS_DISCO, NS_CAPS, NS_RECEIPTS, NS_CHATSTATES, NS_VERSION,
             NS_PING, "urn:xmpp:message-correct:0",
-            "urn:xmpp:message-retract:1"}
+            "urn:xmpp:message-retract:1",
+            "http://jabber.org/protocol/commands"}
 
 
 def text(el):

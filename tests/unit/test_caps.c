@@ -4,7 +4,8 @@
  * worked example of XEP-0115 section 5.2 and against our own disco#info
  * answer; the caps node queries we answer; the XEP-0184 receipt and
  * XEP-0085 chat state stanzas; and which commands count as slow enough
- * for a "composing" (commands/cmd.c, cmd_is_slow).
+ * for a "composing" (commands/cmd.c, cmd_is_slow); the chat command a
+ * submitted XEP-0050 Start or Report form stands for (bot/adhoc.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <strophe.h>
 
 #include "../../bot/caps.h"
+#include "../../bot/testing.h"
 #include "../../commands/cmd.h"
 
 static xmpp_ctx_t *ctx;
@@ -146,7 +148,7 @@ caps_disco_query__lists_client_bot_and_every_feature__without_a_node(
 	assert_string_equal(cats[0], "client");
 	assert_string_equal(types[0], "bot");
 	nf = children_attr(q, "feature", "var", features, CAPS_LIST_MAX);
-	assert_int_equal(nf, 8);
+	assert_int_equal(nf, 9);
 	assert_true(has(features, nf, NS_DISCO_INFO));
 	assert_true(has(features, nf, NS_CAPS));
 	assert_true(has(features, nf, NS_RECEIPTS));
@@ -342,6 +344,100 @@ cmd_is_slow__is_false__for_fast_unknown_or_no_command(void **state)
 	assert_false(cmd_is_slow("reportreportreportreport"));
 }
 
+/* ---- the chat command a submitted XEP-0050 form stands for (bot/adhoc.c) ---- */
+
+/* A submitted form of the given fields ("<field .../>..."). */
+static xmpp_stanza_t *
+form(const char *fields)
+{
+	char xml[2048];
+	xmpp_stanza_t *x;
+
+	snprintf(xml, sizeof(xml),
+	         "<x xmlns='jabber:x:data' type='submit'>%s</x>", fields);
+	x = xmpp_stanza_new_from_string(ctx, xml);
+	assert_non_null(x);
+	return x;
+}
+
+#define F(var, value) "<field var='" var "'><value>" value "</value></field>"
+
+/* The start line of fields, or NULL; why into *why. */
+static const char *
+start(const char *fields, char *line, size_t n, const char **why)
+{
+	xmpp_stanza_t *x = form(fields);
+	const char *r = adhoc_start_line(x, line, n, why);
+
+	xmpp_stanza_release(x);
+	return r;
+}
+
+static void
+start_line__is_start_and_the_picked_project__when_only_it_is_given(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(start(F("project", "acme"), line, sizeof(line), &why));
+	assert_string_equal(line, "start acme");
+}
+
+static void
+start_line__quotes_the_other_project_and_adds_tags_note_and_time__when_all_given(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(start(F("project", "acme") F("other", "client work")
+	                      F("tags", "design +billable") F("note", "the header")
+	                      F("start", "9:30"), line, sizeof(line), &why));
+	assert_string_equal(line, "start \"client work\" +design +billable "
+	                          "the header at 9:30");
+	assert_non_null(start(F("project", "acme") F("start", "15m ago"), line,
+	                      sizeof(line), &why));
+	assert_string_equal(line, "start acme 15m ago");
+}
+
+static void
+start_line__refuses__when_no_project_or_a_quote_in_project_or_tags(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_null(start(F("tags", "design"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(start(F("other", "a\"b"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(start(F("project", "acme") F("tags", "x\""), line,
+	                  sizeof(line), &why));
+	assert_non_null(why);
+}
+
+static void
+report_line__is_range_by_grouping__from_the_lists_only(void **state)
+{
+	char line[256];
+	const char *why;
+	xmpp_stanza_t *x;
+
+	(void)state;
+	x = form(F("range", "last week") F("by", "tag"));
+	assert_non_null(adhoc_report_line(x, line, sizeof(line), &why));
+	assert_string_equal(line, "report last week by tag");
+	xmpp_stanza_release(x);
+	x = form(F("range", "all; delete") F("by", "tag"));
+	assert_null(adhoc_report_line(x, line, sizeof(line), &why));
+	assert_non_null(why);
+	xmpp_stanza_release(x);
+}
+
 int
 main(void)
 {
@@ -371,6 +467,13 @@ main(void)
 		    cmd_is_slow__is_true__for_report_log_and_export_in_any_case),
 		cmocka_unit_test(
 		    cmd_is_slow__is_false__for_fast_unknown_or_no_command),
+		cmocka_unit_test(
+		        start_line__is_start_and_the_picked_project__when_only_it_is_given),
+		cmocka_unit_test(
+		        start_line__quotes_the_other_project_and_adds_tags_note_and_time__when_all_given),
+		cmocka_unit_test(
+		        start_line__refuses__when_no_project_or_a_quote_in_project_or_tags),
+		cmocka_unit_test(report_line__is_range_by_grouping__from_the_lists_only),
 	};
 
 	xmpp_initialize();
