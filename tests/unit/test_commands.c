@@ -15,32 +15,19 @@
 #include "../../commands/cmd_int.h"
 #include "../../commands/similar.h"
 #include "../../storage/store_test.h"
+#include "cmd_fixture.h"
 
 /* Wed 25 Nov 2026 14:00:00 UTC */
 #define T0 INT64_C(1795615200)
 
-struct fixture {
-	store *st;
-	struct cmd_ctx ctx;
-	struct text reply;
-};
-
 static int
 setup(void **state)
 {
-	static struct fixture f;
-	char err[256];
+	static struct cmd_fixture f;
 
-	memset(&f, 0, sizeof(f));
-	if (store_open(":memory:", &f.st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
+	if (cmd_fixture_open(&f, "alice@example.org") != 0)
 		return -1;
-	}
-	f.ctx.st = f.st;
-	f.ctx.owner = "alice@example.org";
 	f.ctx.now = T0;
-	f.ctx.tz = "UTC";
-	text_init(&f.reply, CMD_REPLY_MAX);
 	*state = &f;
 	return 0;
 }
@@ -48,16 +35,12 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	text_free(&f->reply);
-	store_close(f->st);
-	return 0;
+	return cmd_fixture_close(*state);
 }
 
 /* Runs body at time now (seconds after T0) and returns the reply. */
 static const char *
-run(struct fixture *f, int64_t at, const char *body, enum cmd_status want)
+run(struct cmd_fixture *f, int64_t at, const char *body, enum cmd_status want)
 {
 	f->ctx.now = T0 + at;
 	assert_int_equal(cmd_exec(&f->ctx, body, &f->reply), want);
@@ -112,7 +95,7 @@ cmd_table__is_sorted_and_complete(void **state)
 static void
 cmd_exec__unknown_word__names_it(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "xyz", CMD_REFUSED),
 	                    "I don't know \"xyz\". Try \"help\".");
@@ -121,7 +104,7 @@ cmd_exec__unknown_word__names_it(void **state)
 static void
 cmd_exec__empty_or_blank__suggests_help(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_non_null(strstr(run(f, 0, "", CMD_REFUSED), "help"));
 	assert_non_null(strstr(run(f, 0, " \t\r\n ", CMD_REFUSED), "help"));
@@ -130,7 +113,7 @@ cmd_exec__empty_or_blank__suggests_help(void **state)
 static void
 cmd_exec__command_word__is_case_insensitive_and_trimmed(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "  STOP  ", CMD_REFUSED),
 	                    "Nothing is running.");
@@ -141,7 +124,7 @@ cmd_exec__command_word__is_case_insensitive_and_trimmed(void **state)
 static void
 cmd_exec__wrong_arity__shows_usage_and_example(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	r = run(f, 0, "start", CMD_REFUSED);
@@ -156,7 +139,7 @@ cmd_exec__wrong_arity__shows_usage_and_example(void **state)
 static void
 cmd_help__lists_every_command(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r = run(f, 0, "help", CMD_OK);
 	size_t i;
 
@@ -173,7 +156,7 @@ cmd_help__lists_every_command(void **state)
 static void
 cmd_help__one_command__shows_example(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r = run(f, 0, "help START", CMD_OK);
 
 	assert_non_null(strstr(r, "Examples:\n  start acme"));
@@ -187,7 +170,7 @@ cmd_help__one_command__shows_example(void **state)
 static void
 cmd_start__parses_project_tags_and_note(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_string_equal(run(f, 0, "start acme +design +ui fix the  header",
@@ -205,7 +188,7 @@ cmd_start__parses_project_tags_and_note(void **state)
 static void
 cmd_start__later_plus_words__belong_to_note(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start acme review +1 from bob", CMD_OK);
@@ -217,7 +200,7 @@ cmd_start__later_plus_words__belong_to_note(void **state)
 static void
 cmd_start__stops_running__when_timer_running(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start writing", CMD_OK);
@@ -230,7 +213,7 @@ cmd_start__stops_running__when_timer_running(void **state)
 static void
 cmd_start__refuses_bad_names(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char body[200];
 	int64_t n = -1;
 
@@ -248,7 +231,7 @@ cmd_start__refuses_bad_names(void **state)
 static void
 cmd_start__keeps_unicode_exactly(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start Café +☕ naïve “quotes” 🎉", CMD_OK);
@@ -261,7 +244,7 @@ cmd_start__keeps_unicode_exactly(void **state)
 static void
 cmd_stop__says_what_ran_and_how_long(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "start acme +design", CMD_OK);
 	assert_string_equal(run(f, 3900, "stop", CMD_OK),
@@ -273,7 +256,7 @@ cmd_stop__says_what_ran_and_how_long(void **state)
 static void
 cmd_pause__stops_the_clock__until_resume(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "pause", CMD_REFUSED),
 	                    "Nothing is running.");
@@ -315,7 +298,7 @@ cmd_pause__stops_the_clock__until_resume(void **state)
 static void
 cmd_stop__ends_at_the_pause__when_paused(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "start acme", CMD_OK);
 	run(f, 3600, "pause", CMD_OK);
@@ -346,7 +329,7 @@ cmd_stop__ends_at_the_pause__when_paused(void **state)
 static void
 cmd_log__shows_the_breaks__and_counts_the_time_worked(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -30600, "start acme", CMD_OK);      /* 05:30 */
 	run(f, -19800, "pause", CMD_OK);           /* 08:30 */
@@ -365,7 +348,7 @@ static void
 cmd_edit__break__adds_one_inside_the_entry__and_undo_takes_it_back(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-17:30 2025-06-02", CMD_OK);
 	assert_string_equal(run(f, 0, "edit 1 break 12:00-12:45", CMD_OK),
@@ -413,7 +396,7 @@ static void
 cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 22:00-02:00 2025-06-02", CMD_OK);
 	assert_string_equal(run(f, 0, "edit 1 break 00:30-01:00", CMD_OK),
@@ -434,7 +417,7 @@ cmd_edit__break__after_midnight__goes_on_the_day_the_entry_ends(
 static void
 cmd_status__shows_running_and_today(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -7200, "start writing", CMD_OK);
 	run(f, -3600, "stop", CMD_OK);
@@ -453,7 +436,7 @@ cmd_status__shows_running_and_today(void **state)
 static void
 cmd_start__tags_in_one_order__in_every_reply(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, -600, "start acme +Design +billable", CMD_OK),
 	                    "Started acme +billable +Design at 13:50.");
@@ -477,7 +460,7 @@ cmd_start__tags_in_one_order__in_every_reply(void **state)
 static void
 cmd_status__started_yesterday__shows_the_day(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, -16 * 3600, "start nightshift", CMD_OK); /* Tue 22:00 */
@@ -489,7 +472,7 @@ cmd_status__started_yesterday__shows_the_day(void **state)
 static void
 cmd_report__today__groups_per_project_with_total(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, -7200, "start acme", CMD_OK);
@@ -509,7 +492,7 @@ cmd_report__today__groups_per_project_with_total(void **state)
 static void
 cmd_report__week_and_month__have_headings(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -3 * 86400, "start acme", CMD_OK); /* Sun 22 Nov: last week */
 	run(f, -3 * 86400 + 3600, "stop", CMD_OK);
@@ -536,7 +519,7 @@ cmd_report__week_and_month__have_headings(void **state)
 static void
 cmd_report__by_day_tag_and_filters(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme +design +ui 23:00-01:00 mon", CMD_OK);
 	run(f, 0, "add globex +design 9:00-10:00 tue", CMD_OK);
@@ -582,7 +565,7 @@ static void
 cmd_report__by_tag__shows_untagged_time__when_some_entries_have_no_tag(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme +draft 9:00-9:20 tue", CMD_OK);
 	run(f, 0, "add acme 10:00-12:40 tue", CMD_OK);
@@ -619,7 +602,7 @@ cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week(
 	static const char *const asks[] = { "report week",
 		                            "report week by project",
 		                            "report week by tag" };
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *line = "\nPer day: Mon 23 1h 00m, Tue 24 30m";
 	const char *r;
 	size_t i;
@@ -640,7 +623,7 @@ cmd_report__week_by_project_or_tag__has_the_per_day_line_of_report_week(
 static void
 cmd_report__counts_running_entry_up_to_now(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -900, "start acme", CMD_OK);
 	assert_non_null(strstr(run(f, 0, "report", CMD_OK), "acme       15m"));
@@ -649,7 +632,7 @@ cmd_report__counts_running_entry_up_to_now(void **state)
 static void
 cmd_report__nothing__says_so(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "report", CMD_OK), "No time recorded today.");
 	assert_string_equal(run(f, 0, "report week", CMD_OK),
@@ -670,7 +653,7 @@ cmd_report__nothing__says_so(void **state)
 static void
 cmd_report__uses_user_timezone(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* 23:30-00:30 UTC on 24/25 Nov; in Tokyo (UTC+9) all of it is on
 	 * 25 Nov, 08:30-09:30. */
@@ -684,7 +667,7 @@ cmd_report__uses_user_timezone(void **state)
 static void
 cmd_exec__users_are_isolated(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "start secret-project", CMD_OK);
 	f->ctx.owner = "bob@example.org";
@@ -697,7 +680,7 @@ cmd_exec__users_are_isolated(void **state)
 /* ---- the full command language ---- */
 
 static int64_t
-count(struct fixture *f, const char *owner)
+count(struct cmd_fixture *f, const char *owner)
 {
 	int64_t n = -1;
 
@@ -706,7 +689,7 @@ count(struct fixture *f, const char *owner)
 }
 
 static void
-running(struct fixture *f, struct store_entry *e)
+running(struct cmd_fixture *f, struct store_entry *e)
 {
 	assert_int_equal(store_running(f->st, "alice@example.org", e), STORE_OK);
 }
@@ -714,7 +697,7 @@ running(struct fixture *f, struct store_entry *e)
 static void
 cmd_start__at_a_past_time__starts_then(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_string_equal(run(f, 0, "start acme at 9:30", CMD_OK),
@@ -727,7 +710,7 @@ cmd_start__at_a_past_time__starts_then(void **state)
 static void
 cmd_start__duration_ago__starts_then(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_string_equal(run(f, 0, "start acme +x 15m ago", CMD_OK),
@@ -739,7 +722,7 @@ cmd_start__duration_ago__starts_then(void **state)
 static void
 cmd_start__at_the_office__stays_in_the_note(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start acme meeting at the office", CMD_OK);
@@ -751,7 +734,7 @@ cmd_start__at_the_office__stays_in_the_note(void **state)
 static void
 cmd_start__in_the_future__is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_non_null(strstr(run(f, 0, "start acme at 15:00", CMD_REFUSED),
 	                       "future"));
@@ -761,7 +744,7 @@ cmd_start__in_the_future__is_refused(void **state)
 static void
 cmd_start__bad_time__quotes_it(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_non_null(strstr(run(f, 0, "start acme at 25:00", CMD_REFUSED),
 	                       "\"25:00\""));
@@ -771,7 +754,7 @@ cmd_start__bad_time__quotes_it(void **state)
 static void
 cmd_start__quoted_phrase__is_one_project(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_string_equal(run(f, 0, "start \"client work\" +call  with Bob",
@@ -787,7 +770,7 @@ cmd_start__quoted_phrase__is_one_project(void **state)
 static void
 cmd_start__keeps_quotes_in_notes(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start acme fix \"the\" header, again", CMD_OK);
@@ -798,7 +781,7 @@ cmd_start__keeps_quotes_in_notes(void **state)
 static void
 cmd_start__refuses_odd_project_names(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_non_null(strstr(run(f, 0, "start acme,", CMD_REFUSED),
 	                       "not a project name"));
@@ -808,7 +791,7 @@ cmd_start__refuses_odd_project_names(void **state)
 static void
 cmd_start__in_the_past__refuses_overlap(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, -3 * 3600, "start acme", CMD_OK);    /* 11:00 */
@@ -821,7 +804,7 @@ cmd_start__in_the_past__refuses_overlap(void **state)
 static void
 cmd_start__before_running_start__is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
@@ -834,7 +817,7 @@ cmd_start__before_running_start__is_refused(void **state)
 static void
 cmd_start__in_the_past__stops_running_then(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
 	assert_string_equal(run(f, 0, "start globex at 13:40", CMD_OK),
@@ -844,7 +827,7 @@ cmd_start__in_the_past__stops_running_then(void **state)
 static void
 cmd_start__same_second__replaces_the_just_started_timer(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start acm", CMD_OK);
@@ -864,7 +847,7 @@ cmd_start__same_second__replaces_the_just_started_timer(void **state)
 static void
 cmd_exec__offline_message__says_when_it_was_sent(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -3600, "start acme", CMD_OK);
@@ -880,7 +863,7 @@ cmd_exec__offline_message__says_when_it_was_sent(void **state)
 static void
 cmd_switch__is_start(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -600, "start acme", CMD_OK);
@@ -893,7 +876,7 @@ cmd_switch__is_start(void **state)
 static void
 cmd_stop__at_or_ago__stops_then(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -7200, "start acme", CMD_OK); /* 12:00 */
 	assert_string_equal(run(f, 0, "stop at 13:00", CMD_OK),
@@ -906,7 +889,7 @@ cmd_stop__at_or_ago__stops_then(void **state)
 static void
 cmd_stop__before_start_or_in_future__is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -3600, "start acme", CMD_OK); /* 13:00 */
@@ -922,7 +905,7 @@ cmd_stop__before_start_or_in_future__is_refused(void **state)
 static void
 cmd_cancel__discards_running__and_undo_restores_it(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_string_equal(run(f, 0, "cancel", CMD_REFUSED),
@@ -940,7 +923,7 @@ cmd_cancel__discards_running__and_undo_restores_it(void **state)
 static void
 cmd_continue__restarts_last_project_and_tags(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	assert_non_null(strstr(run(f, 0, "continue", CMD_REFUSED),
@@ -961,7 +944,7 @@ cmd_continue__restarts_last_project_and_tags(void **state)
 static void
 cmd_add__duration_today__fills_last_free_time(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, -1800, "start writing", CMD_OK); /* 13:30, running */
@@ -972,7 +955,7 @@ cmd_add__duration_today__fills_last_free_time(void **state)
 static void
 cmd_add__span_on_a_day__records_it(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "add acme +design 9:00-10:30 yesterday "
 	                              "fixed the header", CMD_OK),
@@ -986,7 +969,7 @@ cmd_add__span_on_a_day__records_it(void **state)
 static void
 cmd_add__duration_on_a_past_day__goes_after_nine(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00 yesterday", CMD_OK);
 	assert_string_equal(run(f, 0, "add globex 2h yesterday", CMD_OK),
@@ -996,7 +979,7 @@ cmd_add__duration_on_a_past_day__goes_after_nine(void **state)
 static void
 cmd_add__refuses_overlap_future_and_nonsense(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00", CMD_OK);
 	assert_non_null(strstr(run(f, 0, "add globex 9:30-11:00", CMD_REFUSED),
@@ -1014,7 +997,7 @@ cmd_add__refuses_overlap_future_and_nonsense(void **state)
 static void
 cmd_log__lists_entries_with_numbers(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, 0, "add acme +design 9:00-10:30", CMD_OK);
@@ -1035,7 +1018,7 @@ cmd_log__lists_entries_with_numbers(void **state)
 static void
 cmd_log__lists_a_timer_started_this_second__also_at_midnight(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const int64_t midnight = -14 * 3600; /* Wed 25 Nov 2026 00:00:00 */
 
 	run(f, -3600, "start acme", CMD_OK);
@@ -1055,7 +1038,7 @@ cmd_log__lists_a_timer_started_this_second__also_at_midnight(void **state)
 static void
 cmd_log__several_days__groups_by_day(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, 0, "add acme 9:00-10:00 mon", CMD_OK);
@@ -1074,7 +1057,7 @@ cmd_log__several_days__groups_by_day(void **state)
 static void
 cmd_edit__changes_fields(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme +design 9:00-10:00 old note", CMD_OK);
@@ -1110,7 +1093,7 @@ has_tag(const struct store_entry *e, const char *tag)
 static void
 cmd_edit__tags_ignore_case(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme +design +Ärger +ärger 9:00-10:00", CMD_OK);
@@ -1133,7 +1116,7 @@ cmd_edit__tags_ignore_case(void **state)
 static void
 cmd_edit__refuses_bad_changes(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme 9:00-10:00", CMD_OK);
@@ -1159,7 +1142,7 @@ cmd_edit__refuses_bad_changes(void **state)
 static void
 cmd_delete__removes__and_undo_restores(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme +x 9:00-10:00 note", CMD_OK);
@@ -1177,7 +1160,7 @@ cmd_delete__removes__and_undo_restores(void **state)
 static void
 cmd_undo__walks_back_step_by_step(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -600, "start acme", CMD_OK);
@@ -1196,7 +1179,7 @@ cmd_undo__walks_back_step_by_step(void **state)
 static void
 cmd_projects_and_tags__list_month_totals(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	const char *r;
 
 	run(f, 0, "add old +legacy 9:00-10:00 2026-10-05", CMD_OK);
@@ -1214,7 +1197,7 @@ cmd_projects_and_tags__list_month_totals(void **state)
 static void
 cmd_rename__renames_all_entries(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme 9:00-10:00", CMD_OK);
@@ -1235,7 +1218,7 @@ cmd_rename__renames_all_entries(void **state)
 static void
 cmd_tz__shows_sets_and_resets(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "tz", CMD_OK),
 	                    "Your time zone is UTC (the default); it is 14:00 "
@@ -1274,7 +1257,7 @@ cmd_tz__shows_sets_and_resets(void **state)
 static void
 cmd_exec__other_users_entries__are_no_such_entry(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add secret 9:00-10:00", CMD_OK);
 	f->ctx.owner = "bob@example.org";
@@ -1311,7 +1294,7 @@ key_of(const char *name)
 
 /* run() for a message named key (NULL: none; key_of gives its key). */
 static const char *
-run_key(struct fixture *f, int64_t at, const char *body, const char *key,
+run_key(struct cmd_fixture *f, int64_t at, const char *body, const char *key,
         enum cmd_status want)
 {
 	const char *r;
@@ -1324,7 +1307,7 @@ run_key(struct fixture *f, int64_t at, const char *body, const char *key,
 
 /* Whether alice has a change recorded for the message named key. */
 static bool
-recorded(struct fixture *f, const char *key)
+recorded(struct cmd_fixture *f, const char *key)
 {
 	char none[1];
 	store_rc rc = store_msg_seen(f->st, "alice@example.org", key_of(key),
@@ -1337,7 +1320,7 @@ recorded(struct fixture *f, const char *key)
 static void
 cmd_exec__same_key_twice__changes_once_and_replies_the_same(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 	char first[256];
 
@@ -1375,7 +1358,7 @@ cmd_exec__same_key_twice__changes_once_and_replies_the_same(void **state)
 static void
 cmd_exec__different_keys__are_two_changes(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run_key(f, 0, "start acme", "o:1", CMD_OK);
 	assert_string_equal(run_key(f, 60, "start acme", "o:2", CMD_OK),
@@ -1389,7 +1372,7 @@ cmd_exec__different_keys__are_two_changes(void **state)
 static void
 cmd_exec__same_key_from_two_users__is_two_messages(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run_key(f, 0, "start acme", "o:1", CMD_OK);
 	f->ctx.owner = "bob@example.org";
@@ -1401,7 +1384,7 @@ cmd_exec__same_key_from_two_users__is_two_messages(void **state)
 static void
 cmd_exec__refused_message__is_not_remembered(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 	char first[256];
 
@@ -1429,7 +1412,7 @@ cmd_exec__refused_message__is_not_remembered(void **state)
 static void
 cmd_exec__reads_with_a_key__run_every_time(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run_key(f, 0, "status", "o:s", CMD_OK),
 	                    "Nothing is running. Today: 0m.");
@@ -1450,7 +1433,7 @@ cmd_exec__reads_with_a_key__run_every_time(void **state)
 static void
 cmd_exec__change_that_wrote_nothing__is_not_remembered(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_non_null(strstr(run_key(f, 0, "tz", "o:show", CMD_OK),
 	                       "(the default)"));
@@ -1469,7 +1452,7 @@ cmd_exec__change_that_wrote_nothing__is_not_remembered(void **state)
 static void
 cmd_exec__refusal_after_step_opened__leaves_no_step_or_key(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
 	run(f, 0, "start globex", CMD_OK);
@@ -1496,7 +1479,7 @@ cmd_exec__refusal_after_step_opened__leaves_no_step_or_key(void **state)
 static void
 cmd_exec__repeat_of_earlier_change__keeps_later_one(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* "tz" sets the same zone each time, yet a late copy of an earlier
 	 * message must not undo a later one. */
@@ -1511,7 +1494,7 @@ cmd_exec__repeat_of_earlier_change__keeps_later_one(void **state)
 static void
 cmd_exec__repeat_without_saved_reply__says_it_was_done(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	memset(&e, 0, sizeof(e));
@@ -1533,7 +1516,7 @@ cmd_exec__repeat_without_saved_reply__says_it_was_done(void **state)
 static void
 cmd_exec__check_fails__says_it_could_not_read(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* The one storage failure a unit test makes without mocks: the
 	 * store refuses a look-up with no owner. */
@@ -1551,7 +1534,7 @@ cmd_exec__check_fails__says_it_could_not_read(void **state)
 
 /* The sender from now on: owner, an admin or not. */
 static void
-as(struct fixture *f, const char *owner, bool admin)
+as(struct cmd_fixture *f, const char *owner, bool admin)
 {
 	f->ctx.owner = owner;
 	f->ctx.admin = admin;
@@ -1559,7 +1542,7 @@ as(struct fixture *f, const char *owner, bool admin)
 
 /* bob's day: acme 12:00-13:00, globex since 13:30 (running). */
 static void
-bob_works(struct fixture *f)
+bob_works(struct cmd_fixture *f)
 {
 	as(f, BOB, false);
 	run(f, -7200, "start acme +design", CMD_OK);
@@ -1580,7 +1563,7 @@ assert_unknown(const char *reply, const char *word)
 static void
 cmd_who__non_admin__is_an_unknown_word(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char other[256];
 
 	bob_works(f);
@@ -1600,7 +1583,7 @@ cmd_who__non_admin__is_an_unknown_word(void **state)
 static void
 cmd_who__admin__lists_users_of_today_with_totals_and_timers(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	bob_works(f);
 	as(f, ALICE, false);
@@ -1625,7 +1608,7 @@ cmd_who__admin__lists_users_of_today_with_totals_and_timers(void **state)
 static void
 cmd_who__admin__follows_their_own_day(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* 23:30 UTC yesterday is today in Berlin (00:30). */
 	as(f, BOB, false);
@@ -1642,7 +1625,7 @@ cmd_who__admin__follows_their_own_day(void **state)
 static void
 cmd_who__admin__many_users__lists_fifty_and_counts_the_rest(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char jid[128], line[128];
 	const char *r;
 	int i;
@@ -1678,7 +1661,7 @@ cmd_who__admin__many_users__lists_fifty_and_counts_the_rest(void **state)
 static void
 cmd_help__non_admin__hides_admin_commands(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char nope[128];
 	const char *r;
 
@@ -1699,7 +1682,7 @@ cmd_help__non_admin__hides_admin_commands(void **state)
 static void
 cmd_help__admin__lists_admin_commands_and_forms(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char plain[4096];
 	const char *r;
 
@@ -1734,7 +1717,7 @@ cmd_help__admin__lists_admin_commands_and_forms(void **state)
 static void
 cmd_report__admin_other_user__is_their_report_headed_with_them(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	static const char *const periods[] = { "", " week", " week by tag",
 	                                       " month acme", " today +design" };
 	char own[1024], want[2048], body[128];
@@ -1775,7 +1758,7 @@ cmd_report__admin_other_user__is_their_report_headed_with_them(void **state)
 static void
 cmd_report__admin_other_user__in_their_zone_else_the_default(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* bob, in UTC: 14:30-15:30 and 23:00-23:30 yesterday. */
 	as(f, BOB, false);
@@ -1807,7 +1790,7 @@ cmd_report__admin_other_user__in_their_zone_else_the_default(void **state)
 static void
 cmd_report__admin_unknown_or_odd_user__says_so(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	bob_works(f);
 	as(f, ALICE, true);
@@ -1845,7 +1828,7 @@ cmd_report__admin_unknown_or_odd_user__says_so(void **state)
 static void
 cmd_report_and_export__non_admin_user_word__reveals_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	/* the words before the user's */
 	static const char *const forms[] = { "report", "report week",
 	                                     "export", "export csv week",
@@ -1879,7 +1862,7 @@ cmd_report_and_export__non_admin_user_word__reveals_nothing(void **state)
 static void
 cmd_export__admin_other_user__their_file_comes_to_the_admin(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct cmd_file file;
 	char own[4096];
 	const char *r;
@@ -1934,7 +1917,7 @@ cmd_export__admin_other_user__their_file_comes_to_the_admin(void **state)
 static void
 cmd_export__admin_other_user__odd_jid_in_file_name(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct cmd_file file;
 
 	cmd_file_init(&file);
@@ -1972,7 +1955,7 @@ first_uid(const char *reply, char *buf, size_t n)
 static void
 cmd_export__ical_uid__unique_to_user_entry_and_bot(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char a[128], b[128];
 
 	f->ctx.bot_jid = "timmy@example.net";
@@ -1995,7 +1978,7 @@ cmd_export__ical_uid__unique_to_user_entry_and_bot(void **state)
 static void
 cmd_export__unknown_format__lists_formats(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-9:45", CMD_OK);
 	assert_string_equal(run(f, 0, "export pdf", CMD_REFUSED),
@@ -2012,7 +1995,7 @@ cmd_export__unknown_format__lists_formats(void **state)
 static void
 cmd_exec__word_close_to_a_command__suggests_it(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "strat acme", CMD_REFUSED),
 	                    "I don't know \"strat\". Did you mean \"start\"?");
@@ -2046,7 +2029,7 @@ static void
 cmd_exec__word_close_to_an_admin_command__is_suggested_to_admins_only(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	as(f, ALICE, false);
 	assert_string_equal(run(f, 0, "whoo", CMD_REFUSED),
@@ -2062,7 +2045,7 @@ static void
 cmd_start__new_project_close_to_a_used_one__says_so_the_first_time(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	/* a new user's first project is close to nothing */
 	assert_string_equal(run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK),
@@ -2085,7 +2068,7 @@ cmd_start__new_project_close_to_a_used_one__says_so_the_first_time(
 static void
 cmd_add__new_project_close_to_a_used_one__says_so(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
 	assert_string_equal(run(f, 0, "add acm 1h 2025-06-03", CMD_OK),
@@ -2098,7 +2081,7 @@ cmd_add__new_project_close_to_a_used_one__says_so(void **state)
 static void
 cmd_start__old_name_of_a_renamed_project__names_the_new_one(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
 	run(f, 0, "rename project acme globex", CMD_OK);
@@ -2123,7 +2106,7 @@ cmd_start__old_name_of_a_renamed_project__names_the_new_one(void **state)
 static void
 cmd_start__corrected_in_the_same_second__drops_the_hint(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -60, "add acme 9:00-10:00 2025-06-02", CMD_OK);
 	assert_string_equal(run(f, 0, "start acmee", CMD_OK),
@@ -2137,7 +2120,7 @@ cmd_start__corrected_in_the_same_second__drops_the_hint(void **state)
 static void
 cmd_start__before_the_running_timer__proposes_what_works(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, -900, "start acme", CMD_OK); /* 13:45 */
@@ -2161,7 +2144,7 @@ static void
 cmd_start__before_the_running_timer__other_project__proposes_add(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, -900, "start acme", CMD_OK); /* 13:45 */
 	assert_string_equal(run(f, 0, "start \"client work\" +call at 9:00",
@@ -2186,7 +2169,7 @@ static void
 cmd_start__before_the_running_timer__on_an_earlier_day__names_the_day(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "start acme at yesterday 23:43", CMD_OK);
 	assert_string_equal(run(f, 0, "start acme at yesterday 9:00",
@@ -2204,7 +2187,7 @@ static void
 cmd_start__before_the_running_timer__entry_in_between__names_it(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add globex 10:00-11:00", CMD_OK);
 	run(f, -900, "start acme", CMD_OK); /* 13:45 */
@@ -2217,7 +2200,7 @@ cmd_start__before_the_running_timer__entry_in_between__names_it(
 static void
 cmd_start__over_recorded_time__says_from_when_and_proposes_add(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme 9:00-10:00", CMD_OK);
 	run(f, 0, "add acme 11:00-12:00", CMD_OK);
@@ -2235,7 +2218,7 @@ cmd_start__over_recorded_time__says_from_when_and_proposes_add(void **state)
 static void
 cmd_continue__with_an_id__restarts_that_entry(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run(f, 0, "add acme +design 9:00-10:00 note", CMD_OK);
 	run(f, 0, "add globex +call 10:00-11:00", CMD_OK);
@@ -2412,7 +2395,7 @@ static void
 cmd_start__invisible_character_in_project_or_tag__is_refused_and_says_why(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(run(f, 0, "start acme\xe2\x80\xae", CMD_REFUSED),
 	                    "A project name cannot contain invisible or "
@@ -2437,7 +2420,7 @@ static void
 cmd_add_edit_rename__invisible_character__is_refused_and_changes_nothing(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "add acme 9:00-10:00 2025-06-02", CMD_OK);
@@ -2462,7 +2445,7 @@ cmd_add_edit_rename__invisible_character__is_refused_and_changes_nothing(
 static void
 cmd_start__invisible_character_in_note__is_kept(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 
 	run(f, 0, "start acme fix \xe2\x80\xae" "header", CMD_OK);
@@ -2476,7 +2459,7 @@ cmd_start__invisible_character_in_note__is_kept(void **state)
 /* run_key() for a message named key that corrects or retracts (kind) the
  * message named original. */
 static const char *
-run_about(struct fixture *f, int64_t at, const char *body, const char *key,
+run_about(struct cmd_fixture *f, int64_t at, const char *body, const char *key,
           enum cmd_about_kind kind, const char *original,
           enum cmd_status want)
 {
@@ -2493,7 +2476,7 @@ static void
 cmd_exec__correction__takes_back_the_original_and_runs_instead__when_it_is_the_latest_change(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 	char first[256];
 
@@ -2524,7 +2507,7 @@ static void
 cmd_exec__correction__is_refused_naming_the_later_change__when_another_came_between(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run_key(f, 0, "start acme-wbesite", "o:1", CMD_OK);
 	run_key(f, 60, "start globex", "o:2", CMD_OK);
@@ -2541,7 +2524,7 @@ static void
 cmd_exec__correction__runs_as_a_new_command__when_the_original_changed_nothing(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run_key(f, 0, "status", "o:1", CMD_OK);
 	assert_string_equal(run_about(f, 60, "start acme", "o:2", CMD_CORRECTS,
@@ -2558,7 +2541,7 @@ static void
 cmd_exec__correction__keeps_the_original__when_the_corrected_command_is_refused(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct store_entry e;
 	const char *r;
 
@@ -2576,7 +2559,7 @@ static void
 cmd_exec__retraction__undoes_the_latest_change_once__and_says_so(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	char first[256];
 
 	run_key(f, 0, "start acme", "o:1", CMD_OK);
@@ -2601,7 +2584,7 @@ static void
 cmd_exec__retraction__changes_nothing__when_not_latest_or_nothing_was_done(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 
 	run_key(f, 0, "status", "o:0", CMD_OK);
 	assert_string_equal(run_about(f, 30, "", "o:r0", CMD_RETRACTS, "o:0",
@@ -2624,7 +2607,7 @@ static void
 cmd_status_line__timer_running__names_project_tags_and_start_in_users_zone(
     void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct text line;
 
 	text_init(&line, CMD_STATUS_LINE_MAX);
@@ -2642,7 +2625,7 @@ cmd_status_line__timer_running__names_project_tags_and_start_in_users_zone(
 static void
 cmd_status_line__nothing_running__says_so(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct text line;
 
 	text_init(&line, CMD_STATUS_LINE_MAX);
@@ -2663,7 +2646,7 @@ cmd_status_line__nothing_running__says_so(void **state)
 static void
 cmd_status_line__timer_began_on_an_earlier_day__names_the_day(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct text line;
 
 	text_init(&line, CMD_STATUS_LINE_MAX);
@@ -2679,7 +2662,7 @@ cmd_status_line__timer_began_on_an_earlier_day__names_the_day(void **state)
 static void
 cmd_status_line__timer_paused__says_paused_since_the_pause(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	struct text line;
 
 	text_init(&line, CMD_STATUS_LINE_MAX);
@@ -2700,7 +2683,7 @@ cmd_status_line__timer_paused__says_paused_since_the_pause(void **state)
 static void
 cmd_changes__is_true_for_changing_commands_only(void **state)
 {
-	struct fixture *f = *state;
+	struct cmd_fixture *f = *state;
 	static const char *changing[] = {
 		"start acme +design", "  STOP ", "switch globex", "cancel",
 		"continue", "restart", "add acme 9:00-10:00 2025-06-02",

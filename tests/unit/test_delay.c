@@ -18,6 +18,7 @@
 
 #include "../../bot/inbound.h"
 #include "../../commands/cmd.h"
+#include "cmd_fixture.h"
 
 /* The bot's account in these tests; its server is "localhost". */
 #define ACCOUNT "timmy@localhost"
@@ -493,43 +494,23 @@ inbound_key__gives_none__when_longer_than_limit(void **state)
 /* Wed 25 Nov 2026 14:00:00 UTC */
 #define T0 INT64_C(1795615200)
 
-struct cmd_fixture {
-	store *st;
-	struct cmd_ctx ctx;
-	struct text reply;
-};
-
 /* cmocka's setup and teardown of the command tests: *state is the
- * fixture. */
+ * fixture (tests/unit/cmd_fixture.h). */
 static int
 cmd_setup(void **state)
 {
 	static struct cmd_fixture fixture;
-	struct cmd_fixture *f = &fixture;
-	char err[256];
 
-	memset(f, 0, sizeof(*f));
-	if (store_open(":memory:", &f->st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
+	if (cmd_fixture_open(&fixture, "alice@localhost") != 0)
 		return -1;
-	}
-	f->ctx.st = f->st;
-	f->ctx.owner = "alice@localhost";
-	f->ctx.tz = "UTC";
-	text_init(&f->reply, CMD_REPLY_MAX);
-	*state = f;
+	*state = &fixture;
 	return 0;
 }
 
 static int
 cmd_teardown(void **state)
 {
-	struct cmd_fixture *f = *state;
-	int rc = store_check(f->st) == STORE_OK ? 0 : -1;
-
-	text_free(&f->reply);
-	store_close(f->st);
-	return rc;
+	return cmd_fixture_close(*state);
 }
 
 /* Runs body counting at T0 + at (sent then, while the bot was away, when

@@ -17,6 +17,7 @@
 #include "../../commands/format.h"
 #include "../../lib/text.h"
 #include "../../lib/tz.h"
+#include "cmd_fixture.h"
 
 static void
 fmt_duration__table(void **state)
@@ -257,27 +258,13 @@ fmt_moved__says_which_time_moved_and_why(void **state)
 
 /* ---- the commands ---- */
 
-struct cmdf {
-	store *st;
-	struct cmd_ctx ctx;
-	struct text reply;
-};
-
 static int
 cmd_setup(void **state)
 {
-	static struct cmdf f;
-	char err[256];
+	static struct cmd_fixture f;
 
-	memset(&f, 0, sizeof(f));
-	if (store_open(":memory:", &f.st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
+	if (cmd_fixture_open(&f, "alice@example.org") != 0)
 		return -1;
-	}
-	f.ctx.st = f.st;
-	f.ctx.owner = "alice@example.org";
-	f.ctx.tz = "UTC";
-	text_init(&f.reply, CMD_REPLY_MAX);
 	*state = &f;
 	return 0;
 }
@@ -285,16 +272,12 @@ cmd_setup(void **state)
 static int
 cmd_teardown(void **state)
 {
-	struct cmdf *f = *state;
-
-	text_free(&f->reply);
-	store_close(f->st);
-	return 0;
+	return cmd_fixture_close(*state);
 }
 
 /* Runs body at now and returns the reply. */
 static const char *
-say(struct cmdf *f, int64_t now, const char *body, enum cmd_status want)
+say(struct cmd_fixture *f, int64_t now, const char *body, enum cmd_status want)
 {
 	f->ctx.now = now;
 	if (cmd_exec(&f->ctx, body, &f->reply) != want)
@@ -316,7 +299,7 @@ assert_has(const char *reply, const char *want)
 static void
 cmd_log__shows_the_start_day__when_entry_began_on_an_earlier_day(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 
 	say(f, SUN6_NOON, "add globex 22:00-01:00 yesterday", CMD_OK);
 	say(f, SUN6_NOON, "add acme 9:00-10:00", CMD_OK);
@@ -353,7 +336,7 @@ cmd_log__shows_the_start_day__when_entry_began_on_an_earlier_day(void **state)
 static void
 cmd_log__running_entry_from_an_earlier_day__names_that_day(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 
 	say(f, SUN6_NOON, "start night at yesterday 23:00", CMD_OK);
 	assert_string_equal(say(f, SUN6_NOON, "log", CMD_OK),
@@ -368,7 +351,7 @@ cmd_log__running_entry_from_an_earlier_day__names_that_day(void **state)
 static void
 cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(say(f, MON0027, "start acme at mon 9:00", CMD_OK),
 	                    "Started acme at Mon 30 Nov 09:00.");
@@ -399,7 +382,7 @@ cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight(void **state
 static void
 cmd_add__quotes_the_word_it_cannot_read(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(say(f, SUN6_NOON, "add acme banana 2026-01-23",
 	                        CMD_REFUSED),
@@ -410,7 +393,7 @@ cmd_add__quotes_the_word_it_cannot_read(void **state)
 static void
 cmd_note__keyword_starts_the_note__in_add_start_and_edit(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 
 	assert_string_equal(say(f, SUN6_NOON,
 	                        "add globex 7:00-8:00 note early call", CMD_OK),
@@ -439,7 +422,7 @@ cmd_note__keyword_starts_the_note__in_add_start_and_edit(void **state)
 static void
 cmd_dst__a_time_in_the_gap__reply_says_it_moved(void **state)
 {
-	struct cmdf *f = *state;
+	struct cmd_fixture *f = *state;
 	const int64_t mon9 = INT64_C(1773057600); /* Mon 9 Mar 2026 12:00 UTC */
 	const char *r;
 
