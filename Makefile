@@ -30,14 +30,18 @@ BUILD    = build-fuzz
 CC       = clang
 SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 OPT      = -O1 -g
+TESTHOOKS = -DTIMMY_TEST_HOOKS
 else ifeq ($(SANITIZE),1)
 BUILD   ?= build-asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT      = -O1 -g
+# Test builds: bot/clock.c honours TIMMY_TEST_CLOCK (a clock the tests move).
+TESTHOOKS = -DTIMMY_TEST_HOOKS
 else
 BUILD   ?= build
 SANFLAGS =
 OPT      = -O2 -g
+TESTHOOKS =
 endif
 
 # The flavour chosen on one make's command line stays with that make (and
@@ -55,7 +59,7 @@ WARN    += -Werror
 endif
 # -MMD -MP: each object depends on the headers it includes, no more.
 CPPFLAGS += -MMD -MP -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-            -DTIMMY_VERSION='"$(VERSION)"' -I$(BUILD)
+            -DTIMMY_VERSION='"$(VERSION)"' $(TESTHOOKS) -I$(BUILD)
 CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  += $(SANFLAGS)

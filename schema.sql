@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -242,3 +242,54 @@ CREATE INDEX handled_messages_at ON handled_messages (at);
 -- The messages whose change is a step, for ON DELETE SET NULL when a step
 -- goes (undo, pruning) without reading the whole table.
 CREATE INDEX handled_messages_step ON handled_messages (step_id);
+
+-- Each user's settings (the settings command, commands/prefs.h): name as
+-- the command spells it ("idle.after"), value as it reads back ("30m"). A
+-- setting without a row has bot.yaml's default. The time zone stays in
+-- users.tz.
+CREATE TABLE user_settings (
+	user_id INTEGER NOT NULL REFERENCES users (id),
+	name TEXT NOT NULL
+		CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 32),
+	value TEXT NOT NULL
+		CHECK (length(CAST(value AS BLOB)) BETWEEN 1 AND 64),
+	PRIMARY KEY (user_id, name)
+) STRICT, WITHOUT ROWID;
+
+-- Presence: the moment the user left (every resource of theirs away, xa,
+-- idle or offline: the idle time's start, else the time the presence
+-- changed). No row while they are here. Kept here, not in memory, so that
+-- the forgotten-timer question survives a restart of the bot.
+CREATE TABLE user_away (
+	user_id INTEGER PRIMARY KEY REFERENCES users (id),
+	since INTEGER NOT NULL
+) STRICT;
+
+-- The forgotten-timer question asked when the user came back: the entry
+-- that ran while they were away from away_from to away_to. Until expires,
+-- `stop`, `break` and `keep` answer it. At most one per user.
+CREATE TABLE idle_prompts (
+	user_id INTEGER PRIMARY KEY REFERENCES users (id),
+	entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+	away_from INTEGER NOT NULL,
+	away_to INTEGER NOT NULL,
+	expires INTEGER NOT NULL,
+	CHECK (away_to >= away_from)
+) STRICT;
+
+-- Nudges sent, one row per occasion, written in the transaction that
+-- decides to send one, so that none goes twice, across restarts too.
+-- occasion: for running_over and idle (a timer idle.action stopped) the
+-- entry's id; for start_by the user's local day and for digest the first
+-- local day of the period it covers, both as days since 1970-01-01. Rows
+-- older than STORE_MSG_DAYS days are pruned with the message keys.
+CREATE TABLE nudges_sent (
+	user_id INTEGER NOT NULL REFERENCES users (id),
+	kind TEXT NOT NULL
+		CHECK (kind IN ('running_over', 'start_by', 'digest', 'idle')),
+	occasion INTEGER NOT NULL,
+	at INTEGER NOT NULL,
+	PRIMARY KEY (user_id, kind, occasion)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX nudges_sent_at ON nudges_sent (at);

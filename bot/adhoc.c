@@ -29,6 +29,7 @@
 #include "access.h"
 #include "adhoc.h"
 #include "caps.h"
+#include "clock.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "testing.h"
@@ -424,11 +425,12 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 	memset(&cctx, 0, sizeof(cctx));
 	cctx.st = b->st;
 	cctx.owner = bare;
-	cctx.now = (int64_t)time(NULL);
+	cctx.now = wall_now();
 	cctx.tz = b->cfg->timezone;
 	cctx.file = NULL; /* a file would come inline in the note */
 	cctx.msg_key = NULL; /* see the top of this file */
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
+	cctx.prefs = NULL;
 	cctx.bot_jid = b->cfg->jid;
 	rc = cmd_exec(&cctx, text, out);
 	if (rc == CMD_FAILED)
@@ -501,7 +503,7 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 	const char *action = xmpp_stanza_get_attribute(cmd, "action");
 	const char *sid = xmpp_stanza_get_attribute(cmd, "sessionid");
 	char bare[STORE_OWNER_MAX + 1], line[ADHOC_LINE_MAX];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = wall_now();
 	struct adhoc_session *s = NULL;
 	xmpp_stanza_t *x, *res, *out;
 	const char *text, *why = NULL;

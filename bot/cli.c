@@ -29,6 +29,7 @@
 #include "../commands/timeparse.h"
 #include "../lib/tz.h"
 #include "../storage/store.h"
+#include "clock.h"
 #include "config.h"
 
 #define FLUSH_AT 65536
@@ -476,7 +477,7 @@ cli_export(int argc, char **argv)
 	if (open_both(a.config, &cfg, &st) != 0)
 		return 1;
 	zone_of(st, a.user, cfg, zone, sizeof(zone));
-	c.now = (int64_t)time(NULL);
+	c.now = wall_now();
 	c.tz = zone;
 	job.user = a.user;
 	job.c = &c;
@@ -520,7 +521,7 @@ cli_report(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
 	ctx.owner = a.user;
-	ctx.now = (int64_t)time(NULL);
+	ctx.now = wall_now();
 	ctx.tz = zone;
 	text_init(&reply, CMD_REPLY_MAX);
 	st_rc = cmd_exec(&ctx, text_str(&body), &reply);

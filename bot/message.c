@@ -356,7 +356,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	enum cmd_status rc;
 	int64_t now, sent;
 
-	now = (int64_t)time(NULL);
+	now = wall_now();
 	cctx.st = b->st;
 	cctx.owner = m->bare;
 	cctx.now = now;
@@ -365,6 +365,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
 	cctx.offline = false;
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
+	cctx.prefs = NULL;
 	cctx.bot_jid = b->cfg->jid;
 	cctx.about = about_earlier(stanza, m, &about, keys);
 	/* Kept by the server while we were away (XEP-0203): it counts when

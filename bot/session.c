@@ -237,7 +237,7 @@ on_connect(struct session *s, const char *who, bool resumed)
 	}
 	s->online_at = mono_ms();
 	keepalive_heard(&s->ka, s->online_at);
-	s->b.away.until = (int64_t)time(NULL);
+	s->b.away.until = wall_now();
 	s->last_rx_wall = s->b.away.until;
 	s->link = LINK_UP;
 	s->ever_online = true;
@@ -382,7 +382,7 @@ traffic(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	(void)conn;
 	(void)stanza;
 	keepalive_heard(&s->ka, mono_ms());
-	s->last_rx_wall = (int64_t)time(NULL);
+	s->last_rx_wall = wall_now();
 	return 1;
 }
 
@@ -468,7 +468,7 @@ session_new(struct cfg *cfg, store *st)
 	s->ka.b = &s->b;
 	/* Whatever our predecessor missed waits in offline storage; see
 	 * inbound.c for this bound. */
-	s->b.away.since = (int64_t)time(NULL) - INBOUND_AWAY_MAX;
+	s->b.away.since = wall_now() - INBOUND_AWAY_MAX;
 	s->b.away.until = INT64_MAX;
 	s->logger.handler = strophe_log;
 	s->logger.userdata = s;
@@ -698,7 +698,7 @@ prune_messages(struct session *s, int64_t now)
 	int64_t removed;
 
 	s->pruned_at = now;
-	if (store_msg_prune(s->b.st, (int64_t)time(NULL), &removed) != STORE_OK)
+	if (store_msg_prune(s->b.st, wall_now(), &removed) != STORE_OK)
 		log_error("pruning message keys: %s", store_errmsg(s->b.st));
 	else if (removed > 0)
 		log_info("dropped %lld message keys older than %d days",

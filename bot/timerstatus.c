@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 #include "roster.h"
@@ -23,7 +24,7 @@ timerstatus_send(struct bot *b, const char *jid)
 	text_init(&line, CMD_STATUS_LINE_MAX);
 	/* The contact's own timer: the owner is their bare JID. */
 	if (cmd_status_line(b->st, contact, b->cfg->timezone,
-	                    (int64_t)time(NULL), &line) != STORE_OK)
+	                    wall_now(), &line) != STORE_OK)
 		log_error("status for %s: %s", contact, store_errmsg(b->st));
 	else if (roster_status_new(b, contact, text_str(&line)))
 		send_presence_status(b, NULL, contact, text_str(&line));

@@ -50,6 +50,8 @@ struct cmd_about {
 	const char *keys[2];
 };
 
+struct prefs;
+
 struct cmd_ctx {
 	store *st;
 	const char *owner;     /* bare JID of the sender, already authorised */
@@ -75,6 +77,8 @@ struct cmd_ctx {
 	                          that message did, if it was the latest
 	                          change, and runs instead; a retraction
 	                          undoes it */
+	const struct prefs *prefs; /* bot.yaml's defaults of the settings
+	                          (prefs.h); NULL: the built-in ones */
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */

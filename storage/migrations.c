@@ -265,3 +265,44 @@ const char store_migration_6[] =
 	"\t\tON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
 	") STRICT, WITHOUT ROWID;\n"
 	;
+
+/*
+ * Schema version 7 to 8: each user's settings, the moment they left (from
+ * their presence), the forgotten-timer question, and the nudges sent.
+ * New tables only.
+ */
+const char store_migration_7[] =
+	"CREATE TABLE user_settings (\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tname TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 32),\n"
+	"\tvalue TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(value AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tPRIMARY KEY (user_id, name)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE TABLE user_away (\n"
+	"\tuser_id INTEGER PRIMARY KEY REFERENCES users (id),\n"
+	"\tsince INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE idle_prompts (\n"
+	"\tuser_id INTEGER PRIMARY KEY REFERENCES users (id),\n"
+	"\tentry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,\n"
+	"\taway_from INTEGER NOT NULL,\n"
+	"\taway_to INTEGER NOT NULL,\n"
+	"\texpires INTEGER NOT NULL,\n"
+	"\tCHECK (away_to >= away_from)\n"
+	") STRICT;\n"
+	"\n"
+	"CREATE TABLE nudges_sent (\n"
+	"\tuser_id INTEGER NOT NULL REFERENCES users (id),\n"
+	"\tkind TEXT NOT NULL\n"
+	"\t\tCHECK (kind IN ('running_over', 'start_by', 'digest', 'idle')),\n"
+	"\toccasion INTEGER NOT NULL,\n"
+	"\tat INTEGER NOT NULL,\n"
+	"\tPRIMARY KEY (user_id, kind, occasion)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE INDEX nudges_sent_at ON nudges_sent (at);\n"
+	;

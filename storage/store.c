@@ -37,6 +37,7 @@ static const char *const store_migrations[] = {
 	store_migration_4,
 	store_migration_5,
 	store_migration_6,
+	store_migration_7,
 	NULL
 };
 

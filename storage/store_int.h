@@ -248,6 +248,7 @@ extern const char store_migration_3[];
 extern const char store_migration_4[];
 extern const char store_migration_5[];
 extern const char store_migration_6[];
+extern const char store_migration_7[];
 
 /* ---- collate.c: UNOCASE, how names compare ---- */
 

@@ -137,7 +137,7 @@ class Bot:
                  log_level="info", binary=None, db_path=None,
                  ready_timeout=15.0, env=None, config=None, host=None,
                  port=None, keepalive=None, limits=UNLIMITED,
-                 password_file=None):
+                 password_file=None, test_clock=False):
         self.server = server
         self.jid = jid or server.jid("timmy")
         self.resource = resource
@@ -147,7 +147,7 @@ class Bot:
         self.password = password
         self.binary = binary or find_binary()
         self.ready_timeout = ready_timeout
-        self.env = env
+        self.env = dict(env or {})
         self.proc = None
         self.returncode = None
         self.dir = tempfile.mkdtemp(prefix="timmy-bot-")
@@ -157,6 +157,14 @@ class Bot:
         if db_path is None:
             server.drop_offline(self.jid.split("@", 1)[0])
         self._log_offset = 0
+        # The test clock (bot/clock.h, test builds only): seconds added
+        # to the bot's wall clock, in a file it reads again when it
+        # changes.
+        self.clock_path = os.path.join(self.dir, "clock")
+        self.clock_offset = 0
+        if test_clock:
+            self.set_clock(0)
+            self.env["TIMMY_TEST_CLOCK"] = self.clock_path
         self.settings = dict(
             jid=self.jid, password=password, resource=resource,
             host=host or server.host, port=port or server.port, tls=tls,
@@ -183,6 +191,25 @@ class Bot:
             return
         self.settings.update(changes)
         write_config(self.config_path, **self.settings)
+
+    def set_clock(self, offset):
+        """Moves the bot's wall clock to offset seconds from the real one
+        (a bot made with test_clock=True); takes effect at once, running
+        or not."""
+        self.clock_offset = int(offset)
+        tmp = self.clock_path + ".new"
+        with open(tmp, "w", encoding="ascii") as f:
+            f.write("%d\n" % self.clock_offset)
+        os.replace(tmp, self.clock_path)
+
+    def advance_clock(self, seconds):
+        """Moves the bot's wall clock seconds further."""
+        self.set_clock(self.clock_offset + int(seconds))
+
+    def now(self):
+        """The bot's wall clock as the test clock makes it (epoch
+        seconds, a float)."""
+        return time.time() + self.clock_offset
 
     @property
     def pid(self):
