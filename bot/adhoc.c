@@ -430,7 +430,7 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 	cctx.file = NULL; /* a file would come inline in the note */
 	cctx.msg_key = NULL; /* see the top of this file */
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
-	cctx.prefs = NULL;
+	cctx.prefs = &b->cfg->prefs;
 	cctx.bot_jid = b->cfg->jid;
 	rc = cmd_exec(&cctx, text, out);
 	if (rc == CMD_FAILED)

@@ -571,6 +571,7 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 	cfg->max_body = CFG_MAX_BODY_DEFAULT;
 	cfg->commands_per_minute = CFG_RATE_DEFAULT;
 	cfg->burst = CFG_BURST_DEFAULT;
+	prefs_builtin(&cfg->prefs);
 	l.cfg = cfg;
 	cfg->path = cfg_strdup(&l, path);
 	if (cfg_read_document(&l, load_document, &mode) == -1) {

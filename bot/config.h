@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "../commands/prefs.h"
 #include "../lib/text.h"
 #include "log.h"
 
@@ -80,6 +81,9 @@ struct cfg {
 	                         CFG_RATE_DEFAULT */
 	unsigned burst;       /* limits.burst: commands a sender may send at
 	                         once, default CFG_BURST_DEFAULT */
+	struct prefs prefs;   /* the defaults of each user's settings: idle,
+	                         reminders, and defaults' workdays, workhours
+	                         and roster (commands/prefs.h) */
 };
 
 /*

@@ -365,7 +365,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
 	cctx.offline = false;
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
-	cctx.prefs = NULL;
+	cctx.prefs = &b->cfg->prefs;
 	cctx.bot_jid = b->cfg->jid;
 	cctx.about = about_earlier(stanza, m, &about, keys);
 	/* Kept by the server while we were away (XEP-0203): it counts when
