@@ -49,6 +49,10 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
  * limiter. Chat messages and menu commands share it (bot/message.c). */
 int message_rate_check(struct bot *b, const char *bare);
 
+/* Sends body to to as a chat message of our own, answering none: a
+ * nudge (bot/message.c). */
+void send_chat(struct bot *b, const char *to, const char *body);
+
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
 

@@ -98,6 +98,12 @@ reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body,
 }
 
 void
+send_chat(struct bot *b, const char *to, const char *body)
+{
+	reply(b, to, NULL, body, NULL);
+}
+
+void
 message_rate_report(const char *jid, unsigned skipped, void *userdata)
 {
 	const struct bot *b = userdata;

@@ -52,7 +52,9 @@
  * systemd notifications of notify.h; each turn of it sends the watchdog
  * its ping, so a loop that hangs stops them. Once a second it has the
  * rate limiter log what it skipped (ratelimit.h), and the count of what
- * strangers sent (log.h); hourly it prunes old message keys (store.h).
+ * strangers sent (log.h); hourly it prunes old message keys and nudge
+ * records (store.h). While online, nudge.h's timed handler sends the
+ * nudges that are due.
  *
  * The password: libstrophe keeps its own copy in the connection, and
  * builds the SASL exchange from it; its context gets an allocator that
@@ -78,6 +80,7 @@
 #include "keepalive.h"
 #include "log.h"
 #include "notify.h"
+#include "nudge.h"
 #include "ratelimit.h"
 #include "roster.h"
 #include "timerstatus.h"
@@ -264,6 +267,7 @@ on_connect(struct session *s, const char *who, bool resumed)
 	catch_up_start(&s->ka);
 	notify_ready("online as %s", who);
 	upload_online(s->b.up);
+	nudge_online(&s->b);
 }
 
 /*
@@ -325,6 +329,7 @@ on_disconnect(struct session *s, int error,
 	 * does our ping. */
 	upload_offline(s->b.up);
 	roster_offline(&s->b);
+	nudge_offline(&s->b);
 	keepalive_clear(&s->ka);
 	catch_up_end(&s->ka, NULL);
 	/* Messages sent from now on may wait on the server for us. */
@@ -702,6 +707,13 @@ prune_messages(struct session *s, int64_t now)
 		log_error("pruning message keys: %s", store_errmsg(s->b.st));
 	else if (removed > 0)
 		log_info("dropped %lld message keys older than %d days",
+		         (long long)removed, STORE_MSG_DAYS);
+	/* The nudges sent go with them: each row is a day or an entry that
+	 * is long past (store.h). */
+	if (store_nudge_prune(s->b.st, wall_now(), &removed) != STORE_OK)
+		log_error("pruning nudges sent: %s", store_errmsg(s->b.st));
+	else if (removed > 0)
+		log_info("dropped %lld nudge records older than %d days",
 		         (long long)removed, STORE_MSG_DAYS);
 }
 

@@ -223,26 +223,34 @@ store_msg_reply(store *st, const char *owner, const char *key,
 }
 
 store_rc
-store_msg_prune(store *st, int64_t now, int64_t *removed)
+store_prune_aged(store *st, const struct store_sql *q, int64_t now,
+                 int64_t *removed)
 {
-	/* Every user's rows handled before :before (handled_messages_at). */
-	STORE_SQL(q, "prune-messages",
-		"DELETE FROM handled_messages WHERE at < :before");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
 
 	if (removed != NULL)
 		*removed = 0;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
+	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":before",
 	                      now - (int64_t)STORE_MSG_DAYS * DAY_SECS);
-	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
+	if ((ret = store_sql_done(st, q, s, rc)) != STORE_OK)
 		return ret;
 	if (removed != NULL)
 		*removed = sqlite3_changes64(st->db);
 	return STORE_OK;
+}
+
+store_rc
+store_msg_prune(store *st, int64_t now, int64_t *removed)
+{
+	/* Every user's rows handled before :before (handled_messages_at). */
+	STORE_SQL(q, "prune-messages",
+		"DELETE FROM handled_messages WHERE at < :before");
+
+	return store_prune_aged(st, &q, now, removed);
 }
 
 store_rc

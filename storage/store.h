@@ -634,4 +634,72 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
                       size_t limit, store_active_cb cb, void *arg,
                       int64_t *total);
 
+/*
+ * ---- Nudges (storage/nudges.c) ----
+ *
+ * The messages the bot sends unasked (commands/nudge.h decides which):
+ * each one it sent is recorded as (owner, kind, occasion, when), in the
+ * transaction that decided to send it, so that none goes twice, across
+ * restarts too. The occasion says which one of its kind it was: for
+ * running_over and idle the entry's id, for start_by the owner's local
+ * day and for digest the first local day of the period it covers, both
+ * as days since 1970-01-01. Rows older than STORE_MSG_DAYS days go with
+ * the message keys (store_nudge_prune, hourly).
+ */
+enum store_nudge {
+	STORE_NUDGE_RUNNING_OVER, /* a timer running longer than the owner's
+	                             reminders.running_over */
+	STORE_NUDGE_START_BY,     /* nothing tracked yet on a working day */
+	STORE_NUDGE_DIGEST,       /* the daily or weekly digest */
+	STORE_NUDGE_IDLE          /* a timer idle.action stopped, told */
+};
+
+/*
+ * Records that owner was sent nudge kind for occasion at time at (adding
+ * owner's user row if there is none): STORE_OK when it is new,
+ * STORE_CONFLICT when it was recorded before (then nothing is written
+ * and the nudge must not go). Inside a transaction, part of it.
+ */
+store_rc store_nudge_record(store *st, const char *owner,
+                            enum store_nudge kind, int64_t occasion,
+                            int64_t at);
+
+/* STORE_OK when owner's nudge kind for occasion is recorded,
+ * STORE_NOTFOUND when not. Reads only: one look-up of the primary key. */
+store_rc store_nudge_sent(store *st, const char *owner, enum store_nudge kind,
+                          int64_t occasion);
+
+/*
+ * Whether the forgotten-timer flow holds owner's nudges at now: *held is
+ * true while owner is away (a row in user_away) or has an unanswered
+ * question that has not expired (idle_prompts), false otherwise (and for
+ * an owner who never wrote). Reads only.
+ */
+store_rc store_nudge_held(store *st, const char *owner, int64_t now,
+                          bool *held);
+
+/*
+ * The owners who may be due a nudge at now, for the bot's tick: those
+ * with a running entry not yet nudged about (running_over), those with
+ * settings of their own (whose reminders may differ from the defaults),
+ * and, when everyone is true (the defaults turn on a nudge of the day:
+ * start_by or digest), every user; never one whose nudges are held
+ * (store_nudge_held). cb gets each once (borrowed for the call; cb must
+ * not use st), in the order the users were added. A superset: the
+ * caller decides for each. Cheap when few timers run and few users
+ * changed their settings: the partial index of running entries, the
+ * primary keys of user_settings, nudges_sent, user_away and
+ * idle_prompts.
+ */
+typedef void (*store_owner_cb)(const char *owner, void *arg);
+store_rc store_nudge_candidates(store *st, int64_t now, bool everyone,
+                                store_owner_cb cb, void *arg);
+
+/*
+ * Drops every owner's nudge records made more than STORE_MSG_DAYS days
+ * before now; *removed (may be NULL) gets how many. One range of
+ * nudges_sent_at; the bot calls it beside store_msg_prune.
+ */
+store_rc store_nudge_prune(store *st, int64_t now, int64_t *removed);
+
 #endif

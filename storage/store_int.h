@@ -250,6 +250,16 @@ extern const char store_migration_5[];
 extern const char store_migration_6[];
 extern const char store_migration_7[];
 
+/* ---- messages.c: the age limit ---- */
+
+/*
+ * Runs q, a DELETE of the rows made before :before, with :before
+ * STORE_MSG_DAYS days before now: the age limit of the message keys and
+ * of the nudges sent. *removed (may be NULL) gets how many went.
+ */
+store_rc store_prune_aged(store *st, const struct store_sql *q, int64_t now,
+                          int64_t *removed);
+
 /* ---- collate.c: UNOCASE, how names compare ---- */
 
 /*
