@@ -7,7 +7,10 @@ Each nudge goes once: it is recorded in the database in the transaction
 that decides to send it, so a restart of the bot sends none again.
 """
 
+import calendar
 import re
+import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -17,8 +20,23 @@ from harness import Bot
 # How long a test listens for a nudge that must not come: many ticks.
 QUIET = 2.0
 
-STILL_ON_IT = (r"acme has been running for 9h(?: 0\dm)?\. Still on it\? "
+STILL_ON_IT = (r"acme has been running for %s\. Still on it\? "
                r"\(stop to end it, snooze 1h to hear nothing for an hour\)")
+NINE_HOURS = r"9h(?: 0\dm)?"
+NOTHING_YET = ("Nothing tracked yet today. start PROJECT when you begin "
+               "(snooze 1h, or reminders off).")
+
+
+def utc(*fields):
+    """The epoch second of a UTC date and time."""
+    return calendar.timegm(datetime(*fields).timetuple())
+
+
+def hm_after(bot, seconds):
+    """The bot's clock time (UTC, the bot's zone) at least seconds - 60 and
+    at most seconds from its now, as HH:MM: a whole minute ahead."""
+    t = int(bot.now() + seconds) // 60 * 60
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M")
 
 
 @pytest.fixture
@@ -49,7 +67,7 @@ def test_running_over__asks_once_after_9h__and_not_again_after_a_restart(
     alice.expect_silence(b.jid, QUIET)
     b.advance_clock(120)
     body = alice.next_message(b.jid, timeout=10).body
-    assert re.fullmatch(STILL_ON_IT, body), body
+    assert re.fullmatch(STILL_ON_IT % NINE_HOURS, body), body
     alice.expect_silence(b.jid, QUIET)
     assert nudges(b) == [("running_over",)]
 
@@ -70,7 +88,7 @@ def test_running_over__comes_after_login__when_due_while_the_bot_was_down(
     b.advance_clock(9 * 3600 + 5)
     b.start()
     body = alice.next_message(b.jid, timeout=10).body
-    assert re.fullmatch(STILL_ON_IT, body), body
+    assert re.fullmatch(STILL_ON_IT % NINE_HOURS, body), body
     alice.expect_silence(b.jid, QUIET)
 
 
@@ -83,3 +101,71 @@ def test_running_over__says_nothing__for_a_timer_stopped_in_time(clocked,
     b.advance_clock(2 * 3600)
     alice.expect_silence(b.jid, QUIET)
     assert nudges(b) == []
+
+
+def test_running_over__waits_while_snoozed__and_comes_when_the_snooze_ends(
+        clocked, alice):
+    b = clocked
+    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
+    b.advance_clock(8 * 3600 + 1800)
+    assert alice.ask(b.jid, "snooze 1h").startswith("No reminders until ")
+    b.advance_clock(1800 + 60)
+    alice.expect_silence(b.jid, QUIET)
+    assert nudges(b) == []
+    b.advance_clock(1800)
+    body = alice.next_message(b.jid, timeout=10).body
+    assert re.fullmatch(STILL_ON_IT % r"9h 3\dm", body), body
+
+
+def test_reminders_off__keeps_every_nudge_back(clocked, alice):
+    b = clocked
+    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
+    alice.ask(b.jid, "reminders off")
+    b.advance_clock(10 * 3600)
+    alice.expect_silence(b.jid, QUIET)
+    alice.ask(b.jid, "reminders on")
+    body = alice.next_message(b.jid, timeout=10).body
+    assert re.fullmatch(STILL_ON_IT % r"10h(?: 0\dm)?", body), body
+
+
+def test_start_by__says_nothing_tracked__once_on_a_working_day(clocked,
+                                                               alice):
+    b = clocked
+    # Wednesday 4 June 2025, 10:00 UTC: a working day, in work hours.
+    b.set_clock(utc(2025, 6, 4, 10, 0, 0) - time.time())
+    at = hm_after(b, 120)
+    assert alice.ask(b.jid, "settings reminders.start_by %s" % at)
+    alice.expect_silence(b.jid, QUIET)
+    b.advance_clock(180)
+    assert alice.next_message(b.jid, timeout=10).body == NOTHING_YET
+    alice.expect_silence(b.jid, QUIET)
+    # Not on a day with something tracked (Thursday); again on the next
+    # working day without (Friday).
+    b.advance_clock(24 * 3600 - 40 * 60)
+    assert alice.ask(b.jid, "add acme 8:00-9:00").startswith("Added #1 acme ")
+    b.advance_clock(40 * 60)
+    alice.expect_silence(b.jid, QUIET)
+    b.advance_clock(24 * 3600)
+    assert alice.next_message(b.jid, timeout=10).body == NOTHING_YET
+    alice.expect_silence(b.jid, QUIET)
+    assert nudges(b) == [("start_by",), ("start_by",)]
+
+
+def test_digest__sends_yesterdays_totals__at_its_time(clocked, alice):
+    b = clocked
+    # Tuesday 3 June 2025, 10:00 UTC; Monday has 7h 40m on two projects.
+    b.set_clock(utc(2025, 6, 3, 10, 0, 0) - time.time())
+    assert alice.ask(b.jid, "add internal 8:00-10:30 2025-06-02")
+    assert alice.ask(b.jid, "add acme 11:00-16:10 2025-06-02")
+    at = hm_after(b, 120)
+    assert alice.ask(b.jid, "settings reminders.digest daily %s" % at)
+    # The digest due last (Monday's, about Friday) has not gone: it comes
+    # at once, until today's is due.
+    assert alice.next_message(b.jid, timeout=10).body == (
+        "Friday: nothing tracked.")
+    alice.expect_silence(b.jid, QUIET)
+    b.advance_clock(180)
+    assert alice.next_message(b.jid, timeout=10).body == (
+        "Yesterday: 7h 40m (acme 5h 10m, internal 2h 30m)")
+    alice.expect_silence(b.jid, QUIET)
+    assert nudges(b) == [("digest",), ("digest",)]

@@ -210,6 +210,11 @@ cmd_nudge_take__says_nothing__when_reminders_are_off(void **state)
 	p.reminders = false;
 	assert_none(ALICE, "UTC", t0 + 10 * H);
 	p.reminders = true;
+	/* The user's own "reminders off" over the defaults' on. */
+	assert_int_equal(store_setting_set(st, ALICE, "reminders", "off"),
+	                 STORE_OK);
+	assert_none(ALICE, "UTC", t0 + 10 * H);
+	assert_int_equal(store_setting_unset(st, ALICE, "reminders"), STORE_OK);
 	assert_int_equal(take(ALICE, "UTC", t0 + 10 * H), CMD_OK);
 }
 
@@ -220,7 +225,7 @@ cmd_nudge_take__waits__until_the_snooze_is_over(void **state)
 
 	(void)state;
 	entry(ALICE, "acme", t0, 0);
-	p.snooze_until = t0 + 10 * H;
+	assert_int_equal(store_set_snooze(st, ALICE, t0 + 10 * H), STORE_OK);
 	assert_none(ALICE, "UTC", t0 + 9 * H);
 	assert_none(ALICE, "UTC", t0 + 10 * H - 1);
 	/* Not lost: it comes when the snooze ends. */
