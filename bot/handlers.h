@@ -17,6 +17,7 @@ struct upload;
 struct ratelimit;
 struct roster;
 struct log_tally;
+struct whereabouts;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -34,6 +35,8 @@ struct bot {
 	struct log_tally *strangers; /* log lines about senders not in
 	                          access.allow, counted (log.h); NULL: each
 	                          is logged */
+	struct whereabouts *wb; /* the presence of our contacts
+	                          (whereabouts.h); NULL: not kept */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -49,8 +52,8 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
  * limiter. Chat messages and menu commands share it (bot/message.c). */
 int message_rate_check(struct bot *b, const char *bare);
 
-/* Sends body to to as a chat message of our own, answering none: a
- * nudge (bot/message.c). */
+/* Sends body to to (a full or bare JID) as a chat message of its own,
+ * not the answer to one (bot/message.c). */
 void send_chat(struct bot *b, const char *to, const char *body);
 
 /* <presence/>: subscription requests (bot/presence.c). */

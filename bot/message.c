@@ -47,6 +47,7 @@
 #include "ratelimit.h"
 #include "timerstatus.h"
 #include "upload.h"
+#include "whereabouts.h"
 
 _Static_assert(INBOUND_DIGEST_LEN == STORE_MSG_KEY_LEN,
                "every message key bot/ makes can be stored");
@@ -442,6 +443,10 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		if (m.chat && m.body != NULL && (slow = cmd_is_slow(m.body)))
 			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
 		run_command(b, stanza, &m, &file, &out);
+		/* A command is a sign of life, whatever the presence says:
+		 * the question about time away, if one is due, comes with
+		 * its reply (commands/idle.h). */
+		whereabouts_heard(b, m.bare, &out);
 	}
 	answer(b, &m, &file, &out, slow ? "active" : NULL);
 	/* XEP-0184: received, and handled; after the reply. */

@@ -97,8 +97,11 @@ def stop_and_judge_all(bots):
 @pytest.fixture
 def bot(server, timmy_bin, request):
     """The bot, online, with a fresh database; stopped after the test,
-    which fails if it does not exit 0 on SIGTERM or a sanitizer spoke."""
-    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin)
+    which fails if it does not exit 0 on SIGTERM or a sanitizer spoke.
+    A test module that sets BOT_TEST_CLOCK = True gets a bot whose clock
+    it moves (Bot's test_clock)."""
+    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin,
+            test_clock=getattr(request.module, "BOT_TEST_CLOCK", False))
     request.node.timmy_bot = b
     try:
         b.start()
