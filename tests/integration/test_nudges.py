@@ -12,10 +12,12 @@ import re
 import time
 from datetime import datetime, timezone
 
-import pytest
+# user: alice, sharing her presence with the bot (so that it sees dnd and
+# away), and no longer after the test.
+from test_idle import QUESTION, away_since, user  # noqa: F401 (a fixture)
 
-from conftest import ALLOWED, stop_and_judge
-from harness import Bot
+# The bot fixture's clock is one the tests move (conftest.py).
+BOT_TEST_CLOCK = True
 
 # How long a test listens for a nudge that must not come: many ticks.
 QUIET = 2.0
@@ -39,133 +41,142 @@ def hm_after(bot, seconds):
     return datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M")
 
 
-@pytest.fixture
-def clocked(server, timmy_bin, request):
-    """The bot, online, with a fresh database and a clock the test moves;
-    stopped and judged after the test."""
-    b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin,
-            test_clock=True)
-    request.node.timmy_bot = b
-    try:
-        b.start()
-        yield b
-        stop_and_judge(b)
-    finally:
-        b.close()
-
-
 def nudges(bot):
     return bot.query("SELECT kind FROM nudges_sent ORDER BY at")
 
 
 def test_running_over__asks_once_after_9h__and_not_again_after_a_restart(
-        clocked, alice):
-    b = clocked
-    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
-    alice.expect_silence(b.jid, QUIET)
-    b.advance_clock(9 * 3600 - 120)
-    alice.expect_silence(b.jid, QUIET)
-    b.advance_clock(120)
-    body = alice.next_message(b.jid, timeout=10).body
+        bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(9 * 3600 - 120)
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(120)
+    body = alice.next_message(bot.jid, timeout=10).body
     assert re.fullmatch(STILL_ON_IT % NINE_HOURS, body), body
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == [("running_over",)]
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == [("running_over",)]
 
     # Restarted, and hours later: the entry still runs, but it was said.
-    b.restart()
-    b.advance_clock(3 * 3600)
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == [("running_over",)]
+    bot.restart()
+    bot.advance_clock(3 * 3600)
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == [("running_over",)]
     # The timer itself is as it was.
-    assert alice.ask(b.jid, "status").startswith("Running: acme since ")
+    assert alice.ask(bot.jid, "status").startswith("Running: acme since ")
 
 
 def test_running_over__comes_after_login__when_due_while_the_bot_was_down(
-        clocked, alice):
-    b = clocked
-    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
-    assert b.stop() == 0
-    b.advance_clock(9 * 3600 + 5)
-    b.start()
-    body = alice.next_message(b.jid, timeout=10).body
+        bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    assert bot.stop() == 0
+    bot.advance_clock(9 * 3600 + 5)
+    bot.start()
+    body = alice.next_message(bot.jid, timeout=10).body
     assert re.fullmatch(STILL_ON_IT % NINE_HOURS, body), body
-    alice.expect_silence(b.jid, QUIET)
+    alice.expect_silence(bot.jid, QUIET)
 
 
-def test_running_over__says_nothing__for_a_timer_stopped_in_time(clocked,
-                                                                alice):
-    b = clocked
-    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
-    b.advance_clock(8 * 3600)
-    assert alice.ask(b.jid, "stop").startswith("Stopped acme after 8h")
-    b.advance_clock(2 * 3600)
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == []
+def test_running_over__says_nothing__for_a_timer_stopped_in_time(bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    bot.advance_clock(8 * 3600)
+    assert alice.ask(bot.jid, "stop").startswith("Stopped acme after 8h")
+    bot.advance_clock(2 * 3600)
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == []
 
 
 def test_running_over__waits_while_snoozed__and_comes_when_the_snooze_ends(
-        clocked, alice):
-    b = clocked
-    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
-    b.advance_clock(8 * 3600 + 1800)
-    assert alice.ask(b.jid, "snooze 1h").startswith("No reminders until ")
-    b.advance_clock(1800 + 60)
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == []
-    b.advance_clock(1800)
-    body = alice.next_message(b.jid, timeout=10).body
+        bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    bot.advance_clock(8 * 3600 + 1800)
+    assert alice.ask(bot.jid, "snooze 1h").startswith("No reminders until ")
+    bot.advance_clock(1800 + 60)
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == []
+    bot.advance_clock(1800)
+    body = alice.next_message(bot.jid, timeout=10).body
     assert re.fullmatch(STILL_ON_IT % r"9h 3\dm", body), body
 
 
-def test_reminders_off__keeps_every_nudge_back(clocked, alice):
-    b = clocked
-    assert alice.ask(b.jid, "start acme").startswith("Started acme at ")
-    alice.ask(b.jid, "reminders off")
-    b.advance_clock(10 * 3600)
-    alice.expect_silence(b.jid, QUIET)
-    alice.ask(b.jid, "reminders on")
-    body = alice.next_message(b.jid, timeout=10).body
+def test_reminders_off__keeps_every_nudge_back(bot, alice):
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    alice.ask(bot.jid, "reminders off")
+    bot.advance_clock(10 * 3600)
+    alice.expect_silence(bot.jid, QUIET)
+    alice.ask(bot.jid, "reminders on")
+    body = alice.next_message(bot.jid, timeout=10).body
     assert re.fullmatch(STILL_ON_IT % r"10h(?: 0\dm)?", body), body
 
 
-def test_start_by__says_nothing_tracked__once_on_a_working_day(clocked,
-                                                               alice):
-    b = clocked
+def test_start_by__says_nothing_tracked__once_on_a_working_day(bot, alice):
     # Wednesday 4 June 2025, 10:00 UTC: a working day, in work hours.
-    b.set_clock(utc(2025, 6, 4, 10, 0, 0) - time.time())
-    at = hm_after(b, 120)
-    assert alice.ask(b.jid, "settings reminders.start_by %s" % at)
-    alice.expect_silence(b.jid, QUIET)
-    b.advance_clock(180)
-    assert alice.next_message(b.jid, timeout=10).body == NOTHING_YET
-    alice.expect_silence(b.jid, QUIET)
+    bot.set_clock(utc(2025, 6, 4, 10, 0, 0) - time.time())
+    at = hm_after(bot, 120)
+    assert alice.ask(bot.jid, "settings reminders.start_by %s" % at)
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(180)
+    assert alice.next_message(bot.jid, timeout=10).body == NOTHING_YET
+    alice.expect_silence(bot.jid, QUIET)
     # Not on a day with something tracked (Thursday); again on the next
     # working day without (Friday).
-    b.advance_clock(24 * 3600 - 40 * 60)
-    assert alice.ask(b.jid, "add acme 8:00-9:00").startswith("Added #1 acme ")
-    b.advance_clock(40 * 60)
-    alice.expect_silence(b.jid, QUIET)
-    b.advance_clock(24 * 3600)
-    assert alice.next_message(b.jid, timeout=10).body == NOTHING_YET
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == [("start_by",), ("start_by",)]
+    bot.advance_clock(24 * 3600 - 40 * 60)
+    assert alice.ask(bot.jid, "add acme 8:00-9:00").startswith("Added #1 acme ")
+    bot.advance_clock(40 * 60)
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(24 * 3600)
+    assert alice.next_message(bot.jid, timeout=10).body == NOTHING_YET
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == [("start_by",), ("start_by",)]
 
 
-def test_digest__sends_yesterdays_totals__at_its_time(clocked, alice):
-    b = clocked
+def test_digest__sends_yesterdays_totals__at_its_time(bot, alice):
     # Tuesday 3 June 2025, 10:00 UTC; Monday has 7h 40m on two projects.
-    b.set_clock(utc(2025, 6, 3, 10, 0, 0) - time.time())
-    assert alice.ask(b.jid, "add internal 8:00-10:30 2025-06-02")
-    assert alice.ask(b.jid, "add acme 11:00-16:10 2025-06-02")
-    at = hm_after(b, 120)
-    assert alice.ask(b.jid, "settings reminders.digest daily %s" % at)
+    bot.set_clock(utc(2025, 6, 3, 10, 0, 0) - time.time())
+    assert alice.ask(bot.jid, "add internal 8:00-10:30 2025-06-02")
+    assert alice.ask(bot.jid, "add acme 11:00-16:10 2025-06-02")
+    at = hm_after(bot, 120)
+    assert alice.ask(bot.jid, "settings reminders.digest daily %s" % at)
     # The digest due last (Monday's, about Friday) has not gone: it comes
     # at once, until today's is due.
-    assert alice.next_message(b.jid, timeout=10).body == (
+    assert alice.next_message(bot.jid, timeout=10).body == (
         "Friday: nothing tracked.")
-    alice.expect_silence(b.jid, QUIET)
-    b.advance_clock(180)
-    assert alice.next_message(b.jid, timeout=10).body == (
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(180)
+    assert alice.next_message(bot.jid, timeout=10).body == (
         "Yesterday: 7h 40m (acme 5h 10m, internal 2h 30m)")
-    alice.expect_silence(b.jid, QUIET)
-    assert nudges(b) == [("digest",), ("digest",)]
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == [("digest",), ("digest",)]
+
+
+def test_running_over__waits_while_dnd__and_comes_when_available_again(
+        bot, user):
+    alice = user
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
+    alice.send_show("dnd")
+    # The bot has the dnd before this reply.
+    assert alice.ask(bot.jid, "status").startswith("Running: acme")
+    bot.advance_clock(9 * 3600 + 60)
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == []
+    alice.send_show(None)
+    body = alice.next_message(bot.jid, timeout=10).body
+    assert re.fullmatch(STILL_ON_IT % NINE_HOURS, body), body
+    alice.expect_silence(bot.jid, QUIET)
+
+
+def test_running_over__leaves_the_word_to_the_forgotten_timer_question(
+        bot, user):
+    alice = user
+    # Begun before the user left: a forgotten timer.
+    assert alice.ask(bot.jid, "start acme 1h ago").startswith("Started acme")
+    alice.send_show("away")
+    away_since(bot)
+    # Away past running_over: no nudge while away...
+    bot.advance_clock(10 * 3600)
+    alice.expect_silence(bot.jid, QUIET)
+    # ...and back, the question about the time away, and nothing else.
+    alice.send_show(None)
+    body = alice.next_message(bot.jid, timeout=10).body
+    assert QUESTION.fullmatch(body), body
+    alice.expect_silence(bot.jid, QUIET)
