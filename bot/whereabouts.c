@@ -30,6 +30,7 @@
 #include "inbound.h"
 #include "log.h"
 #include "roster.h"
+#include "timerstatus.h"
 
 #define NS_IDLE "urn:xmpp:idle:1"
 
@@ -323,10 +324,13 @@ came_back(struct bot *b, const char *owner, const char *to, int64_t now)
 
 	idle_ctx(b, owner, now, &ctx);
 	text_init(&out, CMD_REPLY_MAX);
-	if (idle_back(&ctx, &out) != CMD_OK)
+	if (idle_back(&ctx, &out) != CMD_OK) {
 		log_error("%s came back: %s", owner, store_errmsg(b->st));
-	else if (out.len > 0)
+	} else if (out.len > 0) {
 		send_chat(b, to, text_str(&out));
+		/* idle.action stop may have stopped it just now. */
+		timerstatus_send(b, owner);
+	}
 	text_free(&out);
 }
 
@@ -420,10 +424,12 @@ whereabouts_heard(struct bot *b, const char *bare, struct text *out)
 
 	idle_ctx(b, bare, wall_now(), &ctx);
 	text_init(&said, CMD_REPLY_MAX);
-	if (idle_back(&ctx, &said) != CMD_OK)
+	if (idle_back(&ctx, &said) != CMD_OK) {
 		log_error("%s is here: %s", bare, store_errmsg(b->st));
-	else if (said.len > 0)
+	} else if (said.len > 0) {
 		text_printf(out, "\n\n%s", text_str(&said));
+		timerstatus_send(b, bare);
+	}
 	text_free(&said);
 }
 
@@ -476,6 +482,8 @@ check(xmpp_conn_t *conn, void *userdata)
 			if (idle_check(&ctx) != CMD_OK)
 				log_error("idle check for %s: %s", d.v[i],
 				          store_errmsg(b->st));
+			else /* the contact list shows what stopped */
+				timerstatus_send(b, d.v[i]);
 		}
 		free(d.v[i]);
 	}

@@ -21,9 +21,9 @@ NS_ROSTER = "jabber:iq:roster"
 # is not today in the bot's zone.
 WHEN = r"(?:\w{3} \d{1,2} \w{3} )?\d{2}:\d{2}"
 QUESTION = re.compile(
-    r"acme has been running while you were away since (%s) \((\d+h \d\dm)\)"
-    r"\. `stop` ends it at \1, `break` records \1-(%s) as a pause, `keep` "
-    r"keeps it all\." % (WHEN, WHEN))
+    r"acme has been running while you were away since (%s) "
+    r"\((\d+h \d\dm|\d+m)\)\. `stop` ends it at \1, `break` records "
+    r"\1-(%s) as a pause, `keep` keeps it all\." % (WHEN, WHEN))
 HOUR = 3600
 # The bot fixture's clock is one the tests move (conftest.py).
 BOT_TEST_CLOCK = True
@@ -66,10 +66,11 @@ def user(bot, connect):
     c = connect("alice")
     share_presence(c, bot)
     yield c
-    if c.connected:
-        c.unsubscribe(bot.jid)
-        c.deny(bot.jid)
-        c.ask(bot.jid, "status")
+    # Any client of hers will do, should the test have closed this one.
+    c = c if c.connected else connect("alice", "cleanup")
+    c.unsubscribe(bot.jid)
+    c.deny(bot.jid)
+    c.ask(bot.jid, "status")
 
 
 def away_since(bot, timeout=10.0):
@@ -128,8 +129,10 @@ def test_idle__asks_once_and_stop_ends_the_timer_where_user_left__when_away_2h(
         reply
     assert bot.query("SELECT stop FROM entries") == [(left,)]
     assert bot.query("SELECT count(*) FROM idle_prompts") == [(0,)]
-    log = user.ask(bot.jid, "log")
-    assert "–%s" % hm(bot, left) in log, log
+    # The day it ended on (the one before, when it ended at midnight).
+    log = user.ask(bot.jid, "log " + time.strftime("%Y-%m-%d",
+                                                   time.gmtime(left - 1)))
+    assert re.search(r"–(?:\w{3} )?%s " % hm(bot, left), log), log
     # The question is answered: stop is the command it always was.
     assert user.ask(bot.jid, "stop").startswith("Nothing is running")
 
@@ -257,3 +260,49 @@ def test_idle__a_command_counts_as_here__when_the_presence_still_says_away(
     reply = user.ask(bot.jid, "status")
     assert reply.startswith("Running: acme"), reply
     assert QUESTION.fullmatch(reply.split("\n\n", 1)[1]), reply
+
+
+def entry_stop(bot, want, timeout=10.0):
+    """Waits until the one entry's stop is want; returns it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = bot.query("SELECT stop FROM entries")
+        if rows == [(want,)]:
+            return want
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.05)
+
+
+def test_idle__stops_the_timer_where_user_left_and_says_so_when_back__with_idle_action_stop(
+        bot, user):
+    reply = user.ask(bot.jid, "settings idle.action stop")
+    assert reply.startswith("idle.action is now stop"), reply
+    left = leave_for(user, bot, 2 * HOUR)
+    # The bot's timed check stops it while she is still away, silently.
+    entry_stop(bot, left)
+    user.expect_silence(bot.jid, 0.5)
+    user.send_show(None)
+    body = user.next_message(bot.jid, what="the notice").body
+    assert body == ("While you were away I stopped acme at %s (it ran "
+                    "3h 00m). `undo` takes that back." % hm(bot, left)) \
+        or re.fullmatch(r"While you were away I stopped acme at \w{3} "
+                        r"\d{1,2} \w{3} %s \(it ran 3h 00m\)\. `undo` takes "
+                        r"that back\." % hm(bot, left), body), body
+    user.expect_silence(bot.jid, 0.5)
+    assert user.ask(bot.jid, "undo").startswith(
+        "Undone: stop acme (away since %s)" % hm(bot, left))
+    assert bot.query("SELECT stop FROM entries") == [(None,)]
+
+
+def test_idle__asks_only_after_the_users_idle_after__when_they_set_one(
+        bot, user):
+    reply = user.ask(bot.jid, "settings idle.after 30m")
+    assert reply.startswith("idle.after is now 30m"), reply
+    leave_for(user, bot, 20 * 60)
+    user.send_show(None)
+    user.expect_silence(bot.jid, 1.0)
+    user.send_show("away")
+    away_since(bot)
+    bot.advance_clock(30 * 60)
+    user.send_show(None)
+    question(user, bot)
