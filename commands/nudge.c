@@ -305,7 +305,8 @@ weekly_period(const struct nudge_at *a, const struct tm *day,
 /*
  * digest: the latest moment a digest was due (digest_at on a working
  * day, or on digest_wday for the weekly one) at or before now, and the
- * period it covers; unsent, it is due until the next one's moment.
+ * period it covers; unsent, it is due until the next one's moment (the
+ * user's first one only on its own day).
  */
 static enum due
 due_digest(const struct nudge_at *a, struct nudge *n, struct text *out)
@@ -315,6 +316,7 @@ due_digest(const struct nudge_at *a, struct nudge *n, struct text *out)
 	struct tm day, first, end;
 	char label[FMT_DAY_MAX + 16];
 	enum due d;
+	store_rc rc;
 	int i;
 
 	if (p->digest != PREFS_DIGEST_DAILY && !weekly)
@@ -338,6 +340,14 @@ due_digest(const struct nudge_at *a, struct nudge *n, struct text *out)
 	n->occasion = day_number(&first);
 	if ((d = unsent(a, n)) != DUE_YES)
 		return d;
+	/* A first digest (none recorded within the age limit: the digest was
+	 * just turned on, or long unused) goes only on the day it is due:
+	 * one due on an earlier day was not asked for then. */
+	if (day_number(&day) != day_number(&a->today)) {
+		rc = store_nudge_any(a->st, a->owner, STORE_NUDGE_DIGEST);
+		if (rc != STORE_OK)
+			return rc == STORE_NOTFOUND ? DUE_NONE : DUE_ERR;
+	}
 	return digest_text(a, label, &first, &end, out);
 }
 

@@ -16,7 +16,8 @@
  *   digest_wday at digest_at, the previous Monday to Sunday ("Last week:
  *   38h 20m (...)"); once per period. One that cannot go when it is due
  *   (the user is not there) waits until the next is due, and is then
- *   dropped for it.
+ *   dropped for it; but a user's first digest (none recorded yet, as
+ *   after turning it on) goes only on the day it is due.
  * No nudge while reminders are off, while snoozed, or while the
  * forgotten-timer flow speaks (store_nudge_held). Whether the user is
  * there to read it is bot/'s to judge (their presence), before asking.

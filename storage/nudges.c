@@ -1,6 +1,7 @@
 /*
  * storage/nudges.c - the nudges sent (nudges_sent): recording one once
- * (store_nudge_record), the owners a tick of the bot looks at
+ * (store_nudge_record) and finding it (store_nudge_sent, store_nudge_any),
+ * the owners a tick of the bot looks at
  * (store_nudge_candidates), whether the forgotten-timer flow holds an
  * owner's nudges (store_nudge_held), and the age limit
  * (store_nudge_prune). store.h says what a row means; commands/nudge.c
@@ -39,8 +40,8 @@ kind_word(enum store_nudge kind)
 	return NULL;
 }
 
-/* Binds :kind and :occasion; SQLite's result code, or SQLITE_MISUSE
- * for a kind that is none of enum store_nudge. */
+/* Binds :kind and, when s has it, :occasion; SQLite's result code, or
+ * SQLITE_MISUSE for a kind that is none of enum store_nudge. */
 static int
 bind_nudge(sqlite3_stmt *s, enum store_nudge kind, int64_t occasion)
 {
@@ -50,7 +51,10 @@ bind_nudge(sqlite3_stmt *s, enum store_nudge kind, int64_t occasion)
 	if (word == NULL)
 		return SQLITE_MISUSE;
 	rc = store_bind_text(s, ":kind", word, 16);
-	return rc != SQLITE_OK ? rc : store_bind_int64(s, ":occasion", occasion);
+	if (rc != SQLITE_OK ||
+	    sqlite3_bind_parameter_index(s, ":occasion") == 0)
+		return rc;
+	return store_bind_int64(s, ":occasion", occasion);
 }
 
 store_rc
@@ -79,6 +83,31 @@ store_nudge_record(store *st, const char *owner, enum store_nudge kind,
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_CONFLICT;
 }
 
+/*
+ * Runs q, a look-up of owner's nudges of kind (:occasion bound too, to
+ * occasion, when q names it): STORE_OK when it finds a row,
+ * STORE_NOTFOUND when not.
+ */
+static store_rc
+nudge_lookup(store *st, const struct store_sql *q, const char *owner,
+             enum store_nudge kind, int64_t occasion)
+{
+	sqlite3_stmt *s;
+	store_rc ret;
+	int rc;
+
+	if (owner == NULL)
+		return store_failf(st, "%s: no owner", q->name);
+	if ((s = store_sql_prepare(st, q)) == NULL)
+		return STORE_ERR;
+	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
+	if (rc == SQLITE_OK)
+		rc = bind_nudge(s, kind, occasion);
+	if ((ret = store_sql_row(st, q, s, rc)) == STORE_OK)
+		store_reset(s);
+	return ret;
+}
+
 store_rc
 store_nudge_sent(store *st, const char *owner, enum store_nudge kind,
                  int64_t occasion)
@@ -89,20 +118,21 @@ store_nudge_sent(store *st, const char *owner, enum store_nudge kind,
 		" JOIN nudges_sent AS n ON n.user_id = u.id"
 		" WHERE u.jid = :owner AND n.kind = :kind"
 		" AND n.occasion = :occasion");
-	sqlite3_stmt *s;
-	store_rc ret;
-	int rc;
 
-	if (owner == NULL)
-		return store_failf(st, "nudge-sent: no owner");
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
-		rc = bind_nudge(s, kind, occasion);
-	if ((ret = store_sql_row(st, &q, s, rc)) == STORE_OK)
-		store_reset(s);
-	return ret;
+	return nudge_lookup(st, &q, owner, kind, occasion);
+}
+
+store_rc
+store_nudge_any(store *st, const char *owner, enum store_nudge kind)
+{
+	/* The user by the UNIQUE index on jid, then a prefix of the
+	 * primary key. */
+	STORE_SQL(q, "nudge-any",
+		"SELECT 1 FROM users AS u"
+		" JOIN nudges_sent AS n ON n.user_id = u.id"
+		" WHERE u.jid = :owner AND n.kind = :kind LIMIT 1");
+
+	return nudge_lookup(st, &q, owner, kind, 0);
 }
 
 store_rc

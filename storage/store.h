@@ -791,6 +791,11 @@ store_rc store_nudge_record(store *st, const char *owner,
 store_rc store_nudge_sent(store *st, const char *owner, enum store_nudge kind,
                           int64_t occasion);
 
+/* STORE_OK when owner has any nudge of kind recorded (within the age
+ * limit), STORE_NOTFOUND when none. Reads only: one range of the
+ * primary key. */
+store_rc store_nudge_any(store *st, const char *owner, enum store_nudge kind);
+
 /*
  * Whether the forgotten-timer flow holds owner's nudges at now: *held is
  * true while owner is away (a row in user_away) or has an unanswered

@@ -137,16 +137,20 @@ def test_digest__sends_yesterdays_totals__at_its_time(bot, alice):
     assert alice.ask(bot.jid, "add acme 11:00-16:10 2025-06-02")
     at = hm_after(bot, 120)
     assert alice.ask(bot.jid, "settings reminders.digest daily %s" % at)
-    # The digest due last (Monday's, about Friday) has not gone: it comes
-    # at once, until today's is due.
-    assert alice.next_message(bot.jid, timeout=10).body == (
-        "Friday: nothing tracked.")
+    # The one due yesterday (about Friday) was not asked for then: the
+    # first comes at its time today.
     alice.expect_silence(bot.jid, QUIET)
     bot.advance_clock(180)
     assert alice.next_message(bot.jid, timeout=10).body == (
         "Yesterday: 7h 40m (acme 5h 10m, internal 2h 30m)")
     alice.expect_silence(bot.jid, QUIET)
-    assert nudges(bot) == [("digest",), ("digest",)]
+    assert nudges(bot) == [("digest",)]
+    # Wednesday's, waiting for the user until Thursday morning, names
+    # Tuesday.
+    bot.advance_clock(2 * 24 * 3600 - 3600)
+    assert alice.next_message(bot.jid, timeout=10).body == (
+        "Tuesday: nothing tracked.")
+    alice.expect_silence(bot.jid, QUIET)
 
 
 def test_running_over__waits_while_dnd__and_comes_when_available_again(

@@ -384,11 +384,28 @@ cmd_nudge_take__sends_yesterdays_totals__at_digest_at_on_a_working_day(
 	p.digest = PREFS_DIGEST_DAILY;
 	entry(ALICE, "internal", mon + 8 * H, mon + 10 * H + 30 * M);
 	entry(ALICE, "acme", mon + 11 * H, mon + 16 * H + 10 * M);
-	/* Before 09:00 the one due is Monday's, about Friday. */
-	assert_nudge(ALICE, "UTC", tue + 9 * H - 1, "Friday: nothing tracked.");
+	/* Before 09:00 the one due is Monday's, about Friday: not sent as
+	 * the first digest of all, a day late. */
+	assert_none(ALICE, "UTC", tue + 9 * H - 1);
 	assert_nudge(ALICE, "UTC", tue + 9 * H,
 	             "Yesterday: 7h 40m (acme 5h 10m, internal 2h 30m)");
 	assert_none(ALICE, "UTC", tue + 20 * H);
+}
+
+static void
+cmd_nudge_take__sends_a_digest_late__once_the_user_has_had_one(void **state)
+{
+	int64_t tue = utc(2025, 6, 3, 0, 0, 0);
+
+	(void)state;
+	p.digest = PREFS_DIGEST_DAILY;
+	assert_nudge(ALICE, "UTC", tue + 9 * H, "Yesterday: nothing tracked.");
+	/* Wednesday's, not taken on Wednesday (the user was not there),
+	 * goes on Thursday before 09:00: it names Tuesday. */
+	assert_nudge(ALICE, "UTC", tue + 2 * 24 * H + 8 * H,
+	             "Tuesday: nothing tracked.");
+	assert_nudge(ALICE, "UTC", tue + 2 * 24 * H + 9 * H,
+	             "Yesterday: nothing tracked.");
 }
 
 static void
@@ -456,6 +473,8 @@ cmd_nudge_take__names_the_week__when_its_digest_waited_into_the_next(
 	(void)state;
 	p.digest = PREFS_DIGEST_WEEKLY;
 	p.digest_wday = 0;
+	assert_nudge(ALICE, "UTC", utc(2025, 6, 1, 9, 0, 0),
+	             "Last week: nothing tracked.");
 	assert_nudge(ALICE, "UTC", utc(2025, 6, 14, 12, 0, 0),
 	             "Week of Mon 26 May: nothing tracked.");
 	assert_nudge(ALICE, "UTC", utc(2025, 6, 15, 9, 0, 0),
@@ -670,6 +689,7 @@ main(void)
 		T(cmd_nudge_take__counts_the_users_own_days__in_their_zone),
 		T(cmd_nudge_take__sends_yesterdays_totals__at_digest_at_on_a_working_day),
 		T(cmd_nudge_take__names_friday__on_a_monday_after_a_weekend_off),
+		T(cmd_nudge_take__sends_a_digest_late__once_the_user_has_had_one),
 		T(cmd_nudge_take__drops_a_digest_not_sent__when_the_next_one_is_due),
 		T(cmd_nudge_take__sends_last_weeks_totals__on_digest_wday),
 		T(cmd_nudge_take__names_the_week__when_its_digest_waited_into_the_next),
