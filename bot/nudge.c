@@ -75,6 +75,10 @@ tick(xmpp_conn_t *conn, void *userdata)
 	size_t at;
 
 	(void)conn;
+	/* Until the server has handed out what it kept for us: a "stop"
+	 * sent while we were away may still be on its way. */
+	if (b->away.catching_up)
+		return 1;
 	text_init(&o.list, NUDGE_OWNERS_MAX);
 	o.whole = 0;
 	if (cmd_nudge_candidates(b->st, &b->cfg->prefs, now, collect, &o) !=

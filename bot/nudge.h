@@ -1,7 +1,9 @@
 /*
  * bot/nudge.h - the nudges (commands/nudge.h) sent from the event loop.
  *
- * While online, a libstrophe timed handler looks every NUDGE_PERIOD_MS
+ * While online, and once the server has handed out the messages it kept
+ * for us (which may have changed what is due), a libstrophe timed
+ * handler looks every NUDGE_PERIOD_MS
  * (NUDGE_FAKED_MS when a test moves the wall clock, wall_faked) at the
  * users that may be due one (cmd_nudge_candidates) and, for each who is
  * still in access.allow and there to read it (whereabouts_of: here, or

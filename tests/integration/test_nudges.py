@@ -77,6 +77,20 @@ def test_running_over__comes_after_login__when_due_while_the_bot_was_down(
     alice.expect_silence(bot.jid, QUIET)
 
 
+def test_running_over__says_nothing__when_stopped_while_the_bot_was_down(
+        bot, alice):
+    assert alice.ask(bot.jid, "start acme 1h ago").startswith("Started acme")
+    assert bot.stop() == 0
+    # Kept by the server, handled after login, before any nudge.
+    alice.send(bot.jid, "stop")
+    bot.advance_clock(10 * 3600)
+    bot.start()
+    reply = alice.next_message(bot.jid, timeout=10).body
+    assert reply.startswith("Stopped acme after "), reply
+    alice.expect_silence(bot.jid, QUIET)
+    assert nudges(bot) == []
+
+
 def test_running_over__says_nothing__for_a_timer_stopped_in_time(bot, alice):
     assert alice.ask(bot.jid, "start acme").startswith("Started acme at ")
     bot.advance_clock(8 * 3600)
