@@ -83,8 +83,8 @@ def test_snooze_and_reminders__say_until_when_and_whether_reminders_come(
     assert alice.ask(bot.jid, "reminders off") == (
         "reminders is now off: I send you no reminders at all.")
     assert alice.ask(bot.jid, "snooze off") == (
-        "Snooze over: reminders are back. (Reminders are off anyway; "
-        "reminders on turns them on.)")
+        "Snooze over. (Reminders are off anyway; reminders on turns them "
+        "on.)")
     assert alice.ask(bot.jid, "snooze 8d") == (
         "A snooze lasts at most a week (snooze 7d); for longer, say "
         "reminders off.")

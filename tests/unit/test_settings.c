@@ -684,6 +684,9 @@ cmd_snooze__reminders_off__says_they_are_off_anyway(void **state)
 	assert_string_equal(run(f, 0, "snooze 1h", CMD_OK),
 		"No reminders until 15:00. (Reminders are off anyway; reminders "
 		"on turns them on.)");
+	assert_string_equal(run(f, 0, "snooze off", CMD_OK),
+		"Snooze over. (Reminders are off anyway; reminders on turns "
+		"them on.)");
 }
 
 static void
