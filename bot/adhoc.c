@@ -12,9 +12,8 @@
  * nothing across a resend): a client that sends the same completing iq
  * twice runs the command twice.
  *
- * The project picker: a list-single of the user's projects of the last
- * 30 days plus a text-single "other project" that wins when filled in, as
- * a list-single cannot take a new name.
+ * The forms themselves, what they show and the chat text a submitted
+ * one stands for, are in bot/adhoc_forms.c (bot/adhoc_int.h).
  *
  * Sessions between the form and its submission live in a small fixed
  * table, keyed by session id and the requester's full JID, and expire
@@ -28,20 +27,17 @@
 #include "../commands/cmd.h"
 #include "access.h"
 #include "adhoc.h"
+#include "adhoc_int.h"
 #include "caps.h"
 #include "clock.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "testing.h"
 #include "timerstatus.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DATA "jabber:x:data"
 
 #define ADHOC_SESSIONS 16
 #define ADHOC_SESSION_SECS 600
-#define ADHOC_RECENT_SECS (30 * 86400)
-#define ADHOC_PROJECTS_MAX 20
 #define ADHOC_LINE_MAX 1024
 
 struct adhoc_cmd {
@@ -69,14 +65,8 @@ struct adhoc_session {
 static struct adhoc_session sessions[ADHOC_SESSIONS];
 static unsigned session_serial;
 
-static const char *const ranges[] = { "today", "week", "last week", "month",
-	                              "last month", "year", NULL };
-static const char *const groupings[] = { "project", "day", "tag", NULL };
-
-/* Adds child to parent and drops our reference; NULL child is ignored,
- * so an element that could not be made is simply left out. */
-static xmpp_stanza_t *
-adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
+xmpp_stanza_t *
+adhoc_adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 {
 	if (child) {
 		xmpp_stanza_add_child(parent, child);
@@ -85,10 +75,9 @@ adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 	return child;
 }
 
-/* A child name of parent with attribute pairs (NULL-ended), borrowed. */
-static xmpp_stanza_t *
-child_with(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-           const char *ns, const char *const *attrs)
+xmpp_stanza_t *
+adhoc_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+            const char *ns, const char *const *attrs)
 {
 	xmpp_stanza_t *e = bot_element(ctx, name, ns);
 
@@ -97,21 +86,20 @@ child_with(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	for (; attrs && attrs[0]; attrs += 2)
 		if (attrs[1])
 			xmpp_stanza_set_attribute(e, attrs[0], attrs[1]);
-	return adopt(parent, e);
+	return adhoc_adopt(parent, e);
 }
 
-/* <name>text</name> under parent. */
-static void
-text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-           const char *text)
+void
+adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+                 const char *text)
 {
-	xmpp_stanza_t *e = child_with(ctx, parent, name, NULL, NULL);
+	xmpp_stanza_t *e = adhoc_child(ctx, parent, name, NULL, NULL);
 	xmpp_stanza_t *t;
 
 	if (e == NULL || (t = xmpp_stanza_new(ctx)) == NULL)
 		return;
 	xmpp_stanza_set_text(t, text);
-	adopt(e, t);
+	adhoc_adopt(e, t);
 }
 
 static const struct adhoc_cmd *
@@ -144,13 +132,13 @@ list_commands(struct bot *b, xmpp_stanza_t *iq)
 
 	if (res == NULL)
 		return NULL;
-	q = child_with(b->ctx, res, "query", NS_DISCO_ITEMS,
-	               (const char *[]){ "node", NS_COMMANDS, NULL });
+	q = adhoc_child(b->ctx, res, "query", NS_DISCO_ITEMS,
+	                (const char *[]){ "node", NS_COMMANDS, NULL });
 	for (i = 0; q && i < NCMDS; i++)
-		child_with(b->ctx, q, "item", NULL,
-		           (const char *[]){ "jid", xmpp_stanza_get_to(iq),
-		                             "node", adhoc_cmds[i].node,
-		                             "name", adhoc_cmds[i].name, NULL });
+		adhoc_child(b->ctx, q, "item", NULL,
+		            (const char *[]){ "jid", xmpp_stanza_get_to(iq),
+		                              "node", adhoc_cmds[i].node,
+		                              "name", adhoc_cmds[i].name, NULL });
 	return res;
 }
 
@@ -162,17 +150,17 @@ command_info(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c)
 
 	if (res == NULL)
 		return NULL;
-	q = child_with(b->ctx, res, "query", NS_DISCO_INFO,
-	               (const char *[]){ "node", c->node, NULL });
+	q = adhoc_child(b->ctx, res, "query", NS_DISCO_INFO,
+	                (const char *[]){ "node", c->node, NULL });
 	if (q == NULL)
 		return res;
-	child_with(b->ctx, q, "identity", NULL,
-	           (const char *[]){ "category", "automation", "type",
-	                             "command-node", "name", c->name, NULL });
-	child_with(b->ctx, q, "feature", NULL,
-	           (const char *[]){ "var", NS_COMMANDS, NULL });
-	child_with(b->ctx, q, "feature", NULL,
-	           (const char *[]){ "var", NS_DATA, NULL });
+	adhoc_child(b->ctx, q, "identity", NULL,
+	            (const char *[]){ "category", "automation", "type",
+	                              "command-node", "name", c->name, NULL });
+	adhoc_child(b->ctx, q, "feature", NULL,
+	            (const char *[]){ "var", NS_COMMANDS, NULL });
+	adhoc_child(b->ctx, q, "feature", NULL,
+	            (const char *[]){ "var", NS_DATA, NULL });
 	return res;
 }
 
@@ -215,204 +203,6 @@ session_find(const char *id, const char *from, const struct adhoc_cmd *c,
 	return NULL;
 }
 
-/* ---- forms ---- */
-
-/* A <field/> under x; value and options (NULL-ended) may be NULL. */
-static xmpp_stanza_t *
-field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
-      const char *label, const char *value, const char *const *options)
-{
-	xmpp_stanza_t *f = child_with(ctx, x, "field", NULL,
-	                              (const char *[]){ "var", var, "type", type,
-	                                                "label", label, NULL });
-
-	if (f == NULL)
-		return NULL;
-	if (value)
-		text_child(ctx, f, "value", value);
-	for (; options && *options; options++) {
-		xmpp_stanza_t *o = child_with(ctx, f, "option", NULL,
-		                              (const char *[]){ "label", *options,
-		                                                NULL });
-		if (o)
-			text_child(ctx, o, "value", *options);
-	}
-	return f;
-}
-
-struct recent {
-	char names[ADHOC_PROJECTS_MAX][STORE_PROJECT_MAX + 1];
-	const char *list[ADHOC_PROJECTS_MAX + 1];
-	size_t n;
-};
-
-static void
-add_recent(const char *project, int64_t secs, void *arg)
-{
-	struct recent *r = arg;
-
-	(void)secs;
-	if (r->n >= ADHOC_PROJECTS_MAX)
-		return;
-	snprintf(r->names[r->n], sizeof(r->names[r->n]), "%s", project);
-	r->list[r->n] = r->names[r->n];
-	r->n++;
-	r->list[r->n] = NULL;
-}
-
-static void
-start_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
-{
-	static struct recent r;
-
-	r.n = 0;
-	r.list[0] = NULL;
-	if (store_projects(b->st, owner, now - ADHOC_RECENT_SECS, now, now,
-	                   add_recent, &r) != STORE_OK)
-		log_error("projects of %s: %s", owner, store_errmsg(b->st));
-	text_child(b->ctx, x, "title", "Start a timer");
-	text_child(b->ctx, x, "instructions",
-	           "Pick a recent project or name another one.");
-	field(b->ctx, x, "project", "list-single", "Project",
-	      r.n ? r.list[0] : NULL, r.list);
-	field(b->ctx, x, "other", "text-single", "Other project", NULL, NULL);
-	field(b->ctx, x, "tags", "text-single", "Tags (+design +billable)",
-	      NULL, NULL);
-	field(b->ctx, x, "note", "text-single", "Note", NULL, NULL);
-	field(b->ctx, x, "start", "text-single",
-	      "Started at (9:30, 15m ago; empty: now)", NULL, NULL);
-}
-
-static void
-report_form(struct bot *b, xmpp_stanza_t *x)
-{
-	text_child(b->ctx, x, "title", "Report");
-	field(b->ctx, x, "range", "list-single", "Range", "week", ranges);
-	field(b->ctx, x, "by", "list-single", "Grouped by", "project",
-	      groupings);
-}
-
-/* The text of the first <value/> of field var of the submitted form x,
- * in buf (empty when absent). */
-static const char *
-value_of(xmpp_stanza_t *x, const char *var, char *buf, size_t n)
-{
-	xmpp_stanza_t *f, *v;
-	char *t;
-
-	buf[0] = '\0';
-	for (f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
-		const char *name = xmpp_stanza_get_name(f);
-		const char *fv = xmpp_stanza_get_attribute(f, "var");
-
-		if (name == NULL || strcmp(name, "field") != 0 || fv == NULL ||
-		    strcmp(fv, var) != 0)
-			continue;
-		v = xmpp_stanza_get_child_by_name(f, "value");
-		if (v && (t = xmpp_stanza_get_text(v)) != NULL) {
-			snprintf(buf, n, "%s", t);
-			xmpp_free(xmpp_stanza_get_context(x), t);
-		}
-		break;
-	}
-	return buf;
-}
-
-static bool
-one_of(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-/* Appends s to line (n bytes); false when it does not fit. */
-static bool
-append(char *line, size_t n, const char *s)
-{
-	size_t len = strlen(line);
-
-	if (len + strlen(s) >= n)
-		return false;
-	memcpy(line + len, s, strlen(s) + 1);
-	return true;
-}
-
-/*
- * The start command of submitted form x into line: "start PROJECT
- * [+tag ...] [note] [at TIME | N ago]", the project quoted when it has a
- * space. NULL with why set when a value cannot be said as chat text.
- */
-const char *
-adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
-{
-	char project[STORE_PROJECT_MAX + 1], tags[512], note[512], when[64];
-	char *tok, *save;
-	const char *p;
-
-	if (*value_of(x, "other", project, sizeof(project)) == '\0')
-		value_of(x, "project", project, sizeof(project));
-	value_of(x, "tags", tags, sizeof(tags));
-	value_of(x, "note", note, sizeof(note));
-	value_of(x, "start", when, sizeof(when));
-	*why = NULL;
-	if (project[0] == '\0')
-		*why = "Name a project.";
-	else if (strchr(project, '"') || strchr(tags, '"'))
-		*why = "Projects and tags cannot hold a quote (\").";
-	if (*why)
-		return NULL;
-	snprintf(line, n, "start ");
-	p = strchr(project, ' ') ? "\"" : "";
-	append(line, n, p);
-	append(line, n, project);
-	append(line, n, p);
-	for (tok = strtok_r(tags, " ,", &save); tok;
-	     tok = strtok_r(NULL, " ,", &save)) {
-		append(line, n, tok[0] == '+' ? " " : " +");
-		append(line, n, tok);
-	}
-	if (note[0]) {
-		append(line, n, " ");
-		append(line, n, note);
-	}
-	if (when[0]) {
-		size_t wl = strlen(when);
-		bool ago = wl > 3 && strcmp(when + wl - 3, "ago") == 0;
-
-		append(line, n, ago || strncmp(when, "at ", 3) == 0 ? " "
-		                                                     : " at ");
-		if (!append(line, n, when)) {
-			*why = "Too long.";
-			return NULL;
-		}
-	}
-	return line;
-}
-
-/* The report command of submitted form x into line: "report RANGE by
- * GROUPING", both from the form's lists; NULL with why set otherwise. */
-const char *
-adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
-{
-	char range[32], by[32];
-
-	value_of(x, "range", range, sizeof(range));
-	value_of(x, "by", by, sizeof(by));
-	if (range[0] == '\0')
-		snprintf(range, sizeof(range), "week");
-	if (by[0] == '\0')
-		snprintf(by, sizeof(by), "project");
-	*why = NULL;
-	if (!one_of(range, ranges) || !one_of(by, groupings)) {
-		*why = "Pick a range and a grouping from the lists.";
-		return NULL;
-	}
-	snprintf(line, n, "report %s by %s", range, by);
-	return line;
-}
-
 /* ---- running ---- */
 
 /* Runs text as bare's chat command; the reply into out. */
@@ -452,9 +242,9 @@ command_answer(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 
 	if (res == NULL)
 		return NULL;
-	child_with(b->ctx, res, "command", NS_COMMANDS,
-	           (const char *[]){ "node", c->node, "sessionid", sessionid,
-	                             "status", status, NULL });
+	adhoc_child(b->ctx, res, "command", NS_COMMANDS,
+	            (const char *[]){ "node", c->node, "sessionid", sessionid,
+	                              "status", status, NULL });
 	return res;
 }
 
@@ -466,14 +256,14 @@ completed(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 	xmpp_stanza_t *cmd;
 
 	if (res && (cmd = xmpp_stanza_get_children(res)) != NULL) {
-		xmpp_stanza_t *nt = child_with(b->ctx, cmd, "note", NULL,
-		                               (const char *[]){ "type", "info",
-		                                                 NULL });
+		xmpp_stanza_t *nt = adhoc_child(b->ctx, cmd, "note", NULL,
+		                                (const char *[]){ "type", "info",
+		                                                  NULL });
 		xmpp_stanza_t *t = xmpp_stanza_new(b->ctx);
 
 		if (nt && t) {
 			xmpp_stanza_set_text(t, note);
-			adopt(nt, t);
+			adhoc_adopt(nt, t);
 		} else if (t) {
 			xmpp_stanza_release(t);
 		}
@@ -490,7 +280,7 @@ bad_session(struct bot *b, xmpp_stanza_t *iq)
 	xmpp_stanza_t *err;
 
 	if (res && (err = xmpp_stanza_get_child_by_name(res, "error")) != NULL)
-		child_with(b->ctx, err, "bad-sessionid", NS_COMMANDS, NULL);
+		adhoc_child(b->ctx, err, "bad-sessionid", NS_COMMANDS, NULL);
 	return res;
 }
 
@@ -538,17 +328,17 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 		if (res == NULL)
 			return NULL;
 		out = xmpp_stanza_get_children(res);
-		child_with(b->ctx,
-		           child_with(b->ctx, out, "actions", NULL,
-		                      (const char *[]){ "execute", "complete",
-		                                        NULL }),
-		           "complete", NULL, NULL);
-		x = child_with(b->ctx, out, "x", NS_DATA,
-		               (const char *[]){ "type", "form", NULL });
+		adhoc_child(b->ctx,
+		            adhoc_child(b->ctx, out, "actions", NULL,
+		                        (const char *[]){ "execute", "complete",
+		                                          NULL }),
+		            "complete", NULL, NULL);
+		x = adhoc_child(b->ctx, out, "x", NS_DATA,
+		                (const char *[]){ "type", "form", NULL });
 		if (x && strcmp(c->node, "start") == 0)
-			start_form(b, x, bare, now);
+			adhoc_start_form(b, x, bare, now);
 		else if (x)
-			report_form(b, x);
+			adhoc_report_form(b, x);
 		return res;
 	} else {
 		text = strcmp(c->node, "start") == 0

@@ -5,7 +5,7 @@
  * answer; the caps node queries we answer; the XEP-0184 receipt and
  * XEP-0085 chat state stanzas; and which commands count as slow enough
  * for a "composing" (commands/cmd.c, cmd_is_slow); the chat command a
- * submitted XEP-0050 Start or Report form stands for (bot/adhoc.c).
+ * submitted XEP-0050 Start or Report form stands for (bot/adhoc_forms.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strophe.h>
 
+#include "../../bot/adhoc_int.h"
 #include "../../bot/caps.h"
 #include "../../bot/testing.h"
 #include "../../commands/cmd.h"
@@ -344,7 +345,7 @@ cmd_is_slow__is_false__for_fast_unknown_or_no_command(void **state)
 	assert_false(cmd_is_slow("reportreportreportreport"));
 }
 
-/* ---- the chat command a submitted XEP-0050 form stands for (bot/adhoc.c) ---- */
+/* ---- the chat command a submitted XEP-0050 form stands for (bot/adhoc_forms.c) ---- */
 
 /* A submitted form of the given fields ("<field .../>..."). */
 static xmpp_stanza_t *
