@@ -33,24 +33,27 @@
 #include "log.h"
 #include "ratelimit.h"
 #include "timerstatus.h"
+#include "upload.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 
 #define ADHOC_SESSIONS 16
 #define ADHOC_SESSION_SECS 600
-#define ADHOC_LINE_MAX 1024
 
 struct adhoc_cmd {
 	const char *node;
 	const char *name;
-	const char *text; /* the chat command of one that needs no form */
+	const char *text;              /* the chat command of one without a
+	                                  form */
+	const struct adhoc_form *form; /* NULL: none (adhoc_forms.c) */
 };
 
 static const struct adhoc_cmd adhoc_cmds[] = {
-	{ "start", "Start a timer", NULL },
-	{ "stop", "Stop the timer", "stop" },
-	{ "status", "Status", "status" },
-	{ "report", "Report", NULL },
+	{ "start", "Start a timer", NULL, &adhoc_form_start },
+	{ "stop", "Stop the timer", "stop", NULL },
+	{ "status", "Status", "status", NULL },
+	{ "report", "Report", NULL, &adhoc_form_report },
+	{ "export", "Export", NULL, &adhoc_form_export },
 };
 
 #define NCMDS (sizeof(adhoc_cmds) / sizeof(adhoc_cmds[0]))
@@ -89,7 +92,7 @@ adhoc_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	return adhoc_adopt(parent, e);
 }
 
-void
+xmpp_stanza_t *
 adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
                  const char *text)
 {
@@ -97,9 +100,10 @@ adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	xmpp_stanza_t *t;
 
 	if (e == NULL || (t = xmpp_stanza_new(ctx)) == NULL)
-		return;
+		return e;
 	xmpp_stanza_set_text(t, text);
 	adhoc_adopt(e, t);
+	return e;
 }
 
 static const struct adhoc_cmd *
@@ -205,9 +209,11 @@ session_find(const char *id, const char *from, const struct adhoc_cmd *c,
 
 /* ---- running ---- */
 
-/* Runs text as bare's chat command; the reply into out. */
-static void
-run(struct bot *b, const char *bare, const char *text, struct text *out)
+/* Runs text as bare's chat command; the reply into out, a file it makes
+ * into file (NULL: it comes inline in the reply). */
+static enum cmd_status
+run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
+    struct text *out)
 {
 	struct cmd_ctx cctx;
 	enum cmd_status rc;
@@ -217,7 +223,7 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 	cctx.owner = bare;
 	cctx.now = wall_now();
 	cctx.tz = b->cfg->timezone;
-	cctx.file = NULL; /* a file would come inline in the note */
+	cctx.file = file;
 	cctx.msg_key = NULL; /* see the top of this file */
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 	cctx.prefs = &b->cfg->prefs;
@@ -231,6 +237,57 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 		          rc == CMD_OK ? "done" : "refused");
 	/* As after a chat message: the contact list shows the timer. */
 	timerstatus_after_command(b, &cctx, text, rc);
+	return rc;
+}
+
+/*
+ * The file a command made goes to the full JID to in chat messages, as
+ * the chat command's does (bot/message.c: the same admission and rate
+ * cost, then upload.h: a link, or inline parts), and the reply says so.
+ * CMD_REFUSED, the reply being the reason, when upload.c cannot take it
+ * now.
+ */
+static enum cmd_status
+send_file(struct bot *b, const char *to, const char *bare,
+          struct cmd_file *file, struct text *reply)
+{
+	message_admit_file(b, bare, file, reply);
+	if (!file->present)
+		return CMD_REFUSED;
+	upload_deliver(b->up, to, NULL, file);
+	text_printf(reply, " Sent to you in a chat message.");
+	return CMD_OK;
+}
+
+/* Runs the lines of a submitted form f for the full JID from, one after
+ * the other until one is not done; their replies, a line each, into
+ * note. Returns the last one's status. */
+static enum cmd_status
+run_lines(struct bot *b, const char *from, const char *bare,
+          const struct adhoc_form *f, const struct adhoc_lines *lines,
+          struct text *note)
+{
+	enum cmd_status rc = CMD_OK;
+	struct cmd_file file;
+	struct text one;
+	size_t i;
+
+	if (lines->n == 0) {
+		text_printf(note, "Nothing changed.");
+		return CMD_OK;
+	}
+	text_init(&one, CMD_REPLY_MAX);
+	for (i = 0; i < lines->n && rc == CMD_OK; i++) {
+		cmd_file_init(&file);
+		rc = run(b, bare, lines->line[i],
+		         (f->flags & ADHOC_FILE) ? &file : NULL, &one);
+		if (rc == CMD_OK && file.present)
+			rc = send_file(b, from, bare, &file, &one);
+		text_printf(note, "%s%s", i ? "\n" : "", text_str(&one));
+		cmd_file_free(&file);
+	}
+	text_free(&one);
+	return rc;
 }
 
 /* The <command/> answer: status, the session, and res holding it. */
@@ -248,26 +305,26 @@ command_answer(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 	return res;
 }
 
+/* A <note type='type'>text</note> under cmd (XEP-0050 6.1). */
+static void
+add_note(struct bot *b, xmpp_stanza_t *cmd, const char *type,
+         const char *text)
+{
+	xmpp_stanza_t *n = cmd ? adhoc_text_child(b->ctx, cmd, "note", text)
+	                       : NULL;
+
+	if (n != NULL)
+		xmpp_stanza_set_attribute(n, "type", type);
+}
+
 static xmpp_stanza_t *
 completed(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
           const char *sessionid, const char *note)
 {
 	xmpp_stanza_t *res = command_answer(b, iq, c, sessionid, "completed");
-	xmpp_stanza_t *cmd;
 
-	if (res && (cmd = xmpp_stanza_get_children(res)) != NULL) {
-		xmpp_stanza_t *nt = adhoc_child(b->ctx, cmd, "note", NULL,
-		                                (const char *[]){ "type", "info",
-		                                                  NULL });
-		xmpp_stanza_t *t = xmpp_stanza_new(b->ctx);
-
-		if (nt && t) {
-			xmpp_stanza_set_text(t, note);
-			adhoc_adopt(nt, t);
-		} else if (t) {
-			xmpp_stanza_release(t);
-		}
-	}
+	if (res)
+		add_note(b, xmpp_stanza_get_children(res), "info", note);
 	return res;
 }
 
@@ -284,6 +341,119 @@ bad_session(struct bot *b, xmpp_stanza_t *iq)
 	return res;
 }
 
+/*
+ * The executing step of session s: c's form for bare at now, with a
+ * "complete" action. After a refusal, prior is the form as submitted,
+ * whose values it keeps, and error the refusal, shown as an error note
+ * (XEP-0050 4.4); both NULL the first time.
+ */
+static xmpp_stanza_t *
+show_form(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+          const struct adhoc_session *s, const char *bare, int64_t now,
+          xmpp_stanza_t *prior, const char *error)
+{
+	xmpp_stanza_t *res = command_answer(b, iq, c, s->id, "executing");
+	xmpp_stanza_t *out, *x;
+
+	if (res == NULL)
+		return NULL;
+	out = xmpp_stanza_get_children(res);
+	adhoc_child(b->ctx,
+	            adhoc_child(b->ctx, out, "actions", NULL,
+	                        (const char *[]){ "execute", "complete",
+	                                          NULL }),
+	            "complete", NULL, NULL);
+	if (error != NULL)
+		add_note(b, out, "error", error);
+	x = adhoc_child(b->ctx, out, "x", NS_DATA,
+	                (const char *[]){ "type", "form", NULL });
+	if (x == NULL)
+		return res;
+	c->form->build(b, x, bare, now);
+	if (prior != NULL)
+		adhoc_refill(b->ctx, x, prior);
+	return res;
+}
+
+/* The chat commands of the submitted form x of f for owner, into out;
+ * false with why (n bytes) set when it cannot be said as chat text. */
+static bool
+form_lines(struct bot *b, const struct adhoc_form *f, const char *owner,
+           xmpp_stanza_t *x, struct adhoc_lines *out, char *why, size_t n)
+{
+	const char *w = NULL;
+
+	if (f->line == NULL)
+		return f->submit(b, owner, x, out, why, n);
+	out->n = 0;
+	if (f->line(x, out->line[0], sizeof(out->line[0]), &w) == NULL) {
+		snprintf(why, n, "%s", w ? w : "That cannot be done.");
+		return false;
+	}
+	out->n = 1;
+	return true;
+}
+
+/*
+ * The submitted form x of session s: its chat commands run for bare (from:
+ * the full JID), and the command completes with their replies. A refusal
+ * of a form with ADHOC_AGAIN shows the form again instead; of another, it
+ * completes the command with the refusal.
+ */
+static xmpp_stanza_t *
+submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+       struct adhoc_session *s, const char *bare, xmpp_stanza_t *x,
+       int64_t now)
+{
+	static struct adhoc_lines lines; /* 16 KiB: off the stack */
+	const char *from = xmpp_stanza_get_from(iq);
+	bool again = (c->form->flags & ADHOC_AGAIN) != 0;
+	xmpp_stanza_t *res;
+	struct text note;
+	char why[512];
+	enum cmd_status rc;
+
+	if (!form_lines(b, c->form, bare, x, &lines, why, sizeof(why))) {
+		if (again)
+			return show_form(b, iq, c, s, bare, now, x, why);
+		s->expires = 0;
+		return completed(b, iq, c, s->id, why);
+	}
+	text_init(&note, CMD_REPLY_MAX);
+	rc = run_lines(b, from, bare, c->form, &lines, &note);
+	if (rc != CMD_OK && again) {
+		res = show_form(b, iq, c, s, bare, now, x, text_str(&note));
+	} else {
+		s->expires = 0;
+		res = completed(b, iq, c, s->id, text_str(&note));
+	}
+	text_free(&note);
+	return res;
+}
+
+/* A command without a form: its chat text runs at once. */
+static xmpp_stanza_t *
+run_text(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+         const char *bare, const char *sid)
+{
+	xmpp_stanza_t *res;
+	struct text reply;
+
+	text_init(&reply, CMD_REPLY_MAX);
+	run(b, bare, c->text, NULL, &reply);
+	res = completed(b, iq, c, sid, text_str(&reply));
+	text_free(&reply);
+	return res;
+}
+
+static bool
+is_submitted(xmpp_stanza_t *x)
+{
+	const char *type = x != NULL ? xmpp_stanza_get_type(x) : NULL;
+
+	return type != NULL && strcmp(type, "submit") == 0;
+}
+
 static xmpp_stanza_t *
 execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 {
@@ -292,12 +462,10 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 	const char *from = xmpp_stanza_get_from(iq);
 	const char *action = xmpp_stanza_get_attribute(cmd, "action");
 	const char *sid = xmpp_stanza_get_attribute(cmd, "sessionid");
-	char bare[STORE_OWNER_MAX + 1], line[ADHOC_LINE_MAX];
+	char bare[STORE_OWNER_MAX + 1];
 	int64_t now = wall_now();
 	struct adhoc_session *s = NULL;
-	xmpp_stanza_t *x, *res, *out;
-	const char *text, *why = NULL;
-	struct text reply;
+	xmpp_stanza_t *x;
 
 	if (c == NULL)
 		return xmpp_stanza_reply_error(iq, "cancel", "item-not-found",
@@ -315,45 +483,17 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 			s->expires = 0;
 		return command_answer(b, iq, c, sid, "canceled");
 	}
-	x = xmpp_stanza_get_child_by_name_and_ns(cmd, "x", NS_DATA);
-	if (c->text) {
-		text = c->text;
-	} else if (s == NULL || x == NULL ||
-	           strcmp(xmpp_stanza_get_type(x) ? xmpp_stanza_get_type(x)
-	                                          : "", "submit") != 0) {
-		/* The first step: the form. */
-		if (s == NULL)
-			s = session_new(from, c, now);
-		res = command_answer(b, iq, c, s->id, "executing");
-		if (res == NULL)
-			return NULL;
-		out = xmpp_stanza_get_children(res);
-		adhoc_child(b->ctx,
-		            adhoc_child(b->ctx, out, "actions", NULL,
-		                        (const char *[]){ "execute", "complete",
-		                                          NULL }),
-		            "complete", NULL, NULL);
-		x = adhoc_child(b->ctx, out, "x", NS_DATA,
-		                (const char *[]){ "type", "form", NULL });
-		if (x && strcmp(c->node, "start") == 0)
-			adhoc_start_form(b, x, bare, now);
-		else if (x)
-			adhoc_report_form(b, x);
-		return res;
-	} else {
-		text = strcmp(c->node, "start") == 0
-		               ? adhoc_start_line(x, line, sizeof(line), &why)
-		               : adhoc_report_line(x, line, sizeof(line), &why);
+	if (c->form == NULL) {
+		if (s)
+			s->expires = 0;
+		return run_text(b, iq, c, bare, sid);
 	}
-	if (s)
-		s->expires = 0;
-	if (text == NULL)
-		return completed(b, iq, c, sid, why);
-	text_init(&reply, CMD_REPLY_MAX);
-	run(b, bare, text, &reply);
-	res = completed(b, iq, c, sid, text_str(&reply));
-	text_free(&reply);
-	return res;
+	x = xmpp_stanza_get_child_by_name_and_ns(cmd, "x", NS_DATA);
+	if (s == NULL || !is_submitted(x))
+		/* The first step: the form. */
+		return show_form(b, iq, c, s ? s : session_new(from, c, now),
+		                 bare, now, NULL, NULL);
+	return submit(b, iq, c, s, bare, x, now);
 }
 
 bool

@@ -22,6 +22,7 @@
 static const char *const ranges[] = { "today", "week", "last week", "month",
 	                              "last month", "year", NULL };
 static const char *const groupings[] = { "project", "day", "tag", NULL };
+static const char *const formats[] = { "csv", "json", "ical", NULL };
 
 /* A <field/> under x; value and options (NULL-ended) may be NULL. */
 static xmpp_stanza_t *
@@ -46,6 +47,14 @@ field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
 	return f;
 }
 
+/* A <desc/> (XEP-0004 3.2: a sentence on what field f wants) under f. */
+static void
+describe(xmpp_ctx_t *ctx, xmpp_stanza_t *f, const char *desc)
+{
+	if (f != NULL)
+		adhoc_text_child(ctx, f, "desc", desc);
+}
+
 struct recent {
 	char names[ADHOC_PROJECTS_MAX][STORE_PROJECT_MAX + 1];
 	const char *list[ADHOC_PROJECTS_MAX + 1];
@@ -66,9 +75,8 @@ add_recent(const char *project, int64_t secs, void *arg)
 	r->list[r->n] = NULL;
 }
 
-void
-adhoc_start_form(struct bot *b, xmpp_stanza_t *x, const char *owner,
-                 int64_t now)
+static void
+start_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 {
 	static struct recent r;
 
@@ -90,13 +98,49 @@ adhoc_start_form(struct bot *b, xmpp_stanza_t *x, const char *owner,
 	      "Started at (9:30, 15m ago; empty: now)", NULL, NULL);
 }
 
-void
-adhoc_report_form(struct bot *b, xmpp_stanza_t *x)
+static void
+report_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 {
+	(void)owner;
+	(void)now;
 	adhoc_text_child(b->ctx, x, "title", "Report");
 	field(b->ctx, x, "range", "list-single", "Range", "week", ranges);
 	field(b->ctx, x, "by", "list-single", "Grouped by", "project",
 	      groupings);
+}
+
+/* The <field/> var of form x, borrowed; NULL when it has none. */
+static xmpp_stanza_t *
+field_named(xmpp_stanza_t *x, const char *var)
+{
+	xmpp_stanza_t *f;
+
+	for (f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
+		const char *name = xmpp_stanza_get_name(f);
+		const char *fv = xmpp_stanza_get_attribute(f, "var");
+
+		if (name != NULL && strcmp(name, "field") == 0 && fv != NULL &&
+		    strcmp(fv, var) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* The text of the first <value/> of field f, in buf (empty when
+ * absent). */
+static const char *
+field_value(xmpp_stanza_t *f, char *buf, size_t n)
+{
+	xmpp_stanza_t *v;
+	char *t;
+
+	buf[0] = '\0';
+	v = f ? xmpp_stanza_get_child_by_name(f, "value") : NULL;
+	if (v && (t = xmpp_stanza_get_text(v)) != NULL) {
+		snprintf(buf, n, "%s", t);
+		xmpp_free(xmpp_stanza_get_context(v), t);
+	}
+	return buf;
 }
 
 /* The text of the first <value/> of field var of the submitted form x,
@@ -104,25 +148,31 @@ adhoc_report_form(struct bot *b, xmpp_stanza_t *x)
 static const char *
 value_of(xmpp_stanza_t *x, const char *var, char *buf, size_t n)
 {
-	xmpp_stanza_t *f, *v;
-	char *t;
+	return field_value(field_named(x, var), buf, n);
+}
 
-	buf[0] = '\0';
+void
+adhoc_refill(xmpp_ctx_t *ctx, xmpp_stanza_t *x, xmpp_stanza_t *prior)
+{
+	char buf[ADHOC_LINE_MAX];
+	xmpp_stanza_t *f, *v, *t;
+	const char *var;
+
 	for (f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
-		const char *name = xmpp_stanza_get_name(f);
-		const char *fv = xmpp_stanza_get_attribute(f, "var");
-
-		if (name == NULL || strcmp(name, "field") != 0 || fv == NULL ||
-		    strcmp(fv, var) != 0)
+		var = xmpp_stanza_get_attribute(f, "var");
+		if (var == NULL || field_named(prior, var) == NULL)
 			continue;
+		field_value(field_named(prior, var), buf, sizeof(buf));
 		v = xmpp_stanza_get_child_by_name(f, "value");
-		if (v && (t = xmpp_stanza_get_text(v)) != NULL) {
-			snprintf(buf, n, "%s", t);
-			xmpp_free(xmpp_stanza_get_context(x), t);
+		if (v != NULL && (t = xmpp_stanza_get_children(v)) != NULL)
+			xmpp_stanza_set_text(t, buf);
+		else if (v == NULL)
+			adhoc_text_child(ctx, f, "value", buf);
+		else if ((t = xmpp_stanza_new(ctx)) != NULL) {
+			xmpp_stanza_set_text(t, buf);
+			adhoc_adopt(v, t);
 		}
-		break;
 	}
-	return buf;
 }
 
 static bool
@@ -146,6 +196,17 @@ append(char *line, size_t n, const char *s)
 	return true;
 }
 
+/* Appends project to line (n bytes), in quotes when it has a space, as
+ * chat text takes it; false when it does not fit. */
+static bool
+append_project(char *line, size_t n, const char *project)
+{
+	const char *q = strchr(project, ' ') ? "\"" : "";
+
+	return append(line, n, q) && append(line, n, project) &&
+	       append(line, n, q);
+}
+
 /*
  * The start command of submitted form x into line: "start PROJECT
  * [+tag ...] [note] [at TIME | N ago]", the project quoted when it has a
@@ -156,7 +217,6 @@ adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char project[STORE_PROJECT_MAX + 1], tags[512], note[512], when[64];
 	char *tok, *save;
-	const char *p;
 
 	if (*value_of(x, "other", project, sizeof(project)) == '\0')
 		value_of(x, "project", project, sizeof(project));
@@ -171,10 +231,7 @@ adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	if (*why)
 		return NULL;
 	snprintf(line, n, "start ");
-	p = strchr(project, ' ') ? "\"" : "";
-	append(line, n, p);
-	append(line, n, project);
-	append(line, n, p);
+	append_project(line, n, project);
 	for (tok = strtok_r(tags, " ,", &save); tok;
 	     tok = strtok_r(NULL, " ,", &save)) {
 		append(line, n, tok[0] == '+' ? " " : " +");
@@ -219,3 +276,73 @@ adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	snprintf(line, n, "report %s by %s", range, by);
 	return line;
 }
+
+static void
+export_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
+{
+	xmpp_stanza_t *f;
+
+	(void)owner;
+	(void)now;
+	adhoc_text_child(b->ctx, x, "title", "Export");
+	adhoc_text_child(b->ctx, x, "instructions",
+	                 "The file comes to you in a chat message: a link "
+	                 "when your server offers HTTP upload, else the text "
+	                 "itself, in parts.");
+	f = field(b->ctx, x, "format", "list-single", "Format", "csv", formats);
+	describe(b->ctx, f, "csv for spreadsheets, json for programs, ical "
+	                    "for calendars");
+	f = field(b->ctx, x, "range", "text-single", "Range", "this month",
+	          NULL);
+	describe(b->ctx, f, "As in chat: today, yesterday, week, last week, "
+	                    "this month, last month, year, a day (mon, "
+	                    "2025-06-02) or DAY..DAY");
+	f = field(b->ctx, x, "project", "text-single", "Project", NULL, NULL);
+	describe(b->ctx, f, "Only this project's entries; empty: all");
+}
+
+/*
+ * The export command of submitted form x into line: "export FORMAT RANGE
+ * [PROJECT]", the format from the form's list, the range as typed (the
+ * chat command's parser judges it; empty: this month), the project
+ * quoted when it has a space. NULL with why set otherwise.
+ */
+const char *
+adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
+{
+	char format[16], range[256], project[STORE_PROJECT_MAX + 1];
+
+	if (*value_of(x, "format", format, sizeof(format)) == '\0')
+		snprintf(format, sizeof(format), "csv");
+	if (*value_of(x, "range", range, sizeof(range)) == '\0')
+		snprintf(range, sizeof(range), "this month");
+	value_of(x, "project", project, sizeof(project));
+	*why = NULL;
+	if (!one_of(format, formats))
+		*why = "Pick a format from the list.";
+	else if (strchr(range, '"') || strchr(project, '"'))
+		*why = "A range or a project cannot hold a quote (\").";
+	if (*why)
+		return NULL;
+	snprintf(line, n, "export %s ", format);
+	if (!append(line, n, range) ||
+	    (project[0] && (!append(line, n, " ") ||
+	                    !append_project(line, n, project)))) {
+		*why = "Too long.";
+		return NULL;
+	}
+	return line;
+}
+
+/* ---- the forms, for bot/adhoc.c ---- */
+
+/* Start and Report complete with whatever the command answers; Export
+ * shows its form again when refused (a range the parser does not take,
+ * a file that cannot go now), so that the user can correct it. */
+const struct adhoc_form adhoc_form_start = { start_form, adhoc_start_line,
+	                                     NULL, 0 };
+const struct adhoc_form adhoc_form_report = { report_form, adhoc_report_line,
+	                                      NULL, 0 };
+const struct adhoc_form adhoc_form_export = { export_form, adhoc_export_line,
+	                                      NULL,
+	                                      ADHOC_AGAIN | ADHOC_FILE };

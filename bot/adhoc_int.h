@@ -12,6 +12,7 @@
 #ifndef TIMMY_ADHOC_INT_H
 #define TIMMY_ADHOC_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <strophe.h>
@@ -34,26 +35,68 @@ xmpp_stanza_t *adhoc_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
                            const char *name, const char *ns,
                            const char *const *attrs);
 
-/* <name>text</name> under parent. */
-void adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+/* <name>text</name> under parent; the element, borrowed (NULL when out
+ * of memory). */
+xmpp_stanza_t *adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
                       const char *name, const char *text);
 
 /* ---- forms (bot/adhoc_forms.c) ---- */
 
-/* Fills x, an empty <x type='form'/>, with the Start form: a picker of
- * owner's projects of the last 30 days before now, tags, note, start. */
-void adhoc_start_form(struct bot *b, xmpp_stanza_t *x, const char *owner,
-                      int64_t now);
+#define ADHOC_LINE_MAX 1024
+#define ADHOC_LINES_MAX 16
 
-/* Fills x with the Report form: range and grouping. */
-void adhoc_report_form(struct bot *b, xmpp_stanza_t *x);
+/* The chat commands a submitted form stands for, run in this order as
+ * the user's own chat messages would be. Kept apart, never joined by a
+ * line break, so that no value typed in a form can become a command of
+ * its own. */
+struct adhoc_lines {
+	char line[ADHOC_LINES_MAX][ADHOC_LINE_MAX];
+	size_t n;
+};
 
-/* The chat command a submitted Start or Report form (XEP-0004 x of
- * type submit) stands for, into line (n bytes); NULL with *why set
+enum {
+	ADHOC_AGAIN = 1 << 0, /* a refusal shows the form again, with what
+	                         was typed and an error note, in the same
+	                         session; else it completes the command */
+	ADHOC_FILE = 1 << 1   /* its command makes a file, which goes to the
+	                         user in chat as the chat command's does */
+};
+
+/* A command menu's form. */
+struct adhoc_form {
+	/* Fills x, an empty <x type='form'/>, for owner at now. */
+	void (*build)(struct bot *b, xmpp_stanza_t *x, const char *owner,
+	              int64_t now);
+	/* A form of one chat command: the command the submitted form x
+	 * stands for, into line (n bytes); NULL, with the sentence that says
+	 * why in *why, when it cannot be said as chat text. NULL: submit. */
+	const char *(*line)(xmpp_stanza_t *x, char *line, size_t n,
+	                    const char **why);
+	/* A form of several: the chat commands the submitted form x of
+	 * owner stands for, into out (none at all: nothing to do); false,
+	 * with the sentence that says why in why (n bytes), when it cannot
+	 * be said as chat text. */
+	bool (*submit)(struct bot *b, const char *owner, xmpp_stanza_t *x,
+	               struct adhoc_lines *out, char *why, size_t n);
+	unsigned flags; /* ADHOC_AGAIN, ADHOC_FILE */
+};
+
+/* Sets the <value/> of each field of the form x that the submitted form
+ * prior also has to prior's value, so a form shown again after an error
+ * keeps what the user typed. */
+void adhoc_refill(xmpp_ctx_t *ctx, xmpp_stanza_t *x, xmpp_stanza_t *prior);
+
+extern const struct adhoc_form adhoc_form_start, adhoc_form_report,
+        adhoc_form_export;
+
+/* The chat command a submitted Start, Report or Export form (XEP-0004 x
+ * of type submit) stands for, into line (n bytes); NULL with *why set
  * when the form cannot be said as chat text. */
 const char *adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n,
                              const char **why);
 const char *adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n,
+                              const char **why);
+const char *adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n,
                               const char **why);
 
 #endif

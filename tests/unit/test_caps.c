@@ -363,15 +363,23 @@ form(const char *fields)
 
 #define F(var, value) "<field var='" var "'><value>" value "</value></field>"
 
+/* The line fn makes of a form of fields, or NULL; why into *why. */
+static const char *
+line_of(const char *(*fn)(xmpp_stanza_t *, char *, size_t, const char **),
+        const char *fields, char *line, size_t n, const char **why)
+{
+	xmpp_stanza_t *x = form(fields);
+	const char *r = fn(x, line, n, why);
+
+	xmpp_stanza_release(x);
+	return r;
+}
+
 /* The start line of fields, or NULL; why into *why. */
 static const char *
 start(const char *fields, char *line, size_t n, const char **why)
 {
-	xmpp_stanza_t *x = form(fields);
-	const char *r = adhoc_start_line(x, line, n, why);
-
-	xmpp_stanza_release(x);
-	return r;
+	return line_of(adhoc_start_line, fields, line, n, why);
 }
 
 static void
@@ -439,6 +447,93 @@ report_line__is_range_by_grouping__from_the_lists_only(void **state)
 	xmpp_stanza_release(x);
 }
 
+/* The export line of fields, or NULL; why into *why. */
+static const char *
+export(const char *fields, char *line, size_t n, const char **why)
+{
+	return line_of(adhoc_export_line, fields, line, n, why);
+}
+
+static void
+export_line__is_csv_this_month__when_nothing_is_filled_in(void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(export("", line, sizeof(line), &why));
+	assert_string_equal(line, "export csv this month");
+	assert_non_null(export(F("format", "") F("range", "") F("project", ""),
+	                       line, sizeof(line), &why));
+	assert_string_equal(line, "export csv this month");
+}
+
+static void
+export_line__is_format_range_as_typed_and_quoted_project__when_all_given(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(export(F("format", "ical") F("range", "last week")
+	                       F("project", "client work"), line, sizeof(line),
+	                       &why));
+	assert_string_equal(line, "export ical last week \"client work\"");
+	assert_non_null(export(F("format", "json") F("range", "mon..wed")
+	                       F("project", "acme"), line, sizeof(line), &why));
+	assert_string_equal(line, "export json mon..wed acme");
+}
+
+static void
+export_line__refuses__when_format_not_listed_or_a_quote_or_too_long(
+        void **state)
+{
+	char line[256], small[24];
+	const char *why;
+
+	(void)state;
+	assert_null(export(F("format", "pdf"), line, sizeof(line), &why));
+	assert_string_equal(why, "Pick a format from the list.");
+	assert_null(export(F("range", "to\"day"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(export(F("project", "a\"b"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(export(F("range", "2025-06-01..2025-06-30"), small,
+	                   sizeof(small), &why));
+	assert_string_equal(why, "Too long.");
+}
+
+static void
+refill__sets_each_field_the_submitted_form_has__and_keeps_the_others(
+        void **state)
+{
+	xmpp_stanza_t *x, *prior;
+	char *xml;
+	size_t len;
+
+	(void)state;
+	x = xmpp_stanza_new_from_string(
+	        ctx, "<x xmlns='jabber:x:data' type='form'>"
+	             "<field var='format'><value>csv</value>"
+	             "<option><value>json</value></option></field>"
+	             "<field var='range'><value>this month</value></field>"
+	             "<field var='project'/></x>");
+	assert_non_null(x);
+	prior = form(F("format", "json") F("project", "acme"));
+	adhoc_refill(ctx, x, prior);
+	assert_int_equal(xmpp_stanza_to_text(x, &xml, &len), XMPP_EOK);
+	assert_string_equal(xml,
+	        "<x xmlns=\"jabber:x:data\" type=\"form\">"
+	        "<field var=\"format\"><value>json</value>"
+	        "<option><value>json</value></option></field>"
+	        "<field var=\"range\"><value>this month</value></field>"
+	        "<field var=\"project\"><value>acme</value></field></x>");
+	xmpp_free(ctx, xml);
+	xmpp_stanza_release(prior);
+	xmpp_stanza_release(x);
+}
+
 int
 main(void)
 {
@@ -475,6 +570,14 @@ main(void)
 		cmocka_unit_test(
 		        start_line__refuses__when_no_project_or_a_quote_in_project_or_tags),
 		cmocka_unit_test(report_line__is_range_by_grouping__from_the_lists_only),
+		cmocka_unit_test(
+		    export_line__is_csv_this_month__when_nothing_is_filled_in),
+		cmocka_unit_test(
+		    export_line__is_format_range_as_typed_and_quoted_project__when_all_given),
+		cmocka_unit_test(
+		    export_line__refuses__when_format_not_listed_or_a_quote_or_too_long),
+		cmocka_unit_test(
+		    refill__sets_each_field_the_submitted_form_has__and_keeps_the_others),
 	};
 
 	xmpp_initialize();
