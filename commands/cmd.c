@@ -117,6 +117,12 @@ const struct cmd_def cmd_table[] = {
 	  "pause\npause at 12:00\npause 10m ago", NULL },
 	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
 	  "your projects, with this month's totals", "projects", NULL },
+	{ "reminders", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_reminders,
+	  "reminders [on|off]",
+	  "turn every reminder on or off (the same as settings reminders)",
+	  "Turns off, or on again, every reminder: of a timer that runs long, "
+	  "to start, and the digest (settings shows which are set).\n"
+	  "reminders off\nreminders on", NULL },
 	{ "rename", NULL, GRP_REPORT, CMD_CHANGES, 3, 3, cmd_rename,
 	  "rename project OLD NEW", "rename a project in all its entries",
 	  "rename project acme globex\n"
@@ -138,6 +144,22 @@ const struct cmd_def cmd_table[] = {
 	  "go on with the paused timer",
 	  "Ends the break of the paused timer, now or at a time in the past.\n"
 	  "resume\nresume at 12:45\nresume 5m ago", NULL },
+	{ "settings", NULL, GRP_SETTINGS, CMD_CHANGES, 0, -1, cmd_settings,
+	  "settings [NAME [VALUE|default]]",
+	  "your settings: show them, or change one",
+	  "Without words, every setting and its value. With a NAME, what it "
+	  "is and what it takes; with a VALUE, changes it; \"default\" goes "
+	  "back to the default. NAME is idle.after, idle.action, reminders, "
+	  "reminders.running_over, reminders.start_by, reminders.digest, "
+	  "workdays, workhours, roster or tz.\n"
+	  "settings\nsettings idle.after 30m\n"
+	  "settings reminders.digest weekly mon 09:00\n"
+	  "settings workdays mon-thu\nsettings idle.after default", NULL },
+	{ "snooze", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_snooze,
+	  "snooze [DURATION|off]",
+	  "no reminders for a while (at most a week)",
+	  "Keeps every reminder away for a while, from now; \"off\" ends the "
+	  "snooze.\nsnooze 1h\nsnooze 2d\nsnooze off", NULL },
 	{ "start", NULL, GRP_TIMER, CMD_CHANGES, 1, -1, cmd_start,
 	  "start PROJECT [+tag ...] [note ...] " WHEN,
 	  "start a timer (stops the running one first)",

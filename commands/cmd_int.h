@@ -132,6 +132,9 @@ enum cmd_status cmd_projects(const struct cmd_ctx *, const struct cmd_args *, st
 enum cmd_status cmd_tags(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_rename(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_tz(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_settings(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_reminders(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_snooze(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_export(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_who(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 

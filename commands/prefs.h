@@ -69,4 +69,55 @@ void prefs_builtin(struct prefs *p);
 store_rc prefs_load(store *st, const char *owner,
                     const struct prefs *defaults, struct prefs *out);
 
+/*
+ * The names of the settings, in the order `settings` lists them,
+ * NULL-terminated: idle.after, idle.action, reminders,
+ * reminders.running_over, reminders.start_by, reminders.digest,
+ * workdays, workhours, roster. (The snooze and the time zone are kept
+ * apart: store_snooze, store_user_tz.)
+ */
+extern const char *const prefs_names[];
+
+/* Room for a formatted value (what prefs_format writes) and for a why
+ * sentence of prefs_parse, each with its NUL. */
+#define PREFS_VALUE_MAX 64
+#define PREFS_WHY_MAX 320
+
+/*
+ * Reads value as setting name into *p: 0, with only that setting of *p
+ * changed; or -1, with *p unchanged and a human sentence in why (n bytes;
+ * why may be NULL) that says what is wrong and what the setting accepts
+ * ("\"soon\" is not a duration. idle.after takes ..."), also for a name
+ * that is none. Keywords and day names in any case; runs of spaces count
+ * as one. The values:
+ *   idle.after              a duration (15m, 1h30m), 1m to 24h
+ *   idle.action             ask | stop | off
+ *   reminders, roster       on | off
+ *   reminders.running_over  a duration, 1m to 24h, or off
+ *   reminders.start_by      a clock time (09:30, 9:30am) or off
+ *   reminders.digest        off | daily HH:MM | weekly DAY HH:MM
+ *   workdays                days and ranges of days: mon-fri,
+ *                           mon,tue,thu, sat-mon; never none
+ *   workhours               HH:MM-HH:MM, the start before the end
+ */
+int prefs_parse(struct prefs *p, const char *name, const char *value,
+                char *why, size_t n);
+
+/*
+ * The value of setting name in *p, in the one spelling prefs_parse reads
+ * back to the same value (parse(format(x)) == x), into buf (n bytes;
+ * PREFS_VALUE_MAX suffices): "15m", "1h30m", "off", "09:30",
+ * "weekly mon 09:00", "mon-fri", "mon,tue,thu", "09:00-17:00", "on".
+ * "" for a name that is none.
+ */
+void prefs_format(const struct prefs *p, const char *name, char *buf,
+                  size_t n);
+
+/*
+ * What setting name accepts, as one sentence ("idle.after takes a
+ * duration from 1m to 24h, such as 30m or 1h30m."), static; NULL when
+ * name is no setting. The end of every why of prefs_parse.
+ */
+const char *prefs_accepts(const char *name);
+
 #endif

@@ -371,6 +371,16 @@ tp_duration(const char *word, int64_t *secs, struct text *err)
 }
 
 enum tp_rc
+tp_clock(const char *word, int *mins, struct text *err)
+{
+	struct why w;
+
+	if (word == NULL)
+		return TP_NOMATCH;
+	return tp_report(clock_parse(word, strlen(word), mins, &w), &w, err);
+}
+
+enum tp_rc
 tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
        struct text *err)
 {

@@ -98,6 +98,18 @@ enum tp_rc tp_day(const struct tp_ctx *c, const char *word, int64_t *day_start,
 /* True when word names a weekday ("mon", "Tuesday", "thurs"...). */
 bool tp_is_weekday(const char *word);
 
+/* The weekday (0 Sunday .. 6) that s[0..n) names ("mon", "Tuesday",
+ * "thurs"...), or -1. */
+int tp_weekday(const char *s, size_t n);
+
+/*
+ * One word as a clock time of no day in particular, into minutes after
+ * midnight (0 to 1439): "9:30", "09:30", "17:00", "5pm", "12am". The
+ * shapes of tp_time's CLOCK: TP_NOMATCH for a word shaped like none
+ * ("9", "soon"), TP_BAD for one that is no time of day ("25:00").
+ */
+enum tp_rc tp_clock(const char *word, int *mins, struct text *err);
+
 /*
  * A point in time from argv[0..argc), using 1 to 2 words (*used):
  *   now

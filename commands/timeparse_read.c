@@ -219,6 +219,12 @@ tp_weekday_of(const char *s, size_t n)
 	return tp_named_value(weekdays, NELEM(weekdays), s, n);
 }
 
+int
+tp_weekday(const char *s, size_t n)
+{
+	return s == NULL ? -1 : tp_weekday_of(s, n);
+}
+
 bool
 tp_is_weekday(const char *word)
 {

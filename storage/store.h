@@ -634,4 +634,54 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
                       size_t limit, store_active_cb cb, void *arg,
                       int64_t *total);
 
+/*
+ * ---- Each user's settings (commands/prefs.h gives them meaning) ----
+ *
+ * One row per setting a user changed: its name as the settings command
+ * spells it ("idle.after"), its value as it reads back ("30m"); a
+ * setting without a row follows bot.yaml. Names are compared byte for
+ * byte. Over STORE_SETTING_NAME_MAX or STORE_SETTING_VALUE_MAX bytes, or
+ * empty: STORE_CONFLICT, and nothing is written. A change is atomic by
+ * itself; inside store_begin/store_commit, part of that transaction (the
+ * settings command's). Settings are no entries: undo does not take them
+ * back, as it does not take back the time zone.
+ */
+#define STORE_SETTING_NAME_MAX 32
+#define STORE_SETTING_VALUE_MAX 64
+
+/* The name of the row that holds the end of a snooze (store_snooze). */
+#define STORE_SNOOZE "snooze"
+
+/* Owner's value of setting name into value (n bytes), STORE_NOTFOUND
+ * (value "") when owner has not set it; STORE_ERR when it does not
+ * fit. Reads only. */
+store_rc store_setting_get(store *st, const char *owner, const char *name,
+                           char *value, size_t n);
+
+/* Sets owner's setting name to value (creating the user row), replacing
+ * the value it had. */
+store_rc store_setting_set(store *st, const char *owner, const char *name,
+                           const char *value);
+
+/* Removes owner's setting name, which then follows the default again;
+ * STORE_NOTFOUND when owner had not set it (nothing is written, no user
+ * row made). */
+store_rc store_setting_unset(store *st, const char *owner, const char *name);
+
+/* Every setting owner has set, the snooze row too, by name (bytes): cb
+ * gets each name and value, borrowed for the call; cb must not use st.
+ * An owner who set none (or never wrote): STORE_OK, no call. */
+typedef void (*store_setting_cb)(const char *name, const char *value,
+                                 void *arg);
+store_rc store_settings(store *st, const char *owner, store_setting_cb cb,
+                        void *arg);
+
+/* The end of owner's snooze (epoch seconds; no nudges before it) into
+ * *until; 0 when none was set (a passed one is returned as it is: the
+ * caller compares it with its clock). Reads only. */
+store_rc store_snooze(store *st, const char *owner, int64_t *until);
+
+/* Sets the end of owner's snooze to until; 0 (or less) removes it. */
+store_rc store_set_snooze(store *st, const char *owner, int64_t until);
+
 #endif
