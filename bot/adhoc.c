@@ -54,6 +54,7 @@ static const struct adhoc_cmd adhoc_cmds[] = {
 	{ "status", "Status", "status", NULL },
 	{ "report", "Report", NULL, &adhoc_form_report },
 	{ "export", "Export", NULL, &adhoc_form_export },
+	{ "settings", "Settings", NULL, &adhoc_form_settings },
 };
 
 #define NCMDS (sizeof(adhoc_cmds) / sizeof(adhoc_cmds[0]))
@@ -410,7 +411,7 @@ submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 	bool again = (c->form->flags & ADHOC_AGAIN) != 0;
 	xmpp_stanza_t *res;
 	struct text note;
-	char why[512];
+	char why[ADHOC_LINE_MAX];
 	enum cmd_status rc;
 
 	if (!form_lines(b, c->form, bare, x, &lines, why, sizeof(why))) {

@@ -24,35 +24,33 @@ static const char *const ranges[] = { "today", "week", "last week", "month",
 static const char *const groupings[] = { "project", "day", "tag", NULL };
 static const char *const formats[] = { "csv", "json", "ical", NULL };
 
-/* A <field/> under x; value and options (NULL-ended) may be NULL. */
-static xmpp_stanza_t *
-field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
-      const char *label, const char *value, const char *const *options)
+xmpp_stanza_t *
+adhoc_field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var,
+            const char *type, const char *label, const char *desc,
+            const char *value, const char *const *options)
 {
 	xmpp_stanza_t *f = adhoc_child(ctx, x, "field", NULL,
-	                               (const char *[]){ "var", var, "type", type,
-	                                                 "label", label, NULL });
+	                               (const char *[]){ "var", var,
+	                                                 "type", type,
+	                                                 "label", label,
+	                                                 NULL });
 
 	if (f == NULL)
 		return NULL;
+	/* XEP-0004 3.2 and its schema: desc, then values, then options. */
+	if (desc)
+		adhoc_text_child(ctx, f, "desc", desc);
 	if (value)
 		adhoc_text_child(ctx, f, "value", value);
 	for (; options && *options; options++) {
 		xmpp_stanza_t *o = adhoc_child(ctx, f, "option", NULL,
-		                               (const char *[]){ "label", *options,
+		                               (const char *[]){ "label",
+		                                                 *options,
 		                                                 NULL });
 		if (o)
 			adhoc_text_child(ctx, o, "value", *options);
 	}
 	return f;
-}
-
-/* A <desc/> (XEP-0004 3.2: a sentence on what field f wants) under f. */
-static void
-describe(xmpp_ctx_t *ctx, xmpp_stanza_t *f, const char *desc)
-{
-	if (f != NULL)
-		adhoc_text_child(ctx, f, "desc", desc);
 }
 
 struct recent {
@@ -88,14 +86,16 @@ start_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 	adhoc_text_child(b->ctx, x, "title", "Start a timer");
 	adhoc_text_child(b->ctx, x, "instructions",
 	                 "Pick a recent project or name another one.");
-	field(b->ctx, x, "project", "list-single", "Project",
-	      r.n ? r.list[0] : NULL, r.list);
-	field(b->ctx, x, "other", "text-single", "Other project", NULL, NULL);
-	field(b->ctx, x, "tags", "text-single", "Tags (+design +billable)",
-	      NULL, NULL);
-	field(b->ctx, x, "note", "text-single", "Note", NULL, NULL);
-	field(b->ctx, x, "start", "text-single",
-	      "Started at (9:30, 15m ago; empty: now)", NULL, NULL);
+	adhoc_field(b->ctx, x, "project", "list-single", "Project", NULL,
+	            r.n ? r.list[0] : NULL, r.list);
+	adhoc_field(b->ctx, x, "other", "text-single", "Other project", NULL,
+	            NULL, NULL);
+	adhoc_field(b->ctx, x, "tags", "text-single",
+	            "Tags (+design +billable)", NULL, NULL, NULL);
+	adhoc_field(b->ctx, x, "note", "text-single", "Note", NULL, NULL,
+	            NULL);
+	adhoc_field(b->ctx, x, "start", "text-single",
+	            "Started at (9:30, 15m ago; empty: now)", NULL, NULL, NULL);
 }
 
 static void
@@ -104,14 +104,14 @@ report_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 	(void)owner;
 	(void)now;
 	adhoc_text_child(b->ctx, x, "title", "Report");
-	field(b->ctx, x, "range", "list-single", "Range", "week", ranges);
-	field(b->ctx, x, "by", "list-single", "Grouped by", "project",
-	      groupings);
+	adhoc_field(b->ctx, x, "range", "list-single", "Range", NULL, "week",
+	            ranges);
+	adhoc_field(b->ctx, x, "by", "list-single", "Grouped by", NULL,
+	            "project", groupings);
 }
 
-/* The <field/> var of form x, borrowed; NULL when it has none. */
-static xmpp_stanza_t *
-field_named(xmpp_stanza_t *x, const char *var)
+xmpp_stanza_t *
+adhoc_field_named(xmpp_stanza_t *x, const char *var)
 {
 	xmpp_stanza_t *f;
 
@@ -143,12 +143,10 @@ field_value(xmpp_stanza_t *f, char *buf, size_t n)
 	return buf;
 }
 
-/* The text of the first <value/> of field var of the submitted form x,
- * in buf (empty when absent). */
-static const char *
-value_of(xmpp_stanza_t *x, const char *var, char *buf, size_t n)
+const char *
+adhoc_value_of(xmpp_stanza_t *x, const char *var, char *buf, size_t n)
 {
-	return field_value(field_named(x, var), buf, n);
+	return field_value(adhoc_field_named(x, var), buf, n);
 }
 
 void
@@ -160,9 +158,9 @@ adhoc_refill(xmpp_ctx_t *ctx, xmpp_stanza_t *x, xmpp_stanza_t *prior)
 
 	for (f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
 		var = xmpp_stanza_get_attribute(f, "var");
-		if (var == NULL || field_named(prior, var) == NULL)
+		if (var == NULL || adhoc_field_named(prior, var) == NULL)
 			continue;
-		field_value(field_named(prior, var), buf, sizeof(buf));
+		field_value(adhoc_field_named(prior, var), buf, sizeof(buf));
 		v = xmpp_stanza_get_child_by_name(f, "value");
 		if (v != NULL && (t = xmpp_stanza_get_children(v)) != NULL)
 			xmpp_stanza_set_text(t, buf);
@@ -218,11 +216,11 @@ adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	char project[STORE_PROJECT_MAX + 1], tags[512], note[512], when[64];
 	char *tok, *save;
 
-	if (*value_of(x, "other", project, sizeof(project)) == '\0')
-		value_of(x, "project", project, sizeof(project));
-	value_of(x, "tags", tags, sizeof(tags));
-	value_of(x, "note", note, sizeof(note));
-	value_of(x, "start", when, sizeof(when));
+	if (*adhoc_value_of(x, "other", project, sizeof(project)) == '\0')
+		adhoc_value_of(x, "project", project, sizeof(project));
+	adhoc_value_of(x, "tags", tags, sizeof(tags));
+	adhoc_value_of(x, "note", note, sizeof(note));
+	adhoc_value_of(x, "start", when, sizeof(when));
 	*why = NULL;
 	if (project[0] == '\0')
 		*why = "Name a project.";
@@ -262,8 +260,8 @@ adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char range[32], by[32];
 
-	value_of(x, "range", range, sizeof(range));
-	value_of(x, "by", by, sizeof(by));
+	adhoc_value_of(x, "range", range, sizeof(range));
+	adhoc_value_of(x, "by", by, sizeof(by));
 	if (range[0] == '\0')
 		snprintf(range, sizeof(range), "week");
 	if (by[0] == '\0')
@@ -280,8 +278,6 @@ adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 static void
 export_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 {
-	xmpp_stanza_t *f;
-
 	(void)owner;
 	(void)now;
 	adhoc_text_child(b->ctx, x, "title", "Export");
@@ -289,16 +285,15 @@ export_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 	                 "The file comes to you in a chat message: a link "
 	                 "when your server offers HTTP upload, else the text "
 	                 "itself, in parts.");
-	f = field(b->ctx, x, "format", "list-single", "Format", "csv", formats);
-	describe(b->ctx, f, "csv for spreadsheets, json for programs, ical "
-	                    "for calendars");
-	f = field(b->ctx, x, "range", "text-single", "Range", "this month",
-	          NULL);
-	describe(b->ctx, f, "As in chat: today, yesterday, week, last week, "
-	                    "this month, last month, year, a day (mon, "
-	                    "2025-06-02) or DAY..DAY");
-	f = field(b->ctx, x, "project", "text-single", "Project", NULL, NULL);
-	describe(b->ctx, f, "Only this project's entries; empty: all");
+	adhoc_field(b->ctx, x, "format", "list-single", "Format",
+	            "csv for spreadsheets, json for programs, ical for "
+	            "calendars", "csv", formats);
+	adhoc_field(b->ctx, x, "range", "text-single", "Range",
+	            "As in chat: today, yesterday, week, last week, this "
+	            "month, last month, year, a day (mon, 2025-06-02) or "
+	            "DAY..DAY", "this month", NULL);
+	adhoc_field(b->ctx, x, "project", "text-single", "Project",
+	            "Only this project's entries; empty: all", NULL, NULL);
 }
 
 /*
@@ -312,11 +307,11 @@ adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char format[16], range[256], project[STORE_PROJECT_MAX + 1];
 
-	if (*value_of(x, "format", format, sizeof(format)) == '\0')
+	if (*adhoc_value_of(x, "format", format, sizeof(format)) == '\0')
 		snprintf(format, sizeof(format), "csv");
-	if (*value_of(x, "range", range, sizeof(range)) == '\0')
+	if (*adhoc_value_of(x, "range", range, sizeof(range)) == '\0')
 		snprintf(range, sizeof(range), "this month");
-	value_of(x, "project", project, sizeof(project));
+	adhoc_value_of(x, "project", project, sizeof(project));
 	*why = NULL;
 	if (!one_of(format, formats))
 		*why = "Pick a format from the list.";

@@ -42,6 +42,22 @@ xmpp_stanza_t *adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 
 /* ---- forms (bot/adhoc_forms.c) ---- */
 
+/* A <field/> under x, borrowed (NULL when out of memory), with a
+ * <desc/> (XEP-0004 3.2: a sentence on what it wants), a value and
+ * options (NULL-ended, each its own label); each may be NULL. */
+xmpp_stanza_t *adhoc_field(xmpp_ctx_t *ctx, xmpp_stanza_t *x,
+                           const char *var, const char *type,
+                           const char *label, const char *desc,
+                           const char *value, const char *const *options);
+
+/* The <field/> var of form x, borrowed; NULL when it has none. */
+xmpp_stanza_t *adhoc_field_named(xmpp_stanza_t *x, const char *var);
+
+/* The text of the first <value/> of field var of the submitted form x,
+ * in buf (empty when absent); returns buf. */
+const char *adhoc_value_of(xmpp_stanza_t *x, const char *var, char *buf,
+                           size_t n);
+
 #define ADHOC_LINE_MAX 1024
 #define ADHOC_LINES_MAX 16
 
@@ -89,6 +105,9 @@ void adhoc_refill(xmpp_ctx_t *ctx, xmpp_stanza_t *x, xmpp_stanza_t *prior);
 extern const struct adhoc_form adhoc_form_start, adhoc_form_report,
         adhoc_form_export;
 
+/* The Settings form (bot/adhoc_settings.c). */
+extern const struct adhoc_form adhoc_form_settings;
+
 /* The chat command a submitted Start, Report or Export form (XEP-0004 x
  * of type submit) stands for, into line (n bytes); NULL with *why set
  * when the form cannot be said as chat text. */
@@ -98,5 +117,21 @@ const char *adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n,
                               const char **why);
 const char *adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n,
                               const char **why);
+
+struct prefs;
+
+/*
+ * The settings commands of the submitted Settings form x, for a user
+ * whose settings are cur over the defaults dflt, into out, in the order
+ * of prefs_names: "settings NAME VALUE" for each field whose value reads
+ * otherwise than cur's (VALUE in prefs_format's spelling), "settings NAME
+ * default" for an emptied one not at the default already; a field absent
+ * from x leaves its setting as it is. False, with out empty and why (n
+ * bytes) holding "NAME: prefs_parse's sentence" for each refused value,
+ * a line each, when any value is refused.
+ */
+bool adhoc_settings_lines(xmpp_stanza_t *x, const struct prefs *cur,
+                          const struct prefs *dflt, struct adhoc_lines *out,
+                          char *why, size_t n);
 
 #endif

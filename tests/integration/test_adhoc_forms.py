@@ -40,7 +40,9 @@ def test_disco_items__list_export_and_settings__beside_the_others(
     items = {i.get("node"): i.get("name")
              for i in answer.findall(".//{%s}item" % NS_ITEMS)}
     assert items.get("export") == "Export", text(answer)
-    assert {"start", "stop", "status", "report", "export"} <= set(items)
+    assert items.get("settings") == "Settings", text(answer)
+    assert set(items) == {"start", "stop", "status", "report", "export",
+                          "settings"}, text(answer)
 
 
 def test_export_form__offers_formats_and_this_month__with_descriptions(
@@ -183,3 +185,116 @@ def test_export_form__sends_the_upload_link__when_the_server_offers_upload(
         assert "\r\n1,acme,," in data, data
     finally:
         alice.disconnect()
+
+
+# -- Settings ----------------------------------------------------------
+
+SETTINGS = ["idle.after", "idle.action", "reminders",
+            "reminders.running_over", "reminders.start_by",
+            "reminders.digest", "workdays", "workhours", "roster"]
+
+
+def settings_form(client, bot):
+    c = command(client, bot, "settings")
+    assert c.get("status") == "executing", text(c)
+    return c
+
+
+def shown(c):
+    """{name: value} of the settings form c, in the form's order."""
+    x = c.find("{%s}x" % NS_DATA)
+    return {f.get("var"): value(f) for f in x.findall("{%s}field" % NS_DATA)}
+
+
+def chat_settings(client, bot):
+    """{name: value} of the chat command "settings"."""
+    out = {}
+    for line in client.ask(bot.jid, "settings").split("\n")[1:]:
+        if line.startswith("  "):
+            name, val = line.strip().split(" ", 1)
+            out[name] = val.replace(" (default)", "")
+    return out
+
+
+def test_settings_form__shows_each_setting_with_its_current_value(
+        bot, alice):
+    alice.ask(bot.jid, "settings idle.after 30m")
+    alice.ask(bot.jid, "settings reminders.digest weekly fri 16:00")
+    c = settings_form(alice, bot)
+    values = shown(c)
+    assert list(values) == SETTINGS, text(c)
+    current = chat_settings(alice, bot)
+    assert values == {k: current[k] for k in SETTINGS}, (values, current)
+    assert values["idle.after"] == "30m"
+    assert values["reminders.digest"] == "weekly fri 16:00"
+    f = fields(c)
+    for name in ("idle.action", "reminders", "roster"):
+        assert f[name].get("type") == "list-single", text(c)
+    assert [o.find("{%s}value" % NS_DATA).text for o in
+            f["idle.action"].findall("{%s}option" % NS_DATA)] == \
+        ["ask", "stop", "off"]
+    for name in ("idle.after", "workhours", "reminders.digest"):
+        assert f[name].get("type") == "text-single", text(c)
+    for name in SETTINGS:
+        assert f[name].get("label"), text(c)
+        desc = f[name].find("{%s}desc" % NS_DATA)
+        assert desc is not None and name in desc.text, text(c)
+
+
+def test_settings_form__applies_each_changed_field__as_chat_settings_shows(
+        bot, alice):
+    c = settings_form(alice, bot)
+    form = shown(c)
+    form.update({"idle.after": "45m", "idle.action": "stop",
+                 "workhours": "08:00-16:00"})
+    c = command(alice, bot, "settings", action="complete",
+                sessionid=c.get("sessionid"), form=form)
+    assert c.get("status") == "completed", text(c)
+    said = note(c).split("\n")
+    assert [line.split(" ", 1)[0] for line in said] == \
+        ["idle.after", "idle.action", "workhours"], said
+    assert said[0].startswith("idle.after is now 45m"), said
+    now = chat_settings(alice, bot)
+    assert (now["idle.after"], now["idle.action"], now["workhours"]) == \
+        ("45m", "stop", "08:00-16:00"), now
+    assert now["roster"] == "on" and now["workdays"] == "mon-fri", now
+
+
+def test_settings_form__says_nothing_changed__when_submitted_as_shown(
+        bot, alice):
+    alice.ask(bot.jid, "settings roster off")
+    before = chat_settings(alice, bot)
+    c = settings_form(alice, bot)
+    c = command(alice, bot, "settings", action="complete",
+                sessionid=c.get("sessionid"), form=shown(c))
+    assert c.get("status") == "completed", text(c)
+    assert note(c) == "Nothing changed."
+    assert chat_settings(alice, bot) == before
+
+
+def test_settings_form__refuses_all_of_it__naming_the_field_with_the_reason(
+        bot, alice):
+    before = chat_settings(alice, bot)
+    c = settings_form(alice, bot)
+    sid = c.get("sessionid")
+    form = shown(c)
+    form.update({"roster": "off", "idle.after": "soon"})
+    c = command(alice, bot, "settings", action="complete", sessionid=sid,
+                form=form)
+    assert c.get("status") == "executing", text(c)
+    (kind, said), = notes(c)
+    assert kind == "error", text(c)
+    # The sentence prefs_parse gives, as the chat command says it.
+    assert said == "idle.after: " + alice.ask(bot.jid,
+                                               "settings idle.after soon")
+    assert "is not a duration" in said, said
+    # Nothing of that form was applied, roster off included; the form
+    # keeps what was typed and the session goes on.
+    assert chat_settings(alice, bot) == before
+    assert shown(c)["idle.after"] == "soon" and shown(c)["roster"] == "off"
+    form["idle.after"] = "20m"
+    c = command(alice, bot, "settings", action="complete", sessionid=sid,
+                form=form)
+    assert c.get("status") == "completed", text(c)
+    now = chat_settings(alice, bot)
+    assert (now["idle.after"], now["roster"]) == ("20m", "off"), now

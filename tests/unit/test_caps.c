@@ -5,7 +5,9 @@
  * answer; the caps node queries we answer; the XEP-0184 receipt and
  * XEP-0085 chat state stanzas; and which commands count as slow enough
  * for a "composing" (commands/cmd.c, cmd_is_slow); the chat command a
- * submitted XEP-0050 Start or Report form stands for (bot/adhoc_forms.c).
+ * submitted XEP-0050 Start, Report or Export form stands for
+ * (bot/adhoc_forms.c), and the settings commands of a Settings form
+ * (bot/adhoc_settings.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include "../../bot/caps.h"
 #include "../../bot/testing.h"
 #include "../../commands/cmd.h"
+#include "../../commands/prefs.h"
 
 static xmpp_ctx_t *ctx;
 
@@ -534,6 +537,116 @@ refill__sets_each_field_the_submitted_form_has__and_keeps_the_others(
 	xmpp_stanza_release(x);
 }
 
+/* ---- the settings commands of a submitted Settings form ---- */
+
+/* The lines of a Settings form of fields for a user at cur, over the
+ * built-in defaults; the verdict into *ok, why into why. */
+static void
+settings(const char *fields, const struct prefs *cur,
+         struct adhoc_lines *out, bool *ok, char *why, size_t n)
+{
+	xmpp_stanza_t *x = form(fields);
+	struct prefs dflt;
+
+	prefs_builtin(&dflt);
+	*ok = adhoc_settings_lines(x, cur, &dflt, out, why, n);
+	xmpp_stanza_release(x);
+}
+
+static void
+settings_lines__are_none__when_every_value_reads_as_the_current_one(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	/* The form as shown, one value spelled otherwise, the reminders'
+	 * fields left out (they stay as they are). */
+	settings(F("idle.after", "15m") F("idle.action", "ASK")
+	         F("reminders", "on") F("workdays", "Mon-Fri")
+	         F("workhours", "09:00-17:00") F("roster", "on"),
+	         &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	assert_int_equal(out.n, 0);
+}
+
+static void
+settings_lines__are_one_settings_command_per_change__in_prefs_names_order(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	assert_int_equal(prefs_parse(&cur, "workhours", "08:00-16:00", NULL, 0),
+	                 0);
+	settings(F("roster", "off") F("idle.after", "1h30m")
+	         F("reminders.digest", "Weekly MON 9:00")
+	         F("workhours", "08:00-16:00"),
+	         &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	assert_int_equal(out.n, 3);
+	assert_string_equal(out.line[0], "settings idle.after 1h30m");
+	/* prefs_format's spelling, not the one typed. */
+	assert_string_equal(out.line[1],
+	                    "settings reminders.digest weekly mon 09:00");
+	assert_string_equal(out.line[2], "settings roster off");
+}
+
+static void
+settings_lines__go_back_to_the_default__when_a_changed_field_is_emptied(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	assert_int_equal(prefs_parse(&cur, "idle.after", "30m", NULL, 0), 0);
+	settings(F("idle.after", "") F("workdays", "default")
+	         F("roster", " "), &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	/* workdays and roster are at the default already. */
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.line[0], "settings idle.after default");
+}
+
+static void
+settings_lines__refuse_all__naming_each_bad_field_with_prefs_parse_sentence(
+        void **state)
+{
+	static struct adhoc_lines out;
+	char why[1024], expect[1024], s1[PREFS_WHY_MAX], s2[PREFS_WHY_MAX];
+	struct prefs cur, scratch;
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	scratch = cur;
+	assert_int_equal(prefs_parse(&scratch, "idle.after", "soon", s1,
+	                             sizeof(s1)), -1);
+	assert_int_equal(prefs_parse(&scratch, "workhours", "17:00-09:00", s2,
+	                             sizeof(s2)), -1);
+	settings(F("idle.after", "soon") F("roster", "off")
+	         F("workhours", "17:00-09:00"), &cur, &out, &ok, why,
+	         sizeof(why));
+	assert_false(ok);
+	/* roster off was fine, but nothing of this form runs. */
+	assert_int_equal(out.n, 0);
+	snprintf(expect, sizeof(expect), "idle.after: %s\nworkhours: %s", s1,
+	         s2);
+	assert_string_equal(why, expect);
+}
+
 int
 main(void)
 {
@@ -578,6 +691,14 @@ main(void)
 		    export_line__refuses__when_format_not_listed_or_a_quote_or_too_long),
 		cmocka_unit_test(
 		    refill__sets_each_field_the_submitted_form_has__and_keeps_the_others),
+		cmocka_unit_test(
+		    settings_lines__are_none__when_every_value_reads_as_the_current_one),
+		cmocka_unit_test(
+		    settings_lines__are_one_settings_command_per_change__in_prefs_names_order),
+		cmocka_unit_test(
+		    settings_lines__go_back_to_the_default__when_a_changed_field_is_emptied),
+		cmocka_unit_test(
+		    settings_lines__refuse_all__naming_each_bad_field_with_prefs_parse_sentence),
 	};
 
 	xmpp_initialize();
