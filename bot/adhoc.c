@@ -1,19 +1,25 @@
 /*
  * bot/adhoc.c - XEP-0050 ad-hoc commands with XEP-0004 forms.
  *
- * Status and Stop complete at once; Start and Report first return a form
- * and complete when it comes back submitted. Either way the command runs
- * as the text a chat message would carry ("start acme +design at 9:30"),
- * through cmd_exec, as the requesting user (owner: bare JID, the
- * configured zone, the admin flag), and its reply text comes back as the
- * <note type='info'/> of the completed command.
+ * Status and Stop complete at once; Start, Report, Export and Settings
+ * first return a form and complete when it comes back submitted. Either
+ * way the command runs as the text a chat message would carry ("start
+ * acme +design at 9:30", "export csv this month", one "settings NAME
+ * VALUE" per changed setting), through cmd_exec, as the requesting user
+ * (owner: bare JID, the configured zone, the admin flag), and its reply
+ * text comes back as the <note type='info'/> of the completed command. A
+ * file the command makes (Export) goes to the requester's full JID in
+ * chat messages, as the chat command's does (send_file). Export and
+ * Settings show a refused form again, with an error note, in the same
+ * session (ADHOC_AGAIN); Start and Report complete with the refusal.
  *
  * Unlike a chat message, an iq has no message key (an iq id identifies
  * nothing across a resend): a client that sends the same completing iq
  * twice runs the command twice.
  *
  * The forms themselves, what they show and the chat text a submitted
- * one stands for, are in bot/adhoc_forms.c (bot/adhoc_int.h).
+ * one stands for, are in bot/adhoc_forms.c and bot/adhoc_settings.c
+ * (bot/adhoc_int.h).
  *
  * Sessions between the form and its submission live in a small fixed
  * table, keyed by session id and the requester's full JID, and expire
