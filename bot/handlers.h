@@ -17,6 +17,7 @@ struct upload;
 struct ratelimit;
 struct roster;
 struct log_tally;
+struct whereabouts;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -34,6 +35,8 @@ struct bot {
 	struct log_tally *strangers; /* log lines about senders not in
 	                          access.allow, counted (log.h); NULL: each
 	                          is logged */
+	struct whereabouts *wb; /* the presence of our contacts
+	                          (whereabouts.h); NULL: not kept */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -57,6 +60,10 @@ struct text;
  * delivers it when file->present is still true (bot/message.c). */
 void message_admit_file(struct bot *b, const char *bare,
                         struct cmd_file *file, struct text *out);
+
+/* Sends body to to (a full or bare JID) as a chat message of its own,
+ * not the answer to one (bot/message.c). */
+void send_chat(struct bot *b, const char *to, const char *body);
 
 /* <presence/>: subscription requests (bot/presence.c). */
 int handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);

@@ -47,6 +47,7 @@
 #include "ratelimit.h"
 #include "timerstatus.h"
 #include "upload.h"
+#include "whereabouts.h"
 
 _Static_assert(INBOUND_DIGEST_LEN == STORE_MSG_KEY_LEN,
                "every message key bot/ makes can be stored");
@@ -95,6 +96,12 @@ reply(struct bot *b, const char *to, xmpp_stanza_t *thread, const char *body,
 		(void)caps_add_chat_state(msg, state);
 	xmpp_send(b->conn, msg);
 	xmpp_stanza_release(msg);
+}
+
+void
+send_chat(struct bot *b, const char *to, const char *body)
+{
+	reply(b, to, NULL, body, NULL);
 }
 
 void
@@ -345,8 +352,9 @@ about_earlier(xmpp_stanza_t *stanza, const struct accepted *m,
  * Runs the command in m's body for its sender: the reply goes to out, a
  * file it makes to file. The command counts at the XEP-0203 delay stamp
  * of a message the server kept while we were offline, else at now.
+ * Returns true when it counted at now: it was sent just now.
  */
-static void
+static bool
 run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
             struct cmd_file *file, struct text *out)
 {
@@ -388,6 +396,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	 * change whatever its own text is: NULL says "may have changed". */
 	timerstatus_after_command(b, &cctx,
 	                          m->about == INBOUND_NEW ? m->body : NULL, rc);
+	return !cctx.offline;
 }
 
 /* Sends the reply in out (with the chat state state, NULL: none), then
@@ -435,7 +444,12 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		 * the wait is worth a word. */
 		if (m.chat && m.body != NULL && (slow = cmd_is_slow(m.body)))
 			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
-		run_command(b, stanza, &m, &file, &out);
+		/* A command sent just now is a sign of life, whatever the
+		 * presence says: the question about time away, if one is
+		 * due, comes with its reply (commands/idle.h). One sent
+		 * while we were offline tells nothing of now. */
+		if (run_command(b, stanza, &m, &file, &out))
+			whereabouts_heard(b, m.bare, &out);
 	}
 	answer(b, &m, &file, &out, slow ? "active" : NULL);
 	/* XEP-0184: received, and handled; after the reply. */

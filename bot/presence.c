@@ -1,5 +1,6 @@
 /*
- * bot/presence.c - presence: who may see the bot, and initial presence.
+ * bot/presence.c - presence: who may see the bot, and initial presence;
+ * a contact's own presence goes to whereabouts.c.
  *
  * Every available presence we send carries our XEP-0115 entity
  * capabilities (caps.h), so that clients learn our features from one
@@ -25,6 +26,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "timerstatus.h"
+#include "whereabouts.h"
 
 /* Adds <status>text</status> to p. False when out of memory. */
 static bool
@@ -92,6 +94,8 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	char bare[STORE_OWNER_MAX + 1];
 
 	(void)conn;
+	/* Available or unavailable: where the contact is (whereabouts.h). */
+	whereabouts_presence(b, stanza);
 	/* A contact's client came online, or changed its availability
 	 * (RFC 6121 4.2, 4.4): the server gave a new one our broadcast
 	 * presence alone, without the timer's status, so it goes again. */

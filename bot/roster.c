@@ -30,6 +30,7 @@ struct contact {
 	char *jid;   /* bare, as the server gave it */
 	bool shared; /* subscription to, from or both, or ask='subscribe' */
 	bool sees_us; /* subscription from or both: our presence reaches them */
+	bool we_see;  /* subscription to or both: theirs reaches us */
 	char *status; /* the status we last sent them in a directed presence
 	                 (timerstatus.h), owned; NULL: none since the last
 	                 fresh login */
@@ -100,6 +101,15 @@ sub_sees_us(const char *sub)
 	       (strcmp(sub, "from") == 0 || strcmp(sub, "both") == 0);
 }
 
+/* True for subscription 'to' or 'both' (RFC 6121 3.1.5): we get the
+ * contact's presence. */
+static bool
+sub_we_see(const char *sub)
+{
+	return sub != NULL &&
+	       (strcmp(sub, "to") == 0 || strcmp(sub, "both") == 0);
+}
+
 /*
  * Applies one <item/> of a roster result or push (RFC 6121 2.1.2):
  * subscription='remove' deletes the contact; anything else adds or
@@ -139,6 +149,7 @@ apply_item(struct roster *r, xmpp_stanza_t *item)
 		was = c->sees_us;
 		c->shared = shared;
 		c->sees_us = sub_sees_us(sub);
+		c->we_see = sub_we_see(sub);
 		/* Whoever stops seeing us gets the status afresh if they
 		 * come back. */
 		if (!c->sees_us) {
@@ -170,6 +181,7 @@ apply_item(struct roster *r, xmpp_stanza_t *item)
 	c = &r->v[r->n++];
 	c->shared = shared;
 	c->sees_us = sub_sees_us(sub);
+	c->we_see = sub_we_see(sub);
 	c->status = NULL;
 	return c->sees_us ? c : NULL;
 }
@@ -296,6 +308,7 @@ roster_enforce(struct bot *b)
 		send_presence(b, "unsubscribed", c->jid);
 		c->shared = false;
 		c->sees_us = false;
+		c->we_see = false;
 		free(c->status);
 		c->status = NULL;
 		log_info("unsubscribed %s (not in access.allow)", c->jid);
@@ -389,4 +402,13 @@ roster_sweep_next(struct bot *b)
 			return c->jid;
 	}
 	return NULL;
+}
+
+bool
+roster_sees(struct bot *b, const char *jid)
+{
+	struct contact *c;
+
+	return b->roster != NULL && (c = find(b->roster, jid)) != NULL &&
+	       c->we_see;
 }

@@ -76,6 +76,11 @@ bool roster_status_new(struct bot *b, const char *jid, const char *status);
  * is the same. */
 void roster_status_forget(struct bot *b, const char *jid);
 
+/* True when the roster has jid (bare) with subscription 'to' or 'both'
+ * (RFC 6121 3.1.5): their presence reaches us (whereabouts.h). False
+ * before the roster is known. */
+bool roster_sees(struct bot *b, const char *jid);
+
 /* Starts a pass over every subscriber (roster_sweep_next). */
 void roster_sweep_begin(struct bot *b);
 

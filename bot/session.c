@@ -82,6 +82,7 @@
 #include "roster.h"
 #include "timerstatus.h"
 #include "upload.h"
+#include "whereabouts.h"
 #include "wipe_mem.h"
 
 #define BACKOFF_MIN 1     /* seconds before the first retry */
@@ -254,8 +255,10 @@ on_connect(struct session *s, const char *who, bool resumed)
 		 * login the roster's arrival sends them all. */
 		timerstatus_all(&s->b);
 	} else {
-		/* RFC 6121 2.2: the roster first, then presence. */
+		/* RFC 6121 2.2: the roster first, then presence. The
+		 * server sends our contacts' presence afresh. */
 		roster_fetch(&s->b);
+		whereabouts_reset(&s->b);
 		send_presence(&s->b, NULL, NULL);
 		log_info("online as %s", who);
 	}
@@ -499,7 +502,8 @@ session_new(struct cfg *cfg, store *st)
 	xmpp_handler_add(s->b.conn, handle_presence, NULL, "presence", NULL, &s->b);
 	xmpp_handler_add(s->b.conn, handle_iq, NULL, "iq", NULL, &s->b);
 	if ((s->b.up = upload_new(&s->b)) == NULL ||
-	    (s->b.roster = roster_new()) == NULL) {
+	    (s->b.roster = roster_new()) == NULL ||
+	    (s->b.wb = whereabouts_new()) == NULL) {
 		session_free(s);
 		return NULL;
 	}
@@ -509,6 +513,7 @@ session_new(struct cfg *cfg, store *st)
 		return NULL;
 	}
 	rl_set(s->b.rl, cfg->commands_per_minute, cfg->burst);
+	whereabouts_start(&s->b);
 	if ((s->b.strangers = log_tally_new("not in access.allow")) == NULL)
 		log_warn("session: out of memory; every ignored stanza will "
 		         "be logged");
@@ -765,6 +770,7 @@ session_free(struct session *s)
 	if (s->b.conn)
 		roster_offline(&s->b);
 	roster_free(s->b.roster);
+	whereabouts_free(s->b.wb);
 	rl_free(s->b.rl);
 	log_tally_free(s->b.strangers);
 	if (s->b.conn)

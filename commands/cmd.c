@@ -416,6 +416,10 @@ dispatch(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	}
 	cmd_lower(args->word);
 	args->default_tz = ctx->tz;
+	/* stop, break, keep: the answer to the question about time away,
+	 * while one is open (commands/idle.c). */
+	if (cmd_idle_answer(ctx, args, reply, &rc))
+		goto out;
 	/* An admin command is an unknown word to anyone else, word for word
 	 * the same reply. */
 	if ((def = cmd_find(ctx, args->word)) == NULL) {

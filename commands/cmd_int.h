@@ -339,4 +339,15 @@ enum cmd_status cmd_run_correction(const struct cmd_def *def,
 enum cmd_status cmd_run_retraction(const struct cmd_ctx *ctx,
                                    struct text *reply);
 
+/*
+ * commands/idle.c: when ctx's message is the whole word stop, break or
+ * keep and the sender has an open question about time away (idle.h),
+ * answers it, with the reply and status in reply and *rc, and returns
+ * true; also true for break and keep without a question (a refusal that
+ * says what to say instead). False when the message is anything else,
+ * which the dispatcher then runs as usual.
+ */
+bool cmd_idle_answer(const struct cmd_ctx *ctx, const struct cmd_args *args,
+                     struct text *reply, enum cmd_status *rc);
+
 #endif

@@ -634,6 +634,78 @@ store_rc store_active(store *st, int64_t from, int64_t to, int64_t now,
                       size_t limit, store_active_cb cb, void *arg,
                       int64_t *total);
 
+/* ---- Presence: time away, and the question about it (storage/away.c) ----
+ *
+ * The moment a user left (every resource of theirs away or offline) is
+ * kept until they come back, and the question asked then about a timer
+ * that ran meanwhile (stop, break, keep) until it is answered or expires;
+ * both survive a restart. Each function acts on owner's rows alone; a
+ * write for an owner without a user row (who never wrote) changes nothing
+ * and returns STORE_NOTFOUND.
+ */
+
+/* Remembers that owner left at since; when a moment is kept already, the
+ * earlier of the two stays. */
+store_rc store_away_set(store *st, const char *owner, int64_t since);
+
+/* The moment owner left into *since; STORE_NOTFOUND when owner is not
+ * away (or unknown). */
+store_rc store_away_get(store *st, const char *owner, int64_t *since);
+
+/* Forgets the moment owner left (STORE_OK also when none was kept). */
+store_rc store_away_clear(store *st, const char *owner);
+
+/*
+ * Calls cb with each user (bare JID, borrowed for the call; cb must not
+ * use st) who is away and whose running entry began before they left and
+ * was not stopped for it before (no 'idle' note, store_nudge_note): whom
+ * idle.action stop may concern. In JID order.
+ */
+typedef void (*store_owner_cb)(const char *owner, void *arg);
+store_rc store_away_running(store *st, store_owner_cb cb, void *arg);
+
+/* The question about time away (idle_prompts): the entry that ran while
+ * the user was away from away_from to away_to; answered until expires. */
+struct store_prompt {
+	int64_t entry_id; /* the store's id of the entry (store_entry.id) */
+	int64_t away_from;
+	int64_t away_to;
+	int64_t expires;
+};
+
+/* Keeps p as owner's question, in place of any earlier one. */
+store_rc store_prompt_set(store *st, const char *owner,
+                          const struct store_prompt *p);
+
+/*
+ * Owner's question into *p and its entry (with tags and breaks) into *e,
+ * when it has not expired at now and the entry still runs; else
+ * STORE_NOTFOUND.
+ */
+store_rc store_prompt_get(store *st, const char *owner, int64_t now,
+                          struct store_prompt *p, struct store_entry *e);
+
+/* Forgets owner's question (STORE_OK also when there was none). */
+store_rc store_prompt_clear(store *st, const char *owner);
+
+/*
+ * Notes that owner was sent (or spared) the nudge of kind ("running_over",
+ * "idle", as nudges_sent has them) for occasion (for these two an entry's
+ * store id) at time at. STORE_CONFLICT when that note is there already
+ * (it stays as it was): the nudge went before.
+ */
+store_rc store_nudge_note(store *st, const char *owner, const char *kind,
+                          int64_t occasion, int64_t at);
+
+/*
+ * The entry idle.action stop stopped (an 'idle' note) at since or later,
+ * still stopped, into *e with its tags and breaks: what to tell owner when
+ * they come back from the absence that began at since. STORE_NOTFOUND
+ * when there is none.
+ */
+store_rc store_away_stopped(store *st, const char *owner, int64_t since,
+                            struct store_entry *e);
+
 /*
  * ---- Each user's settings (commands/prefs.h gives them meaning) ----
  *

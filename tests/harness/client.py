@@ -395,6 +395,21 @@ class Client:
         self._call(self.xmpp.send_presence, pto=to, ptype=ptype,
                    pstatus=status)
 
+    def send_show(self, show=None, idle_since=None, to=None):
+        """Sends an available presence (broadcast unless to is given)
+        with <show/> (away, xa, dnd, chat; None: none) and, when
+        idle_since (epoch seconds) is given, an XEP-0319
+        <idle xmlns='urn:xmpp:idle:1' since='...'/>."""
+        def build():
+            p = self.xmpp.make_presence(pto=to, pshow=show)
+            if idle_since is not None:
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                      time.gmtime(int(idle_since)))
+                p.xml.append(ET.Element("{urn:xmpp:idle:1}idle",
+                                        {"since": stamp}))
+            p.send()
+        self._call(build)
+
     def subscribe(self, jid):
         """Asks jid for a presence subscription."""
         self.send_presence(to=bare(jid), ptype="subscribe")

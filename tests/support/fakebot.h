@@ -32,6 +32,7 @@
 #include "../../bot/ratelimit.h"
 #include "../../bot/roster.h"
 #include "../../bot/upload.h"
+#include "../../bot/whereabouts.h"
 #include "../../storage/store.h"
 
 static inline void
@@ -86,6 +87,7 @@ fakebot_up(struct bot *b)
 	              STORE_OK);
 	fakebot_check((b->up = upload_new(b)) != NULL);
 	fakebot_check((b->roster = roster_new()) != NULL);
+	fakebot_check((b->wb = whereabouts_new()) != NULL);
 	/* A limiter without rl_set limits nothing. */
 	fakebot_check((b->rl = rl_new()) != NULL);
 }
@@ -99,12 +101,14 @@ fakebot_down(struct bot *b)
 	upload_free(b->up);
 	roster_offline(b);
 	roster_free(b->roster);
+	whereabouts_free(b->wb);
 	rl_free(b->rl);
 	xmpp_conn_release(b->conn);
 	xmpp_ctx_free(b->ctx);
 	store_close(b->st);
 	b->up = NULL;
 	b->roster = NULL;
+	b->wb = NULL;
 	b->rl = NULL;
 	b->conn = NULL;
 	b->ctx = NULL;
@@ -156,6 +160,55 @@ fakebot_feed(struct bot *b, const char *text)
 	rc = fakebot_dispatch(b, st);
 	xmpp_stanza_release(st);
 	return rc;
+}
+
+/*
+ * The bot of the stanza tests: timmy@example.org, allowing
+ * *@example.org, without HTTP upload, its database in memory.
+ */
+#define FAKEBOT_EXAMPLE_CONFIG \
+	"account:\n" \
+	"  jid: timmy@example.org\n" \
+	"  password: not-used\n" \
+	"  host: 127.0.0.1\n" \
+	"  tls: off\n" \
+	"storage:\n" \
+	"  path: \":memory:\"\n" \
+	"access:\n" \
+	"  allow: [\"*@example.org\"]\n" \
+	"export:\n" \
+	"  upload: off\n"
+
+/* A cmocka fixture of that bot: fakebot_setup makes it (*state), with
+ * only errors logged; fakebot_teardown checks its database and frees it. */
+struct fakebot_fixture {
+	struct cfg *cfg;
+	struct bot bot;
+};
+
+static inline int
+fakebot_setup(void **state)
+{
+	struct fakebot_fixture *f = calloc(1, sizeof(*f));
+
+	fakebot_check(f != NULL);
+	log_set_level(LOG_ERROR);
+	f->cfg = fakebot_config(FAKEBOT_EXAMPLE_CONFIG);
+	f->bot.cfg = f->cfg;
+	fakebot_up(&f->bot);
+	*state = f;
+	return 0;
+}
+
+static inline int
+fakebot_teardown(void **state)
+{
+	struct fakebot_fixture *f = *state;
+
+	fakebot_down(&f->bot);
+	cfg_free(f->cfg);
+	free(f);
+	return 0;
 }
 
 #endif

@@ -14,49 +14,6 @@
 
 #include "../support/fakebot.h"
 
-static const char config[] =
-	"account:\n"
-	"  jid: timmy@example.org\n"
-	"  password: not-used\n"
-	"  host: 127.0.0.1\n"
-	"  tls: off\n"
-	"storage:\n"
-	"  path: \":memory:\"\n"
-	"access:\n"
-	"  allow: [\"*@example.org\"]\n"
-	"export:\n"
-	"  upload: off\n";
-
-struct fixture {
-	struct cfg *cfg;
-	struct bot bot;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	fakebot_check(f != NULL);
-	log_set_level(LOG_ERROR);
-	f->cfg = fakebot_config(config);
-	f->bot.cfg = f->cfg;
-	fakebot_up(&f->bot);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fakebot_down(&f->bot);
-	cfg_free(f->cfg);
-	free(f);
-	return 0;
-}
-
 /* "start acme" from alice@example.org/phone to to (NULL: no 'to'). */
 static void
 send_start(struct bot *b, const char *to)
@@ -78,7 +35,7 @@ static void
 message_filter__never_runs_the_command__when_addressed_to_another_account(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct fakebot_fixture *f = *state;
 
 	send_start(&f->bot, "bob@example.org");
 	send_start(&f->bot, "bob@example.org/timmy");
@@ -91,7 +48,7 @@ static void
 message_filter__runs_the_command__when_addressed_to_the_bare_jid(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct fakebot_fixture *f = *state;
 
 	send_start(&f->bot, "timmy@example.org");
 	assert_int_equal(fakebot_entries(&f->bot, "alice@example.org"), 1);
@@ -101,7 +58,7 @@ static void
 message_filter__runs_the_command__when_addressed_to_any_resource_of_ours(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct fakebot_fixture *f = *state;
 
 	/* A resource that is not online is still our account (RFC 6121
 	 * 8.5.3.2.1); the domain compares without regard to case. */
@@ -112,7 +69,7 @@ message_filter__runs_the_command__when_addressed_to_any_resource_of_ours(
 static void
 message_filter__runs_the_command__when_to_is_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct fakebot_fixture *f = *state;
 
 	/* Only our server, over our own stream, sends without a 'to'. */
 	send_start(&f->bot, NULL);
@@ -125,16 +82,16 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			message_filter__never_runs_the_command__when_addressed_to_another_account,
-			setup, teardown),
+			fakebot_setup, fakebot_teardown),
 		cmocka_unit_test_setup_teardown(
 			message_filter__runs_the_command__when_addressed_to_the_bare_jid,
-			setup, teardown),
+			fakebot_setup, fakebot_teardown),
 		cmocka_unit_test_setup_teardown(
 			message_filter__runs_the_command__when_addressed_to_any_resource_of_ours,
-			setup, teardown),
+			fakebot_setup, fakebot_teardown),
 		cmocka_unit_test_setup_teardown(
 			message_filter__runs_the_command__when_to_is_missing,
-			setup, teardown),
+			fakebot_setup, fakebot_teardown),
 	};
 
 	xmpp_initialize();
