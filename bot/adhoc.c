@@ -1,20 +1,25 @@
 /*
  * bot/adhoc.c - XEP-0050 ad-hoc commands with XEP-0004 forms.
  *
- * Status and Stop complete at once; Start and Report first return a form
- * and complete when it comes back submitted. Either way the command runs
- * as the text a chat message would carry ("start acme +design at 9:30"),
- * through cmd_exec, as the requesting user (owner: bare JID, the
- * configured zone, the admin flag), and its reply text comes back as the
- * <note type='info'/> of the completed command.
+ * Status and Stop complete at once; Start, Report, Export and Settings
+ * first return a form and complete when it comes back submitted. Either
+ * way the command runs as the text a chat message would carry ("start
+ * acme +design at 9:30", "export csv this month", one "settings NAME
+ * VALUE" per changed setting), through cmd_exec, as the requesting user
+ * (owner: bare JID, the configured zone, the admin flag), and its reply
+ * text comes back as the <note type='info'/> of the completed command. A
+ * file the command makes (Export) goes to the requester's full JID in
+ * chat messages, as the chat command's does (send_file). Export and
+ * Settings show a refused form again, with an error note, in the same
+ * session (ADHOC_AGAIN); Start and Report complete with the refusal.
  *
  * Unlike a chat message, an iq has no message key (an iq id identifies
  * nothing across a resend): a client that sends the same completing iq
  * twice runs the command twice.
  *
- * The project picker: a list-single of the user's projects of the last
- * 30 days plus a text-single "other project" that wins when filled in, as
- * a list-single cannot take a new name.
+ * The forms themselves, what they show and the chat text a submitted
+ * one stands for, are in bot/adhoc_forms.c and bot/adhoc_settings.c
+ * (bot/adhoc_int.h).
  *
  * Sessions between the form and its submission live in a small fixed
  * table, keyed by session id and the requester's full JID, and expire
@@ -28,33 +33,34 @@
 #include "../commands/cmd.h"
 #include "access.h"
 #include "adhoc.h"
+#include "adhoc_int.h"
 #include "caps.h"
 #include "clock.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "testing.h"
 #include "timerstatus.h"
+#include "upload.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DATA "jabber:x:data"
 
 #define ADHOC_SESSIONS 16
 #define ADHOC_SESSION_SECS 600
-#define ADHOC_RECENT_SECS (30 * 86400)
-#define ADHOC_PROJECTS_MAX 20
-#define ADHOC_LINE_MAX 1024
 
 struct adhoc_cmd {
 	const char *node;
 	const char *name;
-	const char *text; /* the chat command of one that needs no form */
+	const char *text;              /* the chat command of one without a
+	                                  form */
+	const struct adhoc_form *form; /* NULL: none (adhoc_forms.c) */
 };
 
 static const struct adhoc_cmd adhoc_cmds[] = {
-	{ "start", "Start a timer", NULL },
-	{ "stop", "Stop the timer", "stop" },
-	{ "status", "Status", "status" },
-	{ "report", "Report", NULL },
+	{ "start", "Start a timer", NULL, &adhoc_form_start },
+	{ "stop", "Stop the timer", "stop", NULL },
+	{ "status", "Status", "status", NULL },
+	{ "report", "Report", NULL, &adhoc_form_report },
+	{ "export", "Export", NULL, &adhoc_form_export },
+	{ "settings", "Settings", NULL, &adhoc_form_settings },
 };
 
 #define NCMDS (sizeof(adhoc_cmds) / sizeof(adhoc_cmds[0]))
@@ -69,14 +75,8 @@ struct adhoc_session {
 static struct adhoc_session sessions[ADHOC_SESSIONS];
 static unsigned session_serial;
 
-static const char *const ranges[] = { "today", "week", "last week", "month",
-	                              "last month", "year", NULL };
-static const char *const groupings[] = { "project", "day", "tag", NULL };
-
-/* Adds child to parent and drops our reference; NULL child is ignored,
- * so an element that could not be made is simply left out. */
-static xmpp_stanza_t *
-adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
+xmpp_stanza_t *
+adhoc_adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 {
 	if (child) {
 		xmpp_stanza_add_child(parent, child);
@@ -85,10 +85,9 @@ adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 	return child;
 }
 
-/* A child name of parent with attribute pairs (NULL-ended), borrowed. */
-static xmpp_stanza_t *
-child_with(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-           const char *ns, const char *const *attrs)
+xmpp_stanza_t *
+adhoc_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+            const char *ns, const char *const *attrs)
 {
 	xmpp_stanza_t *e = bot_element(ctx, name, ns);
 
@@ -97,21 +96,21 @@ child_with(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	for (; attrs && attrs[0]; attrs += 2)
 		if (attrs[1])
 			xmpp_stanza_set_attribute(e, attrs[0], attrs[1]);
-	return adopt(parent, e);
+	return adhoc_adopt(parent, e);
 }
 
-/* <name>text</name> under parent. */
-static void
-text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-           const char *text)
+xmpp_stanza_t *
+adhoc_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+                 const char *text)
 {
-	xmpp_stanza_t *e = child_with(ctx, parent, name, NULL, NULL);
+	xmpp_stanza_t *e = adhoc_child(ctx, parent, name, NULL, NULL);
 	xmpp_stanza_t *t;
 
 	if (e == NULL || (t = xmpp_stanza_new(ctx)) == NULL)
-		return;
+		return e;
 	xmpp_stanza_set_text(t, text);
-	adopt(e, t);
+	adhoc_adopt(e, t);
+	return e;
 }
 
 static const struct adhoc_cmd *
@@ -144,13 +143,13 @@ list_commands(struct bot *b, xmpp_stanza_t *iq)
 
 	if (res == NULL)
 		return NULL;
-	q = child_with(b->ctx, res, "query", NS_DISCO_ITEMS,
-	               (const char *[]){ "node", NS_COMMANDS, NULL });
+	q = adhoc_child(b->ctx, res, "query", NS_DISCO_ITEMS,
+	                (const char *[]){ "node", NS_COMMANDS, NULL });
 	for (i = 0; q && i < NCMDS; i++)
-		child_with(b->ctx, q, "item", NULL,
-		           (const char *[]){ "jid", xmpp_stanza_get_to(iq),
-		                             "node", adhoc_cmds[i].node,
-		                             "name", adhoc_cmds[i].name, NULL });
+		adhoc_child(b->ctx, q, "item", NULL,
+		            (const char *[]){ "jid", xmpp_stanza_get_to(iq),
+		                              "node", adhoc_cmds[i].node,
+		                              "name", adhoc_cmds[i].name, NULL });
 	return res;
 }
 
@@ -162,17 +161,17 @@ command_info(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c)
 
 	if (res == NULL)
 		return NULL;
-	q = child_with(b->ctx, res, "query", NS_DISCO_INFO,
-	               (const char *[]){ "node", c->node, NULL });
+	q = adhoc_child(b->ctx, res, "query", NS_DISCO_INFO,
+	                (const char *[]){ "node", c->node, NULL });
 	if (q == NULL)
 		return res;
-	child_with(b->ctx, q, "identity", NULL,
-	           (const char *[]){ "category", "automation", "type",
-	                             "command-node", "name", c->name, NULL });
-	child_with(b->ctx, q, "feature", NULL,
-	           (const char *[]){ "var", NS_COMMANDS, NULL });
-	child_with(b->ctx, q, "feature", NULL,
-	           (const char *[]){ "var", NS_DATA, NULL });
+	adhoc_child(b->ctx, q, "identity", NULL,
+	            (const char *[]){ "category", "automation", "type",
+	                              "command-node", "name", c->name, NULL });
+	adhoc_child(b->ctx, q, "feature", NULL,
+	            (const char *[]){ "var", NS_COMMANDS, NULL });
+	adhoc_child(b->ctx, q, "feature", NULL,
+	            (const char *[]){ "var", NS_DATA, NULL });
 	return res;
 }
 
@@ -215,209 +214,13 @@ session_find(const char *id, const char *from, const struct adhoc_cmd *c,
 	return NULL;
 }
 
-/* ---- forms ---- */
-
-/* A <field/> under x; value and options (NULL-ended) may be NULL. */
-static xmpp_stanza_t *
-field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
-      const char *label, const char *value, const char *const *options)
-{
-	xmpp_stanza_t *f = child_with(ctx, x, "field", NULL,
-	                              (const char *[]){ "var", var, "type", type,
-	                                                "label", label, NULL });
-
-	if (f == NULL)
-		return NULL;
-	if (value)
-		text_child(ctx, f, "value", value);
-	for (; options && *options; options++) {
-		xmpp_stanza_t *o = child_with(ctx, f, "option", NULL,
-		                              (const char *[]){ "label", *options,
-		                                                NULL });
-		if (o)
-			text_child(ctx, o, "value", *options);
-	}
-	return f;
-}
-
-struct recent {
-	char names[ADHOC_PROJECTS_MAX][STORE_PROJECT_MAX + 1];
-	const char *list[ADHOC_PROJECTS_MAX + 1];
-	size_t n;
-};
-
-static void
-add_recent(const char *project, int64_t secs, void *arg)
-{
-	struct recent *r = arg;
-
-	(void)secs;
-	if (r->n >= ADHOC_PROJECTS_MAX)
-		return;
-	snprintf(r->names[r->n], sizeof(r->names[r->n]), "%s", project);
-	r->list[r->n] = r->names[r->n];
-	r->n++;
-	r->list[r->n] = NULL;
-}
-
-static void
-start_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
-{
-	static struct recent r;
-
-	r.n = 0;
-	r.list[0] = NULL;
-	if (store_projects(b->st, owner, now - ADHOC_RECENT_SECS, now, now,
-	                   add_recent, &r) != STORE_OK)
-		log_error("projects of %s: %s", owner, store_errmsg(b->st));
-	text_child(b->ctx, x, "title", "Start a timer");
-	text_child(b->ctx, x, "instructions",
-	           "Pick a recent project or name another one.");
-	field(b->ctx, x, "project", "list-single", "Project",
-	      r.n ? r.list[0] : NULL, r.list);
-	field(b->ctx, x, "other", "text-single", "Other project", NULL, NULL);
-	field(b->ctx, x, "tags", "text-single", "Tags (+design +billable)",
-	      NULL, NULL);
-	field(b->ctx, x, "note", "text-single", "Note", NULL, NULL);
-	field(b->ctx, x, "start", "text-single",
-	      "Started at (9:30, 15m ago; empty: now)", NULL, NULL);
-}
-
-static void
-report_form(struct bot *b, xmpp_stanza_t *x)
-{
-	text_child(b->ctx, x, "title", "Report");
-	field(b->ctx, x, "range", "list-single", "Range", "week", ranges);
-	field(b->ctx, x, "by", "list-single", "Grouped by", "project",
-	      groupings);
-}
-
-/* The text of the first <value/> of field var of the submitted form x,
- * in buf (empty when absent). */
-static const char *
-value_of(xmpp_stanza_t *x, const char *var, char *buf, size_t n)
-{
-	xmpp_stanza_t *f, *v;
-	char *t;
-
-	buf[0] = '\0';
-	for (f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
-		const char *name = xmpp_stanza_get_name(f);
-		const char *fv = xmpp_stanza_get_attribute(f, "var");
-
-		if (name == NULL || strcmp(name, "field") != 0 || fv == NULL ||
-		    strcmp(fv, var) != 0)
-			continue;
-		v = xmpp_stanza_get_child_by_name(f, "value");
-		if (v && (t = xmpp_stanza_get_text(v)) != NULL) {
-			snprintf(buf, n, "%s", t);
-			xmpp_free(xmpp_stanza_get_context(x), t);
-		}
-		break;
-	}
-	return buf;
-}
-
-static bool
-one_of(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-/* Appends s to line (n bytes); false when it does not fit. */
-static bool
-append(char *line, size_t n, const char *s)
-{
-	size_t len = strlen(line);
-
-	if (len + strlen(s) >= n)
-		return false;
-	memcpy(line + len, s, strlen(s) + 1);
-	return true;
-}
-
-/*
- * The start command of submitted form x into line: "start PROJECT
- * [+tag ...] [note] [at TIME | N ago]", the project quoted when it has a
- * space. NULL with why set when a value cannot be said as chat text.
- */
-const char *
-adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
-{
-	char project[STORE_PROJECT_MAX + 1], tags[512], note[512], when[64];
-	char *tok, *save;
-	const char *p;
-
-	if (*value_of(x, "other", project, sizeof(project)) == '\0')
-		value_of(x, "project", project, sizeof(project));
-	value_of(x, "tags", tags, sizeof(tags));
-	value_of(x, "note", note, sizeof(note));
-	value_of(x, "start", when, sizeof(when));
-	*why = NULL;
-	if (project[0] == '\0')
-		*why = "Name a project.";
-	else if (strchr(project, '"') || strchr(tags, '"'))
-		*why = "Projects and tags cannot hold a quote (\").";
-	if (*why)
-		return NULL;
-	snprintf(line, n, "start ");
-	p = strchr(project, ' ') ? "\"" : "";
-	append(line, n, p);
-	append(line, n, project);
-	append(line, n, p);
-	for (tok = strtok_r(tags, " ,", &save); tok;
-	     tok = strtok_r(NULL, " ,", &save)) {
-		append(line, n, tok[0] == '+' ? " " : " +");
-		append(line, n, tok);
-	}
-	if (note[0]) {
-		append(line, n, " ");
-		append(line, n, note);
-	}
-	if (when[0]) {
-		size_t wl = strlen(when);
-		bool ago = wl > 3 && strcmp(when + wl - 3, "ago") == 0;
-
-		append(line, n, ago || strncmp(when, "at ", 3) == 0 ? " "
-		                                                     : " at ");
-		if (!append(line, n, when)) {
-			*why = "Too long.";
-			return NULL;
-		}
-	}
-	return line;
-}
-
-/* The report command of submitted form x into line: "report RANGE by
- * GROUPING", both from the form's lists; NULL with why set otherwise. */
-const char *
-adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
-{
-	char range[32], by[32];
-
-	value_of(x, "range", range, sizeof(range));
-	value_of(x, "by", by, sizeof(by));
-	if (range[0] == '\0')
-		snprintf(range, sizeof(range), "week");
-	if (by[0] == '\0')
-		snprintf(by, sizeof(by), "project");
-	*why = NULL;
-	if (!one_of(range, ranges) || !one_of(by, groupings)) {
-		*why = "Pick a range and a grouping from the lists.";
-		return NULL;
-	}
-	snprintf(line, n, "report %s by %s", range, by);
-	return line;
-}
-
 /* ---- running ---- */
 
-/* Runs text as bare's chat command; the reply into out. */
-static void
-run(struct bot *b, const char *bare, const char *text, struct text *out)
+/* Runs text as bare's chat command; the reply into out, a file it makes
+ * into file (NULL: it comes inline in the reply). */
+static enum cmd_status
+run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
+    struct text *out)
 {
 	struct cmd_ctx cctx;
 	enum cmd_status rc;
@@ -427,7 +230,7 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 	cctx.owner = bare;
 	cctx.now = wall_now();
 	cctx.tz = b->cfg->timezone;
-	cctx.file = NULL; /* a file would come inline in the note */
+	cctx.file = file;
 	cctx.msg_key = NULL; /* see the top of this file */
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 	cctx.prefs = &b->cfg->prefs;
@@ -441,6 +244,57 @@ run(struct bot *b, const char *bare, const char *text, struct text *out)
 		          rc == CMD_OK ? "done" : "refused");
 	/* As after a chat message: the contact list shows the timer. */
 	timerstatus_after_command(b, &cctx, text, rc);
+	return rc;
+}
+
+/*
+ * The file a command made goes to the full JID to in chat messages, as
+ * the chat command's does (bot/message.c: the same admission and rate
+ * cost, then upload.h: a link, or inline parts), and the reply says so.
+ * CMD_REFUSED, the reply being the reason, when upload.c cannot take it
+ * now.
+ */
+static enum cmd_status
+send_file(struct bot *b, const char *to, const char *bare,
+          struct cmd_file *file, struct text *reply)
+{
+	message_admit_file(b, bare, file, reply);
+	if (!file->present)
+		return CMD_REFUSED;
+	upload_deliver(b->up, to, NULL, file);
+	text_printf(reply, " Sent to you in a chat message.");
+	return CMD_OK;
+}
+
+/* Runs the lines of a submitted form f for the full JID from, one after
+ * the other until one is not done; their replies, a line each, into
+ * note. Returns the last one's status. */
+static enum cmd_status
+run_lines(struct bot *b, const char *from, const char *bare,
+          const struct adhoc_form *f, const struct adhoc_lines *lines,
+          struct text *note)
+{
+	enum cmd_status rc = CMD_OK;
+	struct cmd_file file;
+	struct text one;
+	size_t i;
+
+	if (lines->n == 0) {
+		text_printf(note, "Nothing changed.");
+		return CMD_OK;
+	}
+	text_init(&one, CMD_REPLY_MAX);
+	for (i = 0; i < lines->n && rc == CMD_OK; i++) {
+		cmd_file_init(&file);
+		rc = run(b, bare, lines->line[i],
+		         (f->flags & ADHOC_FILE) ? &file : NULL, &one);
+		if (rc == CMD_OK && file.present)
+			rc = send_file(b, from, bare, &file, &one);
+		text_printf(note, "%s%s", i ? "\n" : "", text_str(&one));
+		cmd_file_free(&file);
+	}
+	text_free(&one);
+	return rc;
 }
 
 /* The <command/> answer: status, the session, and res holding it. */
@@ -452,10 +306,22 @@ command_answer(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 
 	if (res == NULL)
 		return NULL;
-	child_with(b->ctx, res, "command", NS_COMMANDS,
-	           (const char *[]){ "node", c->node, "sessionid", sessionid,
-	                             "status", status, NULL });
+	adhoc_child(b->ctx, res, "command", NS_COMMANDS,
+	            (const char *[]){ "node", c->node, "sessionid", sessionid,
+	                              "status", status, NULL });
 	return res;
+}
+
+/* A <note type='type'>text</note> under cmd (XEP-0050 6.1). */
+static void
+add_note(struct bot *b, xmpp_stanza_t *cmd, const char *type,
+         const char *text)
+{
+	xmpp_stanza_t *n = cmd ? adhoc_text_child(b->ctx, cmd, "note", text)
+	                       : NULL;
+
+	if (n != NULL)
+		xmpp_stanza_set_attribute(n, "type", type);
 }
 
 static xmpp_stanza_t *
@@ -463,21 +329,9 @@ completed(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
           const char *sessionid, const char *note)
 {
 	xmpp_stanza_t *res = command_answer(b, iq, c, sessionid, "completed");
-	xmpp_stanza_t *cmd;
 
-	if (res && (cmd = xmpp_stanza_get_children(res)) != NULL) {
-		xmpp_stanza_t *nt = child_with(b->ctx, cmd, "note", NULL,
-		                               (const char *[]){ "type", "info",
-		                                                 NULL });
-		xmpp_stanza_t *t = xmpp_stanza_new(b->ctx);
-
-		if (nt && t) {
-			xmpp_stanza_set_text(t, note);
-			adopt(nt, t);
-		} else if (t) {
-			xmpp_stanza_release(t);
-		}
-	}
+	if (res)
+		add_note(b, xmpp_stanza_get_children(res), "info", note);
 	return res;
 }
 
@@ -490,8 +344,121 @@ bad_session(struct bot *b, xmpp_stanza_t *iq)
 	xmpp_stanza_t *err;
 
 	if (res && (err = xmpp_stanza_get_child_by_name(res, "error")) != NULL)
-		child_with(b->ctx, err, "bad-sessionid", NS_COMMANDS, NULL);
+		adhoc_child(b->ctx, err, "bad-sessionid", NS_COMMANDS, NULL);
 	return res;
+}
+
+/*
+ * The executing step of session s: c's form for bare at now, with a
+ * "complete" action. After a refusal, prior is the form as submitted,
+ * whose values it keeps, and error the refusal, shown as an error note
+ * (XEP-0050 4.4); both NULL the first time.
+ */
+static xmpp_stanza_t *
+show_form(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+          const struct adhoc_session *s, const char *bare, int64_t now,
+          xmpp_stanza_t *prior, const char *error)
+{
+	xmpp_stanza_t *res = command_answer(b, iq, c, s->id, "executing");
+	xmpp_stanza_t *out, *x;
+
+	if (res == NULL)
+		return NULL;
+	out = xmpp_stanza_get_children(res);
+	adhoc_child(b->ctx,
+	            adhoc_child(b->ctx, out, "actions", NULL,
+	                        (const char *[]){ "execute", "complete",
+	                                          NULL }),
+	            "complete", NULL, NULL);
+	if (error != NULL)
+		add_note(b, out, "error", error);
+	x = adhoc_child(b->ctx, out, "x", NS_DATA,
+	                (const char *[]){ "type", "form", NULL });
+	if (x == NULL)
+		return res;
+	c->form->build(b, x, bare, now);
+	if (prior != NULL)
+		adhoc_refill(b->ctx, x, prior);
+	return res;
+}
+
+/* The chat commands of the submitted form x of f for owner, into out;
+ * false with why (n bytes) set when it cannot be said as chat text. */
+static bool
+form_lines(struct bot *b, const struct adhoc_form *f, const char *owner,
+           xmpp_stanza_t *x, struct adhoc_lines *out, char *why, size_t n)
+{
+	const char *w = NULL;
+
+	if (f->line == NULL)
+		return f->submit(b, owner, x, out, why, n);
+	out->n = 0;
+	if (f->line(x, out->line[0], sizeof(out->line[0]), &w) == NULL) {
+		snprintf(why, n, "%s", w ? w : "That cannot be done.");
+		return false;
+	}
+	out->n = 1;
+	return true;
+}
+
+/*
+ * The submitted form x of session s: its chat commands run for bare (from:
+ * the full JID), and the command completes with their replies. A refusal
+ * of a form with ADHOC_AGAIN shows the form again instead; of another, it
+ * completes the command with the refusal.
+ */
+static xmpp_stanza_t *
+submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+       struct adhoc_session *s, const char *bare, xmpp_stanza_t *x,
+       int64_t now)
+{
+	static struct adhoc_lines lines; /* 16 KiB: off the stack */
+	const char *from = xmpp_stanza_get_from(iq);
+	bool again = (c->form->flags & ADHOC_AGAIN) != 0;
+	xmpp_stanza_t *res;
+	struct text note;
+	char why[ADHOC_LINE_MAX];
+	enum cmd_status rc;
+
+	if (!form_lines(b, c->form, bare, x, &lines, why, sizeof(why))) {
+		if (again)
+			return show_form(b, iq, c, s, bare, now, x, why);
+		s->expires = 0;
+		return completed(b, iq, c, s->id, why);
+	}
+	text_init(&note, CMD_REPLY_MAX);
+	rc = run_lines(b, from, bare, c->form, &lines, &note);
+	if (rc != CMD_OK && again) {
+		res = show_form(b, iq, c, s, bare, now, x, text_str(&note));
+	} else {
+		s->expires = 0;
+		res = completed(b, iq, c, s->id, text_str(&note));
+	}
+	text_free(&note);
+	return res;
+}
+
+/* A command without a form: its chat text runs at once. */
+static xmpp_stanza_t *
+run_text(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+         const char *bare, const char *sid)
+{
+	xmpp_stanza_t *res;
+	struct text reply;
+
+	text_init(&reply, CMD_REPLY_MAX);
+	run(b, bare, c->text, NULL, &reply);
+	res = completed(b, iq, c, sid, text_str(&reply));
+	text_free(&reply);
+	return res;
+}
+
+static bool
+is_submitted(xmpp_stanza_t *x)
+{
+	const char *type = x != NULL ? xmpp_stanza_get_type(x) : NULL;
+
+	return type != NULL && strcmp(type, "submit") == 0;
 }
 
 static xmpp_stanza_t *
@@ -502,12 +469,10 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 	const char *from = xmpp_stanza_get_from(iq);
 	const char *action = xmpp_stanza_get_attribute(cmd, "action");
 	const char *sid = xmpp_stanza_get_attribute(cmd, "sessionid");
-	char bare[STORE_OWNER_MAX + 1], line[ADHOC_LINE_MAX];
+	char bare[STORE_OWNER_MAX + 1];
 	int64_t now = wall_now();
 	struct adhoc_session *s = NULL;
-	xmpp_stanza_t *x, *res, *out;
-	const char *text, *why = NULL;
-	struct text reply;
+	xmpp_stanza_t *x;
 
 	if (c == NULL)
 		return xmpp_stanza_reply_error(iq, "cancel", "item-not-found",
@@ -525,45 +490,17 @@ execute(struct bot *b, xmpp_stanza_t *iq, xmpp_stanza_t *cmd)
 			s->expires = 0;
 		return command_answer(b, iq, c, sid, "canceled");
 	}
-	x = xmpp_stanza_get_child_by_name_and_ns(cmd, "x", NS_DATA);
-	if (c->text) {
-		text = c->text;
-	} else if (s == NULL || x == NULL ||
-	           strcmp(xmpp_stanza_get_type(x) ? xmpp_stanza_get_type(x)
-	                                          : "", "submit") != 0) {
-		/* The first step: the form. */
-		if (s == NULL)
-			s = session_new(from, c, now);
-		res = command_answer(b, iq, c, s->id, "executing");
-		if (res == NULL)
-			return NULL;
-		out = xmpp_stanza_get_children(res);
-		child_with(b->ctx,
-		           child_with(b->ctx, out, "actions", NULL,
-		                      (const char *[]){ "execute", "complete",
-		                                        NULL }),
-		           "complete", NULL, NULL);
-		x = child_with(b->ctx, out, "x", NS_DATA,
-		               (const char *[]){ "type", "form", NULL });
-		if (x && strcmp(c->node, "start") == 0)
-			start_form(b, x, bare, now);
-		else if (x)
-			report_form(b, x);
-		return res;
-	} else {
-		text = strcmp(c->node, "start") == 0
-		               ? adhoc_start_line(x, line, sizeof(line), &why)
-		               : adhoc_report_line(x, line, sizeof(line), &why);
+	if (c->form == NULL) {
+		if (s)
+			s->expires = 0;
+		return run_text(b, iq, c, bare, sid);
 	}
-	if (s)
-		s->expires = 0;
-	if (text == NULL)
-		return completed(b, iq, c, sid, why);
-	text_init(&reply, CMD_REPLY_MAX);
-	run(b, bare, text, &reply);
-	res = completed(b, iq, c, sid, text_str(&reply));
-	text_free(&reply);
-	return res;
+	x = xmpp_stanza_get_child_by_name_and_ns(cmd, "x", NS_DATA);
+	if (s == NULL || !is_submitted(x))
+		/* The first step: the form. */
+		return show_form(b, iq, c, s ? s : session_new(from, c, now),
+		                 bare, now, NULL, NULL);
+	return submit(b, iq, c, s, bare, x, now);
 }
 
 bool

@@ -523,6 +523,7 @@ cli_report(int argc, char **argv)
 	ctx.owner = a.user;
 	ctx.now = wall_now();
 	ctx.tz = zone;
+	ctx.prefs = &cfg->prefs;
 	text_init(&reply, CMD_REPLY_MAX);
 	st_rc = cmd_exec(&ctx, text_str(&body), &reply);
 	if (st_rc == CMD_FAILED)

@@ -35,21 +35,12 @@
 
 #include "../lib/tz.h"
 #include "access.h"
+#include "config_prefs.h"
 #include "config_yaml.h"
 #include "testing.h"
 
 /* The longest password, in bytes (a password file's first line). */
 #define CFG_PASSWORD_MAX 1023
-
-/* True when s holds an ASCII control character. */
-static bool
-has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
 
 /* True when host is "localhost", ::1 or in 127.0.0.0/8. */
 static bool
@@ -275,7 +266,7 @@ load_account(struct loader *l, const struct key *s)
 	account_password(l, s, keys);
 
 	if ((v = cfg_get_string(l, s, &keys[ACC_RESOURCE])) != NULL) {
-		if (has_control(v))
+		if (cfg_has_control(v))
 			cfg_error(l, cfg_line_of(keys[ACC_RESOURCE].value),
 			          "account.resource: %s contains control characters",
 			          cfg_show(v, true, shown, sizeof(shown)));
@@ -284,7 +275,7 @@ load_account(struct loader *l, const struct key *s)
 	}
 
 	if ((v = cfg_get_string(l, s, &keys[ACC_HOST])) != NULL) {
-		if (v[strcspn(v, " \t\r\n\v\f/@")] != '\0' || has_control(v))
+		if (v[strcspn(v, " \t\r\n\v\f/@")] != '\0' || cfg_has_control(v))
 			cfg_error(l, cfg_line_of(keys[ACC_HOST].value),
 			          "account.host: %s is not a host name or address",
 			          cfg_show(v, true, shown, sizeof(shown)));
@@ -404,20 +395,30 @@ load_access(struct loader *l, const struct key *s)
 		load_jid_list(l, s, &keys[ADMINS], &cfg->admins, &cfg->nadmins);
 }
 
-/* defaults: settings users start with. */
+/* defaults: settings users start with (the settings command changes
+ * them for one user; the time zone, the tz command). */
 static void
 load_defaults(struct loader *l, const struct key *s)
 {
-	struct key keys[] = { { .name = "timezone" } };
+	enum { TIMEZONE, WORKDAYS, WORKHOURS, ROSTER, NKEYS };
+	struct key keys[NKEYS] = {
+		[TIMEZONE] = { .name = "timezone" },
+		[WORKDAYS] = { .name = "workdays" },
+		[WORKHOURS] = { .name = "workhours" },
+		[ROSTER] = { .name = "roster" },
+	};
 	char shown[CFG_SHOW_BUF];
 	const char *v;
 
-	if (!cfg_open_section(l, s, false, keys, 1))
+	if (!cfg_open_section(l, s, false, keys, NKEYS))
 		return;
-	if ((v = cfg_get_string(l, s, &keys[0])) == NULL)
+	cfg_load_setting(l, s, &keys[WORKDAYS], "workdays");
+	cfg_load_setting(l, s, &keys[WORKHOURS], "workhours");
+	cfg_load_setting(l, s, &keys[ROSTER], "roster");
+	if ((v = cfg_get_string(l, s, &keys[TIMEZONE])) == NULL)
 		return;
 	if (!tz_valid(v))
-		cfg_error(l, cfg_line_of(keys[0].value),
+		cfg_error(l, cfg_line_of(keys[TIMEZONE].value),
 		          "defaults.timezone: unknown time zone %s",
 		          cfg_show(v, true, shown, sizeof(shown)));
 	else
@@ -511,8 +512,8 @@ static void
 load_document(struct loader *l)
 {
 	enum {
-		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, EXPORT, LOG,
-		NSECTIONS
+		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, IDLE, REMINDERS,
+		EXPORT, LOG, NSECTIONS
 	};
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
@@ -520,6 +521,8 @@ load_document(struct loader *l)
 		[ACCESS] = { .name = "access" },
 		[LIMITS] = { .name = "limits" },
 		[DEFAULTS] = { .name = "defaults" },
+		[IDLE] = { .name = "idle" },
+		[REMINDERS] = { .name = "reminders" },
 		[EXPORT] = { .name = "export" },
 		[LOG] = { .name = "log" },
 	};
@@ -542,6 +545,8 @@ load_document(struct loader *l)
 	load_access(l, &sections[ACCESS]);
 	load_limits(l, &sections[LIMITS]);
 	load_defaults(l, &sections[DEFAULTS]);
+	cfg_load_idle(l, &sections[IDLE]);
+	cfg_load_reminders(l, &sections[REMINDERS]);
 	load_export(l, &sections[EXPORT]);
 	load_log(l, &sections[LOG]);
 }
@@ -716,6 +721,9 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	live->max_body = fresh->max_body;
 	live->commands_per_minute = fresh->commands_per_minute;
 	live->burst = fresh->burst;
+	/* The defaults of the settings are read for each command and each
+	 * nudge: they apply from the next one on. */
+	live->prefs = fresh->prefs;
 	cfg_free(fresh);
 	return 0;
 }

@@ -105,7 +105,9 @@ struct cfg *cfg_load_flags(const char *path, unsigned flags,
 /*
  * Reads live->path again, for a running daemon (SIGHUP). When the file is
  * valid, the sections that can change at once move into live: access
- * (allow, admins), limits and log (level); restart (n bytes) receives the names
+ * (allow, admins), limits, log (level), and the defaults of the user
+ * settings (prefs: idle, reminders, and defaults' workdays, workhours
+ * and roster); restart (n bytes) receives the names
  * of the other sections that differ from live, which keep their old
  * values until a restart ("account, defaults"; "" when none); returns 0.
  * Otherwise every problem goes to errs, live stays as it was, and -1 is

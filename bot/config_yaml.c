@@ -289,6 +289,15 @@ cfg_multi_line(const yaml_node_t *v)
  * string (then reported: not a scalar, empty, too long or holding a NUL
  * byte). No message quotes the value, so this serves passwords too.
  */
+bool
+cfg_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 const char *
 cfg_get_string(struct loader *l, const struct key *s, const struct key *k)
 {

@@ -80,6 +80,9 @@ int cfg_read_document(struct loader *l, void (*check)(struct loader *l),
 void cfg_error(struct loader *l, size_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* True when s holds an ASCII control character. */
+bool cfg_has_control(const char *s);
+
 /* Overwrites n bytes at p in a way the compiler may not drop. */
 void cfg_wipe(void *p, size_t n);
 

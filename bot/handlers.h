@@ -52,6 +52,15 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
  * limiter. Chat messages and menu commands share it (bot/message.c). */
 int message_rate_check(struct bot *b, const char *bare);
 
+struct cmd_file;
+struct text;
+
+/* A file a command made for bare: charged to its rate and admitted by
+ * upload_admit, or dropped, with out made the refusal; the caller
+ * delivers it when file->present is still true (bot/message.c). */
+void message_admit_file(struct bot *b, const char *bare,
+                        struct cmd_file *file, struct text *out);
+
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */
 void send_chat(struct bot *b, const char *to, const char *body);

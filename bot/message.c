@@ -173,11 +173,11 @@ rate_allows(struct bot *b, const char *bare, const char *from,
  * RL_EXPORT_COST tokens, of which rl_check took one, and it goes out only
  * when upload_admit lets it (one file per user at a time, a bounded number
  * in all). Otherwise the reply becomes the refusal, and the file is
- * dropped.
+ * dropped. The command menus share it (bot/adhoc.c).
  */
-static void
-admit_file(struct bot *b, const char *bare, struct cmd_file *file,
-           struct text *out)
+void
+message_admit_file(struct bot *b, const char *bare, struct cmd_file *file,
+                   struct text *out)
 {
 	char why[256];
 
@@ -406,7 +406,7 @@ answer(struct bot *b, const struct accepted *m, struct cmd_file *file,
        struct text *out, const char *state)
 {
 	if (file->present)
-		admit_file(b, m->bare, file, out);
+		message_admit_file(b, m->bare, file, out);
 	reply(b, m->from, m->thread, text_str(out), state);
 	/* After the reply that describes it: the file itself. */
 	if (file->present)

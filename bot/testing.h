@@ -8,7 +8,6 @@
 #define TIMMY_TESTING_H
 
 #include <stddef.h>
-#include <strophe.h>
 
 #include "config.h"
 #include "log.h"
@@ -23,13 +22,5 @@ size_t log_tally_size(const struct log_tally *t);
 
 /* How many senders rl remembers now, at most RL_SLOTS (bot/ratelimit.c). */
 size_t rl_size(const struct ratelimit *rl);
-
-/* The chat command a submitted Start or Report form (XEP-0004 x of
- * type submit) stands for, into line (n bytes); NULL with *why set
- * when the form cannot be said as chat text (bot/adhoc.c). */
-const char *adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n,
-                             const char **why);
-const char *adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n,
-                              const char **why);
 
 #endif

@@ -12,15 +12,28 @@
 #include "handlers.h"
 #include "log.h"
 #include "roster.h"
+#include "../commands/prefs.h"
 
 void
 timerstatus_send(struct bot *b, const char *jid)
 {
 	const char *contact = roster_subscriber(b, jid);
+	struct prefs p;
 	struct text line;
 
 	if (contact == NULL)
 		return;
+	/* The roster setting off: one presence without a status, which
+	 * takes the timer off their contact list ("" is the note of it, a
+	 * status no timer has). On a failed read the timer shows, as by
+	 * default. */
+	if (prefs_load(b->st, contact, &b->cfg->prefs, &p) != STORE_OK)
+		log_error("settings of %s: %s", contact, store_errmsg(b->st));
+	else if (!p.roster) {
+		if (roster_status_new(b, contact, ""))
+			send_presence_status(b, NULL, contact, NULL);
+		return;
+	}
 	text_init(&line, CMD_STATUS_LINE_MAX);
 	/* The contact's own timer: the owner is their bare JID. */
 	if (cmd_status_line(b->st, contact, b->cfg->timezone,

@@ -11,7 +11,9 @@
  * and, when the contact lets the bot see them too, when a client of
  * theirs comes online; and only when the text differs from the last
  * one that contact got (roster_status_new), so a burst of commands sends
- * no burst of presences. When the bot goes offline the server tells each of them
+ * no burst of presences. A contact whose roster setting is off
+ * (commands/prefs.h) gets, once, a directed presence without a status
+ * instead, which clears the timer from their contact list. When the bot goes offline the server tells each of them
  * 'unavailable' (RFC 6121 4.6.3), which is what we want.
  *
  * Private to bot/. Every function takes the struct bot and does nothing

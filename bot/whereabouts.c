@@ -358,8 +358,9 @@ moved(struct bot *b, struct person *p, enum where was, const char *from,
 	}
 }
 
-/* An available presence from resource name of p at now. */
-static void
+/* An available presence from resource name of p at now; false when it
+ * cannot be kept (get_res). */
+static bool
 available(struct bot *b, struct person *p, const char *name,
           xmpp_stanza_t *presence, int64_t now)
 {
@@ -367,7 +368,7 @@ available(struct bot *b, struct person *p, const char *name,
 	struct resource *r = get_res(b->wb, p, name, &added);
 
 	if (r == NULL)
-		return;
+		return false;
 	r->show = read_show(b->ctx, presence);
 	r->idle_since = read_idle(presence, now);
 	if (r->idle_since != 0)
@@ -378,6 +379,7 @@ available(struct bot *b, struct person *p, const char *name,
 		r->left = LEFT_UNSEEN;
 	else if (r->left == 0) /* it was here until now */
 		r->left = now;
+	return true;
 }
 
 void
@@ -408,7 +410,13 @@ whereabouts_presence(struct bot *b, xmpp_stanza_t *presence)
 	} else {
 		if (p == NULL && (p = add_person(b->wb, bare)) == NULL)
 			return;
-		available(b, p, slash ? slash + 1 : "", presence, now);
+		/* A presence not kept changes nothing; a contact just added
+		 * for it goes again. */
+		if (!available(b, p, slash ? slash + 1 : "", presence, now)) {
+			if (p->nres == 0)
+				drop_person(b->wb, p);
+			return;
+		}
 	}
 	was = p->last;
 	moved(b, p, was, from, now);

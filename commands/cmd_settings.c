@@ -352,14 +352,22 @@ cmd_reminders(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	return set_setting(ctx, "reminders", args->argv[0], reply);
 }
 
+/* True when the user turned every reminder off (false when that cannot
+ * be read: a note, not worth failing the command for). */
+static bool
+reminders_off(const struct cmd_ctx *ctx)
+{
+	struct prefs p;
+
+	return load(ctx, &p) == STORE_OK && !p.reminders;
+}
+
 /* Appends a note when the reminders are off altogether: a snooze then
  * changes nothing. */
 static void
 say_if_off(const struct cmd_ctx *ctx, struct text *reply)
 {
-	struct prefs p;
-
-	if (load(ctx, &p) == STORE_OK && !p.reminders)
+	if (reminders_off(ctx))
 		text_printf(reply, " (Reminders are off anyway; reminders on "
 		                   "turns them on.)");
 }
@@ -424,9 +432,12 @@ snooze_set(const struct cmd_ctx *ctx, const char *word, struct text *reply)
 		if (store_snooze(ctx->st, ctx->owner, &was) != STORE_OK ||
 		    store_set_snooze(ctx->st, ctx->owner, 0) != STORE_OK)
 			return cmd_store_failed(reply, 1);
-		text_printf(reply, was > ctx->now ? "Snooze over: reminders "
-		                                    "are back."
-		                                  : "No snooze was on.");
+		if (was <= ctx->now)
+			text_printf(reply, "No snooze was on.");
+		else if (!reminders_off(ctx))
+			text_printf(reply, "Snooze over: reminders are back.");
+		else
+			text_printf(reply, "Snooze over.");
 		say_if_off(ctx, reply);
 		return CMD_OK;
 	}

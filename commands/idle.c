@@ -121,7 +121,7 @@ stop_if_due(const struct cmd_ctx *ctx, const struct prefs *p, int64_t since)
 	rc = store_nudge_note(ctx->st, ctx->owner, "idle", e.id, ctx->now);
 	if (rc == STORE_CONFLICT)
 		return CMD_OK;
-	fmt_hm(ctx->tz, since, at, sizeof(at));
+	fmt_clock(ctx->tz, since, ctx->now, at, sizeof(at));
 	if (rc != STORE_OK ||
 	    cmd_change_label(ctx, "stop %s (away since %s)", e.project, at) !=
 	            STORE_OK ||

@@ -94,12 +94,12 @@ def stop_and_judge_all(bots):
             b.close()
 
 
-@pytest.fixture
-def bot(server, timmy_bin, request):
-    """The bot, online, with a fresh database; stopped after the test,
-    which fails if it does not exit 0 on SIGTERM or a sanitizer spoke.
-    A test module that sets BOT_TEST_CLOCK = True gets a bot whose clock
-    it moves (Bot's test_clock)."""
+def started_bot(server, timmy_bin, request):
+    """Yields a started bot on server, allowing the suite's users, with a
+    fresh database; stops it after, failing the test if it does not exit
+    0 on SIGTERM or a sanitizer spoke. For a fixture to yield from. A test
+    module that sets BOT_TEST_CLOCK = True gets a bot whose clock it
+    moves (Bot's test_clock)."""
     b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin,
             test_clock=getattr(request.module, "BOT_TEST_CLOCK", False))
     request.node.timmy_bot = b
@@ -109,6 +109,13 @@ def bot(server, timmy_bin, request):
         stop_and_judge(b)
     finally:
         b.close()
+
+
+@pytest.fixture
+def bot(server, timmy_bin, request):
+    """The bot, online, with a fresh database; stopped after the test,
+    which fails if it does not exit 0 on SIGTERM or a sanitizer spoke."""
+    yield from started_bot(server, timmy_bin, request)
 
 
 def make_client(server, user, resource="test"):

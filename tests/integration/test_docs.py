@@ -64,7 +64,7 @@ def test_docs__describe_every_key_of_the_example__in_readme_and_man_page():
 
 def reload_sections(text):
     return set(re.findall(r"\b(access|limits|log|account|storage|defaults|"
-                          r"export)\b", text))
+                          r"export|idle|reminders)\b", text))
 
 
 def test_docs__name_the_same_sections_for_a_reload__in_readme_man_and_example():
@@ -72,7 +72,7 @@ def test_docs__name_the_same_sections_for_a_reload__in_readme_man_and_example():
     sighup = man.split(".It Dv SIGHUP", 1)[1].split("sections;", 1)[0]
     example = read("bot.yaml.example")
     example_line = re.search(r"SIGHUP makes a running timmy read this file "
-                             r"again: ([^\n]*)", example)
+                             r"again: ([^;]*) take effect", example)
     assert example_line, "bot.yaml.example says nothing of SIGHUP"
     example_line = example_line.group(1)
     readme = read("README.md")
@@ -80,7 +80,7 @@ def test_docs__name_the_same_sections_for_a_reload__in_readme_man_and_example():
                             readme, re.S)
     assert readme_line, "README.md says nothing of reloading"
     readme_line = readme_line.group(1)
-    want = {"access", "limits", "log"}
+    want = {"access", "limits", "log", "idle", "reminders"}
     assert reload_sections(sighup) == want, sighup
     assert reload_sections(example_line) == want, example_line
     assert reload_sections(readme_line) == want, readme_line

@@ -5,7 +5,9 @@
  * answer; the caps node queries we answer; the XEP-0184 receipt and
  * XEP-0085 chat state stanzas; and which commands count as slow enough
  * for a "composing" (commands/cmd.c, cmd_is_slow); the chat command a
- * submitted XEP-0050 Start or Report form stands for (bot/adhoc.c).
+ * submitted XEP-0050 Start, Report or Export form stands for
+ * (bot/adhoc_forms.c), and the settings commands of a Settings form
+ * (bot/adhoc_settings.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,9 +19,11 @@
 #include <string.h>
 #include <strophe.h>
 
+#include "../../bot/adhoc_int.h"
 #include "../../bot/caps.h"
 #include "../../bot/testing.h"
 #include "../../commands/cmd.h"
+#include "../../commands/prefs.h"
 
 static xmpp_ctx_t *ctx;
 
@@ -344,7 +348,7 @@ cmd_is_slow__is_false__for_fast_unknown_or_no_command(void **state)
 	assert_false(cmd_is_slow("reportreportreportreport"));
 }
 
-/* ---- the chat command a submitted XEP-0050 form stands for (bot/adhoc.c) ---- */
+/* ---- the chat command a submitted XEP-0050 form stands for (bot/adhoc_forms.c) ---- */
 
 /* A submitted form of the given fields ("<field .../>..."). */
 static xmpp_stanza_t *
@@ -362,15 +366,23 @@ form(const char *fields)
 
 #define F(var, value) "<field var='" var "'><value>" value "</value></field>"
 
+/* The line fn makes of a form of fields, or NULL; why into *why. */
+static const char *
+line_of(const char *(*fn)(xmpp_stanza_t *, char *, size_t, const char **),
+        const char *fields, char *line, size_t n, const char **why)
+{
+	xmpp_stanza_t *x = form(fields);
+	const char *r = fn(x, line, n, why);
+
+	xmpp_stanza_release(x);
+	return r;
+}
+
 /* The start line of fields, or NULL; why into *why. */
 static const char *
 start(const char *fields, char *line, size_t n, const char **why)
 {
-	xmpp_stanza_t *x = form(fields);
-	const char *r = adhoc_start_line(x, line, n, why);
-
-	xmpp_stanza_release(x);
-	return r;
+	return line_of(adhoc_start_line, fields, line, n, why);
 }
 
 static void
@@ -438,6 +450,203 @@ report_line__is_range_by_grouping__from_the_lists_only(void **state)
 	xmpp_stanza_release(x);
 }
 
+/* The export line of fields, or NULL; why into *why. */
+static const char *
+export(const char *fields, char *line, size_t n, const char **why)
+{
+	return line_of(adhoc_export_line, fields, line, n, why);
+}
+
+static void
+export_line__is_csv_this_month__when_nothing_is_filled_in(void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(export("", line, sizeof(line), &why));
+	assert_string_equal(line, "export csv this month");
+	assert_non_null(export(F("format", "") F("range", "") F("project", ""),
+	                       line, sizeof(line), &why));
+	assert_string_equal(line, "export csv this month");
+}
+
+static void
+export_line__is_format_range_as_typed_and_quoted_project__when_all_given(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(export(F("format", "ical") F("range", "last week")
+	                       F("project", "client work"), line, sizeof(line),
+	                       &why));
+	assert_string_equal(line, "export ical last week \"client work\"");
+	assert_non_null(export(F("format", "json") F("range", "mon..wed")
+	                       F("project", "acme"), line, sizeof(line), &why));
+	assert_string_equal(line, "export json mon..wed acme");
+}
+
+static void
+export_line__refuses__when_format_not_listed_or_a_quote_or_too_long(
+        void **state)
+{
+	char line[256], small[24];
+	const char *why;
+
+	(void)state;
+	assert_null(export(F("format", "pdf"), line, sizeof(line), &why));
+	assert_string_equal(why, "Pick a format from the list.");
+	assert_null(export(F("range", "to\"day"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(export(F("project", "a\"b"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(export(F("range", "2025-06-01..2025-06-30"), small,
+	                   sizeof(small), &why));
+	assert_string_equal(why, "Too long.");
+}
+
+static void
+refill__sets_each_field_the_submitted_form_has__and_keeps_the_others(
+        void **state)
+{
+	xmpp_stanza_t *x, *prior;
+	char *xml;
+	size_t len;
+
+	(void)state;
+	x = xmpp_stanza_new_from_string(
+	        ctx, "<x xmlns='jabber:x:data' type='form'>"
+	             "<field var='format'><value>csv</value>"
+	             "<option><value>json</value></option></field>"
+	             "<field var='range'><value>this month</value></field>"
+	             "<field var='project'/></x>");
+	assert_non_null(x);
+	prior = form(F("format", "json") F("project", "acme"));
+	adhoc_refill(ctx, x, prior);
+	assert_int_equal(xmpp_stanza_to_text(x, &xml, &len), XMPP_EOK);
+	assert_string_equal(xml,
+	        "<x xmlns=\"jabber:x:data\" type=\"form\">"
+	        "<field var=\"format\"><value>json</value>"
+	        "<option><value>json</value></option></field>"
+	        "<field var=\"range\"><value>this month</value></field>"
+	        "<field var=\"project\"><value>acme</value></field></x>");
+	xmpp_free(ctx, xml);
+	xmpp_stanza_release(prior);
+	xmpp_stanza_release(x);
+}
+
+/* ---- the settings commands of a submitted Settings form ---- */
+
+/* The lines of a Settings form of fields for a user at cur, over the
+ * built-in defaults; the verdict into *ok, why into why. */
+static void
+settings(const char *fields, const struct prefs *cur,
+         struct adhoc_lines *out, bool *ok, char *why, size_t n)
+{
+	xmpp_stanza_t *x = form(fields);
+	struct prefs dflt;
+
+	prefs_builtin(&dflt);
+	*ok = adhoc_settings_lines(x, cur, &dflt, out, why, n);
+	xmpp_stanza_release(x);
+}
+
+static void
+settings_lines__are_none__when_every_value_reads_as_the_current_one(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	/* The form as shown, one value spelled otherwise, the reminders'
+	 * fields left out (they stay as they are). */
+	settings(F("idle.after", "15m") F("idle.action", "ASK")
+	         F("reminders", "on") F("workdays", "Mon-Fri")
+	         F("workhours", "09:00-17:00") F("roster", "on"),
+	         &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	assert_int_equal(out.n, 0);
+}
+
+static void
+settings_lines__are_one_settings_command_per_change__in_prefs_names_order(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	assert_int_equal(prefs_parse(&cur, "workhours", "08:00-16:00", NULL, 0),
+	                 0);
+	settings(F("roster", "off") F("idle.after", "1h30m")
+	         F("reminders.digest", "Weekly MON 9:00")
+	         F("workhours", "08:00-16:00"),
+	         &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	assert_int_equal(out.n, 3);
+	assert_string_equal(out.line[0], "settings idle.after 1h30m");
+	/* prefs_format's spelling, not the one typed. */
+	assert_string_equal(out.line[1],
+	                    "settings reminders.digest weekly mon 09:00");
+	assert_string_equal(out.line[2], "settings roster off");
+}
+
+static void
+settings_lines__go_back_to_the_default__when_a_changed_field_is_emptied(
+        void **state)
+{
+	static struct adhoc_lines out;
+	struct prefs cur;
+	char why[1024];
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	assert_int_equal(prefs_parse(&cur, "idle.after", "30m", NULL, 0), 0);
+	settings(F("idle.after", "") F("workdays", "default")
+	         F("roster", " "), &cur, &out, &ok, why, sizeof(why));
+	assert_true(ok);
+	/* workdays and roster are at the default already. */
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.line[0], "settings idle.after default");
+}
+
+static void
+settings_lines__refuse_all__naming_each_bad_field_with_prefs_parse_sentence(
+        void **state)
+{
+	static struct adhoc_lines out;
+	char why[1024], expect[1024], s1[PREFS_WHY_MAX], s2[PREFS_WHY_MAX];
+	struct prefs cur, scratch;
+	bool ok;
+
+	(void)state;
+	prefs_builtin(&cur);
+	scratch = cur;
+	assert_int_equal(prefs_parse(&scratch, "idle.after", "soon", s1,
+	                             sizeof(s1)), -1);
+	assert_int_equal(prefs_parse(&scratch, "workhours", "17:00-09:00", s2,
+	                             sizeof(s2)), -1);
+	settings(F("idle.after", "soon") F("roster", "off")
+	         F("workhours", "17:00-09:00"), &cur, &out, &ok, why,
+	         sizeof(why));
+	assert_false(ok);
+	/* roster off was fine, but nothing of this form runs. */
+	assert_int_equal(out.n, 0);
+	snprintf(expect, sizeof(expect), "idle.after: %s\nworkhours: %s", s1,
+	         s2);
+	assert_string_equal(why, expect);
+}
+
 int
 main(void)
 {
@@ -474,6 +683,22 @@ main(void)
 		cmocka_unit_test(
 		        start_line__refuses__when_no_project_or_a_quote_in_project_or_tags),
 		cmocka_unit_test(report_line__is_range_by_grouping__from_the_lists_only),
+		cmocka_unit_test(
+		    export_line__is_csv_this_month__when_nothing_is_filled_in),
+		cmocka_unit_test(
+		    export_line__is_format_range_as_typed_and_quoted_project__when_all_given),
+		cmocka_unit_test(
+		    export_line__refuses__when_format_not_listed_or_a_quote_or_too_long),
+		cmocka_unit_test(
+		    refill__sets_each_field_the_submitted_form_has__and_keeps_the_others),
+		cmocka_unit_test(
+		    settings_lines__are_none__when_every_value_reads_as_the_current_one),
+		cmocka_unit_test(
+		    settings_lines__are_one_settings_command_per_change__in_prefs_names_order),
+		cmocka_unit_test(
+		    settings_lines__go_back_to_the_default__when_a_changed_field_is_emptied),
+		cmocka_unit_test(
+		    settings_lines__refuse_all__naming_each_bad_field_with_prefs_parse_sentence),
 	};
 
 	xmpp_initialize();

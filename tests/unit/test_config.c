@@ -83,7 +83,7 @@ load(struct fixture *f, const char *fmt, ...)
 static struct cfg *
 load(struct fixture *f, const char *fmt, ...)
 {
-	char yaml[8192];
+	char yaml[32768];
 	va_list ap;
 	int r;
 
@@ -135,6 +135,22 @@ assert_only_error(struct fixture *f, const char *rest)
 {
 	assert_error(f, rest);
 	assert_int_equal(count_errors(f), 1);
+}
+
+/* Fails unless every setting of *p is the built-in default. */
+static void
+assert_builtin_prefs(const struct prefs *p)
+{
+	char got[PREFS_VALUE_MAX], want[PREFS_VALUE_MAX];
+	struct prefs builtin;
+	size_t i;
+
+	prefs_builtin(&builtin);
+	for (i = 0; prefs_names[i] != NULL; i++) {
+		prefs_format(p, prefs_names[i], got, sizeof(got));
+		prefs_format(&builtin, prefs_names[i], want, sizeof(want));
+		assert_string_equal(got, want);
+	}
 }
 
 /* A valid config without optional keys; the jid line is line 2. */
@@ -1127,7 +1143,7 @@ static void
 cfg_load__accepts_example__when_password_file_exists(void **state)
 {
 	struct fixture *f = *state;
-	char example[8192], *at;
+	char example[32768], *at;
 	const char *key = "password_file: /etc/timmy/password\n";
 	struct cfg *cfg;
 	FILE *fp;
@@ -1158,6 +1174,8 @@ cfg_load__accepts_example__when_password_file_exists(void **state)
 	assert_int_equal(cfg->max_body, CFG_MAX_BODY_DEFAULT);
 	assert_int_equal(cfg->commands_per_minute, CFG_RATE_DEFAULT);
 	assert_int_equal(cfg->burst, CFG_BURST_DEFAULT);
+	/* The settings it shows are the built-in defaults. */
+	assert_builtin_prefs(&cfg->prefs);
 	cfg_free(cfg);
 }
 
@@ -1655,6 +1673,151 @@ cfg_load__keeps_the_last_whole_character__when_a_long_key_is_cut(
 	assert_only_error(f, want);
 }
 
+/* ---- the defaults of the user settings: idle, reminders, defaults ---- */
+
+static void
+cfg_load__fills_the_settings_defaults__when_idle_reminders_and_defaults_given(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	cfg = load(f, MINIMAL
+	           "idle:\n"
+	           "  after: 30m\n"
+	           "  action: stop\n"
+	           "reminders:\n"
+	           "  running_over: 10h\n"
+	           "  start_by: \"9:30\"\n"
+	           "  digest: weekly fri 16:00\n"
+	           "defaults:\n"
+	           "  timezone: Europe/Berlin\n"
+	           "  workdays: mon-thu\n"
+	           "  workhours: 08:00-16:30\n"
+	           "  roster: off\n");
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->prefs.idle_after, 30 * 60);
+	assert_int_equal(cfg->prefs.idle_action, PREFS_IDLE_STOP);
+	assert_true(cfg->prefs.reminders);
+	assert_int_equal(cfg->prefs.running_over, 10 * 3600);
+	assert_int_equal(cfg->prefs.start_by, 9 * 60 + 30);
+	assert_int_equal(cfg->prefs.digest, PREFS_DIGEST_WEEKLY);
+	assert_int_equal(cfg->prefs.digest_wday, 5);
+	assert_int_equal(cfg->prefs.digest_at, 16 * 60);
+	assert_int_equal(cfg->prefs.workdays, 0x1e);
+	assert_int_equal(cfg->prefs.work_from, 8 * 60);
+	assert_int_equal(cfg->prefs.work_to, 16 * 60 + 30);
+	assert_false(cfg->prefs.roster);
+	assert_string_equal(cfg->timezone, "Europe/Berlin");
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__has_the_builtin_settings_defaults__when_sections_absent_or_null(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL "idle:\nreminders:\n");
+
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_builtin_prefs(&cfg->prefs);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__reports_every_bad_setting_with_line_and_key__when_values_wrong(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	/* MINIMAL is lines 1-7. */
+	assert_null(load(f, MINIMAL
+	                 "idle:\n"                          /* 8 */
+	                 "  after: soon\n"                  /* 9 */
+	                 "  action: maybe\n"                /* 10 */
+	                 "  later: 5m\n"                    /* 11 */
+	                 "reminders:\n"                     /* 12 */
+	                 "  running_over: 30h\n"            /* 13 */
+	                 "  start_by: \"25:00\"\n"        /* 14 */
+	                 "  digest: daily\n"                /* 15 */
+	                 "defaults:\n"                      /* 16 */
+	                 "  workdays: funday\n"             /* 17 */
+	                 "  workhours: 17:00-09:00\n"       /* 18 */
+	                 "  roster: [on]\n"                 /* 19 */
+	                 "  timezone: Mars/Olympus\n"));    /* 20 */
+	assert_error(f, ":9: idle.after: \"soon\" is not a duration. "
+	                "idle.after takes a duration from 1m to 24h, such as "
+	                "30m or 1h30m.");
+	assert_error(f, ":10: idle.action: I don't know \"maybe\" here. "
+	                "idle.action takes ask, stop or off.");
+	assert_error(f, ":11: idle.later: unknown key");
+	assert_error(f, ":13: reminders.running_over: \"30h\" is too long. "
+	                "reminders.running_over takes a duration from 1m to "
+	                "24h, such as 9h or 10h30m, or off.");
+	assert_error(f, ":14: reminders.start_by: \"25:00\" is not a time of "
+	                "day. reminders.start_by takes a time of day, such as "
+	                "09:30, or off.");
+	assert_error(f, ":15: reminders.digest: A daily digest needs a time. "
+	                "reminders.digest takes off, daily HH:MM (such as daily "
+	                "18:00) or weekly DAY HH:MM (such as weekly mon "
+	                "09:00).");
+	assert_error(f, ":17: defaults.workdays: \"funday\" is not a day of "
+	                "the week. workdays takes days of the week and ranges "
+	                "of them, such as mon-fri or mon,tue,thu.");
+	assert_error(f, ":18: defaults.workhours: The end of the working hours "
+	                "must come after their start. workhours takes a span of "
+	                "hours, such as 09:00-17:00.");
+	assert_error(f, ":19: defaults.roster: expected a string, got a list");
+	assert_error(f, ":20: defaults.timezone: unknown time zone "
+	                "\"Mars/Olympus\"");
+	assert_int_equal(count_errors(f), 10);
+}
+
+static void
+cfg_load__shows_a_setting_with_control_characters_escaped(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "idle:\n  after: \"5m\\x01\"\n"));
+	assert_only_error(f, ":9: idle.after: \"5m\\x01\" contains control "
+	                     "characters");
+}
+
+static void
+cfg_reload__applies_the_settings_defaults_at_once__when_file_valid(
+	void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg = load(f, MINIMAL);
+
+	assert_non_null(cfg);
+	assert_int_equal(cfg->prefs.idle_after, 15 * 60);
+	rewrite(f, MINIMAL "idle: {after: 45m}\n"
+	           "reminders: {digest: daily 18:00}\n"
+	           "defaults: {workdays: \"mon,wed\", roster: off}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_string_equal(restart, "");
+	assert_int_equal(cfg->prefs.idle_after, 45 * 60);
+	assert_int_equal(cfg->prefs.digest, PREFS_DIGEST_DAILY);
+	assert_int_equal(cfg->prefs.digest_at, 18 * 60);
+	assert_int_equal(cfg->prefs.workdays, 0x0a);
+	assert_false(cfg->prefs.roster);
+	/* A file with errors changes nothing. */
+	rewrite(f, MINIMAL "idle: {after: 1s}\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_int_equal(cfg->prefs.idle_after, 45 * 60);
+	/* Without the keys: the built-in defaults again. */
+	rewrite(f, MINIMAL);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_int_equal(cfg->prefs.idle_after, 15 * 60);
+	assert_true(cfg->prefs.roster);
+	cfg_free(cfg);
+}
+
 int
 main(void)
 {
@@ -1726,6 +1889,11 @@ main(void)
 		T(cfg_reload__applies_access_and_log__when_file_valid),
 		T(cfg_reload__names_sections_needing_restart__when_they_changed),
 		T(cfg_reload__reports_every_error_and_keeps_config__when_file_invalid),
+		T(cfg_load__fills_the_settings_defaults__when_idle_reminders_and_defaults_given),
+		T(cfg_load__has_the_builtin_settings_defaults__when_sections_absent_or_null),
+		T(cfg_load__reports_every_bad_setting_with_line_and_key__when_values_wrong),
+		T(cfg_load__shows_a_setting_with_control_characters_escaped),
+		T(cfg_reload__applies_the_settings_defaults_at_once__when_file_valid),
 		T(cfg_tls_name__names_each_mode),
 		T(cfg_upload_name__names_each_mode),
 		T(cfg_free__accepts_null),

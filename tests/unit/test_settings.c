@@ -584,6 +584,9 @@ cmd_settings__tz__is_the_tz_command(void **state)
 	assert_non_null(strstr(run(f, 0, "settings tz Mars/Olympus",
 	                           CMD_REFUSED),
 	                       "I don't know the time zone"));
+	assert_string_equal(run(f, 0, "settings tz Europe/Berlin x",
+	                        CMD_REFUSED),
+	                    "A time zone is one word, such as Europe/Berlin.");
 	assert_string_equal(run(f, 0, "settings tz default", CMD_OK),
 		"Back to the default time zone, UTC; it is 14:00 there.");
 	assert_string_equal(run(f, 0, "tz Asia/Tokyo", CMD_OK),
@@ -637,6 +640,11 @@ cmd_snooze__duration__keeps_reminders_away_until_then(void **state)
 		"No reminders until Fri 27 Nov 14:00.");
 	assert_string_equal(run(f, 0, "snooze 7d", CMD_OK),
 		"No reminders until Wed 2 Dec 14:00.");
+	/* settings snooze is the snooze command. */
+	assert_string_equal(run(f, 0, "settings snooze 90m", CMD_OK),
+		"No reminders until 15:30.");
+	assert_string_equal(run(f, 0, "settings snooze", CMD_OK),
+		"No reminders until 15:30; snooze off ends it now.");
 	assert_string_equal(run(f, 0, "snooze off", CMD_OK),
 		"Snooze over: reminders are back.");
 	assert_string_equal(run(f, 0, "snooze off", CMD_OK),
@@ -676,6 +684,9 @@ cmd_snooze__reminders_off__says_they_are_off_anyway(void **state)
 	assert_string_equal(run(f, 0, "snooze 1h", CMD_OK),
 		"No reminders until 15:00. (Reminders are off anyway; reminders "
 		"on turns them on.)");
+	assert_string_equal(run(f, 0, "snooze off", CMD_OK),
+		"Snooze over. (Reminders are off anyway; reminders on turns "
+		"them on.)");
 }
 
 static void
