@@ -9,11 +9,13 @@ that decides to send it, so a restart of the bot sends none again.
 
 import calendar
 import re
+import signal
 import time
 from datetime import datetime, timezone
 
 # user: alice, sharing her presence with the bot (so that it sees dnd and
 # away), and no longer after the test.
+from harness.bot import config_text
 from test_idle import QUESTION, away_since, user  # noqa: F401 (a fixture)
 
 # The bot fixture's clock is one the tests move (conftest.py).
@@ -142,6 +144,22 @@ def test_start_by__says_nothing_tracked__once_on_a_working_day(bot, alice):
     assert alice.next_message(bot.jid, timeout=10).body == NOTHING_YET
     alice.expect_silence(bot.jid, QUIET)
     assert nudges(bot) == [("start_by",), ("start_by",)]
+
+
+def test_start_by__in_bot_yaml__reaches_users_without_settings_of_their_own(
+        bot, alice):
+    # Wednesday 4 June 2025, 10:00 UTC. Alice has written before, and set
+    # nothing herself.
+    bot.set_clock(utc(2025, 6, 4, 10, 0, 0) - time.time())
+    assert alice.ask(bot.jid, "add acme 9:00-10:00 2025-06-02")
+    bot.write_config(text=config_text(**bot.settings) + (
+        "reminders:\n  start_by: \"%s\"\n" % hm_after(bot, 120)))
+    bot.signal(signal.SIGHUP)
+    bot.wait_log("configuration reloaded")
+    alice.expect_silence(bot.jid, QUIET)
+    bot.advance_clock(180)
+    assert alice.next_message(bot.jid, timeout=10).body == NOTHING_YET
+    alice.expect_silence(bot.jid, QUIET)
 
 
 def test_digest__sends_yesterdays_totals__at_its_time(bot, alice):
