@@ -1,7 +1,7 @@
 /*
  * storage/nudges.c - the nudges sent (nudges_sent): recording one once
- * (store_nudge_record) and finding it (store_nudge_sent, store_nudge_any),
- * the owners a tick of the bot looks at
+ * (store_nudge_record) and finding it (store_nudge_sent,
+ * store_nudge_any), the owners a tick of the bot looks at
  * (store_nudge_candidates), whether the forgotten-timer flow holds an
  * owner's nudges (store_nudge_held), and the age limit
  * (store_nudge_prune). store.h says what a row means; commands/nudge.c
