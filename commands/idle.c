@@ -118,7 +118,8 @@ stop_if_due(const struct cmd_ctx *ctx, const struct prefs *p, int64_t since)
 		return CMD_FAILED;
 	/* Noted first: an entry stopped once, and brought back with undo,
 	 * is not stopped again. */
-	rc = store_nudge_note(ctx->st, ctx->owner, "idle", e.id, ctx->now);
+	rc = store_nudge_record(ctx->st, ctx->owner, STORE_NUDGE_IDLE, e.id,
+	                        ctx->now);
 	if (rc == STORE_CONFLICT)
 		return CMD_OK;
 	fmt_clock(ctx->tz, since, ctx->now, at, sizeof(at));
@@ -182,8 +183,8 @@ ask(const struct cmd_ctx *ctx, const struct store_entry *e, int64_t since,
 	/* The question stands for the running-over nudge of this entry:
 	 * one message about it is enough. */
 	if (store_prompt_set(ctx->st, ctx->owner, &q) != STORE_OK ||
-	    store_nudge_note(ctx->st, ctx->owner, "running_over", e->id,
-	                     ctx->now) == STORE_ERR)
+	    store_nudge_record(ctx->st, ctx->owner, STORE_NUDGE_RUNNING_OVER,
+	                       e->id, ctx->now) == STORE_ERR)
 		return cmd_store_failed(reply, 1);
 	fmt_clock(ctx->tz, since, ctx->now, from, sizeof(from));
 	fmt_clock(ctx->tz, ctx->now, ctx->now, to, sizeof(to));

@@ -164,33 +164,6 @@ store_prompt_clear(store *st, const char *owner)
 }
 
 store_rc
-store_nudge_note(store *st, const char *owner, const char *kind,
-                 int64_t occasion, int64_t at)
-{
-	STORE_SQL(q, "nudge-note",
-		"INSERT INTO nudges_sent (user_id, kind, occasion, at)"
-		" VALUES (:uid, :kind, :occasion, :at)"
-		" ON CONFLICT DO NOTHING");
-	sqlite3_stmt *s;
-	store_rc ret;
-	int64_t uid;
-	int rc;
-
-	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
-		return ret;
-	if ((s = store_sql_uid(st, &q, uid)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_text(s, ":kind", kind, 32);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":occasion", occasion);
-	if (rc == SQLITE_OK)
-		rc = store_bind_int64(s, ":at", at);
-	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
-		return ret;
-	return sqlite3_changes(st->db) == 0 ? STORE_CONFLICT : STORE_OK;
-}
-
-store_rc
 store_away_stopped(store *st, const char *owner, int64_t since,
                    struct store_entry *e)
 {

@@ -658,7 +658,7 @@ store_rc store_away_clear(store *st, const char *owner);
 /*
  * Calls cb with each user (bare JID, borrowed for the call; cb must not
  * use st) who is away and whose running entry began before they left and
- * was not stopped for it before (no 'idle' note, store_nudge_note): whom
+ * was not stopped for it before (no 'idle' note, store_nudge_record): whom
  * idle.action stop may concern. In JID order.
  */
 typedef void (*store_owner_cb)(const char *owner, void *arg);
@@ -687,15 +687,6 @@ store_rc store_prompt_get(store *st, const char *owner, int64_t now,
 
 /* Forgets owner's question (STORE_OK also when there was none). */
 store_rc store_prompt_clear(store *st, const char *owner);
-
-/*
- * Notes that owner was sent (or spared) the nudge of kind ("running_over",
- * "idle", as nudges_sent has them) for occasion (for these two an entry's
- * store id) at time at. STORE_CONFLICT when that note is there already
- * (it stays as it was): the nudge went before.
- */
-store_rc store_nudge_note(store *st, const char *owner, const char *kind,
-                          int64_t occasion, int64_t at);
 
 /*
  * The entry idle.action stop stopped (an 'idle' note) at since or later,

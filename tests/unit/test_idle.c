@@ -387,22 +387,6 @@ store_prompt__is_gone__when_expired_or_its_entry_stopped(void **state)
 	assert_int_equal(store_prompt_clear(x->f.st, OWNER), STORE_OK);
 }
 
-static void
-store_nudge_note__says_conflict__when_noted_before(void **state)
-{
-	struct fx *x = *state;
-	int64_t id = running_since(x, START);
-
-	assert_int_equal(store_nudge_note(x->f.st, OWNER, "running_over", id,
-	                                  BACK), STORE_OK);
-	assert_int_equal(store_nudge_note(x->f.st, OWNER, "running_over", id,
-	                                  BACK + 1), STORE_CONFLICT);
-	assert_int_equal(store_nudge_note(x->f.st, OWNER, "idle", id, BACK),
-	                 STORE_OK);
-	assert_int_equal(store_nudge_note(x->f.st, "bob@example.org", "idle",
-	                                  id, BACK), STORE_NOTFOUND);
-}
-
 int
 main(void)
 {
@@ -424,7 +408,6 @@ main(void)
 		T(idle_candidates__lists_who_is_away_with_a_timer_not_yet_stopped),
 		T(store_away__keeps_the_earliest_moment__and_nothing_for_unknown_users),
 		T(store_prompt__is_gone__when_expired_or_its_entry_stopped),
-		T(store_nudge_note__says_conflict__when_noted_before),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
