@@ -174,7 +174,11 @@ def main(argv=None):
             with open(args.pidfile, "w") as f:
                 json.dump({"prosody": server.pid, "timmy": bot.pid,
                            "dirs": [server.dir, bot.dir]}, f)
-        client = server.client("demo", password, resource="terminal")
+        # No presence from the terminal: it chats, but whether the demo
+        # user is here or away (the forgotten-timer question, reminders)
+        # is for their real client, such as Profanity, to say.
+        client = server.client("demo", password, resource="terminal",
+                               send_presence=False)
         interactive = sys.stdin.isatty()
         print(banner(server, bot, user_jid, password), flush=True)
         chat(client, bot.jid, interactive)
