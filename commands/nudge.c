@@ -283,19 +283,27 @@ daily_period(const struct nudge_at *a, const struct tm *day,
 		fmt_day(first, label, n);
 }
 
-/* The weekly digest's period, from day, the day it is sent on: the
- * Monday of the week before day's, and "Last week" when that is the
- * week before today's, else "Week of Mon 2 Jun". */
+/*
+ * The weekly digest's period, from day, the day it is sent on: on a
+ * Monday the week before ("Last week"), since that week is over and this
+ * one has not begun; on any other day the Monday-to-Sunday week day lies
+ * in, up to when it is sent ("This week": on Friday at 17:00, the week's
+ * work so far). A digest that waited into a later week is "Week of Mon 2
+ * Jun".
+ */
 static void
 weekly_period(const struct nudge_at *a, const struct tm *day,
               struct tm *first, char *label, size_t n)
 {
 	struct tm monday = day_add(&a->today, -((a->today.tm_wday + 6) % 7));
+	int back = day->tm_wday == 1 ? WEEK_DAYS : 0;
 	char date[FMT_DAY_MAX];
 
-	*first = day_add(day, -((day->tm_wday + 6) % 7) - WEEK_DAYS);
+	*first = day_add(day, -((day->tm_wday + 6) % 7) - back);
 	if (day_number(first) == day_number(&monday) - WEEK_DAYS) {
 		snprintf(label, n, "Last week");
+	} else if (day_number(first) == day_number(&monday)) {
+		snprintf(label, n, "This week");
 	} else {
 		fmt_day(first, date, sizeof(date));
 		snprintf(label, n, "Week of %s", date);

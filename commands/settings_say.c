@@ -91,7 +91,8 @@ say_digest(const struct prefs *p, struct text *out)
 		break;
 	case PREFS_DIGEST_WEEKLY:
 		text_printf(out, "every %s at %s I send you the totals of the "
-		                 "week before.", day_long[p->digest_wday % 7], at);
+		                 "%s.", day_long[p->digest_wday % 7], at,
+		            p->digest_wday == 1 ? "week before" : "week so far");
 		break;
 	}
 }

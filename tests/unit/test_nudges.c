@@ -465,20 +465,41 @@ cmd_nudge_take__sends_last_weeks_totals__on_digest_wday(void **state)
 }
 
 static void
+cmd_nudge_take__sends_the_week_so_far__when_digest_wday_is_not_monday(
+	void **state)
+{
+	/* Friday 6 June 2025 at 17:00: Monday to Friday of that week, the
+	 * Friday's work up to then; not the week before. */
+	int64_t mon = utc(2025, 6, 2, 0, 0, 0), fri = mon + 4 * 24 * H;
+
+	(void)state;
+	p.digest = PREFS_DIGEST_WEEKLY;
+	p.digest_wday = 5;
+	p.digest_at = 17 * 60;
+	entry(ALICE, "internal", mon - 24 * H + 9 * H, mon - 24 * H + 10 * H);
+	entry(ALICE, "acme", mon + 9 * H, mon + 15 * H);
+	entry(ALICE, "acme", fri + 9 * H, fri + 16 * H);
+	assert_none(ALICE, "UTC", fri + 17 * H - 1);
+	assert_nudge(ALICE, "UTC", fri + 17 * H,
+	             "This week: 13h (acme 13h)");
+}
+
+static void
 cmd_nudge_take__names_the_week__when_its_digest_waited_into_the_next(
 	void **state)
 {
-	/* Digest on Sunday: on Sunday 8 June 2025 it covers 26 May to 1
-	 * June; taken on Saturday 14 June, that is no longer last week. */
+	/* Digest on Sunday: on Sunday 1 June 2025 it covers that week, 26
+	 * May to 1 June; the one of Sunday 8 June, taken on Saturday 14
+	 * June, is last week's by then. */
 	(void)state;
 	p.digest = PREFS_DIGEST_WEEKLY;
 	p.digest_wday = 0;
 	assert_nudge(ALICE, "UTC", utc(2025, 6, 1, 9, 0, 0),
-	             "Last week: nothing tracked.");
+	             "This week: nothing tracked.");
 	assert_nudge(ALICE, "UTC", utc(2025, 6, 14, 12, 0, 0),
-	             "Week of Mon 26 May: nothing tracked.");
-	assert_nudge(ALICE, "UTC", utc(2025, 6, 15, 9, 0, 0),
 	             "Last week: nothing tracked.");
+	assert_nudge(ALICE, "UTC", utc(2025, 6, 15, 9, 0, 0),
+	             "This week: nothing tracked.");
 }
 
 static void
@@ -692,6 +713,7 @@ main(void)
 		T(cmd_nudge_take__sends_a_digest_late__once_the_user_has_had_one),
 		T(cmd_nudge_take__drops_a_digest_not_sent__when_the_next_one_is_due),
 		T(cmd_nudge_take__sends_last_weeks_totals__on_digest_wday),
+		T(cmd_nudge_take__sends_the_week_so_far__when_digest_wday_is_not_monday),
 		T(cmd_nudge_take__names_the_week__when_its_digest_waited_into_the_next),
 		T(cmd_nudge_take__counts_a_25_hour_day__across_the_fall_back),
 		T(cmd_nudge_take__counts_a_23_hour_day__across_the_spring_gap),

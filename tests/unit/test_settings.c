@@ -468,7 +468,7 @@ cmd_settings__name_and_value__changes_it_and_says_what_it_means(void **state)
 	assert_string_equal(run(f, 0, "Settings Reminders.Digest WEEKLY "
 	                              "friday 4pm", CMD_OK),
 		"reminders.digest is now weekly fri 16:00: every Friday at "
-		"16:00 I send you the totals of the week before.");
+		"16:00 I send you the totals of the week so far.");
 	assert_string_equal(run(f, 0, "settings idle.action stop", CMD_OK),
 		"idle.action is now stop: when your timer runs while you are "
 		"away for 30m, I stop it at the moment you left and tell you "
