@@ -162,8 +162,11 @@ class PrivateProsody:
             "limits = { c2s = { rate = %s; burst = %s } }" % (
                 lua_string(self.c2s_rate), lua_string(self.c2s_burst)),
             "smacks_hibernation_time = %d" % int(self.hibernation_time),
+            # adhoc as in Debian's default configuration (admin_adhoc
+            # loads it): clients such as Profanity offer command menus
+            # only when the user's own server advertises XEP-0050.
             "modules_enabled = { \"roster\", \"saslauth\", \"tls\", \"disco\","
-            " \"ping\", \"carbons\", \"smacks\", \"limits\" }",
+            " \"ping\", \"carbons\", \"smacks\", \"limits\", \"adhoc\" }",
             "certificates = %s" % lua_string(self.cert_dir),
             "ssl = %s" % ssl,
             "",
