@@ -347,8 +347,21 @@ cmd_idle_answer(const struct cmd_ctx *ctx, const struct cmd_args *args,
                 struct text *reply, enum cmd_status *rc)
 {
 	struct answering an = { ANSWER_STOP, false };
+	bool answer_word = strcmp(args->word, "break") == 0 ||
+	                   strcmp(args->word, "keep") == 0;
 
-	if (args->argc != 0 || ctx->about != NULL)
+	if (ctx->about != NULL)
+		return false;
+	/* "break 10m", "keep going": no command, and no answer either (an
+	 * answer is the word alone), but what they mean is plain. */
+	if (args->argc != 0 && answer_word) {
+		text_printf(reply, "break and keep, alone, answer my question "
+		                   "about time away. To pause the timer, say "
+		                   "pause; to end it, stop.");
+		*rc = CMD_REFUSED;
+		return true;
+	}
+	if (args->argc != 0)
 		return false;
 	if (strcmp(args->word, "break") == 0)
 		an.a = ANSWER_BREAK;

@@ -258,6 +258,27 @@ answers__are_ordinary_words__with_more_words_after_them(void **state)
 }
 
 static void
+answers__say_how_to_pause__when_break_or_keep_come_with_more_words(
+        void **state)
+{
+	struct fx *x = *state;
+
+	running_since(x, START);
+	away(x, LEFT, BACK);
+	assert_string_equal(run(x, BACK + MIN, "break 10m", CMD_REFUSED),
+	                    "break and keep, alone, answer my question about "
+	                    "time away. To pause the timer, say pause; to end "
+	                    "it, stop.");
+	assert_string_equal(run(x, BACK + MIN, "Keep going", CMD_REFUSED),
+	                    "break and keep, alone, answer my question about "
+	                    "time away. To pause the timer, say pause; to end "
+	                    "it, stop.");
+	/* The question is still open, and the timer untouched. */
+	assert_int_equal(entry(x, 1).stop, 0);
+	run(x, BACK + 2 * MIN, "keep", CMD_OK);
+}
+
+static void
 idle_check__stops_the_timer_where_the_user_left__once_idle_after_passed(
         void **state)
 {
@@ -403,6 +424,7 @@ main(void)
 		T(answer_keep__keeps_the_timer_and_forgets_the_question),
 		T(answers__are_ordinary_words__when_the_question_expired),
 		T(answers__are_ordinary_words__with_more_words_after_them),
+		T(answers__say_how_to_pause__when_break_or_keep_come_with_more_words),
 		T(idle_check__stops_the_timer_where_the_user_left__once_idle_after_passed),
 		T(idle_back__stops_and_tells__when_idle_action_stop_had_not_checked_yet),
 		T(idle_candidates__lists_who_is_away_with_a_timer_not_yet_stopped),
