@@ -234,6 +234,7 @@ run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
 	cctx.msg_key = NULL; /* see the top of this file */
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 	cctx.prefs = &b->cfg->prefs;
+	cctx.teams = &b->cfg->teams;
 	cctx.bot_jid = b->cfg->jid;
 	rc = cmd_exec(&cctx, text, out);
 	if (rc == CMD_FAILED)

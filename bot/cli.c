@@ -524,6 +524,7 @@ cli_report(int argc, char **argv)
 	ctx.now = wall_now();
 	ctx.tz = zone;
 	ctx.prefs = &cfg->prefs;
+	ctx.teams = &cfg->teams;
 	text_init(&reply, CMD_REPLY_MAX);
 	st_rc = cmd_exec(&ctx, text_str(&body), &reply);
 	if (st_rc == CMD_FAILED)

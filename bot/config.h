@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "../commands/prefs.h"
+#include "../commands/teams.h"
 #include "../lib/text.h"
 #include "log.h"
 
@@ -81,6 +82,8 @@ struct cfg {
 	                         CFG_RATE_DEFAULT */
 	unsigned burst;       /* limits.burst: commands a sender may send at
 	                         once, default CFG_BURST_DEFAULT */
+	struct teams teams;   /* teams: none when the section is absent
+	                         (commands/teams.h) */
 	struct prefs prefs;   /* the defaults of each user's settings: idle,
 	                         reminders, and defaults' workdays, workhours
 	                         and roster (commands/prefs.h) */

@@ -374,6 +374,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 	cctx.offline = false;
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
 	cctx.prefs = &b->cfg->prefs;
+	cctx.teams = &b->cfg->teams;
 	cctx.bot_jid = b->cfg->jid;
 	cctx.about = about_earlier(stanza, m, &about, keys);
 	/* Kept by the server while we were away (XEP-0203): it counts when

@@ -51,6 +51,7 @@ struct cmd_about {
 };
 
 struct prefs;
+struct teams;
 
 struct cmd_ctx {
 	store *st;
@@ -79,6 +80,8 @@ struct cmd_ctx {
 	                          undoes it */
 	const struct prefs *prefs; /* bot.yaml's defaults of the settings
 	                          (prefs.h); NULL: the built-in ones */
+	const struct teams *teams; /* bot.yaml's teams (teams.h); NULL:
+	                          none */
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */
