@@ -101,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.about = NULL;
 	ctx.admin = (data[0] & 1) == 0; /* alice */
 	ctx.prefs = NULL;
+	ctx.teams = NULL;
 	ctx.bot_jid = "timmy@example.org";
 	had_change = ctx.msg_key != NULL &&
 	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
