@@ -159,7 +159,9 @@ typedef enum cmd_status (*cmd_user_handler)(const struct cmd_ctx *ctx,
  * Refused, with why: two such words, one that is no bare JID, a user
  * without entries ("I have no data for USER."). For anyone but an admin
  * nothing is looked for: such a word is one more word fn reads as it
- * reads any other, whether that user exists or not.
+ * reads any other, whether that user exists or not. A team's lead
+ * (commands/team.h) may name the members of the teams they lead, and is
+ * refused anyone else.
  */
 enum cmd_status cmd_for_user(const struct cmd_ctx *ctx,
                              const struct cmd_args *args, cmd_user_handler fn,

@@ -183,6 +183,17 @@ team_pick(const struct cmd_ctx *ctx, const struct cmd_args *args, int *i,
 	return NULL;
 }
 
+/* Appends "acme, acme website." (t's projects), or "none.". */
+static void
+say_projects(const struct team *t, struct text *reply)
+{
+	size_t k;
+
+	for (k = 0; k < t->nprojects; k++)
+		text_printf(reply, "%s%s", k ? ", " : "", t->projects[k]);
+	text_printf(reply, "%s.", t->nprojects ? "" : "none");
+}
+
 /*
  * Fills f with the projects of t that q asks for (all of them when q
  * names none; at most STORE_FILTER_MAX from project number *from on,
@@ -207,10 +218,7 @@ team_filter(const struct team *t, const struct cmd_query *q, size_t *from,
 				text_printf(reply, "%s is not a project of team %s; "
 				            "its projects: ", q->filter.projects[i],
 				            t->name);
-				for (*from = 0; *from < t->nprojects; (*from)++)
-					text_printf(reply, "%s%s", *from ? ", " : "",
-					            t->projects[*from]);
-				text_printf(reply, "%s.", t->nprojects ? "" : "none");
+				say_projects(t, reply);
 				return -1;
 			}
 			f->projects[f->nprojects++] = p;
