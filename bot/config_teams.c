@@ -109,6 +109,24 @@ read_room_and_digest(struct loader *l, const struct key *s,
 		          cfg_show(v, true, shown, sizeof(shown)));
 }
 
+/* A member named twice would count twice in the team's reports: an
+ * error, once per JID repeated. */
+static void
+refuse_twice(struct loader *l, const char *team, const struct key *k,
+             char **jids, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (strcasecmp(jids[i], jids[j]) == 0) {
+				cfg_error(l, cfg_line_of(k->value), "%s.%s: %s "
+				          "is listed twice", team, k->name,
+				          jids[i]);
+				break;
+			}
+}
+
 /* Team value (its section named "teams.NAME" in s) into t. */
 static void
 read_team(struct loader *l, const struct key *s, struct team *t)
@@ -140,6 +158,8 @@ read_team(struct loader *l, const struct key *s, struct team *t)
 			cfg_error(l, cfg_line_of(keys[MEMBERS].value),
 			          "%s.members: the list is empty (expected at "
 			          "least one name@domain)", s->name);
+		refuse_twice(l, s->name, &keys[MEMBERS], t->members,
+		             t->nmembers);
 	}
 	if (cfg_present(&keys[LEADS]))
 		cfg_get_list(l, s, &keys[LEADS], "JIDs", jid_ok, &t->leads,

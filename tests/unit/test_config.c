@@ -1901,7 +1901,9 @@ cfg_load__reports_every_team_problem_with_line_and_key__when_values_wrong(
 	           "  \"two words\":\n"                             /* 21 */
 	           "    members: [x@example.org]\n"                 /* 22 */
 	           "  qa:\n"                                        /* 23 */
-	           "    leads: [x@example.org]\n",                  /* 24 */
+	           "    leads: [x@example.org]\n"                   /* 24 */
+	           "  dup:\n"                                       /* 25 */
+	           "    members: [x@example.org, X@Example.org]\n", /* 26 */
 	           long_project);
 	assert_null(cfg);
 	assert_error(f, ":10: teams.web.members: \"*@example.org\" is not a "
@@ -1928,7 +1930,9 @@ cfg_load__reports_every_team_problem_with_line_and_key__when_values_wrong(
 	assert_error(f, ":21: teams.two words: a team's name is one word of "
 	                "letters, digits, '-', '_' or '.' (at most 64 bytes)");
 	assert_error(f, ":23: teams.qa.members: required key is missing");
-	assert_int_equal(count_errors(f), 12);
+	assert_error(f, ":26: teams.dup.members: X@Example.org is listed "
+	                "twice");
+	assert_int_equal(count_errors(f), 13);
 }
 
 static void
