@@ -36,6 +36,7 @@
 #include "../lib/tz.h"
 #include "access.h"
 #include "config_prefs.h"
+#include "config_teams.h"
 #include "config_yaml.h"
 #include "testing.h"
 
@@ -309,6 +310,17 @@ load_storage(struct loader *l, const struct key *s)
 		l->cfg->db_path = cfg_strdup(l, v);
 }
 
+/* A cfg_item_check: pattern may be in access.allow or admins. */
+static bool
+pattern_ok(const char *pattern, const char *shown, char *why, size_t n)
+{
+	if (access_pattern_valid(pattern))
+		return true;
+	snprintf(why, n, "invalid pattern %s (expected name@domain or "
+	         "*@domain)", shown);
+	return false;
+}
+
 /*
  * Reads the list of JID patterns in key k of section s into *out and *n
  * (owned by cfg, freed by cfg_free), reporting each bad item.
@@ -317,54 +329,7 @@ static void
 load_jid_list(struct loader *l, const struct key *s, const struct key *k,
               char ***out, size_t *n)
 {
-	const yaml_node_t *v = k->value;
-	yaml_node_item_t *item;
-	char shown[CFG_SHOW_BUF];
-	size_t count;
-
-	if (v->type != YAML_SEQUENCE_NODE) {
-		cfg_error(l, cfg_line_of(v), "%s.%s: expected a list of JIDs, got %s",
-		          s->name, k->name, cfg_kind_of(v));
-		return;
-	}
-	count = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-	if (count == 0)
-		return;
-	if ((*out = calloc(count, sizeof(**out))) == NULL) {
-		cfg_error(l, 0, "out of memory");
-		return;
-	}
-	for (item = v->data.sequence.items.start;
-	     item < v->data.sequence.items.top; item++) {
-		const yaml_node_t *iv = yaml_document_get_node(l->doc, *item);
-		const char *str;
-
-		if (iv == NULL)
-			continue;
-		if (iv->type != YAML_SCALAR_NODE || cfg_is_null(iv)) {
-			cfg_error(l, cfg_line_of(iv),
-			          "%s.%s: expected a list of JIDs, got %s in it",
-			          s->name, k->name, cfg_kind_of(iv));
-			continue;
-		}
-		if (cfg_multi_line(iv)) {
-			cfg_error(l, cfg_line_of(iv), "%s.%s: an item runs over "
-			          "several lines (an unclosed quote?)", s->name,
-			          k->name);
-			continue;
-		}
-		str = (const char *)iv->data.scalar.value;
-		if (strlen(str) != iv->data.scalar.length ||
-		    strlen(str) > CFG_VALUE_MAX || !access_pattern_valid(str)) {
-			cfg_error(l, cfg_line_of(iv),
-			          "%s.%s: invalid pattern %s (expected name@domain "
-			          "or *@domain)",
-			          s->name, k->name, cfg_show(str, true, shown, sizeof(shown)));
-			continue;
-		}
-		if (((*out)[*n] = cfg_strdup(l, str)) != NULL)
-			(*n)++;
-	}
+	cfg_get_list(l, s, k, "JIDs", pattern_ok, out, n);
 }
 
 /* access: who may use the bot, and who administers it. */
@@ -513,7 +478,7 @@ load_document(struct loader *l)
 {
 	enum {
 		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, IDLE, REMINDERS,
-		EXPORT, LOG, NSECTIONS
+		EXPORT, LOG, TEAMS, NSECTIONS
 	};
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
@@ -525,6 +490,7 @@ load_document(struct loader *l)
 		[REMINDERS] = { .name = "reminders" },
 		[EXPORT] = { .name = "export" },
 		[LOG] = { .name = "log" },
+		[TEAMS] = { .name = "teams" },
 	};
 	yaml_node_t *root = yaml_document_get_root_node(l->doc);
 
@@ -549,6 +515,7 @@ load_document(struct loader *l)
 	cfg_load_reminders(l, &sections[REMINDERS]);
 	load_export(l, &sections[EXPORT]);
 	load_log(l, &sections[LOG]);
+	cfg_load_teams(l, &sections[TEAMS]);
 }
 
 struct cfg *
@@ -601,16 +568,6 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 	return cfg;
 }
 
-static void
-free_list(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void
 cfg_free(struct cfg *cfg)
 {
@@ -626,9 +583,10 @@ cfg_free(struct cfg *cfg)
 	free(cfg->resource);
 	free(cfg->host);
 	free(cfg->db_path);
-	free_list(cfg->allow, cfg->nallow);
-	free_list(cfg->admins, cfg->nadmins);
+	cfg_free_list(cfg->allow, cfg->nallow);
+	cfg_free_list(cfg->admins, cfg->nadmins);
 	free(cfg->timezone);
+	cfg_teams_free(&cfg->teams);
 	free(cfg);
 }
 
@@ -678,6 +636,7 @@ int
 cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 {
 	struct cfg *fresh;
+	struct teams teams;
 	char **list;
 	size_t count;
 
@@ -717,6 +676,10 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	live->nadmins = fresh->nadmins;
 	fresh->admins = list;
 	fresh->nadmins = count;
+	/* Teams too: who is in a team counts from the next message on. */
+	teams = live->teams;
+	live->teams = fresh->teams;
+	fresh->teams = teams;
 	live->log_level = fresh->log_level;
 	live->max_body = fresh->max_body;
 	live->commands_per_minute = fresh->commands_per_minute;

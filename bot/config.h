@@ -10,6 +10,7 @@
 #ifndef TIMMY_CONFIG_H
 #define TIMMY_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../commands/prefs.h"
@@ -108,7 +109,7 @@ struct cfg *cfg_load_flags(const char *path, unsigned flags,
 /*
  * Reads live->path again, for a running daemon (SIGHUP). When the file is
  * valid, the sections that can change at once move into live: access
- * (allow, admins), limits, log (level), and the defaults of the user
+ * (allow, admins), teams, limits, log (level), and the defaults of the user
  * settings (prefs: idle, reminders, and defaults' workdays, workhours
  * and roster); restart (n bytes) receives the names
  * of the other sections that differ from live, which keep their old
@@ -119,6 +120,13 @@ struct cfg *cfg_load_flags(const char *path, unsigned flags,
  * loop: handlers only look at live while they run).
  */
 int cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n);
+
+/*
+ * True when bare (a bare JID) may use the bot: it matches access.allow,
+ * or it is a member or lead of one of the teams (who are allowed as if
+ * they were in access.allow). Ignores ASCII case, like access_match.
+ */
+bool cfg_allowed(const struct cfg *cfg, const char *bare);
 
 /* Frees cfg and everything in it; zeroes the password first. NULL is fine. */
 void cfg_free(struct cfg *cfg);

@@ -169,6 +169,16 @@ cfg_strdup(struct loader *l, const char *s)
 	return p;
 }
 
+void
+cfg_free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 /* True when key k was given a value other than null. */
 bool
 cfg_present(const struct key *k)
@@ -537,4 +547,61 @@ done:
 	cfg_wipe(buf, len);
 	free(buf);
 	return 0;
+}
+
+void
+cfg_get_list(struct loader *l, const struct key *s, const struct key *k,
+             const char *what, cfg_item_check check, char ***out, size_t *n)
+{
+	const yaml_node_t *v = k->value;
+	yaml_node_item_t *item;
+	char shown[CFG_SHOW_BUF], why[CFG_WHY_MAX];
+	size_t count;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		cfg_error(l, cfg_line_of(v), "%s.%s: expected a list of %s, got %s",
+		          s->name, k->name, what, cfg_kind_of(v));
+		return;
+	}
+	count = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (count == 0)
+		return;
+	if ((*out = calloc(count, sizeof(**out))) == NULL) {
+		cfg_error(l, 0, "out of memory");
+		return;
+	}
+	for (item = v->data.sequence.items.start;
+	     item < v->data.sequence.items.top; item++) {
+		const yaml_node_t *iv = yaml_document_get_node(l->doc, *item);
+		const char *str;
+
+		if (iv == NULL)
+			continue;
+		if (iv->type != YAML_SCALAR_NODE || cfg_is_null(iv)) {
+			cfg_error(l, cfg_line_of(iv),
+			          "%s.%s: expected a list of %s, got %s in it",
+			          s->name, k->name, what, cfg_kind_of(iv));
+			continue;
+		}
+		if (cfg_multi_line(iv)) {
+			cfg_error(l, cfg_line_of(iv), "%s.%s: an item runs over "
+			          "several lines (an unclosed quote?)", s->name,
+			          k->name);
+			continue;
+		}
+		str = (const char *)iv->data.scalar.value;
+		cfg_show(str, true, shown, sizeof(shown));
+		if (strlen(str) != iv->data.scalar.length ||
+		    strlen(str) > CFG_VALUE_MAX)
+			snprintf(why, sizeof(why), "invalid item %s", shown);
+		else if (check(str, shown, why, sizeof(why)))
+			why[0] = '\0';
+		if (why[0] != '\0') {
+			cfg_error(l, cfg_line_of(iv), "%s.%s: %s", s->name,
+			          k->name, why);
+			continue;
+		}
+		if (((*out)[*n] = cfg_strdup(l, str)) != NULL)
+			(*n)++;
+	}
 }

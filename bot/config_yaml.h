@@ -90,6 +90,9 @@ void cfg_wipe(void *p, size_t n);
  * frees the copy. */
 char *cfg_strdup(struct loader *l, const char *s);
 
+/* Frees the n strings of list, and list. */
+void cfg_free_list(char **list, size_t n);
+
 /* The 1-based line a node starts on. */
 size_t cfg_line_of(const yaml_node_t *node);
 
@@ -138,5 +141,23 @@ const char *cfg_get_string(struct loader *l, const struct key *s,
  * false when absent or null, or not such a number (reported). */
 bool cfg_get_number(struct loader *l, const struct key *s, const struct key *k,
                     long long min, long long max, long long *out);
+
+/*
+ * Checks one item of a list: true when item may be in it; else false with
+ * why (n bytes) saying so, quoting the item as shown (cfg_show, quoted).
+ */
+#define CFG_WHY_MAX (CFG_SHOW_BUF + 200)
+typedef bool (*cfg_item_check)(const char *item, const char *shown,
+                               char *why, size_t n);
+
+/*
+ * Reads the list of strings in key k of section s into *out and *n (owned
+ * by cfg), what naming its items in messages ("JIDs"). Each item check
+ * refuses is reported as "FILE:LINE: s.k: why" and left out; so are
+ * items that are not strings.
+ */
+void cfg_get_list(struct loader *l, const struct key *s, const struct key *k,
+                  const char *what, cfg_item_check check, char ***out,
+                  size_t *n);
 
 #endif

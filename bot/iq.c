@@ -102,7 +102,8 @@ may_query(struct bot *b, const char *from)
 
 	if (!bare_jid(from, bare, sizeof(bare)))
 		return false;
-	if (access_may_query(b->cfg->allow, b->cfg->nallow, b->cfg->jid, bare))
+	if (access_may_query(b->cfg->allow, b->cfg->nallow, b->cfg->jid, bare) ||
+	    cfg_allowed(b->cfg, bare))
 		return true;
 	if (log_tally_first(b->strangers, bare, mono_ms()))
 		log_info("ignored a query from %s (not in access.allow)", bare);

@@ -259,7 +259,7 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	 * that a flood cannot fill the log either. Our own account is
 	 * judged below. */
 	if (!jid_is_own(b, m->from) &&
-	    !access_match(b->cfg->allow, b->cfg->nallow, m->bare)) {
+	    !cfg_allowed(b->cfg, m->bare)) {
 		if (log_tally_first(b->strangers, m->bare, mono_ms()))
 			log_info("ignored %s from %s (not in access.allow)",
 			         wrapped ? wrapped : "message", m->bare);

@@ -44,7 +44,7 @@ nudge_one(struct bot *b, const char *owner, int64_t now, struct text *out)
 	enum where w;
 
 	/* Someone since taken out of access.allow hears nothing more. */
-	if (!access_match(b->cfg->allow, b->cfg->nallow, owner))
+	if (!cfg_allowed(b->cfg, owner))
 		return;
 	/* Not there: it waits for them (a digest until the next one). */
 	w = whereabouts_of(b, owner);

@@ -115,7 +115,7 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (!bare_jid(from, bare, sizeof(bare)))
 		return 1;
 
-	if (access_match(b->cfg->allow, b->cfg->nallow, bare)) {
+	if (cfg_allowed(b->cfg, bare)) {
 		log_info("subscription from %s accepted", bare);
 		send_presence(b, "subscribed", bare);
 		send_presence(b, "subscribe", bare);

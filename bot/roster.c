@@ -298,7 +298,7 @@ roster_enforce(struct bot *b)
 	for (i = 0; i < r->n; i++) {
 		c = &r->v[i];
 		if (!c->shared || jid_is_own(b, c->jid) ||
-		    access_match(b->cfg->allow, b->cfg->nallow, c->jid))
+		    cfg_allowed(b->cfg, c->jid))
 			continue;
 		/* RFC 6121 3.3.1: 'unsubscribe' ends our subscription to
 		 * them; 3.2.1: 'unsubscribed' ends theirs to us (and cancels
@@ -321,7 +321,7 @@ static bool
 is_subscriber(const struct bot *b, const struct contact *c)
 {
 	return c->sees_us && !jid_is_own(b, c->jid) &&
-	       access_match(b->cfg->allow, b->cfg->nallow, c->jid);
+	       cfg_allowed(b->cfg, c->jid);
 }
 
 /* True once the roster is known, while connected: statuses may go out. */

@@ -293,7 +293,7 @@ whereabouts_of(struct bot *b, const char *bare)
 	struct person *p;
 
 	if (jid_is_own(b, bare) ||
-	    !access_match(b->cfg->allow, b->cfg->nallow, bare) ||
+	    !cfg_allowed(b->cfg, bare) ||
 	    !roster_sees(b, bare))
 		return WHERE_UNKNOWN;
 	if (b->wb == NULL || (p = find(b->wb, bare)) == NULL)
@@ -397,7 +397,7 @@ whereabouts_presence(struct bot *b, xmpp_stanza_t *presence)
 	if (b->wb == NULL || !bare_jid(from, bare, sizeof(bare)) ||
 	    (type != NULL && strcmp(type, "unavailable") != 0) ||
 	    jid_is_own(b, from) ||
-	    !access_match(b->cfg->allow, b->cfg->nallow, bare))
+	    !cfg_allowed(b->cfg, bare))
 		return;
 	slash = strchr(from, '/');
 	now = wall_now();

@@ -21,6 +21,8 @@
 
 /* A password distinctive enough that any leak of it is found. */
 #define SECRET "Zq7-hunter2-SECRET-pw"
+/* The longest project name (storage/store.h's STORE_PROJECT_MAX). */
+#define STORE_PROJECT_MAX_TEST 64
 
 struct fixture {
 	char cfg[64];      /* the config file */
@@ -1818,6 +1820,179 @@ cfg_reload__applies_the_settings_defaults_at_once__when_file_valid(
 	cfg_free(cfg);
 }
 
+/* A teams section after MINIMAL (line 7 is access.allow): "teams:" is
+ * line 8, "  web:" line 9. */
+#define TEAMS_WEB                                                            \
+	"teams:\n"                                                           \
+	"  web:\n"                                                           \
+	"    members: [\"alice@example.org\", \"bob@partner.net\"]\n"        \
+	"    leads: [\"carol@lead.example\"]\n"                               \
+	"    projects: [acme, \"acme website\"]\n"                           \
+	"    room: web@conference.example.org\n"                             \
+	"    digest: \"17:30\"\n"
+
+static void
+cfg_load__reads_every_key_of_a_team__when_teams_given(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL TEAMS_WEB "  ops:\n"
+	                       "    members: [dave@example.org]\n");
+	const struct team *t;
+
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->teams.n, 2);
+	t = &cfg->teams.v[0];
+	assert_string_equal(t->name, "web");
+	assert_int_equal(t->nmembers, 2);
+	assert_string_equal(t->members[1], "bob@partner.net");
+	assert_int_equal(t->nleads, 1);
+	assert_string_equal(t->leads[0], "carol@lead.example");
+	assert_int_equal(t->nprojects, 2);
+	assert_string_equal(t->projects[0], "acme");
+	assert_string_equal(t->projects[1], "acme website");
+	assert_string_equal(t->room, "web@conference.example.org");
+	assert_int_equal(t->digest, 17 * 60 + 30);
+	t = &cfg->teams.v[1];
+	assert_string_equal(t->name, "ops");
+	assert_int_equal(t->nleads, 0);
+	assert_int_equal(t->nprojects, 0);
+	assert_null(t->room);
+	assert_int_equal(t->digest, -1);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__has_no_teams__when_section_absent_or_null(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL "teams:\n");
+
+	assert_non_null(cfg);
+	assert_int_equal(cfg->teams.n, 0);
+	assert_null(cfg->teams.v);
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__reports_every_team_problem_with_line_and_key__when_values_wrong(
+	void **state)
+{
+	struct fixture *f = *state;
+	char long_project[STORE_PROJECT_MAX_TEST + 2];
+	struct cfg *cfg;
+
+	memset(long_project, 'p', sizeof(long_project) - 1);
+	long_project[sizeof(long_project) - 1] = '\0';
+	cfg = load(f, MINIMAL
+	           "teams:\n"                                       /* 8 */
+	           "  web:\n"                                       /* 9 */
+	           "    members: [\"*@example.org\", a@b/c]\n"      /* 10 */
+	           "    leads: [carol]\n"                           /* 11 */
+	           "    projects: [ok, %s]\n"                       /* 12 */
+	           "    room: \"not a room\"\n"                     /* 13 */
+	           "    digest: \"25:00\"\n"                        /* 14 */
+	           "    colour: red\n"                              /* 15 */
+	           "  ops:\n"                                       /* 16 */
+	           "    members: []\n"                              /* 17 */
+	           "    digest: \"9:5\"\n"                          /* 18 */
+	           "  web:\n"                                       /* 19 */
+	           "    members: [x@example.org]\n"                 /* 20 */
+	           "  \"two words\":\n"                             /* 21 */
+	           "    members: [x@example.org]\n"                 /* 22 */
+	           "  qa:\n"                                        /* 23 */
+	           "    leads: [x@example.org]\n",                  /* 24 */
+	           long_project);
+	assert_null(cfg);
+	assert_error(f, ":10: teams.web.members: \"*@example.org\" is not a "
+	                "bare JID (expected name@domain, without a /resource "
+	                "or *)");
+	assert_error(f, ":10: teams.web.members: \"a@b/c\" is not a bare JID "
+	                "(expected name@domain, without a /resource or *)");
+	assert_error(f, ":11: teams.web.leads: \"carol\" is not a bare JID "
+	                "(expected name@domain, without a /resource or *)");
+	assert_error(f, ":12: teams.web.projects: \"pppppppppppppppppppppppp"
+	                "pppppppppppppppppppppppppppppppppppppppp...\" is "
+	                "longer than 64 bytes");
+	assert_error(f, ":13: teams.web.room: \"not a room\" is not a room's "
+	                "bare JID (expected name@conference.domain)");
+	assert_error(f, ":14: teams.web.digest: \"25:00\" is not a time of "
+	                "day (expected HH:MM, e.g. \"17:30\")");
+	assert_error(f, ":15: teams.web.colour: unknown key");
+	assert_error(f, ":17: teams.ops.members: the list is empty (expected "
+	                "at least one name@domain)");
+	assert_error(f, ":18: teams.ops.digest: \"9:5\" is not a time of day "
+	                "(expected HH:MM, e.g. \"17:30\")");
+	assert_error(f, ":19: teams.web: the team is named twice (first at "
+	                "line 9)");
+	assert_error(f, ":21: teams.two words: a team's name is one word of "
+	                "letters, digits, '-', '_' or '.' (at most 64 bytes)");
+	assert_error(f, ":23: teams.qa.members: required key is missing");
+	assert_int_equal(count_errors(f), 12);
+}
+
+static void
+cfg_load__reports_type__when_teams_or_a_team_not_a_mapping(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL "teams: [web]\n"));
+	assert_only_error(f, ":8: teams: expected a mapping of teams, got a "
+	                     "list");
+	text_clear(&f->errs);
+	unlink(f->cfg);
+	assert_null(load(f, MINIMAL "teams:\n  web: alice@example.org\n"));
+	assert_only_error(f, ":9: teams.web: expected a mapping (members, "
+	                     "leads, projects, room, digest), got a string");
+}
+
+static void
+cfg_allowed__accepts_members_and_leads__as_if_in_allow(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg = load(f, MINIMAL TEAMS_WEB);
+
+	assert_non_null(cfg);
+	assert_true(cfg_allowed(cfg, "anyone@example.org"));
+	assert_true(cfg_allowed(cfg, "bob@partner.net"));
+	assert_true(cfg_allowed(cfg, "BOB@Partner.NET"));
+	assert_true(cfg_allowed(cfg, "carol@lead.example"));
+	assert_false(cfg_allowed(cfg, "eve@partner.net"));
+	assert_false(cfg_allowed(cfg, "partner.net"));
+	cfg_free(cfg);
+}
+
+static void
+cfg_reload__moves_teams_in_at_once__when_file_valid(void **state)
+{
+	struct fixture *f = *state;
+	char restart[128];
+	struct cfg *cfg = load(f, MINIMAL TEAMS_WEB);
+
+	assert_non_null(cfg);
+	assert_true(cfg_allowed(cfg, "bob@partner.net"));
+	rewrite(f, MINIMAL "teams:\n  web:\n    members: [alice@example.org]\n"
+	           "    projects: [acme]\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_string_equal(restart, "");
+	assert_int_equal(cfg->teams.n, 1);
+	assert_int_equal(cfg->teams.v[0].nmembers, 1);
+	assert_int_equal(cfg->teams.v[0].nleads, 0);
+	assert_null(cfg->teams.v[0].room);
+	assert_false(cfg_allowed(cfg, "bob@partner.net"));
+	assert_false(cfg_allowed(cfg, "carol@lead.example"));
+
+	/* A bad teams section keeps the teams as they were. */
+	rewrite(f, MINIMAL "teams:\n  web:\n    members: []\n");
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), -1);
+	assert_int_equal(cfg->teams.v[0].nmembers, 1);
+	rewrite(f, MINIMAL);
+	assert_int_equal(cfg_reload(cfg, &f->errs, restart, sizeof(restart)), 0);
+	assert_int_equal(cfg->teams.n, 0);
+	cfg_free(cfg);
+}
+
 int
 main(void)
 {
@@ -1898,6 +2073,12 @@ main(void)
 		T(cfg_upload_name__names_each_mode),
 		T(cfg_free__accepts_null),
 		T(log_level_parse__round_trips_each_level),
+		T(cfg_load__reads_every_key_of_a_team__when_teams_given),
+		T(cfg_load__has_no_teams__when_section_absent_or_null),
+		T(cfg_load__reports_every_team_problem_with_line_and_key__when_values_wrong),
+		T(cfg_load__reports_type__when_teams_or_a_team_not_a_mapping),
+		T(cfg_allowed__accepts_members_and_leads__as_if_in_allow),
+		T(cfg_reload__moves_teams_in_at_once__when_file_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
