@@ -59,7 +59,9 @@ cmd_room_command(const char *body, const struct team *t, char *buf, size_t n)
 
 	if (t == NULL || t->nprojects == 0 || !is_word(body, "start", false))
 		return body;
-	r = snprintf(buf, n, "start %s", t->projects[0]);
+	/* Quoted: a name of several words is one project, not a project
+	 * and a note. */
+	r = snprintf(buf, n, "start \"%s\"", t->projects[0]);
 	return r >= 0 && (size_t)r < n ? buf : body;
 }
 

@@ -1,0 +1,193 @@
+"""The team room (XEP-0045): the bot enters each team's room on connect and
+after a reconnect, asks for no history, runs what members address to its
+nick there (the reply privately, an acknowledgement in the room), ignores
+strangers, and leaves a room that hides real JIDs.
+
+A Prosody of this module's own, with the conference.localhost component."""
+
+import time
+
+import pytest
+
+from conftest import ALLOWED, USERS, password, stop_and_judge
+from harness import Bot, PrivateProsody
+from harness.bot import config_text
+
+NICK = "timmy"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with PrivateProsody(muc=True) as s:
+        for user in USERS:
+            s.register(user, password(user))
+        yield s
+
+
+def team_yaml(server, room, members=("alice", "bob"), projects=("acme",
+                                                                 "acme website")):
+    return "\n".join([
+        "teams:",
+        "  web:",
+        "    members: [%s]" % ", ".join('"%s"' % server.jid(m) for m in members),
+        "    projects: [%s]" % ", ".join('"%s"' % p for p in projects),
+        "    room: %s" % room,
+        ""])
+
+
+@pytest.fixture
+def room_bot(server, timmy_bin, request):
+    """room_bot(room, **team) -> a started bot whose team "web" sits in
+    room; stopped and judged after the test."""
+    bots = []
+
+    def make(room, **team):
+        b = Bot(server, allow=[server.jid(u) for u in ALLOWED],
+                binary=timmy_bin)
+        text = config_text(**b.settings) + team_yaml(server, room, **team)
+        b.write_config(text)
+        bots.append(b)
+        b.start()
+        return b
+    yield make
+    for b in bots:
+        try:
+            stop_and_judge(b)
+        finally:
+            b.close()
+
+
+def client(server, user):
+    return server.client(user, password(user), drop_offline=True)
+
+
+def entries(b, owner):
+    return b.query("SELECT e.project FROM entries e JOIN users u "
+                   "ON u.id = e.user_id WHERE u.jid = ? ORDER BY e.start",
+                   owner)
+
+
+def test_room__bot_enters_on_connect_without_history__and_again_after_a_server_restart(
+        server, room_bot):
+    room = server.room("enter")
+    with client(server, "alice") as alice:
+        alice.join_room(room, "alice")
+        # Said before the bot came: history it must not see or run.
+        alice.say(room, "%s: start acme" % NICK)
+        since = time.monotonic()
+        b = room_bot(room)
+        p = alice.wait_presence("%s/%s" % (room, NICK), since=since,
+                                timeout=15)
+        assert p.presence_type == "available"
+        time.sleep(1.0)
+        assert entries(b, server.jid("alice")) == []
+        assert not [m for m in alice.unread(room) if m.body and
+                    m.from_ == "%s/%s" % (room, NICK)]
+    assert "entering room %s as %s" % (room, NICK) in b.log()
+
+    logins = b.log().count("entering room %s" % room)
+    server.stop()
+    b.wait_log("disconnected from the server", timeout=10)
+    server.start()
+    deadline = time.monotonic() + 40
+    while b.log().count("in room %s as" % room) < 2:
+        assert time.monotonic() < deadline, b.log_tail()
+        time.sleep(0.2)
+    assert b.log().count("entering room %s" % room) == logins + 1
+    with client(server, "bob") as bob:
+        bob.join_room(room, "bob")
+        occupants = [p.from_ for p in bob.presences if p.from_.startswith(room)]
+        assert "%s/%s" % (room, NICK) in occupants
+
+
+def test_room__member_addressing_the_bot_by_nick__gets_a_private_reply_and_the_room_an_ack(
+        server, room_bot):
+    room = server.room("ack")
+    b = room_bot(room)
+    with client(server, "alice") as alice, client(server, "bob") as bob:
+        alice.join_room(room, "alice")
+        bob.join_room(room, "bob")
+        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
+        time.sleep(0.5)
+        alice.say(room, "Timmy, start acme")
+        private = alice.next_message(b.jid, what="private reply")
+        assert private.type == "chat"
+        assert private.body.startswith("Started acme"), private.body
+        ack = bob.next_groupchat(room, NICK)
+        assert ack.body.startswith("alice started acme"), ack.body
+        assert entries(b, server.jid("alice")) == [("acme",)]
+        # A read shows her own data: to her only, nothing in the room.
+        alice.say(room, "timmy: status")
+        assert "acme" in alice.next_message(b.jid).body
+        bob.expect_silence(room + "/" + NICK, 1.0)
+        # Talk among the others is not for the bot.
+        bob.say(room, "start acme, alice?")
+        bob.expect_silence(b.jid, 1.0)
+        assert entries(b, server.jid("bob")) == []
+
+
+def test_room__start_without_a_project__starts_the_teams_first_shared_project(
+        server, room_bot):
+    room = server.room("first")
+    b = room_bot(room, projects=("acme website", "acme"))
+    with client(server, "bob") as bob:
+        bob.join_room(room, "bob")
+        bob.wait_presence("%s/%s" % (room, NICK), timeout=15)
+        time.sleep(0.5)
+        bob.say(room, "timmy: start")
+        assert bob.next_message(b.jid).body.startswith("Started acme website")
+        assert bob.next_groupchat(room, NICK).body.startswith(
+            "bob started acme website")
+        assert entries(b, server.jid("bob")) == [("acme website",)]
+
+
+def test_room__non_member_addressing_the_bot__is_ignored(server, room_bot):
+    room = server.room("strangers")
+    b = room_bot(room)
+    with client(server, "carol") as carol, \
+            client(server, "stranger") as stranger:
+        carol.join_room(room, "carol")
+        stranger.join_room(room, "alice")    # a member's nick, not her JID
+        carol.wait_presence("%s/%s" % (room, NICK), timeout=15)
+        time.sleep(0.5)
+        carol.say(room, "timmy: start acme")
+        stranger.say(room, "timmy: start acme")
+        stranger.send("%s/%s" % (room, NICK), "start acme")
+        carol.expect_silence(b.jid, 1.5)
+        carol.expect_silence(room + "/" + NICK, 0.1)
+        stranger.expect_silence(b.jid, 0.1)
+        assert entries(b, server.jid("carol")) == []
+        assert entries(b, server.jid("stranger")) == []
+    assert "not in the room's team" in b.log()
+
+
+def test_room__private_message_through_the_room__counts_as_the_members(
+        server, room_bot):
+    room = server.room("private")
+    b = room_bot(room)
+    with client(server, "alice") as alice:
+        alice.join_room(room, "alice")
+        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
+        time.sleep(0.5)
+        alice.send("%s/%s" % (room, NICK), "start acme")
+        assert alice.next_message(b.jid).body.startswith("Started acme")
+        assert entries(b, server.jid("alice")) == [("acme",)]
+
+
+def test_room__semi_anonymous_room__is_told_why_once_and_left(
+        server, room_bot):
+    room = server.room("semi")
+    with client(server, "alice") as alice:
+        alice.join_room(room, "alice")
+        alice.configure_room(room, **{"muc#roomconfig_whois": "moderators"})
+        since = time.monotonic()
+        b = room_bot(room)
+        why = alice.next_groupchat(room, NICK, timeout=15)
+        assert "real JID" in why.body, why.body
+        alice.wait_presence("%s/%s" % (room, NICK), ptype="unavailable",
+                            since=since, timeout=10)
+        alice.say(room, "timmy: start acme")
+        alice.expect_silence(b.jid, 1.0)
+        alice.expect_silence(room + "/" + NICK, 0.1)
+        assert entries(b, server.jid("alice")) == []
+    assert "does not show its occupants' real JIDs" in b.log()
