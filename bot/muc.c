@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../commands/cmd.h"
 #include "../commands/room.h"
 #include "../commands/teams.h"
+#include "../lib/tz.h"
 #include "access.h"
 #include "clock.h"
 #include "handlers.h"
@@ -49,9 +51,19 @@ struct room {
 	size_t nocc;
 };
 
+/* The last day (tz_day_start in defaults.timezone) a team's digest was
+ * posted, or was due before this process first looked: kept by team name
+ * across reconnects and reloads, not across restarts (see digest_due). */
+struct digest_mark {
+	char *team;
+	int64_t day;
+};
+
 struct muc {
 	struct room *v;
 	size_t n;
+	struct digest_mark *marks;
+	size_t nmarks;
 };
 
 struct muc *
@@ -89,9 +101,14 @@ rooms_clear(struct muc *m)
 void
 muc_free(struct muc *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
 	rooms_clear(m);
+	for (i = 0; i < m->nmarks; i++)
+		free(m->marks[i].team);
+	free(m->marks);
 	free(m);
 }
 
@@ -221,7 +238,70 @@ rooms_from_config(struct bot *b)
 	}
 }
 
-/* The timed handler: rooms whose next try is due are entered again. */
+/*
+ * The mark of team t, made on first sight: a digest whose time today has
+ * already passed then counts as posted. Without a record in the database
+ * this is what keeps a restart after the digest time from posting the
+ * day's digest twice (at the price of none that day when the bot was down
+ * at that time). NULL when out of memory.
+ */
+static struct digest_mark *
+mark_of(struct muc *m, const struct team *t, int64_t day, int minutes)
+{
+	struct digest_mark *v;
+	size_t i;
+
+	for (i = 0; i < m->nmarks; i++)
+		if (strcmp(m->marks[i].team, t->name) == 0)
+			return &m->marks[i];
+	v = realloc(m->marks, (m->nmarks + 1) * sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	m->marks = v;
+	if ((v[m->nmarks].team = strdup(t->name)) == NULL)
+		return NULL;
+	v[m->nmarks].day = minutes >= t->digest ? day : INT64_MIN;
+	return &m->marks[m->nmarks++];
+}
+
+/* Posts team t's digest in its room r when it is due at now: a weekday,
+ * its time passed, not posted yet today. */
+static void
+digest_due(struct bot *b, const struct team *t, int64_t now)
+{
+	const char *tz = b->cfg->timezone, *nick;
+	struct digest_mark *mark;
+	struct room *r;
+	struct text out;
+	struct tm tm;
+	int64_t day;
+	int minutes;
+
+	if (t->room == NULL || t->digest < 0 || tz_local(tz, now, &tm) != 0)
+		return;
+	day = tz_day_start(tz, now);
+	minutes = tm.tm_hour * 60 + tm.tm_min;
+	if ((mark = mark_of(b->muc, t, day, minutes)) == NULL ||
+	    mark->day == day || minutes < t->digest ||
+	    tm.tm_wday == 0 || tm.tm_wday == 6)
+		return;
+	r = room_of(b, t->room, &nick);
+	if (r == NULL || r->state != ROOM_IN)
+		return; /* in the room again, it comes then */
+	text_init(&out, CMD_DIGEST_MAX);
+	if (cmd_room_digest(b->st, t, tz, now, &out) != STORE_OK) {
+		log_error("digest of team %s: %s", t->name, store_errmsg(b->st));
+	} else {
+		say(b, r, text_str(&out));
+		log_info("posted the digest of team %s in %s", t->name, r->jid);
+	}
+	/* Once a day, even when the store failed: no retry storm. */
+	mark->day = day;
+	text_free(&out);
+}
+
+/* The timed handler: rooms whose next try is due are entered again, and
+ * the digests that are due go out. */
 static int
 tick(xmpp_conn_t *conn, void *userdata)
 {
@@ -234,6 +314,9 @@ tick(xmpp_conn_t *conn, void *userdata)
 		if (b->muc->v[i].state == ROOM_OUT && b->muc->v[i].rejoin_at != 0 &&
 		    b->muc->v[i].rejoin_at <= now)
 			join(b, &b->muc->v[i]);
+	if (!b->away.catching_up)
+		for (i = 0; i < b->cfg->teams.n; i++)
+			digest_due(b, &b->cfg->teams.v[i], wall_now());
 	return 1;
 }
 

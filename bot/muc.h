@@ -21,6 +21,14 @@
  * through the room counts as the occupant's real JID's. The rest is
  * ignored: our own messages, history, strangers.
  *
+ * A team with a digest time gets, on weekdays once that time of
+ * defaults.timezone has passed, one message in its room: the day per
+ * member and per shared project, and whose timers still run
+ * (cmd_room_digest). Once a day: the day is marked in memory, and a
+ * process that first looks after the time marks it as done, so that a
+ * restart does not post it again (nor posts a day the bot was down at
+ * that time).
+ *
  * Private to bot/.
  */
 #ifndef TIMMY_MUC_H

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../lib/text.h"
 
@@ -44,4 +45,20 @@ bool cmd_room_public(const char *body);
  */
 void cmd_room_ack(const char *who, const char *reply, struct text *out);
 
+
+
+#include "../storage/store.h"
+
+/* A digest never grows past this. */
+#define CMD_DIGEST_MAX 8192
+
+/*
+ * Into out (cleared first): team t's day so far, the day that holds now
+ * in zone tz: each member's time on the team's shared projects, each
+ * shared project's, and whose timer still runs (the project named only
+ * when it is shared: members' private projects are theirs alone). Reads
+ * only. STORE_OK, or the store's error with out empty.
+ */
+store_rc cmd_room_digest(store *st, const struct team *t, const char *tz,
+                         int64_t now, struct text *out);
 #endif

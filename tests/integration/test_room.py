@@ -5,6 +5,8 @@ strangers, and leaves a room that hides real JIDs.
 
 A Prosody of this module's own, with the conference.localhost component."""
 
+import calendar
+import re
 import time
 
 import pytest
@@ -25,14 +27,15 @@ def server():
 
 
 def team_yaml(server, room, members=("alice", "bob"), projects=("acme",
-                                                                 "acme website")):
+                                                                 "acme website"),
+              digest=None):
     return "\n".join([
         "teams:",
         "  web:",
         "    members: [%s]" % ", ".join('"%s"' % server.jid(m) for m in members),
         "    projects: [%s]" % ", ".join('"%s"' % p for p in projects),
         "    room: %s" % room,
-        ""])
+        ] + (["    digest: \"%s\"" % digest] if digest else []) + [""])
 
 
 @pytest.fixture
@@ -41,9 +44,11 @@ def room_bot(server, timmy_bin, request):
     room; stopped and judged after the test."""
     bots = []
 
-    def make(room, **team):
+    def make(room, clock=None, **team):
         b = Bot(server, allow=[server.jid(u) for u in ALLOWED],
-                binary=timmy_bin)
+                binary=timmy_bin, test_clock=clock is not None)
+        if clock is not None:
+            b.set_clock(clock)
         text = config_text(**b.settings) + team_yaml(server, room, **team)
         b.write_config(text)
         bots.append(b)
@@ -191,3 +196,45 @@ def test_room__semi_anonymous_room__is_told_why_once_and_left(
         alice.expect_silence(room + "/" + NICK, 0.1)
         assert entries(b, server.jid("alice")) == []
     assert "does not show its occupants' real JIDs" in b.log()
+
+
+def test_room__digest__posted_once_at_its_time_on_a_weekday__and_not_again_after_a_restart(
+        server, room_bot):
+    """The bot's clock is put a minute before a 17:30 digest on a Monday
+    (2026-06-01), then moved past it."""
+    room = server.room("digest")
+    monday = calendar.timegm((2026, 6, 1, 17, 29, 0, 0, 0, 0))
+    b = room_bot(room, clock=monday - time.time(), digest="17:30")
+    with client(server, "alice") as alice, client(server, "bob") as bob:
+        alice.join_room(room, "alice")
+        bob.join_room(room, "bob")
+        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
+        time.sleep(0.5)
+        alice.send(b.jid, "add acme 9:00-10:20 2026-06-01")
+        assert "acme" in alice.next_message(b.jid).body
+        alice.send(b.jid, "add private 10:30-11:00 2026-06-01")
+        alice.next_message(b.jid)
+        bob.say(room, 'timmy: start "acme website"')
+        bob.next_message(b.jid)
+        bob.next_groupchat(room, NICK)
+        assert alice.next_groupchat(room, NICK).body.startswith("bob started")
+        bot_in_room = "%s/%s" % (room, NICK)
+        alice.expect_silence(bot_in_room, 1.0)
+        b.advance_clock(90)
+        digest = alice.next_groupchat(room, NICK, timeout=10).body
+        print(digest)
+        assert digest.startswith("Team web today"), digest
+        assert "alice@localhost: 1h 20m" in digest, digest
+        # bob's timer ran about 90 s by then.
+        assert re.search(r"By project: acme 1h 20m, acme website [12]m$",
+                         digest, re.M), digest
+        assert "private" not in digest, digest
+        assert "Still running: bob@localhost (acme website)" in digest, digest
+        b.advance_clock(600)
+        alice.expect_silence(bot_in_room, 1.5)
+        b.stop()
+        b.start()
+        alice.wait_presence(bot_in_room, since=time.monotonic() - 0.5,
+                            timeout=15)
+        alice.expect_silence(bot_in_room, 2.0)
+    assert b.log().count("posted the digest of team web") == 1

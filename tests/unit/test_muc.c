@@ -16,6 +16,7 @@
 #include <strophe.h>
 
 #include "../../bot/muc.h"
+#include "cmd_fixture.h"
 #include "../../commands/room.h"
 #include "../../commands/teams.h"
 
@@ -214,6 +215,57 @@ muc_may_rejoin__is_false__after_a_ban_or_a_not_allowed_error(void **state)
 	assert_string_equal(why, "forbidden");
 }
 
+/* 2025-06-02 (a Monday) at hh:mm UTC. */
+static int64_t
+at(int hh, int mm)
+{
+	return 1748822400 + hh * 3600 + mm * 60;
+}
+
+/* Runs body for owner at now through cmd_exec; asserts it did. */
+static void
+run_as(struct cmd_fixture *f, const char *owner, int64_t now, const char *body)
+{
+	f->ctx.owner = owner;
+	f->ctx.now = now;
+	text_clear(&f->reply);
+	assert_int_equal(cmd_exec(&f->ctx, body, &f->reply), CMD_OK);
+}
+
+static void
+cmd_room_digest__sums_shared_projects_per_member_and_project__and_hides_private_ones(
+	void **state)
+{
+	char *members[] = { "alice@example.org", "bob@example.org",
+	                    "carol@example.org" };
+	char *projects[] = { "acme", "acme website" };
+	struct team t = { .name = "web", .members = members, .nmembers = 3,
+	                  .projects = projects, .nprojects = 2, .digest = 1050 };
+	struct cmd_fixture f;
+	struct text out;
+
+	(void)state;
+	assert_int_equal(cmd_fixture_open(&f, "alice@example.org"), 0);
+	run_as(&f, "alice@example.org", at(12, 0), "add acme 9:00-10:00");
+	run_as(&f, "alice@example.org", at(12, 0), "add secret 10:00-11:00");
+	run_as(&f, "alice@example.org", at(16, 0), "start \"acme website\"");
+	run_as(&f, "bob@example.org", at(12, 0), "add ACME 8:00-8:30");
+	run_as(&f, "bob@example.org", at(12, 0), "add acme 9:00-10:00 2025-06-01");
+	run_as(&f, "bob@example.org", at(17, 0), "start hidden");
+	text_init(&out, CMD_DIGEST_MAX);
+	assert_int_equal(cmd_room_digest(f.st, &t, "UTC", at(17, 30), &out),
+	                 STORE_OK);
+	assert_string_equal(text_str(&out),
+		"Team web today, on its projects:\n"
+		"- alice@example.org: 2h 30m\n"
+		"- bob@example.org: 30m\n"
+		"- carol@example.org: 0m\n"
+		"By project: acme 1h 30m, acme website 1h 30m\n"
+		"Still running: alice@example.org (acme website), bob@example.org");
+	text_free(&out);
+	assert_int_equal(cmd_fixture_close(&f), 0);
+}
+
 int
 main(void)
 {
@@ -226,6 +278,7 @@ main(void)
 		cmocka_unit_test(muc_shows_real_jids__is_false__when_our_presence_lacks_status_100),
 		cmocka_unit_test(muc_may_rejoin__is_true__after_a_kick_or_a_transient_error),
 		cmocka_unit_test(muc_may_rejoin__is_false__after_a_ban_or_a_not_allowed_error),
+		cmocka_unit_test(cmd_room_digest__sums_shared_projects_per_member_and_project__and_hides_private_ones),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
