@@ -24,6 +24,7 @@
 
 #include "format.h"
 #include "similar.h"
+#include "team.h"
 #include "../lib/tz.h"
 
 #define WHEN "[at TIME | DURATION ago]"
@@ -94,8 +95,11 @@ const struct cmd_def cmd_table[] = {
 	  "your entries as a file (default: csv, this month)",
 	  "Sends the entries of a period as a file: uploaded to your server "
 	  "when it offers HTTP upload, else as messages. One row per entry: "
-	  "number, project, tags, note, start, stop, seconds and hours.\n"
-	  "export\nexport json last month\nexport ical week acme +billable",
+	  "number, project, tags, note, start, stop, seconds and hours. A "
+	  "team's lead may \"export team [NAME] [RANGE]\": the members' "
+	  "entries on the team's projects, with a member column.\n"
+	  "export\nexport json last month\nexport ical week acme +billable\n"
+	  "export team last month",
 	  &export_admin },
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
@@ -116,7 +120,9 @@ const struct cmd_def cmd_table[] = {
 	  "paused ends the entry where the pause began.\n"
 	  "pause\npause at 12:00\npause 10m ago", NULL },
 	{ "projects", NULL, GRP_REPORT, 0, 0, 0, cmd_projects, "projects",
-	  "your projects, with this month's totals", "projects", NULL },
+	  "your projects, with this month's totals",
+	  "Your projects with this month's time; those you share with a "
+	  "team say so: acme (team web).\nprojects", NULL },
 	{ "reminders", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_reminders,
 	  "reminders [on|off]",
 	  "turn every reminder on or off (the same as settings reminders)",
@@ -133,8 +139,11 @@ const struct cmd_def cmd_table[] = {
 	  "Totals and a grand total for a period (default today), per project "
 	  "unless you ask for another grouping; a week also gets a line per "
 	  "day. Projects are alternatives, tags must all be on an entry. "
-	  "RANGE as in log.\nreport\nreport week\nreport last month by day\n"
-	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag",
+	  "RANGE as in log. \"report team [NAME] ...\" is your team's time on "
+	  "its shared projects, by member (the default), project or day.\n"
+	  "report\nreport week\nreport last month by day\n"
+	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag\n"
+	  "report team week by member\nreport team web last month by project",
 	  &report_admin },
 	{ "restart", "continue", GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "restart [ID] " WHEN,
@@ -183,6 +192,13 @@ const struct cmd_def cmd_table[] = {
 	  "the same as start", "switch globex", NULL },
 	{ "tags", NULL, GRP_REPORT, 0, 0, 0, cmd_tags, "tags",
 	  "your tags, with this month's totals", "tags", NULL },
+	{ "team", NULL, GRP_REPORT, 0, 0, 1, cmd_team, "team [NAME]",
+	  "your team: what runs now, and today's time on its projects",
+	  "For the members and leads of a team (bot.yaml's teams): each "
+	  "member's time today on the team's shared projects, and which of "
+	  "them runs now. Nobody's other projects are shown. \"who\" says the "
+	  "same to members who are no admins. NAME picks one of several "
+	  "teams.\nteam\nteam web", NULL },
 	{ "tz", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_tz,
 	  "tz [ZONE|default]",
 	  "show or set your time zone",
@@ -192,7 +208,7 @@ const struct cmd_def cmd_table[] = {
 	  "take back your last change (again and again)",
 	  "Reverts your last start, stop, cancel, add, edit, delete or rename; "
 	  "say it again to go further back.\nundo", NULL },
-	{ "who", NULL, GRP_ADMIN, CMD_ADMIN, 0, 0, cmd_who, "who",
+	{ "who", NULL, GRP_ADMIN, CMD_ADMIN | CMD_TEAM, 0, 0, cmd_who, "who",
 	  "who tracked time today, with their totals",
 	  "Lists the users with time today (your day, in your time zone): "
 	  "each one's total so far and whether a timer runs, most time "
@@ -243,7 +259,8 @@ cmd_find(const struct cmd_ctx *ctx, const char *name)
 {
 	const struct cmd_def *def = cmd_lookup(name);
 
-	if (def != NULL && (def->flags & CMD_ADMIN) && !ctx->admin)
+	if (def != NULL && (def->flags & CMD_ADMIN) && !ctx->admin &&
+	    !((def->flags & CMD_TEAM) && teams_include(ctx->teams, ctx->owner)))
 		return NULL;
 	return def;
 }

@@ -1,7 +1,8 @@
 /*
  * commands/cmd_admin.c - what only admins (cmd_ctx.admin, the senders in
  * access.admins) have: "who", and another user's data for report and
- * export (cmd_for_user).
+ * export (cmd_for_user); the leads of a team have the latter for their
+ * members, and its members "who" as "team" (commands/team.c).
  *
  * Nothing here answers anyone else. The dispatcher answers "who" from
  * them as an unknown word (CMD_ADMIN), and cmd_for_user looks for a
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "team.h"
 #include "../lib/tz.h"
 #include "../lib/utf8.h"
 
@@ -56,24 +58,28 @@ bare_jid_ok(const char *w)
 	       strlen(w) <= STORE_OWNER_MAX;
 }
 
+void
+cmd_args_push(struct cmd_args *out, const struct cmd_args *args, int i)
+{
+	out->argv[out->argc] = args->argv[i];
+	out->raw[out->argc] = args->raw[i];
+	out->raw_end[out->argc] = args->raw_end[i];
+	out->quoted[out->argc] = args->quoted[i];
+	out->argc++;
+}
+
 /* Copies the words of args but word skip into out. */
 static void
 args_without(const struct cmd_args *args, int skip, struct cmd_args *out)
 {
-	int i, n = 0;
+	int i;
 
 	out->word = args->word;
 	out->default_tz = args->default_tz;
-	for (i = 0; i < args->argc; i++) {
-		if (i == skip)
-			continue;
-		out->argv[n] = args->argv[i];
-		out->raw[n] = args->raw[i];
-		out->raw_end[n] = args->raw_end[i];
-		out->quoted[n] = args->quoted[i];
-		n++;
-	}
-	out->argc = n;
+	out->argc = 0;
+	for (i = 0; i < args->argc; i++)
+		if (i != skip)
+			cmd_args_push(out, args, i);
 }
 
 enum cmd_status
@@ -85,7 +91,8 @@ cmd_for_user(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	int i, at = -1;
 	int64_t n = 0;
 
-	if (!ctx->admin)
+	/* A lead may name the members of their teams. */
+	if (!ctx->admin && !teams_leads_any(ctx->teams, ctx->owner))
 		return fn(ctx, args, NULL, reply);
 	for (i = 0; i < args->argc; i++) {
 		if (!is_user_word(args, i))
@@ -106,6 +113,13 @@ cmd_for_user(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return CMD_REFUSED;
 	}
 
+	if (!ctx->admin && !teams_lead_of(ctx->teams, ctx->owner,
+	                                  args->argv[at])) {
+		cmd_quote_word(reply, args->argv[at]);
+		text_printf(reply, " is no member of a team you lead; you see the "
+		                   "data of your teams' members only.");
+		return CMD_REFUSED;
+	}
 	if ((o = malloc(sizeof(*o))) == NULL) {
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
@@ -171,7 +185,9 @@ cmd_who(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	size_t width = 0;
 	int i;
 
-	(void)args;
+	/* A team member who is no admin sees their team (CMD_TEAM). */
+	if (!ctx->admin)
+		return cmd_team(ctx, args, reply);
 	memset(&w, 0, sizeof(w));
 	tz_period(ctx->tz, TZ_TODAY, ctx->now, &from, &to);
 	if (store_active(ctx->st, from, to, ctx->now, WHO_ROWS_MAX, who_row, &w,

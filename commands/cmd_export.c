@@ -13,6 +13,7 @@
 
 #include "export.h"
 #include "format.h"
+#include "team.h"
 #include "../lib/tz.h"
 
 /* An export holds at most this many entries (and CMD_FILE_MAX bytes). */
@@ -86,24 +87,42 @@ say_size(size_t bytes, struct text *out)
 		            bytes % (1024 * 1024) * 10 / (1024 * 1024));
 }
 
-/* The export of user's entries (NULL: the sender's own); ctx is that
- * user's (cmd_for_user), but the file goes to the sender. */
+/* The entries q asks for, of ctx's owner or of team t's members, into
+ * s; *total: how many there are. CMD_OK, or why not in reply. */
 static enum cmd_status
-export(const struct cmd_ctx *ctx, const struct cmd_args *args,
-       const char *user, struct text *reply)
+list_entries(const struct cmd_ctx *ctx, const struct team *t,
+             const struct cmd_query *q, struct export_state *s,
+             int64_t *total, struct text *reply)
 {
-	enum export_format fmt = EXPORT_CSV;
+	store_rc rc;
+
+	if (t == NULL)
+		rc = store_list_filtered(ctx->st, ctx->owner, q->from, q->to,
+		                         ctx->now, &q->filter, EXPORT_ROWS_MAX,
+		                         export_row, s, total);
+	else if (team_list(ctx, t, q, EXPORT_ROWS_MAX, export_row, s, total,
+	                   &rc, reply) != 0)
+		return CMD_REFUSED;
+	return rc == STORE_OK ? CMD_OK : cmd_store_failed(reply, 0);
+}
+
+/* The export of user's entries (NULL: the sender's own; ctx is that
+ * user's, cmd_for_user), or of team t's (NULL: none; user names it),
+ * from word first of args on, in format fmt; the file goes to the
+ * sender. */
+static enum cmd_status
+export_run(const struct cmd_ctx *ctx, const struct cmd_args *args, int first,
+           enum export_format fmt, const char *user, const struct team *t,
+           struct text *reply)
+{
 	struct cmd_file inline_file;
 	struct cmd_file *file = ctx->file;
 	struct export_state s;
 	struct cmd_query q;
+	enum cmd_status rc;
 	int64_t total = 0;
-	int first = 0;
 	bool cut;
 
-	if (args->argc > 0 && !args->quoted[0] &&
-	    export_format_parse(args->argv[0], &fmt) == 0)
-		first = 1;
 	if (cmd_read_query(ctx, args, first, TZ_MONTH, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
@@ -115,23 +134,22 @@ export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	cmd_file_free(file);
 	cmd_file_init(file);
-	if ((s.w = export_begin(fmt, ctx->tz, ctx->now, false, ctx->bot_jid,
-	                        &file->body)) == NULL) {
+	if ((s.w = export_begin_named(fmt, ctx->tz, ctx->now,
+	                              t != NULL ? "member" : NULL,
+	                              ctx->bot_jid, &file->body)) == NULL) {
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}
 	s.rows = 0;
-	if (store_list_filtered(ctx->st, ctx->owner, q.from, q.to, ctx->now,
-	                        &q.filter, EXPORT_ROWS_MAX, export_row, &s,
-	                        &total) != STORE_OK) {
+	if ((rc = list_entries(ctx, t, &q, &s, &total, reply)) != CMD_OK) {
 		export_end(s.w);
 		cmd_file_free(file);
-		return cmd_store_failed(reply, 0);
+		return rc;
 	}
 	cut = export_end(s.w) != 0 || total > EXPORT_ROWS_MAX;
 	if (total == 0) {
 		cmd_file_free(file);
-		if (cmd_unknown_project(ctx, &q, reply)) {
+		if (t == NULL && cmd_unknown_project(ctx, &q, reply)) {
 			/* "export pdf": the first word may have been meant as
 			 * a format. */
 			if (first == 0 && q.filter.nprojects > 0 &&
@@ -172,10 +190,48 @@ export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	return CMD_OK;
 }
 
-/* export, for an admin also of another user. */
+/* export [FORMAT] ...: of the sender's or another user's entries. */
+static enum cmd_status
+export(const struct cmd_ctx *ctx, const struct cmd_args *args,
+       const char *user, struct text *reply)
+{
+	enum export_format fmt = EXPORT_CSV;
+	int first = 0;
+
+	if (args->argc > 0 && !args->quoted[0] &&
+	    export_format_parse(args->argv[0], &fmt) == 0)
+		first = 1;
+	return export_run(ctx, args, first, fmt, user, NULL, reply);
+}
+
+/* export [FORMAT] team [NAME] [RANGE] ..., for the team's leads (and
+ * admins); first: the word after "team". */
+static enum cmd_status
+export_team(const struct cmd_ctx *ctx, const struct cmd_args *args,
+            int first, enum export_format fmt, struct text *reply)
+{
+	char name[TEAM_MARK_MAX];
+	const struct team *t;
+
+	if ((t = team_pick(ctx, args, &first, true, reply)) == NULL)
+		return CMD_REFUSED;
+	snprintf(name, sizeof(name), "team %s", t->name);
+	return export_run(ctx, args, first, fmt, name, t, reply);
+}
+
+/* export, for an admin also of another user (a lead: of a member), and
+ * export team. */
 enum cmd_status
 cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
+	enum export_format fmt = EXPORT_CSV;
+	int i = 0;
+
+	if (args->argc > 0 && !args->quoted[0] &&
+	    export_format_parse(args->argv[0], &fmt) == 0)
+		i = 1;
+	if (i < args->argc && !args->quoted[i] && cmd_is(args->argv[i], "team"))
+		return export_team(ctx, args, i + 1, fmt, reply);
 	return cmd_for_user(ctx, args, export, reply);
 }

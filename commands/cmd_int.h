@@ -51,6 +51,8 @@ enum cmd_group { GRP_TIMER, GRP_PAST, GRP_REPORT, GRP_SETTINGS, GRP_ADMIN };
                           of the dispatcher's (cmd.c's run_handler) */
 #define CMD_SLOW 4u    /* it may read a long period: the bot shows it is
                           busy first (cmd_is_slow) */
+#define CMD_TEAM 8u    /* with CMD_ADMIN: team members and leads have it
+                          too (commands/team.h) */
 
 /*
  * One command. The table is sorted by name (cmd_lookup searches it with
@@ -157,11 +159,16 @@ typedef enum cmd_status (*cmd_user_handler)(const struct cmd_ctx *ctx,
  * Refused, with why: two such words, one that is no bare JID, a user
  * without entries ("I have no data for USER."). For anyone but an admin
  * nothing is looked for: such a word is one more word fn reads as it
- * reads any other, whether that user exists or not.
+ * reads any other, whether that user exists or not. A team's lead
+ * (commands/team.h) may name the members of the teams they lead, and is
+ * refused anyone else.
  */
 enum cmd_status cmd_for_user(const struct cmd_ctx *ctx,
                              const struct cmd_args *args, cmd_user_handler fn,
                              struct text *reply);
+
+/* Appends word i of args to out (its argc words so far). */
+void cmd_args_push(struct cmd_args *out, const struct cmd_args *args, int i);
 
 /* ---- commands/words.c: reading the words ---- */
 
@@ -271,6 +278,12 @@ int cmd_read_query(const struct cmd_ctx *ctx, const struct cmd_args *args,
  */
 int cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
                         struct text *reply);
+
+/* commands/cmd_report.c: the local midnights (in zone) from q->from to
+ * q->to into bounds (STORE_BUCKETS_MAX + 1 of them); returns how many
+ * (days + 1), or -1 when there are more than STORE_BUCKETS_MAX days. */
+int cmd_day_bounds(const char *zone, const struct cmd_query *q,
+                   int64_t *bounds);
 
 /* Appends " (acme or globex +billable)" for a query's filter, or nothing. */
 void cmd_say_filter(const struct cmd_query *q, struct text *out);

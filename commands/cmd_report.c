@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "team.h"
 #include "../lib/tz.h"
 
 /* A table lists at most this many rows and sums the rest into one line
@@ -19,7 +20,8 @@
 #define TABLE_ROWS_MAX 400
 
 struct table {
-	char name[TABLE_ROWS_MAX][STORE_PROJECT_MAX + 2]; /* room for a + */
+	/* room for a + or a project's " (team web)" */
+	char name[TABLE_ROWS_MAX][STORE_PROJECT_MAX + TEAM_MARK_MAX];
 	int64_t secs[TABLE_ROWS_MAX];
 	int n;
 	int64_t other_secs; /* rows past TABLE_ROWS_MAX */
@@ -117,10 +119,8 @@ print_table(struct text *out, const struct table *t, const char *total_name,
 		row(out, total_name, width, total);
 }
 
-/* The local midnights from q->from to q->to into bounds; returns how many
- * (days + 1), or -1 when there are more than STORE_BUCKETS_MAX days. */
-static int
-day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
+int
+cmd_day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
 {
 	struct tm tm;
 	int n = 0;
@@ -199,7 +199,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_query(ctx, args, 0, TZ_TODAY, QUERY_BY, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
-	if ((nb = day_bounds(ctx->tz, &q, bounds)) < 0) {
+	if ((nb = cmd_day_bounds(ctx->tz, &q, bounds)) < 0) {
 		text_printf(reply, "That period is too long for one report: at "
 		                   "most %d days.", STORE_BUCKETS_MAX);
 		return CMD_REFUSED;
@@ -263,11 +263,13 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	return CMD_OK;
 }
 
-/* report, for an admin also of another user. */
+/* report, for an admin also of another user; report team. */
 enum cmd_status
 cmd_report(const struct cmd_ctx *ctx, const struct cmd_args *args,
            struct text *reply)
 {
+	if (args->argc > 0 && !args->quoted[0] && cmd_is(args->argv[0], "team"))
+		return cmd_team_report(ctx, args, 1, reply);
 	return cmd_for_user(ctx, args, report, reply);
 }
 
@@ -278,6 +280,7 @@ names(const struct cmd_ctx *ctx, bool tags, struct text *reply)
 	static struct table t;
 	int64_t from, to;
 	store_rc rc;
+	int i;
 
 	memset(&t, 0, sizeof(t));
 	t.prefix = tags ? "+" : "";
@@ -287,6 +290,13 @@ names(const struct cmd_ctx *ctx, bool tags, struct text *reply)
 	                           collect, &t);
 	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 0);
+	for (i = 0; !tags && i < t.n; i++) {
+		char mark[TEAM_MARK_MAX];
+		size_t len = strlen(t.name[i]);
+
+		team_mark(ctx, t.name[i], mark, sizeof(mark));
+		snprintf(t.name[i] + len, sizeof(t.name[0]) - len, "%s", mark);
+	}
 	if (t.n == 0) {
 		text_printf(reply, tags ? "No tags yet. Add some when you start: "
 		                          "start acme +design"

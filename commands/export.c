@@ -382,10 +382,10 @@ json_entry(struct export_writer *w, const char *owner,
 	/* json_object_set_new fails on a NULL value, so a field that could
 	 * not be built fails the whole object. */
 	if (w->with_owner && owner == NULL) {
-		rc |= json_object_set_new(obj, "owner", json_null());
+		rc |= json_object_set_new(obj, w->owner_column, json_null());
 	} else if (w->with_owner) {
 		v = export_clean(w, owner, strlen(owner));
-		rc |= json_object_set_new(obj, "owner",
+		rc |= json_object_set_new(obj, w->owner_column,
 		                          v ? json_string(v) : NULL);
 	}
 	rc |= json_object_set_new(obj, "id", json_integer(e->seq));
@@ -470,6 +470,16 @@ struct export_writer *
 export_begin(enum export_format f, const char *zone, int64_t now,
              bool with_owner, const char *origin, struct text *out)
 {
+	return export_begin_named(f, zone, now, with_owner ? "owner" : NULL,
+	                          origin, out);
+}
+
+struct export_writer *
+export_begin_named(enum export_format f, const char *zone, int64_t now,
+                   const char *owner_column, const char *origin,
+                   struct text *out)
+{
+	bool with_owner = owner_column != NULL;
 	struct export_writer *w;
 	const char *at;
 	size_t i;
@@ -484,6 +494,8 @@ export_begin(enum export_format f, const char *zone, int64_t now,
 	snprintf(w->zone, sizeof(w->zone), "%s", zone);
 	w->now = now;
 	w->with_owner = with_owner;
+	snprintf(w->owner_column, sizeof(w->owner_column), "%s",
+	         with_owner ? owner_column : "");
 	/* Domains compare without regard to case: "Example.org" in one
 	 * configuration and "example.org" in the next are one deployment. */
 	snprintf(w->origin, sizeof(w->origin), "%s", origin ? origin : "");
@@ -499,7 +511,7 @@ export_begin(enum export_format f, const char *zone, int64_t now,
 	switch (f) {
 	case EXPORT_CSV:
 		if (with_owner)
-			text_append(&w->row, "owner,", 6);
+			text_printf(&w->row, "%s,", w->owner_column);
 		text_append(&w->row, csv_header, sizeof(csv_header) - 1);
 		break;
 	case EXPORT_JSON:

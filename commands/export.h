@@ -48,6 +48,14 @@ struct export_writer *export_begin(enum export_format f, const char *zone,
                                    int64_t now, bool with_owner,
                                    const char *origin, struct text *out);
 
+/* export_begin with the owner column named owner_column (at most 15
+ * bytes, a CSV and JSON name as it is: "member"), NULL: none. */
+struct export_writer *export_begin_named(enum export_format f,
+                                         const char *zone, int64_t now,
+                                         const char *owner_column,
+                                         const char *origin,
+                                         struct text *out);
+
 /* Appends one entry of owner, the user's bare JID, which the iCalendar
  * UID is made of with or without an owner column (NULL: the UID is made
  * of the row id; see ical_uid). */

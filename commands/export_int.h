@@ -32,6 +32,7 @@ struct export_writer {
 	char zone[TZ_NAME_MAX + 1];
 	int64_t now;
 	bool with_owner;
+	char owner_column[16]; /* its name: "owner", "member" */
 	/* The bot's bare JID, ASCII in lower case ("" when not known), and
 	 * its domain part: they name the deployment in iCalendar UIDs. */
 	char origin[STORE_OWNER_MAX + 1];

@@ -48,11 +48,13 @@ UNLIMITED = {"commands_per_minute": 0}
 def config_text(*, jid, host, port, db_path, allow, password=None,
                 password_file=None, resource="timmy", tls="required",
                 admins=(), timezone="UTC", log_level="info", keepalive=None,
-                limits=UNLIMITED):
+                limits=UNLIMITED, teams=None):
     """The text of a bot.yaml in the documented format. keepalive None
     leaves account.keepalive out (the default). limits is a dict of the
     limits section's keys (max_body, commands_per_minute, burst), written
-    last; None leaves the section out, so timmy's defaults apply."""
+    last; None leaves the section out, so timmy's defaults apply. teams,
+    a dict of team name to a dict of its keys (members, leads, projects:
+    lists; room, digest: strings), is the teams section; None: none."""
     if (password is None) == (password_file is None):
         raise ValueError("exactly one of password and password_file")
     secret = ("  password: %s" % yaml_str(password) if password is not None
@@ -72,6 +74,16 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
     if limits is not None:
         section = ["limits:"] + ["  %s: %d" % (k, int(v))
                                  for k, v in limits.items()]
+    if teams:
+        section += ["teams:"]
+    for name, team in (teams or {}).items():
+        section.append("  %s:" % name)
+        for key, value in team.items():
+            if isinstance(value, (list, tuple)):
+                value = "[%s]" % ", ".join(yaml_str(v) for v in value)
+            else:
+                value = yaml_str(value)
+            section.append("    %s: %s" % (key, value))
     return "\n".join(account + [
         "storage:",
         "  path: %s" % yaml_str(db_path),
@@ -122,7 +134,8 @@ class Bot:
     pid (None when stopped), binary. The account must already exist on
     the server; password defaults to the one registered there. host and
     port default to the server's (a test may put a relay between them);
-    keepalive sets account.keepalive; limits the limits section (see
+    keepalive sets account.keepalive; teams the teams section (see
+    config_text); limits the limits section (see
     config_text: the rate limit is off unless given). password_file, when
     given, is used instead of the password (the test makes the file).
     write_config() rewrites bot.yaml with some settings changed (for
@@ -137,7 +150,7 @@ class Bot:
                  log_level="info", binary=None, db_path=None,
                  ready_timeout=15.0, env=None, config=None, host=None,
                  port=None, keepalive=None, limits=UNLIMITED,
-                 password_file=None, test_clock=False):
+                 password_file=None, test_clock=False, teams=None):
         self.server = server
         self.jid = jid or server.jid("timmy")
         self.resource = resource
@@ -170,7 +183,7 @@ class Bot:
             host=host or server.host, port=port or server.port, tls=tls,
             db_path=self.db_path, allow=list(allow), admins=list(admins),
             timezone=timezone, log_level=log_level, keepalive=keepalive,
-            limits=limits)
+            limits=limits, teams=teams)
         if password_file is not None:
             self.settings.update(password=None, password_file=password_file)
         if config is not None:
