@@ -66,6 +66,15 @@ def client(server, user):
     return server.client(user, password(user), drop_offline=True)
 
 
+def enter(room, *clients):
+    """Each of clients (Client, nick) enters room; then waits until the
+    bot is there too, and a moment for it to have seen them all."""
+    for c, nick in clients:
+        c.join_room(room, nick)
+    clients[0][0].wait_presence("%s/%s" % (room, NICK), timeout=15)
+    time.sleep(0.5)
+
+
 def entries(b, owner):
     return b.query("SELECT e.project FROM entries e JOIN users u "
                    "ON u.id = e.user_id WHERE u.jid = ? ORDER BY e.start",
@@ -110,10 +119,7 @@ def test_room__member_addressing_the_bot_by_nick__gets_a_private_reply_and_the_r
     room = server.room("ack")
     b = room_bot(room)
     with client(server, "alice") as alice, client(server, "bob") as bob:
-        alice.join_room(room, "alice")
-        bob.join_room(room, "bob")
-        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
-        time.sleep(0.5)
+        enter(room, (alice, "alice"), (bob, "bob"))
         alice.say(room, "Timmy, start acme")
         private = alice.next_message(b.jid, what="private reply")
         assert private.type == "chat"
@@ -136,9 +142,7 @@ def test_room__start_without_a_project__starts_the_teams_first_shared_project(
     room = server.room("first")
     b = room_bot(room, projects=("acme website", "acme"))
     with client(server, "bob") as bob:
-        bob.join_room(room, "bob")
-        bob.wait_presence("%s/%s" % (room, NICK), timeout=15)
-        time.sleep(0.5)
+        enter(room, (bob, "bob"))
         bob.say(room, "timmy: start")
         assert bob.next_message(b.jid).body.startswith("Started acme website")
         assert bob.next_groupchat(room, NICK).body.startswith(
@@ -171,9 +175,7 @@ def test_room__private_message_through_the_room__counts_as_the_members(
     room = server.room("private")
     b = room_bot(room)
     with client(server, "alice") as alice:
-        alice.join_room(room, "alice")
-        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
-        time.sleep(0.5)
+        enter(room, (alice, "alice"))
         alice.send("%s/%s" % (room, NICK), "start acme")
         assert alice.next_message(b.jid).body.startswith("Started acme")
         assert entries(b, server.jid("alice")) == [("acme",)]
@@ -206,10 +208,7 @@ def test_room__digest__posted_once_at_its_time_on_a_weekday__and_not_again_after
     monday = calendar.timegm((2026, 6, 1, 17, 29, 0, 0, 0, 0))
     b = room_bot(room, clock=monday - time.time(), digest="17:30")
     with client(server, "alice") as alice, client(server, "bob") as bob:
-        alice.join_room(room, "alice")
-        bob.join_room(room, "bob")
-        alice.wait_presence("%s/%s" % (room, NICK), timeout=15)
-        time.sleep(0.5)
+        enter(room, (alice, "alice"), (bob, "bob"))
         alice.send(b.jid, "add acme 9:00-10:20 2026-06-01")
         assert "acme" in alice.next_message(b.jid).body
         alice.send(b.jid, "add private 10:30-11:00 2026-06-01")
@@ -238,3 +237,18 @@ def test_room__digest__posted_once_at_its_time_on_a_weekday__and_not_again_after
                             timeout=15)
         alice.expect_silence(bot_in_room, 2.0)
     assert b.log().count("posted the digest of team web") == 1
+
+
+def test_room__report_team_addressed_to_the_bot__is_posted_in_the_room(
+        server, room_bot):
+    room = server.room("report")
+    b = room_bot(room)
+    with client(server, "alice") as alice, client(server, "bob") as bob:
+        enter(room, (alice, "alice"), (bob, "bob"))
+        alice.send(b.jid, "add acme 9:00-10:00 2025-06-02")
+        alice.next_message(b.jid)
+        alice.say(room, "timmy, report team 2025-06-02")
+        report = bob.next_groupchat(room, NICK).body
+        print(report)
+        assert "alice" in report and "1h" in report, report
+        alice.expect_silence(b.jid, 1.0)
