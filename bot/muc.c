@@ -620,6 +620,7 @@ bool
 muc_message(struct bot *b, xmpp_stanza_t *stanza)
 {
 	const char *type = xmpp_stanza_get_type(stanza), *nick, *command;
+	const char *about_id;
 	struct room *r = room_of(b, xmpp_stanza_get_from(stanza), &nick);
 	bool groupchat = type != NULL && strcmp(type, "groupchat") == 0;
 	xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(stanza, "body");
@@ -642,6 +643,11 @@ muc_message(struct bot *b, xmpp_stanza_t *stanza)
 	command = groupchat ? cmd_room_addressed(body, our_nick(b)) : body;
 	if (command == NULL) {
 		/* Talk among the others. */
+	} else if (inbound_about(stanza, &about_id) != INBOUND_NEW) {
+		/* An edit or retraction (XEP-0308, XEP-0424) of something
+		 * said in a room: the room has seen the first one run;
+		 * running the new text too would count twice. */
+		ignored(b, r, nick, "it corrects or retracts an earlier one");
 	} else if ((o = occupant(r, nick)) == NULL) {
 		ignored(b, r, nick, "its real JID is not known");
 	} else if (!in_team(team_of(b, r), o->bare)) {

@@ -252,3 +252,49 @@ def test_room__report_team_addressed_to_the_bot__is_posted_in_the_room(
         print(report)
         assert "alice" in report and "1h" in report, report
         alice.expect_silence(b.jid, 1.0)
+
+
+NS_ADMIN = "http://jabber.org/protocol/muc#admin"
+
+
+def test_room__kicked_bot__enters_again_after_a_backoff__but_not_after_a_ban(
+        server, room_bot):
+    room = server.room("kick")
+    with client(server, "alice") as alice:
+        alice.join_room(room, "alice")       # the first: the room's owner
+        b = room_bot(room)
+        bot_in_room = "%s/%s" % (room, NICK)
+        alice.wait_presence(bot_in_room, timeout=15)
+        since = time.monotonic()
+        answer = alice.iq(room, "<query xmlns='%s'><item nick='%s' "
+                          "role='none'/></query>" % (NS_ADMIN, NICK),
+                          itype="set")
+        assert answer.get("type") == "result"
+        alice.wait_presence(bot_in_room, ptype="unavailable", since=since)
+        alice.wait_presence(bot_in_room, since=since, timeout=10)
+        assert "room %s: kicked; entering again in 2 s" % room in b.log()
+
+        since = time.monotonic()
+        answer = alice.iq(room, "<query xmlns='%s'><item jid='%s' "
+                          "affiliation='outcast'/></query>" % (NS_ADMIN, b.jid),
+                          itype="set")
+        assert answer.get("type") == "result"
+        alice.wait_presence(bot_in_room, ptype="unavailable", since=since)
+        alice.expect_no_presence(bot_in_room, "available", 4.0, since=since)
+    assert "room %s: banned; not entering it again" % room in b.log()
+
+
+def test_room__correction_of_a_command_in_the_room__is_not_run_again(
+        server, room_bot):
+    room = server.room("edit")
+    b = room_bot(room)
+    with client(server, "alice") as alice:
+        enter(room, (alice, "alice"))
+        first = alice.say(room, "timmy: start acme")
+        assert alice.next_message(b.jid).body.startswith("Started acme")
+        alice.send_raw(
+            "<message to='%s' type='groupchat'><body>timmy: start other"
+            "</body><replace id='%s' xmlns='urn:xmpp:message-correct:0'/>"
+            "</message>" % (room, first))
+        alice.expect_silence(b.jid, 1.5)
+        assert entries(b, server.jid("alice")) == [("acme",)]
