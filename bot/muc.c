@@ -215,27 +215,67 @@ say(struct bot *b, const struct room *r, const char *body)
 		xmpp_stanza_release(msg);
 }
 
-/* The rooms of b->cfg's teams, one each however many teams share it. */
+/*
+ * The rooms of b->cfg's teams, one each however many teams share it: a
+ * room we had (in old, n of them) keeps its state, and is taken out of
+ * old (its jid NULL); a new one is ROOM_OUT and not tried yet.
+ */
 static void
-rooms_from_config(struct bot *b)
+rooms_from_config(struct bot *b, struct room *old, size_t n)
 {
 	const struct teams *t = &b->cfg->teams;
+	struct room *r;
 	const char *nick;
-	size_t i;
+	size_t i, j;
 
-	rooms_clear(b->muc);
+	b->muc->v = NULL;
+	b->muc->n = 0;
 	if (t->n == 0 || (b->muc->v = calloc(t->n, sizeof(struct room))) == NULL)
 		return;
 	for (i = 0; i < t->n; i++) {
 		if (t->v[i].room == NULL || room_of(b, t->v[i].room, &nick))
 			continue;
-		if ((b->muc->v[b->muc->n].jid = strdup(t->v[i].room)) == NULL) {
+		r = &b->muc->v[b->muc->n];
+		for (j = 0; j < n; j++)
+			if (old[j].jid && strcasecmp(old[j].jid, t->v[i].room) == 0)
+				break;
+		if (j < n) {
+			*r = old[j];
+			old[j].jid = NULL;
+			old[j].occ = NULL;
+			old[j].nocc = 0;
+		} else if ((r->jid = strdup(t->v[i].room)) == NULL) {
 			log_error("room %s: out of memory", t->v[i].room);
 			continue;
+		} else {
+			r->backoff = MUC_BACKOFF_MIN_MS;
 		}
-		b->muc->v[b->muc->n].backoff = MUC_BACKOFF_MIN_MS;
 		b->muc->n++;
 	}
+}
+
+/* Makes b->muc's rooms those of b->cfg, as rooms_from_config; those of
+ * old that no team names any more are left (when online) and freed. */
+static void
+rooms_renew(struct bot *b, bool online)
+{
+	struct muc old = *b->muc;
+	size_t i;
+
+	rooms_from_config(b, old.v, old.n);
+	for (i = 0; i < old.n; i++) {
+		if (old.v[i].jid == NULL)
+			continue;
+		if (online && (old.v[i].state == ROOM_IN ||
+		               old.v[i].state == ROOM_JOINING)) {
+			send_room_presence(b, &old.v[i], "unavailable");
+			log_info("leaving room %s: no team names it now",
+			         old.v[i].jid);
+		}
+	}
+	old.marks = NULL;
+	old.nmarks = 0;
+	rooms_clear(&old);
 }
 
 /*
@@ -330,13 +370,27 @@ muc_online(struct bot *b, bool fresh)
 	if (fresh) {
 		/* A new session is in no room: enter them all, with the
 		 * teams bot.yaml names now. */
-		rooms_from_config(b);
+		rooms_renew(b, false);
 		for (i = 0; i < b->muc->n; i++)
 			join(b, &b->muc->v[i]);
 	}
 	xmpp_timed_handler_delete(b->conn, tick);
 	xmpp_timed_handler_add(b->conn, tick,
 	                       wall_faked() ? MUC_FAKED_MS : MUC_PERIOD_MS, b);
+}
+
+void
+muc_reload(struct bot *b, bool online)
+{
+	size_t i;
+
+	if (b->muc == NULL)
+		return;
+	rooms_renew(b, online);
+	/* Offline, the next login enters them all. */
+	for (i = 0; online && i < b->muc->n; i++)
+		if (b->muc->v[i].state == ROOM_OUT && b->muc->v[i].rejoin_at == 0)
+			join(b, &b->muc->v[i]);
 }
 
 void

@@ -53,6 +53,10 @@ void muc_free(struct muc *m);
  * the rooms of the teams in b->cfg, and starts the timed handler. */
 void muc_online(struct bot *b, bool fresh);
 
+/* After bot.yaml was reloaded: rooms no team names any more are left,
+ * new ones entered (when online; else at the next login). */
+void muc_reload(struct bot *b, bool online);
+
 /* At a disconnect: the timed handler stops. */
 void muc_offline(struct bot *b);
 

@@ -673,6 +673,7 @@ reload(struct session *s)
 		         limits_desc(s->cfg, limits, sizeof(limits)));
 		/* Offline, the next login does it. */
 		roster_enforce(&s->b);
+		muc_reload(&s->b, online(s));
 		if (restart[0] != '\0')
 			log_warn("%s: changes to %s need a restart; until then "
 			         "the previous values stay", s->cfg->path, restart);

@@ -7,6 +7,7 @@ A Prosody of this module's own, with the conference.localhost component."""
 
 import calendar
 import re
+import signal
 import time
 
 import pytest
@@ -298,3 +299,22 @@ def test_room__correction_of_a_command_in_the_room__is_not_run_again(
             "</message>" % (room, first))
         alice.expect_silence(b.jid, 1.5)
         assert entries(b, server.jid("alice")) == [("acme",)]
+
+
+def test_room__reload_naming_another_room__leaves_the_old_one_and_enters_the_new(
+        server, room_bot):
+    old, new = server.room("before"), server.room("after")
+    b = room_bot(old)
+    with client(server, "alice") as alice:
+        enter(old, (alice, "alice"))
+        alice.join_room(new, "alice")
+        since = time.monotonic()
+        b.write_config(config_text(**b.settings) + team_yaml(server, new))
+        b.signal(signal.SIGHUP)
+        alice.wait_presence("%s/%s" % (old, NICK), ptype="unavailable",
+                            since=since, timeout=10)
+        alice.wait_presence("%s/%s" % (new, NICK), since=since, timeout=10)
+        time.sleep(0.5)
+        alice.say(new, "timmy: start")
+        assert alice.next_message(b.jid).body.startswith("Started acme")
+    assert "leaving room %s: no team names it now" % old in b.log()
