@@ -18,6 +18,7 @@ struct ratelimit;
 struct roster;
 struct log_tally;
 struct whereabouts;
+struct muc;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -37,6 +38,8 @@ struct bot {
 	                          is logged */
 	struct whereabouts *wb; /* the presence of our contacts
 	                          (whereabouts.h); NULL: not kept */
+	struct muc *muc;       /* the team rooms we sit in (muc.h); NULL:
+	                          none */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -60,6 +63,19 @@ struct text;
  * delivers it when file->present is still true (bot/message.c). */
 void message_admit_file(struct bot *b, const char *bare,
                         struct cmd_file *file, struct text *out);
+
+/*
+ * Runs body as the command of bare (a bare JID vouched for otherwise: a
+ * team room's occupant, bot/muc.c) through the same path as a chat
+ * message: its rate limit (a refusal goes to bare), size and encoding,
+ * stanza's duplicate key, then cmd_exec; the reply in out, a file in
+ * file (admitted; the caller delivers it after the reply). *changed:
+ * it did change data. Returns the enum cmd_status, or -1 when the rate
+ * limit skipped it (out empty) (bot/message.c).
+ */
+int message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
+                   const char *body, struct cmd_file *file, struct text *out,
+                   bool *changed);
 
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */

@@ -44,6 +44,7 @@
 #include "handlers.h"
 #include "inbound.h"
 #include "log.h"
+#include "muc.h"
 #include "ratelimit.h"
 #include "timerstatus.h"
 #include "upload.h"
@@ -205,6 +206,9 @@ struct accepted {
 	enum inbound_about about;       /* corrects or retracts an earlier
 	                                   message (XEP-0308, XEP-0424) */
 	const char *about_id;           /* that message's id, borrowed */
+	enum cmd_status rc;             /* run_command's outcome */
+	bool changes;                   /* the command may change data
+	                                   (cmd_changes) */
 };
 
 /*
@@ -355,7 +359,7 @@ about_earlier(xmpp_stanza_t *stanza, const struct accepted *m,
  * Returns true when it counted at now: it was sent just now.
  */
 static bool
-run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
+run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
             struct cmd_file *file, struct text *out)
 {
 	char key[INBOUND_DIGEST_LEN + 1], keys[2][INBOUND_DIGEST_LEN + 1];
@@ -387,6 +391,8 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, const struct accepted *m,
 		          "were offline", m->bare, (long long)(now - sent));
 	}
 	rc = cmd_exec(&cctx, m->body != NULL ? m->body : "", out);
+	m->rc = rc;
+	m->changes = cmd_changes(&cctx, m->body);
 	if (rc == CMD_FAILED)
 		log_error("command from %s failed: %s", m->bare,
 		          store_errmsg(b->st));
@@ -425,6 +431,32 @@ send_made(struct bot *b, xmpp_stanza_t *stanza)
 }
 
 int
+message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
+               const char *body, struct cmd_file *file, struct text *out,
+               bool *changed)
+{
+	struct accepted m;
+
+	memset(&m, 0, sizeof(m));
+	/* Refusals of the rate limit go to the person, not the room. */
+	m.from = bare;
+	if (!bare_jid(bare, m.bare, sizeof(m.bare)))
+		return -1;
+	m.body = (char *)body; /* only read */
+	m.about = INBOUND_NEW;
+	m.rc = CMD_REFUSED;
+	if (!rate_allows(b, m.bare, m.from, NULL))
+		return -1;
+	if (text_acceptable(b, &m, out) &&
+	    run_command(b, stanza, &m, file, out))
+		whereabouts_heard(b, m.bare, out);
+	if (file->present)
+		message_admit_file(b, m.bare, file, out);
+	*changed = m.rc == CMD_OK && m.changes;
+	return (int)m.rc;
+}
+
+int
 handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
 	struct bot *b = userdata;
@@ -434,6 +466,9 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	bool slow = false;
 
 	(void)conn;
+	/* Groupchat, and private messages through a team room: muc.c. */
+	if (muc_message(b, stanza))
+		return 1;
 	if (!accept_message(b, stanza, &m))
 		return 1;
 	text_init(&out, CMD_REPLY_MAX);

@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "muc.h"
 #include "timerstatus.h"
 #include "whereabouts.h"
 
@@ -94,6 +95,9 @@ handle_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	char bare[STORE_OWNER_MAX + 1];
 
 	(void)conn;
+	/* Occupants of a team room are no contacts (muc.h). */
+	if (muc_presence(b, stanza))
+		return 1;
 	/* Available or unavailable: where the contact is (whereabouts.h). */
 	whereabouts_presence(b, stanza);
 	/* A contact's client came online, or changed its availability

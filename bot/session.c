@@ -80,6 +80,7 @@
 #include "keepalive.h"
 #include "log.h"
 #include "notify.h"
+#include "muc.h"
 #include "nudge.h"
 #include "ratelimit.h"
 #include "roster.h"
@@ -271,6 +272,9 @@ on_connect(struct session *s, const char *who, bool resumed)
 	notify_ready("online as %s", who);
 	upload_online(s->b.up);
 	nudge_online(&s->b);
+	/* A resume keeps our place in the team rooms; a fresh session is
+	 * in none. */
+	muc_online(&s->b, !resumed);
 }
 
 /*
@@ -333,6 +337,7 @@ on_disconnect(struct session *s, int error,
 	upload_offline(s->b.up);
 	roster_offline(&s->b);
 	nudge_offline(&s->b);
+	muc_offline(&s->b);
 	keepalive_clear(&s->ka);
 	catch_up_end(&s->ka, NULL);
 	/* Messages sent from now on may wait on the server for us. */
@@ -508,7 +513,8 @@ session_new(struct cfg *cfg, store *st)
 	xmpp_handler_add(s->b.conn, handle_iq, NULL, "iq", NULL, &s->b);
 	if ((s->b.up = upload_new(&s->b)) == NULL ||
 	    (s->b.roster = roster_new()) == NULL ||
-	    (s->b.wb = whereabouts_new()) == NULL) {
+	    (s->b.wb = whereabouts_new()) == NULL ||
+	    (s->b.muc = muc_new()) == NULL) {
 		session_free(s);
 		return NULL;
 	}
@@ -667,6 +673,7 @@ reload(struct session *s)
 		         limits_desc(s->cfg, limits, sizeof(limits)));
 		/* Offline, the next login does it. */
 		roster_enforce(&s->b);
+		muc_reload(&s->b, online(s));
 		if (restart[0] != '\0')
 			log_warn("%s: changes to %s need a restart; until then "
 			         "the previous values stay", s->cfg->path, restart);
@@ -783,6 +790,7 @@ session_free(struct session *s)
 		roster_offline(&s->b);
 	roster_free(s->b.roster);
 	whereabouts_free(s->b.wb);
+	muc_free(s->b.muc);
 	rl_free(s->b.rl);
 	log_tally_free(s->b.strangers);
 	if (s->b.conn)

@@ -34,6 +34,9 @@ NS_CLIENT = "jabber:client"
 NS_DELAY = "urn:xmpp:delay"
 NS_SID = "urn:xmpp:sid:0"
 NS_CHATSTATES = "http://jabber.org/protocol/chatstates"
+NS_MUC = "http://jabber.org/protocol/muc"
+NS_MUC_USER = NS_MUC + "#user"
+NS_MUC_OWNER = NS_MUC + "#owner"
 
 
 class ClientError(AssertionError):
@@ -387,6 +390,78 @@ class Client:
         """Messages not consumed yet (from from_jid if given)."""
         with self._cond:
             return [r for r in self._inbox if jid_matches(from_jid, r.from_)]
+
+    # -- rooms (XEP-0045) ----------------------------------------------
+
+    def join_room(self, room, nick, history=None, timeout=None):
+        """Enters room (bare JID) as nick and waits for our own presence
+        in it (status 110). history None asks for none. Returns the
+        self-presence as a Received."""
+        since = time.monotonic()
+        hist = "" if history is None else "<history maxstanzas='%d'/>" % history
+        self.send_raw("<presence to='%s/%s'><x xmlns='%s'>%s</x></presence>"
+                      % (room, nick, NS_MUC, hist))
+        deadline = time.monotonic() + (timeout or self.timeout)
+        with self._cond:
+            while True:
+                for p in self.presences:
+                    if p.at >= since and p.from_ == "%s/%s" % (room, nick) \
+                            and self._muc_status(p, "110"):
+                        return p
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ClientError("%s could not join %s as %s" % (
+                        self.jid, room, nick))
+                self._cond.wait(left)
+
+    @staticmethod
+    def _muc_status(p, code):
+        x = p.element.find("{%s}x" % NS_MUC_USER)
+        return x is not None and any(
+            s.get("code") == code for s in x.findall("{%s}status" % NS_MUC_USER))
+
+    def leave_room(self, room, nick):
+        self.send_raw("<presence to='%s/%s' type='unavailable'/>" % (room, nick))
+
+    def configure_room(self, room, **fields):
+        """As the room's owner, submits its configuration form with
+        fields, e.g. configure_room(r, **{"muc#roomconfig_whois":
+        "moderators"}) for a semi-anonymous room. Raises ClientError
+        when the room refuses."""
+        values = "".join("<field var='%s'><value>%s</value></field>" % kv
+                         for kv in fields.items())
+        el = self.iq(room, "<query xmlns='%s'><x xmlns='jabber:x:data' "
+                     "type='submit'><field var='FORM_TYPE'><value>%s#roomconfig"
+                     "</value></field>%s</x></query>" % (
+                         NS_MUC_OWNER, NS_MUC, values), itype="set")
+        if el.get("type") != "result":
+            raise ClientError("configuring %s failed: %s" % (
+                room, ET.tostring(el, encoding="unicode")))
+
+    def say(self, room, body):
+        """Sends body to everyone in room (a groupchat message)."""
+        return self.send(room, body, mtype="groupchat")
+
+    def next_groupchat(self, room, nick=None, timeout=None):
+        """Consumes and returns the next groupchat message in room (from
+        nick when given), skipping history (messages with a delay)."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        want = room if nick is None else "%s/%s" % (room, nick)
+        with self._cond:
+            while True:
+                for i, r in enumerate(self._inbox):
+                    if r.type == "groupchat" and not r.delays and \
+                            r.body is not None and jid_matches(want, r.from_):
+                        del self._inbox[i]
+                        return r
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ClientError("%s: no groupchat from %s within %.1f s"
+                                      " (unread: %s)" % (
+                                          self.jid, want, timeout,
+                                          [m.xml for m in self._inbox]))
+                self._cond.wait(left)
 
     # -- presence ------------------------------------------------------
 

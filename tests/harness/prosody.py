@@ -13,6 +13,12 @@ Ready means the c2s port answers a stream header with <starttls> inside
 With upload=True it also runs XEP-0363 HTTP file upload: the
 http_file_share component "upload.<domain>", found through disco#items of
 the domain, served over HTTPS on 127.0.0.1 and a free port.
+
+With muc=True it also runs XEP-0045 multi-user chat as the component
+"conference.<domain>": rooms are made by their first joiner, open at once
+(no locked room waiting for its configuration) and, unless muc_public_jids
+is False, non-anonymous (every occupant sees the others' real JIDs);
+Client.configure_room changes one room.
 """
 
 import os
@@ -76,7 +82,7 @@ class PrivateProsody:
                  ready_timeout=20.0, domain="localhost", extra_config="",
                  upload=False, upload_size_limit=1024 * 1024,
                  upload_config="", c2s_rate="100mb/s",
-                 c2s_burst="10s"):
+                 c2s_burst="10s", muc=False, muc_public_jids=True):
         """upload: serve XEP-0363 HTTP upload (see _upload_config);
         upload_size_limit: the largest file it takes, in bytes (it says
         so in disco#info as max-file-size); upload_config: more lines for
@@ -96,6 +102,8 @@ class PrivateProsody:
         self.c2s_rate = c2s_rate
         self.c2s_burst = c2s_burst
         self.upload_domain = "upload." + domain if upload else None
+        self.muc_domain = "conference." + domain if muc else None
+        self.muc_public_jids = muc_public_jids
         self.https_port = None
         self.accounts = {}
         self.proc = None
@@ -180,6 +188,8 @@ class PrivateProsody:
             global_lines, component_lines = self._upload_config(ssl)
             lines[2:2] = global_lines
             lines += component_lines
+        if self.muc_domain:
+            lines += self._muc_config()
         if self.extra_config:
             # Global options must come before the first VirtualHost.
             lines.insert(2, self.extra_config)
@@ -215,6 +225,23 @@ class PrivateProsody:
             "    " + self.upload_config.replace("\n", "\n    "),
             "",
         ]
+
+    def _muc_config(self):
+        """Lines for the XEP-0045 component conference.<domain>.
+        muc_room_locking = false: a room its first joiner makes is open
+        at once (Prosody otherwise holds it locked until the owner
+        submits its configuration form, and others cannot join)."""
+        return [
+            "Component %s \"muc\"" % lua_string(self.muc_domain),
+            "    muc_room_locking = false",
+            "    muc_room_default_public_jids = %s" % (
+                "true" if self.muc_public_jids else "false"),
+            "",
+        ]
+
+    def room(self, name):
+        """The bare JID of room name on the MUC component."""
+        return "%s@%s" % (name, self.muc_domain)
 
     def upload_url_base(self):
         """https://<domain>:<port>/, where upload URLs start (None without
