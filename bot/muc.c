@@ -645,7 +645,8 @@ run(struct bot *b, struct room *r, const struct team *t, xmpp_stanza_t *stanza,
 		send_chat(b, real, text_str(&out));
 		if (file.present)
 			upload_deliver(b->up, real, NULL, &file);
-		if (in_room && changed) {
+		/* A change to their own settings is theirs alone. */
+		if (in_room && changed && !cmd_is_personal(command)) {
 			text_init(&ack, 512);
 			cmd_room_ack(nick, text_str(&out), &ack);
 			say(b, r, text_str(&ack));

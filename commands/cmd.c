@@ -232,26 +232,41 @@ cmd_lookup(const char *name)
 /* Longer than any command word: a longer first word is none. */
 #define SLOW_WORD_MAX 16
 
-bool
-cmd_is_slow(const char *body)
+/* The table row of body's command word as cmd_tokenise reads it (the
+ * first run of characters after C0 controls, spaces and DEL), found
+ * without running anything; NULL for an unknown or overlong word. */
+static const struct cmd_def *
+body_def(const char *body)
 {
 	char word[SLOW_WORD_MAX + 1];
-	const struct cmd_def *def;
 	size_t n = 0;
 
-	/* The command word as cmd_tokenise reads it: the first run of
-	 * characters after C0 controls, spaces and DEL. */
 	while (*body != '\0' && ((unsigned char)*body <= ' ' || *body == 0x7f))
 		body++;
 	while (*body != '\0' && (unsigned char)*body > ' ' && *body != 0x7f) {
 		if (n == SLOW_WORD_MAX)
-			return false;
+			return NULL;
 		word[n++] = *body++;
 	}
 	word[n] = '\0';
 	cmd_lower(word);
-	def = cmd_lookup(word);
+	return cmd_lookup(word);
+}
+
+bool
+cmd_is_slow(const char *body)
+{
+	const struct cmd_def *def = body_def(body);
+
 	return def != NULL && (def->flags & CMD_SLOW) != 0;
+}
+
+bool
+cmd_is_personal(const char *body)
+{
+	const struct cmd_def *def = body_def(body);
+
+	return def != NULL && def->group == GRP_SETTINGS;
 }
 
 const struct cmd_def *

@@ -114,6 +114,13 @@ enum cmd_status cmd_exec(const struct cmd_ctx *ctx, const char *body,
  */
 bool cmd_is_slow(const char *body);
 
+/*
+ * True when body's command word names one of the user's own settings
+ * (tz, settings, snooze, reminders, help): nothing a team room hears
+ * of. Cheap like cmd_is_slow; false for unknown words.
+ */
+bool cmd_is_personal(const char *body);
+
 /* ---- commands/statusline.c: the timer as a contact list shows it ---- */
 
 /* The status line of a user with no timer running. */

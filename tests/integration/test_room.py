@@ -132,6 +132,10 @@ def test_room__member_addressing_the_bot_by_nick__gets_a_private_reply_and_the_r
         alice.say(room, "timmy: status")
         assert "acme" in alice.next_message(b.jid).body
         bob.expect_silence(room + "/" + NICK, 1.0)
+        # So does a change of her own settings.
+        alice.say(room, "timmy: tz Europe/Berlin")
+        assert "Europe/Berlin" in alice.next_message(b.jid).body
+        bob.expect_silence(room + "/" + NICK, 1.0)
         # Talk among the others is not for the bot.
         bob.say(room, "start acme, alice?")
         bob.expect_silence(b.jid, 1.0)

@@ -335,6 +335,20 @@ cmd_is_slow__is_true__for_report_log_and_export_in_any_case(void **state)
 }
 
 static void
+cmd_is_personal__is_true_only_for_the_users_own_settings(void **state)
+{
+	(void)state;
+	assert_true(cmd_is_personal("tz Europe/Berlin"));
+	assert_true(cmd_is_personal("  Settings idle.after 30m"));
+	assert_true(cmd_is_personal("snooze 1h"));
+	assert_true(cmd_is_personal("REMINDERS off"));
+	assert_false(cmd_is_personal("start acme"));
+	assert_false(cmd_is_personal("stop"));
+	assert_false(cmd_is_personal("tzz"));
+	assert_false(cmd_is_personal(""));
+}
+
+static void
 cmd_is_slow__is_false__for_fast_unknown_or_no_command(void **state)
 {
 	(void)state;
@@ -672,6 +686,8 @@ main(void)
 		    caps_receipt_for__makes_none__without_request_or_id_or_for_a_receipt),
 		cmocka_unit_test(
 		    caps_chat_state__is_a_bodyless_chat_message_with_the_state),
+		cmocka_unit_test(
+		    cmd_is_personal__is_true_only_for_the_users_own_settings),
 		cmocka_unit_test(
 		    cmd_is_slow__is_true__for_report_log_and_export_in_any_case),
 		cmocka_unit_test(
