@@ -13,15 +13,22 @@
 #include <string.h>
 
 #include "../commands/cmd.h"
+#include "../commands/team.h"
+#include "access.h"
 #include "adhoc_int.h"
 #include "log.h"
 
 #define ADHOC_RECENT_SECS (30 * 86400)
 #define ADHOC_PROJECTS_MAX 20
+#define ADHOC_TEAMS_MAX 16
 
 static const char *const ranges[] = { "today", "week", "last week", "month",
 	                              "last month", "year", NULL };
 static const char *const groupings[] = { "project", "day", "tag", NULL };
+/* "member" only when there is a team to group: the form of a user in
+ * none keeps the list above. */
+static const char *const team_groupings[] = { "project", "day", "tag",
+	                                      "member", NULL };
 static const char *const formats[] = { "csv", "json", "ical", NULL };
 
 xmpp_stanza_t *
@@ -98,16 +105,58 @@ start_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 	            "Started at (9:30, 15m ago; empty: now)", NULL, NULL, NULL);
 }
 
+/* The "Whose" choices: "mine" and "team NAME" for each team of ts
+ * that bare is in (leads: that bare leads; admin: every team). */
+struct whose {
+	char names[ADHOC_TEAMS_MAX][ADHOC_LINE_MAX / 8];
+	const char *list[ADHOC_TEAMS_MAX + 2];
+	size_t n;
+};
+
+static void
+whose_fill(struct whose *w, const struct teams *ts, const char *bare,
+           bool leads, bool admin)
+{
+	size_t i;
+
+	w->n = 0;
+	w->list[0] = "mine";
+	for (i = 0; ts && i < ts->n && w->n < ADHOC_TEAMS_MAX; i++) {
+		const struct team *t = &ts->v[i];
+
+		if (!admin && !team_has_lead(t, bare) &&
+		    (leads || !team_has_member(t, bare)))
+			continue;
+		snprintf(w->names[w->n], sizeof(w->names[w->n]), "team %s",
+		         t->name);
+		w->list[w->n + 1] = w->names[w->n];
+		w->n++;
+	}
+	w->list[w->n + 1] = NULL;
+}
+
+static void
+whose_field(struct bot *b, xmpp_stanza_t *x, const struct whose *w)
+{
+	adhoc_field(b->ctx, x, "whose", "list-single", "Whose",
+	            "Your own time, or a team's time on its shared projects",
+	            "mine", w->list);
+}
+
 static void
 report_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 {
-	(void)owner;
+	static struct whose w;
+
 	(void)now;
+	whose_fill(&w, &b->cfg->teams, owner, false, false);
 	adhoc_text_child(b->ctx, x, "title", "Report");
+	if (w.n)
+		whose_field(b, x, &w);
 	adhoc_field(b->ctx, x, "range", "list-single", "Range", NULL, "week",
 	            ranges);
 	adhoc_field(b->ctx, x, "by", "list-single", "Grouped by", NULL,
-	            "project", groupings);
+	            "project", w.n ? team_groupings : groupings);
 }
 
 xmpp_stanza_t *
@@ -253,12 +302,35 @@ adhoc_start_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	return line;
 }
 
-/* The report command of submitted form x into line: "report RANGE by
- * GROUPING", both from the form's lists; NULL with why set otherwise. */
+/*
+ * The "whose" of submitted form x into team: "" for mine (or none), the
+ * NAME of "team NAME" else; false when it is neither, or NAME is not one
+ * word of chat text (the chat command judges whether it is a team of
+ * the user's).
+ */
+static bool
+whose_team(xmpp_stanza_t *x, char *team, size_t n)
+{
+	char whose[ADHOC_LINE_MAX / 8];
+
+	team[0] = '\0';
+	if (*adhoc_value_of(x, "whose", whose, sizeof(whose)) == '\0' ||
+	    strcmp(whose, "mine") == 0)
+		return true;
+	if (strncmp(whose, "team ", 5) != 0 || whose[5] == '\0' ||
+	    strpbrk(whose + 5, " \t\"") != NULL)
+		return false;
+	snprintf(team, n, "%s", whose + 5);
+	return true;
+}
+
+/* The report command of submitted form x into line: "report [team NAME]
+ * RANGE by GROUPING", all from the form's lists (by member only for a
+ * team, by tag only for one's own); NULL with why set otherwise. */
 const char *
 adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
-	char range[32], by[32];
+	char range[32], by[32], team[ADHOC_LINE_MAX / 8];
 
 	adhoc_value_of(x, "range", range, sizeof(range));
 	adhoc_value_of(x, "by", by, sizeof(by));
@@ -267,19 +339,31 @@ adhoc_report_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 	if (by[0] == '\0')
 		snprintf(by, sizeof(by), "project");
 	*why = NULL;
-	if (!one_of(range, ranges) || !one_of(by, groupings)) {
+	if (!one_of(range, ranges) || !one_of(by, team_groupings) ||
+	    !whose_team(x, team, sizeof(team)))
 		*why = "Pick a range and a grouping from the lists.";
+	else if (team[0] == '\0' && strcmp(by, "member") == 0)
+		*why = "Grouped by member is for a team's report: pick a "
+		       "team under Whose.";
+	else if (team[0] != '\0' && strcmp(by, "tag") == 0)
+		*why = "A team's report groups by member, project or day.";
+	if (*why)
 		return NULL;
-	}
-	snprintf(line, n, "report %s by %s", range, by);
+	if (team[0])
+		snprintf(line, n, "report team %s %s by %s", team, range, by);
+	else
+		snprintf(line, n, "report %s by %s", range, by);
 	return line;
 }
 
 static void
 export_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 {
-	(void)owner;
+	static struct whose w;
+
 	(void)now;
+	whose_fill(&w, &b->cfg->teams, owner, true,
+	           access_match(b->cfg->admins, b->cfg->nadmins, owner));
 	adhoc_text_child(b->ctx, x, "title", "Export");
 	adhoc_text_child(b->ctx, x, "instructions",
 	                 "The file comes to you in a chat message: a link "
@@ -294,18 +378,23 @@ export_form(struct bot *b, xmpp_stanza_t *x, const char *owner, int64_t now)
 	            "DAY..DAY", "this month", NULL);
 	adhoc_field(b->ctx, x, "project", "text-single", "Project",
 	            "Only this project's entries; empty: all", NULL, NULL);
+	if (w.n)
+		whose_field(b, x, &w);
 }
 
 /*
  * The export command of submitted form x into line: "export FORMAT RANGE
- * [PROJECT]", the format from the form's list, the range as typed (the
- * chat command's parser judges it; empty: this month), the project
- * quoted when it has a space. NULL with why set otherwise.
+ * [PROJECT]", or for a team "export FORMAT team NAME RANGE" (a team's
+ * file has no project filter), the format from the form's list, the
+ * range as typed (the chat command's parser judges it; empty: this
+ * month), the project quoted when it has a space. NULL with why set
+ * otherwise.
  */
 const char *
 adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 {
 	char format[16], range[256], project[STORE_PROJECT_MAX + 1];
+	char team[ADHOC_LINE_MAX / 8];
 
 	if (*adhoc_value_of(x, "format", format, sizeof(format)) == '\0')
 		snprintf(format, sizeof(format), "csv");
@@ -317,9 +406,19 @@ adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 		*why = "Pick a format from the list.";
 	else if (strchr(range, '"') || strchr(project, '"'))
 		*why = "A range or a project cannot hold a quote (\").";
+	else if (!whose_team(x, team, sizeof(team)))
+		*why = "Pick whose time from the list.";
+	else if (team[0] && project[0])
+		*why = "A team's export has all of the team's projects: leave "
+		       "Project empty.";
 	if (*why)
 		return NULL;
 	snprintf(line, n, "export %s ", format);
+	if (team[0] && (!append(line, n, "team ") || !append(line, n, team) ||
+	                !append(line, n, " "))) {
+		*why = "Too long.";
+		return NULL;
+	}
 	if (!append(line, n, range) ||
 	    (project[0] && (!append(line, n, " ") ||
 	                    !append_project(line, n, project)))) {
@@ -331,13 +430,14 @@ adhoc_export_line(xmpp_stanza_t *x, char *line, size_t n, const char **why)
 
 /* ---- the forms, for bot/adhoc.c ---- */
 
-/* Start and Report complete with whatever the command answers; Export
- * shows its form again when refused (a range the parser does not take,
- * a file that cannot go now), so that the user can correct it. */
+/* Start completes with whatever the command answers; Report and Export
+ * show their form again when refused (a grouping that needs a team, a
+ * range the parser does not take, a file that cannot go now), so that
+ * the user can correct it. */
 const struct adhoc_form adhoc_form_start = { start_form, adhoc_start_line,
 	                                     NULL, 0 };
 const struct adhoc_form adhoc_form_report = { report_form, adhoc_report_line,
-	                                      NULL, 0 };
+	                                      NULL, ADHOC_AGAIN };
 const struct adhoc_form adhoc_form_export = { export_form, adhoc_export_line,
 	                                      NULL,
 	                                      ADHOC_AGAIN | ADHOC_FILE };

@@ -521,6 +521,91 @@ export_line__refuses__when_format_not_listed_or_a_quote_or_too_long(
 	assert_string_equal(why, "Too long.");
 }
 
+/* The report line of fields, or NULL; why into *why. */
+static const char *
+report(const char *fields, char *line, size_t n, const char **why)
+{
+	return line_of(adhoc_report_line, fields, line, n, why);
+}
+
+static void
+report_line__is_report_team_name__when_whose_is_a_team(void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(report(F("whose", "team web") F("range", "week")
+	                       F("by", "member"), line, sizeof(line), &why));
+	assert_string_equal(line, "report team web week by member");
+	assert_non_null(report(F("whose", "team web") F("range", "last month")
+	                       F("by", "day"), line, sizeof(line), &why));
+	assert_string_equal(line, "report team web last month by day");
+	assert_non_null(report(F("whose", "mine") F("range", "today")
+	                       F("by", "project"), line, sizeof(line), &why));
+	assert_string_equal(line, "report today by project");
+}
+
+static void
+report_line__refuses__when_by_member_is_mine_or_whose_not_a_team_word(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_null(report(F("whose", "mine") F("by", "member"), line,
+	                   sizeof(line), &why));
+	assert_string_equal(why, "Grouped by member is for a team's report: "
+	                         "pick a team under Whose.");
+	assert_null(report(F("by", "member"), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(report(F("whose", "team web") F("by", "tag"), line,
+	                   sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(report(F("whose", "team web; delete"), line, sizeof(line),
+	                   &why));
+	assert_non_null(why);
+	assert_null(report(F("whose", "team "), line, sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(report(F("whose", "everyone"), line, sizeof(line), &why));
+	assert_non_null(why);
+}
+
+static void
+export_line__is_format_team_name_range__when_whose_is_a_team(void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_non_null(export(F("whose", "team web"), line, sizeof(line),
+	                       &why));
+	assert_string_equal(line, "export csv team web this month");
+	assert_non_null(export(F("format", "json") F("whose", "team web")
+	                       F("range", "last week"), line, sizeof(line),
+	                       &why));
+	assert_string_equal(line, "export json team web last week");
+	assert_non_null(export(F("whose", "mine") F("project", "acme"), line,
+	                       sizeof(line), &why));
+	assert_string_equal(line, "export csv this month acme");
+}
+
+static void
+export_line__refuses__when_a_team_and_a_project_or_whose_not_a_team_word(
+        void **state)
+{
+	char line[256];
+	const char *why;
+
+	(void)state;
+	assert_null(export(F("whose", "team web") F("project", "acme"), line,
+	                   sizeof(line), &why));
+	assert_non_null(why);
+	assert_null(export(F("whose", "team a b"), line, sizeof(line), &why));
+	assert_string_equal(why, "Pick whose time from the list.");
+}
+
 static void
 refill__sets_each_field_the_submitted_form_has__and_keeps_the_others(
         void **state)
@@ -705,6 +790,14 @@ main(void)
 		    export_line__is_format_range_as_typed_and_quoted_project__when_all_given),
 		cmocka_unit_test(
 		    export_line__refuses__when_format_not_listed_or_a_quote_or_too_long),
+		cmocka_unit_test(
+		    report_line__is_report_team_name__when_whose_is_a_team),
+		cmocka_unit_test(
+		    report_line__refuses__when_by_member_is_mine_or_whose_not_a_team_word),
+		cmocka_unit_test(
+		    export_line__is_format_team_name_range__when_whose_is_a_team),
+		cmocka_unit_test(
+		    export_line__refuses__when_a_team_and_a_project_or_whose_not_a_team_word),
 		cmocka_unit_test(
 		    refill__sets_each_field_the_submitted_form_has__and_keeps_the_others),
 		cmocka_unit_test(
