@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -293,3 +293,19 @@ CREATE TABLE nudges_sent (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX nudges_sent_at ON nudges_sent (at);
+
+-- The team rooms' daily digests posted, one row per team and day, written
+-- in the transaction that decides to post one, so that none goes twice,
+-- across restarts too, and a bot that was down at the digest time still
+-- posts it that day. team is the name in bot.yaml's teams section; day
+-- the local day in defaults.timezone, as days since 1970-01-01. Rows older
+-- than STORE_MSG_DAYS days are pruned with the message keys.
+CREATE TABLE team_digests (
+	team TEXT NOT NULL
+		CHECK (length(CAST(team AS BLOB)) BETWEEN 1 AND 64),
+	day INTEGER NOT NULL,
+	at INTEGER NOT NULL,
+	PRIMARY KEY (team, day)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX team_digests_at ON team_digests (at);

@@ -13,6 +13,7 @@
 #include "../commands/cmd.h"
 #include "../commands/room.h"
 #include "../commands/teams.h"
+#include "../lib/civil.h"
 #include "../lib/tz.h"
 #include "access.h"
 #include "clock.h"
@@ -51,9 +52,9 @@ struct room {
 	size_t nocc;
 };
 
-/* The last day (tz_day_start in defaults.timezone) a team's digest was
- * posted, or was due before this process first looked: kept by team name
- * across reconnects and reloads, not across restarts (see digest_due). */
+/* The last local day (days since 1970-01-01 in defaults.timezone) this
+ * process tried a team's digest, kept by team name across reconnects and
+ * reloads; whether it went is the database's (see digest_due). */
 struct digest_mark {
 	char *team;
 	int64_t day;
@@ -279,14 +280,13 @@ rooms_renew(struct bot *b, bool online)
 }
 
 /*
- * The mark of team t, made on first sight: a digest whose time today has
- * already passed then counts as posted. Without a record in the database
- * this is what keeps a restart after the digest time from posting the
- * day's digest twice (at the price of none that day when the bot was down
- * at that time). NULL when out of memory.
+ * The mark of team t: the last day this process tried its digest, so that
+ * the database (store_team_digest_record, which says whether that day's
+ * went already, across restarts too) is asked once a day, not on every
+ * tick. A new mark has none yet. NULL when out of memory.
  */
 static struct digest_mark *
-mark_of(struct muc *m, const struct team *t, int64_t day, int minutes)
+mark_of(struct muc *m, const struct team *t)
 {
 	struct digest_mark *v;
 	size_t i;
@@ -300,12 +300,14 @@ mark_of(struct muc *m, const struct team *t, int64_t day, int minutes)
 	m->marks = v;
 	if ((v[m->nmarks].team = strdup(t->name)) == NULL)
 		return NULL;
-	v[m->nmarks].day = minutes >= t->digest ? day : INT64_MIN;
+	v[m->nmarks].day = INT64_MIN;
 	return &m->marks[m->nmarks++];
 }
 
 /* Posts team t's digest in its room r when it is due at now: a weekday,
- * its time passed, not posted yet today. */
+ * its time passed, not posted yet today (the database says, so a bot that
+ * was down at the time posts it late the same day). Not the next day: a
+ * digest not posted by midnight is dropped. */
 static void
 digest_due(struct bot *b, const struct team *t, int64_t now)
 {
@@ -314,26 +316,27 @@ digest_due(struct bot *b, const struct team *t, int64_t now)
 	struct room *r;
 	struct text out;
 	struct tm tm;
+	store_rc rc;
 	int64_t day;
-	int minutes;
 
-	if (t->room == NULL || t->digest < 0 || tz_local(tz, now, &tm) != 0)
-		return;
-	day = tz_day_start(tz, now);
-	minutes = tm.tm_hour * 60 + tm.tm_min;
-	if ((mark = mark_of(b->muc, t, day, minutes)) == NULL ||
-	    mark->day == day || minutes < t->digest ||
+	if (t->room == NULL || t->digest < 0 || tz_local(tz, now, &tm) != 0 ||
+	    tm.tm_hour * 60 + tm.tm_min < t->digest ||
 	    tm.tm_wday == 0 || tm.tm_wday == 6)
+		return;
+	day = civil_days_from((int64_t)tm.tm_year + 1900, tm.tm_mon + 1,
+	                      tm.tm_mday);
+	if ((mark = mark_of(b->muc, t)) == NULL || mark->day == day)
 		return;
 	r = room_of(b, t->room, &nick);
 	if (r == NULL || r->state != ROOM_IN)
 		return; /* in the room again, it comes then */
 	text_init(&out, CMD_DIGEST_MAX);
-	if (cmd_room_digest(b->st, t, tz, now, &out) != STORE_OK) {
-		log_error("digest of team %s: %s", t->name, store_errmsg(b->st));
-	} else {
+	rc = cmd_room_digest_take(b->st, t, tz, day, now, &out);
+	if (rc == STORE_OK) {
 		say(b, r, text_str(&out));
 		log_info("posted the digest of team %s in %s", t->name, r->jid);
+	} else if (rc != STORE_CONFLICT) {
+		log_error("digest of team %s: %s", t->name, store_errmsg(b->st));
 	}
 	/* Once a day, even when the store failed: no retry storm. */
 	mark->day = day;

@@ -24,10 +24,9 @@
  * A team with a digest time gets, on weekdays once that time of
  * defaults.timezone has passed, one message in its room: the day per
  * member and per shared project, and whose timers still run
- * (cmd_room_digest). Once a day: the day is marked in memory, and a
- * process that first looks after the time marks it as done, so that a
- * restart does not post it again (nor posts a day the bot was down at
- * that time).
+ * (cmd_room_digest). Once a day: the day is recorded in the database
+ * (cmd_room_digest_take), so that a restart does not post it again, and a
+ * bot that was down at that time posts it when back the same day.
  *
  * Private to bot/.
  */

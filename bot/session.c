@@ -727,6 +727,11 @@ prune_messages(struct session *s, int64_t now)
 	else if (removed > 0)
 		log_info("dropped %lld nudge records older than %d days",
 		         (long long)removed, STORE_MSG_DAYS);
+	if (store_team_digest_prune(s->b.st, wall_now(), &removed) != STORE_OK)
+		log_error("pruning team digests: %s", store_errmsg(s->b.st));
+	else if (removed > 0)
+		log_info("dropped %lld team digest records older than %d days",
+		         (long long)removed, STORE_MSG_DAYS);
 }
 
 /*

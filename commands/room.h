@@ -61,4 +61,15 @@ void cmd_room_ack(const char *who, const char *reply, struct text *out);
  */
 store_rc cmd_room_digest(store *st, const struct team *t, const char *tz,
                          int64_t now, struct text *out);
+/*
+ * Team t's digest of day (the local day in tz, as days since 1970-01-01)
+ * when it has not gone yet: records it (store_team_digest_record) and
+ * writes it into out (cmd_room_digest) in one transaction, so that it is
+ * posted once per team and day, across restarts too. STORE_OK: post out;
+ * STORE_CONFLICT: posted already that day (out empty); else the store's
+ * error, nothing recorded and out empty.
+ */
+store_rc cmd_room_digest_take(store *st, const struct team *t,
+                              const char *tz, int64_t day, int64_t now,
+                              struct text *out);
 #endif

@@ -100,3 +100,21 @@ cmd_room_digest(store *st, const struct team *t, const char *tz, int64_t now,
 		text_clear(out);
 	return rc;
 }
+
+store_rc
+cmd_room_digest_take(store *st, const struct team *t, const char *tz,
+                     int64_t day, int64_t now, struct text *out)
+{
+	store_rc rc;
+
+	text_clear(out);
+	if ((rc = store_begin(st)) != STORE_OK)
+		return rc;
+	if ((rc = store_team_digest_record(st, t->name, day, now)) == STORE_OK &&
+	    (rc = cmd_room_digest(st, t, tz, now, out)) == STORE_OK &&
+	    (rc = store_commit(st)) == STORE_OK)
+		return STORE_OK;
+	store_rollback(st);
+	text_clear(out);
+	return rc;
+}

@@ -306,3 +306,18 @@ const char store_migration_7[] =
 	"\n"
 	"CREATE INDEX nudges_sent_at ON nudges_sent (at);\n"
 	;
+
+/*
+ * Schema version 8 to 9: the team rooms' digests posted. A new table only.
+ */
+const char store_migration_8[] =
+	"CREATE TABLE team_digests (\n"
+	"\tteam TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(team AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tday INTEGER NOT NULL,\n"
+	"\tat INTEGER NOT NULL,\n"
+	"\tPRIMARY KEY (team, day)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"\n"
+	"CREATE INDEX team_digests_at ON team_digests (at);\n"
+	;

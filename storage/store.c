@@ -38,6 +38,7 @@ static const char *const store_migrations[] = {
 	store_migration_5,
 	store_migration_6,
 	store_migration_7,
+	store_migration_8,
 	NULL
 };
 

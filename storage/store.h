@@ -820,4 +820,26 @@ store_rc store_nudge_candidates(store *st, int64_t now, bool everyone,
  */
 store_rc store_nudge_prune(store *st, int64_t now, int64_t *removed);
 
+/*
+ * ---- Team digests (storage/team_digest.c) ----
+ *
+ * The daily digest of a team room (bot/muc.c) is recorded as (team, day,
+ * when) in the transaction that decides to post it, so that it goes once
+ * per team and local day, across restarts too. team is the team's name
+ * (at most STORE_TEAM_MAX bytes); day the local day in
+ * defaults.timezone as days since 1970-01-01.
+ */
+#define STORE_TEAM_MAX 64
+
+/* Records team's digest of day, posted at at: STORE_OK when new,
+ * STORE_CONFLICT when that day's is recorded already (nothing changes,
+ * and the digest must not go). Inside a transaction, part of it. */
+store_rc store_team_digest_record(store *st, const char *team, int64_t day,
+                                  int64_t at);
+
+/* Drops the team digest records made more than STORE_MSG_DAYS days
+ * before now; *removed (may be NULL) gets how many. One range of
+ * team_digests_at; the bot calls it beside store_nudge_prune. */
+store_rc store_team_digest_prune(store *st, int64_t now, int64_t *removed);
+
 #endif

@@ -249,6 +249,7 @@ extern const char store_migration_4[];
 extern const char store_migration_5[];
 extern const char store_migration_6[];
 extern const char store_migration_7[];
+extern const char store_migration_8[];
 
 /* ---- messages.c: the age limit ---- */
 

@@ -322,3 +322,38 @@ def test_room__reload_naming_another_room__leaves_the_old_one_and_enters_the_new
         alice.say(new, "timmy: start")
         assert alice.next_message(b.jid).body.startswith("Started acme")
     assert "leaving room %s: no team names it now" % old in b.log()
+
+
+def test_room__digest__posted_late_by_a_bot_started_after_its_time__once_across_restarts(
+        server, room_bot):
+    """The bot is down at a 17:30 digest on a Tuesday (2026-06-02): started
+    at 17:45 with no record of that day's, it posts it once; started again
+    the same day, not again. The record is in the database (team_digests),
+    one row for the team's local day."""
+    room = server.room("digestlate")
+    tuesday = calendar.timegm((2026, 6, 2, 17, 20, 0, 0, 0, 0))
+    b = room_bot(room, clock=tuesday - time.time(), digest="17:30")
+    bot_in_room = "%s/%s" % (room, NICK)
+    with client(server, "alice") as alice:
+        enter(room, (alice, "alice"))
+        alice.send(b.jid, "add acme 9:00-10:00 2026-06-02")
+        alice.next_message(b.jid)
+        alice.expect_silence(bot_in_room, 1.0)
+        b.stop()
+        b.set_clock(tuesday + 25 * 60 - time.time())
+        since = time.monotonic() - 0.5
+        b.start()
+        alice.wait_presence(bot_in_room, since=since, timeout=15)
+        digest = alice.next_groupchat(room, NICK, timeout=10).body
+        assert digest.startswith("Team web today"), digest
+        assert "alice@localhost: 1h" in digest, digest
+        alice.expect_silence(bot_in_room, 1.5)
+        b.stop()
+        b.advance_clock(60)
+        since = time.monotonic() - 0.5
+        b.start()
+        alice.wait_presence(bot_in_room, since=since, timeout=15)
+        alice.expect_silence(bot_in_room, 2.0)
+    assert b.log().count("posted the digest of team web") == 1
+    assert b.query("SELECT team, day FROM team_digests") == [
+        ("web", (tuesday // 86400))]

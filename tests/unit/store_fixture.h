@@ -4,8 +4,9 @@
  * that collect what the store passes. Written against storage/store.h
  * (and store_test.h) alone.
  *
- * Included once by each of tests/unit/test_store.c and test_sqlite.c,
- * after cmocka.h; a test file uses some of these helpers, not all.
+ * Included once by each of tests/unit/test_store.c, test_sqlite.c and
+ * test_team_digest.c, after cmocka.h; a test file uses some of these
+ * helpers, not all.
  */
 #ifndef TIMMY_STORE_FIXTURE_H
 #define TIMMY_STORE_FIXTURE_H
