@@ -52,8 +52,8 @@
  * systemd notifications of notify.h; each turn of it sends the watchdog
  * its ping, so a loop that hangs stops them. Once a second it has the
  * rate limiter log what it skipped (ratelimit.h), and the count of what
- * strangers sent (log.h); hourly it prunes old message keys and nudge
- * records (store.h). While online, nudge.h's timed handler sends the
+ * strangers sent (log.h); hourly it drops what is past its age
+ * (prune.h). While online, nudge.h's timed handler sends the
  * nudges that are due.
  *
  * The password: libstrophe keeps its own copy in the connection, and
@@ -82,6 +82,7 @@
 #include "notify.h"
 #include "muc.h"
 #include "nudge.h"
+#include "prune.h"
 #include "ratelimit.h"
 #include "roster.h"
 #include "timerstatus.h"
@@ -705,33 +706,14 @@ logout(struct session *s)
 }
 
 /*
- * Drops the keys of handled messages past their age (store.h): at start,
- * then every PRUNE_MS, whether online or not. A failure is logged and
- * tried again PRUNE_MS later: rows a few hours past their age do no harm.
+ * Drops what is past its age (prune.h): at start, then every PRUNE_MS,
+ * whether online or not.
  */
 static void
 prune_messages(struct session *s, int64_t now)
 {
-	int64_t removed;
-
 	s->pruned_at = now;
-	if (store_msg_prune(s->b.st, wall_now(), &removed) != STORE_OK)
-		log_error("pruning message keys: %s", store_errmsg(s->b.st));
-	else if (removed > 0)
-		log_info("dropped %lld message keys older than %d days",
-		         (long long)removed, STORE_MSG_DAYS);
-	/* The nudges sent go with them: each row is a day or an entry that
-	 * is long past (store.h). */
-	if (store_nudge_prune(s->b.st, wall_now(), &removed) != STORE_OK)
-		log_error("pruning nudges sent: %s", store_errmsg(s->b.st));
-	else if (removed > 0)
-		log_info("dropped %lld nudge records older than %d days",
-		         (long long)removed, STORE_MSG_DAYS);
-	if (store_team_digest_prune(s->b.st, wall_now(), &removed) != STORE_OK)
-		log_error("pruning team digests: %s", store_errmsg(s->b.st));
-	else if (removed > 0)
-		log_info("dropped %lld team digest records older than %d days",
-		         (long long)removed, STORE_MSG_DAYS);
+	prune_aged(s->b.st, wall_now());
 }
 
 /*

@@ -344,7 +344,7 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
  * What is kept, and for how long: for each owner the STORE_MSG_KEEP
  * newest keys (the write of one drops older ones), none older than
  * STORE_MSG_DAYS days from when it was handled, by the store's clock
- * (store_msg_prune, which the bot runs hourly). Counts first: a message
+ * (store_msg_prune, which the bot runs hourly: bot/prune.c). Counts first: a message
  * comes again only after a resume (within minutes) or, from offline
  * storage, when the bot logs in again after a crash, however long it was
  * away; either way few of the owner's messages are handled in between.
