@@ -440,14 +440,17 @@ def test_storage_failure__is_reported_and_bot_carries_on__when_file_limit_hit(
     """With a file size limit (RLIMIT_FSIZE), writes past it fail with
     EFBIG instead of killing the bot with SIGXFSZ: the command says nothing
     changed, the log names the statement, and the bot keeps answering."""
+    # A new database is 128 KiB (schema 9, 32 pages); the limit leaves
+    # room for the WAL frames of a few changes, so that some succeed
+    # before one fails.
+    limit = 320 * 1024
     d = tempfile.mkdtemp(prefix="timmy-fsize-")
     wrapper = os.path.join(d, "timmy-limited")
     with open(wrapper, "w") as f:
         f.write("#!%s\nimport os, resource, sys\n"
                 "resource.setrlimit(resource.RLIMIT_FSIZE, (%d, %d))\n"
                 "os.execv(%r, [%r] + sys.argv[1:])\n" % (
-                    sys.executable, 192 * 1024, 192 * 1024, timmy_bin,
-                    timmy_bin))
+                    sys.executable, limit, limit, timmy_bin, timmy_bin))
     os.chmod(wrapper, 0o755)
     b = Bot(server, allow=allowed(server), binary=wrapper)
     try:
@@ -459,6 +462,7 @@ def test_storage_failure__is_reported_and_bot_carries_on__when_file_limit_hit(
                 failed = reply
                 break
         assert failed is not None, "no write failed under the limit"
+        assert i > 0, "the first write failed already: %r" % failed
         assert "nothing changed" in failed, failed
         b.wait_log("error: command from alice@localhost failed: ")
         # Still there, and reading works.
