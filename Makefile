@@ -191,7 +191,7 @@ ANYTIME_TESTS ?= tests/integration
 ANYTIME_TEST_AT = 2027-03-01T00:00:30@America/New_York
 ANYTIME_TEST_FILES = $(addprefix tests/integration/,test_anytime.py \
 	test_commands.py test_conversation.py test_admin.py test_admin_cli.py \
-	test_newuser_time.py test_newuser_reports.py test_nudges.py)
+	test_newuser_time.py test_newuser_reports.py)
 
 # `make test-anytime`: the unit tests and ANYTIME_TESTS (all integration
 # tests; about 3 minutes a moment), sanitized, at each of ANYTIME_MOMENTS.
