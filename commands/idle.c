@@ -254,7 +254,18 @@ back_step(const struct cmd_ctx *ctx, void *arg, struct text *reply)
 enum cmd_status
 idle_back(const struct cmd_ctx *ctx, struct text *reply)
 {
+	int64_t since;
+	store_rc rc;
+
 	text_clear(reply);
+	/* Every chat command comes here, and nearly always its sender was
+	 * not away: one read says so, without the write transaction and
+	 * zone look-up of back_step, which reads it again inside. */
+	rc = store_away_get(ctx->st, ctx->owner, &since);
+	if (rc == STORE_NOTFOUND)
+		return CMD_OK;
+	if (rc != STORE_OK)
+		return cmd_store_failed(reply, 1);
 	return in_change(ctx, back_step, NULL, reply);
 }
 
