@@ -240,11 +240,12 @@ demo: deps
 deps:
 	@sh contrib/deps.sh
 
-# Benchmarks: timmy against Timewarrior on one generated history, printed as
-# a table (bench/README.md). BENCH_ENTRIES=1000000 for the large variant.
+# Benchmarks: timmy against Timewarrior on one generated history, then the
+# chat path; markdown tables on stdout and a CSV under bench/results/
+# (bench/README.md). QUICK=1 for a run of under a minute.
 bench: deps
 	$(MAKE) all
-	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy sh bench/run.sh
+	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy QUICK=$(QUICK) sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \

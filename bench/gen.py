@@ -17,10 +17,17 @@ The history: the main user has `entries` entries over the `years` years
 up to now, many on working days and few at weekends, between 07:00 and
 23:00 local time, with a few evening sessions that run past midnight, a
 dozen projects that come and go over the years, zero to three tags each
-and a note on most. Other users get smaller histories (bench.py gives the
+and a note on most. The last entry of every user runs from 45 minutes
+to a second before now, at any time of day: so "today", "this week",
+"this month" and "this year" always hold some time, a minute after
+midnight too. Other users get smaller histories (bench.py gives the
 first one exactly 1,000 entries, for the memory comparison). Nothing
 overlaps, nothing is in the future, nothing runs. A fixed seed makes a
-run repeatable for a given "now".
+run repeatable for a given "now" (--now).
+
+With --timmy and --config, timmy then rebuilds what it derives from the
+entries and checks the database (rebuild_derived, "REBUILD THE ROLLUP
+HERE" below).
 
     /usr/bin/python3 bench/gen.py --db timmy.db --timew TWDIR \\
         --user alice@localhost --entries 100000 --tz Europe/Berlin
@@ -32,6 +39,7 @@ import json
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 import zoneinfo
@@ -67,6 +75,11 @@ NOTES = ["fix the header", "weekly sync", "quarterly report",
 
 DAY_START = 7 * 3600      # the working window, local time
 DAY_END = 23 * 3600
+# The history's last entry: LAST_LEN long, ending END_GAP before now. A
+# second is enough for "nothing is in the future" (timestamps are whole
+# seconds); 45 minutes make it a plausible last session.
+END_GAP = 1
+LAST_LEN = 45 * 60
 
 
 def day_windows(rng, days, today, window_today):
@@ -107,11 +120,17 @@ def pick_project(rng, frac):
 
 def history(rng, n, years, zone, now):
     """n intervals (start, stop, project, tags, note), sorted by start,
-    none overlapping, all ending before now."""
+    none overlapping, all ending before now. The last one always runs
+    from LAST_LEN to END_GAP before now, whatever the time of day: so
+    every period that holds the moment END_GAP before now (today, this
+    week, this month, this year, in any zone) has time in it, even a
+    minute after midnight, and a check can name that moment's day."""
     if n <= 0:
         return []
     tz = zoneinfo.ZoneInfo(zone)
-    today = dt.datetime.fromtimestamp(now, tz).date()
+    # The rest of the history ends before the last entry begins.
+    horizon = now - END_GAP - LAST_LEN
+    today = dt.datetime.fromtimestamp(horizon, tz).date()
     first = today - dt.timedelta(days=int(round(365.25 * years)) - 1)
     days = [first + dt.timedelta(days=i)
             for i in range((today - first).days + 1)]
@@ -122,11 +141,11 @@ def history(rng, n, years, zone, now):
         midnight = dt.datetime(d.year, d.month, d.day, tzinfo=tz)
         return int(midnight.timestamp()) + secs
 
-    # Today's window ends a few minutes before now.
-    window_today = max(0, min(DAY_END, now - 300 - local(today, 0))
+    # The horizon's day has a window up to the horizon at most.
+    window_today = max(0, min(DAY_END, horizon - local(today, 0))
                        - DAY_START)
     windows = day_windows(rng, days, today, window_today)
-    counts = spread(n, windows)
+    counts = spread(n - 1, windows)
     spans = []
     for d, k, window in zip(days, counts, windows):
         if k == 0:
@@ -149,7 +168,8 @@ def history(rng, n, years, zone, now):
             start = local(d, 23 * 3600 + rng.randint(300, 3000))
             nxt = d + dt.timedelta(days=1)
             stop = local(nxt, rng.randint(10 * 60, 3 * 3600))
-            spans.append((start, min(stop, now - 60)))
+            spans.append((start, min(stop, horizon)))
+    spans.append((horizon, now - END_GAP))
     if len(spans) != n:
         sys.exit("gen.py: %d entries do not fit in %g years (got %d)"
                  % (n, years, len(spans)))
@@ -165,7 +185,7 @@ def history(rng, n, years, zone, now):
     result.sort()
     for a, b in zip(result, result[1:]):
         assert a[1] <= b[0], "overlap"
-    assert result[-1][1] < now
+    assert result[-1][1] == now - END_GAP
     return result
 
 
@@ -206,6 +226,38 @@ def write_timmy(db, users):
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         con.close()
+
+
+# -- REBUILD THE ROLLUP HERE ----------------------------------------------
+# The entries above go in with plain SQL, past timmy's storage layer, so
+# whatever timmy derives from them in the same transaction as every change
+# (a per-user, per-day rollup that reports read) has to be rebuilt from
+# the entries afterwards, by timmy itself. The command that does it is
+# REBUILD, when the binary's usage lists it; until then there is nothing
+# to rebuild. After it, `timmy check` checks the whole file again (the
+# rollup against the entries too, where timmy checks that).
+REBUILD = ["check", "--repair"]
+
+
+def rebuild_derived(timmy, config):
+    """Runs `timmy check --repair -c CONFIG` when timmy's usage offers it,
+    then `timmy check -c CONFIG`; exits on a failure of either. Returns
+    what it did, for the summary line."""
+    usage = subprocess.run([timmy, "--help"], capture_output=True,
+                           text=True).stdout
+    did = "not needed"
+    if " ".join(REBUILD) in usage:
+        run_timmy(timmy, REBUILD + ["-c", config])
+        did = "timmy " + " ".join(REBUILD)
+    run_timmy(timmy, ["check", "-c", config])
+    return did
+
+
+def run_timmy(timmy, args):
+    r = subprocess.run([timmy] + args, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("gen.py: timmy %s failed (%d):\n%s" % (
+            " ".join(args), r.returncode, (r.stderr + r.stdout)[-2000:]))
 
 
 def tw_stamp(t):
@@ -272,7 +324,12 @@ def main():
     ap.add_argument("--now", type=int, default=None,
                     help="epoch seconds the history ends at (default: now)")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--timmy", help="the timmy binary, to rebuild what "
+                    "it derives from the entries and check the database")
+    ap.add_argument("--config", help="a bot.yaml naming --db (with --timmy)")
     a = ap.parse_args()
+    if bool(a.timmy) != bool(a.config):
+        ap.error("--timmy and --config go together")
 
     now = a.now if a.now is not None else int(time.time())
     rng = random.Random(a.seed)
@@ -281,10 +338,11 @@ def main():
         jid, count = spec.rsplit(":", 1)
         users[jid] = history(rng, int(count), min(a.years, 3.0), a.tz, now)
     write_timmy(a.db, users)
+    rollup = rebuild_derived(a.timmy, a.config) if a.timmy else "skipped"
     if a.timew:
         write_timew(a.timew, users[a.user])
-    print("gen.py: %s" % ", ".join("%s %d" % (j, len(e))
-                                   for j, e in users.items()))
+    print("gen.py: %s; rollup rebuild: %s" % (
+        ", ".join("%s %d" % (j, len(e)) for j, e in users.items()), rollup))
 
 
 if __name__ == "__main__":

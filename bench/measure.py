@@ -1,0 +1,87 @@
+"""bench/measure.py - running commands for `make bench`: one timed run
+under GNU time (wall time and peak RSS), the median of several taken by
+turns, and a command's output for the checks. Used by bench/bench.py and
+bench/timew.py."""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TIME = "/usr/bin/time"          # GNU time (package time)
+
+
+def die(msg):
+    sys.exit("bench: " + msg)
+
+
+def env_int(name, default):
+    """The environment variable name as an integer, default when unset or
+    empty; dies on anything else."""
+    v = os.environ.get(name, "")
+    try:
+        return int(v) if v else default
+    except ValueError:
+        die("%s must be a number, not %r" % (name, v))
+
+
+def run_once(argv, env):
+    """Runs argv under /usr/bin/time with stdin and stdout on /dev/null;
+    returns (seconds, peak RSS in KiB). Dies with the command's stderr
+    when it fails.
+
+    The wall time is taken here, around the whole spawn and wait (GNU
+    time's own %e has centiseconds only). The peak RSS is time's %M, not
+    wait4's ru_maxrss for a child of this process: Linux carries the
+    high-water mark of the memory image a process replaces at exec over
+    to the new program, so a child spawned from here would start with
+    this Python's."""
+    with tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        full = [TIME, "-f", "%M", "-o", rss.name] + list(argv)
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
+        ]
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(full[0], full, env, file_actions=actions)
+        _, status = os.waitpid(pid, 0)
+        secs = time.perf_counter() - t0
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            die("%s failed (%s):\n%s" % (
+                " ".join(argv), code,
+                err.read().decode(errors="replace")[-2000:]))
+        kib = rss.read().split()
+    if not kib or not kib[-1].isdigit():
+        die("%s printed no peak RSS" % TIME)
+    return secs, int(kib[-1])
+
+
+def measure(cmds, reps):
+    """cmds: (argv, env) pairs. One warm-up run of each, then reps rounds
+    that run each once in turn, so that what else the machine does at
+    the time falls on all of them alike. Returns (median ms, median MiB)
+    for each command."""
+    for argv, env in cmds:
+        run_once(argv, env)
+    runs = [[] for _ in cmds]
+    for _ in range(reps):
+        for (argv, env), r in zip(cmds, runs):
+            r.append(run_once(argv, env))
+    return [(statistics.median(x[0] for x in r) * 1000.0,
+             statistics.median(x[1] for x in r) / 1024.0) for r in runs]
+
+
+def output(argv, env):
+    """argv's standard output; dies with its stderr when it fails."""
+    r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        die("%s failed (%d):\n%s" % (" ".join(argv), r.returncode,
+                                     r.stderr[-2000:]))
+    return r.stdout
