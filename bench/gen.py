@@ -233,9 +233,9 @@ def write_timmy(db, users):
 # whatever timmy derives from them in the same transaction as every change
 # (a per-user, per-day rollup that reports read) has to be rebuilt from
 # the entries afterwards, by timmy itself. The command that does it is
-# REBUILD, when the binary's usage lists it; until then there is nothing
-# to rebuild. After it, `timmy check` checks the whole file again (the
-# rollup against the entries too, where timmy checks that).
+# REBUILD, when the binary's usage lists its option; a timmy without it
+# has nothing to rebuild. After it, `timmy check` checks the whole file
+# again (the rollup against the entries too, where timmy checks that).
 REBUILD = ["check", "--repair"]
 
 
@@ -243,10 +243,10 @@ def rebuild_derived(timmy, config):
     """Runs `timmy check --repair -c CONFIG` when timmy's usage offers it,
     then `timmy check -c CONFIG`; exits on a failure of either. Returns
     what it did, for the summary line."""
-    usage = subprocess.run([timmy, "--help"], capture_output=True,
-                           text=True).stdout
+    r = subprocess.run([timmy, "--help"], capture_output=True, text=True)
+    usage = r.stdout + r.stderr
     did = "not needed"
-    if " ".join(REBUILD) in usage:
+    if REBUILD[-1] in usage:      # "timmy check [--repair] -c FILE" too
         run_timmy(timmy, REBUILD + ["-c", config])
         did = "timmy " + " ".join(REBUILD)
     run_timmy(timmy, ["check", "-c", config])
