@@ -73,7 +73,8 @@ def commit():
 
 def chat_tables(timmy, db, quick):
     """The chat path's tables from bench/chat.py, or none (with a line
-    saying why) while that module is not there."""
+    saying why) while that module is not there or when it cannot run
+    (its ChatError: no Prosody, no bench/echo, ...)."""
     try:
         import chat
     except ModuleNotFoundError as e:
@@ -81,7 +82,11 @@ def chat_tables(timmy, db, quick):
             raise
         print("chat path: not measured (bench/chat.py missing)", flush=True)
         return []
-    return list(chat.run(timmy, db, quick))
+    try:
+        return list(chat.run(timmy, db, quick))
+    except getattr(chat, "ChatError", ()) as e:
+        print("chat path: not measured (%s)" % e, flush=True)
+        return []
 
 
 def run_table(k, now, rev, elapsed):
@@ -110,12 +115,14 @@ def main():
     rev = commit()
     now = int(time.time())
     tmp = tempfile.mkdtemp(prefix="timmy-bench-")
+    tables = []
     try:
-        tables, db = timew.run(timmy, tmp, now, k["entries"], k["reps"],
-                               k["large"], k["large_reps"])
+        got, db = timew.run(timmy, tmp, now, k["entries"], k["reps"],
+                            k["large"], k["large_reps"])
         print()
-        for t in tables:
+        for t in got:
             t.show()
+            tables.append(t)
         if k["chat"] > 0:
             for t in chat_tables(timmy, db, k["quick"]):
                 t.show()
@@ -125,12 +132,15 @@ def main():
         tables.append(run_table(k, now, rev,
                                 time.perf_counter() - started))
         tables[-1].show()
-        path = os.path.join(BENCH_DIR, "results", "%s-%s%s.csv" % (
-            dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), rev,
-            "-quick" if k["quick"] else ""))
-        write_csv(tables, path, rev, os.cpu_count())
-        print("bench: wrote %s" % os.path.relpath(path), flush=True)
     finally:
+        # What was measured is kept even when a later part fails.
+        if tables:
+            path = os.path.join(BENCH_DIR, "results", "%s-%s%s.csv" % (
+                dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), rev,
+                "-quick" if k["quick"] else ""))
+            write_csv(tables, path, rev, os.cpu_count())
+            print("bench: wrote %s" % os.path.relpath(path, REPO),
+                  flush=True)
         if os.environ.get("BENCH_KEEP") == "1":
             print("bench: kept %s" % tmp)
         else:
