@@ -29,6 +29,7 @@ SMALL_ENTRIES = 1000
 OTHERS = "%s:%d,carol@localhost:300,dave@localhost:40" % (SMALL_USER,
                                                           SMALL_ENTRIES)
 OTHER_ENTRIES = SMALL_ENTRIES + 300 + 40
+YEARS = 8               # the main user's history, up to now
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -99,7 +100,8 @@ class History:
         sys.stdout.write(output(
             [sys.executable, os.path.join(BENCH_DIR, "gen.py"),
              "--db", self.db, "--timew", self.twdir, "--user", USER,
-             "--entries", str(entries), "--tz", TZ, "--others", others,
+             "--entries", str(entries), "--years", str(YEARS), "--tz", TZ,
+             "--others", others,
              "--now", str(now), "--timmy", timmy, "--config", self.cfg],
             self.env))
         data = os.path.join(self.twdir, "data")
@@ -221,7 +223,7 @@ def run(timmy, tmp, now, entries, reps, large, large_reps):
     """Generates the history (and, when large > 0, a second one of large
     entries for one more `report year` row), checks that both tools see
     the same data, and measures. Returns (tables, the main history's
-    database path, lines describing the run)."""
+    database path)."""
     timew = shutil.which("timew")
     if timew is None:
         die("timew not found: install the timewarrior package")
@@ -239,8 +241,8 @@ def run(timmy, tmp, now, entries, reps, large, large_reps):
     if large > 0:
         rows.append(large_row(timmy, tmp, now, large, large_reps, per,
                               timew))
-    main = Table("timmy vs Timewarrior (%d entries over %g years)"
-                 % (entries, 8), [
+    main = Table("timmy vs Timewarrior (%d entries over %d years)"
+                 % (entries, YEARS), [
                      "operation", "timmy ms", "timmy MiB", "Timewarrior ms",
                      "Timewarrior MiB", "time ratio", "memory ratio",
                      "Timewarrior command"],
