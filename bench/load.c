@@ -3,8 +3,14 @@
  * each on its own XMPP connection, all in one libstrophe event loop,
  * send commands to one bot and time each round trip.
  *
- *     bench/load -t timmy@localhost -u 'user%d' -n 50 -w PASSWORD \
- *         -H 127.0.0.1 -P PORT -C CA.pem -k mix -K 1 -d 3 -W 0.5
+ *     bench/load -t echo@localhost,timmy@localhost -u 'user%d' -n 50 \
+ *         -w PASSWORD -H 127.0.0.1 -P PORT -C CA.pem -k mix,status \
+ *         -K 1,8 -d 3 -W 0.5 -p BOTPID -p BOTPID -p SERVERPID
+ *
+ * The accounts log in once; then a round runs for every load of -k, with
+ * every number in flight of -K, against every target of -t in turn
+ * (lists separated by commas; the targets alternate innermost, so that
+ * whatever else the machine does falls on all of them alike).
  *
  * -u is the account's local part, with %d for 1..N (without %d, -n must
  * be 1); every account has the password -w. -k is the load:
@@ -13,12 +19,14 @@
  *              export csv month 5 %
  *   status, startstop (start and stop in turns), week, year, export:
  *              that kind alone
- *   heavy      export csv all and report year by day in turns
+ *   heavy      export csv of all time (2000-01-01..9999-12-31) and report
+ *              year by day in turns
  * -K is the commands in flight per user: 1 is sequential (send, wait for
  * the reply, send the next), more is pipelined. A run ends when every user
  * has sent -c commands (0: no bound) or -d seconds have passed after the
  * warm-up of -W seconds (whose commands are not counted), whichever comes
- * first; then the run waits up to -T seconds for what is still owed.
+ * first; then the run waits for what is still owed, giving up after -T
+ * seconds (default 60) without a message.
  *
  * What counts as the reply: the first chat message with a body that
  * carries the command's <thread/> (every command has its own; timmy and
@@ -27,24 +35,33 @@
  * export's file may follow as numbered messages "(i/n) NAME\n..." (bot/
  * inline.c): those are parts, counted but not timed. A user whose reply
  * announced a file (timmy's "Export of ...") sends nothing more until the
- * part n/n has come: a file still on its way would make timmy refuse the
- * user's next export, and a client that left early would leave the rest
- * to the server's offline storage.
+ * part n/n has come (with -F it sends on, and timmy refuses the user's
+ * exports while the file is on its way, after making them): a client that
+ * left early would leave the rest to the server's offline storage, so a
+ * round always waits for its files.
  *
  * Output, one JSON object a line, on stdout: {"kind": "login", ...} (the
- * time from connect to the session's start, per account), then one line
- * per kind sent and one for "all": n (replies counted), failed, secs (the
- * measured window), per_s, p50, p95, p99, max (ms), parts. Exit status 0
+ * time from connect to the session's start, per account), then for each
+ * round, with its "load", "K" and "target", one line per kind sent and one
+ * for "all": n (replies counted), failed, secs (the
+ * measured window), per_s, p50, p95, p99, max (ms), parts; then, for
+ * each -p PID and for the client itself, {"kind": "cpu", "pid": PID, "ns":
+ * N}: the CPU time that process spent from the end of the warm-up to the
+ * last reply (all its threads, /proc/PID/task/TID/schedstat). Exit status 0
  * when every command got its reply, 1 when not (failed > 0, or a login
  * failed), 2 on bad usage.
  *
  * Not part of timmy: built by `make bench-tools`, used by bench/chat.py.
  */
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,17 +70,22 @@
 #define USERS_MAX 500     /* select() in libstrophe: fds below 1024 */
 #define INFLIGHT_MAX 64
 #define JID_MAX 256
+#define PIDS_MAX 4        /* -p */
+#define LIST_MAX 8        /* entries of -t, -k, -K */
 
 enum kind { K_STATUS, K_START, K_STOP, K_WEEK, K_YEAR, K_EXPORT,
             K_EXPORT_ALL, K_YEAR_DAY, NKINDS };
 
 static const char *const kind_name[NKINDS] = {
 	"status", "start", "stop", "report week", "report year",
-	"export csv month", "export csv all", "report year by day",
+	"export csv month", "export csv all time", "report year by day",
 };
+/* "All time" as a range timmy takes (DAY..DAY, years 2000 to 9999):
+ * every entry, on any date. */
 static const char *const kind_body[NKINDS] = {
 	"status", "start bench", "stop", "report week", "report year",
-	"export csv month", "export csv all", "report year by day",
+	"export csv month", "export csv 2000-01-01..9999-12-31",
+	"report year by day",
 };
 
 enum load { L_MIX, L_STATUS, L_STARTSTOP, L_WEEK, L_YEAR, L_EXPORT,
@@ -103,20 +125,26 @@ struct samples {
 };
 
 static struct {
-	const char *target;
+	const char *target;        /* this round's */
 	enum load load;
 	int inflight;
+	char tag[JID_MAX + 64];    /* this round's fields in each line */
 	unsigned count;        /* per user; 0: no bound */
 	double duration, warmup, timeout;
 	double t0, t_measure, t_stop, t_last;
 	double t_heard;        /* the last message from the bot */
 	int sending;           /* new commands may go out */
 	int closing;           /* we log out: disconnects are ours */
+	int overlap;           /* -F: send on while a file comes */
 	int nusers;
 	struct user *u;
 	struct samples s[NKINDS];
 	unsigned stray;
 	xmpp_ctx_t *ctx;
+	int pids[PIDS_MAX + 1];    /* -p, then ourselves */
+	int npids;
+	unsigned long long cpu0[PIDS_MAX + 1], cpu1[PIDS_MAX + 1];
+	int cpu_taken;             /* cpu0 is read (the warm-up is over) */
 } L = { .inflight = 1, .duration = 0, .warmup = 0, .timeout = 60 };
 
 static double
@@ -203,7 +231,8 @@ send_next(struct user *u)
 	double t = now_s();
 	int n;
 
-	if (!L.sending || !u->online || u->dead || u->file_wait ||
+	if (!L.sending || !u->online || u->dead ||
+	    (u->file_wait && !L.overlap) ||
 	    u->nq >= L.inflight || (L.count && u->sent >= L.count))
 		return;
 	k = pick(u);
@@ -350,27 +379,38 @@ static void
 print_line(const char *name, struct samples *s, double secs)
 {
 	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
-	printf("{\"kind\": \"%s\", \"n\": %zu, \"failed\": %u, \"secs\": %.4f, "
+	printf("{%s\"kind\": \"%s\", \"n\": %zu, \"failed\": %u, \"secs\": %.4f, "
 	       "\"per_s\": %.1f, \"p50\": %.3f, \"p95\": %.3f, \"p99\": %.3f, "
-	       "\"max\": %.3f, \"parts\": %u}\n", name, s->n, s->failed, secs,
+	       "\"max\": %.3f, \"parts\": %u}\n", L.tag, name, s->n, s->failed, secs,
 	       secs > 0 ? (double)s->n / secs : 0.0, pct(s->v, s->n, 50),
 	       pct(s->v, s->n, 95), pct(s->v, s->n, 99),
 	       s->n ? s->v[s->n - 1] : 0.0, s->parts);
 }
 
-/* The per-kind lines, then "all" (every sample together). */
+/* The login times of every account, as one line. */
 static void
-report(void)
+report_login(void)
 {
-	struct samples all = { 0 }, login = { 0 };
-	double secs = L.t_last > L.t_measure ? L.t_last - L.t_measure : 0;
-	int k, i;
-	size_t j;
+	struct samples login = { 0 };
+	int i;
 
 	for (i = 0; i < L.nusers; i++)
 		if (L.u[i].login_ms > 0)
 			add_sample(&login, L.u[i].login_ms);
 	print_line("login", &login, 0);
+	free(login.v);
+}
+
+/* A round's per-kind lines, then "all" (every sample together), then the
+ * CPU lines; the samples are dropped for the next round. */
+static void
+report(void)
+{
+	struct samples all = { 0 };
+	double secs = L.t_last > L.t_measure ? L.t_last - L.t_measure : 0;
+	int k, i;
+	size_t j;
+
 	for (k = 0; k < NKINDS; k++) {
 		struct samples *s = &L.s[k];
 
@@ -383,11 +423,19 @@ report(void)
 		print_line(kind_name[k], s, secs);
 	}
 	print_line("all", &all, secs);
+	for (i = 0; L.cpu_taken && i < L.npids; i++)
+		printf("{%s\"kind\": \"cpu\", \"pid\": %d, \"ns\": %llu}\n",
+		       L.tag, L.pids[i], L.cpu1[i] - L.cpu0[i]);
 	if (L.stray)
 		fprintf(stderr, "load: %u messages matched no command\n",
 		        L.stray);
 	free(all.v);
-	free(login.v);
+	for (k = 0; k < NKINDS; k++)
+		free(L.s[k].v);
+	memset(L.s, 0, sizeof(L.s));
+	L.stray = 0;
+	L.cpu_taken = 0;
+	fflush(stdout);
 }
 
 static void
@@ -395,7 +443,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: load -t TARGET -u USER[%%d] -w PASSWORD [-n N] "
 	        "[-H HOST] [-P PORT] [-C CAFILE] [-k LOAD] [-K INFLIGHT] "
-	        "[-c COUNT] [-d SECS] [-W SECS] [-T SECS] [-D DOMAIN]\n");
+	        "[-c COUNT] [-d SECS] [-W SECS] [-T SECS] [-D DOMAIN] "
+	        "[-p PID]... [-F]\n");
 	exit(2);
 }
 
@@ -409,6 +458,19 @@ parse_load(const char *s)
 			return (enum load)i;
 	usage();
 	return L_MIX;
+}
+
+/* TCP_NODELAY on every account's socket: a command written while the
+ * previous one is unacknowledged would otherwise wait for the server's
+ * delayed ACK (up to 40 ms), and the client's own latency would swamp the
+ * bot's. */
+static int
+no_delay(xmpp_conn_t *conn, void *sock)
+{
+	int fd = *(int *)sock, on = 1;
+
+	(void)conn;
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 }
 
 /* The local part of account i: fmt with its "%d" (if any) replaced by
@@ -456,6 +518,7 @@ connect_all(const char *fmt, const char *domain, const char *pass,
 		                    XMPP_CONN_FLAG_DISABLE_SM);
 		if (cafile)
 			xmpp_conn_set_cafile(u->conn, cafile);
+		xmpp_conn_set_sockopt_callback(u->conn, no_delay);
 		xmpp_handler_add(u->conn, on_message, NULL, "message", NULL, u);
 		u->connect_at = now_s();
 		if (xmpp_connect_client(u->conn, host, port, on_conn, u) !=
@@ -477,6 +540,45 @@ connect_all(const char *fmt, const char *domain, const char *pass,
 	}
 }
 
+/* CPU time of every thread of pid so far, in ns, from
+ * /proc/PID/task/TID/schedstat (exact, where stat's utime and stime count
+ * 10 ms ticks); 0 when unreadable. */
+static unsigned long long
+cpu_ns(int pid)
+{
+	char path[64];
+	unsigned long long sum = 0, ns;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+		         pid, e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+static void
+take_cpu(unsigned long long *v)
+{
+	int i;
+
+	for (i = 0; i < L.npids; i++)
+		v[i] = cpu_ns(L.pids[i]);
+}
+
 /* Sends and receives until the run's bound, then until everything owed
  * has come, giving up when nothing has come for the timeout. Returns how
  * many commands got no reply. */
@@ -496,6 +598,10 @@ run(void)
 		pump(&L.u[i]);
 	for (;;) {
 		t = now_s();
+		if (!L.cpu_taken && t >= L.t_measure) {
+			take_cpu(L.cpu0);
+			L.cpu_taken = 1;
+		}
 		if (L.sending && L.t_stop > 0 && t >= L.t_stop)
 			L.sending = 0;
 		for (i = busy = 0; i < L.nusers; i++) {
@@ -508,6 +614,7 @@ run(void)
 			break;
 		xmpp_run_once(L.ctx, 2);
 	}
+	take_cpu(L.cpu1);
 	for (i = 0; i < L.nusers; i++)
 		for (j = 0; j < L.u[i].nq; j++) {
 			if (L.u[i].q[j].counted)
@@ -517,48 +624,103 @@ run(void)
 	return failed;
 }
 
+/* Splits a comma-separated list (modified in place) into v; returns the
+ * count, or dies when there are too many. */
+static int
+split(char *list, char **v)
+{
+	char *save = NULL, *w;
+	int n = 0;
+
+	for (w = strtok_r(list, ",", &save); w != NULL;
+	     w = strtok_r(NULL, ",", &save)) {
+		if (n == LIST_MAX)
+			die("more than %d in %s", LIST_MAX, list);
+		v[n++] = w;
+	}
+	return n;
+}
+
+/* Every round: each load of loads, with each of inflights, against each
+ * of targets in turn. Returns the commands that got no reply. */
+static unsigned
+rounds(char *targets, char *loads, char *inflights)
+{
+	char *t[LIST_MAX], *k[LIST_MAX], *f[LIST_MAX];
+	int nt = split(targets, t), nk = split(loads, k),
+	    nf = split(inflights, f), a, b, c, i;
+	unsigned failed = 0;
+
+	for (a = 0; a < nk; a++)
+		for (b = 0; b < nf; b++)
+			for (c = 0; c < nt; c++) {
+				L.load = parse_load(k[a]);
+				L.inflight = atoi(f[b]);
+				L.target = t[c];
+				if (L.inflight < 1 || L.inflight > INFLIGHT_MAX ||
+				    strchr(L.target, '\'') != NULL)
+					usage();
+				snprintf(L.tag, sizeof(L.tag), "\"load\": \"%s\", "
+				         "\"K\": %d, \"target\": \"%s\", ", k[a],
+				         L.inflight, L.target);
+				failed += run();
+				report();
+				/* What a failed round left owed belongs
+				 * to no later one. */
+				for (i = 0; i < L.nusers; i++)
+					L.u[i].nq = L.u[i].file_wait = 0;
+			}
+	return failed;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *user = NULL, *pass = NULL, *host = NULL, *cafile = NULL;
 	const char *domain = "localhost";
+	char *targets = NULL, *loads = "mix", *inflights = "1";
 	unsigned short port = 0;
 	unsigned failed;
 	int c, i;
 
 	L.nusers = 1;
-	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:")) != -1)
+	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:p:F")) != -1)
 		switch (c) {
-		case 't': L.target = optarg; break;
+		case 't': targets = optarg; break;
 		case 'u': user = optarg; break;
 		case 'n': L.nusers = atoi(optarg); break;
 		case 'w': pass = optarg; break;
 		case 'H': host = optarg; break;
 		case 'P': port = (unsigned short)strtoul(optarg, NULL, 10); break;
 		case 'C': cafile = optarg; break;
-		case 'k': L.load = parse_load(optarg); break;
-		case 'K': L.inflight = atoi(optarg); break;
+		case 'k': loads = optarg; break;
+		case 'K': inflights = optarg; break;
 		case 'c': L.count = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'd': L.duration = atof(optarg); break;
 		case 'W': L.warmup = atof(optarg); break;
 		case 'T': L.timeout = atof(optarg); break;
 		case 'D': domain = optarg; break;
+		case 'F': L.overlap = 1; break;
+		case 'p':
+			if (L.npids == PIDS_MAX)
+				usage();
+			L.pids[L.npids++] = atoi(optarg);
+			break;
 		default: usage();
 		}
-	if (L.target == NULL || user == NULL || pass == NULL ||
-	    L.nusers < 1 || L.nusers > USERS_MAX || L.inflight < 1 ||
-	    L.inflight > INFLIGHT_MAX ||
-	    (strstr(user, "%d") == NULL && L.nusers != 1) ||
-	    strchr(L.target, '\'') != NULL)
+	if (targets == NULL || user == NULL || pass == NULL ||
+	    L.nusers < 1 || L.nusers > USERS_MAX ||
+	    (strstr(user, "%d") == NULL && L.nusers != 1))
 		usage();
+	L.pids[L.npids++] = (int)getpid();
 	signal(SIGPIPE, SIG_IGN);
 	xmpp_initialize();
 	if ((L.ctx = xmpp_ctx_new(NULL, NULL)) == NULL)
 		die("cannot set up libstrophe");
 	connect_all(user, domain, pass, host, port, cafile);
-	failed = L.count == 0 && L.duration <= 0 ? 0 : run();
-	report();
-	fflush(stdout);
+	report_login();
+	failed = L.count == 0 && L.duration <= 0 ? 0 :
+	         rounds(targets, loads, inflights);
 	L.closing = 1;
 	for (i = 0; i < L.nusers; i++)
 		if (xmpp_conn_is_connected(L.u[i].conn))
