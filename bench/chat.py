@@ -128,16 +128,22 @@ class Echo:
         return self.proc.pid
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+        """SIGTERM; raises ChatError unless it logs out and exits 0."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(10)
+                proc.wait(10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc is not None:
-            self.proc.stderr.close()
-        self.proc = None
+                proc.kill()
+                proc.wait()
+        err = proc.stderr.read()
+        proc.stderr.close()
+        if proc.returncode != 0:
+            raise ChatError("bench/echo exited with %s:\n%s"
+                            % (proc.returncode, err[-2000:]))
 
 
 LOAD_BASE_ARGS = range(9)       # what Load.base holds: not worth showing

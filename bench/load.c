@@ -33,7 +33,8 @@
  * bench/echo copy it into their reply), timed from the send to its
  * arrival. Chat states without a body ("composing") do not count. An
  * export's file may follow as numbered messages "(i/n) NAME\n..." (bot/
- * inline.c): those are parts, counted but not timed. A user whose reply
+ * inline.c), or as one message with its link in the request's thread (HTTP
+ * upload): those are parts, counted but not timed. A user whose reply
  * announced a file (timmy's "Export of ...") sends nothing more until the
  * part n/n has come (with -F it sends on, and timmy refuses the user's
  * exports while the file is on its way, after making them): a client that
@@ -115,6 +116,8 @@ struct user {
 	int running;           /* startstop: the next is stop */
 	int turn;              /* heavy: which of the two is next */
 	int file_wait;         /* an announced file has not fully come */
+	unsigned file_seq;     /* the command that announced the last file */
+	enum kind file_kind;   /* and its kind, whose parts the file's are */
 	unsigned rng;
 };
 
@@ -291,8 +294,11 @@ got_reply(struct user *u, int slot, const char *body)
 		add_sample(&L.s[p.kind], (t - p.sent) * 1000.0);
 		L.t_last = t;
 	}
-	if (strncmp(body, "Export of ", 10) == 0)
+	if (strncmp(body, "Export of ", 10) == 0) {
 		u->file_wait = 1;
+		u->file_seq = p.seq;
+		u->file_kind = p.kind;
+	}
 }
 
 static int
@@ -311,7 +317,7 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	if (is_part(body, &last)) {
 		if (last)
 			u->file_wait = 0;
-		L.s[K_EXPORT].parts++;
+		L.s[u->file_kind].parts++;
 		matched = 1;
 	} else if ((th = xmpp_stanza_get_child_by_name(stanza, "thread")) &&
 	           (ttext = xmpp_stanza_get_text(th)) != NULL &&
@@ -322,6 +328,13 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 				matched = 1;
 				break;
 			}
+		/* Through HTTP upload the file is one more message in the
+		 * request's thread: its link. */
+		if (!matched && u->file_wait && seq == u->file_seq) {
+			u->file_wait = 0;
+			L.s[u->file_kind].parts++;
+			matched = 1;
+		}
 	}
 	if (!matched)
 		L.stray++;
