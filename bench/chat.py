@@ -1,0 +1,596 @@
+"""bench/chat.py - the chat path of `make bench`: timmy against a bare
+libstrophe echo bot (bench/echo), through a private Prosody, under the load
+of bench/load; a stall test; start-up to READY. bench/CHAT.md says what is
+measured and how.
+
+    tables = chat.run(timmy_bin, db_path, quick)   # bench/table.py Tables
+
+db_path is the generated database (bench/gen.py: alice@localhost holds the
+big history, bob@localhost 1,000 entries); it is only copied. Run alone,
+
+    /usr/bin/python3 bench/chat.py [ENTRIES] [--quick]
+
+makes such a database itself (default 10,000 entries) and prints the
+tables.
+
+Environment: BENCH_USERS (load accounts, default 50, 10 with quick),
+BENCH_PIPELINE (commands in flight per user when pipelined, default 8),
+BENCH_CHAT_SECS (measured seconds per round, default 2.0, 0.4 with
+quick).
+
+Nothing here depends on the date or the time of day: the load users'
+histories end at the moment they are made, replies are only timed and
+matched by thread, never read for their content.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+from table import Table  # noqa: E402
+
+ECHO = os.path.join(BENCH_DIR, "echo")
+LOAD = os.path.join(BENCH_DIR, "load")
+TZ = "Europe/Berlin"
+PASSWORD = "bench-chat"
+BIG_USER, PROBE_USER = "alice", "bob"      # as bench/gen.py makes them
+# The loads, in the order they run: (bench/load -k, label).
+LOADS = [("mix", "mix"), ("status", "status alone"),
+         ("startstop", "start/stop alone"), ("week", "report week alone"),
+         ("year", "report year alone"), ("export", "export csv month alone")]
+LOAD_ENTRIES = 2000     # each load user's history (over three years)
+
+
+T_START = time.perf_counter()
+
+
+def progress(what):
+    """One line on stderr per phase, with the seconds so far."""
+    sys.stderr.write("chat: %5.1f s  %s\n" % (time.perf_counter() - T_START,
+                                             what))
+    sys.stderr.flush()
+
+
+class ChatError(RuntimeError):
+    """The chat benchmark could not run (the text says why)."""
+
+
+def env_num(name, default, kind=int):
+    v = os.environ.get(name, "")
+    try:
+        return kind(v) if v else default
+    except ValueError:
+        raise ChatError("%s must be a number, not %r" % (name, v))
+
+
+# -- processes and /proc --------------------------------------------------
+
+def cpu_ns(pid):
+    """CPU time of every thread of pid so far, in ns (schedstat: exact,
+    where stat's utime+stime count 10 ms ticks)."""
+    total = 0
+    task = "/proc/%d/task" % pid
+    for tid in os.listdir(task):
+        try:
+            with open("%s/%s/schedstat" % (task, tid)) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def status_kib(pid, field):
+    """A field of /proc/PID/status in KiB (VmRSS, VmHWM), None if
+    unreadable."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class Echo:
+    """bench/echo logged in as echo@localhost."""
+
+    def __init__(self, server, env=None):
+        self.jid = server.jid("echo")
+        self.argv = [ECHO, "-j", self.jid, "-w", PASSWORD, "-H", server.host,
+                     "-P", str(server.port), "-C", server.cert_path]
+        self.env = env
+        self.proc = None
+
+    def start(self, wait=True):
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True,
+                                     env=self.env)
+        if wait:
+            line = self.proc.stderr.readline()
+            if line.strip() != "online":
+                raise ChatError("bench/echo did not log in: %r" % line)
+        return self
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        """SIGTERM; raises ChatError unless it logs out and exits 0."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        err = proc.stderr.read()
+        proc.stderr.close()
+        if proc.returncode != 0:
+            raise ChatError("bench/echo exited with %s:\n%s"
+                            % (proc.returncode, err[-2000:]))
+
+
+LOAD_BASE_ARGS = range(9)       # what Load.base holds: not worth showing
+
+
+class Load:
+    """Runs bench/load against one server."""
+
+    def __init__(self, server):
+        self.base = [LOAD, "-w", PASSWORD, "-H", server.host, "-P",
+                     str(server.port), "-C", server.cert_path]
+
+    def argv(self, targets, user, n, loads, inflights=(1,), secs=0.0,
+             warmup=0.0, pids=(), overlap=False):
+        a = self.base + ["-t", ",".join(targets), "-u", user, "-n", str(n),
+                         "-k", ",".join(loads),
+                         "-K", ",".join(map(str, inflights)),
+                         "-d", "%.3f" % secs, "-W", "%.3f" % warmup]
+        for p in pids:
+            a += ["-p", str(p)]
+        return a + (["-F"] if overlap else [])
+
+    @staticmethod
+    def parse(out, err, code, argv):
+        """bench/load's JSON lines: {(load, K, target): {kind: dict}}, the
+        CPU lines under "cpu:PID", and the login line under the key
+        "login". Raises ChatError when a command went unanswered."""
+        rounds = {}
+        for line in out.splitlines():
+            if not line.startswith("{"):
+                continue
+            d = json.loads(line)
+            if d["kind"] == "login":
+                rounds["login"] = d
+                continue
+            kind = d["kind"] if d["kind"] != "cpu" else "cpu:%d" % d["pid"]
+            rounds.setdefault((d["load"], d["K"], d["target"]), {})[kind] = d
+        if code != 0 or "login" not in rounds:
+            raise ChatError("bench/load %s exited %s:\n%s%s" % (
+                " ".join(argv[len(LOAD_BASE_ARGS):]), code, out[-1500:],
+                err[-1500:]))
+        return rounds
+
+    def run(self, *args, **kwargs):
+        argv = self.argv(*args, **kwargs)
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=300)
+        return self.parse(r.stdout, r.stderr, r.returncode, argv)
+
+    def spawn(self, *args, **kwargs):
+        argv = self.argv(*args, **kwargs)
+        return argv, subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+
+
+# -- set-up -----------------------------------------------------------------
+
+def load_database(timmy, tmp, users, entries):
+    """A database whose users are the load accounts user1..userN, each with
+    entries entries over three years up to now (bench/gen.py, on a
+    database `timmy check` made). Returns its path."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    from harness import run_timmy, write_config
+    db = os.path.join(tmp, "load.db")
+    cfg = write_config(os.path.join(tmp, "load.yaml"), jid="timmy@localhost",
+                       host="127.0.0.1", port=5222, db_path=db,
+                       allow=["*@localhost"], password="unused",
+                       timezone=TZ)
+    r = run_timmy(["check", "-c", cfg], binary=timmy, timeout=120)
+    if r.returncode != 0:
+        raise ChatError("timmy check failed: %s" % r.stderr[-500:])
+    others = ",".join("user%d@localhost:%d" % (i, entries)
+                      for i in range(2, users + 1))
+    r = subprocess.run(
+        [sys.executable, os.path.join(BENCH_DIR, "gen.py"), "--db", db,
+         "--user", "user1@localhost", "--entries", str(entries),
+         "--years", "3", "--tz", TZ, "--others", others],
+        capture_output=True, text=True, timeout=600,
+        env=dict(os.environ, TZ=TZ))
+    if r.returncode != 0:
+        raise ChatError("gen.py failed: %s" % r.stderr[-500:])
+    return db
+
+
+def start_server(users):
+    """A private Prosody with the accounts timmy, echo, alice, bob and
+    user1..userN (harness: nagle off, c2s rate raised). Raises ChatError
+    when it cannot run."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    try:
+        from harness import PrivateProsody
+    except ImportError as e:
+        raise ChatError("no test harness (%s); run make deps" % e)
+    try:
+        server = PrivateProsody(log_level="warn")
+    except Exception as e:
+        raise ChatError("cannot set up Prosody: %s"
+                        % str(e).splitlines()[0])
+    try:
+        for name in ["timmy", "echo", BIG_USER, PROBE_USER] + [
+                "user%d" % i for i in range(1, users + 1)]:
+            server.register(name, PASSWORD)
+        server.start()
+    except BaseException as e:
+        server.close()
+        raise ChatError("Prosody did not start: %s"
+                        % str(e).splitlines()[0])
+    return server
+
+
+def start_timmy(server, timmy, db, env=None, wait=True):
+    """timmy on a copy of db, allowing everyone at localhost."""
+    from harness import Bot
+    bot = Bot(server, allow=["*@localhost"], timezone=TZ, binary=timmy,
+              db_path=None, env=env)
+    shutil.copyfile(db, bot.db_path)
+    os.chmod(bot.db_path, 0o600)
+    try:
+        bot.start(wait=wait)
+    except BaseException:
+        bot.close()
+        raise
+    return bot
+
+
+def stop_timmy(bot):
+    try:
+        code = bot.stop()
+        if code != 0:
+            raise ChatError("timmy exited with %s\n%s" % (code,
+                                                          bot.log_tail()))
+    finally:
+        bot.close()
+
+
+# -- the load: timmy against the echo bot -----------------------------------
+
+def run_loads(server, load, bots, users, inflight, secs, warmup):
+    """Every load of LOADS, sequential and pipelined, on each bot in turn
+    (echo, timmy, echo, timmy, ...: whatever else the machine does falls
+    on both), by one bench/load whose accounts log in once. bots: [(name,
+    jid, pid)]. Returns {(load, mode, name): that round's lines}."""
+    rounds = load.run([jid for _, jid, _ in bots], "user%d", users,
+                      [lk for lk, _ in LOADS], (1, inflight), secs, warmup,
+                      pids=[pid for _, _, pid in bots] + [server.pid])
+    out = {}
+    for lk, _ in LOADS:
+        for mode, k in (("sequential", 1), ("pipelined", inflight)):
+            for name, jid, _ in bots:
+                out[(lk, mode, name)] = rounds[(lk, k, jid)]
+    return out
+
+
+def ratio(a, b):
+    return None if a is None or not b else a / b
+
+
+def kinds_of(lines):
+    """The kinds a run reports, "all" last."""
+    return [k for k in lines if k not in ("login", "all")
+            and not k.startswith("cpu:")]
+
+
+def load_tables(res, users, inflight, secs, bots, mem):
+    """The throughput/latency table, the CPU table and the memory table."""
+    (_, _, epid), (_, _, tpid) = bots
+    lat = Table(
+        "chat path: %d users, timmy vs a bare libstrophe echo bot "
+        "(sequential: 1 command in flight per user; pipelined: %d); "
+        "commands/s and round trips in ms; ratio = timmy / echo"
+        % (users, inflight),
+        ["load, mode: kind", "echo cmd/s", "timmy cmd/s", "ratio",
+         "echo p50", "timmy p50", "echo p95", "timmy p95", "echo p99",
+         "timmy p99", "p99 +ms", "echo max", "timmy max"],
+        note="%.1f s measured per run after a warm-up; a reply is the first "
+        "message with a body in the command's thread (bench/CHAT.md)"
+        % secs, fmt="%.2f")
+    cpu = Table(
+        "chat path: CPU per command (µs, all threads, from the end of the "
+        "warm-up to the last reply); ratio = timmy / echo",
+        ["load, mode", "echo bot", "timmy", "ratio", "Prosody (echo run)",
+         "Prosody (timmy run)", "load client (timmy run)"], fmt="%.1f")
+    for lk, label in LOADS:
+        for mode in ("sequential", "pipelined"):
+            e, t = res[(lk, mode, "echo")], res[(lk, mode, "timmy")]
+            shown = kinds_of(t) if lk in ("mix", "startstop") else []
+            for kind in shown + ["all"]:
+                a, b = e.get(kind), t.get(kind)
+                if a is None or b is None:
+                    continue
+                name = "%s, %s: %s" % (label, mode,
+                                       kind if kind != "all" else
+                                       ("all" if shown else kinds_of(t)[0]))
+                lat.add([name, a["per_s"], b["per_s"],
+                         ratio(b["per_s"], a["per_s"]),
+                         a["p50"], b["p50"], a["p95"], b["p95"], a["p99"],
+                         b["p99"], b["p99"] - a["p99"], a["max"], b["max"]])
+
+            def per(lines, pid):
+                c, n = lines.get("cpu:%d" % pid), lines["all"]["n"]
+                return None if c is None or n == 0 else c["ns"] / n / 1000.0
+            client = [k for k in t if k.startswith("cpu:")
+                      and k not in ("cpu:%d" % tpid, "cpu:%d" % epid,
+                                    "cpu:%d" % res["_server"])]
+            ec, tc = per(e, epid), per(t, tpid)
+            cpu.add(["%s, %s" % (label, mode), ec, tc, ratio(tc, ec),
+                     per(e, res["_server"]), per(t, res["_server"]),
+                     per(t, int(client[0][4:])) if client else None])
+    memory = Table(
+        "chat path: the bot's memory (MiB); ratio = timmy / echo",
+        ["", "echo bot", "timmy", "ratio"], fmt="%.1f")
+    for label, key in (("RSS idle, after login (VmRSS)", "idle"),
+                       ("peak RSS after the load (VmHWM)", "peak")):
+        a, b = mem["echo"][key], mem["timmy"][key]
+        memory.add([label, a, b, ratio(b, a)])
+    return [lat, cpu, memory]
+
+
+# -- the stall test -----------------------------------------------------------
+
+def stall(load, bot, secs, warmup):
+    """bob's `status`, sequential, alone and then while alice (the big
+    user) asks for an export of all time and `report year by day` in
+    turns.
+    Returns a Table."""
+    def probe():
+        r = load.run([bot.jid], PROBE_USER, 1, ["status"], (1,), secs,
+                     warmup)
+        return r[("status", 1, bot.jid)]
+    alone = probe()
+    # -F: alice asks again while her file is still on its way; timmy
+    # makes each export in full before it refuses to send a second one.
+    argv, heavy = load.spawn([bot.jid], BIG_USER, 1, ["heavy"], (1,),
+                             secs + 2 * warmup + 0.5, 0, overlap=True)
+    try:
+        time.sleep(warmup + 0.3)    # alice logs in and begins
+        busy = probe()
+        out, err = heavy.communicate(timeout=600)
+    finally:
+        if heavy.poll() is None:
+            heavy.kill()
+            heavy.wait()
+    h = Load.parse(out, err, heavy.returncode, argv)[
+        ("heavy", 1, bot.jid)]
+    t = Table(
+        "stall test: %s's `status`, sequential, for %.1f s, alone and "
+        "while %s (the big user) asks for `export csv "
+        "2000-01-01..9999-12-31` and `report year by day` in turns (target: "
+        "p99 under 10 ms)"
+        % (PROBE_USER, secs, BIG_USER),
+        ["", "commands", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+        fmt="%.2f")
+    for label, lines, kind in (
+            ("%s: status alone" % PROBE_USER, alone, "status"),
+            ("%s: status beside the heavy user" % PROBE_USER, busy,
+             "status"),
+            ("%s: export csv all time" % BIG_USER, h,
+             "export csv all time"),
+            ("%s: report year by day" % BIG_USER, h, "report year by day")):
+        d = lines.get(kind)
+        if d is not None:
+            t.add([label, d["n"], d["p50"], d["p95"], d["p99"], d["max"]])
+    return t
+
+
+# -- start-up to READY --------------------------------------------------------
+
+def notify_socket(tmp):
+    """A datagram socket for READY=1, as systemd's $NOTIFY_SOCKET."""
+    path = os.path.join(tmp, "notify")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    return s, path
+
+
+def until_ready(sock, start):
+    """ms from start() (which spawns a process) to its READY=1."""
+    sock.setblocking(False)
+    try:
+        while True:
+            sock.recv(4096)             # anything left from before
+    except BlockingIOError:
+        pass
+    sock.settimeout(30)
+    t0 = time.perf_counter()
+    start()
+    while True:
+        try:
+            data = sock.recv(4096)
+        except socket.timeout:
+            raise ChatError("no READY=1 within 30 s")
+        if b"READY=1" in data.split(b"\n"):
+            return (time.perf_counter() - t0) * 1000.0
+
+
+def startup(server, timmy, db, tmp, reps, entries):
+    """Medians of exec-to-READY for timmy (on a copy of db) and the echo
+    bot, which does nothing else than log in. Returns (Table, timmy's Bot, left
+    stopped, for the stall test)."""
+    sock, path = notify_socket(tmp)
+    env = dict(os.environ, NOTIFY_SOCKET=path, SSL_CERT_FILE=server.cert_path)
+    bot = start_timmy(server, timmy, db, env={"NOTIFY_SOCKET": path},
+                      wait=True)
+    try:
+        bot.stop()      # the first start pays for the copy's page cache
+        echo = Echo(server, env=env)
+        times = {"timmy": [], "echo": []}
+        for _ in range(reps):
+            times["timmy"].append(until_ready(
+                sock, lambda: bot.start(wait=False)))
+            bot.stop()
+            times["echo"].append(until_ready(
+                sock, lambda: echo.start(wait=False)))
+            echo.stop()
+    except BaseException:
+        bot.close()
+        raise
+    finally:
+        sock.close()
+    t = Table(
+        "start-up: from exec to READY=1 ($NOTIFY_SOCKET, sent once logged "
+        "in with presence); median of %d" % reps,
+        ["", "median ms", "min ms", "max ms"], fmt="%.1f")
+    for label, v in (("timmy run (%d entries in its database)" % entries,
+                      times["timmy"]),
+                     ("bench/echo: the XMPP login alone", times["echo"])):
+        t.add([label, statistics.median(v), min(v), max(v)])
+    t.add(["timmy's start-up beyond the login (timmy - echo)",
+           statistics.median(times["timmy"]) -
+           statistics.median(times["echo"]), None, None])
+    return t, bot
+
+
+# -- the whole part -----------------------------------------------------------
+
+def count_entries(db):
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM entries").fetchone()[0]
+    finally:
+        con.close()
+
+
+def run(timmy_bin, db_path, quick):
+    """The chat path's tables (bench/table.py): throughput and round trips,
+    CPU per command, memory, the stall test, start-up. Raises ChatError
+    when it cannot run (no Prosody, no bench/echo or bench/load, a
+    command without a reply)."""
+    for tool in (ECHO, LOAD):
+        if not os.access(tool, os.X_OK):
+            raise ChatError("no %s: run make bench-tools" % tool)
+    users = env_num("BENCH_USERS", 10 if quick else 50)
+    inflight = env_num("BENCH_PIPELINE", 8)
+    secs = env_num("BENCH_CHAT_SECS", 0.4 if quick else 2.0, float)
+    warmup = 0.1 if quick else 0.3
+    if not 1 <= users <= 500 or not 1 <= inflight <= 64 or secs <= 0:
+        raise ChatError("BENCH_USERS must be 1..500, BENCH_PIPELINE 1..64 "
+                        "and BENCH_CHAT_SECS above 0")
+    tmp = tempfile.mkdtemp(prefix="timmy-chat-")
+    server = None
+    try:
+        progress("load users' database")
+        load_db = load_database(timmy_bin, tmp, users,
+                                500 if quick else LOAD_ENTRIES)
+        progress("Prosody")
+        server = start_server(users)
+        load = Load(server)
+        tables = []
+
+        echo = Echo(server).start()
+        try:
+            bot = start_timmy(server, timmy_bin, load_db)
+            try:
+                mem = {"echo": {"idle": status_kib(echo.pid, "VmRSS")},
+                       "timmy": {"idle": status_kib(bot.pid, "VmRSS")}}
+                bots = [("echo", echo.jid, echo.pid),
+                        ("timmy", bot.jid, bot.pid)]
+                progress("loads")
+                res = run_loads(server, load, bots, users, inflight, secs,
+                                warmup)
+                res["_server"] = server.pid
+                mem["echo"]["peak"] = status_kib(echo.pid, "VmHWM")
+                mem["timmy"]["peak"] = status_kib(bot.pid, "VmHWM")
+                for m in mem.values():
+                    for k in m:
+                        m[k] = None if m[k] is None else m[k] / 1024.0
+            finally:
+                stop_timmy(bot)
+        finally:
+            echo.stop()
+        tables += load_tables(res, users, inflight, secs, bots, mem)
+
+        progress("start-up")
+        t, bot = startup(server, timmy_bin, db_path, tmp,
+                         3 if quick else 7, count_entries(db_path))
+        try:
+            progress("stall test")
+            bot.start()
+            tables.append(stall(load, bot, 1.5 if quick else 5.0, warmup))
+        finally:
+            stop_timmy(bot)
+        tables.append(t)
+        progress("done")
+        return tables
+    finally:
+        if server is not None:
+            server.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    """Makes a database as bench.py does (alice with ENTRIES entries, bob
+    1,000, two more) and prints the chat path's tables."""
+    args = [a for a in sys.argv[1:] if a != "--quick"]
+    quick = "--quick" in sys.argv[1:]
+    entries = int(args[0]) if args else 10000
+    timmy = os.path.abspath(os.environ.get("TIMMY_BIN")
+                            or os.path.join(REPO, "timmy"))
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    from harness import run_timmy, write_config
+    tmp = tempfile.mkdtemp(prefix="timmy-chat-db-")
+    try:
+        db = os.path.join(tmp, "timmy.db")
+        cfg = write_config(os.path.join(tmp, "cli.yaml"),
+                           jid="timmy@localhost", host="127.0.0.1",
+                           port=5222, db_path=db, allow=["*@localhost"],
+                           password="unused", timezone=TZ)
+        r = run_timmy(["check", "-c", cfg], binary=timmy, timeout=120)
+        if r.returncode != 0:
+            sys.exit("chat.py: timmy check failed: %s" % r.stderr)
+        subprocess.run([sys.executable, os.path.join(BENCH_DIR, "gen.py"),
+                        "--db", db, "--user", "alice@localhost",
+                        "--entries", str(entries), "--tz", TZ], check=True,
+                       env=dict(os.environ, TZ=TZ))
+        t0 = time.perf_counter()
+        try:
+            tables = run(timmy, db, quick)
+        except ChatError as e:
+            sys.exit("chat.py: %s" % e)
+        for t in tables:
+            t.show()
+        print("chat part: %.1f s" % (time.perf_counter() - t0))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
