@@ -25,9 +25,10 @@ first one exactly 1,000 entries, for the memory comparison). Nothing
 overlaps, nothing is in the future, nothing runs. A fixed seed makes a
 run repeatable for a given "now" (--now).
 
-With --timmy and --config, timmy then rebuilds what it derives from the
-entries and checks the database (rebuild_derived, "REBUILD THE ROLLUP
-HERE" below).
+Then timmy (--timmy, else $TIMMY_BIN, else ./timmy at the repository
+root) rebuilds what it derives from the entries and checks the database,
+with --config or a config of its own naming --db (rebuild_derived,
+"REBUILD THE ROLLUP HERE" below): every caller gets a consistent file.
 
     /usr/bin/python3 bench/gen.py --db timmy.db --timew TWDIR \\
         --user alice@localhost --entries 100000 --tz Europe/Berlin
@@ -41,6 +42,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import zoneinfo
 
@@ -239,18 +241,44 @@ def write_timmy(db, users):
 REBUILD = ["check", "--repair"]
 
 
-def rebuild_derived(timmy, config):
+def rebuild_derived(timmy, db, tz, config=None):
     """Runs `timmy check --repair -c CONFIG` when timmy's usage offers it,
-    then `timmy check -c CONFIG`; exits on a failure of either. Returns
+    then `timmy check -c CONFIG`; exits on a failure of either. Without
+    config, writes one naming db into a temporary directory. Returns
     what it did, for the summary line."""
     r = subprocess.run([timmy, "--help"], capture_output=True, text=True)
     usage = r.stdout + r.stderr
-    did = "not needed"
-    if REBUILD[-1] in usage:      # "timmy check [--repair] -c FILE" too
-        run_timmy(timmy, REBUILD + ["-c", config])
-        did = "timmy " + " ".join(REBUILD)
-    run_timmy(timmy, ["check", "-c", config])
+    with tempfile.TemporaryDirectory(prefix="gen-") as tmp:
+        if config is None:
+            config = os.path.join(tmp, "bot.yaml")
+            write_cli_config(config, db, tz)
+        did = "not needed"
+        if REBUILD[-1] in usage:      # "timmy check [--repair] -c FILE" too
+            run_timmy(timmy, REBUILD + ["-c", config])
+            did = "timmy " + " ".join(REBUILD)
+        run_timmy(timmy, ["check", "-c", config])
     return did
+
+
+def write_cli_config(path, db, tz):
+    """A config for `timmy check`, `report` and `export`: they never log
+    in, so the account is a placeholder on loopback."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join([
+            "account:",
+            "  jid: timmy@localhost",
+            "  password: unused",
+            "  host: 127.0.0.1",
+            "  tls: off",
+            "storage:",
+            "  path: \"%s\"" % db,
+            "access:",
+            "  allow: [\"*@localhost\"]",
+            "defaults:",
+            "  timezone: %s" % tz,
+            "",
+        ]))
+    os.chmod(path, 0o600)
 
 
 def run_timmy(timmy, args):
@@ -324,12 +352,16 @@ def main():
     ap.add_argument("--now", type=int, default=None,
                     help="epoch seconds the history ends at (default: now)")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--timmy", help="the timmy binary, to rebuild what "
-                    "it derives from the entries and check the database")
-    ap.add_argument("--config", help="a bot.yaml naming --db (with --timmy)")
+    ap.add_argument("--timmy", default=os.environ.get("TIMMY_BIN") or
+                    os.path.join(os.path.dirname(os.path.dirname(
+                        os.path.abspath(__file__))), "timmy"),
+                    help="the timmy binary, to rebuild what it derives from "
+                    "the entries and check the database")
+    ap.add_argument("--config", help="a bot.yaml naming --db (default: "
+                    "one of its own)")
     a = ap.parse_args()
-    if bool(a.timmy) != bool(a.config):
-        ap.error("--timmy and --config go together")
+    if not os.access(a.timmy, os.X_OK):
+        ap.error("no timmy binary at %s (--timmy, TIMMY_BIN)" % a.timmy)
 
     now = a.now if a.now is not None else int(time.time())
     rng = random.Random(a.seed)
@@ -338,7 +370,7 @@ def main():
         jid, count = spec.rsplit(":", 1)
         users[jid] = history(rng, int(count), min(a.years, 3.0), a.tz, now)
     write_timmy(a.db, users)
-    rollup = rebuild_derived(a.timmy, a.config) if a.timmy else "skipped"
+    rollup = rebuild_derived(a.timmy, a.db, a.tz, a.config)
     if a.timew:
         write_timew(a.timew, users[a.user])
     print("gen.py: %s; rollup rebuild: %s" % (

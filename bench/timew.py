@@ -57,27 +57,6 @@ def timew_range(p):
     return [p[0].isoformat(), "-", (p[1] + dt.timedelta(days=1)).isoformat()]
 
 
-def write_cli_config(path, db):
-    """A config for `timmy check`, `report` and `export`: they never log
-    in, so the account is a placeholder on loopback."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join([
-            "account:",
-            "  jid: timmy@localhost",
-            "  password: unused",
-            "  host: 127.0.0.1",
-            "  tls: off",
-            "storage:",
-            "  path: \"%s\"" % db,
-            "access:",
-            "  allow: [\"*@localhost\"]",
-            "defaults:",
-            "  timezone: %s" % TZ,
-            "",
-        ]))
-    os.chmod(path, 0o600)
-
-
 class History:
     """One generated history in its own directory under tmp: a timmy
     database made by `timmy check` and filled by gen.py (then whatever
@@ -92,7 +71,7 @@ class History:
         self.cfg = os.path.join(self.dir, "bot.yaml")
         self.twdir = os.path.join(self.dir, "timewarrior")
         os.makedirs(self.twdir)
-        write_cli_config(self.cfg, self.db)
+        gen.write_cli_config(self.cfg, self.db, TZ)
         self.env = dict(os.environ, TZ=TZ, LC_ALL="C.UTF-8")
         self.tw_env = dict(self.env, TIMEWARRIORDB=self.twdir)
         output([timmy, "check", "-c", self.cfg], self.env)
