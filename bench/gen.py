@@ -232,32 +232,40 @@ def write_timmy(db, users):
 
 # -- REBUILD THE ROLLUP HERE ----------------------------------------------
 # The entries above go in with plain SQL, past timmy's storage layer, so
-# whatever timmy derives from them in the same transaction as every change
-# (a per-user, per-day rollup that reports read) has to be rebuilt from
-# the entries afterwards, by timmy itself. The command that does it is
-# REBUILD, when the binary's usage lists its option; a timmy without it
-# has nothing to rebuild. After it, `timmy check` checks the whole file
-# again (the rollup against the entries too, where timmy checks that).
+# what timmy derives from them in the same transaction as every change
+# (the per-user, per-day rollup that reports read: tables rollup_*, from
+# schema 10 on) has to be rebuilt from the entries afterwards, by timmy
+# itself: REBUILD. It runs when the database has such tables (timmy's
+# usage does not list the option), and a timmy that cannot do it ends
+# the run rather than leave reports reading a stale rollup. It checks the
+# rollup against the entries; without it, `timmy check` checks the file.
 REBUILD = ["check", "--repair"]
+DERIVED = "SELECT count(*) FROM sqlite_master WHERE type = 'table' " \
+    "AND name LIKE 'rollup\\_%' ESCAPE '\\'"
 
 
 def rebuild_derived(timmy, db, tz, config=None):
-    """Runs `timmy check --repair -c CONFIG` when timmy's usage offers it,
-    then `timmy check -c CONFIG`; exits on a failure of either. Without
-    config, writes one naming db into a temporary directory. Returns
-    what it did, for the summary line."""
-    r = subprocess.run([timmy, "--help"], capture_output=True, text=True)
-    usage = r.stdout + r.stderr
+    """Runs `timmy check --repair -c CONFIG` when the database has tables
+    derived from the entries, else `timmy check -c CONFIG`; exits on a
+    failure. Without config, writes one naming db into a temporary
+    directory. Returns what it did, for the summary line."""
+    con = sqlite3.connect(db)
+    try:
+        derived = con.execute(DERIVED).fetchone()[0] > 0
+    finally:
+        con.close()
     with tempfile.TemporaryDirectory(prefix="gen-") as tmp:
         if config is None:
             config = os.path.join(tmp, "bot.yaml")
             write_cli_config(config, db, tz)
-        did = "not needed"
-        if REBUILD[-1] in usage:      # "timmy check [--repair] -c FILE" too
+        # REBUILD checks what it rebuilt (and the file as `timmy check`
+        # does); a second check would cost a million-entry history
+        # seconds more.
+        if derived:
             run_timmy(timmy, REBUILD + ["-c", config])
-            did = "timmy " + " ".join(REBUILD)
+            return "timmy " + " ".join(REBUILD)
         run_timmy(timmy, ["check", "-c", config])
-    return did
+    return "not needed"
 
 
 def write_cli_config(path, db, tz):
