@@ -375,8 +375,10 @@ def stall(load, bot, secs, warmup):
                      warmup)
         return r[("status", 1, bot.jid)]
     alone = probe()
-    # -F: alice asks again while her file is still on its way; timmy
-    # makes each export in full before it refuses to send a second one.
+    # -F: alice asks again while her file is still on its way (timmy
+    # makes each export in full before it refuses to send a second one),
+    # and leaves without waiting for it: 4 MiB in inline parts would take
+    # half a minute, and the bot is stopped right after.
     argv, heavy = load.spawn([bot.jid], BIG_USER, 1, ["heavy"], (1,),
                              secs + 2 * warmup + 0.5, 0, overlap=True)
     try:
