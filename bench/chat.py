@@ -319,14 +319,17 @@ def load_tables(res, users, inflight, secs, bots, mem):
         ["load, mode: kind", "echo cmd/s", "timmy cmd/s", "ratio",
          "echo p50", "timmy p50", "echo p95", "timmy p95", "echo p99",
          "timmy p99", "p99 +ms", "echo max", "timmy max"],
-        note="%.1f s measured per run after a warm-up; a reply is the first "
-        "message with a body in the command's thread (bench/CHAT.md)"
-        % secs, fmt="%.2f")
+        note="%.1f s measured per round after a warm-up; a reply is the "
+        "first message with a body in the command's thread (bench/CHAT.md). "
+        "Targets: for status and start/stop, throughput at least 0.95x and "
+        "p99 at most 0.5 ms above the echo bot's" % secs, fmt="%.2f")
     cpu = Table(
         "chat path: CPU per command (µs, all threads, from the end of the "
         "warm-up to the last reply); ratio = timmy / echo",
         ["load, mode", "echo bot", "timmy", "ratio", "Prosody (echo run)",
-         "Prosody (timmy run)", "load client (timmy run)"], fmt="%.1f")
+         "Prosody (timmy run)", "load client (timmy run)"],
+        note="Target: the bot's CPU per command at most 2x the echo bot's",
+        fmt="%.1f")
     for lk, label in LOADS:
         for mode in ("sequential", "pipelined"):
             e, t = res[(lk, mode, "echo")], res[(lk, mode, "timmy")]
@@ -355,7 +358,9 @@ def load_tables(res, users, inflight, secs, bots, mem):
                      per(t, int(client[0][4:])) if client else None])
     memory = Table(
         "chat path: the bot's memory (MiB); ratio = timmy / echo",
-        ["", "echo bot", "timmy", "ratio"], fmt="%.1f")
+        ["", "echo bot", "timmy", "ratio"],
+        note="Targets: idle at most the echo bot's + 2 MiB; under 32 MiB "
+        "after the load", fmt="%.1f")
     for label, key in (("RSS idle, after login (VmRSS)", "idle"),
                        ("peak RSS after the load (VmHWM)", "peak")):
         a, b = mem["echo"][key], mem["timmy"][key]
@@ -375,8 +380,10 @@ def stall(load, bot, secs, warmup):
                      warmup)
         return r[("status", 1, bot.jid)]
     alone = probe()
-    # -F: alice asks again while her file is still on its way; timmy
-    # makes each export in full before it refuses to send a second one.
+    # -F: alice asks again while her file is still on its way (timmy
+    # makes each export in full before it refuses to send a second one),
+    # and leaves without waiting for it: 4 MiB in inline parts would take
+    # half a minute, and the bot is stopped right after.
     argv, heavy = load.spawn([bot.jid], BIG_USER, 1, ["heavy"], (1,),
                              secs + 2 * warmup + 0.5, 0, overlap=True)
     try:

@@ -36,10 +36,11 @@
  * inline.c), or as one message with its link in the request's thread (HTTP
  * upload): those are parts, counted but not timed. A user whose reply
  * announced a file (timmy's "Export of ...") sends nothing more until the
- * part n/n has come (with -F it sends on, and timmy refuses the user's
- * exports while the file is on its way, after making them): a client that
- * left early would leave the rest to the server's offline storage, so a
- * round always waits for its files.
+ * part n/n has come, and a round waits for its files (a client that left
+ * early would leave the rest to the server's offline storage). With -F it
+ * sends on (timmy makes each export in full, then refuses to send it while
+ * the first is on its way) and a round ends with the last reply: for a
+ * bot that is stopped right after.
  *
  * Output, one JSON object a line, on stdout: {"kind": "login", ...} (the
  * time from connect to the session's start, per account), then for each
@@ -138,7 +139,8 @@ static struct {
 	double t_heard;        /* the last message from the bot */
 	int sending;           /* new commands may go out */
 	int closing;           /* we log out: disconnects are ours */
-	int overlap;           /* -F: send on while a file comes */
+	int overlap;           /* -F: send on while a file comes, and
+	                          end without waiting for files */
 	int nusers;
 	struct user *u;
 	struct samples s[NKINDS];
@@ -620,7 +622,8 @@ run(void)
 		for (i = busy = 0; i < L.nusers; i++) {
 			struct user *u = &L.u[i];
 
-			busy += !u->dead && (u->nq > 0 || u->file_wait ||
+			busy += !u->dead && (u->nq > 0 ||
+			        (u->file_wait && !L.overlap) ||
 			        (L.sending && (!L.count || u->sent < L.count)));
 		}
 		if (!busy || t > L.t_heard + L.timeout)
