@@ -247,7 +247,7 @@ bench: deps
 	$(MAKE) all bench-tools
 	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy QUICK=$(QUICK) sh bench/run.sh
 
-# The chat path's baseline echo bot and load client (bench/CHAT.md): plain
+# The chat path's baseline echo bot and load client (bench/README.md): plain
 # libstrophe programs, not linked with timmy.
 BENCH_TOOLS = bench/echo bench/load
 bench-tools: $(BENCH_TOOLS)

@@ -1,6 +1,6 @@
 """bench/chat.py - the chat path of `make bench`: timmy against a bare
 libstrophe echo bot (bench/echo), through a private Prosody, under the load
-of bench/load; a stall test; start-up to READY. bench/CHAT.md says what is
+of bench/load; a stall test; start-up to READY. bench/README.md says what is
 measured and how.
 
     tables = chat.run(timmy_bin, db_path, quick)   # bench/table.py Tables
@@ -320,7 +320,7 @@ def load_tables(res, users, inflight, secs, bots, mem):
          "echo p50", "timmy p50", "echo p95", "timmy p95", "echo p99",
          "timmy p99", "p99 +ms", "echo max", "timmy max"],
         note="%.1f s measured per round after a warm-up; a reply is the "
-        "first message with a body in the command's thread (bench/CHAT.md). "
+        "first message with a body in the command's thread (bench/README.md). "
         "Targets: for status and start/stop, throughput at least 0.95x and "
         "p99 at most 0.5 ms above the echo bot's" % secs, fmt="%.2f")
     cpu = Table(
