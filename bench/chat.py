@@ -52,11 +52,11 @@ LOADS = [("mix", "mix"), ("status", "status alone"),
 LOAD_ENTRIES = 2000     # each load user's history (over three years)
 
 
-T_START = time.perf_counter()
+T_START = time.perf_counter()     # run() sets it again
 
 
 def progress(what):
-    """One line on stderr per phase, with the seconds so far."""
+    """One line on stderr per phase, with the seconds since run() began."""
     sys.stderr.write("chat: %5.1f s  %s\n" % (time.perf_counter() - T_START,
                                              what))
     sys.stderr.flush()
@@ -532,6 +532,8 @@ def run(timmy_bin, db_path, quick):
     CPU per command, memory, the stall test, start-up. Raises ChatError
     when it cannot run (no Prosody, no bench/echo or bench/load, a
     command without a reply)."""
+    global T_START
+    T_START = time.perf_counter()
     for tool in (ECHO, LOAD):
         if not os.access(tool, os.X_OK):
             raise ChatError("no %s: run make bench-tools" % tool)
