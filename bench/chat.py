@@ -15,7 +15,8 @@ tables.
 
 Environment: BENCH_USERS (load accounts, default 50, 10 with quick),
 BENCH_PIPELINE (commands in flight per user when pipelined, default 8),
-BENCH_CHAT_SECS (measured seconds per round, default 2.0, 0.4 with
+BENCH_CHAT_SECS (measured seconds per round, default 0.7, 0.4 with
+quick), BENCH_CHAT_REPS (rounds per load, mode and bot, default 3, 1 with
 quick).
 
 Nothing here depends on the date or the time of day: the load users'
@@ -51,11 +52,11 @@ LOADS = [("mix", "mix"), ("status", "status alone"),
 LOAD_ENTRIES = 2000     # each load user's history (over three years)
 
 
-T_START = time.perf_counter()
+T_START = time.perf_counter()     # run() sets it again
 
 
 def progress(what):
-    """One line on stderr per phase, with the seconds so far."""
+    """One line on stderr per phase, with the seconds since run() began."""
     sys.stderr.write("chat: %5.1f s  %s\n" % (time.perf_counter() - T_START,
                                              what))
     sys.stderr.flush()
@@ -157,18 +158,20 @@ class Load:
                      str(server.port), "-C", server.cert_path]
 
     def argv(self, targets, user, n, loads, inflights=(1,), secs=0.0,
-             warmup=0.0, pids=(), overlap=False):
+             warmup=0.0, pids=(), overlap=False, reps=1):
         a = self.base + ["-t", ",".join(targets), "-u", user, "-n", str(n),
                          "-k", ",".join(loads),
                          "-K", ",".join(map(str, inflights)),
-                         "-d", "%.3f" % secs, "-W", "%.3f" % warmup]
+                         "-d", "%.3f" % secs, "-W", "%.3f" % warmup,
+                         "-r", str(reps)]
         for p in pids:
             a += ["-p", str(p)]
         return a + (["-F"] if overlap else [])
 
     @staticmethod
     def parse(out, err, code, argv):
-        """bench/load's JSON lines: {(load, K, target): {kind: dict}}, the
+        """bench/load's JSON lines: {(load, K, target, rep): {kind: dict}},
+        the
         CPU lines under "cpu:PID", and the login line under the key
         "login". Raises ChatError when a command went unanswered."""
         rounds = {}
@@ -180,7 +183,8 @@ class Load:
                 rounds["login"] = d
                 continue
             kind = d["kind"] if d["kind"] != "cpu" else "cpu:%d" % d["pid"]
-            rounds.setdefault((d["load"], d["K"], d["target"]), {})[kind] = d
+            rounds.setdefault((d["load"], d["K"], d["target"], d["rep"]),
+                              {})[kind] = d
         if code != 0 or "login" not in rounds:
             raise ChatError("bench/load %s exited %s:\n%s%s" % (
                 " ".join(argv[len(LOAD_BASE_ARGS):]), code, out[-1500:],
@@ -282,19 +286,44 @@ def stop_timmy(bot):
 
 # -- the load: timmy against the echo bot -----------------------------------
 
-def run_loads(server, load, bots, users, inflight, secs, warmup):
-    """Every load of LOADS, sequential and pipelined, on each bot in turn
-    (echo, timmy, echo, timmy, ...: whatever else the machine does falls
-    on both), by one bench/load whose accounts log in once. bots: [(name,
-    jid, pid)]. Returns {(load, mode, name): that round's lines}."""
+def merge(reps):
+    """One round's lines from the lines of its repetitions: the medians of
+    per_s, p50, p95 and p99, the largest max, the sums of n, failed and
+    parts; for each CPU line, "us", the median CPU µs per command."""
+    out = {}
+    for kind in reps[0]:
+        ds = [r[kind] for r in reps if kind in r]
+        if kind.startswith("cpu:"):
+            us = [r[kind]["ns"] / r["all"]["n"] / 1000.0 for r in reps
+                  if kind in r and r["all"]["n"] > 0]
+            out[kind] = {"us": statistics.median(us) if us else None}
+            continue
+        d = dict(ds[0])
+        for f in ("per_s", "p50", "p95", "p99"):
+            d[f] = statistics.median(x[f] for x in ds)
+        d["max"] = max(x["max"] for x in ds)
+        for f in ("n", "failed", "parts"):
+            d[f] = sum(x[f] for x in ds)
+        out[kind] = d
+    return out
+
+
+def run_loads(server, load, bots, users, inflight, secs, warmup, reps):
+    """Every load of LOADS, sequential and pipelined, reps times on each
+    bot in turn (echo, timmy, echo, timmy, ...: whatever else the machine
+    does falls on both), by one bench/load whose accounts log in once.
+    bots: [(name, jid, pid)]. Returns {(load, mode, name): the merged
+    lines of its rounds}."""
     rounds = load.run([jid for _, jid, _ in bots], "user%d", users,
                       [lk for lk, _ in LOADS], (1, inflight), secs, warmup,
-                      pids=[pid for _, _, pid in bots] + [server.pid])
+                      pids=[pid for _, _, pid in bots] + [server.pid],
+                      reps=reps)
     out = {}
     for lk, _ in LOADS:
         for mode, k in (("sequential", 1), ("pipelined", inflight)):
             for name, jid, _ in bots:
-                out[(lk, mode, name)] = rounds[(lk, k, jid)]
+                out[(lk, mode, name)] = merge(
+                    [rounds[(lk, k, jid, r)] for r in range(reps)])
     return out
 
 
@@ -308,7 +337,7 @@ def kinds_of(lines):
             and not k.startswith("cpu:")]
 
 
-def load_tables(res, users, inflight, secs, bots, mem):
+def load_tables(res, users, inflight, secs, reps, bots, mem):
     """The throughput/latency table, the CPU table and the memory table."""
     (_, _, epid), (_, _, tpid) = bots
     lat = Table(
@@ -319,13 +348,15 @@ def load_tables(res, users, inflight, secs, bots, mem):
         ["load, mode: kind", "echo cmd/s", "timmy cmd/s", "ratio",
          "echo p50", "timmy p50", "echo p95", "timmy p95", "echo p99",
          "timmy p99", "p99 +ms", "echo max", "timmy max"],
-        note="%.1f s measured per round after a warm-up; a reply is the "
-        "first message with a body in the command's thread (bench/README.md). "
-        "Targets: for status and start/stop, throughput at least 0.95x and "
-        "p99 at most 0.5 ms above the echo bot's" % secs, fmt="%.2f")
+        note="Medians of %d rounds of %.1f s each (max: the largest), after "
+        "a warm-up; a reply is the first message with a body in the "
+        "command's thread (bench/README.md). Targets: for status and "
+        "start/stop, throughput at least 0.95x and p99 at most 0.5 ms above "
+        "the echo bot's" % (reps, secs), fmt="%.2f")
     cpu = Table(
         "chat path: CPU per command (µs, all threads, from the end of the "
-        "warm-up to the last reply); ratio = timmy / echo",
+        "warm-up to the last reply; median of the rounds); ratio = timmy / "
+        "echo",
         ["load, mode", "echo bot", "timmy", "ratio", "Prosody (echo run)",
          "Prosody (timmy run)", "load client (timmy run)"],
         note="Target: the bot's CPU per command at most 2x the echo bot's",
@@ -347,8 +378,8 @@ def load_tables(res, users, inflight, secs, bots, mem):
                          b["p99"], b["p99"] - a["p99"], a["max"], b["max"]])
 
             def per(lines, pid):
-                c, n = lines.get("cpu:%d" % pid), lines["all"]["n"]
-                return None if c is None or n == 0 else c["ns"] / n / 1000.0
+                c = lines.get("cpu:%d" % pid)
+                return None if c is None else c["us"]
             client = [k for k in t if k.startswith("cpu:")
                       and k not in ("cpu:%d" % tpid, "cpu:%d" % epid,
                                     "cpu:%d" % res["_server"])]
@@ -378,7 +409,7 @@ def stall(load, bot, secs, warmup):
     def probe():
         r = load.run([bot.jid], PROBE_USER, 1, ["status"], (1,), secs,
                      warmup)
-        return r[("status", 1, bot.jid)]
+        return r[("status", 1, bot.jid, 0)]
     alone = probe()
     # -F: alice asks again while her file is still on its way (timmy
     # makes each export in full before it refuses to send a second one),
@@ -395,7 +426,7 @@ def stall(load, bot, secs, warmup):
             heavy.kill()
             heavy.wait()
     h = Load.parse(out, err, heavy.returncode, argv)[
-        ("heavy", 1, bot.jid)]
+        ("heavy", 1, bot.jid, 0)]
     t = Table(
         "stall test: %s's `status`, sequential, for %.1f s, alone and "
         "while %s (the big user) asks for `export csv "
@@ -501,16 +532,21 @@ def run(timmy_bin, db_path, quick):
     CPU per command, memory, the stall test, start-up. Raises ChatError
     when it cannot run (no Prosody, no bench/echo or bench/load, a
     command without a reply)."""
+    global T_START
+    T_START = time.perf_counter()
     for tool in (ECHO, LOAD):
         if not os.access(tool, os.X_OK):
             raise ChatError("no %s: run make bench-tools" % tool)
     users = env_num("BENCH_USERS", 10 if quick else 50)
     inflight = env_num("BENCH_PIPELINE", 8)
-    secs = env_num("BENCH_CHAT_SECS", 0.4 if quick else 2.0, float)
+    secs = env_num("BENCH_CHAT_SECS", 0.4 if quick else 0.7, float)
+    reps = env_num("BENCH_CHAT_REPS", 1 if quick else 3)
     warmup = 0.1 if quick else 0.3
-    if not 1 <= users <= 500 or not 1 <= inflight <= 64 or secs <= 0:
-        raise ChatError("BENCH_USERS must be 1..500, BENCH_PIPELINE 1..64 "
-                        "and BENCH_CHAT_SECS above 0")
+    if not 1 <= users <= 500 or not 1 <= inflight <= 64 or secs <= 0 or \
+            reps < 1:
+        raise ChatError("BENCH_USERS must be 1..500, BENCH_PIPELINE 1..64, "
+                        "BENCH_CHAT_SECS above 0 and BENCH_CHAT_REPS at "
+                        "least 1")
     tmp = tempfile.mkdtemp(prefix="timmy-chat-")
     server = None
     try:
@@ -532,7 +568,7 @@ def run(timmy_bin, db_path, quick):
                         ("timmy", bot.jid, bot.pid)]
                 progress("loads")
                 res = run_loads(server, load, bots, users, inflight, secs,
-                                warmup)
+                                warmup, reps)
                 res["_server"] = server.pid
                 mem["echo"]["peak"] = status_kib(echo.pid, "VmHWM")
                 mem["timmy"]["peak"] = status_kib(bot.pid, "VmHWM")
@@ -543,7 +579,7 @@ def run(timmy_bin, db_path, quick):
                 stop_timmy(bot)
         finally:
             echo.stop()
-        tables += load_tables(res, users, inflight, secs, bots, mem)
+        tables += load_tables(res, users, inflight, secs, reps, bots, mem)
 
         progress("start-up")
         t, bot = startup(server, timmy_bin, db_path, tmp,

@@ -8,9 +8,10 @@
  *         -K 1,8 -d 3 -W 0.5 -p BOTPID -p BOTPID -p SERVERPID
  *
  * The accounts log in once; then a round runs for every load of -k, with
- * every number in flight of -K, against every target of -t in turn
- * (lists separated by commas; the targets alternate innermost, so that
- * whatever else the machine does falls on all of them alike).
+ * every number in flight of -K, -r times (default 1) against every target
+ * of -t in turn (lists separated by commas; the targets alternate
+ * innermost, so that whatever else the machine does falls on all of them
+ * alike).
  *
  * -u is the account's local part, with %d for 1..N (without %d, -n must
  * be 1); every account has the password -w. -k is the load:
@@ -44,9 +45,9 @@
  *
  * Output, one JSON object a line, on stdout: {"kind": "login", ...} (the
  * time from connect to the session's start, per account), then for each
- * round, with its "load", "K" and "target", one line per kind sent and one
- * for "all": n (replies counted), failed, secs (the
- * measured window), per_s, p50, p95, p99, max (ms), parts; then, for
+ * round, with its "load", "K", "target" and "rep", one line per kind
+ * sent and one for "all": n (replies counted), failed, secs (the measured
+ * window), per_s, p50, p95, p99, max (ms), parts; then, for
  * each -p PID and for the client itself, {"kind": "cpu", "pid": PID, "ns":
  * N}: the CPU time that process spent from the end of the warm-up to the
  * last reply (all its threads, /proc/PID/task/TID/schedstat). Exit status 0
@@ -459,7 +460,7 @@ usage(void)
 	fprintf(stderr, "usage: load -t TARGET -u USER[%%d] -w PASSWORD [-n N] "
 	        "[-H HOST] [-P PORT] [-C CAFILE] [-k LOAD] [-K INFLIGHT] "
 	        "[-c COUNT] [-d SECS] [-W SECS] [-T SECS] [-D DOMAIN] "
-	        "[-p PID]... [-F]\n");
+	        "[-p PID]... [-F] [-r REPS]\n");
 	exit(2);
 }
 
@@ -657,35 +658,46 @@ split(char *list, char **v)
 	return n;
 }
 
-/* Every round: each load of loads, with each of inflights, against each
- * of targets in turn. Returns the commands that got no reply. */
+/* One round: load k with inflight f against target t, repetition r. */
 static unsigned
-rounds(char *targets, char *loads, char *inflights)
+one_round(const char *k, const char *f, const char *t, int r)
+{
+	unsigned failed;
+	int i;
+
+	L.load = parse_load(k);
+	L.inflight = atoi(f);
+	L.target = t;
+	if (L.inflight < 1 || L.inflight > INFLIGHT_MAX ||
+	    strchr(L.target, '\'') != NULL)
+		usage();
+	snprintf(L.tag, sizeof(L.tag), "\"load\": \"%s\", \"K\": %d, "
+	         "\"target\": \"%s\", \"rep\": %d, ", k, L.inflight, L.target,
+	         r);
+	failed = run();
+	report();
+	/* What a failed round left owed belongs to no later one. */
+	for (i = 0; i < L.nusers; i++)
+		L.u[i].nq = L.u[i].file_wait = 0;
+	return failed;
+}
+
+/* Every round: each load of loads, with each of inflights, reps times
+ * against each of targets in turn. Returns the commands that got no
+ * reply. */
+static unsigned
+rounds(char *targets, char *loads, char *inflights, int reps)
 {
 	char *t[LIST_MAX], *k[LIST_MAX], *f[LIST_MAX];
 	int nt = split(targets, t), nk = split(loads, k),
-	    nf = split(inflights, f), a, b, c, i;
+	    nf = split(inflights, f), a, b, c, r;
 	unsigned failed = 0;
 
 	for (a = 0; a < nk; a++)
 		for (b = 0; b < nf; b++)
-			for (c = 0; c < nt; c++) {
-				L.load = parse_load(k[a]);
-				L.inflight = atoi(f[b]);
-				L.target = t[c];
-				if (L.inflight < 1 || L.inflight > INFLIGHT_MAX ||
-				    strchr(L.target, '\'') != NULL)
-					usage();
-				snprintf(L.tag, sizeof(L.tag), "\"load\": \"%s\", "
-				         "\"K\": %d, \"target\": \"%s\", ", k[a],
-				         L.inflight, L.target);
-				failed += run();
-				report();
-				/* What a failed round left owed belongs
-				 * to no later one. */
-				for (i = 0; i < L.nusers; i++)
-					L.u[i].nq = L.u[i].file_wait = 0;
-			}
+			for (r = 0; r < reps; r++)
+				for (c = 0; c < nt; c++)
+					failed += one_round(k[a], f[b], t[c], r);
 	return failed;
 }
 
@@ -695,12 +707,13 @@ main(int argc, char **argv)
 	const char *user = NULL, *pass = NULL, *host = NULL, *cafile = NULL;
 	const char *domain = "localhost";
 	char *targets = NULL, *loads = "mix", *inflights = "1";
+	int reps = 1;
 	unsigned short port = 0;
 	unsigned failed;
 	int c, i;
 
 	L.nusers = 1;
-	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:p:F")) != -1)
+	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:p:Fr:")) != -1)
 		switch (c) {
 		case 't': targets = optarg; break;
 		case 'u': user = optarg; break;
@@ -717,6 +730,7 @@ main(int argc, char **argv)
 		case 'T': L.timeout = atof(optarg); break;
 		case 'D': domain = optarg; break;
 		case 'F': L.overlap = 1; break;
+		case 'r': reps = atoi(optarg); break;
 		case 'p':
 			if (L.npids == PIDS_MAX)
 				usage();
@@ -724,7 +738,7 @@ main(int argc, char **argv)
 			break;
 		default: usage();
 		}
-	if (targets == NULL || user == NULL || pass == NULL ||
+	if (targets == NULL || user == NULL || pass == NULL || reps < 1 ||
 	    L.nusers < 1 || L.nusers > USERS_MAX ||
 	    (strstr(user, "%d") == NULL && L.nusers != 1))
 		usage();
@@ -736,7 +750,7 @@ main(int argc, char **argv)
 	connect_all(user, domain, pass, host, port, cafile);
 	report_login();
 	failed = L.count == 0 && L.duration <= 0 ? 0 :
-	         rounds(targets, loads, inflights);
+	         rounds(targets, loads, inflights, reps);
 	L.closing = 1;
 	for (i = 0; i < L.nusers; i++)
 		if (xmpp_conn_is_connected(L.u[i].conn))
