@@ -1,5 +1,6 @@
 """libcurl and libsystemd loaded when the daemon needs them, not at exec:
-the command line never maps them, an idle bot maps neither, the first
+the command line never maps them, an idle bot maps neither (nor the
+locale of storage/collate.c), the first
 HTTP upload loads libcurl, and a missing library is an error that says
 which one and why (test builds take another soname from
 TIMMY_TEST_LIBCURL / TIMMY_TEST_LIBSYSTEMD to see it).
@@ -56,6 +57,8 @@ def test_upload__loads_libcurl_at_first_upload__not_while_idle(
     alice = client(upload_server)
     assert not mapped(bot.pid, "libcurl"), "libcurl mapped before an upload"
     assert not mapped(bot.pid, "libsystemd"), "libsystemd without systemd"
+    # Nor the locale UNOCASE folds with, until a name is compared.
+    assert not mapped(bot.pid, "LC_CTYPE"), "a locale before any command"
     add_two(alice, bot)
 
     export(alice, bot, "export csv %s" % DAY)
