@@ -17,6 +17,14 @@
  * (which then gives up on it after TimeoutStartSec=, with that line in
  * the journal). Test builds (TIMMY_TEST_HOOKS) take the soname from
  * $TIMMY_TEST_LIBSYSTEMD, so a test can see that error.
+ *
+ * Measured after login, idle, 1,000,000 entries: 9.6 MiB resident
+ * without $NOTIFY_SOCKET, 10.5 MiB with it, of which libsystemd 412 kB
+ * and the libraries it loads 572 kB (libgpg-error, libgcrypt, libzstd,
+ * liblzma, liblz4, libcap); 15.2 MiB when all were linked. Writing the
+ * datagram ourselves (the protocol sd_notify(3) documents) would save
+ * that megabyte under systemd; the library is kept as the reference
+ * implementation of it.
  */
 #include "notify.h"
 
