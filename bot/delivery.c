@@ -95,20 +95,23 @@ static void
 start(struct delivery *d)
 {
 	struct upload *u = d->u;
+	char why[512];
 
 	if (u->service == NULL) {
 		go_inline(d, false, "the server offers no HTTP upload");
 		return;
 	}
 	if (u->max_size != 0 && d->body.len > u->max_size) {
-		char why[128];
-
 		snprintf(why, sizeof(why), "%zu bytes is more than the upload "
 		         "service takes, %" PRIu64, d->body.len, u->max_size);
 		go_inline(d, false, why);
 		return;
 	}
-	if (httpupload_request(d) != 0)
+	/* libcurl is loaded here, not at start-up (curl_load.h); where it
+	 * is missing the file goes inline and the log says why. */
+	if (httpupload_ready(u, why, sizeof(why)) != 0)
+		delivery_fail(d, "%s", why);
+	else if (httpupload_request(d) != 0)
 		delivery_fail(d, "cannot request a slot");
 }
 
@@ -238,9 +241,8 @@ upload_new(struct bot *b)
 {
 	struct upload *u = calloc(1, sizeof(*u));
 
-	if (u == NULL || (u->multi = curl_multi_init()) == NULL) {
-		log_error("upload: cannot set up libcurl");
-		free(u);
+	if (u == NULL) {
+		log_error("upload: out of memory");
 		return NULL;
 	}
 	u->b = b;
@@ -292,7 +294,8 @@ upload_free(struct upload *u)
 	if (u == NULL)
 		return;
 	upload_offline(u);
-	curl_multi_cleanup(u->multi);
+	if (u->multi != NULL)
+		u->curl->multi_cleanup(u->multi);
 	free(u);
 }
 

@@ -40,6 +40,23 @@
 static int slot_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 
 int
+httpupload_ready(struct upload *u, char *why, size_t n)
+{
+	const struct curl_api *c;
+
+	if (u->multi != NULL)
+		return 0;
+	if ((c = curl_load(why, n)) == NULL)
+		return -1;
+	if ((u->multi = c->multi_init()) == NULL) {
+		snprintf(why, n, "cannot set up libcurl");
+		return -1;
+	}
+	u->curl = c;
+	return 0;
+}
+
+int
 httpupload_request(struct delivery *d)
 {
 	struct upload *u = d->u;
@@ -65,11 +82,12 @@ httpupload_release(struct delivery *d)
 		d->id = NULL;
 	}
 	if (d->easy != NULL) {
-		curl_multi_remove_handle(d->u->multi, d->easy);
-		curl_easy_cleanup(d->easy);
+		d->u->curl->multi_remove_handle(d->u->multi, d->easy);
+		d->u->curl->easy_cleanup(d->easy);
 		d->easy = NULL;
 	}
-	curl_slist_free_all(d->headers);
+	if (d->headers != NULL)
+		d->u->curl->slist_free_all(d->headers);
 	d->headers = NULL;
 	free(d->get_url);
 	d->get_url = NULL;
@@ -156,7 +174,7 @@ slot_headers(struct delivery *d, xmpp_stanza_t *put)
 			return -1;
 		}
 		xmpp_free(ctx, v);
-		if ((l = curl_slist_append(d->headers, line)) == NULL)
+		if ((l = d->u->curl->slist_append(d->headers, line)) == NULL)
 			return -1;
 		d->headers = l;
 	}
@@ -168,6 +186,7 @@ static int
 start_put(struct delivery *d, const char *url, char *why, size_t n)
 {
 	struct upload *u = d->u;
+	const struct curl_api *c = u->curl;
 	const char *ca_file = getenv("SSL_CERT_FILE");
 	const char *ca_dir = getenv("SSL_CERT_DIR");
 	char ctype[160];
@@ -177,13 +196,13 @@ start_put(struct delivery *d, const char *url, char *why, size_t n)
 	snprintf(ctype, sizeof(ctype), "Content-Type: %s", d->mime);
 	/* No "Expect: 100-continue": one round trip less, and the service
 	 * has seen the size in the slot request already. */
-	if ((l = curl_slist_append(d->headers, ctype)) == NULL ||
-	    (d->headers = l, (l = curl_slist_append(d->headers, "Expect:")) == NULL)) {
+	if ((l = c->slist_append(d->headers, ctype)) == NULL ||
+	    (d->headers = l, (l = c->slist_append(d->headers, "Expect:")) == NULL)) {
 		snprintf(why, n, "out of memory");
 		return -1;
 	}
 	d->headers = l;
-	if ((d->easy = curl_easy_init()) == NULL) {
+	if ((d->easy = c->easy_init()) == NULL) {
 		snprintf(why, n, "cannot set up libcurl");
 		return -1;
 	}
@@ -195,41 +214,41 @@ start_put(struct delivery *d, const char *url, char *why, size_t n)
 	 * are handed over too, so a private CA trusted for one is trusted for
 	 * the other. libcurl reads neither by itself.
 	 */
-	if (curl_easy_setopt(d->easy, CURLOPT_URL, url) != CURLE_OK ||
+	if (c->easy_setopt(d->easy, CURLOPT_URL, url) != CURLE_OK ||
 #if LIBCURL_VERSION_NUM >= 0x075500
-	    curl_easy_setopt(d->easy, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
 #else
-	    curl_easy_setopt(d->easy, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS) !=
+	    c->easy_setopt(d->easy, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS) !=
 	            CURLE_OK ||
 #endif
-	    curl_easy_setopt(d->easy, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    (ca_file != NULL && *ca_file != '\0' &&
-	     curl_easy_setopt(d->easy, CURLOPT_CAINFO, ca_file) != CURLE_OK) ||
+	     c->easy_setopt(d->easy, CURLOPT_CAINFO, ca_file) != CURLE_OK) ||
 	    (ca_dir != NULL && *ca_dir != '\0' &&
-	     curl_easy_setopt(d->easy, CURLOPT_CAPATH, ca_dir) != CURLE_OK) ||
-	    curl_easy_setopt(d->easy, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_INFILESIZE_LARGE,
+	     c->easy_setopt(d->easy, CURLOPT_CAPATH, ca_dir) != CURLE_OK) ||
+	    c->easy_setopt(d->easy, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_INFILESIZE_LARGE,
 	                     (curl_off_t)d->body.len) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_READFUNCTION, read_body) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_READDATA, d) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_USERAGENT,
+	    c->easy_setopt(d->easy, CURLOPT_READFUNCTION, read_body) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_READDATA, d) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_USERAGENT,
 	                     "timmy/" TIMMY_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_TIMEOUT_MS,
+	    c->easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_TIMEOUT_MS,
 	                     (long)PUT_TIMEOUT_MS) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    c->easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	                     (long)CONNECT_TIMEOUT_MS) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf) != CURLE_OK ||
-	    curl_easy_setopt(d->easy, CURLOPT_PRIVATE, d) != CURLE_OK) {
+	    c->easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf) != CURLE_OK ||
+	    c->easy_setopt(d->easy, CURLOPT_PRIVATE, d) != CURLE_OK) {
 		snprintf(why, n, "cannot set up the PUT");
 		return -1;
 	}
-	if ((mrc = curl_multi_add_handle(u->multi, d->easy)) != CURLM_OK) {
+	if ((mrc = c->multi_add_handle(u->multi, d->easy)) != CURLM_OK) {
 		snprintf(why, n, "cannot start the PUT: %s",
-		         curl_multi_strerror(mrc));
+		         c->multi_strerror(mrc));
 		return -1;
 	}
 	d->state = D_PUT;
@@ -348,10 +367,10 @@ put_done(struct delivery *d, CURLcode result)
 
 	if (result != CURLE_OK) {
 		delivery_fail(d, "PUT failed: %s", d->errbuf[0]
-		              ? d->errbuf : curl_easy_strerror(result));
+		              ? d->errbuf : d->u->curl->easy_strerror(result));
 		return;
 	}
-	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
+	d->u->curl->easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status > 299) {
 		delivery_fail(d, "PUT answered with HTTP status %ld", status);
 		return;
@@ -367,13 +386,13 @@ httpupload_poll(struct upload *u)
 	int left;
 	if (u->running == 0)
 		return;
-	curl_multi_perform(u->multi, &u->running);
-	while ((m = curl_multi_info_read(u->multi, &left)) != NULL) {
+	u->curl->multi_perform(u->multi, &u->running);
+	while ((m = u->curl->multi_info_read(u->multi, &left)) != NULL) {
 		char *p = NULL;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &p);
+		u->curl->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &p);
 		if (p != NULL)
 			put_done((struct delivery *)(void *)p, m->data.result);
 	}

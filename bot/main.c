@@ -6,7 +6,6 @@
  *   timmy check -c FILE   validate FILE, open the database, apply the schema
  *   timmy --version | --help
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -20,6 +19,7 @@
 #include "../storage/store.h"
 #include "cli.h"
 #include "config.h"
+#include "curl_load.h"
 #include "log.h"
 #include "session.h"
 
@@ -179,7 +179,6 @@ cmd_run(const char *file)
 	struct session *s = NULL;
 	struct cfg *cfg;
 	store *st = NULL;
-	bool curl_ready = false;
 	int rc = 1;
 
 	/* A write to a socket the server closed must be an error we handle,
@@ -216,19 +215,13 @@ cmd_run(const char *file)
 		goto out;
 	log_info("database %s open (schema %d)", cfg->db_path,
 	         store_schema_version());
-	/* Once, before any other libcurl call (exports' HTTP uploads). */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		log_error("cannot initialise libcurl");
-		goto out;
-	}
-	curl_ready = true;
 	if ((s = session_new(cfg, st)) == NULL)
 		goto out;
 	rc = session_run(s, &stop_requested, &reload_requested);
 out:
 	session_free(s);
-	if (curl_ready)
-		curl_global_cleanup();
+	/* libcurl, if an HTTP upload loaded it, after its last handle. */
+	curl_unload();
 	store_close(st);
 	if (rc == 0)
 		log_info("stopped");

@@ -4,15 +4,16 @@
  *
  * Private to bot/; the only place that includes <systemd/sd-daemon.h>.
  * Without $NOTIFY_SOCKET (not started by systemd with Type=notify) every
- * call does nothing: sd_notify itself checks for it.
+ * call does nothing, and libsystemd is not even loaded (notify.c).
  */
 #ifndef TIMMY_NOTIFY_H
 #define TIMMY_NOTIFY_H
 
 #include <stdint.h>
 
-/* Reads the watchdog interval systemd asks for ($WATCHDOG_USEC), if any.
- * Call once at start. */
+/* Loads libsystemd.so.0 when systemd asks for notifications (logs an
+ * error when it is missing), and reads the watchdog interval systemd asks
+ * for ($WATCHDOG_USEC), if any. Call once at start. */
 void notify_init(void);
 
 /* STATUS=... (printf format; control characters become '?'). */

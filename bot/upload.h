@@ -28,8 +28,8 @@ struct bot;
 struct upload;
 
 /* A new delivery service for b (borrowed; it must outlive the result).
- * curl_global_init must have been called. Returns NULL when out of memory
- * (logged). */
+ * libcurl is loaded at the first HTTP upload (curl_load.h); curl_unload
+ * after upload_free. Returns NULL when out of memory (logged). */
 struct upload *upload_new(struct bot *b);
 
 /* Drops every pending delivery and discovery (their id handlers

@@ -21,13 +21,13 @@
 #ifndef TIMMY_UPLOAD_INT_H
 #define TIMMY_UPLOAD_INT_H
 
-#include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <strophe.h>
 
 #include "../commands/cmd.h"
+#include "curl_load.h"
 #include "upload.h"
 
 #define NS_UPLOAD "urn:xmpp:http:upload:0"
@@ -85,6 +85,9 @@ struct delivery {
 
 struct upload {
 	struct bot *b;          /* borrowed */
+	const struct curl_api *curl; /* libcurl once loaded (curl_load.h),
+	                           with multi; both NULL until the first
+	                           HTTP upload */
 	CURLM *multi;
 	enum svc_state state;
 	char *items_id;         /* disco#items request id while pending */
@@ -135,6 +138,11 @@ void disco_poll(struct upload *u, int64_t now);
 void disco_clear(struct upload *u);
 
 /* ---- bot/httpupload.c: XEP-0363 slot and PUT ------------------------- */
+
+/* Loads libcurl and sets up u->multi, the first time. Returns 0, or -1
+ * after writing into why (n bytes) the reason ("HTTP upload needs
+ * libcurl.so.4: ..."). */
+int httpupload_ready(struct upload *u, char *why, size_t n);
 
 /* Asks u->service for a slot for d (d->state becomes D_WAIT_SLOT).
  * Returns 0, or -1 when the request could not be sent (logged). */

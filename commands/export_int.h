@@ -1,7 +1,8 @@
 /*
  * commands/export_int.h - what commands/export.c shares with the writer of
- * one format (commands/export_ical.c): the writer itself and the values
- * every format computes alike. Private to the export writer.
+ * one format (commands/export_json.c, commands/export_ical.c): the writer
+ * itself and the values every format computes alike. Private to the
+ * export writer (and its unit tests).
  */
 #ifndef TIMMY_EXPORT_INT_H
 #define TIMMY_EXPORT_INT_H
@@ -70,6 +71,33 @@ const char *export_clean(struct export_writer *w, const char *s, size_t n);
 
 /* The number of tags to read: ntags, kept within the array. */
 int export_tag_count(const struct store_entry *e);
+
+/* Appends v in decimal, as printf's %lld would. */
+void export_put_int(struct text *t, int64_t v);
+
+/* Seconds in hundredths of an hour, rounded half up (150 for 5399 s and
+ * for 5401 s). */
+int64_t export_centihours(int64_t secs);
+
+/* t as ISO 8601 in zone, "2026-11-25T15:00:00+01:00", into buf (n bytes,
+ * EXPORT_TIME_MAX will do). Returns 0, or -1 leaving buf "" for a time
+ * outside the years 0000 to 9999. */
+int export_iso_time(const char *zone, int64_t t, char *buf, size_t n);
+
+/* commands/export_json.c: the closing part; one entry as one line of the
+ * array into w->row. */
+extern const char export_json_trailer[];
+void export_json_entry(struct export_writer *w, const char *owner,
+                       const struct store_entry *e);
+
+/* s, a NUL-terminated valid UTF-8 text, as a JSON string with its quotes
+ * appended to t: '"', '\\' and control characters escaped as jansson
+ * does (\n, \t ..., else \u001F with capital hex digits), everything
+ * else, "/" and non-ASCII included, as it is. */
+void export_json_string(struct text *t, const char *s);
+
+/* Hundredths of an hour c as the JSON number c / 100 (1.5, 0.25, 2.0) */
+void export_json_hours(struct text *t, int64_t c);
 
 /* commands/export_ical.c: the file's opening part, into w->row; the
  * closing part; one entry as a VEVENT into w->row (nothing for an entry

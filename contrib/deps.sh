@@ -6,6 +6,11 @@
 # and GNU time).
 set -eu
 
+# libcurl4-openssl-dev and libsystemd-dev: their headers, for the build;
+# timmy loads libcurl.so.4 (HTTP upload) and libsystemd.so.0 (under
+# systemd) only when it needs them, so at run time they may be missing
+# (the log then says which one). libjansson-dev: the unit tests and fuzz
+# targets read the JSON export back with it; timmy does not link it.
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates strace mandoc man-db systemd

@@ -70,7 +70,6 @@ static void
 init(void)
 {
 	xmpp_initialize();
-	fakebot_check(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK);
 	/* Errors only: the handlers log every stanza they ignore. */
 	log_set_level(LOG_ERROR);
 	cfg = fakebot_config(config);

@@ -16,7 +16,6 @@
 #ifndef TIMMY_FAKEBOT_H
 #define TIMMY_FAKEBOT_H
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <strophe.h>
 
 #include "../../bot/config.h"
@@ -597,9 +596,7 @@ main(void)
 	int rc;
 
 	xmpp_initialize();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	curl_global_cleanup();
 	xmpp_shutdown();
 	return rc;
 }

@@ -95,6 +95,5 @@ main(void)
 	};
 
 	xmpp_initialize();
-	fakebot_check(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK);
 	return cmocka_run_group_tests_name("stanza", tests, NULL, NULL);
 }

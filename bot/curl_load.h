@@ -1,0 +1,60 @@
+/*
+ * bot/curl_load.h - libcurl, loaded the first time an export goes out by
+ * HTTP upload rather than when timmy starts.
+ *
+ * Private to bot/ (the upload code: bot/delivery.c, bot/httpupload.c).
+ * Linked in, libcurl.so.4 brought 36 more shared libraries into every run
+ * of timmy (GnuTLS, Kerberos, LDAP, SSH, RTMP, ...; `ldd timmy`): the
+ * dynamic loader mapped and relocated them even for `timmy --version`,
+ * and the daemon carried their pages though most servers never offer
+ * HTTP upload. Now the commands and an idle bot do not load it at all.
+ * The types and constants still come from <curl/curl.h> (the build needs
+ * the libcurl development package; the run needs libcurl.so.4 only for
+ * HTTP upload).
+ */
+#ifndef TIMMY_CURL_LOAD_H
+#define TIMMY_CURL_LOAD_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+/* The libcurl calls timmy makes, each the function of the same name
+ * without "curl_". */
+struct curl_api {
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	const char *(*multi_strerror)(CURLMcode);
+	CURLMcode (*multi_cleanup)(CURLM *);
+};
+
+/* The soname loaded, for messages. */
+#define CURL_LOAD_SONAME "libcurl.so.4"
+
+/*
+ * Loads libcurl and calls curl_global_init, the first time; later calls
+ * return the same table. Returns the table (static; valid until
+ * curl_unload), or NULL after writing into err (n bytes) why, as
+ * "HTTP upload needs libcurl.so.4: <the loader's message>"; a failed load
+ * is tried again at the next call (the package may have been installed
+ * since). Not thread-safe (timmy has one thread).
+ */
+const struct curl_api *curl_load(char *err, size_t n);
+
+/* The table when libcurl is loaded, else NULL. */
+const struct curl_api *curl_loaded(void);
+
+/* curl_global_cleanup and dlclose, if curl_load succeeded; at exit, after
+ * every handle is freed. */
+void curl_unload(void);
+
+#endif
