@@ -140,6 +140,7 @@ open_store(const struct cfg *cfg)
 		fprintf(stderr, "timmy: storage.path: %s\n", err);
 		return NULL;
 	}
+	store_set_default_zone(st, cfg->timezone); /* the rollup's days */
 	return st;
 }
 

@@ -39,6 +39,7 @@ static const char *const store_migrations[] = {
 	store_migration_6,
 	store_migration_7,
 	store_migration_8,
+	store_migration_9,
 	NULL
 };
 
@@ -82,6 +83,10 @@ store_savepoint_end(store *st, store_rc ret)
 	sqlite3_stmt *s;
 	size_t i;
 
+	/* The rollup of what this savepoint changed, before it commits
+	 * (rollup.c); inside an outer transaction it is up to date at once. */
+	if (ret == STORE_OK)
+		ret = store_rollup_flush(st);
 	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
 	/* SQLite may have rolled everything back already (I/O error, full
@@ -400,6 +405,9 @@ store_commit(store *st)
 	store_rc ret;
 	int rc;
 
+	if (!sqlite3_get_autocommit(st->db) &&
+	    (ret = store_rollup_flush(st)) != STORE_OK)
+		return ret; /* rollup.c: the rollup commits with the change */
 	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
 		if ((s = store_sql_prepare(st, &drop_empty)) == NULL)
 			return STORE_ERR;

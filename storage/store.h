@@ -140,9 +140,27 @@ int store_schema_version(void);
 const char *store_errmsg(const store *st);
 
 /* STORE_OK when the database is sound, its references included (SQLite:
- * PRAGMA integrity_check and foreign_key_check); else STORE_ERR with the
- * first problem in store_errmsg. */
+ * PRAGMA integrity_check and foreign_key_check), and every user's rollup
+ * of reports equals the sum of their entries (after building the pending
+ * ones, on a handle open for writing); else STORE_ERR with the first
+ * problem in store_errmsg (a rollup's names the user and the day). */
 store_rc store_check(store *st);
+
+/*
+ * The zone whose days a user's rollup of reports is built in when they
+ * have no zone of their own (the bot's defaults.timezone; NULL or "":
+ * UTC). Given at open and at every reload; a rollup already built keeps
+ * the zone it was built in until it is rebuilt (a change of the user's
+ * own zone, store_rollup_rebuild).
+ */
+void store_set_default_zone(store *st, const char *zone);
+
+/*
+ * Builds every user's rollup of reports anew, in the zone their days are
+ * in now, inside the caller's transaction (`timmy check --repair`):
+ * about as long as a report by day over every user's whole history.
+ */
+store_rc store_rollup_rebuild(store *st);
 
 /*
  * Transactions. store_begin starts BEGIN IMMEDIATE so a change never meets
