@@ -123,8 +123,19 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	"  AND (e.stop > d.lo OR (e.stop = e.start AND e.start = d.lo))"
 #define SQL_ROLLUP_EDGE "(e.start = e.stop AND e.start = d.lo)"
 #define SQL_ROLLUP_SECS \
-	"sum(min(e.stop, d.hi) - max(e.start, d.lo) - " \
-	SQL_BREAKS("e.id", "max(e.start, d.lo)", "min(e.stop, d.hi)") ")"
+	"min(e.stop, d.hi) - max(e.start, d.lo) - " \
+	SQL_BREAKS("e.id", "max(e.start, d.lo)", "min(e.stop, d.hi)")
+
+/*
+ * Rows of one day and name add up as they are inserted (an upsert on the
+ * primary key) rather than through GROUP BY, whose sorter cost more than
+ * the rest of a one-day recomputation (measured with callgrind: about
+ * 100,000 instructions a statement). "WHERE true" lets SQLite's parser
+ * tell the ON CONFLICT of the upsert from a join's ON.
+ */
+#define SQL_ROLLUP_ADD \
+	" ON CONFLICT DO UPDATE SET secs = secs + excluded.secs," \
+	" first = min(first, excluded.first)"
 
 /* Recomputes user uid's rollup rows of the days in temp.rollup_days,
  * from lo to hi (the first day's start, the last one's end). */
@@ -142,25 +153,24 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi)
 	STORE_SQL(add_projects, "rollup-add-projects",
 		"INSERT INTO rollup_projects"
 		" (user_id, day, project, edge, secs, first)"
-		" SELECT :uid, d.lo, e.project COLLATE BINARY AS p,"
-		"  " SQL_ROLLUP_EDGE " AS x, " SQL_ROLLUP_SECS ", min(e.start)"
+		" SELECT :uid, d.lo, e.project COLLATE BINARY,"
+		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
-		" GROUP BY d.lo, p, x");
+		" WHERE true" SQL_ROLLUP_ADD);
 	/* An entry counts once per tag that differs in more than case,
 	 * under its first spelling in entry_tags' order, as the report's
 	 * DISTINCT keeps it; '' when it has no tag. */
 	STORE_SQL(add_tags, "rollup-add-tags",
 		"INSERT INTO rollup_tags"
 		" (user_id, day, project, tag, edge, secs, first)"
-		" SELECT :uid, d.lo, e.project COLLATE BINARY AS p,"
-		"  coalesce(t.tag, '') AS g,"
-		"  " SQL_ROLLUP_EDGE " AS x, " SQL_ROLLUP_SECS ", min(e.start)"
+		" SELECT :uid, d.lo, e.project COLLATE BINARY,"
+		"  coalesce(t.tag, ''),"
+		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
 		" LEFT JOIN entry_tags AS t ON t.entry_id = e.id"
 		" WHERE t.tag IS NULL OR NOT EXISTS (SELECT 1 FROM entry_tags AS u"
 		"  WHERE u.entry_id = e.id AND u.tag < t.tag"
-		"  AND u.tag = t.tag COLLATE UNOCASE)"
-		" GROUP BY d.lo, p, g, x");
+		"  AND u.tag = t.tag COLLATE UNOCASE)" SQL_ROLLUP_ADD);
 	static const struct store_sql *const steps[] = {
 		&del_projects, &del_tags, &add_projects, &add_tags
 	};
@@ -277,7 +287,8 @@ static store_rc
 flush_user(store *st, int64_t uid)
 {
 	STORE_SQL(pending, "rollup-pending",
-		"SELECT lo, hi FROM rollup_dirty WHERE user_id = :uid LIMIT :n");
+		"SELECT DISTINCT lo, hi FROM rollup_dirty WHERE user_id = :uid"
+		" LIMIT :n");
 	STORE_SQL(done, "rollup-done",
 		"DELETE FROM rollup_dirty WHERE user_id = :uid");
 	int64_t lo[FLUSH_SPANS_MAX + 1], hi[FLUSH_SPANS_MAX + 1];

@@ -69,8 +69,15 @@ store_rc
 store_savepoint(store *st)
 {
 	STORE_SQL(q, "savepoint", "SAVEPOINT store_change");
+	bool outermost = sqlite3_get_autocommit(st->db) != 0;
+	store_rc ret = store_sql_run(st, &q);
 
-	return store_sql_run(st, &q);
+	if (ret == STORE_OK) {
+		if (st->savepoints == 0)
+			st->savepoint_alone = outermost;
+		st->savepoints++;
+	}
+	return ret;
 }
 
 store_rc
@@ -84,8 +91,11 @@ store_savepoint_end(store *st, store_rc ret)
 	size_t i;
 
 	/* The rollup of what this savepoint changed, before it commits
-	 * (rollup.c); inside an outer transaction it is up to date at once. */
-	if (ret == STORE_OK)
+	 * (rollup.c), when it is a transaction of its own; inside another
+	 * one, that one's store_commit builds it once for all its changes. */
+	if (st->savepoints > 0)
+		st->savepoints--;
+	if (ret == STORE_OK && st->savepoints == 0 && st->savepoint_alone)
 		ret = store_rollup_flush(st);
 	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
@@ -378,6 +388,7 @@ store_begin(store *st)
 	store_rc ret;
 
 	st->step = 0; /* a plain transaction records no undo step */
+	st->savepoints = 0;
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
@@ -416,8 +427,10 @@ store_commit(store *st)
 			return ret;
 	}
 	ret = store_sql_run(st, &q);
-	if (ret == STORE_OK)
+	if (ret == STORE_OK) {
 		st->step = 0;
+		st->savepoints = 0;
+	}
 	return ret;
 }
 
@@ -432,6 +445,7 @@ store_rollback(store *st)
 	if (st == NULL)
 		return;
 	st->step = 0;
+	st->savepoints = 0;
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
 	if (sqlite3_get_autocommit(st->db))

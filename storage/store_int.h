@@ -73,6 +73,11 @@ struct store {
 	char zone[STORE_TZ_MAX + 1];
 	/* Reports ignore the rollup (store_test.h's store_rollup_use). */
 	bool rollup_off;
+	/* Savepoints open (store_savepoint), and whether the outermost is a
+	 * transaction by itself (none was open): then its release commits,
+	 * and builds the rollup first. */
+	int savepoints;
+	bool savepoint_alone;
 };
 
 /*
