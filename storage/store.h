@@ -603,9 +603,13 @@ enum store_group {
  * bucket is empty and never reported. STORE_ERR (with store_errmsg) when
  * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
  * before the one before it, by is none of enum store_group, or f is
- * wrong. An owner who never wrote has nothing: STORE_OK. The cost grows
- * with the entries in the range: an index finds each entry's few buckets
- * (SQL_REPORT in report.c), so a year by day costs about what a year does.
+ * wrong. An owner who never wrote has nothing: STORE_OK. The whole days
+ * (in the zone of the owner's rollup) inside each bucket come from the
+ * per-day rollup (rollup_report.c), so a year costs its days and
+ * projects, not its entries; the rest of a bucket, the running entry,
+ * tag filters and owners whose rollup is pending cost the entries in
+ * that range (an index finds each entry's few buckets: SQL_REPORT in
+ * report.c). The result is the same either way.
  */
 #define STORE_BUCKETS_MAX 367
 typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,
