@@ -325,9 +325,10 @@ const char store_migration_8[] =
 /*
  * Schema version 9 to 10: the per-day rollups of reports (rollup.c), the
  * spans pending in them, and the triggers that note those. Every user with
- * a stopped entry gets a pending row, so that the first commit (or `timmy
- * check`) builds their rollup in their zone; until then reports read the
- * entries as before.
+ * a stopped entry gets a pending row (2, 0), so that `timmy check` (which
+ * the systemd unit runs before each start) or the user's next change
+ * builds their rollup in their zone; until then reports read the entries
+ * as before.
  */
 const char store_migration_9[] =
 	"CREATE TABLE rollup_users (\n"
@@ -426,5 +427,5 @@ const char store_migration_9[] =
 	"END;\n"
 	"\n"
 	"INSERT INTO rollup_dirty (user_id, lo, hi)\n"
-	"\tSELECT DISTINCT user_id, 0, 0 FROM entries WHERE stop IS NOT NULL;\n"
+	"\tSELECT DISTINCT user_id, 2, 0 FROM entries WHERE stop IS NOT NULL;\n"
 	;

@@ -338,9 +338,17 @@ flush_user(store *st, int64_t uid)
 }
 
 store_rc
-store_rollup_flush(store *st)
+store_rollup_flush(store *st, bool all)
 {
+	/* The migration's rows (2, 0) wait for timmy check (which the
+	 * systemd unit runs before each start) or the user's next change:
+	 * building every user's whole history in the first commit after an
+	 * upgrade would hold that one command (and everyone behind it) for
+	 * about a second per 100,000 entries. */
 	STORE_SQL(next, "rollup-next",
+		"SELECT user_id FROM rollup_dirty"
+		" WHERE NOT (lo = 2 AND hi = 0) LIMIT 1");
+	STORE_SQL(next_any, "rollup-next-any",
 		"SELECT user_id FROM rollup_dirty LIMIT 1");
 	sqlite3_stmt *s;
 	store_rc ret;
@@ -349,9 +357,9 @@ store_rollup_flush(store *st)
 	if (sqlite3_db_readonly(st->db, "main") == 1)
 		return STORE_OK; /* nothing can have changed here */
 	for (;;) {
-		if ((s = store_sql_prepare(st, &next)) == NULL)
+		if ((s = store_sql_prepare(st, all ? &next_any : &next)) == NULL)
 			return STORE_ERR;
-		ret = store_sql_row(st, &next, s, SQLITE_OK);
+		ret = store_sql_row(st, all ? &next_any : &next, s, SQLITE_OK);
 		if (ret == STORE_NOTFOUND)
 			return STORE_OK;
 		if (ret != STORE_OK)

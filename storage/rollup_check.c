@@ -166,7 +166,7 @@ store_rollup_check(store *st)
 		return STORE_OK;
 	if ((ret = run(st, &flush_begin)) != STORE_OK)
 		return ret;
-	ret = store_rollup_flush(st);
+	ret = store_rollup_flush(st, true);
 	if (ret != STORE_OK) {
 		memcpy(keep, st->errmsg, sizeof keep);
 		(void)run(st, &flush_undo);

@@ -96,7 +96,7 @@ store_savepoint_end(store *st, store_rc ret)
 	if (st->savepoints > 0)
 		st->savepoints--;
 	if (ret == STORE_OK && st->savepoints == 0 && st->savepoint_alone)
-		ret = store_rollup_flush(st);
+		ret = store_rollup_flush(st, false);
 	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
 	/* SQLite may have rolled everything back already (I/O error, full
@@ -417,7 +417,7 @@ store_commit(store *st)
 	int rc;
 
 	if (!sqlite3_get_autocommit(st->db) &&
-	    (ret = store_rollup_flush(st)) != STORE_OK)
+	    (ret = store_rollup_flush(st, false)) != STORE_OK)
 		return ret; /* rollup.c: the rollup commits with the change */
 	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
 		if ((s = store_sql_prepare(st, &drop_empty)) == NULL)

@@ -408,9 +408,11 @@ store_rc store_rollup_zone(store *st, int64_t uid, bool ready_only,
 /*
  * Recomputes the days of every pending span (rollup_dirty), and drops
  * those: called in the transaction of every change before it commits
- * (store_commit, store_savepoint_end). Nothing on a read-only handle.
+ * (store_commit, store_savepoint_end). The users the migration left
+ * pending are built only when all (the check) or when they change.
+ * Nothing on a read-only handle.
  */
-store_rc store_rollup_flush(store *st);
+store_rc store_rollup_flush(store *st, bool all);
 
 /* Builds the pending rollups, then compares each user's with one built
  * afresh from the entries (store_check). */

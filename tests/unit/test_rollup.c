@@ -577,6 +577,38 @@ static void check__builds_the_rollup__of_entries_inserted_with_raw_sql(
 	store_close(st);
 }
 
+/*
+ * After the migration to schema 10 every user with entries is pending
+ * (rows (2, 0), as store_migration_9 writes them): another user's change
+ * builds only that user, a pending user's reports read the entries, and
+ * the check builds the rest.
+ */
+static void migration__leaves_users_pending__until_the_check_or_their_change(
+	void **state)
+{
+	store *st = berlin_store_with_a_day();
+	struct store_entry e = entry("globex", JUNE2_9 + 2 * 86400,
+	                             JUNE2_9 + 2 * 86400 + 600);
+
+	(void)state;
+	exec(st, "DELETE FROM rollup_projects; DELETE FROM rollup_tags;"
+	         "DELETE FROM rollup_users;"
+	         "INSERT INTO rollup_dirty (user_id, lo, hi)"
+	         " SELECT DISTINCT user_id, 2, 0 FROM entries"
+	         " WHERE stop IS NOT NULL");
+	assert_int_equal(store_insert_entry(st, BOB, &e), STORE_OK);
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users AS r"
+	                            " JOIN users AS u ON u.id = r.user_id"
+	                            " WHERE u.jid = '" BOB "'"), 1);
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users"), 1);
+	expect_same(st, ALICE, year2025, 2, JUNE2_9, STORE_BY_TAG, NULL,
+	            "pending after the migration");
+	expect_sound(st);
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users"), 2);
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_dirty"), 0);
+	store_close(st);
+}
+
 static void rollup__is_rebuilt_in_the_new_zone__when_the_user_changes_zone(
 	void **state)
 {
@@ -619,6 +651,8 @@ int main(void)
 		  rollup__is_kept_in_the_transaction__of_each_change),
 		cmocka_unit_test(
 		  check__builds_the_rollup__of_entries_inserted_with_raw_sql),
+		cmocka_unit_test(
+		  migration__leaves_users_pending__until_the_check_or_their_change),
 		cmocka_unit_test(
 		  rollup__is_rebuilt_in_the_new_zone__when_the_user_changes_zone),
 	};
