@@ -396,23 +396,20 @@ class Bot:
 
     def rollup_mismatch(self):
         """None when every user's rollup of reports holds the seconds of
-        their entries and nothing is pending (a few milliseconds: the
-        whole `timmy check` costs over 100 ms a test under the
-        sanitizers), else what differs. A database without rollup tables
-        (an older schema, none at all) passes."""
+        their entries (a few milliseconds: the whole `timmy check` costs
+        over 100 ms a test under the sanitizers), else what differs.
+        Users still pending are left out: entries a test wrote with plain
+        SQL wait for `timmy check` or the user's next change, and their
+        reports read the entries meanwhile. A database without rollup
+        tables (an older schema, none at all) passes."""
         if not os.path.exists(self.db_path):
             return None
         try:
             rows = self.query(self.ROLLUP_SUMS)
-            pending = self.query("SELECT count(*) FROM rollup_dirty")[0][0]
         except sqlite3.Error as e:
             return None if "no such table" in str(e) else str(e)
         bad = ["%s: rollup %d s, entries %d s" % r for r in rows
                if r[1] != r[2]]
-        if pending:
-            # Every commit builds them: one left is a change that no
-            # commit of the bot's saw.
-            bad.append("%d spans pending after the bot stopped" % pending)
         return "; ".join(bad) or None
 
     def __enter__(self):
