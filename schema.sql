@@ -357,7 +357,10 @@ CREATE TABLE rollup_tags (
 ) STRICT, WITHOUT ROWID;
 
 -- The spans [lo, hi] of stopped entries changed since the last commit,
--- whose days the rollup recomputes; empty between transactions.
+-- whose days the rollup recomputes at the commit. Between transactions it
+-- holds only what no commit of timmy's saw: rows written with plain SQL,
+-- and the rows (2, 0) of the migration to version 10, which wait for
+-- `timmy check` or the user's next change (storage/rollup.c).
 CREATE TABLE rollup_dirty (
 	user_id INTEGER NOT NULL,
 	lo INTEGER NOT NULL,
