@@ -357,71 +357,95 @@ CREATE TABLE rollup_tags (
 ) STRICT, WITHOUT ROWID;
 
 -- The spans [lo, hi] of stopped entries changed since the last commit,
--- whose days the rollup recomputes at the commit. Between transactions it
--- holds only what no commit of timmy's saw: rows written with plain SQL,
--- and the rows (2, 0) of the migration to version 10, which wait for
--- `timmy check` or the user's next change (storage/rollup.c).
+-- whose days the rollup recomputes at the commit. entry_id is set only on
+-- the row of an entry that became a stopped one in this transaction (added
+-- stopped, or a running one stopped): the rollup then adds that entry's
+-- part to its days instead of recomputing them, when that is all a user's
+-- rows say (storage/rollup.c), and changes of its tags and breaks in the
+-- same transaction note nothing more. Between transactions the table holds
+-- only what no commit of timmy's saw: rows written with plain SQL, and the
+-- rows (2, 0) of the migration to version 10, which wait for `timmy check`
+-- or the user's next change.
 CREATE TABLE rollup_dirty (
 	user_id INTEGER NOT NULL,
 	lo INTEGER NOT NULL,
-	hi INTEGER NOT NULL
+	hi INTEGER NOT NULL,
+	entry_id INTEGER
 ) STRICT;
+
+CREATE INDEX rollup_dirty_entry ON rollup_dirty (entry_id)
+WHERE entry_id IS NOT NULL;
 
 CREATE TRIGGER entries_rollup_insert AFTER INSERT ON entries
 WHEN NEW.stop IS NOT NULL
 BEGIN
-	INSERT INTO rollup_dirty VALUES (NEW.user_id, NEW.start, NEW.stop);
+	INSERT INTO rollup_dirty
+		VALUES (NEW.user_id, NEW.start, NEW.stop, NEW.id);
 END;
 
 CREATE TRIGGER entries_rollup_delete AFTER DELETE ON entries
 WHEN OLD.stop IS NOT NULL
 BEGIN
-	INSERT INTO rollup_dirty VALUES (OLD.user_id, OLD.start, OLD.stop);
+	INSERT INTO rollup_dirty
+		VALUES (OLD.user_id, OLD.start, OLD.stop, NULL);
 END;
 
 CREATE TRIGGER entries_rollup_update
 AFTER UPDATE OF user_id, project, start, stop ON entries
 BEGIN
-	INSERT INTO rollup_dirty SELECT OLD.user_id, OLD.start, OLD.stop
+	INSERT INTO rollup_dirty SELECT OLD.user_id, OLD.start, OLD.stop, NULL
 		WHERE OLD.stop IS NOT NULL;
-	INSERT INTO rollup_dirty SELECT NEW.user_id, NEW.start, NEW.stop
+	INSERT INTO rollup_dirty SELECT NEW.user_id, NEW.start, NEW.stop,
+		CASE WHEN OLD.stop IS NULL THEN NEW.id END
 		WHERE NEW.stop IS NOT NULL;
 END;
 
 CREATE TRIGGER entry_tags_rollup_insert AFTER INSERT ON entry_tags
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id = NEW.entry_id AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = NEW.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 CREATE TRIGGER entry_tags_rollup_delete AFTER DELETE ON entry_tags
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id = OLD.entry_id AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = OLD.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 CREATE TRIGGER entry_tags_rollup_update AFTER UPDATE ON entry_tags
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 CREATE TRIGGER entry_breaks_rollup_insert AFTER INSERT ON entry_breaks
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id = NEW.entry_id AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = NEW.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 CREATE TRIGGER entry_breaks_rollup_delete AFTER DELETE ON entry_breaks
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id = OLD.entry_id AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = OLD.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 CREATE TRIGGER entry_breaks_rollup_update AFTER UPDATE ON entry_breaks
 BEGIN
-	INSERT INTO rollup_dirty SELECT user_id, start, stop FROM entries
-		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
 END;
 
 -- A change of a user's own zone: a row with lo > hi asks the next flush
@@ -430,5 +454,5 @@ END;
 CREATE TRIGGER users_rollup_tz AFTER UPDATE OF tz ON users
 WHEN OLD.tz IS NOT NEW.tz
 BEGIN
-	INSERT INTO rollup_dirty VALUES (NEW.id, 1, 0);
+	INSERT INTO rollup_dirty VALUES (NEW.id, 1, 0, NULL);
 END;

@@ -33,19 +33,50 @@
  * when a user's history spans decades. */
 #define DAYS_CHUNK 1024
 
-int64_t
-store_day_first(const char *zone, int64_t t)
+/*
+ * The day of zone that holds t, into st's one-day cache: a change
+ * touches a day or two, mostly today's, and each zone look-up (libc's
+ * localtime_r and mktime under a switched TZ) costs about 28,000
+ * instructions; the cache saved a quarter of the rollup's cost per change
+ * (callgrind).
+ */
+static void
+day_of(store *st, const char *zone, int64_t t)
 {
-	return tz_day_start(zone, t);
+	int64_t lo, hi;
+
+	if (st->day_lo <= t && t < st->day_hi &&
+	    strcmp(st->day_zone, zone) == 0)
+		return;
+	lo = tz_day_start(zone, t);
+	/* A day lasts 23 to 25 hours: 26 hours on is inside the next. */
+	hi = tz_day_start(zone, lo + 26 * 3600);
+	if (hi <= lo)
+		hi = lo + 86400;
+	if (lo > t || t >= hi) { /* cannot be; do not cache it */
+		st->day_lo = st->day_hi = 0;
+		st->day_zone[0] = '\0';
+		st->day_first = lo;
+		st->day_next = hi;
+		return;
+	}
+	snprintf(st->day_zone, sizeof st->day_zone, "%s", zone);
+	st->day_lo = st->day_first = lo;
+	st->day_hi = st->day_next = hi;
 }
 
 int64_t
-store_day_next(const char *zone, int64_t day)
+store_day_first(store *st, const char *zone, int64_t t)
 {
-	/* A day lasts 23 to 25 hours: 26 hours on is inside the next. */
-	int64_t next = tz_day_start(zone, day + 26 * 3600);
+	day_of(st, zone, t);
+	return st->day_first;
+}
 
-	return next > day ? next : day + 86400;
+int64_t
+store_day_next(store *st, const char *zone, int64_t day)
+{
+	day_of(st, zone, day);
+	return st->day_next;
 }
 
 void
@@ -120,7 +151,8 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	" FROM temp.rollup_days AS d CROSS JOIN entries AS e" \
 	"  ON e.user_id = :uid AND e.stop IS NOT NULL" \
 	"  AND e.start < d.hi AND e.start >= d.lo - " SQL_LONGEST(":uid") \
-	"  AND (e.stop > d.lo OR (e.stop = e.start AND e.start = d.lo))"
+	"  AND (e.stop > d.lo OR (e.stop = e.start AND e.start = d.lo))" \
+	"  AND (:entry IS NULL OR e.id = :entry)"
 #define SQL_ROLLUP_EDGE "(e.start = e.stop AND e.start = d.lo)"
 #define SQL_ROLLUP_SECS \
 	"min(e.stop, d.hi) - max(e.start, d.lo) - " \
@@ -137,10 +169,18 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	" ON CONFLICT DO UPDATE SET secs = secs + excluded.secs," \
 	" first = min(first, excluded.first)"
 
-/* Recomputes user uid's rollup rows of the days in temp.rollup_days,
- * from lo to hi (the first day's start, the last one's end). */
+/*
+ * Recomputes user uid's rollup rows of the days in temp.rollup_days, from
+ * lo to hi (the first day's start, the last one's end); or, when entry is
+ * not 0, adds that entry's part to them (an entry that has just become a
+ * stopped one, and the only change of the user: schema.sql's
+ * rollup_dirty). Adding reads one entry where recomputing reads every
+ * entry of the day and deletes its rows first: the common change, a stop
+ * or an add, costs about half as much (callgrind).
+ */
 static store_rc
-rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi)
+rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
+               int64_t entry)
 {
 	STORE_SQL(del_projects, "rollup-clear-projects",
 		"DELETE FROM rollup_projects WHERE user_id = :uid"
@@ -179,7 +219,7 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+	for (i = entry != 0 ? 2 : 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if ((s = store_sql_uid(st, steps[i], uid)) == NULL)
 			return STORE_ERR;
 		rc = SQLITE_OK;
@@ -187,6 +227,8 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi)
 			rc = store_bind_int64(s, ":lo", lo);
 			if (rc == SQLITE_OK)
 				rc = store_bind_int64(s, ":hi", hi);
+		} else if (entry != 0) {
+			rc = store_bind_int64(s, ":entry", entry);
 		}
 		if ((ret = store_sql_done(st, steps[i], s, rc)) != STORE_OK)
 			return ret;
@@ -197,16 +239,17 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi)
 /*
  * Recomputes user uid's rollup for the days of zone from the one that
  * holds lo up to the one that holds hi (a closed span: a zero-length
- * entry at a day's start lies in that day), DAYS_CHUNK days at a time.
+ * entry at a day's start lies in that day), DAYS_CHUNK days at a time;
+ * or adds entry's part to them (rollup_compute).
  */
 static store_rc
 rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
-            int64_t hi)
+            int64_t hi, int64_t entry)
 {
 	STORE_SQL(clear, "rollup-days-clear", "DELETE FROM temp.rollup_days");
 	STORE_SQL(add, "rollup-day",
 		"INSERT INTO temp.rollup_days (lo, hi) VALUES (:lo, :hi)");
-	int64_t day = store_day_first(zone, lo), first, next;
+	int64_t day = store_day_first(st, zone, lo), first, next;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int n, rc;
@@ -216,7 +259,7 @@ rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
 			return ret;
 		first = day;
 		for (n = 0; n < DAYS_CHUNK && day <= hi; n++, day = next) {
-			next = store_day_next(zone, day);
+			next = store_day_next(st, zone, day);
 			if ((s = store_sql_prepare(st, &add)) == NULL)
 				return STORE_ERR;
 			rc = store_bind_int64(s, ":lo", day);
@@ -225,7 +268,8 @@ rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
 			if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
 				return ret;
 		}
-		if ((ret = rollup_compute(st, uid, first, day)) != STORE_OK)
+		if ((ret = rollup_compute(st, uid, first, day, entry)) !=
+		    STORE_OK)
 			return ret;
 	}
 	return STORE_OK;
@@ -274,26 +318,29 @@ rollup_build(store *st, int64_t uid, const char *zone)
 	lo = sqlite3_column_int64(s, 0);
 	hi = sqlite3_column_int64(s, 1);
 	store_reset(s);
-	return none ? STORE_OK : rollup_days(st, uid, zone, lo, hi);
+	return none ? STORE_OK : rollup_days(st, uid, zone, lo, hi, 0);
 }
 
 /*
  * Brings user uid's rollup up to date with their pending spans, and
- * drops those: the days of each span recomputed, or the whole rollup
- * built when there is none yet, when there are many spans, or when a
- * change of the user's zone (a span with lo > hi) moved their days.
+ * drops those: the days of each span recomputed (or, when every span is
+ * an entry that just became a stopped one, that entry added), or the
+ * whole rollup built when there is none yet, when there are many spans,
+ * or when a change of the user's zone (a span with lo > hi) moved their
+ * days.
  */
 static store_rc
 flush_user(store *st, int64_t uid)
 {
 	STORE_SQL(pending, "rollup-pending",
-		"SELECT DISTINCT lo, hi FROM rollup_dirty WHERE user_id = :uid"
-		" LIMIT :n");
+		"SELECT DISTINCT lo, hi, entry_id FROM rollup_dirty"
+		" WHERE user_id = :uid LIMIT :n");
 	STORE_SQL(done, "rollup-done",
 		"DELETE FROM rollup_dirty WHERE user_id = :uid");
 	int64_t lo[FLUSH_SPANS_MAX + 1], hi[FLUSH_SPANS_MAX + 1];
+	int64_t entry[FLUSH_SPANS_MAX + 1];
 	char zone[STORE_TZ_MAX + 1], now[STORE_TZ_MAX + 1];
-	bool whole = false, rezone = false;
+	bool whole = false, rezone = false, adds = true;
 	sqlite3_stmt *s;
 	store_rc ret;
 	int i, n = 0, rc;
@@ -313,7 +360,9 @@ flush_user(store *st, int64_t uid)
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		lo[n] = sqlite3_column_int64(s, 0);
 		hi[n] = sqlite3_column_int64(s, 1);
+		entry[n] = sqlite3_column_int64(s, 2); /* NULL reads 0 */
 		rezone = rezone || lo[n] > hi[n];
+		adds = adds && entry[n] != 0;
 		n++;
 		rc = SQLITE_OK;
 	}
@@ -328,7 +377,8 @@ flush_user(store *st, int64_t uid)
 	for (i = 0; !whole && n <= FLUSH_SPANS_MAX && i < n &&
 	     ret == STORE_OK; i++) {
 		if (lo[i] <= hi[i])
-			ret = rollup_days(st, uid, zone, lo[i], hi[i]);
+			ret = rollup_days(st, uid, zone, lo[i], hi[i],
+			                  adds ? entry[i] : 0);
 	}
 	if (ret != STORE_OK)
 		return ret;

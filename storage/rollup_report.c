@@ -169,10 +169,10 @@ load_pieces(store *st, const char *zone, const int64_t *bounds,
 		hi = bounds[i + 1];
 		if (lo >= hi)
 			continue; /* an empty bucket reports nothing */
-		first = store_day_first(zone, lo);
+		first = store_day_first(st, zone, lo);
 		if (first < lo)
-			first = store_day_next(zone, first);
-		last = store_day_first(zone, hi);
+			first = store_day_next(st, zone, first);
+		last = store_day_first(st, zone, hi);
 		if (first >= last) {
 			ret = add_piece(st, i, lo, hi, true, maxlen);
 		} else {

@@ -78,6 +78,11 @@ struct store {
 	 * and builds the rollup first. */
 	int savepoints;
 	bool savepoint_alone;
+	/* The last day of a zone looked up (rollup.c's day_of): [day_lo,
+	 * day_hi) of day_zone, whose start and next day's start are
+	 * day_first and day_next; day_hi 0 when none. */
+	char day_zone[STORE_TZ_MAX + 1];
+	int64_t day_lo, day_hi, day_first, day_next;
 };
 
 /*
@@ -394,8 +399,8 @@ store_rc store_report_rows(store *st, const struct store_sql *q,
  * The first second of the day of zone that holds t, and of the day after
  * the one that starts at day: the partition of time into a rollup's days.
  */
-int64_t store_day_first(const char *zone, int64_t t);
-int64_t store_day_next(const char *zone, int64_t day);
+int64_t store_day_first(store *st, const char *zone, int64_t t);
+int64_t store_day_next(store *st, const char *zone, int64_t day);
 
 /*
  * The zone user uid's rollup was built in, into zone (n bytes): STORE_OK,

@@ -578,6 +578,42 @@ static void check__builds_the_rollup__of_entries_inserted_with_raw_sql(
 }
 
 /*
+ * Every statement on entries, their tags and their breaks notes its span
+ * (schema.sql's triggers), whoever runs it: after each raw change below,
+ * the check (which builds what is pending) finds the rollup equal to the
+ * entries.
+ */
+static void rollup__follows_every_kind_of_write__made_with_plain_sql(
+	void **state)
+{
+	static const char *const changes[] = {
+		"INSERT INTO entry_tags VALUES (1, 'review')",
+		"UPDATE entry_tags SET tag = 'Review' WHERE tag = 'review'",
+		"DELETE FROM entry_tags WHERE tag = 'design'",
+		"INSERT INTO entry_breaks VALUES (1, 1748851200, 1748853000)",
+		"UPDATE entry_breaks SET stop = 1748854800",
+		"DELETE FROM entry_breaks",
+		"UPDATE entries SET project = 'Globex' WHERE id = 1",
+		"UPDATE entries SET start = start - 86400 WHERE id = 1",
+		"INSERT INTO entries (user_id, seq, project, start, stop)"
+		" VALUES (1, 9, 'acme', 1748900000, 1748990000)",
+		"DELETE FROM entries WHERE id = 1",
+	};
+	store *st = berlin_store_with_a_day();
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+		exec(st, changes[i]);
+		if (store_check(st) != STORE_OK)
+			fail_msg("after %s: %s", changes[i], store_errmsg(st));
+		assert_int_equal(number(st, "SELECT count(*) FROM rollup_dirty"),
+		                 0);
+	}
+	store_close(st);
+}
+
+/*
  * After the migration to schema 10 every user with entries is pending
  * (rows (2, 0), as store_migration_9 writes them): another user's change
  * builds only that user, a pending user's reports read the entries, and
@@ -651,6 +687,8 @@ int main(void)
 		  rollup__is_kept_in_the_transaction__of_each_change),
 		cmocka_unit_test(
 		  check__builds_the_rollup__of_entries_inserted_with_raw_sql),
+		cmocka_unit_test(
+		  rollup__follows_every_kind_of_write__made_with_plain_sql),
 		cmocka_unit_test(
 		  migration__leaves_users_pending__until_the_check_or_their_change),
 		cmocka_unit_test(
