@@ -12,7 +12,20 @@
  * from the entries cannot drift the way sums of differences can. The
  * recomputation runs once per transaction, before the commit: one change
  * touches one or two days, each a handful of entries (one index range of
- * entries_user_start per day).
+ * entries_user_start per day). The one difference that is added, not
+ * recomputed, is the commonest change: an entry that has just become a
+ * stopped one (stop, add), when it is all that changed.
+ *
+ * Costs, measured with callgrind on bench/gen.py's 100,000-entry history:
+ * - a change (add a stopped entry with a tag and a break, commit):
+ *   about 170,000 instructions for the rollup, 0.73 million in all
+ *   against 0.47 million without a rollup (schema 9); an edit or delete
+ *   recomputes its days, about twice the rollup's part of an add;
+ * - a whole build (a new user, the migration, a change of zone, `timmy
+ *   check --repair`): about 1 s of CPU per 100,000 entries, 9 s for
+ *   1,000,000; it runs in the transaction that needs it, so a change of
+ *   zone of a user with a long history holds that one command that long;
+ * - reports: rollup_report.c.
  *
  * Dependency rule: SQLite (through store_int.h), lib/tz.h and libc only.
  */
