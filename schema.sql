@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -309,3 +309,150 @@ CREATE TABLE team_digests (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX team_digests_at ON team_digests (at);
+
+-- Per-day rollups (storage/rollup.c): so that a report over a long range
+-- reads the days, not the entries. For each user, each local day of the
+-- zone recorded in rollup_users (the user's zone, or the bot's default,
+-- when the rollup was built: a zone of its own, so that the partition of
+-- time into days never changes under existing rows; a change of the
+-- user's zone rebuilds it), the worked seconds (breaks subtracted) of the
+-- user's STOPPED entries inside the day: per project as spelled
+-- (rollup_projects) and per project and tag (rollup_tags; '' for an entry
+-- without tags, one row per tag that differs in more than case). day is
+-- the day's first second (UTC epoch); first the earliest start of the
+-- entries counted in the row, which spells a name across days as the
+-- report over entries does. edge is 1 for the row of a zero-length entry
+-- at the day's very first second (the only entry that a range starting
+-- there leaves out). Running entries are never here. Kept in the
+-- transaction of every change: the triggers below note the span of each
+-- stopped entry a change touches in rollup_dirty, and store_commit (and
+-- the release of an outermost savepoint) recompute those days from the
+-- entries before committing; a report of a user with pending rows reads
+-- the entries. Raw SQL writes (bench/gen.py) leave pending rows that
+-- `timmy check` builds.
+CREATE TABLE rollup_users (
+	user_id INTEGER PRIMARY KEY REFERENCES users (id),
+	tz TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE rollup_projects (
+	user_id INTEGER NOT NULL REFERENCES users (id),
+	day INTEGER NOT NULL,
+	project TEXT NOT NULL,
+	edge INTEGER NOT NULL,
+	secs INTEGER NOT NULL,
+	first INTEGER NOT NULL,
+	PRIMARY KEY (user_id, day, project, edge)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE rollup_tags (
+	user_id INTEGER NOT NULL REFERENCES users (id),
+	day INTEGER NOT NULL,
+	project TEXT NOT NULL,
+	tag TEXT NOT NULL,
+	edge INTEGER NOT NULL,
+	secs INTEGER NOT NULL,
+	first INTEGER NOT NULL,
+	PRIMARY KEY (user_id, day, project, tag, edge)
+) STRICT, WITHOUT ROWID;
+
+-- The spans [lo, hi] of stopped entries changed since the last commit,
+-- whose days the rollup recomputes at the commit. entry_id is set only on
+-- the row of an entry that became a stopped one in this transaction (added
+-- stopped, or a running one stopped): the rollup then adds that entry's
+-- part to its days instead of recomputing them, when that is all a user's
+-- rows say (storage/rollup.c), and changes of its tags and breaks in the
+-- same transaction note nothing more. Between transactions the table holds
+-- only what no commit of timmy's saw: rows written with plain SQL, and the
+-- rows (2, 0) of the migration to version 10, which wait for `timmy check`
+-- or the user's next change.
+CREATE TABLE rollup_dirty (
+	user_id INTEGER NOT NULL,
+	lo INTEGER NOT NULL,
+	hi INTEGER NOT NULL,
+	entry_id INTEGER
+) STRICT;
+
+CREATE INDEX rollup_dirty_entry ON rollup_dirty (entry_id)
+WHERE entry_id IS NOT NULL;
+
+CREATE TRIGGER entries_rollup_insert AFTER INSERT ON entries
+WHEN NEW.stop IS NOT NULL
+BEGIN
+	INSERT INTO rollup_dirty
+		VALUES (NEW.user_id, NEW.start, NEW.stop, NEW.id);
+END;
+
+CREATE TRIGGER entries_rollup_delete AFTER DELETE ON entries
+WHEN OLD.stop IS NOT NULL
+BEGIN
+	INSERT INTO rollup_dirty
+		VALUES (OLD.user_id, OLD.start, OLD.stop, NULL);
+END;
+
+CREATE TRIGGER entries_rollup_update
+AFTER UPDATE OF user_id, project, start, stop ON entries
+BEGIN
+	INSERT INTO rollup_dirty SELECT OLD.user_id, OLD.start, OLD.stop, NULL
+		WHERE OLD.stop IS NOT NULL;
+	INSERT INTO rollup_dirty SELECT NEW.user_id, NEW.start, NEW.stop,
+		CASE WHEN OLD.stop IS NULL THEN NEW.id END
+		WHERE NEW.stop IS NOT NULL;
+END;
+
+CREATE TRIGGER entry_tags_rollup_insert AFTER INSERT ON entry_tags
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = NEW.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+CREATE TRIGGER entry_tags_rollup_delete AFTER DELETE ON entry_tags
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = OLD.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+CREATE TRIGGER entry_tags_rollup_update AFTER UPDATE ON entry_tags
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+CREATE TRIGGER entry_breaks_rollup_insert AFTER INSERT ON entry_breaks
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = NEW.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+CREATE TRIGGER entry_breaks_rollup_delete AFTER DELETE ON entry_breaks
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id = OLD.entry_id AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+CREATE TRIGGER entry_breaks_rollup_update AFTER UPDATE ON entry_breaks
+BEGIN
+	INSERT INTO rollup_dirty SELECT user_id, start, stop, NULL FROM entries
+		WHERE id IN (OLD.entry_id, NEW.entry_id) AND stop IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM rollup_dirty AS d
+			WHERE d.entry_id = entries.id);
+END;
+
+-- A change of a user's own zone: a row with lo > hi asks the next flush
+-- to rebuild the user's rollup if the zone it was built in is not the
+-- zone now.
+CREATE TRIGGER users_rollup_tz AFTER UPDATE OF tz ON users
+WHEN OLD.tz IS NOT NEW.tz
+BEGIN
+	INSERT INTO rollup_dirty VALUES (NEW.id, 1, 0, NULL);
+END;

@@ -6,6 +6,8 @@
 #ifndef TIMMY_CLI_H
 #define TIMMY_CLI_H
 
+#include <stdbool.h>
+
 /* timmy export -c FILE [--user JID] [--from DAY] [--to DAY]
  *              [--format csv|json|ical] [-o OUT]
  * argv[0] is "export". Returns the exit code (2: usage). */
@@ -21,5 +23,14 @@ int cli_report(int argc, char **argv);
  * wrong and calling usage.
  */
 int cli_config(int argc, char **argv, void (*usage)(void), const char **file);
+
+/*
+ * timmy check -c FILE --repair: rebuilds the rollup of reports from the
+ * entries (storage's store_rollup_rebuild), then checks the database as
+ * timmy check does. cli_repair_asked says whether check's argv (argv[0]
+ * is "check") has --repair. Returns the exit code (2: usage).
+ */
+bool cli_repair_asked(int argc, char **argv);
+int cli_repair(int argc, char **argv);
 
 #endif

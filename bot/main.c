@@ -140,6 +140,7 @@ open_store(const struct cfg *cfg)
 		fprintf(stderr, "timmy: storage.path: %s\n", err);
 		return NULL;
 	}
+	store_set_default_zone(st, cfg->timezone); /* the rollup's days */
 	return st;
 }
 
@@ -255,6 +256,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0 && cli_repair_asked(argc - 1, argv + 1))
+		return cli_repair(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {
 		if ((file = config_arg(argc, argv)) == NULL)
 			return 2;

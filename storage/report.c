@@ -9,6 +9,7 @@
 
 #include "store_int.h"
 #include "store_sql.h"
+#include "store_test.h"
 
 /*
  * A report (store_report): the seconds of each (bucket, name) as rows
@@ -47,11 +48,7 @@
 	"  FROM named AS n JOIN temp.report_buckets AS b" \
 	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
 	"   AND b.lo < n.stop AND n.start < n.stop" \
-	") SELECT s.name, sum(p.secs) AS total, p.i" \
-	" FROM parts AS p" \
-	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
-	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
-	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
+	")" SQL_REPORT_ROWS
 
 /*
  * The temporary table of the buckets, made on every connection that
@@ -60,11 +57,25 @@
 int
 store_temp_setup(sqlite3 *db)
 {
-	/* A report's buckets: a few hundred rows at most. */
+	/* A report's buckets: a few hundred rows at most. The pieces of a
+	 * report from the rollup (rollup_report.c), the days a rollup is
+	 * being built for (rollup.c), the copy of the rollup that the check
+	 * compares (rollup_check.c). */
 	return sqlite3_exec(db,
 	    "CREATE TEMP TABLE report_buckets (i INTEGER PRIMARY KEY,"
 	    " lo INTEGER NOT NULL, hi INTEGER NOT NULL);"
-	    "CREATE INDEX temp.report_buckets_hi ON report_buckets (hi);",
+	    "CREATE INDEX temp.report_buckets_hi ON report_buckets (hi);"
+	    "CREATE TEMP TABLE report_pieces (i INTEGER NOT NULL,"
+	    " lo INTEGER NOT NULL, hi INTEGER NOT NULL, edge INTEGER NOT NULL);"
+	    "CREATE INDEX temp.report_pieces_hi ON report_pieces (hi);"
+	    "CREATE TEMP TABLE rollup_days (lo INTEGER PRIMARY KEY,"
+	    " hi INTEGER NOT NULL);"
+	    "CREATE TEMP TABLE rollup_check_projects (user_id INTEGER,"
+	    " day INTEGER, project TEXT, edge INTEGER, secs INTEGER,"
+	    " first INTEGER);"
+	    "CREATE TEMP TABLE rollup_check_tags (user_id INTEGER,"
+	    " day INTEGER, project TEXT, tag TEXT, edge INTEGER,"
+	    " secs INTEGER, first INTEGER);",
 	    NULL, NULL, NULL);
 }
 
@@ -122,25 +133,26 @@ report_sql(enum store_group by)
 {
 	/* Reports: what an entry counts under. */
 	STORE_SQL(by_project, "report-by-project",
-		SQL_REPORT("SELECT id, project, start, stop FROM picked"));
+		SQL_REPORT(SQL_NAMED_PROJECT));
 	/* An entry without tags counts under '' (no tag is empty), so
-	 * that a report can show the time no tag covers; one with "x" and
-	 * "X" once under that name. */
-	STORE_SQL(by_tag, "report-by-tag",
-		SQL_REPORT("SELECT DISTINCT p.id,"
-		           " coalesce(t.tag, '') COLLATE UNOCASE, p.start, p.stop"
-		           " FROM picked AS p"
-		           " LEFT JOIN entry_tags AS t ON t.entry_id = p.id"));
-	STORE_SQL(by_none, "report",
-		SQL_REPORT("SELECT id, '', start, stop FROM picked"));
+	 * that a report can show the time no tag covers. */
+	STORE_SQL(by_tag, "report-by-tag", SQL_REPORT(SQL_NAMED_TAG));
+	STORE_SQL(by_none, "report", SQL_REPORT(SQL_NAMED_NONE));
 
+	return store_sql_by(by, &by_project, &by_tag, &by_none);
+}
+
+const struct store_sql *
+store_sql_by(enum store_group by, const struct store_sql *project,
+             const struct store_sql *tag, const struct store_sql *none)
+{
 	switch (by) {
 	case STORE_BY_PROJECT:
-		return &by_project;
+		return project;
 	case STORE_BY_TAG:
-		return &by_tag;
+		return tag;
 	case STORE_BY_NONE:
-		return &by_none;
+		return none;
 	}
 	return NULL;
 }
@@ -168,12 +180,27 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 		return STORE_OK; /* never wrote: no time anywhere */
 	if (ret != STORE_OK)
 		return ret;
+	/* The whole days from the rollup where it can answer: rollup_report.c. */
+	if (!st->rollup_off) {
+		ret = store_rollup_report(st, uid, bounds, nbounds, now, by, f,
+		                          cb, arg);
+		if (ret != STORE_NOTFOUND)
+			return ret;
+	}
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	/* The whole range bounds the index search (SQL_OVERLAP). */
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_span(s, bounds[0], bounds[nbounds - 1], now);
+	return store_report_rows(st, q, s, rc, maxlen, f, cb, arg);
+}
+
+store_rc
+store_report_rows(store *st, const struct store_sql *q, sqlite3_stmt *s,
+                  int rc, int64_t maxlen, const struct store_filter *f,
+                  store_report_cb cb, void *arg)
+{
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":maxlen", maxlen);
 	if (rc == SQLITE_OK)
@@ -181,4 +208,10 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 	if (rc != SQLITE_OK)
 		return store_sql_fail(st, q, rc);
 	return store_name_rows(st, q, s, NULL, cb, arg);
+}
+
+void
+store_rollup_use(store *st, bool on)
+{
+	st->rollup_off = !on;
 }

@@ -218,5 +218,5 @@ store_check(store *st)
 	}
 	if (store_sql_done(st, &foreign_keys, s, rc) != STORE_OK)
 		return STORE_ERR;
-	return sound ? STORE_OK : STORE_ERR;
+	return sound ? store_rollup_check(st) : STORE_ERR;
 }

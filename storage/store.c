@@ -39,6 +39,7 @@ static const char *const store_migrations[] = {
 	store_migration_6,
 	store_migration_7,
 	store_migration_8,
+	store_migration_9,
 	NULL
 };
 
@@ -68,8 +69,15 @@ store_rc
 store_savepoint(store *st)
 {
 	STORE_SQL(q, "savepoint", "SAVEPOINT store_change");
+	bool outermost = sqlite3_get_autocommit(st->db) != 0;
+	store_rc ret = store_sql_run(st, &q);
 
-	return store_sql_run(st, &q);
+	if (ret == STORE_OK) {
+		if (st->savepoints == 0)
+			st->savepoint_alone = outermost;
+		st->savepoints++;
+	}
+	return ret;
 }
 
 store_rc
@@ -82,6 +90,13 @@ store_savepoint_end(store *st, store_rc ret)
 	sqlite3_stmt *s;
 	size_t i;
 
+	/* The rollup of what this savepoint changed, before it commits
+	 * (rollup.c), when it is a transaction of its own; inside another
+	 * one, that one's store_commit builds it once for all its changes. */
+	if (st->savepoints > 0)
+		st->savepoints--;
+	if (ret == STORE_OK && st->savepoints == 0 && st->savepoint_alone)
+		ret = store_rollup_flush(st, false);
 	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
 	/* SQLite may have rolled everything back already (I/O error, full
@@ -373,6 +388,7 @@ store_begin(store *st)
 	store_rc ret;
 
 	st->step = 0; /* a plain transaction records no undo step */
+	st->savepoints = 0;
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
@@ -400,6 +416,9 @@ store_commit(store *st)
 	store_rc ret;
 	int rc;
 
+	if (!sqlite3_get_autocommit(st->db) &&
+	    (ret = store_rollup_flush(st, false)) != STORE_OK)
+		return ret; /* rollup.c: the rollup commits with the change */
 	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
 		if ((s = store_sql_prepare(st, &drop_empty)) == NULL)
 			return STORE_ERR;
@@ -408,8 +427,10 @@ store_commit(store *st)
 			return ret;
 	}
 	ret = store_sql_run(st, &q);
-	if (ret == STORE_OK)
+	if (ret == STORE_OK) {
 		st->step = 0;
+		st->savepoints = 0;
+	}
 	return ret;
 }
 
@@ -424,6 +445,7 @@ store_rollback(store *st)
 	if (st == NULL)
 		return;
 	st->step = 0;
+	st->savepoints = 0;
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
 	if (sqlite3_get_autocommit(st->db))

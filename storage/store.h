@@ -140,9 +140,27 @@ int store_schema_version(void);
 const char *store_errmsg(const store *st);
 
 /* STORE_OK when the database is sound, its references included (SQLite:
- * PRAGMA integrity_check and foreign_key_check); else STORE_ERR with the
- * first problem in store_errmsg. */
+ * PRAGMA integrity_check and foreign_key_check), and every user's rollup
+ * of reports equals the sum of their entries (after building the pending
+ * ones, on a handle open for writing); else STORE_ERR with the first
+ * problem in store_errmsg (a rollup's names the user and the day). */
 store_rc store_check(store *st);
+
+/*
+ * The zone whose days a user's rollup of reports is built in when they
+ * have no zone of their own (the bot's defaults.timezone; NULL or "":
+ * UTC). Given at open and at every reload; a rollup already built keeps
+ * the zone it was built in until it is rebuilt (a change of the user's
+ * own zone, store_rollup_rebuild).
+ */
+void store_set_default_zone(store *st, const char *zone);
+
+/*
+ * Builds every user's rollup of reports anew, in the zone their days are
+ * in now, inside the caller's transaction (`timmy check --repair`):
+ * about as long as a report by day over every user's whole history.
+ */
+store_rc store_rollup_rebuild(store *st);
 
 /*
  * Transactions. store_begin starts BEGIN IMMEDIATE so a change never meets
@@ -585,9 +603,13 @@ enum store_group {
  * bucket is empty and never reported. STORE_ERR (with store_errmsg) when
  * nbounds is not 2 to STORE_BUCKETS_MAX + 1, bounds is NULL, a bound is
  * before the one before it, by is none of enum store_group, or f is
- * wrong. An owner who never wrote has nothing: STORE_OK. The cost grows
- * with the entries in the range: an index finds each entry's few buckets
- * (SQL_REPORT in report.c), so a year by day costs about what a year does.
+ * wrong. An owner who never wrote has nothing: STORE_OK. The whole days
+ * (in the zone of the owner's rollup) inside each bucket come from the
+ * per-day rollup (rollup_report.c), so a year costs its days and
+ * projects, not its entries; the rest of a bucket, the running entry,
+ * tag filters and owners whose rollup is pending cost the entries in
+ * that range (an index finds each entry's few buckets: SQL_REPORT in
+ * report.c). The result is the same either way.
  */
 #define STORE_BUCKETS_MAX 367
 typedef void (*store_report_cb)(int bucket, const char *key, int64_t secs,

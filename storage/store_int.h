@@ -68,6 +68,21 @@ struct store {
 	 * (store_begin): store_change_commit keeps only a transaction that
 	 * changed rows after that. */
 	int64_t begun_changes;
+	/* The zone of the days of a new rollup for a user without one of
+	 * their own (store_set_default_zone); "" for UTC. */
+	char zone[STORE_TZ_MAX + 1];
+	/* Reports ignore the rollup (store_test.h's store_rollup_use). */
+	bool rollup_off;
+	/* Savepoints open (store_savepoint), and whether the outermost is a
+	 * transaction by itself (none was open): then its release commits,
+	 * and builds the rollup first. */
+	int savepoints;
+	bool savepoint_alone;
+	/* The last day of a zone looked up (rollup.c's day_of): [day_lo,
+	 * day_hi) of day_zone, whose start and next day's start are
+	 * day_first and day_next; day_hi 0 when none. */
+	char day_zone[STORE_TZ_MAX + 1];
+	int64_t day_lo, day_hi, day_first, day_next;
 };
 
 /*
@@ -250,6 +265,7 @@ extern const char store_migration_5[];
 extern const char store_migration_6[];
 extern const char store_migration_7[];
 extern const char store_migration_8[];
+extern const char store_migration_9[];
 
 /* ---- messages.c: the age limit ---- */
 
@@ -359,5 +375,66 @@ store_rc store_record_created(store *st, int64_t step, int64_t entry);
 store_rc store_record_entry(store *st, int64_t step, int64_t entry);
 store_rc store_record_project(store *st, int64_t step, int64_t uid,
                               const char *project);
+
+/* The one of project, tag and none that by names; NULL for no such
+ * grouping (report.c). */
+const struct store_sql *store_sql_by(enum store_group by,
+                                     const struct store_sql *project,
+                                     const struct store_sql *tag,
+                                     const struct store_sql *none);
+
+/*
+ * Binds :maxlen and the filter f to s, report statement q whose other
+ * parameters are bound (rc: how that went, as store_sql_done), and passes
+ * its rows (name, seconds, bucket) to cb (report.c).
+ */
+store_rc store_report_rows(store *st, const struct store_sql *q,
+                           sqlite3_stmt *s, int rc, int64_t maxlen,
+                           const struct store_filter *f,
+                           store_report_cb cb, void *arg);
+
+/* ---- rollup.c, rollup_check.c, rollup_report.c: per-day rollups ---- */
+
+/*
+ * The first second of the day of zone that holds t, and of the day after
+ * the one that starts at day: the partition of time into a rollup's days.
+ */
+int64_t store_day_first(store *st, const char *zone, int64_t t);
+int64_t store_day_next(store *st, const char *zone, int64_t day);
+
+/*
+ * The zone user uid's rollup was built in, into zone (n bytes): STORE_OK,
+ * or STORE_NOTFOUND when they have none (or, when ready_only, when spans
+ * of theirs are pending, so that it does not yet equal the entries).
+ */
+store_rc store_rollup_zone(store *st, int64_t uid, bool ready_only,
+                           char *zone, size_t n);
+
+/*
+ * Recomputes the days of every pending span (rollup_dirty), and drops
+ * those: called in the transaction of every change before it commits
+ * (store_commit, store_savepoint_end). The users the migration left
+ * pending are built only when all (the check) or when they change.
+ * Nothing on a read-only handle.
+ */
+store_rc store_rollup_flush(store *st, bool all);
+
+/* Builds the pending rollups, then compares each user's with one built
+ * afresh from the entries (store_check). */
+store_rc store_rollup_check(store *st);
+
+/* Builds every rollup anew in the zone it was built in (the check). */
+store_rc store_rollup_rebuild_recorded(store *st);
+
+/*
+ * A report of user uid from the rollup where it has whole days, as
+ * store_report says; STORE_NOTFOUND when the rollup cannot answer it (no
+ * rollup, pending spans, a tag filter, no whole day in any bucket), and
+ * the caller reads the entries.
+ */
+store_rc store_rollup_report(store *st, int64_t uid, const int64_t *bounds,
+                             int nbounds, int64_t now, enum store_group by,
+                             const struct store_filter *f,
+                             store_report_cb cb, void *arg);
 
 #endif

@@ -166,4 +166,30 @@
 	"  SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
 	"   AND t.tag = f.column1 COLLATE UNOCASE)))"
 
+/*
+ * What an entry of "picked" counts under in a report, as the rows (id,
+ * name, start, stop) of "named": its project, each of its tags (an entry
+ * without tags under '', no tag being empty; one with "x" and "X" once
+ * under that name), or nothing ('').
+ */
+#define SQL_NAMED_PROJECT "SELECT id, project, start, stop FROM picked"
+#define SQL_NAMED_TAG \
+	"SELECT DISTINCT p.id," \
+	" coalesce(t.tag, '') COLLATE UNOCASE, p.start, p.stop" \
+	" FROM picked AS p" \
+	" LEFT JOIN entry_tags AS t ON t.entry_id = p.id"
+#define SQL_NAMED_NONE "SELECT id, '', start, stop FROM picked"
+
+/*
+ * The rows of a report from "parts" (i, name, secs: a bucket's seconds
+ * of a name) and "spelling" (each folded name as spelled in its earliest
+ * entry of the range): (name, seconds, bucket) in the order store.h says.
+ */
+#define SQL_REPORT_ROWS \
+	" SELECT s.name, sum(p.secs) AS total, p.i" \
+	" FROM parts AS p" \
+	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
+	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
+	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
+
 #endif

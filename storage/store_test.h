@@ -16,4 +16,10 @@
 store_rc store_insert(store *st, const char *owner,
                       const struct store_entry *e, int64_t *id);
 
+/*
+ * Whether reports read the rollup where it can answer (true, the
+ * default) or always the entries alone (false): tests compare the two.
+ */
+void store_rollup_use(store *st, bool on);
+
 #endif

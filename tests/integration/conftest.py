@@ -81,6 +81,10 @@ def stop_and_judge(b, never_started_ok=False):
     if SANITIZER_REPORT.search(log):
         pytest.fail("sanitizer report in the bot's log\n%s" % log[-6000:],
                     pytrace=False)
+    mismatch = b.rollup_mismatch()
+    if mismatch:
+        pytest.fail("the rollup of reports differs from the entries: %s"
+                    % mismatch, pytrace=False)
 
 
 def stop_and_judge_all(bots):

@@ -1,0 +1,191 @@
+/*
+ * storage/rollup_check.c - `timmy check`'s look at the rollups
+ * (store_rollup_check): pending spans built, then every user's rollup
+ * compared with one built afresh from the entries in the rollup's own
+ * zone, and the first difference named (user, local day, project, tag).
+ *
+ * Dependency rule: SQLite (through store_int.h), lib/tz.h and libc only.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/tz.h"
+#include "store_int.h"
+
+/* Runs one statement without parameters (a savepoint, a copy). */
+static store_rc
+run(store *st, const struct store_sql *q)
+{
+	return store_sql_run(st, q);
+}
+
+/*
+ * Copies the rollup as stored into the temporary tables, rebuilds every
+ * user's in its own zone, and fails when a user who has stopped entries
+ * has no rollup. The caller rolls all this back.
+ */
+static store_rc
+rebuild_for_check(store *st)
+{
+	STORE_SQL(clear_p, "rollup-check-clear-projects",
+		"DELETE FROM temp.rollup_check_projects");
+	STORE_SQL(clear_t, "rollup-check-clear-tags",
+		"DELETE FROM temp.rollup_check_tags");
+	STORE_SQL(copy_p, "rollup-check-copy-projects",
+		"INSERT INTO temp.rollup_check_projects"
+		" SELECT user_id, day, project, edge, secs, first"
+		" FROM rollup_projects");
+	STORE_SQL(copy_t, "rollup-check-copy-tags",
+		"INSERT INTO temp.rollup_check_tags"
+		" SELECT user_id, day, project, tag, edge, secs, first"
+		" FROM rollup_tags");
+	STORE_SQL(missing, "rollup-check-missing",
+		"SELECT u.jid FROM users AS u WHERE EXISTS (SELECT 1 FROM entries"
+		"  WHERE user_id = u.id AND stop IS NOT NULL)"
+		" AND NOT EXISTS (SELECT 1 FROM rollup_users WHERE user_id = u.id)"
+		" LIMIT 1");
+	static const struct store_sql *const copy[] = {
+		&clear_p, &clear_t, &copy_p, &copy_t
+	};
+	char jid[3072];
+	sqlite3_stmt *s;
+	store_rc ret;
+	size_t i;
+
+	for (i = 0; i < sizeof copy / sizeof copy[0]; i++) {
+		if ((ret = run(st, copy[i])) != STORE_OK)
+			return ret;
+	}
+	if ((s = store_sql_prepare(st, &missing)) == NULL)
+		return STORE_ERR;
+	ret = store_sql_row(st, &missing, s, SQLITE_OK);
+	if (ret == STORE_OK) {
+		if (!store_copy_text(jid, sizeof jid, s, 0))
+			jid[0] = '\0';
+		store_reset(s);
+		return store_failf(st, "rollup: user %s has entries but no "
+		                   "rollup", jid);
+	}
+	if (ret != STORE_NOTFOUND)
+		return ret;
+	return store_rollup_rebuild_recorded(st);
+}
+
+/*
+ * The first row where the stored rollup (temp) and the one built afresh
+ * (main) differ: user, zone, day, project, tag ('' in rollup_projects),
+ * and the seconds of that (day, project, tag) in each.
+ */
+#define SQL_CHECK_DIFF(cols, main, temp) \
+	" SELECT user_id, day, " cols " FROM (SELECT * FROM " main \
+	"  EXCEPT SELECT * FROM temp." temp ")" \
+	" UNION ALL SELECT user_id, day, " cols " FROM (SELECT * FROM temp." \
+	temp " EXCEPT SELECT * FROM " main ")"
+
+static store_rc
+first_difference(store *st)
+{
+	STORE_SQL(diff, "rollup-check-diff",
+		"WITH d (user_id, day, project, tag) AS ("
+		SQL_CHECK_DIFF("project, NULL", "rollup_projects",
+		               "rollup_check_projects")
+		" UNION ALL"
+		SQL_CHECK_DIFF("project, tag", "rollup_tags", "rollup_check_tags")
+		") SELECT u.jid, r.tz, d.day, d.project, d.tag,"
+		" CASE WHEN d.tag IS NULL THEN"
+		"  (SELECT coalesce(sum(secs), 0) FROM temp.rollup_check_projects"
+		"   AS x WHERE x.user_id = d.user_id AND x.day = d.day"
+		"   AND x.project = d.project)"
+		" ELSE (SELECT coalesce(sum(secs), 0) FROM temp.rollup_check_tags"
+		"   AS x WHERE x.user_id = d.user_id AND x.day = d.day"
+		"   AND x.project = d.project AND x.tag = d.tag) END,"
+		" CASE WHEN d.tag IS NULL THEN"
+		"  (SELECT coalesce(sum(secs), 0) FROM rollup_projects"
+		"   AS x WHERE x.user_id = d.user_id AND x.day = d.day"
+		"   AND x.project = d.project)"
+		" ELSE (SELECT coalesce(sum(secs), 0) FROM rollup_tags"
+		"   AS x WHERE x.user_id = d.user_id AND x.day = d.day"
+		"   AND x.project = d.project AND x.tag = d.tag) END"
+		" FROM d JOIN users AS u ON u.id = d.user_id"
+		" LEFT JOIN rollup_users AS r ON r.user_id = d.user_id"
+		" ORDER BY d.user_id, d.day LIMIT 1");
+	char jid[3072], zone[STORE_TZ_MAX + 1];
+	char project[STORE_PROJECT_MAX + 1], tag[STORE_TAG_MAX + 3];
+	char date[32] = "?";
+	sqlite3_stmt *s;
+	struct tm tm;
+	store_rc ret;
+	bool tagged;
+
+	if ((s = store_sql_prepare(st, &diff)) == NULL)
+		return STORE_ERR;
+	ret = store_sql_row(st, &diff, s, SQLITE_OK);
+	if (ret == STORE_NOTFOUND)
+		return STORE_OK;
+	if (ret != STORE_OK)
+		return ret;
+	if (!store_copy_text(jid, sizeof jid, s, 0))
+		jid[0] = '\0';
+	if (!store_copy_text(zone, sizeof zone, s, 1))
+		snprintf(zone, sizeof zone, "UTC");
+	if (tz_local(zone, sqlite3_column_int64(s, 2), &tm) == 0)
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	if (!store_copy_text(project, sizeof project, s, 3))
+		project[0] = '\0';
+	tagged = sqlite3_column_type(s, 4) != SQLITE_NULL;
+	if (!tagged || !store_copy_text(tag, sizeof tag, s, 4))
+		tag[0] = '\0';
+	store_failf(st, "rollup of %s differs from the entries on %s (%s), "
+	            "project \"%s\"%s%s%s: %" PRId64 " s stored, %" PRId64
+	            " s in the entries (timmy check --repair rebuilds it)",
+	            jid, date, zone, project, tagged ? ", tag \"" : "", tag,
+	            tagged ? "\"" : "", (int64_t)sqlite3_column_int64(s, 5),
+	            (int64_t)sqlite3_column_int64(s, 6));
+	store_reset(s);
+	return STORE_ERR;
+}
+
+store_rc
+store_rollup_check(store *st)
+{
+	STORE_SQL(flush_begin, "rollup-check-flush", "SAVEPOINT rollup_flush");
+	STORE_SQL(flush_end, "rollup-check-flushed", "RELEASE rollup_flush");
+	STORE_SQL(flush_undo, "rollup-check-unflush",
+		"ROLLBACK TO rollup_flush");
+	STORE_SQL(begin, "rollup-check-begin", "SAVEPOINT rollup_check");
+	STORE_SQL(undo, "rollup-check-undo", "ROLLBACK TO rollup_check");
+	STORE_SQL(end, "rollup-check-end", "RELEASE rollup_check");
+	char keep[STORE_ERRMSG_MAX];
+	store_rc ret;
+
+	/* A database open read-only can be built nothing in; reports of
+	 * its pending users read the entries. */
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return STORE_OK;
+	if ((ret = run(st, &flush_begin)) != STORE_OK)
+		return ret;
+	ret = store_rollup_flush(st, true);
+	if (ret != STORE_OK) {
+		memcpy(keep, st->errmsg, sizeof keep);
+		(void)run(st, &flush_undo);
+		(void)run(st, &flush_end);
+		memcpy(st->errmsg, keep, sizeof keep);
+		return ret;
+	}
+	if ((ret = run(st, &flush_end)) != STORE_OK)
+		return ret;
+	if ((ret = run(st, &begin)) != STORE_OK)
+		return ret;
+	ret = rebuild_for_check(st);
+	if (ret == STORE_OK)
+		ret = first_difference(st);
+	/* Whatever the rebuild wrote goes; keep the first message. */
+	memcpy(keep, st->errmsg, sizeof keep);
+	if (run(st, &undo) != STORE_OK || run(st, &end) != STORE_OK)
+		ret = STORE_ERR;
+	else
+		memcpy(st->errmsg, keep, sizeof keep);
+	return ret;
+}
