@@ -19,6 +19,7 @@ struct roster;
 struct log_tally;
 struct whereabouts;
 struct muc;
+struct jobs;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -40,6 +41,8 @@ struct bot {
 	                          (whereabouts.h); NULL: not kept */
 	struct muc *muc;       /* the team rooms we sit in (muc.h); NULL:
 	                          none */
+	struct jobs *jobs;     /* exports made in slices (jobs.h); NULL:
+	                          every command runs at once */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -63,6 +66,17 @@ struct text;
  * delivers it when file->present is still true (bot/message.c). */
 void message_admit_file(struct bot *b, const char *bare,
                         struct cmd_file *file, struct text *out);
+
+/*
+ * Answers a command of from (a full JID; bare its bare JID) in the thread
+ * thread (XEP-0201; NULL: none): the reply in out, with the XEP-0085
+ * chat state state (NULL: none), then the file, if the command made one
+ * and upload.h admits it (message_admit_file: else out becomes the
+ * refusal) (bot/message.c).
+ */
+void message_answer(struct bot *b, const char *from, const char *bare,
+                    xmpp_stanza_t *thread, struct cmd_file *file,
+                    struct text *out, const char *state);
 
 /*
  * Runs body as the command of bare (a bare JID vouched for otherwise: a

@@ -1,0 +1,197 @@
+"""A long export runs in slices on the bot's event loop: another user's
+command sent while it is being prepared is answered before it, and the
+file is still byte for byte what `timmy export` writes for the same
+range, read from one snapshot taken when the export ran.
+
+The history (tens of thousands of entries of 2019-2025, some with tags,
+some starting at the same second) is written into the database directly
+before the bot starts; the dates are absolute, so the tests do not depend
+on today. The server offers HTTP upload, so the file is fetched whole.
+"""
+
+import calendar
+import os
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from conftest import make_client, password, stop_and_judge
+from harness import Bot
+from test_delivery import download, private_server, read_link
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+FIRST, LAST = "2019-01-01", "2025-12-31"
+RANGE = "%s..%s" % (FIRST, LAST)
+BASE = calendar.timegm((2019, 1, 1, 0, 0, 0))
+# Entries of alice's: some seconds of work for the bot at once (more
+# under the sanitizers), so a command sent after it arrives mid-way.
+ENTRIES = 20000
+
+
+@pytest.fixture(scope="module")
+def upload_server():
+    """Prosody with HTTP upload of files up to 16 MiB; timmy, alice and
+    bob."""
+    s = private_server(upload=True, upload_size_limit=16 * 1024 * 1024)
+    try:
+        s.register("bob", password("bob"))
+    except BaseException:
+        s.close()
+        raise
+    yield s
+    s.close()
+
+
+def write_history(path, n):
+    """A database made from schema.sql holding n entries of alice's: one
+    every 90 minutes from 2019-01-01 00:00 UTC, an hour long, every
+    third with tags, every seventh starting at the second of the one
+    before it (the file then orders them by number)."""
+    con = sqlite3.connect(path)
+    try:
+        with open(os.path.join(ROOT, "schema.sql"), encoding="utf-8") as f:
+            con.executescript(f.read())
+        con.execute("INSERT INTO users (id, jid, next_seq) VALUES "
+                    "(1, 'alice@localhost', ?), (2, 'bob@localhost', 1)",
+                    (n + 1,))
+        rows, tags = [], []
+        start = BASE
+        for i in range(1, n + 1):
+            if i % 7 != 0:
+                start = BASE + (i - 1) * 5400
+            rows.append((i, 1, i, "acme" if i % 2 else "globex",
+                         "note %d, \"quoted\"" % i, start, start + 3600))
+            if i % 3 == 0:
+                tags += [(i, "design"), (i, "x%d" % (i % 5))]
+        con.executemany("INSERT INTO entries (id, user_id, seq, project, "
+                        "note, start, stop) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        rows)
+        con.executemany("INSERT INTO entry_tags (entry_id, tag) "
+                        "VALUES (?, ?)", tags)
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def bot(upload_server, timmy_bin, request):
+    """A bot on upload_server allowing alice and bob, started on a
+    database that holds alice's history; it must exit 0 on SIGTERM
+    without a sanitizer report."""
+    b = Bot(upload_server, allow=[upload_server.jid("alice"),
+                                  upload_server.jid("bob")],
+            binary=timmy_bin)
+    request.node.timmy_bot = b
+    try:
+        write_history(b.db_path, ENTRIES)
+        b.start()
+        b.wait_log("HTTP upload: ", timeout=15)
+        yield b
+        stop_and_judge(b)
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def users(upload_server):
+    """users("alice", ...) -> those users logged in, closed after."""
+    clients = []
+
+    def connect(*names):
+        clients.extend(make_client(upload_server, n) for n in names)
+        return clients[-len(names):]
+    yield connect
+    for c in clients:
+        c.disconnect()
+
+
+def cli_export(bot, fmt, first=FIRST, last=LAST):
+    """What `timmy export` writes of alice's entries from day first to
+    day last in fmt."""
+    return subprocess.run(
+        [bot.binary, "export", "-c", bot.config_path, "--user",
+         "alice@localhost", "--from", first, "--to", last, "--format", fmt],
+        check=True, capture_output=True, timeout=120).stdout
+
+
+def reply_to(client, bot, what):
+    """The next message with a body from bot (chat states skipped)."""
+    return client.next_message(bot.jid, timeout=120, what=what)
+
+
+def test_status__is_answered_before_the_export__when_sent_while_the_export_is_prepared(
+        bot, users):
+    alice, bob = users("alice", "bob")
+    reference = cli_export(bot, "csv")
+
+    alice.send(bot.jid, "export csv %s" % RANGE)
+    # The "composing" that goes out before the export runs: the export
+    # is under way from now on.
+    state = alice.next_message(bot.jid, timeout=60, with_body=False,
+                               what="composing")
+    assert state.body is None, state.xml
+    bob.send(bot.jid, "status")
+
+    status = reply_to(bob, bot, "reply to status")
+    export = reply_to(alice, bot, "reply to export")
+    assert status.body.startswith("Nothing is running."), status.body
+    assert export.body.startswith("Export of "), export.body
+    assert status.at < export.at, (
+        "the status reply came %.3f s after the export's" % (
+            status.at - export.at))
+    assert ": %d entries as timmy-%s_%s.csv, " % (ENTRIES, FIRST, LAST) in (
+        export.body), export.body
+
+    data = download(bot.server, read_link(alice, bot))
+    assert data == reference
+
+
+def test_export__holds_what_was_there_when_asked__when_entries_change_meanwhile(
+        bot, users):
+    (alice,) = users("alice")
+    # Two years: some 11,700 entries, a JSON file under the 4 MiB limit.
+    reference = cli_export(bot, "json", FIRST, "2020-12-31")
+
+    alice.send(bot.jid, "export json %s..2020-12-31" % FIRST)
+    # Into a gap of the history, and out of it.
+    alice.send(bot.jid, "add acme 10:00-10:30 2020-06-03 after the export")
+    alice.send(bot.jid, "delete 1")
+    added = reply_to(alice, bot, "reply to add")
+    deleted = reply_to(alice, bot, "reply to delete")
+    export = reply_to(alice, bot, "reply to export")
+    assert added.body.startswith("Added "), added.body
+    assert deleted.body.startswith("Deleted "), deleted.body
+    assert export.body.startswith("Export of "), export.body
+    assert "cut short" not in export.body, export.body
+
+    data = download(bot.server, read_link(alice, bot))
+    assert data == reference
+    assert b"after the export" not in data
+    # The next export sees the changes.
+    changed = cli_export(bot, "json", FIRST, "2020-12-31")
+    assert b"after the export" in changed and b'"id":1,' not in changed
+
+
+def test_export__is_refused__when_the_same_user_asks_again_while_it_is_prepared(
+        bot, users):
+    (alice,) = users("alice")
+
+    alice.send(bot.jid, "export csv %s" % RANGE)
+    alice.send(bot.jid, "export json %s" % RANGE)
+    first = reply_to(alice, bot, "the first reply")
+    assert first.body == ("Your last export is still being prepared; ask "
+                          "again when it is done."), first.body
+    second = reply_to(alice, bot, "the second reply")
+    assert second.body.startswith("Export of "), second.body
+    assert ".csv, " in second.body, second.body
+    read_link(alice, bot)
+    assert "refused an export for alice@localhost: Your last export is " \
+        "still being prepared" in bot.log()
+    # And once it is done, the next one goes.
+    time.sleep(0.2)
+    alice.send(bot.jid, "export csv 2019-01-02")
+    third = reply_to(alice, bot, "the third reply")
+    assert third.body.startswith("Export of "), third.body
