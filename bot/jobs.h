@@ -25,11 +25,11 @@ struct jobs;
 
 /* How long one slice may run, at most (plus one step of JOBS_STEP
  * entries): other users' messages wait at most this behind an export. */
-#define JOBS_SLICE_US 2000
+#define JOBS_SLICE_US 1000
 
 /* Entries one step of a slice reads and writes between looks at the
  * clock: some 0.1-0.3 ms (release build). */
-#define JOBS_STEP 64
+#define JOBS_STEP 32
 
 /* Jobs under way at once, all users: each holds a snapshot (a read-only
  * database connection) and a file of up to CMD_FILE_MAX bytes. */

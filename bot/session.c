@@ -758,9 +758,13 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		}
 		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
 			prune_messages(s, now);
-		/* No sleep while an export goes on in slices (jobs.h). */
+		/* No sleep while an export goes on in slices (jobs.h); and
+		 * the replies to what was read go out before the next slice
+		 * (libstrophe writes at the start of a turn). */
 		xmpp_run_once(s->b.ctx, slicing ? 0 :
 		                        busy ? BUSY_LOOP_MS : LOOP_MS);
+		if (slicing)
+			xmpp_run_once(s->b.ctx, 0);
 		busy = upload_poll(s->b.up);
 		slicing = jobs_poll(&s->b);
 	}

@@ -67,7 +67,7 @@ export_row(const char *owner, const struct store_entry *e, void *arg)
 
 	/* No owner column, but the owner makes the iCalendar UID. */
 	export_entry(j->w, owner, e);
-	j->rows++;
+	j->written++;
 }
 
 /* a * b, or SIZE_MAX when that does not fit. */
@@ -77,42 +77,55 @@ times(size_t a, size_t b)
 	return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
 }
 
+/* Opens the cursor of parts[at], counting only or not, from j->st or
+ * its snapshot. */
+static store_rc
+open_part(struct cmd_job *j, bool count_only)
+{
+	const struct export_part *p = &j->parts[j->at];
+
+	j->counting = count_only;
+	j->part_seen = 0;
+	return store_cursor_open(j->snap != NULL ? j->snap : j->st, p->owner,
+	                         j->from, j->to, j->now, &p->f, count_only,
+	                         &j->cur);
+}
+
 /*
  * One slice: the next entries of j's listings, for at most budget (an
  * entry written costs 1, one counted 1/EXPORT_COUNT_SHARE). Entries go
- * to the file up to EXPORT_ROWS_MAX while it takes them (a full file
- * takes none, so those are only counted, still as entries passed, as
- * the reply has always counted them); past the limit they are counted.
- * STORE_OK, or the store's failure.
+ * to the file up to EXPORT_ROWS_MAX while it takes them; after that the
+ * rest is counted (the part under way counted anew, whole, by a cursor
+ * that counts only). STORE_OK, or the store's failure.
  */
 static store_rc
 job_read(struct cmd_job *j, size_t budget)
 {
-	store *from = j->snap != NULL ? j->snap : j->st;
-	struct export_part *p;
-	size_t left, want, n, spent;
+	size_t want, n, spent;
 	store_rc rc;
 	bool write;
 
 	while (budget > 0 && j->at < j->nparts) {
-		p = &j->parts[j->at];
-		if (j->cur == NULL &&
-		    (rc = store_cursor_open(from, p->owner, j->from, j->to, j->now,
-		                            &p->f, &j->cur)) != STORE_OK)
+		write = j->written < EXPORT_ROWS_MAX && !export_full(j->w);
+		if (j->cur != NULL && !write && !j->counting) {
+			store_cursor_close(j->cur);
+			j->cur = NULL;
+			j->total -= j->part_seen;
+		}
+		if (j->cur == NULL && (rc = open_part(j, !write)) != STORE_OK)
 			return rc;
-		left = j->rows < EXPORT_ROWS_MAX ?
-		       (size_t)(EXPORT_ROWS_MAX - j->rows) : 0;
-		write = left > 0 && !export_full(j->w);
-		want = write ? budget : times(budget, EXPORT_COUNT_SHARE);
-		if (left > 0 && want > left)
-			want = left;
-		rc = store_cursor_next(j->cur, want, write ? export_row : NULL,
-		                       j, &n);
+		if (write) {
+			want = (size_t)(EXPORT_ROWS_MAX - j->written);
+			rc = store_cursor_next(j->cur, budget < want ? budget : want,
+			                       export_row, j, &n);
+		} else {
+			want = times(budget, EXPORT_COUNT_SHARE);
+			rc = store_cursor_next(j->cur, want, NULL, NULL, &n);
+		}
 		if (rc != STORE_OK)
 			return rc;
-		if (!write && left > 0)
-			j->rows += (int64_t)n;
 		j->total += (int64_t)n;
+		j->part_seen += (int64_t)n;
 		spent = write ? n : (n + EXPORT_COUNT_SHARE - 1) / EXPORT_COUNT_SHARE;
 		budget -= spent < budget ? spent : budget;
 		if (store_cursor_done(j->cur)) {
@@ -122,6 +135,31 @@ job_read(struct cmd_job *j, size_t budget)
 		}
 	}
 	return STORE_OK;
+}
+
+int
+export_job_snapshot(struct cmd_job *j)
+{
+	size_t seen = (size_t)j->part_seen, n = 0;
+
+	if (store_snapshot_open(j->st, &j->snap) != STORE_OK)
+		return -1;
+	if (j->cur == NULL)
+		return 0;
+	/* The same entries in the same order: step over those seen. */
+	store_cursor_close(j->cur);
+	j->cur = NULL;
+	if (open_part(j, j->counting) == STORE_OK &&
+	    store_cursor_next(j->cur, seen, NULL, NULL, &n) == STORE_OK &&
+	    n == seen) {
+		j->part_seen = (int64_t)seen;
+		return 0;
+	}
+	/* Another process wrote in that instant: start the part again
+	 * on the snapshot (what was written of it stays: the end says the
+	 * store failed). */
+	j->failed = true;
+	return 0;
 }
 
 /* "3.1 KiB", "512 bytes". */
@@ -164,6 +202,9 @@ static enum cmd_status
 job_end(struct cmd_job *j, struct text *reply, struct cmd_file *file)
 {
 	bool cut = export_end(j->w) != 0 || j->total > EXPORT_ROWS_MAX;
+	/* As the reply has always counted them: what the listing passed to
+	 * the file, up to the limit, whether the file took them or not. */
+	int64_t rows = j->total < EXPORT_ROWS_MAX ? j->total : EXPORT_ROWS_MAX;
 
 	j->w = NULL;
 	if (j->failed) {
@@ -184,7 +225,7 @@ job_end(struct cmd_job *j, struct text *reply, struct cmd_file *file)
 	}
 	j->file.present = true;
 	text_printf(reply, "%s: %lld %s as %s, ", text_str(&j->head),
-	            (long long)j->rows, j->rows == 1 ? "entry" : "entries",
+	            (long long)rows, rows == 1 ? "entry" : "entries",
 	            j->file.name);
 	say_size(j->file.body.len, reply);
 	text_printf(reply, ".");
@@ -192,7 +233,7 @@ job_end(struct cmd_job *j, struct text *reply, struct cmd_file *file)
 		text_printf(reply, " The export is cut short at %lld of %lld "
 		                   "entries (the limit is %d entries or %d MiB); "
 		                   "ask for a shorter period.",
-		            (long long)j->rows, (long long)j->total,
+		            (long long)rows, (long long)j->total,
 		            EXPORT_ROWS_MAX, CMD_FILE_MAX / (1024 * 1024));
 	if (j->inline_body || file == NULL) {
 		text_printf(reply, "\n%s", text_str(&j->file.body));

@@ -144,6 +144,21 @@ STORE_SQL(list_every, "list-all",
 	" UNION ALL"
 	SQL_RUNNING_HITS(SQL_HIT, SQL_FILTER("e"))
 	" ORDER BY start, jid, seq");
+/*
+ * The same hits one row each, in no order, for counting them a few at a
+ * time (store_cursor_open's count_only): the columns of
+ * entries_user_start alone, so that without tags in the filter no entry
+ * is read. Measured (1,000,000 entries of one user): 0.1 us a row,
+ * against 0.7-1.4 us stepping over the listing's rows.
+ */
+STORE_SQL(tally_own, "list-tally",
+	SQL_OWN_STOPPED_HITS("1") " AND " SQL_FILTER("e")
+	" UNION ALL"
+	SQL_OWN_RUNNING_HITS("1") " AND " SQL_FILTER("e"));
+STORE_SQL(tally_every, "list-all-tally",
+	SQL_STOPPED_HITS("1", SQL_FILTER("e"))
+	" UNION ALL"
+	SQL_RUNNING_HITS("1", SQL_FILTER("e")));
 
 /*
  * Passes the row s holds (statement q, a listing: SQL_ENTRY, then the
@@ -270,7 +285,8 @@ store_list_filtered(store *st, const char *owner, int64_t from,
  */
 struct store_cursor {
 	store *st;                  /* borrowed: the handle read through */
-	const struct store_sql *q;  /* list_own or list_every */
+	const struct store_sql *q;  /* list_own or list_every; or, counting
+	                               only, tally_own or tally_every */
 	sqlite3_stmt *s;            /* owned; NULL: nothing to read */
 	bool all;                   /* every user's: the row names the owner */
 	bool done;                  /* the last row was read, or it failed */
@@ -302,7 +318,7 @@ cursor_filter(struct store_cursor *c, const struct store_filter *f)
 store_rc
 store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
                   int64_t now, const struct store_filter *f,
-                  struct store_cursor **out)
+                  bool count_only, struct store_cursor **out)
 {
 	struct store_cursor *c;
 	store_rc ret;
@@ -316,7 +332,10 @@ store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
 		return store_failf(st, "list: out of memory");
 	c->st = st;
 	c->all = owner == NULL;
-	c->q = c->all ? &list_every : &list_own;
+	if (count_only)
+		c->q = c->all ? &tally_every : &tally_own;
+	else
+		c->q = c->all ? &list_every : &list_own;
 	snprintf(c->owner, sizeof(c->owner), "%s", c->all ? "" : owner);
 	cursor_filter(c, f);
 	/* STORE_NOTFOUND: never wrote, nothing to list. */
@@ -365,6 +384,10 @@ store_cursor_next(struct store_cursor *c, size_t max, store_export_cb cb,
 			return ret;
 		}
 		/* Counting only: the row is not even read. */
+		if (cb != NULL && (c->q == &tally_own || c->q == &tally_every)) {
+			c->done = true;
+			return store_failf(c->st, "%s: counts only", c->q->name);
+		}
 		if (cb != NULL &&
 		    (ret = pass_row(c->st, c->q, c->s, c->all ? NULL : c->owner,
 		                    &out)) != STORE_OK) {

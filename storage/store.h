@@ -622,21 +622,23 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
  * owner and f; the cursor reads through st (borrowed: close the cursor
  * first), and keeps its place (and, on its own, a read of the database:
  * give it a store_snapshot_open handle to read one state across
- * slices). STORE_OK with *out owned by the caller (store_cursor_close);
- * an owner who never wrote gets a cursor that is done at once.
+ * slices). count_only: the cursor only counts the same entries, in no
+ * order (store_cursor_next with cb NULL), for a tenth of the cost.
+ * STORE_OK with *out owned by the caller (store_cursor_close); an owner
+ * who never wrote gets a cursor that is done at once.
  */
 struct store_cursor;
 store_rc store_cursor_open(store *st, const char *owner, int64_t from,
                            int64_t to, int64_t now,
-                           const struct store_filter *f,
+                           const struct store_filter *f, bool count_only,
                            struct store_cursor **out);
 
 /*
  * Passes the next rows, at most max, to cb as store_list_filtered does
- * (cb NULL: they are only counted, which costs much less than reading
- * them); *passed: how many. Fewer than max only at the end
- * (store_cursor_done) or on a failure (STORE_ERR; the cursor is then
- * done too).
+ * (cb NULL: they are only counted, which costs less than reading them;
+ * a count_only cursor takes no cb); *passed: how many. Fewer than max
+ * only at the end (store_cursor_done) or on a failure (STORE_ERR; the
+ * cursor is then done too).
  */
 store_rc store_cursor_next(struct store_cursor *c, size_t max,
                            store_export_cb cb, void *arg, size_t *passed);

@@ -135,7 +135,7 @@ read_all(store *st, const char *owner, size_t max, struct seen *out)
 
 	memset(out, 0, sizeof(*out));
 	assert_int_equal(store_cursor_open(st, owner, BASE, BASE + 365 * 86400,
-	                                   T0, NULL, &c), STORE_OK);
+	                                   T0, NULL, false, &c), STORE_OK);
 	do {
 		assert_int_equal(store_cursor_next(c, max, see, out, &n),
 		                 STORE_OK);
@@ -181,19 +181,22 @@ store_cursor__passes_the_rows_of_the_listing_in_its_order__when_read_a_few_at_a_
 }
 
 static void
-store_cursor__counts_the_rest_without_reading__when_given_no_callback(
+store_cursor__counts_what_the_listing_passes__when_it_only_counts(
 	void **state)
 {
 	struct fixture *f = *state;
 	struct store_filter acme = { { "ACME" }, 1, { 0 }, 0 };
+	struct store_filter design = { { 0 }, 0, { "Design" }, 1 };
+	const struct store_filter *filters[] = { &acme, &design };
 	struct store_cursor *c;
+	struct store_entry e;
 	struct seen s;
-	size_t n;
+	size_t n, k;
 
 	fill(f->st, ALICE, 40, 8);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_cursor_open(f->st, ALICE, BASE, T0, T0, &acme,
-	                                   &c), STORE_OK);
+	                                   false, &c), STORE_OK);
 	assert_int_equal(store_cursor_next(c, 3, see, &s, &n), STORE_OK);
 	assert_int_equal(n, 3);
 	assert_int_equal(store_cursor_next(c, SIZE_MAX, NULL, NULL, &n),
@@ -202,9 +205,36 @@ store_cursor__counts_the_rest_without_reading__when_given_no_callback(
 	assert_true(store_cursor_done(c));
 	store_cursor_close(c);
 
+	/* A cursor that only counts, the running entry and a tag filter
+	 * included, counts what the listing passes; and takes no callback. */
+	memset(&e, 0, sizeof(e));
+	snprintf(e.project, sizeof(e.project), "acme");
+	e.start = T0 - 600;
+	assert_int_equal(store_insert(f->st, ALICE, &e, NULL), STORE_OK);
+	for (k = 0; k < 2; k++) {
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(store_list_filtered(f->st, ALICE, BASE, T0, T0,
+		                                     filters[k], 0, see, &s, NULL),
+		                 STORE_OK);
+		assert_int_equal(store_cursor_open(f->st, ALICE, BASE, T0, T0,
+		                                   filters[k], true, &c),
+		                 STORE_OK);
+		assert_int_equal(store_cursor_next(c, 5, NULL, NULL, &n), STORE_OK);
+		assert_int_equal(n, 5);
+		assert_int_equal(store_cursor_next(c, SIZE_MAX, NULL, NULL, &n),
+		                 STORE_OK);
+		assert_int_equal(n + 5, s.n);
+		store_cursor_close(c);
+	}
+	assert_int_equal(s.n, 10); /* +design: every fourth of 40 */
+	assert_int_equal(store_cursor_open(f->st, ALICE, BASE, T0, T0, NULL,
+	                                   true, &c), STORE_OK);
+	assert_int_equal(store_cursor_next(c, 5, see, &s, &n), STORE_ERR);
+	store_cursor_close(c);
+
 	/* One who never wrote: done at once. */
 	assert_int_equal(store_cursor_open(f->st, "nobody@example.org", BASE,
-	                                   T0, T0, NULL, &c), STORE_OK);
+	                                   T0, T0, NULL, false, &c), STORE_OK);
 	assert_true(store_cursor_done(c));
 	assert_int_equal(store_cursor_next(c, 5, see, &s, &n), STORE_OK);
 	assert_int_equal(n, 0);
@@ -227,8 +257,8 @@ store_snapshot__reads_the_entries_as_they_were__when_they_change_between_slices(
 	assert_int_equal(store_snapshot_open(f->st, &snap), STORE_OK);
 	memset(&during, 0, sizeof(during));
 	assert_int_equal(store_cursor_open(snap, ALICE, BASE,
-	                                   BASE + 365 * 86400, T0, NULL, &c),
-	                 STORE_OK);
+	                                   BASE + 365 * 86400, T0, NULL, false,
+	                                   &c), STORE_OK);
 	assert_int_equal(store_cursor_next(c, 4, see, &during, &n), STORE_OK);
 
 	/* Between two slices: one entry not read yet goes, one comes at
@@ -353,13 +383,15 @@ cmd_export__writes_the_same_reply_and_file_in_slices__as_at_once(
 	struct fixture *f = *state;
 
 	fill(f->st, ALICE, 1500, 20);
-	/* Past the first slice the command does itself (512 entries). */
+	/* Past the first slice the command does itself (256 entries). */
 	assert_true(assert_same_answer(f->st, "export csv " ALL_2025, 7) > 100);
 	assert_true(assert_same_answer(f->st, "export json " ALL_2025 " globex",
 	                               50) > 1);
+	assert_true(assert_same_answer(f->st, "export ical " ALL_2025
+	                               " +design", 64) > 0);
 	/* A short export ends in the command's own first slice. */
 	assert_int_equal(assert_same_answer(f->st, "export ical " ALL_2025
-	                                    " +design", 64), 0);
+	                                    " +t1", 64), 0);
 	assert_int_equal(assert_same_answer(f->st, "export 2025-01-02", 7), 0);
 	/* And one that finds nothing says so in the same words. */
 	assert_int_equal(assert_same_answer(f->st, "export 2024-01-02", 7), 0);
@@ -394,7 +426,7 @@ main(void)
 			store_cursor__passes_the_rows_of_the_listing_in_its_order__when_read_a_few_at_a_time,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			store_cursor__counts_the_rest_without_reading__when_given_no_callback,
+			store_cursor__counts_what_the_listing_passes__when_it_only_counts,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			store_snapshot__reads_the_entries_as_they_were__when_they_change_between_slices,
