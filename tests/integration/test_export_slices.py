@@ -1,7 +1,11 @@
 """A long export runs in slices on the bot's event loop: another user's
 command sent while it is being prepared is answered before it, and the
 file is still byte for byte what `timmy export` writes for the same
-range, read from one snapshot taken when the export ran.
+range, read from one snapshot taken when the export ran. A disconnect
+drops an export under way, a reload leaves it be, and a stop ends the
+bot cleanly with one under way. (To act while an export is under way,
+those tests stop the bot with SIGSTOP once it has begun, and let it go
+on after.)
 
 The history (tens of thousands of entries of 2019-2025, some with tags,
 some starting at the same second) is written into the database directly
@@ -11,6 +15,7 @@ on today. The server offers HTTP upload, so the file is fetched whole.
 
 import calendar
 import os
+import signal
 import sqlite3
 import subprocess
 import time
@@ -195,3 +200,60 @@ def test_export__is_refused__when_the_same_user_asks_again_while_it_is_prepared(
     alice.send(bot.jid, "export csv 2019-01-02")
     third = reply_to(alice, bot, "the third reply")
     assert third.body.startswith("Export of "), third.body
+
+
+def begun(client, bot, command):
+    """Sends command (a long export) and returns once the bot has begun
+    it (its "composing"), the bot stopped there (SIGSTOP)."""
+    client.send(bot.jid, command)
+    client.next_message(bot.jid, timeout=60, with_body=False,
+                        what="composing")
+    bot.signal(signal.SIGSTOP)
+
+
+def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_while_it_is_prepared(
+        upload_server, bot, users):
+    (alice,) = users("alice")
+    begun(alice, bot, "export csv %s" % RANGE)
+    # Gone first: a client that lived through the restart would send
+    # its export again.
+    alice.disconnect()
+    upload_server.restart()
+    bot.signal(signal.SIGCONT)
+    bot.wait_log("dropped the export for alice@localhost/test before it "
+                 "was done: disconnected", timeout=30)
+    end = time.monotonic() + 30
+    while bot.log().count("online as") < 2:
+        assert time.monotonic() < end, bot.log_tail()
+        time.sleep(0.05)
+
+    (alice,) = users("alice")
+    alice.send(bot.jid, "export csv %s" % RANGE)
+    export = reply_to(alice, bot, "reply to export")
+    assert export.body.startswith("Export of "), export.body
+
+
+def test_export__is_answered_whole__when_the_configuration_is_reloaded_while_it_is_prepared(
+        bot, users):
+    (alice,) = users("alice")
+    reference = cli_export(bot, "csv")
+    begun(alice, bot, "export csv %s" % RANGE)
+    bot.signal(signal.SIGHUP)
+    bot.signal(signal.SIGCONT)
+    export = reply_to(alice, bot, "reply to export")
+    assert export.body.startswith("Export of "), export.body
+    assert download(bot.server, read_link(alice, bot)) == reference
+    assert "configuration reloaded" in bot.log()
+
+
+def test_bot__exits_cleanly__when_stopped_while_an_export_is_prepared(
+        bot, users):
+    (alice,) = users("alice")
+    begun(alice, bot, "export csv %s" % RANGE)
+    bot.signal(signal.SIGTERM)
+    bot.signal(signal.SIGCONT)
+    assert bot.wait(30) == 0
+    assert "dropped the export for alice@localhost/test before it was " \
+        "done" in bot.log()
+    # Nothing came of it.
+    assert not [m for m in alice.unread(bot.jid) if m.body]

@@ -3,9 +3,9 @@
  * cursor (rows in store_list_filtered's order, a few at a time, entries
  * that start at the same second included; counting without reading), the
  * snapshot a long export reads while the database changes, and the
- * export command going on as a job (cmd_ctx.job) whose reply and file are
- * byte for byte those of the same export made at once, cut short at the
- * file's limit in the same words. The database is a file (a snapshot is a
+ * export command (a user's, a team's) going on as a job (cmd_ctx.job)
+ * whose reply and file are byte for byte those of the same export made
+ * at once, cut short at the file's limit in the same words. The database is a file (a snapshot is a
  * second connection to it); now is injected.
  */
 #include <setjmp.h>
@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../../commands/cmd.h"
+#include "../../commands/teams.h"
 #include "../../storage/store_test.h"
 
 /* Wed 25 Nov 2026 14:00:00 UTC */
@@ -29,6 +30,7 @@
 
 #define ALICE "alice@example.org"
 #define BOB "bob@example.org"
+#define CAROL "carol@example.org"
 
 #define ALL_2025 "2025-01-01..2025-12-31"
 
@@ -311,7 +313,18 @@ struct answer {
 	int slices; /* cmd_job_step calls it took; 0: it ended at once */
 };
 
-/* Runs body as ALICE's command at T0, at once (budget 0) or in slices
+/* web: alice and bob, led by carol, sharing acme and globex. */
+static char *web_members[] = { (char *)ALICE, (char *)BOB };
+static char *web_leads[] = { (char *)CAROL };
+static char *web_projects[] = { (char *)"acme", (char *)"globex" };
+static struct team web = { (char *)"web", web_members, 2, web_leads, 1,
+                           web_projects, 2, NULL, -1 };
+static const struct teams teams = { &web, 1 };
+
+/* The sender of run's commands. */
+static const char *sender = ALICE;
+
+/* Runs body as sender's command at T0, at once (budget 0) or in slices
  * of budget entries each, into a (answer_free after). */
 static void
 run(store *st, const char *body, size_t budget, struct answer *a)
@@ -322,7 +335,8 @@ run(store *st, const char *body, size_t budget, struct answer *a)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
-	ctx.owner = ALICE;
+	ctx.owner = sender;
+	ctx.teams = &teams;
 	ctx.now = T0;
 	ctx.tz = "Europe/Berlin";
 	ctx.bot_jid = "timmy@example.org";
@@ -418,6 +432,31 @@ cmd_export__is_cut_short_in_the_same_words__when_the_file_fills_in_slices(
 	assert_same_answer(f->st, "export json " ALL_2025, 1000);
 }
 
+static void
+cmd_export_team__writes_the_same_reply_and_file_in_slices__as_at_once(
+	void **state)
+{
+	struct fixture *f = *state;
+
+	struct answer a;
+
+	fill(f->st, ALICE, 700, 20);
+	fill(f->st, BOB, 300, 20);
+	sender = CAROL;
+	run(f->st, "export csv team " ALL_2025, 9, &a);
+	assert_int_equal(a.rc, CMD_OK);
+	assert_non_null(strstr(text_str(&a.reply), ": 1000 entries as "));
+	assert_true(a.slices > 50);
+	assert_memory_equal(a.file.body.buf, "member,id,", 10);
+	answer_free(&a);
+	/* Four listings (two members, two projects each), in turn. */
+	assert_true(assert_same_answer(f->st, "export csv team " ALL_2025, 9) >
+	            50);
+	assert_true(assert_same_answer(f->st, "export json team " ALL_2025
+	                               " globex", 30) > 5);
+	sender = ALICE;
+}
+
 int
 main(void)
 {
@@ -438,6 +477,9 @@ main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			cmd_export__is_cut_short_in_the_same_words__when_the_file_fills_in_slices,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			cmd_export_team__writes_the_same_reply_and_file_in_slices__as_at_once,
 			setup, teardown),
 	};
 
