@@ -423,8 +423,10 @@ store_snapshot_open(store *st, store **out)
 
 	*out = NULL;
 	/* ":memory:" and temporary databases have no name: no second
-	 * handle can reach them. */
-	if (path == NULL || path[0] == '\0')
+	 * handle can reach them. Nor can one see what st's own open
+	 * transaction changed (a correction that takes back a change and
+	 * runs an export instead). */
+	if (path == NULL || path[0] == '\0' || !sqlite3_get_autocommit(st->db))
 		return STORE_NOTFOUND;
 	if (store_open_readonly(path, &r, err, sizeof(err)) != STORE_OK)
 		return store_failf(st, "snapshot: %s", err);

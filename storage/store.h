@@ -655,8 +655,9 @@ void store_cursor_close(struct store_cursor *c);
  * meanwhile, until it is closed (store_close). For an export made in
  * slices while the bot goes on changing entries. STORE_OK with *out
  * owned by the caller; STORE_NOTFOUND when st's database is not a file
- * (":memory:"), which no second handle reaches; else STORE_ERR, the
- * reason in store_errmsg(st). (SQLite: a read transaction on a
+ * (":memory:"), which no second handle reaches, or while st has a
+ * transaction open, whose changes no other handle sees; else STORE_ERR,
+ * the reason in store_errmsg(st). (SQLite: a read transaction on a
  * connection of its own; WAL lets st write meanwhile.)
  */
 store_rc store_snapshot_open(store *st, store **out);

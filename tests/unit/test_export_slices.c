@@ -305,6 +305,19 @@ store_snapshot__is_not_found__for_a_database_in_memory(void **state)
 	store_close(mem);
 }
 
+static void
+store_snapshot__is_not_found__while_a_transaction_is_open(void **state)
+{
+	struct fixture *f = *state;
+	store *snap;
+
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	assert_int_equal(store_snapshot_open(f->st, &snap), STORE_NOTFOUND);
+	store_rollback(f->st);
+	assert_int_equal(store_snapshot_open(f->st, &snap), STORE_OK);
+	store_close(snap);
+}
+
 /* What an export command gives: its status, reply and file. */
 struct answer {
 	enum cmd_status rc;
@@ -472,6 +485,9 @@ main(void)
 			setup, teardown),
 		cmocka_unit_test(
 			store_snapshot__is_not_found__for_a_database_in_memory),
+		cmocka_unit_test_setup_teardown(
+			store_snapshot__is_not_found__while_a_transaction_is_open,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			cmd_export__writes_the_same_reply_and_file_in_slices__as_at_once,
 			setup, teardown),
