@@ -55,21 +55,29 @@
 #include "log.h"
 #include "ratelimit.h"
 
-/* One job under way, and what its answer needs. Owns every pointer. */
+/* One job under way, and how it is answered. Owns every pointer, and
+ * answer.arg (answer.drop frees it). */
 struct job {
 	struct job *next;
 	struct cmd_job *cj;
+	char *to;               /* the full JID that asked */
+	char *owner;            /* its bare JID */
+	struct jobs_answer answer;
+};
+
+struct jobs {
+	struct job *head;       /* the next to run a slice */
+	size_t n;
+};
+
+/* A chat message's answer (jobs_add), as bot/message.c gives it. */
+struct chat {
 	char *to;               /* the full JID that asked */
 	char *owner;            /* its bare JID */
 	xmpp_stanza_t *thread;  /* a copy of the <thread/>, or NULL */
 	const char *state;      /* static chat state for the reply, or NULL */
 	xmpp_stanza_t *receipt; /* XEP-0184, sent after the reply; or NULL */
 	struct text tail;       /* what follows the job's own reply */
-};
-
-struct jobs {
-	struct job *head;       /* the next to run a slice */
-	size_t n;
 };
 
 /* Microseconds on CLOCK_MONOTONIC: slices are a few milliseconds. */
@@ -96,13 +104,9 @@ static void
 job_free(struct job *j)
 {
 	cmd_job_free(j->cj);
+	j->answer.drop(j->answer.arg);
 	free(j->to);
 	free(j->owner);
-	if (j->thread != NULL)
-		xmpp_stanza_release(j->thread);
-	if (j->receipt != NULL)
-		xmpp_stanza_release(j->receipt);
-	text_free(&j->tail);
 	free(j);
 }
 
@@ -130,8 +134,7 @@ jobs_free(struct jobs *js)
 	free(js);
 }
 
-/* Answers the finished job j: its reply, status rc, file; then what
- * followed it, and the receipt. */
+/* Answers the finished job j: its reply, status rc, file. */
 static void
 answer(struct bot *b, struct job *j, struct text *reply,
        struct cmd_file *file, enum cmd_status rc)
@@ -145,10 +148,7 @@ answer(struct bot *b, struct job *j, struct text *reply,
 	if (rc == CMD_FAILED)
 		log_error("command from %s failed: %s", j->owner,
 		          store_errmsg(b->st));
-	text_printf(reply, "%s", text_str(&j->tail));
-	message_answer(b, j->to, j->owner, j->thread, file, reply, j->state);
-	if (j->receipt != NULL)
-		xmpp_send(b->conn, j->receipt);
+	j->answer.done(b, j->answer.arg, reply, file, rc);
 }
 
 bool
@@ -203,29 +203,82 @@ refusal(const struct jobs *js, const char *bare)
 	return NULL;
 }
 
-/* Refuses job for bare: why, as an export's refusal is answered and
- * charged (bot/message.c's message_admit_file). Frees what it got. */
-static void
-refuse(struct bot *b, struct cmd_job *job, const char *from, const char *bare,
-       xmpp_stanza_t *thread, const char *state, xmpp_stanza_t *receipt,
-       const char *why)
+void
+jobs_add_answer(struct bot *b, struct cmd_job *job, const char *from,
+                const char *bare, const struct jobs_answer *a)
 {
+	struct jobs *js = b->jobs;
+	const char *why = refusal(js, bare);
+	struct job *j, **end;
 	struct cmd_file none;
 	struct text out;
 
-	cmd_job_free(job);
-	log_info("refused an export for %s: %s", bare, why);
-	if (b->rl != NULL)
-		rl_charge(b->rl, bare, mono_ms(), RL_EXPORT_COST - 1);
-	text_init(&out, CMD_REPLY_MAX);
-	cmd_file_init(&none);
-	text_printf(&out, "%s", why);
-	message_answer(b, from, bare, thread, &none, &out, state);
-	if (receipt != NULL) {
-		xmpp_send(b->conn, receipt);
-		xmpp_stanza_release(receipt);
+	if (why != NULL) {
+		/* Answered and charged as an export's refusal is
+		 * (bot/message.c's message_admit_file). */
+		cmd_job_free(job);
+		log_info("refused an export for %s: %s", bare, why);
+		if (b->rl != NULL)
+			rl_charge(b->rl, bare, mono_ms(), RL_EXPORT_COST - 1);
+		text_init(&out, CMD_REPLY_MAX);
+		cmd_file_init(&none);
+		text_printf(&out, "%s", why);
+		a->done(b, a->arg, &out, &none, CMD_REFUSED);
+		a->drop(a->arg);
+		text_free(&out);
+		return;
 	}
-	text_free(&out);
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->to = strdup(from)) == NULL || (j->owner = strdup(bare)) == NULL) {
+		log_error("cannot go on with the export for %s: out of memory",
+		          from);
+		if (j != NULL) {
+			free(j->to);
+			free(j);
+		}
+		cmd_job_free(job);
+		a->drop(a->arg);
+		return;
+	}
+	j->cj = job;
+	j->answer = *a;
+	for (end = &js->head; *end != NULL; end = &(*end)->next)
+		;
+	*end = j;
+	js->n++;
+	log_info("the export for %s goes on in slices", from);
+}
+
+/* struct chat's answer: the reply, what followed it, the file, then the
+ * receipt. */
+static void
+chat_done(struct bot *b, void *arg, struct text *reply,
+          struct cmd_file *file, enum cmd_status rc)
+{
+	struct chat *c = arg;
+
+	(void)rc;
+	text_printf(reply, "%s", text_str(&c->tail));
+	message_answer(b, c->to, c->owner, c->thread, file, reply, c->state);
+	if (c->receipt != NULL)
+		xmpp_send(b->conn, c->receipt);
+}
+
+static void
+chat_drop(void *arg)
+{
+	struct chat *c = arg;
+
+	if (c == NULL)
+		return;
+	free(c->to);
+	free(c->owner);
+	if (c->thread != NULL)
+		xmpp_stanza_release(c->thread);
+	if (c->receipt != NULL)
+		xmpp_stanza_release(c->receipt);
+	text_free(&c->tail);
+	free(c);
 }
 
 void
@@ -233,40 +286,28 @@ jobs_add(struct bot *b, struct cmd_job *job, const char *from,
          const char *bare, xmpp_stanza_t *thread, const char *state,
          xmpp_stanza_t *receipt, const struct text *tail)
 {
-	struct jobs *js = b->jobs;
-	const char *why = refusal(js, bare);
-	struct job *j, **end;
+	struct jobs_answer a = { chat_done, chat_drop, NULL };
+	struct chat *c = calloc(1, sizeof(*c));
 
-	if (why != NULL) {
-		refuse(b, job, from, bare, thread, state, receipt, why);
-		return;
+	if (c != NULL) {
+		c->receipt = receipt;
+		c->state = state;
+		text_init(&c->tail, CMD_REPLY_MAX);
+	} else if (receipt != NULL) {
+		xmpp_stanza_release(receipt);
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->to = strdup(from)) == NULL || (j->owner = strdup(bare)) == NULL ||
-	    (thread != NULL && (j->thread = xmpp_stanza_copy(thread)) == NULL)) {
+	if (c == NULL || (c->to = strdup(from)) == NULL ||
+	    (c->owner = strdup(bare)) == NULL ||
+	    (thread != NULL && (c->thread = xmpp_stanza_copy(thread)) == NULL)) {
 		log_error("cannot go on with the export for %s: out of memory",
 		          from);
-		if (j != NULL) {
-			j->cj = job;
-			j->receipt = receipt;
-			job_free(j);
-		} else {
-			cmd_job_free(job);
-			if (receipt != NULL)
-				xmpp_stanza_release(receipt);
-		}
+		chat_drop(c);
+		cmd_job_free(job);
 		return;
 	}
-	j->cj = job;
-	j->state = state;
-	j->receipt = receipt;
-	text_init(&j->tail, CMD_REPLY_MAX);
-	text_printf(&j->tail, "%s", text_str(tail));
-	for (end = &js->head; *end != NULL; end = &(*end)->next)
-		;
-	*end = j;
-	js->n++;
-	log_debug("the export for %s goes on in slices", bare);
+	text_printf(&c->tail, "%s", text_str(tail));
+	a.arg = c;
+	jobs_add_answer(b, job, from, bare, &a);
 }
 
 void

@@ -35,6 +35,20 @@ struct jobs;
  * database connection) and a file of up to CMD_FILE_MAX bytes. */
 #define JOBS_MAX 4
 
+/*
+ * How a job is answered: done gets, once, what the command would have
+ * answered at once (its reply, its file, file->present when it made
+ * one, and its status), or a refusal to go on with it (CMD_REFUSED, the
+ * reply saying why); drop then frees arg, as it does when the job is
+ * dropped unanswered.
+ */
+struct jobs_answer {
+	void (*done)(struct bot *b, void *arg, struct text *reply,
+	             struct cmd_file *file, enum cmd_status rc);
+	void (*drop)(void *arg);
+	void *arg;
+};
+
 /* An empty list; NULL when out of memory (logged). */
 struct jobs *jobs_new(void);
 
@@ -46,12 +60,20 @@ void jobs_free(struct jobs *js);
  * full JID from in thread (XEP-0201; NULL: none; copied): its answer
  * will carry the chat state state (static; NULL: none), and be followed
  * by receipt (owned; NULL: none). tail is what follows the job's own
- * reply (copied). A user with a job under way, or too many jobs in all
- * (JOBS_MAX), gets a refusal at once instead, and job is freed.
+ * reply (copied), a refusal's too (jobs_add_answer).
  */
 void jobs_add(struct bot *b, struct cmd_job *job, const char *from,
               const char *bare, xmpp_stanza_t *thread, const char *state,
               xmpp_stanza_t *receipt, const struct text *tail);
+
+/*
+ * Takes job (owned from now on) of the user bare, who asked from the
+ * full JID from, to be answered through *a (copied; a->arg is owned from
+ * now on). A user with a job under way, or too many jobs in all
+ * (JOBS_MAX), gets a refusal at once instead.
+ */
+void jobs_add_answer(struct bot *b, struct cmd_job *job, const char *from,
+                     const char *bare, const struct jobs_answer *a);
 
 /*
  * One slice of the job whose turn it is (at most JOBS_SLICE_US), which

@@ -155,9 +155,9 @@ export_job_snapshot(struct cmd_job *j)
 		j->part_seen = (int64_t)seen;
 		return 0;
 	}
-	/* Another process wrote in that instant: start the part again
-	 * on the snapshot (what was written of it stays: the end says the
-	 * store failed). */
+	/* Another process wrote in that instant: the file would not hold
+	 * one state of the entries, so the export ends saying the store
+	 * failed. */
 	j->failed = true;
 	return 0;
 }

@@ -18,12 +18,14 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 
 import pytest
 
 from conftest import make_client, password, stop_and_judge
 from harness import Bot
+from test_adhoc import NS_CMD, NS_DATA, command, note, text
 from test_delivery import download, private_server, read_link
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -257,3 +259,41 @@ def test_bot__exits_cleanly__when_stopped_while_an_export_is_prepared(
         "done" in bot.log()
     # Nothing came of it.
     assert not [m for m in alice.unread(bot.jid) if m.body]
+
+
+def test_export_form__completes_after_another_users_status__for_a_long_export(
+        bot, users):
+    alice, bob = users("alice", "bob")
+    reference = cli_export(bot, "csv")
+    form = command(alice, bot, "export")
+    answer = {}
+
+    def complete():
+        answer["iq"] = alice.iq(bot.full_jid, (
+            "<command xmlns='%s' node='export' action='complete' "
+            "sessionid='%s'><x xmlns='%s' type='submit'>"
+            "<field var='format'><value>csv</value></field>"
+            "<field var='range'><value>%s</value></field></x></command>") % (
+                NS_CMD, form.get("sessionid"), NS_DATA, RANGE),
+            itype="set", timeout=120)
+        answer["at"] = time.monotonic()
+    worker = threading.Thread(target=complete)
+    worker.start()
+    bot.wait_log("the export for alice@localhost/test goes on in slices",
+                 timeout=60)
+    bot.signal(signal.SIGSTOP)
+    bob.send(bot.jid, "status")
+    time.sleep(0.1)
+    bot.signal(signal.SIGCONT)
+    status = reply_to(bob, bot, "reply to status")
+    worker.join(120)
+
+    assert status.body.startswith("Nothing is running."), status.body
+    assert status.at < answer["at"]
+    c = answer["iq"].find("{%s}command" % NS_CMD)
+    assert c is not None and c.get("status") == "completed", text(answer["iq"])
+    assert note(c).startswith("Export of "), note(c)
+    assert ": %d entries as timmy-%s_%s.csv, " % (ENTRIES, FIRST, LAST) in (
+        note(c)), note(c)
+    assert note(c).endswith(" Sent to you in a chat message."), note(c)
+    assert download(bot.server, read_link(alice, bot)) == reference
