@@ -2,7 +2,7 @@
  * commands/export_job.h - an export as a job that runs in slices
  * (struct cmd_job of cmd.h): what commands/cmd_export.c fills in when
  * the command runs, and commands/export_job.c reads, writes and answers
- * slice by slice. Private to those two files and their unit test.
+ * slice by slice. Private to those two files.
  *
  * Why slices: a chat export of a large history (up to EXPORT_ROWS_MAX
  * entries and CMD_FILE_MAX bytes, then a count of everything the period
