@@ -231,8 +231,13 @@ def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_w
 
     (alice,) = users("alice")
     alice.send(bot.jid, "export csv %s" % RANGE)
-    export = reply_to(alice, bot, "reply to export")
-    assert export.body.startswith("Export of "), export.body
+    # The server may hand the bot the first export again (what the bot
+    # had not acknowledged goes to offline storage): then that one runs,
+    # and this one is refused as her second, or follows it.
+    replies = [reply_to(alice, bot, "reply to export").body]
+    if replies[0].startswith("Your last export is still being prepared"):
+        replies.append(reply_to(alice, bot, "the export's reply").body)
+    assert replies[-1].startswith("Export of "), replies
 
 
 def test_export__is_answered_whole__when_the_configuration_is_reloaded_while_it_is_prepared(
