@@ -59,6 +59,7 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 int message_rate_check(struct bot *b, const char *bare);
 
 struct cmd_file;
+struct cmd_job;
 struct text;
 
 /* A file a command made for bare: charged to its rate and admitted by
@@ -84,12 +85,15 @@ void message_answer(struct bot *b, const char *from, const char *bare,
  * message: its rate limit (a refusal goes to bare), size and encoding,
  * stanza's duplicate key, then cmd_exec; the reply in out, a file in
  * file (admitted; the caller delivers it after the reply). *changed:
- * it did change data. Returns the enum cmd_status, or -1 when the rate
+ * it did change data. A long export may go on in slices into *job
+ * (NULL: none may; else NULL before, and after unless it does), for
+ * the caller to hand to bot/jobs.h with out, which then holds only what
+ * follows its reply. Returns the enum cmd_status, or -1 when the rate
  * limit skipped it (out empty) (bot/message.c).
  */
 int message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                    const char *body, struct cmd_file *file, struct text *out,
-                   bool *changed);
+                   bool *changed, struct cmd_job **job);
 
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */

@@ -436,7 +436,7 @@ send_made(struct bot *b, xmpp_stanza_t *stanza)
 int
 message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                const char *body, struct cmd_file *file, struct text *out,
-               bool *changed)
+               bool *changed, struct cmd_job **job)
 {
 	struct accepted m;
 
@@ -451,7 +451,8 @@ message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
 	if (!rate_allows(b, m.bare, m.from, NULL))
 		return -1;
 	if (text_acceptable(b, &m, out) &&
-	    run_command(b, stanza, &m, file, out, NULL))
+	    run_command(b, stanza, &m, file, out,
+	                b->jobs != NULL ? job : NULL))
 		whereabouts_heard(b, m.bare, out);
 	if (file->present)
 		message_admit_file(b, m.bare, file, out);

@@ -24,9 +24,11 @@ import time
 import pytest
 
 from conftest import make_client, password, stop_and_judge
-from harness import Bot
+from harness import Bot, PrivateProsody
+from harness.bot import config_text
 from test_adhoc import NS_CMD, NS_DATA, command, note, text
 from test_delivery import download, private_server, read_link
+from test_room import enter, team_yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -213,6 +215,18 @@ def begun(client, bot, command):
     bot.signal(signal.SIGSTOP)
 
 
+def status_amid(bot, client, asker):
+    """The reply to client's status, sent while the bot is held
+    (SIGSTOP) in the middle of an export of asker's (a JID) that it said
+    goes on in slices; it is let go on (SIGCONT) at once."""
+    bot.wait_log("the export for %s goes on in slices" % asker, timeout=60)
+    bot.signal(signal.SIGSTOP)
+    client.send(bot.jid, "status")
+    time.sleep(0.1)
+    bot.signal(signal.SIGCONT)
+    return reply_to(client, bot, "reply to status")
+
+
 def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_while_it_is_prepared(
         upload_server, bot, users):
     (alice,) = users("alice")
@@ -284,13 +298,7 @@ def test_export_form__completes_after_another_users_status__for_a_long_export(
         answer["at"] = time.monotonic()
     worker = threading.Thread(target=complete)
     worker.start()
-    bot.wait_log("the export for alice@localhost/test goes on in slices",
-                 timeout=60)
-    bot.signal(signal.SIGSTOP)
-    bob.send(bot.jid, "status")
-    time.sleep(0.1)
-    bot.signal(signal.SIGCONT)
-    status = reply_to(bob, bot, "reply to status")
+    status = status_amid(bot, bob, "alice@localhost/test")
     worker.join(120)
 
     assert status.body.startswith("Nothing is running."), status.body
@@ -302,3 +310,41 @@ def test_export_form__completes_after_another_users_status__for_a_long_export(
         note(c)), note(c)
     assert note(c).endswith(" Sent to you in a chat message."), note(c)
     assert download(bot.server, read_link(alice, bot)) == reference
+
+
+@pytest.fixture(scope="module")
+def muc_server():
+    """Prosody with rooms (conference.localhost), no upload."""
+    with PrivateProsody(muc=True) as s:
+        for user in ("timmy", "alice", "bob"):
+            s.register(user, password(user))
+        yield s
+
+
+def test_room__another_users_status_is_answered_first__while_an_export_asked_in_the_room_is_prepared(
+        muc_server, timmy_bin, request):
+    room = muc_server.room("slices")
+    b = Bot(muc_server, allow=[muc_server.jid("alice"),
+                               muc_server.jid("bob")], binary=timmy_bin)
+    request.node.timmy_bot = b
+    try:
+        b.write_config(config_text(**b.settings) + team_yaml(
+            muc_server, room, projects=("acme", "globex")))
+        write_history(b.db_path, ENTRIES)
+        b.start()
+        with muc_server.client("alice", password("alice"),
+                               drop_offline=True) as alice, \
+                muc_server.client("bob", password("bob"),
+                                  drop_offline=True) as bob:
+            enter(room, (alice, "alice"), (bob, "bob"))
+            alice.say(room, "timmy: export csv %s" % RANGE)
+            status = status_amid(b, bob, "alice@localhost")
+            export = reply_to(alice, b, "private reply to export")
+            assert status.body.startswith("Nothing is running."), status.body
+            assert export.type == "chat", export.xml
+            assert export.body.startswith("Export of "), export.body
+            assert ": %d entries as " % ENTRIES in export.body, export.body
+            assert status.at < export.at
+        stop_and_judge(b)
+    finally:
+        b.close()
