@@ -9,7 +9,9 @@
  * (owner: bare JID, the configured zone, the admin flag), and its reply
  * text comes back as the <note type='info'/> of the completed command. A
  * file the command makes (Export) goes to the requester's full JID in
- * chat messages, as the chat command's does (send_file). Export and
+ * chat messages, as the chat command's does (send_file); a long export
+ * goes on in slices (bot/jobs.h), and the iq is answered, the same way,
+ * when it is done (adhoc_later). Export and
  * Settings show a refused form again, with an error note, in the same
  * session (ADHOC_AGAIN); Start and Report complete with the refusal.
  *
@@ -27,6 +29,7 @@
  * table is file-local.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,6 +39,7 @@
 #include "adhoc_int.h"
 #include "caps.h"
 #include "clock.h"
+#include "jobs.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "timerstatus.h"
@@ -217,10 +221,11 @@ session_find(const char *id, const char *from, const struct adhoc_cmd *c,
 /* ---- running ---- */
 
 /* Runs text as bare's chat command; the reply into out, a file it makes
- * into file (NULL: it comes inline in the reply). */
+ * into file (NULL: it comes inline in the reply); a long export may go
+ * on in slices into *job (NULL: none may). */
 static enum cmd_status
 run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
-    struct text *out)
+    struct text *out, struct cmd_job **job)
 {
 	struct cmd_ctx cctx;
 	enum cmd_status rc;
@@ -236,6 +241,7 @@ run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
 	cctx.prefs = &b->cfg->prefs;
 	cctx.teams = &b->cfg->teams;
 	cctx.bot_jid = b->cfg->jid;
+	cctx.job = job;
 	rc = cmd_exec(&cctx, text, out);
 	if (rc == CMD_FAILED)
 		log_error("command from %s failed: %s", bare,
@@ -269,11 +275,13 @@ send_file(struct bot *b, const char *to, const char *bare,
 
 /* Runs the lines of a submitted form f for the full JID from, one after
  * the other until one is not done; their replies, a line each, into
- * note. Returns the last one's status. */
+ * note. Returns the last one's status. The one line of a form that makes
+ * a file (Export) may go on in slices instead, into *job (bot/jobs.h),
+ * when the bot makes exports so: nothing is in note then. */
 static enum cmd_status
 run_lines(struct bot *b, const char *from, const char *bare,
           const struct adhoc_form *f, const struct adhoc_lines *lines,
-          struct text *note)
+          struct text *note, struct cmd_job **job)
 {
 	enum cmd_status rc = CMD_OK;
 	struct cmd_file file;
@@ -288,7 +296,11 @@ run_lines(struct bot *b, const char *from, const char *bare,
 	for (i = 0; i < lines->n && rc == CMD_OK; i++) {
 		cmd_file_init(&file);
 		rc = run(b, bare, lines->line[i],
-		         (f->flags & ADHOC_FILE) ? &file : NULL, &one);
+		         (f->flags & ADHOC_FILE) ? &file : NULL, &one,
+		         (f->flags & ADHOC_FILE) && lines->n == 1 &&
+		         b->jobs != NULL ? job : NULL);
+		if (job != NULL && *job != NULL)
+			break; /* see adhoc_later */
 		if (rc == CMD_OK && file.present)
 			rc = send_file(b, from, bare, &file, &one);
 		text_printf(note, "%s%s", i ? "\n" : "", text_str(&one));
@@ -403,10 +415,107 @@ form_lines(struct bot *b, const struct adhoc_form *f, const char *owner,
 }
 
 /*
+ * The answer to the submitted form x of session s (NULL: it expired;
+ * sid was its id) for bare, whose chat commands ended with rc and said
+ * note: a refusal of a form with ADHOC_AGAIN shows the form again; else
+ * the command completes with note.
+ */
+static xmpp_stanza_t *
+conclude(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+         struct adhoc_session *s, const char *sid, const char *bare,
+         xmpp_stanza_t *x, enum cmd_status rc, const char *note)
+{
+	if (rc != CMD_OK && (c->form->flags & ADHOC_AGAIN) && s != NULL)
+		return show_form(b, iq, c, s, bare, wall_now(), x, note);
+	if (s != NULL)
+		s->expires = 0;
+	return completed(b, iq, c, sid, note);
+}
+
+/* A form whose export goes on in slices: what its answer needs, owned
+ * (copies of the iq and the form submitted). */
+struct later {
+	xmpp_stanza_t *iq;
+	xmpp_stanza_t *x;
+	const struct adhoc_cmd *c;
+	char sid[sizeof(((struct adhoc_session *)0)->id)];
+	char *from;
+	char bare[STORE_OWNER_MAX + 1];
+};
+
+static void
+later_drop(void *arg)
+{
+	struct later *l = arg;
+
+	if (l == NULL)
+		return;
+	if (l->iq != NULL)
+		xmpp_stanza_release(l->iq);
+	if (l->x != NULL)
+		xmpp_stanza_release(l->x);
+	free(l->from);
+	free(l);
+}
+
+/* The export is done (or refused): its file goes as a chat export's
+ * does (send_file), and the form is answered as it would have been at
+ * once. */
+static void
+later_done(struct bot *b, void *arg, struct text *reply,
+           struct cmd_file *file, enum cmd_status rc)
+{
+	struct later *l = arg;
+	xmpp_stanza_t *res;
+
+	if (rc == CMD_OK && file->present)
+		rc = send_file(b, l->from, l->bare, file, reply);
+	res = conclude(b, l->iq, l->c,
+	               session_find(l->sid, l->from, l->c, wall_now()), l->sid,
+	               l->bare, l->x, rc, text_str(reply));
+	if (res != NULL) {
+		xmpp_send(b->conn, res);
+		xmpp_stanza_release(res);
+	}
+}
+
+/*
+ * Hands job, the export of the submitted form x of session s, to
+ * bot/jobs.c: the iq is answered when it is done (XEP-0050 sets no time
+ * for the answer; a long export takes a second or two). Returns 0, or
+ * -1 when out of memory (job freed; the caller answers with an error).
+ */
+static int
+adhoc_later(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
+            const struct adhoc_session *s, const char *bare,
+            xmpp_stanza_t *x, struct cmd_job *job)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	struct jobs_answer a = { later_done, later_drop, NULL };
+	struct later *l = calloc(1, sizeof(*l));
+
+	if (l == NULL || (l->iq = xmpp_stanza_copy(iq)) == NULL ||
+	    (l->x = xmpp_stanza_copy(x)) == NULL ||
+	    (l->from = strdup(from)) == NULL) {
+		log_error("cannot go on with the export for %s: out of memory",
+		          from);
+		later_drop(l);
+		cmd_job_free(job);
+		return -1;
+	}
+	l->c = c;
+	snprintf(l->sid, sizeof(l->sid), "%s", s->id);
+	snprintf(l->bare, sizeof(l->bare), "%s", bare);
+	a.arg = l;
+	jobs_add_answer(b, job, from, bare, &a);
+	return 0;
+}
+
+/*
  * The submitted form x of session s: its chat commands run for bare (from:
- * the full JID), and the command completes with their replies. A refusal
- * of a form with ADHOC_AGAIN shows the form again instead; of another, it
- * completes the command with the refusal.
+ * the full JID), and the command completes with their replies (conclude);
+ * NULL when an export goes on in slices, whose answer comes later
+ * (adhoc_later).
  */
 static xmpp_stanza_t *
 submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
@@ -416,6 +525,7 @@ submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 	static struct adhoc_lines lines; /* 16 KiB: off the stack */
 	const char *from = xmpp_stanza_get_from(iq);
 	bool again = (c->form->flags & ADHOC_AGAIN) != 0;
+	struct cmd_job *job = NULL;
 	xmpp_stanza_t *res;
 	struct text note;
 	char why[ADHOC_LINE_MAX];
@@ -428,13 +538,15 @@ submit(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 		return completed(b, iq, c, s->id, why);
 	}
 	text_init(&note, CMD_REPLY_MAX);
-	rc = run_lines(b, from, bare, c->form, &lines, &note);
-	if (rc != CMD_OK && again) {
-		res = show_form(b, iq, c, s, bare, now, x, text_str(&note));
-	} else {
-		s->expires = 0;
-		res = completed(b, iq, c, s->id, text_str(&note));
+	rc = run_lines(b, from, bare, c->form, &lines, &note, &job);
+	if (job != NULL) {
+		text_free(&note);
+		if (adhoc_later(b, iq, c, s, bare, x, job) == 0)
+			return NULL;
+		return xmpp_stanza_reply_error(iq, "wait",
+		                               "resource-constraint", NULL);
 	}
+	res = conclude(b, iq, c, s, s->id, bare, x, rc, text_str(&note));
 	text_free(&note);
 	return res;
 }
@@ -448,7 +560,7 @@ run_text(struct bot *b, xmpp_stanza_t *iq, const struct adhoc_cmd *c,
 	struct text reply;
 
 	text_init(&reply, CMD_REPLY_MAX);
-	run(b, bare, c->text, NULL, &reply);
+	run(b, bare, c->text, NULL, &reply, NULL);
 	res = completed(b, iq, c, sid, text_str(&reply));
 	text_free(&reply);
 	return res;

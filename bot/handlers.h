@@ -19,6 +19,7 @@ struct roster;
 struct log_tally;
 struct whereabouts;
 struct muc;
+struct jobs;
 
 /* What every handler needs; owned by struct session. */
 struct bot {
@@ -40,6 +41,8 @@ struct bot {
 	                          (whereabouts.h); NULL: not kept */
 	struct muc *muc;       /* the team rooms we sit in (muc.h); NULL:
 	                          none */
+	struct jobs *jobs;     /* exports made in slices (jobs.h); NULL:
+	                          every command runs at once */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -56,6 +59,7 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 int message_rate_check(struct bot *b, const char *bare);
 
 struct cmd_file;
+struct cmd_job;
 struct text;
 
 /* A file a command made for bare: charged to its rate and admitted by
@@ -65,17 +69,31 @@ void message_admit_file(struct bot *b, const char *bare,
                         struct cmd_file *file, struct text *out);
 
 /*
+ * Answers a command of from (a full JID; bare its bare JID) in the thread
+ * thread (XEP-0201; NULL: none): the reply in out, with the XEP-0085
+ * chat state state (NULL: none), then the file, if the command made one
+ * and upload.h admits it (message_admit_file: else out becomes the
+ * refusal) (bot/message.c).
+ */
+void message_answer(struct bot *b, const char *from, const char *bare,
+                    xmpp_stanza_t *thread, struct cmd_file *file,
+                    struct text *out, const char *state);
+
+/*
  * Runs body as the command of bare (a bare JID vouched for otherwise: a
  * team room's occupant, bot/muc.c) through the same path as a chat
  * message: its rate limit (a refusal goes to bare), size and encoding,
  * stanza's duplicate key, then cmd_exec; the reply in out, a file in
  * file (admitted; the caller delivers it after the reply). *changed:
- * it did change data. Returns the enum cmd_status, or -1 when the rate
+ * it did change data. A long export may go on in slices into *job
+ * (NULL: none may; else NULL before, and after unless it does), for
+ * the caller to hand to bot/jobs.h with out, which then holds only what
+ * follows its reply. Returns the enum cmd_status, or -1 when the rate
  * limit skipped it (out empty) (bot/message.c).
  */
 int message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                    const char *body, struct cmd_file *file, struct text *out,
-                   bool *changed);
+                   bool *changed, struct cmd_job **job);
 
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */

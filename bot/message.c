@@ -21,7 +21,9 @@
  * time in the order they arrive, offline ones included. A file the
  * command makes (export) follows the reply, through upload.c, and costs
  * more of the sender's rate than other commands (RL_EXPORT_COST); one
- * that upload.c cannot take now is refused instead.
+ * that upload.c cannot take now is refused instead. A long export goes
+ * on in slices (bot/jobs.c), which answer it, receipt included, when it
+ * is done; meanwhile the next messages are served.
  *
  * Courtesy, for accepted messages only (caps.h advertises both): a
  * chat message whose command may take a while (cmd_is_slow) gets a
@@ -43,6 +45,7 @@
 #include "clock.h"
 #include "handlers.h"
 #include "inbound.h"
+#include "jobs.h"
 #include "log.h"
 #include "muc.h"
 #include "ratelimit.h"
@@ -360,7 +363,7 @@ about_earlier(xmpp_stanza_t *stanza, const struct accepted *m,
  */
 static bool
 run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
-            struct cmd_file *file, struct text *out)
+            struct cmd_file *file, struct text *out, struct cmd_job **job)
 {
 	char key[INBOUND_DIGEST_LEN + 1], keys[2][INBOUND_DIGEST_LEN + 1];
 	struct cmd_about about;
@@ -380,6 +383,7 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
 	cctx.prefs = &b->cfg->prefs;
 	cctx.teams = &b->cfg->teams;
 	cctx.bot_jid = b->cfg->jid;
+	cctx.job = job; /* NULL: everything at once */
 	cctx.about = about_earlier(stanza, m, &about, keys);
 	/* Kept by the server while we were away (XEP-0203): it counts when
 	 * it was sent. A stamp clamped to now is no delay worth a word. */
@@ -406,18 +410,17 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
 	return !cctx.offline;
 }
 
-/* Sends the reply in out (with the chat state state, NULL: none), then
- * the file, when the command made one and upload.c takes it. */
-static void
-answer(struct bot *b, const struct accepted *m, struct cmd_file *file,
-       struct text *out, const char *state)
+void
+message_answer(struct bot *b, const char *from, const char *bare,
+               xmpp_stanza_t *thread, struct cmd_file *file,
+               struct text *out, const char *state)
 {
 	if (file->present)
-		message_admit_file(b, m->bare, file, out);
-	reply(b, m->from, m->thread, text_str(out), state);
+		message_admit_file(b, bare, file, out);
+	reply(b, from, thread, text_str(out), state);
 	/* After the reply that describes it: the file itself. */
 	if (file->present)
-		upload_deliver(b->up, m->from, m->thread, file);
+		upload_deliver(b->up, from, thread, file);
 }
 
 /* Sends stanza, made by caps.c, if it was made; releases it. */
@@ -433,7 +436,7 @@ send_made(struct bot *b, xmpp_stanza_t *stanza)
 int
 message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                const char *body, struct cmd_file *file, struct text *out,
-               bool *changed)
+               bool *changed, struct cmd_job **job)
 {
 	struct accepted m;
 
@@ -448,7 +451,8 @@ message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
 	if (!rate_allows(b, m.bare, m.from, NULL))
 		return -1;
 	if (text_acceptable(b, &m, out) &&
-	    run_command(b, stanza, &m, file, out))
+	    run_command(b, stanza, &m, file, out,
+	                b->jobs != NULL ? job : NULL))
 		whereabouts_heard(b, m.bare, out);
 	if (file->present)
 		message_admit_file(b, m.bare, file, out);
@@ -462,6 +466,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	struct bot *b = userdata;
 	struct accepted m;
 	struct cmd_file file;
+	struct cmd_job *job = NULL;
 	struct text out;
 	bool slow = false;
 
@@ -484,12 +489,22 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		 * presence says: the question about time away, if one is
 		 * due, comes with its reply (commands/idle.h). One sent
 		 * while we were offline tells nothing of now. */
-		if (run_command(b, stanza, &m, &file, &out))
+		if (run_command(b, stanza, &m, &file, &out,
+		                b->jobs != NULL ? &job : NULL))
 			whereabouts_heard(b, m.bare, &out);
 	}
-	answer(b, &m, &file, &out, slow ? "active" : NULL);
-	/* XEP-0184: received, and handled; after the reply. */
-	send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
+	if (job != NULL) {
+		/* An export going on in slices (bot/jobs.c): its reply, out
+		 * after it, the file and the receipt come when it is done. */
+		jobs_add(b, job, m.from, m.bare, m.thread,
+		         slow ? "active" : NULL,
+		         caps_receipt_for(b->ctx, stanza, m.from), &out);
+	} else {
+		message_answer(b, m.from, m.bare, m.thread, &file, &out,
+		               slow ? "active" : NULL);
+		/* XEP-0184: received, and handled; after the reply. */
+		send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
+	}
 	cmd_file_free(&file);
 	text_free(&out);
 	if (m.body != NULL)

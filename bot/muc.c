@@ -18,6 +18,7 @@
 #include "access.h"
 #include "clock.h"
 #include "handlers.h"
+#include "jobs.h"
 #include "log.h"
 #include "upload.h"
 
@@ -632,6 +633,7 @@ run(struct bot *b, struct room *r, const struct team *t, xmpp_stanza_t *stanza,
 {
 	char buf[512];
 	struct cmd_file file;
+	struct cmd_job *job = NULL;
 	struct text out, ack;
 	bool changed = false;
 	int rc;
@@ -639,8 +641,13 @@ run(struct bot *b, struct room *r, const struct team *t, xmpp_stanza_t *stanza,
 	command = cmd_room_command(command, t, buf, sizeof(buf));
 	text_init(&out, CMD_REPLY_MAX);
 	cmd_file_init(&file);
-	rc = message_run_as(b, stanza, real, command, &file, &out, &changed);
-	if (rc < 0) {
+	rc = message_run_as(b, stanza, real, command, &file, &out, &changed,
+	                    &job);
+	if (job != NULL) {
+		/* A long export: its reply and file come privately when it
+		 * is done (bot/jobs.h). */
+		jobs_add(b, job, real, real, NULL, NULL, NULL, &out);
+	} else if (rc < 0) {
 		/* Over the rate limit: message_run_as told them. */
 	} else if (in_room && cmd_room_public(command) && !file.present) {
 		say(b, r, text_str(&out));

@@ -54,7 +54,8 @@
  * rate limiter log what it skipped (ratelimit.h), and the count of what
  * strangers sent (log.h); hourly it drops what is past its age
  * (prune.h). While online, nudge.h's timed handler sends the
- * nudges that are due.
+ * nudges that are due. While a long export goes on in slices (jobs.h),
+ * each turn runs one slice and the loop does not sleep.
  *
  * The password: libstrophe keeps its own copy in the connection, and
  * builds the SASL exchange from it; its context gets an allocator that
@@ -77,6 +78,7 @@
 
 #include "clock.h"
 #include "handlers.h"
+#include "jobs.h"
 #include "keepalive.h"
 #include "log.h"
 #include "notify.h"
@@ -336,6 +338,7 @@ on_disconnect(struct session *s, int error,
 	/* Pending deliveries and their id handlers go with the stream, so
 	 * does our ping. */
 	upload_offline(s->b.up);
+	jobs_offline(&s->b);
 	roster_offline(&s->b);
 	nudge_offline(&s->b);
 	muc_offline(&s->b);
@@ -515,7 +518,8 @@ session_new(struct cfg *cfg, store *st)
 	if ((s->b.up = upload_new(&s->b)) == NULL ||
 	    (s->b.roster = roster_new()) == NULL ||
 	    (s->b.wb = whereabouts_new()) == NULL ||
-	    (s->b.muc = muc_new()) == NULL) {
+	    (s->b.muc = muc_new()) == NULL ||
+	    (s->b.jobs = jobs_new()) == NULL) {
 		session_free(s);
 		return NULL;
 	}
@@ -727,7 +731,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
             volatile sig_atomic_t *reload_requested)
 {
 	char limits[128];
-	bool busy = false;
+	bool busy = false, slicing = false;
 	int64_t now;
 
 	notify_init();
@@ -754,8 +758,15 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		}
 		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
 			prune_messages(s, now);
-		xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
+		/* No sleep while an export goes on in slices (jobs.h); and
+		 * the replies to what was read go out before the next slice
+		 * (libstrophe writes at the start of a turn). */
+		xmpp_run_once(s->b.ctx, slicing ? 0 :
+		                        busy ? BUSY_LOOP_MS : LOOP_MS);
+		if (slicing)
+			xmpp_run_once(s->b.ctx, 0);
 		busy = upload_poll(s->b.up);
+		slicing = jobs_poll(&s->b);
 	}
 	notify_stopping();
 	log_info("shutting down");
@@ -773,8 +784,11 @@ session_free(struct session *s)
 	s->life = LIFE_FREEING;
 	/* Before the connection: they delete their id handlers there. */
 	upload_free(s->b.up);
-	if (s->b.conn)
+	if (s->b.conn) {
+		jobs_offline(&s->b);
 		roster_offline(&s->b);
+	}
+	jobs_free(s->b.jobs);
 	roster_free(s->b.roster);
 	whereabouts_free(s->b.wb);
 	muc_free(s->b.muc);

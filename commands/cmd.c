@@ -563,6 +563,8 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	enum cmd_status rc;
 
 	text_clear(reply);
+	if (ctx->job != NULL)
+		*ctx->job = NULL; /* set only by a command that goes on */
 	if (ctx->msg_key == NULL)
 		return run_message(ctx, body, reply);
 	switch (handled_before(ctx, reply)) {

@@ -52,6 +52,7 @@ struct cmd_about {
 
 struct prefs;
 struct teams;
+struct cmd_job;
 
 struct cmd_ctx {
 	store *st;
@@ -85,6 +86,13 @@ struct cmd_ctx {
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */
+	struct cmd_job **job;  /* NULL: every command runs to its end in
+	                          cmd_exec. Else a long one (export) may go
+	                          on in slices: cmd_exec then returns CMD_OK
+	                          with the rest of its work in *job (and in
+	                          reply only what is to follow its own
+	                          reply), for the caller to run with
+	                          cmd_job_step; *job is NULL otherwise */
 };
 
 /* Prepares *f to receive a file (nothing present). */
@@ -105,6 +113,28 @@ enum cmd_status {
  */
 enum cmd_status cmd_exec(const struct cmd_ctx *ctx, const char *body,
                          struct text *reply);
+
+/*
+ * A command that goes on in slices (cmd_ctx.job), so that one user's
+ * long export never holds the caller's other work for long: it read its
+ * words and took a snapshot of the data when it ran, and each slice
+ * reads and writes a bounded number of entries of that snapshot.
+ */
+struct cmd_job;
+
+/*
+ * Runs job for about budget entries (an entry only counted, not written,
+ * costs a fraction of one). Returns true while work remains. false when
+ * the command is over: *rc is its status, its reply is in reply (empty
+ * before; the caller appends what cmd_exec left in its own reply) and
+ * its file, if it made one, in *file (cmd_file_init'ed by the caller),
+ * exactly as cmd_exec would have written them at once.
+ */
+bool cmd_job_step(struct cmd_job *job, size_t budget, struct text *reply,
+                  struct cmd_file *file, enum cmd_status *rc);
+
+/* Frees job, finished or not (NULL is fine). */
+void cmd_job_free(struct cmd_job *job);
 
 /*
  * True when body's command word names a command that may take a while

@@ -470,6 +470,12 @@ export_entry(struct export_writer *w, const char *owner,
 		w->entries++;
 }
 
+bool
+export_full(const struct export_writer *w)
+{
+	return w == NULL || w->full;
+}
+
 int
 export_end(struct export_writer *w)
 {

@@ -62,6 +62,9 @@ struct export_writer *export_begin_named(enum export_format f,
 void export_entry(struct export_writer *w, const char *owner,
                   const struct store_entry *e);
 
+/* True once an entry did not fit: the writer takes no more. */
+bool export_full(const struct export_writer *w);
+
 /* Finishes the file (closing brackets, END:VCALENDAR) and frees w.
  * Returns 0, or -1 when out could not hold everything (out->truncated). */
 int export_end(struct export_writer *w);

@@ -241,45 +241,26 @@ owner_of(const char *member, char *buf, size_t n)
 	return buf;
 }
 
-/* For counting what an export leaves out. */
-static void
-skip_entry(const char *owner, const struct store_entry *e, void *arg)
-{
-	(void)owner;
-	(void)e;
-	(void)arg;
-}
-
 int
-team_list(const struct cmd_ctx *ctx, const struct team *t,
-          const struct cmd_query *q, size_t limit, store_export_cb cb,
-          void *arg, int64_t *total, store_rc *rc, struct text *reply)
+team_parts(const struct team *t, const struct cmd_query *q,
+           team_part_cb cb, void *arg, struct text *reply)
 {
 	char owner[STORE_OWNER_MAX + 1];
 	struct store_filter f;
-	size_t m, from, left = limit;
-	int64_t n;
+	size_t m, from;
 	int k;
 
-	*total = 0;
-	*rc = STORE_OK;
-	for (m = 0; m < t->nmembers && *rc == STORE_OK; m++) {
+	for (m = 0; m < t->nmembers; m++) {
 		owner_of(t->members[m], owner, sizeof(owner));
-		for (from = 0; *rc == STORE_OK;) {
+		/* An entry has one project: the chunks of projects never
+		 * list one twice. */
+		for (from = 0;;) {
 			if ((k = team_filter(t, q, &from, &f, reply)) < 0)
 				return -1;
 			if (k == 0)
 				break;
-			n = 0;
-			/* An entry has one project: the chunks of projects never
-			 * list one twice. Past the limit, only counted. */
-			*rc = store_list_filtered(ctx->st, owner, q->from, q->to,
-			                          ctx->now, &f, left > 0 ? left : 1,
-			                          left > 0 ? cb : skip_entry,
-			                          arg, &n);
-			*total += n;
-			if (left > 0)
-				left -= (size_t)n < left ? (size_t)n : left;
+			if (cb(owner, &f, arg) != 0)
+				return -1;
 		}
 	}
 	return 0;

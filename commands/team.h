@@ -48,16 +48,18 @@ const struct team *team_pick(const struct cmd_ctx *ctx,
                              bool leads_only, struct text *reply);
 
 /*
- * The entries of t's members on its shared projects (those of q's filter
- * among them, when it names projects; its tags as well) in q's period,
- * member by member, oldest first, for store_export_cb cb (the owner
- * argument: the member). At most limit in all (0: none); *total gets how
- * many there are. -1 with why in reply when q names a project the team
- * does not share; else the store's answer as a store_rc in *rc and 0.
+ * What a team export lists, in its order: for each of t's members, their
+ * entries on each chunk of at most STORE_FILTER_MAX of t's shared
+ * projects (those of q's filter among them, when it names projects; its
+ * tags as well). cb gets each (member as the store names them, filter),
+ * both borrowed for the call, and returns 0 to go on. -1 with why in
+ * reply when q names a project the team does not share (or when cb
+ * returned non-zero, having said why); else 0.
  */
-int team_list(const struct cmd_ctx *ctx, const struct team *t,
-              const struct cmd_query *q, size_t limit, store_export_cb cb,
-              void *arg, int64_t *total, store_rc *rc, struct text *reply);
+typedef int (*team_part_cb)(const char *owner, const struct store_filter *f,
+                            void *arg);
+int team_parts(const struct team *t, const struct cmd_query *q,
+               team_part_cb cb, void *arg, struct text *reply);
 
 /* report team [NAME] [RANGE] [PROJECT|+tag ...] [by member|project|day],
  * from word first of args (the word after "team"). */

@@ -1,15 +1,20 @@
 /*
  * storage/listing.c - an owner's entries over a range of time: the first
  * that overlaps a span (store_overlap), listings and exports (store_list,
- * store_list_filtered), totals per project and tag, the projects renamed
- * away, and single numbers (store_total, store_count). Every query is
- * scoped by the owner's user id, but for an administrator's export of
- * every user's entries; reads never create a user row.
+ * store_list_filtered, and in slices: store_cursor_*, read from a
+ * snapshot, store_snapshot_open), totals per project and tag, the
+ * projects renamed away, and single numbers (store_total, store_count).
+ * Every query is scoped by the owner's user id, but for an
+ * administrator's export of every user's entries; reads never create a
+ * user row.
  *
  * Dependency rule: SQLite (through store_int.h) and libc only.
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store_int.h"
 #include "store_sql.h"
@@ -115,12 +120,83 @@ list_count(store *st, bool all, int64_t uid, int64_t from,
 }
 
 /*
+ * Listings stream: no statement holds the rows it has read. A
+ * compound SELECT whose arms both come in the order of its ORDER BY
+ * is merged as it is read (SQLite's MERGE (UNION ALL)), and only
+ * entries that start at the same second are sorted among themselves
+ * ("RIGHT PART OF ORDER BY"). No LIMIT and no count(*) OVER ():
+ * this function stops at the limit and, only when there is more, counts
+ * all with the *-count statement, which reads the index alone.
+ *
+ * One user's: the stopped hits by start from entries_user_start,
+ * merged with the running one; the caller knows the owner.
+ */
+STORE_SQL(list_own, "list",
+	SQL_OWN_STOPPED_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
+	" UNION ALL"
+	SQL_OWN_RUNNING_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
+	" ORDER BY start, seq");
+/* Every user's, ordered by start, then owner, then number: the
+ * stopped hits by start from entries_start, merged with the running
+ * ones, which are sorted (at most one per user). */
+STORE_SQL(list_every, "list-all",
+	SQL_STOPPED_HITS_BY_START(SQL_HIT, SQL_FILTER("e"))
+	" UNION ALL"
+	SQL_RUNNING_HITS(SQL_HIT, SQL_FILTER("e"))
+	" ORDER BY start, jid, seq");
+/*
+ * The same hits one row each, in no order, for counting them a few at a
+ * time (store_cursor_open's count_only): the columns of
+ * entries_user_start alone, so that without tags in the filter no entry
+ * is read. Measured (1,000,000 entries of one user): 0.1 us a row,
+ * against 0.7-1.4 us stepping over the listing's rows.
+ */
+STORE_SQL(tally_own, "list-tally",
+	SQL_OWN_STOPPED_HITS("1") " AND " SQL_FILTER("e")
+	" UNION ALL"
+	SQL_OWN_RUNNING_HITS("1") " AND " SQL_FILTER("e"));
+STORE_SQL(tally_every, "list-all-tally",
+	SQL_STOPPED_HITS("1", SQL_FILTER("e"))
+	" UNION ALL"
+	SQL_RUNNING_HITS("1", SQL_FILTER("e")));
+
+/*
+ * Passes the row s holds (statement q, a listing: SQL_ENTRY, then the
+ * owner when owner is NULL) to out with its tags and its owner (owner,
+ * else the row's). STORE_OK; else the failure, with s reset.
+ */
+static store_rc
+pass_row(store *st, const struct store_sql *q, sqlite3_stmt *s,
+         const char *owner, const struct list_sink *out)
+{
+	char jid[STORE_OWNER_MAX + 1];
+	struct store_entry e;
+	store_rc ret;
+
+	if (!store_read_entry(s, &e) ||
+	    (owner == NULL && !store_copy_text(jid, sizeof jid, s, 6))) {
+		store_reset(s);
+		return store_failf(st, "%s: a stored text does not fit", q->name);
+	}
+	/* Another statement, while s waits on this row. */
+	if ((ret = store_tags_load(st, &e)) != STORE_OK) {
+		store_reset(s);
+		return ret;
+	}
+	if (out->entry != NULL)
+		out->entry(&e, out->arg);
+	if (out->owned != NULL)
+		out->owned(owner != NULL ? owner : jid, &e, out->arg);
+	return STORE_OK;
+}
+
+/*
  * store_list and store_list_filtered: owner's entries (every user's when
  * owner is NULL) that overlap [from, to) and pass f (NULL: all), oldest
  * first, to out; the rows are SQL_ENTRY, then (every user's) the owner.
  *
  * Nothing here or in SQLite holds more than the row at hand (the
- * statements below say how they stream), so memory does not grow with the
+ * statements above say how they stream), so memory does not grow with the
  * entries listed. The listing stops at the limit; only when there are
  * more entries after it is *total counted apart, while the listing's
  * statement still holds its row: the two then read in one transaction,
@@ -133,34 +209,7 @@ list_entries(store *st, const char *owner, int64_t from,
              const struct store_filter *f, size_t limit,
              const struct list_sink *out, int64_t *total)
 {
-	/*
-	 * Listings stream: no statement holds the rows it has read. A
-	 * compound SELECT whose arms both come in the order of its ORDER BY
-	 * is merged as it is read (SQLite's MERGE (UNION ALL)), and only
-	 * entries that start at the same second are sorted among themselves
-	 * ("RIGHT PART OF ORDER BY"). No LIMIT and no count(*) OVER ():
-	 * this function stops at the limit and, only when there is more, counts
-	 * all with the *-count statement, which reads the index alone.
-	 *
-	 * One user's: the stopped hits by start from entries_user_start,
-	 * merged with the running one; the caller knows the owner.
-	 */
-	STORE_SQL(own, "list",
-		SQL_OWN_STOPPED_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
-		" UNION ALL"
-		SQL_OWN_RUNNING_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
-		" ORDER BY start, seq");
-	/* Every user's, ordered by start, then owner, then number: the
-	 * stopped hits by start from entries_start, merged with the running
-	 * ones, which are sorted (at most one per user). */
-	STORE_SQL(every, "list-all",
-		SQL_STOPPED_HITS_BY_START(SQL_HIT, SQL_FILTER("e"))
-		" UNION ALL"
-		SQL_RUNNING_HITS(SQL_HIT, SQL_FILTER("e"))
-		" ORDER BY start, jid, seq");
-	const struct store_sql *q = owner != NULL ? &own : &every;
-	char jid[STORE_OWNER_MAX + 1];
-	struct store_entry e;
+	const struct store_sql *q = owner != NULL ? &list_own : &list_every;
 	sqlite3_stmt *s;
 	store_rc ret;
 	size_t passed = 0;
@@ -182,21 +231,8 @@ list_entries(store *st, const char *owner, int64_t from,
 		return store_sql_fail(st, q, rc);
 	while ((limit == 0 || passed < limit) &&
 	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!store_read_entry(s, &e) || (owner == NULL &&
-		    !store_copy_text(jid, sizeof jid, s, 6))) {
-			store_reset(s);
-			return store_failf(st, "%s: a stored text does not fit",
-			                   q->name);
-		}
-		/* Another statement, while s waits on this row. */
-		if ((ret = store_tags_load(st, &e)) != STORE_OK) {
-			store_reset(s);
+		if ((ret = pass_row(st, q, s, owner, out)) != STORE_OK)
 			return ret;
-		}
-		if (out->entry != NULL)
-			out->entry(&e, out->arg);
-		if (out->owned != NULL)
-			out->owned(owner != NULL ? owner : jid, &e, out->arg);
 		passed++;
 	}
 	/* Stopped at the limit (rc is the last row's): is there more? */
@@ -236,6 +272,178 @@ store_list_filtered(store *st, const char *owner, int64_t from,
 	const struct list_sink out = { NULL, cb, arg };
 
 	return list_entries(st, owner, from, to, now, f, limit, &out, total);
+}
+
+/* ---- Listings in slices (store_cursor_*, store_snapshot_open) ---- */
+
+/*
+ * A listing read a few rows at a time. Its statement is its own
+ * (prepared here, finalized by store_cursor_close), never the handle's
+ * cached one, so that nothing else run on the handle meanwhile resets
+ * it; and it binds copies of the owner and the filter (store_bind_text
+ * binds SQLITE_STATIC), so the caller's may go.
+ */
+struct store_cursor {
+	store *st;                  /* borrowed: the handle read through */
+	const struct store_sql *q;  /* list_own or list_every; or, counting
+	                               only, tally_own or tally_every */
+	sqlite3_stmt *s;            /* owned; NULL: nothing to read */
+	bool all;                   /* every user's: the row names the owner */
+	bool done;                  /* the last row was read, or it failed */
+	char owner[STORE_OWNER_MAX + 1];
+	struct store_filter f;      /* its strings point into names below */
+	/* One byte over a name's limit is kept: it still matches nothing. */
+	char projects[STORE_FILTER_MAX][STORE_PROJECT_MAX + 2];
+	char tags[STORE_FILTER_MAX][STORE_TAG_MAX + 2];
+};
+
+/* Copies f (checked; NULL: none) into c's own filter. */
+static void
+cursor_filter(struct store_cursor *c, const struct store_filter *f)
+{
+	int i;
+
+	memset(&c->f, 0, sizeof(c->f));
+	for (i = 0; f != NULL && i < f->nprojects; i++) {
+		snprintf(c->projects[i], sizeof(c->projects[i]), "%s",
+		         f->projects[i]);
+		c->f.projects[c->f.nprojects++] = c->projects[i];
+	}
+	for (i = 0; f != NULL && i < f->ntags; i++) {
+		snprintf(c->tags[i], sizeof(c->tags[i]), "%s", f->tags[i]);
+		c->f.tags[c->f.ntags++] = c->tags[i];
+	}
+}
+
+store_rc
+store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
+                  int64_t now, const struct store_filter *f,
+                  bool count_only, struct store_cursor **out)
+{
+	struct store_cursor *c;
+	store_rc ret;
+	int64_t uid = 0;
+	int rc;
+
+	*out = NULL;
+	if ((ret = store_filter_check(st, "list", f)) != STORE_OK)
+		return ret;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return store_failf(st, "list: out of memory");
+	c->st = st;
+	c->all = owner == NULL;
+	if (count_only)
+		c->q = c->all ? &tally_every : &tally_own;
+	else
+		c->q = c->all ? &list_every : &list_own;
+	snprintf(c->owner, sizeof(c->owner), "%s", c->all ? "" : owner);
+	cursor_filter(c, f);
+	/* STORE_NOTFOUND: never wrote, nothing to list. */
+	if (!c->all && (ret = store_user_find(st, owner, &uid)) != STORE_OK) {
+		c->done = true;
+		if (ret != STORE_NOTFOUND) {
+			free(c);
+			return ret;
+		}
+		*out = c;
+		return STORE_OK;
+	}
+	rc = sqlite3_prepare_v3(st->db, c->q->sql, -1, 0, &c->s, NULL);
+	if (rc == SQLITE_OK)
+		rc = list_bind(c->s, c->all, uid, from, to, now, &c->f);
+	if (rc != SQLITE_OK) {
+		ret = store_failf(st, "%s: %s", c->q->name, sqlite3_errmsg(st->db));
+		store_cursor_close(c);
+		return ret;
+	}
+	*out = c;
+	return STORE_OK;
+}
+
+store_rc
+store_cursor_next(struct store_cursor *c, size_t max, store_export_cb cb,
+                  void *arg, size_t *passed)
+{
+	const struct list_sink out = { NULL, cb, arg };
+	store_rc ret;
+	int rc;
+
+	*passed = 0;
+	while (!c->done && *passed < max) {
+		if ((rc = sqlite3_step(c->s)) == SQLITE_DONE) {
+			/* Reset: the statement lets go of its read. */
+			c->done = true;
+			sqlite3_reset(c->s);
+			break;
+		}
+		if (rc != SQLITE_ROW) {
+			c->done = true;
+			ret = store_failf(c->st, "%s: %s", c->q->name,
+			                  sqlite3_errmsg(c->st->db));
+			sqlite3_reset(c->s);
+			return ret;
+		}
+		/* Counting only: the row is not even read. */
+		if (cb != NULL && (c->q == &tally_own || c->q == &tally_every)) {
+			c->done = true;
+			return store_failf(c->st, "%s: counts only", c->q->name);
+		}
+		if (cb != NULL &&
+		    (ret = pass_row(c->st, c->q, c->s, c->all ? NULL : c->owner,
+		                    &out)) != STORE_OK) {
+			c->done = true;
+			return ret;
+		}
+		(*passed)++;
+	}
+	return STORE_OK;
+}
+
+bool
+store_cursor_done(const struct store_cursor *c)
+{
+	return c == NULL || c->done;
+}
+
+void
+store_cursor_close(struct store_cursor *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_finalize(c->s); /* NULL is fine */
+	free(c);
+}
+
+store_rc
+store_snapshot_open(store *st, store **out)
+{
+	char err[STORE_ERRMSG_MAX];
+	const char *path = sqlite3_db_filename(st->db, "main");
+	store *r;
+
+	*out = NULL;
+	/* ":memory:" and temporary databases have no name: no second
+	 * handle can reach them. Nor can one see what st's own open
+	 * transaction changed (a correction that takes back a change and
+	 * runs an export instead). */
+	if (path == NULL || path[0] == '\0' || !sqlite3_get_autocommit(st->db))
+		return STORE_NOTFOUND;
+	if (store_open_readonly(path, &r, err, sizeof(err)) != STORE_OK)
+		return store_failf(st, "snapshot: %s", err);
+	/*
+	 * A deferred transaction takes its snapshot at its first read; the
+	 * read is done here, so the snapshot is the database as it is now,
+	 * before st writes anything more. WAL lets st go on writing (and
+	 * checkpointing up to where this reader stands) meanwhile.
+	 */
+	if (sqlite3_exec(r->db, "BEGIN; SELECT 1 FROM users LIMIT 1", NULL,
+	                 NULL, NULL) != SQLITE_OK) {
+		store_failf(st, "snapshot: %s", sqlite3_errmsg(r->db));
+		store_close(r);
+		return STORE_ERR;
+	}
+	*out = r;
+	return STORE_OK;
 }
 
 store_rc

@@ -637,6 +637,53 @@ store_rc store_list_filtered(store *st, const char *owner, int64_t from,
                              const struct store_filter *f, size_t limit,
                              store_export_cb cb, void *arg, int64_t *total);
 
+/*
+ * store_list_filtered in slices, for a long export that must not hold
+ * the caller for long: a cursor over the same rows in the same order,
+ * read a bounded number at a time. store_cursor_open takes copies of
+ * owner and f; the cursor reads through st (borrowed: close the cursor
+ * first), and keeps its place (and, on its own, a read of the database:
+ * give it a store_snapshot_open handle to read one state across
+ * slices). count_only: the cursor only counts the same entries, in no
+ * order (store_cursor_next with cb NULL), for a tenth of the cost.
+ * STORE_OK with *out owned by the caller (store_cursor_close); an owner
+ * who never wrote gets a cursor that is done at once.
+ */
+struct store_cursor;
+store_rc store_cursor_open(store *st, const char *owner, int64_t from,
+                           int64_t to, int64_t now,
+                           const struct store_filter *f, bool count_only,
+                           struct store_cursor **out);
+
+/*
+ * Passes the next rows, at most max, to cb as store_list_filtered does
+ * (cb NULL: they are only counted, which costs less than reading them;
+ * a count_only cursor takes no cb); *passed: how many. Fewer than max
+ * only at the end (store_cursor_done) or on a failure (STORE_ERR; the
+ * cursor is then done too).
+ */
+store_rc store_cursor_next(struct store_cursor *c, size_t max,
+                           store_export_cb cb, void *arg, size_t *passed);
+
+/* True when c has passed its last row (NULL: nothing to read). */
+bool store_cursor_done(const struct store_cursor *c);
+
+/* Frees c (NULL is fine). */
+void store_cursor_close(struct store_cursor *c);
+
+/*
+ * A second handle on st's database, read-only, whose reads all see the
+ * database as it is at this call, whatever st (or anyone) writes
+ * meanwhile, until it is closed (store_close). For an export made in
+ * slices while the bot goes on changing entries. STORE_OK with *out
+ * owned by the caller; STORE_NOTFOUND when st's database is not a file
+ * (":memory:"), which no second handle reaches, or while st has a
+ * transaction open, whose changes no other handle sees; else STORE_ERR,
+ * the reason in store_errmsg(st). (SQLite: a read transaction on a
+ * connection of its own; WAL lets st write meanwhile.)
+ */
+store_rc store_snapshot_open(store *st, store **out);
+
 /* ---- Administration ---- */
 
 /*
