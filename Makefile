@@ -80,7 +80,7 @@ FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all asan test unit integration layering fuzz fuzz-build demo deps \
-	install uninstall clean bench test-anytime anytime-at
+	install uninstall clean bench test-anytime anytime-at bench-tools
 
 all: timmy
 
@@ -243,8 +243,17 @@ deps:
 # Benchmarks: timmy against Timewarrior on one generated history, printed as
 # a table (bench/README.md). BENCH_ENTRIES=1000000 for the large variant.
 bench: deps
-	$(MAKE) all
+	$(MAKE) all bench-tools
 	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy sh bench/run.sh
+
+# The chat path's baseline echo bot and load client (bench/CHAT.md): plain
+# libstrophe programs, not linked with timmy.
+BENCH_TOOLS = bench/echo bench/load
+bench-tools: $(BENCH_TOOLS)
+$(BENCH_TOOLS): %: %.c
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) \
+		$(WARN) $(shell pkg-config --cflags libstrophe) -o $@ $< \
+		$(shell pkg-config --libs libstrophe)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
@@ -292,4 +301,4 @@ systemd-check:
 		{ echo "systemd-check: exposure must stay at or below 1.1"; exit 1; }
 
 clean:
-	rm -rf build build-asan build-fuzz timmy
+	rm -rf build build-asan build-fuzz timmy $(BENCH_TOOLS)
