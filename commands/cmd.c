@@ -554,8 +554,8 @@ run_message(const struct cmd_ctx *ctx, const char *body, struct text *reply)
  * the first reply again and runs nothing. Otherwise it runs, a change
  * recording the key in its own transaction (run_handler: a refusal or a
  * failure commits nothing, and records nothing: the same message may try
- * again); then the reply is saved with the change, if there was one.
- * Reads (status, report) record nothing.
+ * again); the reply is saved with the change, in its transaction, if
+ * there was one. Reads (status, report) record nothing.
  */
 enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
@@ -576,10 +576,16 @@ cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	/* A key the store cannot keep (not STORE_MSG_KEY_LEN hex digits,
 	 * which bot/ never sends) identifies nothing: store_change_commit
 	 * records none, and no reply is saved for it. */
+	/* The reply is whole only when dispatch returns (the note of a
+	 * message sent while we were offline comes last): the change's
+	 * transaction waits for it, and it commits with the change and its
+	 * key, one write instead of two (storage/messages.c,
+	 * store_change_release, has the numbers). Without its reply (it could
+	 * not be saved), a repeat gets REPEAT_REPLY. */
+	store_change_hold(ctx->st);
 	rc = run_message(ctx, body, reply);
-	/* The change is done whatever happens here: without its reply, a
-	 * repeat gets REPEAT_REPLY. */
-	(void)store_msg_reply(ctx->st, ctx->owner, ctx->msg_key,
-	                      text_str(reply));
+	if (store_change_release(ctx->st, ctx->owner, ctx->msg_key,
+	                         text_str(reply)) != STORE_OK)
+		return cmd_store_failed(reply, 1);
 	return rc;
 }

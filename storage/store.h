@@ -406,6 +406,21 @@ store_rc store_msg_reply(store *st, const char *owner, const char *key,
                          const char *reply);
 
 /*
+ * The same in the change's own transaction, for a caller that knows the
+ * reply only after the change is done (commands/cmd.c, cmd_exec):
+ * after store_change_hold, the next store_change_commit that records a
+ * message's key leaves the transaction open (STORE_OK); then
+ * store_change_release saves reply with owner's key (as store_msg_reply
+ * would) and commits. STORE_OK when nothing was held (a read, a
+ * refusal, a change without a key), or the commit's failure, rolled back
+ * (then nothing changed). Every store_change_hold is followed by one
+ * store_change_release, with no other transaction in between.
+ */
+void store_change_hold(store *st);
+store_rc store_change_release(store *st, const char *owner, const char *key,
+                              const char *reply);
+
+/*
  * Drops every owner's keys handled more than STORE_MSG_DAYS days before
  * now (UTC epoch seconds); *removed (may be NULL) gets how many. One
  * range of an index, a transaction of its own; the bot calls it at start

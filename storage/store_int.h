@@ -68,6 +68,9 @@ struct store {
 	 * (store_begin): store_change_commit keeps only a transaction that
 	 * changed rows after that. */
 	int64_t begun_changes;
+	/* store_change_hold: store_change_commit leaves a change whose key
+	 * it recorded open for store_change_release (messages.c). */
+	bool hold;
 };
 
 /*
