@@ -516,6 +516,14 @@ store_rc store_project_renames(store *st, const char *owner,
                                store_rename_cb cb, void *arg);
 
 /*
+ * STORE_OK when owner has an entry of project (case aside, as
+ * store_same_name compares), STORE_NOTFOUND when not (also for an owner
+ * who never wrote). Reads from the newest entry back: quick for a
+ * project in use, the owner's whole history for a new one.
+ */
+store_rc store_project_used(store *st, const char *owner, const char *project);
+
+/*
  * Renames project old (in any case: "ÄRGER" finds "ärger") to new_name,
  * spelled as given, in all of owner's entries; *n (when n is not NULL)
  * gets how many entries changed. STORE_NOTFOUND when owner has no entry

@@ -12,7 +12,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "../../storage/store_int.h"
+#include "../../storage/store_test.h"
 #include "cmd_fixture.h"
 
 #define T0 INT64_C(1795615200) /* Wed 25 Nov 2026 14:00:00 UTC */
@@ -21,6 +25,8 @@
 #define KEY3 "3333333333333333333333333333333333333333"
 
 static int commits;
+static int begins;     /* BEGIN statements run */
+static int statements; /* statements run, BEGIN and COMMIT included */
 
 static int
 count_commit(void *arg)
@@ -28,6 +34,22 @@ count_commit(void *arg)
 	(void)arg;
 	commits++;
 	return 0; /* 0: let it commit */
+}
+
+/* SQLITE_TRACE_STMT: a statement starts. */
+static int
+count_statement(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+
+	(void)type, (void)ctx, (void)x;
+	/* A trigger's statements come as comments ("-- ..."): not ours. */
+	if (sql == NULL || strncmp(sql, "--", 2) == 0)
+		return 0;
+	statements++;
+	if (strncmp(sql, "BEGIN", 5) == 0)
+		begins++;
+	return 0;
 }
 
 static int
@@ -39,7 +61,8 @@ setup(void **state)
 		return -1;
 	f.ctx.now = T0;
 	sqlite3_commit_hook(f.st->db, count_commit, NULL);
-	commits = 0;
+	sqlite3_trace_v2(f.st->db, SQLITE_TRACE_STMT, count_statement, NULL);
+	commits = begins = statements = 0;
 	*state = &f;
 	return 0;
 }
@@ -119,6 +142,73 @@ cmd_exec__change_without_a_key__commits_once(void **state)
 	assert_int_equal(sqlite3_get_autocommit(f->st->db), 1);
 }
 
+/* Inserts a stopped entry of project for owner, an hour from start. */
+static void
+entry(store *st, const char *owner, const char *project, int64_t start)
+{
+	struct store_entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.project, sizeof(e.project), "%s", project);
+	e.start = start;
+	e.stop = start + 3600;
+	assert_int_equal(store_insert(st, owner, &e, NULL), STORE_OK);
+}
+
+static void
+store_project_used__finds_any_spelling_of_the_owners_own_names_only(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+
+	entry(f->st, "alice@example.org", "Ärger", T0 - 86400);
+	entry(f->st, "alice@example.org", "acme", T0 - 7200);
+	entry(f->st, "bob@example.org", "globex", T0 - 7200);
+	assert_int_equal(store_project_used(f->st, "alice@example.org", "acme"),
+	                 STORE_OK);
+	/* Case aside, Unicode's as well as ASCII's (store_same_name). */
+	assert_int_equal(store_project_used(f->st, "alice@example.org", "ärger"),
+	                 STORE_OK);
+	assert_int_equal(store_project_used(f->st, "alice@example.org", "ACME"),
+	                 STORE_OK);
+	assert_int_equal(store_project_used(f->st, "alice@example.org", "acm"),
+	                 STORE_NOTFOUND);
+	assert_int_equal(store_project_used(f->st, "alice@example.org",
+	                                    "globex"), STORE_NOTFOUND);
+	assert_int_equal(store_project_used(f->st, "carol@example.org", "acme"),
+	                 STORE_NOTFOUND);
+}
+
+static void
+store_project_used__walks_the_owners_index_from_the_newest(void **state)
+{
+	struct cmd_fixture *f = *state;
+	char plan[1024];
+
+	assert_int_equal(store_explain(f->st, "project-used", plan, sizeof plan),
+	                 STORE_OK);
+	/* One range of the covering index, in its order: no table rows, no
+	 * sort, no other user's entries. */
+	if (strstr(plan, "COVERING INDEX entries_user_start (user_id=?)") ==
+	        NULL || strstr(plan, "TEMP B-TREE") != NULL)
+		fail_msg("unexpected plan of project-used:\n%s", plan);
+}
+
+static void
+cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+
+	entry(f->st, "alice@example.org", "acme", T0 - 86400 * 30);
+	entry(f->st, "alice@example.org", "globex", T0 - 7200);
+	assert_string_equal(run_key(f, 0, "start acmee", NULL, CMD_OK),
+	                    "Started acmee at 14:00 (a new project; you have "
+	                    "acme).");
+	assert_string_equal(run_key(f, 600, "start Acme", NULL, CMD_OK),
+	                    "Stopped acmee after 10m. Started Acme at 14:10.");
+}
+
 int
 main(void)
 {
@@ -127,6 +217,9 @@ main(void)
 		C(cmd_exec__change_with_a_key__commits_once_with_its_reply),
 		C(cmd_exec__read_or_refusal_with_a_key__commits_nothing_and_leaves_nothing_open),
 		C(cmd_exec__change_without_a_key__commits_once),
+		C(store_project_used__finds_any_spelling_of_the_owners_own_names_only),
+		C(store_project_used__walks_the_owners_index_from_the_newest),
+		C(cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use),
 #undef C
 	};
 
