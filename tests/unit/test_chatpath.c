@@ -209,6 +209,20 @@ cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use(
 	                    "Stopped acmee after 10m. Started Acme at 14:10.");
 }
 
+static void
+cmd_stop__with_no_question_about_time_away__begins_one_transaction(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+
+	run_key(f, 0, "start acme", KEY1, CMD_OK);
+	begins = 0;
+	run_key(f, 600, "stop", KEY2, CMD_OK);
+	/* The stop's own; the look for an open question is a plain read. */
+	assert_int_equal(begins, 1);
+	assert_int_equal(commits, 2);
+}
+
 int
 main(void)
 {
@@ -220,6 +234,7 @@ main(void)
 		C(store_project_used__finds_any_spelling_of_the_owners_own_names_only),
 		C(store_project_used__walks_the_owners_index_from_the_newest),
 		C(cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use),
+		C(cmd_stop__with_no_question_about_time_away__begins_one_transaction),
 #undef C
 	};
 
