@@ -421,6 +421,17 @@ store_rc store_change_release(store *st, const char *owner, const char *key,
                               const char *reply);
 
 /*
+ * A read transaction around the statements of a command that only reads
+ * (commands/cmd.c: status and the like): they share one snapshot and one
+ * read lock. store_read_begin returns whether it began one (not inside
+ * another transaction, nor after a failure, when each statement reads on
+ * its own as before); pass that to store_read_end, which ends it. No
+ * store_begin may come in between.
+ */
+bool store_read_begin(store *st);
+void store_read_end(store *st, bool began);
+
+/*
  * Drops every owner's keys handled more than STORE_MSG_DAYS days before
  * now (UTC epoch seconds); *removed (may be NULL) gets how many. One
  * range of an index, a transaction of its own; the bot calls it at start

@@ -25,8 +25,7 @@
 #define KEY3 "3333333333333333333333333333333333333333"
 
 static int commits;
-static int begins;     /* BEGIN statements run */
-static int statements; /* statements run, BEGIN and COMMIT included */
+static int begins; /* BEGIN statements run */
 
 static int
 count_commit(void *arg)
@@ -46,7 +45,6 @@ count_statement(unsigned type, void *ctx, void *p, void *x)
 	/* A trigger's statements come as comments ("-- ..."): not ours. */
 	if (sql == NULL || strncmp(sql, "--", 2) == 0)
 		return 0;
-	statements++;
 	if (strncmp(sql, "BEGIN", 5) == 0)
 		begins++;
 	return 0;
@@ -62,7 +60,7 @@ setup(void **state)
 	f.ctx.now = T0;
 	sqlite3_commit_hook(f.st->db, count_commit, NULL);
 	sqlite3_trace_v2(f.st->db, SQLITE_TRACE_STMT, count_statement, NULL);
-	commits = begins = statements = 0;
+	commits = begins = 0;
 	*state = &f;
 	return 0;
 }
@@ -223,6 +221,29 @@ cmd_stop__with_no_question_about_time_away__begins_one_transaction(
 	assert_int_equal(commits, 2);
 }
 
+static void
+cmd_exec__status__reads_in_one_transaction_and_answers_as_before(void **state)
+{
+	struct cmd_fixture *f = *state;
+	char before[CMD_REPLY_MAX + 1];
+
+	run_key(f, 0, "start acme", KEY1, CMD_OK);
+	snprintf(before, sizeof(before), "%s",
+	         run_key(f, 600, "status", NULL, CMD_OK));
+	assert_string_equal(before, "Running: acme since 14:00 (10m). "
+	                            "Today: 10m.");
+	begins = 0;
+	/* With a key: its look-up, the zone, the running entry, the day's
+	 * total: one BEGIN, one snapshot, nothing left open. */
+	assert_string_equal(run_key(f, 600, "status", KEY2, CMD_OK), before);
+	assert_int_equal(begins, 1);
+	assert_int_equal(sqlite3_get_autocommit(f->st->db), 1);
+	assert_int_equal(commits, 1);
+	/* A change still begins its own write transaction after one. */
+	run_key(f, 900, "stop", KEY3, CMD_OK);
+	assert_int_equal(commits, 2);
+}
+
 int
 main(void)
 {
@@ -235,6 +256,7 @@ main(void)
 		C(store_project_used__walks_the_owners_index_from_the_newest),
 		C(cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use),
 		C(cmd_stop__with_no_question_about_time_away__begins_one_transaction),
+		C(cmd_exec__status__reads_in_one_transaction_and_answers_as_before),
 #undef C
 	};
 
