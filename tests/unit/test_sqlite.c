@@ -1220,7 +1220,7 @@ static void store_explain__uses_indexes__when_messages_planned(
 		                 " (user_id=? AND msg_key=?)" },
 		{ "save-reply", "sqlite_autoindex_handled_messages_2"
 		                  " (user_id=? AND msg_key=?)" },
-		{ "record-message", "sqlite_autoindex_handled_messages_1 (user_id=?)" },
+		{ "next-message", "sqlite_autoindex_handled_messages_1 (user_id=?)" },
 		{ "cap-messages", "sqlite_autoindex_handled_messages_1"
 		                " (user_id=? AND n<?)" },
 		{ "prune-messages", "handled_messages_at (at<?)" },
