@@ -399,11 +399,22 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
 	else
 		log_debug("command from %s: %s", m->bare,
 		          rc == CMD_OK ? "done" : "refused");
-	/* A retraction or correction may have undone the earlier message's
-	 * change whatever its own text is: NULL says "may have changed". */
-	timerstatus_after_command(b, &cctx,
-	                          m->about == INBOUND_NEW ? m->body : NULL, rc);
 	return !cctx.offline;
+}
+
+/*
+ * After m's command: a change that was made (or a retraction or
+ * correction, which may have undone the earlier message's change whatever
+ * its own text is) refreshes the sender's status on their contact list
+ * (timerstatus.h). The caller sends it after the reply: the server routes
+ * stanzas in the order they come, and the reply is what the sender waits
+ * for.
+ */
+static void
+refresh_status(struct bot *b, const struct accepted *m)
+{
+	if (m->rc == CMD_OK && (m->about != INBOUND_NEW || m->changes))
+		timerstatus_send(b, m->bare);
 }
 
 /* Sends the reply in out (with the chat state state, NULL: none), then
@@ -450,6 +461,8 @@ message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
 	if (text_acceptable(b, &m, out) &&
 	    run_command(b, stanza, &m, file, out))
 		whereabouts_heard(b, m.bare, out);
+	/* Here before the reply, which the caller sends (muc.c). */
+	refresh_status(b, &m);
 	if (file->present)
 		message_admit_file(b, m.bare, file, out);
 	*changed = m.rc == CMD_OK && m.changes;
@@ -463,7 +476,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	struct accepted m;
 	struct cmd_file file;
 	struct text out;
-	bool slow = false;
+	bool slow = false, ran = false;
 
 	(void)conn;
 	/* Groupchat, and private messages through a team room: muc.c. */
@@ -486,10 +499,16 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		 * while we were offline tells nothing of now. */
 		if (run_command(b, stanza, &m, &file, &out))
 			whereabouts_heard(b, m.bare, &out);
+		ran = true;
 	}
 	answer(b, &m, &file, &out, slow ? "active" : NULL);
 	/* XEP-0184: received, and handled; after the reply. */
 	send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
+	/* Then the contact list: the server routes our stanzas in the
+	 * order they come, and a directed presence sent first went (with
+	 * its roster and privacy checks) ahead of the reply it waits on. */
+	if (ran)
+		refresh_status(b, &m);
 	cmd_file_free(&file);
 	text_free(&out);
 	if (m.body != NULL)
