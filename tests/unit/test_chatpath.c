@@ -244,6 +244,23 @@ cmd_exec__status__reads_in_one_transaction_and_answers_as_before(void **state)
 	assert_int_equal(commits, 2);
 }
 
+static void
+cmd_exec__zone_change__takes_effect_at_the_next_command(void **state)
+{
+	struct cmd_fixture *f = *state;
+
+	run_key(f, 0, "start acme", NULL, CMD_OK);
+	run_key(f, 60, "tz America/New_York", NULL, CMD_OK);
+	assert_non_null(strstr(run_key(f, 60, "status", NULL, CMD_OK),
+	                       "since 09:00"));
+	run_key(f, 120, "tz Europe/Berlin", NULL, CMD_OK);
+	assert_non_null(strstr(run_key(f, 120, "status", NULL, CMD_OK),
+	                       "since 15:00"));
+	run_key(f, 180, "tz America/New_York", NULL, CMD_OK);
+	assert_non_null(strstr(run_key(f, 180, "status", NULL, CMD_OK),
+	                       "since 09:00"));
+}
+
 int
 main(void)
 {
@@ -257,6 +274,7 @@ main(void)
 		C(cmd_start__hints_at_a_typo_of_an_old_project__not_at_a_project_in_use),
 		C(cmd_stop__with_no_question_about_time_away__begins_one_transaction),
 		C(cmd_exec__status__reads_in_one_transaction_and_answers_as_before),
+		C(cmd_exec__zone_change__takes_effect_at_the_next_command),
 #undef C
 	};
 

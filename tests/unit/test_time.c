@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -86,6 +88,65 @@ tz_valid__accepts_zones_rejects_the_rest(void **state)
 	assert_false(tz_valid("../../etc/passwd"));
 	assert_false(tz_valid("/etc/localtime"));
 	assert_false(tz_valid("Europe"));   /* a directory, not a zone */
+}
+
+/* Writes a file at dir/name holding text. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Teardown: the zoneinfo directory back to the system's, whatever a test
+ * set. */
+static int
+tzdir_reset(void **state)
+{
+	(void)state;
+	unsetenv("TZDIR");
+	return 0;
+}
+
+static void
+tz_valid__remembers_a_zone_found__finds_one_added_later__per_tzdir(
+	void **state)
+{
+	char a[] = "/tmp/timmy-tzdir-a-XXXXXX", b[] = "/tmp/timmy-tzdir-b-XXXXXX";
+	char path[512];
+
+	(void)state;
+	assert_non_null(mkdtemp(a));
+	assert_non_null(mkdtemp(b));
+	setenv("TZDIR", a, 1);
+	/* Not there yet: not valid, and not remembered as such. */
+	assert_false(tz_valid("Test_Zone"));
+	write_file(a, "Test_Zone", "TZif2 (only the magic is read)");
+	assert_true(tz_valid("Test_Zone"));
+	assert_true(tz_valid("Test_Zone"));
+	/* Valid in a, not in b: the zoneinfo directory is part of what is
+	 * remembered. */
+	setenv("TZDIR", b, 1);
+	assert_false(tz_valid("Test_Zone"));
+	write_file(b, "Test_Zone", "not a zone file");
+	assert_false(tz_valid("Test_Zone"));
+	/* Found once, a zone is not read again (a zone file does not go
+	 * away while timmy runs): gone from a, it still counts there. */
+	snprintf(path, sizeof(path), "%s/Test_Zone", a);
+	unlink(path);
+	setenv("TZDIR", a, 1);
+	assert_true(tz_valid("Test_Zone"));
+	unsetenv("TZDIR");
+	assert_true(tz_valid("Europe/Berlin"));
+	snprintf(path, sizeof(path), "%s/Test_Zone", b);
+	unlink(path);
+	rmdir(a);
+	rmdir(b);
 }
 
 /* Local midnight-to-midnight bounds, checked against known instants. */
@@ -538,6 +599,9 @@ main(void)
 		cmocka_unit_test(fmt_clock__same_day_short__other_day_long),
 		cmocka_unit_test(fmt_width__counts_characters_not_bytes),
 		cmocka_unit_test(tz_valid__accepts_zones_rejects_the_rest),
+		cmocka_unit_test_teardown(
+			tz_valid__remembers_a_zone_found__finds_one_added_later__per_tzdir,
+			tzdir_reset),
 		cmocka_unit_test(tz_period__table),
 		cmocka_unit_test(tz_mktime__gap_moves_forward__repeat_takes_first),
 		cmocka_unit_test(tz_mktime__agrees_with_mktime__on_every_transition_day_2024_to_2028),
