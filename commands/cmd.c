@@ -579,14 +579,14 @@ enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
 	enum cmd_status rc;
-	bool snapshot;
+	bool light = light_read(ctx, body), snapshot;
 
 	text_clear(reply);
-	if (ctx->msg_key == NULL && !light_read(ctx, body))
+	if (ctx->msg_key == NULL && !light)
 		return run_message(ctx, body, reply);
 	/* One snapshot for a quick read, its key's look-up included. It
 	 * holds nothing to save: a read records no key. */
-	snapshot = light_read(ctx, body) && store_read_begin(ctx->st);
+	snapshot = light && store_read_begin(ctx->st);
 	switch (ctx->msg_key == NULL ? FIRST_TIME : handled_before(ctx, reply)) {
 	case REPEATED:
 		rc = CMD_OK;
