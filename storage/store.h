@@ -342,7 +342,9 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
  * would only make that owner's own second message count as a repeat.
  *
  * What is kept, and for how long: for each owner the STORE_MSG_KEEP
- * newest keys (the write of one drops older ones), none older than
+ * newest keys and at most STORE_MSG_BATCH - 1 older ones (every
+ * STORE_MSG_BATCH-th key the owner records drops all but the newest
+ * STORE_MSG_KEEP: storage/messages.c says why in batches), none older than
  * STORE_MSG_DAYS days from when it was handled, by the store's clock
  * (store_msg_prune, which the bot runs hourly: bot/prune.c). Counts first: a message
  * comes again only after a resume (within minutes) or, from offline
@@ -356,6 +358,7 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
 #define STORE_MSG_KEY_LEN 40    /* hex digits of a key (SHA-1: 20 bytes) */
 #define STORE_REPLY_MAX 4096    /* bytes of a saved reply */
 #define STORE_MSG_KEEP 1000     /* keys kept per owner, the newest */
+#define STORE_MSG_BATCH 64      /* older keys dropped together */
 #define STORE_MSG_DAYS 30
 
 /*
