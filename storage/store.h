@@ -353,7 +353,7 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
  * The age limit takes the rows of users who have gone quiet. A row is a
  * digest, a number, a time and the reply (at most STORE_REPLY_MAX bytes;
  * a change's reply is a line or two, about 100 bytes): an owner's rows
- * take at most about 4.3 MB, in practice some 200 KB.
+ * take at most about 4.6 MB, in practice some 200 KB.
  */
 #define STORE_MSG_KEY_LEN 40    /* hex digits of a key (SHA-1: 20 bytes) */
 #define STORE_REPLY_MAX 4096    /* bytes of a saved reply */
