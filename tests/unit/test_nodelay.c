@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_nodelay.c - the socket options bot/ sets on the
- * connection to the server (bot/nodelay.c): no Nagle delay between the
- * stanzas of one answer, and libstrophe's keepalive still on.
+ * connection to the server (bot/nodelay.c): libstrophe's keepalive, and
+ * TCP_NODELAY only while a slow command answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,8 +27,7 @@ option(int fd, int level, int name)
 }
 
 static void
-nodelay_sockopt__sets_nodelay_and_keeps_the_keepalive__on_a_tcp_socket(
-	void **state)
+nodelay_set__turns_nagle_off_and_on__on_the_connections_socket(void **state)
 {
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
@@ -39,11 +38,17 @@ nodelay_sockopt__sets_nodelay_and_keeps_the_keepalive__on_a_tcp_socket(
 	assert_non_null(ctx = xmpp_ctx_new(NULL, NULL));
 	assert_non_null(conn = xmpp_conn_new(ctx));
 	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	assert_int_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
 
 	assert_int_equal(nodelay_sockopt(conn, &fd), 0);
-	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
 	assert_int_not_equal(option(fd, SOL_SOCKET, SO_KEEPALIVE), 0);
+	/* Nagle's algorithm on until a slow command answers. */
+	assert_int_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
+	nodelay_set(true);
+	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
+	nodelay_set(true);
+	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
+	nodelay_set(false);
+	assert_int_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
 
 	close(fd);
 	xmpp_conn_release(conn);
@@ -56,7 +61,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
-			nodelay_sockopt__sets_nodelay_and_keeps_the_keepalive__on_a_tcp_socket),
+			nodelay_set__turns_nagle_off_and_on__on_the_connections_socket),
 	};
 
 	return cmocka_run_group_tests_name("socket options", tests, NULL, NULL);
