@@ -48,6 +48,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "muc.h"
+#include "nodelay.h"
 #include "ratelimit.h"
 #include "timerstatus.h"
 #include "upload.h"
@@ -403,11 +404,22 @@ run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
 	else
 		log_debug("command from %s: %s", m->bare,
 		          rc == CMD_OK ? "done" : "refused");
-	/* A retraction or correction may have undone the earlier message's
-	 * change whatever its own text is: NULL says "may have changed". */
-	timerstatus_after_command(b, &cctx,
-	                          m->about == INBOUND_NEW ? m->body : NULL, rc);
 	return !cctx.offline;
+}
+
+/*
+ * After m's command: a change that was made (or a retraction or
+ * correction, which may have undone the earlier message's change whatever
+ * its own text is) refreshes the sender's status on their contact list
+ * (timerstatus.h). The caller sends it after the reply: the server routes
+ * stanzas in the order they come, and the reply is what the sender waits
+ * for.
+ */
+static void
+refresh_status(struct bot *b, const struct accepted *m)
+{
+	if (m->rc == CMD_OK && (m->about != INBOUND_NEW || m->changes))
+		timerstatus_send(b, m->bare);
 }
 
 void
@@ -454,6 +466,8 @@ message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
 	    run_command(b, stanza, &m, file, out,
 	                b->jobs != NULL ? job : NULL))
 		whereabouts_heard(b, m.bare, out);
+	/* Here before the reply, which the caller sends (muc.c). */
+	refresh_status(b, &m);
 	if (file->present)
 		message_admit_file(b, m.bare, file, out);
 	*changed = m.rc == CMD_OK && m.changes;
@@ -468,7 +482,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	struct cmd_file file;
 	struct cmd_job *job = NULL;
 	struct text out;
-	bool slow = false;
+	bool slow = false, ran = false;
 
 	(void)conn;
 	/* Groupchat, and private messages through a team room: muc.c. */
@@ -485,6 +499,10 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		 * the wait is worth a word. */
 		if (m.chat && m.body != NULL && (slow = cmd_is_slow(m.body)))
 			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
+		/* The reply after "composing" must not wait for the server
+		 * to acknowledge it; a quick command's answer packs its
+		 * stanzas (nodelay.c). */
+		nodelay_set(slow);
 		/* A command sent just now is a sign of life, whatever the
 		 * presence says: the question about time away, if one is
 		 * due, comes with its reply (commands/idle.h). One sent
@@ -492,6 +510,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		if (run_command(b, stanza, &m, &file, &out,
 		                b->jobs != NULL ? &job : NULL))
 			whereabouts_heard(b, m.bare, &out);
+		ran = true;
 	}
 	if (job != NULL) {
 		/* An export going on in slices (bot/jobs.c): its reply, out
@@ -505,6 +524,11 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		/* XEP-0184: received, and handled; after the reply. */
 		send_made(b, caps_receipt_for(b->ctx, stanza, m.from));
 	}
+	/* Then the contact list: the server routes our stanzas in the
+	 * order they come, and a directed presence sent first went (with
+	 * its roster and privacy checks) ahead of the reply it waits on. */
+	if (ran)
+		refresh_status(b, &m);
 	cmd_file_free(&file);
 	text_free(&out);
 	if (m.body != NULL)

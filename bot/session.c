@@ -80,6 +80,7 @@
 #include "handlers.h"
 #include "jobs.h"
 #include "keepalive.h"
+#include "nodelay.h"
 #include "log.h"
 #include "notify.h"
 #include "muc.h"
@@ -508,7 +509,7 @@ session_new(struct cfg *cfg, store *st)
 	xmpp_conn_set_pass(s->b.conn, cfg->password);
 	xmpp_conn_set_flags(s->b.conn, conn_flags(cfg));
 	xmpp_conn_set_certfail_handler(s->b.conn, certfail);
-	xmpp_conn_set_sockopt_callback(s->b.conn, xmpp_sockopt_cb_keepalive);
+	xmpp_conn_set_sockopt_callback(s->b.conn, nodelay_sockopt);
 
 	xmpp_handler_add(s->b.conn, traffic, NULL, NULL, NULL, s);
 	xmpp_handler_add(s->b.conn, sm_nonza, XMPP_NS_SM, NULL, NULL, s);

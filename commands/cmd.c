@@ -261,6 +261,24 @@ cmd_is_slow(const char *body)
 	return def != NULL && (def->flags & CMD_SLOW) != 0;
 }
 
+/*
+ * True when body's command only reads and is quick (no CMD_CHANGES, no
+ * CMD_SLOW: status, projects, tags, help, team, who): cmd_exec runs it
+ * inside one read transaction (storage/snapshot.c). The slow ones stay
+ * out: a report or an export may work in slices or write what it keeps
+ * for the next time, and a write transaction cannot begin inside a read.
+ */
+static bool
+light_read(const struct cmd_ctx *ctx, const char *body)
+{
+	const struct cmd_def *def;
+
+	if (ctx->about != NULL || body == NULL)
+		return false;
+	def = body_def(body);
+	return def != NULL && (def->flags & (CMD_CHANGES | CMD_SLOW)) == 0;
+}
+
 bool
 cmd_is_personal(const char *body)
 {
@@ -554,34 +572,52 @@ run_message(const struct cmd_ctx *ctx, const char *body, struct text *reply)
  * the first reply again and runs nothing. Otherwise it runs, a change
  * recording the key in its own transaction (run_handler: a refusal or a
  * failure commits nothing, and records nothing: the same message may try
- * again); then the reply is saved with the change, if there was one.
- * Reads (status, report) record nothing.
+ * again); the reply is saved with the change, in its transaction, if
+ * there was one. Reads (status, report) record nothing.
  */
 enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
 	enum cmd_status rc;
+	bool light = light_read(ctx, body), snapshot;
 
 	text_clear(reply);
 	if (ctx->job != NULL)
 		*ctx->job = NULL; /* set only by a command that goes on */
-	if (ctx->msg_key == NULL)
+	if (ctx->msg_key == NULL && !light)
 		return run_message(ctx, body, reply);
-	switch (handled_before(ctx, reply)) {
+	/* One snapshot for a quick read, its key's look-up included. It
+	 * holds nothing to save: a read records no key. */
+	snapshot = light && store_read_begin(ctx->st);
+	switch (ctx->msg_key == NULL ? FIRST_TIME : handled_before(ctx, reply)) {
 	case REPEATED:
-		return CMD_OK;
+		rc = CMD_OK;
+		break;
 	case CHECK_FAILED:
-		return cmd_store_failed(reply, 0);
+		rc = cmd_store_failed(reply, 0);
+		break;
 	case FIRST_TIME:
+		if (snapshot) {
+			rc = run_message(ctx, body, reply);
+			break;
+		}
+		/* A key the store cannot keep (not STORE_MSG_KEY_LEN hex
+		 * digits, which bot/ never sends) identifies nothing:
+		 * store_change_commit records none, and no reply is saved
+		 * for it. The reply is whole only when dispatch returns (the
+		 * note of a message sent while we were offline comes last):
+		 * the change's transaction waits for it, and it commits with
+		 * the change and its key, one write instead of two
+		 * (storage/messages.c, store_change_release, has the
+		 * numbers). Without its reply (it could not be saved), a
+		 * repeat gets REPEAT_REPLY. */
+		store_change_hold(ctx->st);
+		rc = run_message(ctx, body, reply);
+		if (store_change_release(ctx->st, ctx->owner, ctx->msg_key,
+		                         text_str(reply)) != STORE_OK)
+			rc = cmd_store_failed(reply, 1);
 		break;
 	}
-	/* A key the store cannot keep (not STORE_MSG_KEY_LEN hex digits,
-	 * which bot/ never sends) identifies nothing: store_change_commit
-	 * records none, and no reply is saved for it. */
-	rc = run_message(ctx, body, reply);
-	/* The change is done whatever happens here: without its reply, a
-	 * repeat gets REPEAT_REPLY. */
-	(void)store_msg_reply(ctx->st, ctx->owner, ctx->msg_key,
-	                      text_str(reply));
+	store_read_end(ctx->st, snapshot);
 	return rc;
 }

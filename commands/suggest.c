@@ -64,6 +64,10 @@ cmd_new_project_hint(const struct cmd_ctx *ctx, const char *project,
 	struct near near;
 
 	buf[0] = '\0';
+	/* A project used before (nearly every start) is no typo: one entry
+	 * says so, without reading every name (storage/project_used.c). */
+	if (store_project_used(ctx->st, ctx->owner, project) != STORE_NOTFOUND)
+		return;
 	memset(&near, 0, sizeof(near));
 	near.typed = project;
 	near.allowed = sim_allowed(project);

@@ -3,7 +3,8 @@
  * a change made for a message (store_change_commit), which writes the
  * message's row into the change's transaction (record_msg), the look-up
  * that finds a message handled before (store_msg_seen), the reply saved
- * with it (store_msg_reply), and the age limit on them all
+ * with it (store_msg_reply after the commit, or store_change_release in
+ * the change's own transaction), and the age limit on them all
  * (store_msg_prune); and the undo step that stands for each message's
  * change (store_msg_step, store_msg_follow), by which a correction or a
  * retraction of the message finds what it did.
@@ -49,7 +50,8 @@ bind_step(sqlite3_stmt *s, int64_t step)
  * Records owner's message key in the open write transaction: the owner's
  * user row, then (owner, the owner's next number, key, the time now, the
  * change's undo step or NULL),
- * then the owner's rows past the STORE_MSG_KEEP newest dropped.
+ * then, at every STORE_MSG_BATCH-th number, the owner's rows past the
+ * STORE_MSG_KEEP newest dropped.
  * STORE_CONFLICT when the key is already there: the message was handled
  * meanwhile.
  */
@@ -57,15 +59,32 @@ static store_rc
 record_msg(store *st, const char *owner, const char *key)
 {
 	/* The user's next number after the highest, from the end of the
-	 * (user_id, n) index. A key already there fails its UNIQUE index:
-	 * STORE_CONFLICT. */
+	 * (user_id, n) index. */
+	STORE_SQL(next, "next-message",
+		"SELECT coalesce(max(n), 0) + 1 FROM handled_messages"
+		" WHERE user_id = :uid");
+	/*
+	 * A key already there fails its UNIQUE index: STORE_CONFLICT.
+	 * Measured with callgrind (a start or stop through cmd_exec, a file
+	 * database): as one INSERT ... SELECT max(n) ... RETURNING n, which
+	 * SQLite runs through two temporary tables (the SELECT reads the
+	 * table it inserts into, and RETURNING buffers its rows), the row
+	 * cost 83,000 instructions; as a read of the index's last entry
+	 * (4,000) and a plain INSERT (33,000), 37,000.
+	 */
 	STORE_SQL(add, "record-message",
 		"INSERT INTO handled_messages (user_id, n, msg_key, at, step_id)"
-		" SELECT :uid, coalesce(max(n), 0) + 1, :key, :at, :step"
-		" FROM handled_messages WHERE user_id = :uid"
-		" RETURNING n");
-	/* The user's rows older than the :keep newest, one range of the
-	 * (user_id, n) index. */
+		" VALUES (:uid, :n, :key, :at, :step)");
+	/*
+	 * The user's rows older than the :keep newest, one range of the
+	 * (user_id, n) index. Measured with strace and a start or stop every
+	 * 10 minutes through cmd_exec: once a user had STORE_MSG_KEEP keys,
+	 * dropping the oldest row with every new one took a change's WAL
+	 * writes from 33 to 44 (five more pages: the oldest row's leaf in
+	 * the table and each of its four indexes). Dropped STORE_MSG_BATCH
+	 * at a time, the old rows share their pages, and the other
+	 * STORE_MSG_BATCH - 1 changes write none of them.
+	 */
 	STORE_SQL(cap, "cap-messages",
 		"DELETE FROM handled_messages"
 		" WHERE user_id = :uid AND n <= :n - :keep");
@@ -80,16 +99,25 @@ record_msg(store *st, const char *owner, const char *key)
 	if ((ret = store_user_get(st, owner, &uid)) != STORE_OK)
 		return ret;
 
+	if ((s = store_sql_uid(st, &next, uid)) == NULL)
+		return STORE_ERR;
+	if ((ret = store_sql_number(st, &next, s, SQLITE_OK, &n)) != STORE_OK)
+		return ret;
+
 	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
-	rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
+	rc = store_bind_int64(s, ":n", n);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", now);
 	if (rc == SQLITE_OK)
 		rc = bind_step(s, store_step(st, uid));
-	if ((ret = store_sql_number(st, &add, s, rc, &n)) != STORE_OK)
+	if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
 		return ret;
 
+	if (n % STORE_MSG_BATCH != 0)
+		return STORE_OK;
 	if ((s = store_sql_uid(st, &cap, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":n", n);
@@ -115,11 +143,14 @@ store_change_commit(store *st, const char *owner, const char *key)
 		return STORE_OK;
 	}
 	/* A key the store cannot keep identifies nothing (store.h). */
-	if (key != NULL && key_valid(key) &&
-	    strnlen(owner, STORE_OWNER_MAX + 1) <= STORE_OWNER_MAX &&
-	    (ret = record_msg(st, owner, key)) != STORE_OK)
+	if (key == NULL || !key_valid(key) ||
+	    strnlen(owner, STORE_OWNER_MAX + 1) > STORE_OWNER_MAX)
+		return store_commit(st);
+	if ((ret = record_msg(st, owner, key)) != STORE_OK)
 		return ret;
-	return store_commit(st);
+	/* Held: the reply joins it before the commit
+	 * (store_change_release). */
+	return st->hold ? STORE_OK : store_commit(st);
 }
 
 /*
@@ -187,9 +218,13 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 	return STORE_OK;
 }
 
-store_rc
-store_msg_reply(store *st, const char *owner, const char *key,
-                const char *reply)
+/*
+ * Saves reply in the row of owner's message under key; STORE_NOTFOUND
+ * when there is none. A reply over STORE_REPLY_MAX bytes is saved as
+ * none.
+ */
+static store_rc
+update_reply(store *st, const char *owner, const char *key, const char *reply)
 {
 	STORE_SQL(q, "save-reply",
 		"UPDATE handled_messages SET reply = :reply"
@@ -197,16 +232,8 @@ store_msg_reply(store *st, const char *owner, const char *key,
 		" AND msg_key = :key");
 	sqlite3_stmt *s;
 	store_rc ret;
-	char none[1];
 	int rc;
 
-	if (owner == NULL || key == NULL || reply == NULL)
-		return store_failf(st, "save-reply: no owner, key or reply");
-	/* Read first: after a command that changed nothing there is no row,
-	 * and finding that out takes no write lock. */
-	if ((ret = store_msg_seen(st, owner, key, none, sizeof none)) !=
-	    STORE_OK)
-		return ret;
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = bind_owner_key(s, owner, key);
@@ -220,6 +247,61 @@ store_msg_reply(store *st, const char *owner, const char *key,
 	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+store_rc
+store_msg_reply(store *st, const char *owner, const char *key,
+                const char *reply)
+{
+	store_rc ret;
+	char none[1];
+
+	if (owner == NULL || key == NULL || reply == NULL)
+		return store_failf(st, "save-reply: no owner, key or reply");
+	/* Read first: after a command that changed nothing there is no row,
+	 * and finding that out takes no write lock. */
+	if ((ret = store_msg_seen(st, owner, key, none, sizeof none)) !=
+	    STORE_OK)
+		return ret;
+	return update_reply(st, owner, key, reply);
+}
+
+void
+store_change_hold(store *st)
+{
+	st->hold = true;
+}
+
+/*
+ * Measured through a private Prosody (callgrind, the whole bot): the
+ * reply saved after the commit was a second write transaction for every
+ * change (a read to find the row, an UPDATE, a WAL commit: 21,000
+ * instructions and the lock and write system calls) and a read for every
+ * other command (8,000). Saved inside the change's own transaction, the
+ * UPDATE finds the row's pages already at hand and the commit is the one
+ * the change needed anyway; a command that holds nothing costs nothing
+ * here.
+ */
+store_rc
+store_change_release(store *st, const char *owner, const char *key,
+                     const char *reply)
+{
+	store_rc ret;
+
+	st->hold = false;
+	/* Nothing held: a read, a refusal or a failure (rolled back), or a
+	 * change without a key (committed). */
+	if (sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	/* Only store_change_commit leaves a transaction open here, with the
+	 * key of owner recorded. A reply that cannot be saved leaves the
+	 * change as it is: a repeat of the message gets the short answer, as
+	 * when store_msg_reply failed. */
+	if (owner != NULL && key != NULL && reply != NULL)
+		(void)update_reply(st, owner, key, reply);
+	if ((ret = store_commit(st)) != STORE_OK)
+		store_rollback(st);
+	return ret;
 }
 
 store_rc

@@ -360,7 +360,9 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
  * would only make that owner's own second message count as a repeat.
  *
  * What is kept, and for how long: for each owner the STORE_MSG_KEEP
- * newest keys (the write of one drops older ones), none older than
+ * newest keys and at most STORE_MSG_BATCH - 1 older ones (every
+ * STORE_MSG_BATCH-th key the owner records drops all but the newest
+ * STORE_MSG_KEEP: storage/messages.c says why in batches), none older than
  * STORE_MSG_DAYS days from when it was handled, by the store's clock
  * (store_msg_prune, which the bot runs hourly: bot/prune.c). Counts first: a message
  * comes again only after a resume (within minutes) or, from offline
@@ -369,11 +371,12 @@ store_rc store_last_step(store *st, const char *owner, int64_t *step,
  * The age limit takes the rows of users who have gone quiet. A row is a
  * digest, a number, a time and the reply (at most STORE_REPLY_MAX bytes;
  * a change's reply is a line or two, about 100 bytes): an owner's rows
- * take at most about 4.3 MB, in practice some 200 KB.
+ * take at most about 4.6 MB, in practice some 200 KB.
  */
 #define STORE_MSG_KEY_LEN 40    /* hex digits of a key (SHA-1: 20 bytes) */
 #define STORE_REPLY_MAX 4096    /* bytes of a saved reply */
 #define STORE_MSG_KEEP 1000     /* keys kept per owner, the newest */
+#define STORE_MSG_BATCH 64      /* older keys dropped together */
 #define STORE_MSG_DAYS 30
 
 /*
@@ -422,6 +425,32 @@ store_rc store_msg_follow(store *st, const char *owner, const char *key);
  */
 store_rc store_msg_reply(store *st, const char *owner, const char *key,
                          const char *reply);
+
+/*
+ * The same in the change's own transaction, for a caller that knows the
+ * reply only after the change is done (commands/cmd.c, cmd_exec):
+ * after store_change_hold, the next store_change_commit that records a
+ * message's key leaves the transaction open (STORE_OK); then
+ * store_change_release saves reply with owner's key (as store_msg_reply
+ * would) and commits. STORE_OK when nothing was held (a read, a
+ * refusal, a change without a key), or the commit's failure, rolled back
+ * (then nothing changed). Every store_change_hold is followed by one
+ * store_change_release, with no other transaction in between.
+ */
+void store_change_hold(store *st);
+store_rc store_change_release(store *st, const char *owner, const char *key,
+                              const char *reply);
+
+/*
+ * A read transaction around the statements of a command that only reads
+ * (commands/cmd.c: status and the like): they share one snapshot and one
+ * read lock. store_read_begin returns whether it began one (not inside
+ * another transaction, nor after a failure, when each statement reads on
+ * its own as before); pass that to store_read_end, which ends it. No
+ * store_begin may come in between.
+ */
+bool store_read_begin(store *st);
+void store_read_end(store *st, bool began);
 
 /*
  * Drops every owner's keys handled more than STORE_MSG_DAYS days before
@@ -517,6 +546,14 @@ typedef void (*store_rename_cb)(const char *old, const char *now_name,
                                 void *arg);
 store_rc store_project_renames(store *st, const char *owner,
                                store_rename_cb cb, void *arg);
+
+/*
+ * STORE_OK when owner has an entry of project (case aside, as
+ * store_same_name compares), STORE_NOTFOUND when not (also for an owner
+ * who never wrote). Reads from the newest entry back: quick for a
+ * project in use, the owner's whole history for a new one.
+ */
+store_rc store_project_used(store *st, const char *owner, const char *project);
 
 /*
  * Renames project old (in any case: "ÄRGER" finds "ärger") to new_name,

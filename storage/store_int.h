@@ -83,6 +83,9 @@ struct store {
 	 * day_first and day_next; day_hi 0 when none. */
 	char day_zone[STORE_TZ_MAX + 1];
 	int64_t day_lo, day_hi, day_first, day_next;
+	/* store_change_hold: store_change_commit leaves a change whose key
+	 * it recorded open for store_change_release (messages.c). */
+	bool hold;
 };
 
 /*

@@ -1167,6 +1167,24 @@ static void store_msg_prune__drops_every_users_rows__older_than_30_days(
 	assert_int_equal(handled(st), 2);
 }
 
+/* Alice's changes from to to, each under its own key ("%040d" of its
+ * number). */
+static void
+alice_changes(store *st, int from, int to)
+{
+	char key[STORE_MSG_KEY_LEN + 1];
+	int i;
+
+	for (i = from; i <= to; i++) {
+		snprintf(key, sizeof key, "%040d", i);
+		begin(st);
+		assert_int_equal(store_set_user_tz(st, ALICE,
+		                                   i % 2 ? "UTC" : "Asia/Tokyo"),
+		                 STORE_OK);
+		commit_key(st, ALICE, key);
+	}
+}
+
 static void store_msg_record__keeps_newest_rows__up_to_the_cap_per_user(
 	void **state)
 {
@@ -1179,29 +1197,28 @@ static void store_msg_record__keeps_newest_rows__up_to_the_cap_per_user(
 	begin(st);
 	assert_int_equal(store_set_user_tz(st, BOB, "UTC"), STORE_OK);
 	commit_key(st, BOB, K("bob"));
-	/* Alice's changes, each under its own key, past the cap. */
-	for (i = 1; i <= STORE_MSG_KEEP + 5; i++) {
-		snprintf(key, sizeof key, "%040d", i);
-		begin(st);
-		assert_int_equal(store_set_user_tz(st, ALICE,
-		                                   i % 2 ? "UTC" : "Asia/Tokyo"),
-		                 STORE_OK);
-		commit_key(st, ALICE, key);
-	}
+	/* Alice's changes, each under its own key, past the cap: the
+	 * oldest go STORE_MSG_BATCH at a time, at each multiple of it. */
+	alice_changes(st, 1, STORE_MSG_KEEP + 5);
 
+	/* Past the cap, but not yet at a multiple of STORE_MSG_BATCH (64,
+	 * the numbers below count on it): all there. */
+	assert_int_equal(handled(st), STORE_MSG_KEEP + 5 + 1);
+	alice_changes(st, STORE_MSG_KEEP + 6, 1024);
+	/* The 1024th (16 x 64) dropped all but the STORE_MSG_KEEP newest:
+	 * the 24 oldest went; the newest ones are there, numbered on. */
 	assert_int_equal(handled(st), STORE_MSG_KEEP + 1);
-	/* The five oldest went; the newest ones are there, numbered on. */
-	for (i = 1; i <= 5; i++) {
+	for (i = 1; i <= 24; i++) {
 		snprintf(key, sizeof key, "%040d", i);
 		assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_NOTFOUND);
 	}
-	snprintf(key, sizeof key, "%040d", 6);
+	snprintf(key, sizeof key, "%040d", 25);
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
-	snprintf(key, sizeof key, "%040d", STORE_MSG_KEEP + 5);
+	snprintf(key, sizeof key, "%040d", 1024);
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
 	assert_int_equal(db_int(st->db, "SELECT min(n) FROM handled_messages"
 	                        " WHERE user_id = (SELECT id FROM users"
-	                        " WHERE jid = '" ALICE "')"), 6);
+	                        " WHERE jid = '" ALICE "')"), 25);
 	/* Bob's row is his own, untouched by hers. */
 	assert_int_equal(seen(st, BOB, K("bob"), NULL, 0), STORE_OK);
 	/* The time of handling, by the clock, not of the entry. */
@@ -1220,7 +1237,7 @@ static void store_explain__uses_indexes__when_messages_planned(
 		                 " (user_id=? AND msg_key=?)" },
 		{ "save-reply", "sqlite_autoindex_handled_messages_2"
 		                  " (user_id=? AND msg_key=?)" },
-		{ "record-message", "sqlite_autoindex_handled_messages_1 (user_id=?)" },
+		{ "next-message", "sqlite_autoindex_handled_messages_1 (user_id=?)" },
 		{ "cap-messages", "sqlite_autoindex_handled_messages_1"
 		                " (user_id=? AND n<?)" },
 		{ "prune-messages", "handled_messages_at (at<?)" },

@@ -6,10 +6,14 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -86,6 +90,65 @@ tz_valid__accepts_zones_rejects_the_rest(void **state)
 	assert_false(tz_valid("Europe"));   /* a directory, not a zone */
 }
 
+/* Writes a file at dir/name holding text. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Teardown: the zoneinfo directory back to the system's, whatever a test
+ * set. */
+static int
+tzdir_reset(void **state)
+{
+	(void)state;
+	unsetenv("TZDIR");
+	return 0;
+}
+
+static void
+tz_valid__remembers_a_zone_found__finds_one_added_later__per_tzdir(
+	void **state)
+{
+	char a[] = "/tmp/timmy-tzdir-a-XXXXXX", b[] = "/tmp/timmy-tzdir-b-XXXXXX";
+	char path[512];
+
+	(void)state;
+	assert_non_null(mkdtemp(a));
+	assert_non_null(mkdtemp(b));
+	setenv("TZDIR", a, 1);
+	/* Not there yet: not valid, and not remembered as such. */
+	assert_false(tz_valid("Test_Zone"));
+	write_file(a, "Test_Zone", "TZif2 (only the magic is read)");
+	assert_true(tz_valid("Test_Zone"));
+	assert_true(tz_valid("Test_Zone"));
+	/* Valid in a, not in b: the zoneinfo directory is part of what is
+	 * remembered. */
+	setenv("TZDIR", b, 1);
+	assert_false(tz_valid("Test_Zone"));
+	write_file(b, "Test_Zone", "not a zone file");
+	assert_false(tz_valid("Test_Zone"));
+	/* Found once, a zone is not read again (a zone file does not go
+	 * away while timmy runs): gone from a, it still counts there. */
+	snprintf(path, sizeof(path), "%s/Test_Zone", a);
+	unlink(path);
+	setenv("TZDIR", a, 1);
+	assert_true(tz_valid("Test_Zone"));
+	unsetenv("TZDIR");
+	assert_true(tz_valid("Europe/Berlin"));
+	snprintf(path, sizeof(path), "%s/Test_Zone", b);
+	unlink(path);
+	rmdir(a);
+	rmdir(b);
+}
+
 /* Local midnight-to-midnight bounds, checked against known instants. */
 static void
 tz_period__table(void **state)
@@ -144,6 +207,82 @@ tz_mktime__gap_moves_forward__repeat_takes_first(void **state)
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = 126, tm.tm_mon = 11, tm.tm_mday = 32;
 	assert_int_equal(tz_mktime("UTC", &tm), 1798761600);
+}
+
+/* What tz_mktime answered before it read offsets instead of asking
+ * mktime twice: the reference the new way must agree with. TZ is
+ * already zone's (a tz_mktime call before sets it). */
+static time_t
+mktime_reference(const struct tm *tm)
+{
+	struct tm want = *tm, a, b;
+	time_t ta, tb;
+	bool oka, okb;
+
+	want.tm_isdst = 0;
+	(void)timegm(&want);
+	a = want, b = want;
+	a.tm_isdst = 0, b.tm_isdst = 1;
+	ta = mktime(&a);
+	tb = mktime(&b);
+	oka = a.tm_hour == want.tm_hour && a.tm_min == want.tm_min &&
+	      a.tm_mday == want.tm_mday;
+	okb = b.tm_hour == want.tm_hour && b.tm_min == want.tm_min &&
+	      b.tm_mday == want.tm_mday;
+	if (oka && okb)
+		return ta < tb ? ta : tb;
+	if (oka)
+		return ta;
+	if (okb)
+		return tb;
+	return ta > tb ? ta : tb;
+}
+
+static void
+tz_mktime__agrees_with_mktime__on_every_transition_day_2024_to_2028(void **state)
+{
+	/* Northern and southern daylight time, half-hour offsets and a
+	 * half-hour daylight shift (Lord Howe), none at all. */
+	static const char *zones[] = {
+		"UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney",
+		"Australia/Lord_Howe", "America/St_Johns", "Asia/Kolkata",
+		"America/Santiago", "Pacific/Chatham",
+	};
+	struct tm tm, noon, next;
+	size_t z;
+	int day, q, checked = 0;
+
+	(void)state;
+	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		for (day = 0; day < 5 * 366; day++) {
+			memset(&noon, 0, sizeof(noon));
+			noon.tm_year = 124, noon.tm_mon = 0;
+			noon.tm_mday = 1 + day, noon.tm_hour = 12;
+			next = noon;
+			next.tm_mday++;
+			/* A day whose noon offset differs from the next: the
+			 * transition lies between; check every quarter hour of
+			 * both days, and midnight of every other day. */
+			if (tz_mktime(zones[z], &next) - tz_mktime(zones[z], &noon) ==
+			    86400) {
+				tm = noon;
+				tm.tm_hour = 0;
+				assert_int_equal(tz_mktime(zones[z], &tm),
+				                 mktime_reference(&tm));
+				checked++;
+				continue;
+			}
+			for (q = 0; q < 2 * 96; q++) {
+				tm = noon;
+				tm.tm_hour = 0;
+				tm.tm_min = 15 * q;
+				assert_int_equal(tz_mktime(zones[z], &tm),
+				                 mktime_reference(&tm));
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 9 * 5 * 365);
 }
 
 static void
@@ -460,8 +599,12 @@ main(void)
 		cmocka_unit_test(fmt_clock__same_day_short__other_day_long),
 		cmocka_unit_test(fmt_width__counts_characters_not_bytes),
 		cmocka_unit_test(tz_valid__accepts_zones_rejects_the_rest),
+		cmocka_unit_test_teardown(
+			tz_valid__remembers_a_zone_found__finds_one_added_later__per_tzdir,
+			tzdir_reset),
 		cmocka_unit_test(tz_period__table),
 		cmocka_unit_test(tz_mktime__gap_moves_forward__repeat_takes_first),
+		cmocka_unit_test(tz_mktime__agrees_with_mktime__on_every_transition_day_2024_to_2028),
 		cmocka_unit_test(text__grows_then_stops_at_max),
 		cmocka_unit_test(text__never_cuts_a_character_in_half),
 		cmocka_unit_test(fmt_log_times__names_the_day_of_a_time_off_the_shown_day),
