@@ -19,6 +19,8 @@ BINDIR  ?= $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share
 MANDIR  ?= $(SHAREDIR)/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# timmy-bot, which `timmy run` execs: found from BINDIR (bot/main.c).
+LIBEXECDIR = $(abspath $(BINDIR)/../libexec/timmy)
 WERROR  ?= 1
 SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
@@ -83,7 +85,7 @@ LDLIBS   += $(shell pkg-config --libs $(LINK_PKGS))
 LEAF_SRCS     = $(wildcard lib/*.c)
 STORAGE_SRCS  = $(wildcard storage/*.c)
 COMMANDS_SRCS = $(wildcard commands/*.c)
-BOT_SRCS      = $(filter-out bot/main.c,$(wildcard bot/*.c))
+BOT_SRCS      = $(filter-out bot/main.c bot/run.c,$(wildcard bot/*.c))
 LIB_SRCS      = $(LEAF_SRCS) $(STORAGE_SRCS) $(COMMANDS_SRCS) $(BOT_SRCS)
 LIB_OBJS      = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
@@ -97,10 +99,18 @@ FUZZ_SECONDS ?= 60
 
 all: timmy
 
+# Two programs (bot/main.c says why): timmy, the command line, which
+# links no libstrophe (--as-needed drops it, as nothing it pulls from
+# libtimmy.a calls it), and timmy-bot, the bot, which `timmy run` execs
+# from beside itself. Building either builds both.
 timmy: $(BUILD)/timmy
 	cp $< $@
+	cp $(BUILD)/timmy-bot timmy-bot
 
-$(BUILD)/timmy: $(BUILD)/bot/main.o $(BUILD)/libtimmy.a
+$(BUILD)/timmy: $(BUILD)/bot/main.o $(BUILD)/libtimmy.a | $(BUILD)/timmy-bot
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/timmy-bot: $(BUILD)/bot/run.o $(BUILD)/libtimmy.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libtimmy.a: $(LIB_OBJS)
@@ -128,7 +138,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtimmy.a $(BUILD)/tests/%.d
 # whose .d file is missing (a build dir from before -MMD, or a crash
 # mid-compile) depends on it through the empty rule, so it is rebuilt,
 # rather than kept stale against headers that changed since.
-DEPS = $(LIB_OBJS:.o=.d) $(BUILD)/bot/main.d $(UNIT_BINS:%=%.d)
+DEPS = $(LIB_OBJS:.o=.d) $(BUILD)/bot/main.d $(BUILD)/bot/run.d \
+       $(UNIT_BINS:%=%.d)
 $(DEPS):
 .PRECIOUS: $(DEPS)
 -include $(DEPS)
@@ -271,8 +282,10 @@ $(BENCH_TOOLS): %: %.c
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(LIBEXECDIR)
 	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
+	install -m 755 timmy-bot $(DESTDIR)$(LIBEXECDIR)/timmy-bot
 	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' contrib/timmy.service > \
 		$(DESTDIR)$(UNITDIR)/timmy.service
@@ -283,7 +296,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(UNITDIR)/timmy.service \
-		$(DESTDIR)$(MANDIR)/man8/timmy.8
+		$(DESTDIR)$(MANDIR)/man8/timmy.8 $(DESTDIR)$(LIBEXECDIR)/timmy-bot
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
 
 # The unit as `make install` writes it, checked by systemd itself: installed
@@ -315,4 +329,4 @@ systemd-check:
 		{ echo "systemd-check: exposure must stay at or below 1.1"; exit 1; }
 
 clean:
-	rm -rf build build-asan build-fuzz timmy $(BENCH_TOOLS)
+	rm -rf build build-asan build-fuzz timmy timmy-bot $(BENCH_TOOLS)

@@ -231,12 +231,14 @@ def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
     assert installed_files(installed) == [
         "opt/timmy/bin/timmy",
         "opt/timmy/lib/systemd/system/timmy.service",
+        "opt/timmy/libexec/timmy/timmy-bot",
         "opt/timmy/share/doc/timmy/README.md",
         "opt/timmy/share/doc/timmy/bot.yaml.example",
         "opt/timmy/share/man/man8/timmy.8",
     ]
-    binary = os.path.join(installed, "opt/timmy/bin/timmy")
-    assert os.stat(binary).st_mode & 0o777 == 0o755
+    for rel in ("bin/timmy", "libexec/timmy/timmy-bot"):
+        binary = os.path.join(installed, "opt/timmy", rel)
+        assert os.stat(binary).st_mode & 0o777 == 0o755, rel
     for rel in ("lib/systemd/system/timmy.service", "share/man/man8/timmy.8",
                 "share/doc/timmy/README.md",
                 "share/doc/timmy/bot.yaml.example"):
@@ -329,3 +331,27 @@ def test_man_page__renders_without_warnings__and_covers_topics():
     assert text.lstrip().startswith("TIMMY(8)"), text[:200]
     for topic in MAN_TOPICS:
         assert topic in text, "man page lacks %r" % topic
+
+
+def test_installed_run__starts_the_bot_from_libexec__beside_bin(installed,
+                                                               tmp_path):
+    # `timmy run` becomes timmy-bot (bot/main.c): installed, it is found
+    # in ../libexec/timmy from the binary, wherever the tree was put. A
+    # config that does not exist is the bot's own complaint, not timmy's.
+    binary = os.path.join(installed, "opt/timmy/bin/timmy")
+    r = subprocess.run([binary, "run", "-c", str(tmp_path / "none.yaml")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1, r.stderr
+    assert "configuration has errors" in r.stderr, r.stderr
+    assert "bot's program" not in r.stderr
+
+
+def test_run__says_which_program_is_missing__without_timmy_bot(tmp_path):
+    lone = tmp_path / "timmy"
+    shutil.copy(os.path.join(ROOT, "timmy"), lone)
+    r = subprocess.run([str(lone), "run", "-c", str(tmp_path / "x.yaml")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "cannot run the bot's program" in r.stderr, r.stderr
+    assert str(tmp_path) + "/timmy-bot" in r.stderr
+    assert "No such file or directory" in r.stderr
