@@ -8,8 +8,12 @@ Each test takes a few seconds: one window and a margin.
 """
 
 import re
+import signal
 import time
 
+import pytest
+
+from conftest import ALLOWED
 from test_roster_status import IDLE, WHEN, statuses, subscribe, wait_status
 
 # The window of bot/statuswindow.h, and how late its status may come: the
@@ -97,3 +101,25 @@ def test_status__goes_out_at_once__when_one_change_follows_a_quiet_spell(
     wait_status(alice, bot, re.escape(IDLE), since, timeout=LATE)
     arrived = alice.presences_from(bot.full_jid, "available", since)[0].at
     assert arrived - replied < WINDOW / 2, arrived - replied
+
+
+def test_status__owed_is_not_sent__when_the_user_left_access_at_sighup(
+        bot, alice, server):
+    quiet(alice, bot)
+    since = time.monotonic()
+    assert alice.ask(bot.jid, "start acme").startswith("Started acme")
+    wait_status(alice, bot, re.escape("acme since ") + WHEN, since,
+                timeout=LATE)
+    shown = time.monotonic()
+    # Within the window: owed, not sent yet.
+    assert alice.ask(bot.jid, "cancel").startswith("Cancelled acme")
+    bot.write_config(allow=[server.jid(u) for u in ALLOWED if u != "alice"])
+    bot.signal(signal.SIGHUP)
+    bot.wait_log("unsubscribed alice@localhost")
+    if time.monotonic() - shown > WINDOW * 0.8:
+        pytest.skip("the machine took most of the window to get here")
+    time.sleep(WINDOW + 0.5)
+    # The bot ended the subscription; the owed "No timer running" went
+    # nowhere.
+    assert IDLE not in statuses(alice, bot, since), \
+        statuses(alice, bot, since)
