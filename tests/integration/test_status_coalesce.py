@@ -123,3 +123,16 @@ def test_status__owed_is_not_sent__when_the_user_left_access_at_sighup(
     # nowhere.
     assert IDLE not in statuses(alice, bot, since), \
         statuses(alice, bot, since)
+
+
+def test_status__shows_the_final_timer_after_login__when_the_bot_left_within_the_window(
+        bot, alice):
+    quiet(alice, bot)
+    since = time.monotonic()
+    replies = burst(alice, bot, ["start acme", "cancel", "start globex"])
+    assert replies[-1].startswith("Started globex"), replies
+    # Gone before the window ended: the owed status went with it. The
+    # next login sends every status afresh, with the final timer.
+    bot.restart()
+    got = settle(alice, bot, re.escape("globex since ") + WHEN, since)
+    assert re.fullmatch(re.escape("globex since ") + WHEN, got[-1]), got
