@@ -12,10 +12,11 @@
  * theirs comes online; and only when the text differs from the last
  * one that contact got (roster_status_new). After commands, at most one
  * per user per second (statuswindow.h): a burst of commands sends no
- * burst of presences, and the last one shows the timer as it ended. A contact whose roster setting is off
- * (commands/prefs.h) gets, once, a directed presence without a status
- * instead, which clears the timer from their contact list. When the bot goes offline the server tells each of them
- * 'unavailable' (RFC 6121 4.6.3), which is what we want.
+ * burst of presences, and the last one shows the timer as it ended. A
+ * contact whose roster setting is off (commands/prefs.h) gets, once, a
+ * directed presence without a status instead, which clears the timer
+ * from their contact list. When the bot goes offline the server tells
+ * each of them 'unavailable' (RFC 6121 4.6.3), which is what we want.
  *
  * Private to bot/. Every function takes the struct bot and does nothing
  * while offline, before the roster is known or for a JID that is no
