@@ -419,7 +419,7 @@ static void
 refresh_status(struct bot *b, const struct accepted *m)
 {
 	if (m->rc == CMD_OK && (m->about != INBOUND_NEW || m->changes))
-		timerstatus_send(b, m->bare);
+		timerstatus_changed(b, m->bare);
 }
 
 void

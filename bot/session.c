@@ -343,6 +343,7 @@ on_disconnect(struct session *s, int error,
 	roster_offline(&s->b);
 	nudge_offline(&s->b);
 	muc_offline(&s->b);
+	timerstatus_offline(&s->b);
 	keepalive_clear(&s->ka);
 	catch_up_end(&s->ka, NULL);
 	/* Messages sent from now on may wait on the server for us. */
@@ -788,6 +789,7 @@ session_free(struct session *s)
 	if (s->b.conn) {
 		jobs_offline(&s->b);
 		roster_offline(&s->b);
+		timerstatus_offline(&s->b);
 	}
 	jobs_free(s->b.jobs);
 	roster_free(s->b.roster);
