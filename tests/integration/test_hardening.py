@@ -264,8 +264,11 @@ def test_run__bot_is_not_dumpable__and_core_limit_is_zero(server, timmy_bin,
         if uid == NOBODY:
             # The bot's directory, its binary and the server's certificate
             # where nobody can read them.
+            # timmy run execs timmy-bot from beside itself: both go.
             binary = os.path.join(b.dir, "timmy")
             shutil.copy(timmy_bin, binary)
+            shutil.copy(os.path.join(os.path.dirname(timmy_bin), "timmy-bot"),
+                        os.path.join(b.dir, "timmy-bot"))
             cert = os.path.join(b.dir, "server.pem")
             shutil.copy(server.cert_path, cert)
             wrapper = os.path.join(b.dir, "as-nobody")
