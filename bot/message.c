@@ -48,7 +48,6 @@
 #include "jobs.h"
 #include "log.h"
 #include "muc.h"
-#include "nodelay.h"
 #include "ratelimit.h"
 #include "timerstatus.h"
 #include "upload.h"
@@ -499,10 +498,6 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		 * the wait is worth a word. */
 		if (m.chat && m.body != NULL && (slow = cmd_is_slow(m.body)))
 			send_made(b, caps_chat_state(b->ctx, m.from, "composing"));
-		/* The reply after "composing" must not wait for the server
-		 * to acknowledge it; a quick command's answer packs its
-		 * stanzas (nodelay.c). */
-		nodelay_set(slow);
 		/* A command sent just now is a sign of life, whatever the
 		 * presence says: the question about time away, if one is
 		 * due, comes with its reply (commands/idle.h). One sent
