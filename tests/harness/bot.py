@@ -178,6 +178,9 @@ class Bot:
         if test_clock:
             self.set_clock(0)
             self.env["TIMMY_TEST_CLOCK"] = self.clock_path
+        # Jobs held while this file exists (bot/jobs.c, test builds only).
+        self.hold_path = os.path.join(self.dir, "hold-jobs")
+        self.env["TIMMY_TEST_HOLD_JOBS"] = self.hold_path
         self.settings = dict(
             jid=self.jid, password=password, resource=resource,
             host=host or server.host, port=port or server.port, tls=tls,
@@ -214,6 +217,20 @@ class Bot:
         with open(tmp, "w", encoding="ascii") as f:
             f.write("%d\n" % self.clock_offset)
         os.replace(tmp, self.clock_path)
+
+    def hold_jobs(self):
+        """From now on no export under way moves on (bot/jobs.c, test
+        builds only) until release_jobs(): what a test does meanwhile
+        happens while the export is surely still under way."""
+        with open(self.hold_path, "w", encoding="ascii"):
+            pass
+
+    def release_jobs(self):
+        """Lets held jobs go on."""
+        try:
+            os.unlink(self.hold_path)
+        except FileNotFoundError:
+            pass
 
     def advance_clock(self, seconds):
         """Moves the bot's wall clock seconds further."""

@@ -4,8 +4,9 @@ file is still byte for byte what `timmy export` writes for the same
 range, read from one snapshot taken when the export ran. A disconnect
 drops an export under way, a reload leaves it be, and a stop ends the
 bot cleanly with one under way. (To act while an export is under way,
-those tests stop the bot with SIGSTOP once it has begun, and let it go
-on after.)
+the tests hold the bot's jobs (Bot.hold_jobs, a test build's hook in
+bot/jobs.c) once it has begun, and let them go on after: acting within
+the 100 ms an export takes raced the scheduling of server and client.)
 
 The history (tens of thousands of entries of 2019-2025, some with tags,
 some starting at the same second) is written into the database directly
@@ -136,15 +137,13 @@ def test_status__is_answered_before_the_export__when_sent_while_the_export_is_pr
     alice, bob = users("alice", "bob")
     reference = cli_export(bot, "csv")
 
+    bot.hold_jobs()
     alice.send(bot.jid, "export csv %s" % RANGE)
-    # The "composing" that goes out before the export runs: the export
-    # is under way from now on.
+    # The "composing" that goes out before the export runs.
     state = alice.next_message(bot.jid, timeout=60, with_body=False,
                                what="composing")
     assert state.body is None, state.xml
-    bob.send(bot.jid, "status")
-
-    status = reply_to(bob, bot, "reply to status")
+    status = status_amid(bot, bob, "alice@localhost/test")
     export = reply_to(alice, bot, "reply to export")
     assert status.body.startswith("Nothing is running."), status.body
     assert export.body.startswith("Export of "), export.body
@@ -164,12 +163,16 @@ def test_export__holds_what_was_there_when_asked__when_entries_change_meanwhile(
     # Two years: some 11,700 entries, a JSON file under the 4 MiB limit.
     reference = cli_export(bot, "json", FIRST, "2020-12-31")
 
+    bot.hold_jobs()
     alice.send(bot.jid, "export json %s..2020-12-31" % FIRST)
+    bot.wait_log("the export for alice@localhost/test goes on in slices",
+                 timeout=60)
     # Into a gap of the history, and out of it.
     alice.send(bot.jid, "add acme 10:00-10:30 2020-06-03 after the export")
     alice.send(bot.jid, "delete 1")
     added = reply_to(alice, bot, "reply to add")
     deleted = reply_to(alice, bot, "reply to delete")
+    bot.release_jobs()
     export = reply_to(alice, bot, "reply to export")
     assert added.body.startswith("Added "), added.body
     assert deleted.body.startswith("Deleted "), deleted.body
@@ -188,11 +191,12 @@ def test_export__is_refused__when_the_same_user_asks_again_while_it_is_prepared(
         bot, users):
     (alice,) = users("alice")
 
-    alice.send(bot.jid, "export csv %s" % RANGE)
+    begun(alice, bot, "export csv %s" % RANGE)
     alice.send(bot.jid, "export json %s" % RANGE)
     first = reply_to(alice, bot, "the first reply")
     assert first.body == ("Your last export is still being prepared; ask "
                           "again when it is done."), first.body
+    bot.release_jobs()
     second = reply_to(alice, bot, "the second reply")
     assert second.body.startswith("Export of "), second.body
     assert ".csv, " in second.body, second.body
@@ -208,23 +212,22 @@ def test_export__is_refused__when_the_same_user_asks_again_while_it_is_prepared(
 
 def begun(client, bot, command):
     """Sends command (a long export) and returns once the bot has begun
-    it (its "composing"), the bot stopped there (SIGSTOP)."""
+    it (its "composing"), its jobs held (Bot.hold_jobs)."""
+    bot.hold_jobs()
     client.send(bot.jid, command)
     client.next_message(bot.jid, timeout=60, with_body=False,
                         what="composing")
-    bot.signal(signal.SIGSTOP)
 
 
 def status_amid(bot, client, asker):
-    """The reply to client's status, sent while the bot is held
-    (SIGSTOP) in the middle of an export of asker's (a JID) that it said
-    goes on in slices; it is let go on (SIGCONT) at once."""
+    """The reply to client's status, sent while an export of asker's (a
+    JID), asked with the bot's jobs held (Bot.hold_jobs), is under way;
+    the jobs go on after it."""
     bot.wait_log("the export for %s goes on in slices" % asker, timeout=60)
-    bot.signal(signal.SIGSTOP)
     client.send(bot.jid, "status")
-    time.sleep(0.1)
-    bot.signal(signal.SIGCONT)
-    return reply_to(client, bot, "reply to status")
+    status = reply_to(client, bot, "reply to status")
+    bot.release_jobs()
+    return status
 
 
 def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_while_it_is_prepared(
@@ -235,9 +238,9 @@ def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_w
     # its export again.
     alice.disconnect()
     upload_server.restart()
-    bot.signal(signal.SIGCONT)
     bot.wait_log("dropped the export for alice@localhost/test before it "
                  "was done: disconnected", timeout=30)
+    bot.release_jobs()
     end = time.monotonic() + 30
     while bot.log().count("online as") < 2:
         assert time.monotonic() < end, bot.log_tail()
@@ -249,7 +252,8 @@ def test_export__is_dropped_and_can_be_asked_again__when_the_connection_breaks_w
     # had not acknowledged goes to offline storage): then that one runs,
     # and this one is refused as her second, or follows it.
     replies = [reply_to(alice, bot, "reply to export").body]
-    if replies[0].startswith("Your last export is still being prepared"):
+    if replies[0].startswith(("Your last export is still being prepared",
+                              "Your last export is still being uploaded")):
         replies.append(reply_to(alice, bot, "the export's reply").body)
     assert replies[-1].startswith("Export of "), replies
 
@@ -260,7 +264,8 @@ def test_export__is_answered_whole__when_the_configuration_is_reloaded_while_it_
     reference = cli_export(bot, "csv")
     begun(alice, bot, "export csv %s" % RANGE)
     bot.signal(signal.SIGHUP)
-    bot.signal(signal.SIGCONT)
+    bot.wait_log("configuration reloaded", timeout=30)
+    bot.release_jobs()
     export = reply_to(alice, bot, "reply to export")
     assert export.body.startswith("Export of "), export.body
     assert download(bot.server, read_link(alice, bot)) == reference
@@ -272,7 +277,6 @@ def test_bot__exits_cleanly__when_stopped_while_an_export_is_prepared(
     (alice,) = users("alice")
     begun(alice, bot, "export csv %s" % RANGE)
     bot.signal(signal.SIGTERM)
-    bot.signal(signal.SIGCONT)
     assert bot.wait(30) == 0
     assert "dropped the export for alice@localhost/test before it was " \
         "done" in bot.log()
@@ -297,6 +301,7 @@ def test_export_form__completes_after_another_users_status__for_a_long_export(
             itype="set", timeout=120)
         answer["at"] = time.monotonic()
     worker = threading.Thread(target=complete)
+    bot.hold_jobs()
     worker.start()
     status = status_amid(bot, bob, "alice@localhost/test")
     worker.join(120)
@@ -337,6 +342,7 @@ def test_room__another_users_status_is_answered_first__while_an_export_asked_in_
                 muc_server.client("bob", password("bob"),
                                   drop_offline=True) as bob:
             enter(room, (alice, "alice"), (bob, "bob"))
+            b.hold_jobs()
             alice.say(room, "timmy: export csv %s" % RANGE)
             status = status_amid(b, bob, "alice@localhost")
             export = reply_to(alice, b, "private reply to export")
