@@ -404,13 +404,16 @@ def load_tables(res, users, inflight, secs, reps, bots, mem):
 def stall(load, bot, secs, warmup):
     """bob's `status`, sequential, alone and then while alice (the big
     user) asks for an export of all time and `report year by day` in
-    turns.
+    turns; before that, alice's `report year` alone.
     Returns a Table."""
-    def probe():
-        r = load.run([bot.jid], PROBE_USER, 1, ["status"], (1,), secs,
-                     warmup)
-        return r[("status", 1, bot.jid, 0)]
+    def probe(user=PROBE_USER, kind="status"):
+        r = load.run([bot.jid], user, 1, [kind], (1,), secs, warmup)
+        return r[(kind, 1, bot.jid, 0)]
     alone = probe()
+    # The big user's `report year` in chat, alone: what the rollup makes
+    # of a year of her history (target: under 5 ms at 100,000 entries,
+    # under 20 ms at 1,000,000), beside bob's status round trip.
+    year = probe(BIG_USER, "year")
     # -F: alice asks again while her file is still on its way (timmy
     # makes each export in full before it refuses to send a second one),
     # and leaves without waiting for it: 4 MiB in inline parts would take
@@ -437,6 +440,7 @@ def stall(load, bot, secs, warmup):
         fmt="%.2f")
     for label, lines, kind in (
             ("%s: status alone" % PROBE_USER, alone, "status"),
+            ("%s: report year alone" % BIG_USER, year, "report year"),
             ("%s: status beside the heavy user" % PROBE_USER, busy,
              "status"),
             ("%s: export csv all time" % BIG_USER, h,
