@@ -114,6 +114,34 @@ store_savepoint_end(store *st, store_rc ret)
 }
 
 /*
+ * The settings of the SQLite library itself, once per process, before
+ * its first connection (sqlite3_config refuses them after that, and then
+ * SQLite's defaults stay: nothing breaks).
+ *
+ * No bulk allocation per page cache (SQLITE_CONFIG_PAGECACHE with no
+ * buffer and N = 0): by default every page cache, also the one of each
+ * ephemeral table that a statement opens and closes (RETURNING, DISTINCT,
+ * a sorter, INSERT ... SELECT from the same table), first takes about
+ * 86 KB in one piece. glibc hands that from the top of the heap and gives
+ * it back to the kernel at the next free, so every command moved the
+ * heap's end up and down about five times (brk) and faulted the pages in
+ * again. Measured on a 2-core machine with a `start` of a running
+ * project through cmd_exec on a file database (3,000 commands, CPU time):
+ * 190 us per start before, 131 us after, and no brk calls left. Caches
+ * now grow a page at a time, as they fill.
+ */
+static void
+configure_library(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
+}
+
+/*
  * The connection settings, before anything else touches the file:
  * - WAL: readers never block the writer nor the writer them;
  * - synchronous=NORMAL: in WAL mode a commit survives a crash of the
@@ -181,6 +209,7 @@ store_open(const char *path, store **out, char *err, size_t errsz)
 	if (st == NULL)
 		return store_errf(err, errsz, "%s: out of memory", path);
 
+	configure_library();
 	rc = sqlite3_open_v2(path, &st->db,
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -255,6 +284,7 @@ readonly_try(store *st, const char *uri, int *sqlrc,
 	const char *wal;
 	int rc;
 
+	configure_library();
 	rc = sqlite3_open_v2(uri, &st->db,
 	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	*sqlrc = rc;
