@@ -365,14 +365,16 @@ insert_rows(store *st, const char *owner,
             int64_t *seq)
 {
 	/* The user's next number, taken in the transaction of the insert
-	 * that uses it. */
+	 * that uses it: read, then moved on (one UPDATE ... RETURNING would
+	 * go through an ephemeral table: store_sql_insert says what that
+	 * costs). */
 	STORE_SQL(next_seq, "next-seq",
-		"UPDATE users SET next_seq = next_seq + 1 WHERE id = :uid"
-		" RETURNING next_seq - 1");
+		"SELECT next_seq FROM users WHERE id = :uid");
+	STORE_SQL(take_seq, "take-seq",
+		"UPDATE users SET next_seq = next_seq + 1 WHERE id = :uid");
 	STORE_SQL(add, "insert",
 		"INSERT INTO entries (user_id, seq, project, note, start, stop)"
-		" VALUES (:uid, :seq, :project, :note, :start, :stop)"
-		" RETURNING id");
+		" VALUES (:uid, :seq, :project, :note, :start, :stop)");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid, step, entry, num;
@@ -386,13 +388,17 @@ insert_rows(store *st, const char *owner,
 	ret = store_sql_number(st, &next_seq, s, SQLITE_OK, &num);
 	if (ret != STORE_OK)
 		return ret;
+	if ((s = store_sql_uid(st, &take_seq, uid)) == NULL)
+		return STORE_ERR;
+	if ((ret = store_sql_done(st, &take_seq, s, SQLITE_OK)) != STORE_OK)
+		return ret;
 
 	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":seq", num);
 	if (rc == SQLITE_OK)
 		rc = bind_fields(s, e);
-	if ((ret = store_sql_number(st, &add, s, rc, &entry)) != STORE_OK)
+	if ((ret = store_sql_insert(st, &add, s, rc, &entry)) != STORE_OK)
 		return ret;
 
 	if ((ret = tags_add(st, entry, e)) != STORE_OK)
