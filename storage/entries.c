@@ -466,15 +466,35 @@ running_recorded(store *st, int64_t uid, struct store_entry *e)
 	return ret != STORE_OK ? ret : record_before(st, uid, e->id);
 }
 
-/* The change of store_stop, inside its savepoint. */
+/*
+ * Leaves out of e the open break of a paused entry (stop 0), which
+ * stop_rows deleted: e then holds what reading it again would give.
+ */
+static void
+drop_open_break(struct store_entry *e)
+{
+	int i, n = 0;
+
+	for (i = 0; i < e->nbreaks; i++)
+		if (e->breaks[i].stop != 0)
+			e->breaks[n++] = e->breaks[i];
+	e->nbreaks = n;
+}
+
+/*
+ * The change of store_stop, inside its savepoint. The running entry, as
+ * running_recorded read it with its tags and breaks, is the one that
+ * stops: it is updated by its id and given its new end here, instead of
+ * being read again ("RETURNING", then its tags and breaks once more:
+ * measured with callgrind, 25,000 instructions of a stop).
+ */
 static store_rc
 stop_rows(store *st, int64_t uid, int64_t stop,
           struct store_entry *e)
 {
 	STORE_SQL(q, "stop",
 		"UPDATE entries SET stop = :stop"
-		" WHERE user_id = :uid AND stop IS NULL"
-		" RETURNING " SQL_ENTRY);
+		" WHERE id = :entry AND stop IS NULL");
 	/* A paused entry: the time since the pause is no work. */
 	STORE_SQL(drop_open, "stop-drop-break",
 		"DELETE FROM entry_breaks WHERE entry_id = :entry"
@@ -493,12 +513,20 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 		if ((ret = exec_entry(st, &drop_open, e->id)) != STORE_OK)
 			return ret;
 	}
-	if ((s = store_sql_uid(st, &q, uid)) == NULL)
+	if ((s = entry_stmt(st, &q, e->id)) == NULL)
 		return STORE_ERR;
 	/* CHECK (stop >= start) or entries_breaks_span fails here:
 	 * STORE_CONFLICT. */
-	return store_one_entry(st, &q, s, store_bind_int64(s, ":stop", stop),
-	                       e);
+	ret = store_sql_done(st, &q, s, store_bind_int64(s, ":stop", stop));
+	if (ret != STORE_OK)
+		return ret;
+	/* Only the entry running_recorded found, in this transaction. */
+	if (sqlite3_changes(st->db) != 1)
+		return store_failf(st, "stop: entry %" PRId64 " was not running",
+		                   e->id);
+	e->stop = stop;
+	drop_open_break(e);
+	return STORE_OK;
 }
 
 store_rc
