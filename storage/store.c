@@ -99,6 +99,8 @@ store_savepoint_end(store *st, store_rc ret)
 		ret = store_rollup_flush(st, false);
 	if (ret == STORE_OK && (ret = store_sql_run(st, &release)) == STORE_OK)
 		return STORE_OK;
+	/* What the savepoint added goes, a user row too. */
+	store_user_forget(st);
 	/* SQLite may have rolled everything back already (I/O error, full
 	 * disk); then there is no savepoint left. When the savepoint was
 	 * the outermost transaction, this ends it. */
@@ -419,6 +421,8 @@ store_begin(store *st)
 
 	st->step = 0; /* a plain transaction records no undo step */
 	st->savepoints = 0;
+	st->writing = false;
+	store_user_forget(st);
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
@@ -427,6 +431,7 @@ store_begin(store *st)
 	if ((ret = store_sql_run(st, &q)) != STORE_OK)
 		return ret;
 	st->begun_changes = sqlite3_total_changes64(st->db);
+	st->writing = true;
 	return STORE_OK;
 }
 
@@ -460,6 +465,8 @@ store_commit(store *st)
 	if (ret == STORE_OK) {
 		st->step = 0;
 		st->savepoints = 0;
+		st->writing = false;
+		store_user_forget(st);
 	}
 	return ret;
 }
@@ -476,6 +483,8 @@ store_rollback(store *st)
 		return;
 	st->step = 0;
 	st->savepoints = 0;
+	st->writing = false;
+	store_user_forget(st);
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
 	if (sqlite3_get_autocommit(st->db))

@@ -86,6 +86,15 @@ struct store {
 	/* store_change_hold: store_change_commit leaves a change whose key
 	 * it recorded open for store_change_release (messages.c). */
 	bool hold;
+	/* A write transaction of store_begin's is open (until store_commit
+	 * or store_rollback). */
+	bool writing;
+	/* The user row found or added last in that transaction (users.c's
+	 * store_user_find and store_user_get): its JID and id, "" when none.
+	 * Cleared at every store_begin, store_commit, store_rollback and
+	 * rollback to a savepoint, which may take the row with it. */
+	char user_jid[STORE_OWNER_MAX + 1];
+	int64_t user_id;
 };
 
 /*
@@ -169,6 +178,10 @@ store_rc store_sql_owner(store *st, const struct store_sql *q,
 
 /* Runs q, which takes no parameters, to its end (store_sql_done). */
 store_rc store_sql_run(store *st, const struct store_sql *q);
+
+/* Forgets the user row of the open transaction (struct store's
+ * user_jid). */
+void store_user_forget(store *st);
 
 /* Resets s and clears its bindings, so it holds no lock and no pointer. */
 void store_reset(sqlite3_stmt *s);
