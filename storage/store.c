@@ -124,13 +124,15 @@ store_savepoint_end(store *st, store_rc ret)
  * buffer and N = 0): by default every page cache, also the one of each
  * ephemeral table that a statement opens and closes (RETURNING, DISTINCT,
  * a sorter, INSERT ... SELECT from the same table), first takes about
- * 86 KB in one piece. glibc hands that from the top of the heap and gives
- * it back to the kernel at the next free, so every command moved the
- * heap's end up and down about five times (brk) and faulted the pages in
- * again. Measured on a 2-core machine with a `start` of a running
- * project through cmd_exec on a file database (3,000 commands, CPU time):
- * 190 us per start before, 131 us after, and no brk calls left. Caches
- * now grow a page at a time, as they fill.
+ * 86 KB in one piece. In a process with a small heap glibc hands that
+ * from the top of the heap and gives it back to the kernel at the next
+ * free: a program that only ran commands through cmd_exec on a file
+ * database moved the heap's end up and down five times per command (brk)
+ * and faulted the pages in again, 190 us of CPU per start before, 131 us
+ * after (3,000 commands, 2 cores). In the bot, whose heap holds
+ * libstrophe's buffers too, the pieces seldom lay at the top (11 brk
+ * calls in 3 s of the chat benchmark's start/stop load): there it saves
+ * nothing measurable. Caches now grow a page at a time, as they fill.
  */
 static void
 configure_library(void)
