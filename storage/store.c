@@ -70,7 +70,14 @@ store_savepoint(store *st)
 {
 	STORE_SQL(q, "savepoint", "SAVEPOINT store_change");
 	bool outermost = sqlite3_get_autocommit(st->db) != 0;
-	store_rc ret = store_sql_run(st, &q);
+	store_rc ret;
+
+	/* A transaction of its own is none of store_begin's. */
+	if (outermost) {
+		st->writing = false;
+		store_user_forget(st);
+	}
+	ret = store_sql_run(st, &q);
 
 	if (ret == STORE_OK) {
 		if (st->savepoints == 0)

@@ -24,8 +24,14 @@
 static bool
 user_known(store *st, const char *owner, int64_t *uid)
 {
-	if (!st->writing || sqlite3_get_autocommit(st->db) ||
-	    st->user_jid[0] == '\0' || owner == NULL ||
+	/* The transaction ended without store_commit or store_rollback
+	 * (SQLite rolls back by itself after some errors): what it kept
+	 * may have gone with it. */
+	if (sqlite3_get_autocommit(st->db)) {
+		st->writing = false;
+		store_user_forget(st);
+	}
+	if (!st->writing || st->user_jid[0] == '\0' || owner == NULL ||
 	    strcmp(st->user_jid, owner) != 0)
 		return false;
 	*uid = st->user_id;
