@@ -365,14 +365,16 @@ insert_rows(store *st, const char *owner,
             int64_t *seq)
 {
 	/* The user's next number, taken in the transaction of the insert
-	 * that uses it. */
+	 * that uses it: read, then moved on (one UPDATE ... RETURNING would
+	 * go through an ephemeral table: store_sql_insert says what that
+	 * costs). */
 	STORE_SQL(next_seq, "next-seq",
-		"UPDATE users SET next_seq = next_seq + 1 WHERE id = :uid"
-		" RETURNING next_seq - 1");
+		"SELECT next_seq FROM users WHERE id = :uid");
+	STORE_SQL(take_seq, "take-seq",
+		"UPDATE users SET next_seq = next_seq + 1 WHERE id = :uid");
 	STORE_SQL(add, "insert",
 		"INSERT INTO entries (user_id, seq, project, note, start, stop)"
-		" VALUES (:uid, :seq, :project, :note, :start, :stop)"
-		" RETURNING id");
+		" VALUES (:uid, :seq, :project, :note, :start, :stop)");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int64_t uid, step, entry, num;
@@ -386,13 +388,17 @@ insert_rows(store *st, const char *owner,
 	ret = store_sql_number(st, &next_seq, s, SQLITE_OK, &num);
 	if (ret != STORE_OK)
 		return ret;
+	if ((s = store_sql_uid(st, &take_seq, uid)) == NULL)
+		return STORE_ERR;
+	if ((ret = store_sql_done(st, &take_seq, s, SQLITE_OK)) != STORE_OK)
+		return ret;
 
 	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":seq", num);
 	if (rc == SQLITE_OK)
 		rc = bind_fields(s, e);
-	if ((ret = store_sql_number(st, &add, s, rc, &entry)) != STORE_OK)
+	if ((ret = store_sql_insert(st, &add, s, rc, &entry)) != STORE_OK)
 		return ret;
 
 	if ((ret = tags_add(st, entry, e)) != STORE_OK)
@@ -460,15 +466,35 @@ running_recorded(store *st, int64_t uid, struct store_entry *e)
 	return ret != STORE_OK ? ret : record_before(st, uid, e->id);
 }
 
-/* The change of store_stop, inside its savepoint. */
+/*
+ * Leaves out of e the open break of a paused entry (stop 0), which
+ * stop_rows deleted: e then holds what reading it again would give.
+ */
+static void
+drop_open_break(struct store_entry *e)
+{
+	int i, n = 0;
+
+	for (i = 0; i < e->nbreaks; i++)
+		if (e->breaks[i].stop != 0)
+			e->breaks[n++] = e->breaks[i];
+	e->nbreaks = n;
+}
+
+/*
+ * The change of store_stop, inside its savepoint. The running entry, as
+ * running_recorded read it with its tags and breaks, is the one that
+ * stops: it is updated by its id and given its new end here, instead of
+ * being read again ("RETURNING", then its tags and breaks once more:
+ * measured with callgrind, 25,000 instructions of a stop).
+ */
 static store_rc
 stop_rows(store *st, int64_t uid, int64_t stop,
           struct store_entry *e)
 {
 	STORE_SQL(q, "stop",
 		"UPDATE entries SET stop = :stop"
-		" WHERE user_id = :uid AND stop IS NULL"
-		" RETURNING " SQL_ENTRY);
+		" WHERE id = :entry AND stop IS NULL");
 	/* A paused entry: the time since the pause is no work. */
 	STORE_SQL(drop_open, "stop-drop-break",
 		"DELETE FROM entry_breaks WHERE entry_id = :entry"
@@ -487,12 +513,20 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 		if ((ret = exec_entry(st, &drop_open, e->id)) != STORE_OK)
 			return ret;
 	}
-	if ((s = store_sql_uid(st, &q, uid)) == NULL)
+	if ((s = entry_stmt(st, &q, e->id)) == NULL)
 		return STORE_ERR;
 	/* CHECK (stop >= start) or entries_breaks_span fails here:
 	 * STORE_CONFLICT. */
-	return store_one_entry(st, &q, s, store_bind_int64(s, ":stop", stop),
-	                       e);
+	ret = store_sql_done(st, &q, s, store_bind_int64(s, ":stop", stop));
+	if (ret != STORE_OK)
+		return ret;
+	/* Only the entry running_recorded found, in this transaction. */
+	if (sqlite3_changes(st->db) != 1)
+		return store_failf(st, "stop: entry %" PRId64 " was not running",
+		                   e->id);
+	e->stop = stop;
+	drop_open_break(e);
+	return STORE_OK;
 }
 
 store_rc

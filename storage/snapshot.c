@@ -24,6 +24,10 @@ store_read_begin(store *st)
 	 * costs only the saving: each statement then reads on its own. */
 	if (!sqlite3_get_autocommit(st->db))
 		return false;
+	/* What a write transaction that SQLite ended by itself kept of its
+	 * user row is not for this one. */
+	st->writing = false;
+	store_user_forget(st);
 	return store_sql_run(st, &q) == STORE_OK;
 }
 

@@ -131,6 +131,17 @@ store_sql_number(store *st, const struct store_sql *q, sqlite3_stmt *s,
 	return store_sql_done(st, q, s, rc);
 }
 
+store_rc
+store_sql_insert(store *st, const struct store_sql *q, sqlite3_stmt *s,
+                 int rc, int64_t *rowid)
+{
+	store_rc ret = store_sql_done(st, q, s, rc);
+
+	if (ret == STORE_OK)
+		*rowid = sqlite3_last_insert_rowid(st->db);
+	return ret;
+}
+
 sqlite3_stmt *
 store_sql_uid(store *st, const struct store_sql *q, int64_t uid)
 {

@@ -163,7 +163,7 @@ add_step(store *st, const char *owner, const char *label, int64_t at,
 		" ORDER BY id DESC LIMIT 1 OFFSET :keep)");
 	STORE_SQL(add, "begin-change",
 		"INSERT INTO undo_steps (user_id, label, at)"
-		" VALUES (:uid, :label, :at) RETURNING id");
+		" VALUES (:uid, :label, :at)");
 	sqlite3_stmt *s;
 	store_rc ret;
 	int rc;
@@ -184,7 +184,7 @@ add_step(store *st, const char *owner, const char *label, int64_t at,
 	                     utf8_prefix(label, strlen(label), STORE_LABEL_MAX));
 	if (rc == SQLITE_OK)
 		rc = store_bind_int64(s, ":at", at);
-	return store_sql_number(st, &add, s, rc, step);
+	return store_sql_insert(st, &add, s, rc, step);
 }
 
 store_rc
