@@ -1,10 +1,12 @@
 /*
  * bot/nodelay.h - the socket options of the connection to the server:
- * libstrophe's TCP keepalive (probes of an idle connection), and Nagle's
- * algorithm off. Private to bot/.
+ * libstrophe's TCP keepalive (probes of an idle connection), Nagle's
+ * algorithm off, and a cork around each turn's writes. Private to bot/.
  */
 #ifndef TIMMY_NODELAY_H
 #define TIMMY_NODELAY_H
+
+#include <stdbool.h>
 
 #include <strophe.h>
 
@@ -16,5 +18,14 @@
  * cannot be set is logged and costs only speed.
  */
 int nodelay_sockopt(xmpp_conn_t *conn, void *sock);
+
+/*
+ * TCP_CORK on (true) or off (false) on the connection's socket, when it
+ * is not so already. While on, what libstrophe writes waits in the kernel
+ * and goes in full segments; turning it off sends the rest at once. The
+ * caller turns it off before it sleeps. Nothing before the first
+ * connection.
+ */
+void nodelay_cork(bool on);
 
 #endif

@@ -709,13 +709,20 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		}
 		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
 			prune_messages(s, now);
-		/* No sleep while an export goes on in slices (jobs.h); and
-		 * the replies to what was read go out before the next slice
-		 * (libstrophe writes at the start of a turn). */
-		xmpp_run_once(s->b.ctx, slicing ? 0 :
-		                        busy ? BUSY_LOOP_MS : LOOP_MS);
-		if (slicing)
-			xmpp_run_once(s->b.ctx, 0);
+		/* libstrophe writes what is queued at the start of a turn,
+		 * then waits, reads and runs the handlers, which queue the
+		 * replies. So: two turns that do not wait, corked, write the
+		 * replies to what was read last and read on (nodelay.c: the
+		 * stanzas go together, and at once when uncorked); then the
+		 * turn that sleeps, unless an export goes on in slices
+		 * (jobs.h), whose next slice comes first. */
+		if (online(s))
+			nodelay_cork(true);
+		xmpp_run_once(s->b.ctx, 0);
+		xmpp_run_once(s->b.ctx, 0);
+		nodelay_cork(false);
+		if (!slicing)
+			xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
 		slicing = jobs_poll(&s->b);
 	}
