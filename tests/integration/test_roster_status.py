@@ -164,3 +164,28 @@ def test_status__is_sent_again__when_a_client_of_the_contact_comes_online(
         # Leave dave as other tests expect him: subscribed one way.
         dave.unsubscribe(bot.jid)
         dave.deny(bot.jid)
+
+
+def test_status__stops_for_a_removed_contact_and_goes_on_for_the_others(
+        server, bot, alice, bob):
+    """A contact taken out of the bot's roster (a roster push with
+    subscription 'remove', here from another client of the bot's account)
+    gets no status any more, and the contact that took its place in the
+    bot's table of contacts (bot/roster.c moves the last one there and
+    makes its index again) still does."""
+    running_design(alice, bot, "start acme +design 5m ago")
+    running_design(bob, bot, "start acme +design 5m ago")
+    with server.client("timmy", resource="admin") as admin:
+        answer = admin.iq(bare(admin.jid), (
+            '<query xmlns="%s"><item jid="%s" subscription="remove"/>'
+            '</query>') % (NS_ROSTER, bare(alice.jid)), itype="set")
+        assert answer.get("type") == "result", answer
+    # The bot had the push before the server answered: in order behind
+    # it, bob's stop and its status.
+    since = time.monotonic()
+    assert bob.ask(bot.jid, "stop").startswith("Stopped acme")
+    wait_status(bob, bot, re.escape(IDLE), since)
+    assert alice.ask(bot.jid, "stop").startswith("Stopped acme")
+    alice.expect_no_presence(bot.full_jid, "available", 1.5, since=since)
+    # Subscribed anew, alice is a contact again.
+    running_design(alice, bot)
