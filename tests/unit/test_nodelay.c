@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_nodelay.c - the socket options bot/ sets on the
- * connection to the server (bot/nodelay.c): libstrophe's keepalive, and
- * TCP_NODELAY.
+ * connection to the server (bot/nodelay.c): libstrophe's keepalive,
+ * TCP_NODELAY, and the cork around a turn's writes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +27,7 @@ option(int fd, int level, int name)
 }
 
 static void
-nodelay_sockopt__sets_keepalive_and_turns_nagle_off(void **state)
+nodelay__sets_keepalive_nagle_off_and_the_cork(void **state)
 {
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
@@ -43,6 +43,16 @@ nodelay_sockopt__sets_keepalive_and_turns_nagle_off(void **state)
 	assert_int_not_equal(option(fd, SOL_SOCKET, SO_KEEPALIVE), 0);
 	/* Nagle's algorithm off from the start (nodelay.c says why). */
 	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
+	/* The cork around a turn's writes, on and off again; asking twice
+	 * changes nothing. */
+	assert_int_equal(option(fd, IPPROTO_TCP, TCP_CORK), 0);
+	nodelay_cork(true);
+	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_CORK), 0);
+	nodelay_cork(true);
+	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_CORK), 0);
+	nodelay_cork(false);
+	assert_int_equal(option(fd, IPPROTO_TCP, TCP_CORK), 0);
+	assert_int_not_equal(option(fd, IPPROTO_TCP, TCP_NODELAY), 0);
 
 	close(fd);
 	xmpp_conn_release(conn);
@@ -55,7 +65,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
-			nodelay_sockopt__sets_keepalive_and_turns_nagle_off),
+			nodelay__sets_keepalive_nagle_off_and_the_cork),
 	};
 
 	return cmocka_run_group_tests_name("socket options", tests, NULL, NULL);
