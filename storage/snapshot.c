@@ -26,8 +26,7 @@ store_read_begin(store *st)
 		return false;
 	/* What a write transaction that SQLite ended by itself kept of its
 	 * user row is not for this one. */
-	st->writing = false;
-	store_user_forget(st);
+	store_write_over(st);
 	return store_sql_run(st, &q) == STORE_OK;
 }
 

@@ -73,10 +73,8 @@ store_savepoint(store *st)
 	store_rc ret;
 
 	/* A transaction of its own is none of store_begin's. */
-	if (outermost) {
-		st->writing = false;
-		store_user_forget(st);
-	}
+	if (outermost)
+		store_write_over(st);
 	ret = store_sql_run(st, &q);
 
 	if (ret == STORE_OK) {
@@ -430,8 +428,7 @@ store_begin(store *st)
 
 	st->step = 0; /* a plain transaction records no undo step */
 	st->savepoints = 0;
-	st->writing = false;
-	store_user_forget(st);
+	store_write_over(st);
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
 	if (sqlite3_db_readonly(st->db, "main") == 1)
@@ -474,8 +471,7 @@ store_commit(store *st)
 	if (ret == STORE_OK) {
 		st->step = 0;
 		st->savepoints = 0;
-		st->writing = false;
-		store_user_forget(st);
+		store_write_over(st);
 	}
 	return ret;
 }
@@ -492,8 +488,7 @@ store_rollback(store *st)
 		return;
 	st->step = 0;
 	st->savepoints = 0;
-	st->writing = false;
-	store_user_forget(st);
+	store_write_over(st);
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
 	if (sqlite3_get_autocommit(st->db))

@@ -183,6 +183,10 @@ store_rc store_sql_run(store *st, const struct store_sql *q);
  * user_jid). */
 void store_user_forget(store *st);
 
+/* store_begin's write transaction is over, or another kind begins: no
+ * longer writing, and its user row forgotten. */
+void store_write_over(store *st);
+
 /* Resets s and clears its bindings, so it holds no lock and no pointer. */
 void store_reset(sqlite3_stmt *s);
 

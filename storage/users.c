@@ -27,10 +27,8 @@ user_known(store *st, const char *owner, int64_t *uid)
 	/* The transaction ended without store_commit or store_rollback
 	 * (SQLite rolls back by itself after some errors): what it kept
 	 * may have gone with it. */
-	if (sqlite3_get_autocommit(st->db)) {
-		st->writing = false;
-		store_user_forget(st);
-	}
+	if (sqlite3_get_autocommit(st->db))
+		store_write_over(st);
 	if (!st->writing || st->user_jid[0] == '\0' || owner == NULL ||
 	    strcmp(st->user_jid, owner) != 0)
 		return false;
@@ -55,6 +53,13 @@ void
 store_user_forget(store *st)
 {
 	st->user_jid[0] = '\0';
+}
+
+void
+store_write_over(store *st)
+{
+	st->writing = false;
+	store_user_forget(st);
 }
 
 store_rc
