@@ -24,9 +24,11 @@ LIBEXECDIR = $(abspath $(BINDIR)/../libexec/timmy)
 WERROR  ?= 1
 SANITIZE ?= 0
 PYTHON  ?= /usr/bin/python3
-PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd
+PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd libpq
 # libcurl and libsystemd are loaded with dlopen when the daemon needs them
-# (bot/curl_load.c, bot/notify.c): their headers are used, not linked.
+# (bot/curl_load.c, bot/notify.c), and libpq at the first connection to
+# PostgreSQL (storage/pg_load.c, which says why): their headers are used,
+# not linked.
 # Linked, they brought 34 of the 44 shared objects `timmy --version`
 # loaded: 11,574 symbol relocations, 16.6 M instructions (callgrind),
 # 10.6 ms on 2 idle cores; now 9 objects, 6,009 relocations, 5.4 M
@@ -37,7 +39,7 @@ PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd
 # Lazy binding stays: the libraries Debian builds are bound at load
 # anyway (BIND_NOW), and -z now for timmy itself added 213 relocations
 # and 0.15 M instructions to `timmy --version`.
-LINK_PKGS = $(filter-out libcurl libsystemd,$(PKGS))
+LINK_PKGS = $(filter-out libcurl libsystemd libpq,$(PKGS))
 
 ifeq ($(FUZZ),1)
 # libFuzzer targets (clang): the library instrumented for coverage.
@@ -229,7 +231,8 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 	@at='$(ANYTIME_AT)'; sh tests/harness/anytime.sh "$${at%@*}" "$${at#*@}" \
 		$(MAKE) unit integration INTEGRATION_TESTS='$(ANYTIME_TESTS)'
 
-# The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL,
+# The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL
+# (SQLite's and PostgreSQL's),
 # and includes run one way, bot -> commands -> storage; lib/, the leaf all
 # three use, includes none of them and neither library. A relative include
 # that climbs back ("../bot/" from commands/) is refused like a library one.
@@ -238,6 +241,8 @@ layering:
 		{ echo "layering: commands/, storage/ or lib/ includes strophe.h"; exit 1; }
 	@! grep -n 'include.*sqlite3\.h' bot/* commands/* lib/* || \
 		{ echo "layering: bot/, commands/ or lib/ includes sqlite3.h"; exit 1; }
+	@! grep -n 'include.*libpq-fe\.h' bot/* commands/* lib/* || \
+		{ echo "layering: bot/, commands/ or lib/ includes libpq-fe.h"; exit 1; }
 	@! grep -n '#include *".*\.\./bot/' commands/* storage/* || \
 		{ echo "layering: commands/ or storage/ includes bot/"; exit 1; }
 	@! grep -n '#include *".*\.\./commands/' storage/* || \

@@ -5,7 +5,7 @@
  * has the tables and why they are kept here rather than in memory: the
  * question survives a restart of the bot.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <string.h>
 
@@ -21,7 +21,7 @@ store_away_set(store *st, const char *owner, int64_t since)
 		"INSERT INTO user_away (user_id, since) VALUES (:uid, :since)"
 		" ON CONFLICT (user_id) DO UPDATE"
 		" SET since = min(since, excluded.since)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 
@@ -38,12 +38,12 @@ store_away_get(store *st, const char *owner, int64_t *since)
 	STORE_SQL(q, "away-get",
 		"SELECT a.since FROM user_away AS a JOIN users AS u"
 		" ON u.id = a.user_id WHERE u.jid = :owner");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 
 	if ((ret = store_sql_owner(st, &q, owner, &s)) != STORE_OK)
 		return ret;
-	*since = sqlite3_column_int64(s, 0);
+	*since = db_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
 }
@@ -73,12 +73,12 @@ store_away_running(store *st, store_owner_cb cb, void *arg)
 		"  AND n.kind = 'idle' AND n.occasion = e.id)"
 		" ORDER BY u.jid");
 	char jid[STORE_OWNER_MAX + 1];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (!store_copy_text(jid, sizeof(jid), s, 0)) {
 			store_reset(s);
 			return store_failf(st, "away-running: a stored JID does "
@@ -86,7 +86,7 @@ store_away_running(store *st, store_owner_cb cb, void *arg)
 		}
 		cb(jid, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	return STORE_OK;
@@ -100,7 +100,7 @@ store_prompt_set(store *st, const char *owner,
 		"INSERT OR REPLACE INTO idle_prompts"
 		" (user_id, entry_id, away_from, away_to, expires)"
 		" VALUES (:uid, :entry, :from, :to, :expires)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
@@ -110,11 +110,11 @@ store_prompt_set(store *st, const char *owner,
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":entry", p->entry_id);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":from", p->away_from);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":to", p->away_to);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":expires", p->expires);
 	return store_sql_done(st, &q, s, rc);
 }
@@ -130,22 +130,22 @@ store_prompt_get(store *st, const char *owner, int64_t now,
 		" WHERE u.jid = :owner AND p.expires > :now");
 	STORE_SQL(entry, "prompt-entry",
 		"SELECT " SQL_ENTRY " FROM entries WHERE id = :entry");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	ret = store_sql_row(st, &q, s,
-	                    store_bind_int64(s, ":now", now) != SQLITE_OK
-	                    ? SQLITE_ERROR
+	                    store_bind_int64(s, ":now", now) != DB_OK
+	                    ? DB_ERROR
 	                    : store_bind_text(s, ":owner", owner,
 	                                      STORE_OWNER_MAX + 1));
 	if (ret != STORE_OK)
 		return ret;
-	p->entry_id = sqlite3_column_int64(s, 0);
-	p->away_from = sqlite3_column_int64(s, 1);
-	p->away_to = sqlite3_column_int64(s, 2);
-	p->expires = sqlite3_column_int64(s, 3);
+	p->entry_id = db_int64(s, 0);
+	p->away_from = db_int64(s, 1);
+	p->away_to = db_int64(s, 2);
+	p->expires = db_int64(s, 3);
 	store_reset(s);
 	if ((s = store_sql_prepare(st, &entry)) == NULL)
 		return STORE_ERR;
@@ -175,13 +175,13 @@ store_away_stopped(store *st, const char *owner, int64_t since,
 		" JOIN entries AS e ON e.id = n.occasion AND e.user_id = u.id"
 		" WHERE u.jid = :owner AND n.kind = 'idle' AND n.at >= :since"
 		" AND e.stop IS NOT NULL ORDER BY n.at DESC LIMIT 1");
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	return store_one_entry(st, &q, s,
-	                       store_bind_int64(s, ":since", since) != SQLITE_OK
-	                       ? SQLITE_ERROR
+	                       store_bind_int64(s, ":since", since) != DB_OK
+	                       ? DB_ERROR
 	                       : store_bind_text(s, ":owner", owner,
 	                                         STORE_OWNER_MAX + 1), e);
 }

@@ -4,7 +4,7 @@
  * Unicode's one-to-one case mappings, where SQLite's own NOCASE folds only
  * the 26 ASCII letters ("Ärger" and "ärger" would be two projects).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  *
  * How two names compare: each is read as a sequence of units, its UTF-8
  * characters (code points) one by one, a byte that starts no well-formed

@@ -6,7 +6,7 @@
  * create a user row, the first change does. Changes record their
  * before-images in the open undo step, if any (undo.c).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -42,27 +42,27 @@ tags_sort(struct store_entry *e)
 }
 
 bool
-store_read_entry(sqlite3_stmt *s, struct store_entry *e)
+store_read_entry(db_stmt *s, struct store_entry *e)
 {
 	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(s, 0);
-	e->seq = sqlite3_column_int64(s, 1);
-	e->start = sqlite3_column_int64(s, 4);
-	e->stop = sqlite3_column_int64(s, 5); /* NULL reads as 0 */
+	e->id = db_int64(s, 0);
+	e->seq = db_int64(s, 1);
+	e->start = db_int64(s, 4);
+	e->stop = db_int64(s, 5); /* NULL reads as 0 */
 	return store_copy_text(e->project, sizeof e->project, s, 2) &&
 	       store_copy_text(e->note, sizeof e->note, s, 3);
 }
 
 /* Statement q prepared with :entry bound to entry; NULL (the error
  * kept) when that failed. */
-static sqlite3_stmt *
+static db_stmt *
 entry_stmt(store *st, const struct store_sql *q, int64_t entry)
 {
-	sqlite3_stmt *s = store_sql_prepare(st, q);
+	db_stmt *s = store_sql_prepare(st, q);
 	int rc;
 
 	if (s != NULL && (rc = store_bind_int64(s, ":entry", entry)) !=
-	    SQLITE_OK) {
+	    DB_OK) {
 		store_sql_fail(st, q, rc);
 		return NULL;
 	}
@@ -76,22 +76,22 @@ entry_stmt(store *st, const struct store_sql *q, int64_t entry)
  */
 static store_rc
 entry_rows(store *st, const struct store_sql *q, struct store_entry *e,
-           bool (*add)(struct store_entry *, sqlite3_stmt *),
+           bool (*add)(struct store_entry *, db_stmt *),
            const char *what)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = entry_stmt(st, q, e->id)) == NULL)
 		return STORE_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (!add(e, s)) {
 			store_reset(s);
 			return store_failf(st, "%s: entry %" PRId64 " has %s",
 			                   q->name, e->id, what);
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, q, rc);
 	store_reset(s);
 	return STORE_OK;
@@ -99,12 +99,12 @@ entry_rows(store *st, const struct store_sql *q, struct store_entry *e,
 
 /* Adds the break in row s to e; false when e has all it can hold. */
 static bool
-break_add(struct store_entry *e, sqlite3_stmt *s)
+break_add(struct store_entry *e, db_stmt *s)
 {
 	if (e->nbreaks == STORE_BREAKS_MAX)
 		return false;
-	e->breaks[e->nbreaks].start = sqlite3_column_int64(s, 0);
-	e->breaks[e->nbreaks].stop = sqlite3_column_int64(s, 1);
+	e->breaks[e->nbreaks].start = db_int64(s, 0);
+	e->breaks[e->nbreaks].stop = db_int64(s, 1);
 	e->nbreaks++;
 	return true;
 }
@@ -124,7 +124,7 @@ breaks_load(store *st, struct store_entry *e)
 /* Adds the tag in row s to e; false when e has all it can hold or the
  * tag is too long. */
 static bool
-tag_add(struct store_entry *e, sqlite3_stmt *s)
+tag_add(struct store_entry *e, db_stmt *s)
 {
 	if (e->ntags == STORE_TAGS_MAX ||
 	    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s, 0))
@@ -152,7 +152,7 @@ store_tags_load(store *st, struct store_entry *e)
 
 store_rc
 store_one_entry(store *st, const struct store_sql *q,
-                sqlite3_stmt *s, int rc, struct store_entry *e)
+                db_stmt *s, int rc, struct store_entry *e)
 {
 	store_rc ret;
 	bool fits;
@@ -160,12 +160,12 @@ store_one_entry(store *st, const struct store_sql *q,
 	if ((ret = store_sql_row(st, q, s, rc)) != STORE_OK)
 		return ret;
 	fits = store_read_entry(s, e);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) { /* UNIQUE constraints rule this out */
+	rc = db_step(s);
+	if (rc == DB_ROW) { /* UNIQUE constraints rule this out */
 		store_reset(s);
 		return store_failf(st, "%s: more than one entry", q->name);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, q, rc);
 	store_reset(s);
 	if (!fits)
@@ -182,7 +182,7 @@ entry_by_seq(store *st, int64_t uid, int64_t seq,
 	STORE_SQL(q, "get",
 		"SELECT " SQL_ENTRY " FROM entries"
 		" WHERE user_id = :uid AND seq = :seq");
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
@@ -209,11 +209,11 @@ running_or_last(store *st, int64_t uid, int64_t which,
 		"SELECT " SQL_ENTRY " FROM entries WHERE user_id = :uid"
 		" ORDER BY start DESC, seq DESC LIMIT 1");
 	const struct store_sql *q = which == ENTRY_LAST ? &last : &running;
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_uid(st, q, uid)) == NULL)
 		return STORE_ERR;
-	return store_one_entry(st, q, s, SQLITE_OK, e);
+	return store_one_entry(st, q, s, DB_OK, e);
 }
 
 /*
@@ -272,15 +272,15 @@ check_tags(store *st, const char *what,
  * byte too long and the CHECK constraint refuses it.
  */
 static int
-bind_fields(sqlite3_stmt *s, const struct store_entry *e)
+bind_fields(db_stmt *s, const struct store_entry *e)
 {
 	int rc = store_bind_text(s, ":project", e->project, sizeof e->project);
 
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_text(s, ":note", e->note, sizeof e->note);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":start", e->start);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = e->stop == 0 ? store_bind_null(s, ":stop") :
 		                    store_bind_int64(s, ":stop", e->stop);
 	return rc;
@@ -294,7 +294,7 @@ tags_add(store *st, int64_t entry, const struct store_entry *e)
 	STORE_SQL(q, "insert-tag",
 		"INSERT INTO entry_tags (entry_id, tag) VALUES (:entry, :tag)"
 		" ON CONFLICT (entry_id, tag) DO NOTHING");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int i, rc;
 
@@ -302,7 +302,7 @@ tags_add(store *st, int64_t entry, const struct store_entry *e)
 		return STORE_ERR;
 	for (i = 0; i < e->ntags; i++) {
 		rc = store_bind_int64(s, ":entry", entry);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = store_bind_text(s, ":tag", e->tags[i],
 			                     sizeof e->tags[i]);
 		if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
@@ -315,7 +315,7 @@ tags_add(store *st, int64_t entry, const struct store_entry *e)
 static store_rc
 exec_entry(store *st, const struct store_sql *q, int64_t entry)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
@@ -347,7 +347,7 @@ insert_rows(store *st, const char *owner,
 	STORE_SQL(add, "insert",
 		"INSERT INTO entries (user_id, seq, project, note, start, stop)"
 		" VALUES (:uid, :seq, :project, :note, :start, :stop)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid, step, entry, num;
 	int rc;
@@ -357,18 +357,18 @@ insert_rows(store *st, const char *owner,
 
 	if ((s = store_sql_uid(st, &next_seq, uid)) == NULL)
 		return STORE_ERR;
-	ret = store_sql_number(st, &next_seq, s, SQLITE_OK, &num);
+	ret = store_sql_number(st, &next_seq, s, DB_OK, &num);
 	if (ret != STORE_OK)
 		return ret;
 	if ((s = store_sql_uid(st, &take_seq, uid)) == NULL)
 		return STORE_ERR;
-	if ((ret = store_sql_done(st, &take_seq, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_done(st, &take_seq, s, DB_OK)) != STORE_OK)
 		return ret;
 
 	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":seq", num);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_fields(s, e);
 	if ((ret = store_sql_insert(st, &add, s, rc, &entry)) != STORE_OK)
 		return ret;
@@ -471,7 +471,7 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 	STORE_SQL(drop_open, "stop-drop-break",
 		"DELETE FROM entry_breaks WHERE entry_id = :entry"
 		" AND stop IS NULL");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int i;
 
@@ -493,7 +493,7 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 	if (ret != STORE_OK)
 		return ret;
 	/* Only the entry running_recorded found, in this transaction. */
-	if (sqlite3_changes(st->db) != 1)
+	if (db_changes(st) != 1)
 		return store_failf(st, "stop: entry %" PRId64 " was not running",
 		                   e->id);
 	e->stop = stop;
@@ -525,7 +525,7 @@ pause_rows(store *st, int64_t uid, int64_t n, struct store_entry *e)
 	bool resume = n < 0;
 	int64_t at = resume ? ~n : n;
 	const struct store_sql *q = resume ? &close : &open;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -534,12 +534,12 @@ pause_rows(store *st, int64_t uid, int64_t n, struct store_entry *e)
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":entry", e->id);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":at", at);
 	/* The triggers and CHECKs of entry_breaks: STORE_CONFLICT. */
 	if ((ret = store_sql_done(st, q, s, rc)) != STORE_OK)
 		return ret;
-	if (resume && sqlite3_changes64(st->db) == 0)
+	if (resume && db_changes(st) == 0)
 		return STORE_NOTFOUND; /* not paused */
 	return store_tags_load(st, e);
 }
@@ -577,9 +577,9 @@ break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
 	STORE_SQL(clear, "clear-breaks",
 		"DELETE FROM entry_breaks WHERE entry_id = :entry"
 		" AND stop IS NOT NULL");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
-	int rc = SQLITE_OK;
+	int rc = DB_OK;
 
 	if ((ret = entry_by_seq(st, uid, seq, e)) != STORE_OK)
 		return ret;
@@ -589,7 +589,7 @@ break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
 		return STORE_ERR;
 	if (b != NULL)
 		rc = store_bind_int64(s, ":start", b->start);
-	if (b != NULL && rc == SQLITE_OK)
+	if (b != NULL && rc == DB_OK)
 		rc = store_bind_int64(s, ":stop", b->stop);
 	/* The triggers of entry_breaks: STORE_CONFLICT. */
 	if ((ret = store_sql_done(st, b != NULL ? &add : &clear, s, rc)) !=
@@ -661,7 +661,7 @@ update_rows(store *st, int64_t uid,
 	STORE_SQL(clear, "update-tags",
 		"DELETE FROM entry_tags WHERE entry_id = :entry");
 	struct store_entry old;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -672,7 +672,7 @@ update_rows(store *st, int64_t uid,
 	if ((s = store_sql_prepare(st, &set)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":entry", old.id);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_fields(s, e);
 	/* CHECK or entries_running: STORE_CONFLICT. */
 	if ((ret = store_sql_done(st, &set, s, rc)) != STORE_OK)
@@ -733,7 +733,7 @@ rename_rows(store *st, int64_t uid, const char *old,
 	STORE_SQL(q, "rename",
 		"UPDATE entries SET project = :new"
 		" WHERE user_id = :uid AND project = :old COLLATE UNOCASE");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t step;
 	int rc;
@@ -746,12 +746,12 @@ rename_rows(store *st, int64_t uid, const char *old,
 	/* A longer old matches no stored project; a longer new breaks the
 	 * CHECK: STORE_CONFLICT. */
 	rc = store_bind_text(s, ":old", old, STORE_PROJECT_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_text(s, ":new", new_name,
 		                     STORE_PROJECT_MAX + 1);
 	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
-	*n = sqlite3_changes64(st->db);
+	*n = db_changes(st);
 	return *n > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 

@@ -3,7 +3,7 @@
  * (report.c) and exports (listing.c's store_list_filtered): checking one
  * and binding it to a statement with SQL_FILTER (store_sql.h).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include "store_int.h"
 
@@ -44,17 +44,17 @@ store_filter_check(store *st, const char *what,
 }
 
 int
-store_bind_filter(sqlite3_stmt *s, const struct store_filter *f)
+store_bind_filter(db_stmt *s, const struct store_filter *f)
 {
-	int i, rc = SQLITE_OK;
+	int i, rc = DB_OK;
 
 	if (f == NULL)
-		return SQLITE_OK; /* all NULL: no filter */
+		return DB_OK; /* all NULL: no filter */
 	/* A value one byte over the limit can match no stored name. */
-	for (i = 0; rc == SQLITE_OK && i < f->nprojects; i++)
+	for (i = 0; rc == DB_OK && i < f->nprojects; i++)
 		rc = store_bind_text(s, project_params[i], f->projects[i],
 		                     STORE_PROJECT_MAX + 1);
-	for (i = 0; rc == SQLITE_OK && i < f->ntags; i++)
+	for (i = 0; rc == DB_OK && i < f->ntags; i++)
 		rc = store_bind_text(s, tag_params[i], f->tags[i],
 		                     STORE_TAG_MAX + 1);
 	return rc;

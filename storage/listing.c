@@ -8,7 +8,7 @@
  * administrator's export of every user's entries; reads never create a
  * user row.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,12 +21,12 @@
 
 /* Binds the parameters shared by the range queries. */
 static int
-bind_range(sqlite3_stmt *s, int64_t uid, int64_t from, int64_t to,
+bind_range(db_stmt *s, int64_t uid, int64_t from, int64_t to,
            int64_t now)
 {
 	int rc = store_bind_int64(s, ":uid", uid);
 
-	return rc == SQLITE_OK ? store_bind_span(s, from, to, now) : rc;
+	return rc == DB_OK ? store_bind_span(s, from, to, now) : rc;
 }
 
 store_rc
@@ -38,7 +38,7 @@ store_overlap(store *st, const char *owner, int64_t from, int64_t to,
 		SQL_HITS("u.id = :uid")
 		"SELECT " SQL_ENTRY " FROM hits ORDER BY start, seq LIMIT 1");
 	struct store_entry e;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
@@ -49,7 +49,7 @@ store_overlap(store *st, const char *owner, int64_t from, int64_t to,
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = bind_range(s, uid, from, to, now);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":except", except_seq);
 	ret = store_one_entry(st, &q, s, rc, &e);
 	if (ret == STORE_OK && out != NULL)
@@ -70,17 +70,17 @@ struct list_sink {
 /*
  * Binds the parameters of a listing statement s: :uid, the user's id,
  * unless the statement is one of every user's (all), the range and clock,
- * and the filter f. SQLite's result code.
+ * and the filter f. db.h's result code.
  */
 static int
-list_bind(sqlite3_stmt *s, bool all, int64_t uid, int64_t from,
+list_bind(db_stmt *s, bool all, int64_t uid, int64_t from,
           int64_t to, int64_t now, const struct store_filter *f)
 {
-	int rc = all ? SQLITE_OK : store_bind_int64(s, ":uid", uid);
+	int rc = all ? DB_OK : store_bind_int64(s, ":uid", uid);
 
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_span(s, from, to, now);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_filter(s, f);
 	return rc;
 }
@@ -110,7 +110,7 @@ list_count(store *st, bool all, int64_t uid, int64_t from,
 		SQL_RUNNING_HITS("count(*)", SQL_FILTER("e"))
 		")");
 	const struct store_sql *q = all ? &every : &own;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = store_sql_prepare(st, q)) == NULL)
@@ -166,7 +166,7 @@ STORE_SQL(tally_every, "list-all-tally",
  * else the row's). STORE_OK; else the failure, with s reset.
  */
 static store_rc
-pass_row(store *st, const struct store_sql *q, sqlite3_stmt *s,
+pass_row(store *st, const struct store_sql *q, db_stmt *s,
          const char *owner, const struct list_sink *out)
 {
 	char jid[STORE_OWNER_MAX + 1];
@@ -210,11 +210,11 @@ list_entries(store *st, const char *owner, int64_t from,
              const struct list_sink *out, int64_t *total)
 {
 	const struct store_sql *q = owner != NULL ? &list_own : &list_every;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t passed = 0;
 	int64_t uid = 0;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	if (total != NULL)
 		*total = 0;
@@ -227,21 +227,21 @@ list_entries(store *st, const char *owner, int64_t from,
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	if ((rc = list_bind(s, owner == NULL, uid, from, to, now, f)) !=
-	    SQLITE_OK)
+	    DB_OK)
 		return store_sql_fail(st, q, rc);
 	while ((limit == 0 || passed < limit) &&
-	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	       (rc = db_step(s)) == DB_ROW) {
 		if ((ret = pass_row(st, q, s, owner, out)) != STORE_OK)
 			return ret;
 		passed++;
 	}
 	/* Stopped at the limit (rc is the last row's): is there more? */
-	if (rc == SQLITE_ROW && total != NULL)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc == DB_ROW && total != NULL)
+		rc = db_step(s);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_sql_fail(st, q, rc);
 	ret = STORE_OK;
-	if (total != NULL && rc == SQLITE_ROW)
+	if (total != NULL && rc == DB_ROW)
 		ret = list_count(st, owner == NULL, uid, from, to, now, f,
 		                 total);
 	else if (total != NULL)
@@ -281,13 +281,13 @@ store_list_filtered(store *st, const char *owner, int64_t from,
  * (prepared here, finalized by store_cursor_close), never the handle's
  * cached one, so that nothing else run on the handle meanwhile resets
  * it; and it binds copies of the owner and the filter (store_bind_text
- * binds SQLITE_STATIC), so the caller's may go.
+ * borrows what it binds), so the caller's may go.
  */
 struct store_cursor {
 	store *st;                  /* borrowed: the handle read through */
 	const struct store_sql *q;  /* list_own or list_every; or, counting
 	                               only, tally_own or tally_every */
-	sqlite3_stmt *s;            /* owned; NULL: nothing to read */
+	db_stmt *s;            /* owned; NULL: nothing to read */
 	bool all;                   /* every user's: the row names the owner */
 	bool done;                  /* the last row was read, or it failed */
 	char owner[STORE_OWNER_MAX + 1];
@@ -348,11 +348,13 @@ store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
 		*out = c;
 		return STORE_OK;
 	}
-	rc = sqlite3_prepare_v3(st->db, c->q->sql, -1, 0, &c->s, NULL);
-	if (rc == SQLITE_OK)
-		rc = list_bind(c->s, c->all, uid, from, to, now, &c->f);
-	if (rc != SQLITE_OK) {
-		ret = store_failf(st, "%s: %s", c->q->name, sqlite3_errmsg(st->db));
+	if ((c->s = db_prepare(st, c->q->name, c->q->sql, false)) == NULL) {
+		store_cursor_close(c);
+		return STORE_ERR;
+	}
+	rc = list_bind(c->s, c->all, uid, from, to, now, &c->f);
+	if (rc != DB_OK) {
+		ret = store_failf(st, "%s: %s", c->q->name, db_errmsg(st));
 		store_cursor_close(c);
 		return ret;
 	}
@@ -370,17 +372,17 @@ store_cursor_next(struct store_cursor *c, size_t max, store_export_cb cb,
 
 	*passed = 0;
 	while (!c->done && *passed < max) {
-		if ((rc = sqlite3_step(c->s)) == SQLITE_DONE) {
+		if ((rc = db_step(c->s)) == DB_DONE) {
 			/* Reset: the statement lets go of its read. */
 			c->done = true;
-			sqlite3_reset(c->s);
+			db_reset(c->s);
 			break;
 		}
-		if (rc != SQLITE_ROW) {
+		if (rc != DB_ROW) {
 			c->done = true;
 			ret = store_failf(c->st, "%s: %s", c->q->name,
-			                  sqlite3_errmsg(c->st->db));
-			sqlite3_reset(c->s);
+			                  db_errmsg(c->st));
+			db_reset(c->s);
 			return ret;
 		}
 		/* Counting only: the row is not even read. */
@@ -410,7 +412,7 @@ store_cursor_close(struct store_cursor *c)
 {
 	if (c == NULL)
 		return;
-	sqlite3_finalize(c->s); /* NULL is fine */
+	db_finalize(c->s); /* NULL is fine */
 	free(c);
 }
 
@@ -426,7 +428,7 @@ store_snapshot_open(store *st, store **out)
 	 * handle can reach them. Nor can one see what st's own open
 	 * transaction changed (a correction that takes back a change and
 	 * runs an export instead). */
-	if (path == NULL || path[0] == '\0' || !sqlite3_get_autocommit(st->db))
+	if (path == NULL || path[0] == '\0' || !db_autocommit(st))
 		return STORE_NOTFOUND;
 	if (store_open_readonly(path, &r, err, sizeof(err)) != STORE_OK)
 		return store_failf(st, "snapshot: %s", err);
@@ -437,7 +439,7 @@ store_snapshot_open(store *st, store **out)
 	 * checkpointing up to where this reader stands) meanwhile.
 	 */
 	if (sqlite3_exec(r->db, "BEGIN; SELECT 1 FROM users LIMIT 1", NULL,
-	                 NULL, NULL) != SQLITE_OK) {
+	                 NULL, NULL) != DB_OK) {
 		store_failf(st, "snapshot: %s", sqlite3_errmsg(r->db));
 		store_close(r);
 		return STORE_ERR;
@@ -448,25 +450,25 @@ store_snapshot_open(store *st, store **out)
 
 store_rc
 store_name_rows(store *st, const struct store_sql *q,
-                sqlite3_stmt *s, store_total_cb total,
+                db_stmt *s, store_total_cb total,
                 store_report_cb report, void *arg)
 {
 	char name[STORE_PROJECT_MAX + 1]; /* a tag is shorter */
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (!store_copy_text(name, sizeof name, s, 0)) {
 			store_reset(s);
 			return store_failf(st, "%s: a stored name does not fit",
 			                   q->name);
 		}
 		if (total != NULL)
-			total(name, sqlite3_column_int64(s, 1), arg);
+			total(name, db_int64(s, 1), arg);
 		if (report != NULL)
-			report(sqlite3_column_int(s, 2), name,
-			       sqlite3_column_int64(s, 1), arg);
+			report(db_int(s, 2), name,
+			       db_int64(s, 1), arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, q, rc);
 	store_reset(s);
 	return STORE_OK;
@@ -479,7 +481,7 @@ store_name_rows(store *st, const struct store_sql *q,
  */
 static store_rc
 owner_stmt(store *st, const char *owner,
-           const struct store_sql *q, sqlite3_stmt **out)
+           const struct store_sql *q, db_stmt **out)
 {
 	store_rc ret;
 	int64_t uid;
@@ -499,7 +501,7 @@ name_totals(store *st, const struct store_sql *q,
             const char *owner, int64_t from, int64_t to,
             int64_t now, store_total_cb cb, void *arg)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -508,7 +510,7 @@ name_totals(store *st, const struct store_sql *q,
 		return STORE_OK; /* never wrote: no time anywhere */
 	if (ret != STORE_OK)
 		return ret;
-	if ((rc = store_bind_span(s, from, to, now)) != SQLITE_OK)
+	if ((rc = store_bind_span(s, from, to, now)) != DB_OK)
 		return store_sql_fail(st, q, rc);
 	return store_name_rows(st, q, s, cb, NULL, arg);
 }
@@ -617,7 +619,7 @@ store_project_renames(store *st, const char *owner,
 		" GROUP BY i.project COLLATE UNOCASE"
 		" ORDER BY latest DESC LIMIT :limit");
 	char old[STORE_PROJECT_MAX + 1], now_name[STORE_PROJECT_MAX + 1];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -627,9 +629,9 @@ store_project_renames(store *st, const char *owner,
 	if (ret != STORE_OK)
 		return ret;
 	rc = store_bind_int64(s, ":limit", STORE_RENAMES_MAX);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return store_sql_fail(st, &q, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (!store_copy_text(old, sizeof old, s, 0) ||
 		    !store_copy_text(now_name, sizeof now_name, s, 1)) {
 			store_reset(s);
@@ -638,7 +640,7 @@ store_project_renames(store *st, const char *owner,
 		}
 		cb(old, now_name, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	return STORE_OK;
@@ -654,9 +656,9 @@ user_number(store *st, const char *owner,
             const struct store_sql *q, const int64_t *range,
             int64_t *out)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
-	int rc = SQLITE_OK;
+	int rc = DB_OK;
 
 	*out = 0;
 	ret = owner_stmt(st, owner, q, &s);

@@ -13,7 +13,7 @@
  * schema.sql has the table, store.h how many rows are kept, for how long,
  * and why.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -38,9 +38,9 @@ key_valid(const char *key)
 	return key[i] == '\0';
 }
 
-/* Binds :step to step, NULL for 0 (no step); SQLite's result code. */
+/* Binds :step to step, NULL for 0 (no step); db.h's result code. */
 static int
-bind_step(sqlite3_stmt *s, int64_t step)
+bind_step(db_stmt *s, int64_t step)
 {
 	return step != 0 ? store_bind_int64(s, ":step", step)
 	                 : store_bind_null(s, ":step");
@@ -91,7 +91,7 @@ record_msg(store *st, const char *owner, const char *key)
 	/* When the message was handled, not the time its command counts at
 	 * (store.h says why): the wall clock. */
 	int64_t now = (int64_t)time(NULL);
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t uid, n;
 	store_rc ret;
 	int rc;
@@ -101,17 +101,17 @@ record_msg(store *st, const char *owner, const char *key)
 
 	if ((s = store_sql_uid(st, &next, uid)) == NULL)
 		return STORE_ERR;
-	if ((ret = store_sql_number(st, &next, s, SQLITE_OK, &n)) != STORE_OK)
+	if ((ret = store_sql_number(st, &next, s, DB_OK, &n)) != STORE_OK)
 		return ret;
 
 	if ((s = store_sql_uid(st, &add, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":n", n);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":at", now);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_step(s, store_step(st, uid));
 	if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
 		return ret;
@@ -121,7 +121,7 @@ record_msg(store *st, const char *owner, const char *key)
 	if ((s = store_sql_uid(st, &cap, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":n", n);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":keep", STORE_MSG_KEEP);
 	return store_sql_done(st, &cap, s, rc);
 }
@@ -134,11 +134,11 @@ store_change_commit(store *st, const char *owner, const char *key)
 	if (key != NULL && owner == NULL)
 		return store_failf(st, "message-key: no owner");
 	/* No transaction: COMMIT says so, and no key is written on its own. */
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		return store_commit(st);
 	/* Nothing written: nothing to keep, not even the key (a read, or a
 	 * change that found nothing to do). */
-	if (sqlite3_total_changes64(st->db) == st->begun_changes) {
+	if (db_total_changes(st) == st->begun_changes) {
 		store_rollback(st);
 		return STORE_OK;
 	}
@@ -154,15 +154,15 @@ store_change_commit(store *st, const char *owner, const char *key)
 }
 
 /*
- * Binds :owner and :key to s; SQLite's result code. Longer strings than
+ * Binds :owner and :key to s; db.h's result code. Longer strings than
  * the limits are bound one byte over them, so that they match no row.
  */
 static int
-bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
+bind_owner_key(db_stmt *s, const char *owner, const char *key)
 {
 	int rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
 
-	return rc != SQLITE_OK ? rc :
+	return rc != DB_OK ? rc :
 	       store_bind_text(s, ":key", key, STORE_MSG_KEY_LEN + 1);
 }
 
@@ -173,7 +173,7 @@ bind_owner_key(sqlite3_stmt *s, const char *owner, const char *key)
  */
 static store_rc
 msg_row(store *st, const struct store_sql *q, const char *owner,
-        const char *key, sqlite3_stmt **row)
+        const char *key, db_stmt **row)
 {
 	if (owner == NULL || key == NULL)
 		return store_failf(st, "%s: no owner or key", q->name);
@@ -193,7 +193,7 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 		" JOIN handled_messages AS m ON m.user_id = u.id"
 		" WHERE u.jid = :owner AND m.msg_key = :key");
 	const unsigned char *text;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t n;
 
@@ -203,8 +203,8 @@ store_msg_seen(store *st, const char *owner, const char *key, char *reply,
 	if ((ret = msg_row(st, &q, owner, key, &s)) != STORE_OK)
 		return ret;
 	/* NULL: no reply saved, or out of memory reading it. */
-	text = sqlite3_column_text(s, 0);
-	if (text == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
+	text = db_text(s, 0);
+	if (text == NULL && db_nomem(st)) {
 		store_reset(s);
 		return store_failf(st, "message-seen: out of memory");
 	}
@@ -230,7 +230,7 @@ update_reply(store *st, const char *owner, const char *key, const char *reply)
 		"UPDATE handled_messages SET reply = :reply"
 		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
 		" AND msg_key = :key");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -239,14 +239,14 @@ update_reply(store *st, const char *owner, const char *key, const char *reply)
 	rc = bind_owner_key(s, owner, key);
 	/* Too long to keep whole: none, and a repeat gets the short answer
 	 * of a change without a saved reply. */
-	if (rc == SQLITE_OK && strnlen(reply, STORE_REPLY_MAX + 1) >
+	if (rc == DB_OK && strnlen(reply, STORE_REPLY_MAX + 1) >
 	                       STORE_REPLY_MAX)
 		rc = store_bind_null(s, ":reply");
-	else if (rc == SQLITE_OK)
+	else if (rc == DB_OK)
 		rc = store_bind_text(s, ":reply", reply, STORE_REPLY_MAX + 1);
 	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return db_changes(st) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
 store_rc
@@ -291,7 +291,7 @@ store_change_release(store *st, const char *owner, const char *key,
 	st->hold = false;
 	/* Nothing held: a read, a refusal or a failure (rolled back), or a
 	 * change without a key (committed). */
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		return STORE_OK;
 	/* Only store_change_commit leaves a transaction open here, with the
 	 * key of owner recorded. A reply that cannot be saved leaves the
@@ -308,7 +308,7 @@ store_rc
 store_prune_aged(store *st, const struct store_sql *q, int64_t now,
                  int64_t *removed)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -321,7 +321,7 @@ store_prune_aged(store *st, const struct store_sql *q, int64_t now,
 	if ((ret = store_sql_done(st, q, s, rc)) != STORE_OK)
 		return ret;
 	if (removed != NULL)
-		*removed = sqlite3_changes64(st->db);
+		*removed = db_changes(st);
 	return STORE_OK;
 }
 
@@ -343,13 +343,13 @@ store_msg_step(store *st, const char *owner, const char *key, int64_t *step)
 		"SELECT coalesce(m.step_id, 0) FROM users AS u"
 		" JOIN handled_messages AS m ON m.user_id = u.id"
 		" WHERE u.jid = :owner AND m.msg_key = :key");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 
 	*step = 0;
 	if ((ret = msg_row(st, &q, owner, key, &s)) != STORE_OK)
 		return ret;
-	*step = sqlite3_column_int64(s, 0);
+	*step = db_int64(s, 0);
 	store_reset(s);
 	return STORE_OK;
 }
@@ -361,14 +361,14 @@ store_msg_follow(store *st, const char *owner, const char *key)
 		"UPDATE handled_messages SET step_id = :step"
 		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
 		" AND msg_key = :key");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t uid;
 	store_rc ret;
 	int rc;
 
 	if (owner == NULL || key == NULL)
 		return store_failf(st, "message-follow: no owner or key");
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		return store_failf(st, "message-follow: no change is open");
 	/* No user row: no message of theirs to point anywhere. */
 	if ((ret = store_user_find(st, owner, &uid)) != STORE_OK)
@@ -376,7 +376,7 @@ store_msg_follow(store *st, const char *owner, const char *key)
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = bind_owner_key(s, owner, key);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_step(s, store_step(st, uid));
 	return store_sql_done(st, &q, s, rc);
 }

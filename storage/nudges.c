@@ -7,7 +7,7 @@
  * (store_nudge_prune). store.h says what a row means; commands/nudge.c
  * decides what is due.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include "store_int.h"
 
@@ -40,19 +40,19 @@ kind_word(enum store_nudge kind)
 	return NULL;
 }
 
-/* Binds :kind and, when s has it, :occasion; SQLite's result code, or
- * SQLITE_MISUSE for a kind that is none of enum store_nudge. */
+/* Binds :kind and, when s has it, :occasion; db.h's result code, or
+ * DB_MISUSE for a kind that is none of enum store_nudge. */
 static int
-bind_nudge(sqlite3_stmt *s, enum store_nudge kind, int64_t occasion)
+bind_nudge(db_stmt *s, enum store_nudge kind, int64_t occasion)
 {
 	const char *word = kind_word(kind);
 	int rc;
 
 	if (word == NULL)
-		return SQLITE_MISUSE;
+		return DB_MISUSE;
 	rc = store_bind_text(s, ":kind", word, 16);
-	if (rc != SQLITE_OK ||
-	    sqlite3_bind_parameter_index(s, ":occasion") == 0)
+	if (rc != DB_OK ||
+	    !db_has_param(s, ":occasion"))
 		return rc;
 	return store_bind_int64(s, ":occasion", occasion);
 }
@@ -66,7 +66,7 @@ store_nudge_record(store *st, const char *owner, enum store_nudge kind,
 	STORE_SQL(q, "record-nudge",
 		"INSERT INTO nudges_sent (user_id, kind, occasion, at)"
 		" VALUES (:uid, :kind, :occasion, :at) ON CONFLICT DO NOTHING");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t uid;
 	store_rc ret;
 	int rc;
@@ -76,11 +76,11 @@ store_nudge_record(store *st, const char *owner, enum store_nudge kind,
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
 	rc = bind_nudge(s, kind, occasion);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":at", at);
 	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_CONFLICT;
+	return db_changes(st) > 0 ? STORE_OK : STORE_CONFLICT;
 }
 
 /*
@@ -92,7 +92,7 @@ static store_rc
 nudge_lookup(store *st, const struct store_sql *q, const char *owner,
              enum store_nudge kind, int64_t occasion)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -101,7 +101,7 @@ nudge_lookup(store *st, const struct store_sql *q, const char *owner,
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_nudge(s, kind, occasion);
 	if ((ret = store_sql_row(st, q, s, rc)) == STORE_OK)
 		store_reset(s);
@@ -141,7 +141,7 @@ store_nudge_held(store *st, const char *owner, int64_t now, bool *held)
 	STORE_SQL(q, "nudge-held",
 		"SELECT " SQL_NUDGE_HELD("u.id") " FROM users AS u"
 		" WHERE u.jid = :owner");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -151,14 +151,14 @@ store_nudge_held(store *st, const char *owner, int64_t now, bool *held)
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":now", now);
 	ret = store_sql_row(st, &q, s, rc);
 	if (ret == STORE_NOTFOUND) /* never wrote: nothing holds them */
 		return STORE_OK;
 	if (ret != STORE_OK)
 		return ret;
-	*held = sqlite3_column_int(s, 0) != 0;
+	*held = db_int(s, 0) != 0;
 	store_reset(s);
 	return STORE_OK;
 }
@@ -188,19 +188,19 @@ store_nudge_candidates(store *st, int64_t now, bool everyone,
 		" WHERE NOT " SQL_NUDGE_HELD("u.id")
 		" ORDER BY u.id");
 	const unsigned char *jid;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":now", now);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":everyone", everyone ? 1 : 0);
-	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-		if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+	while (rc == DB_OK || rc == DB_ROW) {
+		if ((rc = db_step(s)) != DB_ROW)
 			break;
-		if ((jid = sqlite3_column_text(s, 0)) == NULL) {
-			rc = SQLITE_NOMEM; /* a NOT NULL column read as NULL */
+		if ((jid = db_text(s, 0)) == NULL) {
+			rc = DB_NOMEM; /* a NOT NULL column read as NULL */
 			break;
 		}
 		cb((const char *)jid, arg);

@@ -3,7 +3,7 @@
  * the question every "start" asks before it looks for a typo
  * (commands/suggest.c), answered from the newest entry back.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <string.h>
 
@@ -31,7 +31,7 @@ store_project_used(store *st, const char *owner, const char *project)
 		" WHERE user_id = (SELECT id FROM users WHERE jid = :owner)"
 		" AND project = :project COLLATE UNOCASE"
 		" ORDER BY start DESC LIMIT 1");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -40,7 +40,7 @@ store_project_used(store *st, const char *owner, const char *project)
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_text(s, ":project", project,
 		                     STORE_PROJECT_MAX + 1);
 	if ((ret = store_sql_row(st, &q, s, rc)) == STORE_OK)

@@ -2,7 +2,7 @@
  * storage/report.c - reports: an owner's seconds per bucket of time and
  * per project, tag or nothing, summed in SQL (store_report).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,7 +94,7 @@ load_buckets(store *st, const int64_t *bounds, int nbounds,
 	STORE_SQL(bucket_add, "report-bucket",
 		"INSERT INTO temp.report_buckets (i, lo, hi)"
 		" VALUES (:i, :lo, :hi)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int i, rc;
 
@@ -117,9 +117,9 @@ load_buckets(store *st, const int64_t *bounds, int nbounds,
 		return STORE_ERR;
 	for (i = 0; i + 1 < nbounds; i++) {
 		rc = store_bind_int64(s, ":i", i);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = store_bind_int64(s, ":lo", bounds[i]);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = store_bind_int64(s, ":hi", bounds[i + 1]);
 		if ((ret = store_sql_done(st, &bucket_add, s, rc)) != STORE_OK)
 			return ret;
@@ -165,7 +165,7 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 {
 	const struct store_sql *q = report_sql(by);
 	int64_t maxlen = 0;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 	int rc;
@@ -191,21 +191,21 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 		return STORE_ERR;
 	/* The whole range bounds the index search (SQL_OVERLAP). */
 	rc = store_bind_int64(s, ":uid", uid);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_span(s, bounds[0], bounds[nbounds - 1], now);
 	return store_report_rows(st, q, s, rc, maxlen, f, cb, arg);
 }
 
 store_rc
-store_report_rows(store *st, const struct store_sql *q, sqlite3_stmt *s,
+store_report_rows(store *st, const struct store_sql *q, db_stmt *s,
                   int rc, int64_t maxlen, const struct store_filter *f,
                   store_report_cb cb, void *arg)
 {
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":maxlen", maxlen);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_filter(s, f);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return store_sql_fail(st, q, rc);
 	return store_name_rows(st, q, s, NULL, cb, arg);
 }

@@ -27,7 +27,7 @@
  *   zone of a user with a long history holds that one command that long;
  * - reports: rollup_report.c.
  *
- * Dependency rule: SQLite (through store_int.h), lib/tz.h and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -108,12 +108,12 @@ zone_now(store *st, int64_t uid, char *zone, size_t n)
 {
 	STORE_SQL(q, "rollup-user-zone",
 		"SELECT coalesce(tz, '') FROM users WHERE id = :uid");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	ret = store_sql_row(st, &q, s, SQLITE_OK);
+	ret = store_sql_row(st, &q, s, DB_OK);
 	if (ret == STORE_OK) {
 		if (!store_copy_text(zone, n, s, 0))
 			zone[0] = '\0';
@@ -136,15 +136,15 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 		"SELECT tz, EXISTS (SELECT 1 FROM rollup_dirty"
 		"  WHERE user_id = :uid)"
 		" FROM rollup_users WHERE user_id = :uid");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	bool pending;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	if ((ret = store_sql_row(st, &q, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_row(st, &q, s, DB_OK)) != STORE_OK)
 		return ret;
-	pending = sqlite3_column_int(s, 1) != 0;
+	pending = db_int(s, 1) != 0;
 	if (!store_copy_text(zone, n, s, 0))
 		zone[0] = '\0';
 	store_reset(s);
@@ -227,7 +227,7 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 	static const struct store_sql *const steps[] = {
 		&del_projects, &del_tags, &add_projects, &add_tags
 	};
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t i;
 	int rc;
@@ -235,10 +235,10 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 	for (i = entry != 0 ? 2 : 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if ((s = store_sql_uid(st, steps[i], uid)) == NULL)
 			return STORE_ERR;
-		rc = SQLITE_OK;
+		rc = DB_OK;
 		if (i < 2) {
 			rc = store_bind_int64(s, ":lo", lo);
-			if (rc == SQLITE_OK)
+			if (rc == DB_OK)
 				rc = store_bind_int64(s, ":hi", hi);
 		} else if (entry != 0) {
 			rc = store_bind_int64(s, ":entry", entry);
@@ -263,7 +263,7 @@ rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
 	STORE_SQL(add, "rollup-day",
 		"INSERT INTO temp.rollup_days (lo, hi) VALUES (:lo, :hi)");
 	int64_t day = store_day_first(st, zone, lo), first, next;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int n, rc;
 
@@ -276,7 +276,7 @@ rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
 			if ((s = store_sql_prepare(st, &add)) == NULL)
 				return STORE_ERR;
 			rc = store_bind_int64(s, ":lo", day);
-			if (rc == SQLITE_OK)
+			if (rc == DB_OK)
 				rc = store_bind_int64(s, ":hi", next);
 			if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
 				return ret;
@@ -306,16 +306,16 @@ rollup_build(store *st, int64_t uid, const char *zone)
 	STORE_SQL(span, "rollup-span",
 		"SELECT min(start), max(start) + " SQL_LONGEST(":uid")
 		" FROM entries WHERE user_id = :uid AND stop IS NOT NULL");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t lo, hi;
 	bool none;
 
 	if ((s = store_sql_uid(st, &del_projects, uid)) == NULL ||
-	    (ret = store_sql_done(st, &del_projects, s, SQLITE_OK)) != STORE_OK)
+	    (ret = store_sql_done(st, &del_projects, s, DB_OK)) != STORE_OK)
 		return STORE_ERR;
 	if ((s = store_sql_uid(st, &del_tags, uid)) == NULL ||
-	    (ret = store_sql_done(st, &del_tags, s, SQLITE_OK)) != STORE_OK)
+	    (ret = store_sql_done(st, &del_tags, s, DB_OK)) != STORE_OK)
 		return STORE_ERR;
 	if ((s = store_sql_uid(st, &set_zone, uid)) == NULL)
 		return STORE_ERR;
@@ -325,11 +325,11 @@ rollup_build(store *st, int64_t uid, const char *zone)
 		return ret;
 	if ((s = store_sql_uid(st, &span, uid)) == NULL)
 		return STORE_ERR;
-	if ((ret = store_sql_row(st, &span, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_row(st, &span, s, DB_OK)) != STORE_OK)
 		return ret;
-	none = sqlite3_column_type(s, 0) == SQLITE_NULL;
-	lo = sqlite3_column_int64(s, 0);
-	hi = sqlite3_column_int64(s, 1);
+	none = db_is_null(s, 0);
+	lo = db_int64(s, 0);
+	hi = db_int64(s, 1);
 	store_reset(s);
 	return none ? STORE_OK : rollup_days(st, uid, zone, lo, hi, 0);
 }
@@ -354,7 +354,7 @@ flush_user(store *st, int64_t uid)
 	int64_t entry[FLUSH_SPANS_MAX + 1];
 	char zone[STORE_TZ_MAX + 1], now[STORE_TZ_MAX + 1];
 	bool whole = false, rezone = false, adds = true;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int i, n = 0, rc;
 
@@ -370,14 +370,14 @@ flush_user(store *st, int64_t uid)
 	if ((s = store_sql_uid(st, &pending, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":n", FLUSH_SPANS_MAX + 1);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		lo[n] = sqlite3_column_int64(s, 0);
-		hi[n] = sqlite3_column_int64(s, 1);
-		entry[n] = sqlite3_column_int64(s, 2); /* NULL reads 0 */
+	while (rc == DB_OK && (rc = db_step(s)) == DB_ROW) {
+		lo[n] = db_int64(s, 0);
+		hi[n] = db_int64(s, 1);
+		entry[n] = db_int64(s, 2); /* NULL reads 0 */
 		rezone = rezone || lo[n] > hi[n];
 		adds = adds && entry[n] != 0;
 		n++;
-		rc = SQLITE_OK;
+		rc = DB_OK;
 	}
 	if ((ret = store_sql_done(st, &pending, s, rc)) != STORE_OK)
 		return ret;
@@ -397,7 +397,7 @@ flush_user(store *st, int64_t uid)
 		return ret;
 	if ((s = store_sql_uid(st, &done, uid)) == NULL)
 		return STORE_ERR;
-	return store_sql_done(st, &done, s, SQLITE_OK);
+	return store_sql_done(st, &done, s, DB_OK);
 }
 
 store_rc
@@ -413,21 +413,21 @@ store_rollup_flush(store *st, bool all)
 		" WHERE NOT (lo = 2 AND hi = 0) LIMIT 1");
 	STORE_SQL(next_any, "rollup-next-any",
 		"SELECT user_id FROM rollup_dirty LIMIT 1");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 
-	if (sqlite3_db_readonly(st->db, "main") == 1)
+	if (db_readonly(st))
 		return STORE_OK; /* nothing can have changed here */
 	for (;;) {
 		if ((s = store_sql_prepare(st, all ? &next_any : &next)) == NULL)
 			return STORE_ERR;
-		ret = store_sql_row(st, all ? &next_any : &next, s, SQLITE_OK);
+		ret = store_sql_row(st, all ? &next_any : &next, s, DB_OK);
 		if (ret == STORE_NOTFOUND)
 			return STORE_OK;
 		if (ret != STORE_OK)
 			return ret;
-		uid = sqlite3_column_int64(s, 0);
+		uid = db_int64(s, 0);
 		store_reset(s);
 		if ((ret = flush_user(st, uid)) != STORE_OK)
 			return ret;
@@ -443,7 +443,7 @@ static store_rc
 user_ids(store *st, const struct store_sql *q, int64_t **ids, size_t *n)
 {
 	size_t cap = 0;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t *grown;
 	int rc;
 
@@ -451,7 +451,7 @@ user_ids(store *st, const struct store_sql *q, int64_t **ids, size_t *n)
 	*n = 0;
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
 			if ((grown = realloc(*ids, cap * sizeof **ids)) == NULL) {
@@ -461,7 +461,7 @@ user_ids(store *st, const struct store_sql *q, int64_t **ids, size_t *n)
 			}
 			*ids = grown;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+		(*ids)[(*n)++] = db_int64(s, 0);
 	}
 	return store_sql_done(st, q, s, rc);
 }

@@ -4,7 +4,7 @@
  * compared with one built afresh from the entries in the rollup's own
  * zone, and the first difference named (user, local day, project, tag).
  *
- * Dependency rule: SQLite (through store_int.h), lib/tz.h and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,7 +50,7 @@ rebuild_for_check(store *st)
 		&clear_p, &clear_t, &copy_p, &copy_t
 	};
 	char jid[3072];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t i;
 
@@ -60,7 +60,7 @@ rebuild_for_check(store *st)
 	}
 	if ((s = store_sql_prepare(st, &missing)) == NULL)
 		return STORE_ERR;
-	ret = store_sql_row(st, &missing, s, SQLITE_OK);
+	ret = store_sql_row(st, &missing, s, DB_OK);
 	if (ret == STORE_OK) {
 		if (!store_copy_text(jid, sizeof jid, s, 0))
 			jid[0] = '\0';
@@ -114,14 +114,14 @@ first_difference(store *st)
 	char jid[3072], zone[STORE_TZ_MAX + 1];
 	char project[STORE_PROJECT_MAX + 1], tag[STORE_TAG_MAX + 3];
 	char date[32] = "?";
-	sqlite3_stmt *s;
+	db_stmt *s;
 	struct tm tm;
 	store_rc ret;
 	bool tagged;
 
 	if ((s = store_sql_prepare(st, &diff)) == NULL)
 		return STORE_ERR;
-	ret = store_sql_row(st, &diff, s, SQLITE_OK);
+	ret = store_sql_row(st, &diff, s, DB_OK);
 	if (ret == STORE_NOTFOUND)
 		return STORE_OK;
 	if (ret != STORE_OK)
@@ -130,19 +130,19 @@ first_difference(store *st)
 		jid[0] = '\0';
 	if (!store_copy_text(zone, sizeof zone, s, 1))
 		snprintf(zone, sizeof zone, "UTC");
-	if (tz_local(zone, sqlite3_column_int64(s, 2), &tm) == 0)
+	if (tz_local(zone, db_int64(s, 2), &tm) == 0)
 		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	if (!store_copy_text(project, sizeof project, s, 3))
 		project[0] = '\0';
-	tagged = sqlite3_column_type(s, 4) != SQLITE_NULL;
+	tagged = !db_is_null(s, 4);
 	if (!tagged || !store_copy_text(tag, sizeof tag, s, 4))
 		tag[0] = '\0';
 	store_failf(st, "rollup of %s differs from the entries on %s (%s), "
 	            "project \"%s\"%s%s%s: %" PRId64 " s stored, %" PRId64
 	            " s in the entries (timmy check --repair rebuilds it)",
 	            jid, date, zone, project, tagged ? ", tag \"" : "", tag,
-	            tagged ? "\"" : "", (int64_t)sqlite3_column_int64(s, 5),
-	            (int64_t)sqlite3_column_int64(s, 6));
+	            tagged ? "\"" : "", (int64_t)db_int64(s, 5),
+	            (int64_t)db_int64(s, 6));
 	store_reset(s);
 	return STORE_ERR;
 }
@@ -162,7 +162,7 @@ store_rollup_check(store *st)
 
 	/* A database open read-only can be built nothing in; reports of
 	 * its pending users read the entries. */
-	if (sqlite3_db_readonly(st->db, "main") == 1)
+	if (db_readonly(st))
 		return STORE_OK;
 	if ((ret = run(st, &flush_begin)) != STORE_OK)
 		return ret;

@@ -30,7 +30,7 @@
  * adds the entries of those partial days only, and one with no whole day
  * is the entries query.
  *
- * Dependency rule: SQLite (through store_int.h), lib/ and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h), lib/ and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -125,7 +125,7 @@ add_piece(store *st, int i, int64_t lo, int64_t hi, bool edge,
 	STORE_SQL(q, "report-piece",
 		"INSERT INTO temp.report_pieces (i, lo, hi, edge)"
 		" VALUES (:i, :lo, :hi, :edge)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if (lo >= hi)
@@ -135,11 +135,11 @@ add_piece(store *st, int i, int64_t lo, int64_t hi, bool edge,
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":i", i);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":lo", lo);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":hi", hi);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":edge", edge);
 	return store_sql_done(st, &q, s, rc);
 }
@@ -198,7 +198,7 @@ store_rollup_report(store *st, int64_t uid, const int64_t *bounds,
 	const struct store_sql *q = rollup_sql(by);
 	char zone[STORE_TZ_MAX + 1];
 	int64_t maxlen;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int spans, rc;
 
@@ -215,7 +215,7 @@ store_rollup_report(store *st, int64_t uid, const int64_t *bounds,
 	if ((s = store_sql_uid(st, q, uid)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_int64(s, ":from", bounds[0]);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":now", now);
 	return store_report_rows(st, q, s, rc, maxlen, f, cb, arg);
 }

@@ -182,15 +182,18 @@ store_check(store *st)
 	STORE_SQL(foreign_keys, "foreign-key-check",
 		"PRAGMA foreign_key_check");
 	const unsigned char *text;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	bool sound = true;
 	int rc;
 
+	/* PostgreSQL keeps its pages and references sound by itself. */
+	if (st->pg != NULL)
+		return store_rollup_check(st);
 	if ((s = store_sql_prepare(st, &integrity)) == NULL)
 		return STORE_ERR;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		text = sqlite3_column_text(s, 0);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		text = db_text(s, 0);
 		if (text == NULL || strcmp((const char *)text, "ok") != 0) {
 			store_failf(st, "integrity-check: %s", text != NULL ?
 			            (const char *)text : "(no text)");
@@ -204,12 +207,12 @@ store_check(store *st)
 
 	if ((s = store_sql_prepare(st, &foreign_keys)) == NULL)
 		return STORE_ERR;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(s);
+	if (rc == DB_ROW) {
 		/* Columns: table, rowid (NULL without one), parent, fk id. */
-		const unsigned char *parent = sqlite3_column_text(s, 2);
+		const unsigned char *parent = db_text(s, 2);
 
-		text = sqlite3_column_text(s, 0);
+		text = db_text(s, 0);
 		store_failf(st, "foreign-key-check: a row of %s refers to a "
 		            "missing row of %s",
 		            text != NULL ? (const char *)text : "?",

@@ -5,7 +5,7 @@
  * whose value is the epoch second it ends. What a name means and which
  * values it takes is commands/prefs.c's business; here they are text.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,11 +17,11 @@
 /* Binds :name and :value (when value is not NULL) to s; one byte over
  * the limits, so that the CHECK of schema.sql refuses a longer one. */
 static int
-bind_setting(sqlite3_stmt *s, const char *name, const char *value)
+bind_setting(db_stmt *s, const char *name, const char *value)
 {
 	int rc = store_bind_text(s, ":name", name, STORE_SETTING_NAME_MAX + 1);
 
-	if (rc == SQLITE_OK && value != NULL)
+	if (rc == DB_OK && value != NULL)
 		rc = store_bind_text(s, ":value", value,
 		                     STORE_SETTING_VALUE_MAX + 1);
 	return rc;
@@ -35,7 +35,7 @@ store_setting_get(store *st, const char *owner, const char *name,
 		"SELECT s.value FROM users AS u"
 		" JOIN user_settings AS s ON s.user_id = u.id"
 		" WHERE u.jid = :owner AND s.name = :name");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -47,7 +47,7 @@ store_setting_get(store *st, const char *owner, const char *name,
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":owner", owner, STORE_OWNER_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_setting(s, name, NULL);
 	if ((ret = store_sql_row(st, &q, s, rc)) != STORE_OK)
 		return ret;
@@ -69,7 +69,7 @@ put_setting(store *st, int64_t uid, const char *name, const char *value)
 		"INSERT INTO user_settings (user_id, name, value)"
 		" VALUES (:uid, :name, :value)"
 		" ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value");
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
@@ -99,7 +99,7 @@ store_setting_unset(store *st, const char *owner, const char *name)
 {
 	STORE_SQL(q, "setting-unset",
 		"DELETE FROM user_settings WHERE user_id = :uid AND name = :name");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int64_t uid;
 
@@ -109,7 +109,7 @@ store_setting_unset(store *st, const char *owner, const char *name)
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
 	ret = store_sql_done(st, &q, s, bind_setting(s, name, NULL));
-	if (ret == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (ret == STORE_OK && db_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return ret;
 }
@@ -122,7 +122,7 @@ store_settings(store *st, const char *owner, store_setting_cb cb, void *arg)
 		" JOIN user_settings AS s ON s.user_id = u.id"
 		" WHERE u.jid = :owner ORDER BY s.name");
 	char name[STORE_SETTING_NAME_MAX + 1], value[STORE_SETTING_VALUE_MAX + 1];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -140,8 +140,8 @@ store_settings(store *st, const char *owner, store_setting_cb cb, void *arg)
 		}
 		if (cb != NULL)
 			cb(name, value, arg);
-	} while ((rc = sqlite3_step(s)) == SQLITE_ROW);
-	if (rc != SQLITE_DONE)
+	} while ((rc = db_step(s)) == DB_ROW);
+	if (rc != DB_DONE)
 		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	return STORE_OK;

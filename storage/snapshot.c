@@ -11,7 +11,7 @@
  * (sqlite3BtreeBeginTrans, 2,000 instructions each). In one transaction
  * the lock is taken once.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include "store_int.h"
 
@@ -22,7 +22,7 @@ store_read_begin(store *st)
 
 	/* Inside a transaction already: its snapshot serves. A failure
 	 * costs only the saving: each statement then reads on its own. */
-	if (!sqlite3_get_autocommit(st->db))
+	if (!db_autocommit(st))
 		return false;
 	/* What a write transaction that SQLite ended by itself kept of its
 	 * user row is not for this one. */
@@ -36,7 +36,7 @@ store_read_end(store *st, bool began)
 	STORE_SQL(q, "read-end", "COMMIT");
 
 	/* A statement that failed may have ended it already. */
-	if (began && !sqlite3_get_autocommit(st->db) &&
+	if (began && !db_autocommit(st) &&
 	    store_sql_run(st, &q) != STORE_OK)
 		store_rollback(st);
 }

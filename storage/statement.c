@@ -10,7 +10,7 @@
  * that runs it; a handle keeps the ones it prepared in a small table
  * keyed by the address of their struct store_sql, until store_close.
  *
- * Dependency rule: SQLite and libc only.
+ * Dependency rule: db.h's statements, SQLite (query plans) and libc only.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -49,11 +49,11 @@ slot_of(const store *st, const struct store_sql *q)
 	return -1;
 }
 
-sqlite3_stmt *
+db_stmt *
 store_sql_prepare(store *st, const struct store_sql *q)
 {
-	sqlite3_stmt *s = NULL;
-	int i, rc;
+	db_stmt *s;
+	int i;
 
 	if ((i = slot_of(st, q)) < 0) {
 		store_failf(st, "%s: no room for another statement", q->name);
@@ -61,24 +61,17 @@ store_sql_prepare(store *st, const struct store_sql *q)
 	}
 	if (st->stmts[i].q == q)
 		return st->stmts[i].s;
-	rc = sqlite3_prepare_v3(st->db, q->sql, -1, SQLITE_PREPARE_PERSISTENT,
-	                        &s, NULL);
-	if (rc != SQLITE_OK) {
-		store_failf(st, "%s: %s", q->name, sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
+	if ((s = db_prepare(st, q->name, q->sql, true)) == NULL)
 		return NULL;
-	}
 	st->stmts[i].q = q;
 	st->stmts[i].s = s;
 	return s;
 }
 
 void
-store_reset(sqlite3_stmt *s)
+store_reset(db_stmt *s)
 {
-	/* The result repeats the last step's error, already handled. */
-	(void)sqlite3_reset(s);
-	(void)sqlite3_clear_bindings(s);
+	db_reset(s);
 }
 
 store_rc
@@ -86,71 +79,77 @@ store_sql_fail(store *st, const struct store_sql *q, int rc)
 {
 	int i;
 
-	store_failf(st, "%s: %s", q->name, sqlite3_errmsg(st->db));
+	store_failf(st, "%s: %s", q->name, db_errmsg(st));
 	if ((i = slot_of(st, q)) >= 0 && st->stmts[i].q == q)
 		store_reset(st->stmts[i].s);
-	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
+	return (rc & 0xff) == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
 }
 
 store_rc
-store_sql_done(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc)
+store_sql_done(store *st, const struct store_sql *q, db_stmt *s, int rc)
 {
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
+	if (rc == DB_OK)
+		rc = db_step(s);
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	if (rc != DB_DONE)
 		return store_sql_fail(st, q, rc);
 	store_reset(s);
 	return STORE_OK;
 }
 
 store_rc
-store_sql_row(store *st, const struct store_sql *q, sqlite3_stmt *s, int rc)
+store_sql_row(store *st, const struct store_sql *q, db_stmt *s, int rc)
 {
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	if (rc == DB_OK)
+		rc = db_step(s);
+	if (rc == DB_DONE) {
 		store_reset(s);
 		return STORE_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return store_sql_fail(st, q, rc);
 	return STORE_OK;
 }
 
 store_rc
-store_sql_number(store *st, const struct store_sql *q, sqlite3_stmt *s,
+store_sql_number(store *st, const struct store_sql *q, db_stmt *s,
                  int rc, int64_t *n)
 {
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
+	if (rc == DB_OK)
+		rc = db_step(s);
+	if (rc != DB_ROW)
 		return store_sql_fail(st, q, rc);
-	*n = sqlite3_column_int64(s, 0);
+	*n = db_int64(s, 0);
 	return store_sql_done(st, q, s, rc);
 }
 
 store_rc
-store_sql_insert(store *st, const struct store_sql *q, sqlite3_stmt *s,
+store_sql_insert(store *st, const struct store_sql *q, db_stmt *s,
                  int rc, int64_t *rowid)
 {
-	store_rc ret = store_sql_done(st, q, s, rc);
+	store_rc ret;
 
+	/* PostgreSQL has no last rowid: the id comes back as a row. */
+	if (st->pg != NULL) {
+		db_want_id(s);
+		return store_sql_number(st, q, s, rc, rowid);
+	}
+	ret = store_sql_done(st, q, s, rc);
 	if (ret == STORE_OK)
 		*rowid = sqlite3_last_insert_rowid(st->db);
 	return ret;
 }
 
-sqlite3_stmt *
+db_stmt *
 store_sql_uid(store *st, const struct store_sql *q, int64_t uid)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return NULL;
-	if ((rc = store_bind_int64(s, ":uid", uid)) != SQLITE_OK) {
+	if ((rc = store_bind_int64(s, ":uid", uid)) != DB_OK) {
 		/* Binding an integer never breaks a constraint: STORE_ERR. */
 		store_sql_fail(st, q, rc);
 		return NULL;
@@ -160,9 +159,9 @@ store_sql_uid(store *st, const struct store_sql *q, int64_t uid)
 
 store_rc
 store_sql_owner(store *st, const struct store_sql *q, const char *owner,
-                sqlite3_stmt **row)
+                db_stmt **row)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if (owner == NULL)
@@ -179,9 +178,9 @@ store_sql_owner(store *st, const struct store_sql *q, const char *owner,
 store_rc
 store_sql_run(store *st, const struct store_sql *q)
 {
-	sqlite3_stmt *s = store_sql_prepare(st, q);
+	db_stmt *s = store_sql_prepare(st, q);
 
-	return s == NULL ? STORE_ERR : store_sql_done(st, q, s, SQLITE_OK);
+	return s == NULL ? STORE_ERR : store_sql_done(st, q, s, DB_OK);
 }
 
 store_rc
@@ -196,47 +195,46 @@ store_failf(store *st, const char *fmt, ...)
 }
 
 int
-store_bind_text(sqlite3_stmt *s, const char *name, const char *v, size_t lim)
+store_bind_text(db_stmt *s, const char *name, const char *v, size_t lim)
 {
-	/* SQLITE_STATIC: every statement is reset before v can go away. */
-	return sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v,
-	                         (int)strnlen(v, lim), SQLITE_STATIC);
+	/* Borrowed: every statement is reset before v can go away. */
+	return db_bind_text(s, name, v, strnlen(v, lim));
 }
 
 int
-store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v)
+store_bind_int64(db_stmt *s, const char *name, int64_t v)
 {
-	return sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+	return db_bind_int64(s, name, v);
 }
 
 int
-store_bind_null(sqlite3_stmt *s, const char *name)
+store_bind_null(db_stmt *s, const char *name)
 {
-	return sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, name));
+	return db_bind_null(s, name);
 }
 
 int
-store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now)
+store_bind_span(db_stmt *s, int64_t from, int64_t to, int64_t now)
 {
 	int rc = store_bind_int64(s, ":from", from);
 
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":to", to);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":now", now);
 	return rc;
 }
 
 bool
-store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col)
+store_copy_text(char *dst, size_t dstsz, db_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
-	int n = sqlite3_column_bytes(s, col);
+	const unsigned char *t = db_text(s, col);
+	int n = db_bytes(s, col);
 
 	if (t == NULL) {
 		/* NULL is out of memory or an SQL NULL, which no column read
 		 * here holds; empty text reads as "". */
-		if (sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
+		if (!db_is_null(s, col))
 			return false;
 		n = 0;
 	}
@@ -282,15 +280,15 @@ store_prepare_all(store *st)
 
 /* The plan of x, an EXPLAIN QUERY PLAN statement, into out (outsz > 0). */
 static store_rc
-plan_lines(store *st, sqlite3_stmt *x, char *out, size_t outsz)
+plan_lines(store *st, db_stmt *x, char *out, size_t outsz)
 {
 	const unsigned char *detail;
 	size_t len = 0;
 	int rc, n;
 
 	/* Columns: id, parent, (unused), detail. */
-	while ((rc = sqlite3_step(x)) == SQLITE_ROW) {
-		detail = sqlite3_column_text(x, 3);
+	while ((rc = db_step(x)) == DB_ROW) {
+		detail = db_text(x, 3);
 		n = snprintf(out + len, outsz - len, "%s\n",
 		             detail != NULL ? (const char *)detail : "");
 		if (n < 0 || (size_t)n >= outsz - len)
@@ -298,8 +296,8 @@ plan_lines(store *st, sqlite3_stmt *x, char *out, size_t outsz)
 			                   "than %zu bytes", outsz);
 		len += (size_t)n;
 	}
-	if (rc != SQLITE_DONE)
-		return store_failf(st, "explain: %s", sqlite3_errmsg(st->db));
+	if (rc != DB_DONE)
+		return store_failf(st, "explain: %s", db_errmsg(st));
 	return STORE_OK;
 }
 
@@ -307,14 +305,16 @@ store_rc
 store_explain(store *st, const char *name, char *out, size_t outsz)
 {
 	const struct store_sql *q;
-	sqlite3_stmt *s, *x = NULL;
+	db_stmt *s, *x;
 	store_rc ret;
 	size_t i;
 	char *sql;
-	int rc;
 
 	if (outsz == 0)
 		return store_failf(st, "explain: no room for the plan");
+	/* SQLite's plans: what tests hold the queries of the default to. */
+	if (st->pg != NULL)
+		return store_failf(st, "explain: SQLite's query plans only");
 	out[0] = '\0';
 	for (i = 0; (q = nth_sql(i)) != NULL; i++)
 		if (strcmp(q->name, name) == 0)
@@ -324,17 +324,14 @@ store_explain(store *st, const char *name, char *out, size_t outsz)
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	/* Our own SQL text, not a value: formatting is right here. */
-	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(s));
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", db_sql(s));
 	if (sql == NULL)
 		return store_failf(st, "explain: out of memory");
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &x, NULL);
+	x = db_prepare(st, "explain", sql, false);
 	sqlite3_free(sql);
-	if (rc != SQLITE_OK) {
-		store_failf(st, "explain %s: %s", name, sqlite3_errmsg(st->db));
-		sqlite3_finalize(x);
+	if (x == NULL)
 		return STORE_ERR;
-	}
 	ret = plan_lines(st, x, out, outsz);
-	sqlite3_finalize(x);
+	db_finalize(x);
 	return ret;
 }

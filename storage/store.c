@@ -69,7 +69,7 @@ store_rc
 store_savepoint(store *st)
 {
 	STORE_SQL(q, "savepoint", "SAVEPOINT store_change");
-	bool outermost = sqlite3_get_autocommit(st->db) != 0;
+	bool outermost = db_autocommit(st) != 0;
 	store_rc ret;
 
 	/* A transaction of its own is none of store_begin's. */
@@ -92,7 +92,7 @@ store_savepoint_end(store *st, store_rc ret)
 	STORE_SQL(rollback_to, "rollback-to", "ROLLBACK TO store_change");
 	static const struct store_sql *const undo[] = { &rollback_to,
 		&release };
-	sqlite3_stmt *s;
+	db_stmt *s;
 	size_t i;
 
 	/* The rollup of what this savepoint changed, before it commits
@@ -110,11 +110,11 @@ store_savepoint_end(store *st, store_rc ret)
 	 * disk); then there is no savepoint left. When the savepoint was
 	 * the outermost transaction, this ends it. */
 	for (i = 0; i < sizeof undo / sizeof undo[0]; i++) {
-		if (sqlite3_get_autocommit(st->db))
+		if (db_autocommit(st))
 			break;
 		if ((s = store_sql_prepare(st, undo[i])) == NULL)
 			break;
-		(void)sqlite3_step(s);
+		(void)db_step(s);
 		store_reset(s);
 	}
 	return ret;
@@ -401,7 +401,7 @@ store_close(store *st)
 	if (st == NULL)
 		return;
 	for (i = 0; i < STORE_STMTS_MAX; i++)
-		sqlite3_finalize(st->stmts[i].s); /* NULL in a free slot */
+		db_finalize(st->stmts[i].s); /* NULL in a free slot */
 	/* Every statement is finalized, so this cannot be busy; a last
 	 * checkpoint folds the WAL into the file. */
 	sqlite3_close(st->db);
@@ -431,12 +431,12 @@ store_begin(store *st)
 	store_write_over(st);
 	/* On a read-only handle SQLite's BEGIN IMMEDIATE quietly begins a
 	 * read transaction; one for changes is better refused at once. */
-	if (sqlite3_db_readonly(st->db, "main") == 1)
+	if (db_readonly(st))
 		return store_failf(st, "%s: the database is open read-only",
 		                   q.name);
 	if ((ret = store_sql_run(st, &q)) != STORE_OK)
 		return ret;
-	st->begun_changes = sqlite3_total_changes64(st->db);
+	st->begun_changes = db_total_changes(st);
 	st->writing = true;
 	return STORE_OK;
 }
@@ -453,14 +453,14 @@ store_commit(store *st)
 	STORE_SQL(drop_empty, "commit-change",
 		"DELETE FROM undo_steps WHERE id = :step AND NOT EXISTS"
 		" (SELECT 1 FROM undo_entries WHERE step_id = :step)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
-	if (!sqlite3_get_autocommit(st->db) &&
+	if (!db_autocommit(st) &&
 	    (ret = store_rollup_flush(st, false)) != STORE_OK)
 		return ret; /* rollup.c: the rollup commits with the change */
-	if (st->step != 0 && !sqlite3_get_autocommit(st->db)) {
+	if (st->step != 0 && !db_autocommit(st)) {
 		if ((s = store_sql_prepare(st, &drop_empty)) == NULL)
 			return STORE_ERR;
 		rc = store_bind_int64(s, ":step", st->step);
@@ -481,7 +481,7 @@ store_rollback(store *st)
 {
 	STORE_SQL(q, "rollback", "ROLLBACK");
 	char first[STORE_ERRMSG_MAX];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if (st == NULL)
@@ -491,18 +491,18 @@ store_rollback(store *st)
 	store_write_over(st);
 	/* No transaction (none begun, or SQLite already rolled it back after
 	 * an error): nothing to do. */
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		return;
 	s = store_sql_prepare(st, &q);
 	if (s == NULL)
 		return;
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
+	rc = db_step(s);
+	if (rc != DB_DONE) {
 		/* Keep the error that made the caller roll back, first; a
 		 * cut message is still useful. */
 		memcpy(first, st->errmsg, sizeof first);
 		store_failf(st, "%s; rollback: %s", first,
-		            sqlite3_errmsg(st->db));
+		            db_errmsg(st));
 	}
 	store_reset(s);
 }

@@ -14,6 +14,8 @@
 
 #include <sqlite3.h>
 
+#include "db.h"
+#include "pg.h"
 #include "store.h"
 
 /*
@@ -50,12 +52,15 @@ struct store_sql {
 #define STORE_STMTS_MAX 128
 
 struct store {
+	/* The connection: SQLite's, or PostgreSQL's (pg.c) when pg is not
+	 * NULL; db.h's calls go to the one there is. */
 	sqlite3 *db;
+	struct pg_link *pg;
 	/* The statements prepared on this handle, by the address of their
 	 * struct store_sql (store_sql_prepare); q NULL in a free slot. */
 	struct {
 		const struct store_sql *q;
-		sqlite3_stmt *s;
+		db_stmt *s;
 	} stmts[STORE_STMTS_MAX];
 	char errmsg[STORE_ERRMSG_MAX];
 	/* The undo step of the change under way (store_change_label, its
@@ -108,10 +113,10 @@ int store_temp_setup(sqlite3 *db);
  * the reason in st->errmsg. Borrowed: reset it after use (store_reset,
  * or store_sql_done).
  */
-sqlite3_stmt *store_sql_prepare(store *st, const struct store_sql *q);
+db_stmt *store_sql_prepare(store *st, const struct store_sql *q);
 
 /*
- * Records "name: SQLite's message" for a failure rc of statement q and
+ * Records "name: the engine's message" for a failure rc of statement q and
  * resets q's statement. Returns STORE_CONFLICT when a constraint said no
  * (UNIQUE, CHECK, a trigger's RAISE), else STORE_ERR.
  */
@@ -119,13 +124,13 @@ store_rc store_sql_fail(store *st, const struct store_sql *q, int rc);
 
 /*
  * The one way a statement is stepped to its end: s, statement q with its
- * parameters bound, from where rc says it is: SQLITE_OK (binding went
- * well, nothing stepped yet) or SQLITE_ROW (a row was read) steps on,
- * skipping any rows, SQLITE_DONE is the end; anything else (a failed bind
+ * parameters bound, from where rc says it is: DB_OK (binding went
+ * well, nothing stepped yet) or DB_ROW (a row was read) steps on,
+ * skipping any rows, DB_DONE is the end; anything else (a failed bind
  * or step) is a failure. Resets s; STORE_OK, or what store_sql_fail says.
  */
 store_rc store_sql_done(store *st, const struct store_sql *q,
-                        sqlite3_stmt *s, int rc);
+                        db_stmt *s, int rc);
 
 /*
  * Steps s, statement q with its parameters bound, to its first row, from
@@ -134,7 +139,7 @@ store_rc store_sql_done(store *st, const struct store_sql *q,
  * store_sql_fail says.
  */
 store_rc store_sql_row(store *st, const struct store_sql *q,
-                       sqlite3_stmt *s, int rc);
+                       db_stmt *s, int rc);
 
 /*
  * The number in the first column of the one row of s, statement q whose
@@ -143,7 +148,7 @@ store_rc store_sql_row(store *st, const struct store_sql *q,
  * Resets s.
  */
 store_rc store_sql_number(store *st, const struct store_sql *q,
-                          sqlite3_stmt *s, int rc, int64_t *n);
+                          db_stmt *s, int rc, int64_t *n);
 
 /*
  * Runs s, statement q, an INSERT whose parameters are bound (rc: how
@@ -156,14 +161,14 @@ store_rc store_sql_number(store *st, const struct store_sql *q,
  * step's id). Resets s.
  */
 store_rc store_sql_insert(store *st, const struct store_sql *q,
-                          sqlite3_stmt *s, int rc, int64_t *rowid);
+                          db_stmt *s, int rc, int64_t *rowid);
 
 /*
  * Statement q, prepared, with :uid bound to uid: the queries scoped by
  * the owner's user id. NULL on failure (STORE_ERR), with the reason in
  * st->errmsg. Borrowed, as store_sql_prepare's.
  */
-sqlite3_stmt *store_sql_uid(store *st, const struct store_sql *q,
+db_stmt *store_sql_uid(store *st, const struct store_sql *q,
                             int64_t uid);
 
 /*
@@ -174,7 +179,7 @@ sqlite3_stmt *store_sql_uid(store *st, const struct store_sql *q,
  * after). An owner NULL is a failure, "name: no owner".
  */
 store_rc store_sql_owner(store *st, const struct store_sql *q,
-                         const char *owner, sqlite3_stmt **row);
+                         const char *owner, db_stmt **row);
 
 /* Runs q, which takes no parameters, to its end (store_sql_done). */
 store_rc store_sql_run(store *st, const struct store_sql *q);
@@ -188,7 +193,7 @@ void store_user_forget(store *st);
 void store_write_over(store *st);
 
 /* Resets s and clears its bindings, so it holds no lock and no pointer. */
-void store_reset(sqlite3_stmt *s);
+void store_reset(db_stmt *s);
 
 /*
  * The savepoint around one change: atomic by itself outside a transaction,
@@ -215,22 +220,22 @@ store_rc store_failf(store *st, const char *fmt, ...)
 /*
  * Binds text v (at most lim bytes of it are read, so a missing NUL cannot
  * run past a buffer of lim bytes), an integer, or NULL to the parameter
- * named name of s. Return SQLite's result code.
+ * named name of s. Return db.h's result code.
  */
-int store_bind_text(sqlite3_stmt *s, const char *name, const char *v,
+int store_bind_text(db_stmt *s, const char *name, const char *v,
                     size_t lim);
-int store_bind_int64(sqlite3_stmt *s, const char *name, int64_t v);
-int store_bind_null(sqlite3_stmt *s, const char *name);
+int store_bind_int64(db_stmt *s, const char *name, int64_t v);
+int store_bind_null(db_stmt *s, const char *name);
 
 /* Binds :from, :to and :now, the range and clock of the range queries. */
-int store_bind_span(sqlite3_stmt *s, int64_t from, int64_t to, int64_t now);
+int store_bind_span(db_stmt *s, int64_t from, int64_t to, int64_t now);
 
 /*
  * Copies text column col of the current row of s into dst, dstsz bytes
  * with the NUL. False when it does not fit, which the schema's CHECK
  * constraints rule out, or when SQLite ran out of memory converting it.
  */
-bool store_copy_text(char *dst, size_t dstsz, sqlite3_stmt *s, int col);
+bool store_copy_text(char *dst, size_t dstsz, db_stmt *s, int col);
 
 /*
  * A schema and the steps that bring older databases to it:
@@ -339,7 +344,7 @@ bool store_unocase_unicode(void);
  * stop NULL reads as 0, running) of the current row of s into *e, tags
  * left empty. False when a text does not fit.
  */
-bool store_read_entry(sqlite3_stmt *s, struct store_entry *e);
+bool store_read_entry(db_stmt *s, struct store_entry *e);
 
 /* Reads the tags of entry e->id into e, in the one order of store.h. */
 store_rc store_tags_load(store *st, struct store_entry *e);
@@ -352,7 +357,7 @@ store_rc store_tags_load(store *st, struct store_entry *e);
  * s is reset either way.
  */
 store_rc store_one_entry(store *st, const struct store_sql *q,
-                         sqlite3_stmt *s, int rc, struct store_entry *e);
+                         db_stmt *s, int rc, struct store_entry *e);
 
 /* ---- listing.c ---- */
 
@@ -364,7 +369,7 @@ store_rc store_one_entry(store *st, const struct store_sql *q,
  * or STORE_ERR when a step or a name fails.
  */
 store_rc store_name_rows(store *st, const struct store_sql *q,
-                         sqlite3_stmt *s, store_total_cb total,
+                         db_stmt *s, store_total_cb total,
                          store_report_cb report, void *arg);
 
 /* ---- filter.c ---- */
@@ -380,9 +385,9 @@ store_rc store_filter_check(store *st, const char *what,
 /*
  * Binds a checked f (NULL: none) to the parameters of SQL_FILTER (store_sql.h)
  * in s: :p1... the projects, :t1... the tags. Strings are borrowed until
- * s is reset. SQLite's result code.
+ * s is reset. db.h's result code.
  */
-int store_bind_filter(sqlite3_stmt *s, const struct store_filter *f);
+int store_bind_filter(db_stmt *s, const struct store_filter *f);
 
 /* ---- users.c ---- */
 
@@ -422,7 +427,7 @@ const struct store_sql *store_sql_by(enum store_group by,
  * its rows (name, seconds, bucket) to cb (report.c).
  */
 store_rc store_report_rows(store *st, const struct store_sql *q,
-                           sqlite3_stmt *s, int rc, int64_t maxlen,
+                           db_stmt *s, int rc, int64_t maxlen,
                            const struct store_filter *f,
                            store_report_cb cb, void *arg);
 

@@ -124,9 +124,9 @@
  */
 #define SQL_HITS(who) \
 	"WITH hits AS (" \
-	SQL_STOPPED_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
+	SQL_STOPPED_HITS(SQL_HIT, who " AND e.seq IS DISTINCT FROM :except") \
 	" UNION ALL" \
-	SQL_RUNNING_HITS(SQL_HIT, who " AND e.seq IS NOT :except") \
+	SQL_RUNNING_HITS(SQL_HIT, who " AND e.seq IS DISTINCT FROM :except") \
 	") "
 
 /*

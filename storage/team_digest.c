@@ -4,7 +4,7 @@
  * (store_team_digest_prune). store.h says what a row means; bot/muc.c
  * decides when one is due.
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include "store_int.h"
 
@@ -17,7 +17,7 @@ store_team_digest_record(store *st, const char *team, int64_t day,
 	STORE_SQL(q, "record-team-digest",
 		"INSERT INTO team_digests (team, day, at)"
 		" VALUES (:team, :day, :at) ON CONFLICT DO NOTHING");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -26,13 +26,13 @@ store_team_digest_record(store *st, const char *team, int64_t day,
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_text(s, ":team", team, STORE_TEAM_MAX + 1);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":day", day);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":at", at);
 	if ((ret = store_sql_done(st, &q, s, rc)) != STORE_OK)
 		return ret;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_CONFLICT;
+	return db_changes(st) > 0 ? STORE_OK : STORE_CONFLICT;
 }
 
 store_rc

@@ -11,7 +11,7 @@
  * every touched entry and puts the copies back under their old ids and
  * numbers (schema.sql has the tables).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <string.h>
 
@@ -20,14 +20,12 @@
 
 /*
  * Binds v to the parameter name of s when s has one (0 when it has not);
- * SQLite's result code.
+ * db.h's result code.
  */
 static int
-bind_opt(sqlite3_stmt *s, const char *name, int64_t v)
+bind_opt(db_stmt *s, const char *name, int64_t v)
 {
-	int i = sqlite3_bind_parameter_index(s, name);
-
-	return i == 0 ? SQLITE_OK : sqlite3_bind_int64(s, i, v);
+	return db_has_param(s, name) ? db_bind_int64(s, name, v) : DB_OK;
 }
 
 /*
@@ -38,15 +36,15 @@ static store_rc
 run_sql(store *st, const struct store_sql *q, int64_t uid, int64_t step,
         int64_t entry)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int rc;
 
 	if ((s = store_sql_prepare(st, q)) == NULL)
 		return STORE_ERR;
 	rc = bind_opt(s, ":uid", uid);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_opt(s, ":step", step);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = bind_opt(s, ":entry", entry);
 	return store_sql_done(st, q, s, rc);
 }
@@ -82,7 +80,7 @@ store_step(store *st, int64_t uid)
 	 * (SQLite rolls back by itself after some errors) took the step
 	 * with it. */
 	if (st->step == 0 || st->step_uid != uid ||
-	    sqlite3_get_autocommit(st->db))
+	    db_autocommit(st))
 		return 0;
 	return st->step;
 }
@@ -128,7 +126,7 @@ store_record_project(store *st, int64_t step, int64_t uid,
 		" ON CONFLICT DO NOTHING");
 	/* Tags and breaks first, as in store_record_entry. */
 	static const struct store_sql *const qs[] = { &tags, &breaks, &rows };
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t i;
 	int rc;
@@ -137,9 +135,9 @@ store_record_project(store *st, int64_t step, int64_t uid,
 		if ((s = store_sql_prepare(st, qs[i])) == NULL)
 			return STORE_ERR;
 		rc = store_bind_int64(s, ":step", step);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = store_bind_int64(s, ":uid", uid);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = store_bind_text(s, ":project", project,
 			                     STORE_PROJECT_MAX + 1);
 		if ((ret = store_sql_done(st, qs[i], s, rc)) != STORE_OK)
@@ -164,7 +162,7 @@ add_step(store *st, const char *owner, const char *label, int64_t at,
 	STORE_SQL(add, "begin-change",
 		"INSERT INTO undo_steps (user_id, label, at)"
 		" VALUES (:uid, :label, :at)");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int rc;
 
@@ -182,7 +180,7 @@ add_step(store *st, const char *owner, const char *label, int64_t at,
 		return STORE_ERR;
 	rc = store_bind_text(s, ":label", label,
 	                     utf8_prefix(label, strlen(label), STORE_LABEL_MAX));
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":at", at);
 	return store_sql_insert(st, &add, s, rc, step);
 }
@@ -194,7 +192,7 @@ store_change_label(store *st, const char *owner, const char *label,
 	store_rc ret;
 	int64_t uid = 0, step = 0;
 
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		return store_failf(st, "undo-step: no change is open");
 	if (st->step != 0)
 		return store_failf(st, "undo-step: the change has one already");
@@ -232,16 +230,16 @@ latest_step(store *st, int64_t uid, int64_t *step, char *label,
 		"SELECT id, label, at FROM undo_steps WHERE user_id = :uid"
 		" ORDER BY id DESC LIMIT 1");
 	const unsigned char *text;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	size_t n;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
-	if ((ret = store_sql_row(st, &q, s, SQLITE_OK)) != STORE_OK)
+	if ((ret = store_sql_row(st, &q, s, DB_OK)) != STORE_OK)
 		return ret;
-	*step = sqlite3_column_int64(s, 0);
-	text = sqlite3_column_text(s, 1);
+	*step = db_int64(s, 0);
+	text = db_text(s, 1);
 	if (label != NULL && labelsz > 0) {
 		n = text != NULL ? utf8_prefix((const char *)text,
 		                               strlen((const char *)text),
@@ -250,7 +248,7 @@ latest_step(store *st, int64_t uid, int64_t *step, char *label,
 		label[n] = '\0';
 	}
 	if (at != NULL)
-		*at = sqlite3_column_int64(s, 2);
+		*at = db_int64(s, 2);
 	store_reset(s);
 	return STORE_OK;
 }
@@ -289,7 +287,7 @@ store_undo(store *st, const char *owner, char *label, size_t labelsz,
 		&restore_tags, &restore_breaks, &forget };
 	store_rc ret;
 	int64_t uid, step = 0;
-	bool own = sqlite3_get_autocommit(st->db) != 0;
+	bool own = db_autocommit(st) != 0;
 	size_t i;
 
 	if (!own && st->step != 0)

@@ -3,7 +3,7 @@
  * JID, the user's own settings (the time zone), and who has time in a
  * range (store_active).
  *
- * Dependency rule: SQLite (through store_int.h) and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -27,7 +27,7 @@ user_known(store *st, const char *owner, int64_t *uid)
 	/* The transaction ended without store_commit or store_rollback
 	 * (SQLite rolls back by itself after some errors): what it kept
 	 * may have gone with it. */
-	if (sqlite3_get_autocommit(st->db))
+	if (db_autocommit(st))
 		store_write_over(st);
 	if (!st->writing || st->user_jid[0] == '\0' || owner == NULL ||
 	    strcmp(st->user_jid, owner) != 0)
@@ -42,7 +42,7 @@ user_keep(store *st, const char *owner, int64_t uid)
 {
 	size_t n;
 
-	if (!st->writing || sqlite3_get_autocommit(st->db) ||
+	if (!st->writing || db_autocommit(st) ||
 	    (n = strnlen(owner, STORE_OWNER_MAX + 1)) > STORE_OWNER_MAX)
 		return;
 	memcpy(st->user_jid, owner, n + 1);
@@ -67,14 +67,14 @@ store_user_find(store *st, const char *owner, int64_t *uid)
 {
 	STORE_SQL(q, "find-user",
 		"SELECT id FROM users WHERE jid = :owner");
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 
 	if (user_known(st, owner, uid))
 		return STORE_OK;
 	if ((ret = store_sql_owner(st, &q, owner, &s)) != STORE_OK)
 		return ret;
-	*uid = sqlite3_column_int64(s, 0);
+	*uid = db_int64(s, 0);
 	store_reset(s);
 	user_keep(st, owner, *uid);
 	return STORE_OK;
@@ -106,7 +106,7 @@ store_user_tz(store *st, const char *owner, char *buf, size_t n)
 	STORE_SQL(q, "user-tz",
 		"SELECT tz FROM users WHERE jid = :owner");
 	const unsigned char *tz;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	store_rc ret;
 	int len;
 
@@ -116,9 +116,9 @@ store_user_tz(store *st, const char *owner, char *buf, size_t n)
 	ret = store_sql_owner(st, &q, owner, &s);
 	if (ret != STORE_OK) /* no user row: no zone either */
 		return ret == STORE_NOTFOUND ? STORE_OK : ret;
-	tz = sqlite3_column_text(s, 0);
-	len = sqlite3_column_bytes(s, 0);
-	if (tz == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
+	tz = db_text(s, 0);
+	len = db_bytes(s, 0);
+	if (tz == NULL && db_nomem(st)) {
 		store_reset(s);
 		return store_failf(st, "user-tz: out of memory");
 	}
@@ -141,7 +141,7 @@ set_tz(store *st, int64_t uid, const char *tz)
 {
 	STORE_SQL(q, "set-user-tz",
 		"UPDATE users SET tz = :tz WHERE id = :uid");
-	sqlite3_stmt *s;
+	db_stmt *s;
 
 	if ((s = store_sql_uid(st, &q, uid)) == NULL)
 		return STORE_ERR;
@@ -194,7 +194,7 @@ store_active(store *st, int64_t from, int64_t to, int64_t now,
 		" max(stop IS NULL), count(*) OVER ()"
 		" FROM hits GROUP BY jid ORDER BY secs DESC, jid LIMIT :limit");
 	char jid[STORE_OWNER_MAX + 1];
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t users = 0;
 	int rc;
 
@@ -204,24 +204,24 @@ store_active(store *st, int64_t from, int64_t to, int64_t now,
 		return STORE_ERR;
 	rc = store_bind_span(s, from, to, now);
 	/* LIMIT -1 is none. */
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":limit", limit == 0 ||
 		                      limit > (size_t)INT64_MAX ? -1 :
 		                      (int64_t)limit);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return store_sql_fail(st, &q, rc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (!store_copy_text(jid, sizeof jid, s, 0)) {
 			store_reset(s);
 			return store_failf(st, "active-users: a stored JID does "
 			                   "not fit");
 		}
-		users = sqlite3_column_int64(s, 3);
+		users = db_int64(s, 3);
 		if (cb != NULL)
-			cb(jid, sqlite3_column_int64(s, 1),
-			   sqlite3_column_int(s, 2) != 0, arg);
+			cb(jid, db_int64(s, 1),
+			   db_int(s, 2) != 0, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(st, &q, rc);
 	store_reset(s);
 	if (total != NULL)

@@ -47,7 +47,7 @@ static void raw_exec(const char *name, const char *sql)
 }
 
 /* The integer sql yields on db. */
-static int64_t db_int(sqlite3 *db, const char *sql)
+static int64_t sql_int(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *s;
 	int64_t v;
@@ -68,7 +68,7 @@ static int64_t raw_int(const char *name, const char *sql)
 
 	tmp_path(path, sizeof path, name);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	v = db_int(db, sql);
+	v = sql_int(db, sql);
 	sqlite3_close(db);
 	return v;
 }
@@ -127,9 +127,9 @@ static void store_open__configures_connection__when_opened(void **state)
 
 	(void)state;
 	st = open_file("pragmas.db");
-	assert_int_equal(db_int(st->db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(db_int(st->db, "PRAGMA synchronous"), 1); /* NORMAL */
-	assert_int_equal(db_int(st->db, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(sql_int(st->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(sql_int(st->db, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(sql_int(st->db, "PRAGMA busy_timeout"), 5000);
 	store_close(st);
 }
 
@@ -260,13 +260,13 @@ static void store_schema_apply__migrates_in_order__when_older(void **state)
 	(void)state;
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
 	assert_int_equal(store_schema_apply(db, &v1, err, sizeof err), STORE_OK);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 1);
 	assert_int_equal(sqlite3_exec(db, "INSERT INTO t (a) VALUES (42)", NULL,
 	                              NULL, NULL), SQLITE_OK);
 
 	assert_int_equal(store_schema_apply(db, &v3, err, sizeof err), STORE_OK);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 3);
-	assert_int_equal(db_int(db, "SELECT a FROM t"), 42);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(db, "SELECT a FROM t"), 42);
 
 	/* Migrated and created-fresh end up alike. */
 	assert_int_equal(sqlite3_open(":memory:", &db2), SQLITE_OK);
@@ -301,7 +301,7 @@ static void store_schema_apply__keeps_done_steps__when_migration_fails(
 	assert_non_null(strstr(err, "migration from schema version 2"));
 	/* Step 1 -> 2 committed; the failed step left neither its column nor
 	 * its version behind. */
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 2);
 	columns(db, cols, sizeof cols);
 	assert_string_equal(cols, "a INTEGER,b INTEGER,");
 	sqlite3_close(db);
@@ -321,12 +321,12 @@ static void store_schema_apply__changes_nothing__when_no_migrations(
 	assert_int_equal(store_schema_apply(db, &v1, err, sizeof err), STORE_OK);
 	/* Current already: the empty list is never looked at. */
 	assert_int_equal(store_schema_apply(db, &v1, err, sizeof err), STORE_OK);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 1);
 	/* A version with no step to it is an error, not a silent skip. */
 	assert_int_equal(store_schema_apply(db, &v2, err, sizeof err),
 	                 STORE_ERR);
 	assert_non_null(strstr(err, "no migration from schema version 1 to 2"));
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
 }
 
@@ -346,13 +346,13 @@ static void store_sql_row__gives_notfound_then_the_row__when_stepped(
 	STORE_SQL(add, "test-add-user",
 		"INSERT INTO users (jid) VALUES (:owner) RETURNING id");
 	store *st = *state;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int64_t uid = 0;
 
 	/* No row: STORE_NOTFOUND, and the statement is reset. */
 	s = store_sql_uid(st, &q, 1);
 	assert_non_null(s);
-	assert_int_equal(store_sql_row(st, &q, s, SQLITE_OK), STORE_NOTFOUND);
+	assert_int_equal(store_sql_row(st, &q, s, DB_OK), STORE_NOTFOUND);
 	/* The number an INSERT ... RETURNING gives. */
 	s = store_sql_prepare(st, &add);
 	assert_non_null(s);
@@ -364,13 +364,13 @@ static void store_sql_row__gives_notfound_then_the_row__when_stepped(
 	/* Now the row, ready to read until the statement is reset. */
 	s = store_sql_uid(st, &q, uid);
 	assert_non_null(s);
-	assert_int_equal(store_sql_row(st, &q, s, SQLITE_OK), STORE_OK);
-	assert_int_equal(sqlite3_column_int64(s, 0), uid);
+	assert_int_equal(store_sql_row(st, &q, s, DB_OK), STORE_OK);
+	assert_int_equal(db_int64(s, 0), uid);
 	store_reset(s);
 	/* A failed bind is a failure, named after the statement. */
 	s = store_sql_prepare(st, &q);
 	assert_non_null(s);
-	assert_int_equal(store_sql_row(st, &q, s, SQLITE_RANGE), STORE_ERR);
+	assert_int_equal(store_sql_row(st, &q, s, DB_RANGE), STORE_ERR);
 	assert_non_null(strstr(store_errmsg(st), "test-user-row: "));
 }
 
@@ -379,7 +379,7 @@ static void store_sql_owner__names_statement__when_owner_null(void **state)
 	STORE_SQL(q, "test-find-owner",
 		"SELECT id FROM users WHERE jid = :owner");
 	store *st = *state;
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 
 	assert_int_equal(store_sql_owner(st, &q, NULL, &s), STORE_ERR);
 	assert_string_equal(store_errmsg(st), "test-find-owner: no owner");
@@ -531,7 +531,7 @@ static void store_update__rewrites_entry__when_own(void **state)
 	want.id = e.id; /* the row stays */
 	assert_entry_equal(&got, &want);
 	/* The old tags are gone, not kept beside the new one. */
-	assert_int_equal(db_int(db, "SELECT count(*) FROM entry_tags"), 1);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM entry_tags"), 1);
 	assert_int_equal(total(st, ALICE, 0, 500, 500), 250);
 	/* Back to running, with the slot free. */
 	want.stop = 0;
@@ -557,7 +557,7 @@ static void store_delete__removes_entry_and_tags__when_own(void **state)
 	assert_int_equal(store_delete(st, ALICE, 1, &out), STORE_OK);
 	assert_entry_equal(&out, &kept);
 	assert_int_equal(store_get(st, ALICE, 1, NULL), STORE_NOTFOUND);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
 	assert_int_equal(count(st, ALICE), 1);
 	assert_int_equal(count(st, BOB), 1);
 	assert_int_equal(store_delete(st, ALICE, 1, &out), STORE_NOTFOUND);
@@ -628,7 +628,7 @@ static void store_user_tz__round_trips__when_set_and_cleared(void **state)
 	assert_string_equal(tz, "");
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
 	/* Neither reading nor clearing made a user. */
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 0);
 
 	assert_int_equal(store_set_user_tz(st, ALICE, "Europe/Berlin"),
 	                 STORE_OK);
@@ -650,7 +650,7 @@ static void store_user_tz__round_trips__when_set_and_cleared(void **state)
 	                 STORE_CONFLICT);
 	assert_int_equal(store_set_user_tz(st, "carol@example.org", ""),
 	                 STORE_CONFLICT);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 2);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 2);
 	big[STORE_TZ_MAX] = '\0';
 	assert_int_equal(store_set_user_tz(st, BOB, big), STORE_OK);
 	assert_int_equal(store_user_tz(st, BOB, tz, sizeof tz), STORE_OK);
@@ -661,7 +661,7 @@ static void store_user_tz__round_trips__when_set_and_cleared(void **state)
 
 static int64_t undo_steps(store *st)
 {
-	return db_int(st->db, "SELECT count(*) FROM undo_steps");
+	return sql_int(st->db, "SELECT count(*) FROM undo_steps");
 }
 
 static void store_undo__deletes_entry__after_insert(void **state)
@@ -679,10 +679,10 @@ static void store_undo__deletes_entry__after_insert(void **state)
 	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
 	assert_int_equal(store_get(st, ALICE, 2, NULL), STORE_NOTFOUND);
 	assert_int_equal(count(st, ALICE), 1);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM entry_tags"), 0);
 	/* The step is forgotten, with its records. */
 	assert_int_equal(undo_steps(st), 0);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM undo_entries"),
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM undo_entries"),
 	                 0);
 	assert_int_equal(store_check(st), STORE_OK);
 }
@@ -782,7 +782,7 @@ static void store_rollback__leaves_no_step__when_change_failed(void **state)
 	assert_int_equal(store_begin(st), STORE_OK);
 	add(st, ALICE, entry("plain", 10, 20));
 	commit(st);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM undo_entries"),
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM undo_entries"),
 	                 0);
 }
 
@@ -860,7 +860,7 @@ static store_rc seen(store *st, const char *owner, const char *key,
 
 static int64_t handled(store *st)
 {
-	return db_int(st->db, "SELECT count(*) FROM handled_messages");
+	return sql_int(st->db, "SELECT count(*) FROM handled_messages");
 }
 
 static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
@@ -890,7 +890,7 @@ static void store_msg_seen__finds_own_key_only__when_two_users(void **state)
 	assert_int_equal(handled(st), 2);
 	assert_int_equal(count(st, BOB), 1);
 	/* Looking records nothing and adds no user. */
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 2);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 2);
 }
 
 static void store_msg_key__rolls_back_with_change__so_retry_applies(
@@ -936,7 +936,7 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	commit_key(st, ALICE, K("o:read"));
 	assert_true(sqlite3_get_autocommit(st->db));
 	assert_int_equal(handled(st), 0);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 0);
 
 	/* Refusals, and a clearing that has nothing to clear: the
 	 * dispatcher rolls a refusal back. */
@@ -950,7 +950,7 @@ static void store_msg_key__recorded_by_changes__not_reads_or_refusals(
 	assert_int_equal(store_set_user_tz(st, ALICE, NULL), STORE_OK);
 	commit_key(st, ALICE, K("o:nothing-to-clear"));
 	assert_int_equal(handled(st), 0);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 0);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 0);
 
 	/* Changes, with and without a step, and undo. */
 	begin(st);
@@ -1101,12 +1101,12 @@ static void store_msg_reply__saves_reply__that_seen_returns(void **state)
 	memset(big, 'x', STORE_REPLY_MAX);
 	big[STORE_REPLY_MAX] = '\0';
 	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"), big), STORE_OK);
-	assert_int_equal(db_int(st->db, "SELECT length(CAST(reply AS BLOB))"
+	assert_int_equal(sql_int(st->db, "SELECT length(CAST(reply AS BLOB))"
 	                        " FROM handled_messages"), STORE_REPLY_MAX);
 	strcpy(big + STORE_REPLY_MAX - 1, "€");
 	assert_int_equal(store_msg_reply(st, ALICE, K("o:1"), big), STORE_OK);
 	free(big);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM handled_messages"
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM handled_messages"
 	                        " WHERE reply IS NULL"), 1);
 	reply[0] = 'x';
 	assert_int_equal(seen(st, ALICE, K("o:1"), reply, sizeof reply),
@@ -1117,7 +1117,7 @@ static void store_msg_reply__saves_reply__that_seen_returns(void **state)
 	assert_int_equal(store_msg_reply(st, ALICE, K("o:2"), "x"),
 	                 STORE_NOTFOUND);
 	assert_int_equal(store_msg_reply(st, BOB, K("o:1"), "x"), STORE_NOTFOUND);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), 1);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), 1);
 	assert_int_equal(handled(st), 1);
 }
 
@@ -1216,13 +1216,13 @@ static void store_msg_record__keeps_newest_rows__up_to_the_cap_per_user(
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
 	snprintf(key, sizeof key, "%040d", 1024);
 	assert_int_equal(seen(st, ALICE, key, NULL, 0), STORE_OK);
-	assert_int_equal(db_int(st->db, "SELECT min(n) FROM handled_messages"
+	assert_int_equal(sql_int(st->db, "SELECT min(n) FROM handled_messages"
 	                        " WHERE user_id = (SELECT id FROM users"
 	                        " WHERE jid = '" ALICE "')"), 25);
 	/* Bob's row is his own, untouched by hers. */
 	assert_int_equal(seen(st, BOB, K("bob"), NULL, 0), STORE_OK);
 	/* The time of handling, by the clock, not of the entry. */
-	at = db_int(st->db, "SELECT max(at) FROM handled_messages");
+	at = sql_int(st->db, "SELECT max(at) FROM handled_messages");
 	assert_true(at >= now && at <= (int64_t)time(NULL));
 }
 
@@ -1428,7 +1428,7 @@ static void assert_same_as_fresh(store *migrated)
 	store *fresh;
 
 	fresh = open_file("fresh.db");
-	assert_int_equal(db_int(migrated->db, "PRAGMA user_version"),
+	assert_int_equal(sql_int(migrated->db, "PRAGMA user_version"),
 	                 store_schema_version());
 
 	migrated_structure = structure(migrated->db);
@@ -1507,9 +1507,9 @@ static void store_open__numbers_entries_in_start_order__when_migrated(
 
 	/* Counters follow: each user's next number, and row ids past the
 	 * largest old one. */
-	assert_int_equal(db_int(st->db, "SELECT next_seq FROM users"
+	assert_int_equal(sql_int(st->db, "SELECT next_seq FROM users"
 	                        " WHERE id = 1"), 5);
-	assert_int_equal(db_int(st->db, "SELECT next_seq FROM users"
+	assert_int_equal(sql_int(st->db, "SELECT next_seq FROM users"
 	                        " WHERE id = 3"), 1);
 	assert_int_equal(add(st, ALICE, entry("new", 1000, 1100)), 5);
 	assert_int_equal(add(st, BOB, entry("new", 1000, 1100)), 2);
@@ -1680,7 +1680,7 @@ static void store_open__keeps_data__when_migrated_from_v2(void **state)
 	assert_int_equal(store_running(st, ALICE, NULL), STORE_NOTFOUND);
 
 	/* No message handled yet; the first change records one. */
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM"
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM"
 	                        " handled_messages"), 0);
 	assert_int_equal(store_begin(st), STORE_OK);
 	assert_int_equal(store_change_label(st, ALICE, "start acme", 1000),
@@ -2016,15 +2016,15 @@ static void store_open__drops_raw_message_keys__when_migrated_from_v4(
 	st = open_file("v4-data.db");
 	/* The raw keys are gone; users and entries stay. */
 	assert_int_equal(handled(st), 0);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM users"), users);
-	assert_int_equal(db_int(st->db, "SELECT count(*) FROM entries"),
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM users"), users);
+	assert_int_equal(sql_int(st->db, "SELECT count(*) FROM entries"),
 	                 entries);
 	/* A change records its key as version 5 does, numbered from 1. */
 	begin(st);
 	add(st, ALICE, entry("acme", 3000, 3100));
 	commit_key(st, ALICE, K("o:after"));
 	assert_int_equal(seen(st, ALICE, K("o:after"), NULL, 0), STORE_OK);
-	assert_int_equal(db_int(st->db, "SELECT n FROM handled_messages"), 1);
+	assert_int_equal(sql_int(st->db, "SELECT n FROM handled_messages"), 1);
 	assert_int_equal(store_check(st), STORE_OK);
 	store_close(st);
 }

@@ -1,0 +1,744 @@
+/*
+ * storage/pg.c - PostgreSQL's side of db.h: timmy's SQL, written for
+ * SQLite, run through libpq on PostgreSQL 15 with the schema of
+ * storage/schema-pg.sql.
+ *
+ * What the two engines spell or do differently is bridged here, once,
+ * instead of in every query:
+ * - parameters: ":name" becomes "$n" (the same n for every use of a
+ *   name); each is sent with the type of its value (int8 or text; NULL
+ *   leaves it to PostgreSQL), and a statement is prepared on the server
+ *   once per combination of types;
+ * - "temp.x" (SQLite's schema of temporary tables) is "pg_temp.x";
+ * - transactions: "BEGIN IMMEDIATE", SQLite's one writer at a time, is a
+ *   transaction that first takes a transaction-level advisory lock, so
+ *   that writers queue as they do on SQLite (a timmy CLI beside the
+ *   bot); "BEGIN DEFERRED", the snapshot of a read, is REPEATABLE READ;
+ * - a SAVEPOINT outside a transaction begins one, and the release of
+ *   that outermost savepoint commits it, as in SQLite;
+ * - a failed statement inside a transaction spoils only itself, as in
+ *   SQLite, not the whole transaction as in PostgreSQL: each statement
+ *   that changes rows inside a transaction runs inside a savepoint of
+ *   its own, released after it or rolled back to on failure;
+ * - results come as text: integers are read with strtoll, booleans ("t",
+ *   "f") as 1 and 0;
+ * - a refusal by a constraint or a trigger (SQLSTATE class 23) is
+ *   DB_CONSTRAINT, as SQLite's is.
+ * The scalar max(a, b) and min(a, b) of SQLite and the collation UNOCASE
+ * are functions and a collation of the schema (schema-pg.sql).
+ *
+ * Dependency rule: libpq (through pg_load.h) and libc only, and
+ * store_int.h's handle.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_load.h"
+#include "store_int.h"
+
+/* libpq's functions, once pg_connect loaded them. */
+static const struct pq_api *pq;
+
+/* Type OIDs of PostgreSQL's catalog (pg_type.dat), stable across
+ * versions. */
+#define PG_INT8 20
+#define PG_TEXT 25
+
+/* The key of the advisory lock that makes writers queue ("timm"). */
+#define PG_WRITER_LOCK "1953066349"
+
+#define PG_PARAMS_MAX 32
+#define PG_VARIANTS 4
+
+struct pg_link {
+	PGconn *c;
+	bool readonly;
+	/* The open transaction was begun by a SAVEPOINT (SQLite's way),
+	 * with depth savepoints of the caller's open in it. */
+	bool sp_tx;
+	int sp_depth;
+	int64_t changes, total;
+	unsigned next_name; /* names server-side statements: s1, s2, ... */
+	char errmsg[STORE_ERRMSG_MAX];
+};
+
+/* What kind of statement a text is: transaction control runs as it is
+ * (translated), reads and writes through prepared statements. */
+enum pg_kind { K_READ, K_WRITE, K_BEGIN_WRITE, K_BEGIN_READ, K_COMMIT,
+	K_ROLLBACK, K_SAVEPOINT, K_RELEASE, K_ROLLBACK_TO };
+
+struct pg_stmt {
+	struct pg_link *conn;
+	const char *name; /* the statement's, for messages */
+	enum pg_kind kind;
+	char *sql;        /* translated: $n, pg_temp */
+	char *sql_id;     /* sql with " RETURNING id", made when first asked */
+	int nparams;
+	char *params[PG_PARAMS_MAX];  /* the names, ":uid", by $n - 1 */
+	/* The values bound: text (owned copies), or NULL; their types. */
+	char *values[PG_PARAMS_MAX];
+	unsigned types[PG_PARAMS_MAX];
+	/* The server-side statements made so far: one per combination of
+	 * parameter types (and whether RETURNING id was asked for). */
+	struct {
+		char sig[PG_PARAMS_MAX + 2];
+		char name[16];
+	} variants[PG_VARIANTS];
+	int nvariants;
+	bool want_id;
+	PGresult *res;
+	int row, nrows;   /* the row read, -1 before the first */
+	bool ran;
+};
+
+static void
+conn_fail(struct pg_link *c, const char *what, const char *msg)
+{
+	size_t n;
+
+	snprintf(c->errmsg, sizeof c->errmsg, "%s%s%s", what != NULL ? what : "",
+	         what != NULL ? ": " : "", msg);
+	n = strlen(c->errmsg);
+	while (n > 0 && (c->errmsg[n - 1] == '\n' || c->errmsg[n - 1] == ' '))
+		c->errmsg[--n] = '\0';
+}
+
+/* Runs sql without parameters; 0, or -1 with the message in c->errmsg. */
+static int
+run_plain(struct pg_link *c, const char *sql)
+{
+	PGresult *r = pq->exec(c->c, sql);
+	ExecStatusType t = pq->resultStatus(r);
+	int ret = 0;
+
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+		conn_fail(c, NULL, pq->resultErrorMessage(r));
+		ret = -1;
+	}
+	pq->clear(r);
+	return ret;
+}
+
+int
+pg_connect(const char *conninfo, bool readonly, struct pg_link **out,
+           char *err, size_t errsz)
+{
+	struct pg_link *c;
+
+	*out = NULL;
+	if (pq == NULL && (pq = pg_load(err, errsz)) == NULL)
+		return -1;
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	c->readonly = readonly;
+	/* libpq's messages name the host and the database, never the
+	 * password. */
+	c->c = pq->connectdb(conninfo);
+	if (c->c == NULL || pq->status(c->c) != CONNECTION_OK) {
+		conn_fail(c, NULL, c->c != NULL ? pq->errorMessage(c->c) :
+		          "out of memory");
+		snprintf(err, errsz, "%s", c->errmsg);
+		pg_disconnect(c);
+		return -1;
+	}
+	/* The queries' text is UTF-8, and so are names; times are integers,
+	 * so no zone or date style matters. Notices (an IF NOT EXISTS that
+	 * found its table) are not for the log. */
+	if (run_plain(c, "SET client_encoding = 'UTF8';"
+	                 " SET client_min_messages = warning") != 0 ||
+	    (readonly && run_plain(c, "SET default_transaction_read_only"
+	                              " = on") != 0)) {
+		snprintf(err, errsz, "%s", c->errmsg);
+		pg_disconnect(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+pg_disconnect(struct pg_link *c)
+{
+	if (c == NULL)
+		return;
+	pq->finish(c->c); /* NULL is fine */
+	free(c);
+}
+
+int
+pg_exec(struct pg_link *c, const char *sql, const char *what, char *err,
+        size_t errsz)
+{
+	if (run_plain(c, sql) == 0)
+		return 0;
+	snprintf(err, errsz, "%s: %s", what, c->errmsg);
+	return -1;
+}
+
+int
+pg_schema_version(struct pg_link *c, char *err, size_t errsz)
+{
+	PGresult *r;
+	int v = -1;
+
+	r = pq->exec(c->c, "SELECT CASE WHEN to_regclass('timmy_meta') IS NULL"
+	                 " THEN (SELECT count(*) FROM pg_tables"
+	                 "  WHERE schemaname = current_schema()"
+	                 "  AND tablename IN ('users', 'entries'))"
+	                 " ELSE NULL END,"
+	                 " to_regclass('timmy_meta') IS NOT NULL");
+	if (pq->resultStatus(r) != PGRES_TUPLES_OK) {
+		snprintf(err, errsz, "schema version: %s",
+		         pq->resultErrorMessage(r));
+		pq->clear(r);
+		return -1;
+	}
+	if (strcmp(pq->getvalue(r, 0, 1), "t") != 0) {
+		/* No version: empty (0), or tables of someone else's. */
+		v = atoi(pq->getvalue(r, 0, 0)) == 0 ? 0 : -2;
+		pq->clear(r);
+		if (v == -2)
+			snprintf(err, errsz, "the database has tables but no "
+			         "timmy schema version: not a timmy database");
+		return v == -2 ? -1 : 0;
+	}
+	pq->clear(r);
+	r = pq->exec(c->c, "SELECT value FROM timmy_meta"
+	                 " WHERE key = 'schema_version'");
+	if (pq->resultStatus(r) != PGRES_TUPLES_OK || pq->ntuples(r) != 1) {
+		snprintf(err, errsz, "schema version: %s",
+		         pq->resultStatus(r) == PGRES_TUPLES_OK ?
+		         "timmy_meta has no schema_version" :
+		         pq->resultErrorMessage(r));
+		pq->clear(r);
+		return -1;
+	}
+	v = atoi(pq->getvalue(r, 0, 0));
+	pq->clear(r);
+	return v;
+}
+
+/* Whether text t starts with the keyword k, case aside. */
+static bool
+starts(const char *t, const char *k)
+{
+	while (isspace((unsigned char)*t))
+		t++;
+	return strncasecmp(t, k, strlen(k)) == 0 &&
+	       !isalnum((unsigned char)t[strlen(k)]);
+}
+
+static enum pg_kind
+kind_of(const char *sql)
+{
+	if (starts(sql, "BEGIN IMMEDIATE"))
+		return K_BEGIN_WRITE;
+	if (starts(sql, "BEGIN"))
+		return K_BEGIN_READ;
+	if (starts(sql, "COMMIT") || starts(sql, "END"))
+		return K_COMMIT;
+	if (starts(sql, "ROLLBACK TO"))
+		return K_ROLLBACK_TO;
+	if (starts(sql, "ROLLBACK"))
+		return K_ROLLBACK;
+	if (starts(sql, "SAVEPOINT"))
+		return K_SAVEPOINT;
+	if (starts(sql, "RELEASE"))
+		return K_RELEASE;
+	if (starts(sql, "SELECT") || starts(sql, "VALUES"))
+		return K_READ;
+	/* INSERT, UPDATE, DELETE, and WITH ... whichever: a WITH that only
+	 * reads pays a savepoint it did not need, nothing more. */
+	return K_WRITE;
+}
+
+/* The number of parameter name (":uid", len bytes) in s, adding it. */
+static int
+param_no(struct pg_stmt *s, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++)
+		if (strlen(s->params[i]) == len &&
+		    memcmp(s->params[i], name, len) == 0)
+			return i + 1;
+	if (s->nparams == PG_PARAMS_MAX)
+		return -1;
+	if ((s->params[i] = strndup(name, len)) == NULL)
+		return -1;
+	s->nparams++;
+	return i + 1;
+}
+
+/*
+ * s->sql from sql: parameters numbered, "temp." schema-qualified the
+ * PostgreSQL way; quoted text ('...' and "...") kept as it is. 0, or -1
+ * when out of memory or past PG_PARAMS_MAX parameters.
+ */
+static int
+translate(struct pg_stmt *s, const char *sql)
+{
+	size_t cap = strlen(sql) * 2 + 64, len = 0, n;
+	const char *p = sql;
+	char *out = malloc(cap), quote = 0;
+	int no;
+
+	if (out == NULL)
+		return -1;
+	while (*p != '\0') {
+		if (len + 32 >= cap) {
+			char *grown = realloc(out, cap *= 2);
+
+			if (grown == NULL) {
+				free(out);
+				return -1;
+			}
+			out = grown;
+		}
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+			out[len++] = *p++;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			out[len++] = *p++;
+			continue;
+		}
+		if (*p == ':' && (isalpha((unsigned char)p[1]) || p[1] == '_')) {
+			for (n = 1; isalnum((unsigned char)p[n]) || p[n] == '_';
+			     n++)
+				;
+			if ((no = param_no(s, p, n)) < 0) {
+				free(out);
+				return -1;
+			}
+			len += (size_t)snprintf(out + len, cap - len, "$%d", no);
+			p += n;
+			continue;
+		}
+		if (strncasecmp(p, "temp.", 5) == 0 &&
+		    (p == sql || !(isalnum((unsigned char)p[-1]) ||
+		                   p[-1] == '_' || p[-1] == '.'))) {
+			memcpy(out + len, "pg_temp.", 8);
+			len += 8;
+			p += 5;
+			continue;
+		}
+		out[len++] = *p++;
+	}
+	out[len] = '\0';
+	s->sql = out;
+	return 0;
+}
+
+struct pg_stmt *
+pg_prepare(store *st, const char *name, const char *sql)
+{
+	struct pg_stmt *s = calloc(1, sizeof *s);
+
+	if (s == NULL || translate(s, sql) != 0) {
+		store_failf(st, "%s: out of memory, or more than %d "
+		            "parameters", name, PG_PARAMS_MAX);
+		pg_finalize(s);
+		return NULL;
+	}
+	s->conn = st->pg;
+	s->name = name;
+	s->kind = kind_of(sql);
+	s->row = -1;
+	return s;
+}
+
+static void
+clear_values(struct pg_stmt *s)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+		s->types[i] = 0;
+	}
+}
+
+void
+pg_finalize(struct pg_stmt *s)
+{
+	char sql[64];
+	int i;
+
+	if (s == NULL)
+		return;
+	pq->clear(s->res);
+	/* The server-side statements go with it, unless the connection
+	 * went first. */
+	for (i = 0; i < s->nvariants && s->conn != NULL; i++) {
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->variants[i].name);
+		if (pq->status(s->conn->c) == CONNECTION_OK)
+			pq->clear(pq->exec(s->conn->c, sql));
+	}
+	clear_values(s);
+	for (i = 0; i < s->nparams; i++)
+		free(s->params[i]);
+	free(s->sql);
+	free(s->sql_id);
+	free(s);
+}
+
+const char *
+pg_sql(struct pg_stmt *s)
+{
+	return s->sql;
+}
+
+static int
+param_index(struct pg_stmt *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++)
+		if (strcmp(s->params[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+pg_bind(struct pg_stmt *s, const char *name, const char *v, size_t len)
+{
+	int i = param_index(s, name);
+
+	if (i < 0)
+		return DB_RANGE;
+	free(s->values[i]);
+	s->values[i] = NULL;
+	s->types[i] = 0;
+	if (v == NULL)
+		return DB_OK;
+	if ((s->values[i] = strndup(v, len)) == NULL)
+		return DB_NOMEM;
+	s->types[i] = PG_TEXT;
+	return DB_OK;
+}
+
+int
+pg_bind_int64(struct pg_stmt *s, const char *name, int64_t v)
+{
+	char num[24];
+	int i = param_index(s, name);
+
+	if (i < 0)
+		return DB_RANGE;
+	snprintf(num, sizeof num, "%" PRId64, v);
+	free(s->values[i]);
+	if ((s->values[i] = strdup(num)) == NULL)
+		return DB_NOMEM;
+	s->types[i] = PG_INT8;
+	return DB_OK;
+}
+
+bool
+pg_has_param(struct pg_stmt *s, const char *name)
+{
+	return param_index(s, name) >= 0;
+}
+
+void
+pg_want_id(struct pg_stmt *s)
+{
+	s->want_id = true;
+}
+
+/* The result's failure as db.h's code, its message in c->errmsg. */
+static int
+result_fail(struct pg_link *c, const char *name, const PGresult *r)
+{
+	const char *state = r != NULL ? pq->resultErrorField(r, PG_DIAG_SQLSTATE) :
+	                                NULL;
+
+	conn_fail(c, NULL, r != NULL ? pq->resultErrorMessage(r) :
+	          pq->errorMessage(c->c));
+	(void)name;
+	if (state != NULL && strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	return DB_ERROR;
+}
+
+/* The transaction statements, as SQLite means them (see the top). */
+static int
+run_control(struct pg_stmt *s)
+{
+	struct pg_link *c = s->conn;
+	bool in_tx = pq->transactionStatus(c->c) != PQTRANS_IDLE;
+	char sql[160];
+	int rc = 0;
+
+	switch (s->kind) {
+	case K_BEGIN_WRITE:
+		if (c->readonly) {
+			conn_fail(c, NULL, "the database is open read-only");
+			return DB_ERROR;
+		}
+		rc = run_plain(c, "BEGIN; SELECT pg_advisory_xact_lock("
+		                  PG_WRITER_LOCK ")");
+		c->sp_tx = false;
+		c->sp_depth = 0;
+		break;
+	case K_BEGIN_READ:
+		rc = run_plain(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+		c->sp_tx = false;
+		c->sp_depth = 0;
+		break;
+	case K_COMMIT:
+	case K_ROLLBACK:
+		rc = run_plain(c, s->kind == K_COMMIT ? "COMMIT" : "ROLLBACK");
+		c->sp_tx = false;
+		c->sp_depth = 0;
+		break;
+	case K_SAVEPOINT:
+		if (!in_tx) {
+			snprintf(sql, sizeof sql, "BEGIN; %s%s", c->readonly ?
+			         "" : "SELECT pg_advisory_xact_lock("
+			         PG_WRITER_LOCK "); ", s->sql);
+			rc = run_plain(c, sql);
+			c->sp_tx = rc == 0;
+			c->sp_depth = rc == 0 ? 1 : 0;
+		} else if ((rc = run_plain(c, s->sql)) == 0) {
+			c->sp_depth++;
+		}
+		break;
+	case K_RELEASE:
+		if ((rc = run_plain(c, s->sql)) == 0 && c->sp_depth > 0 &&
+		    --c->sp_depth == 0 && c->sp_tx) {
+			c->sp_tx = false;
+			rc = run_plain(c, "COMMIT");
+		}
+		break;
+	case K_ROLLBACK_TO:
+		rc = run_plain(c, s->sql);
+		break;
+	default:
+		break;
+	}
+	if (rc != 0)
+		return DB_ERROR;
+	s->ran = true;
+	s->nrows = 0;
+	c->changes = 0;
+	return DB_DONE;
+}
+
+/* The server-side statement for the types bound now, made if new; NULL
+ * on failure (c->errmsg says why). */
+static const char *
+variant(struct pg_stmt *s, int *rc)
+{
+	struct pg_link *c = s->conn;
+	char sig[PG_PARAMS_MAX + 2];
+	const char *sql = s->sql;
+	PGresult *r;
+	int i, k;
+
+	for (i = 0; i < s->nparams; i++)
+		sig[i] = s->types[i] == PG_INT8 ? 'i' :
+		         s->types[i] == PG_TEXT ? 't' : 'n';
+	sig[i++] = s->want_id ? 'R' : '-';
+	sig[i] = '\0';
+	for (k = 0; k < s->nvariants; k++)
+		if (strcmp(s->variants[k].sig, sig) == 0)
+			return s->variants[k].name;
+	if (s->want_id) {
+		if (s->sql_id == NULL) {
+			size_t n = strlen(s->sql) + sizeof " RETURNING id";
+
+			if ((s->sql_id = malloc(n)) == NULL) {
+				conn_fail(c, s->name, "out of memory");
+				*rc = DB_NOMEM;
+				return NULL;
+			}
+			snprintf(s->sql_id, n, "%s RETURNING id", s->sql);
+		}
+		sql = s->sql_id;
+	}
+	/* The oldest variant makes room: a statement seldom sees more than
+	 * two combinations (a value, or NULL). */
+	if (s->nvariants == PG_VARIANTS) {
+		char dealloc[48];
+
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s",
+		         s->variants[0].name);
+		pq->clear(pq->exec(c->c, dealloc));
+		memmove(&s->variants[0], &s->variants[1],
+		        sizeof s->variants[0] * (PG_VARIANTS - 1));
+		s->nvariants--;
+	}
+	k = s->nvariants;
+	snprintf(s->variants[k].sig, sizeof s->variants[k].sig, "%s", sig);
+	snprintf(s->variants[k].name, sizeof s->variants[k].name, "s%u",
+	         ++c->next_name);
+	r = pq->prepare(c->c, s->variants[k].name, sql, s->nparams,
+	              (const Oid *)s->types);
+	if (pq->resultStatus(r) != PGRES_COMMAND_OK) {
+		*rc = result_fail(c, s->name, r);
+		pq->clear(r);
+		return NULL;
+	}
+	pq->clear(r);
+	s->nvariants++;
+	return s->variants[k].name;
+}
+
+/* Runs the prepared variant with the values bound; DB_ROW or DB_DONE as
+ * for the first step, else a failure. */
+static int
+execute(struct pg_stmt *s)
+{
+	struct pg_link *c = s->conn;
+	bool guard = s->kind == K_WRITE &&
+	             pq->transactionStatus(c->c) == PQTRANS_INTRANS;
+	const char *name;
+	ExecStatusType t;
+	int rc = DB_ERROR;
+
+	if (guard && run_plain(c, "SAVEPOINT db_statement") != 0)
+		return DB_ERROR;
+	if ((name = variant(s, &rc)) == NULL)
+		goto failed;
+	s->res = pq->execPrepared(c->c, name, s->nparams,
+	                        (const char *const *)s->values, NULL, NULL, 0);
+	t = pq->resultStatus(s->res);
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+		rc = result_fail(c, s->name, s->res);
+		pq->clear(s->res);
+		s->res = NULL;
+		goto failed;
+	}
+	if (guard && run_plain(c, "RELEASE db_statement") != 0)
+		return DB_ERROR;
+	s->ran = true;
+	s->nrows = t == PGRES_TUPLES_OK ? pq->ntuples(s->res) : 0;
+	c->changes = strtoll(pq->cmdTuples(s->res), NULL, 10);
+	if (s->kind == K_WRITE)
+		c->total += c->changes;
+	return DB_OK;
+
+failed:
+	if (guard) {
+		char keep[STORE_ERRMSG_MAX];
+
+		memcpy(keep, c->errmsg, sizeof keep);
+		(void)run_plain(c, "ROLLBACK TO db_statement;"
+		                   " RELEASE db_statement");
+		memcpy(c->errmsg, keep, sizeof keep);
+	}
+	return rc;
+}
+
+int
+pg_step(struct pg_stmt *s)
+{
+	int rc;
+
+	if (!s->ran) {
+		if (s->kind != K_READ && s->kind != K_WRITE)
+			return run_control(s);
+		if ((rc = execute(s)) != DB_OK)
+			return rc;
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return DB_ROW;
+	}
+	return DB_DONE;
+}
+
+void
+pg_reset(struct pg_stmt *s)
+{
+	pq->clear(s->res);
+	s->res = NULL;
+	s->ran = false;
+	s->row = -1;
+	s->nrows = 0;
+	s->want_id = false;
+	clear_values(s);
+}
+
+static bool
+has_cell(struct pg_stmt *s, int col)
+{
+	return s->res != NULL && s->row >= 0 && s->row < s->nrows &&
+	       col >= 0 && col < pq->nfields(s->res);
+}
+
+int64_t
+pg_integer(struct pg_stmt *s, int col)
+{
+	const char *v;
+
+	if (!has_cell(s, col) || pq->getisnull(s->res, s->row, col))
+		return 0;
+	v = pq->getvalue(s->res, s->row, col);
+	if (v[0] == 't' && v[1] == '\0')
+		return 1; /* a boolean, as SQLite's 1 */
+	/* A sum of bigints is numeric: "12" all the same. */
+	return strtoll(v, NULL, 10);
+}
+
+const char *
+pg_text(struct pg_stmt *s, int col)
+{
+	if (!has_cell(s, col) || pq->getisnull(s->res, s->row, col))
+		return NULL;
+	return pq->getvalue(s->res, s->row, col);
+}
+
+int
+pg_bytes(struct pg_stmt *s, int col)
+{
+	if (!has_cell(s, col) || pq->getisnull(s->res, s->row, col))
+		return 0;
+	return pq->getlength(s->res, s->row, col);
+}
+
+bool
+pg_is_null(struct pg_stmt *s, int col)
+{
+	return !has_cell(s, col) || pq->getisnull(s->res, s->row, col);
+}
+
+int
+pg_autocommit(struct pg_link *c)
+{
+	return pq->transactionStatus(c->c) == PQTRANS_IDLE;
+}
+
+int64_t
+pg_changes(struct pg_link *c)
+{
+	return c->changes;
+}
+
+int64_t
+pg_total_changes(struct pg_link *c)
+{
+	return c->total;
+}
+
+bool
+pg_readonly(struct pg_link *c)
+{
+	return c->readonly;
+}
+
+const char *
+pg_errmsg(struct pg_link *c)
+{
+	return c->errmsg;
+}

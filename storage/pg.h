@@ -1,0 +1,63 @@
+/*
+ * storage/pg.h - PostgreSQL's side of db.h (pg.c): a connection through
+ * libpq, and statements that take timmy's SQL text as SQLite does.
+ *
+ * Dependency rule: included only by store_int.h.
+ */
+#ifndef TIMMY_PG_H
+#define TIMMY_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_sql;
+struct pg_link;
+struct pg_stmt;
+
+/*
+ * Connects to conninfo (a postgresql:// URL or libpq's key=value words)
+ * into *out; read-only refuses every change. The password is never part
+ * of a message. 0, or -1 with the reason in err.
+ */
+int pg_connect(const char *conninfo, bool readonly, struct pg_link **out,
+               char *err, size_t errsz);
+void pg_disconnect(struct pg_link *c);
+
+/*
+ * Runs sql, statements without parameters or results (the schema), on
+ * c; 0, or -1 with "what: PostgreSQL's message" in err.
+ */
+int pg_exec(struct pg_link *c, const char *sql, const char *what, char *err,
+            size_t errsz);
+
+/* The schema version recorded in the database, 0 when it has no timmy
+ * tables; -1 on failure with the reason in err. */
+int pg_schema_version(struct pg_link *c, char *err, size_t errsz);
+
+/* db.h's calls, for a handle or statement of PostgreSQL. */
+struct pg_stmt *pg_prepare(struct store *st, const char *name,
+                           const char *sql);
+void pg_finalize(struct pg_stmt *s);
+const char *pg_sql(struct pg_stmt *s);
+int pg_bind(struct pg_stmt *s, const char *name, const char *v, size_t len);
+int pg_bind_int64(struct pg_stmt *s, const char *name, int64_t v);
+bool pg_has_param(struct pg_stmt *s, const char *name);
+int pg_step(struct pg_stmt *s);
+void pg_reset(struct pg_stmt *s);
+int64_t pg_integer(struct pg_stmt *s, int col);
+const char *pg_text(struct pg_stmt *s, int col);
+int pg_bytes(struct pg_stmt *s, int col);
+bool pg_is_null(struct pg_stmt *s, int col);
+int pg_autocommit(struct pg_link *c);
+int64_t pg_changes(struct pg_link *c);
+int64_t pg_total_changes(struct pg_link *c);
+bool pg_readonly(struct pg_link *c);
+const char *pg_errmsg(struct pg_link *c);
+
+/* The next step of s yields the id of the row it inserts (store_sql_insert):
+ * "RETURNING id", which PostgreSQL answers without a cost of note. */
+void pg_want_id(struct pg_stmt *s);
+
+#endif
