@@ -126,6 +126,12 @@ $(BUILD)/schema.inc: schema.sql storage/embed-schema.sh
 
 $(BUILD)/storage/store.o: $(BUILD)/schema.inc
 
+$(BUILD)/schema-pg.inc: storage/schema-pg.sql storage/embed-schema.sh
+	@mkdir -p $(@D)
+	sh storage/embed-schema.sh --pg storage/schema-pg.sql > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/storage/store_pg.o: $(BUILD)/schema-pg.inc
+
 $(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

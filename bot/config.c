@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../lib/str.h"
 #include "../lib/tz.h"
 #include "access.h"
 #include "config_prefs.h"
@@ -147,7 +148,7 @@ read_password(struct loader *l, const struct key *k, const char *file)
 		pw[n] = '\0';
 	}
 out:
-	cfg_wipe(buf, sizeof(buf));
+	str_wipe(buf, sizeof(buf));
 	close(fd);
 	return pw;
 }
@@ -574,7 +575,7 @@ cfg_free(struct cfg *cfg)
 	if (cfg == NULL)
 		return;
 	if (cfg->password != NULL) {
-		cfg_wipe(cfg->password, strlen(cfg->password));
+		str_wipe(cfg->password, strlen(cfg->password));
 		free(cfg->password);
 	}
 	free(cfg->path);

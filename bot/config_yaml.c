@@ -20,24 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/str.h"
 #include "../lib/utf8.h"
-
-/* Overwrites n bytes at p in a way the compiler may not drop. */
-void
-cfg_wipe(void *p, size_t n)
-{
-#if defined(__OpenBSD__) || defined(__FreeBSD__) ||                          \
-	(defined(__GLIBC__) &&                                               \
-	 (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25)))
-	if (p != NULL)
-		explicit_bzero(p, n);
-#else
-	volatile unsigned char *v = p;
-
-	while (v != NULL && n-- > 0)
-		*v++ = 0;
-#endif
-}
 
 void
 cfg_error(struct loader *l, size_t line, const char *fmt, ...)
@@ -472,7 +456,7 @@ read_file(struct loader *l, char **buf, size_t *len, mode_t *mode)
 	if (r == -1 || total > CFG_FILE_MAX) {
 		if (r != -1)
 			cfg_error(l, 0, "larger than %d bytes", CFG_FILE_MAX);
-		cfg_wipe(b, total);
+		str_wipe(b, total);
 		free(b);
 		return -1;
 	}
@@ -491,7 +475,7 @@ wipe_document(yaml_document_t *doc)
 	for (node = doc->nodes.start; node != NULL && node < doc->nodes.top;
 	     node++)
 		if (node->type == YAML_SCALAR_NODE)
-			cfg_wipe(node->data.scalar.value, node->data.scalar.length);
+			str_wipe(node->data.scalar.value, node->data.scalar.length);
 }
 
 /* Wipes the copies of the input the parser keeps, before it frees them. */
@@ -499,10 +483,10 @@ static void
 wipe_parser(yaml_parser_t *p)
 {
 	if (p->raw_buffer.start != NULL)
-		cfg_wipe(p->raw_buffer.start,
+		str_wipe(p->raw_buffer.start,
 		     (size_t)(p->raw_buffer.end - p->raw_buffer.start));
 	if (p->buffer.start != NULL)
-		cfg_wipe(p->buffer.start, (size_t)(p->buffer.end - p->buffer.start));
+		str_wipe(p->buffer.start, (size_t)(p->buffer.end - p->buffer.start));
 }
 
 int
@@ -544,7 +528,7 @@ cfg_read_document(struct loader *l, void (*check)(struct loader *l),
 	wipe_parser(&parser);
 	yaml_parser_delete(&parser);
 done:
-	cfg_wipe(buf, len);
+	str_wipe(buf, len);
 	free(buf);
 	return 0;
 }

@@ -83,9 +83,6 @@ void cfg_error(struct loader *l, size_t line, const char *fmt, ...)
 /* True when s holds an ASCII control character. */
 bool cfg_has_control(const char *s);
 
-/* Overwrites n bytes at p in a way the compiler may not drop. */
-void cfg_wipe(void *p, size_t n);
-
 /* strdup that records running out of memory as a problem; the caller
  * frees the copy. */
 char *cfg_strdup(struct loader *l, const char *s);

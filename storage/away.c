@@ -97,9 +97,12 @@ store_prompt_set(store *st, const char *owner,
                  const struct store_prompt *p)
 {
 	STORE_SQL(q, "prompt-set",
-		"INSERT OR REPLACE INTO idle_prompts"
+		"INSERT INTO idle_prompts"
 		" (user_id, entry_id, away_from, away_to, expires)"
-		" VALUES (:uid, :entry, :from, :to, :expires)");
+		" VALUES (:uid, :entry, :from, :to, :expires)"
+		" ON CONFLICT (user_id) DO UPDATE SET entry_id = excluded.entry_id,"
+		"  away_from = excluded.away_from, away_to = excluded.away_to,"
+		"  expires = excluded.expires");
 	db_stmt *s;
 	store_rc ret;
 	int64_t uid;

@@ -420,10 +420,13 @@ store_rc
 store_snapshot_open(store *st, store **out)
 {
 	char err[STORE_ERRMSG_MAX];
-	const char *path = sqlite3_db_filename(st->db, "main");
+	const char *path;
 	store *r;
 
 	*out = NULL;
+	if (st->pg != NULL)
+		return store_pg_snapshot(st, out);
+	path = sqlite3_db_filename(st->db, "main");
 	/* ":memory:" and temporary databases have no name: no second
 	 * handle can reach them. Nor can one see what st's own open
 	 * transaction changed (a correction that takes back a change and

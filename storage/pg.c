@@ -6,10 +6,13 @@
  * What the two engines spell or do differently is bridged here, once,
  * instead of in every query:
  * - parameters: ":name" becomes "$n" (the same n for every use of a
- *   name); each is sent with the type of its value (int8 or text; NULL
- *   leaves it to PostgreSQL), and a statement is prepared on the server
- *   once per combination of types;
- * - "temp.x" (SQLite's schema of temporary tables) is "pg_temp.x";
+ *   name); each is sent with the type of its value (int8 or text; a NULL
+ *   with the type its name says, null_type), and a statement is prepared
+ *   on the server once per combination of types;
+ * - "temp.x" (SQLite's schema of temporary tables) is "pg_temp.x", and
+ *   SQLite's COLLATE BINARY, byte order, is PostgreSQL's "C"; SQLite's
+ *   CROSS JOIN ... ON, an inner join whose order the planner keeps, is a
+ *   JOIN (PostgreSQL allows no ON there, and plans the order itself);
  * - transactions: "BEGIN IMMEDIATE", SQLite's one writer at a time, is a
  *   transaction that first takes a transaction-level advisory lock, so
  *   that writers queue as they do on SQLite (a timmy CLI beside the
@@ -123,9 +126,14 @@ run_plain(struct pg_link *c, const char *sql)
 }
 
 int
-pg_connect(const char *conninfo, bool readonly, struct pg_link **out,
-           char *err, size_t errsz)
+pg_connect(const char *conninfo, const char *password, bool readonly,
+           struct pg_link **out, char *err, size_t errsz)
 {
+	/* dbname with expand_dbname: conninfo is read as a whole
+	 * connection string, and the password given here is added to it. */
+	const char *keys[] = { "dbname", password != NULL ? "password" : NULL,
+		NULL };
+	const char *values[] = { conninfo, password, NULL };
 	struct pg_link *c;
 
 	*out = NULL;
@@ -138,7 +146,7 @@ pg_connect(const char *conninfo, bool readonly, struct pg_link **out,
 	c->readonly = readonly;
 	/* libpq's messages name the host and the database, never the
 	 * password. */
-	c->c = pq->connectdb(conninfo);
+	c->c = pq->connectdbParams(keys, values, 1);
 	if (c->c == NULL || pq->status(c->c) != CONNECTION_OK) {
 		conn_fail(c, NULL, c->c != NULL ? pq->errorMessage(c->c) :
 		          "out of memory");
@@ -323,6 +331,20 @@ translate(struct pg_stmt *s, const char *sql)
 			p += n;
 			continue;
 		}
+		if (strncasecmp(p, "CROSS JOIN", 10) == 0 &&
+		    !isalnum((unsigned char)p[10])) {
+			memcpy(out + len, "JOIN", 4);
+			len += 4;
+			p += 10;
+			continue;
+		}
+		if (strncasecmp(p, "COLLATE BINARY", 14) == 0 &&
+		    !isalnum((unsigned char)p[14])) {
+			memcpy(out + len, "COLLATE \"C\"", 11);
+			len += 11;
+			p += 14;
+			continue;
+		}
 		if (strncasecmp(p, "temp.", 5) == 0 &&
 		    (p == sql || !(isalnum((unsigned char)p[-1]) ||
 		                   p[-1] == '_' || p[-1] == '.'))) {
@@ -338,6 +360,44 @@ translate(struct pg_stmt *s, const char *sql)
 	return 0;
 }
 
+/*
+ * The type a parameter has when its value is NULL, or when nothing was
+ * bound to it (NULL, as in SQLite): PostgreSQL wants one where the
+ * statement alone does not say it (":entry IS NULL OR e.id = :entry"
+ * fails to prepare untyped). timmy's parameters are named for what they
+ * hold: these hold text, every other one an integer. A name missing
+ * here shows at once: every statement is prepared with every parameter
+ * NULL by the tests (store_prepare_all).
+ */
+static unsigned
+null_type(const char *name)
+{
+	static const char *const text[] = { ":owner", ":tz", ":project",
+		":reply", ":name", ":key", ":value", ":team", ":tag", ":old",
+		":new", ":note", ":label", ":kind" };
+	size_t i;
+
+	if ((name[1] == 'p' || name[1] == 't') && name[2] >= '1' &&
+	    name[2] <= '9' && name[3] == '\0')
+		return PG_TEXT; /* a filter's :p1... and :t1... */
+	for (i = 0; i < sizeof text / sizeof text[0]; i++)
+		if (strcmp(name, text[i]) == 0)
+			return PG_TEXT;
+	return PG_INT8;
+}
+
+static void
+clear_values(struct pg_stmt *s)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+		s->types[i] = null_type(s->params[i]);
+	}
+}
+
 struct pg_stmt *
 pg_prepare(store *st, const char *name, const char *sql)
 {
@@ -349,23 +409,12 @@ pg_prepare(store *st, const char *name, const char *sql)
 		pg_finalize(s);
 		return NULL;
 	}
+	clear_values(s); /* every parameter NULL, typed */
 	s->conn = st->pg;
 	s->name = name;
 	s->kind = kind_of(sql);
 	s->row = -1;
 	return s;
-}
-
-static void
-clear_values(struct pg_stmt *s)
-{
-	int i;
-
-	for (i = 0; i < s->nparams; i++) {
-		free(s->values[i]);
-		s->values[i] = NULL;
-		s->types[i] = 0;
-	}
 }
 
 void
@@ -418,7 +467,7 @@ pg_bind(struct pg_stmt *s, const char *name, const char *v, size_t len)
 		return DB_RANGE;
 	free(s->values[i]);
 	s->values[i] = NULL;
-	s->types[i] = 0;
+	s->types[i] = null_type(name);
 	if (v == NULL)
 		return DB_OK;
 	if ((s->values[i] = strndup(v, len)) == NULL)

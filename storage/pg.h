@@ -18,11 +18,12 @@ struct pg_stmt;
 
 /*
  * Connects to conninfo (a postgresql:// URL or libpq's key=value words)
- * into *out; read-only refuses every change. The password is never part
- * of a message. 0, or -1 with the reason in err.
+ * with password (NULL: none of ours) into *out; read-only refuses every
+ * change. The password is never part of a message. 0, or -1 with the
+ * reason in err.
  */
-int pg_connect(const char *conninfo, bool readonly, struct pg_link **out,
-               char *err, size_t errsz);
+int pg_connect(const char *conninfo, const char *password, bool readonly,
+               struct pg_link **out, char *err, size_t errsz);
 void pg_disconnect(struct pg_link *c);
 
 /*

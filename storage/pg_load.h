@@ -23,7 +23,8 @@
 /* The functions of libpq that storage/ calls, by their names without
  * "PQ" (pg_load.c fills the table from PG_LOAD_SYMS). */
 struct pq_api {
-	PGconn *(*connectdb)(const char *);
+	PGconn *(*connectdbParams)(const char *const *, const char *const *,
+	                           int);
 	ConnStatusType (*status)(const PGconn *);
 	char *(*errorMessage)(const PGconn *);
 	void (*finish)(PGconn *);
@@ -47,7 +48,7 @@ struct pq_api {
 };
 
 #define PG_LOAD_SYMS(X) \
-	X(connectdb) X(status) X(errorMessage) X(finish) X(exec) X(prepare) \
+	X(connectdbParams) X(status) X(errorMessage) X(finish) X(exec) X(prepare) \
 	X(execPrepared) X(resultStatus) X(resultErrorMessage) \
 	X(resultErrorField) X(clear) X(ntuples) X(nfields) X(getvalue) \
 	X(getisnull) X(getlength) X(cmdTuples) X(transactionStatus)

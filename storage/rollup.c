@@ -166,7 +166,8 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	"  AND e.start < d.hi AND e.start >= d.lo - " SQL_LONGEST(":uid") \
 	"  AND (e.stop > d.lo OR (e.stop = e.start AND e.start = d.lo))" \
 	"  AND (:entry IS NULL OR e.id = :entry)"
-#define SQL_ROLLUP_EDGE "(e.start = e.stop AND e.start = d.lo)"
+#define SQL_ROLLUP_EDGE \
+	"CASE WHEN e.start = e.stop AND e.start = d.lo THEN 1 ELSE 0 END"
 #define SQL_ROLLUP_SECS \
 	"min(e.stop, d.hi) - max(e.start, d.lo) - " \
 	SQL_BREAKS("e.id", "max(e.start, d.lo)", "min(e.stop, d.hi)")
@@ -176,11 +177,13 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
  * primary key) rather than through GROUP BY, whose sorter cost more than
  * the rest of a one-day recomputation (measured with callgrind: about
  * 100,000 instructions a statement). "WHERE true" lets SQLite's parser
- * tell the ON CONFLICT of the upsert from a join's ON.
+ * tell the ON CONFLICT of the upsert from a join's ON. The conflict's
+ * columns (the table's primary key, key) are named, as PostgreSQL wants.
  */
-#define SQL_ROLLUP_ADD \
-	" ON CONFLICT DO UPDATE SET secs = secs + excluded.secs," \
-	" first = min(first, excluded.first)"
+#define SQL_ROLLUP_ADD(table, key) \
+	" ON CONFLICT (" key ") DO UPDATE" \
+	" SET secs = " table ".secs + excluded.secs," \
+	" first = min(" table ".first, excluded.first)"
 
 /*
  * Recomputes user uid's rollup rows of the days in temp.rollup_days, from
@@ -209,7 +212,8 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		" SELECT :uid, d.lo, e.project COLLATE BINARY,"
 		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
-		" WHERE true" SQL_ROLLUP_ADD);
+		" WHERE true"
+		SQL_ROLLUP_ADD("rollup_projects", "user_id, day, project, edge"));
 	/* An entry counts once per tag that differs in more than case,
 	 * under its first spelling in entry_tags' order, as the report's
 	 * DISTINCT keeps it; '' when it has no tag. */
@@ -223,7 +227,8 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		" LEFT JOIN entry_tags AS t ON t.entry_id = e.id"
 		" WHERE t.tag IS NULL OR NOT EXISTS (SELECT 1 FROM entry_tags AS u"
 		"  WHERE u.entry_id = e.id AND u.tag < t.tag"
-		"  AND u.tag = t.tag COLLATE UNOCASE)" SQL_ROLLUP_ADD);
+		"  AND u.tag = t.tag COLLATE UNOCASE)"
+		SQL_ROLLUP_ADD("rollup_tags", "user_id, day, project, tag, edge"));
 	static const struct store_sql *const steps[] = {
 		&del_projects, &del_tags, &add_projects, &add_tags
 	};

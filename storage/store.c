@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/str.h"
 #include "store_int.h"
 
 /* STORE_SCHEMA_VERSION and store_schema_sql, generated from schema.sql. */
@@ -405,6 +406,12 @@ store_close(store *st)
 	/* Every statement is finalized, so this cannot be busy; a last
 	 * checkpoint folds the WAL into the file. */
 	sqlite3_close(st->db);
+	pg_disconnect(st->pg);
+	free(st->pg_conninfo);
+	if (st->pg_password != NULL) {
+		str_wipe(st->pg_password, strlen(st->pg_password));
+		free(st->pg_password);
+	}
 	free(st);
 }
 

@@ -118,6 +118,34 @@ int64_t store_worked_secs(const struct store_entry *e, int64_t now);
 store_rc store_open(const char *path, store **out, char *err, size_t errsz);
 void store_close(store *st);
 
+/* The engines a database may live in. */
+enum store_backend {
+	STORE_SQLITE,     /* a file of its own: the default */
+	STORE_POSTGRESQL  /* a database on a PostgreSQL server */
+};
+
+/* Where a database is. */
+struct store_where {
+	enum store_backend backend;
+	/* SQLite: the file's path. PostgreSQL: libpq's connection string,
+	 * a postgresql:// URL or key=value words. */
+	const char *path;
+	/* PostgreSQL: the password (from a file of its own), or NULL when
+	 * the connection string or libpq's own files provide it. Never
+	 * part of a message. */
+	const char *password;
+};
+
+/*
+ * Opens the database w names, as store_open does (readonly false) or
+ * store_open_readonly (true). On PostgreSQL the schema is
+ * storage/schema-pg.sql, with the same version as schema.sql's; an empty
+ * database gets it, under an advisory lock, so that two timmy processes
+ * starting at once do not both create it.
+ */
+store_rc store_connect(const struct store_where *w, bool readonly,
+                       store **out, char *err, size_t errsz);
+
 /* Whether two names (projects or tags) are one name by the rule above:
  * "Design" and "design" are. Needs no open database. */
 bool store_same_name(const char *a, const char *b);

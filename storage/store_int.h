@@ -56,6 +56,10 @@ struct store {
 	 * NULL; db.h's calls go to the one there is. */
 	sqlite3 *db;
 	struct pg_link *pg;
+	/* PostgreSQL: where it is (owned copies; the password wiped when
+	 * freed), for the second connection of a snapshot. */
+	char *pg_conninfo;
+	char *pg_password;
 	/* The statements prepared on this handle, by the address of their
 	 * struct store_sql (store_sql_prepare); q NULL in a free slot. */
 	struct {
@@ -336,6 +340,12 @@ int store_unocase_cmp(const void *a, size_t na, const void *b, size_t nb);
 /* Whether UNOCASE folds beyond ASCII: false when the C.UTF-8 locale is
  * missing, and then it folds like NOCASE. */
 bool store_unocase_unicode(void);
+
+/* ---- store_pg.c ---- */
+
+/* store_snapshot_open on PostgreSQL: a second connection in a
+ * REPEATABLE READ transaction. */
+store_rc store_pg_snapshot(store *st, store **out);
 
 /* ---- entries.c: reading entries ---- */
 

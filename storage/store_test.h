@@ -22,4 +22,11 @@ store_rc store_insert(store *st, const char *owner,
  */
 void store_rollup_use(store *st, bool on);
 
+/*
+ * Empties every table of st's PostgreSQL database and restarts its ids,
+ * as a new database is: the storage tests run on one server, a clean
+ * database per test. STORE_ERR on SQLite (a new ":memory:" is that).
+ */
+store_rc store_test_empty(store *st);
+
 #endif

@@ -187,11 +187,11 @@ store_active(store *st, int64_t from, int64_t to, int64_t now,
 	 * counts the users before LIMIT (-1: none) cuts: one row per user,
 	 * not per entry. */
 	STORE_SQL(q, "active-users",
-		SQL_HITS("1")
+		SQL_HITS("true")
 		"SELECT jid, sum(max(min(coalesce(stop, :now), :to)"
 		"  - max(start, :from)"
 		"  - " SQL_BREAKS("hits.id", ":from", ":to") ", 0)) AS secs,"
-		" max(stop IS NULL), count(*) OVER ()"
+		" max(CASE WHEN stop IS NULL THEN 1 ELSE 0 END), count(*) OVER ()"
 		" FROM hits GROUP BY jid ORDER BY secs DESC, jid LIMIT :limit");
 	char jid[STORE_OWNER_MAX + 1];
 	db_stmt *s;
@@ -203,10 +203,11 @@ store_active(store *st, int64_t from, int64_t to, int64_t now,
 	if ((s = store_sql_prepare(st, &q)) == NULL)
 		return STORE_ERR;
 	rc = store_bind_span(s, from, to, now);
-	/* LIMIT -1 is none. */
+	/* The largest limit is none (SQLite's LIMIT -1 is an error in
+	 * PostgreSQL). */
 	if (rc == DB_OK)
 		rc = store_bind_int64(s, ":limit", limit == 0 ||
-		                      limit > (size_t)INT64_MAX ? -1 :
+		                      limit > (size_t)INT64_MAX ? INT64_MAX :
 		                      (int64_t)limit);
 	if (rc != DB_OK)
 		return store_sql_fail(st, &q, rc);

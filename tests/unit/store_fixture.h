@@ -57,13 +57,28 @@ static int remove_tmpdir(void **state)
 	return rmdir(tmpdir);
 }
 
+/*
+ * A new, empty database: in memory, or, when $TIMMY_TEST_PG names a
+ * PostgreSQL database (libpq's connection string; make unit-pg), that
+ * one emptied: the same tests on the second engine.
+ */
 static int open_memory(void **state)
 {
+	struct store_where w = { STORE_SQLITE, ":memory:", NULL };
 	char err[512];
 	store *st = NULL;
 
-	if (store_open(":memory:", &st, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
+	if (getenv("TIMMY_TEST_PG") != NULL) {
+		w.backend = STORE_POSTGRESQL;
+		w.path = getenv("TIMMY_TEST_PG");
+	}
+	if (store_connect(&w, false, &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "store_connect: %s\n", err);
+		return -1;
+	}
+	if (w.backend == STORE_POSTGRESQL && store_test_empty(st) != STORE_OK) {
+		fprintf(stderr, "store_test_empty: %s\n", store_errmsg(st));
+		store_close(st);
 		return -1;
 	}
 	*state = st;
