@@ -61,11 +61,13 @@ boot_config(const char *file)
 store *
 boot_store(const struct cfg *cfg)
 {
+	struct store_where w = cfg_store_where(cfg);
 	char err[512];
 	store *st = NULL;
 
-	if (store_open(cfg->db_path, &st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "timmy: storage.path: %s\n", err);
+	if (store_connect(&w, false, &st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "timmy: storage.%s: %s\n",
+		        w.backend == STORE_POSTGRESQL ? "url" : "path", err);
 		return NULL;
 	}
 	store_set_default_zone(st, cfg->timezone); /* the rollup's days */

@@ -221,6 +221,7 @@ cli_config(int argc, char **argv, void (*usage)(void), const char **file)
 static int
 open_both(const char *file, struct cfg **cfg, store **st)
 {
+	struct store_where w;
 	struct text errs;
 	char err[512];
 
@@ -232,9 +233,9 @@ open_both(const char *file, struct cfg **cfg, store **st)
 		return 1;
 	}
 	text_free(&errs);
-	if (store_open_readonly((*cfg)->db_path, st, err, sizeof(err)) !=
-	    STORE_OK) {
-		fprintf(stderr, "timmy: %s: %s\n", (*cfg)->db_path, err);
+	w = cfg_store_where(*cfg);
+	if (store_connect(&w, true, st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "timmy: %s: %s\n", (*cfg)->db_shown, err);
 		cfg_free(*cfg);
 		*cfg = NULL;
 		return 1;
@@ -580,26 +581,27 @@ cli_repair_asked(int argc, char **argv)
 static int
 repair(const struct cfg *cfg)
 {
+	struct store_where w = cfg_store_where(cfg);
 	char err[512];
 	store *st = NULL;
 	int rc = 1;
 
-	if (store_open(cfg->db_path, &st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "timmy: storage.path: %s\n", err);
+	if (store_connect(&w, false, &st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "timmy: %s: %s\n", cfg->db_shown, err);
 		return 1;
 	}
 	store_set_default_zone(st, cfg->timezone);
 	if (store_begin(st) != STORE_OK || store_rollup_rebuild(st) != STORE_OK ||
 	    store_commit(st) != STORE_OK) {
 		fprintf(stderr, "timmy: %s: rebuilding the rollup failed: %s\n",
-		        cfg->db_path, store_errmsg(st));
+		        cfg->db_shown, store_errmsg(st));
 		store_rollback(st);
 	} else if (store_check(st) != STORE_OK) {
 		fprintf(stderr, "timmy: %s: integrity check failed: %s\n",
-		        cfg->db_path, store_errmsg(st));
+		        cfg->db_shown, store_errmsg(st));
 	} else {
 		printf("rollup rebuilt and checked: %s, time zone %s\n",
-		       cfg->db_path, cfg->timezone);
+		       cfg->db_shown, cfg->timezone);
 		rc = 0;
 	}
 	store_close(st);

@@ -61,7 +61,8 @@ is_loopback(const char *host)
 }
 
 /*
- * Reads the password from the first line of file (key k, for messages):
+ * Reads the password from the first line of file (key k, named what in
+ * messages: "account.password_file"):
  * without its "\n" or "\r\n", non-empty, at most CFG_PASSWORD_MAX bytes.
  * Returns it (the caller wipes and frees it), or NULL after reporting
  * why. Nothing read from the file is ever quoted, and the read buffer is
@@ -72,8 +73,9 @@ is_loopback(const char *host)
  * root reads anything. systemd's LoadCredential= copies (mode 0400, owned
  * by the service user) pass.
  */
-static char *
-read_password(struct loader *l, const struct key *k, const char *file)
+char *
+cfg_read_secret(struct loader *l, const struct key *k, const char *what,
+                const char *file)
 {
 	char buf[CFG_PASSWORD_MAX + 3], shown[CFG_PATH_SHOW_BUF];
 	char *nl, *pw = NULL;
@@ -84,22 +86,22 @@ read_password(struct loader *l, const struct key *k, const char *file)
 
 	cfg_show_path(file, shown, sizeof(shown));
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		cfg_error(l, k->line, "account.password_file: cannot read %s: %s",
+		cfg_error(l, k->line, "%s: cannot read %s: %s", what,
 		          shown, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		cfg_error(l, k->line,
-		          "account.password_file: %s is not a regular file", shown);
+		          "%s: %s is not a regular file", what, shown);
 		close(fd);
 		return NULL;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH)) {
 		/* Not read at all: the password stays where it is. */
 		cfg_error(l, k->line,
-		          "account.password_file: %s is readable by %s (mode "
+		          "%s: %s is readable by %s (mode "
 		          "%04o); make it readable by timmy alone: chmod 600 %s",
-		          shown,
+		          what, shown,
 		          (st.st_mode & S_IRGRP) && (st.st_mode & S_IROTH)
 		                  ? "group and others"
 		          : (st.st_mode & S_IRGRP) ? "its group"
@@ -115,7 +117,7 @@ read_password(struct loader *l, const struct key *k, const char *file)
 			continue;
 		if (r == -1) {
 			cfg_error(l, k->line,
-			          "account.password_file: cannot read %s: %s", shown,
+			          "%s: cannot read %s: %s", what, shown,
 			          strerror(errno));
 			goto out;
 		}
@@ -131,16 +133,16 @@ read_password(struct loader *l, const struct key *k, const char *file)
 		n--;
 	if (n > CFG_PASSWORD_MAX)
 		cfg_error(l, k->line,
-		          "account.password_file: %s: the password is longer "
-		          "than %d bytes", shown, CFG_PASSWORD_MAX);
+		          "%s: %s: the password is longer "
+		          "than %d bytes", what, shown, CFG_PASSWORD_MAX);
 	else if (n == 0)
 		cfg_error(l, k->line,
-		          "account.password_file: %s: the first line is empty",
-		          shown);
+		          "%s: %s: the first line is empty",
+		          what, shown);
 	else if (memchr(buf, '\0', n) != NULL)
 		cfg_error(l, k->line,
-		          "account.password_file: %s: the password contains a "
-		          "NUL byte", shown);
+		          "%s: %s: the password contains a "
+		          "NUL byte", what, shown);
 	else if ((pw = malloc(n + 1)) == NULL)
 		cfg_error(l, 0, "out of memory");
 	else {
@@ -202,7 +204,8 @@ account_password(struct loader *l, const struct key *s,
 		if ((v = cfg_get_string(l, s, file)) != NULL) {
 			cfg->password_file = cfg_strdup(l, v);
 			if (!(l->flags & CFG_NO_SECRETS))
-				cfg->password = read_password(l, file, v);
+				cfg->password = cfg_read_secret(l, file,
+				                                "account.password_file", v);
 		}
 	} else {
 		cfg_error(l, file->value ? file->line
@@ -294,21 +297,6 @@ load_account(struct loader *l, const struct key *s)
 
 	/* After host: off depends on it. */
 	account_tls(l, s, &keys[ACC_TLS]);
-}
-
-/* storage: where the database lives. */
-static void
-load_storage(struct loader *l, const struct key *s)
-{
-	struct key keys[] = { { .name = "path" } };
-	const char *v;
-
-	if (!cfg_open_section(l, s, true, keys, 1))
-		return;
-	if (!cfg_present(&keys[0]))
-		cfg_missing(l, s, &keys[0]);
-	else if ((v = cfg_get_string(l, s, &keys[0])) != NULL)
-		l->cfg->db_path = cfg_strdup(l, v);
 }
 
 /* A cfg_item_check: pattern may be in access.allow or admins. */
@@ -508,7 +496,7 @@ load_document(struct loader *l)
 	}
 	cfg_walk_mapping(l, NULL, root, sections, NSECTIONS);
 	load_account(l, &sections[ACCOUNT]);
-	load_storage(l, &sections[STORAGE]);
+	cfg_load_storage(l, &sections[STORAGE]);
 	load_access(l, &sections[ACCESS]);
 	load_limits(l, &sections[LIMITS]);
 	load_defaults(l, &sections[DEFAULTS]);
@@ -584,6 +572,11 @@ cfg_free(struct cfg *cfg)
 	free(cfg->resource);
 	free(cfg->host);
 	free(cfg->db_path);
+	free(cfg->db_shown);
+	if (cfg->db_password != NULL) {
+		str_wipe(cfg->db_password, strlen(cfg->db_password));
+		free(cfg->db_password);
+	}
 	cfg_free_list(cfg->allow, cfg->nallow);
 	cfg_free_list(cfg->admins, cfg->nadmins);
 	free(cfg->timezone);
@@ -655,7 +648,9 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	    !same_str(live->host, fresh->host) || live->port != fresh->port ||
 	    live->tls != fresh->tls || live->keepalive != fresh->keepalive)
 		add_name(restart, n, "account");
-	if (!same_str(live->db_path, fresh->db_path))
+	if (live->db_backend != fresh->db_backend ||
+	    !same_str(live->db_path, fresh->db_path) ||
+	    !same_str(live->db_password, fresh->db_password))
 		add_name(restart, n, "storage");
 	if (!same_str(live->timezone, fresh->timezone))
 		add_name(restart, n, "defaults");

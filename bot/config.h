@@ -16,6 +16,7 @@
 #include "../commands/prefs.h"
 #include "../commands/teams.h"
 #include "../lib/text.h"
+#include "../storage/store.h"
 #include "log.h"
 
 enum cfg_tls {
@@ -65,7 +66,12 @@ struct cfg {
 	unsigned keepalive;   /* account.keepalive: seconds without a word
 	                         from the server before we ping it (XEP-0199),
 	                         default CFG_KEEPALIVE_DEFAULT */
-	char *db_path;        /* storage.path */
+	enum store_backend db_backend; /* storage.backend, default sqlite */
+	char *db_path;        /* storage.path, or storage.url (PostgreSQL) */
+	char *db_password;    /* PostgreSQL: storage.password_file's first
+	                         line, or NULL */
+	char *db_shown;       /* where the database is, for messages and the
+	                         log: the path, or the URL without a password */
 	char **allow;         /* access.allow, nallow >= 1 */
 	size_t nallow;
 	char **admins;        /* access.admins, may be empty */
@@ -133,5 +139,8 @@ void cfg_free(struct cfg *cfg);
 
 /* "required", "trust-any", "off". */
 const char *cfg_tls_name(enum cfg_tls tls);
+
+/* Where cfg's database is, for store_connect; borrows from cfg. */
+struct store_where cfg_store_where(const struct cfg *cfg);
 
 #endif

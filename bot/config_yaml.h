@@ -134,6 +134,17 @@ void cfg_missing(struct loader *l, const struct key *s, const struct key *k);
 const char *cfg_get_string(struct loader *l, const struct key *s,
                            const struct key *k);
 
+/*
+ * The first line of secrets file file, key k, named what in messages
+ * ("account.password_file"), read as config.c says; NULL after reporting
+ * why. The caller wipes and frees it.
+ */
+char *cfg_read_secret(struct loader *l, const struct key *k, const char *what,
+                      const char *file);
+
+/* The storage section (config_storage.c). */
+void cfg_load_storage(struct loader *l, const struct key *s);
+
 /* The value of key k in section s as a whole number min..max, in *out;
  * false when absent or null, or not such a number (reported). */
 bool cfg_get_number(struct loader *l, const struct key *s, const struct key *k,

@@ -83,7 +83,7 @@ cmd_check(const char *file)
 		goto out;
 	if (store_check(st) != STORE_OK) {
 		fprintf(stderr, "timmy: %s: integrity check failed: %s\n",
-		        cfg->db_path, store_errmsg(st));
+		        cfg->db_shown, store_errmsg(st));
 		store_close(st);
 		goto out;
 	}
@@ -91,7 +91,7 @@ cmd_check(const char *file)
 	printf("configuration OK: %s as %s/%s, tls %s, database %s (schema %d), "
 	       "%zu allow pattern%s, time zone %s\n",
 	       file, cfg->jid, cfg->resource, cfg_tls_name(cfg->tls),
-	       cfg->db_path, store_schema_version(), cfg->nallow,
+	       cfg->db_shown, store_schema_version(), cfg->nallow,
 	       cfg->nallow == 1 ? "" : "s", cfg->timezone);
 	rc = 0;
 out:

@@ -78,7 +78,7 @@ cmd_run(const char *file)
 
 	if ((st = boot_store(cfg)) == NULL)
 		goto out;
-	log_info("database %s open (schema %d)", cfg->db_path,
+	log_info("database %s open (schema %d)", cfg->db_shown,
 	         store_schema_version());
 	if ((s = session_new(cfg, st)) == NULL)
 		goto out;

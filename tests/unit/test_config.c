@@ -376,6 +376,110 @@ cfg_load__reports_no_value__when_jid_null(void **state)
 	assert_only_error(f, ":2: account.jid: required key has no value");
 }
 
+/* storage: backend postgresql takes url and password_file, the password
+ * file read like the account's. */
+static void
+cfg_load__takes_url_and_password__when_backend_postgresql(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	struct store_where w;
+
+	write_pass(f, "dbsecret\n");
+	chmod(f->pass, 0600);
+	cfg = load(f, MINIMAL_ACCOUNT
+	           "storage:\n"
+	           "  backend: postgresql\n"
+	           "  url: \"postgresql:///timmy?host=/run/postgresql\"\n"
+	           "  password_file: %s\n"
+	           "access:\n"
+	           "  allow: [\"*@example.org\"]\n", f->pass);
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->db_backend, STORE_POSTGRESQL);
+	assert_string_equal(cfg->db_path,
+	                    "postgresql:///timmy?host=/run/postgresql");
+	assert_string_equal(cfg->db_password, "dbsecret");
+	w = cfg_store_where(cfg);
+	assert_int_equal(w.backend, STORE_POSTGRESQL);
+	assert_string_equal(w.path, cfg->db_path);
+	assert_string_equal(w.password, "dbsecret");
+	cfg_free(cfg);
+}
+
+/* A password inside the URL (or a key=value string) never shows: the
+ * log and messages name the database by db_shown. */
+static void
+cfg_load__hides_the_password__when_url_holds_one(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "postgresql://timmy:s3cret@db.example.org:5432/timmy",
+		  "postgresql://timmy:***@db.example.org:5432/timmy" },
+		{ "postgresql://db.example.org/timmy?user=t&password=s3cret&x=1",
+		  "postgresql://db.example.org/timmy?user=t&password=***&x=1" },
+		{ "host=/run/postgresql dbname=timmy password=s3cret user=t",
+		  "host=/run/postgresql dbname=timmy password=*** user=t" },
+		{ "host=db password='s3 cret' dbname=timmy",
+		  "host=db password=*** dbname=timmy" },
+		{ "postgresql:///timmy?host=/run/postgresql",
+		  "postgresql:///timmy?host=/run/postgresql" },
+	};
+	struct fixture *f = *state;
+	struct cfg *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text_clear(&f->errs);
+		cfg = load(f, MINIMAL_ACCOUNT
+		           "storage:\n"
+		           "  backend: postgresql\n"
+		           "  url: \"%s\"\n"
+		           "access:\n"
+		           "  allow: [\"*@example.org\"]\n", cases[i][0]);
+		assert_string_equal(text_str(&f->errs), "");
+		assert_non_null(cfg);
+		assert_string_equal(cfg->db_shown, cases[i][1]);
+		assert_null(strstr(cfg->db_shown, "s3cret"));
+		assert_null(cfg->db_password);
+		cfg_free(cfg);
+	}
+}
+
+/* Each backend has its own key; a wrong backend or key is said. */
+static void
+cfg_load__reports_the_other_backends_key__when_mixed(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(load(f, MINIMAL_ACCOUNT
+	                 "storage:\n"
+	                 "  backend: postgresql\n"
+	                 "  path: /var/lib/timmy/timmy.db\n"
+	                 "access:\n"
+	                 "  allow: [\"*@example.org\"]\n"));
+	assert_error(f, ":6: storage.path: not used with backend postgresql "
+	             "(use storage.url)");
+	assert_error(f, ":4: storage.url: required key is missing");
+	text_clear(&f->errs);
+	assert_null(load(f, MINIMAL_ACCOUNT
+	                 "storage:\n"
+	                 "  backend: mysql\n"
+	                 "  path: /var/lib/timmy/timmy.db\n"
+	                 "access:\n"
+	                 "  allow: [\"*@example.org\"]\n"));
+	assert_only_error(f, ":5: storage.backend: unknown value \"mysql\" "
+	                  "(expected sqlite or postgresql)");
+	text_clear(&f->errs);
+	assert_null(load(f, MINIMAL_ACCOUNT
+	                 "storage:\n"
+	                 "  path: /var/lib/timmy/timmy.db\n"
+	                 "  password_file: /etc/timmy/db\n"
+	                 "access:\n"
+	                 "  allow: [\"*@example.org\"]\n"));
+	assert_only_error(f, ":6: storage.password_file: only used with "
+	                  "backend postgresql");
+}
+
 static void
 cfg_load__reports_missing_key__when_storage_path_missing(void **state)
 {
@@ -2013,6 +2117,9 @@ main(void)
 		T(cfg_load__reports_missing_key__when_jid_missing),
 		T(cfg_load__reports_no_value__when_jid_null),
 		T(cfg_load__reports_missing_key__when_storage_path_missing),
+		T(cfg_load__takes_url_and_password__when_backend_postgresql),
+		T(cfg_load__hides_the_password__when_url_holds_one),
+		T(cfg_load__reports_the_other_backends_key__when_mixed),
 		T(cfg_load__reports_missing_section__when_storage_missing),
 		T(cfg_load__reports_missing_key__when_allow_missing),
 		T(cfg_load__reports_empty_list__when_allow_empty),
