@@ -128,10 +128,13 @@ load_libsystemd(void)
 void
 notify_init(void)
 {
+	static bool done;
 	uint64_t usec = 0;
 
-	if (!load_libsystemd())
+	/* Once: a standby calls it before it waits, the session again. */
+	if (done || !load_libsystemd())
 		return;
+	done = true;
 	/* > 0 when $WATCHDOG_USEC is set (and $WATCHDOG_PID, if set, is
 	 * us). */
 	if (watchdog_enabled_fn(0, &usec) > 0 && usec > 0) {

@@ -13,7 +13,7 @@
 
 /* Loads libsystemd.so.0 when systemd asks for notifications (logs an
  * error when it is missing), and reads the watchdog interval systemd asks
- * for ($WATCHDOG_USEC), if any. Call once at start. */
+ * for ($WATCHDOG_USEC), if any. At start; later calls do nothing. */
 void notify_init(void);
 
 /* STATUS=... (printf format; control characters become '?'). */

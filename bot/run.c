@@ -17,6 +17,7 @@
 #include "curl_load.h"
 #include "log.h"
 #include "session.h"
+#include "standby.h"
 
 /* Set by SIGINT/SIGTERM and SIGHUP; the event loop polls them. Handlers
  * do nothing else. */
@@ -80,6 +81,11 @@ cmd_run(const char *file)
 		goto out;
 	log_info("database %s open (schema %d)", cfg->db_shown,
 	         store_schema_version());
+	if ((rc = standby_wait(st, &stop_requested)) != 0) {
+		rc = rc > 0 ? 0 : 1; /* stopped while waiting, or failed */
+		goto out;
+	}
+	rc = 1;
 	if ((s = session_new(cfg, st)) == NULL)
 		goto out;
 	rc = session_run(s, &stop_requested, &reload_requested);

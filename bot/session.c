@@ -86,6 +86,7 @@
 #include "prune.h"
 #include "ratelimit.h"
 #include "roster.h"
+#include "standby.h"
 #include "timerstatus.h"
 #include "upload.h"
 #include "whereabouts.h"
@@ -150,6 +151,7 @@ struct session {
 	int64_t swept_at;    /* monotonic ms of the last rl_sweep */
 	int64_t pruned_at;   /* monotonic ms of the last prune_messages; 0:
 	                        none yet */
+	int64_t pinged_at;   /* monotonic ms of the last store_ping */
 };
 
 /*
@@ -684,6 +686,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 	char limits[128];
 	bool busy = false, slicing = false;
 	int64_t now;
+	int rc = 0;
 
 	notify_init();
 	log_info("limits: %s", limits_desc(s->cfg, limits, sizeof(limits)));
@@ -709,6 +712,19 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		}
 		if (s->pruned_at == 0 || now - s->pruned_at >= PRUNE_MS)
 			prune_messages(s, now);
+		/* Without its database (PostgreSQL gone, or the network to
+		 * it) the leader's lock is gone too, and a standby may serve
+		 * already: stop at once (standby.c). */
+		if (now - s->pinged_at >= STANDBY_TRY_MS) {
+			s->pinged_at = now;
+			if (store_ping(s->b.st) != STORE_OK) {
+				log_error("database: %s; stopping, so that a "
+				          "standby can serve",
+				          store_errmsg(s->b.st));
+				rc = 1;
+				break;
+			}
+		}
 		/* libstrophe writes what is queued at the start of a turn,
 		 * then waits, reads and runs the handlers, which queue the
 		 * replies. So: two turns that do not wait, corked, write the
@@ -731,7 +747,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 	s->life = LIFE_STOPPING;
 	s->retry_at = 0;
 	logout(s);
-	return 0;
+	return rc;
 }
 
 void

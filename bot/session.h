@@ -24,7 +24,8 @@ struct session *session_new(struct cfg *cfg, store *st);
  * handler), reconnecting with backoff after every disconnect; reloads the
  * configuration whenever *reload is set (and clears it). Tells systemd
  * how it goes (notify.h). Then sends unavailable presence and closes the
- * stream. Returns 0 on a clean stop.
+ * stream. Returns 0 on a clean stop, 1 when the database went away
+ * (store_ping: a standby may serve by now).
  */
 int session_run(struct session *s, volatile sig_atomic_t *stop,
                 volatile sig_atomic_t *reload);

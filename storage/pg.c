@@ -189,6 +189,26 @@ pg_exec(struct pg_link *c, const char *sql, const char *what, char *err,
 }
 
 int
+pg_query_bool(struct pg_link *c, const char *sql, const char *what,
+              bool *out, char *err, size_t errsz)
+{
+	PGresult *r = pq->exec(c->c, sql);
+
+	if (pq->resultStatus(r) != PGRES_TUPLES_OK || pq->ntuples(r) != 1) {
+		snprintf(err, errsz, "%s: %s", what,
+		         pq->resultStatus(r) == PGRES_TUPLES_OK ? "no answer" :
+		         pq->status(c->c) != CONNECTION_OK ?
+		         "the connection to the server is lost" :
+		         pq->resultErrorMessage(r));
+		pq->clear(r);
+		return -1;
+	}
+	*out = strcmp(pq->getvalue(r, 0, 0), "t") == 0;
+	pq->clear(r);
+	return 0;
+}
+
+int
 pg_schema_version(struct pg_link *c, char *err, size_t errsz)
 {
 	PGresult *r;

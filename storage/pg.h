@@ -33,6 +33,14 @@ void pg_disconnect(struct pg_link *c);
 int pg_exec(struct pg_link *c, const char *sql, const char *what, char *err,
             size_t errsz);
 
+/*
+ * The first column of the one row of sql, a boolean, into *out; 0, or -1
+ * with "what: PostgreSQL's message" in err (also when the connection is
+ * gone).
+ */
+int pg_query_bool(struct pg_link *c, const char *sql, const char *what,
+                  bool *out, char *err, size_t errsz);
+
 /* The schema version recorded in the database, 0 when it has no timmy
  * tables; -1 on failure with the reason in err. */
 int pg_schema_version(struct pg_link *c, char *err, size_t errsz);

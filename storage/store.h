@@ -146,6 +146,21 @@ struct store_where {
 store_rc store_connect(const struct store_where *w, bool readonly,
                        store **out, char *err, size_t errsz);
 
+/*
+ * Whether this process leads among the timmy processes that share st's
+ * database, into *leading. PostgreSQL: it takes a session-level advisory
+ * lock when no other connection holds it, and keeps it until its
+ * connection ends (a kill -9, a machine or network lost: the server ends
+ * the session, and the lock with it); a process that has it is told so
+ * again. SQLite: always true, one process serving a file. STORE_ERR when
+ * the database cannot answer.
+ */
+store_rc store_lead(store *st, bool *leading);
+
+/* STORE_OK while st's connection to its database lives (PostgreSQL: one
+ * round trip to the server); else STORE_ERR with the reason. */
+store_rc store_ping(store *st);
+
 /* Whether two names (projects or tags) are one name by the rule above:
  * "Design" and "design" are. Needs no open database. */
 bool store_same_name(const char *a, const char *b);

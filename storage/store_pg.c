@@ -20,6 +20,9 @@
  * storage/schema-pg.sql. */
 #include "schema-pg.inc"
 
+/* The key of the session-level advisory lock the leader holds ("timl"). */
+#define PG_LEADER_LOCK "1953066348"
+
 /* The key of the advisory lock held while a schema is applied ("tims"):
  * two processes starting on an empty database create it once. */
 #define PG_SCHEMA_LOCK "1953066355"
@@ -197,6 +200,37 @@ store_test_empty(store *st)
 	            " idle_prompts, nudges_sent, team_digests, rollup_users,"
 	            " rollup_projects, rollup_tags, rollup_dirty"
 	            " RESTART IDENTITY", "empty", err, sizeof err) != 0)
+		return store_failf(st, "%s", err);
+	return STORE_OK;
+}
+
+store_rc
+store_lead(store *st, bool *leading)
+{
+	char err[STORE_ERRMSG_MAX];
+
+	*leading = true;
+	if (st->pg == NULL)
+		return STORE_OK;
+	/* Asked until it says yes, then never again: a session that holds
+	 * the lock would take it once more (PostgreSQL counts them). */
+	if (pg_query_bool(st->pg, "SELECT pg_try_advisory_lock("
+	                  PG_LEADER_LOCK ")", "lead", leading, err,
+	                  sizeof err) != 0)
+		return store_failf(st, "%s", err);
+	return STORE_OK;
+}
+
+store_rc
+store_ping(store *st)
+{
+	char err[STORE_ERRMSG_MAX];
+	bool alive;
+
+	if (st->pg == NULL)
+		return STORE_OK;
+	if (pg_query_bool(st->pg, "SELECT true", "ping", &alive, err,
+	                  sizeof err) != 0)
 		return store_failf(st, "%s", err);
 	return STORE_OK;
 }

@@ -48,13 +48,15 @@ UNLIMITED = {"commands_per_minute": 0}
 def config_text(*, jid, host, port, db_path, allow, password=None,
                 password_file=None, resource="timmy", tls="required",
                 admins=(), timezone="UTC", log_level="info", keepalive=None,
-                limits=UNLIMITED, teams=None):
+                limits=UNLIMITED, teams=None, pg_url=None):
     """The text of a bot.yaml in the documented format. keepalive None
     leaves account.keepalive out (the default). limits is a dict of the
     limits section's keys (max_body, commands_per_minute, burst), written
     last; None leaves the section out, so timmy's defaults apply. teams,
     a dict of team name to a dict of its keys (members, leads, projects:
-    lists; room, digest: strings), is the teams section; None: none."""
+    lists; room, digest: strings), is the teams section; None: none.
+    pg_url, a libpq connection string, stores in PostgreSQL instead of
+    the SQLite file db_path."""
     if (password is None) == (password_file is None):
         raise ValueError("exactly one of password and password_file")
     secret = ("  password: %s" % yaml_str(password) if password is not None
@@ -84,9 +86,11 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
             else:
                 value = yaml_str(value)
             section.append("    %s: %s" % (key, value))
-    return "\n".join(account + [
-        "storage:",
-        "  path: %s" % yaml_str(db_path),
+    storage = ["storage:", "  path: %s" % yaml_str(db_path)]
+    if pg_url is not None:
+        storage = ["storage:", "  backend: postgresql",
+                   "  url: %s" % yaml_str(pg_url)]
+    return "\n".join(account + storage + [
         "access:",
         "  allow: [%s]" % ", ".join(yaml_str(a) for a in allow),
         "  admins: [%s]" % ", ".join(yaml_str(a) for a in admins),
@@ -150,7 +154,8 @@ class Bot:
                  log_level="info", binary=None, db_path=None,
                  ready_timeout=15.0, env=None, config=None, host=None,
                  port=None, keepalive=None, limits=UNLIMITED,
-                 password_file=None, test_clock=False, teams=None):
+                 password_file=None, test_clock=False, teams=None,
+                 pg_url=None):
         self.server = server
         self.jid = jid or server.jid("timmy")
         self.resource = resource
@@ -186,7 +191,7 @@ class Bot:
             host=host or server.host, port=port or server.port, tls=tls,
             db_path=self.db_path, allow=list(allow), admins=list(admins),
             timezone=timezone, log_level=log_level, keepalive=keepalive,
-            limits=limits, teams=teams)
+            limits=limits, teams=teams, pg_url=pg_url)
         if password_file is not None:
             self.settings.update(password=None, password_file=password_file)
         if config is not None:
