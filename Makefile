@@ -96,7 +96,7 @@ FUZZ_SRCS     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all asan test unit integration layering fuzz fuzz-build demo deps \
+.PHONY: all asan test unit integration unit-pg integration-pg test-pg layering fuzz fuzz-build demo deps \
 	install uninstall clean bench test-anytime anytime-at bench-tools
 
 all: timmy
@@ -237,6 +237,35 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 	@at='$(ANYTIME_AT)'; sh tests/harness/anytime.sh "$${at%@*}" "$${at#*@}" \
 		$(MAKE) unit integration INTEGRATION_TESTS='$(ANYTIME_TESTS)'
 
+# PostgreSQL, the second storage backend (storage/pg.c): the storage's
+# unit tests again with every store on a private PostgreSQL
+# (tests/harness/pg.sh; a database emptied for each test), and the
+# integration files that hold for both engines with every bot on one
+# (TIMMY_TEST_BACKEND, tests/integration/conftest.py). `make test` runs
+# unit-pg and test_standby.py; `make test-pg`, which CI runs beside it,
+# the integration files too.
+PG_UNIT_TESTS = test_store test_team_digest
+PG_INTEGRATION_TESTS ?= $(addprefix tests/integration/,test_commands.py \
+	test_conversation.py test_newuser_time.py test_newuser_reports.py \
+	test_corrections.py test_pause.py test_teams.py test_nudges.py)
+unit-pg: $(addprefix $(BUILD)/tests/,$(PG_UNIT_TESTS))
+	@set -e; d=$$(mktemp -d /tmp/timmy-pg-XXXXXX); \
+	trap 'sh tests/harness/pg.sh stop '"$$d"' >/dev/null' EXIT; \
+	conn=$$(sh tests/harness/pg.sh start $$d); \
+	for t in $(PG_UNIT_TESTS); do \
+		TIMMY_TEST_PG="$$conn" \
+		ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		CMOCKA_MESSAGE_OUTPUT=stdout $(BUILD)/tests/$$t; done
+
+integration-pg: $(BUILD)/timmy
+	TIMMY_TEST_BACKEND=postgresql $(MAKE) integration \
+		INTEGRATION_TESTS='$(PG_INTEGRATION_TESTS)'
+
+test-pg: deps
+	$(MAKE) SANITIZE=1 unit-pg
+	$(MAKE) SANITIZE=1 integration-pg
+
 # The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL
 # (SQLite's and PostgreSQL's),
 # and includes run one way, bot -> commands -> storage; lib/, the leaf all
@@ -261,6 +290,7 @@ test: deps
 	$(MAKE) layering
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 unit
+	$(MAKE) SANITIZE=1 unit-pg
 	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) systemd-check
 	$(MAKE) SANITIZE=1 integration

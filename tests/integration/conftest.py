@@ -3,10 +3,15 @@ fresh bot (own config and database) per test, and logged-in clients.
 
 Run from the repository root:
     TIMMY_BIN=$PWD/timmy /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+
+With TIMMY_TEST_BACKEND=postgresql the suite's bots store in PostgreSQL: a
+private server for the run (tests/harness/postgres.py), a new database
+for each bot (make integration-pg runs the files that hold for both).
 """
 
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -17,6 +22,11 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 from harness import TICK, Bot, PrivateProsody, find_binary  # noqa: E402
+from harness.postgres import PrivatePostgres  # noqa: E402
+
+# The storage backend of the suite's bots: sqlite (a file per bot) or
+# postgresql (a database per bot on one private server).
+BACKEND = os.environ.get("TIMMY_TEST_BACKEND", "sqlite")
 
 # Every account the suite uses; the password is derived from the name.
 USERS = ("timmy", "alice", "bob", "carol", "dave", "stranger")
@@ -69,6 +79,22 @@ def server():
         yield s
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """The private PostgreSQL of the run, started on first use."""
+    with PrivatePostgres() as pg:
+        yield pg
+
+
+def bot_storage(request):
+    """Bot's keyword for the suite's backend: a new database of the run's
+    PostgreSQL when TIMMY_TEST_BACKEND=postgresql, else nothing (a new
+    SQLite file)."""
+    if BACKEND == "postgresql":
+        return {"pg_url": request.getfixturevalue("postgres").new_database()}
+    return {}
+
+
 def stop_and_judge(b, never_started_ok=False):
     """Stops b with SIGTERM; fails the test unless it exits 0 (or, with
     never_started_ok, was never started: None) and its log holds no
@@ -85,6 +111,15 @@ def stop_and_judge(b, never_started_ok=False):
     if mismatch:
         pytest.fail("the rollup of reports differs from the entries: %s"
                     % mismatch, pytrace=False)
+    if b.settings.get("pg_url") and code is not None:
+        # PostgreSQL: no file to read; timmy check compares the rollup
+        # with the entries as rollup_mismatch does, and more.
+        r = subprocess.run([b.binary, "check", "-c", b.config_path],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=60)
+        if r.returncode != 0:
+            pytest.fail("timmy check failed on the bot's database:\n%s"
+                        % r.stdout.decode(errors="replace"), pytrace=False)
 
 
 def stop_and_judge_all(bots):
@@ -105,7 +140,8 @@ def started_bot(server, timmy_bin, request):
     module that sets BOT_TEST_CLOCK = True gets a bot whose clock it
     moves (Bot's test_clock)."""
     b = Bot(server, allow=[server.jid(u) for u in ALLOWED], binary=timmy_bin,
-            test_clock=getattr(request.module, "BOT_TEST_CLOCK", False))
+            test_clock=getattr(request.module, "BOT_TEST_CLOCK", False),
+            **bot_storage(request))
     request.node.timmy_bot = b
     try:
         b.start()

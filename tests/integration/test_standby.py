@@ -10,21 +10,12 @@ import signal
 import subprocess
 import time
 
-import pytest
-
 from harness import Bot
-from harness.postgres import PrivatePostgres
 from test_daemon import NotifySocket
 
 # The standby asks every 2 s (STANDBY_TRY_MS); the product promises a
 # takeover within 10 s of the leader's death.
 TAKEOVER = 10.0
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with PrivatePostgres() as pg:
-        yield pg
 
 
 def psql(pg, conninfo, sql):
