@@ -11,10 +11,14 @@ set -eu
 # systemd) only when it needs them, so at run time they may be missing
 # (the log then says which one). libjansson-dev: the unit tests and fuzz
 # targets read the JSON export back with it; timmy does not link it.
+# postgresql and libpq-dev: the PostgreSQL backend (libpq) and its tests,
+# which run a private server (tests/harness/postgres.py, pg.sh) with the
+# server programs and psql; postgresql-15 brings btree_gist, which
+# storage/schema-pg.sql needs.
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest openssl tzdata ca-certificates strace mandoc man-db systemd
-procps lua-unbound faketime"
+procps lua-unbound faketime postgresql libpq-dev"
 if [ "$#" -gt 0 ]; then
 	PKGS="$*"
 fi
@@ -42,9 +46,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	}
 	SUDO=sudo
 fi
-# Installing prosody must not start the system-wide server: the demo and
-# the tests run their own private one. policy-rc.d exit 101 forbids
-# service starts during this install only.
+# Installing prosody or postgresql must not start the system-wide server:
+# the demo and the tests run their own private ones. policy-rc.d exit 101
+# forbids service starts during this install only: invoke-rc.d and
+# deb-systemd-invoke, which the packages' scripts start services with,
+# both ask it (postgresql's still creates its cluster "main", stopped).
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then
@@ -58,9 +64,9 @@ $SUDO apt-get update
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 
-# A Prosody installed here is a test tool, not a service: keep it from
-# starting at the next boot too. One that was already installed is left
-# as it was.
+# A Prosody or PostgreSQL installed here is a test tool, not a service:
+# keep it from starting at the next boot too. One that was already
+# installed is left as it was.
 case " $missing " in
 *" prosody "*)
 	if command -v systemctl >/dev/null 2>&1; then
@@ -70,5 +76,16 @@ case " $missing " in
 		$SUDO update-rc.d prosody disable >/dev/null 2>&1 || true
 	fi
 	echo "deps: prosody installed for tests and the demo; its system service is disabled"
+	;;
+esac
+case " $missing " in
+*" postgresql "*)
+	if command -v systemctl >/dev/null 2>&1; then
+		$SUDO systemctl disable postgresql >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null 2>&1; then
+		$SUDO update-rc.d postgresql disable >/dev/null 2>&1 || true
+	fi
+	echo "deps: postgresql installed for tests; its system service is disabled"
 	;;
 esac

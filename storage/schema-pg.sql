@@ -40,12 +40,12 @@
 -- - The triggers: PostgreSQL's run a function, and their WHEN may not read
 --   tables, so each condition of schema.sql is in its function. A refusal
 --   (RAISE(ABORT, msg) there) raises msg with SQLSTATE 23514
---   (check_violation), the constraint name the trigger's: a constraint
---   refusal, as on SQLite. The rollup triggers are AFTER ... FOR EACH ROW
+--   (check_violation) and the trigger's name as the constraint's: a
+--   constraint refusal, as on SQLite. The rollup triggers are AFTER ... FOR EACH ROW
 --   as there; PostgreSQL runs those at the end of the statement instead of
---   after each row, which gives the same rows of rollup_dirty (none of them
---   reads what another wrote, but entry_id, which only the entries
---   triggers set).
+--   after each row, which leaves the same rows in rollup_dirty: a trigger
+--   reads there only the rows with an entry_id, which the entries
+--   triggers write and a statement on tags or breaks never fires.
 --
 -- What only PostgreSQL holds, and timmy's queries need:
 -- - public.max(bigint, bigint) and public.min(bigint, bigint), SQLite's
@@ -63,13 +63,16 @@
 --   column or index names it, so an ICU upgrade that moves it leaves no
 --   index to rebuild. Being nondeterministic it cannot serve LIKE.
 -- - No two stopped entries of one user overlap (entries_no_overlap), which
---   SQLite cannot check. The running entry is left out: the commands check
+--   SQLite cannot check. The running entry is left out. The commands count
 --   it as reaching up to their clock (store_overlap: [start, max(start,
---   now)), now being the command's time, which is not PostgreSQL's now()
---   for a message that waited offline), and no span in the row says that;
---   [start, infinity) would refuse what store_overlap lets through (the
---   storage layer takes an entry after the clock; only the commands refuse
---   future time).
+--   now)), now being the command's time, not PostgreSQL's now(), for a
+--   message that waited offline), which no column holds; and [start,
+--   infinity), the one span the row could give, would refuse what the
+--   SQLite backend holds: a stopped entry after the running one's start
+--   (the storage layer takes it; only the commands refuse time after their
+--   clock), or inside its span, as forged delay stamps left some databases
+--   (the commands then refuse to stop the timer over it:
+--   tests/unit/test_delay.c).
 --
 -- Limits that PostgreSQL sets and SQLite does not:
 -- - text holds valid UTF-8 without NUL; SQLite's TEXT takes any bytes, and

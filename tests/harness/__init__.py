@@ -14,16 +14,21 @@ One harness serves the integration tests, `make demo` and the benchmarks:
 
 Everything runs on 127.0.0.1, every process is a direct child killed by
 its PID, and every file lives in a temporary directory removed at the end.
+PrivatePostgres (the PostgreSQL backend's tests) listens on a Unix socket
+in its directory only; its postmaster, started by pg_ctl, is stopped by
+pg_ctl or, failing that, by its PID.
 """
 
 from .clock import TICK, ahead_env, wall_now
 from .prosody import PrivateProsody, ProsodyError
+from .postgres import PostgresError, PrivatePostgres
 from .client import Client, ClientError, Received
 from .bot import (Bot, BotError, UNLIMITED, config_text, find_binary,
                   run_timmy, write_config)
 
 __all__ = [
     "PrivateProsody", "ProsodyError",
+    "PrivatePostgres", "PostgresError",
     "Client", "ClientError", "Received",
     "Bot", "BotError", "UNLIMITED", "config_text", "find_binary",
     "run_timmy", "write_config",
