@@ -643,6 +643,16 @@ variant(struct pg_stmt *s, int *rc)
 	return s->variants[k].name;
 }
 
+int
+pg_check(struct pg_stmt *s)
+{
+	int rc = DB_ERROR;
+
+	if (s->kind != K_READ && s->kind != K_WRITE)
+		return 0;
+	return variant(s, &rc) != NULL ? 0 : -1;
+}
+
 /* Runs the prepared variant with the values bound; DB_ROW or DB_DONE as
  * for the first step, else a failure. */
 static int

@@ -65,6 +65,21 @@ static void store_open__fails__when_file_not_a_database(void **state)
 	assert_non_null(strstr(err, "not a database"));
 }
 
+/*
+ * Every statement of storage/ compiles against the schema: on SQLite when
+ * prepared, on PostgreSQL (TIMMY_TEST_PG) on the server, with every
+ * parameter NULL, which also shows a parameter whose NULL has no type
+ * (pg.c's null_type); SQLite's own statements (PRAGMAs) are left out
+ * there.
+ */
+static void store_prepare_all__succeeds__when_schema_current(void **state)
+{
+	store *st = *state;
+
+	if (store_prepare_all(st) != STORE_OK)
+		fail_msg("%s", store_errmsg(st));
+}
+
 /* --- insert, running, stop --- */
 
 static void store_insert__conflicts__when_second_running(void **state)
@@ -2313,6 +2328,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			store_prepare_all__succeeds__when_schema_current,
+			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_pause__opens_and_closes_a_break__when_timer_runs,
 			open_memory, close_store),
