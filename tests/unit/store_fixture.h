@@ -66,20 +66,6 @@ static bool on_postgresql(void)
 	return getenv("TIMMY_TEST_PG") != NULL;
 }
 
-/*
- * Skips the rest of a test on PostgreSQL, saying why: for what only
- * SQLite lets through, such as overlapping stopped entries of one user,
- * which PostgreSQL's schema refuses (entries_no_overlap) and only the
- * commands refuse on SQLite.
- */
-static void sqlite_only(const char *why)
-{
-	if (on_postgresql()) {
-		print_message("skipped on PostgreSQL: %s\n", why);
-		skip();
-	}
-}
-
 /* A new, empty SQLite database in memory, whatever on_postgresql says. */
 static int open_sqlite_memory(void **state)
 {

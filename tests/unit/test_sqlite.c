@@ -330,14 +330,6 @@ static void store_schema_apply__changes_nothing__when_no_migrations(
 	sqlite3_close(db);
 }
 
-static void store_prepare_all__succeeds__when_schema_current(void **state)
-{
-	store *st = *state;
-
-	if (store_prepare_all(st) != STORE_OK)
-		fail_msg("%s", store_errmsg(st));
-}
-
 static void store_sql_row__gives_notfound_then_the_row__when_stepped(
 	void **state)
 {
@@ -2710,9 +2702,6 @@ main(void)
 			store_schema_apply__keeps_done_steps__when_migration_fails),
 		cmocka_unit_test(
 			store_schema_apply__changes_nothing__when_no_migrations),
-		cmocka_unit_test_setup_teardown(
-			store_prepare_all__succeeds__when_schema_current,
-			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_sql_row__gives_notfound_then_the_row__when_stepped,
 			open_sqlite_memory, close_store),
