@@ -4,13 +4,15 @@
  * edits, listings, projects and tags, undo, filtered listings, who has
  * time in a range, reports, names in any case, read-only opening.
  *
- * Nothing here knows the store is SQLite, so that the same tests can run
- * against another implementation of store.h. Tests that look inside the
- * SQLite implementation (its files, schema, migrations, query plans and
- * rows the interface does not show) are in test_sqlite.c.
+ * Nothing here knows the store is SQLite, so that the same tests run on
+ * PostgreSQL too: with $TIMMY_TEST_PG set, open_memory connects to that
+ * database (store_fixture.h). Where the engines differ by design (what
+ * their messages say, invalid UTF-8) a test says so. Tests that look
+ * inside the SQLite implementation (its files, schema, migrations, query
+ * plans and rows the interface does not show) are in test_sqlite.c.
  *
  * ":memory:" for most, files in a temp directory for what only a file
- * shows (reopening, refusals, readers beside a writer).
+ * shows (reopening, refusals, readers beside a writer), on SQLite.
  */
 #include <stdarg.h>
 #include <stddef.h>
