@@ -54,6 +54,14 @@ db_finalize(db_stmt *s)
 	free(s);
 }
 
+int
+db_check(db_stmt *s)
+{
+	if (s->pg != NULL)
+		return pg_check(s->pg) == 0 ? DB_OK : DB_ERROR;
+	return DB_OK;
+}
+
 const char *
 db_sql(db_stmt *s)
 {

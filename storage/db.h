@@ -47,6 +47,14 @@ db_stmt *db_prepare(struct store *st, const char *name, const char *sql,
                     bool persistent);
 void db_finalize(db_stmt *s);
 
+/*
+ * Has the engine compile s as it stands, every parameter NULL: SQLite
+ * did when preparing; PostgreSQL does at the first step (pg.c), so this
+ * asks it now. DB_OK, or a failure whose message is db_errmsg's. Outside
+ * a transaction: on PostgreSQL a failure spoils an open one.
+ */
+int db_check(db_stmt *s);
+
 /* The statement's SQL text as prepared (our own text, not a value). */
 const char *db_sql(db_stmt *s);
 

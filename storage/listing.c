@@ -535,6 +535,21 @@ name_totals(store *st, const struct store_sql *q,
 	"), names AS (" \
 	" SELECT " col ", min(first) FROM spellings" \
 	" GROUP BY " col " COLLATE UNOCASE"
+/*
+ * The same on PostgreSQL, which refuses SQLite's bare column beside min()
+ * and a column grouped under another collation than it is selected with:
+ * the column is byte-wise already ("C"), and each name takes the first
+ * spelling of its folded group (store_sql.h's SQL_SPELLING_PG, over the
+ * spellings' first).
+ */
+#define SQL_SPELLINGS_PG(col, expr, from) \
+	", spellings AS (" \
+	" SELECT " expr " AS " col ", min(e.start) AS first FROM " from \
+	" WHERE e.user_id = :uid GROUP BY " expr \
+	"), names AS (" \
+	" SELECT DISTINCT first_value(" col ") OVER (" \
+	"  PARTITION BY " col " COLLATE UNOCASE ORDER BY first) AS " col \
+	" FROM spellings"
 #define SQL_NAMES_BY_SECS(col) \
 	") SELECT n." col ", coalesce(s.secs, 0) AS total" \
 	" FROM names AS n LEFT JOIN secs AS s" \
@@ -549,10 +564,20 @@ store_totals(store *st, const char *owner, int64_t from, int64_t to,
 	 * that of the group's earliest entry in the range (SQLite takes a
 	 * bare column from the row that min() picked), so a later "ACME"
 	 * does not rename "acme". */
-	STORE_SQL(q, "totals",
+	STORE_SQL_PG(q, "totals",
 		SQL_OVERLAP
 		"SELECT project, sum(" SQL_CLIPPED ") AS secs, min(start)"
 		" FROM overlap GROUP BY project COLLATE UNOCASE HAVING secs > 0"
+		" ORDER BY secs DESC, project COLLATE UNOCASE",
+		/* PostgreSQL has no bare column: each row is named by the
+		 * first spelling of its folded group, and grouped by that. */
+		SQL_OVERLAP
+		", named AS ("
+		" SELECT first_value(project) OVER (PARTITION BY project"
+		"  COLLATE UNOCASE ORDER BY start) AS project,"
+		"  " SQL_CLIPPED " AS secs FROM overlap"
+		") SELECT project, sum(secs) AS secs FROM named"
+		" GROUP BY project HAVING sum(secs) > 0"
 		" ORDER BY secs DESC, project COLLATE UNOCASE");
 
 	return name_totals(st, &q, owner, from, to, now, cb, arg);
@@ -571,16 +596,34 @@ store_projects(store *st, const char *owner, int64_t from, int64_t to,
 	 * that took 33 ms here, against 51 ms (ASCII names) to 61 ms (other
 	 * names) grouping every entry with UNOCASE, and 48 ms with NOCASE.
 	 */
-	STORE_SQL(q, "projects",
+	STORE_SQL_PG(q, "projects",
 		SQL_OVERLAP
 		SQL_SPELLINGS("project", "e.project", "entries AS e")
 		"), secs AS ("
 		" SELECT project, sum(" SQL_CLIPPED ") AS secs FROM overlap"
 		" GROUP BY project COLLATE UNOCASE"
+		SQL_NAMES_BY_SECS("project"),
+		/* PostgreSQL: the seconds under any spelling of the group. */
+		SQL_OVERLAP
+		SQL_SPELLINGS_PG("project", "e.project", "entries AS e")
+		"), secs AS ("
+		" SELECT project COLLATE UNOCASE AS project,"
+		"  sum(" SQL_CLIPPED ") AS secs FROM overlap"
+		" GROUP BY project COLLATE UNOCASE"
 		SQL_NAMES_BY_SECS("project"));
 
 	return name_totals(st, &q, owner, from, to, now, cb, arg);
 }
+
+/* The seconds of each tag in "tag-totals", on both engines. */
+#define SQL_TAG_SECS \
+	"), per AS (" \
+	" SELECT DISTINCT o.id, t.tag COLLATE UNOCASE AS tag," \
+	"  " SQL_CLIPPED " AS secs" \
+	" FROM overlap AS o JOIN entry_tags AS t ON t.entry_id = o.id" \
+	"), secs AS (" \
+	" SELECT tag, sum(secs) AS secs FROM per GROUP BY tag" \
+	SQL_NAMES_BY_SECS("tag")
 
 store_rc
 store_tags(store *st, const char *owner, int64_t from, int64_t to,
@@ -588,20 +631,26 @@ store_tags(store *st, const char *owner, int64_t from, int64_t to,
 {
 	/* The same for tags. Tags are stored byte-exact, so one entry may
 	 * have "x" and "X": DISTINCT counts its time once for the name. */
-	STORE_SQL(q, "tag-totals",
+	STORE_SQL_PG(q, "tag-totals",
 		SQL_OVERLAP
 		SQL_SPELLINGS("tag", "t.tag", "entries AS e"
 		              " JOIN entry_tags AS t ON t.entry_id = e.id")
-		"), per AS ("
-		" SELECT DISTINCT o.id, t.tag COLLATE UNOCASE AS tag,"
-		"  " SQL_CLIPPED " AS secs"
-		" FROM overlap AS o JOIN entry_tags AS t ON t.entry_id = o.id"
-		"), secs AS ("
-		" SELECT tag, sum(secs) AS secs FROM per GROUP BY tag"
-		SQL_NAMES_BY_SECS("tag"));
+		SQL_TAG_SECS,
+		SQL_OVERLAP
+		SQL_SPELLINGS_PG("tag", "t.tag", "entries AS e"
+		                 " JOIN entry_tags AS t ON t.entry_id = e.id")
+		SQL_TAG_SECS);
 
 	return name_totals(st, &q, owner, from, to, now, cb, arg);
 }
+
+/* The rows of "project-renames": an old name and the entry's name now. */
+#define SQL_RENAMED \
+	" FROM undo_steps AS s" \
+	" JOIN undo_entries AS i ON i.step_id = s.id" \
+	" JOIN entries AS e ON e.id = i.entry_id" \
+	" WHERE s.user_id = :uid AND i.existed = 1" \
+	"  AND i.project <> e.project COLLATE UNOCASE"
 
 store_rc
 store_project_renames(store *st, const char *owner,
@@ -612,15 +661,19 @@ store_project_renames(store *st, const char *owner,
 	 * STORE_UNDO_MAX steps, undo_steps_user) whose entry carries another
 	 * name now. One row per old name, with the name of its latest step.
 	 */
-	STORE_SQL(q, "project-renames",
+	STORE_SQL_PG(q, "project-renames",
 		"SELECT i.project, e.project, max(s.id) AS latest"
-		" FROM undo_steps AS s"
-		" JOIN undo_entries AS i ON i.step_id = s.id"
-		" JOIN entries AS e ON e.id = i.entry_id"
-		" WHERE s.user_id = :uid AND i.existed = 1"
-		"  AND i.project <> e.project COLLATE UNOCASE"
+		SQL_RENAMED
 		" GROUP BY i.project COLLATE UNOCASE"
-		" ORDER BY latest DESC LIMIT :limit");
+		" ORDER BY latest DESC LIMIT :limit",
+		/* PostgreSQL has no bare column: the latest row of each old
+		 * name, numbered. */
+		"SELECT old, renamed, latest FROM ("
+		" SELECT i.project AS old, e.project AS renamed, s.id AS latest,"
+		"  row_number() OVER (PARTITION BY i.project COLLATE UNOCASE"
+		"   ORDER BY s.id DESC) AS k"
+		SQL_RENAMED
+		") AS r WHERE k = 1 ORDER BY latest DESC LIMIT :limit");
 	char old[STORE_PROJECT_MAX + 1], now_name[STORE_PROJECT_MAX + 1];
 	db_stmt *s;
 	store_rc ret;

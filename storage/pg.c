@@ -18,7 +18,8 @@
  *   that writers queue as they do on SQLite (a timmy CLI beside the
  *   bot); "BEGIN DEFERRED", the snapshot of a read, is REPEATABLE READ;
  * - a SAVEPOINT outside a transaction begins one, and the release of
- *   that outermost savepoint commits it, as in SQLite;
+ *   that outermost savepoint commits it, as in SQLite; a COMMIT or a
+ *   ROLLBACK outside one fails, as in SQLite (PostgreSQL only warns);
  * - a failed statement inside a transaction spoils only itself, as in
  *   SQLite, not the whole transaction as in PostgreSQL: each statement
  *   that changes rows inside a transaction runs inside a savepoint of
@@ -566,6 +567,13 @@ run_control(struct pg_stmt *s)
 		break;
 	case K_COMMIT:
 	case K_ROLLBACK:
+		/* PostgreSQL only warns; SQLite's is an error. */
+		if (!in_tx) {
+			conn_fail(c, NULL, s->kind == K_COMMIT ?
+			          "cannot commit - no transaction is active" :
+			          "cannot rollback - no transaction is active");
+			return DB_ERROR;
+		}
 		rc = run_plain(c, s->kind == K_COMMIT ? "COMMIT" : "ROLLBACK");
 		c->sp_tx = false;
 		c->sp_depth = 0;
@@ -661,6 +669,16 @@ variant(struct pg_stmt *s, int *rc)
 	pq->clear(r);
 	s->nvariants++;
 	return s->variants[k].name;
+}
+
+int
+pg_check(struct pg_stmt *s)
+{
+	int rc = DB_ERROR;
+
+	if (s->kind != K_READ && s->kind != K_WRITE)
+		return 0;
+	return variant(s, &rc) != NULL ? 0 : -1;
 }
 
 /* Runs the prepared variant with the values bound; DB_ROW or DB_DONE as

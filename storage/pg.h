@@ -65,6 +65,14 @@ int64_t pg_total_changes(struct pg_link *c);
 bool pg_readonly(struct pg_link *c);
 const char *pg_errmsg(struct pg_link *c);
 
+/*
+ * Prepares s on the server as its first step would with every parameter
+ * NULL (typed by its name), so that a statement's faults show without
+ * running it; control statements (BEGIN, SAVEPOINT...) need nothing. 0,
+ * or -1 with PostgreSQL's message in the connection's error.
+ */
+int pg_check(struct pg_stmt *s);
+
 /* The next step of s yields the id of the row it inserts (store_sql_insert):
  * "RETURNING id", which PostgreSQL answers without a cost of note. */
 void pg_want_id(struct pg_stmt *s);

@@ -33,13 +33,19 @@
  * for a year by day with an entry an hour).
  */
 #define SQL_REPORT(named) \
+	SQL_REPORT_OF(named, \
+	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE", \
+	SQL_REPORT_ROWS)
+/* PostgreSQL's text (SQLite's bare column: store_sql.h). */
+#define SQL_REPORT_PG(named) \
+	SQL_REPORT_OF(named, SQL_SPELLING_PG("named"), SQL_REPORT_ROWS_PG)
+#define SQL_REPORT_OF(named, spelling, rows) \
 	SQL_OVERLAP \
 	", picked AS (" \
 	" SELECT id, project, start, stop FROM overlap AS o" \
 	"  WHERE " SQL_FILTER("o") \
 	"), named (id, name, start, stop) AS (" named \
-	"), spelling AS (" \
-	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE" \
+	"), spelling AS (" spelling \
 	"), parts AS (" \
 	" SELECT b.i, n.id, n.name COLLATE UNOCASE AS name," \
 	"  min(n.stop, b.hi) - max(n.start, b.lo)" \
@@ -48,7 +54,7 @@
 	"  FROM named AS n JOIN temp.report_buckets AS b" \
 	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
 	"   AND b.lo < n.stop AND n.start < n.stop" \
-	")" SQL_REPORT_ROWS
+	")" rows
 
 /*
  * The temporary table of the buckets, made on every connection that
@@ -132,12 +138,15 @@ static const struct store_sql *
 report_sql(enum store_group by)
 {
 	/* Reports: what an entry counts under. */
-	STORE_SQL(by_project, "report-by-project",
-		SQL_REPORT(SQL_NAMED_PROJECT));
+	STORE_SQL_PG(by_project, "report-by-project",
+		SQL_REPORT(SQL_NAMED_PROJECT),
+		SQL_REPORT_PG(SQL_NAMED_PROJECT));
 	/* An entry without tags counts under '' (no tag is empty), so
 	 * that a report can show the time no tag covers. */
-	STORE_SQL(by_tag, "report-by-tag", SQL_REPORT(SQL_NAMED_TAG));
-	STORE_SQL(by_none, "report", SQL_REPORT(SQL_NAMED_NONE));
+	STORE_SQL_PG(by_tag, "report-by-tag", SQL_REPORT(SQL_NAMED_TAG),
+		SQL_REPORT_PG(SQL_NAMED_TAG));
+	STORE_SQL_PG(by_none, "report", SQL_REPORT(SQL_NAMED_NONE),
+		SQL_REPORT_PG(SQL_NAMED_NONE));
 
 	return store_sql_by(by, &by_project, &by_tag, &by_none);
 }

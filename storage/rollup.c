@@ -186,6 +186,27 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	" first = min(" table ".first, excluded.first)"
 
 /*
+ * PostgreSQL refuses an upsert that meets one key twice in a statement
+ * ("ON CONFLICT DO UPDATE command cannot affect row a second time"): its
+ * texts select the key's columns, then this: the seconds and the first
+ * start of the rows, grouped by the key (GROUP BY those columns).
+ */
+#define SQL_ROLLUP_GROUPED \
+	", sum(" SQL_ROLLUP_SECS "), min(e.start)" \
+	SQL_ROLLUP_FROM
+
+/*
+ * The tags an entry counts under in the rollup: each that differs from
+ * its others in more than case, under its first spelling in entry_tags'
+ * order, as the report's DISTINCT keeps it; none (NULL) when it has none.
+ */
+#define SQL_ROLLUP_TAGS_WHERE \
+	" LEFT JOIN entry_tags AS t ON t.entry_id = e.id" \
+	" WHERE t.tag IS NULL OR NOT EXISTS (SELECT 1 FROM entry_tags AS u" \
+	"  WHERE u.entry_id = e.id AND u.tag < t.tag" \
+	"  AND u.tag = t.tag COLLATE UNOCASE)"
+
+/*
  * Recomputes user uid's rollup rows of the days in temp.rollup_days, from
  * lo to hi (the first day's start, the last one's end); or, when entry is
  * not 0, adds that entry's part to them (an entry that has just become a
@@ -206,28 +227,41 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		" AND day >= :lo AND day < :hi");
 	/* Projects as spelled: BINARY, as the column's NOCASE would fold
 	 * ASCII spellings into one row. */
-	STORE_SQL(add_projects, "rollup-add-projects",
+	STORE_SQL_PG(add_projects, "rollup-add-projects",
 		"INSERT INTO rollup_projects"
 		" (user_id, day, project, edge, secs, first)"
 		" SELECT :uid, d.lo, e.project COLLATE BINARY,"
 		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
 		" WHERE true"
+		SQL_ROLLUP_ADD("rollup_projects", "user_id, day, project, edge"),
+		/* PostgreSQL: grouped first (the column is byte-wise). */
+		"INSERT INTO rollup_projects"
+		" (user_id, day, project, edge, secs, first)"
+		" SELECT :uid, d.lo, e.project, " SQL_ROLLUP_EDGE
+		SQL_ROLLUP_GROUPED
+		" GROUP BY d.lo, e.project, " SQL_ROLLUP_EDGE
 		SQL_ROLLUP_ADD("rollup_projects", "user_id, day, project, edge"));
-	/* An entry counts once per tag that differs in more than case,
-	 * under its first spelling in entry_tags' order, as the report's
-	 * DISTINCT keeps it; '' when it has no tag. */
-	STORE_SQL(add_tags, "rollup-add-tags",
+	/* An entry counts once per tag (SQL_ROLLUP_TAGS_WHERE); under ''
+	 * when it has none. */
+	STORE_SQL_PG(add_tags, "rollup-add-tags",
 		"INSERT INTO rollup_tags"
 		" (user_id, day, project, tag, edge, secs, first)"
 		" SELECT :uid, d.lo, e.project COLLATE BINARY,"
 		"  coalesce(t.tag, ''),"
 		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
-		" LEFT JOIN entry_tags AS t ON t.entry_id = e.id"
-		" WHERE t.tag IS NULL OR NOT EXISTS (SELECT 1 FROM entry_tags AS u"
-		"  WHERE u.entry_id = e.id AND u.tag < t.tag"
-		"  AND u.tag = t.tag COLLATE UNOCASE)"
+		SQL_ROLLUP_TAGS_WHERE
+		SQL_ROLLUP_ADD("rollup_tags", "user_id, day, project, tag, edge"),
+		/* PostgreSQL: grouped first. */
+		"INSERT INTO rollup_tags"
+		" (user_id, day, project, tag, edge, secs, first)"
+		" SELECT :uid, d.lo, e.project, coalesce(t.tag, ''),"
+		"  " SQL_ROLLUP_EDGE
+		SQL_ROLLUP_GROUPED
+		SQL_ROLLUP_TAGS_WHERE
+		" GROUP BY d.lo, e.project, coalesce(t.tag, ''), "
+		SQL_ROLLUP_EDGE
 		SQL_ROLLUP_ADD("rollup_tags", "user_id, day, project, tag, edge"));
 	static const struct store_sql *const steps[] = {
 		&del_projects, &del_tags, &add_projects, &add_tags

@@ -80,9 +80,9 @@ rebuild_for_check(store *st)
  */
 #define SQL_CHECK_DIFF(cols, main, temp) \
 	" SELECT user_id, day, " cols " FROM (SELECT * FROM " main \
-	"  EXCEPT SELECT * FROM temp." temp ")" \
+	"  EXCEPT SELECT * FROM temp." temp ") AS gone" \
 	" UNION ALL SELECT user_id, day, " cols " FROM (SELECT * FROM temp." \
-	temp " EXCEPT SELECT * FROM " main ")"
+	temp " EXCEPT SELECT * FROM " main ") AS added"
 
 static store_rc
 first_difference(store *st)

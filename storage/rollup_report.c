@@ -51,13 +51,24 @@
  * index inside.
  */
 #define SQL_ROLLUP_REPORT(named, rolled) \
+	SQL_ROLLUP_REPORT_OF(named, rolled, \
+	" SELECT name, min(start) FROM (SELECT name, start FROM named" \
+	"  UNION ALL SELECT name, first FROM rolled) AS spellings" \
+	" GROUP BY name COLLATE UNOCASE", SQL_REPORT_ROWS)
+/* PostgreSQL's text (SQLite's bare column: store_sql.h). */
+#define SQL_ROLLUP_REPORT_PG(named, rolled) \
+	SQL_ROLLUP_REPORT_OF(named, rolled, \
+	SQL_SPELLING_PG("(SELECT name, start FROM named" \
+	"  UNION ALL SELECT name, first FROM rolled) AS spellings"), \
+	SQL_REPORT_ROWS_PG)
+#define SQL_ROLLUP_REPORT_OF(named, rolled, spelling, rows) \
 	"WITH pick (id) AS (" \
 	" SELECT e.id FROM temp.report_pieces AS b CROSS JOIN entries AS e" \
 	"  ON e.user_id = :uid AND e.stop IS NOT NULL" \
 	"  AND e.start < b.hi AND e.start >= b.lo - " SQL_LONGEST(":uid") \
 	"  AND (e.stop > b.lo" \
 	"   OR (e.stop = e.start AND e.start = b.lo AND b.lo > :from))" \
-	"  WHERE b.edge" \
+	"  WHERE b.edge <> 0" \
 	" UNION SELECT id FROM entries WHERE user_id = :uid AND stop IS NULL" \
 	"), overlap (id, project, start, stop) AS (" \
 	" SELECT e.id, e.project, e.start, coalesce(e.stop, :now)" \
@@ -67,10 +78,7 @@
 	"  WHERE " SQL_FILTER("o") \
 	"), named (id, name, start, stop) AS (" named \
 	"), rolled (i, name, secs, first) AS (" rolled \
-	"), spelling AS (" \
-	" SELECT name, min(start) FROM (SELECT name, start FROM named" \
-	"  UNION ALL SELECT name, first FROM rolled)" \
-	" GROUP BY name COLLATE UNOCASE" \
+	"), spelling AS (" spelling \
 	"), parts (i, name, secs) AS (" \
 	" SELECT b.i, n.name," \
 	"  min(n.stop, b.hi) - max(n.start, b.lo)" \
@@ -78,10 +86,11 @@
 	"  FROM named AS n JOIN temp.report_pieces AS b" \
 	"   ON b.hi > n.start AND b.hi < n.stop + :maxlen" \
 	"   AND b.lo < n.stop AND n.start < n.stop" \
-	"   AND (b.edge OR n.id IS (SELECT id FROM entries" \
+	"   AND (b.edge <> 0 OR n.id IS NOT DISTINCT FROM (SELECT id" \
+	"    FROM entries" \
 	"    WHERE user_id = :uid AND stop IS NULL))" \
 	" UNION ALL SELECT i, name, secs FROM rolled" \
-	")" SQL_REPORT_ROWS
+	")" rows
 
 /*
  * The rollup rows (table, the name column) of the whole days of the
@@ -96,7 +105,7 @@
 	" SELECT b.i, " name " AS n, sum(r.secs), min(r.first)" \
 	"  FROM temp.report_pieces AS b CROSS JOIN " table " AS r" \
 	"  ON r.user_id = :uid AND r.day >= b.lo AND r.day < b.hi" \
-	"  WHERE NOT b.edge AND NOT (r.edge AND r.day = :from)" \
+	"  WHERE b.edge = 0 AND NOT (r.edge <> 0 AND r.day = :from)" \
 	"  AND (:p1 IS NULL OR r.project COLLATE UNOCASE IN" \
 	"   (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8))" \
 	"  GROUP BY b.i, n"
@@ -104,15 +113,21 @@
 static const struct store_sql *
 rollup_sql(enum store_group by)
 {
-	STORE_SQL(by_project, "rollup-report-by-project",
+	STORE_SQL_PG(by_project, "rollup-report-by-project",
 		SQL_ROLLUP_REPORT(SQL_NAMED_PROJECT,
-		                  SQL_ROLLED("rollup_projects", "r.project")));
-	STORE_SQL(by_tag, "rollup-report-by-tag",
+		                  SQL_ROLLED("rollup_projects", "r.project")),
+		SQL_ROLLUP_REPORT_PG(SQL_NAMED_PROJECT,
+		                     SQL_ROLLED("rollup_projects", "r.project")));
+	STORE_SQL_PG(by_tag, "rollup-report-by-tag",
 		SQL_ROLLUP_REPORT(SQL_NAMED_TAG,
-		                  SQL_ROLLED("rollup_tags", "r.tag")));
-	STORE_SQL(by_none, "rollup-report",
+		                  SQL_ROLLED("rollup_tags", "r.tag")),
+		SQL_ROLLUP_REPORT_PG(SQL_NAMED_TAG,
+		                     SQL_ROLLED("rollup_tags", "r.tag")));
+	STORE_SQL_PG(by_none, "rollup-report",
 		SQL_ROLLUP_REPORT(SQL_NAMED_NONE,
-		                  SQL_ROLLED("rollup_projects", "''")));
+		                  SQL_ROLLED("rollup_projects", "''")),
+		SQL_ROLLUP_REPORT_PG(SQL_NAMED_NONE,
+		                     SQL_ROLLED("rollup_projects", "''")));
 
 	return store_sql_by(by, &by_project, &by_tag, &by_none);
 }

@@ -48,10 +48,10 @@
 --   triggers write and a statement on tags or breaks never fires.
 --
 -- What only PostgreSQL holds, and timmy's queries need:
--- - public.max(bigint, bigint) and public.min(bigint, bigint), SQLite's
---   scalar max and min of two numbers: NULL when either is NULL (greatest
---   and least skip NULLs). max(x) and min(x) of one argument stay the
---   aggregates.
+-- - public.max(a, b) and public.min(a, b), SQLite's scalar max and min of
+--   two numbers (bigint, or numeric, the type of a sum() of bigints): NULL
+--   when either is NULL (greatest and least skip NULLs). max(x) and min(x)
+--   of one argument stay the aggregates.
 -- - The collation unocase, which the queries name (COLLATE UNOCASE folds to
 --   it): ICU's root collation at strength 2, which ignores case but not
 --   accents. storage/collate.c is SQLite's, and the two differ at the
@@ -94,14 +94,19 @@ CREATE TABLE timmy_meta (
 INSERT INTO timmy_meta (key, value) VALUES ('schema_version', '10');
 
 -- SQLite's max(a, b) and min(a, b): NULL when a or b is. Plain SQL that
--- the planner can inline where the arguments are simple.
-CREATE FUNCTION public.max(a bigint, b bigint) RETURNS bigint
+-- the planner can inline where the arguments are simple. anycompatible:
+-- bigints, and numeric, the type of a sum() of bigints (max(sum(...), 0)),
+-- the result of their common type (a quoted body: PostgreSQL allows no
+-- polymorphic argument in a RETURN one).
+CREATE FUNCTION public.max(a anycompatible, b anycompatible)
+RETURNS anycompatible
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN a >= b THEN a WHEN a < b THEN b END;
+AS $$ SELECT CASE WHEN a >= b THEN a WHEN a < b THEN b END $$;
 
-CREATE FUNCTION public.min(a bigint, b bigint) RETURNS bigint
+CREATE FUNCTION public.min(a anycompatible, b anycompatible)
+RETURNS anycompatible
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN a <= b THEN a WHEN a > b THEN b END;
+AS $$ SELECT CASE WHEN a <= b THEN a WHEN a > b THEN b END $$;
 
 CREATE COLLATION unocase (provider = icu, locale = 'und-u-ks-level2',
 	deterministic = false);

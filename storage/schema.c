@@ -178,8 +178,9 @@ store_schema_check(sqlite3 *db, int version, int *sqlrc, char *err,
 store_rc
 store_check(store *st)
 {
-	STORE_SQL(integrity, "integrity-check", "PRAGMA integrity_check");
-	STORE_SQL(foreign_keys, "foreign-key-check",
+	STORE_SQL_SQLITE(integrity, "integrity-check",
+		"PRAGMA integrity_check");
+	STORE_SQL_SQLITE(foreign_keys, "foreign-key-check",
 		"PRAGMA foreign_key_check");
 	const unsigned char *text;
 	db_stmt *s;

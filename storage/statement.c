@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "store_test.h"
 
 /*
  * The ends of the linker set of STORE_SQL: the linker names them after
@@ -52,6 +53,7 @@ slot_of(const store *st, const struct store_sql *q)
 db_stmt *
 store_sql_prepare(store *st, const struct store_sql *q)
 {
+	const char *sql = q->sql;
 	db_stmt *s;
 	int i;
 
@@ -61,7 +63,14 @@ store_sql_prepare(store *st, const struct store_sql *q)
 	}
 	if (st->stmts[i].q == q)
 		return st->stmts[i].s;
-	if ((s = db_prepare(st, q->name, q->sql, true)) == NULL)
+	if (st->pg != NULL && q->pg_sql != NULL) {
+		if (q->pg_sql[0] == '\0') {
+			store_failf(st, "%s: SQLite's only", q->name);
+			return NULL;
+		}
+		sql = q->pg_sql;
+	}
+	if ((s = db_prepare(st, q->name, sql, true)) == NULL)
 		return NULL;
 	st->stmts[i].q = q;
 	st->stmts[i].s = s;
@@ -262,8 +271,10 @@ nth_sql(size_t k)
 store_rc
 store_prepare_all(store *st)
 {
+	char first[STORE_ERRMSG_MAX] = "";
 	const struct store_sql *q, *r;
-	size_t i, j;
+	size_t i, j, failed = 0;
+	db_stmt *s;
 
 	for (i = 0; (q = nth_sql(i)) != NULL; i++) {
 		for (j = 0; j < i; j++) {
@@ -272,9 +283,22 @@ store_prepare_all(store *st)
 				return store_failf(st, "%s: two statements "
 				                   "have this name", q->name);
 		}
-		if (store_sql_prepare(st, q) == NULL)
-			return STORE_ERR;
+		/* SQLite's own statements (PRAGMAs) have no PostgreSQL
+		 * text to try. */
+		if (st->pg != NULL && q->pg_sql != NULL && q->pg_sql[0] == '\0')
+			continue;
+		if ((s = store_sql_prepare(st, q)) != NULL &&
+		    db_check(s) == DB_OK)
+			continue;
+		if (s != NULL)
+			store_failf(st, "%s: %s", q->name, db_errmsg(st));
+		/* Every failure is counted, the first one told. */
+		if (failed++ == 0)
+			memcpy(first, st->errmsg, sizeof first);
 	}
+	if (failed > 0)
+		return store_failf(st, "%zu of the statements fail to prepare; "
+		                   "the first, %s", failed, first);
 	return STORE_OK;
 }
 

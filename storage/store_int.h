@@ -29,6 +29,10 @@
 struct store_sql {
 	const char *name;
 	const char *sql;
+	/* PostgreSQL's text when it cannot run sql (pg.c translates only
+	 * what differs in spelling); NULL: sql on both; "": SQLite's alone
+	 * (a PRAGMA), never prepared on PostgreSQL. */
+	const char *pg_sql;
 };
 
 /*
@@ -40,10 +44,21 @@ struct store_sql {
  * alone by the sanitizers, and holds only pointers: no padding between
  * the entries of two objects.
  */
-#define STORE_SQL(var, name, sql) \
-	static const struct store_sql var = { name, sql }; \
+#define STORE_SQL(var, name, sql) STORE_SQL_PG(var, name, sql, NULL)
+
+/*
+ * A statement with a text of its own for PostgreSQL, pg_sql, where one
+ * text cannot say the same on both engines (SQLite's bare column beside
+ * min(), which PostgreSQL refuses, or an upsert that PostgreSQL wants
+ * grouped first): keep both beside the code that runs them, and say
+ * why. STORE_SQL_SQLITE is a statement of SQLite's alone (a PRAGMA),
+ * which the code never runs on PostgreSQL.
+ */
+#define STORE_SQL_PG(var, name, sql, pg_sql) \
+	static const struct store_sql var = { name, sql, pg_sql }; \
 	static const struct store_sql *const var##_in_set \
 		__attribute__((section("store_sql_set"), used)) = &var
+#define STORE_SQL_SQLITE(var, name, sql) STORE_SQL_PG(var, name, sql, "")
 
 #define STORE_ERRMSG_MAX 512
 
@@ -279,13 +294,6 @@ store_rc store_exec_sql(sqlite3 *db, const char *sql, const char *what,
  */
 store_rc store_schema_check(sqlite3 *db, int version, int *sqlrc, char *err,
                             size_t errsz);
-
-/*
- * Prepares every statement (every STORE_SQL), so that tests see that all
- * SQL compiles against the schema; STORE_ERR also when two statements
- * share a name.
- */
-store_rc store_prepare_all(store *st);
 
 /*
  * The query plan (EXPLAIN QUERY PLAN) of the statement called name into

@@ -184,12 +184,38 @@
  * The rows of a report from "parts" (i, name, secs: a bucket's seconds
  * of a name) and "spelling" (each folded name as spelled in its earliest
  * entry of the range): (name, seconds, bucket) in the order store.h says.
+ * s.name is the spelling of the group: SQLite takes a column beside an
+ * aggregate from one row of the group, which here all join the one
+ * spelling of their folded name.
  */
 #define SQL_REPORT_ROWS \
 	" SELECT s.name, sum(p.secs) AS total, p.i" \
 	" FROM parts AS p" \
 	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
 	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
+	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
+
+/*
+ * "spelling" on PostgreSQL, which refuses SQLite's bare column beside
+ * min() (the name of the row whose start is the least): each folded name
+ * of from (rows of name and start, an aliased table or subquery) as
+ * spelled in its earliest row, once.
+ */
+#define SQL_SPELLING_PG(from) \
+	" SELECT DISTINCT first_value(name) OVER (" \
+	"  PARTITION BY name COLLATE UNOCASE ORDER BY start) AS name" \
+	" FROM " from
+
+/*
+ * SQL_REPORT_ROWS on PostgreSQL: grouped by the one spelling of each
+ * folded name (SQL_SPELLING_PG), which is that name; HAVING names the
+ * sum, not its alias.
+ */
+#define SQL_REPORT_ROWS_PG \
+	" SELECT s.name, sum(p.secs) AS total, p.i" \
+	" FROM parts AS p" \
+	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
+	" GROUP BY p.i, s.name HAVING sum(p.secs) > 0" \
 	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
 
 #endif

@@ -58,25 +58,47 @@ static int remove_tmpdir(void **state)
 }
 
 /*
- * A new, empty database: in memory, or, when $TIMMY_TEST_PG names a
- * PostgreSQL database (libpq's connection string; make unit-pg), that
- * one emptied: the same tests on the second engine.
+ * Whether the tests of open_memory run on PostgreSQL: $TIMMY_TEST_PG
+ * names a database (libpq's connection string).
  */
-static int open_memory(void **state)
+static bool on_postgresql(void)
+{
+	return getenv("TIMMY_TEST_PG") != NULL;
+}
+
+/* A new, empty SQLite database in memory, whatever on_postgresql says. */
+static int open_sqlite_memory(void **state)
 {
 	struct store_where w = { STORE_SQLITE, ":memory:", NULL };
 	char err[512];
 	store *st = NULL;
 
-	if (getenv("TIMMY_TEST_PG") != NULL) {
-		w.backend = STORE_POSTGRESQL;
-		w.path = getenv("TIMMY_TEST_PG");
-	}
 	if (store_connect(&w, false, &st, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "store_connect: %s\n", err);
 		return -1;
 	}
-	if (w.backend == STORE_POSTGRESQL && store_test_empty(st) != STORE_OK) {
+	*state = st;
+	return 0;
+}
+
+/*
+ * A new, empty database: in memory, or, on PostgreSQL (on_postgresql),
+ * that database emptied: the same tests on the second engine.
+ */
+static int open_memory(void **state)
+{
+	struct store_where w = { STORE_POSTGRESQL, NULL, NULL };
+	char err[512];
+	store *st = NULL;
+
+	if (!on_postgresql())
+		return open_sqlite_memory(state);
+	w.path = getenv("TIMMY_TEST_PG");
+	if (store_connect(&w, false, &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "store_connect: %s\n", err);
+		return -1;
+	}
+	if (store_test_empty(st) != STORE_OK) {
 		fprintf(stderr, "store_test_empty: %s\n", store_errmsg(st));
 		store_close(st);
 		return -1;
@@ -276,6 +298,24 @@ static struct totals names(store *st, const char *owner, int tags,
 	                 to, now, collect, &t), STORE_OK);
 	assert_true(t.n <= 8);
 	return t;
+}
+
+/*
+ * Whether the last error of st is a refusal by the constraint of the kind
+ * SQLite calls sqlite_word ("UNIQUE", "CHECK"): PostgreSQL says "unique
+ * constraint", "check constraint".
+ */
+static bool refused_by(store *st, const char *sqlite_word)
+{
+	const char *msg = store_errmsg(st);
+
+	if (!on_postgresql())
+		return strstr(msg, sqlite_word) != NULL;
+	if (strcmp(sqlite_word, "UNIQUE") == 0)
+		return strstr(msg, "unique constraint") != NULL;
+	if (strcmp(sqlite_word, "CHECK") == 0)
+		return strstr(msg, "check constraint") != NULL;
+	return false;
 }
 
 /* Opens a change step for owner labelled label at time 1000. */

@@ -330,14 +330,6 @@ static void store_schema_apply__changes_nothing__when_no_migrations(
 	sqlite3_close(db);
 }
 
-static void store_prepare_all__succeeds__when_schema_current(void **state)
-{
-	store *st = *state;
-
-	if (store_prepare_all(st) != STORE_OK)
-		fail_msg("%s", store_errmsg(st));
-}
-
 static void store_sql_row__gives_notfound_then_the_row__when_stepped(
 	void **state)
 {
@@ -2711,80 +2703,77 @@ main(void)
 		cmocka_unit_test(
 			store_schema_apply__changes_nothing__when_no_migrations),
 		cmocka_unit_test_setup_teardown(
-			store_prepare_all__succeeds__when_schema_current,
-			open_memory, close_store),
-		cmocka_unit_test_setup_teardown(
 			store_sql_row__gives_notfound_then_the_row__when_stepped,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_sql_owner__names_statement__when_owner_null,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test(store_insert__writes_nothing__when_refused),
 		cmocka_unit_test(store_reads__create_no_user__when_owner_unknown),
 		cmocka_unit_test(store_check__fails__when_reference_broken),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_totals_planned,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_update__rewrites_entry__when_own,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_delete__removes_entry_and_tags__when_own,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_list__finds_old_long_entry__when_history_large,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_list__holds_no_rows__when_history_large,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_user_tz__round_trips__when_set_and_cleared,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_undo__deletes_entry__after_insert,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_undo__notfound__when_nothing_left,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_undo__conflicts__when_restore_breaks_rule,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_begin_change__drops_oldest__when_over_undo_max,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_rollback__leaves_no_step__when_change_failed,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_commit__drops_step__when_nothing_recorded,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_seen__finds_own_key_only__when_two_users,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_key__rolls_back_with_change__so_retry_applies,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_key__recorded_by_changes__not_reads_or_refusals,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_key__refuses_second_change__under_same_key,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_change_commit__records_no_key__when_key_is_malformed,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_reply__saves_reply__that_seen_returns,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_prune__drops_every_users_rows__older_than_30_days,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_record__keeps_newest_rows__up_to_the_cap_per_user,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_messages_planned,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test(store_open__matches_fresh_schema__when_migrated_from_v1),
 		cmocka_unit_test(store_open__numbers_entries_in_start_order__when_migrated),
 		cmocka_unit_test(
@@ -2792,10 +2781,10 @@ main(void)
 		cmocka_unit_test(store_open__keeps_data__when_migrated_from_v2),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_overlap_or_list_planned,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_list_filtered__finds_old_long_entry__when_history_large,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test(
 			store_open__matches_fresh_schema__when_migrated_from_v3),
 		cmocka_unit_test(store_open__keeps_data__when_migrated_from_v3),
@@ -2805,13 +2794,13 @@ main(void)
 			store_open__drops_raw_message_keys__when_migrated_from_v4),
 		cmocka_unit_test_setup_teardown(
 			store_active__reads_index_ranges__when_history_large,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_report__finds_old_long_entry__when_history_large,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_explain__uses_indexes__when_report_or_filtered_list_planned,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test(
 			store_unocase_cmp__folds_one_to_one_mappings__not_multi_char_ones),
 		cmocka_unit_test(
@@ -2830,13 +2819,13 @@ main(void)
 			store_open_readonly__groups_any_case__when_names_not_ascii),
 		cmocka_unit_test_setup_teardown(
 			store_msg_step__is_the_latest_step__until_it_is_undone,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_step__is_none__when_the_change_made_no_step,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_msg_follow__points_a_message_at_the_open_change_step,
-			open_memory, close_store),
+			open_sqlite_memory, close_store),
 		cmocka_unit_test(
 			store_open__keeps_handled_messages_without_steps__when_migrated_from_v5),
 	};
