@@ -31,6 +31,7 @@
 #include "../lib/tz.h"
 #include "../storage/store.h"
 #include "clock.h"
+#include "cli_int.h"
 #include "config.h"
 
 #define FLUSH_AT 65536
@@ -54,41 +55,6 @@ usage_report(void)
 	                "RANGE as in chat: today, week, last month, "
 	                "2026-11-01..2026-11-15, ...\n");
 }
-
-/* Long options without a short form. */
-enum {
-	OPT_USER = 256,
-	OPT_FROM,
-	OPT_TO,
-	OPT_FORMAT,
-	OPT_REPAIR,
-};
-
-/* What a command line gave; NULL for an option it did not. */
-struct cli_args {
-	const char *config;  /* -c, --config */
-	const char *user;    /* --user */
-	const char *from;    /* --from (export) */
-	const char *to;      /* --to (export) */
-	const char *format;  /* --format (export) */
-	const char *output;  /* -o, --output (export) */
-	struct text *words;  /* the other words, each after a space
-	                        (report's RANGE); NULL: none are taken */
-	bool repair;         /* --repair (check) */
-};
-
-/* One command's command line: its options and how it says what is wrong. */
-struct cli_spec {
-	const char *name;            /* "export": the messages' prefix;
-	                                NULL: "timmy" alone */
-	const char *shortopts;       /* for getopt_long; starts with "-:" */
-	const struct option *longopts;
-	const char *missing;         /* what to say of an option without
-	                                its value */
-	void (*usage)(void);
-	bool once;                   /* -c given twice is an unexpected
-	                                argument */
-};
 
 static const struct option export_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -135,13 +101,7 @@ bad_word(const struct cli_spec *spec, const char *why, const char *word)
 	return 2;
 }
 
-/*
- * Reads argv (argv[0] is the command's name) as spec says into a, which
- * the caller zeroes and may point words at. Returns 0, or 2 after saying
- * what is wrong (an unknown option, an option without its value, a word
- * the command takes none of, "--").
- */
-static int
+int
 cli_parse(const struct cli_spec *spec, int argc, char **argv,
           struct cli_args *a)
 {
@@ -193,6 +153,9 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 			break;
 		case OPT_REPAIR:
 			a->repair = true;
+			break;
+		case OPT_TO_PASSWORD_FILE:
+			a->to_password_file = optarg;
 			break;
 		case ':':
 			return bad_word(spec, spec->missing, word);

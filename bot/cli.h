@@ -1,6 +1,7 @@
 /*
  * bot/cli.h - the administrator's commands: export and report straight
- * from the database, read-only, safe while the daemon runs; and the
+ * from the database, read-only, safe while the daemon runs; migrate, a
+ * copy of the database into another, with the daemon stopped; and the
  * reading of every command line's options.
  */
 #ifndef TIMMY_CLI_H
@@ -32,5 +33,13 @@ int cli_config(int argc, char **argv, void (*usage)(void), const char **file);
  */
 bool cli_repair_asked(int argc, char **argv);
 int cli_repair(int argc, char **argv);
+
+/*
+ * timmy migrate -c FILE --to TARGET [--to-password-file PATH]: copies the
+ * database of FILE into TARGET, an empty PostgreSQL database or a new
+ * SQLite file, and checks the copy (cli_migrate.c). The bot must be
+ * stopped. argv[0] is "migrate". Returns the exit code (2: usage).
+ */
+int cli_migrate(int argc, char **argv);
 
 #endif

@@ -155,6 +155,16 @@ out:
 	return pw;
 }
 
+char *
+cfg_secret_file(const char *prog, const char *what, const char *file,
+                struct text *errs)
+{
+	struct loader l = { .path = prog, .errs = errs };
+	struct key k = { .name = what };
+
+	return cfg_read_secret(&l, &k, what, file);
+}
+
 /* The keys of account. */
 enum account_key {
 	ACC_JID, ACC_PASSWORD, ACC_PASSWORD_FILE, ACC_RESOURCE, ACC_HOST,

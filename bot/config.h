@@ -143,4 +143,21 @@ const char *cfg_tls_name(enum cfg_tls tls);
 /* Where cfg's database is, for store_connect; borrows from cfg. */
 struct store_where cfg_store_where(const struct cfg *cfg);
 
+/*
+ * A copy of url (a PostgreSQL connection string) to show: the password
+ * of a URL ("postgresql://user:secret@host/db") and every "password="
+ * word, in the URL's query too, replaced by "***". The caller frees it;
+ * NULL when out of memory.
+ */
+char *cfg_db_redact(const char *url);
+
+/*
+ * The password in the first line of file, read as a password_file of
+ * bot.yaml is (the mode checked, nothing of it quoted), for a command
+ * line's option what ("--to-password-file"); NULL after appending why to
+ * errs as "prog: what: ...". The caller wipes and frees it.
+ */
+char *cfg_secret_file(const char *prog, const char *what, const char *file,
+                      struct text *errs);
+
 #endif

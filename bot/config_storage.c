@@ -19,16 +19,12 @@
 #include <string.h>
 
 #include "../lib/str.h"
+#include "config.h"
 #include "config_yaml.h"
 
 enum { ST_BACKEND, ST_PATH, ST_URL, ST_PASSWORD_FILE, ST_NKEYS };
 
-/*
- * A copy of url (a connection string) to show: the password of a URL
- * ("postgresql://user:secret@host/db") and every "password=" word, in
- * the URL's query too, replaced by "***". NULL when out of memory.
- */
-static char *
+char *
 cfg_db_redact(const char *url)
 {
 	const char *p = url, *scheme = strstr(url, "://"), *at, *colon, *end;

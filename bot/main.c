@@ -4,6 +4,7 @@
  *   timmy run -c FILE     serve in the foreground, log to stderr;
  *                         SIGHUP reloads FILE, SIGINT/SIGTERM stop
  *   timmy check -c FILE   validate FILE, open the database, apply the schema
+ *   timmy report, export, migrate   the administrator's (bot/cli*.c)
  *   timmy --version | --help
  *
  * `run` becomes the bot's own program, timmy-bot (bot/run.c), by exec:
@@ -39,11 +40,15 @@ usage(FILE *f)
 	        "       timmy export -c FILE [--user JID] [--from DAY] [--to DAY]\n"
 	        "                    [--format csv|json|ical] [-o OUT]\n"
 	        "                             entries as a file (all users without --user)\n"
+	        "       timmy migrate -c FILE --to TARGET [--to-password-file PATH]\n"
+	        "                             copy the database into an empty PostgreSQL\n"
+	        "                             database or a new SQLite file, and check it\n"
 	        "       timmy --version       print the version\n"
 	        "       timmy --help          print this help\n"
 	        "\n"
 	        "FILE is a bot.yaml; see bot.yaml.example for every key. report and\n"
-	        "export read the database only, so they are safe while the bot runs.\n");
+	        "export read the database only, so they are safe while the bot runs;\n"
+	        "stop the bot before migrate, or the copy misses its last changes.\n");
 }
 
 static void
@@ -163,6 +168,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "migrate") == 0)
+		return cli_migrate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0 && cli_repair_asked(argc - 1, argv + 1))
 		return cli_repair(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0) {

@@ -203,3 +203,42 @@ db_nomem(store *st)
 {
 	return st->pg == NULL && sqlite3_errcode(st->db) == SQLITE_NOMEM;
 }
+
+int
+db_columns(db_stmt *s)
+{
+	return s->pg != NULL ? pg_columns(s->pg) :
+	                       sqlite3_column_count(s->lite);
+}
+
+const char *
+db_column_name(db_stmt *s, int col)
+{
+	return s->pg != NULL ? pg_column_name(s->pg, col) :
+	                       sqlite3_column_name(s->lite, col);
+}
+
+int
+db_column_kind(db_stmt *s, int col)
+{
+	if (s->pg != NULL)
+		return pg_column_kind(s->pg, col);
+	switch (sqlite3_column_type(s->lite, col)) {
+	case SQLITE_NULL:
+		return DB_KIND_NULL;
+	case SQLITE_INTEGER:
+		return DB_KIND_INTEGER;
+	case SQLITE_TEXT:
+		return DB_KIND_TEXT;
+	default:
+		return DB_KIND_OTHER;
+	}
+}
+
+int
+db_bind_null_any(db_stmt *s, const char *name)
+{
+	if (s->pg != NULL)
+		return pg_bind_null_any(s->pg, name);
+	return db_bind_null(s, name);
+}

@@ -111,4 +111,36 @@ const char *db_errmsg(struct store *st);
 /* The last failure was running out of memory. */
 bool db_nomem(struct store *st);
 
+/* ---- Rows whose columns are known only when read (store_copy) ---- */
+
+/* What a value of a row is: the kinds of timmy's columns. */
+enum db_kind {
+	DB_KIND_NULL,
+	DB_KIND_INTEGER, /* SQLite's INTEGER; PostgreSQL's integers and
+	                    booleans (1 and 0), and numeric sums */
+	DB_KIND_TEXT,
+	DB_KIND_OTHER    /* a real, a blob...: nothing of timmy's schema */
+};
+
+/*
+ * The number of columns of the statement's rows, and the name of column
+ * col (borrowed, valid until the statement is reset or finalized; NULL
+ * when there is no such column). On PostgreSQL both are known once the
+ * statement has run (after its first step).
+ */
+int db_columns(db_stmt *s);
+const char *db_column_name(db_stmt *s, int col);
+
+/* The kind of column col's value in the current row (enum db_kind). */
+int db_column_kind(db_stmt *s, int col);
+
+/*
+ * Binds NULL to the parameter called name, of whatever type its place in
+ * the statement gives it: on PostgreSQL the server infers it (an INSERT's
+ * column), where db_bind_null types it by the parameter's name, which a
+ * statement built from a table's column names cannot rely on. The same
+ * as db_bind_null on SQLite.
+ */
+int db_bind_null_any(db_stmt *s, const char *name);
+
 #endif

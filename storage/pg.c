@@ -829,3 +829,62 @@ pg_errmsg(struct pg_link *c)
 {
 	return c->errmsg;
 }
+
+/* ---- Reading and writing rows whose columns are known only when read
+ * (store_copy) ---- */
+
+/* More type OIDs of pg_type.dat: the other integers a column may have. */
+#define PG_BOOL 16
+#define PG_INT2 21
+#define PG_INT4 23
+#define PG_NUMERIC 1700
+#define PG_VARCHAR 1043
+
+int
+pg_columns(struct pg_stmt *s)
+{
+	return s->res != NULL ? pq->nfields(s->res) : 0;
+}
+
+const char *
+pg_column_name(struct pg_stmt *s, int col)
+{
+	if (s->res == NULL || col < 0 || col >= pq->nfields(s->res))
+		return NULL;
+	return pq->fname(s->res, col);
+}
+
+int
+pg_column_kind(struct pg_stmt *s, int col)
+{
+	if (!has_cell(s, col))
+		return DB_KIND_OTHER;
+	if (pq->getisnull(s->res, s->row, col))
+		return DB_KIND_NULL;
+	switch (pq->ftype(s->res, col)) {
+	case PG_INT8:
+	case PG_INT4:
+	case PG_INT2:
+	case PG_BOOL:
+	case PG_NUMERIC: /* a sum of bigints */
+		return DB_KIND_INTEGER;
+	case PG_TEXT:
+	case PG_VARCHAR:
+		return DB_KIND_TEXT;
+	default:
+		return DB_KIND_OTHER;
+	}
+}
+
+int
+pg_bind_null_any(struct pg_stmt *s, const char *name)
+{
+	int i = param_index(s, name);
+
+	if (i < 0)
+		return DB_RANGE;
+	free(s->values[i]);
+	s->values[i] = NULL;
+	s->types[i] = 0; /* the server's choice: the column's type */
+	return DB_OK;
+}

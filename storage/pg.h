@@ -77,4 +77,10 @@ int pg_check(struct pg_stmt *s);
  * "RETURNING id", which PostgreSQL answers without a cost of note. */
 void pg_want_id(struct pg_stmt *s);
 
+/* db.h's calls for rows whose columns are known only when read. */
+int pg_columns(struct pg_stmt *s);
+const char *pg_column_name(struct pg_stmt *s, int col);
+int pg_column_kind(struct pg_stmt *s, int col);
+int pg_bind_null_any(struct pg_stmt *s, const char *name);
+
 #endif

@@ -45,13 +45,16 @@ struct pq_api {
 	int (*getlength)(const PGresult *, int, int);
 	char *(*cmdTuples)(PGresult *);
 	PGTransactionStatusType (*transactionStatus)(const PGconn *);
+	char *(*fname)(const PGresult *, int);
+	Oid (*ftype)(const PGresult *, int);
 };
 
 #define PG_LOAD_SYMS(X) \
 	X(connectdbParams) X(status) X(errorMessage) X(finish) X(exec) X(prepare) \
 	X(execPrepared) X(resultStatus) X(resultErrorMessage) \
 	X(resultErrorField) X(clear) X(ntuples) X(nfields) X(getvalue) \
-	X(getisnull) X(getlength) X(cmdTuples) X(transactionStatus)
+	X(getisnull) X(getlength) X(cmdTuples) X(transactionStatus) \
+	X(fname) X(ftype)
 
 /*
  * libpq's functions, loading it the first time; NULL with the reason in

@@ -146,6 +146,45 @@ struct store_where {
 store_rc store_connect(const struct store_where *w, bool readonly,
                        store **out, char *err, size_t errsz);
 
+/* ---- Copying a database into another (timmy migrate) ---- */
+
+#define STORE_COPY_TABLES_MAX 32
+
+/* What store_copy copied and found equal on both sides. */
+struct store_copy_report {
+	int ntables;
+	struct {
+		const char *name; /* a table of the schema (static text) */
+		int64_t rows;
+	} tables[STORE_COPY_TABLES_MAX]; /* in the order they were copied */
+	int64_t rows;     /* of every table */
+	int64_t users;
+	int64_t entries;  /* the running ones included */
+	int64_t secs;     /* sum of stop - start of the stopped entries */
+};
+
+/*
+ * Copies every row of every table of from into to, an empty database of
+ * the same schema version (opened by store_connect; from may be
+ * read-only), with the ids as they are: SQLite to PostgreSQL, back, or
+ * to another file. The rows are read in one snapshot of from and written
+ * in one transaction on to, which the copy commits only once it has
+ * found both equal: each table's number of rows, and per user the number
+ * of entries, the sum of (stop - start) of the stopped ones and the
+ * running one's start. Then to's id sequences continue where from's
+ * were: a new entry gets an id neither database ever gave. The rollup of
+ * reports is copied as it is, spans still to be built included, so the
+ * copy equals from. Fills *r (when not NULL) with what was copied.
+ *
+ * A change made to from meanwhile is not in the copy: from is best not
+ * in use (the bot stopped). STORE_ERR when to holds a row already (in
+ * any table; nothing is written), when a row does not go in (to's
+ * constraints can be stricter: PostgreSQL refuses two stopped entries of
+ * a user that overlap), or when the check finds a difference (the
+ * message names the table or the user); to then holds nothing new.
+ */
+store_rc store_copy(store *from, store *to, struct store_copy_report *r);
+
 /*
  * Whether this process leads among the timmy processes that share st's
  * database, into *leading. PostgreSQL: it takes a session-level advisory

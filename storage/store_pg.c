@@ -141,7 +141,14 @@ open_pg(const struct store_where *w, bool readonly, store **out, char *err,
 	if ((readonly ? schema_check(st->pg, why, sizeof why) :
 	                schema_apply(st->pg, why, sizeof why)) != STORE_OK)
 		goto fail;
-	if (pg_exec(st->pg, temp_tables, "temporary tables", why,
+	/* A read-only session (default_transaction_read_only) may fill
+	 * temporary tables but not create them: they are made in a
+	 * transaction that says READ WRITE, which writes nothing else. */
+	if (pg_exec(st->pg, "BEGIN READ WRITE", "temporary tables", why,
+	            sizeof why) != 0 ||
+	    pg_exec(st->pg, temp_tables, "temporary tables", why,
+	            sizeof why) != 0 ||
+	    pg_exec(st->pg, "COMMIT", "temporary tables", why,
 	            sizeof why) != 0)
 		goto fail;
 	*out = st;

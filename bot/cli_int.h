@@ -1,0 +1,62 @@
+/*
+ * bot/cli_int.h - what the command-line files of bot/ share (cli.c,
+ * cli_migrate.c): the one parser of every command's options, cli_parse,
+ * and what it reads them into.
+ *
+ * Dependency rule: included by bot/cli*.c only.
+ */
+#ifndef TIMMY_CLI_INT_H
+#define TIMMY_CLI_INT_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+struct text;
+
+/* Long options without a short form. */
+enum {
+	OPT_USER = 256,
+	OPT_FROM,
+	OPT_TO,
+	OPT_FORMAT,
+	OPT_REPAIR,
+	OPT_TO_PASSWORD_FILE,
+};
+
+/* What a command line gave; NULL for an option it did not. */
+struct cli_args {
+	const char *config;  /* -c, --config */
+	const char *user;    /* --user */
+	const char *from;    /* --from (export) */
+	const char *to;      /* --to (export's last day, migrate's target) */
+	const char *format;  /* --format (export) */
+	const char *output;  /* -o, --output (export) */
+	const char *to_password_file; /* --to-password-file (migrate) */
+	struct text *words;  /* the other words, each after a space
+	                        (report's RANGE); NULL: none are taken */
+	bool repair;         /* --repair (check) */
+};
+
+/* One command's command line: its options and how it says what is wrong. */
+struct cli_spec {
+	const char *name;            /* "export": the messages' prefix;
+	                                NULL: "timmy" alone */
+	const char *shortopts;       /* for getopt_long; starts with "-:" */
+	const struct option *longopts;
+	const char *missing;         /* what to say of an option without
+	                                its value */
+	void (*usage)(void);
+	bool once;                   /* -c given twice is an unexpected
+	                                argument */
+};
+
+/*
+ * Reads argv (argv[0] is the command's name) as spec says into a, which
+ * the caller zeroes and may point words at. Returns 0, or 2 after saying
+ * what is wrong (an unknown option, an option without its value, a word
+ * the command takes none of, "--").
+ */
+int cli_parse(const struct cli_spec *spec, int argc, char **argv,
+              struct cli_args *a);
+
+#endif
