@@ -20,7 +20,7 @@ store_away_set(store *st, const char *owner, int64_t since)
 	STORE_SQL(q, "away-set",
 		"INSERT INTO user_away (user_id, since) VALUES (:uid, :since)"
 		" ON CONFLICT (user_id) DO UPDATE"
-		" SET since = min(since, excluded.since)");
+		" SET since = min(user_away.since, excluded.since)");
 	db_stmt *s;
 	store_rc ret;
 	int64_t uid;

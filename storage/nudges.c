@@ -182,7 +182,7 @@ store_nudge_candidates(store *st, int64_t now, bool everyone,
 		"   WHERE n.user_id = e.user_id AND n.kind = 'running_over'"
 		"   AND n.occasion = e.id)"
 		" UNION SELECT user_id FROM user_settings"
-		" UNION SELECT id FROM users WHERE :everyone"
+		" UNION SELECT id FROM users WHERE :everyone <> 0"
 		")"
 		" SELECT u.jid FROM c JOIN users AS u ON u.id = c.uid"
 		" WHERE NOT " SQL_NUDGE_HELD("u.id")

@@ -62,9 +62,10 @@ struct store_sql {
 
 #define STORE_ERRMSG_MAX 512
 
-/* Room for the prepared statements of a handle: every STORE_SQL, with
- * room to spare (an open-addressed table). */
-#define STORE_STMTS_MAX 128
+/* Room for the prepared statements of a handle: every STORE_SQL (134
+ * of them), with room to spare, an open-addressed table kept at most
+ * about half full. */
+#define STORE_STMTS_MAX 256
 
 struct store {
 	/* The connection: SQLite's, or PostgreSQL's (pg.c) when pg is not

@@ -30,11 +30,12 @@ void store_rollup_use(store *st, bool on);
 store_rc store_test_empty(store *st);
 
 /*
- * Prepares every statement of storage/ (every STORE_SQL), so that tests
- * see that all SQL compiles against the schema: on PostgreSQL on the
- * server too, with every parameter NULL, leaving out SQLite's own
- * statements (PRAGMAs). STORE_ERR when one fails, errmsg naming the
- * first and how many failed, or when two statements share a name.
+ * Prepares every statement of storage/ linked into the program (every
+ * STORE_SQL of the objects it took from libtimmy.a), so that tests see
+ * that all SQL compiles against the schema: on PostgreSQL on the server
+ * too, with every parameter NULL, leaving out SQLite's own statements
+ * (PRAGMAs). STORE_ERR when one fails, errmsg naming the first and how
+ * many failed, or when two statements share a name.
  */
 store_rc store_prepare_all(store *st);
 

@@ -1,7 +1,8 @@
 /*
  * tests/unit/cmd_fixture.h - the command layer's test fixture, shared by
- * the unit tests that call cmd_exec: a store in memory, a context for one
- * user in UTC, and a reply buffer. Header-only (static inline): each test
+ * the unit tests that call cmd_exec: a store in memory (or, with
+ * $TIMMY_TEST_PG set, that PostgreSQL database), a context for one user
+ * in UTC, and a reply buffer. Header-only (static inline): each test
  * program includes it once, and wraps open and close in its own cmocka
  * setup and teardown.
  */
@@ -9,9 +10,11 @@
 #define TIMMY_CMD_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../commands/cmd.h"
+#include "../../storage/store_test.h"
 
 struct cmd_fixture {
 	store *st;
@@ -19,10 +22,23 @@ struct cmd_fixture {
 	struct text reply;
 };
 
-/* Opens f for owner (in UTC, now 0 until the test sets it); 0, or -1
- * after saying why on stderr. */
+/* The rest of f, its store open: owner's context and the reply; 0. */
 static inline int
-cmd_fixture_open(struct cmd_fixture *f, const char *owner)
+cmd_fixture_ready(struct cmd_fixture *f, const char *owner)
+{
+	f->ctx.st = f->st;
+	f->ctx.owner = owner;
+	f->ctx.tz = "UTC";
+	text_init(&f->reply, CMD_REPLY_MAX);
+	return 0;
+}
+
+/*
+ * Opens f for owner (in UTC, now 0 until the test sets it) on a new SQLite
+ * database in memory; 0, or -1 after saying why on stderr.
+ */
+static inline int
+cmd_fixture_open_sqlite(struct cmd_fixture *f, const char *owner)
 {
 	char err[256];
 
@@ -31,11 +47,33 @@ cmd_fixture_open(struct cmd_fixture *f, const char *owner)
 		fprintf(stderr, "store_open: %s\n", err);
 		return -1;
 	}
-	f->ctx.st = f->st;
-	f->ctx.owner = owner;
-	f->ctx.tz = "UTC";
-	text_init(&f->reply, CMD_REPLY_MAX);
-	return 0;
+	return cmd_fixture_ready(f, owner);
+}
+
+/*
+ * The same on the database $TIMMY_TEST_PG names (libpq's connection
+ * string), emptied, when it is set: the command tests on PostgreSQL.
+ */
+static inline int
+cmd_fixture_open(struct cmd_fixture *f, const char *owner)
+{
+	struct store_where w = { STORE_POSTGRESQL, NULL, NULL };
+	char err[256];
+
+	if ((w.path = getenv("TIMMY_TEST_PG")) == NULL)
+		return cmd_fixture_open_sqlite(f, owner);
+	memset(f, 0, sizeof(*f));
+	if (store_connect(&w, false, &f->st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "store_connect: %s\n", err);
+		return -1;
+	}
+	if (store_test_empty(f->st) != STORE_OK) {
+		fprintf(stderr, "store_test_empty: %s\n",
+		        store_errmsg(f->st));
+		store_close(f->st);
+		return -1;
+	}
+	return cmd_fixture_ready(f, owner);
 }
 
 /* Closes f after checking the database (PRAGMA integrity_check): 0, or -1

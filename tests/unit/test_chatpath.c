@@ -55,7 +55,7 @@ setup(void **state)
 {
 	static struct cmd_fixture f;
 
-	if (cmd_fixture_open(&f, "alice@example.org") != 0)
+	if (cmd_fixture_open_sqlite(&f, "alice@example.org") != 0)
 		return -1;
 	f.ctx.now = T0;
 	sqlite3_commit_hook(f.st->db, count_commit, NULL);

@@ -72,7 +72,7 @@ static void store_open__fails__when_file_not_a_database(void **state)
  * prepared, on PostgreSQL (TIMMY_TEST_PG) on the server, with every
  * parameter NULL, which also shows a parameter whose NULL has no type
  * (pg.c's null_type); SQLite's own statements (PRAGMAs) are left out
- * there.
+ * there. Those of the storage files this program links, that is.
  */
 static void store_prepare_all__succeeds__when_schema_current(void **state)
 {
