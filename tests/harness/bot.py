@@ -8,8 +8,11 @@ and waits until the log says "online as ". It is stopped by its PID.
 The binary is $TIMMY_BIN, else ./timmy at the repository root.
 """
 
+import csv
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -99,6 +102,43 @@ def config_text(*, jid, host, port, db_path, allow, password=None,
         "log:",
         "  level: %s" % log_level,
     ] + section + [""])
+
+
+def pg_literal(v):
+    """v as an SQL literal for PostgreSQL (None, int or str)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        raise TypeError("no literal for %r" % (v,))
+    if isinstance(v, int):
+        return str(v)
+    return "'" + v.replace("'", "''") + "'"
+
+
+def pg_query(conninfo, sql, params=()):
+    """The rows of sql on the PostgreSQL database conninfo, through psql,
+    as Bot.query gives SQLite's: each "?" replaced by the next of params
+    (as a literal), NULL as None, whole numbers as ints."""
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError("%d parameters for %d '?'" % (len(params),
+                                                      len(parts) - 1))
+    text = parts[0] + "".join(pg_literal(p) + rest
+                              for p, rest in zip(params, parts[1:]))
+    r = subprocess.run(["psql", "-X", "-q", "--csv", "-t", "-P",
+                        "null=\\N", "-v", "ON_ERROR_STOP=1", "-d",
+                        conninfo, "-c", text],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError("psql: %s" % r.stderr.decode(errors="replace"))
+
+    def value(v):
+        if v == "\\N":
+            return None
+        return int(v) if re.fullmatch(r"-?[0-9]+", v) else v
+    return [tuple(value(v) for v in row)
+            for row in csv.reader(io.StringIO(r.stdout.decode()))]
 
 
 def write_config(path, **kwargs):
@@ -393,7 +433,12 @@ class Bot:
     # -- the database --------------------------------------------------
 
     def query(self, sql, *params):
-        """Rows of a read-only query on the bot's database."""
+        """Rows of a read-only query on the bot's database (tuples; each
+        "?" of sql takes the next of params). On PostgreSQL through psql:
+        a value that reads as a whole number comes back as an int, as
+        SQLite's INTEGER columns do."""
+        if self.settings.get("pg_url"):
+            return pg_query(self.settings["pg_url"], sql, params)
         uri = "file:%s?mode=ro" % self.db_path
         con = sqlite3.connect(uri, uri=True, timeout=5)
         try:
