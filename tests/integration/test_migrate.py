@@ -6,20 +6,11 @@ beside the suite's Prosody; a database per test.
 
 import os
 
-import pytest
-
 from conftest import stop_and_judge
 from harness import Bot, run_timmy
-from harness.postgres import PrivatePostgres
 
 ALICE = "alice@localhost"
 PAST = "2026-01-05"
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with PrivatePostgres() as pg:
-        yield pg
 
 
 def add(client, bot, *bodies):
@@ -115,8 +106,6 @@ def test_migrate__postgresql_bot_holds_the_same_entries__and_back_to_sqlite(
         first.close()
 
 
-@pytest.mark.xfail(strict=False, reason="reports on PostgreSQL: the "
-                   "storage SQL of reports is not yet portable")
 def test_migrate__postgresql_bot_reports_the_same__as_the_sqlite_bot_did(
         server, postgres, alice, timmy_bin):
     chat, _, first, url = sqlite_then_postgresql(server, postgres, alice,

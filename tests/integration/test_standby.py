@@ -115,6 +115,17 @@ def test_standby__takes_over_within_10s_and_applies_each_command_once__when_the_
             time.sleep(0.5)
         got = {p: int(c) for p, c in rows}
         assert got == {"p%d" % i: 1 for i in range(n)}, got
+        # The one that serves now answers, after whatever replies to
+        # the burst reach alice meanwhile.
+        alice.send(standby.jid, "report yesterday")
+        deadline = time.monotonic() + 30
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, standby.log_tail()
+            body = alice.next_message(standby.jid, timeout=left).body
+            if "Total" in body:
+                break
+        assert "30m" in body, body
         assert standby.stop() == 0
     finally:
         standby.close()
