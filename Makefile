@@ -249,9 +249,12 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 # (tests/harness/pg.sh; a database emptied for each test), and the
 # integration files that hold for both engines with every bot on one
 # (TIMMY_TEST_BACKEND, tests/integration/conftest.py). `make test` runs
-# unit-pg and test_standby.py; `make test-pg`, which CI runs beside it,
-# the integration files too.
-PG_UNIT_TESTS = test_store test_team_digest
+# unit-pg, and test_standby.py and test_migrate.py in the integration
+# suite; `make test-pg`, which CI runs beside it, the integration files
+# of PG_INTEGRATION_TESTS on PostgreSQL and tests/pg, which holds
+# storage/schema-pg.sql to schema.sql.
+PG_UNIT_TESTS = test_store test_team_digest test_commands test_delay test_idle \
+	test_muc test_settings test_team test_time test_copy
 PG_INTEGRATION_TESTS ?= $(addprefix tests/integration/,test_commands.py \
 	test_conversation.py test_newuser_time.py test_newuser_reports.py \
 	test_corrections.py test_pause.py test_teams.py test_nudges.py)
@@ -270,8 +273,8 @@ integration-pg: $(BUILD)/timmy
 		INTEGRATION_TESTS='$(PG_INTEGRATION_TESTS)'
 
 test-pg: deps
-	$(MAKE) SANITIZE=1 unit-pg
 	$(MAKE) SANITIZE=1 integration-pg
+	$(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_WORKERS) tests/pg
 
 # The module boundaries, checked: only bot/ speaks XMPP, only storage/ SQL
 # (SQLite's and PostgreSQL's),
