@@ -250,14 +250,13 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 # integration files that hold for both engines with every bot on one
 # (TIMMY_TEST_BACKEND, tests/integration/conftest.py). `make test` runs
 # unit-pg, and test_standby.py and test_migrate.py in the integration
-# suite; `make test-pg`, which CI runs beside it, the integration files
-# of PG_INTEGRATION_TESTS on PostgreSQL and tests/pg, which holds
-# storage/schema-pg.sql to schema.sql.
+# suite; `make test-pg`, which CI runs beside it, the whole integration
+# suite again on PostgreSQL (but the few tests of the SQLite file itself,
+# marked sqlite_only) and tests/pg, which holds storage/schema-pg.sql to
+# schema.sql.
 PG_UNIT_TESTS = test_store test_team_digest test_commands test_delay test_idle \
 	test_muc test_settings test_team test_time test_copy
-PG_INTEGRATION_TESTS ?= $(addprefix tests/integration/,test_commands.py \
-	test_conversation.py test_newuser_time.py test_newuser_reports.py \
-	test_corrections.py test_pause.py test_teams.py test_nudges.py)
+PG_INTEGRATION_TESTS ?= tests/integration
 unit-pg: $(addprefix $(BUILD)/tests/,$(PG_UNIT_TESTS))
 	@set -e; d=$$(mktemp -d /tmp/timmy-pg-XXXXXX); \
 	trap 'sh tests/harness/pg.sh stop '"$$d"' >/dev/null' EXIT; \

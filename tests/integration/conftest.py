@@ -22,6 +22,7 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 from harness import TICK, Bot, PrivateProsody, find_binary  # noqa: E402
+from harness.bot import write_config  # noqa: E402
 from harness.postgres import PrivatePostgres  # noqa: E402
 
 # The storage backend of the suite's bots: sqlite (a file per bot) or
@@ -79,6 +80,18 @@ def server():
         yield s
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(why): a test of the SQLite file itself, "
+        "skipped when the suite's bots store in PostgreSQL")
+
+
+def pytest_runtest_setup(item):
+    m = item.get_closest_marker("sqlite_only")
+    if m is not None and BACKEND == "postgresql":
+        pytest.skip("SQLite only: %s" % (m.args[0] if m.args else ""))
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """The private PostgreSQL of the run, started on first use."""
@@ -113,8 +126,11 @@ def stop_and_judge(b, never_started_ok=False):
                     % mismatch, pytrace=False)
     if b.settings.get("pg_url") and code is not None:
         # PostgreSQL: no file to read; timmy check compares the rollup
-        # with the entries as rollup_mismatch does, and more.
-        r = subprocess.run([b.binary, "check", "-c", b.config_path],
+        # with the entries as rollup_mismatch does, and more. With the
+        # bot's settings, not its bot.yaml, which a test may have spoilt.
+        path = os.path.join(b.dir, "check.yaml")
+        write_config(path, **b.settings)
+        r = subprocess.run([b.binary, "check", "-c", path],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=60)
         if r.returncode != 0:

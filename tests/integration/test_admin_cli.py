@@ -83,7 +83,7 @@ def test_cli__reads_database_without_the_password(server, bot, alice,
     cfg.write_text(config_text(
         jid="timmy@localhost", password_file="/nonexistent/password",
         host=server.host, port=server.port, db_path=bot.db_path,
-        allow=[ALICE]))
+        allow=[ALICE], pg_url=bot.settings.get("pg_url")))
     r = run_timmy(["report", "-c", str(cfg), "--user", ALICE, PAST],
                   binary=timmy_bin)
     assert r.returncode == 0, r.stderr

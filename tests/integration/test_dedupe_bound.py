@@ -8,6 +8,8 @@ reply."""
 import sqlite3
 import time
 
+import pytest
+
 # storage/store.h
 STORE_MSG_KEEP = 1000
 STORE_MSG_BATCH = 64
@@ -37,6 +39,7 @@ def handled_bytes(bot):
         "  WHERE tbl_name = 'handled_messages')")[0][0]
 
 
+@pytest.mark.sqlite_only("measures the SQLite file's pages (dbstat)")
 def test_handled_messages__stay_bounded__when_many_commands_carry_long_ids(
         bot, alice):
     n = STORE_MSG_KEEP + 100
@@ -82,6 +85,7 @@ def execute(bot, sql, *params):
         con.close()
 
 
+@pytest.mark.sqlite_only("ages the rows with SQLite's own connection")
 def test_handled_messages__are_pruned_at_start__when_older_than_30_days(
         bot, alice, bob):
     alice.send(bot.jid, "tz UTC", origin_id="old-message")

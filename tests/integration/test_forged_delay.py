@@ -15,6 +15,8 @@ import sqlite3
 import time
 import uuid
 
+import pytest
+
 from conftest import password
 from harness import Bot, PrivateProsody, wall_now
 from test_daemon import Relay
@@ -204,6 +206,8 @@ def test_resume__replayed_stop_counts_at_send_time__when_sent_while_connection_d
 
 # -- a stop over recorded time -------------------------------------------------
 
+@pytest.mark.sqlite_only("writes an overlapping entry, which PostgreSQL's exclusion "
+                         "constraint refuses before the command could")
 def test_stop__is_refused__when_stopped_entry_would_overlap_an_entry(
         bot, alice):
     """A running timer with an entry inside its span, as forged stamps

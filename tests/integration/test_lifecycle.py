@@ -3,6 +3,8 @@
 import signal
 import time
 
+import pytest
+
 
 def test_bot__keeps_running_timer__across_restart(bot, alice):
     assert alice.ask(bot.jid, "start acme +design").startswith(
@@ -18,6 +20,7 @@ def test_bot__logs_its_full_jid__when_online(bot):
     assert line.endswith("info: online as timmy@localhost/timmy"), line
 
 
+@pytest.mark.sqlite_only("checks the SQLite file with PRAGMA integrity_check")
 def test_bot__goes_offline_and_exits_zero__on_sigterm(bot, dave):
     dave.subscribe(bot.jid)
     dave.wait_presence(bot.jid, "subscribed")

@@ -12,6 +12,8 @@ Entries lie on fixed past days (2025-06-02 is a Monday); live timers use
 import re
 import sqlite3
 
+import pytest
+
 from harness import run_timmy
 
 ALICE = "alice@localhost"
@@ -89,6 +91,7 @@ def test_rollup__stays_equal_to_the_entries__through_every_kind_of_change(
     expect_check_ok(bot, timmy_bin)
 
 
+@pytest.mark.sqlite_only("spoils the rollup with SQLite's own connection")
 def test_check__names_the_user_and_repair_rebuilds__when_the_rollup_differs(
         bot, alice, timmy_bin):
     ask(alice, bot, "add acme 9:00-12:00 %s" % MON, r"Added #1")
