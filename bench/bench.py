@@ -14,6 +14,8 @@ Environment (bench/README.md says more):
                      row (1000000; QUICK 0; 0 leaves the row out)
     BENCH_LARGE_REPS timed runs of that row (3)
     BENCH_CHAT       0 leaves the chat path out
+    BENCH_ROSTER     contacts in the bot's roster for the last row of "one
+                     account, many contacts" (10000; 0 leaves it out)
     BENCH_KEEP       1 keeps the temporary directory and prints its path
     TIMMY_BIN        the binary (default ./timmy at the repository root)
 
@@ -48,6 +50,7 @@ def knobs():
         "large": env_int("BENCH_LARGE", 0 if quick else 1000000),
         "large_reps": env_int("BENCH_LARGE_REPS", 3),
         "chat": env_int("BENCH_CHAT", 1),
+        "roster": env_int("BENCH_ROSTER", 10000),
     }
     if k["entries"] < 1000 or k["reps"] < 1 or k["large_reps"] < 1:
         die("BENCH_ENTRIES must be at least 1000, BENCH_REPS and "
@@ -86,6 +89,20 @@ def chat_tables(timmy, db, quick):
         return list(chat.run(timmy, db, quick))
     except getattr(chat, "ChatError", ()) as e:
         print("chat path: not measured (%s)" % e, flush=True)
+        return []
+
+
+def roster_tables(timmy, contacts):
+    """The table of bench/roster.py: the bot's memory with 1, 1,000 and
+    contacts contacts in its roster; none when it cannot run (with a line
+    saying why)."""
+    import roster
+    counts = sorted({1, min(1000, contacts), contacts})
+    try:
+        return [roster.run(timmy, counts)]
+    except roster.ChatError as e:
+        print("one account, many contacts: not measured (%s)" % e,
+              flush=True)
         return []
 
 
@@ -129,6 +146,13 @@ def main():
                 tables.append(t)
         else:
             print("chat path: not measured (BENCH_CHAT=0)", flush=True)
+        if k["roster"] > 0:
+            for t in roster_tables(timmy, k["roster"]):
+                t.show()
+                tables.append(t)
+        else:
+            print("one account, many contacts: not measured "
+                  "(BENCH_ROSTER=0)", flush=True)
         tables.append(run_table(k, now, rev,
                                 time.perf_counter() - started))
         tables[-1].show()

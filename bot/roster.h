@@ -67,9 +67,9 @@ const char *roster_subscriber(struct bot *b, const char *jid);
 
 /* True when status differs from the last one noted for the subscriber
  * jid, and then notes it (so the caller sends it); false when jid is no
- * subscriber, the status is the same, or out of memory (logged). The
- * notes are dropped at every fresh login (roster_fetch), when a contact
- * stops seeing us, and by roster_status_forget. */
+ * subscriber or the status is the same. The note is a hash of the text.
+ * The notes are dropped at every fresh login (roster_fetch), when a
+ * contact stops seeing us, and by roster_status_forget. */
 bool roster_status_new(struct bot *b, const char *jid, const char *status);
 
 /* Drops the note for jid, so that the next status goes out even if it

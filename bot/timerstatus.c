@@ -2,7 +2,8 @@
  * bot/timerstatus.c - the running timer as the status of a directed
  * presence. See timerstatus.h. Part of bot/: the text comes from
  * commands/ (cmd_status_line), the contacts and the last text each got
- * from roster.c, the stanza from presence.c (send_presence_status).
+ * from roster.c, whether they are online from whereabouts.c, the stanza
+ * from presence.c (send_presence_status).
  */
 #include "timerstatus.h"
 
@@ -13,7 +14,16 @@
 #include "log.h"
 #include "roster.h"
 #include "statuswindow.h"
+#include "whereabouts.h"
 #include "../commands/prefs.h"
+
+#define NS_PING "urn:xmpp:ping"
+/* One id for every pacing ping of the pass, for the reason keepalive.c
+ * gives for its own. */
+#define PACE_ID "timmy-status-pace"
+/* The longest wait for its answer: a server that does not answer (which
+ * RFC 6120 8.2.3 forbids) slows the pass down, it does not stop it. */
+#define PACE_WAIT_MS 5000
 
 /*
  * The users whose status waits for the end of their window
@@ -22,6 +32,17 @@
  */
 static struct statuswindow window = STATUSWINDOW_INIT;
 static bool flushing; /* flush is registered as a timed handler */
+
+/* The pass over every subscriber (timerstatus_all), one at a time. */
+static int sweep(xmpp_conn_t *conn, void *userdata);
+static int paced(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+static struct {
+	bool pacing;   /* its ping is out: the pass waits for the answer */
+	int64_t paced_at; /* monotonic ms the ping went out */
+	size_t sent;   /* statuses it sent */
+	size_t asleep; /* subscribers it left out: no client online */
+} pass;
 
 bool
 timerstatus_send(struct bot *b, const char *jid)
@@ -133,6 +154,12 @@ timerstatus_offline(struct bot *b)
 	xmpp_timed_handler_delete(b->conn, flush);
 	flushing = false;
 	statuswindow_clear(&window);
+	/* A pass ends with the stream, its ping with it: the next login or
+	 * resume begins another. */
+	xmpp_timed_handler_delete(b->conn, sweep);
+	if (pass.pacing)
+		xmpp_id_handler_delete(b->conn, paced, PACE_ID);
+	pass.pacing = false;
 }
 
 void
@@ -143,25 +170,107 @@ timerstatus_after_command(struct bot *b, const struct cmd_ctx *ctx,
 		timerstatus_changed(b, ctx->owner);
 }
 
+/* The answer to the pass's ping, a result or an error: the server has
+ * handled every status sent before it. One-shot. */
+static int
+paced(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	(void)conn;
+	(void)stanza;
+	(void)userdata;
+	pass.pacing = false;
+	return 0;
+}
+
 /*
- * The pass timerstatus_all began: TIMERSTATUS_PER_TURN subscribers each
- * time libstrophe's loop turns (it fires timed handlers only while
- * connected). Returns 1 to be called again, 0 at the end of the pass,
- * which removes it.
+ * After each batch of statuses the pass sends our server a ping
+ * (XEP-0199) and goes on when it answers. A server handles what a
+ * client sends in order, so by then it has handled the batch and has
+ * acknowledged each of them (XEP-0198: libstrophe asks after every
+ * stanza). libstrophe 0.12.2 keeps every stanza it sent, as text in a
+ * block of 1 KiB, until the server acknowledges it (src/event.c and
+ * src/conn.c, the SM queue), and reads at most one chunk of 4 KiB from
+ * the socket per xmpp_run_once: without the pings the pass sent 10,000
+ * statuses faster than the acknowledgements were read, and all 10,000
+ * were held at once, 10 MiB (massif) that the process kept after they
+ * were freed. Now a batch at most is held.
+ */
+static void
+pace(struct bot *b)
+{
+	if (!bot_iq_get(b, bot_own_domain(b), PACE_ID, "ping", NS_PING, paced,
+	                NULL, (const char *)NULL)) {
+		log_error("status pass: out of memory");
+		return;
+	}
+	pass.pacing = true;
+	pass.paced_at = mono_ms();
+}
+
+/* True while the pass waits for the answer to its ping (pace); after
+ * PACE_WAIT_MS it gives up waiting (logged). */
+static bool
+waiting(struct bot *b)
+{
+	if (!pass.pacing)
+		return false;
+	if (mono_ms() - pass.paced_at < PACE_WAIT_MS)
+		return true;
+	log_warn("status pass: no answer from the server to our ping within "
+	         "%d s; going on", PACE_WAIT_MS / 1000);
+	xmpp_id_handler_delete(b->conn, paced, PACE_ID);
+	pass.pacing = false;
+	return false;
+}
+
+/*
+ * True when a directed presence would not reach the subscriber jid:
+ * their presence reaches us (subscription to or both), and none of
+ * their clients is online. Their server drops a directed presence to an
+ * account without an available resource (RFC 6121 8.5.2.2.1), and the
+ * status goes to them when a client of theirs comes online
+ * (timerstatus_resend). For a contact whose presence we do not see there
+ * is no telling: they get it.
+ */
+static bool
+asleep(struct bot *b, const char *jid)
+{
+	return whereabouts_of(b, jid) == WHERE_OFFLINE;
+}
+
+/*
+ * The pass timerstatus_all began: each time libstrophe's loop fires its
+ * timed handlers (twice per xmpp_run_once), up to TIMERSTATUS_SCAN_PER_TURN
+ * subscribers are looked at, and up to TIMERSTATUS_BATCH statuses
+ * sent; after those, the pass waits for the server (pace). Returns 1 to
+ * be called again, 0 at the end of the pass, which removes it.
  */
 static int
 sweep(xmpp_conn_t *conn, void *userdata)
 {
 	struct bot *b = userdata;
 	const char *jid;
-	int i;
+	int looked, sent = 0;
 
 	(void)conn;
-	for (i = 0; i < TIMERSTATUS_PER_TURN; i++) {
-		if ((jid = roster_sweep_next(b)) == NULL)
+	if (waiting(b))
+		return 1;
+	for (looked = 0; looked < TIMERSTATUS_SCAN_PER_TURN &&
+	                 sent < TIMERSTATUS_BATCH; looked++) {
+		if ((jid = roster_sweep_next(b)) == NULL) {
+			log_info("contact statuses: %zu sent, %zu left for when "
+			         "they come online", pass.sent, pass.asleep);
 			return 0;
-		timerstatus_send(b, jid);
+		}
+		if (asleep(b, jid)) {
+			pass.asleep++;
+		} else if (timerstatus_send(b, jid)) {
+			pass.sent++;
+			sent++;
+		}
 	}
+	if (sent > 0)
+		pace(b);
 	return 1;
 }
 
@@ -169,9 +278,11 @@ void
 timerstatus_all(struct bot *b)
 {
 	roster_sweep_begin(b);
+	pass.sent = 0;
+	pass.asleep = 0;
 	/* A pass under way starts over (libstrophe would warn about a
-	 * second identical handler, so the first goes). Period 0: every
-	 * turn. */
+	 * second identical handler, so the first goes); a ping of its out
+	 * still paces the new one. Period 0: every turn. */
 	xmpp_timed_handler_delete(b->conn, sweep);
 	xmpp_timed_handler_add(b->conn, sweep, 0, b);
 }

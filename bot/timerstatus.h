@@ -6,17 +6,20 @@
  * their own timer, "acme +design since 09:30" or "No timer running"
  * (cmd_status_line), so their client shows it without opening the chat.
  * It goes out after every fresh login, once the roster is known (after
- * our initial presence); after a command that may have changed data; to
- * a contact whose subscription we have just accepted; after a resume;
- * and, when the contact lets the bot see them too, when a client of
- * theirs comes online; and only when the text differs from the last
- * one that contact got (roster_status_new). After commands, at most one
- * per user per second (statuswindow.h): a burst of commands sends no
- * burst of presences, and the last one shows the timer as it ended. A
- * contact whose roster setting is off (commands/prefs.h) gets, once, a
- * directed presence without a status instead, which clears the timer
- * from their contact list. When the bot goes offline the server tells
- * each of them 'unavailable' (RFC 6121 4.6.3), which is what we want.
+ * our initial presence), to each subscriber who may be online (not to
+ * one whose presence we see and who has no client online: their server
+ * would drop it, RFC 6121 8.5.2.2.1); after a command that may have
+ * changed data; to a contact whose subscription we have just accepted;
+ * after a resume; and, when the contact lets the bot see them too, when
+ * a client of theirs comes online; and only when the text differs from
+ * the last one that contact got (roster_status_new). After commands, at
+ * most one per user per second (statuswindow.h): a burst of commands
+ * sends no burst of presences, and the last one shows the timer as it
+ * ended. A contact whose roster setting is off (commands/prefs.h) gets,
+ * once, a directed presence without a status instead, which clears the
+ * timer from their contact list. When the bot goes offline the server
+ * tells each of them 'unavailable' (RFC 6121 4.6.3), which is what we
+ * want.
  *
  * Private to bot/. Every function takes the struct bot and does nothing
  * while offline, before the roster is known or for a JID that is no
@@ -31,9 +34,14 @@
 
 struct bot;
 
-/* Subscribers a pass sends to per turn of the event loop: a large roster
- * does not hold up the messages waiting behind it. */
-#define TIMERSTATUS_PER_TURN 32
+/* Statuses a pass (timerstatus_all) sends at a time, before it waits
+ * for the server to have handled them (a ping's answer): what libstrophe
+ * holds until the server acknowledges it stays this small. */
+#define TIMERSTATUS_BATCH 32
+
+/* Subscribers a pass looks at per firing of its timed handler at most:
+ * a large roster does not hold up the messages waiting behind it. */
+#define TIMERSTATUS_SCAN_PER_TURN 1024
 
 /* How often, while any user is in the status window, the owed statuses
  * are looked for: the last status of a burst goes out at most this late
@@ -65,9 +73,11 @@ void timerstatus_resend(struct bot *b, const char *jid);
 void timerstatus_after_command(struct bot *b, const struct cmd_ctx *ctx,
                                const char *body, enum cmd_status rc);
 
-/* Starts a pass over every subscriber (TIMERSTATUS_PER_TURN of them per
- * turn of the event loop, from a libstrophe timed handler), each sent
- * their status if it changed: after the roster arrived, after a resume. */
+/* Starts a pass over every subscriber (from a libstrophe timed handler,
+ * TIMERSTATUS_BATCH statuses at a time, each batch handled by the
+ * server before the next), each who may be online sent their status if
+ * it changed: after the roster arrived, after a resume. Its end is
+ * logged, with the statuses sent and the subscribers left out. */
 void timerstatus_all(struct bot *b);
 
 #endif

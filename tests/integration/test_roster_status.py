@@ -166,6 +166,48 @@ def test_status__is_sent_again__when_a_client_of_the_contact_comes_online(
         dave.deny(bot.jid)
 
 
+def roster_subscription(client, jid):
+    """The subscription client's roster (asked of the server) has for
+    jid, or None."""
+    el = client.iq(bare(client.jid), '<query xmlns="%s"/>' % NS_ROSTER)
+    for item in el.iter("{%s}item" % NS_ROSTER):
+        if item.get("jid") == jid:
+            return item.get("subscription")
+    return None
+
+
+# The bot's line at the end of its pass over the contacts after a login.
+PASS_LINE = re.compile(r"contact statuses: (\d+) sent, (\d+) left for when "
+                       r"they come online")
+
+
+def test_status__reaches_a_contact_offline_at_login__when_they_come_online(
+        bot, connect):
+    """At a login the bot sends no status to a contact whose presence it
+    sees and who has no client online (the server would drop it, RFC 6121
+    8.5.2.2.1); it goes to them when a client of theirs comes online."""
+    laptop = connect("dave", "laptop")
+    try:
+        running_design(laptop, bot)
+        # dave lets the bot see him: subscription both.
+        laptop.approve(bot.jid)
+        deadline = time.monotonic() + 10
+        while roster_subscription(laptop, bot.jid) != "both":
+            assert time.monotonic() < deadline, "no subscription both"
+            time.sleep(0.05)
+        laptop.disconnect()
+        bot.restart()
+        m = PASS_LINE.search(bot.wait_log("contact statuses: "))
+        assert m and int(m.group(2)) >= 1, m
+        phone = connect("dave", "phone")
+        wait_status(phone, bot, DESIGN, 0.0)
+    finally:
+        # Leave dave as other tests expect him: subscribed one way.
+        c = connect("dave", "cleanup")
+        c.unsubscribe(bot.jid)
+        c.deny(bot.jid)
+
+
 def test_status__stops_for_a_removed_contact_and_goes_on_for_the_others(
         server, bot, alice, bob):
     """A contact taken out of the bot's roster (a roster push with
