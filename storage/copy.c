@@ -4,10 +4,11 @@
  * the check that both then hold the same.
  *
  * The copy knows the tables, not their columns: each table is read with
- * SELECT * in the order of its key and written with an INSERT made from
- * the names of the columns its rows have, each value bound as the kind
- * it is (db_column_kind). A column added to the schema is copied as it
- * is; a table added is one line of copy_tables.
+ * SELECT * in the order of its key, a chunk at a time (db_read_chunked),
+ * and written through db_copy_begin to the columns its rows have, each
+ * value passed as the kind it is (db_column_kind): COPY on PostgreSQL,
+ * a prepared INSERT on SQLite. A column added to the schema is copied
+ * as it is; a table added is one line of copy_tables.
  *
  * Dependency rule: db.h (through store_int.h), lib/text.h and libc.
  */
@@ -57,9 +58,8 @@ static const struct copy_table {
 _Static_assert(COPY_NTABLES <= STORE_COPY_TABLES_MAX,
                "struct store_copy_report holds every table");
 
-/* Room for a statement made here: a table's key, or an INSERT's
- * column names and parameters. */
-#define COPY_SQL_MAX 4096
+/* The most columns a table has: room for a row's names and values. */
+#define COPY_COLUMNS_MAX 32
 
 /* Runs sql on st, a statement made here (not one of the handle's), to
  * its first row, whose first column goes to *n (0 when there is no
@@ -99,73 +99,82 @@ copy_count(store *st, const struct copy_table *t, int64_t *n)
 	return copy_number(st, "copy-count", sql, 0, n);
 }
 
-/* The statement that writes a row like the current one of rd into
- * table t of to: INSERT INTO t ("c1", ...) VALUES (:v1, ...); NULL on
- * failure (to's message says why). */
-static db_stmt *
-insert_for(store *to, const struct copy_table *t, db_stmt *rd)
+/* The names of the columns of rd's rows into cols, their number into
+ * *n; STORE_ERR, with to's message, when there are more than
+ * COPY_COLUMNS_MAX or one has no name. */
+static store_rc
+column_names(store *to, const struct copy_table *t, db_stmt *rd,
+             const char **cols, int *n)
 {
-	struct text sql;
-	const char *name, *q;
-	db_stmt *s = NULL;
-	int i, n = db_columns(rd);
+	int i;
 
-	text_init(&sql, COPY_SQL_MAX);
-	text_printf(&sql, "INSERT INTO %s (", t->name);
-	for (i = 0; i < n; i++) {
-		if ((name = db_column_name(rd, i)) == NULL)
-			break;
-		/* A quoted name, its quotes doubled. */
-		text_printf(&sql, "%s\"", i > 0 ? ", " : "");
-		for (q = name; *q != '\0'; q++)
-			text_printf(&sql, *q == '"' ? "\"\"" : "%c", *q);
-		text_printf(&sql, "\"");
-	}
-	text_printf(&sql, ") VALUES (");
-	for (i = 0; i < n; i++)
-		text_printf(&sql, "%s:v%d", i > 0 ? ", " : "", i + 1);
-	text_printf(&sql, ")");
-	if (i < n || n == 0 || sql.truncated)
-		store_failf(to, "copy %s: cannot name its %d columns", t->name,
-		            n);
-	else
-		s = db_prepare(to, "copy-insert", text_str(&sql), false);
-	text_free(&sql);
-	return s;
+	*n = db_columns(rd);
+	if (*n <= 0 || *n > COPY_COLUMNS_MAX)
+		return store_failf(to, "copy %s: %d columns", t->name, *n);
+	for (i = 0; i < *n; i++)
+		if ((cols[i] = db_column_name(rd, i)) == NULL)
+			return store_failf(to, "copy %s: column %d has no name",
+			                   t->name, i + 1);
+	return STORE_OK;
 }
 
-/* Binds the current row of rd to ins, as insert_for made it; db.h's
- * code. */
-static int
-bind_row(store *to, const struct copy_table *t, db_stmt *rd, db_stmt *ins)
+/* The values of the current row of rd (n columns) into v, borrowed
+ * until its next step; STORE_ERR, with to's message, for a value of
+ * none of the kinds of timmy's columns. */
+static store_rc
+row_values(store *to, const struct copy_table *t, db_stmt *rd, int n,
+           struct db_value *v)
 {
-	char param[16];
-	int i, rc = DB_OK;
+	int i;
 
-	for (i = 0; i < db_columns(rd) && rc == DB_OK; i++) {
-		snprintf(param, sizeof param, ":v%d", i + 1);
-		switch (db_column_kind(rd, i)) {
+	for (i = 0; i < n; i++) {
+		memset(&v[i], 0, sizeof v[i]);
+		switch ((v[i].kind = db_column_kind(rd, i))) {
 		case DB_KIND_NULL:
-			rc = db_bind_null_any(ins, param);
 			break;
 		case DB_KIND_INTEGER:
-			rc = db_bind_int64(ins, param, db_int64(rd, i));
+			v[i].i = db_int64(rd, i);
 			break;
 		case DB_KIND_TEXT:
-			rc = db_bind_text(ins, param, (const char *)db_text(rd, i),
-			                  (size_t)db_bytes(rd, i));
+			v[i].text = (const char *)db_text(rd, i);
+			v[i].len = (size_t)db_bytes(rd, i);
 			break;
 		default:
-			store_failf(to, "copy %s: column %s holds neither an "
-			            "integer nor text", t->name,
-			            db_column_name(rd, i));
-			return DB_MISUSE;
+			return store_failf(to, "copy %s: column %s holds neither "
+			                   "an integer nor text", t->name,
+			                   db_column_name(rd, i));
 		}
 	}
-	if (rc != DB_OK && rc != DB_MISUSE)
-		store_failf(to, "copy %s: binding: %s", t->name,
-		            db_errmsg(to));
-	return rc;
+	return STORE_OK;
+}
+
+/*
+ * The failure of writing table t into to, whose engine refused row
+ * number refused (1 the first; 0 unknown): "copy entries, id 42: why",
+ * the row named by its first column as the source has it (read again:
+ * PostgreSQL names the row it refused only once the table is written).
+ */
+static store_rc
+copy_refused(store *from, store *to, const struct copy_table *t,
+             int64_t refused)
+{
+	char sql[256], first[64] = "";
+	db_stmt *s = NULL;
+
+	if (refused > 0) {
+		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s"
+		         " LIMIT 1 OFFSET %" PRId64, t->name, t->key,
+		         refused - 1);
+		s = db_prepare(from, "copy-refused", sql, false);
+	}
+	if (s != NULL && db_step(s) == DB_ROW) {
+		const unsigned char *v = db_text(s, 0);
+
+		snprintf(first, sizeof first, ", %s %s", db_column_name(s, 0),
+		         v != NULL ? (const char *)v : "NULL");
+	}
+	db_finalize(s);
+	return store_failf(to, "copy %s%s: %s", t->name, first, db_errmsg(to));
 }
 
 /*
@@ -176,10 +185,14 @@ bind_row(store *to, const struct copy_table *t, db_stmt *rd, db_stmt *ins)
 static store_rc
 copy_one(store *from, store *to, const struct copy_table *t, int64_t *rows)
 {
-	char sql[256], first[64];
-	db_stmt *rd, *ins = NULL;
+	const char *cols[COPY_COLUMNS_MAX];
+	struct db_value v[COPY_COLUMNS_MAX];
+	char sql[256];
+	db_stmt *rd;
+	db_copy *wr = NULL;
 	store_rc ret = STORE_OK;
-	int rc;
+	int64_t refused = 0;
+	int rc, wrc = DB_OK, n = 0;
 
 	*rows = 0;
 	if (strcmp(t->name, "rollup_dirty") == 0) {
@@ -197,32 +210,30 @@ copy_one(store *from, store *to, const struct copy_table *t, int64_t *rows)
 	         t->key);
 	if ((rd = db_prepare(from, "copy-read", sql, false)) == NULL)
 		return store_failf(to, "reading %s", store_errmsg(from));
+	db_read_chunked(rd);
 	while ((rc = db_step(rd)) == DB_ROW) {
-		if (ins == NULL && (ins = insert_for(to, t, rd)) == NULL) {
-			ret = STORE_ERR;
-			break;
+		if (wr == NULL) {
+			if ((ret = column_names(to, t, rd, cols, &n)) != STORE_OK)
+				break;
+			if ((wr = db_copy_begin(to, t->name, cols, n)) == NULL) {
+				ret = STORE_ERR;
+				break;
+			}
 		}
-		if ((rc = bind_row(to, t, rd, ins)) != DB_OK) {
-			ret = STORE_ERR;
+		if ((ret = row_values(to, t, rd, n, v)) != STORE_OK)
 			break;
-		}
-		if ((rc = db_step(ins)) != DB_DONE) {
-			const unsigned char *v = db_text(rd, 0);
-
-			snprintf(first, sizeof first, "%s", v != NULL ?
-			         (const char *)v : "NULL");
-			ret = store_failf(to, "copy %s, %s %s: %s", t->name,
-			                  db_column_name(rd, 0), first,
-			                  db_errmsg(to));
+		if ((wrc = db_copy_row(wr, v, n)) != DB_OK)
 			break;
-		}
-		db_reset(ins);
 		(*rows)++;
 	}
-	if (ret == STORE_OK && rc != DB_DONE)
+	if (ret == STORE_OK && wrc == DB_OK && rc != DB_DONE)
 		ret = store_failf(to, "reading %s: %s", t->name,
 		                  db_errmsg(from));
-	db_finalize(ins);
+	/* The rows end here, written or abandoned; a refusal, at once or
+	 * at the end, is named. */
+	if (wr != NULL && (wrc = db_copy_end(wr, ret == STORE_OK, &refused)) !=
+	    DB_OK && ret == STORE_OK)
+		ret = copy_refused(from, to, t, refused);
 	db_finalize(rd);
 	return ret;
 }

@@ -2,11 +2,12 @@
  * storage/db.c - the statement interface of db.h: each call goes to the
  * engine of the statement or handle, SQLite here, PostgreSQL in pg.c.
  *
- * Dependency rule: SQLite, pg.c and libc only.
+ * Dependency rule: SQLite, pg.c, lib/text.h and libc only.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/text.h"
 #include "store_int.h"
 
 struct db_stmt {
@@ -241,4 +242,143 @@ db_bind_null_any(db_stmt *s, const char *name)
 	if (s->pg != NULL)
 		return pg_bind_null_any(s->pg, name);
 	return db_bind_null(s, name);
+}
+
+void
+db_read_chunked(db_stmt *s)
+{
+	if (s->pg != NULL)
+		pg_read_chunked(s->pg);
+}
+
+/* ---- Writing many rows into one table ---- */
+
+/* Room for an INSERT made here: a table and its columns' names, and
+ * the parameters. */
+#define DB_COPY_SQL_MAX 4096
+
+struct db_copy {
+	struct pg_copy *pg; /* PostgreSQL's COPY (pg_copy.c), or */
+	sqlite3 *db;        /* SQLite's INSERT of the row, on db */
+	sqlite3_stmt *ins;
+	int64_t rows;       /* rows written */
+	int rc;             /* DB_OK, or the failure that ended the rows */
+	int64_t refused;    /* the row refused (1 the first), 0 unknown */
+};
+
+void
+db_column_list(struct text *sql, const char *const *cols, int n)
+{
+	const char *q;
+	int i;
+
+	text_printf(sql, "(");
+	for (i = 0; i < n; i++) {
+		text_printf(sql, "%s\"", i > 0 ? ", " : "");
+		for (q = cols[i]; *q != '\0'; q++) {
+			if (*q == '"')
+				text_append(sql, "\"", 1);
+			text_append(sql, q, 1);
+		}
+		text_printf(sql, "\"");
+	}
+	text_printf(sql, ")");
+}
+
+db_copy *
+db_copy_begin(store *st, const char *table, const char *const *cols, int n)
+{
+	struct text sql;
+	db_copy *c;
+	int i, rc;
+
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		store_failf(st, "copy %s: out of memory", table);
+		return NULL;
+	}
+	if (st->pg != NULL) {
+		if ((c->pg = pg_copy_begin(st, table, cols, n)) == NULL) {
+			free(c);
+			return NULL;
+		}
+		return c;
+	}
+	/* INSERT INTO table ("c1", ...) VALUES (?, ...) */
+	text_init(&sql, DB_COPY_SQL_MAX);
+	text_printf(&sql, "INSERT INTO %s ", table);
+	db_column_list(&sql, cols, n);
+	text_printf(&sql, " VALUES (");
+	for (i = 0; i < n; i++)
+		text_printf(&sql, "%s?", i > 0 ? ", " : "");
+	text_printf(&sql, ")");
+	if (sql.truncated || n <= 0) {
+		store_failf(st, "copy %s: cannot name its %d columns", table, n);
+		rc = SQLITE_ERROR;
+	} else if ((rc = sqlite3_prepare_v2(st->db, text_str(&sql), -1, &c->ins,
+	                                    NULL)) != SQLITE_OK) {
+		store_failf(st, "copy %s: %s", table, sqlite3_errmsg(st->db));
+	}
+	text_free(&sql);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(c->ins);
+		free(c);
+		return NULL;
+	}
+	c->db = st->db;
+	return c;
+}
+
+int
+db_copy_row(db_copy *c, const struct db_value *v, int n)
+{
+	int i, rc = SQLITE_OK;
+
+	if (c->pg != NULL)
+		return pg_copy_row(c->pg, v, n);
+	if (c->rc != DB_OK)
+		return c->rc;
+	for (i = 0; i < n && rc == SQLITE_OK; i++) {
+		switch (v[i].kind) {
+		case DB_KIND_NULL:
+			rc = sqlite3_bind_null(c->ins, i + 1);
+			break;
+		case DB_KIND_INTEGER:
+			rc = sqlite3_bind_int64(c->ins, i + 1, v[i].i);
+			break;
+		case DB_KIND_TEXT:
+			rc = sqlite3_bind_text64(c->ins, i + 1, v[i].text, v[i].len,
+			                         SQLITE_STATIC, SQLITE_UTF8);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	if (rc == SQLITE_OK && (rc = sqlite3_step(c->ins)) == SQLITE_DONE)
+		rc = SQLITE_OK;
+	/* The message stays the connection's (sqlite3_errmsg) past the
+	 * reset, which repeats the step's failure. */
+	(void)sqlite3_reset(c->ins);
+	c->rows++;
+	if (rc != SQLITE_OK) {
+		c->rc = rc;
+		c->refused = c->rows;
+	}
+	return rc;
+}
+
+int
+db_copy_end(db_copy *c, bool keep, int64_t *refused)
+{
+	int rc;
+
+	if (c->pg != NULL) {
+		rc = pg_copy_end(c->pg, keep, refused);
+	} else {
+		rc = c->rc;
+		if (refused != NULL)
+			*refused = c->refused;
+		sqlite3_finalize(c->ins);
+	}
+	free(c);
+	return rc;
 }

@@ -143,4 +143,68 @@ int db_column_kind(db_stmt *s, int col);
  */
 int db_bind_null_any(db_stmt *s, const char *name);
 
+/*
+ * Has the statement read its rows a chunk at a time for its next run
+ * rather than all at once, so that a table of any size is read in
+ * bounded memory: on PostgreSQL, inside a transaction, through a cursor
+ * (FETCH of 10,000 rows at a time; outside one, as usual). SQLite
+ * reads a row at a time anyway. Call it before the first step; a reset
+ * forgets it.
+ */
+void db_read_chunked(db_stmt *s);
+
+/* ---- Writing many rows into one table (store_copy) ---- */
+
+/* A value of a row to write: kind DB_KIND_NULL, DB_KIND_INTEGER (i) or
+ * DB_KIND_TEXT (len bytes at text, borrowed for the call). */
+struct db_value {
+	int kind;
+	int64_t i;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Rows going into one table of a handle, the fastest way its engine
+ * has: PostgreSQL's COPY ... FROM STDIN, which streams them with no
+ * round trip per row; on SQLite a prepared INSERT, as fast there. Owned
+ * by its caller until db_copy_end.
+ */
+typedef struct db_copy db_copy;
+
+/*
+ * Appends ("c1", "c2", ...) to sql: the n names of cols, each quoted as
+ * an identifier, its quotes doubled (both engines' way). A name that
+ * does not fit leaves sql->truncated set.
+ */
+struct text;
+void db_column_list(struct text *sql, const char *const *cols, int n);
+
+/*
+ * Starts writing rows of n values into table of st (an identifier of
+ * our own), each to the columns named in cols, in that order. Run it
+ * inside a transaction. NULL on failure, with st's message saying why.
+ */
+db_copy *db_copy_begin(struct store *st, const char *table,
+                       const char *const *cols, int n);
+
+/*
+ * Writes the row v[0..n-1] (n as given to db_copy_begin). DB_OK, or a
+ * failure (DB_CONSTRAINT when a constraint or a trigger said no) whose
+ * message is db_errmsg's; after a failure only db_copy_end remains.
+ * PostgreSQL checks rows as they arrive but may tell of a refusal only
+ * at db_copy_end: a DB_OK here is not yet the row's acceptance.
+ */
+int db_copy_row(db_copy *c, const struct db_value *v, int n);
+
+/*
+ * Ends the rows of c and frees it. keep false abandons them (the
+ * caller is failing: on PostgreSQL the rows sent go; on SQLite those
+ * written stay until the caller's rollback). DB_OK when every row went
+ * in, else the failure, db_copy_row's again if it had one, with
+ * db_errmsg's message and, in *refused, the number of the row refused
+ * (1 for the first written) when the engine says which, else 0.
+ */
+int db_copy_end(db_copy *c, bool keep, int64_t *refused);
+
 #endif

@@ -25,14 +25,16 @@
  *   that changes rows inside a transaction runs inside a savepoint of
  *   its own, released after it or rolled back to on failure;
  * - results come as text: integers are read with strtoll, booleans ("t",
- *   "f") as 1 and 0;
+ *   "f") as 1 and 0; a statement asked to (db_read_chunked) reads them
+ *   through a cursor, PG_FETCH_ROWS at a time, instead of all at once;
  * - a refusal by a constraint or a trigger (SQLSTATE class 23) is
  *   DB_CONSTRAINT, as SQLite's is.
  * The scalar max(a, b) and min(a, b) of SQLite and the collation UNOCASE
- * are functions and a collation of the schema (schema-pg.sql).
+ * are functions and a collation of the schema (schema-pg.sql). Rows
+ * written in bulk (db_copy_begin) go through COPY, in pg_copy.c.
  *
  * Dependency rule: libpq (through pg_load.h) and libc only, and
- * store_int.h's handle.
+ * store_int.h's handle (both through pg_int.h).
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -40,11 +42,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pg_load.h"
-#include "store_int.h"
+#include "pg_int.h"
 
 /* libpq's functions, once pg_connect loaded them. */
 static const struct pq_api *pq;
+
+const struct pq_api *
+pg_api(void)
+{
+	return pq;
+}
 
 /* Type OIDs of PostgreSQL's catalog (pg_type.dat), stable across
  * versions. */
@@ -57,17 +64,12 @@ static const struct pq_api *pq;
 #define PG_PARAMS_MAX 32
 #define PG_VARIANTS 4
 
-struct pg_link {
-	PGconn *c;
-	bool readonly;
-	/* The open transaction was begun by a SAVEPOINT (SQLite's way),
-	 * with depth savepoints of the caller's open in it. */
-	bool sp_tx;
-	int sp_depth;
-	int64_t changes, total;
-	unsigned next_name; /* names server-side statements: s1, s2, ... */
-	char errmsg[STORE_ERRMSG_MAX];
-};
+/* The rows a cursor fetches at a time (db_read_chunked): a table of
+ * millions is read in a few megabytes, and the round trips are a
+ * small part of the time. */
+#define PG_FETCH_ROWS 10000
+
+static void close_cursor(struct pg_stmt *s);
 
 /* What kind of statement a text is: transaction control runs as it is
  * (translated), reads and writes through prepared statements. */
@@ -93,13 +95,17 @@ struct pg_stmt {
 	} variants[PG_VARIANTS];
 	int nvariants;
 	bool want_id;
+	/* Read through a cursor (db_read_chunked), and its name while it
+	 * is open; res then holds its last FETCH. */
+	bool chunked;
+	char cursor[16];
 	PGresult *res;
 	int row, nrows;   /* the row read, -1 before the first */
 	bool ran;
 };
 
-static void
-conn_fail(struct pg_link *c, const char *what, const char *msg)
+void
+pg_fail(struct pg_link *c, const char *what, const char *msg)
 {
 	size_t n;
 
@@ -110,16 +116,15 @@ conn_fail(struct pg_link *c, const char *what, const char *msg)
 		c->errmsg[--n] = '\0';
 }
 
-/* Runs sql without parameters; 0, or -1 with the message in c->errmsg. */
-static int
-run_plain(struct pg_link *c, const char *sql)
+int
+pg_run(struct pg_link *c, const char *sql)
 {
 	PGresult *r = pq->exec(c->c, sql);
 	ExecStatusType t = pq->resultStatus(r);
 	int ret = 0;
 
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
-		conn_fail(c, NULL, pq->resultErrorMessage(r));
+		pg_fail(c, NULL, pq->resultErrorMessage(r));
 		ret = -1;
 	}
 	pq->clear(r);
@@ -149,7 +154,7 @@ pg_connect(const char *conninfo, const char *password, bool readonly,
 	 * password. */
 	c->c = pq->connectdbParams(keys, values, 1);
 	if (c->c == NULL || pq->status(c->c) != CONNECTION_OK) {
-		conn_fail(c, NULL, c->c != NULL ? pq->errorMessage(c->c) :
+		pg_fail(c, NULL, c->c != NULL ? pq->errorMessage(c->c) :
 		          "out of memory");
 		snprintf(err, errsz, "%s", c->errmsg);
 		pg_disconnect(c);
@@ -158,9 +163,9 @@ pg_connect(const char *conninfo, const char *password, bool readonly,
 	/* The queries' text is UTF-8, and so are names; times are integers,
 	 * so no zone or date style matters. Notices (an IF NOT EXISTS that
 	 * found its table) are not for the log. */
-	if (run_plain(c, "SET client_encoding = 'UTF8';"
+	if (pg_run(c, "SET client_encoding = 'UTF8';"
 	                 " SET client_min_messages = warning") != 0 ||
-	    (readonly && run_plain(c, "SET default_transaction_read_only"
+	    (readonly && pg_run(c, "SET default_transaction_read_only"
 	                              " = on") != 0)) {
 		snprintf(err, errsz, "%s", c->errmsg);
 		pg_disconnect(c);
@@ -183,7 +188,7 @@ int
 pg_exec(struct pg_link *c, const char *sql, const char *what, char *err,
         size_t errsz)
 {
-	if (run_plain(c, sql) == 0)
+	if (pg_run(c, sql) == 0)
 		return 0;
 	snprintf(err, errsz, "%s: %s", what, c->errmsg);
 	return -1;
@@ -446,6 +451,7 @@ pg_finalize(struct pg_stmt *s)
 
 	if (s == NULL)
 		return;
+	close_cursor(s);
 	pq->clear(s->res);
 	/* The server-side statements go with it, unless the connection
 	 * went first. */
@@ -525,14 +531,13 @@ pg_want_id(struct pg_stmt *s)
 	s->want_id = true;
 }
 
-/* The result's failure as db.h's code, its message in c->errmsg. */
-static int
-result_fail(struct pg_link *c, const char *name, const PGresult *r)
+int
+pg_result_fail(struct pg_link *c, const char *name, const PGresult *r)
 {
 	const char *state = r != NULL ? pq->resultErrorField(r, PG_DIAG_SQLSTATE) :
 	                                NULL;
 
-	conn_fail(c, NULL, r != NULL ? pq->resultErrorMessage(r) :
+	pg_fail(c, NULL, r != NULL ? pq->resultErrorMessage(r) :
 	          pq->errorMessage(c->c));
 	(void)name;
 	if (state != NULL && strncmp(state, "23", 2) == 0)
@@ -552,16 +557,16 @@ run_control(struct pg_stmt *s)
 	switch (s->kind) {
 	case K_BEGIN_WRITE:
 		if (c->readonly) {
-			conn_fail(c, NULL, "the database is open read-only");
+			pg_fail(c, NULL, "the database is open read-only");
 			return DB_ERROR;
 		}
-		rc = run_plain(c, "BEGIN; SELECT pg_advisory_xact_lock("
+		rc = pg_run(c, "BEGIN; SELECT pg_advisory_xact_lock("
 		                  PG_WRITER_LOCK ")");
 		c->sp_tx = false;
 		c->sp_depth = 0;
 		break;
 	case K_BEGIN_READ:
-		rc = run_plain(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+		rc = pg_run(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
 		c->sp_tx = false;
 		c->sp_depth = 0;
 		break;
@@ -569,12 +574,12 @@ run_control(struct pg_stmt *s)
 	case K_ROLLBACK:
 		/* PostgreSQL only warns; SQLite's is an error. */
 		if (!in_tx) {
-			conn_fail(c, NULL, s->kind == K_COMMIT ?
+			pg_fail(c, NULL, s->kind == K_COMMIT ?
 			          "cannot commit - no transaction is active" :
 			          "cannot rollback - no transaction is active");
 			return DB_ERROR;
 		}
-		rc = run_plain(c, s->kind == K_COMMIT ? "COMMIT" : "ROLLBACK");
+		rc = pg_run(c, s->kind == K_COMMIT ? "COMMIT" : "ROLLBACK");
 		c->sp_tx = false;
 		c->sp_depth = 0;
 		break;
@@ -583,22 +588,22 @@ run_control(struct pg_stmt *s)
 			snprintf(sql, sizeof sql, "BEGIN; %s%s", c->readonly ?
 			         "" : "SELECT pg_advisory_xact_lock("
 			         PG_WRITER_LOCK "); ", s->sql);
-			rc = run_plain(c, sql);
+			rc = pg_run(c, sql);
 			c->sp_tx = rc == 0;
 			c->sp_depth = rc == 0 ? 1 : 0;
-		} else if ((rc = run_plain(c, s->sql)) == 0) {
+		} else if ((rc = pg_run(c, s->sql)) == 0) {
 			c->sp_depth++;
 		}
 		break;
 	case K_RELEASE:
-		if ((rc = run_plain(c, s->sql)) == 0 && c->sp_depth > 0 &&
+		if ((rc = pg_run(c, s->sql)) == 0 && c->sp_depth > 0 &&
 		    --c->sp_depth == 0 && c->sp_tx) {
 			c->sp_tx = false;
-			rc = run_plain(c, "COMMIT");
+			rc = pg_run(c, "COMMIT");
 		}
 		break;
 	case K_ROLLBACK_TO:
-		rc = run_plain(c, s->sql);
+		rc = pg_run(c, s->sql);
 		break;
 	default:
 		break;
@@ -635,7 +640,7 @@ variant(struct pg_stmt *s, int *rc)
 			size_t n = strlen(s->sql) + sizeof " RETURNING id";
 
 			if ((s->sql_id = malloc(n)) == NULL) {
-				conn_fail(c, s->name, "out of memory");
+				pg_fail(c, s->name, "out of memory");
 				*rc = DB_NOMEM;
 				return NULL;
 			}
@@ -662,7 +667,7 @@ variant(struct pg_stmt *s, int *rc)
 	r = pq->prepare(c->c, s->variants[k].name, sql, s->nparams,
 	              (const Oid *)s->types);
 	if (pq->resultStatus(r) != PGRES_COMMAND_OK) {
-		*rc = result_fail(c, s->name, r);
+		*rc = pg_result_fail(c, s->name, r);
 		pq->clear(r);
 		return NULL;
 	}
@@ -681,6 +686,87 @@ pg_check(struct pg_stmt *s)
 	return variant(s, &rc) != NULL ? 0 : -1;
 }
 
+/*
+ * s's next rows, PG_FETCH_ROWS at most, from its open cursor into s->res
+ * (an empty result at the end): DB_OK, or a failure.
+ */
+static int
+fetch(struct pg_stmt *s)
+{
+	char sql[64];
+
+	pq->clear(s->res);
+	snprintf(sql, sizeof sql, "FETCH %d FROM %s", PG_FETCH_ROWS,
+	         s->cursor);
+	s->res = pq->exec(s->conn->c, sql);
+	s->row = -1;
+	s->nrows = 0;
+	if (pq->resultStatus(s->res) != PGRES_TUPLES_OK) {
+		int rc = pg_result_fail(s->conn, s->name, s->res);
+
+		pq->clear(s->res);
+		s->res = NULL;
+		return rc;
+	}
+	s->nrows = pq->ntuples(s->res);
+	return DB_OK;
+}
+
+/*
+ * Runs s, a read asked to be chunked, inside the open transaction: a
+ * cursor over it, with the values bound, then its first rows. DB_OK, or
+ * a failure.
+ */
+static int
+open_cursor(struct pg_stmt *s)
+{
+	struct pg_link *c = s->conn;
+	size_t n = strlen(s->sql) + 64;
+	char *sql = malloc(n);
+	PGresult *r;
+	int rc;
+
+	if (sql == NULL) {
+		pg_fail(c, s->name, "out of memory");
+		return DB_NOMEM;
+	}
+	snprintf(s->cursor, sizeof s->cursor, "c%u", ++c->next_name);
+	snprintf(sql, n, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
+	         s->sql);
+	r = pq->execParams(c->c, sql, s->nparams, (const Oid *)s->types,
+	                   (const char *const *)s->values, NULL, NULL, 0);
+	free(sql);
+	if (pq->resultStatus(r) != PGRES_COMMAND_OK) {
+		rc = pg_result_fail(c, s->name, r);
+		pq->clear(r);
+		s->cursor[0] = '\0';
+		return rc;
+	}
+	pq->clear(r);
+	if ((rc = fetch(s)) != DB_OK)
+		return rc;
+	s->ran = true;
+	c->changes = 0;
+	return DB_OK;
+}
+
+/* Closes s's cursor, if one is open and its transaction still is (its
+ * end closed it). */
+static void
+close_cursor(struct pg_stmt *s)
+{
+	char sql[48];
+
+	if (s->cursor[0] == '\0')
+		return;
+	if (s->conn != NULL && pq->status(s->conn->c) == CONNECTION_OK &&
+	    pq->transactionStatus(s->conn->c) == PQTRANS_INTRANS) {
+		snprintf(sql, sizeof sql, "CLOSE %s", s->cursor);
+		pq->clear(pq->exec(s->conn->c, sql));
+	}
+	s->cursor[0] = '\0';
+}
+
 /* Runs the prepared variant with the values bound; DB_ROW or DB_DONE as
  * for the first step, else a failure. */
 static int
@@ -693,7 +779,7 @@ execute(struct pg_stmt *s)
 	ExecStatusType t;
 	int rc = DB_ERROR;
 
-	if (guard && run_plain(c, "SAVEPOINT db_statement") != 0)
+	if (guard && pg_run(c, "SAVEPOINT db_statement") != 0)
 		return DB_ERROR;
 	if ((name = variant(s, &rc)) == NULL)
 		goto failed;
@@ -701,12 +787,12 @@ execute(struct pg_stmt *s)
 	                        (const char *const *)s->values, NULL, NULL, 0);
 	t = pq->resultStatus(s->res);
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
-		rc = result_fail(c, s->name, s->res);
+		rc = pg_result_fail(c, s->name, s->res);
 		pq->clear(s->res);
 		s->res = NULL;
 		goto failed;
 	}
-	if (guard && run_plain(c, "RELEASE db_statement") != 0)
+	if (guard && pg_run(c, "RELEASE db_statement") != 0)
 		return DB_ERROR;
 	s->ran = true;
 	s->nrows = t == PGRES_TUPLES_OK ? pq->ntuples(s->res) : 0;
@@ -720,7 +806,7 @@ failed:
 		char keep[STORE_ERRMSG_MAX];
 
 		memcpy(keep, c->errmsg, sizeof keep);
-		(void)run_plain(c, "ROLLBACK TO db_statement;"
+		(void)pg_run(c, "ROLLBACK TO db_statement;"
 		                   " RELEASE db_statement");
 		memcpy(c->errmsg, keep, sizeof keep);
 	}
@@ -735,9 +821,18 @@ pg_step(struct pg_stmt *s)
 	if (!s->ran) {
 		if (s->kind != K_READ && s->kind != K_WRITE)
 			return run_control(s);
-		if ((rc = execute(s)) != DB_OK)
+		if (s->chunked && s->kind == K_READ &&
+		    pq->transactionStatus(s->conn->c) == PQTRANS_INTRANS)
+			rc = open_cursor(s);
+		else
+			rc = execute(s);
+		if (rc != DB_OK)
 			return rc;
 	}
+	/* A cursor's FETCH that filled its rows may have more after them. */
+	if (s->row + 1 == s->nrows && s->cursor[0] != '\0' &&
+	    s->nrows == PG_FETCH_ROWS && (rc = fetch(s)) != DB_OK)
+		return rc;
 	if (s->row + 1 < s->nrows) {
 		s->row++;
 		return DB_ROW;
@@ -748,6 +843,8 @@ pg_step(struct pg_stmt *s)
 void
 pg_reset(struct pg_stmt *s)
 {
+	close_cursor(s);
+	s->chunked = false;
 	pq->clear(s->res);
 	s->res = NULL;
 	s->ran = false;
@@ -887,4 +984,10 @@ pg_bind_null_any(struct pg_stmt *s, const char *name)
 	s->values[i] = NULL;
 	s->types[i] = 0; /* the server's choice: the column's type */
 	return DB_OK;
+}
+
+void
+pg_read_chunked(struct pg_stmt *s)
+{
+	s->chunked = true;
 }

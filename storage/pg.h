@@ -82,5 +82,15 @@ int pg_columns(struct pg_stmt *s);
 const char *pg_column_name(struct pg_stmt *s, int col);
 int pg_column_kind(struct pg_stmt *s, int col);
 int pg_bind_null_any(struct pg_stmt *s, const char *name);
+void pg_read_chunked(struct pg_stmt *s);
+
+/* db.h's db_copy_begin, _row and _end on PostgreSQL: COPY ... FROM
+ * STDIN. */
+struct db_value;
+struct pg_copy;
+struct pg_copy *pg_copy_begin(struct store *st, const char *table,
+                              const char *const *cols, int n);
+int pg_copy_row(struct pg_copy *cp, const struct db_value *v, int n);
+int pg_copy_end(struct pg_copy *cp, bool keep, int64_t *refused);
 
 #endif

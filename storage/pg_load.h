@@ -47,6 +47,12 @@ struct pq_api {
 	PGTransactionStatusType (*transactionStatus)(const PGconn *);
 	char *(*fname)(const PGresult *, int);
 	Oid (*ftype)(const PGresult *, int);
+	PGresult *(*execParams)(PGconn *, const char *, int, const Oid *,
+	                        const char *const *, const int *, const int *,
+	                        int);
+	int (*putCopyData)(PGconn *, const char *, int);
+	int (*putCopyEnd)(PGconn *, const char *);
+	PGresult *(*getResult)(PGconn *);
 };
 
 #define PG_LOAD_SYMS(X) \
@@ -54,7 +60,8 @@ struct pq_api {
 	X(execPrepared) X(resultStatus) X(resultErrorMessage) \
 	X(resultErrorField) X(clear) X(ntuples) X(nfields) X(getvalue) \
 	X(getisnull) X(getlength) X(cmdTuples) X(transactionStatus) \
-	X(fname) X(ftype)
+	X(fname) X(ftype) X(execParams) X(putCopyData) X(putCopyEnd) \
+	X(getResult)
 
 /*
  * libpq's functions, loading it the first time; NULL with the reason in

@@ -435,6 +435,49 @@ store_copy__refuses_naming_the_entry__when_postgresql_refuses_an_overlap(
 	store_close(pg);
 }
 
+/* A note with every character COPY's text format escapes: a tab, a
+ * newline, a carriage return, a backslash before an n (not a newline)
+ * and two backslashes. */
+#define SPECIAL_NOTE "a\tb\nc\\nd\\\\e\rf"
+
+static void
+store_copy__keeps_escapes_and_nulls__when_sqlite_to_postgresql_and_back(
+	void **state)
+{
+	char src[64], back[64];
+	struct store_entry e = entry("esc", D0 + 30 * H, D0 + 31 * H), got;
+	char tz[64];
+	store *from, *pg, *st;
+
+	(void)state;
+	if ((pg = open_pg()) == NULL)
+		skip();
+	/* make_source's rows (every table, NULLs among them: alice's zone,
+	 * the pending rollup row's entry), and an entry with that note. */
+	make_source(src, sizeof src);
+	st = connect_file(src);
+	snprintf(e.note, sizeof e.note, "%s", SPECIAL_NOTE);
+	assert_int_equal(store_insert_entry(st, ALICE, &e), STORE_OK);
+	store_close(st);
+	from = open_source(src);
+	copy(from, pg, NULL);
+	store_close(from);
+	got = get(pg, ALICE, e.seq);
+	assert_string_equal(got.note, SPECIAL_NOTE);
+	assert_int_equal(store_user_tz(pg, ALICE, tz, sizeof tz), STORE_OK);
+	assert_string_equal(tz, "");
+
+	fresh_name(back, sizeof back, "escapes");
+	st = connect_file(back);
+	copy(pg, st, NULL);
+	got = get(st, ALICE, e.seq);
+	assert_string_equal(got.note, SPECIAL_NOTE);
+	store_close(st);
+	store_close(pg);
+	/* Row by row, the NULLs read as NULL again (not "\N", not ""). */
+	assert_files_equal(src, back);
+}
+
 int
 main(void)
 {
@@ -447,6 +490,8 @@ main(void)
 		store_copy__round_trip_equals_source__when_sqlite_to_postgresql_and_back),
 		cmocka_unit_test(
 		store_copy__refuses_naming_the_entry__when_postgresql_refuses_an_overlap),
+		cmocka_unit_test(
+		store_copy__keeps_escapes_and_nulls__when_sqlite_to_postgresql_and_back),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
