@@ -1,9 +1,11 @@
 /*
- * storage/pg_int.h - what pg.c shares with pg_copy.c: the connection,
- * libpq's functions, and the helpers that run plain SQL and record a
- * failure.
+ * storage/pg_int.h - what the files of PostgreSQL's side share: the
+ * connection (pg.c), a statement (pg_stmt.c) and the translation of its
+ * text (pg_sql.c), libpq's functions, and the helpers that run plain SQL
+ * and record a failure.
  *
- * Dependency rule: included only by pg.c and pg_copy.c.
+ * Dependency rule: included only by pg.c, pg_sql.c, pg_stmt.c and
+ * pg_copy.c.
  */
 #ifndef TIMMY_PG_INT_H
 #define TIMMY_PG_INT_H
@@ -24,6 +26,52 @@ struct pg_link {
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
+/* Type OIDs of PostgreSQL's catalog (pg_type.dat), stable across
+ * versions. */
+#define PG_INT8 20
+#define PG_TEXT 25
+
+#define PG_PARAMS_MAX 32
+#define PG_VARIANTS 4
+
+/* The rows a cursor fetches at a time (db_read_chunked): a table of
+ * millions is read in a few megabytes, and the round trips are a
+ * small part of the time. */
+#define PG_FETCH_ROWS 10000
+
+/* What kind of statement a text is: transaction control runs as it is
+ * (translated), reads and writes through prepared statements. */
+enum pg_kind { K_READ, K_WRITE, K_BEGIN_WRITE, K_BEGIN_READ, K_COMMIT,
+	K_ROLLBACK, K_SAVEPOINT, K_RELEASE, K_ROLLBACK_TO };
+
+struct pg_stmt {
+	struct pg_link *conn;
+	const char *name; /* the statement's, for messages */
+	enum pg_kind kind;
+	char *sql;        /* translated: $n, pg_temp */
+	char *sql_id;     /* sql with " RETURNING id", made when first asked */
+	int nparams;
+	char *params[PG_PARAMS_MAX];  /* the names, ":uid", by $n - 1 */
+	/* The values bound: text (owned copies), or NULL; their types. */
+	char *values[PG_PARAMS_MAX];
+	unsigned types[PG_PARAMS_MAX];
+	/* The server-side statements made so far: one per combination of
+	 * parameter types (and whether RETURNING id was asked for). */
+	struct {
+		char sig[PG_PARAMS_MAX + 2];
+		char name[16];
+	} variants[PG_VARIANTS];
+	int nvariants;
+	bool want_id;
+	/* Read through a cursor (db_read_chunked), and its name while it
+	 * is open; res then holds its last FETCH. */
+	bool chunked;
+	char cursor[16];
+	PGresult *res;
+	int row, nrows;   /* the row read, -1 before the first */
+	bool ran;
+};
+
 /* libpq's functions; loaded once a connection was made (pg_connect). */
 const struct pq_api *pg_api(void);
 
@@ -38,5 +86,16 @@ int pg_run(struct pg_link *c, const char *sql);
  * DB_CONSTRAINT for a refusal by a constraint or a trigger (SQLSTATE
  * class 23); its message in c->errmsg. name is unused. */
 int pg_result_fail(struct pg_link *c, const char *name, const PGresult *r);
+
+/* pg_sql.c: the kind of statement sql is; s->sql and s->params from
+ * sql (0, or -1 when out of memory or past PG_PARAMS_MAX parameters);
+ * the type of a NULL bound to the parameter called name. */
+enum pg_kind pg_kind_of(const char *sql);
+int pg_translate(struct pg_stmt *s, const char *sql);
+unsigned pg_null_type(const char *name);
+
+/* pg.c: runs s, a transaction statement, as SQLite means it; DB_DONE,
+ * or DB_ERROR with the message in s->conn->errmsg. */
+int pg_control(struct pg_stmt *s);
 
 #endif
