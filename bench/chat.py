@@ -158,7 +158,8 @@ class Load:
                      str(server.port), "-C", server.cert_path]
 
     def argv(self, targets, user, n, loads, inflights=(1,), secs=0.0,
-             warmup=0.0, pids=(), overlap=False, reps=1):
+             warmup=0.0, pids=(), overlap=False, reps=1, files=False):
+        """files: time each file to its last part too (bench/load -E)."""
         a = self.base + ["-t", ",".join(targets), "-u", user, "-n", str(n),
                          "-k", ",".join(loads),
                          "-K", ",".join(map(str, inflights)),
@@ -166,7 +167,7 @@ class Load:
                          "-r", str(reps)]
         for p in pids:
             a += ["-p", str(p)]
-        return a + (["-F"] if overlap else [])
+        return a + (["-F"] if overlap else []) + (["-E"] if files else [])
 
     @staticmethod
     def parse(out, err, code, argv):
