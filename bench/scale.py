@@ -194,7 +194,8 @@ def postgresql_support(timmy):
 
 
 class PrivatePostgres:
-    """A PostgreSQL cluster of the run's own (XMPP-NOTES.md): initdb in a
+    """A PostgreSQL cluster of the run's own, from the server programs in
+    PG_BIN (Debian 12's postgresql-15 keeps them off PATH): initdb in a
     new directory, no TCP (listen_addresses ''), its Unix socket in that
     directory, trust authentication, one database "timmy". As root the
     server programs run as the postgres user (they refuse root), so the
