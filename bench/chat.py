@@ -309,18 +309,19 @@ def merge(reps):
     return out
 
 
-def run_loads(server, load, bots, users, inflight, secs, warmup, reps):
-    """Every load of LOADS, sequential and pipelined, reps times on each
-    bot in turn (echo, timmy, echo, timmy, ...: whatever else the machine
-    does falls on both), by one bench/load whose accounts log in once.
-    bots: [(name, jid, pid)]. Returns {(load, mode, name): the merged
-    lines of its rounds}."""
+def run_loads(server, load, bots, users, inflight, secs, warmup, reps,
+              loads=LOADS):
+    """Every load of loads (LOADS: all), sequential and pipelined, reps
+    times on each bot in turn (echo, timmy, echo, timmy, ...: whatever
+    else the machine does falls on both), by one bench/load whose
+    accounts log in once. bots: [(name, jid, pid)]. Returns {(load, mode,
+    name): the merged lines of its rounds}."""
     rounds = load.run([jid for _, jid, _ in bots], "user%d", users,
-                      [lk for lk, _ in LOADS], (1, inflight), secs, warmup,
+                      [lk for lk, _ in loads], (1, inflight), secs, warmup,
                       pids=[pid for _, _, pid in bots] + [server.pid],
                       reps=reps)
     out = {}
-    for lk, _ in LOADS:
+    for lk, _ in loads:
         for mode, k in (("sequential", 1), ("pipelined", inflight)):
             for name, jid, _ in bots:
                 out[(lk, mode, name)] = merge(

@@ -135,17 +135,9 @@ def storage_lines(backend, target):
 
 
 def write_cli_config(path, backend, target):
-    """A config for `timmy check`, `report` and `export` (they never log
-    in: the account is a placeholder), as gen.write_cli_config's but for
-    either backend."""
-    lines = ["account:", "  jid: timmy@%s" % DOMAIN, "  password: unused",
-             "  host: 127.0.0.1", "  tls: off"]
-    lines += storage_lines(backend, target)
-    lines += ["access:", "  allow: [\"*@%s\"]" % DOMAIN, "defaults:",
-              "  timezone: %s" % TZ, ""]
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+    """gen.write_cli_config's config for `timmy check`, `report` and
+    `export`, with the storage section of backend. Returns path."""
+    gen.write_cli_config(path, None, TZ, storage_lines(backend, target))
     return path
 
 
@@ -486,18 +478,13 @@ def alone(load, bot, k):
 
 def mix(load, server, echo, bot, k):
     """The mix from chat_users users, sequential and pipelined, the echo
-    bot and timmy in turns. Returns {(mode, name): merged lines}."""
+    bot and timmy in turns (bench/chat.py's rounds). Returns {(mode,
+    name): merged lines}."""
     bots = [("echo", echo.jid, echo.pid), ("timmy", bot.jid, bot.pid)]
-    rounds = load.run([jid for _, jid, _ in bots], "user%d", k["chat_users"],
-                      ["mix"], (1, k["pipeline"]), k["secs"], k["warmup"],
-                      pids=[pid for _, _, pid in bots] + [server.pid],
-                      reps=k["reps_chat"])
-    out = {}
-    for mode, kk in (("sequential", 1), ("pipelined", k["pipeline"])):
-        for name, jid, _ in bots:
-            out[(mode, name)] = chat.merge(
-                [rounds[("mix", kk, jid, r)] for r in range(k["reps_chat"])])
-    return out
+    res = chat.run_loads(server, load, bots, k["chat_users"], k["pipeline"],
+                         k["secs"], k["warmup"], k["reps_chat"],
+                         loads=[("mix", "mix")])
+    return {(mode, name): lines for (_, mode, name), lines in res.items()}
 
 
 def startup(server, timmy, backend, target, tmp, reps):
