@@ -96,8 +96,9 @@ FUZZ_SRCS     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all asan test unit integration unit-pg integration-pg test-pg layering fuzz fuzz-build demo deps \
-	install uninstall clean bench test-anytime anytime-at bench-tools
+.PHONY: all asan test unit integration unit-pg integration-pg test-pg \
+	layering fuzz fuzz-build demo deps install uninstall clean bench \
+	bench-scale test-anytime anytime-at bench-tools
 
 all: timmy
 
@@ -316,10 +317,20 @@ deps:
 
 # Benchmarks: timmy against Timewarrior on one generated history, then the
 # chat path; markdown tables on stdout and a CSV under bench/results/
-# (bench/README.md). QUICK=1 for a run of under a minute.
+# (bench/README.md). QUICK=1 for a run of under a minute. SCALE=1 runs
+# bench-scale's run instead.
 bench: deps
 	$(MAKE) all bench-tools
-	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy QUICK=$(QUICK) sh bench/run.sh
+	PYTHON=$(PYTHON) TIMMY_BIN=$(CURDIR)/timmy QUICK=$(QUICK) \
+		SCALE=$(SCALE) BACKEND=$(BACKEND) sh bench/run.sh
+
+# The scale run (bench/scale.py; bench/README.md, docs/scaling.md): 10,000
+# users with 1,000 entries each on BACKEND (sqlite, the default;
+# postgresql; all), its size, one user's reports and exports, 200 users
+# at once through Prosody, memory. QUICK=1: 1,000 x 100, under a minute.
+# Not part of `make test`.
+bench-scale:
+	$(MAKE) bench SCALE=1
 
 # The chat path's baseline echo bot and load client (bench/README.md): plain
 # libstrophe programs, not linked with timmy.

@@ -158,7 +158,8 @@ class Load:
                      str(server.port), "-C", server.cert_path]
 
     def argv(self, targets, user, n, loads, inflights=(1,), secs=0.0,
-             warmup=0.0, pids=(), overlap=False, reps=1):
+             warmup=0.0, pids=(), overlap=False, reps=1, files=False):
+        """files: time each file to its last part too (bench/load -E)."""
         a = self.base + ["-t", ",".join(targets), "-u", user, "-n", str(n),
                          "-k", ",".join(loads),
                          "-K", ",".join(map(str, inflights)),
@@ -166,7 +167,7 @@ class Load:
                          "-r", str(reps)]
         for p in pids:
             a += ["-p", str(p)]
-        return a + (["-F"] if overlap else [])
+        return a + (["-F"] if overlap else []) + (["-E"] if files else [])
 
     @staticmethod
     def parse(out, err, code, argv):
@@ -308,18 +309,19 @@ def merge(reps):
     return out
 
 
-def run_loads(server, load, bots, users, inflight, secs, warmup, reps):
-    """Every load of LOADS, sequential and pipelined, reps times on each
-    bot in turn (echo, timmy, echo, timmy, ...: whatever else the machine
-    does falls on both), by one bench/load whose accounts log in once.
-    bots: [(name, jid, pid)]. Returns {(load, mode, name): the merged
-    lines of its rounds}."""
+def run_loads(server, load, bots, users, inflight, secs, warmup, reps,
+              loads=LOADS):
+    """Every load of loads (LOADS: all), sequential and pipelined, reps
+    times on each bot in turn (echo, timmy, echo, timmy, ...: whatever
+    else the machine does falls on both), by one bench/load whose
+    accounts log in once. bots: [(name, jid, pid)]. Returns {(load, mode,
+    name): the merged lines of its rounds}."""
     rounds = load.run([jid for _, jid, _ in bots], "user%d", users,
-                      [lk for lk, _ in LOADS], (1, inflight), secs, warmup,
+                      [lk for lk, _ in loads], (1, inflight), secs, warmup,
                       pids=[pid for _, _, pid in bots] + [server.pid],
                       reps=reps)
     out = {}
-    for lk, _ in LOADS:
+    for lk, _ in loads:
         for mode, k in (("sequential", 1), ("pipelined", inflight)):
             for name, jid, _ in bots:
                 out[(lk, mode, name)] = merge(

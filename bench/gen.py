@@ -32,11 +32,21 @@ with --config or a config of its own naming --db (rebuild_derived,
 
     /usr/bin/python3 bench/gen.py --db timmy.db --timew TWDIR \\
         --user alice@localhost --entries 100000 --tz Europe/Berlin
+
+With --users N (the scale run, bench/scale.py) it writes N users instead,
+user1@DOMAIN .. userN@DOMAIN, each with --per-user entries made as the
+main user's are, over --years (write_many, "MANY USERS" below); no
+Timewarrior database, no --user or --others.
+
+    /usr/bin/python3 bench/gen.py --db timmy.db --users 10000 \\
+        --per-user 1000 --years 2 --tz Europe/Berlin
 """
 
 import argparse
+import array
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import sqlite3
@@ -230,6 +240,150 @@ def write_timmy(db, users):
         con.close()
 
 
+# -- MANY USERS -----------------------------------------------------------
+# The scale run's database (bench/scale.py): N users, each with a history
+# made by history() from a seed of its own, so a user's entries do not
+# depend on how the work was split. Ten million entries do not fit in
+# Python objects cheaply (write_timmy's lists would take gigabytes), so
+# the workers hand back each entry packed into three integers (start,
+# stop, and META: the user, project, tags and note as indexes), the
+# entries are ordered by start across users by sorting one integer per
+# entry (start << INDEX_BITS | its index), and the rows go to SQLite in
+# batches from that order. Ordered by start, entry ids interleave users
+# as a shared bot's do, so a user's rows lie scattered over the table's
+# pages, as they would after years of use.
+#
+# The bulk load goes past what the schema does per row: the indexes and
+# triggers of entries and entry_tags are dropped before it and made again
+# after it, from the very SQL text that sqlite_schema held, so the file
+# ends with the schema the binary made: a CREATE INDEX sorts, where ten
+# million inserts into indexes that outgrow the page cache go to pages
+# all over the file (10,000,000 entries: 588 s for this function with
+# the indexes in place, 355 s without, on one busy 2-core machine; 159 s
+# when it was quieter). Without the triggers nothing is noted in
+# rollup_dirty: timmy check --repair (rebuild_derived) builds every
+# user's rollup from the entries either way.
+
+INDEX_BITS = 25                 # entries per database: under 2**25
+PROJECT_NAMES = [p[0] for p in PROJECTS]
+PROJECT_INDEX = {p: i for i, p in enumerate(PROJECT_NAMES)}
+TAG_BIT = {t: 1 << i for i, t in enumerate(TAGS)}
+NOTE_INDEX = {n: i + 1 for i, n in enumerate(NOTES)}    # 0: no note
+assert len(TAGS) <= 20 and len(PROJECTS) <= 16 and len(NOTES) < 32
+BATCH = 50000                   # entries per executemany
+
+
+def pack(user, project, tags, note):
+    """META of an entry: tags as bits 0-19, project 20-23, note 24-28,
+    the user's number from bit 32 on."""
+    mask = 0
+    for t in tags:
+        mask |= TAG_BIT[t]
+    return (user << 32 | (NOTE_INDEX[note] if note else 0) << 24 |
+            PROJECT_INDEX[project] << 20 | mask)
+
+
+def many_histories(job):
+    """A worker's part: the histories of users first..last (numbers from
+    1), as three arrays of 64-bit integers (start, stop, META) in bytes."""
+    first, last, per_user, years, tz, now, seed = job
+    starts, stops, meta = array.array("q"), array.array("q"), \
+        array.array("q")
+    for user in range(first, last + 1):
+        rng = random.Random(seed * 1000003 + user)
+        for start, stop, project, tags, note in history(rng, per_user, years,
+                                                        tz, now):
+            starts.append(start)
+            stops.append(stop)
+            meta.append(pack(user, project, tags, note))
+    return starts.tobytes(), stops.tobytes(), meta.tobytes()
+
+
+def write_many(db, users, per_user, years, tz, now, seed=2026,
+               domain="localhost", jobs=None):
+    """Inserts users user1@domain..userN@domain with per_user entries each
+    into db (made by `timmy check`, without entries), every entry in one
+    transaction, ordered by start across users. The rollup is left to
+    rebuild_derived, as write_timmy's is; the indexes and triggers of
+    the two tables are made again after the rows (see above). For the
+    bulk load only, the
+    connection turns the journal off (a crash leaves a file to throw
+    away, not one to use) and gives SQLite a page cache of 1 GiB; the
+    file goes back to WAL, timmy's mode, before it is closed. Returns
+    the number of entries."""
+    total = users * per_user
+    if total >= 1 << INDEX_BITS:
+        sys.exit("gen.py: at most %d entries in all" % ((1 << INDEX_BITS) - 1))
+    chunk = max(1, min(100, users // (4 * (jobs or os.cpu_count() or 1))))
+    work = [(a, min(users, a + chunk - 1), per_user, years, tz, now, seed)
+            for a in range(1, users + 1, chunk)]
+    starts, stops, meta = array.array("q"), array.array("q"), \
+        array.array("q")
+    with multiprocessing.Pool(jobs) as pool:
+        for s, e, m in pool.imap(many_histories, work):
+            starts.frombytes(s)
+            stops.frombytes(e)
+            meta.frombytes(m)
+    if len(starts) != total:
+        sys.exit("gen.py: %d entries made, %d wanted" % (len(starts), total))
+    order = sorted(s << INDEX_BITS | i for i, s in enumerate(starts))
+
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        if con.execute("SELECT count(*) FROM entries").fetchone()[0]:
+            sys.exit("gen.py: %s already has entries" % db)
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA cache_size = -1048576")
+        con.execute("BEGIN IMMEDIATE")
+        # Indexes an SQLite constraint made (sql NULL) cannot be dropped,
+        # nor need to be: UNIQUE (user_id, seq) is the one, and small.
+        later = con.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE type IN "
+            "('index', 'trigger') AND tbl_name IN ('entries', "
+            "'entry_tags') AND sql IS NOT NULL ORDER BY rowid").fetchall()
+        for kind, name, _ in later:
+            con.execute('DROP %s "%s"' % (kind.upper(), name))
+        uid = [0] * (users + 1)
+        for n in range(1, users + 1):
+            uid[n] = con.execute(
+                "INSERT INTO users (jid, tz, next_seq) VALUES (?, NULL, ?)",
+                ("user%d@%s" % (n, domain), per_user + 1)).lastrowid
+        seq = [0] * (users + 1)
+        mask = (1 << INDEX_BITS) - 1
+        entry_rows, tag_rows = [], []
+        for eid, key in enumerate(order, 1):
+            i = key & mask
+            m = meta[i]
+            user = m >> 32
+            seq[user] += 1
+            note = (m >> 24) & 31
+            entry_rows.append((eid, uid[user], seq[user],
+                               PROJECT_NAMES[(m >> 20) & 15],
+                               NOTES[note - 1] if note else "", starts[i],
+                               stops[i]))
+            bits = m & 0xFFFFF
+            while bits:
+                low = bits & -bits
+                tag_rows.append((eid, TAGS[low.bit_length() - 1]))
+                bits ^= low
+            if len(entry_rows) == BATCH or eid == total:
+                con.executemany(
+                    "INSERT INTO entries (id, user_id, seq, project, note, "
+                    "start, stop) VALUES (?, ?, ?, ?, ?, ?, ?)", entry_rows)
+                con.executemany(
+                    "INSERT INTO entry_tags (entry_id, tag) VALUES (?, ?)",
+                    tag_rows)
+                entry_rows, tag_rows = [], []
+        for _, _, sql in later:
+            con.execute(sql)
+        con.execute("COMMIT")
+        con.execute("PRAGMA journal_mode = WAL")
+    finally:
+        con.close()
+    return total
+
+
 # -- REBUILD THE ROLLUP HERE ----------------------------------------------
 # The entries above go in with plain SQL, past timmy's storage layer, so
 # what timmy derives from them in the same transaction as every change
@@ -268,24 +422,18 @@ def rebuild_derived(timmy, db, tz, config=None):
     return "not needed"
 
 
-def write_cli_config(path, db, tz):
+def write_cli_config(path, db, tz, storage=None):
     """A config for `timmy check`, `report` and `export`: they never log
-    in, so the account is a placeholder on loopback."""
+    in, so the account is a placeholder on loopback. storage: the lines
+    of the storage section, instead of the one that names db."""
+    if storage is None:
+        storage = ["storage:", "  path: \"%s\"" % db]
+    lines = ["account:", "  jid: timmy@localhost", "  password: unused",
+             "  host: 127.0.0.1", "  tls: off"] + storage + [
+        "access:", "  allow: [\"*@localhost\"]", "defaults:",
+        "  timezone: %s" % tz, ""]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join([
-            "account:",
-            "  jid: timmy@localhost",
-            "  password: unused",
-            "  host: 127.0.0.1",
-            "  tls: off",
-            "storage:",
-            "  path: \"%s\"" % db,
-            "access:",
-            "  allow: [\"*@localhost\"]",
-            "defaults:",
-            "  timezone: %s" % tz,
-            "",
-        ]))
+        f.write("\n".join(lines))
     os.chmod(path, 0o600)
 
 
@@ -350,7 +498,15 @@ def main():
     ap.add_argument("--db", required=True,
                     help="a timmy database made by `timmy check`")
     ap.add_argument("--timew", help="a directory for a Timewarrior database")
-    ap.add_argument("--user", required=True, help="the main user's JID")
+    ap.add_argument("--user", help="the main user's JID (required "
+                    "without --users)")
+    ap.add_argument("--users", type=int, default=0,
+                    help="N users user1@DOMAIN..userN@DOMAIN instead of "
+                    "--user and --others (no Timewarrior database)")
+    ap.add_argument("--per-user", type=int, default=1000,
+                    help="entries of each of --users")
+    ap.add_argument("--domain", default="localhost",
+                    help="the domain of --users")
     ap.add_argument("--entries", type=int, default=100000)
     ap.add_argument("--years", type=float, default=8.0)
     ap.add_argument("--tz", default="UTC", help="the users' time zone")
@@ -372,6 +528,18 @@ def main():
         ap.error("no timmy binary at %s (--timmy, TIMMY_BIN)" % a.timmy)
 
     now = a.now if a.now is not None else int(time.time())
+    if a.users > 0:
+        if a.user or a.timew:
+            ap.error("--users makes its own users and no Timewarrior "
+                     "database: leave out --user and --timew")
+        n = write_many(a.db, a.users, a.per_user, a.years, a.tz, now, a.seed,
+                       a.domain)
+        rollup = rebuild_derived(a.timmy, a.db, a.tz, a.config)
+        print("gen.py: %d users, %d entries; rollup rebuild: %s"
+              % (a.users, n, rollup))
+        return
+    if not a.user:
+        ap.error("--user is required (or --users)")
     rng = random.Random(a.seed)
     users = {a.user: history(rng, a.entries, a.years, a.tz, now)}
     for spec in filter(None, a.others.split(",")):

@@ -7,11 +7,11 @@
  *         -w PASSWORD -H 127.0.0.1 -P PORT -C CA.pem -k mix,status \
  *         -K 1,8 -d 3 -W 0.5 -p BOTPID -p BOTPID -p SERVERPID
  *
- * The accounts log in once; then a round runs for every load of -k, with
- * every number in flight of -K, -r times (default 1) against every target
- * of -t in turn (lists separated by commas; the targets alternate
- * innermost, so that whatever else the machine does falls on all of them
- * alike).
+ * The accounts log in once (at most LOGINS_MAX at a time); then a round
+ * runs for every load of -k, with every number in flight of -K, -r times
+ * (default 1) against every target of -t in turn (lists separated by
+ * commas; the targets alternate innermost, so that whatever else the
+ * machine does falls on all of them alike).
  *
  * -u is the account's local part, with %d for 1..N (without %d, -n must
  * be 1); every account has the password -w. -k is the load:
@@ -22,6 +22,7 @@
  *              that kind alone
  *   heavy      export csv of all time (2000-01-01..9999-12-31) and report
  *              year by day in turns
+ *   exportall  export csv of all time alone
  * -K is the commands in flight per user: 1 is sequential (send, wait for
  * the reply, send the next), more is pipelined. A run ends when every user
  * has sent -c commands (0: no bound) or -d seconds have passed after the
@@ -47,7 +48,9 @@
  * time from connect to the session's start, per account), then for each
  * round, with its "load", "K", "target" and "rep", one line per kind
  * sent and one for "all": n (replies counted), failed, secs (the measured
- * window), per_s, p50, p95, p99, max (ms), parts; then, for
+ * window), per_s, p50, p95, p99, max (ms), parts; with -E, one more line
+ * per kind whose replies announced files, "KIND: whole file", timed from
+ * the command's send to the file's last part (not part of "all"); then, for
  * each -p PID and for the client itself, {"kind": "cpu", "pid": PID, "ns":
  * N}: the CPU time that process spent from the end of the warm-up to the
  * last reply (all its threads, /proc/PID/task/TID/schedstat). Exit status 0
@@ -75,6 +78,11 @@
 #define JID_MAX 256
 #define PIDS_MAX 4        /* -p */
 #define LIST_MAX 8        /* entries of -t, -k, -K */
+/* Logins under way at once. Prosody listens with a backlog of 128
+ * (net/server_epoll.lua, tcp_backlog): 200 connects at once overflowed
+ * it, and the connections the kernel dropped came in seconds later
+ * through SYN retries, or timed out (ETIMEDOUT). */
+#define LOGINS_MAX 32
 
 enum kind { K_STATUS, K_START, K_STOP, K_WEEK, K_YEAR, K_EXPORT,
             K_EXPORT_ALL, K_YEAR_DAY, NKINDS };
@@ -92,10 +100,11 @@ static const char *const kind_body[NKINDS] = {
 };
 
 enum load { L_MIX, L_STATUS, L_STARTSTOP, L_WEEK, L_YEAR, L_EXPORT,
-            L_HEAVY };
+            L_HEAVY, L_EXPORT_ALL };
 
 static const char *const load_name[] = {
 	"mix", "status", "startstop", "week", "year", "export", "heavy",
+	"exportall",
 };
 #define NLOADS (sizeof(load_name) / sizeof(load_name[0]))
 
@@ -120,6 +129,8 @@ struct user {
 	int file_wait;         /* an announced file has not fully come */
 	unsigned file_seq;     /* the command that announced the last file */
 	enum kind file_kind;   /* and its kind, whose parts the file's are */
+	double file_sent;      /* and when it was sent */
+	int file_counted;      /* and whether it was sent after the warm-up */
 	unsigned rng;
 };
 
@@ -142,9 +153,11 @@ static struct {
 	int closing;           /* we log out: disconnects are ours */
 	int overlap;           /* -F: send on while a file comes, and
 	                          end without waiting for files */
+	int time_files;        /* -E: time each file to its last part */
 	int nusers;
 	struct user *u;
 	struct samples s[NKINDS];
+	struct samples files[NKINDS];  /* -E: send to a file's last part */
 	unsigned stray;
 	xmpp_ctx_t *ctx;
 	int pids[PIDS_MAX + 1];    /* -p, then ourselves */
@@ -210,6 +223,7 @@ pick(struct user *u)
 	case L_WEEK: return K_WEEK;
 	case L_YEAR: return K_YEAR;
 	case L_EXPORT: return K_EXPORT;
+	case L_EXPORT_ALL: return K_EXPORT_ALL;
 	case L_HEAVY: return (u->turn ^= 1) ? K_EXPORT_ALL : K_YEAR_DAY;
 	case L_STARTSTOP: break;
 	case L_MIX:
@@ -301,7 +315,20 @@ got_reply(struct user *u, int slot, const char *body)
 		u->file_wait = 1;
 		u->file_seq = p.seq;
 		u->file_kind = p.kind;
+		u->file_sent = p.sent;
+		u->file_counted = p.counted;
 	}
+}
+
+/* u's announced file has come whole (its last part, or its link). */
+static void
+got_file(struct user *u)
+{
+	u->file_wait = 0;
+	L.s[u->file_kind].parts++;
+	if (L.time_files && u->file_counted)
+		add_sample(&L.files[u->file_kind],
+		           (now_s() - u->file_sent) * 1000.0);
 }
 
 static int
@@ -319,8 +346,9 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	L.t_heard = now_s();
 	if (is_part(body, &last)) {
 		if (last)
-			u->file_wait = 0;
-		L.s[u->file_kind].parts++;
+			got_file(u);
+		else
+			L.s[u->file_kind].parts++;
 		matched = 1;
 	} else if ((th = xmpp_stanza_get_child_by_name(stanza, "thread")) &&
 	           (ttext = xmpp_stanza_get_text(th)) != NULL &&
@@ -334,8 +362,7 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		/* Through HTTP upload the file is one more message in the
 		 * request's thread: its link. */
 		if (!matched && u->file_wait && seq == u->file_seq) {
-			u->file_wait = 0;
-			L.s[u->file_kind].parts++;
+			got_file(u);
 			matched = 1;
 		}
 	}
@@ -439,6 +466,14 @@ report(void)
 		print_line(kind_name[k], s, secs);
 	}
 	print_line("all", &all, secs);
+	for (k = 0; k < NKINDS; k++) {
+		char name[64];
+
+		if (L.files[k].n == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s: whole file", kind_name[k]);
+		print_line(name, &L.files[k], secs);
+	}
 	for (i = 0; L.cpu_taken && i < L.npids; i++)
 		printf("{%s\"kind\": \"cpu\", \"pid\": %d, \"ns\": %llu}\n",
 		       L.tag, L.pids[i], L.cpu1[i] - L.cpu0[i]);
@@ -446,9 +481,12 @@ report(void)
 		fprintf(stderr, "load: %u messages matched no command\n",
 		        L.stray);
 	free(all.v);
-	for (k = 0; k < NKINDS; k++)
+	for (k = 0; k < NKINDS; k++) {
 		free(L.s[k].v);
+		free(L.files[k].v);
+	}
 	memset(L.s, 0, sizeof(L.s));
+	memset(L.files, 0, sizeof(L.files));
 	L.stray = 0;
 	L.cpu_taken = 0;
 	fflush(stdout);
@@ -460,7 +498,7 @@ usage(void)
 	fprintf(stderr, "usage: load -t TARGET -u USER[%%d] -w PASSWORD [-n N] "
 	        "[-H HOST] [-P PORT] [-C CAFILE] [-k LOAD] [-K INFLIGHT] "
 	        "[-c COUNT] [-d SECS] [-W SECS] [-T SECS] [-D DOMAIN] "
-	        "[-p PID]... [-F] [-r REPS]\n");
+	        "[-p PID]... [-F] [-E] [-r REPS]\n");
 	exit(2);
 }
 
@@ -505,51 +543,60 @@ account(char *buf, size_t n, const char *fmt, int i)
 		die("account name too long: %s", fmt);
 }
 
-/* Connects every user; returns when all are online (or dies). */
+/* Starts user i's login. */
+static void
+connect_one(int i, const char *fmt, const char *domain, const char *pass,
+            const char *host, unsigned short port, const char *cafile)
+{
+	char local[JID_MAX];
+	struct user *u = &L.u[i];
+
+	account(local, sizeof(local), fmt, i + 1);
+	if (snprintf(u->jid, sizeof(u->jid), "%s@%s/load", local,
+	             domain) >= (int)sizeof(u->jid))
+		die("JID too long: %s@%s", local, domain);
+	u->rng = 2463534242u ^ (unsigned)(i + 1) * 2654435761u;
+	if ((u->conn = xmpp_conn_new(L.ctx)) == NULL)
+		die("out of memory");
+	xmpp_conn_set_jid(u->conn, u->jid);
+	xmpp_conn_set_pass(u->conn, pass);
+	/* Stream management would ack every stanza: the client's
+	 * side of the load stays as cheap as it can. */
+	xmpp_conn_set_flags(u->conn, XMPP_CONN_FLAG_MANDATORY_TLS |
+	                    XMPP_CONN_FLAG_DISABLE_SM);
+	if (cafile)
+		xmpp_conn_set_cafile(u->conn, cafile);
+	xmpp_conn_set_sockopt_callback(u->conn, no_delay);
+	xmpp_handler_add(u->conn, on_message, NULL, "message", NULL, u);
+	u->connect_at = now_s();
+	if (xmpp_connect_client(u->conn, host, port, on_conn, u) !=
+	    XMPP_EOK)
+		die("cannot connect %s", u->jid);
+}
+
+/* Connects every user, at most LOGINS_MAX logins under way at once;
+ * returns when all are online (or dies). */
 static void
 connect_all(const char *fmt, const char *domain, const char *pass,
             const char *host, unsigned short port, const char *cafile)
 {
-	char local[JID_MAX];
-	struct user *u;
-	int i, up;
+	int i, up, next = 0;
 	double deadline;
 
 	if ((L.u = calloc((size_t)L.nusers, sizeof(*L.u))) == NULL)
 		die("out of memory");
-	for (i = 0; i < L.nusers; i++) {
-		u = &L.u[i];
-		account(local, sizeof(local), fmt, i + 1);
-		if (snprintf(u->jid, sizeof(u->jid), "%s@%s/load", local,
-		             domain) >= (int)sizeof(u->jid))
-			die("JID too long: %s@%s", local, domain);
-		u->rng = 2463534242u ^ (unsigned)(i + 1) * 2654435761u;
-		if ((u->conn = xmpp_conn_new(L.ctx)) == NULL)
-			die("out of memory");
-		xmpp_conn_set_jid(u->conn, u->jid);
-		xmpp_conn_set_pass(u->conn, pass);
-		/* Stream management would ack every stanza: the client's
-		 * side of the load stays as cheap as it can. */
-		xmpp_conn_set_flags(u->conn, XMPP_CONN_FLAG_MANDATORY_TLS |
-		                    XMPP_CONN_FLAG_DISABLE_SM);
-		if (cafile)
-			xmpp_conn_set_cafile(u->conn, cafile);
-		xmpp_conn_set_sockopt_callback(u->conn, no_delay);
-		xmpp_handler_add(u->conn, on_message, NULL, "message", NULL, u);
-		u->connect_at = now_s();
-		if (xmpp_connect_client(u->conn, host, port, on_conn, u) !=
-		    XMPP_EOK)
-			die("cannot connect %s", u->jid);
-	}
 	deadline = now_s() + 60;
 	for (;;) {
-		for (i = up = 0; i < L.nusers; i++) {
+		for (i = up = 0; i < next; i++) {
 			if (L.u[i].dead)
 				die("%s could not log in", L.u[i].jid);
 			up += L.u[i].online;
 		}
 		if (up == L.nusers)
 			return;
+		while (next < L.nusers && next - up < LOGINS_MAX)
+			connect_one(next++, fmt, domain, pass, host, port,
+			            cafile);
 		if (now_s() > deadline)
 			die("%d of %d accounts online after 60 s", up, L.nusers);
 		xmpp_run_once(L.ctx, 5);
@@ -713,7 +760,7 @@ main(int argc, char **argv)
 	int c, i;
 
 	L.nusers = 1;
-	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:p:Fr:")) != -1)
+	while ((c = getopt(argc, argv, "t:u:n:w:H:P:C:k:K:c:d:W:T:D:p:FEr:")) != -1)
 		switch (c) {
 		case 't': targets = optarg; break;
 		case 'u': user = optarg; break;
@@ -730,6 +777,7 @@ main(int argc, char **argv)
 		case 'T': L.timeout = atof(optarg); break;
 		case 'D': domain = optarg; break;
 		case 'F': L.overlap = 1; break;
+		case 'E': L.time_files = 1; break;
 		case 'r': reps = atoi(optarg); break;
 		case 'p':
 			if (L.npids == PIDS_MAX)
