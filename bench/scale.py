@@ -55,6 +55,7 @@ import chat  # noqa: E402
 import gen  # noqa: E402
 from bench import commit  # noqa: E402
 from harness.bot import config_text, yaml_str  # noqa: E402
+from harness.postgres import PrivatePostgres  # noqa: E402
 from measure import (TIME, die, env_int, measure, output,  # noqa: E402
                      run_once)
 from table import Table, write_csv  # noqa: E402
@@ -183,62 +184,6 @@ def postgresql_support(timmy):
         why.append("no PostgreSQL server programs in %s (PG_BINDIR; Debian "
                    "package postgresql)" % PG_BIN)
     return "; ".join(why) or None
-
-
-class PrivatePostgres:
-    """A PostgreSQL cluster of the run's own, from the server programs in
-    PG_BIN (Debian 12's postgresql-15 keeps them off PATH): initdb in a
-    new directory, no TCP (listen_addresses ''), its Unix socket in that
-    directory, trust authentication, one database "timmy". As root the
-    server programs run as the postgres user (they refuse root), so the
-    directory is made under /tmp and given to that user. url is the
-    database's libpq URL. stop() stops the server (pg_ctl, by the PID in
-    its pid file) and removes the directory."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="timmy-scale-pg-")
-        self.data = os.path.join(self.dir, "data")
-        self.log = os.path.join(self.dir, "log")
-        self.started = False
-        self.as_user = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-        try:
-            self.run("initdb", "-D", self.data, "-A", "trust", "-U",
-                     "postgres", "-E", "UTF8", "--no-sync")
-            self.run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o",
-                     "-k %s -c listen_addresses=''" % self.dir, "start")
-            self.started = True
-            self.run("createdb", "-h", self.dir, "-U", "postgres", "timmy")
-        except BaseException:
-            self.stop()
-            raise
-        self.url = "postgresql://postgres@/timmy?host=%s" % self.dir
-
-    def run(self, prog, *args):
-        r = subprocess.run(self.as_user + [os.path.join(PG_BIN, prog)] +
-                           list(args), capture_output=True, text=True,
-                           timeout=600)
-        if r.returncode != 0:
-            die("PostgreSQL: %s failed (%d):\n%s" % (
-                prog, r.returncode, (r.stderr + r.stdout)[-2000:]))
-        return r.stdout
-
-    def query(self, sql):
-        """One value, as text, from psql on the database."""
-        return subprocess.run(
-            ["psql", "-X", "-A", "-t", "-h", self.dir, "-U", "postgres",
-             "-d", "timmy", "-c", sql], capture_output=True, text=True,
-            check=True, timeout=600).stdout.strip()
-
-    def stop(self):
-        if self.started:
-            self.started = False
-            subprocess.run(self.as_user + [
-                os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-m",
-                "fast", "-w", "stop"], capture_output=True, timeout=120)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def load_postgresql(timmy, sqlite_cfg, url):
@@ -629,12 +574,14 @@ def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
             size = sqlite_size(db)
         else:
             progress("PostgreSQL: a cluster of its own, filled from SQLite")
-            pg = PrivatePostgres()
-            load_secs = load_postgresql(timmy, sqlite_cfg, pg.url)
-            target = pg.url
+            # fsync on, as in service: SQLite's file is synced too.
+            pg = PrivatePostgres(durable=True).start()
+            load_secs = load_postgresql(timmy, sqlite_cfg, pg.url())
+            target = pg.url()
             cfg = write_cli_config(os.path.join(tmp, "postgresql.yaml"),
-                                   "postgresql", pg.url)
-            size = int(pg.query("SELECT pg_database_size(current_database())"))
+                                   "postgresql", pg.url())
+            size = int(pg.psql("SELECT pg_database_size(current_database())")
+                       .stdout.strip())
         tables = database_tables(backend, k, size, secs, load_secs)
         progress("%s: report and export from the shell" % backend)
         tables.append(cli_table(backend, timmy, cfg, k, now))
@@ -646,7 +593,7 @@ def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
         return tables
     finally:
         if pg is not None:
-            pg.stop()
+            pg.close()
 
 
 def main():

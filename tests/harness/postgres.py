@@ -137,8 +137,11 @@ class PrivatePostgres:
     postmaster's, None when stopped), bindir.
     """
 
-    def __init__(self, dbname="timmy", ready_timeout=60.0):
+    def __init__(self, dbname="timmy", ready_timeout=60.0, durable=False):
+        """durable: fsync on, as a server in service has it (the
+        benchmarks); the tests' is off."""
         self.dbname = dbname
+        self.durable = durable
         self.ready_timeout = ready_timeout
         self.bindir = find_bindir()
         self.pid = None
@@ -223,8 +226,9 @@ class PrivatePostgres:
         is stopped again."""
         if self.running:
             return self
-        opts = "-k %s -p %d -c listen_addresses='' -c fsync=off" % (
-            shlex.quote(self.dir), PORT)
+        opts = "-k %s -p %d -c listen_addresses=''%s" % (
+            shlex.quote(self.dir), PORT,
+            "" if self.durable else " -c fsync=off")
         try:
             self._run(self._server_cmd(
                 "pg_ctl", "-D", self.data_path, "-l", self.log_path,
