@@ -85,8 +85,10 @@ pg_translate(struct pg_stmt *s, const char *sql)
 	 * rows dead, and no autovacuum ever visits a temporary table, so a
 	 * table emptied and filled again for each user of `timmy check`
 	 * grew with every one (a 7-day range of rollup_days' key held 1,279
-	 * rows, 7 of them live, after a few hundred users). */
-	if (strncmp(sql, "DELETE FROM temp.", 17) == 0 &&
+	 * rows, 7 of them live, after a few hundred users). Not on a
+	 * read-only connection, whose transactions refuse TRUNCATE even of
+	 * a temporary table (they take DELETE). */
+	if (!s->conn->readonly && strncmp(sql, "DELETE FROM temp.", 17) == 0 &&
 	    sscanf(sql, " DELETE FROM temp.%40[a-z_] %n", table, &no) == 1 &&
 	    sql[no] == '\0') {
 		snprintf(out, cap, "TRUNCATE pg_temp.%s", table);

@@ -34,6 +34,8 @@ pg_prepare(store *st, const char *name, const char *sql)
 {
 	struct pg_stmt *s = calloc(1, sizeof *s);
 
+	if (s != NULL)
+		s->conn = st->pg; /* pg_translate reads whether it only reads */
 	if (s == NULL || pg_translate(s, sql) != 0) {
 		store_failf(st, "%s: out of memory, or more than %d "
 		            "parameters", name, PG_PARAMS_MAX);
