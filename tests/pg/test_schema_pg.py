@@ -254,9 +254,13 @@ def test_schema__names_no_collation_but_c__on_any_column(db):
 # --- max and min of two ----------------------------------------------------
 
 def test_max_min__of_two__as_sqlite_s(db):
+    # anycompatible: the type of the arguments (a bigint column's, or a
+    # sum's numeric), so that max(sum(...), 0) resolves too.
     assert db.rows("SELECT max(1, 2), min(1, 2), max(-5, 3::bigint),"
-                   " min(7::bigint, -7), pg_typeof(max(1, 2))") == [
-        ("2", "1", "3", "-7", "bigint")]
+                   " min(7::bigint, -7), pg_typeof(max(1::bigint, 2)),"
+                   " max(sum(x), 0), pg_typeof(max(sum(x), 0))"
+                   " FROM (VALUES (5::bigint), (6)) AS v (x)") == [
+        ("2", "1", "3", "-7", "bigint", "11", "numeric")]
 
 
 def test_max_min__of_two__are_null__when_either_is_null(db):
