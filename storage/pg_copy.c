@@ -2,8 +2,7 @@
  * storage/pg_copy.c - rows written into PostgreSQL with COPY ... FROM
  * STDIN: db.h's db_copy_begin, _row and _end on PostgreSQL, which
  * store_copy writes every table with. An INSERT a row costs a round
- * trip each (three inside a transaction: pg.c's savepoint around it);
- * COPY streams the rows and answers once.
+ * trip each; COPY streams the rows and answers once.
  *
  * The rows go in COPY's text format (PostgreSQL's manual, COPY, "File
  * Formats"): a tab between values, a newline after each row, NULL as
@@ -53,20 +52,11 @@ struct pg_copy {
 static void
 end_guard(struct pg_copy *cp)
 {
-	char keep[STORE_ERRMSG_MAX];
-
 	if (!cp->guard)
 		return;
 	cp->guard = false;
-	if (cp->rc == DB_OK) {
-		if (pg_run(cp->conn, "RELEASE db_statement") != 0)
-			cp->rc = DB_ERROR;
-		return;
-	}
-	memcpy(keep, cp->conn->errmsg, sizeof keep);
-	(void)pg_run(cp->conn, "ROLLBACK TO db_statement;"
-	                       " RELEASE db_statement");
-	memcpy(cp->conn->errmsg, keep, sizeof keep);
+	if (pg_guard_end(cp->conn, cp->rc == DB_OK) != 0)
+		cp->rc = DB_ERROR;
 }
 
 struct pg_copy *
@@ -92,7 +82,7 @@ pg_copy_begin(store *st, const char *table, const char *const *cols, int n)
 		goto fail;
 	}
 	if (cp->pq->transactionStatus(c->c) == PQTRANS_INTRANS) {
-		if (pg_run(c, "SAVEPOINT db_statement") != 0) {
+		if (pg_guard_begin(c) != 0) {
 			store_failf(st, "copy %s: %s", table, c->errmsg);
 			goto fail;
 		}

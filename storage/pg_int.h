@@ -4,8 +4,8 @@
  * text (pg_sql.c), libpq's functions, and the helpers that run plain SQL
  * and record a failure.
  *
- * Dependency rule: included only by pg.c, pg_sql.c, pg_stmt.c and
- * pg_copy.c.
+ * Dependency rule: included only by pg.c, pg_sql.c, pg_stmt.c,
+ * pg_guard.c and pg_copy.c.
  */
 #ifndef TIMMY_PG_INT_H
 #define TIMMY_PG_INT_H
@@ -39,6 +39,10 @@ struct pg_link {
  * small part of the time. */
 #define PG_FETCH_ROWS 10000
 
+/* Dead rows a temporary table emptied whole may hold (pg_sql.c): a
+ * lookup by its key meets a few dead versions at most. */
+#define PG_TEMP_DEAD_MAX 4096
+
 /* What kind of statement a text is: transaction control runs as it is
  * (translated), reads and writes through prepared statements. */
 enum pg_kind { K_READ, K_WRITE, K_BEGIN_WRITE, K_BEGIN_READ, K_COMMIT,
@@ -70,6 +74,11 @@ struct pg_stmt {
 	PGresult *res;
 	int row, nrows;   /* the row read, -1 before the first */
 	bool ran;
+	/* A DELETE of a whole temporary table: the TRUNCATE that takes its
+	 * place once dead rows (deleted since the last one) pass
+	 * PG_TEMP_DEAD_MAX (pg_sql.c says why); "" for other statements. */
+	char truncate[64];
+	int64_t dead;
 };
 
 /* libpq's functions; loaded once a connection was made (pg_connect). */
@@ -97,5 +106,19 @@ unsigned pg_null_type(const char *name);
 /* pg.c: runs s, a transaction statement, as SQLite means it; DB_DONE,
  * or DB_ERROR with the message in s->conn->errmsg. */
 int pg_control(struct pg_stmt *s);
+
+/*
+ * pg_guard.c: the savepoint around one write inside a transaction.
+ * pg_guard_begin takes it (0, or -1 with the message in c->errmsg);
+ * pg_guard_end releases it when ok, else rolls back to it and releases
+ * it, keeping c->errmsg. pg_exec_guarded runs the prepared statement
+ * stmt with n values inside one, all in one round trip: DB_OK with its
+ * result in *out (the caller clears it), or a failure (pg_result_fail's
+ * code) with the write undone and the transaction still usable.
+ */
+int pg_guard_begin(struct pg_link *c);
+int pg_guard_end(struct pg_link *c, bool ok);
+int pg_exec_guarded(struct pg_link *c, const char *stmt, int n,
+                    const char *const *values, PGresult **out);
 
 #endif

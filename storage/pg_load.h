@@ -53,6 +53,15 @@ struct pq_api {
 	int (*putCopyData)(PGconn *, const char *, int);
 	int (*putCopyEnd)(PGconn *, const char *);
 	PGresult *(*getResult)(PGconn *);
+	int (*enterPipelineMode)(PGconn *);
+	int (*exitPipelineMode)(PGconn *);
+	int (*pipelineSync)(PGconn *);
+	int (*sendQueryParams)(PGconn *, const char *, int, const Oid *,
+	                       const char *const *, const int *, const int *,
+	                       int);
+	int (*sendQueryPrepared)(PGconn *, const char *, int,
+	                         const char *const *, const int *, const int *,
+	                         int);
 };
 
 #define PG_LOAD_SYMS(X) \
@@ -61,7 +70,8 @@ struct pq_api {
 	X(resultErrorField) X(clear) X(ntuples) X(nfields) X(getvalue) \
 	X(getisnull) X(getlength) X(cmdTuples) X(transactionStatus) \
 	X(fname) X(ftype) X(execParams) X(putCopyData) X(putCopyEnd) \
-	X(getResult)
+	X(getResult) X(enterPipelineMode) X(exitPipelineMode) X(pipelineSync) \
+	X(sendQueryParams) X(sendQueryPrepared)
 
 /*
  * libpq's functions, loading it the first time; NULL with the reason in

@@ -81,20 +81,22 @@ pg_translate(struct pg_stmt *s, const char *sql)
 
 	if (out == NULL)
 		return -1;
-	/* A temporary table emptied whole is truncated: a DELETE leaves its
-	 * rows dead, and no autovacuum ever visits a temporary table, so a
-	 * table emptied and filled again for each user of `timmy check`
-	 * grew with every one (a 7-day range of rollup_days' key held 1,279
-	 * rows, 7 of them live, after a few hundred users). Not on a
-	 * read-only connection, whose transactions refuse TRUNCATE even of
-	 * a temporary table (they take DELETE). */
+	/* A temporary table emptied whole is truncated now and then: a
+	 * DELETE leaves its rows dead, and no autovacuum ever visits a
+	 * temporary table, so a table emptied and filled again for each
+	 * user of `timmy check` grew with every one (a 7-day range of
+	 * rollup_days' key held 1,279 rows, 7 of them live, after a few
+	 * hundred users). A TRUNCATE each time cost more than the rest
+	 * of a user's rebuild (5 ms: a new file for the table and its
+	 * index, in a subtransaction), so the DELETE stays and pg_stmt.c
+	 * truncates once PG_TEMP_DEAD_MAX rows lie dead. Not on a
+	 * read-only connection, whose transactions refuse TRUNCATE even
+	 * of a temporary table. */
 	if (!s->conn->readonly && strncmp(sql, "DELETE FROM temp.", 17) == 0 &&
 	    sscanf(sql, " DELETE FROM temp.%40[a-z_] %n", table, &no) == 1 &&
-	    sql[no] == '\0') {
-		snprintf(out, cap, "TRUNCATE pg_temp.%s", table);
-		s->sql = out;
-		return 0;
-	}
+	    sql[no] == '\0')
+		snprintf(s->truncate, sizeof s->truncate, "TRUNCATE pg_temp.%s",
+		         table);
 	while (*p != '\0') {
 		if (len + 32 >= cap) {
 			char *grown = realloc(out, cap *= 2);
@@ -171,7 +173,7 @@ pg_null_type(const char *name)
 {
 	static const char *const text[] = { ":owner", ":tz", ":project",
 		":reply", ":name", ":key", ":value", ":team", ":tag", ":old",
-		":new", ":note", ":label", ":kind" };
+		":new", ":note", ":label", ":kind", ":days" };
 	size_t i;
 
 	if ((name[1] == 'p' || name[1] == 't') && name[2] >= '1' &&

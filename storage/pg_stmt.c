@@ -149,6 +149,7 @@ variant(struct pg_stmt *s, int *rc)
 	char sig[PG_PARAMS_MAX + 2];
 	const char *sql = s->sql;
 	PGresult *r;
+	bool guard, ok;
 	int i, k;
 
 	for (i = 0; i < s->nparams; i++)
@@ -188,14 +189,22 @@ variant(struct pg_stmt *s, int *rc)
 	snprintf(s->variants[k].sig, sizeof s->variants[k].sig, "%s", sig);
 	snprintf(s->variants[k].name, sizeof s->variants[k].name, "s%u",
 	         ++c->next_name);
+	/* A refused text would end the transaction around it: the
+	 * savepoint keeps it usable (a new variant is rare, so its two
+	 * round trips more are too). */
+	guard = pq->transactionStatus(c->c) == PQTRANS_INTRANS;
+	if (guard && pg_guard_begin(c) != 0)
+		return NULL;
 	r = pq->prepare(c->c, s->variants[k].name, sql, s->nparams,
 	              (const Oid *)s->types);
-	if (pq->resultStatus(r) != PGRES_COMMAND_OK) {
+	ok = pq->resultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
 		*rc = pg_result_fail(c, s->name, r);
-		pq->clear(r);
-		return NULL;
-	}
 	pq->clear(r);
+	if (guard && pg_guard_end(c, ok) != 0)
+		ok = false;
+	if (!ok)
+		return NULL;
 	s->nvariants++;
 	return s->variants[k].name;
 }
@@ -294,51 +303,72 @@ close_cursor(struct pg_stmt *s)
 	s->cursor[0] = '\0';
 }
 
-/* Runs the prepared variant with the values bound; DB_ROW or DB_DONE as
- * for the first step, else a failure. */
+/* Runs s's TRUNCATE in place of its DELETE of a whole temporary table
+ * (in a savepoint inside a transaction, as any write): DB_OK, as a
+ * statement that changed no rows, or a failure. */
+static int
+truncate_table(struct pg_stmt *s)
+{
+	const struct pq_api *pq = pg_api();
+	struct pg_link *c = s->conn;
+	bool guard = pq->transactionStatus(c->c) == PQTRANS_INTRANS;
+	int rc;
+
+	if (guard && pg_guard_begin(c) != 0)
+		return DB_ERROR;
+	rc = pg_run(c, s->truncate);
+	if (guard && pg_guard_end(c, rc == 0) != 0)
+		rc = -1;
+	if (rc != 0)
+		return DB_ERROR;
+	s->dead = 0;
+	s->ran = true;
+	s->nrows = 0;
+	c->changes = 0;
+	return DB_OK;
+}
+
+/* Runs the prepared variant with the values bound (a write inside a
+ * transaction in a savepoint of its own: pg_guard.c); DB_ROW or DB_DONE
+ * as for the first step, else a failure. */
 static int
 execute(struct pg_stmt *s)
 {
 	const struct pq_api *pq = pg_api();
 	struct pg_link *c = s->conn;
-	bool guard = s->kind == K_WRITE &&
-	             pq->transactionStatus(c->c) == PQTRANS_INTRANS;
 	const char *name;
 	ExecStatusType t;
 	int rc = DB_ERROR;
 
-	if (guard && pg_run(c, "SAVEPOINT db_statement") != 0)
-		return DB_ERROR;
+	if (s->truncate[0] != '\0' && s->dead >= PG_TEMP_DEAD_MAX)
+		return truncate_table(s);
 	if ((name = variant(s, &rc)) == NULL)
-		goto failed;
-	s->res = pq->execPrepared(c->c, name, s->nparams,
-	                        (const char *const *)s->values, NULL, NULL, 0);
+		return rc;
+	if (s->kind == K_WRITE &&
+	    pq->transactionStatus(c->c) == PQTRANS_INTRANS) {
+		rc = pg_exec_guarded(c, name, s->nparams,
+		                     (const char *const *)s->values, &s->res);
+		if (rc != DB_OK)
+			return rc;
+	} else {
+		s->res = pq->execPrepared(c->c, name, s->nparams,
+		                          (const char *const *)s->values, NULL,
+		                          NULL, 0);
+	}
 	t = pq->resultStatus(s->res);
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 		rc = pg_result_fail(c, s->name, s->res);
 		pq->clear(s->res);
 		s->res = NULL;
-		goto failed;
+		return rc;
 	}
-	if (guard && pg_run(c, "RELEASE db_statement") != 0)
-		return DB_ERROR;
 	s->ran = true;
 	s->nrows = t == PGRES_TUPLES_OK ? pq->ntuples(s->res) : 0;
 	c->changes = strtoll(pq->cmdTuples(s->res), NULL, 10);
 	if (s->kind == K_WRITE)
 		c->total += c->changes;
+	s->dead += c->changes;
 	return DB_OK;
-
-failed:
-	if (guard) {
-		char keep[STORE_ERRMSG_MAX];
-
-		memcpy(keep, c->errmsg, sizeof keep);
-		(void)pg_run(c, "ROLLBACK TO db_statement;"
-		                   " RELEASE db_statement");
-		memcpy(c->errmsg, keep, sizeof keep);
-	}
-	return rc;
 }
 
 int

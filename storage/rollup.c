@@ -27,13 +27,15 @@
  *   zone of a user with a long history holds that one command that long;
  * - reports: rollup_report.c.
  *
- * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h,
+ * lib/text.h and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/text.h"
 #include "../lib/tz.h"
 #include "store_int.h"
 #include "store_sql.h"
@@ -210,17 +212,6 @@ store_rollup_zone(store *st, int64_t uid, bool ready_only, char *zone,
 	SQL_ROLLUP_FROM
 
 /*
- * The tags an entry counts under in the rollup: each that differs from
- * its others in more than case, under its first spelling in entry_tags'
- * order, as the report's DISTINCT keeps it; none (NULL) when it has none.
- */
-#define SQL_ROLLUP_TAGS_WHERE \
-	" LEFT JOIN entry_tags AS t ON t.entry_id = e.id" \
-	" WHERE t.tag IS NULL OR NOT EXISTS (SELECT 1 FROM entry_tags AS u" \
-	"  WHERE u.entry_id = e.id AND u.tag < t.tag" \
-	"  AND u.tag = t.tag COLLATE UNOCASE)"
-
-/*
  * Recomputes user uid's rollup rows of the days in temp.rollup_days, from
  * lo to hi (the first day's start, the last one's end); or, when entry is
  * not 0, adds that entry's part to them (an entry that has just become a
@@ -256,7 +247,7 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		SQL_ROLLUP_GROUPED
 		" GROUP BY d.lo, e.project, " SQL_ROLLUP_EDGE
 		SQL_ROLLUP_ADD("rollup_projects", "user_id, day, project, edge"));
-	/* An entry counts once per tag (SQL_ROLLUP_TAGS_WHERE); under ''
+	/* An entry counts once per tag (SQL_TAGS_ONCE); under ''
 	 * when it has none. */
 	STORE_SQL_PG(add_tags, "rollup-add-tags",
 		"INSERT INTO rollup_tags"
@@ -265,7 +256,7 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		"  coalesce(t.tag, ''),"
 		"  " SQL_ROLLUP_EDGE ", " SQL_ROLLUP_SECS ", e.start"
 		SQL_ROLLUP_FROM
-		SQL_ROLLUP_TAGS_WHERE
+		SQL_TAGS_ONCE("e")
 		SQL_ROLLUP_ADD("rollup_tags", "user_id, day, project, tag, edge"),
 		/* PostgreSQL: grouped first. */
 		"INSERT INTO rollup_tags"
@@ -273,7 +264,7 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 		" SELECT :uid, d.lo, e.project, coalesce(t.tag, ''),"
 		"  " SQL_ROLLUP_EDGE
 		SQL_ROLLUP_GROUPED
-		SQL_ROLLUP_TAGS_WHERE
+		SQL_TAGS_ONCE("e")
 		" GROUP BY d.lo, e.project, coalesce(t.tag, ''), "
 		SQL_ROLLUP_EDGE
 		SQL_ROLLUP_ADD("rollup_tags", "user_id, day, project, tag, edge"));
@@ -302,43 +293,67 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 	return STORE_OK;
 }
 
+/* Room for the text of one chunk of days: "[[lo,hi],...]", each number
+ * of at most 20 characters. */
+#define DAYS_TEXT_MAX (DAYS_CHUNK * 46 + 3)
+
 /*
  * Recomputes user uid's rollup for the days of zone from the one that
  * holds lo up to the one that holds hi (a closed span: a zero-length
  * entry at a day's start lies in that day), DAYS_CHUNK days at a time;
  * or adds entry's part to them (rollup_compute).
+ *
+ * The days of a chunk go into temp.rollup_days in one statement, as a
+ * JSON array of [lo, hi] pairs: a statement per day cost a round trip per
+ * day on PostgreSQL, most of a whole build there (`timmy check` of
+ * 100,000 entries over three years: 58 s, of it about 300,000 round
+ * trips).
  */
 static store_rc
 rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
             int64_t hi, int64_t entry)
 {
 	STORE_SQL(clear, "rollup-days-clear", "DELETE FROM temp.rollup_days");
-	STORE_SQL(add, "rollup-day",
-		"INSERT INTO temp.rollup_days (lo, hi) VALUES (:lo, :hi)");
+	STORE_SQL_PG(add, "rollup-days",
+		"INSERT INTO temp.rollup_days (lo, hi)"
+		" SELECT value ->> 0, value ->> 1 FROM json_each(:days)",
+		"INSERT INTO temp.rollup_days (lo, hi)"
+		" SELECT CAST(d ->> 0 AS bigint), CAST(d ->> 1 AS bigint)"
+		" FROM jsonb_array_elements(CAST(:days AS jsonb)) AS d");
 	int64_t day = store_day_first(st, zone, lo), first, next;
+	struct text days;
 	db_stmt *s;
-	store_rc ret;
+	store_rc ret = STORE_OK;
 	int n, rc;
 
-	while (day <= hi) {
+	text_init(&days, DAYS_TEXT_MAX);
+	while (day <= hi && ret == STORE_OK) {
 		if ((ret = store_sql_run(st, &clear)) != STORE_OK)
-			return ret;
+			break;
 		first = day;
+		text_clear(&days);
+		text_printf(&days, "[");
 		for (n = 0; n < DAYS_CHUNK && day <= hi; n++, day = next) {
 			next = store_day_next(st, zone, day);
-			if ((s = store_sql_prepare(st, &add)) == NULL)
-				return STORE_ERR;
-			rc = store_bind_int64(s, ":lo", day);
-			if (rc == DB_OK)
-				rc = store_bind_int64(s, ":hi", next);
-			if ((ret = store_sql_done(st, &add, s, rc)) != STORE_OK)
-				return ret;
+			text_printf(&days, "%s[%" PRId64 ",%" PRId64 "]",
+			            n > 0 ? "," : "", day, next);
 		}
-		if ((ret = rollup_compute(st, uid, first, day, entry)) !=
-		    STORE_OK)
-			return ret;
+		text_printf(&days, "]");
+		if (days.truncated) {
+			ret = store_failf(st, "rollup-days: out of memory");
+			break;
+		}
+		if ((s = store_sql_prepare(st, &add)) == NULL) {
+			ret = STORE_ERR;
+			break;
+		}
+		rc = store_bind_text(s, ":days", text_str(&days),
+		                     DAYS_TEXT_MAX + 1);
+		if ((ret = store_sql_done(st, &add, s, rc)) == STORE_OK)
+			ret = rollup_compute(st, uid, first, day, entry);
 	}
-	return STORE_OK;
+	text_free(&days);
+	return ret;
 }
 
 /*
