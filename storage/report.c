@@ -97,12 +97,17 @@ load_buckets(store *st, const int64_t *bounds, int nbounds,
 {
 	STORE_SQL(buckets_clear, "report-buckets",
 		"DELETE FROM temp.report_buckets");
-	STORE_SQL(bucket_add, "report-bucket",
+	STORE_SQL_PG(bucket_add, "report-bucket",
 		"INSERT INTO temp.report_buckets (i, lo, hi)"
-		" VALUES (:i, :lo, :hi)");
-	db_stmt *s;
+		" SELECT " SQL_JSON_INT(0) ", " SQL_JSON_INT(1) ", "
+		SQL_JSON_INT(2) SQL_JSON_ROWS,
+		"INSERT INTO temp.report_buckets (i, lo, hi)"
+		" SELECT " SQL_JSON_INT_PG(0) ", " SQL_JSON_INT_PG(1) ", "
+		SQL_JSON_INT_PG(2) SQL_JSON_ROWS_PG);
+	struct store_rows rows;
+	int64_t row[3];
 	store_rc ret;
-	int i, rc;
+	int i;
 
 	if (bounds == NULL || nbounds < 2 || nbounds > STORE_BUCKETS_MAX + 1)
 		return store_failf(st, "report: %d bounds; 2 to %d make 1 to %d "
@@ -119,18 +124,16 @@ load_buckets(store *st, const int64_t *bounds, int nbounds,
 	}
 	if (store_sql_run(st, &buckets_clear) != STORE_OK)
 		return STORE_ERR;
-	if ((s = store_sql_prepare(st, &bucket_add)) == NULL)
-		return STORE_ERR;
+	store_rows_init(&rows, (size_t)nbounds - 1, 3);
 	for (i = 0; i + 1 < nbounds; i++) {
-		rc = store_bind_int64(s, ":i", i);
-		if (rc == DB_OK)
-			rc = store_bind_int64(s, ":lo", bounds[i]);
-		if (rc == DB_OK)
-			rc = store_bind_int64(s, ":hi", bounds[i + 1]);
-		if ((ret = store_sql_done(st, &bucket_add, s, rc)) != STORE_OK)
-			return ret;
+		row[0] = i;
+		row[1] = bounds[i];
+		row[2] = bounds[i + 1];
+		store_rows_add(&rows, row);
 	}
-	return STORE_OK;
+	ret = store_rows_run(st, &bucket_add, &rows);
+	store_rows_free(&rows);
+	return ret;
 }
 
 /* The statement of a report grouped by by; NULL when by is none. */

@@ -27,15 +27,13 @@
  *   zone of a user with a long history holds that one command that long;
  * - reports: rollup_report.c.
  *
- * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h,
- * lib/text.h and libc only.
+ * Dependency rule: the statements of db.h (through store_int.h), lib/tz.h and libc only.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/text.h"
 #include "../lib/tz.h"
 #include "store_int.h"
 #include "store_sql.h"
@@ -293,21 +291,14 @@ rollup_compute(store *st, int64_t uid, int64_t lo, int64_t hi,
 	return STORE_OK;
 }
 
-/* Room for the text of one chunk of days: "[[lo,hi],...]", each number
- * of at most 20 characters. */
-#define DAYS_TEXT_MAX (DAYS_CHUNK * 46 + 3)
-
 /*
  * Recomputes user uid's rollup for the days of zone from the one that
  * holds lo up to the one that holds hi (a closed span: a zero-length
  * entry at a day's start lies in that day), DAYS_CHUNK days at a time;
- * or adds entry's part to them (rollup_compute).
- *
- * The days of a chunk go into temp.rollup_days in one statement, as a
- * JSON array of [lo, hi] pairs: a statement per day cost a round trip per
- * day on PostgreSQL, most of a whole build there (`timmy check` of
- * 100,000 entries over three years: 58 s, of it about 300,000 round
- * trips).
+ * or adds entry's part to them (rollup_compute). The days of a chunk go
+ * into temp.rollup_days in one statement (rows.c): a statement per day
+ * cost a round trip per day on PostgreSQL, most of a whole build there
+ * (`timmy check` of 100,000 entries over two years: 730 days a user).
  */
 static store_rc
 rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
@@ -316,43 +307,30 @@ rollup_days(store *st, int64_t uid, const char *zone, int64_t lo,
 	STORE_SQL(clear, "rollup-days-clear", "DELETE FROM temp.rollup_days");
 	STORE_SQL_PG(add, "rollup-days",
 		"INSERT INTO temp.rollup_days (lo, hi)"
-		" SELECT value ->> 0, value ->> 1 FROM json_each(:days)",
+		" SELECT " SQL_JSON_INT(0) ", " SQL_JSON_INT(1) SQL_JSON_ROWS,
 		"INSERT INTO temp.rollup_days (lo, hi)"
-		" SELECT CAST(d ->> 0 AS bigint), CAST(d ->> 1 AS bigint)"
-		" FROM jsonb_array_elements(CAST(:days AS jsonb)) AS d");
-	int64_t day = store_day_first(st, zone, lo), first, next;
-	struct text days;
-	db_stmt *s;
+		" SELECT " SQL_JSON_INT_PG(0) ", " SQL_JSON_INT_PG(1)
+		SQL_JSON_ROWS_PG);
+	int64_t day = store_day_first(st, zone, lo), first, row[2];
+	struct store_rows days;
 	store_rc ret = STORE_OK;
-	int n, rc;
+	int n;
 
-	text_init(&days, DAYS_TEXT_MAX);
+	store_rows_init(&days, DAYS_CHUNK, 2);
 	while (day <= hi && ret == STORE_OK) {
 		if ((ret = store_sql_run(st, &clear)) != STORE_OK)
 			break;
 		first = day;
-		text_clear(&days);
-		text_printf(&days, "[");
-		for (n = 0; n < DAYS_CHUNK && day <= hi; n++, day = next) {
-			next = store_day_next(st, zone, day);
-			text_printf(&days, "%s[%" PRId64 ",%" PRId64 "]",
-			            n > 0 ? "," : "", day, next);
+		store_rows_clear(&days);
+		for (n = 0; n < DAYS_CHUNK && day <= hi; n++, day = row[1]) {
+			row[0] = day;
+			row[1] = store_day_next(st, zone, day);
+			store_rows_add(&days, row);
 		}
-		text_printf(&days, "]");
-		if (days.truncated) {
-			ret = store_failf(st, "rollup-days: out of memory");
-			break;
-		}
-		if ((s = store_sql_prepare(st, &add)) == NULL) {
-			ret = STORE_ERR;
-			break;
-		}
-		rc = store_bind_text(s, ":days", text_str(&days),
-		                     DAYS_TEXT_MAX + 1);
-		if ((ret = store_sql_done(st, &add, s, rc)) == STORE_OK)
+		if ((ret = store_rows_run(st, &add, &days)) == STORE_OK)
 			ret = rollup_compute(st, uid, first, day, entry);
 	}
-	text_free(&days);
+	store_rows_free(&days);
 	return ret;
 }
 

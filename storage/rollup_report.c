@@ -132,31 +132,18 @@ rollup_sql(enum store_group by)
 	return store_sql_by(by, &by_project, &by_tag, &by_none);
 }
 
-/* Adds the piece [lo, hi) of bucket i (nothing when empty). */
-static store_rc
-add_piece(store *st, int i, int64_t lo, int64_t hi, bool edge,
-          int64_t *maxlen)
+/* Adds the piece [lo, hi) of bucket i to rows (nothing when empty). */
+static void
+add_piece(struct store_rows *rows, int i, int64_t lo, int64_t hi,
+          bool edge, int64_t *maxlen)
 {
-	STORE_SQL(q, "report-piece",
-		"INSERT INTO temp.report_pieces (i, lo, hi, edge)"
-		" VALUES (:i, :lo, :hi, :edge)");
-	db_stmt *s;
-	int rc;
+	int64_t row[4] = { i, lo, hi, edge };
 
 	if (lo >= hi)
-		return STORE_OK;
+		return;
 	if (hi - lo > *maxlen)
 		*maxlen = hi - lo;
-	if ((s = store_sql_prepare(st, &q)) == NULL)
-		return STORE_ERR;
-	rc = store_bind_int64(s, ":i", i);
-	if (rc == DB_OK)
-		rc = store_bind_int64(s, ":lo", lo);
-	if (rc == DB_OK)
-		rc = store_bind_int64(s, ":hi", hi);
-	if (rc == DB_OK)
-		rc = store_bind_int64(s, ":edge", edge);
-	return store_sql_done(st, &q, s, rc);
+	store_rows_add(rows, row);
 }
 
 /*
@@ -171,7 +158,15 @@ load_pieces(store *st, const char *zone, const int64_t *bounds,
 {
 	STORE_SQL(clear, "report-pieces-clear",
 		"DELETE FROM temp.report_pieces");
+	STORE_SQL_PG(add, "report-pieces",
+		"INSERT INTO temp.report_pieces (i, lo, hi, edge)"
+		" SELECT " SQL_JSON_INT(0) ", " SQL_JSON_INT(1) ", "
+		SQL_JSON_INT(2) ", " SQL_JSON_INT(3) SQL_JSON_ROWS,
+		"INSERT INTO temp.report_pieces (i, lo, hi, edge)"
+		" SELECT " SQL_JSON_INT_PG(0) ", " SQL_JSON_INT_PG(1) ", "
+		SQL_JSON_INT_PG(2) ", " SQL_JSON_INT_PG(3) SQL_JSON_ROWS_PG);
 	int64_t lo, hi, first, last;
+	struct store_rows rows;
 	store_rc ret;
 	int i;
 
@@ -179,6 +174,7 @@ load_pieces(store *st, const char *zone, const int64_t *bounds,
 	*maxlen = 0;
 	if ((ret = store_sql_run(st, &clear)) != STORE_OK)
 		return ret;
+	store_rows_init(&rows, 3 * (size_t)nbounds, 4);
 	for (i = 0; i + 1 < nbounds; i++) {
 		lo = bounds[i];
 		hi = bounds[i + 1];
@@ -189,19 +185,17 @@ load_pieces(store *st, const char *zone, const int64_t *bounds,
 			first = store_day_next(st, zone, first);
 		last = store_day_first(st, zone, hi);
 		if (first >= last) {
-			ret = add_piece(st, i, lo, hi, true, maxlen);
+			add_piece(&rows, i, lo, hi, true, maxlen);
 		} else {
 			(*spans)++;
-			ret = add_piece(st, i, lo, first, true, maxlen);
-			if (ret == STORE_OK)
-				ret = add_piece(st, i, first, last, false, maxlen);
-			if (ret == STORE_OK)
-				ret = add_piece(st, i, last, hi, true, maxlen);
+			add_piece(&rows, i, lo, first, true, maxlen);
+			add_piece(&rows, i, first, last, false, maxlen);
+			add_piece(&rows, i, last, hi, true, maxlen);
 		}
-		if (ret != STORE_OK)
-			return ret;
 	}
-	return STORE_OK;
+	ret = rows.n > 0 ? store_rows_run(st, &add, &rows) : STORE_OK;
+	store_rows_free(&rows);
+	return ret;
 }
 
 store_rc

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "../lib/text.h"
 #include "db.h"
 #include "pg.h"
 #include "store.h"
@@ -246,6 +247,25 @@ int store_bind_text(db_stmt *s, const char *name, const char *v,
                     size_t lim);
 int store_bind_int64(db_stmt *s, const char *name, int64_t v);
 int store_bind_null(db_stmt *s, const char *name);
+
+/*
+ * Rows of ncols integers each, gathered into one JSON text (rows.c) that
+ * a statement reading SQL_JSON_ROWS (store_sql.h) from its parameter
+ * :rows turns into rows: init with room for max_rows, add each row (v:
+ * ncols numbers), run the statement with them (STORE_OK, or STORE_ERR
+ * with the reason, too many rows among them), clear for more, free.
+ */
+struct store_rows {
+	struct text text;
+	size_t n;
+	int ncols;
+};
+void store_rows_init(struct store_rows *r, size_t max_rows, int ncols);
+void store_rows_add(struct store_rows *r, const int64_t *v);
+store_rc store_rows_run(store *st, const struct store_sql *q,
+                        struct store_rows *r);
+void store_rows_clear(struct store_rows *r);
+void store_rows_free(struct store_rows *r);
 
 /* Binds :from, :to and :now, the range and clock of the range queries. */
 int store_bind_span(db_stmt *s, int64_t from, int64_t to, int64_t now);

@@ -167,6 +167,16 @@
 	"   AND t.tag = f.column1 COLLATE UNOCASE)))"
 
 /*
+ * The rows of :rows (store_rows in store_int.h: a JSON array of arrays
+ * of integers), each inner array a row: SELECT SQL_JSON_INT(0), ...
+ * SQL_JSON_ROWS on SQLite, the _PG spellings on PostgreSQL.
+ */
+#define SQL_JSON_INT(k) "value ->> " #k
+#define SQL_JSON_ROWS " FROM json_each(:rows)"
+#define SQL_JSON_INT_PG(k) "CAST(r ->> " #k " AS bigint)"
+#define SQL_JSON_ROWS_PG " FROM jsonb_array_elements(CAST(:rows AS jsonb)) AS r"
+
+/*
  * The tags an entry (alias e) counts under: each that differs from its
  * others in more than case, under its byte-wise least spelling; one row
  * with t.tag NULL when it has none. Chosen, not left to DISTINCT under
