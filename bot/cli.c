@@ -4,9 +4,9 @@
  *
  * Every command line is read by one parser (cli_parse, on getopt_long):
  * export's, report's, the -c of run (cli_config), check's (cli_check.c)
- * and migrate's (cli_migrate.c). Options may come in any order and the last of a repeated one wins (run and
- * check take -c once); an option's value is the word after it (or after
- * '='), whatever it looks like.
+ * and migrate's (cli_migrate.c). Options may come in any order and the
+ * last of a repeated one wins (run and check take -c once); an option's
+ * value is the word after it (or after '='), whatever it looks like.
  *
  * The export streams: the writer's buffer is flushed to the output every
  * few kilobytes, so memory stays flat however many entries there are.
