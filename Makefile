@@ -342,6 +342,10 @@ $(BENCH_TOOLS): %: %.c
 		$(WARN) $(shell pkg-config --cflags libstrophe) -o $@ $< \
 		$(shell pkg-config --libs libstrophe)
 
+# The systemd units: the bot, and the weekly whole check of its database
+# (the bot's start runs the quick one).
+UNITS = timmy.service timmy-check.service timmy-check.timer
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
@@ -349,46 +353,55 @@ install: all
 	install -m 755 timmy $(DESTDIR)$(BINDIR)/timmy
 	install -m 755 timmy-bot $(DESTDIR)$(LIBEXECDIR)/timmy-bot
 	install -m 644 bot.yaml.example README.md $(DESTDIR)$(SHAREDIR)/doc/timmy/
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' contrib/timmy.service > \
-		$(DESTDIR)$(UNITDIR)/timmy.service
+	for u in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' \
+			contrib/$$u > $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	sed -e 's|@DOCDIR@|$(SHAREDIR)/doc/timmy|g' docs/timmy.8 > \
 		$(DESTDIR)$(MANDIR)/man8/timmy.8
-	chmod 644 $(DESTDIR)$(UNITDIR)/timmy.service \
-		$(DESTDIR)$(MANDIR)/man8/timmy.8
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/timmy.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/timmy $(DESTDIR)$(UNITDIR)/timmy.service \
+	rm -f $(DESTDIR)$(BINDIR)/timmy $(UNITS:%=$(DESTDIR)$(UNITDIR)/%) \
 		$(DESTDIR)$(MANDIR)/man8/timmy.8 $(DESTDIR)$(LIBEXECDIR)/timmy-bot
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(SHAREDIR)/doc/timmy
 
-# The unit as `make install` writes it, checked by systemd itself: installed
-# with PREFIX in a temp dir, so the binary it names exists, then
-# `systemd-analyze verify` (must print nothing) and the offline security
-# rating (must stay at or below 1.1). Skipped where systemd-analyze is
-# missing.
+# The units as `make install` writes them, checked by systemd itself:
+# installed with PREFIX in a temp dir, so the binary they name exists,
+# then `systemd-analyze verify` of each (must print nothing) and the
+# offline security rating of each service (must stay at or below 1.1).
+# Skipped where systemd-analyze is missing.
 .PHONY: systemd-check
 systemd-check:
 	@command -v systemd-analyze >/dev/null 2>&1 || \
 		{ echo "systemd-check: no systemd-analyze here; skipped"; exit 0; }; \
 	tmp=$$(mktemp -d) || exit 1; trap 'rm -rf "$$tmp"' EXIT; \
 	$(MAKE) install PREFIX=$$tmp/usr/local DESTDIR= >/dev/null || exit 1; \
-	unit=$$tmp/usr/local/lib/systemd/system/timmy.service; \
+	dir=$$tmp/usr/local/lib/systemd/system; \
 	man=yes; command -v man >/dev/null 2>&1 || man=no; \
-	MANPATH=$$tmp/usr/local/share/man systemd-analyze verify --man=$$man \
-		"$$unit" > $$tmp/verify.out 2>&1; rc=$$?; \
-	if [ $$rc -ne 0 ] || [ -s $$tmp/verify.out ]; then \
-		sed "s|$$tmp|TMP|g" $$tmp/verify.out; \
-		echo "systemd-check: systemd-analyze verify failed (exit $$rc)"; \
-		exit 1; \
-	fi; \
-	line=$$(systemd-analyze security --offline=yes "$$unit" 2>&1 | \
-		grep 'Overall exposure level'); \
-	echo "systemd-check: verify clean (man pages checked: $$man)," \
-		"exposure $$(echo "$$line" | sed 's|.*: *\([0-9][0-9.]*\).*|\1|')"; \
-	echo "$$line" | awk '{ for (i = 1; i <= NF; i++) if ($$i ~ /^[0-9.]+$$/) \
-		exit !($$i <= 1.1); exit 1 }' || \
-		{ echo "systemd-check: exposure must stay at or below 1.1"; exit 1; }
+	for u in $(UNITS); do \
+		MANPATH=$$tmp/usr/local/share/man systemd-analyze verify \
+			--man=$$man "$$dir/$$u" > $$tmp/verify.out 2>&1; rc=$$?; \
+		if [ $$rc -ne 0 ] || [ -s $$tmp/verify.out ]; then \
+			sed "s|$$tmp|TMP|g" $$tmp/verify.out; \
+			echo "systemd-check: systemd-analyze verify $$u failed" \
+				"(exit $$rc)"; \
+			exit 1; \
+		fi; \
+	done; \
+	for u in $(filter %.service,$(UNITS)); do \
+		line=$$(systemd-analyze security --offline=yes "$$dir/$$u" 2>&1 | \
+			grep 'Overall exposure level'); \
+		echo "systemd-check: $$u verify clean (man pages checked:" \
+			"$$man), exposure $$(echo "$$line" | \
+			sed 's|.*: *\([0-9][0-9.]*\).*|\1|')"; \
+		echo "$$line" | awk '{ for (i = 1; i <= NF; i++) \
+			if ($$i ~ /^[0-9.]+$$/) exit !($$i <= 1.1); exit 1 }' || \
+			{ echo "systemd-check: $$u: exposure must stay at or" \
+				"below 1.1"; exit 1; }; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz timmy timmy-bot $(BENCH_TOOLS)

@@ -3,11 +3,10 @@
  * (read-only, so the daemon may keep running), output to stdout or a file.
  *
  * Every command line is read by one parser (cli_parse, on getopt_long):
- * export's, report's, the -c of run and check (cli_config), and check's
- * --repair (cli_repair). Options
- * may come in any order and the last of a repeated one wins (run and
- * check take -c once); an option's value is the word after it (or after
- * '='), whatever it looks like.
+ * export's, report's, the -c of run (cli_config), check's (cli_check.c)
+ * and migrate's (cli_migrate.c). Options may come in any order and the
+ * last of a repeated one wins (run and check take -c once); an option's
+ * value is the word after it (or after '='), whatever it looks like.
  *
  * The export streams: the writer's buffer is flushed to the output every
  * few kilobytes, so memory stays flat however many entries there are.
@@ -153,6 +152,9 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 			break;
 		case OPT_REPAIR:
 			a->repair = true;
+			break;
+		case OPT_QUICK:
+			a->quick = true;
 			break;
 		case OPT_TO_PASSWORD_FILE:
 			a->to_password_file = optarg;
@@ -506,99 +508,4 @@ cli_report(int argc, char **argv)
 	store_close(st);
 	cfg_free(cfg);
 	return st_rc == CMD_OK ? 0 : 1;
-}
-
-/* ---- timmy check --repair ---- */
-
-static void
-usage_repair(void)
-{
-	fprintf(stderr, "usage: timmy check -c FILE [--repair]\n"
-	                "--repair rebuilds the rollup of reports from the "
-	                "entries, then checks.\n");
-}
-
-static const struct option repair_options[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "repair", no_argument, NULL, OPT_REPAIR },
-	{ NULL, 0, NULL, 0 },
-};
-
-bool
-cli_repair_asked(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--repair") == 0)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Rebuilds every user's rollup in one transaction on a database open for
- * writing (the daemon may run: it waits for the lock, as for any
- * change), then runs the whole check. Returns the exit code.
- */
-static int
-repair(const struct cfg *cfg)
-{
-	struct store_where w = cfg_store_where(cfg);
-	char err[512];
-	store *st = NULL;
-	int rc = 1;
-
-	if (store_connect(&w, false, &st, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "timmy: %s: %s\n", cfg->db_shown, err);
-		return 1;
-	}
-	store_set_default_zone(st, cfg->timezone);
-	if (store_begin(st) != STORE_OK || store_rollup_rebuild(st) != STORE_OK ||
-	    store_commit(st) != STORE_OK) {
-		fprintf(stderr, "timmy: %s: rebuilding the rollup failed: %s\n",
-		        cfg->db_shown, store_errmsg(st));
-		store_rollback(st);
-	} else if (store_check(st) != STORE_OK) {
-		fprintf(stderr, "timmy: %s: integrity check failed: %s\n",
-		        cfg->db_shown, store_errmsg(st));
-	} else {
-		printf("rollup rebuilt and checked: %s, time zone %s\n",
-		       cfg->db_shown, cfg->timezone);
-		rc = 0;
-	}
-	store_close(st);
-	return rc;
-}
-
-int
-cli_repair(int argc, char **argv)
-{
-	const struct cli_spec spec = {
-		"check", "-:c:", repair_options, "unexpected argument",
-		usage_repair, true,
-	};
-	struct cli_args a = { 0 };
-	struct text errs;
-	struct cfg *cfg;
-	int rc;
-
-	if (cli_parse(&spec, argc, argv, &a) != 0)
-		return 2;
-	if (a.config == NULL || *a.config == '\0') {
-		fprintf(stderr, "timmy check: which config? Give -c FILE\n");
-		usage_repair();
-		return 2;
-	}
-	text_init(&errs, 65536);
-	cfg = cfg_load_flags(a.config, CFG_NO_SECRETS, &errs);
-	if (cfg == NULL) {
-		fprintf(stderr, "%s", text_str(&errs));
-		text_free(&errs);
-		return 1;
-	}
-	text_free(&errs);
-	rc = repair(cfg);
-	cfg_free(cfg);
-	return rc;
 }

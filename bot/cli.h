@@ -1,13 +1,12 @@
 /*
  * bot/cli.h - the administrator's commands: export and report straight
- * from the database, read-only, safe while the daemon runs; migrate, a
- * copy of the database into another, with the daemon stopped; and the
- * reading of every command line's options.
+ * from the database, read-only, safe while the daemon runs; check, of the
+ * config and the database; migrate, a copy of the database into another,
+ * with the daemon stopped; and the reading of every command line's
+ * options.
  */
 #ifndef TIMMY_CLI_H
 #define TIMMY_CLI_H
-
-#include <stdbool.h>
 
 /* timmy export -c FILE [--user JID] [--from DAY] [--to DAY]
  *              [--format csv|json|ical] [-o OUT]
@@ -18,21 +17,21 @@ int cli_export(int argc, char **argv);
 int cli_report(int argc, char **argv);
 
 /*
- * The -c FILE (--config FILE, --config=FILE) of timmy run and timmy check,
- * given at most once, in *file (borrowed from argv; NULL when absent).
- * argv[0] is the command's name. Returns 0, or 2 after saying what is
- * wrong and calling usage.
+ * The -c FILE (--config FILE, --config=FILE) of timmy run, given at most
+ * once, in *file (borrowed from argv; NULL when absent). argv[0] is the
+ * command's name. Returns 0, or 2 after saying what is wrong and calling
+ * usage.
  */
 int cli_config(int argc, char **argv, void (*usage)(void), const char **file);
 
 /*
- * timmy check -c FILE --repair: rebuilds the rollup of reports from the
- * entries (storage's store_rollup_rebuild), then checks the database as
- * timmy check does. cli_repair_asked says whether check's argv (argv[0]
- * is "check") has --repair. Returns the exit code (2: usage).
+ * timmy check -c FILE [--quick | --repair] (cli_check.c): the config and
+ * the whole database; with --quick what a start needs, in a time that
+ * does not grow with the history; with --repair the rollup of reports
+ * rebuilt from the entries first. argv[0] is "check"; usage says how
+ * every command is called. Returns the exit code (2: usage).
  */
-bool cli_repair_asked(int argc, char **argv);
-int cli_repair(int argc, char **argv);
+int cli_check(int argc, char **argv, void (*usage)(void));
 
 /*
  * timmy migrate -c FILE --to TARGET [--to-password-file PATH]: copies the

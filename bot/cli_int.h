@@ -1,6 +1,6 @@
 /*
  * bot/cli_int.h - what the command-line files of bot/ share (cli.c,
- * cli_migrate.c): the one parser of every command's options, cli_parse,
+ * cli_check.c, cli_migrate.c): the one parser of every command's options, cli_parse,
  * and what it reads them into.
  *
  * Dependency rule: included by bot/cli*.c only.
@@ -20,6 +20,7 @@ enum {
 	OPT_TO,
 	OPT_FORMAT,
 	OPT_REPAIR,
+	OPT_QUICK,
 	OPT_TO_PASSWORD_FILE,
 };
 
@@ -35,6 +36,7 @@ struct cli_args {
 	struct text *words;  /* the other words, each after a space
 	                        (report's RANGE); NULL: none are taken */
 	bool repair;         /* --repair (check) */
+	bool quick;          /* --quick (check) */
 };
 
 /* One command's command line: its options and how it says what is wrong. */

@@ -325,10 +325,10 @@ const char store_migration_8[] =
 /*
  * Schema version 9 to 10: the per-day rollups of reports (rollup.c), the
  * spans pending in them, and the triggers that note those. Every user with
- * a stopped entry gets a pending row (2, 0), so that `timmy check` (which
- * the systemd unit runs before each start) or the user's next change
- * builds their rollup in their zone; until then reports read the entries
- * as before.
+ * a stopped entry gets a pending row (2, 0), so that `timmy check` (also
+ * the quick one, which the systemd unit runs before each start) or the
+ * user's next change builds their rollup in their zone; until then
+ * reports read the entries as before.
  */
 const char store_migration_9[] =
 	"CREATE TABLE rollup_users (\n"

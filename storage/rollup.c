@@ -449,11 +449,11 @@ flush_user(store *st, int64_t uid)
 store_rc
 store_rollup_flush(store *st, bool all)
 {
-	/* The migration's rows (2, 0) wait for timmy check (which the
-	 * systemd unit runs before each start) or the user's next change:
-	 * building every user's whole history in the first commit after an
-	 * upgrade would hold that one command (and everyone behind it) for
-	 * about a second per 100,000 entries. */
+	/* The migration's rows (2, 0) wait for timmy check (also the quick
+	 * one, which the systemd unit runs before each start) or the
+	 * user's next change: building every user's whole history in the
+	 * first commit after an upgrade would hold that one command (and
+	 * everyone behind it) for about a second per 100,000 entries. */
 	STORE_SQL(next, "rollup-next",
 		"SELECT user_id FROM rollup_dirty"
 		" WHERE NOT (lo = 2 AND hi = 0) LIMIT 1");

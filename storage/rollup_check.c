@@ -1,6 +1,7 @@
 /*
  * storage/rollup_check.c - `timmy check`'s look at the rollups
- * (store_rollup_check): pending spans built, then every user's rollup
+ * (store_rollup_check): pending spans built (store_rollup_build_pending,
+ * all that `timmy check --quick` does here), then every user's rollup
  * compared with one built afresh from the entries in the rollup's own
  * zone, and the first difference named (user, local day, project, tag).
  *
@@ -148,15 +149,12 @@ first_difference(store *st)
 }
 
 store_rc
-store_rollup_check(store *st)
+store_rollup_build_pending(store *st)
 {
 	STORE_SQL(flush_begin, "rollup-check-flush", "SAVEPOINT rollup_flush");
 	STORE_SQL(flush_end, "rollup-check-flushed", "RELEASE rollup_flush");
 	STORE_SQL(flush_undo, "rollup-check-unflush",
 		"ROLLBACK TO rollup_flush");
-	STORE_SQL(begin, "rollup-check-begin", "SAVEPOINT rollup_check");
-	STORE_SQL(undo, "rollup-check-undo", "ROLLBACK TO rollup_check");
-	STORE_SQL(end, "rollup-check-end", "RELEASE rollup_check");
 	char keep[STORE_ERRMSG_MAX];
 	store_rc ret;
 
@@ -174,7 +172,23 @@ store_rollup_check(store *st)
 		memcpy(st->errmsg, keep, sizeof keep);
 		return ret;
 	}
-	if ((ret = run(st, &flush_end)) != STORE_OK)
+	return run(st, &flush_end);
+}
+
+store_rc
+store_rollup_check(store *st)
+{
+	STORE_SQL(begin, "rollup-check-begin", "SAVEPOINT rollup_check");
+	STORE_SQL(undo, "rollup-check-undo", "ROLLBACK TO rollup_check");
+	STORE_SQL(end, "rollup-check-end", "RELEASE rollup_check");
+	char keep[STORE_ERRMSG_MAX];
+	store_rc ret;
+
+	/* The comparison rebuilds in the database itself (and rolls that
+	 * back), which a read-only handle cannot. */
+	if (db_readonly(st))
+		return STORE_OK;
+	if ((ret = store_rollup_build_pending(st)) != STORE_OK)
 		return ret;
 	if ((ret = run(st, &begin)) != STORE_OK)
 		return ret;

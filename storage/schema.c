@@ -2,7 +2,8 @@
  * storage/schema.c - the schema of a database: bringing it to this
  * binary's version (schema.sql on an empty file, the migrations of
  * migrations.c on an older one), checking that a file opened read-only is
- * a timmy database of this version, and the integrity check.
+ * a timmy database of this version, and the checks: the whole one
+ * (store_check) and the quick one before a start (store_check_quick).
  *
  * Dependency rule: SQLite and libc only.
  */
@@ -223,4 +224,21 @@ store_check(store *st)
 	if (store_sql_done(st, &foreign_keys, s, rc) != STORE_OK)
 		return STORE_ERR;
 	return sound ? store_rollup_check(st) : STORE_ERR;
+}
+
+store_rc
+store_check_quick(store *st)
+{
+	/* max(id) of a rowid table (SQLite) or of a primary key (PostgreSQL)
+	 * reads one path of the tree, not the table. */
+	STORE_SQL(newest, "check-quick-newest",
+		"SELECT (SELECT max(id) FROM users),"
+		" (SELECT max(id) FROM entries)");
+	db_stmt *s;
+	int64_t n;
+
+	if ((s = store_sql_prepare(st, &newest)) == NULL ||
+	    store_sql_number(st, &newest, s, DB_OK, &n) != STORE_OK)
+		return STORE_ERR;
+	return store_rollup_build_pending(st);
 }

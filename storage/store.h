@@ -229,6 +229,20 @@ const char *store_errmsg(const store *st);
 store_rc store_check(store *st);
 
 /*
+ * What a start of the bot needs of the database, at a cost that does not
+ * grow with the history (`timmy check --quick`, which the systemd unit
+ * runs before each start): the spans pending in the rollup of reports
+ * built, the migration's whole users included, as store_check does first
+ * (a cost of what is pending); and the newest user and entry read, a
+ * walk from each table's root to its last row (SQLite: a few pages, where
+ * a file torn or not timmy's shows). Opening did the rest: SQLite's
+ * header, the schema and its version. Every other page, the references
+ * and the rollup's rows are left to store_check. STORE_ERR with the
+ * problem in store_errmsg.
+ */
+store_rc store_check_quick(store *st);
+
+/*
  * The zone whose days a user's rollup of reports is built in when they
  * have no zone of their own (the bot's defaults.timezone; NULL or "":
  * UTC). Given at open and at every reload; a rollup already built keeps

@@ -496,6 +496,15 @@ store_rc store_rollup_zone(store *st, int64_t uid, bool ready_only,
  */
 store_rc store_rollup_flush(store *st, bool all);
 
+/*
+ * Builds the pending spans, the migration's rows (2, 0) included
+ * (store_rollup_flush with all), in a savepoint of its own: committed
+ * when there is no transaction around it, and nothing of it left when it
+ * fails. Costs what is pending, not the history (store_check_quick, and
+ * the first step of store_rollup_check). Nothing on a read-only handle.
+ */
+store_rc store_rollup_build_pending(store *st);
+
 /* Builds the pending rollups, then compares each user's with one built
  * afresh from the entries (store_check). */
 store_rc store_rollup_check(store *st);

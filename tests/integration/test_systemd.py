@@ -1,10 +1,12 @@
-"""Deployment: the systemd unit, `make install` / `make uninstall`, and the
+"""Deployment: the systemd units (the bot, and the weekly whole check of its
+database with its timer), `make install` / `make uninstall`, and the
 manual page.
 
-The unit is read as systemd reads it (sections, repeated keys, empty
-assignments); `make systemd-check` has systemd itself verify and rate it.
-These tests pin what the daemon and the README rely on, so a change to the
-unit that breaks them fails here with the reason.
+The units are read as systemd reads them (sections, repeated keys, empty
+assignments); systemd-analyze verifies and rates them where it is
+installed (here and in `make systemd-check`). These tests pin what the
+daemon and the README rely on, so a change to a unit that breaks them
+fails here with the reason.
 """
 
 import filecmp
@@ -18,6 +20,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 UNIT = os.path.join(ROOT, "contrib", "timmy.service")
+CHECK_UNIT = os.path.join(ROOT, "contrib", "timmy-check.service")
+CHECK_TIMER = os.path.join(ROOT, "contrib", "timmy-check.timer")
+UNITS = ("timmy.service", "timmy-check.service", "timmy-check.timer")
 MAN = os.path.join(ROOT, "docs", "timmy.8")
 
 # The path bot.yaml must name under systemd: /run/credentials/<unit>/<id>.
@@ -58,10 +63,19 @@ def value(unit, key, section="Service"):
     return vs[0]
 
 
+def read_unit(path):
+    with open(path, encoding="utf-8") as f:
+        return parse_unit(f.read())
+
+
 @pytest.fixture(scope="module")
 def unit():
-    with open(UNIT, encoding="utf-8") as f:
-        return parse_unit(f.read())
+    return read_unit(UNIT)
+
+
+@pytest.fixture(scope="module")
+def check_unit():
+    return read_unit(CHECK_UNIT)
 
 
 def test_unit__is_notify_with_watchdog_and_reload__for_sd_notify_daemon(unit):
@@ -79,9 +93,10 @@ def test_unit__runs_installed_binary_on_etc_config__with_one_check_first(unit):
     assert value(unit, "ExecStart") == \
         "@BINDIR@/timmy run -c /etc/timmy/bot.yaml"
     # Exactly one ExecStartPre=: with DynamicUser= systemd 252 denies the
-    # credentials to every ExecStartPre= after the first.
+    # credentials to every ExecStartPre= after the first. The quick check:
+    # the whole one outlasts TimeoutStartSec= on a large database.
     assert value(unit, "ExecStartPre") == \
-        "@BINDIR@/timmy check -c /etc/timmy/bot.yaml"
+        "@BINDIR@/timmy check --quick -c /etc/timmy/bot.yaml"
 
 
 def test_unit__hands_password_to_dynamic_user__as_credential(unit):
@@ -193,6 +208,58 @@ def test_unit__starts_after_network__and_names_its_manual(unit):
     assert "man:timmy(8)" in value(unit, "Documentation", "Unit").split()
 
 
+def test_check_unit__runs_the_whole_check__once_after_the_bot_starts(
+        check_unit):
+    assert value(check_unit, "Type") == "oneshot"
+    assert value(check_unit, "ExecStart") == \
+        "@BINDIR@/timmy check -c /etc/timmy/bot.yaml"
+    assert value(check_unit, "After", "Unit") == "timmy.service"
+    assert "man:timmy(8)" in value(check_unit, "Documentation",
+                                   "Unit").split()
+    # Started by its timer only: nothing to enable it by.
+    assert "Install" not in check_unit
+
+
+def test_check_unit__reads_the_bots_database__as_the_bots_user(unit,
+                                                                check_unit):
+    # One dynamic user for both: the one systemd names after timmy.service.
+    assert value(check_unit, "DynamicUser") == "yes"
+    assert values(unit, "User") == []
+    assert value(check_unit, "User") == \
+        os.path.basename(UNIT)[:-len(".service")]
+    for key in ("StateDirectory", "StateDirectoryMode",
+                "ConfigurationDirectory", "UMask", "LimitCORE",
+                "MemoryMax", "LoadCredential"):
+        assert value(check_unit, key) == value(unit, key), key
+
+
+def test_check_unit__finds_its_password__where_bot_yaml_names_it(
+        check_unit):
+    cred_id = value(check_unit, "LoadCredential").split(":", 1)[0]
+    own = "/run/credentials/%s/%s" % (os.path.basename(CHECK_UNIT), cred_id)
+    assert value(check_unit, "BindReadOnlyPaths") == \
+        "%s:%s" % (own, CREDENTIAL_PATH)
+
+
+def test_check_unit__is_sandboxed__as_the_bot_is(unit, check_unit):
+    sandbox = set(HARDENING) | {
+        "PrivateIPC", "RestrictAddressFamilies", "SocketBindDeny",
+        "IPAddressDeny", "SystemCallFilter", "SystemCallErrorNumber"}
+    for key in sorted(sandbox):
+        assert values(check_unit, key) == values(unit, key), key
+
+
+def test_check_timer__starts_the_check_weekly__and_catches_up(check_unit):
+    timer = read_unit(CHECK_TIMER)
+    # No Unit=: the timer starts the service of its own name.
+    assert values(timer, "Unit", "Timer") == []
+    assert os.path.basename(CHECK_TIMER)[:-len(".timer")] == \
+        os.path.basename(CHECK_UNIT)[:-len(".service")]
+    assert value(timer, "OnCalendar", "Timer").startswith("Sun ")
+    assert value(timer, "Persistent", "Timer") == "true"
+    assert value(timer, "WantedBy", "Install") == "timers.target"
+
+
 def make(*args):
     """Runs make in the repository root. MAKEFLAGS from an outer make (for
     example SANITIZE=1 from `make test`) must not reach it: it would copy
@@ -230,6 +297,8 @@ def installed(tmp_path_factory):
 def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
     assert installed_files(installed) == [
         "opt/timmy/bin/timmy",
+        "opt/timmy/lib/systemd/system/timmy-check.service",
+        "opt/timmy/lib/systemd/system/timmy-check.timer",
         "opt/timmy/lib/systemd/system/timmy.service",
         "opt/timmy/libexec/timmy/timmy-bot",
         "opt/timmy/share/doc/timmy/README.md",
@@ -239,9 +308,9 @@ def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
     for rel in ("bin/timmy", "libexec/timmy/timmy-bot"):
         binary = os.path.join(installed, "opt/timmy", rel)
         assert os.stat(binary).st_mode & 0o777 == 0o755, rel
-    for rel in ("lib/systemd/system/timmy.service", "share/man/man8/timmy.8",
-                "share/doc/timmy/README.md",
-                "share/doc/timmy/bot.yaml.example"):
+    for rel in ["lib/systemd/system/" + u for u in UNITS] + [
+            "share/man/man8/timmy.8", "share/doc/timmy/README.md",
+            "share/doc/timmy/bot.yaml.example"]:
         mode = os.stat(os.path.join(installed, "opt/timmy", rel)).st_mode
         assert mode & 0o777 == 0o644, (rel, oct(mode))
     for name in ("README.md", "bot.yaml.example"):
@@ -249,26 +318,37 @@ def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
             installed, "opt/timmy/share/doc/timmy", name), shallow=False)
 
 
-def test_install__fills_in_paths__in_unit_and_man_page(installed):
-    with open(os.path.join(installed, "opt/timmy/lib/systemd/system/"
-                           "timmy.service"), encoding="utf-8") as f:
-        text = f.read()
-    assert re.search(r"@[A-Z]+@", text) is None, "a placeholder is left"
-    unit = parse_unit(text)
+def installed_unit(installed, name):
+    """The text of unit name as `make install` wrote it."""
+    with open(os.path.join(installed, "opt/timmy/lib/systemd/system", name),
+              encoding="utf-8") as f:
+        return f.read()
+
+
+def test_install__fills_in_paths__in_units_and_man_page(installed):
+    units = {}
+    for name in UNITS:
+        text = installed_unit(installed, name)
+        assert re.search(r"@[A-Z]+@", text) is None, \
+            "a placeholder is left in %s" % name
+        units[name] = unit = parse_unit(text)
+        assert "file:///opt/timmy/share/doc/timmy/README.md" in value(
+            unit, "Documentation", "Unit").split(), name
+        # Everything else is the source unit, unchanged.
+        source = read_unit(os.path.join(ROOT, "contrib", name))
+        for section, settings in source.items():
+            for key, val in settings:
+                if "@BINDIR@" in val or "@DOCDIR@" in val:
+                    continue
+                assert val in values(unit, key, section), (name, section, key)
     # The paths inside the machine, without DESTDIR.
-    assert value(unit, "ExecStart") == \
+    bot = units["timmy.service"]
+    assert value(bot, "ExecStart") == \
         "/opt/timmy/bin/timmy run -c /etc/timmy/bot.yaml"
-    assert value(unit, "ExecStartPre") == \
+    assert value(bot, "ExecStartPre") == \
+        "/opt/timmy/bin/timmy check --quick -c /etc/timmy/bot.yaml"
+    assert value(units["timmy-check.service"], "ExecStart") == \
         "/opt/timmy/bin/timmy check -c /etc/timmy/bot.yaml"
-    assert "file:///opt/timmy/share/doc/timmy/README.md" in value(
-        unit, "Documentation", "Unit").split()
-    # Everything else is the source unit, unchanged.
-    source = parse_unit(open(UNIT, encoding="utf-8").read())
-    for section, settings in source.items():
-        for key, val in settings:
-            if "@BINDIR@" in val or "@DOCDIR@" in val:
-                continue
-            assert val in values(unit, key, section), (section, key)
 
     with open(os.path.join(installed, "opt/timmy/share/man/man8/timmy.8"),
               encoding="utf-8") as f:
@@ -277,12 +357,43 @@ def test_install__fills_in_paths__in_unit_and_man_page(installed):
     assert "/opt/timmy/share/doc/timmy/bot.yaml.example" in man
 
 
-def test_install__unit_rates_at_most_1_1__by_systemd_analyze(installed):
+@pytest.fixture(scope="module")
+def installed_in_place(tmp_path_factory):
+    """`make install PREFIX=...` into a temporary directory, without
+    DESTDIR: the units name the binary where it is, as systemd-analyze
+    verify wants (make systemd-check does the same)."""
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    prefix = str(tmp_path_factory.mktemp("prefix"))
+    r = make("install", "PREFIX=" + prefix, "DESTDIR=")
+    assert r.returncode == 0, r.stdout
+    return prefix
+
+
+@pytest.mark.parametrize("name", UNITS)
+def test_install__unit_verifies_clean__by_systemd_analyze(installed_in_place,
+                                                          name):
     if shutil.which("systemd-analyze") is None:
         pytest.skip("no systemd-analyze")
-    score = exposure(os.path.join(installed,
-                                  "opt/timmy/lib/systemd/system/timmy.service"))
-    assert score <= 1.1, score
+    # The manual page it names is looked up where it was installed.
+    env = dict(os.environ,
+               MANPATH=os.path.join(installed_in_place, "share/man"))
+    man = "yes" if shutil.which("man") else "no"
+    r = subprocess.run(["systemd-analyze", "verify", "--man=" + man,
+                        os.path.join(installed_in_place, "lib/systemd/system",
+                                     name)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60, env=env)
+    assert r.returncode == 0 and r.stdout == "", r.stdout
+
+
+@pytest.mark.parametrize("name", [u for u in UNITS if u.endswith(".service")])
+def test_install__unit_rates_at_most_1_1__by_systemd_analyze(installed, name):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("no systemd-analyze")
+    score = exposure(os.path.join(installed, "opt/timmy/lib/systemd/system",
+                                  name))
+    assert score <= 1.1, (name, score)
 
 
 def test_uninstall__removes_every_installed_file(tmp_path):

@@ -616,6 +616,17 @@ static void rollup__follows_every_kind_of_write__made_with_plain_sql(
 	store_close(st);
 }
 
+/* Leaves st's rollup as the migration to schema 10 does: nothing built,
+ * and a row (2, 0) for each user with a stopped entry. */
+static void as_migrated(store *st)
+{
+	exec(st, "DELETE FROM rollup_projects; DELETE FROM rollup_tags;"
+	         "DELETE FROM rollup_users;"
+	         "INSERT INTO rollup_dirty (user_id, lo, hi)"
+	         " SELECT DISTINCT user_id, 2, 0 FROM entries"
+	         " WHERE stop IS NOT NULL");
+}
+
 /*
  * After the migration to schema 10 every user with entries is pending
  * (rows (2, 0), as store_migration_9 writes them): another user's change
@@ -630,11 +641,7 @@ static void migration__leaves_users_pending__until_the_check_or_their_change(
 	                             JUNE2_9 + 2 * 86400 + 600);
 
 	(void)state;
-	exec(st, "DELETE FROM rollup_projects; DELETE FROM rollup_tags;"
-	         "DELETE FROM rollup_users;"
-	         "INSERT INTO rollup_dirty (user_id, lo, hi)"
-	         " SELECT DISTINCT user_id, 2, 0 FROM entries"
-	         " WHERE stop IS NOT NULL");
+	as_migrated(st);
 	assert_int_equal(store_insert_entry(st, BOB, &e), STORE_OK);
 	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users AS r"
 	                            " JOIN users AS u ON u.id = r.user_id"
@@ -645,6 +652,61 @@ static void migration__leaves_users_pending__until_the_check_or_their_change(
 	expect_sound(st);
 	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users"), 2);
 	assert_int_equal(number(st, "SELECT count(*) FROM rollup_dirty"), 0);
+	store_close(st);
+}
+
+/*
+ * The quick check before a start keeps the migration's promise: it builds
+ * every user the migration left pending, as the whole check does first,
+ * and so a report reads the rollup again.
+ */
+static void check_quick__builds_the_users__the_migration_left_pending(
+	void **state)
+{
+	store *st = berlin_store_with_a_day();
+
+	(void)state;
+	as_migrated(st);
+	if (store_check_quick(st) != STORE_OK)
+		fail_msg("quick check: %s", store_errmsg(st));
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_dirty"), 0);
+	assert_int_equal(number(st, "SELECT count(*) FROM rollup_users"), 2);
+	assert_int_equal(number(st, "SELECT sum(secs) FROM rollup_projects"),
+	                 9 * 3600);
+	expect_sound(st);
+	store_close(st);
+}
+
+/* Its own read is one path down each table, not the table: its time
+ * must not grow with the history. */
+static void check_quick__reads_the_newest_rows__without_a_scan(void **state)
+{
+	store *st = berlin_store_with_a_day();
+	char plan[1024];
+
+	(void)state;
+	assert_int_equal(store_explain(st, "check-quick-newest", plan,
+	                               sizeof plan), STORE_OK);
+	if (strstr(plan, "SEARCH users") == NULL ||
+	    strstr(plan, "SEARCH entries") == NULL ||
+	    strstr(plan, "SCAN users") != NULL ||
+	    strstr(plan, "SCAN entries") != NULL)
+		fail_msg("unexpected plan:\n%s", plan);
+	store_close(st);
+}
+
+/* What the quick check does not read: a rollup row that differs from the
+ * entries passes it, and the whole check names it. */
+static void check_quick__passes_a_differing_rollup_row__that_check_finds(
+	void **state)
+{
+	store *st = berlin_store_with_a_day();
+
+	(void)state;
+	exec(st, "UPDATE rollup_projects SET secs = secs + 60");
+	assert_int_equal(store_check_quick(st), STORE_OK);
+	assert_int_equal(store_check(st), STORE_ERR);
+	assert_non_null(strstr(store_errmsg(st), ALICE));
 	store_close(st);
 }
 
@@ -746,6 +808,11 @@ int main(void)
 		  rollup__follows_every_kind_of_write__made_with_plain_sql),
 		cmocka_unit_test(
 		  migration__leaves_users_pending__until_the_check_or_their_change),
+		cmocka_unit_test(
+		  check_quick__builds_the_users__the_migration_left_pending),
+		cmocka_unit_test(check_quick__reads_the_newest_rows__without_a_scan),
+		cmocka_unit_test(
+		  check_quick__passes_a_differing_rollup_row__that_check_finds),
 		cmocka_unit_test(
 		  rollup__is_rebuilt_in_the_new_zone__when_the_user_changes_zone),
 	};
