@@ -513,12 +513,11 @@ user_ids(store *st, const struct store_sql *q, int64_t **ids, size_t *n)
 }
 
 /*
- * Builds the rollup of every user the statement q picks anew: in the zone
- * their days are in now, or (recorded) in the zone it was built in. The
- * pending spans go, when now.
+ * Builds the rollup of every user the statement q picks anew, in the
+ * zone their days are in now, and drops the pending spans.
  */
 static store_rc
-rebuild_users(store *st, const struct store_sql *q, bool recorded)
+rebuild_users(store *st, const struct store_sql *q)
 {
 	STORE_SQL(done, "rollup-all-done", "DELETE FROM rollup_dirty");
 	char zone[STORE_TZ_MAX + 1];
@@ -529,14 +528,12 @@ rebuild_users(store *st, const struct store_sql *q, bool recorded)
 	if ((ret = user_ids(st, q, &ids, &n)) != STORE_OK)
 		return ret;
 	for (i = 0; i < n && ret == STORE_OK; i++) {
-		ret = recorded ? store_rollup_zone(st, ids[i], false, zone,
-		                                   sizeof zone) :
-		                 zone_now(st, ids[i], zone, sizeof zone);
+		ret = zone_now(st, ids[i], zone, sizeof zone);
 		if (ret == STORE_OK)
 			ret = rollup_build(st, ids[i], zone);
 	}
 	free(ids);
-	if (ret == STORE_OK && !recorded)
+	if (ret == STORE_OK)
 		ret = store_sql_run(st, &done);
 	return ret;
 }
@@ -549,13 +546,26 @@ store_rollup_rebuild(store *st)
 		" WHERE user_id = u.id AND stop IS NOT NULL)"
 		" OR EXISTS (SELECT 1 FROM rollup_users WHERE user_id = u.id)");
 
-	return rebuild_users(st, &writers, false);
+	return rebuild_users(st, &writers);
 }
 
 store_rc
-store_rollup_rebuild_recorded(store *st)
+store_rollup_built_users(store *st, int64_t **ids, size_t *n)
 {
-	STORE_SQL(built, "rollup-built", "SELECT user_id FROM rollup_users");
+	STORE_SQL(built, "rollup-built",
+		"SELECT user_id FROM rollup_users ORDER BY user_id");
 
-	return rebuild_users(st, &built, true);
+	return user_ids(st, &built, ids, n);
+}
+
+store_rc
+store_rollup_rebuild_user(store *st, int64_t uid)
+{
+	char zone[STORE_TZ_MAX + 1];
+	store_rc ret;
+
+	if ((ret = store_rollup_zone(st, uid, false, zone, sizeof zone)) !=
+	    STORE_OK)
+		return ret;
+	return rollup_build(st, uid, zone);
 }

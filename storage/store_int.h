@@ -509,8 +509,11 @@ store_rc store_rollup_build_pending(store *st);
  * afresh from the entries (store_check). */
 store_rc store_rollup_check(store *st);
 
-/* Builds every rollup anew in the zone it was built in (the check). */
-store_rc store_rollup_rebuild_recorded(store *st);
+/* The users who have a rollup, ascending, into *ids (the caller frees
+ * it) and their number into *n; and a rebuild of user uid's rollup in
+ * the zone it was built in (both for the check). */
+store_rc store_rollup_built_users(store *st, int64_t **ids, size_t *n);
+store_rc store_rollup_rebuild_user(store *st, int64_t uid);
 
 /*
  * A report of user uid from the rollup where it has whole days, as

@@ -501,6 +501,53 @@ static void check__fails_naming_the_user__when_a_rollup_row_differs(
 	store_close(st);
 }
 
+/*
+ * The check goes through the users in chunks, each in a transaction of
+ * its own (rollup_check.c): a difference in the first user, in the last
+ * of a chunk, in the first of the next and in the very last is found and
+ * named, and the check leaves no transaction open and nothing changed.
+ */
+static void check__finds_a_difference__in_any_chunk_of_users(void **state)
+{
+	static const int spoilt[] = { 1, 16, 17, 40 };
+	char jid[64], sql[256];
+	struct store_entry e;
+	store *st = NULL;
+	char err[512];
+	size_t k;
+	int u;
+
+	(void)state;
+	assert_int_equal(store_open(":memory:", &st, err, sizeof err),
+	                 STORE_OK);
+	store_set_default_zone(st, "Europe/Berlin");
+	for (u = 1; u <= 40; u++) {
+		snprintf(jid, sizeof jid, "user%d@example.org", u);
+		e = entry("acme", JUNE2_9 + u * 60, JUNE2_9 + u * 60 + 3600);
+		assert_int_equal(store_insert_entry(st, jid, &e), STORE_OK);
+	}
+	expect_sound(st);
+	for (k = 0; k < sizeof spoilt / sizeof spoilt[0]; k++) {
+		snprintf(sql, sizeof sql, "UPDATE rollup_projects SET secs ="
+		         " secs + 60 WHERE user_id = (SELECT id FROM users"
+		         " WHERE jid = 'user%d@example.org')", spoilt[k]);
+		exec(st, sql);
+		assert_int_equal(store_check(st), STORE_ERR);
+		snprintf(jid, sizeof jid, "of user%d@example.org ", spoilt[k]);
+		if (strstr(store_errmsg(st), jid) == NULL)
+			fail_msg("user%d: %s", spoilt[k], store_errmsg(st));
+		assert_int_equal(number(st, "SELECT count(*) FROM rollup_projects"
+		                            " WHERE secs = 3660"), 1);
+		snprintf(sql, sizeof sql, "UPDATE rollup_projects SET secs ="
+		         " secs - 60 WHERE user_id = (SELECT id FROM users"
+		         " WHERE jid = 'user%d@example.org')", spoilt[k]);
+		exec(st, sql);
+		expect_sound(st);
+	}
+	assert_true(sqlite3_get_autocommit(st->db));
+	store_close(st);
+}
+
 static void check__fails__when_a_tag_row_is_missing(void **state)
 {
 	store *st = berlin_store_with_a_day();
@@ -798,6 +845,7 @@ int main(void)
 		cmocka_unit_test(
 		  check__fails_naming_the_user__when_a_rollup_row_differs),
 		cmocka_unit_test(check__fails__when_a_tag_row_is_missing),
+		cmocka_unit_test(check__finds_a_difference__in_any_chunk_of_users),
 		cmocka_unit_test(
 		  report__reads_whole_days_from_the_rollup__when_it_has_them),
 		cmocka_unit_test(
