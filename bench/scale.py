@@ -36,7 +36,6 @@ measures nothing (postgresql_support). Where its database is made and
 filled: PrivatePostgres and load_postgresql below.
 """
 
-import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -56,9 +55,9 @@ import gen  # noqa: E402
 from bench import commit  # noqa: E402
 from harness.bot import config_text, yaml_str  # noqa: E402
 from harness.postgres import PrivatePostgres  # noqa: E402
-from measure import (TIME, die, env_int, measure, output,  # noqa: E402
-                     run_once)
-from table import Table, write_csv  # noqa: E402
+from measure import (TIME, Run, die, env_int, measure,  # noqa: E402
+                     output, run_once)
+from table import Table  # noqa: E402
 import timew  # noqa: E402
 
 TZ = "Europe/Berlin"
@@ -545,25 +544,6 @@ def mib_k(kib):
 
 # -- the run --------------------------------------------------------------
 
-def run_table(k, now, rev, elapsed, backends, load0):
-    t = Table("scale run", ["item", "value"])
-    t.add(["commit", rev])
-    t.add(["cores", os.cpu_count()])
-    t.add(["started (UTC)", time.strftime("%Y-%m-%d %H:%M:%S",
-                                               time.gmtime(now))])
-    t.add(["quick", 1 if k["quick"] else 0])
-    t.add(["backends", " ".join(backends)])
-    t.add(["users", k["users"]])
-    t.add(["entries per user", k["entries"]])
-    t.add(["chat users", k["chat_users"]])
-    t.add(["seconds", elapsed])
-    # Others' work on the machine falls on the chat part's throughput
-    # (the CPU per command is each process's own).
-    t.add(["load average (1 min) at the start", load0])
-    t.add(["load average (1 min) at the end", os.getloadavg()[0]])
-    return t
-
-
 def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
     """Every table of one backend."""
     load_secs = None
@@ -618,35 +598,27 @@ def main():
     rev = commit()
     load0 = os.getloadavg()[0]
     now = int(time.time())
-    tmp = tempfile.mkdtemp(prefix="timmy-scale-")
-    tables = []
-    try:
-        db, sqlite_cfg, secs = generate(timmy, tmp, k, now)
+    suffix = "-scale%s%s" % (
+        "-" + "-".join(backends) if backends != ["sqlite"] else "",
+        "-quick" if k["quick"] else "")
+    with Run("timmy-scale-", rev, suffix) as run:
+        db, sqlite_cfg, secs = generate(timmy, run.tmp, k, now)
         for b in backends:
             try:
-                got = measure_backend(b, timmy, tmp, k, now, db, sqlite_cfg,
-                                      secs)
+                got = measure_backend(b, timmy, run.tmp, k, now, db,
+                                      sqlite_cfg, secs)
             except chat.ChatError as e:
                 die("%s: %s" % (b, e))
-            for t in got:
-                t.show()
-                tables.append(t)
-        tables.append(run_table(k, now, rev, time.perf_counter() - started,
-                                backends, load0))
-        tables[-1].show()
-    finally:
-        if tables:
-            path = os.path.join(BENCH_DIR, "results", "%s-%s-scale%s%s.csv" % (
-                dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), rev,
-                "-" + "-".join(backends) if backends != ["sqlite"] else "",
-                "-quick" if k["quick"] else ""))
-            write_csv(tables, path, rev, os.cpu_count())
-            print("bench: wrote %s" % os.path.relpath(path, REPO), flush=True)
-        if os.environ.get("BENCH_KEEP") == "1":
-            print("bench: kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-
+            run.show(got)
+        # Others' work on the machine falls on the chat part's throughput
+        # (the CPU per command is each process's own): the load average.
+        run.show([run.summary("scale run", now, k["quick"], [
+            ("backends", " ".join(backends)), ("users", k["users"]),
+            ("entries per user", k["entries"]),
+            ("chat users", k["chat_users"]),
+            ("seconds", time.perf_counter() - started),
+            ("load average (1 min) at the start", load0),
+            ("load average (1 min) at the end", os.getloadavg()[0])])])
 
 if __name__ == "__main__":
     main()
