@@ -38,6 +38,7 @@ import time
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
+from measure import ChatError, start_prosody  # noqa: E402
 from table import Table  # noqa: E402
 
 ECHO = os.path.join(BENCH_DIR, "echo")
@@ -60,10 +61,6 @@ def progress(what):
     sys.stderr.write("chat: %5.1f s  %s\n" % (time.perf_counter() - T_START,
                                              what))
     sys.stderr.flush()
-
-
-class ChatError(RuntimeError):
-    """The chat benchmark could not run (the text says why)."""
 
 
 def env_num(name, default, kind=int):
@@ -236,28 +233,9 @@ def load_database(timmy, tmp, users, entries):
 
 def start_server(users):
     """A private Prosody with the accounts timmy, echo, alice, bob and
-    user1..userN (harness: nagle off, c2s rate raised). Raises ChatError
-    when it cannot run."""
-    sys.path.insert(0, os.path.join(REPO, "tests"))
-    try:
-        from harness import PrivateProsody
-    except ImportError as e:
-        raise ChatError("no test harness (%s); run make deps" % e)
-    try:
-        server = PrivateProsody(log_level="warn")
-    except Exception as e:
-        raise ChatError("cannot set up Prosody: %s"
-                        % str(e).splitlines()[0])
-    try:
-        for name in ["timmy", "echo", BIG_USER, PROBE_USER] + [
-                "user%d" % i for i in range(1, users + 1)]:
-            server.register(name, PASSWORD)
-        server.start()
-    except BaseException as e:
-        server.close()
-        raise ChatError("Prosody did not start: %s"
-                        % str(e).splitlines()[0])
-    return server
+    user1..userN (measure.start_prosody)."""
+    return start_prosody(["timmy", "echo", BIG_USER, PROBE_USER] + [
+        "user%d" % i for i in range(1, users + 1)], PASSWORD)
 
 
 def start_timmy(server, timmy, db, env=None, wait=True):
@@ -464,8 +442,10 @@ def notify_socket(tmp):
     return s, path
 
 
-def until_ready(sock, start):
-    """ms from start() (which spawns a process) to its READY=1."""
+def until_ready(sock, start, exited=None):
+    """ms from start() (which spawns a process) to its READY=1. exited,
+    when given, is asked after each other datagram whether the process
+    is gone (ChatError then)."""
     sock.setblocking(False)
     try:
         while True:
@@ -482,6 +462,8 @@ def until_ready(sock, start):
             raise ChatError("no READY=1 within 30 s")
         if b"READY=1" in data.split(b"\n"):
             return (time.perf_counter() - t0) * 1000.0
+        if exited is not None and exited():
+            raise ChatError("the process exited before READY=1")
 
 
 def startup(server, timmy, db, tmp, reps, entries):

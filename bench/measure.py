@@ -1,9 +1,10 @@
 """bench/measure.py - what the parts of `make bench` share: running
 commands (one timed run under GNU time, wall time and peak RSS; the median
-of several taken by turns; a command's output for the checks) and a run's
-end (Run: its tables printed and written to one CSV, its temporary
-directory removed). Used by bench/bench.py, bench/scale.py and
-bench/timew.py."""
+of several taken by turns; a command's output for the checks), a private
+Prosody with the accounts a part needs (start_prosody), and a run's end
+(Run: its tables printed and written to one CSV, its temporary directory
+removed). Used by bench/bench.py, bench/chat.py, bench/roster.py,
+bench/scale.py and bench/timew.py."""
 
 import datetime as dt
 import os
@@ -23,6 +24,45 @@ REPO = os.path.dirname(BENCH_DIR)
 
 def die(msg):
     sys.exit("bench: " + msg)
+
+
+class ChatError(RuntimeError):
+    """The chat benchmark, or a part of it (Prosody, a bot, its database),
+    could not run (the text says why)."""
+
+
+def first_line(e):
+    return (str(e).splitlines() or [""])[0]
+
+
+def start_prosody(accounts, password, rosters=None):
+    """A private Prosody (tests/harness PrivateProsody, its log at warn)
+    with each of accounts (user names at its domain) registered with
+    password, and the rosters given ({user: {contact JID:
+    subscription}}) written into its storage, started. The caller closes
+    it. Raises ChatError when it cannot be set up or does not start,
+    having closed what it made."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    try:
+        from harness import PrivateProsody
+    except ImportError as e:
+        raise ChatError("no test harness (%s); run make deps" % e)
+    try:
+        server = PrivateProsody(log_level="warn")
+    except Exception as e:
+        raise ChatError("cannot set up Prosody: %s" % first_line(e))
+    try:
+        for name in accounts:
+            server.register(name, password)
+        for name, contacts in (rosters or {}).items():
+            server.write_roster(name, contacts)
+        server.start()
+    except BaseException as e:
+        server.close()
+        if not isinstance(e, Exception):
+            raise
+        raise ChatError("Prosody did not start: %s" % first_line(e))
+    return server
 
 
 def env_int(name, default):

@@ -56,7 +56,7 @@ from bench import commit  # noqa: E402
 from harness.bot import config_text, yaml_str  # noqa: E402
 from harness.postgres import PrivatePostgres  # noqa: E402
 from measure import (TIME, Run, die, env_int, measure,  # noqa: E402
-                     output, run_once)
+                     output, run_once, start_prosody)
 from table import Table  # noqa: E402
 import timew  # noqa: E402
 
@@ -361,21 +361,10 @@ def cli_table(backend, timmy, cfg, k, now):
 # -- chat -----------------------------------------------------------------
 
 def start_server(k):
-    """A private Prosody with timmy, echo and user1..userN."""
-    from harness import PrivateProsody
-    try:
-        server = PrivateProsody(log_level="warn")
-    except Exception as e:
-        die("cannot set up Prosody: %s" % str(e).splitlines()[0])
-    try:
-        for name in ["timmy", "echo"] + ["user%d" % i for i in
-                                         range(1, k["chat_users"] + 1)]:
-            server.register(name, PASSWORD)
-        server.start()
-    except BaseException:
-        server.close()
-        raise
-    return server
+    """A private Prosody with timmy, echo and user1..userN
+    (measure.start_prosody)."""
+    return start_prosody(["timmy", "echo"] + [
+        "user%d" % i for i in range(1, k["chat_users"] + 1)], PASSWORD)
 
 
 def make_bot(server, timmy, backend, target, env=None):
