@@ -24,16 +24,11 @@ or checked is named from it by date (bench/timew.py), so a run does not
 depend on the time of day or the date.
 """
 
-import datetime as dt
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import time
 
-from measure import TIME, die, env_int
-from table import Table, write_csv
+from measure import TIME, Run, die, env_int
 import timew
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -106,20 +101,6 @@ def roster_tables(timmy, contacts):
         return []
 
 
-def run_table(k, now, rev, elapsed):
-    t = Table("run", ["item", "value"])
-    t.add(["commit", rev])
-    t.add(["cores", os.cpu_count()])
-    t.add(["started (UTC)", time.strftime("%Y-%m-%d %H:%M:%S",
-                                               time.gmtime(now))])
-    t.add(["quick", 1 if k["quick"] else 0])
-    t.add(["entries", k["entries"]])
-    t.add(["runs per command", k["reps"]])
-    t.add(["large row entries", k["large"]])
-    t.add(["seconds", elapsed])
-    return t
-
-
 def main():
     started = time.perf_counter()
     k = knobs()
@@ -131,44 +112,24 @@ def main():
         die("%s not found: install the time package" % TIME)
     rev = commit()
     now = int(time.time())
-    tmp = tempfile.mkdtemp(prefix="timmy-bench-")
-    tables = []
-    try:
-        got, db = timew.run(timmy, tmp, now, k["entries"], k["reps"],
+    with Run("timmy-bench-", rev, "-quick" if k["quick"] else "") as run:
+        got, db = timew.run(timmy, run.tmp, now, k["entries"], k["reps"],
                             k["large"], k["large_reps"])
         print()
-        for t in got:
-            t.show()
-            tables.append(t)
+        run.show(got)
         if k["chat"] > 0:
-            for t in chat_tables(timmy, db, k["quick"]):
-                t.show()
-                tables.append(t)
+            run.show(chat_tables(timmy, db, k["quick"]))
         else:
             print("chat path: not measured (BENCH_CHAT=0)", flush=True)
         if k["roster"] > 0:
-            for t in roster_tables(timmy, k["roster"]):
-                t.show()
-                tables.append(t)
+            run.show(roster_tables(timmy, k["roster"]))
         else:
             print("one account, many contacts: not measured "
                   "(BENCH_ROSTER=0)", flush=True)
-        tables.append(run_table(k, now, rev,
-                                time.perf_counter() - started))
-        tables[-1].show()
-    finally:
-        # What was measured is kept even when a later part fails.
-        if tables:
-            path = os.path.join(BENCH_DIR, "results", "%s-%s%s.csv" % (
-                dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), rev,
-                "-quick" if k["quick"] else ""))
-            write_csv(tables, path, rev, os.cpu_count())
-            print("bench: wrote %s" % os.path.relpath(path, REPO),
-                  flush=True)
-        if os.environ.get("BENCH_KEEP") == "1":
-            print("bench: kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        run.show([run.summary("run", now, k["quick"], [
+            ("entries", k["entries"]), ("runs per command", k["reps"]),
+            ("large row entries", k["large"]),
+            ("seconds", time.perf_counter() - started)])])
 
 
 if __name__ == "__main__":

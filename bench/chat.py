@@ -1,6 +1,7 @@
 """bench/chat.py - the chat path of `make bench`: timmy against a bare
 libstrophe echo bot (bench/echo), through a private Prosody, under the load
-of bench/load; a stall test; start-up to READY. bench/README.md says what is
+of bench/load; then the same load on timmy with its storage on a private
+PostgreSQL; a stall test; start-up to READY. bench/README.md says what is
 measured and how.
 
     tables = chat.run(timmy_bin, db_path, quick)   # bench/table.py Tables
@@ -17,7 +18,8 @@ Environment: BENCH_USERS (load accounts, default 50, 10 with quick),
 BENCH_PIPELINE (commands in flight per user when pipelined, default 8),
 BENCH_CHAT_SECS (measured seconds per round, default 0.7, 0.4 with
 quick), BENCH_CHAT_REPS (rounds per load, mode and bot, default 3, 1 with
-quick).
+quick), BENCH_PG_SECS (the most seconds the loads on PostgreSQL may take,
+default 240, 45 with quick; 0 leaves them out).
 
 Nothing here depends on the date or the time of day: the load users'
 histories end at the moment they are made, replies are only timed and
@@ -38,6 +40,7 @@ import time
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
+from measure import ChatError, start_prosody  # noqa: E402
 from table import Table  # noqa: E402
 
 ECHO = os.path.join(BENCH_DIR, "echo")
@@ -60,10 +63,6 @@ def progress(what):
     sys.stderr.write("chat: %5.1f s  %s\n" % (time.perf_counter() - T_START,
                                              what))
     sys.stderr.flush()
-
-
-class ChatError(RuntimeError):
-    """The chat benchmark could not run (the text says why)."""
 
 
 def env_num(name, default, kind=int):
@@ -192,10 +191,12 @@ class Load:
                 err[-1500:]))
         return rounds
 
-    def run(self, *args, **kwargs):
+    def run(self, *args, timeout=300, **kwargs):
+        """bench/load's rounds, parsed; subprocess.TimeoutExpired when
+        they take over timeout seconds (bench/load is killed)."""
         argv = self.argv(*args, **kwargs)
         r = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True, timeout=300)
+                           capture_output=True, text=True, timeout=timeout)
         return self.parse(r.stdout, r.stderr, r.returncode, argv)
 
     def spawn(self, *args, **kwargs):
@@ -210,7 +211,8 @@ class Load:
 def load_database(timmy, tmp, users, entries):
     """A database whose users are the load accounts user1..userN, each with
     entries entries over three years up to now (bench/gen.py, on a
-    database `timmy check` made). Returns its path."""
+    database `timmy check` made). Returns its path and that of a config
+    naming it (for `timmy migrate`)."""
     sys.path.insert(0, os.path.join(REPO, "tests"))
     from harness import run_timmy, write_config
     db = os.path.join(tmp, "load.db")
@@ -231,42 +233,28 @@ def load_database(timmy, tmp, users, entries):
         env=dict(os.environ, TZ=TZ))
     if r.returncode != 0:
         raise ChatError("gen.py failed: %s" % r.stderr[-500:])
-    return db
+    return db, cfg
 
 
 def start_server(users):
-    """A private Prosody with the accounts timmy, echo, alice, bob and
-    user1..userN (harness: nagle off, c2s rate raised). Raises ChatError
-    when it cannot run."""
-    sys.path.insert(0, os.path.join(REPO, "tests"))
-    try:
-        from harness import PrivateProsody
-    except ImportError as e:
-        raise ChatError("no test harness (%s); run make deps" % e)
-    try:
-        server = PrivateProsody(log_level="warn")
-    except Exception as e:
-        raise ChatError("cannot set up Prosody: %s"
-                        % str(e).splitlines()[0])
-    try:
-        for name in ["timmy", "echo", BIG_USER, PROBE_USER] + [
-                "user%d" % i for i in range(1, users + 1)]:
-            server.register(name, PASSWORD)
-        server.start()
-    except BaseException as e:
-        server.close()
-        raise ChatError("Prosody did not start: %s"
-                        % str(e).splitlines()[0])
-    return server
+    """A private Prosody with the accounts timmy, timmypg (timmy on
+    PostgreSQL), echo, alice, bob and user1..userN
+    (measure.start_prosody)."""
+    return start_prosody(["timmy", PG_BOT, "echo", BIG_USER, PROBE_USER] + [
+        "user%d" % i for i in range(1, users + 1)], PASSWORD)
 
 
-def start_timmy(server, timmy, db, env=None, wait=True):
-    """timmy on a copy of db, allowing everyone at localhost."""
+def start_timmy(server, timmy, db=None, env=None, wait=True, pg_url=None):
+    """timmy on a copy of the SQLite database db, or, logged in as
+    timmypg, on the PostgreSQL database at pg_url; allowing everyone at
+    localhost."""
     from harness import Bot
-    bot = Bot(server, allow=["*@localhost"], timezone=TZ, binary=timmy,
-              db_path=None, env=env)
-    shutil.copyfile(db, bot.db_path)
-    os.chmod(bot.db_path, 0o600)
+    bot = Bot(server, jid=server.jid(PG_BOT) if pg_url else None,
+              allow=["*@localhost"], timezone=TZ, binary=timmy, db_path=None,
+              env=env, pg_url=pg_url)
+    if pg_url is None:
+        shutil.copyfile(db, bot.db_path)
+        os.chmod(bot.db_path, 0o600)
     try:
         bot.start(wait=wait)
     except BaseException:
@@ -310,16 +298,18 @@ def merge(reps):
 
 
 def run_loads(server, load, bots, users, inflight, secs, warmup, reps,
-              loads=LOADS):
+              loads=LOADS, others=(), timeout=300):
     """Every load of loads (LOADS: all), sequential and pipelined, reps
     times on each bot in turn (echo, timmy, echo, timmy, ...: whatever
     else the machine does falls on both), by one bench/load whose
-    accounts log in once. bots: [(name, jid, pid)]. Returns {(load, mode,
-    name): the merged lines of its rounds}."""
+    accounts log in once. bots: [(name, jid, pid)]; the CPU of each bot,
+    of Prosody and of others (more PIDs) is taken too. Returns {(load,
+    mode, name): the merged lines of its rounds}; subprocess.TimeoutExpired
+    after timeout seconds."""
     rounds = load.run([jid for _, jid, _ in bots], "user%d", users,
                       [lk for lk, _ in loads], (1, inflight), secs, warmup,
-                      pids=[pid for _, _, pid in bots] + [server.pid],
-                      reps=reps)
+                      pids=[pid for _, _, pid in bots] + [server.pid] +
+                      list(others), reps=reps, timeout=timeout)
     out = {}
     for lk, _ in loads:
         for mode, k in (("sequential", 1), ("pipelined", inflight)):
@@ -339,9 +329,36 @@ def kinds_of(lines):
             and not k.startswith("cpu:")]
 
 
-def load_tables(res, users, inflight, secs, reps, bots, mem):
-    """The throughput/latency table, the CPU table and the memory table."""
-    (_, _, epid), (_, _, tpid) = bots
+def kind_rows(res, names):
+    """The rows of a throughput table: (row name, [the row's lines of each
+    bot of names, None where it has none]) for each kind of the mix and
+    of start/stop alone, "all" last, and for the one kind of each other
+    load, both modes. The kinds are those of the first bot's rounds,
+    whose commands all kinds are sent as (a bot that answered none in the
+    measured window has lines for "all" only)."""
+    for lk, label in LOADS:
+        for mode in ("sequential", "pipelined"):
+            runs = [res.get((lk, mode, n), {}) for n in names]
+            kinds = kinds_of(runs[0])
+            shown = kinds if lk in ("mix", "startstop") else []
+            for kind in shown + ["all"]:
+                name = kind if kind != "all" else \
+                    "all" if shown or not kinds else kinds[0]
+                yield "%s, %s: %s" % (label, mode, name), \
+                    [r.get(kind) for r in runs]
+
+
+def cpu_us(lines, pid):
+    """The CPU µs per command of pid in a round's lines, or None."""
+    c = lines.get("cpu:%d" % pid)
+    return None if c is None else c["us"]
+
+
+def load_tables(res, users, inflight, secs, reps, pids, mem):
+    """The throughput/latency table, the CPU table and the memory table.
+    pids: echo's, timmy's and Prosody's by those names, and "given", every
+    PID bench/load was given (its own CPU line is the one more)."""
+    epid, tpid, spid = pids["echo"], pids["timmy"], pids["prosody"]
     lat = Table(
         "chat path: %d users, timmy vs a bare libstrophe echo bot "
         "(sequential: 1 command in flight per user; pipelined: %d); "
@@ -363,32 +380,21 @@ def load_tables(res, users, inflight, secs, reps, bots, mem):
          "Prosody (timmy run)", "load client (timmy run)"],
         note="Target: the bot's CPU per command at most 2x the echo bot's",
         fmt="%.1f")
+    for name, (a, b) in kind_rows(res, ["echo", "timmy"]):
+        if a is None or b is None:
+            continue
+        lat.add([name, a["per_s"], b["per_s"], ratio(b["per_s"], a["per_s"]),
+                 a["p50"], b["p50"], a["p95"], b["p95"], a["p99"], b["p99"],
+                 b["p99"] - a["p99"], a["max"], b["max"]])
     for lk, label in LOADS:
         for mode in ("sequential", "pipelined"):
             e, t = res[(lk, mode, "echo")], res[(lk, mode, "timmy")]
-            shown = kinds_of(t) if lk in ("mix", "startstop") else []
-            for kind in shown + ["all"]:
-                a, b = e.get(kind), t.get(kind)
-                if a is None or b is None:
-                    continue
-                name = "%s, %s: %s" % (label, mode,
-                                       kind if kind != "all" else
-                                       ("all" if shown else kinds_of(t)[0]))
-                lat.add([name, a["per_s"], b["per_s"],
-                         ratio(b["per_s"], a["per_s"]),
-                         a["p50"], b["p50"], a["p95"], b["p95"], a["p99"],
-                         b["p99"], b["p99"] - a["p99"], a["max"], b["max"]])
-
-            def per(lines, pid):
-                c = lines.get("cpu:%d" % pid)
-                return None if c is None else c["us"]
             client = [k for k in t if k.startswith("cpu:")
-                      and k not in ("cpu:%d" % tpid, "cpu:%d" % epid,
-                                    "cpu:%d" % res["_server"])]
-            ec, tc = per(e, epid), per(t, tpid)
+                      and int(k[4:]) not in pids["given"]]
+            ec, tc = cpu_us(e, epid), cpu_us(t, tpid)
             cpu.add(["%s, %s" % (label, mode), ec, tc, ratio(tc, ec),
-                     per(e, res["_server"]), per(t, res["_server"]),
-                     per(t, int(client[0][4:])) if client else None])
+                     cpu_us(e, spid), cpu_us(t, spid),
+                     cpu_us(t, int(client[0][4:])) if client else None])
     memory = Table(
         "chat path: the bot's memory (MiB); ratio = timmy / echo",
         ["", "echo bot", "timmy", "ratio"],
@@ -399,6 +405,112 @@ def load_tables(res, users, inflight, secs, reps, bots, mem):
         a, b = mem["echo"][key], mem["timmy"][key]
         memory.add([label, a, b, ratio(b, a)])
     return [lat, cpu, memory]
+
+
+# -- timmy on PostgreSQL -------------------------------------------------------
+
+# PostgreSQL's default, jit = on, compiles a statement's plan to machine
+# code when its estimated cost passes jit_above_cost (100,000). A report's
+# statement is estimated far above that, so every report paid for the
+# compilation: at 100,000 entries (50 users with 2,000 each) `timmy report
+# week` took 1.3 s without statistics and 1.8 s with them, 0.1 s with jit
+# off; auto_explain put 1.4 s of a 1.45 s statement on JIT. The load
+# users' database turns it off; bench/README.md says more.
+PG_SETTINGS = [("jit", "off")]
+PG_BOT = "timmypg"      # the account of timmy on PostgreSQL
+
+
+def postgresql_loads(server, load, timmy, pg, users, inflight, secs, warmup,
+                     reps, budget):
+    """timmy on the PostgreSQL database pg under the loads of LOADS, the
+    rounds of run_loads, by one bench/load a load, all within budget
+    seconds: the load still running then is stopped, and no other runs.
+    Returns ({(load, mode, "postgresql"): merged lines}, {"postgresql": the
+    bot's PID, "sessions": its database sessions' server PIDs}, the label
+    of the load stopped or None)."""
+    import databases
+    bot = start_timmy(server, timmy, pg_url=pg.url())
+    cut = None
+    try:
+        pids = {"postgresql": bot.pid, "sessions": databases.session_pids(pg)}
+        end = time.monotonic() + budget
+        out = {}
+        for lk, label in LOADS:
+            progress("PostgreSQL: %s" % label)
+            try:
+                res = run_loads(server, load, [("postgresql", bot.jid,
+                                                bot.pid)],
+                                users, inflight, secs, warmup, reps,
+                                loads=[(lk, label)], others=pids["sessions"],
+                                timeout=max(end - time.monotonic(), 1.0))
+            except subprocess.TimeoutExpired:
+                cut = label
+                break
+            out.update(res)
+        return out, pids, cut
+    finally:
+        if cut is None:
+            stop_timmy(bot)
+        else:
+            bot.close()     # still busy with the commands it was sent
+
+
+def postgresql_tables(res, users, inflight, secs, reps, pids, why, cut):
+    """The chat path on PostgreSQL: each row of the throughput table for
+    timmy on PostgreSQL beside timmy on SQLite and the echo bot, then the
+    CPU per command of the bot and of PostgreSQL's server processes. When
+    why says why it was not measured, the first table with one row
+    saying so. cut: the label of the load stopped at BENCH_PG_SECS, or
+    None."""
+    note = ("The rounds of the table above (sequential: 1 command in flight "
+            "per user; pipelined: %d; medians of %d rounds of %.1f s), on "
+            "timmy with its storage on a private PostgreSQL (Unix socket, "
+            "fsync on, jit off), after the SQLite and echo rounds; - : no "
+            "command sent in the measured window (bench/README.md)"
+            % (inflight, reps, secs))
+    if cut is not None:
+        note += ("; \"%s\" was stopped after BENCH_PG_SECS and the loads "
+                 "after it not run" % cut)
+    lat = Table(
+        "chat path on PostgreSQL: %d users, the same load, timmy on "
+        "PostgreSQL beside timmy on SQLite and the echo bot; commands/s "
+        "and round trips in ms; ratio = PostgreSQL / echo" % users,
+        ["load, mode: kind", "echo cmd/s", "SQLite cmd/s",
+         "PostgreSQL cmd/s", "ratio", "PostgreSQL / SQLite", "echo p50",
+         "SQLite p50", "PostgreSQL p50", "PostgreSQL p95", "SQLite p99",
+         "PostgreSQL p99", "PostgreSQL max"], note=note, fmt="%.2f")
+    if why is not None:
+        lat.add(["n/a (%s)" % why] + [None] * (len(lat.columns) - 1))
+        return [lat]
+    for name, (e, q, p) in kind_rows(res, ["echo", "timmy", "postgresql"]):
+        if e is None or q is None:
+            continue
+        if p is not None and p["n"] == 0:
+            p = {"per_s": 0.0}
+        p = p or {}
+        lat.add([name, e["per_s"], q["per_s"], p.get("per_s"),
+                 ratio(p.get("per_s"), e["per_s"]),
+                 ratio(p.get("per_s"), q["per_s"]), e["p50"], q["p50"],
+                 p.get("p50"), p.get("p95"), q["p99"], p.get("p99"),
+                 p.get("max")])
+    cpu = Table(
+        "chat path on PostgreSQL: CPU per command (µs, all threads, from "
+        "the end of the warm-up to the last reply; median of the rounds)",
+        ["load, mode", "timmy on SQLite", "timmy on PostgreSQL",
+         "PostgreSQL server", "bot and server", "Prosody (PostgreSQL run)"],
+        note="PostgreSQL server: the processes serving the bot's database "
+        "sessions (those open when the loads began)", fmt="%.1f")
+    for lk, label in LOADS:
+        for mode in ("sequential", "pipelined"):
+            q = res[(lk, mode, "timmy")]
+            p = res.get((lk, mode, "postgresql"), {})
+            server = [cpu_us(p, pid) for pid in pids["sessions"]]
+            server = None if None in server or not server else sum(server)
+            bot = cpu_us(p, pids["postgresql"])
+            cpu.add(["%s, %s" % (label, mode), cpu_us(q, pids["timmy"]), bot,
+                     server, None if None in (bot, server) else bot + server,
+                     cpu_us(p, pids["prosody"])])
+    return [lat, cpu]
 
 
 # -- the stall test -----------------------------------------------------------
@@ -464,8 +576,10 @@ def notify_socket(tmp):
     return s, path
 
 
-def until_ready(sock, start):
-    """ms from start() (which spawns a process) to its READY=1."""
+def until_ready(sock, start, exited=None):
+    """ms from start() (which spawns a process) to its READY=1. exited,
+    when given, is asked after each other datagram whether the process
+    is gone (ChatError then)."""
     sock.setblocking(False)
     try:
         while True:
@@ -482,6 +596,8 @@ def until_ready(sock, start):
             raise ChatError("no READY=1 within 30 s")
         if b"READY=1" in data.split(b"\n"):
             return (time.perf_counter() - t0) * 1000.0
+        if exited is not None and exited():
+            raise ChatError("the process exited before READY=1")
 
 
 def startup(server, timmy, db, tmp, reps, entries):
@@ -547,18 +663,29 @@ def run(timmy_bin, db_path, quick):
     inflight = env_num("BENCH_PIPELINE", 8)
     secs = env_num("BENCH_CHAT_SECS", 0.4 if quick else 0.7, float)
     reps = env_num("BENCH_CHAT_REPS", 1 if quick else 3)
+    pg_secs = env_num("BENCH_PG_SECS", 45 if quick else 240, float)
     warmup = 0.1 if quick else 0.3
     if not 1 <= users <= 500 or not 1 <= inflight <= 64 or secs <= 0 or \
-            reps < 1:
+            reps < 1 or pg_secs < 0:
         raise ChatError("BENCH_USERS must be 1..500, BENCH_PIPELINE 1..64, "
-                        "BENCH_CHAT_SECS above 0 and BENCH_CHAT_REPS at "
-                        "least 1")
+                        "BENCH_CHAT_SECS above 0, BENCH_CHAT_REPS at "
+                        "least 1 and BENCH_PG_SECS at least 0")
     tmp = tempfile.mkdtemp(prefix="timmy-chat-")
-    server = None
+    server = pg = None
     try:
         progress("load users' database")
-        load_db = load_database(timmy_bin, tmp, users,
-                                500 if quick else LOAD_ENTRIES)
+        load_db, load_cfg = load_database(timmy_bin, tmp, users,
+                                          500 if quick else LOAD_ENTRIES)
+        pg, cut = None, None
+        if pg_secs > 0:
+            progress("PostgreSQL")
+            import databases
+            pg, pg_why = databases.private_postgresql(timmy_bin, load_cfg,
+                                                      PG_SETTINGS)
+            if pg_why is not None:
+                progress("PostgreSQL: not measured (%s)" % pg_why)
+        else:
+            pg_why = "BENCH_PG_SECS=0"
         progress("Prosody")
         server = start_server(users)
         load = Load(server)
@@ -575,7 +702,9 @@ def run(timmy_bin, db_path, quick):
                 progress("loads")
                 res = run_loads(server, load, bots, users, inflight, secs,
                                 warmup, reps)
-                res["_server"] = server.pid
+                pids = {"echo": echo.pid, "timmy": bot.pid,
+                        "prosody": server.pid,
+                        "given": [echo.pid, bot.pid, server.pid]}
                 mem["echo"]["peak"] = status_kib(echo.pid, "VmHWM")
                 mem["timmy"]["peak"] = status_kib(bot.pid, "VmHWM")
                 for m in mem.values():
@@ -585,7 +714,19 @@ def run(timmy_bin, db_path, quick):
                 stop_timmy(bot)
         finally:
             echo.stop()
-        tables += load_tables(res, users, inflight, secs, reps, bots, mem)
+        got = load_tables(res, users, inflight, secs, reps, pids, mem)
+        if pg is not None:
+            progress("loads on PostgreSQL")
+            pg_res, pg_pids, cut = postgresql_loads(
+                server, load, timmy_bin, pg, users, inflight, secs, warmup,
+                reps, pg_secs)
+            res.update(pg_res)
+            pids.update(pg_pids)
+            pg.close()
+            pg = None
+        # The PostgreSQL tables right after the throughput table.
+        tables += got[:1] + postgresql_tables(
+            res, users, inflight, secs, reps, pids, pg_why, cut) + got[1:]
 
         progress("start-up")
         t, bot = startup(server, timmy_bin, db_path, tmp,
@@ -602,6 +743,8 @@ def run(timmy_bin, db_path, quick):
     finally:
         if server is not None:
             server.close()
+        if pg is not None:
+            pg.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -76,7 +76,7 @@
 #define USERS_MAX 500     /* select() in libstrophe: fds below 1024 */
 #define INFLIGHT_MAX 64
 #define JID_MAX 256
-#define PIDS_MAX 4        /* -p */
+#define PIDS_MAX 8        /* -p */
 #define LIST_MAX 8        /* entries of -t, -k, -K */
 /* Logins under way at once. Prosody listens with a backlog of 128
  * (net/server_epoll.lua, tcp_backlog): 200 connects at once overflowed

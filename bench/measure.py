@@ -1,20 +1,68 @@
-"""bench/measure.py - running commands for `make bench`: one timed run
-under GNU time (wall time and peak RSS), the median of several taken by
-turns, and a command's output for the checks. Used by bench/bench.py and
-bench/timew.py."""
+"""bench/measure.py - what the parts of `make bench` share: running
+commands (one timed run under GNU time, wall time and peak RSS; the median
+of several taken by turns; a command's output for the checks), a private
+Prosody with the accounts a part needs (start_prosody), and a run's end
+(Run: its tables printed and written to one CSV, its temporary directory
+removed). Used by bench/bench.py, bench/chat.py, bench/roster.py,
+bench/scale.py and bench/timew.py."""
 
+import datetime as dt
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from table import Table, write_csv
+
 TIME = "/usr/bin/time"          # GNU time (package time)
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH_DIR)
 
 
 def die(msg):
     sys.exit("bench: " + msg)
+
+
+class ChatError(RuntimeError):
+    """The chat benchmark, or a part of it (Prosody, a bot, its database),
+    could not run (the text says why)."""
+
+
+def first_line(e):
+    return (str(e).splitlines() or [""])[0]
+
+
+def start_prosody(accounts, password, rosters=None):
+    """A private Prosody (tests/harness PrivateProsody, its log at warn)
+    with each of accounts (user names at its domain) registered with
+    password, and the rosters given ({user: {contact JID:
+    subscription}}) written into its storage, started. The caller closes
+    it. Raises ChatError when it cannot be set up or does not start,
+    having closed what it made."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    try:
+        from harness import PrivateProsody
+    except ImportError as e:
+        raise ChatError("no test harness (%s); run make deps" % e)
+    try:
+        server = PrivateProsody(log_level="warn")
+    except Exception as e:
+        raise ChatError("cannot set up Prosody: %s" % first_line(e))
+    try:
+        for name in accounts:
+            server.register(name, password)
+        for name, contacts in (rosters or {}).items():
+            server.write_roster(name, contacts)
+        server.start()
+    except BaseException as e:
+        server.close()
+        if not isinstance(e, Exception):
+            raise
+        raise ChatError("Prosody did not start: %s" % first_line(e))
+    return server
 
 
 def env_int(name, default):
@@ -85,3 +133,64 @@ def output(argv, env):
         die("%s failed (%d):\n%s" % (" ".join(argv), r.returncode,
                                      r.stderr[-2000:]))
     return r.stdout
+
+
+class Run:
+    """One run of `make bench` or of the scale run: a temporary directory
+    (tmp) for its histories, databases and servers, and its tables, each
+    printed on stdout as it is shown and all written to one CSV at the end.
+
+        with Run("timmy-bench-", rev, "-quick") as run:
+            ... run.tmp ...
+            run.show(tables)
+
+    On leaving, after an error too, what was shown is written to
+    bench/results/DATE-REV{suffix}.csv (DATE: today in UTC; nothing when
+    no table was shown), and the directory is removed, or kept and named
+    with BENCH_KEEP=1."""
+
+    def __init__(self, prefix, rev, suffix):
+        self.rev = rev
+        self.suffix = suffix
+        self.tables = []
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+
+    def show(self, tables):
+        """Prints each of tables as markdown and keeps it for the CSV."""
+        for t in tables:
+            t.show()
+            self.tables.append(t)
+
+    def summary(self, title, now, quick, items):
+        """The run's last table, title: the commit, the cores, the moment
+        the run started (now, epoch seconds), quick (0 or 1), then items,
+        (item, value) pairs."""
+        t = Table(title, ["item", "value"])
+        t.add(["commit", self.rev])
+        t.add(["cores", os.cpu_count()])
+        t.add(["started (UTC)", time.strftime("%Y-%m-%d %H:%M:%S",
+                                                   time.gmtime(now))])
+        t.add(["quick", 1 if quick else 0])
+        for item in items:
+            t.add(list(item))
+        return t
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            # What was measured is kept even when a later part failed.
+            if self.tables:
+                path = os.path.join(BENCH_DIR, "results", "%s-%s%s.csv" % (
+                    dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+                    self.rev, self.suffix))
+                write_csv(self.tables, path, self.rev, os.cpu_count())
+                print("bench: wrote %s" % os.path.relpath(path, REPO),
+                      flush=True)
+        finally:
+            if os.environ.get("BENCH_KEEP") == "1":
+                print("bench: kept %s" % self.tmp)
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        return False

@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -32,8 +31,9 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 sys.path.insert(0, os.path.join(REPO, "tests"))
+from chat import cpu_ns, notify_socket, status_kib, until_ready  # noqa: E402
+from measure import ChatError, start_prosody  # noqa: E402
 from table import Table  # noqa: E402
-from chat import ChatError, cpu_ns, notify_socket, status_kib  # noqa: E402
 
 PASSWORD = "bench-roster"
 COUNTS = (1, 1000, 10000)
@@ -63,43 +63,24 @@ def settle(pids):
         last = now
 
 
-def wait_ready(sock, proc):
-    """Waits for READY=1 on sock, from proc."""
-    sock.settimeout(30)
-    while True:
-        try:
-            data = sock.recv(4096)
-        except socket.timeout:
-            raise ChatError("no READY=1 within 30 s")
-        if b"READY=1" in data.split(b"\n"):
-            return
-        if proc.poll() is not None:
-            raise ChatError("timmy exited before READY=1")
-
-
 def one(timmy, n, sub="both", online=0):
     """One row: the bot logged in with n contacts; returns a dict."""
-    from harness import Bot, PrivateProsody
+    from harness import Bot
     tmp = tempfile.mkdtemp(prefix="timmy-roster-")
-    server = PrivateProsody(log_level="warn")
-    clients, bot = [], None
+    clients, bot, server = [], None, None
     try:
-        server.register("timmy", PASSWORD)
-        for i in range(online):
-            server.register("alice%d" % i, PASSWORD)
-            server.write_roster("alice%d" % i, {"timmy@localhost": "both"})
-        server.write_roster("timmy", {contact(i): sub for i in range(n)})
-        server.start()
-        for i in range(online):
-            clients.append(server.client("alice%d" % i, PASSWORD))
+        fans = ["alice%d" % i for i in range(online)]
+        rosters = {name: {"timmy@localhost": "both"} for name in fans}
+        rosters["timmy"] = {contact(i): sub for i in range(n)}
+        server = start_prosody(["timmy"] + fans, PASSWORD, rosters)
+        for name in fans:
+            clients.append(server.client(name, PASSWORD))
         sock, path = notify_socket(tmp)
         bot = Bot(server, password=PASSWORD, allow=["*@localhost"],
                   binary=timmy, env={"NOTIFY_SOCKET": path})
         try:
-            t0 = time.perf_counter()
-            bot.start(wait=False)
-            wait_ready(sock, bot.proc)
-            ready_ms = (time.perf_counter() - t0) * 1000.0
+            ready_ms = until_ready(sock, lambda: bot.start(wait=False),
+                                   lambda: not bot.running)
         finally:
             sock.close()
         bot.wait_log("roster: %d contact" % n, 60)
@@ -114,7 +95,8 @@ def one(timmy, n, sub="both", online=0):
             bot.close()
         for c in clients:
             c.disconnect()
-        server.close()
+        if server is not None:
+            server.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

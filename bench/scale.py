@@ -32,18 +32,16 @@ Environment:
 
 PostgreSQL: while the build has no `storage.backend: postgresql` or no
 `timmy migrate`, BACKEND=postgresql prints one line saying so and
-measures nothing (postgresql_support). Where its database is made and
-filled: PrivatePostgres and load_postgresql below.
+measures nothing (databases.postgresql_support). Where its database is
+made and filled: databases.filled_postgresql.
 """
 
-import datetime as dt
 import os
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -52,13 +50,13 @@ sys.path.insert(0, BENCH_DIR)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
 import chat  # noqa: E402
+import databases  # noqa: E402
 import gen  # noqa: E402
 from bench import commit  # noqa: E402
-from harness.bot import config_text, yaml_str  # noqa: E402
-from harness.postgres import PrivatePostgres  # noqa: E402
-from measure import (TIME, die, env_int, measure, output,  # noqa: E402
-                     run_once)
-from table import Table, write_csv  # noqa: E402
+from harness.bot import config_text  # noqa: E402
+from measure import (TIME, Run, die, env_int, measure,  # noqa: E402
+                     output, run_once, start_prosody)
+from table import Table  # noqa: E402
 import timew  # noqa: E402
 
 TZ = "Europe/Berlin"
@@ -126,20 +124,9 @@ def knobs():
 
 # -- configs --------------------------------------------------------------
 
-def storage_lines(backend, target):
-    """bot.yaml's storage section for backend: the SQLite file, or the
-    libpq URL of the PostgreSQL database."""
-    if backend == "sqlite":
-        return ["storage:", "  path: %s" % yaml_str(target)]
-    return ["storage:", "  backend: postgresql",
-            "  url: %s" % yaml_str(target)]
-
-
 def write_cli_config(path, backend, target):
-    """gen.write_cli_config's config for `timmy check`, `report` and
-    `export`, with the storage section of backend. Returns path."""
-    gen.write_cli_config(path, None, TZ, storage_lines(backend, target))
-    return path
+    """databases.write_cli_config in this run's zone."""
+    return databases.write_cli_config(path, backend, target, TZ)
 
 
 def bot_config(server, backend, target):
@@ -150,57 +137,11 @@ def bot_config(server, backend, target):
                        allow=["*@%s" % DOMAIN], password=PASSWORD,
                        timezone=TZ, log_level="info",
                        limits={"commands_per_minute": 0})
-    old = "\n".join(storage_lines("sqlite", "@STORAGE@"))
+    old = "\n".join(databases.storage_lines("sqlite", "@STORAGE@"))
     if old not in text:
         die("the harness's config has no storage section as expected")
-    return text.replace(old, "\n".join(storage_lines(backend, target)))
-
-
-# -- PostgreSQL -----------------------------------------------------------
-
-PG_BIN = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
-
-
-def postgresql_support(timmy):
-    """None when this timmy can be measured on PostgreSQL, else a line
-    saying why not: the server programs are missing, the build does not
-    know `storage.backend` (its config check says "unknown key"), or it
-    has no `timmy migrate`, which fills the database from the SQLite
-    file."""
-    why = []
-    with tempfile.TemporaryDirectory(prefix="timmy-scale-probe-") as d:
-        cfg = write_cli_config(os.path.join(d, "pg.yaml"), "postgresql",
-                               "postgresql:///timmy?host=%s" % d)
-        r = subprocess.run([timmy, "check", "-c", cfg], capture_output=True,
-                           text=True, timeout=60)
-        if "storage.backend: unknown key" in r.stderr:
-            why.append("storage.backend: postgresql is unknown to this "
-                       "timmy")
-        r = subprocess.run([timmy, "migrate", "--help"], capture_output=True,
-                           text=True, timeout=60)
-        if 'unknown command "migrate"' in r.stderr:
-            why.append("it has no `timmy migrate`")
-    if not why and not os.access(os.path.join(PG_BIN, "initdb"), os.X_OK):
-        why.append("no PostgreSQL server programs in %s (PG_BINDIR; Debian "
-                   "package postgresql)" % PG_BIN)
-    return "; ".join(why) or None
-
-
-def load_postgresql(timmy, sqlite_cfg, url):
-    """THE HOOK: fills the empty PostgreSQL database at url (a libpq URL)
-    with everything in the SQLite database that sqlite_cfg names, by
-    `timmy migrate -c CFG --to URL` (the command that moves a deployment
-    from SQLite to PostgreSQL, which makes the schema, copies the rows
-    and checks the result). Until that command exists,
-    postgresql_support() keeps the run from getting here. Returns the
-    seconds it took."""
-    t0 = time.perf_counter()
-    r = subprocess.run([timmy, "migrate", "-c", sqlite_cfg, "--to", url],
-                       capture_output=True, text=True, timeout=24 * 3600)
-    if r.returncode != 0:
-        die("timmy migrate --to %s failed (%d):\n%s" % (
-            url, r.returncode, (r.stderr + r.stdout)[-2000:]))
-    return time.perf_counter() - t0
+    return text.replace(old, "\n".join(
+        databases.storage_lines(backend, target)))
 
 
 # -- the database ---------------------------------------------------------
@@ -365,21 +306,10 @@ def cli_table(backend, timmy, cfg, k, now):
 # -- chat -----------------------------------------------------------------
 
 def start_server(k):
-    """A private Prosody with timmy, echo and user1..userN."""
-    from harness import PrivateProsody
-    try:
-        server = PrivateProsody(log_level="warn")
-    except Exception as e:
-        die("cannot set up Prosody: %s" % str(e).splitlines()[0])
-    try:
-        for name in ["timmy", "echo"] + ["user%d" % i for i in
-                                         range(1, k["chat_users"] + 1)]:
-            server.register(name, PASSWORD)
-        server.start()
-    except BaseException:
-        server.close()
-        raise
-    return server
+    """A private Prosody with timmy, echo and user1..userN
+    (measure.start_prosody)."""
+    return start_prosody(["timmy", "echo"] + [
+        "user%d" % i for i in range(1, k["chat_users"] + 1)], PASSWORD)
 
 
 def make_bot(server, timmy, backend, target, env=None):
@@ -548,25 +478,6 @@ def mib_k(kib):
 
 # -- the run --------------------------------------------------------------
 
-def run_table(k, now, rev, elapsed, backends, load0):
-    t = Table("scale run", ["item", "value"])
-    t.add(["commit", rev])
-    t.add(["cores", os.cpu_count()])
-    t.add(["started (UTC)", time.strftime("%Y-%m-%d %H:%M:%S",
-                                               time.gmtime(now))])
-    t.add(["quick", 1 if k["quick"] else 0])
-    t.add(["backends", " ".join(backends)])
-    t.add(["users", k["users"]])
-    t.add(["entries per user", k["entries"]])
-    t.add(["chat users", k["chat_users"]])
-    t.add(["seconds", elapsed])
-    # Others' work on the machine falls on the chat part's throughput
-    # (the CPU per command is each process's own).
-    t.add(["load average (1 min) at the start", load0])
-    t.add(["load average (1 min) at the end", os.getloadavg()[0]])
-    return t
-
-
 def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
     """Every table of one backend."""
     load_secs = None
@@ -577,9 +488,7 @@ def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
             size = sqlite_size(db)
         else:
             progress("PostgreSQL: a cluster of its own, filled from SQLite")
-            # fsync on, as in service: SQLite's file is synced too.
-            pg = PrivatePostgres(durable=True).start()
-            load_secs = load_postgresql(timmy, sqlite_cfg, pg.url())
+            pg, load_secs = databases.filled_postgresql(timmy, sqlite_cfg)
             target = pg.url()
             cfg = write_cli_config(os.path.join(tmp, "postgresql.yaml"),
                                    "postgresql", pg.url())
@@ -610,7 +519,8 @@ def main():
                 "time package)" % tool)
     backends = []
     for b in k["backends"]:
-        why = postgresql_support(timmy) if b == "postgresql" else None
+        why = databases.postgresql_support(timmy) if b == "postgresql" \
+            else None
         if why:
             print("scale run, postgresql: not available in this build (%s)"
                   % why, flush=True)
@@ -621,35 +531,27 @@ def main():
     rev = commit()
     load0 = os.getloadavg()[0]
     now = int(time.time())
-    tmp = tempfile.mkdtemp(prefix="timmy-scale-")
-    tables = []
-    try:
-        db, sqlite_cfg, secs = generate(timmy, tmp, k, now)
+    suffix = "-scale%s%s" % (
+        "-" + "-".join(backends) if backends != ["sqlite"] else "",
+        "-quick" if k["quick"] else "")
+    with Run("timmy-scale-", rev, suffix) as run:
+        db, sqlite_cfg, secs = generate(timmy, run.tmp, k, now)
         for b in backends:
             try:
-                got = measure_backend(b, timmy, tmp, k, now, db, sqlite_cfg,
-                                      secs)
+                got = measure_backend(b, timmy, run.tmp, k, now, db,
+                                      sqlite_cfg, secs)
             except chat.ChatError as e:
                 die("%s: %s" % (b, e))
-            for t in got:
-                t.show()
-                tables.append(t)
-        tables.append(run_table(k, now, rev, time.perf_counter() - started,
-                                backends, load0))
-        tables[-1].show()
-    finally:
-        if tables:
-            path = os.path.join(BENCH_DIR, "results", "%s-%s-scale%s%s.csv" % (
-                dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), rev,
-                "-" + "-".join(backends) if backends != ["sqlite"] else "",
-                "-quick" if k["quick"] else ""))
-            write_csv(tables, path, rev, os.cpu_count())
-            print("bench: wrote %s" % os.path.relpath(path, REPO), flush=True)
-        if os.environ.get("BENCH_KEEP") == "1":
-            print("bench: kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-
+            run.show(got)
+        # Others' work on the machine falls on the chat part's throughput
+        # (the CPU per command is each process's own): the load average.
+        run.show([run.summary("scale run", now, k["quick"], [
+            ("backends", " ".join(backends)), ("users", k["users"]),
+            ("entries per user", k["entries"]),
+            ("chat users", k["chat_users"]),
+            ("seconds", time.perf_counter() - started),
+            ("load average (1 min) at the start", load0),
+            ("load average (1 min) at the end", os.getloadavg()[0])])])
 
 if __name__ == "__main__":
     main()
