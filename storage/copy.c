@@ -412,6 +412,21 @@ copy_commit(store *to)
 	return ret;
 }
 
+/*
+ * Gathers PostgreSQL's statistics of the tables just filled: its planner
+ * knows nothing of rows that came by COPY until autovacuum analyzes them,
+ * a minute or more later, and meanwhile planned a year's report over a
+ * few hundred rows at 820 ms instead of 36 to 67 ms (bench/scale.py).
+ * SQLite plans without statistics.
+ */
+static store_rc
+copy_analyze(store *to)
+{
+	STORE_SQL_PG_ONLY(q, "copy-analyze", "ANALYZE");
+
+	return store_sql_run(to, &q);
+}
+
 store_rc
 store_copy(store *from, store *to, struct store_copy_report *out)
 {
@@ -442,6 +457,8 @@ store_copy(store *from, store *to, struct store_copy_report *out)
 		ret = copy_check(from, to, &r);
 	if (ret == STORE_OK)
 		ret = copy_commit(to);
+	if (ret == STORE_OK && to->pg != NULL)
+		ret = copy_analyze(to);
 out:
 	if (ret != STORE_OK)
 		store_rollback(to);

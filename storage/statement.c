@@ -69,6 +69,9 @@ store_sql_prepare(store *st, const struct store_sql *q)
 			return NULL;
 		}
 		sql = q->pg_sql;
+	} else if (st->pg == NULL && sql[0] == '\0') {
+		store_failf(st, "%s: PostgreSQL's only", q->name);
+		return NULL;
 	}
 	if ((s = db_prepare(st, q->name, sql, true)) == NULL)
 		return NULL;
@@ -284,8 +287,9 @@ store_prepare_all(store *st)
 				                   "have this name", q->name);
 		}
 		/* SQLite's own statements (PRAGMAs) have no PostgreSQL
-		 * text to try. */
-		if (st->pg != NULL && q->pg_sql != NULL && q->pg_sql[0] == '\0')
+		 * text to try, PostgreSQL's own (ANALYZE) no SQLite one. */
+		if ((st->pg != NULL && q->pg_sql != NULL &&
+		     q->pg_sql[0] == '\0') || (st->pg == NULL && q->sql[0] == '\0'))
 			continue;
 		if ((s = store_sql_prepare(st, q)) != NULL &&
 		    db_check(s) == DB_OK)

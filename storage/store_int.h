@@ -53,13 +53,15 @@ struct store_sql {
  * min(), which PostgreSQL refuses, or an upsert that PostgreSQL wants
  * grouped first): keep both beside the code that runs them, and say
  * why. STORE_SQL_SQLITE is a statement of SQLite's alone (a PRAGMA),
- * which the code never runs on PostgreSQL.
+ * which the code never runs on PostgreSQL; STORE_SQL_PG_ONLY one of
+ * PostgreSQL's alone, never run on SQLite.
  */
 #define STORE_SQL_PG(var, name, sql, pg_sql) \
 	static const struct store_sql var = { name, sql, pg_sql }; \
 	static const struct store_sql *const var##_in_set \
 		__attribute__((section("store_sql_set"), used)) = &var
 #define STORE_SQL_SQLITE(var, name, sql) STORE_SQL_PG(var, name, sql, "")
+#define STORE_SQL_PG_ONLY(var, name, pg_sql) STORE_SQL_PG(var, name, "", pg_sql)
 
 #define STORE_ERRMSG_MAX 512
 
