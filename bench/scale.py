@@ -42,6 +42,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -251,12 +252,14 @@ def database_tables(backend, k, size, secs, load_secs):
 
 # -- one user from the shell ----------------------------------------------
 
-def cli_table(backend, timmy, cfg, k, now):
+def cli_table(backend, timmy, cfg, k, now, db=None):
     """One user's reports (the last whole year, the same by day, the last
     whole month) and exports of all their entries, each a new `timmy`
     process (median of BENCH_REPS after a warm-up, as bench/timew.py
     measures), and `timmy check --quick`; then, one run each, an export of
-    every user's entries and the whole `timmy check`."""
+    every user's entries and the whole `timmy check`, beside which, on
+    SQLite (db), a writer takes the write lock every 50 ms as the bot's
+    changes would (WriterBeside)."""
     year = timew.periods(now)["year"]
     env = dict(os.environ, TZ=TZ, LC_ALL="C.UTF-8")
     user = "%s@%s" % (PROBE, DOMAIN)
@@ -298,9 +301,54 @@ def cli_table(backend, timmy, cfg, k, now):
             ("timmy check, the whole one (one run)",
              [timmy, "check", "-c", cfg])):
         progress(label)
-        secs, kib = run_once(argv, env)
+        writer = WriterBeside(db if "check" in label else None)
+        with writer:
+            secs, kib = run_once(argv, env)
         t.add([label, secs * 1000.0, kib / 1024.0, None])
+        if writer.waits:
+            t.add(["the longest wait of a change beside it (of %d)"
+                   % len(writer.waits), max(writer.waits) * 1000.0, None,
+                   None])
     return t
+
+
+class WriterBeside:
+    """While in its with-block, a change every 50 ms on the SQLite file
+    db (None: nothing), as the bot's: BEGIN IMMEDIATE, a write, ROLLBACK.
+    waits: how long each waited for the write lock. A change of the bot
+    that waits 5 s (its busy timeout) fails: the whole check takes the
+    lock for a chunk of users at a time and pauses between them
+    (storage/rollup_check.c) so that none does."""
+
+    def __init__(self, db):
+        self.db = db
+        self.waits = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        con = sqlite3.connect(self.db, timeout=600, isolation_level=None)
+        try:
+            while not self.done.is_set():
+                t = time.perf_counter()
+                con.execute("BEGIN IMMEDIATE")
+                self.waits.append(time.perf_counter() - t)
+                con.execute("UPDATE users SET next_seq = next_seq"
+                            " WHERE id = 1")
+                con.execute("ROLLBACK")
+                self.done.wait(0.05)
+        finally:
+            con.close()
+
+    def __enter__(self):
+        if self.db is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        if self.db is not None:
+            self.thread.join()
 
 
 # -- chat -----------------------------------------------------------------
@@ -496,7 +544,8 @@ def measure_backend(backend, timmy, tmp, k, now, db, sqlite_cfg, secs):
                        .stdout.strip())
         tables = database_tables(backend, k, size, secs, load_secs)
         progress("%s: report and export from the shell" % backend)
-        tables.append(cli_table(backend, timmy, cfg, k, now))
+        tables.append(cli_table(backend, timmy, cfg, k, now,
+                                db if backend == "sqlite" else None))
         tables += chat_tables(backend, timmy, target, tmp, k)
         if backend == "sqlite":
             f, w, _, _ = sqlite_size(db)
