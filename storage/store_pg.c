@@ -31,6 +31,13 @@
  * The temporary tables of store_temp_setup (report.c), PostgreSQL's way:
  * bigint, and the indexes in the session's own schema. On commit they
  * stay, as SQLite's do.
+ *
+ * Then statistics of a few rows for those that reports and the rollup
+ * fill: no autovacuum ever analyzes a temporary table, and the planner
+ * took one never analyzed for ten pages, 1,353 rows of report_pieces
+ * where a report puts 1 to 3, and planned a year's report of a user
+ * with 2,000 entries around a sequential scan of all the entries (61 ms
+ * of a 100,000-entry database; 16 ms with these).
  */
 static const char temp_tables[] =
 	"CREATE TEMP TABLE report_buckets (i bigint PRIMARY KEY,"
@@ -46,7 +53,15 @@ static const char temp_tables[] =
 	" first bigint);"
 	"CREATE TEMP TABLE rollup_check_tags (user_id bigint,"
 	" day bigint, project text, tag text, edge bigint,"
-	" secs bigint, first bigint);";
+	" secs bigint, first bigint);"
+	"INSERT INTO pg_temp.report_pieces VALUES (0, 0, 1, 1), (0, 1, 2, 0),"
+	" (0, 2, 3, 1);"
+	"INSERT INTO pg_temp.report_buckets VALUES (0, 0, 1), (1, 1, 2);"
+	"INSERT INTO pg_temp.rollup_days VALUES (0, 1), (1, 2);"
+	"ANALYZE pg_temp.report_buckets, pg_temp.report_pieces,"
+	" pg_temp.rollup_days;"
+	"TRUNCATE pg_temp.report_buckets, pg_temp.report_pieces,"
+	" pg_temp.rollup_days;";
 
 /*
  * Brings the database of c to this binary's schema: the whole of
