@@ -74,6 +74,17 @@ def alice_seqs(db_path):
         " ON u.id = e.user_id WHERE u.jid = '%s'" % ALICE)}
 
 
+@pytest.fixture
+def stopped_db(tmp_path, timmy_bin):
+    """A timmy database made by `timmy check` (no bot has it open) and
+    its bot.yaml: (the database's path, the config's)."""
+    db = tmp_path / "timmy.db"
+    config = config_for(tmp_path, db, name="bot.yaml")
+    r = run_timmy(["check", "-c", config], binary=timmy_bin)
+    assert r.returncode == 0, r.stderr
+    return db, config
+
+
 def leftovers(directory, keep):
     return sorted(set(os.listdir(directory)) - set(keep))
 
@@ -132,12 +143,9 @@ def test_backup__copies_a_running_bot__that_answers_every_command_meanwhile(
 
 
 @sqlite_only
-def test_backup__replaces_an_existing_out__whole_and_private(tmp_path,
-                                                            timmy_bin):
-    db = tmp_path / "timmy.db"
-    config = config_for(tmp_path, db, name="bot.yaml")
-    assert run_timmy(["check", "-c", config],
-                     binary=timmy_bin).returncode == 0
+def test_backup__replaces_an_existing_out__whole_and_private(
+        stopped_db, tmp_path, timmy_bin):
+    db, config = stopped_db
     out = tmp_path / "out" / "copy.db"
     out.parent.mkdir()
     out.write_text("yesterday's copy\n")
@@ -155,12 +163,9 @@ def test_backup__replaces_an_existing_out__whole_and_private(tmp_path,
 
 
 @sqlite_only
-def test_backup__fails_with_nothing_left__when_out_dir_is_missing(tmp_path,
-                                                                  timmy_bin):
-    db = tmp_path / "timmy.db"
-    config = config_for(tmp_path, db, name="bot.yaml")
-    assert run_timmy(["check", "-c", config],
-                     binary=timmy_bin).returncode == 0
+def test_backup__fails_with_nothing_left__when_out_dir_is_missing(
+        stopped_db, tmp_path, timmy_bin):
+    db, config = stopped_db
     out = tmp_path / "absent" / "copy.db"
     r = backup(config, str(out), timmy_bin)
     assert r.returncode == 1
@@ -194,11 +199,8 @@ def corrupt_entries(db_path):
 
 @sqlite_only
 def test_backup__keeps_out_and_removes_the_copy__when_the_copy_is_not_sound(
-        tmp_path, timmy_bin):
-    db = tmp_path / "timmy.db"
-    config = config_for(tmp_path, db, name="bot.yaml")
-    assert run_timmy(["check", "-c", config],
-                     binary=timmy_bin).returncode == 0
+        stopped_db, tmp_path, timmy_bin):
+    db, config = stopped_db
     corrupt_entries(str(db))
     out = tmp_path / "out" / "copy.db"
     out.parent.mkdir()
@@ -213,12 +215,9 @@ def test_backup__keeps_out_and_removes_the_copy__when_the_copy_is_not_sound(
 
 
 @sqlite_only
-def test_backup__refuses_a_directory_and_the_database_itself(tmp_path,
-                                                             timmy_bin):
-    db = tmp_path / "timmy.db"
-    config = config_for(tmp_path, db, name="bot.yaml")
-    assert run_timmy(["check", "-c", config],
-                     binary=timmy_bin).returncode == 0
+def test_backup__refuses_a_directory_and_the_database_itself(
+        stopped_db, tmp_path, timmy_bin):
+    db, config = stopped_db
     d = tmp_path / "dir"
     d.mkdir()
     r = backup(config, str(d), timmy_bin)
