@@ -244,12 +244,14 @@ def test_check_unit__finds_its_password__where_bot_yaml_names_it(
         "%s:%s" % (own, CREDENTIAL_PATH)
 
 
-def test_check_unit__is_sandboxed__as_the_bot_is(unit, check_unit):
+@pytest.mark.parametrize("path", [CHECK_UNIT, BACKUP_UNIT])
+def test_admin_unit__is_sandboxed__as_the_bot_is(unit, path):
+    other = read_unit(path)
     sandbox = set(HARDENING) | {
         "PrivateIPC", "RestrictAddressFamilies", "SocketBindDeny",
         "IPAddressDeny", "SystemCallFilter", "SystemCallErrorNumber"}
     for key in sorted(sandbox):
-        assert values(check_unit, key) == values(unit, key), key
+        assert values(other, key) == values(unit, key), key
 
 
 def test_check_timer__starts_the_check_weekly__and_catches_up(check_unit):
@@ -286,14 +288,6 @@ def test_backup_unit__copies_beside_the_database__without_the_password(
     # timmy backup loads bot.yaml without its secrets.
     assert values(backup_unit, "LoadCredential") == []
     assert values(backup_unit, "BindReadOnlyPaths") == []
-
-
-def test_backup_unit__is_sandboxed__as_the_bot_is(unit, backup_unit):
-    sandbox = set(HARDENING) | {
-        "PrivateIPC", "RestrictAddressFamilies", "SocketBindDeny",
-        "IPAddressDeny", "SystemCallFilter", "SystemCallErrorNumber"}
-    for key in sorted(sandbox):
-        assert values(backup_unit, key) == values(unit, key), key
 
 
 def test_backup_timer__starts_the_copy_nightly__and_catches_up():
