@@ -342,9 +342,10 @@ $(BENCH_TOOLS): %: %.c
 		$(WARN) $(shell pkg-config --cflags libstrophe) -o $@ $< \
 		$(shell pkg-config --libs libstrophe)
 
-# The systemd units: the bot, and the weekly whole check of its database
-# (the bot's start runs the quick one).
-UNITS = timmy.service timmy-check.service timmy-check.timer
+# The systemd units: the bot, the weekly whole check of its database
+# (the bot's start runs the quick one), and its nightly copy.
+UNITS = timmy.service timmy-check.service timmy-check.timer \
+	timmy-backup.service timmy-backup.timer
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/doc/timmy \

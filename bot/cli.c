@@ -3,8 +3,8 @@
  * (read-only, so the daemon may keep running), output to stdout or a file.
  *
  * Every command line is read by one parser (cli_parse, on getopt_long):
- * export's, report's, the -c of run (cli_config), check's (cli_check.c)
- * and migrate's (cli_migrate.c). Options may come in any order and the
+ * export's, report's, the -c of run (cli_config), check's (cli_check.c),
+ * migrate's (cli_migrate.c) and backup's (cli_backup.c). Options may come in any order and the
  * last of a repeated one wins (run and check take -c once); an option's
  * value is the word after it (or after '='), whatever it looks like.
  *
@@ -20,13 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../commands/cmd.h"
 #include "../commands/export.h"
 #include "../commands/timeparse.h"
+#include "../lib/replace.h"
 #include "../lib/tz.h"
 #include "../storage/store.h"
 #include "clock.h"
@@ -65,7 +65,8 @@ static const struct option export_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct option config_options[] = {
+/* The options of a command that takes -c alone (run, backup). */
+const struct option cli_config_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -81,12 +82,12 @@ static const struct option report_options[] = {
  * option. */
 static const struct cli_spec export_spec = {
 	"export", "-:c:o:", export_options, "missing value after",
-	usage_export, false,
+	usage_export, false, false,
 };
 
 static const struct cli_spec report_spec = {
 	"report", "-:c:", report_options, "unexpected argument", usage_report,
-	false,
+	false, false,
 };
 
 /* Says that word is wrong (why: "unexpected argument", ...), with the
@@ -126,6 +127,11 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 				return bad_word(spec, "unexpected argument", argv[at]);
 			return 0;
 		case 1:
+			/* "-" too: the command says what it makes of it. */
+			if (spec->operand && a->operand == NULL) {
+				a->operand = optarg;
+				break;
+			}
 			if (a->words == NULL || optarg[0] == '-')
 				return bad_word(spec, "unexpected argument", optarg);
 			text_printf(a->words, " %s", optarg);
@@ -171,7 +177,8 @@ int
 cli_config(int argc, char **argv, void (*usage)(void), const char **file)
 {
 	const struct cli_spec spec = {
-		NULL, "-:c:", config_options, "unexpected argument", usage, true,
+		NULL, "-:c:", cli_config_options, "unexpected argument",
+		usage, true, false,
 	};
 	struct cli_args a = { 0 };
 
@@ -181,23 +188,29 @@ cli_config(int argc, char **argv, void (*usage)(void), const char **file)
 	return 0;
 }
 
+struct cfg *
+cli_config_load(const char *file)
+{
+	struct text errs;
+	struct cfg *cfg;
+
+	text_init(&errs, 65536);
+	if ((cfg = cfg_load_flags(file, CFG_NO_SECRETS, &errs)) == NULL)
+		fprintf(stderr, "%s", text_str(&errs));
+	text_free(&errs);
+	return cfg;
+}
+
 /* Loads the config (every problem to stderr) and opens its database
  * read-only. Returns 0, or 1 after saying why. */
 static int
 open_both(const char *file, struct cfg **cfg, store **st)
 {
 	struct store_where w;
-	struct text errs;
 	char err[512];
 
-	text_init(&errs, 65536);
-	*cfg = cfg_load_flags(file, CFG_NO_SECRETS, &errs);
-	if (*cfg == NULL) {
-		fprintf(stderr, "%s", text_str(&errs));
-		text_free(&errs);
+	if ((*cfg = cli_config_load(file)) == NULL)
 		return 1;
-	}
-	text_free(&errs);
 	w = cfg_store_where(*cfg);
 	if (store_connect(&w, true, st, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "timmy: %s: %s\n", (*cfg)->db_shown, err);
@@ -240,37 +253,20 @@ stream_row(const char *owner, const struct store_entry *e, void *arg)
 
 /*
  * Opens the file an export is written to before it becomes path: a new
- * file beside path (PATH, a dot and six random characters, so the rename
- * below stays within one file system), made with O_CREAT | O_EXCL by mkstemp, which follows no
- * symlink and opens nothing that exists, and set to mode 0600 whatever the
- * umask. *tmp gets its name (the caller frees it). Returns the stream, or
- * NULL after saying why.
+ * file beside path, mode 0600 (replace_create). *tmp gets its name (the
+ * caller frees it). Returns the stream, or NULL after saying why.
  */
-/* mkstemp's template: the six characters it replaces. */
-#define TMP_RANDOM 6
-
 static FILE *
 out_open(const char *path, char **tmp)
 {
-	size_t len = strlen(path), n = len + 1 + TMP_RANDOM + 1;
 	FILE *f;
 	int fd;
 
-	if ((*tmp = malloc(n)) == NULL) {
-		fprintf(stderr, "timmy export: out of memory\n");
+	if ((fd = replace_create(path, tmp)) < 0) {
+		fprintf(stderr, "timmy export: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	memcpy(*tmp, path, len);
-	(*tmp)[len] = '.';
-	memset(*tmp + len + 1, 'X', TMP_RANDOM);
-	(*tmp)[n - 1] = '\0';
-	if ((fd = mkstemp(*tmp)) < 0) {
-		fprintf(stderr, "timmy export: %s: %s\n", *tmp, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+	if ((f = fdopen(fd, "w")) == NULL) {
 		fprintf(stderr, "timmy export: %s: %s\n", *tmp, strerror(errno));
 		close(fd);
 		unlink(*tmp);
@@ -283,11 +279,10 @@ out_open(const char *path, char **tmp)
 
 /*
  * Ends the export file f opened by out_open. When complete, it is flushed
- * to disk and renamed to path: whatever was at path (a file of another
- * mode, a symlink) is replaced as a whole, never written through, and a
- * reader sees the old file or the new one, never half of it. Otherwise, or
- * when a step fails, the new file is removed and path stays as it was.
- * Frees tmp. Returns 0, or -1 (after saying why, unless !complete).
+ * to disk and renamed over path (replace_commit): a reader sees the old
+ * file or the new one, never half of it. Otherwise, or when a step fails,
+ * the new file is removed and path stays as it was. Frees tmp. Returns 0,
+ * or -1 (after saying why, unless !complete).
  */
 static int
 out_finish(FILE *f, char *tmp, const char *path, bool complete)
@@ -303,7 +298,7 @@ out_finish(FILE *f, char *tmp, const char *path, bool complete)
 	} else if (fclose(f) != 0) {
 		fprintf(stderr, "timmy export: writing %s: %s\n", tmp,
 		        strerror(errno));
-	} else if (rename(tmp, path) != 0) {
+	} else if (replace_commit(tmp, path) != 0) {
 		fprintf(stderr, "timmy export: %s: %s\n", path, strerror(errno));
 	} else {
 		rc = 0;

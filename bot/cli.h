@@ -2,7 +2,8 @@
  * bot/cli.h - the administrator's commands: export and report straight
  * from the database, read-only, safe while the daemon runs; check, of the
  * config and the database; migrate, a copy of the database into another,
- * with the daemon stopped; and the reading of every command line's
+ * with the daemon stopped; backup, a checked copy of an SQLite database
+ * while the daemon runs; and the reading of every command line's
  * options.
  */
 #ifndef TIMMY_CLI_H
@@ -40,5 +41,13 @@ int cli_check(int argc, char **argv, void (*usage)(void));
  * stopped. argv[0] is "migrate". Returns the exit code (2: usage).
  */
 int cli_migrate(int argc, char **argv);
+
+/*
+ * timmy backup -c FILE OUT: a checked copy of FILE's SQLite database in
+ * the file OUT, taken while the bot runs; a PostgreSQL database is
+ * refused with a word on pg_dump (cli_backup.c). argv[0] is "backup".
+ * Returns the exit code (2: usage).
+ */
+int cli_backup(int argc, char **argv);
 
 #endif

@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../lib/text.h"
 #include "../storage/store.h"
 #include "boot.h"
 #include "cli.h"
@@ -112,18 +111,11 @@ repair(const struct cfg *cfg)
 static int
 repair_file(const char *file)
 {
-	struct text errs;
 	struct cfg *cfg;
 	int rc;
 
-	text_init(&errs, 65536);
-	cfg = cfg_load_flags(file, CFG_NO_SECRETS, &errs);
-	if (cfg == NULL) {
-		fprintf(stderr, "%s", text_str(&errs));
-		text_free(&errs);
+	if ((cfg = cli_config_load(file)) == NULL)
 		return 1;
-	}
-	text_free(&errs);
 	rc = repair(cfg);
 	cfg_free(cfg);
 	return rc;
@@ -134,6 +126,7 @@ cli_check(int argc, char **argv, void (*usage)(void))
 {
 	const struct cli_spec spec = {
 		NULL, "-:c:", check_options, "unexpected argument", usage, true,
+		false,
 	};
 	struct cli_args a = { 0 };
 

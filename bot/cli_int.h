@@ -1,6 +1,6 @@
 /*
  * bot/cli_int.h - what the command-line files of bot/ share (cli.c,
- * cli_check.c, cli_migrate.c): the one parser of every command's options, cli_parse,
+ * cli_check.c, cli_migrate.c, cli_backup.c): the one parser of every command's options, cli_parse,
  * and what it reads them into.
  *
  * Dependency rule: included by bot/cli*.c only.
@@ -35,6 +35,8 @@ struct cli_args {
 	const char *to_password_file; /* --to-password-file (migrate) */
 	struct text *words;  /* the other words, each after a space
 	                        (report's RANGE); NULL: none are taken */
+	const char *operand; /* the one other word of a command that takes
+	                        one (backup's OUT), whatever it looks like */
 	bool repair;         /* --repair (check) */
 	bool quick;          /* --quick (check) */
 };
@@ -50,7 +52,13 @@ struct cli_spec {
 	void (*usage)(void);
 	bool once;                   /* -c given twice is an unexpected
 	                                argument */
+	bool operand;                /* takes one word that is no option,
+	                                into operand; a second is an
+	                                unexpected argument */
 };
+
+/* -c FILE (--config FILE) alone: the options of run and backup. */
+extern const struct option cli_config_options[];
 
 /*
  * Reads argv (argv[0] is the command's name) as spec says into a, which
@@ -60,5 +68,13 @@ struct cli_spec {
  */
 int cli_parse(const struct cli_spec *spec, int argc, char **argv,
               struct cli_args *a);
+
+/*
+ * Loads the config file without its secrets (CFG_NO_SECRETS: the
+ * commands that read or copy the database never log in, and an
+ * administrator may not be able to read the bot's password). Returns it
+ * (cfg_free), or NULL after printing every problem to stderr.
+ */
+struct cfg *cli_config_load(const char *file);
 
 #endif

@@ -108,7 +108,7 @@ cli_migrate(int argc, char **argv)
 {
 	const struct cli_spec spec = {
 		"migrate", "-:c:", migrate_options, "missing value after",
-		usage_migrate, true,
+		usage_migrate, true, false,
 	};
 	struct cli_args a = { 0 };
 	struct store_where to = { STORE_SQLITE, NULL, NULL };

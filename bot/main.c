@@ -3,7 +3,8 @@
  *
  *   timmy run -c FILE     serve in the foreground, log to stderr;
  *                         SIGHUP reloads FILE, SIGINT/SIGTERM stop
- *   timmy check, report, export, migrate   the administrator's (bot/cli*.c)
+ *   timmy check, report, export, migrate, backup
+ *                         the administrator's (bot/cli*.c)
  *   timmy --version | --help
  *
  * `run` becomes the bot's own program, timmy-bot (bot/run.c), by exec:
@@ -44,12 +45,16 @@ usage(FILE *f)
 	        "       timmy migrate -c FILE --to TARGET [--to-password-file PATH]\n"
 	        "                             copy the database into an empty PostgreSQL\n"
 	        "                             database or a new SQLite file, and check it\n"
+	        "       timmy backup -c FILE OUT\n"
+	        "                             a checked copy of the SQLite database in\n"
+	        "                             the file OUT (mode 0600), while the bot runs\n"
 	        "       timmy --version       print the version\n"
 	        "       timmy --help          print this help\n"
 	        "\n"
-	        "FILE is a bot.yaml; see bot.yaml.example for every key. report and\n"
-	        "export read the database only, so they are safe while the bot runs;\n"
-	        "stop the bot before migrate, or the copy misses its last changes.\n");
+	        "FILE is a bot.yaml; see bot.yaml.example for every key. report,\n"
+	        "export and backup read the database only, so they are safe while\n"
+	        "the bot runs; stop the bot before migrate, or the copy misses its\n"
+	        "last changes.\n");
 }
 
 static void
@@ -140,6 +145,8 @@ main(int argc, char **argv)
 		return cli_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "migrate") == 0)
 		return cli_migrate(argc - 1, argv + 1);
+	if (strcmp(argv[1], "backup") == 0)
+		return cli_backup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return cli_check(argc - 1, argv + 1, usage_stderr);
 	if (strcmp(argv[1], "run") == 0) {

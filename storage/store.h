@@ -185,6 +185,29 @@ struct store_copy_report {
  */
 store_rc store_copy(store *from, store *to, struct store_copy_report *r);
 
+/* ---- A copy of a running SQLite database (timmy backup) ---- */
+
+/* What store_backup wrote. */
+struct store_backup_report {
+	int64_t pages;  /* the database's pages */
+	int64_t bytes;  /* the copy's size */
+};
+
+/*
+ * Copies the SQLite database at path, which the bot may have open and be
+ * writing, into the file out (storage/backup.c): one moment of it, taken
+ * with SQLite's online backup API without holding up the bot's writes,
+ * written to a new file beside out (mode 0600), flushed to disk, checked
+ * (its schema version and PRAGMA quick_check), then renamed over out.
+ * The copy is in SQLite's default journal mode, one file by itself.
+ * Fills *r. STORE_ERR with the reason in err when a step fails or the
+ * copy is not sound: then out is as it was and nothing new is left
+ * beside it.
+ */
+store_rc store_backup(const char *path, const char *out,
+                      struct store_backup_report *r, char *err,
+                      size_t errsz);
+
 /*
  * Whether this process leads among the timmy processes that share st's
  * database, into *leading. PostgreSQL: it takes a session-level advisory

@@ -1,5 +1,5 @@
-"""Deployment: the systemd units (the bot, and the weekly whole check of its
-database with its timer), `make install` / `make uninstall`, and the
+"""Deployment: the systemd units (the bot, the weekly whole check of its
+database with its timer, and the nightly copy with its own), `make install` / `make uninstall`, and the
 manual page.
 
 The units are read as systemd reads them (sections, repeated keys, empty
@@ -22,7 +22,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 UNIT = os.path.join(ROOT, "contrib", "timmy.service")
 CHECK_UNIT = os.path.join(ROOT, "contrib", "timmy-check.service")
 CHECK_TIMER = os.path.join(ROOT, "contrib", "timmy-check.timer")
-UNITS = ("timmy.service", "timmy-check.service", "timmy-check.timer")
+BACKUP_UNIT = os.path.join(ROOT, "contrib", "timmy-backup.service")
+BACKUP_TIMER = os.path.join(ROOT, "contrib", "timmy-backup.timer")
+UNITS = ("timmy.service", "timmy-check.service", "timmy-check.timer",
+         "timmy-backup.service", "timmy-backup.timer")
 MAN = os.path.join(ROOT, "docs", "timmy.8")
 
 # The path bot.yaml must name under systemd: /run/credentials/<unit>/<id>.
@@ -241,12 +244,14 @@ def test_check_unit__finds_its_password__where_bot_yaml_names_it(
         "%s:%s" % (own, CREDENTIAL_PATH)
 
 
-def test_check_unit__is_sandboxed__as_the_bot_is(unit, check_unit):
+@pytest.mark.parametrize("path", [CHECK_UNIT, BACKUP_UNIT])
+def test_admin_unit__is_sandboxed__as_the_bot_is(unit, path):
+    other = read_unit(path)
     sandbox = set(HARDENING) | {
         "PrivateIPC", "RestrictAddressFamilies", "SocketBindDeny",
         "IPAddressDeny", "SystemCallFilter", "SystemCallErrorNumber"}
     for key in sorted(sandbox):
-        assert values(check_unit, key) == values(unit, key), key
+        assert values(other, key) == values(unit, key), key
 
 
 def test_check_timer__starts_the_check_weekly__and_catches_up(check_unit):
@@ -256,6 +261,42 @@ def test_check_timer__starts_the_check_weekly__and_catches_up(check_unit):
     assert os.path.basename(CHECK_TIMER)[:-len(".timer")] == \
         os.path.basename(CHECK_UNIT)[:-len(".service")]
     assert value(timer, "OnCalendar", "Timer").startswith("Sun ")
+    assert value(timer, "Persistent", "Timer") == "true"
+    assert value(timer, "WantedBy", "Install") == "timers.target"
+
+
+@pytest.fixture(scope="module")
+def backup_unit():
+    return read_unit(BACKUP_UNIT)
+
+
+def test_backup_unit__copies_beside_the_database__without_the_password(
+        unit, backup_unit):
+    assert value(backup_unit, "Type") == "oneshot"
+    assert value(backup_unit, "ExecStart") == \
+        "@BINDIR@/timmy backup -c /etc/timmy/bot.yaml " \
+        "/var/lib/timmy/timmy-backup.db"
+    assert value(backup_unit, "After", "Unit") == "timmy.service"
+    assert "Install" not in backup_unit
+    # The bot's user and state directory, which the copy is written into.
+    assert value(backup_unit, "DynamicUser") == "yes"
+    assert value(backup_unit, "User") == \
+        os.path.basename(UNIT)[:-len(".service")]
+    for key in ("StateDirectory", "StateDirectoryMode",
+                "ConfigurationDirectory", "UMask", "LimitCORE", "MemoryMax"):
+        assert value(backup_unit, key) == value(unit, key), key
+    # timmy backup loads bot.yaml without its secrets.
+    assert values(backup_unit, "LoadCredential") == []
+    assert values(backup_unit, "BindReadOnlyPaths") == []
+
+
+def test_backup_timer__starts_the_copy_nightly__and_catches_up():
+    timer = read_unit(BACKUP_TIMER)
+    assert values(timer, "Unit", "Timer") == []
+    assert os.path.basename(BACKUP_TIMER)[:-len(".timer")] == \
+        os.path.basename(BACKUP_UNIT)[:-len(".service")]
+    assert value(timer, "OnCalendar", "Timer") == "*-*-* 03:00:00"
+    assert value(timer, "RandomizedDelaySec", "Timer")
     assert value(timer, "Persistent", "Timer") == "true"
     assert value(timer, "WantedBy", "Install") == "timers.target"
 
@@ -297,6 +338,8 @@ def installed(tmp_path_factory):
 def test_install__puts_binary_unit_docs_and_man_page__under_prefix(installed):
     assert installed_files(installed) == [
         "opt/timmy/bin/timmy",
+        "opt/timmy/lib/systemd/system/timmy-backup.service",
+        "opt/timmy/lib/systemd/system/timmy-backup.timer",
         "opt/timmy/lib/systemd/system/timmy-check.service",
         "opt/timmy/lib/systemd/system/timmy-check.timer",
         "opt/timmy/lib/systemd/system/timmy.service",
@@ -349,6 +392,9 @@ def test_install__fills_in_paths__in_units_and_man_page(installed):
         "/opt/timmy/bin/timmy check --quick -c /etc/timmy/bot.yaml"
     assert value(units["timmy-check.service"], "ExecStart") == \
         "/opt/timmy/bin/timmy check -c /etc/timmy/bot.yaml"
+    assert value(units["timmy-backup.service"], "ExecStart") == \
+        "/opt/timmy/bin/timmy backup -c /etc/timmy/bot.yaml " \
+        "/var/lib/timmy/timmy-backup.db"
 
     with open(os.path.join(installed, "opt/timmy/share/man/man8/timmy.8"),
               encoding="utf-8") as f:
@@ -404,7 +450,8 @@ def test_uninstall__removes_every_installed_file(tmp_path):
     assert installed_files(dest) == []
 
 
-MAN_TOPICS = ("run", "check", "report", "export", "SIGTERM", "SIGHUP",
+MAN_TOPICS = ("run", "check", "report", "export", "backup",
+              "timmy-backup.timer", "SIGTERM", "SIGHUP",
               "bot.yaml.example", "/etc/timmy/bot.yaml", "EXIT STATUS",
               "EXAMPLES", "FILES", "CONFIGURATION", "access.allow")
 
