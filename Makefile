@@ -34,8 +34,9 @@ PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd libpq
 # 10.6 ms on 2 idle cores; now 9 objects, 6,009 relocations, 5.4 M
 # instructions, 3.2 ms, 3.7 M of it the loader's work on libstrophe and
 # the OpenSSL and expat it needs, which every command loads with it.
-# --as-needed drops any library nothing calls: jansson, which only the
-# unit tests and fuzz targets use (to read the JSON export back).
+# --as-needed drops any library nothing calls. jansson, small and of no
+# other library's, is linked for timmy import, which reads JSON with it
+# (commands/import_json.c, import_watson.c).
 # Lazy binding stays: the libraries Debian builds are bound at load
 # anyway (BIND_NOW), and -z now for timmy itself added 213 relocations
 # and 0.15 M instructions to `timmy --version`.

@@ -126,6 +126,11 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 				return bad_word(spec, "unexpected argument", argv[at]);
 			return 0;
 		case 1:
+			if (a->want_path && a->path == NULL &&
+			    optarg[0] != '-') {
+				a->path = optarg;
+				break;
+			}
 			if (a->words == NULL || optarg[0] == '-')
 				return bad_word(spec, "unexpected argument", optarg);
 			text_printf(a->words, " %s", optarg);
@@ -152,6 +157,9 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 			break;
 		case OPT_REPAIR:
 			a->repair = true;
+			break;
+		case OPT_DRY_RUN:
+			a->dry_run = true;
 			break;
 		case OPT_QUICK:
 			a->quick = true;
@@ -208,10 +216,9 @@ open_both(const char *file, struct cfg **cfg, store **st)
 	return 0;
 }
 
-/* The time zone for owner: their own (tz command), else the default. */
-static void
-zone_of(store *st, const char *owner, const struct cfg *cfg, char *buf,
-        size_t n)
+void
+cli_zone_of(store *st, const char *owner, const struct cfg *cfg, char *buf,
+            size_t n)
 {
 	if (owner == NULL || store_user_tz(st, owner, buf, n) != STORE_OK ||
 	    tz_or_default(buf, NULL) == NULL)
@@ -448,7 +455,7 @@ cli_export(int argc, char **argv)
 	}
 	if (open_both(a.config, &cfg, &st) != 0)
 		return 1;
-	zone_of(st, a.user, cfg, zone, sizeof(zone));
+	cli_zone_of(st, a.user, cfg, zone, sizeof(zone));
 	c.now = wall_now();
 	c.tz = zone;
 	job.user = a.user;
@@ -489,7 +496,7 @@ cli_report(int argc, char **argv)
 		text_free(&body);
 		return 1;
 	}
-	zone_of(st, a.user, cfg, zone, sizeof(zone));
+	cli_zone_of(st, a.user, cfg, zone, sizeof(zone));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
 	ctx.owner = a.user;

@@ -10,6 +10,9 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "../storage/store.h"
 
 struct text;
 
@@ -22,6 +25,7 @@ enum {
 	OPT_REPAIR,
 	OPT_QUICK,
 	OPT_TO_PASSWORD_FILE,
+	OPT_DRY_RUN,
 };
 
 /* What a command line gave; NULL for an option it did not. */
@@ -35,6 +39,10 @@ struct cli_args {
 	const char *to_password_file; /* --to-password-file (migrate) */
 	struct text *words;  /* the other words, each after a space
 	                        (report's RANGE); NULL: none are taken */
+	const char *path;    /* the one word a command takes as a path
+	                        (import's FILE or DIR), when want_path */
+	bool want_path;      /* the command takes such a word */
+	bool dry_run;        /* --dry-run (import) */
 	bool repair;         /* --repair (check) */
 	bool quick;          /* --quick (check) */
 };
@@ -60,5 +68,11 @@ struct cli_spec {
  */
 int cli_parse(const struct cli_spec *spec, int argc, char **argv,
               struct cli_args *a);
+
+/* The time zone of owner into buf (n bytes): their own (the tz
+ * command), else cfg's default. */
+struct cfg;
+void cli_zone_of(store *st, const char *owner, const struct cfg *cfg,
+                 char *buf, size_t n);
 
 #endif
