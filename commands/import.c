@@ -119,7 +119,7 @@ import_item_new(struct import_plan *p, const char *fmt, ...)
 void
 import_skip(struct import_plan *p, const char *where, const char *why)
 {
-	text_printf(&p->skips, "%s: %s\n", where, why);
+	text_printf(&p->skips, "skipped %s: %s\n", where, why);
 	p->nskips++;
 }
 

@@ -125,6 +125,18 @@ refusal(struct run *u, const struct import_item *it, struct store_entry *e,
 		return "it lies in the future";
 	if (breaks_wrong(in) != NULL)
 		return breaks_wrong(in);
+	/* A timer of owner's that runs is in the way of a running one,
+	 * wherever it began. */
+	if (in->stop == 0) {
+		*rc = store_running(u->ctx.st, u->owner, e);
+		if (*rc == STORE_OK) {
+			*met = true;
+			return "it runs, and a timer runs already:";
+		}
+		if (*rc != STORE_NOTFOUND)
+			return NULL;
+		*rc = STORE_OK;
+	}
 	memset(&c, 0, sizeof(c));
 	c.in = in;
 	c.now = u->ctx.now;
@@ -141,16 +153,6 @@ refusal(struct run *u, const struct import_item *it, struct store_entry *e,
 		return "already there:";
 	if (c.overlap)
 		return "it overlaps";
-	if (in->stop == 0) {
-		*rc = store_running(u->ctx.st, u->owner, e);
-		if (*rc == STORE_OK) {
-			*met = true;
-			return "it runs, and a timer runs already:";
-		}
-		if (*rc != STORE_NOTFOUND)
-			return NULL;
-		*rc = STORE_OK;
-	}
 	return NULL;
 }
 

@@ -34,7 +34,7 @@ struct import_item {
 struct import_plan {
 	struct import_item *items;
 	size_t nitems, cap;
-	struct text skips;     /* "name:line: why\n" for each part that
+	struct text skips;     /* "skipped name:line: why\n" for each part that
 	                          could not be read, in input order */
 	size_t nskips;
 };
@@ -62,7 +62,8 @@ struct import_item *import_item_new(struct import_plan *p, const char *fmt,
                                     ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Records that a part of an input could not be read: "where: why". */
+/* Records that a part of an input could not be read: "skipped where:
+ * why". */
 void import_skip(struct import_plan *p, const char *where, const char *why);
 
 /*
