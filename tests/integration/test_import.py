@@ -18,12 +18,6 @@ ALICE = "alice@localhost"
 PAST = "2026-01-05"
 
 
-def add(client, bot, *bodies):
-    for body in bodies:
-        reply = client.ask(bot.jid, body)
-        assert reply.startswith("Added #"), (body, reply)
-
-
 def import_(config, binary, fmt, *more, env=None):
     return run_timmy(["import", "-c", config, "--user", ALICE, "--from",
                       fmt] + list(more), binary=binary, env=env, timeout=60)
@@ -51,10 +45,11 @@ def fresh(server, timmy_bin, request):
 
 
 def history(alice, bot):
-    add(alice, bot,
-        "add acme +design 9:00-10:30 %s fix \"the\", header" % PAST,
-        "add globex 11:00-11:45 %s" % PAST,
-        "add -dash +ops 13:00-14:00 %s =1+2" % PAST)
+    """Three entries of alice's in chat, one with a break."""
+    for body in ("add acme +design 9:00-10:30 %s fix \"the\", header",
+                 "add globex 11:00-11:45 %s", "add -dash +ops 13:00-14:00 %s =1+2"):
+        reply = alice.ask(bot.jid, body % PAST)
+        assert reply.startswith("Added #"), (body, reply)
     assert alice.ask(bot.jid, "edit 1 break 9:30-9:45").startswith(
         "Added a break")
 
