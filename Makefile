@@ -34,8 +34,9 @@ PKGS     = libstrophe sqlite3 yaml-0.1 jansson libcurl libsystemd libpq
 # 10.6 ms on 2 idle cores; now 9 objects, 6,009 relocations, 5.4 M
 # instructions, 3.2 ms, 3.7 M of it the loader's work on libstrophe and
 # the OpenSSL and expat it needs, which every command loads with it.
-# --as-needed drops any library nothing calls: jansson, which only the
-# unit tests and fuzz targets use (to read the JSON export back).
+# --as-needed drops any library nothing calls. jansson, small and of no
+# other library's, is linked for timmy import, which reads JSON with it
+# (commands/import_json.c, import_watson.c).
 # Lazy binding stays: the libraries Debian builds are bound at load
 # anyway (BIND_NOW), and -z now for timmy itself added 213 relocations
 # and 0.15 M instructions to `timmy --version`.
@@ -257,7 +258,7 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 # schema.sql.
 PG_UNIT_TESTS = test_store test_team_digest test_commands test_delay test_idle \
 	test_rollup \
-	test_muc test_settings test_team test_time test_copy
+	test_muc test_settings test_team test_time test_copy test_import
 PG_INTEGRATION_TESTS ?= tests/integration
 unit-pg: $(addprefix $(BUILD)/tests/,$(PG_UNIT_TESTS))
 	@set -e; d=$$(mktemp -d /tmp/timmy-pg-XXXXXX); \

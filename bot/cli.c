@@ -159,6 +159,9 @@ cli_parse(const struct cli_spec *spec, int argc, char **argv,
 		case OPT_REPAIR:
 			a->repair = true;
 			break;
+		case OPT_DRY_RUN:
+			a->dry_run = true;
+			break;
 		case OPT_QUICK:
 			a->quick = true;
 			break;
@@ -221,10 +224,9 @@ open_both(const char *file, struct cfg **cfg, store **st)
 	return 0;
 }
 
-/* The time zone for owner: their own (tz command), else the default. */
-static void
-zone_of(store *st, const char *owner, const struct cfg *cfg, char *buf,
-        size_t n)
+void
+cli_zone_of(store *st, const char *owner, const struct cfg *cfg, char *buf,
+            size_t n)
 {
 	if (owner == NULL || store_user_tz(st, owner, buf, n) != STORE_OK ||
 	    tz_or_default(buf, NULL) == NULL)
@@ -443,7 +445,7 @@ cli_export(int argc, char **argv)
 	}
 	if (open_both(a.config, &cfg, &st) != 0)
 		return 1;
-	zone_of(st, a.user, cfg, zone, sizeof(zone));
+	cli_zone_of(st, a.user, cfg, zone, sizeof(zone));
 	c.now = wall_now();
 	c.tz = zone;
 	job.user = a.user;
@@ -484,7 +486,7 @@ cli_report(int argc, char **argv)
 		text_free(&body);
 		return 1;
 	}
-	zone_of(st, a.user, cfg, zone, sizeof(zone));
+	cli_zone_of(st, a.user, cfg, zone, sizeof(zone));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
 	ctx.owner = a.user;

@@ -50,4 +50,12 @@ int cli_migrate(int argc, char **argv);
  */
 int cli_backup(int argc, char **argv);
 
+/*
+ * timmy import -c FILE --user JID --from timewarrior|watson|csv|json
+ * [--dry-run] [PATH]: another tracker's history, or timmy's own export,
+ * added to the user's entries in one transaction (cli_import.c). argv[0]
+ * is "import". Returns the exit code (2: usage).
+ */
+int cli_import(int argc, char **argv);
+
 #endif

@@ -10,6 +10,9 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "../storage/store.h"
 
 struct text;
 
@@ -22,6 +25,7 @@ enum {
 	OPT_REPAIR,
 	OPT_QUICK,
 	OPT_TO_PASSWORD_FILE,
+	OPT_DRY_RUN,
 };
 
 /* What a command line gave; NULL for an option it did not. */
@@ -37,6 +41,7 @@ struct cli_args {
 	                        (report's RANGE); NULL: none are taken */
 	const char *operand; /* the one other word of a command that takes
 	                        one (backup's OUT), whatever it looks like */
+	bool dry_run;        /* --dry-run (import) */
 	bool repair;         /* --repair (check) */
 	bool quick;          /* --quick (check) */
 };
@@ -76,5 +81,11 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv,
  * (cfg_free), or NULL after printing every problem to stderr.
  */
 struct cfg *cli_config_load(const char *file);
+
+/* The time zone of owner into buf (n bytes): their own (the tz
+ * command), else cfg's default. */
+struct cfg;
+void cli_zone_of(store *st, const char *owner, const struct cfg *cfg,
+                 char *buf, size_t n);
 
 #endif

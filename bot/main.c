@@ -3,7 +3,7 @@
  *
  *   timmy run -c FILE     serve in the foreground, log to stderr;
  *                         SIGHUP reloads FILE, SIGINT/SIGTERM stop
- *   timmy check, report, export, migrate, backup
+ *   timmy check, report, export, import, migrate, backup
  *                         the administrator's (bot/cli*.c)
  *   timmy --version | --help
  *
@@ -42,6 +42,10 @@ usage(FILE *f)
 	        "       timmy export -c FILE [--user JID] [--from DAY] [--to DAY]\n"
 	        "                    [--format csv|json|ical] [-o OUT]\n"
 	        "                             entries as a file (all users without --user)\n"
+	        "       timmy import -c FILE --user JID --from FORMAT [--dry-run] [PATH]\n"
+	        "                             add another tracker's history to a user's:\n"
+	        "                             timewarrior [DIR], watson FILE, or timmy's\n"
+	        "                             own export: csv FILE, json FILE\n"
 	        "       timmy migrate -c FILE --to TARGET [--to-password-file PATH]\n"
 	        "                             copy the database into an empty PostgreSQL\n"
 	        "                             database or a new SQLite file, and check it\n"
@@ -143,6 +147,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return cli_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "migrate") == 0)
 		return cli_migrate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "backup") == 0)

@@ -206,7 +206,8 @@ const struct cmd_def cmd_table[] = {
 	  "tz\ntz Europe/Berlin\ntz default", NULL },
 	{ "undo", NULL, GRP_PAST, CMD_CHANGES, 0, 0, cmd_undo, "undo",
 	  "take back your last change (again and again)",
-	  "Reverts your last start, stop, cancel, add, edit, delete or rename; "
+	  "Reverts your last start, stop, cancel, add, edit, delete, rename or "
+	  "import (timmy import, as a whole); "
 	  "say it again to go further back.\nundo", NULL },
 	{ "who", NULL, GRP_ADMIN, CMD_ADMIN | CMD_TEAM, 0, 0, cmd_who, "who",
 	  "who tracked time today, with their totals",

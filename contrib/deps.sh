@@ -9,8 +9,11 @@ set -eu
 # libcurl4-openssl-dev and libsystemd-dev: their headers, for the build;
 # timmy loads libcurl.so.4 (HTTP upload) and libsystemd.so.0 (under
 # systemd) only when it needs them, so at run time they may be missing
-# (the log then says which one). libjansson-dev: the unit tests and fuzz
-# targets read the JSON export back with it; timmy does not link it.
+# (the log then says which one). libjansson-dev: timmy import reads JSON
+# (Watson's files, timmy's own JSON export) with it, and the unit tests
+# and fuzz targets read the JSON export back. timewarrior: the import
+# test writes its data with real `timew track` commands (and bench/ runs
+# it).
 # postgresql and libpq-dev: the PostgreSQL backend (libpq) and its tests,
 # which run a private server (tests/harness/postgres.py, pg.sh) with the
 # server programs and psql; postgresql-15 brings btree_gist, which
@@ -18,7 +21,7 @@ set -eu
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest python3-pytest-xdist openssl tzdata ca-certificates strace mandoc man-db systemd
-procps lua-unbound faketime postgresql libpq-dev"
+procps lua-unbound faketime postgresql libpq-dev timewarrior"
 if [ "$#" -gt 0 ]; then
 	PKGS="$*"
 fi

@@ -22,6 +22,7 @@
 
 #include "../../commands/export.h"
 #include "../../lib/text.h"
+#include "golden.h"
 
 #ifndef TIMMY_VERSION
 #define TIMMY_VERSION "unknown"
@@ -128,48 +129,6 @@ export_one(enum export_format f, const char *zone, const char *owner,
 	assert_non_null(w);
 	export_entry(w, owner, e);
 	return export_end(w);
-}
-
-/* The whole of a golden file, found next to this source (make runs tests
- * from the repo root, where __FILE__ is relative) or under tests/unit.
- * "@VERSION@" is replaced by TIMMY_VERSION. Caller frees. */
-static char *
-golden(const char *name)
-{
-	const char *dirs[] = { NULL, "tests/unit", "." };
-	char path[1024], *buf, *at, *out;
-	const char *slash = strrchr(__FILE__, '/');
-	FILE *fp = NULL;
-	size_t i, n;
-	int r;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && fp == NULL; i++) {
-		if (dirs[i] == NULL)
-			r = snprintf(path, sizeof(path), "%.*s/golden/%s",
-			             slash ? (int)(slash - __FILE__) : 1,
-			             slash ? __FILE__ : ".", name);
-		else
-			r = snprintf(path, sizeof(path), "%s/golden/%s", dirs[i],
-			             name);
-		if (r > 0 && (size_t)r < sizeof(path))
-			fp = fopen(path, "rb");
-	}
-	if (fp == NULL)
-		fail_msg("golden file %s not found", name);
-	buf = calloc(1, FILE_MAX + 1);
-	assert_non_null(buf);
-	n = fread(buf, 1, FILE_MAX, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	if ((at = strstr(buf, "@VERSION@")) == NULL)
-		return buf;
-	out = calloc(1, n + strlen(TIMMY_VERSION) + 1);
-	assert_non_null(out);
-	memcpy(out, buf, (size_t)(at - buf));
-	strcat(out, TIMMY_VERSION);
-	strcat(out, at + strlen("@VERSION@"));
-	free(buf);
-	return out;
 }
 
 /* Fails with the first differing line when got is not want. */
