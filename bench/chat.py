@@ -409,14 +409,6 @@ def load_tables(res, users, inflight, secs, reps, pids, mem):
 
 # -- timmy on PostgreSQL -------------------------------------------------------
 
-# PostgreSQL's default, jit = on, compiles a statement's plan to machine
-# code when its estimated cost passes jit_above_cost (100,000). A report's
-# statement is estimated far above that, so every report paid for the
-# compilation: at 100,000 entries (50 users with 2,000 each) `timmy report
-# week` took 1.3 s without statistics and 1.8 s with them, 0.1 s with jit
-# off; auto_explain put 1.4 s of a 1.45 s statement on JIT. The load
-# users' database turns it off; bench/README.md says more.
-PG_SETTINGS = [("jit", "off")]
 PG_BOT = "timmypg"      # the account of timmy on PostgreSQL
 
 
@@ -465,7 +457,7 @@ def postgresql_tables(res, users, inflight, secs, reps, pids, why, cut):
     note = ("The rounds of the table above (sequential: 1 command in flight "
             "per user; pipelined: %d; medians of %d rounds of %.1f s), on "
             "timmy with its storage on a private PostgreSQL (Unix socket, "
-            "fsync on, jit off), after the SQLite and echo rounds; - : no "
+            "fsync on), after the SQLite and echo rounds; - : no "
             "command sent in the measured window (bench/README.md)"
             % (inflight, reps, secs))
     if cut is not None:
@@ -680,8 +672,7 @@ def run(timmy_bin, db_path, quick):
         if pg_secs > 0:
             progress("PostgreSQL")
             import databases
-            pg, pg_why = databases.private_postgresql(timmy_bin, load_cfg,
-                                                      PG_SETTINGS)
+            pg, pg_why = databases.private_postgresql(timmy_bin, load_cfg)
             if pg_why is not None:
                 progress("PostgreSQL: not measured (%s)" % pg_why)
         else:

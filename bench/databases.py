@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(REPO, "tests"))
 import gen  # noqa: E402
 from harness.bot import yaml_str  # noqa: E402
 from harness.postgres import (PostgresError, PrivatePostgres,  # noqa: E402
-                              find_bindir, quote_ident)
+                              find_bindir)
 from measure import ChatError, first_line  # noqa: E402
 
 
@@ -96,33 +96,27 @@ def load_postgresql(timmy, sqlite_cfg, url):
     return time.perf_counter() - t0
 
 
-def filled_postgresql(timmy, sqlite_cfg, settings=()):
+def filled_postgresql(timmy, sqlite_cfg):
     """A private PostgreSQL, durable (fsync on, as in service: SQLite's
     file is synced too), whose database is filled from the SQLite
-    database sqlite_cfg names (load_postgresql) and then analyzed, with
-    settings, (name, value) pairs, made the database's own defaults
-    (ALTER DATABASE ... SET), which every later session takes. Returns
-    (the PrivatePostgres, the seconds the fill took); the caller closes
-    it. What it started is stopped again when it fails.
+    database sqlite_cfg names (load_postgresql). Returns (the
+    PrivatePostgres, the seconds the fill took); the caller closes it.
+    What it started is stopped again when it fails.
 
-    ANALYZE: `timmy migrate` leaves the tables without statistics, and
-    the planner then guesses; autovacuum makes them about a minute
-    later in service. What is measured here is that service, not the
-    minute after a move, which would differ from run to run."""
+    Nothing is set or analyzed here: `timmy migrate` gathers the
+    planner's statistics itself, and timmy's sessions turn JIT off
+    (storage/copy.c, storage/pg.c), so what is measured is timmy as
+    shipped."""
     pg = PrivatePostgres(durable=True).start()
     try:
         secs = load_postgresql(timmy, sqlite_cfg, pg.url())
-        pg.psql("ANALYZE", timeout=3600)
-        for name, value in settings:
-            pg.psql("ALTER DATABASE %s SET %s = %s" % (
-                quote_ident(pg.dbname), name, value))
     except BaseException:
         pg.close()
         raise
     return pg, secs
 
 
-def private_postgresql(timmy, sqlite_cfg, settings=()):
+def private_postgresql(timmy, sqlite_cfg):
     """filled_postgresql's server, or why there is none: (the
     PrivatePostgres, None), or (None, why): "PostgreSQL not installed"
     when its server programs are missing, what keeps this timmy from it
@@ -134,7 +128,7 @@ def private_postgresql(timmy, sqlite_cfg, settings=()):
     if why is not None:
         return None, why
     try:
-        pg, _ = filled_postgresql(timmy, sqlite_cfg, settings)
+        pg, _ = filled_postgresql(timmy, sqlite_cfg)
     except (ChatError, PostgresError) as e:
         sys.stderr.write("bench: PostgreSQL: %s\n" % e)
         return None, first_line(e)
