@@ -258,6 +258,13 @@ run_import(const struct cli_args *a, const struct cfg *cfg,
 	} else {
 		fputs(text_str(&report), stdout);
 	}
+	/* Not one interval read: the wrong file or the wrong --from, which
+	 * a script must not take for an import of nothing. */
+	if (rc == 0 && import_plan_unreadable(p)) {
+		fprintf(stderr, "timmy import: nothing in it could be read as "
+		        "%s; is --from right?\n", import_format_name(f));
+		rc = 1;
+	}
 	text_free(&report);
 	store_close(st);
 	return rc;

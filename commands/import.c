@@ -81,6 +81,12 @@ import_plan_free(struct import_plan *p)
 	free(p);
 }
 
+bool
+import_plan_unreadable(const struct import_plan *p)
+{
+	return p->nitems == 0 && p->nskips > 0;
+}
+
 int
 import_read(struct import_plan *p, enum import_format f, const char *name,
             const char *buf, size_t len)

@@ -54,6 +54,10 @@ void import_plan_free(struct import_plan *p);
 int import_read(struct import_plan *p, enum import_format f,
                 const char *name, const char *buf, size_t len);
 
+/* Whether p holds no interval and something that could not be read: its
+ * inputs are not of the format asked for (an empty input is not). */
+bool import_plan_unreadable(const struct import_plan *p);
+
 /* How import_apply went. */
 struct import_result {
 	size_t added;   /* entries added (or, in a dry run, that would be) */

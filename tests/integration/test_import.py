@@ -216,3 +216,25 @@ def test_import__usage_errors__exit_2(fresh, timmy_bin, tmp_path):
             r.stderr, r.stderr
     r = import_(c, timmy_bin, "csv", str(tmp_path / "missing.csv"))
     assert r.returncode == 1 and "missing.csv" in r.stderr
+
+
+def test_import__a_file_not_of_its_format__exits_1_and_says_why(
+        fresh, timmy_bin, tmp_path):
+    """Nothing in the file could be read as the format asked for: the
+    reasons are printed, nothing is added, and the exit status says it
+    failed (a nightly script must not take it for an empty import)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"hello,world\n\x00\xff not a row\n")
+    for fmt in ("csv", "json", "watson"):
+        r = import_(fresh.config_path, timmy_bin, fmt, str(bad))
+        assert r.returncode == 1, (fmt, r.stdout, r.stderr)
+        assert "skipped %s" % bad in r.stdout, (fmt, r.stdout)
+        assert "nothing in it could be read" in r.stderr, (fmt, r.stderr)
+    assert len(without_ids(export(fresh.config_path, timmy_bin))) == 1, \
+        "the header alone"
+
+    # An empty file is an empty import, not a failure.
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    r = import_(fresh.config_path, timmy_bin, "json", str(empty))
+    assert r.returncode == 0, (r.stdout, r.stderr)
