@@ -86,6 +86,11 @@ struct json_t;
 int import_json_names(struct import_item *it, const struct json_t *project,
                       const struct json_t *tags);
 
+/* len bytes of buf parsed as JSON (the caller json_decref's it), or NULL
+ * after a skip of name:line with the parser's reason (import_json.c). */
+struct json_t *import_json_load(struct import_plan *p, const char *name,
+                                const char *buf, size_t len);
+
 /* Adds a break to it; it->why when it has STORE_BREAKS_MAX already. */
 void import_add_break(struct import_item *it, int64_t start, int64_t stop);
 

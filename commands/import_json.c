@@ -108,22 +108,33 @@ read_fields(struct import_item *it, const json_t *o)
 	return read_owner(it, o);
 }
 
+json_t *
+import_json_load(struct import_plan *p, const char *name, const char *buf,
+                 size_t len)
+{
+	char where[IMPORT_WHERE_MAX];
+	json_error_t err;
+	json_t *root;
+
+	if ((root = json_loadb(buf, len, 0, &err)) == NULL) {
+		snprintf(where, sizeof(where), "%s:%d", name, err.line);
+		import_skip(p, where, err.text);
+	}
+	return root;
+}
+
 int
 import_json_read(struct import_plan *p, const char *name, const char *buf,
                  size_t len)
 {
 	char where[IMPORT_WHERE_MAX];
 	struct import_item *it;
-	json_error_t err;
 	json_t *root;
 	size_t i;
 	int rc = 0;
 
-	if ((root = json_loadb(buf, len, 0, &err)) == NULL) {
-		snprintf(where, sizeof(where), "%s:%d", name, err.line);
-		import_skip(p, where, err.text);
+	if ((root = import_json_load(p, name, buf, len)) == NULL)
 		return 0;
-	}
 	if (!json_is_array(root))
 		import_skip(p, name, "not a JSON export of timmy's (an array of "
 		                     "entries)");

@@ -89,17 +89,12 @@ int
 import_watson_read(struct import_plan *p, const char *name, const char *buf,
                    size_t len)
 {
-	char where[IMPORT_WHERE_MAX];
-	json_error_t err;
 	json_t *root;
 	size_t i;
 	int rc = 0;
 
-	if ((root = json_loadb(buf, len, 0, &err)) == NULL) {
-		snprintf(where, sizeof(where), "%s:%d", name, err.line);
-		import_skip(p, where, err.text);
+	if ((root = import_json_load(p, name, buf, len)) == NULL)
 		return 0;
-	}
 	if (json_is_array(root)) {
 		for (i = 0; i < json_array_size(root) && rc == 0; i++)
 			rc = read_frame(p, name, i + 1, json_array_get(root, i));
