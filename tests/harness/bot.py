@@ -21,6 +21,7 @@ import tempfile
 import time
 
 from .prosody import tail
+from .started import Started
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -171,7 +172,7 @@ def run_timmy(args, binary=None, cert_path=None, timeout=30, env=None):
                           env=bot_env(cert_path, env))
 
 
-class Bot:
+class Bot(Started):
     """The timmy bot logged in to a PrivateProsody.
 
     Attributes: jid (bare), full_jid, dir, config_path, db_path, log_path,
@@ -478,17 +479,6 @@ class Bot:
         bad = ["%s: rollup %d s, entries %d s" % r for r in rows
                if r[1] != r[2]]
         return "; ".join(bad) or None
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return "<Bot %s pid=%s dir=%s>" % (self.full_jid, self.pid, self.dir)

@@ -40,6 +40,7 @@ import tempfile
 import time
 import urllib.parse
 import weakref
+from .started import Started
 
 # Where Debian keeps the server programs (not on PATH); PG_BINDIR
 # overrides, else the newest version installed there, else pg_config's.
@@ -129,7 +130,7 @@ def temp_parent():
     return parent if len(socket.encode()) <= SOCKET_PATH_MAX else "/tmp"
 
 
-class PrivatePostgres:
+class PrivatePostgres(Started):
     """A PostgreSQL server of our own, on a Unix socket in a temp dir.
 
     Attributes: dir (the temporary directory, also the socket's),
@@ -362,17 +363,6 @@ class PrivatePostgres:
             raise PostgresError("psql failed (%d): %s" % (
                 r.returncode, r.stderr.strip()))
         return r
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return "<PrivatePostgres dir=%s pid=%s>" % (self.dir, self.pid)

@@ -28,6 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from .started import Started
 
 PROSODY = os.environ.get("PROSODY", "prosody")
 PROSODYCTL = os.environ.get("PROSODYCTL", "prosodyctl")
@@ -75,7 +76,7 @@ def _encode(part):
                    for c in part)
 
 
-class PrivateProsody:
+class PrivateProsody(Started):
     """A Prosody server of our own, on 127.0.0.1 and free ports.
 
     Attributes: host ("127.0.0.1"), port (c2s), domain ("localhost"),
@@ -442,17 +443,6 @@ class PrivateProsody:
         return Client(self.jid(user) + "/" + resource, password,
                       host=self.host, port=self.port, cert_path=self.cert_path,
                       **kwargs)
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return "<PrivateProsody %s:%s pid=%s dir=%s>" % (
