@@ -18,162 +18,6 @@
 #include "store_sql.h"
 #include "store_test.h"
 
-/*
- * The one order of an entry's tags, whoever reads them and whatever order
- * they were typed in, so that every reply and file lists them alike: by
- * name without regard to case (UNOCASE, as reports sort names), then by
- * bytes, which orders "X" and "x" on one entry (older builds stored both).
- */
-static int
-tag_cmp(const void *a, const void *b)
-{
-	const char *x = a, *y = b;
-	int c = store_unocase_cmp(x, strlen(x), y, strlen(y));
-
-	return c != 0 ? c : strcmp(x, y);
-}
-
-/* Puts e's tags in that order. */
-static void
-tags_sort(struct store_entry *e)
-{
-	if (e->ntags > 1 && e->ntags <= STORE_TAGS_MAX)
-		qsort(e->tags, (size_t)e->ntags, sizeof e->tags[0], tag_cmp);
-}
-
-bool
-store_read_entry(db_stmt *s, struct store_entry *e)
-{
-	memset(e, 0, sizeof *e);
-	e->id = db_int64(s, 0);
-	e->seq = db_int64(s, 1);
-	e->start = db_int64(s, 4);
-	e->stop = db_int64(s, 5); /* NULL reads as 0 */
-	return store_copy_text(e->project, sizeof e->project, s, 2) &&
-	       store_copy_text(e->note, sizeof e->note, s, 3);
-}
-
-/* Statement q prepared with :entry bound to entry; NULL (the error
- * kept) when that failed. */
-static db_stmt *
-entry_stmt(store *st, const struct store_sql *q, int64_t entry)
-{
-	db_stmt *s = store_sql_prepare(st, q);
-	int rc;
-
-	if (s != NULL && (rc = store_bind_int64(s, ":entry", entry)) !=
-	    DB_OK) {
-		store_sql_fail(st, q, rc);
-		return NULL;
-	}
-	return s;
-}
-
-/*
- * Runs q, a query of e's rows in some table, and hands each row to add;
- * when add finds no room for it (false), fails saying that e "has" what
- * add is short of.
- */
-static store_rc
-entry_rows(store *st, const struct store_sql *q, struct store_entry *e,
-           bool (*add)(struct store_entry *, db_stmt *),
-           const char *what)
-{
-	db_stmt *s;
-	int rc;
-
-	if ((s = entry_stmt(st, q, e->id)) == NULL)
-		return STORE_ERR;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (!add(e, s)) {
-			store_reset(s);
-			return store_failf(st, "%s: entry %" PRId64 " has %s",
-			                   q->name, e->id, what);
-		}
-	}
-	if (rc != DB_DONE)
-		return store_sql_fail(st, q, rc);
-	store_reset(s);
-	return STORE_OK;
-}
-
-/* Adds the break in row s to e; false when e has all it can hold. */
-static bool
-break_add(struct store_entry *e, db_stmt *s)
-{
-	if (e->nbreaks == STORE_BREAKS_MAX)
-		return false;
-	e->breaks[e->nbreaks].start = db_int64(s, 0);
-	e->breaks[e->nbreaks].stop = db_int64(s, 1);
-	e->nbreaks++;
-	return true;
-}
-
-/* Reads e's breaks, oldest first (the primary key's order). */
-static store_rc
-breaks_load(store *st, struct store_entry *e)
-{
-	STORE_SQL(q, "breaks",
-		"SELECT start, stop FROM entry_breaks WHERE entry_id = :entry"
-		" ORDER BY start");
-
-	e->nbreaks = 0;
-	return entry_rows(st, &q, e, break_add, "too many");
-}
-
-/* Adds the tag in row s to e; false when e has all it can hold or the
- * tag is too long. */
-static bool
-tag_add(struct store_entry *e, db_stmt *s)
-{
-	if (e->ntags == STORE_TAGS_MAX ||
-	    !store_copy_text(e->tags[e->ntags], sizeof e->tags[0], s, 0))
-		return false;
-	e->ntags++;
-	return true;
-}
-
-/* The tags and the breaks of e. */
-store_rc
-store_tags_load(store *st, struct store_entry *e)
-{
-	/* In no order: tags_sort puts them in one. */
-	STORE_SQL(q, "tags",
-		"SELECT tag FROM entry_tags WHERE entry_id = :entry");
-	store_rc ret;
-
-	e->ntags = 0;
-	if ((ret = entry_rows(st, &q, e, tag_add,
-	                      "a tag too many or too long")) != STORE_OK)
-		return ret;
-	tags_sort(e);
-	return breaks_load(st, e);
-}
-
-store_rc
-store_one_entry(store *st, const struct store_sql *q,
-                db_stmt *s, int rc, struct store_entry *e)
-{
-	store_rc ret;
-	bool fits;
-
-	if ((ret = store_sql_row(st, q, s, rc)) != STORE_OK)
-		return ret;
-	fits = store_read_entry(s, e);
-	rc = db_step(s);
-	if (rc == DB_ROW) { /* UNIQUE constraints rule this out */
-		store_reset(s);
-		return store_failf(st, "%s: more than one entry", q->name);
-	}
-	if (rc != DB_DONE)
-		return store_sql_fail(st, q, rc);
-	store_reset(s);
-	if (!fits)
-		return store_failf(st, "%s: a stored text does not fit",
-		                   q->name);
-	return store_tags_load(st, e);
-}
-
 /* Entry #seq of user uid into *e, or STORE_NOTFOUND. */
 static store_rc
 entry_by_seq(store *st, int64_t uid, int64_t seq,
@@ -399,7 +243,7 @@ store_insert_entry(store *st, const char *owner,
 	if (ret == STORE_OK) {
 		e->id = entry;
 		e->seq = seq;
-		tags_sort(e);
+		store_tags_sort(e);
 	}
 	return ret;
 }
@@ -485,7 +329,7 @@ stop_rows(store *st, int64_t uid, int64_t stop,
 		if ((ret = exec_entry(st, &drop_open, e->id)) != STORE_OK)
 			return ret;
 	}
-	if ((s = entry_stmt(st, &q, e->id)) == NULL)
+	if ((s = store_entry_stmt(st, &q, e->id)) == NULL)
 		return STORE_ERR;
 	/* CHECK (stop >= start) or entries_breaks_span fails here:
 	 * STORE_CONFLICT. */
@@ -585,7 +429,7 @@ break_rows(store *st, int64_t uid, int64_t seq, const struct store_break *b,
 		return ret;
 	if ((ret = record_before(st, uid, e->id)) != STORE_OK)
 		return ret;
-	if ((s = entry_stmt(st, b != NULL ? &add : &clear, e->id)) == NULL)
+	if ((s = store_entry_stmt(st, b != NULL ? &add : &clear, e->id)) == NULL)
 		return STORE_ERR;
 	if (b != NULL)
 		rc = store_bind_int64(s, ":start", b->start);
@@ -696,7 +540,7 @@ store_update(store *st, const char *owner, struct store_entry *e)
 		return ret;
 	ret = store_savepoint_end(st, update_rows(st, uid, e));
 	if (ret == STORE_OK)
-		tags_sort(e);
+		store_tags_sort(e);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
  *
  * Dependency rule: the statements of db.h (through store_int.h) and libc only.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -131,19 +132,26 @@ list_count(store *st, bool all, int64_t uid, int64_t from,
  * One user's: the stopped hits by start from entries_user_start,
  * merged with the running one; the caller knows the owner.
  */
-STORE_SQL(list_own, "list",
-	SQL_OWN_STOPPED_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
-	" UNION ALL"
-	SQL_OWN_RUNNING_HITS(SQL_HIT_ENTRY) " AND " SQL_FILTER("e")
-	" ORDER BY start, seq");
+#define SQL_LIST_OWN(listed) \
+	SQL_OWN_STOPPED_HITS(SQL_HIT_ENTRY listed) " AND " SQL_FILTER("e") \
+	" UNION ALL" \
+	SQL_OWN_RUNNING_HITS(SQL_HIT_ENTRY listed) " AND " SQL_FILTER("e") \
+	" ORDER BY start, seq"
+STORE_SQL_PG(list_own, "list", SQL_LIST_OWN(SQL_LISTED),
+	SQL_LIST_OWN(SQL_LISTED_PG));
 /* Every user's, ordered by start, then owner, then number: the
  * stopped hits by start from entries_start, merged with the running
  * ones, which are sorted (at most one per user). */
-STORE_SQL(list_every, "list-all",
-	SQL_STOPPED_HITS_BY_START(SQL_HIT, SQL_FILTER("e"))
-	" UNION ALL"
-	SQL_RUNNING_HITS(SQL_HIT, SQL_FILTER("e"))
-	" ORDER BY start, jid, seq");
+#define SQL_LIST_EVERY(listed) \
+	SQL_STOPPED_HITS_BY_START(SQL_HIT_ENTRY listed ", u.jid", \
+	                          SQL_FILTER("e")) \
+	" UNION ALL" \
+	SQL_RUNNING_HITS(SQL_HIT_ENTRY listed ", u.jid", SQL_FILTER("e")) \
+	" ORDER BY start, jid, seq"
+STORE_SQL_PG(list_every, "list-all", SQL_LIST_EVERY(SQL_LISTED),
+	SQL_LIST_EVERY(SQL_LISTED_PG));
+/* The column of the owner in list_every's rows: after SQL_LISTED's. */
+#define LIST_JID_COL 8
 /*
  * The same hits one row each, in no order, for counting them a few at a
  * time (store_cursor_open's count_only): the columns of
@@ -161,9 +169,9 @@ STORE_SQL(tally_every, "list-all-tally",
 	SQL_RUNNING_HITS("1", SQL_FILTER("e")));
 
 /*
- * Passes the row s holds (statement q, a listing: SQL_ENTRY, then the
- * owner when owner is NULL) to out with its tags and its owner (owner,
- * else the row's). STORE_OK; else the failure, with s reset.
+ * Passes the row s holds (statement q, a listing: SQL_ENTRY, SQL_LISTED,
+ * then the owner when owner is NULL) to out with its tags and its owner
+ * (owner, else the row's). STORE_OK; else the failure, with s reset.
  */
 static store_rc
 pass_row(store *st, const struct store_sql *q, db_stmt *s,
@@ -171,17 +179,17 @@ pass_row(store *st, const struct store_sql *q, db_stmt *s,
 {
 	char jid[STORE_OWNER_MAX + 1];
 	struct store_entry e;
-	store_rc ret;
 
 	if (!store_read_entry(s, &e) ||
-	    (owner == NULL && !store_copy_text(jid, sizeof jid, s, 6))) {
+	    (owner == NULL &&
+	     !store_copy_text(jid, sizeof jid, s, LIST_JID_COL))) {
 		store_reset(s);
 		return store_failf(st, "%s: a stored text does not fit", q->name);
 	}
-	/* Another statement, while s waits on this row. */
-	if ((ret = store_tags_load(st, &e)) != STORE_OK) {
+	if (!store_read_listed(s, 6, &e)) {
 		store_reset(s);
-		return ret;
+		return store_failf(st, "%s: entry %" PRId64 " has tags or "
+		                   "breaks that cannot be read", q->name, e.id);
 	}
 	if (out->entry != NULL)
 		out->entry(&e, out->arg);
@@ -321,6 +329,7 @@ store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
                   bool count_only, struct store_cursor **out)
 {
 	struct store_cursor *c;
+	const char *sql;
 	store_rc ret;
 	int64_t uid = 0;
 	int rc;
@@ -348,7 +357,8 @@ store_cursor_open(store *st, const char *owner, int64_t from, int64_t to,
 		*out = c;
 		return STORE_OK;
 	}
-	if ((c->s = db_prepare(st, c->q->name, c->q->sql, false)) == NULL) {
+	if ((sql = store_sql_text(st, c->q)) == NULL ||
+	    (c->s = db_prepare(st, c->q->name, sql, false)) == NULL) {
 		store_cursor_close(c);
 		return STORE_ERR;
 	}

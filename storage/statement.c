@@ -50,10 +50,27 @@ slot_of(const store *st, const struct store_sql *q)
 	return -1;
 }
 
+const char *
+store_sql_text(store *st, const struct store_sql *q)
+{
+	if (st->pg != NULL && q->pg_sql != NULL) {
+		if (q->pg_sql[0] == '\0') {
+			store_failf(st, "%s: SQLite's only", q->name);
+			return NULL;
+		}
+		return q->pg_sql;
+	}
+	if (st->pg == NULL && q->sql[0] == '\0') {
+		store_failf(st, "%s: PostgreSQL's only", q->name);
+		return NULL;
+	}
+	return q->sql;
+}
+
 db_stmt *
 store_sql_prepare(store *st, const struct store_sql *q)
 {
-	const char *sql = q->sql;
+	const char *sql;
 	db_stmt *s;
 	int i;
 
@@ -63,16 +80,8 @@ store_sql_prepare(store *st, const struct store_sql *q)
 	}
 	if (st->stmts[i].q == q)
 		return st->stmts[i].s;
-	if (st->pg != NULL && q->pg_sql != NULL) {
-		if (q->pg_sql[0] == '\0') {
-			store_failf(st, "%s: SQLite's only", q->name);
-			return NULL;
-		}
-		sql = q->pg_sql;
-	} else if (st->pg == NULL && sql[0] == '\0') {
-		store_failf(st, "%s: PostgreSQL's only", q->name);
+	if ((sql = store_sql_text(st, q)) == NULL)
 		return NULL;
-	}
 	if ((s = db_prepare(st, q->name, sql, true)) == NULL)
 		return NULL;
 	st->stmts[i].q = q;

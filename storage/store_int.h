@@ -138,6 +138,11 @@ int store_temp_setup(sqlite3 *db);
  */
 db_stmt *store_sql_prepare(store *st, const struct store_sql *q);
 
+/* The text of q for st's engine (its pg_sql on PostgreSQL when it has
+ * one); NULL, the error kept, when q is the other engine's alone. For a
+ * statement prepared apart from the handle's set (a cursor's own). */
+const char *store_sql_text(store *st, const struct store_sql *q);
+
 /*
  * Records "name: the engine's message" for a failure rc of statement q and
  * resets q's statement. Returns STORE_CONFLICT when a constraint said no
@@ -378,7 +383,16 @@ bool store_unocase_unicode(void);
  * REPEATABLE READ transaction. */
 store_rc store_pg_snapshot(store *st, store **out);
 
-/* ---- entries.c: reading entries ---- */
+/* ---- entry_read.c: reading entries ---- */
+
+/* Puts e's tags in their one order (by name without regard to case,
+ * then by bytes), whoever read them. */
+void store_tags_sort(struct store_entry *e);
+
+/* Statement q prepared with :entry bound to entry; NULL (the error
+ * kept) when that failed. */
+db_stmt *store_entry_stmt(store *st, const struct store_sql *q,
+                          int64_t entry);
 
 /*
  * Copies the columns of SQL_ENTRY (id, seq, project, note, start, stop;
@@ -389,6 +403,14 @@ bool store_read_entry(db_stmt *s, struct store_entry *e);
 
 /* Reads the tags of entry e->id into e, in the one order of store.h. */
 store_rc store_tags_load(store *st, struct store_entry *e);
+
+/*
+ * Reads the tags and breaks of the current row of s, a listing's
+ * SQL_LISTED columns col and col + 1, into e (after store_read_entry),
+ * as store_tags_load would. False when they are not as SQL_LISTED makes
+ * them or e has no room for them.
+ */
+bool store_read_listed(db_stmt *s, int col, struct store_entry *e);
 
 /*
  * Steps s, statement q with its parameters bound (rc: how binding went,

@@ -103,6 +103,24 @@
 #define SQL_HIT SQL_HIT_ENTRY ", u.jid"
 
 /*
+ * A listed hit's tags and breaks, two more columns of its own row
+ * (store_read_listed reads them), where a statement each per entry cost
+ * two round trips a row on PostgreSQL. Tags as "LEN:TAG" one after the
+ * other, LEN the tag's bytes, so that a tag may hold any character;
+ * breaks as "START:STOP", separated by spaces, STOP empty while the
+ * break runs; both in no order, NULL for none. Only the aggregate and the length in bytes are spelt apart
+ * (SQLite 3.40 has no string_agg, PostgreSQL no group_concat).
+ */
+#define SQL_LISTED_OF(agg, bytes) \
+	", (SELECT " agg "(CAST(" bytes " AS text) || ':' || t.tag, '')" \
+	"   FROM entry_tags AS t WHERE t.entry_id = e.id)" \
+	", (SELECT " agg "(CAST(b.start AS text) || ':' ||" \
+	"   coalesce(CAST(b.stop AS text), ''), ' ')" \
+	"   FROM entry_breaks AS b WHERE b.entry_id = e.id)"
+#define SQL_LISTED SQL_LISTED_OF("group_concat", "length(CAST(t.tag AS BLOB))")
+#define SQL_LISTED_PG SQL_LISTED_OF("string_agg", "octet_length(t.tag)")
+
+/*
  * The same for one user, :uid, without the users table: one range of
  * entries_user_start comes in the order of start whatever the planner
  * knows, where a join that statistics show to have one user may be read

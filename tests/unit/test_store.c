@@ -645,6 +645,83 @@ static void store_get__tags_in_one_order__whatever_order_they_were_given(
 	assert_string_equal(tags_of(&got), order);
 }
 
+/* What a listing passed: the first entries, and how many in all. */
+struct listed {
+	struct store_entry e[4];
+	int n;
+};
+
+static void listed_row(const char *owner, const struct store_entry *e,
+                       void *arg)
+{
+	struct listed *l = arg;
+
+	(void)owner;
+	if (l->n < 4)
+		l->e[l->n] = *e;
+	l->n++;
+}
+
+/*
+ * A listing reads an entry's tags and breaks in its own row (SQL_LISTED:
+ * no statement per entry); they come out as one entry's read gives them,
+ * whatever bytes a tag holds (colons and digits, which the row's
+ * encoding uses, spaces, UTF-8, the longest tag), the most tags and
+ * breaks an entry holds, an open break, and none at all: one user's
+ * listing, every user's, and a cursor's.
+ */
+static void store_list__tags_and_breaks__as_one_entry_reads_them(
+	void **state)
+{
+	const char *tags[STORE_TAGS_MAX] = {
+		"12:ab", "a:1", "ünïcödé",
+		"x y", "0", ":", "7:",
+		"tttttttttttttttttttttttttttttttt" /* STORE_TAG_MAX bytes */
+	};
+	struct store_entry e = entry("acme", 1000, 0), bare, got;
+	struct store_cursor *c = NULL;
+	struct listed l;
+	store *st = *state;
+	size_t passed;
+	int i, pass;
+
+	bare = entry("bare", 10, 50);
+	insert(st, ALICE, bare, STORE_OK);
+	for (i = 0; i < STORE_TAGS_MAX; i++)
+		add_tag(&e, tags[i]);
+	insert(st, ALICE, e, STORE_OK);
+	/* Added newest first: the listing's must still be oldest first. */
+	for (i = STORE_BREAKS_MAX - 2; i >= 0; i--)
+		assert_int_equal(store_add_break(st, ALICE, 2, 1010 + 10 * i,
+		                                 1015 + 10 * i, NULL),
+		                 STORE_OK);
+	assert_int_equal(store_pause(st, ALICE, 1500, NULL), STORE_OK);
+	got = get(st, ALICE, 2);
+	assert_int_equal(got.ntags, STORE_TAGS_MAX);
+	assert_int_equal(got.nbreaks, STORE_BREAKS_MAX);
+	assert_int_equal(got.breaks[STORE_BREAKS_MAX - 1].stop, 0);
+	bare = get(st, ALICE, 1);
+
+	for (pass = 0; pass < 3; pass++) {
+		memset(&l, 0, sizeof l);
+		if (pass < 2) {
+			assert_int_equal(store_list_filtered(st,
+			                 pass == 0 ? ALICE : NULL, 0, 2000,
+			                 2000, NULL, 0, listed_row, &l, NULL),
+			                 STORE_OK);
+		} else {
+			assert_int_equal(store_cursor_open(st, ALICE, 0, 2000,
+			                 2000, NULL, false, &c), STORE_OK);
+			assert_int_equal(store_cursor_next(c, 10, listed_row,
+			                 &l, &passed), STORE_OK);
+			store_cursor_close(c);
+		}
+		assert_int_equal(l.n, 2);
+		assert_entry_equal(&l.e[0], &bare);
+		assert_entry_equal(&l.e[1], &got);
+	}
+}
+
 static void store_update__notfound__when_number_is_another_users(
 	void **state)
 {
@@ -2448,6 +2525,9 @@ main(void)
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_get__tags_in_one_order__whatever_order_they_were_given,
+			open_memory, close_store),
+		cmocka_unit_test_setup_teardown(
+			store_list__tags_and_breaks__as_one_entry_reads_them,
 			open_memory, close_store),
 		cmocka_unit_test_setup_teardown(
 			store_update__notfound__when_number_is_another_users,
