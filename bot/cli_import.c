@@ -249,13 +249,20 @@ run_import(const struct cli_args *a, const struct cfg *cfg,
 		return 1;
 	cli_zone_of(st, a->user, cfg, zone, sizeof(zone));
 	text_init(&report, SIZE_MAX / 2);
-	if (import_apply(st, a->user, wall_now(), zone, f, p, a->dry_run,
-	                 &report, &r) != STORE_OK) {
+	/* One transaction: the whole import commits, or none of it; a dry
+	 * run is rolled back after it reported what it would do. */
+	if (store_begin(st) != STORE_OK ||
+	    import_apply(st, a->user, wall_now(), zone, f, p, a->dry_run,
+	                 &report, NULL, &r) != STORE_OK ||
+	    (!a->dry_run && store_change_commit(st, a->user, NULL) != STORE_OK)) {
+		store_rollback(st);
 		fprintf(stderr, "timmy import: %s: %s\n", cfg->db_shown,
 		        store_errmsg(st));
 		fprintf(stderr, "timmy import: nothing was imported\n");
 		rc = 1;
 	} else {
+		if (a->dry_run)
+			store_rollback(st);
 		fputs(text_str(&report), stdout);
 	}
 	/* Not one interval read: the wrong file or the wrong --from, which

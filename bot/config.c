@@ -477,7 +477,7 @@ load_document(struct loader *l)
 {
 	enum {
 		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, IDLE, REMINDERS,
-		EXPORT, LOG, TEAMS, NSECTIONS
+		EXPORT, IMPORT, LOG, TEAMS, NSECTIONS
 	};
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
@@ -488,6 +488,7 @@ load_document(struct loader *l)
 		[IDLE] = { .name = "idle" },
 		[REMINDERS] = { .name = "reminders" },
 		[EXPORT] = { .name = "export" },
+		[IMPORT] = { .name = "import" },
 		[LOG] = { .name = "log" },
 		[TEAMS] = { .name = "teams" },
 	};
@@ -513,6 +514,7 @@ load_document(struct loader *l)
 	cfg_load_idle(l, &sections[IDLE]);
 	cfg_load_reminders(l, &sections[REMINDERS]);
 	load_export(l, &sections[EXPORT]);
+	cfg_load_import(l, &sections[IMPORT]);
 	load_log(l, &sections[LOG]);
 	cfg_load_teams(l, &sections[TEAMS]);
 }
@@ -538,6 +540,7 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 	cfg->keepalive = CFG_KEEPALIVE_DEFAULT;
 	cfg->upload = CFG_UPLOAD_AUTO;
 	cfg->inline_part_bytes = CFG_PART_DEFAULT;
+	cfg->import_max_bytes = CFG_IMPORT_MAX_BYTES_DEFAULT;
 	cfg->log_level = LOG_INFO;
 	cfg->max_body = CFG_MAX_BODY_DEFAULT;
 	cfg->commands_per_minute = CFG_RATE_DEFAULT;
@@ -589,6 +592,7 @@ cfg_free(struct cfg *cfg)
 	}
 	cfg_free_list(cfg->allow, cfg->nallow);
 	cfg_free_list(cfg->admins, cfg->nadmins);
+	cfg_free_list(cfg->import_hosts, cfg->nimport_hosts);
 	free(cfg->timezone);
 	cfg_teams_free(&cfg->teams);
 	free(cfg);
@@ -636,13 +640,24 @@ add_name(char *buf, size_t n, const char *name)
 	snprintf(buf + len, n - len, "%s%s", len > 0 ? ", " : "", name);
 }
 
+/* Swaps the list *a (of *na items) with *b (of *nb). */
+static void
+swap_list(char ***a, size_t *na, char ***b, size_t *nb)
+{
+	char **list = *a;
+	size_t n = *na;
+
+	*a = *b;
+	*na = *nb;
+	*b = list;
+	*nb = n;
+}
+
 int
 cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 {
 	struct cfg *fresh;
 	struct teams teams;
-	char **list;
-	size_t count;
 
 	if (n > 0)
 		restart[0] = '\0';
@@ -668,20 +683,15 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	    live->inline_part_bytes != fresh->inline_part_bytes)
 		add_name(restart, n, "export");
 
-	/* access, limits and log: swapped in, so that freeing fresh frees
-	 * the old lists. */
-	list = live->allow;
-	count = live->nallow;
-	live->allow = fresh->allow;
-	live->nallow = fresh->nallow;
-	fresh->allow = list;
-	fresh->nallow = count;
-	list = live->admins;
-	count = live->nadmins;
-	live->admins = fresh->admins;
-	live->nadmins = fresh->nadmins;
-	fresh->admins = list;
-	fresh->nadmins = count;
+	/* access, limits, log and import: swapped in, so that freeing
+	 * fresh frees the old lists (a file sent is judged by the lists of
+	 * its day). */
+	swap_list(&live->allow, &live->nallow, &fresh->allow, &fresh->nallow);
+	swap_list(&live->admins, &live->nadmins, &fresh->admins,
+	          &fresh->nadmins);
+	swap_list(&live->import_hosts, &live->nimport_hosts,
+	          &fresh->import_hosts, &fresh->nimport_hosts);
+	live->import_max_bytes = fresh->import_max_bytes;
 	/* Teams too: who is in a team counts from the next message on. */
 	teams = live->teams;
 	live->teams = fresh->teams;

@@ -41,6 +41,11 @@ enum cfg_upload {
 #define CFG_PART_MAX 65536
 #define CFG_PART_DEFAULT 8192
 
+/* The default of import.max_bytes (its most is IMPORT_INPUT_MAX of
+ * commands/import.h), and the longest host name import.hosts takes. */
+#define CFG_IMPORT_MAX_BYTES_DEFAULT (10 * 1024 * 1024)
+#define CFG_IMPORT_HOST_MAX 253
+
 /* The ranges and defaults of the limits section: the largest message body
  * (bytes), commands a minute per sender (0: no rate limit) and how many a
  * sender may send at once before that rate applies. */
@@ -81,6 +86,13 @@ struct cfg {
 	size_t inline_part_bytes; /* export.inline_part_bytes: the largest
 	                             body of one inline part, default
 	                             CFG_PART_DEFAULT */
+	size_t import_max_bytes; /* import.max_bytes: the largest file a
+	                         user may send to be imported, default
+	                         CFG_IMPORT_MAX_BYTES_DEFAULT */
+	char **import_hosts;  /* import.hosts: hosts such files may come
+	                         from besides the sender's own server; may be
+	                         empty */
+	size_t nimport_hosts;
 	enum log_level log_level; /* log.level, default info */
 	size_t max_body;      /* limits.max_body: longer bodies are refused
 	                         unparsed, default CFG_MAX_BODY_DEFAULT */

@@ -206,8 +206,8 @@ cfg_walk_mapping(struct loader *l, const char *sect, yaml_node_t *map,
 			if (sect == NULL)
 				cfg_error(l, cfg_line_of(k),
 				          "%s: unknown section (expected account, "
-				          "storage, access, limits, defaults, export "
-				          "or log)",
+				          "storage, access, limits, defaults, idle, "
+				          "reminders, export, import, log or teams)",
 				          shown);
 			else
 				cfg_error(l, cfg_line_of(k), "%s.%s: unknown key",

@@ -99,3 +99,61 @@ curl_unload(void)
 	dlclose(handle);
 	handle = NULL;
 }
+
+CURLcode
+curl_https_options(const struct curl_api *c, CURL *easy, long total_ms,
+                   char *errbuf, void *priv)
+{
+	const char *ca_file = getenv("SSL_CERT_FILE");
+	const char *ca_dir = getenv("SSL_CERT_DIR");
+	CURLcode rc;
+
+	/* The files are someone's work record: HTTPS only, verified (these
+	 * are libcurl's defaults, stated so nobody wonders), and never
+	 * sent on or fetched from where a redirect points. */
+	if (
+#if LIBCURL_VERSION_NUM >= 0x075500
+	    (rc = c->easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https")) !=
+	            CURLE_OK ||
+#else
+	    (rc = c->easy_setopt(easy, CURLOPT_PROTOCOLS,
+	                         (long)CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+	    (rc = c->easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L)) != CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK ||
+	    (ca_file != NULL && *ca_file != '\0' &&
+	     (rc = c->easy_setopt(easy, CURLOPT_CAINFO, ca_file)) != CURLE_OK) ||
+	    (ca_dir != NULL && *ca_dir != '\0' &&
+	     (rc = c->easy_setopt(easy, CURLOPT_CAPATH, ca_dir)) != CURLE_OK) ||
+	    (rc = c->easy_setopt(easy, CURLOPT_USERAGENT,
+	                         "timmy/" TIMMY_VERSION)) != CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_NOSIGNAL, 1L)) != CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_TIMEOUT_MS, total_ms)) !=
+	            CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+	                         CURL_CONNECT_TIMEOUT_MS)) != CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf)) !=
+	            CURLE_OK ||
+	    (rc = c->easy_setopt(easy, CURLOPT_PRIVATE, priv)) != CURLE_OK)
+		return rc;
+	return CURLE_OK;
+}
+
+int
+curl_multi_ready(const struct curl_api **table, CURLM **multi, char *why,
+                 size_t n)
+{
+	const struct curl_api *c;
+
+	if (*multi != NULL)
+		return 0;
+	if ((c = curl_load(why, n)) == NULL)
+		return -1;
+	if ((*multi = c->multi_init()) == NULL) {
+		snprintf(why, n, "cannot set up libcurl");
+		return -1;
+	}
+	*table = c;
+	return 0;
+}

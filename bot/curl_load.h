@@ -53,6 +53,32 @@ const struct curl_api *curl_load(char *err, size_t n);
 /* The table when libcurl is loaded, else NULL. */
 const struct curl_api *curl_loaded(void);
 
+/*
+ * The options every transfer of timmy's sets on easy, in one place (the
+ * PUT of an export, bot/httpupload.c; the download of a file to import,
+ * bot/fetch.c): HTTPS only, the certificate and host name verified, the
+ * CA file and directory of SSL_CERT_FILE and SSL_CERT_DIR when set (the
+ * ones OpenSSL, and so the XMPP connection, trusts; libcurl reads neither
+ * by itself), no redirects, no signals, a connect timeout and a total
+ * one (total_ms), our user agent, errors into errbuf (CURL_ERROR_SIZE
+ * bytes) and priv as CURLOPT_PRIVATE. Returns CURLE_OK or the first
+ * failure.
+ */
+CURLcode curl_https_options(const struct curl_api *c, CURL *easy,
+                            long total_ms, char *errbuf, void *priv);
+
+/*
+ * Loads libcurl (curl_load) and makes a multi handle into *multi, unless
+ * there is one already; *table gets libcurl's table. Returns 0, or -1 after
+ * writing why into why (n bytes). The caller frees *multi with
+ * (*table)->multi_cleanup before curl_unload.
+ */
+int curl_multi_ready(const struct curl_api **table, CURLM **multi, char *why,
+                     size_t n);
+
+/* How long a transfer may take to connect, TLS handshake included. */
+#define CURL_CONNECT_TIMEOUT_MS 15000L
+
 /* curl_global_cleanup and dlclose, if curl_load succeeded; at exit, after
  * every handle is freed. */
 void curl_unload(void);

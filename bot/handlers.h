@@ -43,6 +43,8 @@ struct bot {
 	                          none */
 	struct jobs *jobs;     /* exports made in slices (jobs.h); NULL:
 	                          every command runs at once */
+	struct chatimport *ci; /* files sent to be imported, on their way
+	                          in (chatimport.h); NULL: none taken */
 };
 
 /* <message/>: commands from allowed users, at the rate limits allow
@@ -59,6 +61,7 @@ void message_rate_report(const char *jid, unsigned skipped, void *userdata);
 int message_rate_check(struct bot *b, const char *bare);
 
 struct cmd_file;
+struct cmd_input;
 struct cmd_job;
 struct text;
 
@@ -94,6 +97,36 @@ void message_answer(struct bot *b, const char *from, const char *bare,
 int message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                    const char *body, struct cmd_file *file, struct text *out,
                    bool *changed, struct cmd_job **job);
+
+/*
+ * What a message's command counts at and is known by, taken from its
+ * stanza while it is there, for a command that runs after the stanza is
+ * gone (an import, once its file is in: bot/chatimport.c): the time (the
+ * XEP-0203 delay stamp of a message kept while we were offline, when
+ * inbound_sent_at believes it, else now), whether it was such a message,
+ * and its key (inbound_key_digest; "" when it has none).
+ */
+struct msg_origin {
+	int64_t now;
+	bool offline;
+	char key[INBOUND_DIGEST_LEN + 1];
+};
+
+/* Fills *o for stanza, a message accepted now (bot/message.c). */
+void message_origin(struct bot *b, xmpp_stanza_t *stanza,
+                    struct msg_origin *o);
+
+/*
+ * Runs body as bare's command with the file in (cmd_ctx.input), as of
+ * *o, and answers from (a full JID) in thread (XEP-0201; NULL: none)
+ * like any chat message: the reply, then receipt (XEP-0184; NULL: none;
+ * released here), then the contact list's status when it changed
+ * (bot/message.c).
+ */
+void message_run_input(struct bot *b, const char *from, const char *bare,
+                       xmpp_stanza_t *thread, const struct msg_origin *o,
+                       const char *body, const struct cmd_input *in,
+                       xmpp_stanza_t *receipt);
 
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */

@@ -11,8 +11,8 @@
  * An iq get <request/> to the service returns a slot, a PUT URL with the
  * headers to send and a GET URL. We PUT the file with libcurl's multi
  * interface, driven by upload_poll from the session's loop, so no
- * transfer ever blocks the XMPP side; TLS is verified as libcurl does by
- * default, over HTTPS only. Then the user gets one message whose body is
+ * transfer ever blocks the XMPP side; TLS is verified, over HTTPS only
+ * (curl_https_options, curl_load.h). Then the user gets one message whose body is
  * the GET URL, with the same URL in an XEP-0066 <x xmlns='jabber:x:oob'/>:
  * clients show a file for exactly that. A refused or unanswered slot
  * request or a failed PUT falls back to inline delivery, and the log says
@@ -32,8 +32,7 @@
 #define NS_OOB "jabber:x:oob"
 
 #define SLOT_TIMEOUT_MS 30000 /* for the answer to a slot request */
-#define PUT_TIMEOUT_MS 60000  /* for a whole PUT, connection included */
-#define CONNECT_TIMEOUT_MS 15000
+#define PUT_TIMEOUT_MS 60000L /* for a whole PUT, connection included */
 #define URL_MAX 2048          /* longest slot URL we accept */
 #define HEADER_MAX 4096       /* longest slot header value we send */
 
@@ -42,18 +41,7 @@ static int slot_answer(xmpp_conn_t *, xmpp_stanza_t *, void *);
 int
 httpupload_ready(struct upload *u, char *why, size_t n)
 {
-	const struct curl_api *c;
-
-	if (u->multi != NULL)
-		return 0;
-	if ((c = curl_load(why, n)) == NULL)
-		return -1;
-	if ((u->multi = c->multi_init()) == NULL) {
-		snprintf(why, n, "cannot set up libcurl");
-		return -1;
-	}
-	u->curl = c;
-	return 0;
+	return curl_multi_ready(&u->curl, &u->multi, why, n);
 }
 
 int
@@ -187,8 +175,6 @@ start_put(struct delivery *d, const char *url, char *why, size_t n)
 {
 	struct upload *u = d->u;
 	const struct curl_api *c = u->curl;
-	const char *ca_file = getenv("SSL_CERT_FILE");
-	const char *ca_dir = getenv("SSL_CERT_DIR");
 	char ctype[160];
 	struct curl_slist *l;
 	CURLMcode mrc;
@@ -206,43 +192,17 @@ start_put(struct delivery *d, const char *url, char *why, size_t n)
 		snprintf(why, n, "cannot set up libcurl");
 		return -1;
 	}
-	/*
-	 * HTTPS only (the file is someone's work record), certificate and
-	 * host name verified (libcurl's defaults, stated here so nobody
-	 * wonders). The CA store is libcurl's; SSL_CERT_FILE and SSL_CERT_DIR,
-	 * which OpenSSL, and so libstrophe, honour for the XMPP connection,
-	 * are handed over too, so a private CA trusted for one is trusted for
-	 * the other. libcurl reads neither by itself.
-	 */
-	if (c->easy_setopt(d->easy, CURLOPT_URL, url) != CURLE_OK ||
-#if LIBCURL_VERSION_NUM >= 0x075500
-	    c->easy_setopt(d->easy, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
-#else
-	    c->easy_setopt(d->easy, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS) !=
+	/* What every transfer sets (curl_load.h), then the PUT's own. */
+	if (curl_https_options(c, d->easy, PUT_TIMEOUT_MS, d->errbuf, d) !=
 	            CURLE_OK ||
-#endif
-	    c->easy_setopt(d->easy, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
-	    (ca_file != NULL && *ca_file != '\0' &&
-	     c->easy_setopt(d->easy, CURLOPT_CAINFO, ca_file) != CURLE_OK) ||
-	    (ca_dir != NULL && *ca_dir != '\0' &&
-	     c->easy_setopt(d->easy, CURLOPT_CAPATH, ca_dir) != CURLE_OK) ||
+	    c->easy_setopt(d->easy, CURLOPT_URL, url) != CURLE_OK ||
 	    c->easy_setopt(d->easy, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
 	    c->easy_setopt(d->easy, CURLOPT_INFILESIZE_LARGE,
 	                     (curl_off_t)d->body.len) != CURLE_OK ||
 	    c->easy_setopt(d->easy, CURLOPT_READFUNCTION, read_body) != CURLE_OK ||
 	    c->easy_setopt(d->easy, CURLOPT_READDATA, d) != CURLE_OK ||
 	    c->easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_USERAGENT,
-	                     "timmy/" TIMMY_VERSION) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_TIMEOUT_MS,
-	                     (long)PUT_TIMEOUT_MS) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT_MS,
-	                     (long)CONNECT_TIMEOUT_MS) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf) != CURLE_OK ||
-	    c->easy_setopt(d->easy, CURLOPT_PRIVATE, d) != CURLE_OK) {
+	    c->easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers) != CURLE_OK) {
 		snprintf(why, n, "cannot set up the PUT");
 		return -1;
 	}

@@ -25,6 +25,11 @@
  * on in slices (bot/jobs.c), which answer it, receipt included, when it
  * is done; meanwhile the next messages are served.
  *
+ * A message carrying a file (an XEP-0066 link) with the text "import",
+ * its own link or none is an import: bot/chatimport.c downloads the file
+ * and runs the import command with it, and answers when it is in; the
+ * message passed every filter above first.
+ *
  * Courtesy, for accepted messages only (caps.h advertises both): a
  * chat message whose command may take a while (cmd_is_slow) gets a
  * XEP-0085 "composing" before it runs and "active" in its reply; a
@@ -42,6 +47,7 @@
 #include "../lib/utf8.h"
 #include "access.h"
 #include "caps.h"
+#include "chatimport.h"
 #include "clock.h"
 #include "handlers.h"
 #include "inbound.h"
@@ -247,7 +253,8 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	wrapped = inbound_wrapped(stanza);
 	/* Chat states, receipts and other body-less messages need no
 	 * answer, nor a log line. */
-	if (wrapped == NULL && body_el == NULL && m->about != INBOUND_RETRACTS)
+	if (wrapped == NULL && body_el == NULL && m->about != INBOUND_RETRACTS &&
+	    chatimport_link(stanza) == NULL)
 		return false;
 	/* The server stamps "from" on everything it routes to us (RFC 6120
 	 * 8.1.2.1); a message without one did not come from a user. */
@@ -287,7 +294,10 @@ accept_message(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m)
 	}
 	/* NULL for <body/>: nothing to do, unless it retracts. */
 	m->body = body_el != NULL ? xmpp_stanza_get_text(body_el) : NULL;
-	if (m->body == NULL && m->about != INBOUND_RETRACTS)
+	/* A file sent without a word (XEP-0066) is an import's: it goes
+	 * on, its body NULL, to chatimport_take. */
+	if (m->body == NULL && m->about != INBOUND_RETRACTS &&
+	    chatimport_link(stanza) == NULL)
 		return false;
 	m->thread = xmpp_stanza_get_child_by_name(stanza, "thread");
 	m->chat = xmpp_stanza_get_type(stanza) != NULL &&
@@ -355,6 +365,56 @@ about_earlier(xmpp_stanza_t *stanza, const struct accepted *m,
 	return about;
 }
 
+void
+message_origin(struct bot *b, xmpp_stanza_t *stanza, struct msg_origin *o)
+{
+	int64_t sent;
+
+	o->now = wall_now();
+	o->offline = false;
+	if (inbound_key_digest(stanza, o->key, sizeof(o->key)) == NULL)
+		o->key[0] = '\0';
+	/* Kept by the server while we were away (XEP-0203): it counts when
+	 * it was sent. A stamp clamped to now is no delay worth a word. */
+	if (inbound_sent_at(stanza, &b->away, b->cfg->jid, o->now, &sent) &&
+	    sent < o->now) {
+		log_debug("message was sent %lld s ago, while we were offline",
+		          (long long)(o->now - sent));
+		o->now = sent;
+		o->offline = true;
+	}
+}
+
+/* The context of a command of bare's that came as *o says. */
+static void
+fill_ctx(struct bot *b, const char *bare, const struct msg_origin *o,
+         struct cmd_ctx *cctx)
+{
+	memset(cctx, 0, sizeof(*cctx));
+	cctx->st = b->st;
+	cctx->owner = bare;
+	cctx->now = o->now;
+	cctx->tz = b->cfg->timezone;
+	cctx->msg_key = o->key[0] != '\0' ? o->key : NULL;
+	cctx->offline = o->offline;
+	cctx->admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
+	cctx->prefs = &b->cfg->prefs;
+	cctx->teams = &b->cfg->teams;
+	cctx->bot_jid = b->cfg->jid;
+}
+
+/* Logs how ctx's command went. */
+static void
+log_outcome(struct bot *b, const char *bare, enum cmd_status rc)
+{
+	if (rc == CMD_FAILED)
+		log_error("command from %s failed: %s", bare,
+		          store_errmsg(b->st));
+	else
+		log_debug("command from %s: %s", bare,
+		          rc == CMD_OK ? "done" : "refused");
+}
+
 /*
  * Runs the command in m's body for its sender: the reply goes to out, a
  * file it makes to file. The command counts at the XEP-0203 delay stamp
@@ -365,44 +425,21 @@ static bool
 run_command(struct bot *b, xmpp_stanza_t *stanza, struct accepted *m,
             struct cmd_file *file, struct text *out, struct cmd_job **job)
 {
-	char key[INBOUND_DIGEST_LEN + 1], keys[2][INBOUND_DIGEST_LEN + 1];
+	char keys[2][INBOUND_DIGEST_LEN + 1];
+	struct msg_origin o;
 	struct cmd_about about;
 	struct cmd_ctx cctx;
 	enum cmd_status rc;
-	int64_t now, sent;
 
-	now = wall_now();
-	cctx.st = b->st;
-	cctx.owner = m->bare;
-	cctx.now = now;
-	cctx.tz = b->cfg->timezone;
+	message_origin(b, stanza, &o);
+	fill_ctx(b, m->bare, &o, &cctx);
 	cctx.file = file;
-	cctx.msg_key = inbound_key_digest(stanza, key, sizeof(key));
-	cctx.offline = false;
-	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, m->bare);
-	cctx.prefs = &b->cfg->prefs;
-	cctx.teams = &b->cfg->teams;
-	cctx.bot_jid = b->cfg->jid;
 	cctx.job = job; /* NULL: everything at once */
 	cctx.about = about_earlier(stanza, m, &about, keys);
-	/* Kept by the server while we were away (XEP-0203): it counts when
-	 * it was sent. A stamp clamped to now is no delay worth a word. */
-	if (inbound_sent_at(stanza, &b->away, b->cfg->jid, now, &sent) &&
-	    sent < now) {
-		cctx.now = sent;
-		cctx.offline = true;
-		log_debug("message from %s was sent %lld s ago, while we "
-		          "were offline", m->bare, (long long)(now - sent));
-	}
 	rc = cmd_exec(&cctx, m->body != NULL ? m->body : "", out);
 	m->rc = rc;
 	m->changes = cmd_changes(&cctx, m->body);
-	if (rc == CMD_FAILED)
-		log_error("command from %s failed: %s", m->bare,
-		          store_errmsg(b->st));
-	else
-		log_debug("command from %s: %s", m->bare,
-		          rc == CMD_OK ? "done" : "refused");
+	log_outcome(b, m->bare, rc);
 	return !cctx.offline;
 }
 
@@ -444,6 +481,29 @@ send_made(struct bot *b, xmpp_stanza_t *stanza)
 	xmpp_stanza_release(stanza);
 }
 
+void
+message_run_input(struct bot *b, const char *from, const char *bare,
+                  xmpp_stanza_t *thread, const struct msg_origin *o,
+                  const char *body, const struct cmd_input *in,
+                  xmpp_stanza_t *receipt)
+{
+	struct cmd_ctx cctx;
+	enum cmd_status rc;
+	struct text out;
+
+	fill_ctx(b, bare, o, &cctx);
+	cctx.input = in;
+	text_init(&out, CMD_REPLY_MAX);
+	rc = cmd_exec(&cctx, body, &out);
+	log_outcome(b, bare, rc);
+	reply(b, from, thread, text_str(&out), NULL);
+	send_made(b, receipt);
+	/* An import may bring a running timer. */
+	if (rc == CMD_OK && cmd_changes(&cctx, body))
+		timerstatus_changed(b, bare);
+	text_free(&out);
+}
+
 int
 message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                const char *body, struct cmd_file *file, struct text *out,
@@ -481,7 +541,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	struct cmd_file file;
 	struct cmd_job *job = NULL;
 	struct text out;
-	bool slow = false, ran = false;
+	bool slow = false, ran = false, acceptable;
 
 	(void)conn;
 	/* Groupchat, and private messages through a team room: muc.c. */
@@ -491,8 +551,19 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 		return 1;
 	text_init(&out, CMD_REPLY_MAX);
 	cmd_file_init(&file);
-	/* A retraction runs no text: its body, if any, is not judged. */
-	if (m.about == INBOUND_RETRACTS || text_acceptable(b, &m, &out)) {
+	/* A retraction runs no text, and a file sent without any has none
+	 * to judge. */
+	acceptable = m.about == INBOUND_RETRACTS || m.body == NULL ||
+	             text_acceptable(b, &m, &out);
+	/* A file sent to be imported (XEP-0066): answered when it is in,
+	 * or refused now (bot/chatimport.c). A link nobody takes, without
+	 * a word, needs no answer. */
+	if (acceptable && m.about == INBOUND_NEW &&
+	    (chatimport_take(b, stanza, m.from, m.bare,
+	                     m.body != NULL ? m.body : "", m.thread) ||
+	     m.body == NULL))
+		goto taken;
+	if (acceptable) {
 		/* XEP-0085 5.1 and 5.3: "composing" while a long command
 		 * runs, "active" in its reply; only in chat, and only when
 		 * the wait is worth a word. */
@@ -524,6 +595,7 @@ handle_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 	 * its roster and privacy checks) ahead of the reply it waits on. */
 	if (ran)
 		refresh_status(b, &m);
+taken:
 	cmd_file_free(&file);
 	text_free(&out);
 	if (m.body != NULL)

@@ -73,6 +73,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chatimport.h"
 #include "clock.h"
 #include "handlers.h"
 #include "jobs.h"
@@ -339,6 +340,7 @@ on_disconnect(struct session *s, int error,
 	/* Pending deliveries and their id handlers go with the stream, so
 	 * does our ping. */
 	upload_offline(s->b.up);
+	chatimport_offline(s->b.ci);
 	jobs_offline(&s->b);
 	roster_offline(&s->b);
 	nudge_offline(&s->b);
@@ -521,7 +523,8 @@ session_new(struct cfg *cfg, store *st)
 	    (s->b.roster = roster_new()) == NULL ||
 	    (s->b.wb = whereabouts_new()) == NULL ||
 	    (s->b.muc = muc_new()) == NULL ||
-	    (s->b.jobs = jobs_new()) == NULL) {
+	    (s->b.jobs = jobs_new()) == NULL ||
+	    (s->b.ci = chatimport_new(&s->b)) == NULL) {
 		session_free(s);
 		return NULL;
 	}
@@ -674,8 +677,9 @@ prune_messages(struct session *s, int64_t now)
 }
 
 /*
- * The loop. HTTP uploads run on libcurl's multi interface beside the XMPP
- * stream: upload_poll moves them on without blocking after every turn of
+ * The loop. HTTP uploads and the downloads of files to import run on
+ * libcurl's multi interface beside the XMPP stream: upload_poll and
+ * chatimport_poll move them on without blocking after every turn of
  * xmpp_run_once, whose sleep is short while any transfer runs, so neither
  * side waits for the other.
  */
@@ -740,6 +744,7 @@ session_run(struct session *s, volatile sig_atomic_t *stop,
 		if (!slicing)
 			xmpp_run_once(s->b.ctx, busy ? BUSY_LOOP_MS : LOOP_MS);
 		busy = upload_poll(s->b.up);
+		busy = chatimport_poll(s->b.ci) || busy;
 		slicing = jobs_poll(&s->b);
 	}
 	notify_stopping();
@@ -758,6 +763,7 @@ session_free(struct session *s)
 	s->life = LIFE_FREEING;
 	/* Before the connection: they delete their id handlers there. */
 	upload_free(s->b.up);
+	chatimport_free(s->b.ci);
 	if (s->b.conn) {
 		jobs_offline(&s->b);
 		roster_offline(&s->b);

@@ -104,6 +104,17 @@ const struct cmd_def cmd_table[] = {
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
 	  "help\nhelp start", NULL },
+	{ "import", NULL, GRP_PAST, CMD_CHANGES, 0, 0, cmd_import,
+	  "import (a file sent with it)",
+	  "bring in your history from a file you send",
+	  "Send me a file with your client's upload button (HTTP upload), "
+	  "with the text \"import\" or none: Timewarrior data files "
+	  "(YYYY-MM.data), Watson's frames or state, or timmy's own CSV or "
+	  "JSON export; I tell which from what it holds. The reply says what "
+	  "was imported and what was skipped, and why; undo takes the whole "
+	  "import back, and the same file sent again adds nothing. Without a "
+	  "file, import says how to send one.\n"
+	  "import", NULL },
 	{ "log", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_log,
 	  "log [RANGE] [PROJECT|+tag ...]",
 	  "the entries of a period, with their numbers",
@@ -207,7 +218,7 @@ const struct cmd_def cmd_table[] = {
 	{ "undo", NULL, GRP_PAST, CMD_CHANGES, 0, 0, cmd_undo, "undo",
 	  "take back your last change (again and again)",
 	  "Reverts your last start, stop, cancel, add, edit, delete, rename or "
-	  "import (timmy import, as a whole); "
+	  "import (a file you sent, or timmy import, as a whole); "
 	  "say it again to go further back.\nundo", NULL },
 	{ "who", NULL, GRP_ADMIN, CMD_ADMIN | CMD_TEAM, 0, 0, cmd_who, "who",
 	  "who tracked time today, with their totals",

@@ -10,6 +10,7 @@
 #define TIMMY_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../storage/store.h"
@@ -50,6 +51,17 @@ struct cmd_about {
 	const char *keys[2];
 };
 
+/*
+ * A file a message brought (an XEP-0066 link the caller downloaded) for
+ * the command to read: the import command takes it. All borrowed for
+ * the call.
+ */
+struct cmd_input {
+	const char *name; /* what replies call it: the URL's last part */
+	const char *buf;  /* len bytes, not NUL-terminated */
+	size_t len;
+};
+
 struct prefs;
 struct teams;
 struct cmd_job;
@@ -86,6 +98,9 @@ struct cmd_ctx {
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */
+	const struct cmd_input *input; /* the file the message brought;
+	                          NULL: none (import then says how to
+	                          send one) */
 	struct cmd_job **job;  /* NULL: every command runs to its end in
 	                          cmd_exec. Else a long one (export) may go
 	                          on in slices: cmd_exec then returns CMD_OK

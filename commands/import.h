@@ -5,8 +5,8 @@
  * Dependency rule: commands/ and storage/ only; nothing of XMPP, no file
  * system and no clock. A reader takes a buffer in memory (a file the
  * command line read, or one a chat upload brought) and turns it into
- * planned entries; import_apply adds them in one transaction, as one undo
- * step, and writes what it did and what it left out, and why, into a
+ * planned entries; import_apply adds them in the caller's transaction, as
+ * one undo step, and writes what it did and what it left out, and why, into a
  * report. The caller reads the files and prints or sends the report.
  */
 #ifndef TIMMY_IMPORT_H
@@ -65,21 +65,38 @@ struct import_result {
 };
 
 /*
- * Adds p's entries to owner's, oldest first, in one transaction begun
- * here, recorded as one undo step labelled "import FORMAT" (undo takes the
- * whole import back). An interval left out is reported with its reason:
- * one already there (the same start, stop and project, case aside), one
- * that overlaps another entry (named by its number), one that ends before
- * it starts or in the future, one over a limit of the store, a running
- * one while owner has a timer running. dry_run: the same, then rolled
- * back. Times in the report are in tz, as of now. report gets one line
- * per entry and per skip, then a summary line. Returns STORE_OK (also
- * when nothing was added) or STORE_ERR (nothing changed; store_errmsg
- * says why).
+ * Adds p's entries to owner's, oldest first, as a part of the caller's
+ * open write transaction (store_begin), in a new undo step labelled
+ * "import FORMAT" (undo takes the whole import back). The caller commits
+ * it, or rolls it back (a dry run, a failure). An interval left out is
+ * reported with its reason: one already there (the same start, stop and
+ * project, case aside), one that overlaps another entry (named by its
+ * number), one that ends before it starts or in the future, one over a
+ * limit of the store, a running one while owner has a timer running.
+ * dry_run only changes the words ("would add", "Would import ... dry
+ * run"). Times in the report are in tz, as of now. report (NULL: none)
+ * gets one line per entry and per skip, then a summary line; skips (NULL:
+ * none) only the skip lines, for a caller that says just those (it may
+ * be bounded: text.h cuts). Returns STORE_OK (also when nothing was
+ * added) or STORE_ERR (the caller rolls back; store_errmsg says why).
  */
 store_rc import_apply(store *st, const char *owner, int64_t now,
                       const char *tz, enum import_format f,
                       struct import_plan *p, bool dry_run,
-                      struct text *report, struct import_result *r);
+                      struct text *report, struct text *skips,
+                      struct import_result *r);
+
+/*
+ * Which format len bytes of buf are, from what they hold (commands/
+ * import_guess.c): timmy's CSV export (its header line), timmy's JSON
+ * export (an array of objects), Watson's frames (an array of arrays) or
+ * state (an object with "project" and "start"), Timewarrior's data lines
+ * ("inc ..."). name (NULL: none), the file's name, settles only what the
+ * content leaves open (an empty JSON array: ".json" is timmy's, else
+ * Watson's frames). Returns 0 with *out set, or -1 when it is none of
+ * them.
+ */
+int import_format_guess(const char *buf, size_t len, const char *name,
+                        enum import_format *out);
 
 #endif

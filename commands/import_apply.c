@@ -1,7 +1,7 @@
 /*
  * commands/import_apply.c - a plan of imported intervals added to one
- * user's entries: one transaction, one undo step, every interval left
- * out reported with its reason. See import.h. Depends on storage/ and
+ * user's entries in the caller's transaction, as one undo step, every
+ * interval left out reported with its reason. See import.h. Depends on storage/ and
  * the formatting of commands/; nothing of XMPP.
  *
  * An import is meant to be run again safely: an interval that is there
@@ -10,16 +10,21 @@
  * are added oldest first, each checked against the entries there and
  * those added before it in the same transaction, so two intervals of the
  * file that overlap are reported like an overlap with an older entry.
- * A dry run does exactly the same inside the transaction, then rolls it
- * back: what it reports is what the import would do.
+ * A dry run does exactly the same inside the transaction, which its
+ * caller then rolls back: what it reports is what the import would do.
  */
 #include "cmd_int.h"
 #include "import_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The longest line of a report: where (IMPORT_WHERE_MAX), a reason and
+ * an entry as cmd_say_entry writes it (project, tags, a whole note). */
+#define IMPORT_LINE_MAX 4096
 
 /* What store_list found about an incoming interval. */
 struct clash {
@@ -59,21 +64,44 @@ struct run {
 	struct cmd_ctx ctx;      /* store, owner, now, zone: for the report */
 	const char *owner;
 	bool dry_run;
-	struct text *report;
+	struct text *report;     /* NULL: none */
+	struct text *skips;      /* NULL: none */
 	struct import_result *r;
 };
+
+/* Appends the formatted line to report and, when it is a skip, to skips
+ * (either may be NULL). */
+static void
+say(struct run *u, bool skip, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+say(struct run *u, bool skip, const char *fmt, ...)
+{
+	char line[IMPORT_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (u->report != NULL)
+		text_printf(u->report, "%s", line);
+	if (skip && u->skips != NULL)
+		text_printf(u->skips, "%s", line);
+}
 
 /* Reports it as left out for why (and e, an entry it meets, if any). */
 static void
 say_skip(struct run *u, const struct import_item *it, const char *why,
          const struct store_entry *e)
 {
-	text_printf(u->report, "skipped %s: %s", it->where, why);
-	if (e != NULL) {
-		text_printf(u->report, " ");
-		cmd_say_entry(&u->ctx, e, u->report);
-	}
-	text_printf(u->report, "\n");
+	struct text entry;
+
+	text_init(&entry, IMPORT_LINE_MAX);
+	if (e != NULL)
+		cmd_say_entry(&u->ctx, e, &entry);
+	say(u, true, "skipped %s: %s%s%s\n", it->where, why, e ? " " : "",
+	    text_str(&entry));
+	text_free(&entry);
 	u->r->skipped++;
 }
 
@@ -205,9 +233,11 @@ add_item(struct run *u, const struct import_item *it)
 	}
 	if (rc != STORE_OK)
 		return rc;
-	text_printf(u->report, "%s ", u->dry_run ? "would add" : "added");
-	cmd_say_entry(&u->ctx, &e, u->report);
-	text_printf(u->report, " (%s)\n", it->where);
+	if (u->report != NULL) {
+		text_printf(u->report, "%s ", u->dry_run ? "would add" : "added");
+		cmd_say_entry(&u->ctx, &e, u->report);
+		text_printf(u->report, " (%s)\n", it->where);
+	}
 	u->r->added++;
 	return STORE_OK;
 }
@@ -229,7 +259,7 @@ item_cmp(const void *a, const void *b)
 store_rc
 import_apply(store *st, const char *owner, int64_t now, const char *tz,
              enum import_format f, struct import_plan *p, bool dry_run,
-             struct text *report, struct import_result *r)
+             struct text *report, struct text *skips, struct import_result *r)
 {
 	char label[64];
 	struct run u;
@@ -245,29 +275,33 @@ import_apply(store *st, const char *owner, int64_t now, const char *tz,
 	u.owner = owner;
 	u.dry_run = dry_run;
 	u.report = report;
+	u.skips = skips;
 	u.r = r;
-	text_printf(report, "%s", text_str(&p->skips));
-	if (p->skips.truncated)
-		text_printf(report, "[more lines could not be read]\n");
+	/* What the reader could not read comes first, in input order. */
+	for (i = 0; i < 2; i++) {
+		struct text *t = i == 0 ? report : skips;
+
+		if (t == NULL)
+			continue;
+		text_printf(t, "%s", text_str(&p->skips));
+		if (p->skips.truncated)
+			text_printf(t, "[more lines could not be read]\n");
+	}
 	r->skipped = p->nskips;
 	if (p->nitems > 1)
 		qsort(p->items, p->nitems, sizeof(p->items[0]), item_cmp);
 	snprintf(label, sizeof(label), "import %s", import_format_name(f));
-	if ((rc = store_begin_change(st, owner, label, now)) != STORE_OK)
+	if (store_change_label(st, owner, label, now) != STORE_OK)
 		return STORE_ERR;
 	for (i = 0; i < p->nitems && rc == STORE_OK; i++)
 		rc = add_item(&u, &p->items[i]);
-	if (rc != STORE_OK || dry_run) {
-		store_rollback(st);
-	} else if (store_change_commit(st, owner, NULL) != STORE_OK) {
-		store_rollback(st);
-		rc = STORE_ERR;
-	}
 	if (rc != STORE_OK)
 		return STORE_ERR;
-	text_printf(report, "%s %zu entr%s from %s, skipped %zu.%s\n",
-	            dry_run ? "Would import" : "Imported", r->added,
-	            r->added == 1 ? "y" : "ies", import_format_name(f),
-	            r->skipped, dry_run ? " Nothing was changed (dry run)." : "");
+	if (report != NULL)
+		text_printf(report, "%s %zu entr%s from %s, skipped %zu.%s\n",
+		            dry_run ? "Would import" : "Imported", r->added,
+		            r->added == 1 ? "y" : "ies", import_format_name(f),
+		            r->skipped,
+		            dry_run ? " Nothing was changed (dry run)." : "");
 	return STORE_OK;
 }

@@ -104,6 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.teams = NULL;
 	ctx.bot_jid = "timmy@example.org";
 	ctx.job = NULL;
+	ctx.input = NULL;
 	had_change = ctx.msg_key != NULL &&
 	             store_msg_seen(st, ctx.owner, ctx.msg_key, saved,
 	                            sizeof(saved)) == STORE_OK;

@@ -9,7 +9,10 @@
  *   - a reader never fails but for memory, and every item it plans holds
  *     NUL-terminated fields within the store's limits, or says why not;
  *   - import_apply with a dry run returns STORE_OK, adds no more entries
- *     than were planned, and leaves the store as empty as it was.
+ *     than were planned, and leaves the store as empty as it was once
+ *     its transaction is rolled back; its skips stay within their text;
+ *   - import_format_guess names one of the formats or none, and a name
+ *     that says nothing does not change its answer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,7 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_plan *p;
 	struct import_result r;
-	struct text report;
+	struct text report, skips;
+	enum import_format f, g;
+	int guessed;
 	char err[256];
 	int64_t n = -1;
 	size_t i;
@@ -69,10 +74,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < p->nitems; i++)
 		check_item(&p->items[i]);
 	text_init(&report, 1024 * 1024);
-	if (import_apply(st, OWNER, NOW, "Europe/Berlin",
+	text_init(&skips, 2048);
+	if (store_begin(st) != STORE_OK ||
+	    import_apply(st, OWNER, NOW, "Europe/Berlin",
 	                 (enum import_format)(data[0] % 4), p, true, &report,
-	                 &r) != STORE_OK ||
-	    r.added > p->nitems)
+	                 &skips, &r) != STORE_OK ||
+	    r.added > p->nitems || skips.len > 2048)
+		abort();
+	store_rollback(st);
+	text_free(&skips);
+	/* The guess from content: one of the four formats, or none, and the
+	 * same answer with a name that cannot tip it. */
+	guessed = import_format_guess((const char *)data + 1, size - 1, NULL,
+	                              &f);
+	if (guessed != 0 && guessed != -1)
+		abort();
+	if (guessed == 0 && (f < IMPORT_TIMEWARRIOR || f > IMPORT_JSON))
+		abort();
+	if (import_format_guess((const char *)data + 1, size - 1, "x.bin",
+	                        &g) != guessed || (guessed == 0 && g != f))
 		abort();
 	if (store_count(st, OWNER, &n) != STORE_OK || n != 0)
 		abort();

@@ -140,7 +140,8 @@ class PrivateProsody(Started):
     def _make_certificate(self):
         cmd = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                "-days", "2", "-subj", "/CN=%s" % self.domain,
-               "-addext", "subjectAltName=DNS:%s" % self.domain,
+               "-addext", "subjectAltName=DNS:%s,IP:%s" % (self.domain,
+                                                          self.host),
                "-keyout", self.key_path, "-out", self.cert_path]
         r = subprocess.run(cmd, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=60)

@@ -338,8 +338,8 @@ cfg_load__names_section__when_section_unknown(void **state)
 
 	assert_null(load(f, MINIMAL "colours:\n  fg: red\n"));
 	assert_only_error(f, ":8: colours: unknown section (expected account, "
-	                     "storage, access, limits, defaults, export or "
-	                     "log)");
+	                     "storage, access, limits, defaults, idle, "
+	                     "reminders, export, import, log or teams)");
 }
 
 static void
@@ -983,7 +983,8 @@ cfg_load__reports_every_problem__when_file_has_several(void **state)
 	assert_error(f, ":10: log.level: unknown value \"loud\" (expected error, "
 	                "warn, info or debug)");
 	assert_error(f, ":11: extra: unknown section (expected account, "
-	                "storage, access, limits, defaults, export or log)");
+	                "storage, access, limits, defaults, idle, reminders, "
+	                "export, import, log or teams)");
 	assert_int_equal(count_errors(f), 10);
 }
 
@@ -2101,6 +2102,57 @@ cfg_reload__moves_teams_in_at_once__when_file_valid(void **state)
 	cfg_free(cfg);
 }
 
+static void
+cfg_load__reads_import__default_and_given(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	cfg = load(f, MINIMAL);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->import_max_bytes, 10 * 1024 * 1024);
+	assert_int_equal(cfg->nimport_hosts, 0);
+	cfg_free(cfg);
+	unlink(f->cfg);
+	f->cfg[0] = '\0';
+
+	cfg = load(f, MINIMAL "import:\n"
+	                      "  max_bytes: 1000\n"
+	                      "  hosts: [files.example.org, 127.0.0.1, \"::1\"]\n");
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->import_max_bytes, 1000);
+	assert_int_equal(cfg->nimport_hosts, 3);
+	assert_string_equal(cfg->import_hosts[0], "files.example.org");
+	assert_string_equal(cfg->import_hosts[2], "::1");
+	cfg_free(cfg);
+}
+
+static void
+cfg_load__reports_import__when_max_bytes_or_host_bad(void **state)
+{
+	static const char *const bad[] = { "0", "-1", "67108865", "10MiB",
+	                                   "[1]" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL "import:\n  max_bytes: %s\n",
+		                 bad[i]));
+		assert_only_error(f, ":9: import.max_bytes: expected a number "
+		                     "1-67108864");
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+	assert_null(load(f, MINIMAL "import:\n"
+	                            "  hosts: [\"https://files.example.org/\"]\n"));
+	assert_only_error(f, ":9: import.hosts: invalid host "
+	                     "\"https://files.example.org/\" (expected a host "
+	                     "name such as files.example.org, without scheme, "
+	                     "port or path)");
+}
+
 int
 main(void)
 {
@@ -2156,6 +2208,8 @@ main(void)
 		T(cfg_load__reports_type__when_upload_not_a_string),
 		T(cfg_load__accepts_inline_part_bytes__when_in_range),
 		T(cfg_load__reports_range__when_inline_part_bytes_bad),
+		T(cfg_load__reads_import__default_and_given),
+		T(cfg_load__reports_import__when_max_bytes_or_host_bad),
 		T(cfg_load__names_key_and_line__when_export_key_unknown),
 		T(cfg_load__reports_type__when_export_not_mapping),
 		T(cfg_load__reports_both__when_export_keys_both_bad),

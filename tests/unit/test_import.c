@@ -69,8 +69,16 @@ apply(struct cmd_fixture *f, enum import_format fmt, struct import_plan *p,
 	struct import_result r;
 
 	text_init(out, GOLDEN_MAX);
+	/* The caller's transaction, as bot/cli_import.c and the import
+	 * command run it: committed, or rolled back for a dry run. */
+	assert_int_equal(store_begin(f->st), STORE_OK);
 	assert_int_equal(import_apply(f->st, ALICE, NOW, zone, fmt, p, dry_run,
-	                              out, &r), STORE_OK);
+	                              out, NULL, &r), STORE_OK);
+	if (dry_run)
+		store_rollback(f->st);
+	else
+		assert_int_equal(store_change_commit(f->st, ALICE, NULL),
+		                 STORE_OK);
 	return r;
 }
 
@@ -527,6 +535,163 @@ import_format_parse__names_any_case(void **state)
 	assert_string_equal(import_format_name(IMPORT_WATSON), "watson");
 }
 
+/* Each golden input is told from what it holds, with or without a byte
+ * order mark or a name; what is none of them is not taken for one. */
+static void
+import_format_guess__tells_each_format_from_its_content(void **state)
+{
+	static const struct {
+		const char *golden;
+		enum import_format f;
+	} files[] = {
+		{ "import-timew.data", IMPORT_TIMEWARRIOR },
+		{ "import-watson-frames.json", IMPORT_WATSON },
+		{ "import-watson-state.json", IMPORT_WATSON },
+		{ "export.csv", IMPORT_CSV },
+		{ "export-owner.csv", IMPORT_CSV },
+		{ "export.json", IMPORT_JSON },
+		{ "export-owner.json", IMPORT_JSON },
+	};
+	static const struct {
+		const char *buf, *name;
+		int rc;
+		enum import_format f;
+	} cases[] = {
+		{ "\xef\xbb\xbfinc 20251102T090000Z - 20251102T100000Z # a\n",
+		  NULL, 0, IMPORT_TIMEWARRIOR },
+		{ "\n\n  [\n]\n", "timmy-this-month.json", 0, IMPORT_JSON },
+		{ "[]", "frames", 0, IMPORT_WATSON },
+		{ "[]", NULL, 0, IMPORT_WATSON },
+		{ "{}", "state", 0, IMPORT_WATSON },
+		{ "project,start\r\nacme,2025-11-02T09:00:00Z\r\n", "x.txt", 0,
+		  IMPORT_CSV },
+		/* A name never makes a format of what is none. */
+		{ "hello, world\n", "export.csv", -1, IMPORT_CSV },
+		{ "{\"a\": 1}", "state", -1, IMPORT_CSV },
+		{ "{\"project\": \"acme\"", NULL, -1, IMPORT_CSV },
+		{ "[1, 2]", "frames", -1, IMPORT_CSV },
+		{ "include 2025\n", "2025-11.data", -1, IMPORT_CSV },
+		{ "", "2025-11.data", -1, IMPORT_CSV },
+		{ " \r\n\t", NULL, -1, IMPORT_CSV },
+		{ "\x89PNG\r\n\x1a\n", "a.png", -1, IMPORT_CSV },
+	};
+	enum import_format f;
+	size_t i;
+	char *buf;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = golden(files[i].golden);
+		f = (enum import_format)-1;
+		assert_int_equal(import_format_guess(buf, strlen(buf), NULL, &f),
+		                 0);
+		assert_int_equal(f, files[i].f);
+		free(buf);
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = IMPORT_CSV;
+		assert_int_equal(import_format_guess(cases[i].buf,
+		                                     strlen(cases[i].buf),
+		                                     cases[i].name, &f),
+		                 cases[i].rc);
+		assert_int_equal(f, cases[i].f);
+	}
+}
+
+/* A message's key, as bot/ makes one (STORE_MSG_KEY_LEN hex digits). */
+static const char *
+key_of(char c)
+{
+	static char key[STORE_MSG_KEY_LEN + 1];
+
+	memset(key, c, STORE_MSG_KEY_LEN);
+	key[STORE_MSG_KEY_LEN] = '\0';
+	return key;
+}
+
+/* The import command with a file: one reply that says what came in and
+ * what did not; the same message again imports nothing and gets the
+ * first reply; the same file in a new message adds nothing; undo takes
+ * the whole import back. */
+static void
+cmd_import__file__imports_once_per_message_and_undo_takes_it_back(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+	char *buf = golden("import-timew.data");
+	struct cmd_input in = { "2025-11.data", buf, strlen(buf) };
+	char first[CMD_REPLY_MAX + 1];
+	int64_t n;
+
+	f->ctx.input = &in;
+	f->ctx.msg_key = key_of('a');
+	assert_int_equal(cmd_exec(&f->ctx, "import", &f->reply), CMD_OK);
+	assert_true(has(&f->reply, "Imported "));
+	assert_true(has(&f->reply, " from timewarrior (file 2025-11.data); "
+	                           "skipped "));
+	assert_true(has(&f->reply, "skipped 2025-11.data:3: "));
+	assert_true(has(&f->reply, "\"undo\" takes the whole import back."));
+	n = count(f);
+	assert_true(n > 0);
+	snprintf(first, sizeof(first), "%s", text_str(&f->reply));
+
+	/* Delivered again (a stream resumed): the first reply, no change. */
+	assert_int_equal(cmd_exec(&f->ctx, "import", &f->reply), CMD_OK);
+	assert_string_equal(text_str(&f->reply), first);
+	assert_int_equal(count(f), n);
+
+	/* The same file in another message: all there already. */
+	f->ctx.msg_key = key_of('b');
+	assert_int_equal(cmd_exec(&f->ctx, "import", &f->reply), CMD_OK);
+	assert_true(has(&f->reply, "Nothing was imported from timewarrior"));
+	assert_true(has(&f->reply, "already there"));
+	assert_int_equal(count(f), n);
+
+	f->ctx.input = NULL;
+	f->ctx.msg_key = key_of('c');
+	assert_int_equal(cmd_exec(&f->ctx, "undo", &f->reply), CMD_OK);
+	assert_true(has(&f->reply, "import timewarrior"));
+	assert_int_equal(count(f), 0);
+	free(buf);
+}
+
+/* Without a file, import says how to send one; a file of no format is
+ * refused naming the formats; neither changes anything. */
+static void
+cmd_import__no_file_or_unknown_format__says_why_and_changes_nothing(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+	static const char junk[] = "just some text\nand more\n";
+	static const char words[] = "inc nothing of the kind\nnor this\n";
+	struct cmd_input in = { "notes.txt", junk, sizeof(junk) - 1 };
+
+	f->ctx.input = NULL;
+	assert_int_equal(cmd_exec(&f->ctx, " IMPORT ", &f->reply),
+	                 CMD_REFUSED);
+	assert_true(has(&f->reply, "upload button"));
+	assert_true(has(&f->reply, "Timewarrior"));
+	assert_true(has(&f->reply, "timmy import"));
+
+	f->ctx.input = &in;
+	assert_int_equal(cmd_exec(&f->ctx, "import", &f->reply), CMD_REFUSED);
+	assert_true(has(&f->reply, "I cannot import notes.txt"));
+	assert_true(has(&f->reply, "Watson"));
+
+	/* Looks like Timewarrior, but not one interval can be read. */
+	in.name = "2025-11.data";
+	in.buf = words;
+	in.len = sizeof(words) - 1;
+	assert_int_equal(cmd_exec(&f->ctx, "import", &f->reply), CMD_REFUSED);
+	assert_true(has(&f->reply, "Nothing was imported from timewarrior "
+	                           "(file 2025-11.data); skipped 2:"));
+	assert_false(has(&f->reply, "undo"));
+	assert_int_equal(count(f), 0);
+
+	assert_int_equal(cmd_exec(&f->ctx, "help import", &f->reply), CMD_OK);
+	assert_true(has(&f->reply, "upload button"));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -549,6 +714,10 @@ main(void)
 		T(import__another_users_rows__skipped),
 		cmocka_unit_test(import__malformed_inputs__name_file_and_line),
 		cmocka_unit_test(import_format_parse__names_any_case),
+		cmocka_unit_test(
+			import_format_guess__tells_each_format_from_its_content),
+		T(cmd_import__file__imports_once_per_message_and_undo_takes_it_back),
+		T(cmd_import__no_file_or_unknown_format__says_why_and_changes_nothing),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
