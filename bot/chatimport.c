@@ -316,6 +316,10 @@ chatimport_take(struct bot *b, xmpp_stanza_t *msg, const char *from,
 		return false;
 	if (b->ci == NULL)
 		return false;
+	/* Delivered again (a stream resumed, the bot restarted): the first
+	 * reply, without fetching the file again, which may be gone. */
+	if (message_replay(b, msg, from, bare, thread))
+		return true;
 	if (split_url(url, host, name) != 0) {
 		log_info("refused an import link from %s: not an https URL",
 		         bare);

@@ -128,6 +128,15 @@ void message_run_input(struct bot *b, const char *from, const char *bare,
                        const char *body, const struct cmd_input *in,
                        xmpp_stanza_t *receipt);
 
+/*
+ * When stanza, bare's message, made its change before (a second delivery
+ * of it: cmd_repeated), answers from in thread with the first reply and
+ * the receipt it asks for, and returns true; else false, nothing sent.
+ * For a message whose command needs work first (a file to download).
+ */
+bool message_replay(struct bot *b, xmpp_stanza_t *stanza, const char *from,
+                    const char *bare, xmpp_stanza_t *thread);
+
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */
 void send_chat(struct bot *b, const char *to, const char *body);

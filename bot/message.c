@@ -504,6 +504,28 @@ message_run_input(struct bot *b, const char *from, const char *bare,
 	text_free(&out);
 }
 
+bool
+message_replay(struct bot *b, xmpp_stanza_t *stanza, const char *from,
+               const char *bare, xmpp_stanza_t *thread)
+{
+	struct msg_origin o;
+	struct cmd_ctx cctx;
+	struct text out;
+	bool repeated;
+
+	message_origin(b, stanza, &o);
+	fill_ctx(b, bare, &o, &cctx);
+	text_init(&out, CMD_REPLY_MAX);
+	if ((repeated = cmd_repeated(&cctx, &out))) {
+		log_info("message from %s reached us again: its first reply "
+		         "again", bare);
+		reply(b, from, thread, text_str(&out), NULL);
+		send_made(b, caps_receipt_for(b->ctx, stanza, from));
+	}
+	text_free(&out);
+	return repeated;
+}
+
 int
 message_run_as(struct bot *b, xmpp_stanza_t *stanza, const char *bare,
                const char *body, struct cmd_file *file, struct text *out,

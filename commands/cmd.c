@@ -579,6 +579,13 @@ run_message(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 	return dispatch(ctx, body, reply);
 }
 
+bool
+cmd_repeated(const struct cmd_ctx *ctx, struct text *reply)
+{
+	text_clear(reply);
+	return ctx->msg_key != NULL && handled_before(ctx, reply) == REPEATED;
+}
+
 /*
  * A message with a key (ctx->msg_key) changes things once: a repeat gets
  * the first reply again and runs nothing. Otherwise it runs, a change
@@ -590,7 +597,7 @@ run_message(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 enum cmd_status
 cmd_exec(const struct cmd_ctx *ctx, const char *body, struct text *reply)
 {
-	enum cmd_status rc;
+	enum cmd_status rc = CMD_FAILED; /* each case sets it */
 	bool light = light_read(ctx, body), snapshot;
 
 	text_clear(reply);

@@ -130,6 +130,16 @@ enum cmd_status cmd_exec(const struct cmd_ctx *ctx, const char *body,
                          struct text *reply);
 
 /*
+ * True when ctx's message (ctx->msg_key) made its change before, as
+ * cmd_exec would find it: reply (cleared first) then holds the first
+ * reply again. For a caller with work to do before cmd_exec (a file to
+ * download), so that a message delivered twice does not do it twice.
+ * False for a message without a key, one not seen before, or when the
+ * store cannot tell (cmd_exec decides then).
+ */
+bool cmd_repeated(const struct cmd_ctx *ctx, struct text *reply);
+
+/*
  * A command that goes on in slices (cmd_ctx.job), so that one user's
  * long export never holds the caller's other work for long: it read its
  * words and took a snapshot of the data when it ran, and each slice

@@ -261,6 +261,22 @@ def test_import_chat__message_delivered_twice__imports_once_same_reply(
     assert "acme" not in report(alice, bot)
 
 
+def test_import_chat__delivered_again_after_the_file_is_gone__first_reply(
+        make_bot, alice, files):
+    """A message delivered a second time gets its first reply without the
+    file being fetched again: by then it may be gone (here: 404)."""
+    base, served = files
+    served["gone.data"] = TIMEW.encode()
+    bot = make_bot(["hosts: [127.0.0.1]"])
+    mid = uuid.uuid4().hex
+    send_link(alice, bot, base + "gone.data", mid=mid)
+    first = answer(alice, bot)
+    assert first.startswith("Imported 2 entries"), first
+    del served["gone.data"]
+    send_link(alice, bot, base + "gone.data", mid=mid)
+    assert answer(alice, bot) == first
+
+
 def test_import_chat__plain_import__says_how(make_bot, alice):
     bot = make_bot()
     reply = alice.ask(bot.jid, "import")
