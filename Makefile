@@ -408,8 +408,9 @@ systemd-check:
 	done
 
 # The Debian package (debian/). dpkg-buildpackage writes beside the tree
-# it builds, so it builds a copy in build-deb/ (the files git would track:
-# no build directories, no binaries). What debian/control's Build-Depends
+# it builds, so it builds a copy in build-deb/ without the build
+# directories and binaries of this tree (tar does not read .gitignore's
+# anchored patterns, hence the list). What debian/control's Build-Depends
 # lists and is missing is installed first, as `make deps` does (root or
 # sudo). The packages land in dist/; lintian on them must report no error.
 # debian/changelog's version must be VERSION.
@@ -425,8 +426,10 @@ deb:
 		sed 's/([^)]*)//g; s/|[^ ]*//g'); \
 	if [ -n "$$need" ]; then sh contrib/deps.sh $$need || exit 1; fi
 	rm -rf build-deb && mkdir -p $(DEB_SRC)
-	tar -cf - --exclude-vcs --exclude-vcs-ignores --exclude=./dist . | \
-		tar -xf - -C $(DEB_SRC)
+	tar -cf - --exclude-vcs --exclude-vcs-ignores --exclude=./dist \
+		--exclude=./build --exclude='./build-*' --exclude=./timmy \
+		--exclude=./timmy-bot --exclude=./bench/echo \
+		--exclude=./bench/load . | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
 	mkdir -p dist
 	cp build-deb/timmy_$(VERSION)_$(DEB_ARCH).deb \
