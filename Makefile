@@ -101,7 +101,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all asan test unit integration unit-pg integration-pg test-pg \
 	layering fuzz fuzz-build demo deps install uninstall clean bench deb \
-	bench-scale test-anytime anytime-at bench-tools
+	bench-scale test-anytime anytime-at bench-tools test-deb
 
 all: timmy
 
@@ -437,5 +437,14 @@ deb:
 	lintian --fail-on error build-deb/timmy_$(VERSION)_$(DEB_ARCH).changes
 	@echo "deb: dist/timmy_$(VERSION)_$(DEB_ARCH).deb"
 
+# The package tested (tests/deb/run.sh says how): its file list and
+# maintainer scripts, then an install, upgrade, removal and purge in a
+# fresh Debian root (debootstrap, as root, from the mirror apt uses; the
+# base is kept in build-debtest/base), or, where no root can be made or
+# TIMMY_DEB_NOROOT=1, the first part alone. About a minute with the base
+# cached, two without. Not part of `make test`; CI runs it after it.
+test-deb: deb
+	sh tests/deb/run.sh
+
 clean:
-	rm -rf build build-asan build-fuzz build-deb timmy timmy-bot $(BENCH_TOOLS)
+	rm -rf build build-asan build-fuzz build-deb build-debtest timmy timmy-bot $(BENCH_TOOLS)
