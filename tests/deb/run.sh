@@ -25,7 +25,8 @@
 # Nothing is mounted in the root (neither apt, dpkg nor
 # systemd-analyze verify needs /proc there).
 #
-# Where no root can be made (debootstrap missing and not installable, no
+# TIMMY_DEB_MIRROR names another mirror (a local one, say). Where no root
+# can be made (not root, debootstrap missing and not installable, no
 # network to the mirror) or TIMMY_DEB_NOROOT=1 is set, only the first
 # part runs, and the last lines say so.
 #
@@ -227,7 +228,7 @@ make_base() {
 		return 0
 	fi
 	echo "test-deb: making a root ($key), into build-debtest/base"
-	rm -rf "$WORK/base" "$WORK/base.new"
+	rm -rf "$WORK/base.new"
 	debootstrap --variant=minbase --include=systemd "$SUITE" \
 		"$WORK/base.new" "$MIRROR" > "$WORK/debootstrap.log" 2>&1 || {
 		tail -n 5 "$WORK/debootstrap.log"
@@ -235,6 +236,7 @@ make_base() {
 		return 1
 	}
 	echo "$key" > "$WORK/base.new/.timmy-key"
+	rm -rf "$WORK/base"
 	mv "$WORK/base.new" "$WORK/base"
 }
 
@@ -396,7 +398,7 @@ check_scripts
 
 # shellcheck source=/dev/null
 SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-MIRROR=$(mirror)
+MIRROR=${TIMMY_DEB_MIRROR:-$(mirror)}
 noroot=""
 if [ -n "${TIMMY_DEB_NOROOT:-}" ]; then
 	noroot="TIMMY_DEB_NOROOT is set"
