@@ -405,7 +405,8 @@ if [ -n "${TIMMY_DEB_NOROOT:-}" ]; then
 elif [ "$(id -u)" -ne 0 ]; then
 	noroot="debootstrap and chroot need root"
 elif ! command -v debootstrap > /dev/null &&
-	! sh contrib/deps.sh debootstrap > "$WORK/deps.log" 2>&1; then
+	! { echo "test-deb: installing debootstrap (contrib/deps.sh)" &&
+		sh contrib/deps.sh debootstrap > "$WORK/deps.log" 2>&1; }; then
 	noroot="debootstrap is missing and could not be installed"
 elif ! make_base; then
 	noroot="debootstrap of $SUITE from $MIRROR failed (no network?)"
