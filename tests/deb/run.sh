@@ -332,6 +332,11 @@ check_installed() {
 			"$(enabled $t)"
 	done
 	expect "nothing started by the installation" "" "$(asked)"
+	# Enabled, so the next boot would start it: without the password it
+	# is skipped there, not failed and restarted every RestartSec=.
+	expect_line "timmy.service waits for /etc/timmy/password" \
+		"ConditionPathExists=/etc/timmy/password" \
+		"$(cat "$ROOT/lib/systemd/system/timmy.service")"
 }
 
 # The state a bot leaves: its database where DynamicUser= puts it, the
