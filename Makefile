@@ -8,6 +8,8 @@
 #   make demo       deps, build, then a private Prosody, the bot and a chat
 #   make deps       install the Debian packages that are missing
 #   make install    PREFIX=/usr/local DESTDIR= (also BINDIR, MANDIR, UNITDIR)
+#   make deb        deps of the package, then dist/timmy_VERSION_ARCH.deb
+#                   (and its -dbgsym) from debian/, checked by lintian
 #   WERROR=0        build without -Werror (a packager's newer compiler may
 #                   warn where ours does not)
 
@@ -98,8 +100,8 @@ FUZZ_NAMES    = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all asan test unit integration unit-pg integration-pg test-pg \
-	layering fuzz fuzz-build demo deps install uninstall clean bench \
-	bench-scale test-anytime anytime-at bench-tools
+	layering fuzz fuzz-build demo deps install uninstall clean bench deb \
+	bench-scale test-anytime anytime-at bench-tools test-deb
 
 all: timmy
 
@@ -405,5 +407,44 @@ systemd-check:
 				"below 1.1"; exit 1; }; \
 	done
 
+# The Debian package (debian/). dpkg-buildpackage writes beside the tree
+# it builds, so it builds a copy in build-deb/ without the build
+# directories and binaries of this tree (tar does not read .gitignore's
+# anchored patterns, hence the list). What debian/control's Build-Depends
+# lists and is missing is installed first, as `make deps` does (root or
+# sudo). The packages land in dist/; lintian on them must report no error.
+# debian/changelog's version must be VERSION.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC  = build-deb/timmy-$(VERSION)
+deb:
+	@sh contrib/deps.sh make gcc libc6-dev dpkg-dev debhelper lintian
+	@v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "deb: debian/changelog is at $$v, the Makefile at" \
+			"$(VERSION)"; exit 1; }
+	@need=$$(dpkg-checkbuilddeps 2>&1 | \
+		sed -n 's/.*Unmet build dependencies: //p' | \
+		sed 's/([^)]*)//g; s/|[^ ]*//g'); \
+	if [ -n "$$need" ]; then sh contrib/deps.sh $$need || exit 1; fi
+	rm -rf build-deb && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude-vcs --exclude-vcs-ignores --exclude=./dist \
+		--exclude=./build --exclude='./build-*' --exclude=./timmy \
+		--exclude=./timmy-bot --exclude=./bench/echo \
+		--exclude=./bench/load . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mkdir -p dist
+	cp build-deb/timmy_$(VERSION)_$(DEB_ARCH).deb \
+		build-deb/timmy-dbgsym_$(VERSION)_$(DEB_ARCH).deb dist/
+	lintian --fail-on error build-deb/timmy_$(VERSION)_$(DEB_ARCH).changes
+	@echo "deb: dist/timmy_$(VERSION)_$(DEB_ARCH).deb"
+
+# The package tested (tests/deb/run.sh says how): its file list and
+# maintainer scripts, then an install, upgrade, removal and purge in a
+# fresh Debian root (debootstrap, as root, from the mirror apt uses; the
+# base is kept in build-debtest/base), or, where no root can be made or
+# TIMMY_DEB_NOROOT=1, the first part alone. About a minute with the base
+# cached, two without. Not part of `make test`; CI runs it after it.
+test-deb: deb
+	sh tests/deb/run.sh
+
 clean:
-	rm -rf build build-asan build-fuzz timmy timmy-bot $(BENCH_TOOLS)
+	rm -rf build build-asan build-fuzz build-deb build-debtest timmy timmy-bot $(BENCH_TOOLS)
