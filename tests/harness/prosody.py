@@ -21,13 +21,16 @@ is False, non-anonymous (every occupant sees the others' real JIDs);
 Client.configure_room changes one room.
 """
 
+import http.client
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
+import urllib.parse
 from .started import Started
 
 PROSODY = os.environ.get("PROSODY", "prosody")
@@ -257,6 +260,21 @@ class PrivateProsody(Started):
         if not self.upload:
             return None
         return "https://%s:%d/" % (self.domain, self.https_port)
+
+    def https_connection(self, url, timeout=15):
+        """(conn, parts): an http.client.HTTPSConnection to this server's
+        address at the port of url (an upload URL, https://localhost:PORT/
+        ...), its certificate checked for the URL's host name, which SNI
+        names too, so that a machine without an /etc/hosts entry for
+        localhost does not matter; and url split (urllib.parse)."""
+        u = urllib.parse.urlsplit(url)
+        ctx = ssl.create_default_context(cafile=self.cert_path)
+        conn = http.client.HTTPSConnection(self.host, u.port, context=ctx,
+                                           timeout=timeout)
+        conn.sock = ctx.wrap_socket(
+            socket.create_connection((self.host, u.port), timeout=timeout),
+            server_hostname=u.hostname)
+        return conn, u
 
     # -- accounts ------------------------------------------------------
 

@@ -10,18 +10,14 @@ line ends reach a client as LF: see as_received().
 """
 
 import datetime
-import http.client
 import json
 import os
 import re
 import shutil
 import socket
-import ssl
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 
 import pytest
 
@@ -269,14 +265,7 @@ def download(server, url):
     """GETs an upload URL (https://localhost:PORT/...) from the private
     server at its address, verifying its certificate for the URL's host:
     a machine without an /etc/hosts entry for localhost must not matter."""
-    u = urllib.parse.urlsplit(url)
-    ctx = ssl.create_default_context(cafile=server.cert_path)
-    conn = http.client.HTTPSConnection(server.host, u.port, context=ctx,
-                                       timeout=15)
-    # SNI and the certificate check use the URL's host name.
-    conn.sock = ctx.wrap_socket(
-        socket.create_connection((server.host, u.port), timeout=15),
-        server_hostname=u.hostname)
+    conn, u = server.https_connection(url)
     try:
         path = u.path + ("?" + u.query if u.query else "")
         conn.request("GET", path, headers={"Host": u.netloc})

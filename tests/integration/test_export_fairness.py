@@ -37,16 +37,10 @@ HEAVY = 3900
 @pytest.fixture(scope="module")
 def slow_server():
     """No HTTP upload; Prosody reads each client at its default 10 KiB/s."""
-    s = PrivateProsody(c2s_rate="10kb/s", c2s_burst="2s")
-    try:
-        s.start()
+    with PrivateProsody(c2s_rate="10kb/s", c2s_burst="2s") as s:
         for user in ("timmy", "alice", "bob"):
             s.register(user, password(user))
-    except BaseException:
-        s.close()
-        raise
-    yield s
-    s.close()
+        yield s
 
 
 def write_history(path, counts):

@@ -14,11 +14,9 @@ address too), which import.hosts may list.
 import http.client
 import http.server
 import os
-import socket
 import ssl
 import threading
 import time
-import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -49,16 +47,10 @@ CSV = (
 
 @pytest.fixture(scope="module")
 def server():
-    s = PrivateProsody(upload=True)
-    try:
-        s.start()
+    with PrivateProsody(upload=True) as s:
         for user in ("timmy", "alice", "bob"):
             s.register(user, password(user))
-    except BaseException:
-        s.close()
-        raise
-    yield s
-    s.close()
+        yield s
 
 
 class Files(http.server.BaseHTTPRequestHandler):
@@ -172,13 +164,7 @@ def upload(server, client, name, data, ctype="text/plain"):
     headers = {h.get("name"): h.text
                for h in put.findall("{%s}header" % NS_UPLOAD)}
     headers["Content-Type"] = ctype
-    u = urllib.parse.urlsplit(put.get("url"))
-    ctx = ssl.create_default_context(cafile=server.cert_path)
-    conn = http.client.HTTPSConnection(server.host, u.port, context=ctx,
-                                       timeout=15)
-    conn.sock = ctx.wrap_socket(
-        socket.create_connection((server.host, u.port), timeout=15),
-        server_hostname=u.hostname)
+    conn, u = server.https_connection(put.get("url"))
     try:
         headers["Host"] = u.netloc
         conn.request("PUT", u.path, body=data, headers=headers)
@@ -326,29 +312,19 @@ def test_import_chat__failures__answered_and_nothing_imported(
     served["notes.txt"] = b"dear diary\n"
     bot = make_bot(["hosts: [127.0.0.1]", "max_bytes: 1000"])
 
-    send_link(alice, bot, base + "big.data")
-    reply = answer(alice, bot)
-    assert "I cannot import big.data" in reply, reply
-    assert "import.max_bytes" in reply, reply
-
-    send_link(alice, bot, base + "nolength/big.data")
-    reply = answer(alice, bot)
-    assert "I cannot import big.data" in reply, reply
-    assert "larger than 1000 bytes" in reply, reply
-
-    send_link(alice, bot, base + "missing.data")
-    reply = answer(alice, bot)
-    assert "could not fetch missing.data from 127.0.0.1" in reply, reply
-    assert "404" in reply, reply
-
-    send_link(alice, bot, base + "redirect/x.data")
-    reply = answer(alice, bot)
-    assert "no redirects" in reply, reply
-
-    send_link(alice, bot, base + "notes.txt")
-    reply = answer(alice, bot)
-    assert "I cannot import notes.txt" in reply, reply
-    assert "none of the formats" in reply, reply
+    for path, says in (
+            ("big.data", ("I cannot import big.data", "import.max_bytes")),
+            ("nolength/big.data", ("I cannot import big.data",
+                                   "larger than 1000 bytes")),
+            ("missing.data", ("could not fetch missing.data from 127.0.0.1",
+                              "404")),
+            ("redirect/x.data", ("no redirects",)),
+            ("notes.txt", ("I cannot import notes.txt",
+                           "none of the formats"))):
+        send_link(alice, bot, base + path)
+        reply = answer(alice, bot)
+        for words in says:
+            assert words in reply, (path, reply)
     assert "acme" not in report(alice, bot)
 
 
