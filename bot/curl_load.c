@@ -96,7 +96,6 @@ curl_unload(void)
 	                                                    "curl_global_cleanup");
 	if (global_cleanup != NULL)
 		global_cleanup();
-	dlclose(handle);
 	handle = NULL;
 }
 
