@@ -105,16 +105,6 @@ export_entry_seconds(const struct export_writer *w, const struct store_entry *e)
 	return secs > breaks ? secs - breaks : 0;
 }
 
-/*
- * Seconds in hundredths of an hour, rounded half up (150 for 5399 s and for
- * 5401 s). Integer maths only, so nothing overflows.
- */
-int64_t
-export_centihours(int64_t secs)
-{
-	return secs / 3600 * 100 + (secs % 3600 * 100 + 1800) / 3600;
-}
-
 void
 export_put_int(struct text *t, int64_t v)
 {
@@ -143,7 +133,7 @@ two_digits(char *p, long v)
 static void
 put_hours(struct text *t, int64_t secs)
 {
-	int64_t c = export_centihours(secs);
+	int64_t c = fmt_centihours(secs);
 	char frac[3] = { '.', 0, 0 };
 
 	export_put_int(t, c / 100);

@@ -75,10 +75,6 @@ int export_tag_count(const struct store_entry *e);
 /* Appends v in decimal, as printf's %lld would. */
 void export_put_int(struct text *t, int64_t v);
 
-/* Seconds in hundredths of an hour, rounded half up (150 for 5399 s and
- * for 5401 s). */
-int64_t export_centihours(int64_t secs);
-
 /* t as ISO 8601 in zone, "2026-11-25T15:00:00+01:00", into buf (n bytes,
  * EXPORT_TIME_MAX will do). Returns 0, or -1 leaving buf "" for a time
  * outside the years 0000 to 9999. */

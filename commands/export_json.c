@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "format.h"
+
 static const char hex[] = "0123456789ABCDEF";
 
 void
@@ -210,7 +212,7 @@ json_entry(struct export_writer *w, const char *owner,
 	text_append(&w->row, LIT(",\"duration_seconds\":"));
 	export_put_int(&w->row, secs);
 	text_append(&w->row, LIT(",\"duration_hours\":"));
-	export_json_hours(&w->row, export_centihours(secs));
+	export_json_hours(&w->row, fmt_centihours(secs));
 	text_append(&w->row, LIT(",\"breaks\":["));
 	for (i = 0; i < e->nbreaks && i < STORE_BREAKS_MAX; i++) {
 		if (i > 0)
