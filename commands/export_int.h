@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "rounding.h"
 #include "../lib/text.h"
 #include "../lib/tz.h"
 
@@ -42,6 +43,8 @@ struct export_writer {
 	struct text row;   /* the entry being built */
 	struct text clean; /* one field made valid UTF-8 */
 	struct text line;  /* one iCalendar content line before folding */
+	struct rounding rounding; /* of the rounded columns (none: exact) */
+	char rounding_name[ROUNDING_TEXT_MAX]; /* its spelling, "15m up" */
 	size_t entries;    /* entries written to out */
 	bool started;      /* the file's opening part is in out */
 	bool full;         /* something did not fit: write no more entries */
@@ -64,6 +67,12 @@ int64_t export_break_seconds(const struct export_writer *w,
  * it runs, less its breaks. */
 int64_t export_entry_seconds(const struct export_writer *w,
                              const struct store_entry *e);
+
+/* The entry's worked seconds rounded by w's rounding (rounding_entry,
+ * in w's zone): what a report counts of it; the worked seconds when
+ * the rounding is none. */
+int64_t export_rounded_seconds(const struct export_writer *w,
+                               const struct store_entry *e);
 
 /* s (n bytes) with every invalid UTF-8 byte replaced by U+FFFD, borrowed
  * until the next call; NULL when it does not fit or memory ran out. */

@@ -435,6 +435,29 @@ report__dst_nights__rounds_the_time_worked(void **state)
 	assert_has(r, "Total 3h 00m");
 }
 
+static void
+export__rounding_setting__fills_the_rounded_columns_and_names_the_rule(
+	void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *r;
+
+	/* 7m, and 23:50-00:20 across midnight: 10m and 20m. */
+	run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
+	run(f, "add acme 23:50-00:20 mon", CMD_OK);
+	r = run(f, "export csv 2026-11-23", CMD_OK);
+	assert_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding\r\n");
+	assert_has(r, ",420,0.12,0,420,0.12,none\r\n");
+	run(f, "settings rounding 15m up", CMD_OK);
+	r = run(f, "export csv 2026-11-23", CMD_OK);
+	assert_has(r, ",420,0.12,0,900,0.25,15m up\r\n");
+	assert_has(r, ",1800,0.50,0,2700,0.75,15m up\r\n");
+	r = run(f, "export json 2026-11-23", CMD_OK);
+	assert_has(r, "\"duration_seconds\":1800,");
+	assert_has(r, "\"rounded_seconds\":2700,\"rounded_hours\":0.75,"
+	              "\"rounding\":\"15m up\"}");
+}
+
 /* A pseudo-random number below n (a fixed sequence). */
 static int64_t
 next(uint64_t *seed, int64_t n)
@@ -560,6 +583,7 @@ main(void)
 		T(report__entry_across_midnight__rounds_each_day_and_the_days_add_up),
 		T(report__hours_decimal__shows_every_duration_in_decimal_hours),
 		T(report__dst_nights__rounds_the_time_worked),
+		T(export__rounding_setting__fills_the_rounded_columns_and_names_the_rule),
 		T(store_report_rounded__random_week__equals_the_rule_in_c),
 	};
 #undef T
