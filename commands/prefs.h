@@ -79,8 +79,8 @@ store_rc prefs_load(store *st, const char *owner,
  * The names of the settings, in the order `settings` lists them,
  * NULL-terminated: idle.after, idle.action, reminders,
  * reminders.running_over, reminders.start_by, reminders.digest,
- * workdays, workhours, roster, hours, rounding. (The snooze and the time zone are kept
- * apart: store_snooze, store_user_tz.)
+ * workdays, workhours, roster, hours, rounding. (The snooze and the
+ * time zone are kept apart: store_snooze, store_user_tz.)
  */
 extern const char *const prefs_names[];
 
