@@ -98,6 +98,9 @@ int64_t
 export_rounded_seconds(const struct export_writer *w,
                        const struct store_entry *e)
 {
+	/* Unrounded, the export's own sum, which no entry can overflow. */
+	if (!rounding_on(&w->rounding))
+		return export_entry_seconds(w, e);
 	return rounding_entry(&w->rounding, e, w->zone, w->now);
 }
 

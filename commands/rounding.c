@@ -11,6 +11,15 @@
 
 #include "../lib/tz.h"
 
+/*
+ * Bounds on an entry the store never holds (its times are past ones, its
+ * entries days or weeks long), kept so that any entry an export is given
+ * costs little and no sum overflows: times are clipped to +-2^40 s (some
+ * 35,000 years), and past this many days the rest is one part.
+ */
+#define TIME_LIMIT (INT64_C(1) << 40)
+#define DAYS_MAX 3700
+
 bool
 rounding_on(const struct rounding *r)
 {
@@ -37,13 +46,18 @@ rounding_entry(const struct rounding *r, const struct store_entry *e,
                const char *zone, int64_t now)
 {
 	int64_t stop = e->stop != 0 ? e->stop : now, lo, hi, part, sum = 0;
+	int days = 0;
 
 	if (!rounding_on(r))
 		return store_worked_secs(e, now);
-	for (lo = e->start; lo < stop; lo = hi) {
+	lo = e->start > -TIME_LIMIT ? e->start : -TIME_LIMIT;
+	if (stop > TIME_LIMIT)
+		stop = TIME_LIMIT;
+	for (; lo < stop; lo = hi) {
 		/* A zone that cannot say where the day ends: the rest is one
 		 * part, as in a report of a single bucket. */
-		if ((hi = tz_next_day(zone, lo)) < 0 || hi > stop)
+		if (++days > DAYS_MAX || (hi = tz_next_day(zone, lo)) < 0 ||
+		    hi > stop)
 			hi = stop;
 		part = hi - lo - store_break_secs(e, lo, hi, now);
 		sum += rounding_apply(r, part);

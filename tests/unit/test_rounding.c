@@ -210,6 +210,25 @@ rounding_entry__running_or_empty__counts_up_to_now(void **state)
 }
 
 static void
+rounding_entry__times_no_store_holds__neither_overflow_nor_take_long(
+	void **state)
+{
+	struct store_entry e = entry(INT64_MIN + 5, INT64_MAX - 5);
+	struct rounding up30 = { 30, true };
+	int64_t secs;
+
+	(void)state;
+	e.breaks[0].start = INT64_MIN;
+	e.breaks[0].stop = INT64_MAX;
+	e.nbreaks = 1;
+	assert_int_equal(rounding_entry(&up30, &e, "Europe/Berlin", T0), 0);
+	/* Forty years: a day at a time up to a limit, then the rest. */
+	e = entry(T0 - INT64_C(40) * 366 * 86400, T0);
+	secs = rounding_entry(&up30, &e, "Europe/Berlin", T0);
+	assert_true(secs >= e.stop - e.start && secs % 1800 == 0);
+}
+
+static void
 rounding_format_and_say__each_rule__spell_it(void **state)
 {
 	struct rounding none = { 0, true }, up15 = { 15, true };
@@ -574,6 +593,8 @@ main(void)
 		cmocka_unit_test(
 			rounding_entry__dst_nights__round_the_seconds_worked_not_the_clock),
 		cmocka_unit_test(rounding_entry__running_or_empty__counts_up_to_now),
+		cmocka_unit_test(
+			rounding_entry__times_no_store_holds__neither_overflow_nor_take_long),
 		cmocka_unit_test(rounding_format_and_say__each_rule__spell_it),
 		cmocka_unit_test(fmt_hours__hundredths__round_half_up_without_drift),
 		cmocka_unit_test(
