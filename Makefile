@@ -260,7 +260,8 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 # schema.sql.
 PG_UNIT_TESTS = test_store test_team_digest test_commands test_delay test_idle \
 	test_rollup \
-	test_muc test_settings test_team test_time test_copy test_import
+	test_muc test_settings test_team test_time test_copy test_import \
+	test_rounding
 PG_INTEGRATION_TESTS ?= tests/integration
 unit-pg: $(addprefix $(BUILD)/tests/,$(PG_UNIT_TESTS))
 	@set -e; d=$$(mktemp -d /tmp/timmy-pg-XXXXXX); \

@@ -24,6 +24,12 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 static const char *const idle_actions[] = { "ask", "stop", "off", NULL };
+static const char *const hours_styles[] = { "hm", "decimal", NULL };
+/* Every value of rounding, as prefs_format spells it. */
+static const char *const roundings[] = {
+	"none", "6m up", "6m nearest", "15m up", "15m nearest", "30m up",
+	"30m nearest", NULL
+};
 
 /* How the form shows a setting: a label, and the values of one that is
  * a choice among a few words (list-single; else text-single). A setting
@@ -42,6 +48,8 @@ static const struct {
 	{ "workdays", "Working days", NULL },
 	{ "workhours", "Working hours", NULL },
 	{ "roster", "Timer in the contact list", on_off },
+	{ "hours", "Durations in reports", hours_styles },
+	{ "rounding", "Rounding per entry", roundings },
 };
 
 static void

@@ -25,6 +25,7 @@
 
 #include "../commands/cmd.h"
 #include "../commands/export.h"
+#include "../commands/prefs.h"
 #include "../commands/timeparse.h"
 #include "../lib/replace.h"
 #include "../lib/tz.h"
@@ -376,6 +377,8 @@ export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 	char *tmp = NULL;
 	struct text buf;
 	struct stream s;
+	struct prefs p;
+	store_rc prefs_rc = STORE_OK;
 	int64_t n = 0;
 	int rc = 1;
 
@@ -391,7 +394,14 @@ export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 		text_free(&buf);
 		goto close;
 	}
-	if (store_list_filtered(st, job->user, job->from, job->to, job->c->now,
+	/* One user's file is the one they get in chat, rounded columns by
+	 * their setting; every user's keeps those exact ("none"), as the
+	 * users' rules differ. */
+	if (job->user != NULL &&
+	    (prefs_rc = prefs_load(st, job->user, &cfg->prefs, &p)) == STORE_OK)
+		export_set_rounding(s.w, &p.rounding);
+	if (prefs_rc != STORE_OK ||
+	    store_list_filtered(st, job->user, job->from, job->to, job->c->now,
 	                        NULL, 0, stream_row, &s, &n) != STORE_OK) {
 		fprintf(stderr, "timmy export: %s\n", store_errmsg(st));
 		export_end(s.w);

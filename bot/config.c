@@ -364,12 +364,14 @@ load_access(struct loader *l, const struct key *s)
 static void
 load_defaults(struct loader *l, const struct key *s)
 {
-	enum { TIMEZONE, WORKDAYS, WORKHOURS, ROSTER, NKEYS };
+	enum { TIMEZONE, WORKDAYS, WORKHOURS, ROSTER, HOURS, ROUNDING, NKEYS };
 	struct key keys[NKEYS] = {
 		[TIMEZONE] = { .name = "timezone" },
 		[WORKDAYS] = { .name = "workdays" },
 		[WORKHOURS] = { .name = "workhours" },
 		[ROSTER] = { .name = "roster" },
+		[HOURS] = { .name = "hours" },
+		[ROUNDING] = { .name = "rounding" },
 	};
 	char shown[CFG_SHOW_BUF];
 	const char *v;
@@ -379,6 +381,8 @@ load_defaults(struct loader *l, const struct key *s)
 	cfg_load_setting(l, s, &keys[WORKDAYS], "workdays");
 	cfg_load_setting(l, s, &keys[WORKHOURS], "workhours");
 	cfg_load_setting(l, s, &keys[ROSTER], "roster");
+	cfg_load_setting(l, s, &keys[HOURS], "hours");
+	cfg_load_setting(l, s, &keys[ROUNDING], "rounding");
 	if ((v = cfg_get_string(l, s, &keys[TIMEZONE])) == NULL)
 		return;
 	if (!tz_valid(v))

@@ -1,7 +1,8 @@
 /*
  * bot/config_prefs.h - the keys of bot.yaml that give the defaults of
  * each user's settings (commands/prefs.h): the sections idle and
- * reminders, and workdays, workhours and roster of defaults. Private to
+ * reminders, and workdays, workhours, roster, hours and rounding of
+ * defaults (bot/config.c reads those with cfg_load_setting). Private to
  * bot/config*.c.
  */
 #ifndef TIMMY_CONFIG_PREFS_H

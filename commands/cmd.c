@@ -151,7 +151,10 @@ const struct cmd_def cmd_table[] = {
 	  "unless you ask for another grouping; a week also gets a line per "
 	  "day. Projects are alternatives, tags must all be on an entry. "
 	  "RANGE as in log. \"report team [NAME] ...\" is your team's time on "
-	  "its shared projects, by member (the default), project or day.\n"
+	  "its shared projects, by member (the default), project or day. "
+	  "With the setting rounding (settings rounding 15m up), each "
+	  "entry's part in each day is rounded before the sums and the "
+	  "heading says so; with hours decimal, times read 7.08 h.\n"
 	  "report\nreport week\nreport last month by day\n"
 	  "report month acme +billable\nreport 2026-11-01..2026-11-15 by tag\n"
 	  "report team week by member\nreport team web last month by project",
@@ -171,8 +174,10 @@ const struct cmd_def cmd_table[] = {
 	  "is and what it takes; with a VALUE, changes it; \"default\" goes "
 	  "back to the default. NAME is idle.after, idle.action, reminders, "
 	  "reminders.running_over, reminders.start_by, reminders.digest, "
-	  "workdays, workhours, roster or tz.\n"
-	  "settings\nsettings idle.after 30m\n"
+	  "workdays, workhours, roster, hours (hm or decimal), rounding "
+	  "(none, or 6m, 15m or 30m and up or nearest) or tz.\n"
+	  "settings\nsettings idle.after 30m\nsettings rounding 15m up\n"
+	  "settings hours decimal\n"
 	  "settings reminders.digest weekly mon 09:00\n"
 	  "settings workdays mon-thu\nsettings idle.after default", NULL },
 	{ "snooze", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_snooze,

@@ -21,6 +21,7 @@
 #include "export.h"
 #include "export_job.h"
 #include "format.h"
+#include "prefs.h"
 #include "team.h"
 #include "../lib/tz.h"
 
@@ -147,9 +148,14 @@ export_run(const struct cmd_ctx *ctx, const struct cmd_args *args, int first,
 {
 	struct cmd_query q;
 	struct cmd_job *j;
+	struct prefs p;
 
 	if (cmd_read_query(ctx, args, first, TZ_MONTH, 0, &q, reply) != 0)
 		return CMD_REFUSED;
+	/* The rounded columns follow the setting of the user whose entries
+	 * these are (cmd_for_user), or for a team the lead's who asks. */
+	if (prefs_load(ctx->st, ctx->owner, ctx->prefs, &p) != STORE_OK)
+		return cmd_store_failed(reply, 0);
 	q.user = user;
 	if ((j = export_job_new()) == NULL) {
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
@@ -176,6 +182,7 @@ export_run(const struct cmd_ctx *ctx, const struct cmd_args *args, int first,
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}
+	export_set_rounding(j->w, &p.rounding);
 	j->file.mime = export_mime(fmt);
 	file_name(ctx->tz, user, q.from, q.to, export_ext(fmt), j->file.name,
 	          sizeof(j->file.name));

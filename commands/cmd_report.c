@@ -2,8 +2,10 @@
  * commands/cmd_report.c - report: totals per project (or tag, or day) for
  * a period.
  *
- * The sums come from SQL (store_report groups and clips to the period);
- * this file only lays them out as an aligned table.
+ * The sums come from SQL (store_report groups and clips to the period;
+ * store_report_rounded when the user's setting rounding asks for each
+ * entry to be rounded); this file only lays them out as an aligned
+ * table, in hours and minutes or decimal hours (the setting hours).
  */
 #include "cmd_int.h"
 
@@ -12,6 +14,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "prefs.h"
 #include "team.h"
 #include "../lib/tz.h"
 
@@ -34,6 +37,7 @@ struct table {
 	const char *prefix; /* "" for projects, "+" for tags */
 	const char *zone;   /* for naming day buckets */
 	const int64_t *bounds;
+	bool decimal;       /* durations as decimal hours (setting hours) */
 };
 
 static void
@@ -78,15 +82,16 @@ collect_bucket(int bucket, const char *key, int64_t secs, void *arg)
 	add_row(t, day, secs);
 }
 
-/* One row: the name padded to width columns, then the duration. */
+/* One row of t: the name padded to width columns, then the duration. */
 static void
-row(struct text *out, const char *name, size_t width, int64_t secs)
+row(struct text *out, const struct table *t, const char *name, size_t width,
+    int64_t secs)
 {
 	char dur[FMT_DURATION_MAX];
 	size_t w = fmt_width(name);
 	int pad = w < width ? (int)(width - w) : 0;
 
-	fmt_duration(secs, dur, sizeof(dur));
+	fmt_worked(t->decimal, secs, dur, sizeof(dur));
 	text_printf(out, "\n%s%*s  %7s", name, pad, "", dur);
 }
 
@@ -110,19 +115,18 @@ print_table(struct text *out, const struct table *t, const char *total_name,
 	if (t->untagged > 0 && fmt_width(untagged_name) > width)
 		width = fmt_width(untagged_name);
 	for (i = 0; i < t->n; i++)
-		row(out, t->name[i], width, t->secs[i]);
+		row(out, t, t->name[i], width, t->secs[i]);
 	if (t->others)
-		row(out, more, width, t->other_secs);
+		row(out, t, more, width, t->other_secs);
 	if (t->untagged > 0)
-		row(out, untagged_name, width, t->untagged);
+		row(out, t, untagged_name, width, t->untagged);
 	if (total_name)
-		row(out, total_name, width, total);
+		row(out, t, total_name, width, total);
 }
 
 int
 cmd_day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
 {
-	struct tm tm;
 	int n = 0;
 	int64_t t = q->from;
 
@@ -130,11 +134,8 @@ cmd_day_bounds(const char *zone, const struct cmd_query *q, int64_t *bounds)
 		if (n == STORE_BUCKETS_MAX)
 			return -1;
 		bounds[n++] = t;
-		if (tz_local(zone, t, &tm) != 0)
+		if ((t = tz_next_day(zone, t)) < 0)
 			return -1;
-		tm.tm_mday += 1;
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		t = tz_mktime(zone, &tm);
 	}
 	bounds[n++] = q->to;
 	return n;
@@ -149,7 +150,7 @@ per_day_line(const struct table *days, struct text *out)
 
 	text_printf(out, "\nPer day:");
 	for (i = 0; i < days->n; i++) {
-		fmt_duration(days->secs[i], dur, sizeof(dur));
+		fmt_worked(days->decimal, days->secs[i], dur, sizeof(dur));
 		/* "Mon 23 Nov" -> "Mon 23" keeps the line short */
 		const char *sp = strchr(days->name[i], ' ');
 		int len = sp && strchr(sp + 1, ' ') ?
@@ -182,22 +183,46 @@ say_just_started(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		            (long long)e.seq, e.project);
 }
 
+/*
+ * The sums of a report into t (collect_bucket): store_report's over the
+ * buckets bounds[0..nb), or with r on, store_report_rounded's over the
+ * days (days[0..nd)), each entry's part in each day rounded on its own
+ * (rounding.h), summed into one bucket unless by_day.
+ */
+static store_rc
+sums(const struct cmd_ctx *ctx, const struct rounding *r, const int64_t *bounds,
+     int nb, const int64_t *days, int nd, bool by_day, enum store_group g,
+     const struct store_filter *f, struct table *t)
+{
+	struct store_rounding sr = { (int64_t)r->minutes * 60, r->up, !by_day };
+
+	if (!rounding_on(r))
+		return store_report(ctx->st, ctx->owner, bounds, nb, ctx->now, g,
+		                    f, collect_bucket, t);
+	return store_report_rounded(ctx->st, ctx->owner, days, nd, ctx->now, g,
+	                            f, &sr, collect_bucket, t);
+}
+
 /* The report of user's data (NULL: the sender's own); ctx is that user's
- * (cmd_for_user). */
+ * (cmd_for_user), and so are the settings hours and rounding. */
 static enum cmd_status
 report(const struct cmd_ctx *ctx, const struct cmd_args *args,
        const char *user, struct text *reply)
 {
 	static struct table t, days; /* large; commands run one at a time */
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
+	char how[ROUNDING_TEXT_MAX];
 	int64_t one[2], total;
 	struct cmd_query q;
+	struct prefs p;
 	enum store_group g;
 	bool per_day;
 	int nb;
 
 	if (cmd_read_query(ctx, args, 0, TZ_TODAY, QUERY_BY, &q, reply) != 0)
 		return CMD_REFUSED;
+	if (prefs_load(ctx->st, ctx->owner, ctx->prefs, &p) != STORE_OK)
+		return cmd_store_failed(reply, 0);
 	q.user = user;
 	if ((nb = cmd_day_bounds(ctx->tz, &q, bounds)) < 0) {
 		text_printf(reply, "That period is too long for one report: at "
@@ -213,23 +238,23 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	t.zone = days.zone = ctx->tz;
 	days.prefix = "";
 	days.bounds = bounds;
+	t.decimal = days.decimal = p.hours_decimal;
 
 	g = q.by == BY_TAG ? STORE_BY_TAG : q.by == BY_DAY ? STORE_BY_NONE
 	                                                   : STORE_BY_PROJECT;
 	if (q.by == BY_DAY)
 		t.bounds = bounds;
-	if (store_report(ctx->st, ctx->owner, q.by == BY_DAY ? bounds : one,
-	                 q.by == BY_DAY ? nb : 2, ctx->now, g, &q.filter,
-	                 collect_bucket, &t) != STORE_OK)
+	if (sums(ctx, &p.rounding, q.by == BY_DAY ? bounds : one,
+	         q.by == BY_DAY ? nb : 2, bounds, nb, q.by == BY_DAY, g,
+	         &q.filter, &t) != STORE_OK)
 		return cmd_store_failed(reply, 0);
 	/* The time per day: for the line under a table of a period of 2 to
 	 * 7 days, whatever it is grouped by (by day it is the table), and by
 	 * tag for the total, which is not the sum of the rows. */
 	per_day = q.by != BY_DAY && nb > 2 && nb <= 8;
 	if (per_day || q.by == BY_TAG) {
-		if (store_report(ctx->st, ctx->owner, bounds, nb, ctx->now,
-		                 STORE_BY_NONE, &q.filter, collect_bucket, &days) !=
-		    STORE_OK)
+		if (sums(ctx, &p.rounding, bounds, nb, bounds, nb, true,
+		         STORE_BY_NONE, &q.filter, &days) != STORE_OK)
 			return cmd_store_failed(reply, 0);
 	}
 	if (t.n == 0 && t.untagged == 0) {
@@ -249,6 +274,9 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 
 	fmt_heading_of(reply, user, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
+	rounding_say(&p.rounding, how, sizeof(how));
+	if (how[0] != '\0')
+		text_printf(reply, ", %s", how);
 	text_printf(reply, ":\n```");
 	print_table(reply, &t, "Total", total);
 	text_printf(reply, "\n```");
@@ -279,10 +307,14 @@ names(const struct cmd_ctx *ctx, bool tags, struct text *reply)
 {
 	static struct table t;
 	int64_t from, to;
+	struct prefs p;
 	store_rc rc;
 	int i;
 
 	memset(&t, 0, sizeof(t));
+	if (prefs_load(ctx->st, ctx->owner, ctx->prefs, &p) != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	t.decimal = p.hours_decimal;
 	t.prefix = tags ? "+" : "";
 	tz_period(ctx->tz, TZ_MONTH, ctx->now, &from, &to);
 	rc = tags ? store_tags(ctx->st, ctx->owner, from, to, ctx->now, collect, &t)

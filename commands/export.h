@@ -8,8 +8,11 @@
  * and stop in ISO 8601 with the offset of the zone in force at that
  * moment (2026-11-25T15:00:00+01:00), the duration (the time worked:
  * breaks left out) in seconds and in hours, and the breaks: CSV their
- * seconds in a last column, breaks_seconds; JSON a "breaks" array of
- * {start, stop} and break_seconds; iCalendar keeps the whole span in
+ * seconds in a column breaks_seconds; JSON a "breaks" array of
+ * {start, stop} and break_seconds; then (CSV and JSON) the worked time
+ * as the user's setting rounding counts it, rounded_seconds and
+ * rounded_hours, and that rule, rounding ("15m up", "none": then they
+ * equal the exact ones; export_set_rounding); iCalendar keeps the whole span in
  * DTSTART/DTEND and says "Worked 7h 45m (break 45m)" in DESCRIPTION. A
  * running entry has no stop and counts up to now.
  */
@@ -21,6 +24,7 @@
 
 #include "../lib/text.h"
 #include "../storage/store.h"
+#include "rounding.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_ICAL };
 
@@ -55,6 +59,16 @@ struct export_writer *export_begin_named(enum export_format f,
                                          const char *owner_column,
                                          const char *origin,
                                          struct text *out);
+
+/*
+ * The rounding of the columns rounded_seconds and rounded_hours (CSV;
+ * JSON fields of the same names) and what the column rounding says
+ * ("15m up"), for a user whose setting rounding is r: each entry as a
+ * report counts it (commands/rounding.h). Without this call, or with r
+ * none, they equal the exact ones and rounding says "none". iCalendar
+ * keeps the exact span. Call it before the first entry.
+ */
+void export_set_rounding(struct export_writer *w, const struct rounding *r);
 
 /* Appends one entry of owner, the user's bare JID, which the iCalendar
  * UID is made of with or without an owner column (NULL: the UID is made

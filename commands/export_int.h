@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "rounding.h"
 #include "../lib/text.h"
 #include "../lib/tz.h"
 
@@ -42,6 +43,8 @@ struct export_writer {
 	struct text row;   /* the entry being built */
 	struct text clean; /* one field made valid UTF-8 */
 	struct text line;  /* one iCalendar content line before folding */
+	struct rounding rounding; /* of the rounded columns (none: exact) */
+	char rounding_name[ROUNDING_TEXT_MAX]; /* its spelling, "15m up" */
 	size_t entries;    /* entries written to out */
 	bool started;      /* the file's opening part is in out */
 	bool full;         /* something did not fit: write no more entries */
@@ -65,6 +68,12 @@ int64_t export_break_seconds(const struct export_writer *w,
 int64_t export_entry_seconds(const struct export_writer *w,
                              const struct store_entry *e);
 
+/* The entry's worked seconds rounded by w's rounding (rounding_entry,
+ * in w's zone): what a report counts of it; the worked seconds when
+ * the rounding is none. */
+int64_t export_rounded_seconds(const struct export_writer *w,
+                               const struct store_entry *e);
+
 /* s (n bytes) with every invalid UTF-8 byte replaced by U+FFFD, borrowed
  * until the next call; NULL when it does not fit or memory ran out. */
 const char *export_clean(struct export_writer *w, const char *s, size_t n);
@@ -74,10 +83,6 @@ int export_tag_count(const struct store_entry *e);
 
 /* Appends v in decimal, as printf's %lld would. */
 void export_put_int(struct text *t, int64_t v);
-
-/* Seconds in hundredths of an hour, rounded half up (150 for 5399 s and
- * for 5401 s). */
-int64_t export_centihours(int64_t secs);
 
 /* t as ISO 8601 in zone, "2026-11-25T15:00:00+01:00", into buf (n bytes,
  * EXPORT_TIME_MAX will do). Returns 0, or -1 leaving buf "" for a time

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "format.h"
+
 static const char hex[] = "0123456789ABCDEF";
 
 void
@@ -162,7 +164,8 @@ json_text(struct export_writer *w, const char *s, size_t n)
  * a number with two decimals at most, 1.5 for the CSV's "1.50" (see
  * export_json_hours). The exact amount is duration_seconds, an integer,
  * the worked time: breaks (the array "breaks" of {start, stop}, stop null
- * while paused) are left out, and break_seconds is their sum. A time that
+ * while paused) are left out, and break_seconds is their sum; then
+ * rounded_seconds, rounded_hours and rounding (export_set_rounding). A time that
  * cannot be written (see export_iso_time) is null, like the stop of a
  * running entry.
  */
@@ -172,6 +175,7 @@ json_entry(struct export_writer *w, const char *owner,
 {
 	char start[EXPORT_TIME_MAX];
 	int64_t secs = export_entry_seconds(w, e);
+	int64_t rounded = export_rounded_seconds(w, e);
 	int i, ntags = export_tag_count(e);
 
 	text_append(&w->row, "{", 1);
@@ -210,7 +214,7 @@ json_entry(struct export_writer *w, const char *owner,
 	text_append(&w->row, LIT(",\"duration_seconds\":"));
 	export_put_int(&w->row, secs);
 	text_append(&w->row, LIT(",\"duration_hours\":"));
-	export_json_hours(&w->row, export_centihours(secs));
+	export_json_hours(&w->row, fmt_centihours(secs));
 	text_append(&w->row, LIT(",\"breaks\":["));
 	for (i = 0; i < e->nbreaks && i < STORE_BREAKS_MAX; i++) {
 		if (i > 0)
@@ -223,6 +227,12 @@ json_entry(struct export_writer *w, const char *owner,
 	}
 	text_append(&w->row, LIT("],\"break_seconds\":"));
 	export_put_int(&w->row, export_break_seconds(w, e));
+	text_append(&w->row, LIT(",\"rounded_seconds\":"));
+	export_put_int(&w->row, rounded);
+	text_append(&w->row, LIT(",\"rounded_hours\":"));
+	export_json_hours(&w->row, fmt_centihours(rounded));
+	text_append(&w->row, LIT(",\"rounding\":"));
+	export_json_string(&w->row, w->rounding_name);
 	text_append(&w->row, "}", 1);
 }
 

@@ -25,6 +25,36 @@ fmt_duration(int64_t secs, char *buf, size_t n)
 		         (long long)(secs % 3600 / 60));
 }
 
+int64_t
+fmt_centihours(int64_t secs)
+{
+	if (secs <= 0)
+		return 0;
+	return secs / 3600 * 100 + (secs % 3600 * 100 + 1800) / 3600;
+}
+
+void
+fmt_hours(int64_t secs, char *buf, size_t n)
+{
+	int64_t c = fmt_centihours(secs);
+
+	snprintf(buf, n, "%lld.%02lld", (long long)(c / 100),
+	         (long long)(c % 100));
+}
+
+void
+fmt_worked(bool decimal, int64_t secs, char *buf, size_t n)
+{
+	char h[FMT_DURATION_MAX];
+
+	if (!decimal) {
+		fmt_duration(secs, buf, n);
+		return;
+	}
+	fmt_hours(secs, h, sizeof(h));
+	snprintf(buf, n, "%s h", h);
+}
+
 void
 fmt_day(const struct tm *tm, char *buf, size_t n)
 {

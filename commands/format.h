@@ -5,6 +5,7 @@
 #ifndef TIMMY_FORMAT_H
 #define TIMMY_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -20,6 +21,21 @@
 
 /* "42s" under a minute, "25m" under an hour, else "1h 05m"; "0m" for none. */
 void fmt_duration(int64_t secs, char *buf, size_t n);
+
+/*
+ * Seconds in hundredths of an hour, rounded half up (108 for 1h 05m,
+ * 150 for 5399 s and for 5401 s; 0 for none or less). Integer maths
+ * only: no float drift, nothing overflows.
+ */
+int64_t fmt_centihours(int64_t secs);
+
+/* Seconds as decimal hours with two decimals (fmt_centihours): "7.08"
+ * for 7h 05m, "0.02" for 59 s, "0.00" for none. */
+void fmt_hours(int64_t secs, char *buf, size_t n);
+
+/* A worked time as the setting hours asks: decimal, "7.08 h"
+ * (fmt_hours); else fmt_duration's "7h 05m". */
+void fmt_worked(bool decimal, int64_t secs, char *buf, size_t n);
 
 /* "Mon 2 Nov": a broken-down day, as every reply names one. */
 void fmt_day(const struct tm *tm, char *buf, size_t n);

@@ -27,7 +27,7 @@
 const char *const prefs_names[] = {
 	"idle.after", "idle.action", "reminders", "reminders.running_over",
 	"reminders.start_by", "reminders.digest", "workdays", "workhours",
-	"roster", NULL
+	"roster", "hours", "rounding", NULL
 };
 
 /* Short day names, 0 = Sunday, as prefs_format spells them. */
@@ -51,6 +51,9 @@ prefs_builtin(struct prefs *p)
 	p->work_to = 17 * 60;
 	p->roster = true;
 	p->snooze_until = 0;
+	p->hours_decimal = false;
+	p->rounding.minutes = 0;
+	p->rounding.up = true;
 }
 
 /* A why sentence being written: the problem first, then what the
@@ -429,6 +432,57 @@ format_workhours(const struct prefs *p, char *buf, size_t n)
 	snprintf(buf, n, "%s-%s", a, b);
 }
 
+static int
+parse_hours(struct prefs *p, char *v, struct why *w)
+{
+	if (strcmp(v, "hm") == 0 || strcmp(v, "decimal") == 0) {
+		p->hours_decimal = v[0] == 'd';
+		return 0;
+	}
+	return unknown_word(w, v);
+}
+
+static void
+format_hours(const struct prefs *p, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", p->hours_decimal ? "decimal" : "hm");
+}
+
+/* "none" (or "off"), or a unit of 6, 15 or 30 minutes (any duration
+ * spelling: 15m, 15min, 0:15) and up or nearest: "15m up". */
+static int
+parse_rounding(struct prefs *p, char *v, struct why *w)
+{
+	char q[SHOW_MAX + 8], *dir;
+	int64_t secs;
+
+	if (strcmp(v, "none") == 0 || strcmp(v, "off") == 0) {
+		p->rounding.minutes = 0;
+		return 0;
+	}
+	if ((dir = strchr(v, ' ')) != NULL)
+		*dir++ = '\0';
+	if (tp_duration(v, &secs, NULL) != TP_OK)
+		return unknown_word(w, v);
+	if (secs != 6 * MINUTE && secs != 15 * MINUTE && secs != 30 * MINUTE)
+		return say(w, "I round to 6, 15 or 30 minutes, not %s.",
+		           shown(v, q, sizeof q));
+	/* Both ways are common in billing: the user says which. */
+	if (dir == NULL)
+		return say(w, "Say which way too: %s up or %s nearest.", v, v);
+	if (strcmp(dir, "up") != 0 && strcmp(dir, "nearest") != 0)
+		return unknown_word(w, dir);
+	p->rounding.minutes = (int)(secs / MINUTE);
+	p->rounding.up = dir[0] == 'u';
+	return 0;
+}
+
+static void
+format_rounding(const struct prefs *p, char *buf, size_t n)
+{
+	rounding_format(&p->rounding, buf, n);
+}
+
 /* One setting: its name, what it accepts, how its value reads and
  * writes. parse gets the value in lower case, its words one space
  * apart, and changes only its own fields of *p. */
@@ -459,6 +513,11 @@ static const struct setting settings[] = {
 	{ "workhours", "workhours takes a span of hours, such as 09:00-17:00.",
 	  parse_workhours, format_workhours },
 	{ "roster", "roster takes on or off.", parse_roster, format_roster },
+	{ "hours", "hours takes hm (7h 05m) or decimal (7.08 h).",
+	  parse_hours, format_hours },
+	{ "rounding", "rounding takes none, or 6m, 15m or 30m and up or "
+	  "nearest, such as 15m up or 6m nearest.", parse_rounding,
+	  format_rounding },
 };
 
 _Static_assert(sizeof settings / sizeof settings[0] ==

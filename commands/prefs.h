@@ -3,8 +3,8 @@
  * settings command), over the defaults bot.yaml gives.
  *
  * A setting has one name, the same in chat and in bot.yaml's path
- * ("idle.after", "reminders.digest"; workdays, workhours and roster are
- * read from bot.yaml's defaults section), and one spelling of each
+ * ("idle.after", "reminders.digest"; workdays, workhours, roster, hours
+ * and rounding are read from bot.yaml's defaults section), and one spelling of each
  * value, which prefs_format writes and prefs_parse reads back. Stored per
  * user in storage (store_setting_*), one row per setting the user
  * changed; the others follow bot.yaml.
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../storage/store.h"
+#include "rounding.h"
 
 enum prefs_idle_action {
 	PREFS_IDLE_ASK,  /* ask when the user comes back: stop, break, keep */
@@ -51,13 +52,18 @@ struct prefs {
 	                           list (directed presence) */
 	int64_t snooze_until;   /* snooze: no nudges before this epoch
 	                           second; 0: not snoozed */
+	bool hours_decimal;     /* hours: durations of reports as decimal
+	                           hours ("7.08 h") instead of "7h 05m" */
+	struct rounding rounding; /* rounding: each entry's time in
+	                           reports and exports' rounded columns
+	                           (rounding.h) */
 };
 
 /*
  * The built-in defaults, what a bot.yaml without these keys gives:
  * idle.after 15m, idle.action ask, reminders on, running_over 9h,
  * start_by off, digest off, workdays mon-fri, workhours 09:00-17:00,
- * roster on, not snoozed.
+ * roster on, not snoozed, hours hm, rounding none.
  */
 void prefs_builtin(struct prefs *p);
 
@@ -73,8 +79,8 @@ store_rc prefs_load(store *st, const char *owner,
  * The names of the settings, in the order `settings` lists them,
  * NULL-terminated: idle.after, idle.action, reminders,
  * reminders.running_over, reminders.start_by, reminders.digest,
- * workdays, workhours, roster. (The snooze and the time zone are kept
- * apart: store_snooze, store_user_tz.)
+ * workdays, workhours, roster, hours, rounding. (The snooze and the
+ * time zone are kept apart: store_snooze, store_user_tz.)
  */
 extern const char *const prefs_names[];
 
@@ -99,6 +105,9 @@ extern const char *const prefs_names[];
  *   workdays                days and ranges of days: mon-fri,
  *                           mon,tue,thu, sat-mon; never none
  *   workhours               HH:MM-HH:MM, the start before the end
+ *   hours                   hm | decimal
+ *   rounding                none, or 6m, 15m or 30m then up or
+ *                           nearest: "15m up" ("off" is none)
  */
 int prefs_parse(struct prefs *p, const char *name, const char *value,
                 char *why, size_t n);
@@ -107,7 +116,8 @@ int prefs_parse(struct prefs *p, const char *name, const char *value,
  * The value of setting name in *p, in the one spelling prefs_parse reads
  * back to the same value (parse(format(x)) == x), into buf (n bytes;
  * PREFS_VALUE_MAX suffices): "15m", "1h30m", "off", "09:30",
- * "weekly mon 09:00", "mon-fri", "mon,tue,thu", "09:00-17:00", "on".
+ * "weekly mon 09:00", "mon-fri", "mon,tue,thu", "09:00-17:00", "on",
+ * "decimal", "15m up", "none".
  * "" for a name that is none.
  */
 void prefs_format(const struct prefs *p, const char *name, char *buf,

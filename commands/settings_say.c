@@ -97,6 +97,23 @@ say_digest(const struct prefs *p, struct text *out)
 	}
 }
 
+static void
+say_rounding(const struct prefs *p, struct text *out)
+{
+	char how[ROUNDING_TEXT_MAX];
+
+	if (!rounding_on(&p->rounding)) {
+		text_printf(out, "reports count every entry to the second, and "
+		                 "an export's rounded_seconds equal its "
+		                 "duration_seconds.");
+		return;
+	}
+	rounding_say(&p->rounding, how, sizeof(how));
+	text_printf(out, "reports are %s (an entry's part in each day on its "
+	                 "own) and say so; exports keep the exact seconds and "
+	                 "add the rounded ones.", how);
+}
+
 void
 settings_say_meaning(const struct prefs *p, const char *name,
                      struct text *out)
@@ -129,6 +146,14 @@ settings_say_meaning(const struct prefs *p, const char *name,
 		            ? "your contact list shows your running timer as my "
 		              "status."
 		            : "your contact list shows no timer as my status.");
+	else if (strcmp(name, "hours") == 0)
+		text_printf(out, p->hours_decimal
+		            ? "reports show time in decimal hours, such as 7.08 h "
+		              "for 7h 05m."
+		            : "reports show time in hours and minutes, such as "
+		              "7h 05m.");
+	else if (strcmp(name, "rounding") == 0)
+		say_rounding(p, out);
 	/* A reminder set while all of them are off would surprise. */
 	if (!p->reminders && strncmp(name, "reminders.", 10) == 0)
 		text_printf(out, " Reminders are off, though: reminders on turns "

@@ -318,6 +318,21 @@ tz_day_start(const char *zone, int64_t t)
 	return tz_mktime(zone, &tm);
 }
 
+int64_t
+tz_next_day(const char *zone, int64_t t)
+{
+	struct tm tm;
+	int64_t next;
+
+	if (tz_local(zone, t, &tm) != 0)
+		return -1;
+	tm.tm_mday += 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	next = tz_mktime(zone, &tm);
+	/* tz_mktime's -1, or a day that would not move on: no answer. */
+	return next > t ? next : -1;
+}
+
 void
 tz_period(const char *zone, enum tz_period p, int64_t now, int64_t *from,
           int64_t *to)

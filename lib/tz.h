@@ -55,6 +55,13 @@ int64_t tz_mktime(const char *zone, const struct tm *tm);
 /* Local midnight at the start of the day that contains t. */
 int64_t tz_day_start(const char *zone, int64_t t);
 
+/*
+ * Local midnight at the start of the day after the one that contains t
+ * (a midnight a DST gap skips moves forward, as tz_mktime says): always
+ * after t. -1 when the zone cannot say.
+ */
+int64_t tz_next_day(const char *zone, int64_t t);
+
 /* Named periods for reports. */
 enum tz_period { TZ_TODAY, TZ_WEEK, TZ_MONTH };
 

@@ -57,6 +57,33 @@
 	")" rows
 
 /*
+ * A rounded report (store_report_rounded): the same parts, each (an
+ * entry's worked seconds in one bucket) rounded to a multiple of :unit,
+ * :add added first (:unit - 1 rounds up, :unit / 2 to the nearest with
+ * half up; a part of 0 stays 0), and counted in bucket i * :per_bucket
+ * (0: all in bucket 0). A group is kept when its exact seconds are
+ * above 0, though rounding to the nearest may make them 0: a short
+ * entry then shows as a row of 0, not as no time at all. The same arithmetic as commands/rounding.c's
+ * rounding_apply, which the unit tests hold it to. secs is cast to an
+ * integer because PostgreSQL's sum() of the breaks makes it numeric,
+ * whose division keeps the fraction; as integers on both engines the
+ * division truncates.
+ */
+#define SQL_ROUNDED \
+	", rounded (i, name, secs, exact) AS (" \
+	" SELECT i * :per_bucket, name," \
+	"  (CAST(secs AS bigint) + :add) / :unit * :unit, secs" \
+	"  FROM parts" \
+	")"
+#define SQL_REPORT_ROUNDED(named) \
+	SQL_REPORT_OF(named, \
+	" SELECT name, min(start) FROM named GROUP BY name COLLATE UNOCASE", \
+	SQL_ROUNDED SQL_REPORT_ROWS_OF("rounded", "sum(p.exact)"))
+#define SQL_REPORT_ROUNDED_PG(named) \
+	SQL_REPORT_OF(named, SQL_SPELLING_PG("named"), \
+	SQL_ROUNDED SQL_REPORT_ROWS_PG_OF("rounded", "sum(p.exact)"))
+
+/*
  * The temporary table of the buckets, made on every connection that
  * store_open and store_open_readonly make.
  */
@@ -169,13 +196,36 @@ store_sql_by(enum store_group by, const struct store_sql *project,
 	return NULL;
 }
 
-store_rc
-store_report(store *st, const char *owner, const int64_t *bounds,
-             int nbounds, int64_t now, enum store_group by,
-             const struct store_filter *f, store_report_cb cb,
-             void *arg)
+/* The statement of a rounded report grouped by by (report_sql's). */
+static const struct store_sql *
+rounded_sql(enum store_group by)
 {
-	const struct store_sql *q = report_sql(by);
+	STORE_SQL_PG(by_project, "report-rounded-by-project",
+		SQL_REPORT_ROUNDED(SQL_NAMED_PROJECT),
+		SQL_REPORT_ROUNDED_PG(SQL_NAMED_PROJECT));
+	STORE_SQL_PG(by_tag, "report-rounded-by-tag",
+		SQL_REPORT_ROUNDED(SQL_NAMED_TAG),
+		SQL_REPORT_ROUNDED_PG(SQL_NAMED_TAG));
+	STORE_SQL_PG(by_none, "report-rounded",
+		SQL_REPORT_ROUNDED(SQL_NAMED_NONE),
+		SQL_REPORT_ROUNDED_PG(SQL_NAMED_NONE));
+
+	return store_sql_by(by, &by_project, &by_tag, &by_none);
+}
+
+/*
+ * A report (store_report), or with r a rounded one
+ * (store_report_rounded): the same steps but for the statement, its
+ * rounding's parameters, and the rollup, which only an exact report may
+ * take (its days hold sums, and a sum of entries cannot be rounded per
+ * entry).
+ */
+static store_rc
+report(store *st, const char *owner, const int64_t *bounds, int nbounds,
+       int64_t now, enum store_group by, const struct store_filter *f,
+       const struct store_rounding *r, store_report_cb cb, void *arg)
+{
+	const struct store_sql *q = r != NULL ? rounded_sql(by) : report_sql(by);
 	int64_t maxlen = 0;
 	db_stmt *s;
 	store_rc ret;
@@ -193,7 +243,7 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 	if (ret != STORE_OK)
 		return ret;
 	/* The whole days from the rollup where it can answer: rollup_report.c. */
-	if (!st->rollup_off) {
+	if (r == NULL && !st->rollup_off) {
 		ret = store_rollup_report(st, uid, bounds, nbounds, now, by, f,
 		                          cb, arg);
 		if (ret != STORE_NOTFOUND)
@@ -205,7 +255,35 @@ store_report(store *st, const char *owner, const int64_t *bounds,
 	rc = store_bind_int64(s, ":uid", uid);
 	if (rc == DB_OK)
 		rc = store_bind_span(s, bounds[0], bounds[nbounds - 1], now);
+	if (rc == DB_OK && r != NULL)
+		rc = store_bind_int64(s, ":unit", r->unit);
+	if (rc == DB_OK && r != NULL)
+		rc = store_bind_int64(s, ":add", r->up ? r->unit - 1 : r->unit / 2);
+	if (rc == DB_OK && r != NULL)
+		rc = store_bind_int64(s, ":per_bucket", r->whole ? 0 : 1);
 	return store_report_rows(st, q, s, rc, maxlen, f, cb, arg);
+}
+
+store_rc
+store_report(store *st, const char *owner, const int64_t *bounds,
+             int nbounds, int64_t now, enum store_group by,
+             const struct store_filter *f, store_report_cb cb,
+             void *arg)
+{
+	return report(st, owner, bounds, nbounds, now, by, f, NULL, cb, arg);
+}
+
+store_rc
+store_report_rounded(store *st, const char *owner, const int64_t *bounds,
+                     int nbounds, int64_t now, enum store_group by,
+                     const struct store_filter *f,
+                     const struct store_rounding *r, store_report_cb cb,
+                     void *arg)
+{
+	if (r == NULL || r->unit <= 0)
+		return store_failf(st, "report: rounding to %lld seconds",
+		                   r != NULL ? (long long)r->unit : 0LL);
+	return report(st, owner, bounds, nbounds, now, by, f, r, cb, arg);
 }
 
 store_rc

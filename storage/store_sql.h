@@ -225,17 +225,19 @@
 
 /*
  * The rows of a report from "parts" (i, name, secs: a bucket's seconds
- * of a name) and "spelling" (each folded name as spelled in its earliest
+ * of a name; SQL_REPORT_ROWS_OF: from another such table, keeping the
+ * groups whose expression kept is above 0) and "spelling" (each folded name as spelled in its earliest
  * entry of the range): (name, seconds, bucket) in the order store.h says.
  * s.name is the spelling of the group: SQLite takes a column beside an
  * aggregate from one row of the group, which here all join the one
  * spelling of their folded name.
  */
-#define SQL_REPORT_ROWS \
+#define SQL_REPORT_ROWS SQL_REPORT_ROWS_OF("parts", "total")
+#define SQL_REPORT_ROWS_OF(parts, kept) \
 	" SELECT s.name, sum(p.secs) AS total, p.i" \
-	" FROM parts AS p" \
+	" FROM " parts " AS p" \
 	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
-	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING total > 0" \
+	" GROUP BY p.i, p.name COLLATE UNOCASE HAVING " kept " > 0" \
 	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
 
 /*
@@ -254,11 +256,12 @@
  * folded name (SQL_SPELLING_PG), which is that name; HAVING names the
  * sum, not its alias.
  */
-#define SQL_REPORT_ROWS_PG \
+#define SQL_REPORT_ROWS_PG SQL_REPORT_ROWS_PG_OF("parts", "sum(p.secs)")
+#define SQL_REPORT_ROWS_PG_OF(parts, kept) \
 	" SELECT s.name, sum(p.secs) AS total, p.i" \
-	" FROM parts AS p" \
+	" FROM " parts " AS p" \
 	" JOIN spelling AS s ON s.name = p.name COLLATE UNOCASE" \
-	" GROUP BY p.i, s.name HAVING sum(p.secs) > 0" \
+	" GROUP BY p.i, s.name HAVING " kept " > 0" \
 	" ORDER BY p.i, total DESC, s.name COLLATE UNOCASE"
 
 #endif

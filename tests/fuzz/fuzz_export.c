@@ -2,7 +2,8 @@
  * tests/fuzz/fuzz_export.c - libFuzzer target: any bytes as entries,
  * through every export format, within any size limit.
  *
- * Byte 0 picks the format, the owner column and the time zone; bytes 1-2
+ * Byte 0 picks the format, the owner column, the time zone and (its top
+ * two bits) the rounding of the rounded columns; bytes 1-2
  * the size limit (big-endian; none given: 1 MiB). The rest is split on
  * 0x1E into at most ENTRIES_MAX entries, each a flag byte, start and stop
  * (8 bytes each, big-endian; near now or raw, as the flags say) and then
@@ -13,8 +14,8 @@
  *   - export_end returns -1 exactly when out->truncated, and then only;
  *     out never passes its limit and holds no NUL;
  *   - the file is valid UTF-8 and valid in its format, whole or cut: CSV
- *     reads back with a strict RFC 4180 reader, a header and 9 or 10
- *     fields a record (the last is breaks_seconds); JSON parses with jansson into an array; iCalendar
+ *     reads back with a strict RFC 4180 reader, a header and 12 or 13
+ *     fields a record (the last is rounding); JSON parses with jansson into an array; iCalendar
  *     has BEGIN:VCALENDAR ... END:VCALENDAR, CRLF lines of at most 75
  *     octets, a continuation never inside a character, VEVENTs closed;
  *   - no more entries come out than went in, and all of them when the file
@@ -263,7 +264,7 @@ check_csv(const struct input *in, bool with_owner, const struct text *out)
 	                csv_field_check, &c);
 	check(rows >= 1);
 	for (r = 0; r < rows; r++)
-		check(fields[r] == (with_owner ? 10 : 9));
+		check(fields[r] == (with_owner ? 13 : 12));
 	return rows - 1;
 }
 
@@ -329,9 +330,14 @@ check_ical(const struct text *out)
 	return ends;
 }
 
+/* The roundings byte 0's top bits pick. */
+static const struct rounding roundings[] = {
+	{ 0, true }, { 6, false }, { 15, true }, { 30, false }
+};
+
 static int
 run(const struct input *in, enum export_format f, const char *zone,
-    bool with_owner, size_t max, struct text *out)
+    bool with_owner, const struct rounding *r, size_t max, struct text *out)
 {
 	struct export_writer *w;
 	int i;
@@ -339,6 +345,7 @@ run(const struct input *in, enum export_format f, const char *zone,
 	text_init(out, max);
 	w = export_begin(f, zone, NOW, with_owner, "timmy@example.org", out);
 	check(w != NULL);
+	export_set_rounding(w, r);
 	for (i = 0; i < in->n; i++)
 		export_entry(w, in->has_owner[i] ? in->owner[i] : NULL, &in->e[i]);
 	return export_end(w);
@@ -351,6 +358,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct text out, again;
 	enum export_format f;
 	const char *zone;
+	const struct rounding *r;
 	const uint8_t *p, *end, *q;
 	bool with_owner;
 	size_t max;
@@ -361,6 +369,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = (enum export_format)(data[0] % 3);
 	with_owner = (data[0] >> 2) & 1;
 	zone = zones[(data[0] >> 3) % (sizeof(zones) / sizeof(zones[0]))];
+	r = &roundings[data[0] >> 6];
 	max = size >= 3 ? (size_t)data[1] << 8 | data[2] : NO_LIMIT;
 
 	memset(&in, 0, sizeof(in));
@@ -374,7 +383,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = q + 1;
 	}
 
-	rc = run(&in, f, zone, with_owner, max, &out);
+	rc = run(&in, f, zone, with_owner, r, max, &out);
 	check(rc == 0 || rc == -1);
 	check((rc == -1) == out.truncated);
 	check(out.len <= max);
@@ -397,7 +406,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 
-	check(run(&in, f, zone, with_owner, max, &again) == rc);
+	check(run(&in, f, zone, with_owner, r, max, &again) == rc);
 	check(again.len == out.len &&
 	      (out.len == 0 || memcmp(again.buf, out.buf, out.len) == 0));
 	text_free(&again);

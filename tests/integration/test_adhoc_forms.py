@@ -191,7 +191,8 @@ def test_export_form__sends_the_upload_link__when_the_server_offers_upload(
 
 SETTINGS = ["idle.after", "idle.action", "reminders",
             "reminders.running_over", "reminders.start_by",
-            "reminders.digest", "workdays", "workhours", "roster"]
+            "reminders.digest", "workdays", "workhours", "roster", "hours",
+            "rounding"]
 
 
 def settings_form(client, bot):
@@ -228,11 +229,16 @@ def test_settings_form__shows_each_setting_with_its_current_value(
     assert values["idle.after"] == "30m"
     assert values["reminders.digest"] == "weekly fri 16:00"
     f = fields(c)
-    for name in ("idle.action", "reminders", "roster"):
+    for name in ("idle.action", "reminders", "roster", "hours", "rounding"):
         assert f[name].get("type") == "list-single", text(c)
     assert [o.find("{%s}value" % NS_DATA).text for o in
             f["idle.action"].findall("{%s}option" % NS_DATA)] == \
         ["ask", "stop", "off"]
+    assert [o.find("{%s}value" % NS_DATA).text for o in
+            f["rounding"].findall("{%s}option" % NS_DATA)] == \
+        ["none", "6m up", "6m nearest", "15m up", "15m nearest", "30m up",
+         "30m nearest"]
+    assert values["rounding"] == "none" and values["hours"] == "hm"
     for name in ("idle.after", "workhours", "reminders.digest"):
         assert f[name].get("type") == "text-single", text(c)
     for name in SETTINGS:
@@ -246,18 +252,19 @@ def test_settings_form__applies_each_changed_field__as_chat_settings_shows(
     c = settings_form(alice, bot)
     form = shown(c)
     form.update({"idle.after": "45m", "idle.action": "stop",
-                 "workhours": "08:00-16:00"})
+                 "workhours": "08:00-16:00", "rounding": "15m up"})
     c = command(alice, bot, "settings", action="complete",
                 sessionid=c.get("sessionid"), form=form)
     assert c.get("status") == "completed", text(c)
     said = note(c).split("\n")
     assert [line.split(" ", 1)[0] for line in said] == \
-        ["idle.after", "idle.action", "workhours"], said
+        ["idle.after", "idle.action", "workhours", "rounding"], said
     assert said[0].startswith("idle.after is now 45m"), said
     now = chat_settings(alice, bot)
     assert (now["idle.after"], now["idle.action"], now["workhours"]) == \
         ("45m", "stop", "08:00-16:00"), now
     assert now["roster"] == "on" and now["workdays"] == "mon-fri", now
+    assert now["rounding"] == "15m up", now
 
 
 def test_settings_form__says_nothing_changed__when_submitted_as_shown(

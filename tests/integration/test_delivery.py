@@ -27,7 +27,8 @@ from harness.prosody import free_port
 
 NS_OOB = "jabber:x:oob"
 CSV_HEADER = ("id,project,tags,note,start,stop,duration_seconds,"
-              "duration_hours,breaks_seconds")
+              "duration_hours,breaks_seconds,rounded_seconds,rounded_hours,"
+              "rounding")
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
 
 

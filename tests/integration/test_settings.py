@@ -19,7 +19,7 @@ USAGE = ("Change one with: settings NAME VALUE (settings NAME says what it "
          "takes; settings NAME default goes back to the default).")
 NAMES = (" The settings are: tz, idle.after, idle.action, reminders, "
          "reminders.running_over, reminders.start_by, reminders.digest, "
-         "workdays, workhours, roster.")
+         "workdays, workhours, roster, hours, rounding.")
 # A clock time as replies show it: "14:30", or "Tue 8 Dec 00:10" on
 # another day.
 WHEN = r"(?:\w{3} \d{1,2} \w{3} )?(\d{2}:\d{2})"
@@ -37,7 +37,9 @@ def test_settings__lists_changes_and_goes_back_to_the_default__through_chat(
         "  reminders.digest off (default)\n"
         "  workdays mon-fri (default)\n"
         "  workhours 09:00-17:00 (default)\n"
-        "  roster on (default)\n" + USAGE)
+        "  roster on (default)\n"
+        "  hours hm (default)\n"
+        "  rounding none (default)\n" + USAGE)
     assert alice.ask(bot.jid, "settings idle.after 30m") == (
         "idle.after is now 30m: when your timer runs while you are away "
         "for 30m, I ask you about it when you are back.")

@@ -76,6 +76,22 @@ cmd_fixture_open(struct cmd_fixture *f, const char *owner)
 	return cmd_fixture_ready(f, owner);
 }
 
+/*
+ * A cmocka setup's body for a program with one fixture: opens it for
+ * owner at now into *state; 0, or -1 after saying why.
+ */
+static inline int
+cmd_fixture_setup(void **state, const char *owner, int64_t now)
+{
+	static struct cmd_fixture f;
+
+	if (cmd_fixture_open(&f, owner) != 0)
+		return -1;
+	f.ctx.now = now;
+	*state = &f;
+	return 0;
+}
+
 /* Closes f after checking the database (PRAGMA integrity_check): 0, or -1
  * when it is not sound. */
 static inline int

@@ -1801,7 +1801,9 @@ cfg_load__fills_the_settings_defaults__when_idle_reminders_and_defaults_given(
 	           "  timezone: Europe/Berlin\n"
 	           "  workdays: mon-thu\n"
 	           "  workhours: 08:00-16:30\n"
-	           "  roster: off\n");
+	           "  roster: off\n"
+	           "  hours: decimal\n"
+	           "  rounding: 15m nearest\n");
 	assert_string_equal(text_str(&f->errs), "");
 	assert_non_null(cfg);
 	assert_int_equal(cfg->prefs.idle_after, 30 * 60);
@@ -1816,6 +1818,9 @@ cfg_load__fills_the_settings_defaults__when_idle_reminders_and_defaults_given(
 	assert_int_equal(cfg->prefs.work_from, 8 * 60);
 	assert_int_equal(cfg->prefs.work_to, 16 * 60 + 30);
 	assert_false(cfg->prefs.roster);
+	assert_true(cfg->prefs.hours_decimal);
+	assert_int_equal(cfg->prefs.rounding.minutes, 15);
+	assert_false(cfg->prefs.rounding.up);
 	assert_string_equal(cfg->timezone, "Europe/Berlin");
 	cfg_free(cfg);
 }

@@ -22,99 +22,23 @@
 
 #include "../../commands/export.h"
 #include "../../lib/text.h"
+#include "export_cases.h"
 #include "golden.h"
 
 #ifndef TIMMY_VERSION
 #define TIMMY_VERSION "unknown"
 #endif
 
-#define NOW INT64_C(1795615200) /* Wed 25 Nov 2026 14:00 UTC */
-#define ORIGIN "timmy@example.org" /* the bot's JID, as in the golden files */
-#define FILE_MAX (1024 * 1024)
 #define FIELDS_MAX 16
 #define ROWS_MAX 32
 
-#define NOTE1                                                                 \
-	"He said \"hi, there\"; C:\\path\\to, ok\nline two\r\nline three "    \
-	"\xe2\x98\x95\xf0\x9f\x8e\x89 Gr\xc3\xbc\xc3\x9f" "e, "               \
-	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e na\xc3\xafve caf\xc3\xa9"
-#define SMILES "\xc3\xa4\xc3\xb6\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80"
-#define NOTE9                                                                 \
-	"\xc3\x9c" "berarbeitung der Startseite \xe2\x80\x94 Farben, "         \
-	"Schriften; Abst\xc3\xa4nde \xe2\x80\xa6 "                             \
-	"\xf0\x9f\x8e\xa8\xf0\x9f\x96\x8c\xef\xb8\x8f and a long tail so "     \
-	"that the DESCRIPTION line folds more than once: " SMILES SMILES      \
-	SMILES SMILES SMILES SMILES SMILES SMILES SMILES SMILES SMILES SMILES
-
-/* The entries of the golden files (see make_export_golden.py), times in
- * epoch seconds worked out with Python's zoneinfo. */
-static const struct {
-	const char *owner;
-	struct store_entry e;
-} cases[] = {
-	/* 2026-11-23 09:00 to 10:30 in Berlin (+01:00) */
-	{ "alice@example.org",
-	  { 101, 1, "acme", { "design" }, 1, NOTE1, 1795420800, 1795426200,
-	    { { 1795423500, 1795424400 } }, 1 } }, /* a break 09:45-10:00 */
-	/* 5399 s read as 1.50 hours */
-	{ "bob@example.net",
-	  { 102, 2, "big client", { "call", "design", "urgent" }, 3, "",
-	    1795435200, 1795440599, { { 0, 0 } }, 0 } },
-	/* 5401 s, also 1.50; no tags, no note */
-	{ "alice@example.org",
-	  { 103, 3, "internal", { "" }, 0, "", 1795503600, 1795509001,
-	    { { 0, 0 } }, 0 } },
-	/* 2026-11-24 23:30 to 2026-11-25 01:15 in Berlin: across midnight */
-	{ "alice@example.org",
-	  { 105, 5, "acme", { "ops" }, 1, "deploy across midnight",
-	    1795559400, 1795565700,
-	    { { 1795560600, 1795562400 } }, 1 } }, /* break 23:50-00:20 */
-	/* 2026-10-25 01:30+02:00 to 03:30+01:00: Berlin falls back */
-	{ "bob@example.net",
-	  { 106, 6, "night shift", { "oncall", "ops" }, 2, "fall back",
-	    1792884600, 1792895400, { { 0, 0 } }, 0 } },
-	/* 2026-03-29 01:00+01:00 to 04:00+02:00: Berlin springs forward */
-	{ "bob@example.net",
-	  { 107, 7, "night shift", { "" }, 0, "spring forward", 1774742400,
-	    1774749600, { { 0, 0 } }, 0 } },
-	/* 18 s: 0.005 hours, rounded up to 0.01; looks like a formula */
-	{ "alice@example.org",
-	  { 108, 8, "acme", { "review" }, 1, " =SUM(A1:A3) padded ",
-	    1795593600, 1795593618, { { 0, 0 } }, 0 } },
-	/* running since 2026-11-25 13:20 in Berlin: 6000 s up to now */
-	{ "alice@example.org",
-	  { 109, 9, "acme", { "design" }, 1, NOTE9, 1795609200, 0,
-	    /* a break 14:00-14:20, paused since 14:50 */
-	    { { 1795611600, 1795612800 }, { 1795614600, 0 } }, 2 } },
-	/* no length; a project with a comma, a tag with a semicolon */
-	{ "zo\xc3\xab@example.org",
-	  { 111, 12, "r&d, phase 2", { "q4;eu" }, 1, "", 1782907200,
-	    1782907200, { { 0, 0 } }, 0 } },
-	/* 2026-11-25 10:00 to 10:15 in Berlin; CSV cells that would be
-	 * formulas (the tags cell starts with "-x") */
-	{ "alice@example.org",
-	  { 112, 13, "-dash", { "-x", "ops" }, 2, "=1+2", 1795597200,
-	    1795598100, { { 0, 0 } }, 0 } },
-};
-
-#define NCASES (sizeof(cases) / sizeof(cases[0]))
-
-/* Exports every case in format f into out (initialised with max).
- * Returns export_end's answer. */
+/* Exports every case in format f into out (initialised with max), the
+ * rounded columns exact. Returns export_end's answer. */
 static int
 export_all(enum export_format f, const char *zone, bool with_owner,
            size_t max, struct text *out)
 {
-	struct export_writer *w;
-	size_t i;
-
-	text_init(out, max);
-	w = export_begin(f, zone, NOW, with_owner, ORIGIN, out);
-	assert_non_null(w);
-	/* The owner also without its column, as the bot's export does. */
-	for (i = 0; i < NCASES; i++)
-		export_entry(w, cases[i].owner, &cases[i].e);
-	return export_end(w);
+	return export_all_rounded(f, zone, with_owner, NULL, max, out);
 }
 
 /* Exports one entry alone. */
@@ -129,25 +53,6 @@ export_one(enum export_format f, const char *zone, const char *owner,
 	assert_non_null(w);
 	export_entry(w, owner, e);
 	return export_end(w);
-}
-
-/* Fails with the first differing line when got is not want. */
-static void
-assert_same_file(const char *name, const char *got, const char *want)
-{
-	size_t i = 0, line = 1, from = 0;
-
-	while (got[i] != '\0' && got[i] == want[i]) {
-		if (got[i] == '\n') {
-			line++;
-			from = i + 1;
-		}
-		i++;
-	}
-	if (got[i] == want[i])
-		return;
-	fail_msg("%s differs at line %zu byte %zu:\n got: %.80s\nwant: %.80s",
-	         name, line, i, got + from, want + from);
 }
 
 static void
@@ -358,15 +263,17 @@ export_csv__fields_read_back_exactly(void **state)
 	assert_int_equal(export_all(EXPORT_CSV, "UTC", true, FILE_MAX, &out), 0);
 	assert_int_equal(csv_read(text_str(&out), &c), 0);
 	assert_int_equal(c.nrows, (int)NCASES + 1);
-	assert_int_equal(c.nfields[0], 10);
+	assert_int_equal(c.nfields[0], 13);
 	assert_string_equal(c.field[0][0], "owner");
 	assert_string_equal(c.field[0][8], "duration_hours");
 	assert_string_equal(c.field[0][9], "breaks_seconds");
+	assert_string_equal(c.field[0][10], "rounded_seconds");
+	assert_string_equal(c.field[0][12], "rounding");
 	for (i = 0; i < NCASES; i++) {
 		const struct store_entry *e = &cases[i].e;
 		char **f = c.field[i + 1];
 
-		assert_int_equal(c.nfields[i + 1], 10);
+		assert_int_equal(c.nfields[i + 1], 13);
 		assert_string_equal(f[0], cases[i].owner);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->seq);
 		assert_string_equal(f[1], buf);
@@ -381,6 +288,10 @@ export_csv__fields_read_back_exactly(void **state)
 			assert_string_equal(f[6], "");
 		snprintf(buf, sizeof(buf), "%lld", (long long)seconds_of(e));
 		assert_string_equal(f[7], buf);
+		/* Without a rounding, the rounded time is the exact one. */
+		assert_string_equal(f[10], f[7]);
+		assert_string_equal(f[11], f[8]);
+		assert_string_equal(f[12], "none");
 		snprintf(buf, sizeof(buf), "%lld", (long long)breaks_of(e));
 		assert_string_equal(f[9], buf);
 	}
@@ -608,11 +519,18 @@ export__hours_round_half_up_in_integers(void **state)
 		e.start = NOW - 100000000;
 		e.stop = e.start + tab[i].secs;
 		assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
-		/* the hours, then the breaks' seconds: none */
-		last = strstr(text_str(&out), ",0\r\n");
+		/* the hours, then the breaks' seconds (none) and the
+		 * rounded columns, the same hours without a rounding */
+		last = strstr(text_str(&out), ",none\r\n");
 		assert_non_null(last);
-		assert_string_equal(last, ",0\r\n");
 		*last = '\0';
+		last = strrchr(text_str(&out), ',');
+		assert_string_equal(last + 1, tab[i].want);
+		*last = '\0'; /* the rounded hours */
+		*strrchr(text_str(&out), ',') = '\0'; /* seconds */
+		last = strrchr(text_str(&out), ',');
+		assert_string_equal(last + 1, "0");
+		*last = '\0'; /* the breaks */
 		last = strrchr(text_str(&out), ',');
 		assert_non_null(last);
 		assert_string_equal(last + 1, tab[i].want);
@@ -646,12 +564,13 @@ export__running_entry_counts_to_now__never_below_zero(void **state)
 	(void)state;
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
 	assert_non_null(strstr(text_str(&out),
-	                       ",2026-11-25T13:58:30+00:00,,90,0.03,0\r\n"));
+	                       ",2026-11-25T13:58:30+00:00,,90,0.03,0,90,0.03,"
+	                       "none\r\n"));
 	text_free(&out);
 	/* A clock behind the start: no negative durations. */
 	e.start = NOW + 60;
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
-	assert_non_null(strstr(text_str(&out), ",,0,0.00,0\r\n"));
+	assert_non_null(strstr(text_str(&out), ",,0,0.00,0,0,0.00,none\r\n"));
 	text_free(&out);
 	assert_int_equal(export_one(EXPORT_ICAL, "UTC", NULL, &e, &out), 0);
 	assert_null(strstr(text_str(&out), "DTEND"));

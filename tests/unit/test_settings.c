@@ -73,6 +73,9 @@ assert_prefs_equal(const struct prefs *a, const struct prefs *b)
 	assert_int_equal(a->work_to, b->work_to);
 	assert_int_equal(a->roster, b->roster);
 	assert_int_equal(a->snooze_until, b->snooze_until);
+	assert_int_equal(a->hours_decimal, b->hours_decimal);
+	assert_int_equal(a->rounding.minutes, b->rounding.minutes);
+	assert_int_equal(a->rounding.up, b->rounding.up);
 }
 
 /* ---- prefs_parse and prefs_format ---- */
@@ -119,7 +122,10 @@ prefs_parse_format__every_setting__reads_back_its_one_spelling(void **state)
 		{ "workhours", "9am-5pm", "09:00-17:00" },
 		{ "workhours", "8:30 - 12:00", "08:30-12:00" },
 		{ "roster", "on", "on" },
-		{ "roster", "off", "off" },
+		{ "roster", "off", "off" }, { "hours", "Decimal", "decimal" },
+		{ "hours", "hm", "hm" }, { "rounding", "OFF", "none" },
+		{ "rounding", "15m up", "15m up" }, { "rounding", "0:30 up", "30m up" },
+		{ "rounding", " 15min  Nearest ", "15m nearest" },
 	};
 	char v[PREFS_VALUE_MAX], why[PREFS_WHY_MAX];
 	struct prefs p, again;
@@ -164,7 +170,7 @@ prefs_builtin__each_setting__formats_as_documented(void **state)
 {
 	static const char *const want[] = {
 		"15m", "ask", "on", "9h", "off", "off", "mon-fri",
-		"09:00-17:00", "on"
+		"09:00-17:00", "on", "hm", "none"
 	};
 	char v[PREFS_VALUE_MAX];
 	struct prefs p;
@@ -419,6 +425,8 @@ cmd_settings__no_words__lists_every_setting_with_its_defaults(void **state)
 		"  workdays mon-fri (default)\n"
 		"  workhours 09:00-17:00 (default)\n"
 		"  roster on (default)\n"
+		"  hours hm (default)\n"
+		"  rounding none (default)\n"
 		"Change one with: settings NAME VALUE (settings NAME says what "
 		"it takes; settings NAME default goes back to the default).");
 	/* Listing writes nothing, not even a user row. */
@@ -550,7 +558,7 @@ cmd_settings__unknown_name__lists_the_names_and_the_nearest(void **state)
 
 #define NAMES " The settings are: tz, idle.after, idle.action, reminders, " \
 	"reminders.running_over, reminders.start_by, reminders.digest, " \
-	"workdays, workhours, roster."
+	"workdays, workhours, roster, hours, rounding."
 	assert_string_equal(run(f, 0, "settings idle.afer 5m", CMD_REFUSED),
 		"There is no setting \"idle.afer\". Did you mean "
 		"\"idle.after\"?" NAMES);

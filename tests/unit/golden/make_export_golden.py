@@ -12,7 +12,7 @@ PRODID's version is the placeholder @VERSION@, which the test fills in.
 """
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -87,6 +87,33 @@ def seconds(start, stop, breaks):
     return max(0, (stop if stop else NOW) - start - break_seconds(breaks))
 
 
+def rounded(start, stop, breaks, zone, rule):
+    """The time worked as a rounded report counts it: each local day's
+    part rounded on its own to rule (minutes, up), then summed; the
+    exact time when rule is None."""
+    if rule is None:
+        return seconds(start, stop, breaks)
+    minutes, up = rule
+    unit = minutes * 60
+    end, lo, total = stop if stop else NOW, start, 0
+    while lo < end:
+        day = datetime.fromtimestamp(lo, zone).date() + timedelta(days=1)
+        hi = min(end, int(datetime(day.year, day.month, day.day,
+                                   tzinfo=zone).timestamp()))
+        part = hi - lo - sum(max(0, min(b or NOW, hi) - max(a, lo))
+                             for a, b in breaks)
+        if part > 0:
+            # up: any part of a unit is one; nearest: half a unit is one
+            total += (part + (unit - 1 if up else unit // 2)) // unit * unit
+        lo = hi
+    return total
+
+
+def rule_name(rule):
+    return "none" if rule is None else "%dm %s" % (
+        rule[0], "up" if rule[1] else "nearest")
+
+
 def duration(secs):
     """As the bot writes a duration: 45m, 1h 05m."""
     if secs < 3600:
@@ -112,20 +139,22 @@ def csv_quote(v):
     return v
 
 
-def make_csv(zone, owner):
+def make_csv(zone, owner, rule=None):
     head = ("id,project,tags,note,start,stop,duration_seconds,duration_hours,"
-            "breaks_seconds")
+            "breaks_seconds,rounded_seconds,rounded_hours,rounding")
     rows = [("owner," if owner else "") + head]
     for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
         secs = seconds(start, stop, breaks)
         f = [str(seq), csv_quote(proj), csv_quote(" ".join(tags)),
              csv_quote(note), iso(start, zone), iso(stop, zone) if stop else "",
              str(secs), hours(secs), str(break_seconds(breaks))]
+        r = rounded(start, stop, breaks, zone, rule)
+        f += [str(r), hours(r), rule_name(rule)]
         rows.append(",".join(([csv_quote(who)] if owner else []) + f))
     return "".join(r + "\r\n" for r in rows)
 
 
-def make_json(zone, owner):
+def make_json(zone, owner, rule=None):
     objs = []
     for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
         secs = seconds(start, stop, breaks)
@@ -137,6 +166,9 @@ def make_json(zone, owner):
                           "stop": iso(b, zone) if b else None}
                          for a, b in breaks],
                  break_seconds=break_seconds(breaks))
+        r = rounded(start, stop, breaks, zone, rule)
+        o.update(rounded_seconds=r, rounded_hours=centihours(r) / 100,
+                 rounding=rule_name(rule))
         objs.append(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
@@ -217,5 +249,7 @@ write("export-utc.csv", make_csv(UTC, False))
 write("export.json", make_json(BERLIN, False))
 write("export-owner.json", make_json(BERLIN, True))
 write("export-utc.json", make_json(UTC, False))
+write("export-rounded.csv", make_csv(BERLIN, False, (15, True)))
+write("export-rounded.json", make_json(UTC, True, (6, False)))
 write("export.ics", make_ical(False))
 write("export-owner.ics", make_ical(True))
