@@ -65,6 +65,15 @@ const struct cmd_def cmd_table[] = {
 	  "throw away the running timer",
 	  "Discards the running timer without recording anything (undo brings "
 	  "it back).\ncancel", NULL },
+	{ "chart", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_chart,
+	  "chart [RANGE] [PROJECT|+tag ...] [by project|by tag]",
+	  "a bar chart of your hours per day (default: this week)",
+	  "A bar per day, scaled to the longest, with its time at the end of "
+	  "the line; over 45 days a bar per week. \"by project\" (or \"by "
+	  "tag\") draws a bar per project instead, the longest first. RANGE "
+	  "and filters as in report.\n"
+	  "chart\nchart last month\nchart week by project\n"
+	  "chart 2026-11-01..2026-11-15 acme", NULL },
 	{ "continue", NULL, GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "continue [ID] " WHEN,
 	  "start the last project and tags again, or those of entry ID",
@@ -203,6 +212,16 @@ const struct cmd_def cmd_table[] = {
 	  "the same as start", "switch globex", NULL },
 	{ "tags", NULL, GRP_REPORT, 0, 0, 0, cmd_tags, "tags",
 	  "your tags, with this month's totals", "tags", NULL },
+	{ "timesheet", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_timesheet,
+	  "timesheet [RANGE] [PROJECT|+tag ...]",
+	  "a table of projects by days (default: this week)",
+	  "Your hours per project and day, with totals both ways, a table "
+	  "narrow enough for a phone: each project on a line, its hours "
+	  "(7:05) on the next. A longer period comes as a table per week "
+	  "(at most 62 days). \"export timesheet csv|ical [RANGE]\" sends "
+	  "it as a file. RANGE and filters as in report.\n"
+	  "timesheet\ntimesheet last week\ntimesheet month acme\n"
+	  "export timesheet csv last month\nexport timesheet ical week", NULL },
 	{ "team", NULL, GRP_REPORT, 0, 0, 1, cmd_team, "team [NAME]",
 	  "your team: what runs now, and today's time on its projects",
 	  "For the members and leads of a team (bot.yaml's teams): each "
