@@ -520,6 +520,7 @@ export_begin_table(enum export_format f, const char *zone, int64_t now,
 		text_clear(&w->row);
 		export_ical_begin(w);
 		commit_row(w, strlen(trailer(f)));
+		text_clear(&w->row);
 		w->started = !w->full;
 	}
 	return w;
