@@ -106,9 +106,13 @@ const struct cmd_def cmd_table[] = {
 	  "when it offers HTTP upload, else as messages. One row per entry: "
 	  "number, project, tags, note, start, stop, seconds and hours. A "
 	  "team's lead may \"export team [NAME] [RANGE]\": the members' "
-	  "entries on the team's projects, with a member column.\n"
+	  "entries on the team's projects, with a member column. \"export "
+	  "timesheet csv|ical [RANGE]\" sends your timesheet (default: this "
+	  "month): hours per project and day as CSV, or a calendar event a "
+	  "day; a project named timesheet goes in quotes.\n"
 	  "export\nexport json last month\nexport ical week acme +billable\n"
-	  "export team last month",
+	  "export team last month\nexport timesheet csv last month\n"
+	  "export timesheet ical week",
 	  &export_admin },
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
@@ -219,9 +223,8 @@ const struct cmd_def cmd_table[] = {
 	  "narrow enough for a phone: each project on a line, its hours "
 	  "(7:05) on the next. A longer period comes as a table per week "
 	  "(at most 62 days). \"export timesheet csv|ical [RANGE]\" sends "
-	  "it as a file. RANGE and filters as in report.\n"
-	  "timesheet\ntimesheet last week\ntimesheet month acme\n"
-	  "export timesheet csv last month\nexport timesheet ical week", NULL },
+	  "it as a file (see help export). RANGE and filters as in report.\n"
+	  "timesheet\ntimesheet last week\ntimesheet month acme", NULL },
 	{ "team", NULL, GRP_REPORT, 0, 0, 1, cmd_team, "team [NAME]",
 	  "your team: what runs now, and today's time on its projects",
 	  "For the members and leads of a team (bot.yaml's teams): each "
