@@ -216,6 +216,13 @@ const struct cmd_def cmd_table[] = {
 	  "the same as start", "switch globex", NULL },
 	{ "tags", NULL, GRP_REPORT, 0, 0, 0, cmd_tags, "tags",
 	  "your tags, with this month's totals", "tags", NULL },
+	{ "team", NULL, GRP_REPORT, 0, 0, 1, cmd_team, "team [NAME]",
+	  "your team: what runs now, and today's time on its projects",
+	  "For the members and leads of a team (bot.yaml's teams): each "
+	  "member's time today on the team's shared projects, and which of "
+	  "them runs now. Nobody's other projects are shown. \"who\" says the "
+	  "same to members who are no admins. NAME picks one of several "
+	  "teams.\nteam\nteam web", NULL },
 	{ "timesheet", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_timesheet,
 	  "timesheet [RANGE] [PROJECT|+tag ...]",
 	  "a table of projects by days (default: this week)",
@@ -225,13 +232,6 @@ const struct cmd_def cmd_table[] = {
 	  "(at most 62 days). \"export timesheet csv|ical [RANGE]\" sends "
 	  "it as a file (see help export). RANGE and filters as in report.\n"
 	  "timesheet\ntimesheet last week\ntimesheet month acme", NULL },
-	{ "team", NULL, GRP_REPORT, 0, 0, 1, cmd_team, "team [NAME]",
-	  "your team: what runs now, and today's time on its projects",
-	  "For the members and leads of a team (bot.yaml's teams): each "
-	  "member's time today on the team's shared projects, and which of "
-	  "them runs now. Nobody's other projects are shown. \"who\" says the "
-	  "same to members who are no admins. NAME picks one of several "
-	  "teams.\nteam\nteam web", NULL },
 	{ "tz", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_tz,
 	  "tz [ZONE|default]",
 	  "show or set your time zone",
