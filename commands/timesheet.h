@@ -7,8 +7,8 @@
  *
  * Pure functions over plain data: the grid is filled by the caller
  * (commands/cmd_timesheet.c from store_report, the unit tests by hand),
- * so everything here is tested without a store. Depends on lib/ and
- * format.h only.
+ * so everything here is tested without a store. Uses lib/, format.h
+ * and, for the files, the export writer (export_int.h); reads nothing.
  */
 #ifndef TIMMY_TIMESHEET_H
 #define TIMMY_TIMESHEET_H
