@@ -65,6 +65,15 @@ const struct cmd_def cmd_table[] = {
 	  "throw away the running timer",
 	  "Discards the running timer without recording anything (undo brings "
 	  "it back).\ncancel", NULL },
+	{ "chart", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_chart,
+	  "chart [RANGE] [PROJECT|+tag ...] [by project|by tag]",
+	  "a bar chart of your hours per day (default: this week)",
+	  "A bar per day, scaled to the longest, with its time at the end of "
+	  "the line; over 45 days a bar per week. \"by project\" (or \"by "
+	  "tag\") draws a bar per project instead, the longest first. RANGE "
+	  "and filters as in report.\n"
+	  "chart\nchart last month\nchart week by project\n"
+	  "chart 2026-11-01..2026-11-15 acme", NULL },
 	{ "continue", NULL, GRP_TIMER, CMD_CHANGES, 0, 4, cmd_continue,
 	  "continue [ID] " WHEN,
 	  "start the last project and tags again, or those of entry ID",
@@ -97,9 +106,13 @@ const struct cmd_def cmd_table[] = {
 	  "when it offers HTTP upload, else as messages. One row per entry: "
 	  "number, project, tags, note, start, stop, seconds and hours. A "
 	  "team's lead may \"export team [NAME] [RANGE]\": the members' "
-	  "entries on the team's projects, with a member column.\n"
+	  "entries on the team's projects, with a member column. \"export "
+	  "timesheet csv|ical [RANGE]\" sends your timesheet (default: this "
+	  "month): hours per project and day as CSV, or a calendar event a "
+	  "day; a project named timesheet goes in quotes.\n"
 	  "export\nexport json last month\nexport ical week acme +billable\n"
-	  "export team last month",
+	  "export team last month\nexport timesheet csv last month\n"
+	  "export timesheet ical week",
 	  &export_admin },
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",
@@ -215,6 +228,15 @@ const struct cmd_def cmd_table[] = {
 	  "them runs now. Nobody's other projects are shown. \"who\" says the "
 	  "same to members who are no admins. NAME picks one of several "
 	  "teams.\nteam\nteam web", NULL },
+	{ "timesheet", NULL, GRP_REPORT, CMD_SLOW, 0, -1, cmd_timesheet,
+	  "timesheet [RANGE] [PROJECT|+tag ...]",
+	  "a table of projects by days (default: this week)",
+	  "Your hours per project and day, with totals both ways, a table "
+	  "narrow enough for a phone: each project on a line, its hours "
+	  "(7:05) on the next. A longer period comes as a table per week "
+	  "(at most 62 days). \"export timesheet csv|ical [RANGE]\" sends "
+	  "it as a file (see help export). RANGE and filters as in report.\n"
+	  "timesheet\ntimesheet last week\ntimesheet month acme", NULL },
 	{ "tz", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_tz,
 	  "tz [ZONE|default]",
 	  "show or set your time zone",

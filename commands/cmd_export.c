@@ -231,6 +231,13 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (args->argc > 0 && !args->quoted[0] &&
 	    export_format_parse(args->argv[0], &fmt) == 0)
 		i = 1;
+	/* "export timesheet csv", also "export csv timesheet"; a project
+	 * named timesheet is exported in quotes, "timesheet". */
+	if ((args->argc > 0 && !args->quoted[0] &&
+	     cmd_is(args->argv[0], "timesheet")) ||
+	    (i < args->argc && !args->quoted[i] &&
+	     cmd_is(args->argv[i], "timesheet")))
+		return cmd_for_user(ctx, args, cmd_timesheet_export, reply);
 	if (i < args->argc && !args->quoted[i] && cmd_is(args->argv[i], "team"))
 		return export_team(ctx, args, i + 1, fmt, reply);
 	return cmd_for_user(ctx, args, export, reply);

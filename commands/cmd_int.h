@@ -140,6 +140,8 @@ enum cmd_status cmd_snooze(const struct cmd_ctx *, const struct cmd_args *, stru
 enum cmd_status cmd_export(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_who(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_import(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_timesheet(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_chart(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 
 /* ---- commands/cmd_admin.c: another user's data, for admins ---- */
 
@@ -167,6 +169,13 @@ typedef enum cmd_status (*cmd_user_handler)(const struct cmd_ctx *ctx,
 enum cmd_status cmd_for_user(const struct cmd_ctx *ctx,
                              const struct cmd_args *args, cmd_user_handler fn,
                              struct text *reply);
+
+/* commands/cmd_timesheet.c: export timesheet [csv|ical] [RANGE] ... of
+ * user's time (NULL: the sender's own; a cmd_user_handler); args are
+ * export's words, "timesheet" and the format first in either order. */
+enum cmd_status cmd_timesheet_export(const struct cmd_ctx *ctx,
+                                     const struct cmd_args *args,
+                                     const char *user, struct text *reply);
 
 /* Appends word i of args to out (its argc words so far). */
 void cmd_args_push(struct cmd_args *out, const struct cmd_args *args, int i);

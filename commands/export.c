@@ -519,3 +519,53 @@ export_end(struct export_writer *w)
 	free(w);
 	return rc;
 }
+
+/* ---- Files of other rows than entries (commands/export_timesheet.c) ---- */
+
+struct export_writer *
+export_begin_table(enum export_format f, const char *zone, int64_t now,
+                   const char *origin, struct text *out)
+{
+	/* Begun as JSON, whose opening part is empty, the writer has
+	 * written nothing: then it takes f, for the closing part, and the
+	 * opening part of an iCalendar file (a CSV file's header is the
+	 * caller's first row). */
+	struct export_writer *w = export_begin_named(EXPORT_JSON, zone, now,
+	                                             NULL, origin, out);
+
+	if (w == NULL)
+		return NULL;
+	w->f = f;
+	if (f == EXPORT_ICAL && !w->full) {
+		text_clear(&w->row);
+		export_ical_begin(w);
+		commit_row(w, strlen(trailer(f)));
+		text_clear(&w->row);
+		w->started = !w->full;
+	}
+	return w;
+}
+
+void
+export_table_row(struct export_writer *w)
+{
+	if (w->row.len > 0 || w->row.truncated) {
+		commit_row(w, strlen(trailer(w->f)));
+		if (!w->full)
+			w->entries++;
+	}
+	text_clear(&w->row);
+	text_clear(&w->line);
+}
+
+void
+export_csv_cell(struct export_writer *w, const char *s)
+{
+	csv_field(w, s, strlen(s));
+}
+
+void
+export_hours(struct text *t, int64_t secs)
+{
+	put_hours(t, secs);
+}

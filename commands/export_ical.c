@@ -252,3 +252,50 @@ export_ical_entry(struct export_writer *w, const char *owner,
 	}
 	text_append(&w->row, "END:VEVENT\r\n", 12);
 }
+
+/*
+ * An all-day VEVENT of a timesheet's day (commands/export_timesheet.c)
+ * into w->row: date and next "20261130" and "20261201" (DTEND is the day
+ * after, RFC 5545 3.6.1), summary and description as TEXT. Its UID,
+ * "timmy-<16 hex digits>-day-20261130@<domain>", is ical_uid's digest
+ * of owner and the bot, continued over scope (the export's filter, ""
+ * for none): a day exported again with the same filter updates its
+ * event, one with another filter is an event of its own, and no entry's
+ * UID (a number where "day" is) is ever one of them.
+ */
+void
+export_ical_day(struct export_writer *w, const char *owner, const char *scope,
+                const char *date, const char *next, const char *summary,
+                const char *description)
+{
+	char stamp[EXPORT_TIME_MAX];
+	uint64_t h = fnv1a(fnv1a(fnv1a(FNV_BASIS, owner), " "), w->origin);
+
+	if (scope[0] != '\0')
+		h = fnv1a(fnv1a(h, " "), scope);
+	text_append(&w->row, "BEGIN:VEVENT\r\n", 14);
+	text_printf(&w->line, "UID:timmy-%016llx-day-%s",
+	            (unsigned long long)h, date);
+	if (w->domain[0] != '\0') {
+		text_append(&w->line, "@", 1);
+		ical_text(w, w->domain, strlen(w->domain));
+	}
+	ical_fold(w);
+	if (ical_time(w->now, stamp, sizeof(stamp)) == 0) {
+		text_printf(&w->line, "DTSTAMP:%s", stamp);
+		ical_fold(w);
+	}
+	text_printf(&w->line, "DTSTART;VALUE=DATE:%s", date);
+	ical_fold(w);
+	text_printf(&w->line, "DTEND;VALUE=DATE:%s", next);
+	ical_fold(w);
+	text_append(&w->line, "SUMMARY:", 8);
+	ical_text(w, summary, strlen(summary));
+	ical_fold(w);
+	text_append(&w->line, "DESCRIPTION:", 12);
+	ical_text(w, description, strlen(description));
+	ical_fold(w);
+	/* Free time: a day's sum is no appointment that blocks the day. */
+	text_append(&w->row, "TRANSP:TRANSPARENT\r\n", 20);
+	text_append(&w->row, "END:VEVENT\r\n", 12);
+}

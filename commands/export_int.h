@@ -112,4 +112,29 @@ extern const char export_ical_trailer[];
 void export_ical_entry(struct export_writer *w, const char *owner,
                        const struct store_entry *e);
 
+/*
+ * commands/export.c, for files whose rows are no entries (a timesheet,
+ * commands/export_timesheet.c). export_begin_table starts a file of
+ * format f as export_begin does, but writes no CSV header (the caller's
+ * first row is one); export_table_row moves what the caller built in
+ * w->row into the file when it fits (else the writer is full; see
+ * export_full) and empties w->row and w->line; export_csv_cell appends
+ * one CSV field to w->row, quoted and guarded against formulas as every
+ * CSV field is; export_hours appends seconds as hours with two
+ * decimals, "1.50". The file ends with export_end.
+ */
+struct export_writer *export_begin_table(enum export_format f,
+                                         const char *zone, int64_t now,
+                                         const char *origin,
+                                         struct text *out);
+void export_table_row(struct export_writer *w);
+void export_csv_cell(struct export_writer *w, const char *s);
+void export_hours(struct text *t, int64_t secs);
+
+/* commands/export_ical.c: an all-day event of a timesheet into w->row
+ * (see there). */
+void export_ical_day(struct export_writer *w, const char *owner,
+                     const char *scope, const char *date, const char *next,
+                     const char *summary, const char *description);
+
 #endif

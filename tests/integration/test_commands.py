@@ -30,7 +30,8 @@ PAST_SHOWN = "Mon 5 Jan"
 # Every command word, aliases included.
 COMMAND_WORDS = ("start", "stop", "cancel", "continue", "restart", "switch",
                  "status", "add", "log", "edit", "delete", "undo", "report",
-                 "projects", "tags", "rename", "tz", "help")
+                 "projects", "tags", "rename", "tz", "help", "timesheet",
+                 "chart")
 
 
 # -- time --------------------------------------------------------------
