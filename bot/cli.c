@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../commands/billing.h"
 #include "../commands/cmd.h"
 #include "../commands/export.h"
 #include "../commands/timeparse.h"
@@ -373,6 +374,7 @@ struct export_job {
 static int
 export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 {
+	struct billing_book *book = NULL;
 	char *tmp = NULL;
 	struct text buf;
 	struct stream s;
@@ -391,6 +393,16 @@ export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 		text_free(&buf);
 		goto close;
 	}
+	/* The rates are read before the listing, whose callback may not use
+	 * the store. */
+	if (billing_book_load(st, &cfg->teams, &cfg->billing, job->user,
+	                      &book) != STORE_OK) {
+		fprintf(stderr, "timmy export: %s\n", store_errmsg(st));
+		export_end(s.w);
+		text_free(&buf);
+		goto close;
+	}
+	export_set_book(s.w, book);
 	if (store_list_filtered(st, job->user, job->from, job->to, job->c->now,
 	                        NULL, 0, stream_row, &s, &n) != STORE_OK) {
 		fprintf(stderr, "timmy export: %s\n", store_errmsg(st));
@@ -494,6 +506,7 @@ cli_report(int argc, char **argv)
 	ctx.tz = zone;
 	ctx.prefs = &cfg->prefs;
 	ctx.teams = &cfg->teams;
+	ctx.billing = &cfg->billing;
 	text_init(&reply, CMD_REPLY_MAX);
 	st_rc = cmd_exec(&ctx, text_str(&body), &reply);
 	if (st_rc == CMD_FAILED)

@@ -140,6 +140,7 @@ enum cmd_status cmd_snooze(const struct cmd_ctx *, const struct cmd_args *, stru
 enum cmd_status cmd_export(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_who(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_import(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_rate(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 
 /* ---- commands/cmd_admin.c: another user's data, for admins ---- */
 

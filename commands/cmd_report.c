@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "billing.h"
 #include "format.h"
 #include "team.h"
 #include "../lib/tz.h"
@@ -34,6 +35,10 @@ struct table {
 	const char *prefix; /* "" for projects, "+" for tags */
 	const char *zone;   /* for naming day buckets */
 	const int64_t *bounds;
+	/* The day bucket of each row (by day), and what its time is billed
+	 * at ("" when nothing: billing_report.c). */
+	int bucket[TABLE_ROWS_MAX];
+	char amount[TABLE_ROWS_MAX][BILLING_CELL_MAX];
 };
 
 static void
@@ -76,6 +81,8 @@ collect_bucket(int bucket, const char *key, int64_t secs, void *arg)
 	else
 		snprintf(day, sizeof(day), "day %d", bucket + 1);
 	add_row(t, day, secs);
+	if (t->n > 0)
+		t->bucket[t->n - 1] = bucket;
 }
 
 /* One row: the name padded to width columns, then the duration. */
@@ -99,7 +106,7 @@ static void
 print_table(struct text *out, const struct table *t, const char *total_name,
             int64_t total)
 {
-	size_t width = total_name ? fmt_width(total_name) : 0;
+	size_t width = total_name ? fmt_width(total_name) : 0, awidth = 0;
 	char more[48];
 	int i;
 
@@ -110,7 +117,13 @@ print_table(struct text *out, const struct table *t, const char *total_name,
 	if (t->untagged > 0 && fmt_width(untagged_name) > width)
 		width = fmt_width(untagged_name);
 	for (i = 0; i < t->n; i++)
+		if (strlen(t->amount[i]) > awidth)
+			awidth = strlen(t->amount[i]);
+	for (i = 0; i < t->n; i++) {
 		row(out, t->name[i], width, t->secs[i]);
+		if (t->amount[i][0] != '\0')
+			text_printf(out, "  %*s", (int)awidth, t->amount[i]);
+	}
 	if (t->others)
 		row(out, more, width, t->other_secs);
 	if (t->untagged > 0)
@@ -182,6 +195,30 @@ say_just_started(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		            (long long)e.seq, e.project);
 }
 
+/*
+ * By project or by day: the amounts of t's rows (billing.h), into
+ * t->amount, when a rate applies to some of its time; *b then holds them
+ * for the billable total (billing_report_free), else it is NULL and the
+ * report stays as it is. STORE_OK or the store's failure.
+ */
+static store_rc
+read_amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
+             const int64_t *bounds, int nb, struct table *t,
+             struct billing_report **b)
+{
+	store_rc rc;
+	int i;
+
+	*b = NULL;
+	if (q->by == BY_TAG)
+		return STORE_OK;
+	rc = billing_report_read(ctx, q, bounds, nb, q->by == BY_DAY, b);
+	for (i = 0; rc == STORE_OK && *b != NULL && i < t->n; i++)
+		billing_report_cell(*b, t->name[i], t->bucket[i], t->amount[i],
+		                    sizeof(t->amount[i]));
+	return rc;
+}
+
 /* The report of user's data (NULL: the sender's own); ctx is that user's
  * (cmd_for_user). */
 static enum cmd_status
@@ -190,6 +227,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 {
 	static struct table t, days; /* large; commands run one at a time */
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
+	struct billing_report *bill;
 	int64_t one[2], total;
 	struct cmd_query q;
 	enum store_group g;
@@ -246,6 +284,8 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	/* By tag, an entry with two tags shows under both: the total is the
 	 * time of the entries, not the sum of the rows. */
 	total = q.by == BY_TAG ? days.total : t.total;
+	if (read_amounts(ctx, &q, bounds, nb, &t, &bill) != STORE_OK)
+		return cmd_store_failed(reply, 0);
 
 	fmt_heading_of(reply, user, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
@@ -260,6 +300,8 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		                   "the total.");
 	if (per_day && days.n > 0)
 		per_day_line(&days, reply);
+	billing_report_say(bill, total, reply);
+	billing_report_free(bill);
 	return CMD_OK;
 }
 

@@ -268,7 +268,7 @@ commit_row(struct export_writer *w, size_t reserve)
 
 static const char csv_header[] =
 	"id,project,tags,note,start,stop,duration_seconds,duration_hours,"
-	"breaks_seconds\r\n";
+	"breaks_seconds,billable,rate,currency,amount\r\n";
 
 /*
  * The first characters that make a spreadsheet read a cell as a formula
@@ -322,6 +322,33 @@ csv_field(struct export_writer *w, const char *s, size_t n)
 	text_append(&w->row, "\"", 1);
 }
 
+/*
+ * The billing columns, last (billing.h): billable (true or false), rate
+ * (the hourly rate that applies to the project, 85.00) and currency,
+ * empty when none applies, and amount (what the entry's time comes to),
+ * empty when it is not billable. Numbers and codes need no quoting.
+ */
+static void
+csv_billing(struct export_writer *w, const char *owner,
+            const struct store_entry *e, int64_t secs)
+{
+	struct billing_entry b;
+
+	billing_of_entry(w->book, owner, e, secs, &b);
+	text_append(&w->row, b.billable ? ",true," : ",false,",
+	            b.billable ? 6 : 7);
+	if (b.rate.cents != 0) {
+		billing_decimal(&w->row, b.rate.cents);
+		text_append(&w->row, ",", 1);
+		text_append(&w->row, b.rate.currency, strlen(b.rate.currency));
+	} else {
+		text_append(&w->row, ",", 1);
+	}
+	text_append(&w->row, ",", 1);
+	if (b.billable && b.has_amount)
+		billing_decimal(&w->row, b.amount);
+}
+
 static void
 csv_entry(struct export_writer *w, const char *owner,
           const struct store_entry *e)
@@ -365,6 +392,7 @@ csv_entry(struct export_writer *w, const char *owner,
 	put_hours(&w->row, secs);
 	text_append(&w->row, ",", 1);
 	export_put_int(&w->row, export_break_seconds(w, e));
+	csv_billing(w, owner, e, secs);
 	text_append(&w->row, "\r\n", 2);
 }
 
@@ -470,6 +498,17 @@ export_entry(struct export_writer *w, const char *owner,
 		w->entries++;
 }
 
+void
+export_set_book(struct export_writer *w, struct billing_book *book)
+{
+	if (w == NULL) {
+		billing_book_free(book);
+		return;
+	}
+	billing_book_free(w->book);
+	w->book = book;
+}
+
 bool
 export_full(const struct export_writer *w)
 {
@@ -496,6 +535,7 @@ export_end(struct export_writer *w)
 	text_free(&w->row);
 	text_free(&w->clean);
 	text_free(&w->line);
+	billing_book_free(w->book);
 	free(w);
 	return rc;
 }

@@ -62,6 +62,14 @@ struct export_writer *export_begin_named(enum export_format f,
 void export_entry(struct export_writer *w, const char *owner,
                   const struct store_entry *e);
 
+/*
+ * Gives w the rates its CSV and JSON entries are billed by (billing.h):
+ * w owns book from then on and frees it with itself (export_end). Without
+ * one every entry is written as not billable, without rate or amount.
+ */
+struct billing_book;
+void export_set_book(struct export_writer *w, struct billing_book *book);
+
 /* True once an entry did not fit: the writer takes no more. */
 bool export_full(const struct export_writer *w);
 

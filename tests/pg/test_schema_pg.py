@@ -83,7 +83,7 @@ def test_schema__leaves_nothing__when_the_load_fails(pg, empty_db):
 def test_version__is_schema_sql_s_user_version(db):
     assert db.rows("SELECT key, value FROM timmy_meta") == [
         ("schema_version", sqlite_version())]
-    assert sqlite_version() == "10"
+    assert sqlite_version() == "11"
 
 
 def test_version__refuses_a_value_that_is_no_version(db):

@@ -114,13 +114,16 @@ def csv_quote(v):
 
 def make_csv(zone, owner):
     head = ("id,project,tags,note,start,stop,duration_seconds,duration_hours,"
-            "breaks_seconds")
+            "breaks_seconds,billable,rate,currency,amount")
     rows = [("owner," if owner else "") + head]
     for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
         secs = seconds(start, stop, breaks)
         f = [str(seq), csv_quote(proj), csv_quote(" ".join(tags)),
              csv_quote(note), iso(start, zone), iso(stop, zone) if stop else "",
-             str(secs), hours(secs), str(break_seconds(breaks))]
+             str(secs), hours(secs), str(break_seconds(breaks)),
+             # No rates in these files: not billable, no rate or amount
+             # (tests/unit/test_billing.c has the billed columns).
+             "false", "", "", ""]
         rows.append(",".join(([csv_quote(who)] if owner else []) + f))
     return "".join(r + "\r\n" for r in rows)
 
@@ -136,7 +139,8 @@ def make_json(zone, owner):
                  breaks=[{"start": iso(a, zone),
                           "stop": iso(b, zone) if b else None}
                          for a, b in breaks],
-                 break_seconds=break_seconds(breaks))
+                 break_seconds=break_seconds(breaks),
+                 billable=False, rate=None, currency=None, amount=None)
         objs.append(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
