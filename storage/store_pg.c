@@ -273,7 +273,7 @@ store_test_empty(store *st)
 	if (pg_exec(st->pg, "TRUNCATE users, entries, entry_tags,"
 	            " entry_breaks, undo_steps, undo_entries, undo_tags,"
 	            " undo_breaks, handled_messages, user_settings, user_away,"
-	            " idle_prompts, nudges_sent, team_digests, rollup_users,"
+	            " idle_prompts, nudges_sent, team_digests, rates, rollup_users,"
 	            " rollup_projects, rollup_tags, rollup_dirty"
 	            " RESTART IDENTITY", "empty", err, sizeof err) != 0)
 		return store_failf(st, "%s", err);
