@@ -46,8 +46,8 @@ def test_rate__set_listed_billed_and_removed(team_bot, dave):  # noqa: F811
     assert "rounded to the cent (half up)" in reply, reply
 
     reply = dave.ask(bot.jid, "report %s..%s by day" % (DAY, NEXT))
-    assert "\nMon 2 Jun    8h 05m  602.08 EUR\n" in reply, reply
-    assert "\nTue 3 Jun    3h 00m  201.00 USD\n" in reply, reply
+    assert "\nMon 2 Jun   8h 05m  602.08 EUR\n" in reply, reply
+    assert "\nTue 3 Jun   3h 00m  201.00 USD\n" in reply, reply
 
     ask(dave, bot, "rate globex off",
         "Removed your rate for globex (85.00 EUR an hour).")
