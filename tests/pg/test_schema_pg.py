@@ -62,7 +62,7 @@ def entry_sql(id, user, seq, start, stop, project="acme"):
 
 def test_schema__loads_in_one_transaction__into_an_empty_database(db):
     assert db.value("SELECT count(*) FROM pg_tables"
-                    " WHERE schemaname = 'public'") == "19"
+                    " WHERE schemaname = 'public'") == "20"
     assert db.value("SELECT extversion IS NOT NULL FROM pg_extension"
                     " WHERE extname = 'btree_gist'") == "t"
 
