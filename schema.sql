@@ -11,7 +11,7 @@
 -- STORE_*_MAX values of storage/store.h: length() counts characters, so the
 -- checks measure CAST(x AS BLOB).
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 -- One row per bare JID, created by the user's first change; reads never add
 -- one. The JID is compared byte for byte: callers pass it normalised.
@@ -456,3 +456,28 @@ WHEN OLD.tz IS NOT NEW.tz
 BEGIN
 	INSERT INTO rollup_dirty VALUES (NEW.id, 1, 0, NULL);
 END;
+
+-- Hourly rates (the rate command, commands/billing.c): what an hour of a
+-- project is billed at, in integer cents of currency, an ISO 4217 code in
+-- capitals. scope 'user': a user's own rate, name the user's bare JID;
+-- scope 'team': a rate a lead of a team of bot.yaml set, name the team's
+-- name, for its members' time on its shared projects. project compares
+-- without regard to case as entries.project does (COLLATE UNOCASE in the
+-- queries): storage/rates.c replaces every spelling of a project when it
+-- sets one, so a (scope, name) has one row per project, spelled as last
+-- set. cents at most 100,000,000 (1,000,000.00 an hour). at is when the
+-- rate was set. Like settings, rates are not entries: undo leaves them.
+CREATE TABLE rates (
+	scope TEXT NOT NULL
+		CHECK (scope IN ('user', 'team')),
+	name TEXT NOT NULL
+		CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 3071),
+	project TEXT NOT NULL COLLATE NOCASE
+		CHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),
+	cents INTEGER NOT NULL
+		CHECK (cents BETWEEN 1 AND 100000000),
+	currency TEXT NOT NULL
+		CHECK (length(currency) = 3 AND currency NOT GLOB '*[^A-Z]*'),
+	at INTEGER NOT NULL,
+	PRIMARY KEY (scope, name, project)
+) STRICT, WITHOUT ROWID;

@@ -240,6 +240,7 @@ run(struct bot *b, const char *bare, const char *text, struct cmd_file *file,
 	cctx.admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 	cctx.prefs = &b->cfg->prefs;
 	cctx.teams = &b->cfg->teams;
+	cctx.billing = &b->cfg->billing;
 	cctx.bot_jid = b->cfg->jid;
 	cctx.job = job;
 	rc = cmd_exec(&cctx, text, out);

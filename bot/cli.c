@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../commands/billing.h"
 #include "../commands/cmd.h"
 #include "../commands/export.h"
 #include "../commands/prefs.h"
@@ -374,11 +375,12 @@ struct export_job {
 static int
 export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 {
+	struct billing_book *book = NULL;
 	char *tmp = NULL;
 	struct text buf;
 	struct stream s;
 	struct prefs p;
-	store_rc prefs_rc = STORE_OK;
+	store_rc load_rc = STORE_OK;
 	int64_t n = 0;
 	int rc = 1;
 
@@ -396,11 +398,16 @@ export_write(store *st, const struct cfg *cfg, const struct export_job *job)
 	}
 	/* One user's file is the one they get in chat, rounded columns by
 	 * their setting; every user's keeps those exact ("none"), as the
-	 * users' rules differ. */
+	 * users' rules differ. The rates are read before the listing, whose
+	 * callback may not use the store. */
 	if (job->user != NULL &&
-	    (prefs_rc = prefs_load(st, job->user, &cfg->prefs, &p)) == STORE_OK)
+	    (load_rc = prefs_load(st, job->user, &cfg->prefs, &p)) == STORE_OK)
 		export_set_rounding(s.w, &p.rounding);
-	if (prefs_rc != STORE_OK ||
+	if (load_rc == STORE_OK &&
+	    (load_rc = billing_book_load(st, &cfg->teams, &cfg->billing,
+	                                 job->user, &book)) == STORE_OK)
+		export_set_book(s.w, book);
+	if (load_rc != STORE_OK ||
 	    store_list_filtered(st, job->user, job->from, job->to, job->c->now,
 	                        NULL, 0, stream_row, &s, &n) != STORE_OK) {
 		fprintf(stderr, "timmy export: %s\n", store_errmsg(st));
@@ -504,6 +511,7 @@ cli_report(int argc, char **argv)
 	ctx.tz = zone;
 	ctx.prefs = &cfg->prefs;
 	ctx.teams = &cfg->teams;
+	ctx.billing = &cfg->billing;
 	text_init(&reply, CMD_REPLY_MAX);
 	st_rc = cmd_exec(&ctx, text_str(&body), &reply);
 	if (st_rc == CMD_FAILED)

@@ -481,7 +481,7 @@ load_document(struct loader *l)
 {
 	enum {
 		ACCOUNT, STORAGE, ACCESS, LIMITS, DEFAULTS, IDLE, REMINDERS,
-		EXPORT, IMPORT, LOG, TEAMS, NSECTIONS
+		EXPORT, IMPORT, LOG, TEAMS, BILLING, NSECTIONS
 	};
 	struct key sections[NSECTIONS] = {
 		[ACCOUNT] = { .name = "account" },
@@ -495,6 +495,7 @@ load_document(struct loader *l)
 		[IMPORT] = { .name = "import" },
 		[LOG] = { .name = "log" },
 		[TEAMS] = { .name = "teams" },
+		[BILLING] = { .name = "billing" },
 	};
 	yaml_node_t *root = yaml_document_get_root_node(l->doc);
 
@@ -521,6 +522,7 @@ load_document(struct loader *l)
 	cfg_load_import(l, &sections[IMPORT]);
 	load_log(l, &sections[LOG]);
 	cfg_load_teams(l, &sections[TEAMS]);
+	cfg_load_billing(l, &sections[BILLING]);
 }
 
 struct cfg *
@@ -550,6 +552,7 @@ cfg_load_flags(const char *path, unsigned flags, struct text *errs)
 	cfg->commands_per_minute = CFG_RATE_DEFAULT;
 	cfg->burst = CFG_BURST_DEFAULT;
 	prefs_builtin(&cfg->prefs);
+	billing_cfg_builtin(&cfg->billing);
 	l.cfg = cfg;
 	cfg->path = cfg_strdup(&l, path);
 	if (cfg_read_document(&l, load_document, &mode) == -1) {
@@ -707,6 +710,8 @@ cfg_reload(struct cfg *live, struct text *errs, char *restart, size_t n)
 	/* The defaults of the settings are read for each command and each
 	 * nudge: they apply from the next one on. */
 	live->prefs = fresh->prefs;
+	/* Billing is read for each report and export. */
+	live->billing = fresh->billing;
 	cfg_free(fresh);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../commands/billing.h"
 #include "../commands/prefs.h"
 #include "../commands/teams.h"
 #include "../lib/text.h"
@@ -103,6 +104,8 @@ struct cfg {
 	                         once, default CFG_BURST_DEFAULT */
 	struct teams teams;   /* teams: none when the section is absent
 	                         (commands/teams.h) */
+	struct billing_cfg billing; /* billing: the non-billable tag and
+	                         the default currency (commands/billing.h) */
 	struct prefs prefs;   /* the defaults of each user's settings: idle,
 	                         reminders, and defaults' workdays, workhours
 	                         and roster (commands/prefs.h) */

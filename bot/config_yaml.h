@@ -148,6 +148,9 @@ void cfg_load_storage(struct loader *l, const struct key *s);
 /* The import section (config_import.c). */
 void cfg_load_import(struct loader *l, const struct key *s);
 
+/* bot/config_billing.c: the billing section. */
+void cfg_load_billing(struct loader *l, const struct key *s);
+
 /* The value of key k in section s as a whole number min..max, in *out;
  * false when absent or null, or not such a number (reported). */
 bool cfg_get_number(struct loader *l, const struct key *s, const struct key *k,

@@ -400,6 +400,7 @@ fill_ctx(struct bot *b, const char *bare, const struct msg_origin *o,
 	cctx->admin = access_match(b->cfg->admins, b->cfg->nadmins, bare);
 	cctx->prefs = &b->cfg->prefs;
 	cctx->teams = &b->cfg->teams;
+	cctx->billing = &b->cfg->billing;
 	cctx->bot_jid = b->cfg->jid;
 }
 

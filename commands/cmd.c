@@ -147,6 +147,20 @@ const struct cmd_def cmd_table[] = {
 	  "your projects, with this month's totals",
 	  "Your projects with this month's time; those you share with a "
 	  "team say so: acme (team web).\nprojects", NULL },
+	{ "rate", NULL, GRP_SETTINGS, CMD_CHANGES, 0, -1, cmd_rate,
+	  "rate [PROJECT [AMOUNT [CURRENCY] | off]] | rate team [NAME] ...",
+	  "hourly rates of your projects: list, set, remove",
+	  "Your hourly rate for a project, in a currency's code (ISO 4217): "
+	  "85, 85.50 or 85,50. rate alone lists the rates that apply to you, "
+	  "rate PROJECT says which one applies to it, off removes yours. A "
+	  "team's lead sets the team's rate for a shared project (rate team "
+	  "[NAME] PROJECT AMOUNT CURRENCY); for the members' time on it the "
+	  "team's rate applies, not their own. Reports by project or by day "
+	  "then show amounts (billable hours x rate, to the cent, half up) "
+	  "and the billable total per currency; exports say per entry. Time "
+	  "tagged +nobill is not billable. Undo leaves rates alone.\n"
+	  "rate acme 85 EUR\nrate \"client work\" 60,50 USD\nrate\n"
+	  "rate acme\nrate acme off\nrate team web acme 120 EUR", NULL },
 	{ "reminders", NULL, GRP_SETTINGS, CMD_CHANGES, 0, 1, cmd_reminders,
 	  "reminders [on|off]",
 	  "turn every reminder on or off (the same as settings reminders)",

@@ -64,6 +64,7 @@ struct cmd_input {
 
 struct prefs;
 struct teams;
+struct billing_cfg;
 struct cmd_job;
 
 struct cmd_ctx {
@@ -95,6 +96,8 @@ struct cmd_ctx {
 	                          (prefs.h); NULL: the built-in ones */
 	const struct teams *teams; /* bot.yaml's teams (teams.h); NULL:
 	                          none */
+	const struct billing_cfg *billing; /* bot.yaml's billing section
+	                          (billing.h); NULL: the built-in one */
 	const char *bot_jid;   /* the bot's bare JID (account.jid), which
 	                          makes exported calendar events unique to
 	                          this deployment; NULL: not known */

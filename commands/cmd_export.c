@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "billing.h"
 #include "export.h"
 #include "export_job.h"
 #include "format.h"
@@ -146,6 +147,7 @@ export_run(const struct cmd_ctx *ctx, const struct cmd_args *args, int first,
            enum export_format fmt, const char *user, const struct team *t,
            struct text *reply)
 {
+	struct billing_book *book = NULL;
 	struct cmd_query q;
 	struct cmd_job *j;
 	struct prefs p;
@@ -183,6 +185,13 @@ export_run(const struct cmd_ctx *ctx, const struct cmd_args *args, int first,
 		return CMD_FAILED;
 	}
 	export_set_rounding(j->w, &p.rounding);
+	/* The rates of the owner, or of every member of a team. */
+	if (billing_book_load(ctx->st, ctx->teams, billing_cfg_of(ctx),
+	                      t != NULL ? NULL : ctx->owner, &book) != STORE_OK) {
+		cmd_job_free(j);
+		return cmd_store_failed(reply, 0);
+	}
+	export_set_book(j->w, book);
 	j->file.mime = export_mime(fmt);
 	file_name(ctx->tz, user, q.from, q.to, export_ext(fmt), j->file.name,
 	          sizeof(j->file.name));

@@ -142,6 +142,7 @@ enum cmd_status cmd_who(const struct cmd_ctx *, const struct cmd_args *, struct 
 enum cmd_status cmd_import(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_timesheet(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 enum cmd_status cmd_chart(const struct cmd_ctx *, const struct cmd_args *, struct text *);
+enum cmd_status cmd_rate(const struct cmd_ctx *, const struct cmd_args *, struct text *);
 
 /* ---- commands/cmd_admin.c: another user's data, for admins ---- */
 
@@ -294,6 +295,17 @@ int cmd_unknown_project(const struct cmd_ctx *ctx, const struct cmd_query *q,
  * (days + 1), or -1 when there are more than STORE_BUCKETS_MAX days. */
 int cmd_day_bounds(const char *zone, const struct cmd_query *q,
                    int64_t *bounds);
+
+/* commands/cmd_report.c: the sums of a report of ctx's owner over the
+ * days bounds[0..nb) (cmd_day_bounds), grouped by g, into cb: one bucket
+ * per day (by_day) or one for them all; with r on each entry's part in
+ * each day rounded (store_report_rounded), as the report shows it.
+ * STORE_OK or the store's failure. */
+struct rounding;
+store_rc cmd_report_sums(const struct cmd_ctx *ctx, const struct rounding *r,
+                         const int64_t *bounds, int nb, bool by_day,
+                         enum store_group g, const struct store_filter *f,
+                         store_report_cb cb, void *arg);
 
 /* Appends " (acme or globex +billable)" for a query's filter, or nothing. */
 void cmd_say_filter(const struct cmd_query *q, struct text *out);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "billing.h"
 #include "format.h"
 #include "prefs.h"
 #include "team.h"
@@ -38,6 +39,10 @@ struct table {
 	const char *zone;   /* for naming day buckets */
 	const int64_t *bounds;
 	bool decimal;       /* durations as decimal hours (setting hours) */
+	/* The day bucket of each row (by day), and what its time is billed
+	 * at ("" when nothing: billing_report.c). */
+	int bucket[TABLE_ROWS_MAX];
+	char amount[TABLE_ROWS_MAX][BILLING_CELL_MAX];
 };
 
 static void
@@ -80,6 +85,8 @@ collect_bucket(int bucket, const char *key, int64_t secs, void *arg)
 	else
 		snprintf(day, sizeof(day), "day %d", bucket + 1);
 	add_row(t, day, secs);
+	if (t->n > 0)
+		t->bucket[t->n - 1] = bucket;
 }
 
 /* One row of t: the name padded to width columns, then the duration. */
@@ -104,7 +111,7 @@ static void
 print_table(struct text *out, const struct table *t, const char *total_name,
             int64_t total)
 {
-	size_t width = total_name ? fmt_width(total_name) : 0;
+	size_t width = total_name ? fmt_width(total_name) : 0, awidth = 0;
 	char more[48];
 	int i;
 
@@ -115,7 +122,13 @@ print_table(struct text *out, const struct table *t, const char *total_name,
 	if (t->untagged > 0 && fmt_width(untagged_name) > width)
 		width = fmt_width(untagged_name);
 	for (i = 0; i < t->n; i++)
+		if (strlen(t->amount[i]) > awidth)
+			awidth = strlen(t->amount[i]);
+	for (i = 0; i < t->n; i++) {
 		row(out, t, t->name[i], width, t->secs[i]);
+		if (t->amount[i][0] != '\0')
+			text_printf(out, "  %*s", (int)awidth, t->amount[i]);
+	}
 	if (t->others)
 		row(out, t, more, width, t->other_secs);
 	if (t->untagged > 0)
@@ -184,23 +197,49 @@ say_just_started(const struct cmd_ctx *ctx, const struct cmd_query *q,
 }
 
 /*
- * The sums of a report into t (collect_bucket): store_report's over the
- * buckets bounds[0..nb), or with r on, store_report_rounded's over the
- * days (days[0..nd)), each entry's part in each day rounded on its own
- * (rounding.h), summed into one bucket unless by_day.
+ * The sums of a report of ctx's owner into cb: store_report's over the
+ * days bounds[0..nb) (by_day) or over the whole of them, or with r on,
+ * store_report_rounded's over the days, each entry's part in each day
+ * rounded on its own (rounding.h), summed into one bucket unless by_day.
  */
-static store_rc
-sums(const struct cmd_ctx *ctx, const struct rounding *r, const int64_t *bounds,
-     int nb, const int64_t *days, int nd, bool by_day, enum store_group g,
-     const struct store_filter *f, struct table *t)
+store_rc
+cmd_report_sums(const struct cmd_ctx *ctx, const struct rounding *r,
+                const int64_t *bounds, int nb, bool by_day, enum store_group g,
+                const struct store_filter *f, store_report_cb cb, void *arg)
 {
 	struct store_rounding sr = { (int64_t)r->minutes * 60, r->up, !by_day };
+	int64_t one[2] = { bounds[0], bounds[nb - 1] };
 
 	if (!rounding_on(r))
-		return store_report(ctx->st, ctx->owner, bounds, nb, ctx->now, g,
-		                    f, collect_bucket, t);
-	return store_report_rounded(ctx->st, ctx->owner, days, nd, ctx->now, g,
-	                            f, &sr, collect_bucket, t);
+		return store_report(ctx->st, ctx->owner, by_day ? bounds : one,
+		                    by_day ? nb : 2, ctx->now, g, f, cb, arg);
+	return store_report_rounded(ctx->st, ctx->owner, bounds, nb, ctx->now,
+	                            g, f, &sr, cb, arg);
+}
+
+/*
+ * By project or by day: the amounts of t's rows (billing.h), of their
+ * time as the report shows it (rounded by r), into t->amount, when a
+ * rate applies to some of its time; *b then holds them for the billable
+ * total (billing_report_free), else it is NULL and the report stays as
+ * it is. STORE_OK or the store's failure.
+ */
+static store_rc
+read_amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
+             const struct rounding *r, const int64_t *bounds, int nb,
+             struct table *t, struct billing_report **b)
+{
+	store_rc rc;
+	int i;
+
+	*b = NULL;
+	if (q->by == BY_TAG)
+		return STORE_OK;
+	rc = billing_report_read(ctx, q, r, bounds, nb, q->by == BY_DAY, b);
+	for (i = 0; rc == STORE_OK && *b != NULL && i < t->n; i++)
+		billing_report_cell(*b, t->name[i], t->bucket[i], t->amount[i],
+		                    sizeof(t->amount[i]));
+	return rc;
 }
 
 /* The report of user's data (NULL: the sender's own); ctx is that user's
@@ -212,7 +251,8 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	static struct table t, days; /* large; commands run one at a time */
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
 	char how[ROUNDING_TEXT_MAX];
-	int64_t one[2], total;
+	struct billing_report *bill;
+	int64_t total;
 	struct cmd_query q;
 	struct prefs p;
 	enum store_group g;
@@ -229,8 +269,6 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		                   "most %d days.", STORE_BUCKETS_MAX);
 		return CMD_REFUSED;
 	}
-	one[0] = q.from;
-	one[1] = q.to;
 	memset(&t, 0, sizeof(t));
 	memset(&days, 0, sizeof(days));
 	t.by_tag = q.by == BY_TAG;
@@ -244,17 +282,17 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	                                                   : STORE_BY_PROJECT;
 	if (q.by == BY_DAY)
 		t.bounds = bounds;
-	if (sums(ctx, &p.rounding, q.by == BY_DAY ? bounds : one,
-	         q.by == BY_DAY ? nb : 2, bounds, nb, q.by == BY_DAY, g,
-	         &q.filter, &t) != STORE_OK)
+	if (cmd_report_sums(ctx, &p.rounding, bounds, nb, q.by == BY_DAY, g,
+	                    &q.filter, collect_bucket, &t) != STORE_OK)
 		return cmd_store_failed(reply, 0);
 	/* The time per day: for the line under a table of a period of 2 to
 	 * 7 days, whatever it is grouped by (by day it is the table), and by
 	 * tag for the total, which is not the sum of the rows. */
 	per_day = q.by != BY_DAY && nb > 2 && nb <= 8;
 	if (per_day || q.by == BY_TAG) {
-		if (sums(ctx, &p.rounding, bounds, nb, bounds, nb, true,
-		         STORE_BY_NONE, &q.filter, &days) != STORE_OK)
+		if (cmd_report_sums(ctx, &p.rounding, bounds, nb, true,
+		                    STORE_BY_NONE, &q.filter, collect_bucket,
+		                    &days) != STORE_OK)
 			return cmd_store_failed(reply, 0);
 	}
 	if (t.n == 0 && t.untagged == 0) {
@@ -271,6 +309,9 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	/* By tag, an entry with two tags shows under both: the total is the
 	 * time of the entries, not the sum of the rows. */
 	total = q.by == BY_TAG ? days.total : t.total;
+	if (read_amounts(ctx, &q, &p.rounding, bounds, nb, &t, &bill) !=
+	    STORE_OK)
+		return cmd_store_failed(reply, 0);
 
 	fmt_heading_of(reply, user, ctx->tz, q.label, q.from, q.to);
 	cmd_say_filter(&q, reply);
@@ -288,6 +329,8 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		                   "the total.");
 	if (per_day && days.n > 0)
 		per_day_line(&days, reply);
+	billing_report_say(bill, total, reply);
+	billing_report_free(bill);
 	return CMD_OK;
 }
 

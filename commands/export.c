@@ -268,7 +268,8 @@ commit_row(struct export_writer *w, size_t reserve)
 
 static const char csv_header[] =
 	"id,project,tags,note,start,stop,duration_seconds,duration_hours,"
-	"breaks_seconds,rounded_seconds,rounded_hours,rounding\r\n";
+	"breaks_seconds,rounded_seconds,rounded_hours,rounding,"
+	"billable,rate,currency,amount\r\n";
 
 /*
  * The first characters that make a spreadsheet read a cell as a formula
@@ -322,6 +323,34 @@ csv_field(struct export_writer *w, const char *s, size_t n)
 	text_append(&w->row, "\"", 1);
 }
 
+/*
+ * The billing columns, last (billing.h): billable (true or false), rate
+ * (the hourly rate that applies to the project, 85.00) and currency,
+ * empty when none applies, and amount (what the entry's rounded time,
+ * rounded_seconds, comes to), empty when it is not billable. Numbers and
+ * codes need no quoting.
+ */
+static void
+csv_billing(struct export_writer *w, const char *owner,
+            const struct store_entry *e, int64_t secs)
+{
+	struct billing_entry b;
+
+	billing_of_entry(w->book, owner, e, secs, &b);
+	text_append(&w->row, b.billable ? ",true," : ",false,",
+	            b.billable ? 6 : 7);
+	if (b.rate.cents != 0) {
+		billing_decimal(&w->row, b.rate.cents);
+		text_append(&w->row, ",", 1);
+		text_append(&w->row, b.rate.currency, strlen(b.rate.currency));
+	} else {
+		text_append(&w->row, ",", 1);
+	}
+	text_append(&w->row, ",", 1);
+	if (b.billable && b.has_amount)
+		billing_decimal(&w->row, b.amount);
+}
+
 static void
 csv_entry(struct export_writer *w, const char *owner,
           const struct store_entry *e)
@@ -372,6 +401,7 @@ csv_entry(struct export_writer *w, const char *owner,
 	put_hours(&w->row, rounded);
 	text_append(&w->row, ",", 1);
 	text_append(&w->row, w->rounding_name, strlen(w->rounding_name));
+	csv_billing(w, owner, e, rounded);
 	text_append(&w->row, "\r\n", 2);
 }
 
@@ -490,6 +520,17 @@ export_entry(struct export_writer *w, const char *owner,
 		w->entries++;
 }
 
+void
+export_set_book(struct export_writer *w, struct billing_book *book)
+{
+	if (w == NULL) {
+		billing_book_free(book);
+		return;
+	}
+	billing_book_free(w->book);
+	w->book = book;
+}
+
 bool
 export_full(const struct export_writer *w)
 {
@@ -516,6 +557,7 @@ export_end(struct export_writer *w)
 	text_free(&w->row);
 	text_free(&w->clean);
 	text_free(&w->line);
+	billing_book_free(w->book);
 	free(w);
 	return rc;
 }

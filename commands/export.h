@@ -12,7 +12,9 @@
  * {start, stop} and break_seconds; then (CSV and JSON) the worked time
  * as the user's setting rounding counts it, rounded_seconds and
  * rounded_hours, and that rule, rounding ("15m up", "none": then they
- * equal the exact ones; export_set_rounding); iCalendar keeps the whole span in
+ * equal the exact ones; export_set_rounding); then the billing: billable,
+ * rate, currency and amount, the amount of the rounded time
+ * (export_set_book); iCalendar keeps the whole span in
  * DTSTART/DTEND and says "Worked 7h 45m (break 45m)" in DESCRIPTION. A
  * running entry has no stop and counts up to now.
  */
@@ -75,6 +77,15 @@ void export_set_rounding(struct export_writer *w, const struct rounding *r);
  * of the row id; see ical_uid). */
 void export_entry(struct export_writer *w, const char *owner,
                   const struct store_entry *e);
+
+/*
+ * Gives w the rates its CSV and JSON entries are billed by (billing.h):
+ * w owns book from then on and frees it with itself (export_end). Without
+ * one every entry is written as not billable, without rate or amount.
+ * An amount is that of the entry's rounded seconds (export_set_rounding).
+ */
+struct billing_book;
+void export_set_book(struct export_writer *w, struct billing_book *book);
 
 /* True once an entry did not fit: the writer takes no more. */
 bool export_full(const struct export_writer *w);

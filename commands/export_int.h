@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "billing.h"
 #include "export.h"
 #include "rounding.h"
 #include "../lib/text.h"
@@ -48,6 +49,8 @@ struct export_writer {
 	size_t entries;    /* entries written to out */
 	bool started;      /* the file's opening part is in out */
 	bool full;         /* something did not fit: write no more entries */
+	struct billing_book *book; /* the rates (export_set_book), owned;
+	                              NULL: none */
 };
 
 /* strlen bounded by the array that holds s, for fields of store_entry. */

@@ -160,14 +160,45 @@ json_text(struct export_writer *w, const char *s, size_t n)
 #define LIT(s) ("" s ""), sizeof(s) - 1
 
 /*
+ * The billing of the entry, last (billing.h): "billable" true or false,
+ * "rate" the hourly rate that applies to its project as a number with two
+ * decimals (85.00) and "currency" its code, both null when none applies;
+ * "amount" what the entry's rounded time (rounded_seconds) comes to
+ * (number, two decimals), null when it is not billable.
+ */
+static void
+json_billing(struct export_writer *w, const char *owner,
+             const struct store_entry *e, int64_t secs)
+{
+	struct billing_entry b;
+
+	billing_of_entry(w->book, owner, e, secs, &b);
+	text_append(&w->row, LIT(",\"billable\":"));
+	text_append(&w->row, b.billable ? "true" : "false", b.billable ? 4 : 5);
+	text_append(&w->row, LIT(",\"rate\":"));
+	if (b.rate.cents == 0) {
+		text_append(&w->row, LIT("null,\"currency\":null"));
+	} else {
+		billing_decimal(&w->row, b.rate.cents);
+		text_append(&w->row, LIT(",\"currency\":"));
+		export_json_string(&w->row, b.rate.currency);
+	}
+	text_append(&w->row, LIT(",\"amount\":"));
+	if (b.billable && b.has_amount)
+		billing_decimal(&w->row, b.amount);
+	else
+		text_append(&w->row, "null", 4);
+}
+
+/*
  * One entry as one JSON object, keys in a fixed order. duration_hours is
  * a number with two decimals at most, 1.5 for the CSV's "1.50" (see
  * export_json_hours). The exact amount is duration_seconds, an integer,
  * the worked time: breaks (the array "breaks" of {start, stop}, stop null
  * while paused) are left out, and break_seconds is their sum; then
- * rounded_seconds, rounded_hours and rounding (export_set_rounding). A time that
- * cannot be written (see export_iso_time) is null, like the stop of a
- * running entry.
+ * rounded_seconds, rounded_hours and rounding (export_set_rounding), then
+ * the billing (json_billing). A time that cannot be written (see
+ * export_iso_time) is null, like the stop of a running entry.
  */
 static void
 json_entry(struct export_writer *w, const char *owner,
@@ -233,6 +264,7 @@ json_entry(struct export_writer *w, const char *owner,
 	export_json_hours(&w->row, fmt_centihours(rounded));
 	text_append(&w->row, LIT(",\"rounding\":"));
 	export_json_string(&w->row, w->rounding_name);
+	json_billing(w, owner, e, rounded);
 	text_append(&w->row, "}", 1);
 }
 

@@ -86,8 +86,7 @@ teams_leads_any(const struct teams *ts, const char *lead)
 	return false;
 }
 
-/* t's spelling of project when t shares it (case aside), else NULL. */
-static const char *
+const char *
 team_project(const struct team *t, const char *project)
 {
 	size_t i;

@@ -28,6 +28,9 @@ bool teams_include(const struct teams *ts, const char *bare);
 bool teams_lead_of(const struct teams *ts, const char *lead,
                    const char *user);
 
+/* t's spelling of project when t shares it (case aside), else NULL. */
+const char *team_project(const struct team *t, const char *project);
+
 /* True when lead leads some team of ts. */
 bool teams_leads_any(const struct teams *ts, const char *lead);
 

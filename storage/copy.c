@@ -43,6 +43,7 @@ static const struct copy_table {
 	{ "idle_prompts", "user_id" },
 	{ "nudges_sent", "user_id, kind, occasion" },
 	{ "team_digests", "team, day" },
+	{ "rates", "scope, name, project" },
 	/* The rollup last: rollup_dirty is emptied of what the triggers of
 	 * the copied entries, tags and breaks noted before it is copied
 	 * (copy_one), so that the rollup is the source's, built as far as

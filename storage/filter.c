@@ -57,5 +57,11 @@ store_bind_filter(db_stmt *s, const struct store_filter *f)
 	for (i = 0; rc == DB_OK && i < f->ntags; i++)
 		rc = store_bind_text(s, tag_params[i], f->tags[i],
 		                     STORE_TAG_MAX + 1);
+	/* Only SQL_FILTER has it; the rollup's statements, which never see
+	 * such a filter (rollup_report.c), do not. */
+	if (rc == DB_OK && f->without_tag != NULL &&
+	    db_has_param(s, ":without_tag"))
+		rc = store_bind_text(s, ":without_tag", f->without_tag,
+		                     STORE_TAG_MAX + 1);
 	return rc;
 }

@@ -303,6 +303,7 @@ struct store_cursor {
 	/* One byte over a name's limit is kept: it still matches nothing. */
 	char projects[STORE_FILTER_MAX][STORE_PROJECT_MAX + 2];
 	char tags[STORE_FILTER_MAX][STORE_TAG_MAX + 2];
+	char without_tag[STORE_TAG_MAX + 2];
 };
 
 /* Copies f (checked; NULL: none) into c's own filter. */
@@ -320,6 +321,11 @@ cursor_filter(struct store_cursor *c, const struct store_filter *f)
 	for (i = 0; f != NULL && i < f->ntags; i++) {
 		snprintf(c->tags[i], sizeof(c->tags[i]), "%s", f->tags[i]);
 		c->f.tags[c->f.ntags++] = c->tags[i];
+	}
+	if (f != NULL && f->without_tag != NULL) {
+		snprintf(c->without_tag, sizeof(c->without_tag), "%s",
+		         f->without_tag);
+		c->f.without_tag = c->without_tag;
 	}
 }
 

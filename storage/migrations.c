@@ -448,3 +448,24 @@ const char store_migration_9[] =
 	"INSERT INTO rollup_dirty (user_id, lo, hi)\n"
 	"\tSELECT DISTINCT user_id, 2, 0 FROM entries WHERE stop IS NOT NULL;\n"
 	;
+
+/*
+ * Schema version 10 to 11: hourly rates (the rate command), a user's own
+ * and a team's. A new table only.
+ */
+const char store_migration_10[] =
+	"CREATE TABLE rates (\n"
+	"\tscope TEXT NOT NULL\n"
+	"\t\tCHECK (scope IN ('user', 'team')),\n"
+	"\tname TEXT NOT NULL\n"
+	"\t\tCHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 3071),\n"
+	"\tproject TEXT NOT NULL COLLATE NOCASE\n"
+	"\t\tCHECK (length(CAST(project AS BLOB)) BETWEEN 1 AND 64),\n"
+	"\tcents INTEGER NOT NULL\n"
+	"\t\tCHECK (cents BETWEEN 1 AND 100000000),\n"
+	"\tcurrency TEXT NOT NULL\n"
+	"\t\tCHECK (length(currency) = 3 AND currency NOT GLOB '*[^A-Z]*'),\n"
+	"\tat INTEGER NOT NULL,\n"
+	"\tPRIMARY KEY (scope, name, project)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	;

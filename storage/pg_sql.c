@@ -173,7 +173,8 @@ pg_null_type(const char *name)
 {
 	static const char *const text[] = { ":owner", ":tz", ":project",
 		":reply", ":name", ":key", ":value", ":team", ":tag", ":old",
-		":new", ":note", ":label", ":kind", ":rows" };
+		":new", ":note", ":label", ":kind", ":rows", ":without_tag",
+		":scope", ":currency" };
 	size_t i;
 
 	if ((name[1] == 'p' || name[1] == 't') && name[2] >= '1' &&

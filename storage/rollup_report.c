@@ -211,7 +211,7 @@ store_rollup_report(store *st, int64_t uid, const int64_t *bounds,
 	store_rc ret;
 	int spans, rc;
 
-	if (q == NULL || (f != NULL && f->ntags > 0))
+	if (q == NULL || (f != NULL && (f->ntags > 0 || f->without_tag != NULL)))
 		return STORE_NOTFOUND;
 	ret = store_rollup_zone(st, uid, true, zone, sizeof zone);
 	if (ret != STORE_OK)

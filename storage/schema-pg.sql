@@ -1,5 +1,5 @@
 -- storage/schema-pg.sql - timmy's database on PostgreSQL (15 and later):
--- the schema of schema.sql, version 10, in PostgreSQL's terms.
+-- the schema of schema.sql, version 11, in PostgreSQL's terms.
 --
 -- schema.sql stays the single source of the schema: this file follows it
 -- table by table, column by column, in the same order and under the same
@@ -91,7 +91,7 @@ CREATE TABLE timmy_meta (
 	CHECK (key <> 'schema_version' OR value ~ '^[1-9][0-9]*$')
 );
 
-INSERT INTO timmy_meta (key, value) VALUES ('schema_version', '10');
+INSERT INTO timmy_meta (key, value) VALUES ('schema_version', '11');
 
 -- SQLite's max(a, b) and min(a, b): NULL when a or b is. Plain SQL that
 -- the planner can inline where the arguments are simple. anycompatible:
@@ -592,3 +592,25 @@ $$;
 CREATE TRIGGER users_rollup_tz AFTER UPDATE OF tz ON users
 FOR EACH ROW WHEN (OLD.tz IS DISTINCT FROM NEW.tz)
 EXECUTE FUNCTION users_rollup_tz();
+
+-- Hourly rates (the rate command, commands/billing.c): what an hour of a
+-- project is billed at, in integer cents of currency, an ISO 4217 code in
+-- capitals. scope 'user': a user's own rate, name the user's bare JID;
+-- scope 'team': a rate a lead of a team of bot.yaml set, name the team's
+-- name. project compares without regard to case in the queries (COLLATE
+-- UNOCASE), as entries.project does. Added by the migration from version
+-- 10 (store_pg.c), whose text is this statement's.
+CREATE TABLE rates (
+	scope text COLLATE "C" NOT NULL
+		CHECK (scope IN ('user', 'team')),
+	name text COLLATE "C" NOT NULL
+		CHECK (octet_length(name) BETWEEN 1 AND 3071),
+	project text COLLATE "C" NOT NULL
+		CHECK (octet_length(project) BETWEEN 1 AND 64),
+	cents bigint NOT NULL
+		CHECK (cents BETWEEN 1 AND 100000000),
+	currency text COLLATE "C" NOT NULL
+		CHECK (currency ~ '^[A-Z]{3}$'),
+	at bigint NOT NULL,
+	PRIMARY KEY (scope, name, project)
+);

@@ -41,6 +41,7 @@ static const char *const store_migrations[] = {
 	store_migration_7,
 	store_migration_8,
 	store_migration_9,
+	store_migration_10,
 	NULL
 };
 

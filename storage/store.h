@@ -729,6 +729,11 @@ struct store_filter {
 	int nprojects;
 	const char *tags[STORE_FILTER_MAX];
 	int ntags;
+	/* NULL, or a tag (case aside) that an entry must not have: the
+	 * billable time is the entries without the non-billable tag
+	 * (commands/billing.c). A report with it reads the entries, not the
+	 * rollup, as one with tags does. */
+	const char *without_tag;
 };
 
 /* What a report groups by. */
@@ -1071,6 +1076,60 @@ store_rc store_nudge_candidates(store *st, int64_t now, bool everyone,
  * nudges_sent_at; the bot calls it beside store_msg_prune.
  */
 store_rc store_nudge_prune(store *st, int64_t now, int64_t *removed);
+
+/*
+ * ---- Hourly rates (storage/rates.c) ----
+ *
+ * What an hour of a project is billed at: integer cents (1 to
+ * STORE_RATE_CENTS_MAX) of a currency, three capital letters (ISO 4217),
+ * of a user (STORE_RATE_USER, name the bare JID) or of a team of bot.yaml
+ * (STORE_RATE_TEAM, name the team's name). commands/billing.c says which
+ * applies to an entry. A (scope, name) has one rate per project, projects
+ * compared case aside as everywhere (see the top of the file). Rates are
+ * not entries: undo does not take them back, as it does not take back
+ * settings. A change is atomic by itself; inside store_begin/store_commit,
+ * part of that transaction.
+ */
+#define STORE_RATE_CENTS_MAX INT64_C(100000000) /* 1,000,000.00 an hour */
+#define STORE_CURRENCY_LEN 3
+
+enum store_rate_scope { STORE_RATE_USER, STORE_RATE_TEAM };
+
+struct store_rate {
+	enum store_rate_scope scope;
+	char name[STORE_OWNER_MAX + 1];  /* the JID or the team */
+	char project[STORE_PROJECT_MAX + 1];
+	int64_t cents;                   /* per hour */
+	char currency[STORE_CURRENCY_LEN + 1];
+	int64_t at;                      /* when it was set */
+};
+
+/*
+ * Sets r's rate (r->scope, r->name, r->project spelled as given,
+ * r->cents, r->currency, r->at), replacing the one that project had
+ * under any spelling; *old (when not NULL) gets that one, its cents 0
+ * when there was none. STORE_CONFLICT for a value out of its limits
+ * (nothing is written).
+ */
+store_rc store_rate_set(store *st, const struct store_rate *r,
+                        struct store_rate *old);
+
+/*
+ * Removes the rate of project (case aside) of (scope, name); *old (when
+ * not NULL) gets it. STORE_NOTFOUND when there is none.
+ */
+store_rc store_rate_unset(store *st, enum store_rate_scope scope,
+                          const char *name, const char *project,
+                          struct store_rate *old);
+
+/*
+ * The rates of (scope, name), by project (case aside); name NULL: every
+ * rate of scope (the command-line export of every user). cb gets each,
+ * borrowed for the call; cb must not use st.
+ */
+typedef void (*store_rate_cb)(const struct store_rate *r, void *arg);
+store_rc store_rates(store *st, enum store_rate_scope scope, const char *name,
+                     store_rate_cb cb, void *arg);
 
 /*
  * ---- Team digests (storage/team_digest.c) ----

@@ -344,6 +344,7 @@ extern const char store_migration_6[];
 extern const char store_migration_7[];
 extern const char store_migration_8[];
 extern const char store_migration_9[];
+extern const char store_migration_10[];
 
 /* ---- messages.c: the age limit ---- */
 

@@ -64,10 +64,62 @@ static const char temp_tables[] =
 	" pg_temp.rollup_days;";
 
 /*
+ * The steps that bring a PostgreSQL database of version k to k + 1, for
+ * k from PG_MIGRATIONS_FROM on (PostgreSQL databases started at version
+ * 10): append only, each step's CREATE text as schema-pg.sql has it, and
+ * the version row set in the step's own transaction, as schema.c sets
+ * user_version.
+ */
+#define PG_MIGRATIONS_FROM 10
+static const char *const pg_migrations[] = {
+	/* 10 to 11: hourly rates (the rate command). A new table only. */
+	"CREATE TABLE rates (\n"
+	"\tscope text COLLATE \"C\" NOT NULL\n"
+	"\t\tCHECK (scope IN ('user', 'team')),\n"
+	"\tname text COLLATE \"C\" NOT NULL\n"
+	"\t\tCHECK (octet_length(name) BETWEEN 1 AND 3071),\n"
+	"\tproject text COLLATE \"C\" NOT NULL\n"
+	"\t\tCHECK (octet_length(project) BETWEEN 1 AND 64),\n"
+	"\tcents bigint NOT NULL\n"
+	"\t\tCHECK (cents BETWEEN 1 AND 100000000),\n"
+	"\tcurrency text COLLATE \"C\" NOT NULL\n"
+	"\t\tCHECK (currency ~ '^[A-Z]{3}$'),\n"
+	"\tat bigint NOT NULL,\n"
+	"\tPRIMARY KEY (scope, name, project)\n"
+	");\n"
+	"UPDATE timmy_meta SET value = '11' WHERE key = 'schema_version';\n",
+};
+
+#define PG_MIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
+_Static_assert(PG_MIGRATIONS_FROM + PG_MIGRATIONS == STORE_SCHEMA_PG_VERSION,
+               "one PostgreSQL migration a step");
+
+/* Runs the migrations from version *v on, each in a transaction of its
+ * own, advancing *v; -1 with the first error in err. */
+static int
+pg_migrate(struct pg_link *c, int *v, char *err, size_t errsz)
+{
+	char why[STORE_ERRMSG_MAX];
+
+	while (*v >= PG_MIGRATIONS_FROM && *v < STORE_SCHEMA_PG_VERSION) {
+		if (pg_exec(c, "BEGIN", "migration: begin", err, errsz) != 0)
+			return -1;
+		if (pg_exec(c, pg_migrations[*v - PG_MIGRATIONS_FROM],
+		            "migration", err, errsz) != 0 ||
+		    pg_exec(c, "COMMIT", "migration: commit", err, errsz) != 0) {
+			(void)pg_exec(c, "ROLLBACK", "", why, sizeof why);
+			return -1;
+		}
+		(*v)++;
+	}
+	return 0;
+}
+
+/*
  * Brings the database of c to this binary's schema: the whole of
  * schema-pg.sql on an empty one, in one transaction, under the advisory
- * lock; a newer or older version is refused (PostgreSQL databases start
- * at version 10: there is no older one to migrate yet).
+ * lock, or the migrations of pg_migrations on one of version 10 or later;
+ * a newer or older version is refused.
  */
 static store_rc
 schema_apply(struct pg_link *c, char *err, size_t errsz)
@@ -92,6 +144,8 @@ schema_apply(struct pg_link *c, char *err, size_t errsz)
 		}
 		v = STORE_SCHEMA_PG_VERSION;
 	}
+	if (pg_migrate(c, &v, err, errsz) != 0)
+		goto out;
 	if (v > STORE_SCHEMA_PG_VERSION)
 		store_errf(err, errsz, "database schema version %d is newer "
 		           "than this timmy (%d)", v, STORE_SCHEMA_PG_VERSION);
@@ -219,7 +273,7 @@ store_test_empty(store *st)
 	if (pg_exec(st->pg, "TRUNCATE users, entries, entry_tags,"
 	            " entry_breaks, undo_steps, undo_entries, undo_tags,"
 	            " undo_breaks, handled_messages, user_settings, user_away,"
-	            " idle_prompts, nudges_sent, team_digests, rollup_users,"
+	            " idle_prompts, nudges_sent, team_digests, rates, rollup_users,"
 	            " rollup_projects, rollup_tags, rollup_dirty"
 	            " RESTART IDENTITY", "empty", err, sizeof err) != 0)
 		return store_failf(st, "%s", err);

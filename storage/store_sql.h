@@ -182,7 +182,10 @@
 	"  (:t7), (:t8)) AS f" \
 	" WHERE f.column1 IS NOT NULL AND NOT EXISTS (" \
 	"  SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
-	"   AND t.tag = f.column1 COLLATE UNOCASE)))"
+	"   AND t.tag = f.column1 COLLATE UNOCASE)))" \
+	" AND (:without_tag IS NULL OR NOT EXISTS (" \
+	" SELECT 1 FROM entry_tags AS t WHERE t.entry_id = " e ".id" \
+	"  AND t.tag = :without_tag COLLATE UNOCASE))"
 
 /*
  * The rows of :rows (store_rows in store_int.h: a JSON array of arrays

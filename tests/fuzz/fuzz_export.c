@@ -14,8 +14,9 @@
  *   - export_end returns -1 exactly when out->truncated, and then only;
  *     out never passes its limit and holds no NUL;
  *   - the file is valid UTF-8 and valid in its format, whole or cut: CSV
- *     reads back with a strict RFC 4180 reader, a header and 12 or 13
- *     fields a record (the last is rounding); JSON parses with jansson into an array; iCalendar
+ *     reads back with a strict RFC 4180 reader, a header and 16 or 17
+ *     fields a record (rounding, then the four billing columns last);
+ *     JSON parses with jansson into an array; iCalendar
  *     has BEGIN:VCALENDAR ... END:VCALENDAR, CRLF lines of at most 75
  *     octets, a continuation never inside a character, VEVENTs closed;
  *   - no more entries come out than went in, and all of them when the file
@@ -264,7 +265,7 @@ check_csv(const struct input *in, bool with_owner, const struct text *out)
 	                csv_field_check, &c);
 	check(rows >= 1);
 	for (r = 0; r < rows; r++)
-		check(fields[r] == (with_owner ? 13 : 12));
+		check(fields[r] == (with_owner ? 17 : 16));
 	return rows - 1;
 }
 

@@ -18,7 +18,7 @@ from harness import Bot
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
 CSV_HEADER = ("id,project,tags,note,start,stop,duration_seconds,"
               "duration_hours,breaks_seconds,rounded_seconds,rounded_hours,"
-              "rounding")
+              "rounding,billable,rate,currency,amount")
 UNKNOWN_WHO = 'I don\'t know "who". Try "help".'
 
 

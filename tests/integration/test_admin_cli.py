@@ -28,10 +28,12 @@ def test_export__writes_one_users_csv__while_bot_runs(bot, alice, timmy_bin):
     rows = list(csv.reader(io.StringIO(r.stdout, newline="")))
     assert rows[0] == ["id", "project", "tags", "note", "start", "stop",
                        "duration_seconds", "duration_hours", "breaks_seconds",
-                       "rounded_seconds", "rounded_hours", "rounding"]
+                       "rounded_seconds", "rounded_hours", "rounding",
+                       "billable", "rate", "currency", "amount"]
     assert rows[1] == ["1", "acme", "design", 'fix "the", header',
                        "2026-01-05T09:00:00+00:00", "2026-01-05T10:30:00+00:00",
-                       "5400", "1.50", "0", "5400", "1.50", "none"]
+                       "5400", "1.50", "0", "5400", "1.50", "none",
+                       "false", "", "", ""]
     assert rows[2][1] == "globex" and rows[2][6] == "1800"
     assert len(rows) == 3
     # the bot was not disturbed

@@ -28,7 +28,7 @@ from harness.prosody import free_port
 NS_OOB = "jabber:x:oob"
 CSV_HEADER = ("id,project,tags,note,start,stop,duration_seconds,"
               "duration_hours,breaks_seconds,rounded_seconds,rounded_hours,"
-              "rounding")
+              "rounding,billable,rate,currency,amount")
 PART = re.compile(r"\((\d+)/(\d+)\) ([^\n]+)\n")
 
 

@@ -48,8 +48,13 @@ def sqlite_then_postgresql(server, postgres, alice, binary):
         add(alice, first, "add acme +design 9:00-10:30 %s fix it" % PAST,
             "add globex 11:00-11:45 %s" % PAST,
             "add acme 13:00-14:00 %s" % PAST)
+        # A rate goes along: the report's amounts and the export's
+        # billing columns must come out the same after the copy.
+        assert alice.ask(first.jid, "rate acme 85 EUR").startswith(
+            "Your rate for acme")
         chat = alice.ask(first.jid, "report %s by day" % PAST)
         assert "3h 15m" in chat, chat
+        assert "212.50 EUR" in chat, chat
         stop_and_judge(first)
         url = postgres.new_database("migrate")
         r = migrate(first.config_path, url, binary)
@@ -57,6 +62,8 @@ def sqlite_then_postgresql(server, postgres, alice, binary):
         lines = r.stdout.splitlines()
         assert lines[0].split() == ["users", "1", "rows"], r.stdout
         assert lines[1].split() == ["entries", "3", "rows"], r.stdout
+        assert ["rates", "1", "rows"] in [l.split() for l in lines], \
+            r.stdout
         assert ("verified: 1 users, 3 entries, 3.25 h of stopped time "
                 "equal on both") in r.stdout
         return chat, export(first.config_path, binary), first, url

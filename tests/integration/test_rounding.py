@@ -104,11 +104,13 @@ def test_export__keeps_the_exact_seconds_beside_the_rounded_ones(bot, alice):
     rows = export_rows(bot, alice)
     assert rows[0][6:] == ["duration_seconds", "duration_hours",
                            "breaks_seconds", "rounded_seconds",
-                           "rounded_hours", "rounding"], rows[0]
+                           "rounded_hours", "rounding", "billable", "rate",
+                           "currency", "amount"], rows[0]
     assert [r[6:] for r in rows[1:]] == [
-        ["420", "0.12", "0", "420", "0.12", "none"],
-        ["1860", "0.52", "0", "1860", "0.52", "none"],
-        ["900", "0.25", "0", "900", "0.25", "none"]], rows
+        ["420", "0.12", "0", "420", "0.12", "none", "false", "", "", ""],
+        ["1860", "0.52", "0", "1860", "0.52", "none", "false", "", "", ""],
+        ["900", "0.25", "0", "900", "0.25", "none", "false", "", "", ""]], \
+        rows
 
     alice.ask(bot.jid, "settings rounding 15m up")
     rows = export_rows(bot, alice)

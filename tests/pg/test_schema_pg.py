@@ -62,7 +62,7 @@ def entry_sql(id, user, seq, start, stop, project="acme"):
 
 def test_schema__loads_in_one_transaction__into_an_empty_database(db):
     assert db.value("SELECT count(*) FROM pg_tables"
-                    " WHERE schemaname = 'public'") == "19"
+                    " WHERE schemaname = 'public'") == "20"
     assert db.value("SELECT extversion IS NOT NULL FROM pg_extension"
                     " WHERE extname = 'btree_gist'") == "t"
 
@@ -83,7 +83,7 @@ def test_schema__leaves_nothing__when_the_load_fails(pg, empty_db):
 def test_version__is_schema_sql_s_user_version(db):
     assert db.rows("SELECT key, value FROM timmy_meta") == [
         ("schema_version", sqlite_version())]
-    assert sqlite_version() == "10"
+    assert sqlite_version() == "11"
 
 
 def test_version__refuses_a_value_that_is_no_version(db):

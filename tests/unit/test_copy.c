@@ -93,6 +93,11 @@ static int64_t populate(store *st)
 	                                    D0 + 11 * H), STORE_OK);
 	assert_int_equal(store_team_digest_record(st, "core", 20000,
 	                                          D0 + 12 * H), STORE_OK);
+	assert_int_equal(store_rate_set(st, &(struct store_rate){
+		STORE_RATE_USER, BOB, "ops", 8550, "EUR", D0 }, NULL), STORE_OK);
+	assert_int_equal(store_rate_set(st, &(struct store_rate){
+		STORE_RATE_TEAM, "core", "ops", 12000, "USD", D0 }, NULL),
+	                 STORE_OK);
 	commit(st);
 	/* The last entry given, deleted: the highest id is no entry's. */
 	e = entry("last", D0 + 12 * H, D0 + 12 * H + 60);
@@ -275,9 +280,9 @@ static void assert_report(const struct store_copy_report *r)
 	int64_t rows = 0;
 	int i;
 
-	assert_int_equal(r->ntables, 18);
+	assert_int_equal(r->ntables, 19);
 	assert_string_equal(r->tables[0].name, "users");
-	assert_string_equal(r->tables[17].name, "rollup_dirty");
+	assert_string_equal(r->tables[18].name, "rollup_dirty");
 	for (i = 0; i < r->ntables; i++) {
 		if (r->tables[i].rows == 0)
 			fail_msg("%s: no row", r->tables[i].name);

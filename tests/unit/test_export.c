@@ -29,7 +29,7 @@
 #define TIMMY_VERSION "unknown"
 #endif
 
-#define FIELDS_MAX 16
+#define FIELDS_MAX 20
 #define ROWS_MAX 32
 
 /* Exports every case in format f into out (initialised with max), the
@@ -263,17 +263,22 @@ export_csv__fields_read_back_exactly(void **state)
 	assert_int_equal(export_all(EXPORT_CSV, "UTC", true, FILE_MAX, &out), 0);
 	assert_int_equal(csv_read(text_str(&out), &c), 0);
 	assert_int_equal(c.nrows, (int)NCASES + 1);
-	assert_int_equal(c.nfields[0], 13);
+	assert_int_equal(c.nfields[0], 17);
 	assert_string_equal(c.field[0][0], "owner");
 	assert_string_equal(c.field[0][8], "duration_hours");
 	assert_string_equal(c.field[0][9], "breaks_seconds");
 	assert_string_equal(c.field[0][10], "rounded_seconds");
 	assert_string_equal(c.field[0][12], "rounding");
+	/* The billing columns come last, so the others keep their places. */
+	assert_string_equal(c.field[0][13], "billable");
+	assert_string_equal(c.field[0][14], "rate");
+	assert_string_equal(c.field[0][15], "currency");
+	assert_string_equal(c.field[0][16], "amount");
 	for (i = 0; i < NCASES; i++) {
 		const struct store_entry *e = &cases[i].e;
 		char **f = c.field[i + 1];
 
-		assert_int_equal(c.nfields[i + 1], 13);
+		assert_int_equal(c.nfields[i + 1], 17);
 		assert_string_equal(f[0], cases[i].owner);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->seq);
 		assert_string_equal(f[1], buf);
@@ -294,6 +299,11 @@ export_csv__fields_read_back_exactly(void **state)
 		assert_string_equal(f[12], "none");
 		snprintf(buf, sizeof(buf), "%lld", (long long)breaks_of(e));
 		assert_string_equal(f[9], buf);
+		/* No rates given to the writer: nothing is billable. */
+		assert_string_equal(f[13], "false");
+		assert_string_equal(f[14], "");
+		assert_string_equal(f[15], "");
+		assert_string_equal(f[16], "");
 	}
 	csv_free(&c);
 	text_free(&out);
@@ -520,9 +530,11 @@ export__hours_round_half_up_in_integers(void **state)
 		e.stop = e.start + tab[i].secs;
 		assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
 		/* the hours, then the breaks' seconds (none) and the
-		 * rounded columns, the same hours without a rounding */
-		last = strstr(text_str(&out), ",none\r\n");
+		 * rounded columns, the same hours without a rounding, then
+		 * the billing columns (no rates) */
+		last = strstr(text_str(&out), ",none,false,,,\r\n");
 		assert_non_null(last);
+		assert_string_equal(last, ",none,false,,,\r\n");
 		*last = '\0';
 		last = strrchr(text_str(&out), ',');
 		assert_string_equal(last + 1, tab[i].want);
@@ -565,12 +577,13 @@ export__running_entry_counts_to_now__never_below_zero(void **state)
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
 	assert_non_null(strstr(text_str(&out),
 	                       ",2026-11-25T13:58:30+00:00,,90,0.03,0,90,0.03,"
-	                       "none\r\n"));
+	                       "none,false,,,\r\n"));
 	text_free(&out);
 	/* A clock behind the start: no negative durations. */
 	e.start = NOW + 60;
 	assert_int_equal(export_one(EXPORT_CSV, "UTC", NULL, &e, &out), 0);
-	assert_non_null(strstr(text_str(&out), ",,0,0.00,0,0,0.00,none\r\n"));
+	assert_non_null(strstr(text_str(&out),
+	                       ",,0,0.00,0,0,0.00,none,false,,,\r\n"));
 	text_free(&out);
 	assert_int_equal(export_one(EXPORT_ICAL, "UTC", NULL, &e, &out), 0);
 	assert_null(strstr(text_str(&out), "DTEND"));

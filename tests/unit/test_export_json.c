@@ -186,7 +186,9 @@ export_json__entry_with_awkward_text__is_one_exact_line(void **state)
 		"\"stop\":\"2026-11-23T10:00:00+01:00\"},"
 		"{\"start\":\"2026-11-23T10:10:00+01:00\",\"stop\":null}],"
 		"\"break_seconds\":2100,\"rounded_seconds\":3300,"
-		"\"rounded_hours\":0.92,\"rounding\":\"none\"}\n]\n");
+		"\"rounded_hours\":0.92,\"rounding\":\"none\","
+		"\"billable\":false,\"rate\":null,"
+		"\"currency\":null,\"amount\":null}\n]\n");
 	assert_non_null(root = json_loads(text_str(&out), 0, NULL));
 	json_decref(root);
 	text_free(&out);

@@ -187,8 +187,8 @@ store_cursor__counts_what_the_listing_passes__when_it_only_counts(
 	void **state)
 {
 	struct fixture *f = *state;
-	struct store_filter acme = { { "ACME" }, 1, { 0 }, 0 };
-	struct store_filter design = { { 0 }, 0, { "Design" }, 1 };
+	struct store_filter acme = { { "ACME" }, 1, { 0 }, 0, NULL };
+	struct store_filter design = { { 0 }, 0, { "Design" }, 1, NULL };
 	const struct store_filter *filters[] = { &acme, &design };
 	struct store_cursor *c;
 	struct store_entry e;

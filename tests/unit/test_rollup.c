@@ -270,9 +270,9 @@ static void compare_all(struct world *w, const char *owner, bool filters)
 	static const char *const two_projects[] = { "ärger", "globex" };
 	static const char *const one_tag[] = { "x" };
 	const struct store_filter fs[] = {
-		{ { one_project[0] }, 1, { NULL }, 0 },
-		{ { two_projects[0], two_projects[1] }, 2, { NULL }, 0 },
-		{ { NULL }, 0, { one_tag[0] }, 1 },
+		{ { one_project[0] }, 1, { NULL }, 0, NULL },
+		{ { two_projects[0], two_projects[1] }, 2, { NULL }, 0, NULL },
+		{ { NULL }, 0, { one_tag[0] }, 1, NULL },
 	};
 	const enum store_group groups[] = {
 		STORE_BY_PROJECT, STORE_BY_TAG, STORE_BY_NONE

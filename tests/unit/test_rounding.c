@@ -465,16 +465,17 @@ export__rounding_setting__fills_the_rounded_columns_and_names_the_rule(
 	run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
 	run(f, "add acme 23:50-00:20 mon", CMD_OK);
 	r = run(f, "export csv 2026-11-23", CMD_OK);
-	assert_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding\r\n");
-	assert_has(r, ",420,0.12,0,420,0.12,none\r\n");
+	assert_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding,"
+	              "billable,rate,currency,amount\r\n");
+	assert_has(r, ",420,0.12,0,420,0.12,none,false,,,\r\n");
 	run(f, "settings rounding 15m up", CMD_OK);
 	r = run(f, "export csv 2026-11-23", CMD_OK);
-	assert_has(r, ",420,0.12,0,900,0.25,15m up\r\n");
-	assert_has(r, ",1800,0.50,0,2700,0.75,15m up\r\n");
+	assert_has(r, ",420,0.12,0,900,0.25,15m up,false,,,\r\n");
+	assert_has(r, ",1800,0.50,0,2700,0.75,15m up,false,,,\r\n");
 	r = run(f, "export json 2026-11-23", CMD_OK);
 	assert_has(r, "\"duration_seconds\":1800,");
 	assert_has(r, "\"rounded_seconds\":2700,\"rounded_hours\":0.75,"
-	              "\"rounding\":\"15m up\"}");
+	              "\"rounding\":\"15m up\",\"billable\":false,");
 }
 
 /* A pseudo-random number below n (a fixed sequence). */

@@ -1795,7 +1795,7 @@ static void assert_plans_ranged(store *st)
 static void store_list_filtered__finds_old_long_entry__when_history_large(
 	void **state)
 {
-	struct store_filter odd = { { NULL }, 0, { "odd" }, 1 };
+	struct store_filter odd = { { NULL }, 0, { "odd" }, 1, NULL };
 	struct export x;
 	store *st = *state;
 	int64_t n = -1;
@@ -2059,8 +2059,8 @@ static void store_report__finds_old_long_entry__when_history_large(
 {
 	const int64_t from = 50000 * H;
 	int64_t days[32];
-	struct store_filter odd = { { NULL }, 0, { "odd" }, 1 };
-	struct store_filter p3 = { { "P3" }, 1, { NULL }, 0 };
+	struct store_filter odd = { { NULL }, 0, { "odd" }, 1, NULL };
+	struct store_filter p3 = { { "P3" }, 1, { NULL }, 0, NULL };
 	store *st = *state;
 	struct report r;
 	int i;
@@ -2533,7 +2533,7 @@ static void store_open_readonly__refuses__when_not_this_schema_version(
 static void store_open_readonly__groups_any_case__when_names_not_ascii(
 	void **state)
 {
-	struct store_filter f = { { "ÄRGER" }, 1, { NULL }, 0 };
+	struct store_filter f = { { "ÄRGER" }, 1, { NULL }, 0, NULL };
 	char ok[16];
 	struct export x;
 	struct totals t;

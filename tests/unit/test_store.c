@@ -1363,9 +1363,9 @@ static void store_undo__survives_reopen__when_file_database(void **state)
 static void store_list_filtered__passes_matching_entries__when_filtered(
 	void **state)
 {
-	struct store_filter proj = { { "ACME", "beta" }, 2, { NULL }, 0 };
-	struct store_filter tags = { { NULL }, 0, { "client", "X" }, 2 };
-	struct store_filter both = { { "acme" }, 1, { "client" }, 1 };
+	struct store_filter proj = { { "ACME", "beta" }, 2, { NULL }, 0, NULL };
+	struct store_filter tags = { { NULL }, 0, { "client", "X" }, 2, NULL };
+	struct store_filter both = { { "acme" }, 1, { "client" }, 1, NULL };
 	store *st = *state;
 	struct export x;
 	int64_t n = -1;
@@ -1414,7 +1414,7 @@ static void store_list_filtered__passes_matching_entries__when_filtered(
 static void store_list_filtered__lists_every_user__when_owner_null(
 	void **state)
 {
-	struct store_filter f = { { "acme" }, 1, { NULL }, 0 };
+	struct store_filter f = { { "acme" }, 1, { NULL }, 0, NULL };
 	store *st = *state;
 	struct export x;
 	int64_t n = -1;
@@ -1455,7 +1455,7 @@ static void store_list_filtered__lists_every_user__when_owner_null(
 static void store_list_filtered__merges_users_by_start__when_owner_null(
 	void **state)
 {
-	struct store_filter a = { { "a" }, 1, { NULL }, 0 };
+	struct store_filter a = { { "a" }, 1, { NULL }, 0, NULL };
 	static const char *const owner[] = { BOB, ALICE, BOB, CAROL, ALICE,
 		CAROL };
 	static const int64_t seq[] = { 1, 1, 2, 1, 2, 2 };
@@ -1656,9 +1656,9 @@ static void store_report__filters_projects__any_of_them_in_any_case(
 	void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
-	struct store_filter one = { { "ACME" }, 1, { NULL }, 0 };
-	struct store_filter two = { { "acme", "Beta" }, 2, { NULL }, 0 };
-	struct store_filter none = { { "nope" }, 1, { NULL }, 0 };
+	struct store_filter one = { { "ACME" }, 1, { NULL }, 0, NULL };
+	struct store_filter two = { { "acme", "Beta" }, 2, { NULL }, 0, NULL };
+	struct store_filter none = { { "nope" }, 1, { NULL }, 0, NULL };
 	store *st = *state;
 	struct report r;
 
@@ -1682,8 +1682,8 @@ static void store_report__filters_projects__any_of_them_in_any_case(
 static void store_report__filters_tags__all_of_them(void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
-	struct store_filter one = { { NULL }, 0, { "client" }, 1 };
-	struct store_filter two = { { NULL }, 0, { "CLIENT", "urgent" }, 2 };
+	struct store_filter one = { { NULL }, 0, { "client" }, 1, NULL };
+	struct store_filter two = { { NULL }, 0, { "CLIENT", "urgent" }, 2, NULL };
 	store *st = *state;
 	struct report r;
 
@@ -1708,7 +1708,7 @@ static void store_report__filters_project_and_tag__when_both_given(
 	void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
-	struct store_filter f = { { "acme", "beta" }, 2, { "client" }, 1 };
+	struct store_filter f = { { "acme", "beta" }, 2, { "client" }, 1, NULL };
 	store *st = *state;
 	struct report r;
 
@@ -1836,7 +1836,7 @@ static void store_report__refuses__when_filter_over_limits(void **state)
 	const int64_t day[] = { D0, D0 + DAY };
 	struct store_filter f = { { "a", "b", "c", "d", "e", "f", "g", "h" }, 8,
 		                  { "1", "2", "3", "4", "5", "6", "7", "8" },
-		                  8 };
+		                  8, NULL };
 	store *st = *state;
 	struct report r;
 
@@ -1981,12 +1981,12 @@ static void store_report__filters_any_case__when_names_not_ascii(
 	void **state)
 {
 	const int64_t day[] = { D0, D0 + DAY };
-	struct store_filter arger = { { "äRGER" }, 1, { NULL }, 0 };
+	struct store_filter arger = { { "äRGER" }, 1, { NULL }, 0, NULL };
 	struct store_filter three = { { "ΣΧΈΔΙΟ", "ЖУК", "ΛΟΓΟΣ" }, 3,
-		                      { NULL }, 0 };
-	struct store_filter design = { { NULL }, 0, { "design" }, 1 };
-	struct store_filter uber = { { NULL }, 0, { "über", "DESIGN" }, 2 };
-	struct store_filter none = { { "ärgernis" }, 1, { NULL }, 0 };
+		                      { NULL }, 0, NULL };
+	struct store_filter design = { { NULL }, 0, { "design" }, 1, NULL };
+	struct store_filter uber = { { NULL }, 0, { "über", "DESIGN" }, 2, NULL };
+	struct store_filter none = { { "ärgernis" }, 1, { NULL }, 0, NULL };
 	store *st = *state;
 	struct export x;
 	struct report r;

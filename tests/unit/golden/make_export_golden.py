@@ -12,6 +12,7 @@ PRODID's version is the placeholder @VERSION@, which the test fills in.
 """
 import json
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -114,6 +115,40 @@ def rule_name(rule):
         rule[0], "up" if rule[1] else "nearest")
 
 
+# The hourly rates in cents by project, as the C test gives the writer
+# (tests/unit/test_billing.c has billed entries): none in these files, so
+# every entry is not billable, without rate or amount.
+RATES = {}
+NOBILL = "nobill"
+
+
+def billing(proj, tags, secs):
+    """billable, rate (cents or None), currency and amount (cents or None)
+    of an entry of secs rounded seconds: the amount is the rounded time at
+    the hourly rate, to the cent, half up."""
+    if proj not in RATES:
+        return False, None, None, None
+    cents, currency = RATES[proj]
+    if NOBILL in tags:
+        return False, cents, currency, None
+    return True, cents, currency, (secs * cents * 2 + 3600) // (3600 * 2)
+
+
+def money(cents):
+    return "%d.%02d" % (cents // 100, cents % 100)
+
+
+def json_money(cents):
+    """A placeholder that json_text turns into a number with two
+    decimals (85.00), which json.dumps cannot write; None stays null."""
+    return None if cents is None else "\0money:" + money(cents)
+
+
+def json_text(o):
+    return re.sub('"\\\\u0000money:([0-9.]+)"', r"\1",
+                  json.dumps(o, ensure_ascii=False, separators=(",", ":")))
+
+
 def duration(secs):
     """As the bot writes a duration: 45m, 1h 05m."""
     if secs < 3600:
@@ -141,7 +176,8 @@ def csv_quote(v):
 
 def make_csv(zone, owner, rule=None):
     head = ("id,project,tags,note,start,stop,duration_seconds,duration_hours,"
-            "breaks_seconds,rounded_seconds,rounded_hours,rounding")
+            "breaks_seconds,rounded_seconds,rounded_hours,rounding,"
+            "billable,rate,currency,amount")
     rows = [("owner," if owner else "") + head]
     for rid, seq, who, proj, tags, note, start, stop, breaks in ENTRIES:
         secs = seconds(start, stop, breaks)
@@ -150,6 +186,10 @@ def make_csv(zone, owner, rule=None):
              str(secs), hours(secs), str(break_seconds(breaks))]
         r = rounded(start, stop, breaks, zone, rule)
         f += [str(r), hours(r), rule_name(rule)]
+        billable, rate, currency, amount = billing(proj, tags, r)
+        f += ["true" if billable else "false",
+              "" if rate is None else money(rate), currency or "",
+              "" if amount is None else money(amount)]
         rows.append(",".join(([csv_quote(who)] if owner else []) + f))
     return "".join(r + "\r\n" for r in rows)
 
@@ -169,7 +209,10 @@ def make_json(zone, owner, rule=None):
         r = rounded(start, stop, breaks, zone, rule)
         o.update(rounded_seconds=r, rounded_hours=centihours(r) / 100,
                  rounding=rule_name(rule))
-        objs.append(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
+        billable, rate, currency, amount = billing(proj, tags, r)
+        o.update(billable=billable, rate=json_money(rate), currency=currency,
+                 amount=json_money(amount))
+        objs.append(json_text(o))
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
 
