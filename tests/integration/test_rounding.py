@@ -114,7 +114,7 @@ def test_export__keeps_the_exact_seconds_beside_the_rounded_ones(bot, alice):
 
     alice.ask(bot.jid, "settings rounding 15m up")
     rows = export_rows(bot, alice)
-    assert [r[6:] for r in rows[1:]] == [
+    assert [r[6:12] for r in rows[1:]] == [
         ["420", "0.12", "0", "900", "0.25", "15m up"],
         ["1860", "0.52", "0", "2700", "0.75", "15m up"],
         ["900", "0.25", "0", "900", "0.25", "15m up"]], rows
