@@ -66,11 +66,16 @@ delivery_free(struct delivery *d)
 }
 
 /* The answer to a file for HTTP upload only that cannot be uploaded
- * (no service, upload off; failed: the upload failed), into buf. */
+ * (no service; off: export.upload is off; failed: the upload failed),
+ * into buf. */
 static void
-say_no_link(const char *name, bool failed, char *buf, size_t n)
+say_no_link(const char *name, bool off, bool failed, char *buf, size_t n)
 {
-	if (failed)
+	if (off)
+		snprintf(buf, n, "I do not use HTTP upload here, so I cannot send "
+		         "you the HTML file %s; try \"export csv\" instead, which "
+		         "can come as chat messages.", name);
+	else if (failed)
 		snprintf(buf, n, "I could not upload %s, and a page for a "
 		         "browser is no use as chat messages; ask again later, "
 		         "or try \"export csv\" instead.", name);
@@ -92,7 +97,7 @@ go_inline(struct delivery *d, bool failed, const char *why)
 	if (d->upload_only) {
 		log_info("not sending %s to %s inline (%s): upload only",
 		         d->name, d->to, why);
-		say_no_link(d->name, failed, say, sizeof(say));
+		say_no_link(d->name, false, failed, say, sizeof(say));
 		send_chat(d->u->b, d->to, say);
 		delivery_free(d);
 		return;
@@ -189,7 +194,9 @@ upload_can_link(const struct upload *u, const struct cmd_file *f, char *why,
 		         "shorter period, or try \"export csv\".", f->name,
 		         f->body.len, u->max_size);
 	else
-		say_no_link(f->name, false, why, n);
+		say_no_link(f->name,
+		            u != NULL && u->b->cfg->upload == CFG_UPLOAD_OFF,
+		            false, why, n);
 	return false;
 }
 
