@@ -95,9 +95,16 @@ go_inline(struct delivery *d, bool failed, const char *why)
 
 	httpupload_release(d);
 	if (d->upload_only) {
-		log_info("not sending %s to %s inline (%s): upload only",
-		         d->name, d->to, why);
-		say_no_link(d->name, false, failed, say, sizeof(say));
+		if (failed)
+			log_warn("could not upload %s for %s (%s); not sending it "
+			         "inline (upload only)", d->name, d->to, why);
+		else
+			log_info("not sending %s to %s inline (%s): upload only",
+			         d->name, d->to, why);
+		/* With a service, the upload did not happen (it failed, or
+		 * too many were running): not the server's lack of one. */
+		say_no_link(d->name, d->u->b->cfg->upload == CFG_UPLOAD_OFF,
+		            failed || d->u->service != NULL, say, sizeof(say));
 		send_chat(d->u->b, d->to, say);
 		delivery_free(d);
 		return;

@@ -453,7 +453,8 @@ def test_export_html__says_the_upload_failed__when_slot_refused(
     r = alice.next_message(bot.jid, timeout=30, what="upload failure")
     assert r.body.startswith("I could not upload %s" % name), r.body
     assert '"export csv"' in r.body
-    bot.wait_log("not sending %s to alice@localhost/" % name)
+    line = bot.wait_log("could not upload %s for alice@localhost/" % name)
+    assert "not sending it inline (upload only)" in line, line
     alice.expect_silence(bot.jid, 1.0)
 
 
