@@ -260,7 +260,7 @@ anytime-at: $(UNIT_BINS) $(BUILD)/timmy
 # schema.sql.
 PG_UNIT_TESTS = test_store test_team_digest test_commands test_delay test_idle \
 	test_billing \
-	test_rollup test_timesheet \
+	test_rollup test_timesheet test_export_html \
 	test_muc test_settings test_team test_time test_copy test_import \
 	test_rounding
 PG_INTEGRATION_TESTS ?= tests/integration

@@ -43,10 +43,16 @@ usage_export(void)
 	fprintf(stderr, "usage: timmy export -c FILE [--user JID] [--from DAY] "
 	                "[--to DAY]\n"
 	                "                    [--format csv|json|ical] [-o OUT]\n"
+	                "       timmy export -c FILE --user JID --format html "
+	                "[RANGE ...] [-o OUT]\n"
 	                "DAY is YYYY-MM-DD (also today, yesterday, mon); both "
 	                "days are included.\n"
 	                "Without --user, every user's entries (with an owner "
-	                "column).\n");
+	                "column).\n"
+	                "html: the user's report as a page for a browser; RANGE "
+	                "as in chat\n"
+	                "(default this month): week, last month, "
+	                "2026-11-01..2026-11-30, ...\n");
 }
 
 static void
@@ -435,6 +441,92 @@ close:
 	return rc;
 }
 
+/*
+ * timmy export --format html: the page "export html WORDS" makes for
+ * a->user in chat (commands/cmd_export_html.c), written to OUT or
+ * stdout; what it holds is said on stderr. Returns the exit code.
+ */
+static int
+export_html(store *st, const struct cfg *cfg, const struct cli_args *a,
+            const char *zone, const char *words)
+{
+	struct cmd_file file;
+	struct text reply;
+	struct cmd_ctx ctx;
+	char *tmp = NULL;
+	FILE *out = stdout;
+	int rc = 1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.st = st;
+	ctx.owner = a->user;
+	ctx.now = wall_now();
+	ctx.tz = zone;
+	ctx.prefs = &cfg->prefs;
+	ctx.teams = &cfg->teams;
+	ctx.bot_jid = cfg->jid;
+	ctx.file = &file;
+	cmd_file_init(&file);
+	text_init(&reply, CMD_REPLY_MAX);
+	if (cmd_exec(&ctx, words, &reply) != CMD_OK || !file.present) {
+		fprintf(stderr, "timmy export: %s\n", text_str(&reply));
+		goto done;
+	}
+	if (a->output && (out = out_open(a->output, &tmp)) == NULL)
+		goto done;
+	if (fwrite(text_str(&file.body), 1, file.body.len, out) ==
+	    file.body.len && fflush(out) == 0)
+		rc = 0;
+	else
+		fprintf(stderr, "timmy export: writing %s: %s\n",
+		        a->output ? tmp : "stdout", strerror(errno));
+	if (a->output && out_finish(out, tmp, a->output, rc == 0) != 0)
+		rc = 1;
+	if (rc == 0)
+		fprintf(stderr, "timmy export: %s\n", text_str(&reply));
+done:
+	text_free(&reply);
+	cmd_file_free(&file);
+	return rc;
+}
+
+/* Reads export's command line into a (RANGE words, for html only, into
+ * words: "export html ..."). Returns 0, or the exit code after saying
+ * what is wrong. */
+static int
+export_args(int argc, char **argv, struct cli_args *a, struct text *words)
+{
+	char first[256];
+	const char *rest;
+	bool html;
+
+	text_printf(words, "export html");
+	a->words = words;
+	if (cli_parse(&export_spec, argc, argv, a) != 0)
+		return 2;
+	if (a->config == NULL) {
+		fprintf(stderr, "timmy export: which config? Give -c FILE\n");
+		usage_export();
+		return 2;
+	}
+	html = a->format != NULL && strcmp(a->format, "html") == 0;
+	if (!html && words->len > strlen("export html")) {
+		/* The first word that is no option, as cli_parse says it. */
+		rest = text_str(words) + strlen("export html ");
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(rest, " "),
+		         rest);
+		return bad_word(&export_spec, "unexpected argument", first);
+	}
+	if (html && (a->user == NULL || a->from != NULL || a->to != NULL)) {
+		fprintf(stderr, "timmy export: --format html is one user's report: "
+		                "give --user JID, and the period as in chat (last "
+		                "month, 2026-11-01..2026-11-30), not --from/--to\n");
+		usage_export();
+		return 2;
+	}
+	return 0;
+}
+
 int
 cli_export(int argc, char **argv)
 {
@@ -442,27 +534,31 @@ cli_export(int argc, char **argv)
 	struct export_job job;
 	struct cfg *cfg = NULL;
 	store *st = NULL;
+	struct text words;
 	struct tp_ctx c;
 	char zone[TZ_NAME_MAX + 1];
-	int rc = 1;
+	int rc;
 
-	if (cli_parse(&export_spec, argc, argv, &a) != 0)
-		return 2;
-	if (a.config == NULL) {
-		fprintf(stderr, "timmy export: which config? Give -c FILE\n");
-		usage_export();
-		return 2;
-	}
+	text_init(&words, 4096);
+	if ((rc = export_args(argc, argv, &a, &words)) != 0)
+		goto out;
+	rc = 2;
 	if (a.format == NULL)
 		a.format = "csv";
-	if (export_format_parse(a.format, &job.fmt) != 0) {
-		fprintf(stderr, "timmy export: unknown format \"%s\" (csv, json or "
-		                "ical)\n", a.format);
-		return 2;
+	if (strcmp(a.format, "html") != 0 &&
+	    export_format_parse(a.format, &job.fmt) != 0) {
+		fprintf(stderr, "timmy export: unknown format \"%s\" (csv, json, "
+		                "ical or html)\n", a.format);
+		goto out;
 	}
+	rc = 1;
 	if (open_both(a.config, &cfg, &st) != 0)
-		return 1;
+		goto out;
 	cli_zone_of(st, a.user, cfg, zone, sizeof(zone));
+	if (strcmp(a.format, "html") == 0) {
+		rc = export_html(st, cfg, &a, zone, text_str(&words));
+		goto close;
+	}
 	c.now = wall_now();
 	c.tz = zone;
 	job.user = a.user;
@@ -470,8 +566,11 @@ cli_export(int argc, char **argv)
 	job.out_path = a.output;
 	if (export_span(&a, &c, &job.from, &job.to) == 0)
 		rc = export_write(st, cfg, &job);
+close:
 	store_close(st);
 	cfg_free(cfg);
+out:
+	text_free(&words);
 	return rc;
 }
 

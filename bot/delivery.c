@@ -65,13 +65,50 @@ delivery_free(struct delivery *d)
 	free(d);
 }
 
+/* The answer to a file for HTTP upload only that cannot be uploaded
+ * (no service; off: export.upload is off; failed: the upload failed),
+ * into buf. */
+static void
+say_no_link(const char *name, bool off, bool failed, char *buf, size_t n)
+{
+	if (off)
+		snprintf(buf, n, "I do not use HTTP upload here, so I cannot send "
+		         "you the HTML file %s; try \"export csv\" instead, which "
+		         "can come as chat messages.", name);
+	else if (failed)
+		snprintf(buf, n, "I could not upload %s, and a page for a "
+		         "browser is no use as chat messages; ask again later, "
+		         "or try \"export csv\" instead.", name);
+	else
+		snprintf(buf, n, "This server offers no HTTP upload, so I cannot "
+		         "send you the HTML file %s; try \"export csv\" instead, "
+		         "which can come as chat messages.", name);
+}
+
 /* Turns d into an inline delivery (see inline_begin for failed and why);
  * its parts go out from inline_pump. Frees d when it cannot be sent
- * inline. */
+ * inline. A file for upload only is not sent: its user is told why. */
 static void
 go_inline(struct delivery *d, bool failed, const char *why)
 {
+	char say[512];
+
 	httpupload_release(d);
+	if (d->upload_only) {
+		if (failed)
+			log_warn("could not upload %s for %s (%s); not sending it "
+			         "inline (upload only)", d->name, d->to, why);
+		else
+			log_info("not sending %s to %s inline (%s): upload only",
+			         d->name, d->to, why);
+		/* With a service, the upload did not happen (it failed, or
+		 * too many were running): not the server's lack of one. */
+		say_no_link(d->name, d->u->b->cfg->upload == CFG_UPLOAD_OFF,
+		            failed || d->u->service != NULL, say, sizeof(say));
+		send_chat(d->u->b, d->to, say);
+		delivery_free(d);
+		return;
+	}
 	if (inline_begin(d, failed, why) != 0)
 		delivery_free(d);
 }
@@ -148,6 +185,28 @@ upload_admit(const struct upload *u, const char *owner, size_t size,
 	return true;
 }
 
+bool
+upload_can_link(const struct upload *u, const struct cmd_file *f, char *why,
+                size_t n)
+{
+	if (u != NULL && u->b->cfg->upload != CFG_UPLOAD_OFF &&
+	    (u->state == SVC_DISCOVERING ||
+	     (u->state == SVC_KNOWN && u->service != NULL)) &&
+	    (u->max_size == 0 || f->body.len <= u->max_size))
+		return true;
+	if (u != NULL && u->service != NULL && u->max_size != 0 &&
+	    f->body.len > u->max_size)
+		snprintf(why, n, "%s is larger than your server's HTTP upload "
+		         "takes (%zu bytes, at most %" PRIu64 "); ask for a "
+		         "shorter period, or try \"export csv\".", f->name,
+		         f->body.len, u->max_size);
+	else
+		say_no_link(f->name,
+		            u != NULL && u->b->cfg->upload == CFG_UPLOAD_OFF,
+		            false, why, n);
+	return false;
+}
+
 /* How many deliveries go through HTTP upload (or wait to). */
 static size_t
 uploads(const struct upload *u)
@@ -191,6 +250,7 @@ upload_deliver(struct upload *u, const char *to, xmpp_stanza_t *thread,
 	snprintf(d->name, sizeof(d->name), "%s", f->name);
 	d->mime = f->mime ? f->mime : "application/octet-stream";
 	d->body = f->body; /* taken: f starts afresh */
+	d->upload_only = f->upload_only;
 	cmd_file_init(f);
 	if ((d->to = strdup(to)) == NULL || (d->owner = strdup(owner)) == NULL ||
 	    (tparent != NULL && (d->thread_parent = strdup(tparent)) == NULL)) {

@@ -182,8 +182,10 @@ rate_allows(struct bot *b, const char *bare, const char *from,
  * A command made a file (an export) for the sender bare: it costs
  * RL_EXPORT_COST tokens, of which rl_check took one, and it goes out only
  * when upload_admit lets it (one file per user at a time, a bounded number
- * in all). Otherwise the reply becomes the refusal, and the file is
- * dropped. The command menus share it (bot/adhoc.c).
+ * in all), and a file for HTTP upload only when upload_can_link does (a
+ * page for a browser is no use inline). Otherwise the reply becomes the
+ * refusal, and the file is dropped. The command menus share it
+ * (bot/adhoc.c).
  */
 void
 message_admit_file(struct bot *b, const char *bare, struct cmd_file *file,
@@ -193,8 +195,10 @@ message_admit_file(struct bot *b, const char *bare, struct cmd_file *file,
 
 	if (b->rl != NULL)
 		rl_charge(b->rl, bare, mono_ms(), RL_EXPORT_COST - 1);
-	if (b->up == NULL ||
-	    upload_admit(b->up, bare, file->body.len, why, sizeof(why)))
+	if ((!file->upload_only ||
+	     upload_can_link(b->up, file, why, sizeof(why))) &&
+	    (b->up == NULL ||
+	     upload_admit(b->up, bare, file->body.len, why, sizeof(why))))
 		return;
 	log_info("refused an export of %zu bytes for %s: %s", file->body.len,
 	         bare, why);

@@ -57,6 +57,18 @@ bool upload_admit(const struct upload *u, const char *owner, size_t size,
                   char *why, size_t n);
 
 /*
+ * Whether the file f, marked for HTTP upload only (cmd_file.upload_only:
+ * a page to open in a browser, no use as chat messages), can be uploaded
+ * now: export.upload is not off and the server has an upload service
+ * that takes its size, or discovery is still looking for one (should it
+ * find none, the delivery says so then). u NULL: none. Returns true, or
+ * false after writing into why (n bytes) the reply that says it cannot
+ * be sent and offers export csv.
+ */
+bool upload_can_link(const struct upload *u, const struct cmd_file *f,
+                     char *why, size_t n);
+
+/*
  * Delivers the file f to the full JID to, in the thread of the message
  * that asked (thread: its <thread/> element or NULL). Takes f's content:
  * afterwards f holds nothing (cmd_file_free on it is still right). Ask

@@ -70,6 +70,7 @@ struct delivery {
 	char name[sizeof(((struct cmd_file *)0)->name)];
 	const char *mime;     /* static */
 	struct text body;     /* the file */
+	bool upload_only;     /* never inline (cmd_file.upload_only) */
 	char *id;             /* slot request id while its handler is set */
 	int64_t deadline;     /* monotonic ms the slot answer is due */
 	CURL *easy;

@@ -109,10 +109,14 @@ const struct cmd_def cmd_table[] = {
 	  "entries on the team's projects, with a member column. \"export "
 	  "timesheet csv|ical [RANGE]\" sends your timesheet (default: this "
 	  "month): hours per project and day as CSV, or a calendar event a "
-	  "day; a project named timesheet goes in quotes.\n"
+	  "day; a project named timesheet goes in quotes. \"export html "
+	  "[RANGE]\" sends a report to open in a browser (default: this "
+	  "month): the totals, a chart per day and per project and the "
+	  "timesheet in one HTML file, which needs your server's HTTP upload."
+	  "\n"
 	  "export\nexport json last month\nexport ical week acme +billable\n"
 	  "export team last month\nexport timesheet csv last month\n"
-	  "export timesheet ical week",
+	  "export timesheet ical week\nexport html last week",
 	  &export_admin },
 	{ "help", NULL, GRP_SETTINGS, 0, 0, 1, cmd_help, "help [COMMAND]",
 	  "this list, or one command with examples",

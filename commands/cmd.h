@@ -31,6 +31,9 @@ struct cmd_file {
 	char name[96];    /* e.g. "timmy-this-month.csv" */
 	const char *mime; /* static, e.g. "text/csv" */
 	struct text body; /* the content; cmd_file_free releases it */
+	bool upload_only; /* deliver it by HTTP upload or not at all: a page
+	                     of HTML is no use as chat text; without an
+	                     upload, bot/ answers so instead of sending parts */
 };
 
 /*

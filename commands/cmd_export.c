@@ -240,6 +240,9 @@ cmd_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (args->argc > 0 && !args->quoted[0] &&
 	    export_format_parse(args->argv[0], &fmt) == 0)
 		i = 1;
+	/* "export html [RANGE]": a page to look at, as a file. */
+	if (args->argc > 0 && !args->quoted[0] && cmd_is(args->argv[0], "html"))
+		return cmd_for_user(ctx, args, cmd_html_export, reply);
 	/* "export timesheet csv", also "export csv timesheet"; a project
 	 * named timesheet is exported in quotes, "timesheet". */
 	if ((args->argc > 0 && !args->quoted[0] &&

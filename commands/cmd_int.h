@@ -178,6 +178,37 @@ enum cmd_status cmd_timesheet_export(const struct cmd_ctx *ctx,
                                      const struct cmd_args *args,
                                      const char *user, struct text *reply);
 
+struct cmd_query;
+struct rounding;
+struct ts_grid;
+
+/*
+ * commands/cmd_timesheet.c, for every view of the timesheet's grid
+ * (timesheet.h): cmd_ts_load fills the grid of q's days, rows by by, in
+ * the order of a report of the period, each entry's part in a day
+ * rounded by r (NULL or off: exact), into *out (ts_grid_free); CMD_OK,
+ * else the reply says why. cmd_ts_none is the reply to a period without
+ * time, "No time recorded this week (acme)" and after, unless a project
+ * of the filter is none of the user's. cmd_ts_file_name names a file of
+ * the grid's days: "timmy-KIND-2026-11-30_2026-12-06.EXT".
+ */
+enum cmd_status cmd_ts_load(const struct cmd_ctx *ctx,
+                            const struct cmd_query *q, enum store_group by,
+                            const struct rounding *r, struct ts_grid **out,
+                            struct text *reply);
+enum cmd_status cmd_ts_none(const struct cmd_ctx *ctx,
+                            const struct cmd_query *q, const char *after,
+                            struct text *reply);
+void cmd_ts_file_name(const struct ts_grid *g, const char *kind,
+                      const char *ext, char *buf, size_t n);
+
+/* commands/cmd_export_html.c: export html [RANGE] [PROJECT|+tag ...] of
+ * user's time (NULL: the sender's own; a cmd_user_handler), the page to
+ * the sender; args are export's words, "html" first. */
+enum cmd_status cmd_html_export(const struct cmd_ctx *ctx,
+                                const struct cmd_args *args,
+                                const char *user, struct text *reply);
+
 /* Appends word i of args to out (its argc words so far). */
 void cmd_args_push(struct cmd_args *out, const struct cmd_args *args, int i);
 

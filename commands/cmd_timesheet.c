@@ -15,6 +15,7 @@
 
 #include "export.h"
 #include "format.h"
+#include "rounding.h"
 #include "timesheet.h"
 
 /* A timesheet in chat lists this many rows, the last "(N more)" when
@@ -46,16 +47,21 @@ add_cell(int bucket, const char *key, int64_t secs, void *arg)
  * The grid of q's days in ctx's zone, rows grouped by by, into *out (the
  * caller frees it with ts_grid_free). Its rows come in the order of a
  * report of the whole period (most time first, then by name), so a
- * project keeps its place in every week. CMD_OK, else the reply says
- * why.
+ * project keeps its place in every week. With r on (NULL: off), each
+ * entry's part in each day is rounded on its own, as a rounded report
+ * counts it (store_report_rounded, never from the rollup). CMD_OK, else
+ * the reply says why.
  */
-static enum cmd_status
-load(const struct cmd_ctx *ctx, const struct cmd_query *q,
-     enum store_group by, struct ts_grid **out, struct text *reply)
+enum cmd_status
+cmd_ts_load(const struct cmd_ctx *ctx, const struct cmd_query *q,
+            enum store_group by, const struct rounding *r,
+            struct ts_grid **out, struct text *reply)
 {
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
 	int64_t one[2] = { q->from, q->to };
+	struct store_rounding whole = { 0, false, true }, days;
 	struct ts_grid *g;
+	store_rc rc;
 	int nb;
 
 	*out = NULL;
@@ -68,10 +74,27 @@ load(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}
-	if (store_report(ctx->st, ctx->owner, one, 2, ctx->now, by, &q->filter,
-	                 order_row, g) != STORE_OK ||
-	    store_report(ctx->st, ctx->owner, bounds, nb, ctx->now, by,
-	                 &q->filter, add_cell, g) != STORE_OK) {
+	if (r == NULL || !rounding_on(r)) {
+		rc = store_report(ctx->st, ctx->owner, one, 2, ctx->now, by,
+		                  &q->filter, order_row, g);
+		if (rc == STORE_OK)
+			rc = store_report(ctx->st, ctx->owner, bounds, nb, ctx->now,
+			                  by, &q->filter, add_cell, g);
+	} else {
+		/* The order: the rounded days summed into one bucket. */
+		whole.unit = (int64_t)r->minutes * 60;
+		whole.up = r->up;
+		days = whole;
+		days.whole = false;
+		rc = store_report_rounded(ctx->st, ctx->owner, bounds, nb,
+		                          ctx->now, by, &q->filter, &whole,
+		                          order_row, g);
+		if (rc == STORE_OK)
+			rc = store_report_rounded(ctx->st, ctx->owner, bounds, nb,
+			                          ctx->now, by, &q->filter, &days,
+			                          add_cell, g);
+	}
+	if (rc != STORE_OK) {
 		ts_grid_free(g);
 		return cmd_store_failed(reply, 0);
 	}
@@ -79,10 +102,8 @@ load(const struct cmd_ctx *ctx, const struct cmd_query *q,
 	return CMD_OK;
 }
 
-/* The reply to a period without time: "No time recorded this week (acme)."
- * unless a project of the filter is none of the user's. */
-static enum cmd_status
-say_none(const struct cmd_ctx *ctx, const struct cmd_query *q,
+enum cmd_status
+cmd_ts_none(const struct cmd_ctx *ctx, const struct cmd_query *q,
          const char *after, struct text *reply)
 {
 	if (cmd_unknown_project(ctx, q, reply))
@@ -116,7 +137,7 @@ timesheet(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_query(ctx, args, 0, TZ_WEEK, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
-	if ((rc = load(ctx, &q, STORE_BY_PROJECT, &g, reply)) != CMD_OK)
+	if ((rc = cmd_ts_load(ctx, &q, STORE_BY_PROJECT, NULL, &g, reply)) != CMD_OK)
 		return rc;
 	if (g->ndays > TS_CHAT_DAYS) {
 		text_printf(reply, "A timesheet in chat covers at most %d days "
@@ -128,7 +149,7 @@ timesheet(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	}
 	if (g->total == 0) {
 		ts_grid_free(g);
-		return say_none(ctx, &q, "", reply);
+		return cmd_ts_none(ctx, &q, "", reply);
 	}
 	ts_grid_fold(g, TS_CHAT_ROWS);
 	heading(ctx, &q, "", reply);
@@ -169,11 +190,11 @@ chart(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		kind = CHART_ROWS;
 		by = q.by == BY_TAG ? STORE_BY_TAG : STORE_BY_PROJECT;
 	}
-	if ((rc = load(ctx, &q, by, &g, reply)) != CMD_OK)
+	if ((rc = cmd_ts_load(ctx, &q, by, NULL, &g, reply)) != CMD_OK)
 		return rc;
 	if (g->total == 0) {
 		ts_grid_free(g);
-		return say_none(ctx, &q, "", reply);
+		return cmd_ts_none(ctx, &q, "", reply);
 	}
 	if (kind == CHART_DAYS && g->ndays > CHART_DAYS_MAX)
 		kind = CHART_WEEKS;
@@ -210,19 +231,18 @@ cmd_chart(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	return cmd_for_user(ctx, args, chart, reply);
 }
 
-/* "timmy-timesheet-2026-11-30_2026-12-06.csv": the dates say what is
- * inside wherever the file ends up. */
-static void
-file_name(const struct ts_grid *g, const char *ext, char *buf, size_t n)
+void
+cmd_ts_file_name(const struct ts_grid *g, const char *kind, const char *ext,
+                 char *buf, size_t n)
 {
 	char d1[16], d2[16];
 
 	strftime(d1, sizeof(d1), "%Y-%m-%d", &g->day[0]);
 	strftime(d2, sizeof(d2), "%Y-%m-%d", &g->day[g->ndays - 1]);
 	if (g->ndays == 1)
-		snprintf(buf, n, "timmy-timesheet-%s.%s", d1, ext);
+		snprintf(buf, n, "timmy-%s-%s.%s", kind, d1, ext);
 	else
-		snprintf(buf, n, "timmy-timesheet-%s_%s.%s", d1, d2, ext);
+		snprintf(buf, n, "timmy-%s-%s_%s.%s", kind, d1, d2, ext);
 }
 
 /*
@@ -274,11 +294,11 @@ cmd_timesheet_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_query(ctx, args, first, TZ_MONTH, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
-	if ((rc = load(ctx, &q, STORE_BY_PROJECT, &g, reply)) != CMD_OK)
+	if ((rc = cmd_ts_load(ctx, &q, STORE_BY_PROJECT, NULL, &g, reply)) != CMD_OK)
 		return rc;
 	if (g->total == 0) {
 		ts_grid_free(g);
-		return say_none(ctx, &q, "; nothing to export", reply);
+		return cmd_ts_none(ctx, &q, "; nothing to export", reply);
 	}
 	text_init(&body, CMD_FILE_MAX);
 	text_init(&scope, CMD_REPLY_MAX);
@@ -296,7 +316,7 @@ cmd_timesheet_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		            CMD_FILE_MAX / (1024 * 1024));
 		return CMD_REFUSED;
 	}
-	file_name(g, export_ext(fmt), name, sizeof(name));
+	cmd_ts_file_name(g, "timesheet", export_ext(fmt), name, sizeof(name));
 	text_printf(reply, "Timesheet of %s", q.label);
 	if (user != NULL)
 		text_printf(reply, " for %s", user);

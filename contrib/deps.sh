@@ -18,10 +18,12 @@ set -eu
 # which run a private server (tests/harness/postgres.py, pg.sh) with the
 # server programs and psql; postgresql-15 brings btree_gist, which
 # storage/schema-pg.sql needs.
+# chromium: the test of the HTML report renders it in a real browser
+# (chromium --headless, a screenshot) and fails on a blank page.
 PKGS="make gcc clang libclang-rt-14-dev libc6-dev pkg-config libstrophe-dev libsqlite3-dev sqlite3 libyaml-dev
 libcmocka-dev libjansson-dev libcurl4-openssl-dev libsystemd-dev prosody python3 python3-slixmpp python3-slixmpp-lib
 python3-pytest python3-pytest-xdist openssl tzdata ca-certificates strace mandoc man-db systemd
-procps lua-unbound faketime postgresql libpq-dev timewarrior"
+procps lua-unbound faketime postgresql libpq-dev timewarrior chromium"
 if [ "$#" -gt 0 ]; then
 	PKGS="$*"
 fi

@@ -1,6 +1,7 @@
 """Delivery of exported files through a real Prosody: XEP-0363 HTTP upload
 (the link in the body and in an XEP-0066 <x/>), inline parts when there is
-no upload service, when export.upload is off, and when the upload fails.
+no upload service, when export.upload is off, and when the upload fails;
+an HTML report by upload only, else a reply that says why.
 
 Inline parts are compared with the file the same database gives through
 HTTP upload. XML turns a carriage return into a line feed when it parses
@@ -375,6 +376,86 @@ def test_export__goes_inline__when_upload_off(upload_server, make_bot,
                               command)
     check_csv(reference, n)
     assert "".join(chunks(parts)) == as_received(reference)
+
+
+# -- HTML: by upload only ---------------------------------------------
+
+def export_html(alice, bot, days):
+    """Sends export html for days; returns (reply, the file's name)."""
+    alice.send(bot.jid, "export html %s" % span(days))
+    reply = alice.next_message(bot.jid, timeout=15, what="reply to export")
+    dates = [days[0].isoformat()] + (
+        [days[-1].isoformat()] if len(days) > 1 else [])
+    name = "timmy-report-%s.html" % "_".join(dates)
+    return reply.body, name
+
+
+def test_export_html__sends_upload_link__when_server_offers_upload(
+        upload_server, make_bot, client):
+    bot = make_bot(upload_server)
+    alice = client(upload_server)
+    days = past_days(3)
+    add_entries(alice, bot, days, 2)
+
+    body, name = export_html(alice, bot, days)
+    assert body.startswith("Report of ") and name in body, body
+    url = read_link(alice, bot)
+    assert url.endswith("/" + name), url
+    page = download(upload_server, url).decode("utf-8")
+    assert page.startswith("<!doctype html>\n")
+    for day in days:       # two entries of 45 minutes a day
+        assert 'data-day="%s" data-seconds="5400"' % day.isoformat() in page
+    assert "<script" not in page
+    alice.expect_silence(bot.jid, 1.0)
+
+
+def test_export_html__says_so_and_offers_csv__when_server_has_no_upload(
+        server, make_bot, client):
+    bot = make_bot(server, part=512)
+    assert "HTTP upload: none on localhost" in bot.log()
+    alice = client(server)
+    days = past_days(2)
+    add_entries(alice, bot, days, 1)
+
+    body, name = export_html(alice, bot, days)
+    assert body == ("This server offers no HTTP upload, so I cannot send "
+                    "you the HTML file %s; try \"export csv\" instead, "
+                    "which can come as chat messages." % name), body
+    # No page in parts, and the next export is not held up by it.
+    alice.expect_silence(bot.jid, 1.0)
+    export(alice, bot, "export csv %s" % span(days))
+    read_inline(alice, bot)
+
+
+def test_export_html__says_so__when_upload_off(upload_server, make_bot,
+                                              client):
+    bot = make_bot(upload_server, upload="off")
+    alice = client(upload_server)
+    days = past_days(1)
+    add_entries(alice, bot, days, 1)
+
+    body, name = export_html(alice, bot, days)
+    assert body.startswith("I do not use HTTP upload here, so I cannot "
+                           "send you the HTML file %s; try \"export csv\""
+                           % name), body
+    alice.expect_silence(bot.jid, 1.0)
+
+
+def test_export_html__says_the_upload_failed__when_slot_refused(
+        picky_upload_server, make_bot, client):
+    bot = make_bot(picky_upload_server, part=1024)
+    alice = client(picky_upload_server)
+    days = past_days(2)
+    add_entries(alice, bot, days, 1)
+
+    body, name = export_html(alice, bot, days)
+    assert body.startswith("Report of "), body
+    r = alice.next_message(bot.jid, timeout=30, what="upload failure")
+    assert r.body.startswith("I could not upload %s" % name), r.body
+    assert '"export csv"' in r.body
+    line = bot.wait_log("could not upload %s for alice@localhost/" % name)
+    assert "not sending it inline (upload only)" in line, line
+    alice.expect_silence(bot.jid, 1.0)
 
 
 # -- inline ------------------------------------------------------------

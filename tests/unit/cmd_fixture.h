@@ -92,6 +92,18 @@ cmd_fixture_setup(void **state, const char *owner, int64_t now)
 	return 0;
 }
 
+/* Runs body in f's context and returns the reply (borrowed until the
+ * next run), which must come with want; else fails the test. */
+static inline const char *
+cmd_fixture_run(struct cmd_fixture *f, const char *body,
+                enum cmd_status want)
+{
+	text_clear(&f->reply);
+	if (cmd_exec(&f->ctx, body, &f->reply) != want)
+		fail_msg("%s: %s", body, text_str(&f->reply));
+	return text_str(&f->reply);
+}
+
 /* Closes f after checking the database (PRAGMA integrity_check): 0, or -1
  * when it is not sound. */
 static inline int

@@ -1,7 +1,8 @@
 /*
  * tests/unit/golden.h - the golden files of tests/unit/golden/, read
  * whole, for the unit tests that compare with them or read them
- * (test_export.c, test_import.c). Header-only (static inline).
+ * (test_export.c, test_import.c, test_timesheet.c, test_export_html.c).
+ * Header-only (static inline).
  */
 #ifndef TIMMY_TEST_GOLDEN_H
 #define TIMMY_TEST_GOLDEN_H
@@ -59,6 +60,20 @@ golden(const char *name)
 	strcat(out, at + strlen("@VERSION@"));
 	free(buf);
 	return out;
+}
+
+/* Compares out with golden file name; on a difference prints both and
+ * fails. */
+static inline void
+golden_assert(const char *out, const char *name)
+{
+	char *want = golden(name);
+
+	if (strcmp(out, want) != 0) {
+		fprintf(stderr, "--- %s\n%s--- got\n%s---\n", name, want, out);
+		fail_msg("differs from golden file %s", name);
+	}
+	free(want);
 }
 
 #endif

@@ -17,65 +17,10 @@
 
 #include "cmd_fixture.h"
 #include "golden.h"
+#include "ts_fixture.h"
 #include "../../commands/format.h"
 #include "../../commands/timesheet.h"
 #include "../../lib/tz.h"
-
-#define BERLIN "Europe/Berlin"
-
-/* Local midnight of y-m-d in zone. */
-static int64_t
-midnight(const char *zone, int y, int m, int d)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	return tz_mktime(zone, &tm);
-}
-
-/* A grid of n days from y-m-d in zone. */
-static struct ts_grid *
-grid(const char *zone, int y, int m, int d, int n)
-{
-	int64_t bounds[TS_DAYS_MAX + 1];
-	struct ts_grid *g;
-	int i;
-
-	for (i = 0; i <= n; i++)
-		bounds[i] = midnight(zone, y, m, d + i);
-	g = ts_grid_new(zone, bounds, n + 1);
-	assert_non_null(g);
-	return g;
-}
-
-#define H 3600
-#define M 60
-
-/* The fixed week of the golden files: Mon 30 Nov to Sun 6 Dec 2026,
- * three projects, one of them with a long name, no time on Wednesday
- * and the weekend. */
-static struct ts_grid *
-week(void)
-{
-	struct ts_grid *g = grid(BERLIN, 2026, 11, 30, 7);
-
-	ts_grid_row(g, "acme");
-	ts_grid_row(g, "globex");
-	ts_grid_row(g, "the-very-long-project-name-of-a-big-client-2026");
-	ts_grid_add(g, 0, "acme", 3 * H);
-	ts_grid_add(g, 1, "acme", 4 * H + 5 * M);
-	ts_grid_add(g, 3, "acme", 7 * H + 30 * M + 59);
-	ts_grid_add(g, 4, "acme", 2 * H);
-	ts_grid_add(g, 1, "globex", 1 * H + 30 * M);
-	ts_grid_add(g, 4, "globex", 45 * M);
-	ts_grid_add(g, 3, "the-very-long-project-name-of-a-big-client-2026",
-	            20 * M);
-	return g;
-}
 
 /* Asserts every line of s is at most max columns wide. */
 static void
@@ -95,19 +40,6 @@ assert_lines_fit(const char *s, size_t max)
 	}
 }
 
-/* Compares out with golden file name. */
-static void
-assert_golden(const char *out, const char *name)
-{
-	char *want = golden(name);
-
-	if (strcmp(out, want) != 0) {
-		fprintf(stderr, "--- %s\n%s--- got\n%s---\n", name, want, out);
-		fail_msg("differs from golden file %s", name);
-	}
-	free(want);
-}
-
 static void
 ts_render__fixed_week__matches_golden_file(void **state)
 {
@@ -117,7 +49,7 @@ ts_render__fixed_week__matches_golden_file(void **state)
 	(void)state;
 	text_init(&t, 65536);
 	ts_render(g, &t);
-	assert_golden(text_str(&t), "timesheet-week.txt");
+	golden_assert(text_str(&t), "timesheet-week.txt");
 	text_free(&t);
 	ts_grid_free(g);
 }
@@ -288,11 +220,11 @@ chart_render__fixed_week__matches_golden_file(void **state)
 	text_init(&t, 65536);
 	chart_render(g, CHART_DAYS, &t);
 	assert_lines_fit(text_str(&t), TS_WIDTH);
-	assert_golden(text_str(&t), "chart-week.txt");
+	golden_assert(text_str(&t), "chart-week.txt");
 	text_clear(&t);
 	chart_render(g, CHART_ROWS, &t);
 	assert_lines_fit(text_str(&t), TS_WIDTH);
-	assert_golden(text_str(&t), "chart-week-projects.txt");
+	golden_assert(text_str(&t), "chart-week-projects.txt");
 	text_free(&t);
 	ts_grid_free(g);
 }
@@ -354,7 +286,7 @@ ts_csv__fixed_week__matches_golden_file(void **state)
 	(void)state;
 	text_init(&t, 65536);
 	assert_int_equal(ts_csv(g, BERLIN, &t), 0);
-	assert_golden(text_str(&t), "timesheet-week.csv");
+	golden_assert(text_str(&t), "timesheet-week.csv");
 	text_free(&t);
 	ts_grid_free(g);
 }
@@ -370,7 +302,7 @@ ts_ical__fixed_week__matches_golden_file(void **state)
 	/* now: Mon 7 Dec 2026 12:00 UTC */
 	assert_int_equal(ts_ical(g, BERLIN, 1796644800, "alice@example.org",
 	                         "timmy@example.org", "", &t), 0);
-	assert_golden(text_str(&t), "timesheet-week.ics");
+	golden_assert(text_str(&t), "timesheet-week.ics");
 	text_free(&t);
 	ts_grid_free(g);
 }
