@@ -172,6 +172,11 @@ void billing_report_free(struct billing_report *r);
 void billing_report_cell(const struct billing_report *r, const char *name,
                          int bucket, char *buf, size_t n);
 
+/* The billable total of r, "1,234.50 EUR, 300.00 USD", into buf (n
+ * bytes); "" when r is NULL. */
+void billing_report_total(const struct billing_report *r, char *buf,
+                          size_t n);
+
 /*
  * The lines after the table: "Billable: 1,234.50 EUR, 300.00 USD (9h
  * 05m)", "Not billable: 2h 00m (no rate, or +nobill)" when total_secs

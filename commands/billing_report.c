@@ -224,6 +224,17 @@ billing_report_cell(const struct billing_report *r, const char *name,
 }
 
 void
+billing_report_total(const struct billing_report *r, char *buf, size_t n)
+{
+	if (r == NULL) {
+		if (n > 0)
+			buf[0] = '\0';
+		return;
+	}
+	say_cell(&r->total, buf, n);
+}
+
+void
 billing_report_say(const struct billing_report *r, int64_t total_secs,
                    struct text *out)
 {

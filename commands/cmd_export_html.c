@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing.h"
 #include "export_html.h"
 #include "format.h"
 #include "prefs.h"
@@ -34,10 +35,59 @@ say_counting(const struct prefs *p, struct text *out)
 		text_printf(out, "Exact times: the time worked, breaks left out.");
 }
 
+/*
+ * The amounts of g's projects into *a, as `report by project` computes
+ * them (billing_report_read: each project's billable time, rounded as
+ * the report rounds it, at the rate that applies): a row per project
+ * with a rate, and the billable total. No rows when no rate applies.
+ */
+static store_rc
+amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
+        const struct prefs *p, const struct ts_grid *g, struct html_amounts *a)
+{
+	static int64_t bounds[STORE_BUCKETS_MAX + 1];
+	struct billing_report *br = NULL;
+	struct billing_book *book = NULL;
+	struct billing_rate rate;
+	char money[BILLING_MONEY_MAX];
+	store_rc rc;
+	int nb, r;
+
+	memset(a, 0, sizeof(*a));
+	if ((nb = cmd_day_bounds(ctx->tz, q, bounds)) < 0)
+		return STORE_OK; /* cmd_ts_load took this period */
+	if ((rc = billing_report_read(ctx, q, &p->rounding, bounds, nb, false,
+	                              &br)) != STORE_OK || br == NULL)
+		return rc;
+	rc = billing_book_load(ctx->st, ctx->teams, billing_cfg_of(ctx),
+	                       ctx->owner, &book);
+	for (r = 0; rc == STORE_OK && r < g->nrows; r++) {
+		struct html_amount_row *row = &a->row[a->nrows];
+
+		billing_report_cell(br, g->row[r].name, 0, row->amount,
+		                    sizeof(row->amount));
+		if (row->amount[0] == '\0')
+			continue; /* no rate, or only non-billable time */
+		snprintf(row->name, sizeof(row->name), "%s", g->row[r].name);
+		billing_rate_of(book, ctx->owner, g->row[r].name, &rate);
+		if (rate.cents > 0) {
+			billing_money(rate.cents, rate.currency, money,
+			              sizeof(money));
+			snprintf(row->rate, sizeof(row->rate), "%s/h", money);
+		}
+		a->nrows++;
+	}
+	billing_report_total(br, a->total, sizeof(a->total));
+	billing_book_free(book);
+	billing_report_free(br);
+	return rc;
+}
+
 /* The page of g into body (CMD_FILE_MAX); 0, or -1 when it did not fit. */
 static int
 make_page(const struct cmd_ctx *ctx, const struct cmd_query *q,
-          const struct prefs *p, const struct ts_grid *g, struct text *body)
+          const struct prefs *p, const struct ts_grid *g,
+          const struct html_amounts *a, struct text *body)
 {
 	struct text heading, note;
 	struct html_page page;
@@ -53,10 +103,7 @@ make_page(const struct cmd_ctx *ctx, const struct cmd_query *q,
 	page.heading = text_str(&heading);
 	page.note = text_str(&note);
 	page.decimal = p->hours_decimal;
-	/* Amounts: none yet. Where rates apply, a struct html_amounts
-	 * filled here (a row per project with a rate) is all the page
-	 * needs to show them (export_html.h). */
-	page.amounts = NULL;
+	page.amounts = a;
 	text_init(body, CMD_FILE_MAX);
 	rc = html_page(&page, body);
 	text_free(&heading);
@@ -69,6 +116,8 @@ cmd_html_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
                 const char *user, struct text *reply)
 {
 	char name[sizeof(((struct cmd_file *)0)->name)], dur[FMT_DURATION_MAX];
+	static struct html_amounts money; /* large; commands run one at a
+	                                     time */
 	struct ts_grid *g;
 	struct cmd_query q;
 	struct prefs p;
@@ -93,7 +142,11 @@ cmd_html_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		ts_grid_free(g);
 		return cmd_ts_none(ctx, &q, "; nothing to export", reply);
 	}
-	if (make_page(ctx, &q, &p, g, &body) != 0) {
+	if (amounts(ctx, &q, &p, g, &money) != STORE_OK) {
+		ts_grid_free(g);
+		return cmd_store_failed(reply, 0);
+	}
+	if (make_page(ctx, &q, &p, g, &money, &body) != 0) {
 		text_free(&body);
 		ts_grid_free(g);
 		text_printf(reply, "Sorry, that report did not fit in a file (at "

@@ -22,15 +22,15 @@
 #define HTML_MIME "text/html"
 #define HTML_EXT "html"
 
-/* Room for a money amount as the page shows it, with its currency:
- * "12,345.50 EUR", "80.00 EUR/h". */
-#define HTML_MONEY_MAX 48
+/* Room for money as the page shows it, with its currency: a rate,
+ * "80.00 EUR/h", or a row's amounts, "12,345.50 EUR, 300.00 USD", in as
+ * many currencies as billing.h's BILLING_CELL_MAX holds. */
+#define HTML_MONEY_MAX 168
 
 /*
  * The amounts of a period where rates apply: a row per project with a
- * rate, and their total. The extension point for rates (a rate per
- * project, commands/billing.c on another branch): nothing fills it yet.
- * The texts are written by the caller, currency and all, so that this
+ * rate, and their total, as commands/cmd_export_html.c fills them from
+ * the report's amounts (commands/billing.h). The texts are written by the caller, currency and all, so that this
  * page knows nothing of money; every text is escaped here.
  */
 struct html_amount_row {

@@ -339,6 +339,47 @@ cmd_export_html__rounding_set__rounds_as_reports_do(void **state)
 	assert_non_null(strstr(r, "Total      45m"));
 }
 
+/*
+ * Where rates apply the page has the amounts that `report by project`
+ * shows: each project's billable time (rounded as reports round it, the
+ * +nobill entry left out) at its rate, and the billable total; a project
+ * without a rate has no row.
+ */
+static void
+cmd_export_html__rates__the_reports_amounts(void **state)
+{
+	struct cmd_fixture *f = *state;
+	const char *body, *r;
+
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	cmd_fixture_run(f, "rate acme 100 EUR", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-10:05 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add acme +nobill 11:00-12:00 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add globex 13:00-14:00 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "export html 2026-11-30..2026-12-06", CMD_OK);
+	body = strstr(text_str(&file.body), "<h2>Amounts</h2>");
+	assert_non_null(body);
+	assert_non_null(strstr(body, "<tr><th scope=\"row\">acme</th>"
+	                             "<td>100.00 EUR/h</td><td>125.00 EUR</td>"
+	                             "</tr>"));
+	assert_null(strstr(body, "<tr><th scope=\"row\">globex</th><td>"));
+	assert_non_null(strstr(body, "<th scope=\"row\">Total</th><td></td>"
+	                             "<td>125.00 EUR</td>"));
+	r = cmd_fixture_run(f, "report 2026-11-30..2026-12-06 by project",
+	                    CMD_OK);
+	assert_non_null(strstr(r, "Billable: 125.00 EUR"));
+}
+
+static void
+cmd_export_html__no_rate__no_amounts(void **state)
+{
+	struct cmd_fixture *f = *state;
+
+	cmd_fixture_run(f, "add acme 9:00-10:05 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "export html 2026-11-30..2026-12-06", CMD_OK);
+	assert_null(strstr(text_str(&file.body), "<h2>Amounts</h2>"));
+}
+
 static void
 cmd_export_html__refusals__say_why(void **state)
 {
@@ -373,6 +414,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			cmd_export_html__rounding_set__rounds_as_reports_do, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			cmd_export_html__rates__the_reports_amounts, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			cmd_export_html__no_rate__no_amounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(cmd_export_html__refusals__say_why,
 		                                setup, teardown),
 	};
