@@ -132,7 +132,7 @@ chart_render(const struct ts_grid *g, enum chart_kind kind, struct text *out)
 		if (b.secs[i] > max)
 			max = b.secs[i];
 		if (b.secs[i] > 0)
-			fmt_duration(b.secs[i], dur[i], sizeof(dur[i]));
+			fmt_worked(g->decimal, b.secs[i], dur[i], sizeof(dur[i]));
 		else
 			snprintf(dur[i], sizeof(dur[i]), "–");
 		if (fmt_width(dur[i]) > dw)

@@ -3,7 +3,9 @@
  * period's time per project and day, as a table, as bars, as a file.
  *
  * The sums come from the store as a report's do (store_report: day
- * buckets, split at local midnight, a running timer up to now); the
+ * buckets, split at local midnight, a running timer up to now; with the
+ * user's setting rounding, store_report_rounded, each entry's part in
+ * each day rounded as reports round it), in the user's setting hours; the
  * layout is commands/timesheet.c's and commands/chart.c's, pure
  * functions of the grid filled here. Only reads.
  */
@@ -15,6 +17,7 @@
 
 #include "export.h"
 #include "format.h"
+#include "prefs.h"
 #include "rounding.h"
 #include "timesheet.h"
 
@@ -116,13 +119,40 @@ cmd_ts_none(const struct cmd_ctx *ctx, const struct cmd_query *q,
 	return CMD_OK;
 }
 
-/* "This week, Mon 30 Nov – Sun 6 Dec 2026 (acme)", then more and ":". */
+/*
+ * cmd_ts_load as the user's reports count (ctx is theirs: cmd_for_user):
+ * each entry's part in each day rounded by their setting rounding, the
+ * grid's times in their setting hours; how gets what a heading says of
+ * the rounding (ROUNDING_TEXT_MAX bytes; "" for none).
+ */
+static enum cmd_status
+load_as_reports(const struct cmd_ctx *ctx, const struct cmd_query *q,
+                enum store_group by, struct ts_grid **out, char *how,
+                struct text *reply)
+{
+	struct prefs p;
+	enum cmd_status rc;
+
+	how[0] = '\0';
+	if (prefs_load(ctx->st, ctx->owner, ctx->prefs, &p) != STORE_OK)
+		return cmd_store_failed(reply, 0);
+	if ((rc = cmd_ts_load(ctx, q, by, &p.rounding, out, reply)) != CMD_OK)
+		return rc;
+	(*out)->decimal = p.hours_decimal;
+	rounding_say(&p.rounding, how, ROUNDING_TEXT_MAX);
+	return CMD_OK;
+}
+
+/* "This week, Mon 30 Nov – Sun 6 Dec 2026 (acme)", the rounding (how),
+ * then more and ":". */
 static void
 heading(const struct cmd_ctx *ctx, const struct cmd_query *q,
-        const char *more, struct text *reply)
+        const char *how, const char *more, struct text *reply)
 {
 	fmt_heading_of(reply, q->user, ctx->tz, q->label, q->from, q->to);
 	cmd_say_filter(q, reply);
+	if (how[0] != '\0')
+		text_printf(reply, ", %s", how);
 	text_printf(reply, "%s:", more);
 }
 
@@ -130,6 +160,7 @@ static enum cmd_status
 timesheet(const struct cmd_ctx *ctx, const struct cmd_args *args,
           const char *user, struct text *reply)
 {
+	char how[ROUNDING_TEXT_MAX];
 	struct ts_grid *g;
 	struct cmd_query q;
 	enum cmd_status rc;
@@ -137,7 +168,8 @@ timesheet(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_query(ctx, args, 0, TZ_WEEK, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
-	if ((rc = cmd_ts_load(ctx, &q, STORE_BY_PROJECT, NULL, &g, reply)) != CMD_OK)
+	if ((rc = load_as_reports(ctx, &q, STORE_BY_PROJECT, &g, how,
+	                          reply)) != CMD_OK)
 		return rc;
 	if (g->ndays > TS_CHAT_DAYS) {
 		text_printf(reply, "A timesheet in chat covers at most %d days "
@@ -152,7 +184,7 @@ timesheet(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		return cmd_ts_none(ctx, &q, "", reply);
 	}
 	ts_grid_fold(g, TS_CHAT_ROWS);
-	heading(ctx, &q, "", reply);
+	heading(ctx, &q, how, "", reply);
 	text_printf(reply, "\n```\n");
 	ts_render(g, reply);
 	text_printf(reply, "```");
@@ -175,7 +207,7 @@ static enum cmd_status
 chart(const struct cmd_ctx *ctx, const struct cmd_args *args,
       const char *user, struct text *reply)
 {
-	char dur[FMT_DURATION_MAX], tag[TS_NAME_MAX];
+	char dur[FMT_DURATION_MAX], tag[TS_NAME_MAX], how[ROUNDING_TEXT_MAX];
 	struct ts_grid *g;
 	struct cmd_query q;
 	enum cmd_status rc;
@@ -190,7 +222,7 @@ chart(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		kind = CHART_ROWS;
 		by = q.by == BY_TAG ? STORE_BY_TAG : STORE_BY_PROJECT;
 	}
-	if ((rc = cmd_ts_load(ctx, &q, by, NULL, &g, reply)) != CMD_OK)
+	if ((rc = load_as_reports(ctx, &q, by, &g, how, reply)) != CMD_OK)
 		return rc;
 	if (g->total == 0) {
 		ts_grid_free(g);
@@ -210,14 +242,15 @@ chart(const struct cmd_ctx *ctx, const struct cmd_args *args,
 			snprintf(g->row[r].name, sizeof(g->row[r].name), "+%.*s",
 			         (int)sizeof(tag) - 2, tag);
 	}
-	heading(ctx, &q, kind == CHART_WEEKS ? ", a bar per week" : "", reply);
+	heading(ctx, &q, how, kind == CHART_WEEKS ? ", a bar per week" : "",
+	        reply);
 	text_printf(reply, "\n```\n");
 	chart_render(g, kind, reply);
 	text_printf(reply, "```");
 	/* By tag an entry with two tags has two bars: the total is the
 	 * entries' time, not the sum of the bars. */
 	if (by != STORE_BY_TAG) {
-		fmt_duration(g->total, dur, sizeof(dur));
+		fmt_worked(g->decimal, g->total, dur, sizeof(dur));
 		text_printf(reply, "\nTotal %s", dur);
 	}
 	ts_grid_free(g);
@@ -281,7 +314,7 @@ enum cmd_status
 cmd_timesheet_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
                      const char *user, struct text *reply)
 {
-	char name[sizeof(((struct cmd_file *)0)->name)];
+	char name[sizeof(((struct cmd_file *)0)->name)], how[ROUNDING_TEXT_MAX];
 	struct text body, scope;
 	enum export_format fmt;
 	struct ts_grid *g;
@@ -294,7 +327,8 @@ cmd_timesheet_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (cmd_read_query(ctx, args, first, TZ_MONTH, 0, &q, reply) != 0)
 		return CMD_REFUSED;
 	q.user = user;
-	if ((rc = cmd_ts_load(ctx, &q, STORE_BY_PROJECT, NULL, &g, reply)) != CMD_OK)
+	if ((rc = load_as_reports(ctx, &q, STORE_BY_PROJECT, &g, how,
+	                          reply)) != CMD_OK)
 		return rc;
 	if (g->total == 0) {
 		ts_grid_free(g);
@@ -321,6 +355,8 @@ cmd_timesheet_export(const struct cmd_ctx *ctx, const struct cmd_args *args,
 	if (user != NULL)
 		text_printf(reply, " for %s", user);
 	cmd_say_filter(&q, reply);
+	if (how[0] != '\0')
+		text_printf(reply, ", %s", how);
 	text_printf(reply, ": %d %s over %d %s as %s.", g->nrows,
 	            g->nrows == 1 ? "project" : "projects", g->ndays,
 	            g->ndays == 1 ? "day" : "days", name);

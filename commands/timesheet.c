@@ -137,12 +137,15 @@ ts_grid_fold(struct ts_grid *g, int keep)
 	name_more(last);
 }
 
-/* "7:05": seconds as hours and minutes (cut, as fmt_duration cuts). */
+/* "7:05": seconds as hours and minutes (cut, as fmt_duration cuts), or
+ * with decimal "7.08" (fmt_hours), as wide. */
 static void
-cell(int64_t secs, char *buf, size_t n)
+cell(bool decimal, int64_t secs, char *buf, size_t n)
 {
 	if (secs <= 0)
 		snprintf(buf, n, "·");
+	else if (decimal)
+		fmt_hours(secs, buf, n);
 	else
 		snprintf(buf, n, "%lld:%02lld", (long long)(secs / 3600),
 		         (long long)(secs % 3600 / 60));
@@ -208,6 +211,7 @@ struct week {
 	int a, b;
 	size_t width[8]; /* the day columns, then the total column */
 	int64_t total;
+	bool decimal;    /* the grid's */
 };
 
 /* Widens the column of w at i to hold the cell of secs. */
@@ -216,7 +220,7 @@ widen(struct week *w, int i, int64_t secs)
 {
 	char c[CELL_MAX];
 
-	cell(secs, c, sizeof(c));
+	cell(w->decimal, secs, c, sizeof(c));
 	if (fmt_width(c) > w->width[i])
 		w->width[i] = fmt_width(c);
 }
@@ -250,12 +254,12 @@ cells_line(struct text *out, const struct week *w, const int64_t *secs,
 	int d, nd = w->b - w->a;
 
 	for (d = 0; d < nd; d++) {
-		cell(secs[w->a + d], c, sizeof(c));
+		cell(w->decimal, secs[w->a + d], c, sizeof(c));
 		if (d > 0)
 			text_append(out, " ", 1);
 		pad_right(out, c, w->width[d]);
 	}
-	cell(total, c, sizeof(c));
+	cell(w->decimal, total, c, sizeof(c));
 	text_append(out, " ", 1);
 	pad_right(out, c, w->width[nd]);
 	text_append(out, "\n", 1);
@@ -313,6 +317,7 @@ ts_render(const struct ts_grid *g, struct text *out)
 	bool several = ts_weeks(g) > 1;
 	struct week w;
 
+	w.decimal = g->decimal;
 	for (w.a = 0; w.a < g->ndays; w.a = w.b) {
 		w.b = week_end(g, w.a);
 		if (several) {
@@ -330,10 +335,10 @@ ts_render_totals(const struct ts_grid *g, struct text *out)
 	char dur[FMT_DURATION_MAX];
 	int r;
 
-	fmt_duration(g->total, dur, sizeof(dur));
+	fmt_worked(g->decimal, g->total, dur, sizeof(dur));
 	text_printf(out, "Total %s", dur);
 	for (r = 0; r < g->nrows; r++) {
-		fmt_duration(g->row[r].total, dur, sizeof(dur));
+		fmt_worked(g->decimal, g->row[r].total, dur, sizeof(dur));
 		text_printf(out, "%s %s %s", r == 0 ? ":" : ",", g->row[r].name,
 		            dur);
 	}

@@ -13,6 +13,7 @@
 #ifndef TIMMY_TIMESHEET_H
 #define TIMMY_TIMESHEET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -48,6 +49,8 @@ struct ts_grid {
 	int64_t total;
 	int nrows;
 	struct ts_row row[TS_ROWS_MAX];
+	bool decimal; /* times as decimal hours, "7.08" for 7:05 (the
+	                 setting hours); false from ts_grid_new */
 };
 
 /*

@@ -437,6 +437,54 @@ cmd_export_timesheet__csv__comes_as_a_file(void **state)
 	cmd_file_free(&file);
 }
 
+/*
+ * timesheet, chart and export timesheet count as the user's reports do:
+ * with rounding 15m up each entry's part in a day is rounded (20m and 1m
+ * on one day are 30m and 15m; 1h 05m is 1h 15m), the heading says so, and with
+ * hours decimal every time is in decimal hours.
+ */
+static void
+cmd_timesheet__rounding_and_decimal_hours__as_reports(void **state)
+{
+	struct cmd_fixture *f = *state;
+	struct cmd_file file;
+	const char *r;
+
+	run(f, "add acme 9:00-9:20 2026-12-01", CMD_OK);
+	run(f, "add acme 10:00-10:01 2026-12-01", CMD_OK);
+	run(f, "add globex 13:00-14:05 2026-12-02", CMD_OK);
+	run(f, "settings rounding 15m up", CMD_OK);
+	r = run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
+	assert_non_null(strstr(r, "Mon 30 Nov – Sun 6 Dec 2026, rounded up to "
+	                          "15 min per entry:\n```\n"));
+	assert_non_null(strstr(r, "globex\n   ·    · 1:15    ·    ·    ·    ·  1:15\n"
+	                          "acme\n   · 0:45    ·    ·    ·    ·    ·  0:45\n"
+	                          "Total\n   · 0:45 1:15    ·    ·    ·    ·  2:00\n"));
+	r = run(f, "report 2026-11-30..2026-12-06", CMD_OK);
+	assert_non_null(strstr(r, "Total    2h 00m"));
+
+	run(f, "settings hours decimal", CMD_OK);
+	r = run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
+	assert_non_null(strstr(r, "Total\n   · 0.75 1.25    ·    ·    ·    ·  2.00\n"));
+	r = run(f, "chart 2026-11-30..2026-12-06", CMD_OK);
+	assert_non_null(strstr(r, ", rounded up to 15 min per entry:\n"));
+	assert_non_null(strstr(r, " 1.25 h\n"));
+	assert_non_null(strstr(r, "\nTotal 2.00 h"));
+
+	cmd_file_init(&file);
+	f->ctx.file = &file;
+	r = run(f, "export timesheet csv 2026-12-01..2026-12-02", CMD_OK);
+	assert_non_null(strstr(r, ", rounded up to 15 min per entry: 2 "
+	                          "projects"));
+	assert_string_equal(text_str(&file.body),
+	                    "project,2026-12-01,2026-12-02,total\r\n"
+	                    "globex,0.00,1.25,1.25\r\n"
+	                    "acme,0.75,0.00,0.75\r\n"
+	                    "Total,0.75,1.25,2.00\r\n");
+	f->ctx.file = NULL;
+	cmd_file_free(&file);
+}
+
 int
 main(void)
 {
@@ -468,6 +516,9 @@ main(void)
 		    cmd_timesheet__unknown_word__says_what_fits, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    cmd_chart__by_project__longest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			cmd_timesheet__rounding_and_decimal_hours__as_reports,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    cmd_export_timesheet__csv__comes_as_a_file, setup, teardown),
 	};
