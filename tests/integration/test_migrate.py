@@ -176,3 +176,46 @@ def test_migrate__says_how__when_arguments_are_missing_or_wrong(
     assert r.returncode == 2 and "--to" in r.stderr
     r = run_timmy(["--help"], binary=timmy_bin)
     assert "timmy migrate -c FILE --to TARGET" in r.stdout
+
+
+RATES_SHAPE = (
+    "SELECT column_name || ' ' || data_type || ' ' || coalesce("
+    "collation_name, '-') || ' ' || is_nullable FROM"
+    " information_schema.columns WHERE table_name = 'rates'"
+    " ORDER BY ordinal_position;"
+    " SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+    " WHERE conrelid = 'rates'::regclass ORDER BY 1;")
+
+
+def test_postgresql_version_10__opened__gains_rates_as_a_new_database_has_it(
+        server, postgres, alice, timmy_bin):
+    """A PostgreSQL database of schema version 10, before rates, is brought
+    to version 11 when the bot opens it (storage/store_pg.c's migration): the
+    rates table as a new database has it, columns, collations and checks
+    alike, and the entries kept."""
+    _, csv_before, first, url = sqlite_then_postgresql(server, postgres,
+                                                       alice, timmy_bin)
+    first.close()
+    pg_bot = Bot(server, allow=[ALICE], binary=timmy_bin, pg_url=url)
+    try:
+        fresh = postgres.psql(RATES_SHAPE, conninfo=url).stdout
+        assert "cents bigint - NO" in fresh, fresh
+        postgres.psql("DROP TABLE rates; UPDATE timmy_meta SET value = '10'"
+                      " WHERE key = 'schema_version';", conninfo=url)
+        # The bot opens it for writing, and migrates it; read-only
+        # commands refuse a database of another version.
+        pg_bot.start()
+        assert "3h 15m" in report(pg_bot.config_path, timmy_bin, PAST)
+        assert postgres.psql("SELECT value FROM timmy_meta WHERE key ="
+                             " 'schema_version';",
+                             conninfo=url).stdout.strip() == "11"
+        assert postgres.psql(RATES_SHAPE, conninfo=url).stdout == fresh
+        # The entries are all there, and the new table takes a rate.
+        assert len(export(pg_bot.config_path, timmy_bin).splitlines()) == \
+            len(csv_before.splitlines())
+        assert alice.ask(pg_bot.jid, "rate acme 85 EUR").startswith(
+            "Your rate for acme")
+        assert "212.50 EUR" in alice.ask(pg_bot.jid, "report %s" % PAST)
+        assert pg_bot.stop() == 0
+    finally:
+        pg_bot.close()
