@@ -87,8 +87,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(body, data + 1, size - 1);
 	body[size - 1] = '\0';
 
-	/* Time moves on a little with every message, as in a real chat. */
+	/* Time moves on a little with every message, as in a real chat.
+	 * Every field zero first: one the harness does not know of (a new
+	 * one of cmd.h) is then its NULL, not the stack's garbage. */
 	now += data[0] % 61;
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
 	ctx.owner = owners[data[0] & 1];
 	ctx.now = now;
