@@ -180,9 +180,10 @@ void billing_report_total(const struct billing_report *r, char *buf,
 /*
  * The lines after the table: "Billable: 1,234.50 EUR, 300.00 USD (9h
  * 05m)", "Not billable: 2h 00m (no rate, or +nobill)" when total_secs
- * holds time that is not billable, and the rule the amounts follow.
+ * holds time that is not billable, and the rule the amounts follow;
+ * times in decimal hours when decimal (the setting hours).
  */
 void billing_report_say(const struct billing_report *r, int64_t total_secs,
-                        struct text *out);
+                        bool decimal, struct text *out);
 
 #endif

@@ -236,17 +236,18 @@ billing_report_total(const struct billing_report *r, char *buf, size_t n)
 
 void
 billing_report_say(const struct billing_report *r, int64_t total_secs,
-                   struct text *out)
+                   bool decimal, struct text *out)
 {
 	char buf[BILLING_CELL_MAX], dur[FMT_DURATION_MAX];
 
 	if (r == NULL)
 		return;
 	say_cell(&r->total, buf, sizeof buf);
-	fmt_duration(r->billable_secs, dur, sizeof dur);
+	fmt_worked(decimal, r->billable_secs, dur, sizeof dur);
 	text_printf(out, "\nBillable: %s (%s).", buf, dur);
 	if (total_secs > r->billable_secs) {
-		fmt_duration(total_secs - r->billable_secs, dur, sizeof dur);
+		fmt_worked(decimal, total_secs - r->billable_secs, dur,
+		           sizeof dur);
 		text_printf(out, " Not billable: %s (no rate, or +%s).", dur,
 		            r->nobill);
 	}

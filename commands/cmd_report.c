@@ -329,7 +329,7 @@ report(const struct cmd_ctx *ctx, const struct cmd_args *args,
 		                   "the total.");
 	if (per_day && days.n > 0)
 		per_day_line(&days, reply);
-	billing_report_say(bill, total, reply);
+	billing_report_say(bill, total, t.decimal, reply);
 	billing_report_free(bill);
 	return CMD_OK;
 }

@@ -104,6 +104,22 @@ cmd_fixture_run(struct cmd_fixture *f, const char *body,
 	return text_str(&f->reply);
 }
 
+/* Fails the test unless reply holds s. */
+static inline void
+reply_has(const char *reply, const char *s)
+{
+	if (strstr(reply, s) == NULL)
+		fail_msg("expected \"%s\" in:\n%s", s, reply);
+}
+
+/* Fails the test if reply holds s. */
+static inline void
+reply_lacks(const char *reply, const char *s)
+{
+	if (strstr(reply, s) != NULL)
+		fail_msg("did not expect \"%s\" in:\n%s", s, reply);
+}
+
 /* Closes f after checking the database (PRAGMA integrity_check): 0, or -1
  * when it is not sound. */
 static inline int

@@ -63,28 +63,6 @@ as(struct cmd_fixture *f, const char *owner)
 	f->ctx.owner = owner;
 }
 
-static const char *
-run(struct cmd_fixture *f, const char *body, enum cmd_status want)
-{
-	if (cmd_exec(&f->ctx, body, &f->reply) != want)
-		fail_msg("\"%s\" replied: %s", body, text_str(&f->reply));
-	return text_str(&f->reply);
-}
-
-static void
-assert_has(const char *reply, const char *s)
-{
-	if (strstr(reply, s) == NULL)
-		fail_msg("expected \"%s\" in:\n%s", s, reply);
-}
-
-static void
-assert_lacks(const char *reply, const char *s)
-{
-	if (strstr(reply, s) != NULL)
-		fail_msg("did not expect \"%s\" in:\n%s", s, reply);
-}
-
 /* ---- Arithmetic, parsing, formatting ---- */
 
 static void
@@ -197,26 +175,26 @@ cmd_rate__sets_lists_and_removes__own_rates(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	assert_has(run(f, "rate", CMD_OK), "You have no rates.");
-	assert_string_equal(run(f, "rate globex 85 eur", CMD_OK),
+	reply_has(cmd_fixture_run(f, "rate", CMD_OK), "You have no rates.");
+	assert_string_equal(cmd_fixture_run(f, "rate globex 85 eur", CMD_OK),
 	                    "Your rate for globex: 85.00 EUR an hour.");
-	assert_string_equal(run(f, "rate Globex 90,5 EUR", CMD_OK),
+	assert_string_equal(cmd_fixture_run(f, "rate Globex 90,5 EUR", CMD_OK),
 	                    "Your rate for Globex: 90.50 EUR an hour (was "
 	                    "85.00 EUR).");
-	run(f, "rate \"client work\" 60 USD", CMD_OK);
-	r = run(f, "rate", CMD_OK);
-	assert_has(r, "- client work: 60.00 USD");
-	assert_has(r, "- Globex: 90.50 EUR");
-	assert_lacks(r, "85.00");
-	assert_has(run(f, "rate globex", CMD_OK), "90.50 EUR an hour (your own)");
-	assert_string_equal(run(f, "rate GLOBEX off", CMD_OK),
+	cmd_fixture_run(f, "rate \"client work\" 60 USD", CMD_OK);
+	r = cmd_fixture_run(f, "rate", CMD_OK);
+	reply_has(r, "- client work: 60.00 USD");
+	reply_has(r, "- Globex: 90.50 EUR");
+	reply_lacks(r, "85.00");
+	reply_has(cmd_fixture_run(f, "rate globex", CMD_OK), "90.50 EUR an hour (your own)");
+	assert_string_equal(cmd_fixture_run(f, "rate GLOBEX off", CMD_OK),
 	                    "Removed your rate for Globex (90.50 EUR an hour).");
-	assert_has(run(f, "rate globex off", CMD_REFUSED), "There is no rate");
-	assert_has(run(f, "rate globex 85", CMD_REFUSED), "In which currency?");
-	assert_has(run(f, "rate globex -5 EUR", CMD_REFUSED), "without a sign");
-	assert_has(run(f, "rate globex 1.005 EUR", CMD_REFUSED),
+	reply_has(cmd_fixture_run(f, "rate globex off", CMD_REFUSED), "There is no rate");
+	reply_has(cmd_fixture_run(f, "rate globex 85", CMD_REFUSED), "In which currency?");
+	reply_has(cmd_fixture_run(f, "rate globex -5 EUR", CMD_REFUSED), "without a sign");
+	reply_has(cmd_fixture_run(f, "rate globex 1.005 EUR", CMD_REFUSED),
 	           "at most two decimals");
-	assert_has(run(f, "rate 85 EUR", CMD_REFUSED), "Which project?");
+	reply_has(cmd_fixture_run(f, "rate 85 EUR", CMD_REFUSED), "Which project?");
 }
 
 static void
@@ -228,7 +206,7 @@ cmd_rate__default_currency__from_the_configuration(void **state)
 	billing_cfg_builtin(&cfg);
 	snprintf(cfg.currency, sizeof cfg.currency, "CHF");
 	f->ctx.billing = &cfg;
-	assert_string_equal(run(f, "rate globex 120", CMD_OK),
+	assert_string_equal(cmd_fixture_run(f, "rate globex 120", CMD_OK),
 	                    "Your rate for globex: 120.00 CHF an hour.");
 	f->ctx.billing = NULL;
 }
@@ -239,31 +217,31 @@ cmd_rate_team__lead_sets__member_refused__team_rate_wins(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "rate acme 85 EUR", CMD_OK);
+	cmd_fixture_run(f, "rate acme 85 EUR", CMD_OK);
 	as(f, BOB);
-	assert_string_equal(run(f, "rate team web acme 120 EUR", CMD_REFUSED),
+	assert_string_equal(cmd_fixture_run(f, "rate team web acme 120 EUR", CMD_REFUSED),
 	                    "Only a lead of team web sets its rates.");
 	as(f, CAROL);
-	assert_has(run(f, "rate team web globex 120 EUR", CMD_REFUSED),
+	reply_has(cmd_fixture_run(f, "rate team web globex 120 EUR", CMD_REFUSED),
 	           "does not share globex");
-	assert_string_equal(run(f, "rate team ACME 120 EUR", CMD_OK),
+	assert_string_equal(cmd_fixture_run(f, "rate team ACME 120 EUR", CMD_OK),
 	                    "Team web's rate for acme: 120.00 EUR an hour.");
-	assert_has(run(f, "rate team", CMD_OK), "- acme: 120.00 EUR");
+	reply_has(cmd_fixture_run(f, "rate team", CMD_OK), "- acme: 120.00 EUR");
 	as(f, ALICE);
-	r = run(f, "rate", CMD_OK);
-	assert_has(r, "- acme: 85.00 EUR (team web's rate applies instead)");
-	assert_has(r, "- acme: 120.00 EUR (team web)");
-	assert_has(run(f, "rate acme", CMD_OK), "120.00 EUR an hour (team web's");
-	assert_has(run(f, "rate acme 80 EUR", CMD_OK),
+	r = cmd_fixture_run(f, "rate", CMD_OK);
+	reply_has(r, "- acme: 85.00 EUR (team web's rate applies instead)");
+	reply_has(r, "- acme: 120.00 EUR (team web)");
+	reply_has(cmd_fixture_run(f, "rate acme", CMD_OK), "120.00 EUR an hour (team web's");
+	reply_has(cmd_fixture_run(f, "rate acme 80 EUR", CMD_OK),
 	           "Team web's rate (120.00 EUR) applies to your time on acme "
 	           "instead.");
 	/* A report bills alice's acme at the team's rate. */
-	run(f, "add acme 9:00-10:00 2026-11-23", CMD_OK);
-	assert_has(run(f, "report 2026-11-23", CMD_OK), "120.00 EUR");
+	cmd_fixture_run(f, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	reply_has(cmd_fixture_run(f, "report 2026-11-23", CMD_OK), "120.00 EUR");
 	as(f, CAROL);
-	run(f, "rate team web acme off", CMD_OK);
+	cmd_fixture_run(f, "rate team web acme off", CMD_OK);
 	as(f, ALICE);
-	assert_has(run(f, "report 2026-11-23", CMD_OK), "80.00 EUR");
+	reply_has(cmd_fixture_run(f, "report 2026-11-23", CMD_OK), "80.00 EUR");
 }
 
 /* ---- Reports ---- */
@@ -274,8 +252,8 @@ cmd_report__no_rate__stays_as_it_was(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "add acme 9:00-10:00 2026-11-23", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-10:00 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_string_equal(r, "Mon 23 Nov 2026:\n```\nacme    1h 00m\n"
 	                       "Total   1h 00m\n```");
 }
@@ -286,26 +264,26 @@ cmd_report__two_currencies__never_added__nobill_left_out(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "rate globex 85 EUR", CMD_OK);
-	run(f, "rate initech 100 USD", CMD_OK);
-	run(f, "add globex 9:00-16:05 2026-11-23", CMD_OK);
-	run(f, "add globex +nobill 16:05-17:05 2026-11-23", CMD_OK);
-	run(f, "add initech 9:00-12:00 2026-11-24", CMD_OK);
-	run(f, "add internal 12:00-13:00 2026-11-24", CMD_OK);
-	r = run(f, "report 2026-11-23..2026-11-24 by project", CMD_OK);
+	cmd_fixture_run(f, "rate globex 85 EUR", CMD_OK);
+	cmd_fixture_run(f, "rate initech 100 USD", CMD_OK);
+	cmd_fixture_run(f, "add globex 9:00-16:05 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex +nobill 16:05-17:05 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add initech 9:00-12:00 2026-11-24", CMD_OK);
+	cmd_fixture_run(f, "add internal 12:00-13:00 2026-11-24", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23..2026-11-24 by project", CMD_OK);
 	/* 7h 05m at 85.00 is 602.0833...: 602.08 */
-	assert_has(r, "globex     8h 05m  602.08 EUR\n");
-	assert_has(r, "initech    3h 00m  300.00 USD\n");
-	assert_has(r, "internal   1h 00m\n");
-	assert_has(r, "Billable: 602.08 EUR, 300.00 USD (10h 05m). "
+	reply_has(r, "globex     8h 05m  602.08 EUR\n");
+	reply_has(r, "initech    3h 00m  300.00 USD\n");
+	reply_has(r, "internal   1h 00m\n");
+	reply_has(r, "Billable: 602.08 EUR, 300.00 USD (10h 05m). "
 	              "Not billable: 2h 00m (no rate, or +nobill).");
-	assert_has(r, "rounded to the cent (half up)");
-	assert_lacks(r, "902");
-	r = run(f, "report 2026-11-23..2026-11-24 by day", CMD_OK);
-	assert_has(r, "Mon 23 Nov   8h 05m  602.08 EUR\n");
-	assert_has(r, "Tue 24 Nov   4h 00m  300.00 USD\n");
+	reply_has(r, "rounded to the cent (half up)");
+	reply_lacks(r, "902");
+	r = cmd_fixture_run(f, "report 2026-11-23..2026-11-24 by day", CMD_OK);
+	reply_has(r, "Mon 23 Nov   8h 05m  602.08 EUR\n");
+	reply_has(r, "Tue 24 Nov   4h 00m  300.00 USD\n");
 	/* By tag there are no amounts. */
-	assert_lacks(run(f, "report 2026-11-23 by tag", CMD_OK), "EUR");
+	reply_lacks(cmd_fixture_run(f, "report 2026-11-23 by tag", CMD_OK), "EUR");
 }
 
 static void
@@ -318,12 +296,12 @@ cmd_report__configured_nonbillable_tag(void **state)
 	billing_cfg_builtin(&cfg);
 	snprintf(cfg.nobill_tag, sizeof cfg.nobill_tag, "internal");
 	f->ctx.billing = &cfg;
-	run(f, "rate globex 100 EUR", CMD_OK);
-	run(f, "add globex +Internal 9:00-10:00 2026-11-23", CMD_OK);
-	run(f, "add globex +nobill 10:00-11:00 2026-11-23", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
-	assert_has(r, "globex   2h 00m  100.00 EUR");
-	assert_has(r, "+internal");
+	cmd_fixture_run(f, "rate globex 100 EUR", CMD_OK);
+	cmd_fixture_run(f, "add globex +Internal 9:00-10:00 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex +nobill 10:00-11:00 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
+	reply_has(r, "globex   2h 00m  100.00 EUR");
+	reply_has(r, "+internal");
 	f->ctx.billing = NULL;
 }
 
@@ -335,16 +313,21 @@ cmd_report__rounding_15m_up__amount_of_the_rounded_time(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "settings rounding 15m up", CMD_OK);
-	run(f, "rate acme 100 EUR", CMD_OK);
-	run(f, "add acme 9:00-10:05 2026-11-23", CMD_OK);
-	r = run(f, "report 2026-11-23 by project", CMD_OK);
-	assert_has(r, "rounded up to 15 min per entry");
-	assert_has(r, "acme    1h 15m  125.00 EUR\n");
-	assert_has(r, "Billable: 125.00 EUR (1h 15m).");
-	assert_lacks(r, "108.33");
-	r = run(f, "report 2026-11-23 by day", CMD_OK);
-	assert_has(r, "1h 15m  125.00 EUR\n");
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	cmd_fixture_run(f, "rate acme 100 EUR", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-10:05 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23 by project", CMD_OK);
+	reply_has(r, "rounded up to 15 min per entry");
+	reply_has(r, "acme    1h 15m  125.00 EUR\n");
+	reply_has(r, "Billable: 125.00 EUR (1h 15m).");
+	reply_lacks(r, "108.33");
+	r = cmd_fixture_run(f, "report 2026-11-23 by day", CMD_OK);
+	reply_has(r, "1h 15m  125.00 EUR\n");
+	/* In decimal hours, the billable time too. */
+	cmd_fixture_run(f, "add acme +nobill 11:00-11:30 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "settings hours decimal", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23 by project", CMD_OK);
+	reply_has(r, "Billable: 125.00 EUR (1.25 h). Not billable: 0.50 h");
 }
 
 /* ---- Exports ---- */
@@ -355,20 +338,20 @@ cmd_export__billing_columns__per_entry(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "rate globex 85 EUR", CMD_OK);
-	run(f, "add globex 9:00-10:30 2026-11-23", CMD_OK);
-	run(f, "add globex +nobill 10:30-11:00 2026-11-23", CMD_OK);
-	run(f, "add internal 11:00-12:00 2026-11-23", CMD_OK);
-	r = run(f, "export csv 2026-11-23", CMD_OK);
-	assert_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding,"
+	cmd_fixture_run(f, "rate globex 85 EUR", CMD_OK);
+	cmd_fixture_run(f, "add globex 9:00-10:30 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex +nobill 10:30-11:00 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add internal 11:00-12:00 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "export csv 2026-11-23", CMD_OK);
+	reply_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding,"
 	              "billable,rate,currency,amount\r\n");
-	assert_has(r, ",5400,1.50,0,5400,1.50,none,true,85.00,EUR,127.50\r\n");
-	assert_has(r, ",1800,0.50,0,1800,0.50,none,false,85.00,EUR,\r\n");
-	assert_has(r, ",3600,1.00,0,3600,1.00,none,false,,,\r\n");
-	r = run(f, "export json 2026-11-23", CMD_OK);
-	assert_has(r, "\"billable\":true,\"rate\":85.00,\"currency\":\"EUR\","
+	reply_has(r, ",5400,1.50,0,5400,1.50,none,true,85.00,EUR,127.50\r\n");
+	reply_has(r, ",1800,0.50,0,1800,0.50,none,false,85.00,EUR,\r\n");
+	reply_has(r, ",3600,1.00,0,3600,1.00,none,false,,,\r\n");
+	r = cmd_fixture_run(f, "export json 2026-11-23", CMD_OK);
+	reply_has(r, "\"billable\":true,\"rate\":85.00,\"currency\":\"EUR\","
 	              "\"amount\":127.50}");
-	assert_has(r, "\"billable\":false,\"rate\":null,\"currency\":null,"
+	reply_has(r, "\"billable\":false,\"rate\":null,\"currency\":null,"
 	              "\"amount\":null}");
 }
 
@@ -379,13 +362,13 @@ cmd_export__rounding_15m_up__amount_of_rounded_seconds(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "settings rounding 15m up", CMD_OK);
-	run(f, "rate acme 100 EUR", CMD_OK);
-	run(f, "add acme 9:00-10:05 2026-11-23", CMD_OK);
-	r = run(f, "export csv 2026-11-23", CMD_OK);
-	assert_has(r, ",3900,1.08,0,4500,1.25,15m up,true,100.00,EUR,125.00\r\n");
-	r = run(f, "export json 2026-11-23", CMD_OK);
-	assert_has(r, "\"rounded_seconds\":4500,\"rounded_hours\":1.25,"
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	cmd_fixture_run(f, "rate acme 100 EUR", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-10:05 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "export csv 2026-11-23", CMD_OK);
+	reply_has(r, ",3900,1.08,0,4500,1.25,15m up,true,100.00,EUR,125.00\r\n");
+	r = cmd_fixture_run(f, "export json 2026-11-23", CMD_OK);
+	reply_has(r, "\"rounded_seconds\":4500,\"rounded_hours\":1.25,"
 	              "\"rounding\":\"15m up\",\"billable\":true,"
 	              "\"rate\":100.00,\"currency\":\"EUR\",\"amount\":125.00}");
 }

@@ -50,16 +50,6 @@ teardown(void **state)
 	return cmd_fixture_close(*state);
 }
 
-/* Runs body and returns the reply, which must come with want. */
-static const char *
-run(struct cmd_fixture *f, const char *body, enum cmd_status want)
-{
-	text_clear(&f->reply);
-	if (cmd_exec(&f->ctx, body, &f->reply) != want)
-		fail_msg("%s: %s", body, text_str(&f->reply));
-	return text_str(&f->reply);
-}
-
 /* Fails unless reply holds want, where a run of spaces in reply (the
  * padding of a table's columns) counts as one. */
 static void
@@ -324,9 +314,9 @@ prefs_parse__bad_rounding__says_why_and_what_it_takes(void **state)
 static void
 add_monday(struct cmd_fixture *f)
 {
-	run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
-	run(f, "add acme 10:00-10:31 2026-11-23", CMD_OK);
-	run(f, "add globex +call 11:00-11:15 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 10:00-10:31 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex +call 11:00-11:15 2026-11-23", CMD_OK);
 }
 
 static void
@@ -336,36 +326,36 @@ report__rounding_each_rule__rounds_every_entry_and_says_so(void **state)
 	const char *r;
 
 	add_monday(f);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "Mon 23 Nov 2026:\n");
 	assert_has(r, "acme 38m");
 	assert_has(r, "Total 53m");
 	assert_null(strstr(r, "rounded"));
 
-	assert_has(run(f, "settings rounding 15m up", CMD_OK),
+	assert_has(cmd_fixture_run(f, "settings rounding 15m up", CMD_OK),
 	           "rounding is now 15m up: reports are rounded up to 15 min "
 	           "per entry");
-	r = run(f, "report 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "Mon 23 Nov 2026, rounded up to 15 min per entry:\n");
 	assert_has(r, "acme 1h 00m");
 	assert_has(r, "globex 15m");
 	assert_has(r, "Total 1h 15m");
 
-	run(f, "settings rounding 15m nearest", CMD_OK);
-	r = run(f, "report 2026-11-23 by tag", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 15m nearest", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23 by tag", CMD_OK);
 	assert_has(r, ", rounded to the nearest 15 min per entry:\n");
 	/* 7m to the nearest 15m is none, 31m is 30m. */
 	assert_has(r, "+call 15m");
 	assert_has(r, "(no tag) 30m");
 	assert_has(r, "Total 45m");
 
-	run(f, "settings rounding 6m up", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 6m up", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "acme 48m"); /* 12m and 36m */
 	assert_has(r, "Total 1h 06m");
 
-	run(f, "settings rounding none", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "settings rounding none", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "Total 53m");
 	assert_null(strstr(r, "rounded"));
 }
@@ -376,14 +366,14 @@ report__nearest_rounds_an_entry_to_nothing__still_shows_its_row(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "add acme 9:00-9:05 2026-11-23", CMD_OK);
-	run(f, "settings rounding 30m nearest", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-9:05 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 30m nearest", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "acme 0m");
 	assert_has(r, "Total 0m");
 	/* Half a unit, 15m of 30m, rounds up. */
-	run(f, "add globex 10:00-10:15 2026-11-23", CMD_OK);
-	r = run(f, "report 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex 10:00-10:15 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-23", CMD_OK);
 	assert_has(r, "globex 30m\nacme 0m\nTotal 30m");
 }
 
@@ -395,19 +385,19 @@ report__entry_across_midnight__rounds_each_day_and_the_days_add_up(
 	const char *r;
 
 	/* Mon 23:50 to Tue 00:20: 10m on Monday, 20m on Tuesday. */
-	run(f, "add acme 23:50-00:20 mon", CMD_OK);
-	run(f, "settings rounding 15m up", CMD_OK);
-	r = run(f, "report mon..tue by day", CMD_OK);
+	cmd_fixture_run(f, "add acme 23:50-00:20 mon", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	r = cmd_fixture_run(f, "report mon..tue by day", CMD_OK);
 	assert_has(r, "Mon 23 Nov 15m");
 	assert_has(r, "Tue 24 Nov 30m");
 	assert_has(r, "Total 45m");
 	/* The period as one: the same parts, the same total. */
-	r = run(f, "report mon..tue", CMD_OK);
+	r = cmd_fixture_run(f, "report mon..tue", CMD_OK);
 	assert_has(r, "acme 45m");
 	assert_has(r, "Total 45m");
 	assert_has(r, "Per day: Mon 23 15m, Tue 24 30m");
 	/* Monday alone: its part alone. */
-	r = run(f, "report mon", CMD_OK);
+	r = cmd_fixture_run(f, "report mon", CMD_OK);
 	assert_has(r, "Total 15m");
 }
 
@@ -417,22 +407,22 @@ report__hours_decimal__shows_every_duration_in_decimal_hours(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "add acme 9:00-16:05 2026-11-23", CMD_OK);
-	run(f, "add globex 16:05-16:06 2026-11-24", CMD_OK);
-	assert_has(run(f, "settings hours decimal", CMD_OK),
+	cmd_fixture_run(f, "add acme 9:00-16:05 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add globex 16:05-16:06 2026-11-24", CMD_OK);
+	assert_has(cmd_fixture_run(f, "settings hours decimal", CMD_OK),
 	           "hours is now decimal: reports show time in decimal hours");
-	r = run(f, "report mon..tue", CMD_OK);
+	r = cmd_fixture_run(f, "report mon..tue", CMD_OK);
 	assert_has(r, "acme 7.08 h");
 	assert_has(r, "globex 0.02 h");
 	assert_has(r, "Total 7.10 h");
 	assert_has(r, "Per day: Mon 23 7.08 h, Tue 24 0.02 h");
-	run(f, "settings rounding 6m up", CMD_OK);
-	r = run(f, "report mon..tue", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 6m up", CMD_OK);
+	r = cmd_fixture_run(f, "report mon..tue", CMD_OK);
 	assert_has(r, "acme 7.10 h");
 	assert_has(r, "globex 0.10 h");
 	assert_has(r, "Total 7.20 h");
-	run(f, "settings hours hm", CMD_OK);
-	assert_has(run(f, "report mon..tue", CMD_OK), "Total 7h 12m");
+	cmd_fixture_run(f, "settings hours hm", CMD_OK);
+	assert_has(cmd_fixture_run(f, "report mon..tue", CMD_OK), "Total 7h 12m");
 }
 
 static void
@@ -442,15 +432,15 @@ report__dst_nights__rounds_the_time_worked(void **state)
 	const char *r;
 
 	f->ctx.tz = "Europe/Berlin";
-	run(f, "add acme 01:00-03:10 2026-03-29", CMD_OK);
-	run(f, "add acme 01:30-03:37 2026-10-25", CMD_OK);
-	run(f, "settings rounding 15m up", CMD_OK);
+	cmd_fixture_run(f, "add acme 01:00-03:10 2026-03-29", CMD_OK);
+	cmd_fixture_run(f, "add acme 01:30-03:37 2026-10-25", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
 	/* 1h 10m worked on the spring night (the clock says 2h 10m). */
-	assert_has(run(f, "report 2026-03-29", CMD_OK), "Total 1h 15m");
+	assert_has(cmd_fixture_run(f, "report 2026-03-29", CMD_OK), "Total 1h 15m");
 	/* 3h 07m on the autumn night (the clock says 2h 07m). */
-	assert_has(run(f, "report 2026-10-25", CMD_OK), "Total 3h 15m");
-	run(f, "settings rounding 15m nearest", CMD_OK);
-	r = run(f, "report 2026-10-25", CMD_OK);
+	assert_has(cmd_fixture_run(f, "report 2026-10-25", CMD_OK), "Total 3h 15m");
+	cmd_fixture_run(f, "settings rounding 15m nearest", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-10-25", CMD_OK);
 	assert_has(r, "Total 3h 00m");
 }
 
@@ -462,17 +452,17 @@ export__rounding_setting__fills_the_rounded_columns_and_names_the_rule(
 	const char *r;
 
 	/* 7m, and 23:50-00:20 across midnight: 10m and 20m. */
-	run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
-	run(f, "add acme 23:50-00:20 mon", CMD_OK);
-	r = run(f, "export csv 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-9:07 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "add acme 23:50-00:20 mon", CMD_OK);
+	r = cmd_fixture_run(f, "export csv 2026-11-23", CMD_OK);
 	assert_has(r, "breaks_seconds,rounded_seconds,rounded_hours,rounding,"
 	              "billable,rate,currency,amount\r\n");
 	assert_has(r, ",420,0.12,0,420,0.12,none,false,,,\r\n");
-	run(f, "settings rounding 15m up", CMD_OK);
-	r = run(f, "export csv 2026-11-23", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	r = cmd_fixture_run(f, "export csv 2026-11-23", CMD_OK);
 	assert_has(r, ",420,0.12,0,900,0.25,15m up,false,,,\r\n");
 	assert_has(r, ",1800,0.50,0,2700,0.75,15m up,false,,,\r\n");
-	r = run(f, "export json 2026-11-23", CMD_OK);
+	r = cmd_fixture_run(f, "export json 2026-11-23", CMD_OK);
 	assert_has(r, "\"duration_seconds\":1800,");
 	assert_has(r, "\"rounded_seconds\":2700,\"rounded_hours\":0.75,"
 	              "\"rounding\":\"15m up\",\"billable\":false,");

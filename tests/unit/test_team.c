@@ -87,22 +87,6 @@ run(struct cmd_fixture *f, int64_t at, const char *body, enum cmd_status want)
 	return text_str(&f->reply);
 }
 
-/* Fails unless reply holds s. */
-static void
-assert_has(const char *reply, const char *s)
-{
-	if (strstr(reply, s) == NULL)
-		fail_msg("expected \"%s\" in:\n%s", s, reply);
-}
-
-/* Fails if reply holds s. */
-static void
-assert_lacks(const char *reply, const char *s)
-{
-	if (strstr(reply, s) != NULL)
-		fail_msg("did not expect \"%s\" in:\n%s", s, reply);
-}
-
 /* Mon 2 Jun 2025: alice 1h on acme and 2h on her own secret; bob 30m on
  * "acme website" and 4h on his own globex. */
 static void
@@ -125,13 +109,13 @@ cmd_projects__marks_the_shared_ones__when_the_user_is_in_a_team(void **state)
 	run(f, -7200, "add acme 1h", CMD_OK);
 	run(f, -7200, "add secret 30m", CMD_OK);
 	r = run(f, 0, "projects", CMD_OK);
-	assert_has(r, "acme (team web)  ");
-	assert_has(r, "\nsecret  ");
-	assert_lacks(r, "secret (team");
+	reply_has(r, "acme (team web)  ");
+	reply_has(r, "\nsecret  ");
+	reply_lacks(r, "secret (team");
 	/* dave is in no team: his acme is his own. */
 	as(f, DAVE, false);
 	run(f, 0, "add acme 1h", CMD_OK);
-	assert_lacks(run(f, 0, "projects", CMD_OK), "(team");
+	reply_lacks(run(f, 0, "projects", CMD_OK), "(team");
 }
 
 static void
@@ -161,7 +145,7 @@ cmd_team__shows_who_runs_a_team_project__and_hides_private_ones(void **state)
 	                    "```");
 	/* The lead sees it too; someone in no team has no team and no who. */
 	as(f, CAROL, false);
-	assert_has(run(f, 0, "team", CMD_OK), "running acme");
+	reply_has(run(f, 0, "team", CMD_OK), "running acme");
 	as(f, DAVE, false);
 	assert_string_equal(run(f, 0, "team", CMD_REFUSED),
 	                    "You are in no team.");
@@ -177,7 +161,7 @@ cmd_who__admin_in_a_team__keeps_the_admin_list(void **state)
 	as(f, DAVE, false);
 	run(f, -7200, "add globex 30m", CMD_OK);
 	as(f, ALICE, true);
-	assert_has(run(f, 0, "who", CMD_OK), "1 user tracked time");
+	reply_has(run(f, 0, "who", CMD_OK), "1 user tracked time");
 }
 
 static void
@@ -204,13 +188,13 @@ cmd_report_team__shows_only_the_team_projects__by_member_project_day(
 	                       "Total          1h 30m\n"
 	                       "```");
 	r = run(f, 0, "report team 2025-06-01..2025-06-03 by day", CMD_OK);
-	assert_has(r, "\nMon 2 Jun   1h 30m\nTotal       1h 30m");
-	assert_lacks(r, "\nSun");
+	reply_has(r, "\nMon 2 Jun   1h 30m\nTotal       1h 30m");
+	reply_lacks(r, "\nSun");
 	r = run(f, 0, "report team 2025-06-02 \"acme website\"", CMD_OK);
-	assert_has(r, "(acme website):\n```\nBob@Partner.net      30m\n");
-	assert_lacks(r, "alice");
+	reply_has(r, "(acme website):\n```\nBob@Partner.net      30m\n");
+	reply_lacks(r, "alice");
 	/* Nobody's own projects, asked for or not. */
-	assert_lacks(run(f, 0, "report team 2025-06-02 by project", CMD_OK),
+	reply_lacks(run(f, 0, "report team 2025-06-02 by project", CMD_OK),
 	             "secret");
 	assert_string_equal(run(f, 0, "report team 2025-06-02 globex",
 	                        CMD_REFUSED),
@@ -245,7 +229,7 @@ cmd_report_team__names_the_team__when_the_user_is_in_several(void **state)
 	                    "```");
 	/* bob is only in web: his team needs no name, ops is not his. */
 	as(f, BOB, false);
-	assert_has(run(f, 0, "report team 2025-06-02", CMD_OK), "Team web");
+	reply_has(run(f, 0, "report team 2025-06-02", CMD_OK), "Team web");
 	assert_string_equal(run(f, 0, "report team ops 2025-06-02",
 	                        CMD_REFUSED),
 	                    "ops is not a project of team web; its projects: "
@@ -260,7 +244,7 @@ cmd_report_team__leaves_out_a_member__once_the_config_drops_them(
 
 	june_day(f);
 	as(f, ALICE, false);
-	assert_has(run(f, 0, "report team 2025-06-02", CMD_OK), "Bob");
+	reply_has(run(f, 0, "report team 2025-06-02", CMD_OK), "Bob");
 	team_v[0].nmembers = 1; /* bob left web */
 	assert_string_equal(run(f, 0, "report team 2025-06-02", CMD_OK),
 	                    "Team web, Mon 2 Jun 2025:\n"
@@ -272,7 +256,7 @@ cmd_report_team__leaves_out_a_member__once_the_config_drops_them(
 	as(f, BOB, false);
 	assert_string_equal(run(f, 0, "team", CMD_REFUSED),
 	                    "You are in no team.");
-	assert_has(run(f, 0, "report 2025-06-02", CMD_OK), "globex");
+	reply_has(run(f, 0, "report 2025-06-02", CMD_OK), "globex");
 }
 
 static void
@@ -285,9 +269,9 @@ cmd_report_user__lead_sees_a_member__member_and_stranger_do_not(
 	june_day(f);
 	as(f, CAROL, false);
 	r = run(f, 0, "report bob@partner.net 2025-06-02", CMD_OK);
-	assert_has(r, "bob@partner.net, Mon 2 Jun 2025:");
-	assert_has(r, "globex");
-	assert_has(run(f, 0, "export bob@partner.net 2025-06-02", CMD_OK),
+	reply_has(r, "bob@partner.net, Mon 2 Jun 2025:");
+	reply_has(r, "globex");
+	reply_has(run(f, 0, "export bob@partner.net 2025-06-02", CMD_OK),
 	           "Export of Mon 2 Jun 2025 for bob@partner.net: 2 entries");
 	/* Not a member of carol's team. */
 	as(f, DAVE, false);
@@ -301,10 +285,10 @@ cmd_report_user__lead_sees_a_member__member_and_stranger_do_not(
 	/* A member, and someone in no team, name nobody: the word is one
 	 * more word, whoever it names. */
 	as(f, ALICE, false);
-	assert_has(run(f, 0, "report bob@partner.net 2025-06-02", CMD_REFUSED),
+	reply_has(run(f, 0, "report bob@partner.net 2025-06-02", CMD_REFUSED),
 	           "\"bob@partner.net\" is neither a period nor a project");
 	as(f, DAVE, false);
-	assert_has(run(f, 0, "report bob@partner.net 2025-06-02", CMD_REFUSED),
+	reply_has(run(f, 0, "report bob@partner.net 2025-06-02", CMD_REFUSED),
 	           "\"bob@partner.net\" is neither a period nor a project");
 }
 
@@ -317,15 +301,15 @@ cmd_export_team__has_a_member_column__for_a_lead_only(void **state)
 	june_day(f);
 	as(f, CAROL, false);
 	r = run(f, 0, "export team 2025-06-02", CMD_OK);
-	assert_has(r, "Export of Mon 2 Jun 2025 for team web: 2 entries as "
+	reply_has(r, "Export of Mon 2 Jun 2025 for team web: 2 entries as "
 	              "timmy-team_web-2025-06-02.csv");
-	assert_has(r, "\nmember,id,project,");
-	assert_has(r, "\nalice@example.org,1,acme,");
-	assert_has(r, "\nbob@partner.net,1,Acme Website,");
-	assert_lacks(r, "secret");
-	assert_lacks(r, "globex");
+	reply_has(r, "\nmember,id,project,");
+	reply_has(r, "\nalice@example.org,1,acme,");
+	reply_has(r, "\nbob@partner.net,1,Acme Website,");
+	reply_lacks(r, "secret");
+	reply_lacks(r, "globex");
 	r = run(f, 0, "export json team 2025-06-02", CMD_OK);
-	assert_has(r, "{\"member\":\"alice@example.org\",\"id\":1,");
+	reply_has(r, "{\"member\":\"alice@example.org\",\"id\":1,");
 	as(f, ALICE, false);
 	assert_string_equal(run(f, 0, "export team 2025-06-02", CMD_REFUSED),
 	                    "You lead no team.");

@@ -425,13 +425,6 @@ say(struct cmd_fixture *f, int64_t now, const char *body, enum cmd_status want)
 	return text_str(&f->reply);
 }
 
-static void
-assert_has(const char *reply, const char *want)
-{
-	if (strstr(reply, want) == NULL)
-		fail_msg("reply \"%s\" lacks \"%s\"", reply, want);
-}
-
 /* Now Sun 6 Dec 2026 12:00 UTC. */
 #define SUN6_NOON (SUN6 + 12 * H)
 
@@ -454,19 +447,19 @@ cmd_log__shows_the_start_day__when_entry_began_on_an_earlier_day(void **state)
 	                    "#1    22:00–Sun 01:00  3h 00m  globex\n"
 	                    "1 entry, 2h 00m in this period.");
 	/* several days: under the day it began, aligned across days */
-	assert_has(say(f, SUN6_NOON, "log week", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "log week", CMD_OK),
 	           "\nSat 5 Dec\n"
 	           "#1    22:00–Sun 01:00  3h 00m  globex\n"
 	           "Sun 6 Dec\n"
 	           "#2    09:00–10:00      1h 00m  acme\n");
 	/* a range that starts after the entry did: under its first day */
-	assert_has(say(f, SUN6_NOON, "log 2026-12-06..2026-12-07", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "log 2026-12-06..2026-12-07", CMD_OK),
 	           "\nSun 6 Dec\n"
 	           "#1    Sat 22:00–01:00  3h 00m  globex\n"
 	           "#2        09:00–10:00  1h 00m  acme\n");
 	/* a running entry: "now" fills the end column */
 	say(f, SUN6_NOON - 30 * 60, "start writing", CMD_OK);
-	assert_has(say(f, SUN6_NOON, "log", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "log", CMD_OK),
 	           "#1    Sat 22:00–01:00  3h 00m  globex\n"
 	           "#2        09:00–10:00  1h 00m  acme\n"
 	           "#3        11:30–now       30m  writing\n");
@@ -494,7 +487,7 @@ cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight(void **state
 
 	assert_string_equal(say(f, MON0027, "start acme at mon 9:00", CMD_OK),
 	                    "Started acme at Mon 30 Nov 09:00.");
-	assert_has(say(f, MON0027, "stop at mon 10:00", CMD_OK),
+	reply_has(say(f, MON0027, "stop at mon 10:00", CMD_OK),
 	           "(Mon 30 Nov 09:00–10:00)");
 	assert_string_equal(say(f, MON0027, "add globex 11:00-12:00 mon",
 	                        CMD_OK),
@@ -505,12 +498,12 @@ cmd_weekday__is_the_latest_that_has_begun__on_monday_after_midnight(void **state
 	assert_string_equal(say(f, MON0027, "add acme 17:00-18:00 fri", CMD_OK),
 	                    "Added #4 acme Fri 4 Dec 17:00–18:00 (1h 00m).");
 	/* today stays today: the future is refused */
-	assert_has(say(f, MON0027, "add acme 9:00-10:00 today", CMD_REFUSED),
+	reply_has(say(f, MON0027, "add acme 9:00-10:00 today", CMD_REFUSED),
 	           "future");
 	/* a range of weekdays is this week's, also on a Monday */
-	assert_has(say(f, MON0027, "log mon..wed", CMD_OK),
+	reply_has(say(f, MON0027, "log mon..wed", CMD_OK),
 	           "Mon 7 – Wed 9 Dec 2026:\nMon 7 Dec\n#3 ");
-	assert_has(say(f, MON0027, "log fri..mon", CMD_OK),
+	reply_has(say(f, MON0027, "log fri..mon", CMD_OK),
 	           "Fri 4 – Mon 7 Dec 2026:\n");
 	/* a backwards range proposes the right order, not itself */
 	assert_string_equal(say(f, MON0027, "log today..fri", CMD_REFUSED),
@@ -541,20 +534,20 @@ cmd_note__keyword_starts_the_note__in_add_start_and_edit(void **state)
 	                        "add globex 8:00-8:30 NOTE follow-up", CMD_OK),
 	                    "Added #2 globex (follow-up) 08:00–08:30 (30m).");
 	/* plain trailing words are the note, as before */
-	assert_has(say(f, SUN6_NOON, "add acme 9:00-9:30 call with bob", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "add acme 9:00-9:30 call with bob", CMD_OK),
 	           "(call with bob)");
 	/* "note" alone is a note of one word; quoted it is text */
-	assert_has(say(f, SUN6_NOON, "add acme 9:30-9:40 note", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "add acme 9:30-9:40 note", CMD_OK),
 	           "(note)");
-	assert_has(say(f, SUN6_NOON, "add acme 9:40-9:50 \"note\" x", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "add acme 9:40-9:50 \"note\" x", CMD_OK),
 	           "(\"note\" x)");
 	assert_string_equal(say(f, SUN6_NOON,
 	                        "start acme +design note fix the header at 10:00",
 	                        CMD_OK),
 	                    "Started acme +design (fix the header) at 10:00.");
-	assert_has(say(f, SUN6_NOON, "edit 1 note note to self", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "edit 1 note note to self", CMD_OK),
 	           "(note to self)");
-	assert_has(say(f, SUN6_NOON, "edit 1 note", CMD_OK),
+	reply_has(say(f, SUN6_NOON, "edit 1 note", CMD_OK),
 	           "#1 globex 07:00");
 }
 
@@ -575,17 +568,17 @@ cmd_dst__a_time_in_the_gap__reply_says_it_moved(void **state)
 	assert_string_equal(say(f, mon9, "add dst2 5:00-6:00 2026-03-08", CMD_OK),
 	                    "Added #2 dst2 Sun 8 Mar 05:00–06:00 (1h 00m).");
 	r = say(f, mon9, "edit 1 start 2026-03-08 2:10", CMD_OK);
-	assert_has(r, "Changed #1 dst2 Sun 8 Mar 03:10–04:00 (50m). 02:10 does "
+	reply_has(r, "Changed #1 dst2 Sun 8 Mar 03:10–04:00 (50m). 02:10 does "
 	              "not exist on Sun 8 Mar 2026 in America/New_York (clocks "
 	              "went forward); I used 03:10.");
 	say(f, mon9, "delete 1", CMD_OK);
 	say(f, mon9, "delete 2", CMD_OK);
 	r = say(f, mon9, "start night at 2026-03-08 2:30", CMD_OK);
-	assert_has(r, "Started night at Sun 8 Mar 03:30. 02:30 does not exist "
+	reply_has(r, "Started night at Sun 8 Mar 03:30. 02:30 does not exist "
 	              "on Sun 8 Mar 2026 in America/New_York (clocks went "
 	              "forward); I used 03:30.");
 	r = say(f, mon9, "stop at 2026-03-08 2:45", CMD_OK);
-	assert_has(r, "(Sun 8 Mar 03:30–03:45). 02:45 does not exist on Sun 8 "
+	reply_has(r, "(Sun 8 Mar 03:30–03:45). 02:45 does not exist on Sun 8 "
 	              "Mar 2026 in America/New_York (clocks went forward); I "
 	              "used 03:45.");
 	f->ctx.tz = "UTC";

@@ -328,24 +328,15 @@ teardown(void **state)
 	return cmd_fixture_close(*state);
 }
 
-static const char *
-run(struct cmd_fixture *f, const char *body, enum cmd_status want)
-{
-	text_clear(&f->reply);
-	if (cmd_exec(&f->ctx, body, &f->reply) != want)
-		fail_msg("%s: %s", body, text_str(&f->reply));
-	return text_str(&f->reply);
-}
-
 static void
 cmd_timesheet__entry_across_midnight__splits_at_local_midnight(void **state)
 {
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "add acme 22:00-01:30 2026-12-01", CMD_OK);
-	run(f, "add globex 9:00-10:00 2026-12-03", CMD_OK);
-	r = run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
+	cmd_fixture_run(f, "add acme 22:00-01:30 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add globex 9:00-10:00 2026-12-03", CMD_OK);
+	r = cmd_fixture_run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, "Mon 30 Nov – Sun 6 Dec 2026:\n```\n"));
 	assert_non_null(strstr(r, "acme\n   · 2:00 1:30    ·    ·    ·    ·  3:30\n"
 	                          "globex\n   ·    ·    · 1:00    ·    ·    ·  1:00\n"
@@ -358,9 +349,9 @@ cmd_timesheet__empty_period__says_so(void **state)
 {
 	struct cmd_fixture *f = *state;
 
-	assert_string_equal(run(f, "timesheet last week", CMD_OK),
+	assert_string_equal(cmd_fixture_run(f, "timesheet last week", CMD_OK),
 	                    "No time recorded last week.");
-	assert_string_equal(run(f, "chart last week", CMD_OK),
+	assert_string_equal(cmd_fixture_run(f, "chart last week", CMD_OK),
 	                    "No time recorded last week.");
 }
 
@@ -369,8 +360,8 @@ cmd_timesheet__too_long__points_to_the_file(void **state)
 {
 	struct cmd_fixture *f = *state;
 
-	run(f, "add acme 9:00-10:00 2026-12-01", CMD_OK);
-	assert_non_null(strstr(run(f, "timesheet year", CMD_REFUSED),
+	cmd_fixture_run(f, "add acme 9:00-10:00 2026-12-01", CMD_OK);
+	assert_non_null(strstr(cmd_fixture_run(f, "timesheet year", CMD_REFUSED),
 	                       "export timesheet csv"));
 }
 
@@ -379,11 +370,11 @@ cmd_timesheet__unknown_word__says_what_fits(void **state)
 {
 	struct cmd_fixture *f = *state;
 
-	run(f, "add acme 9:00-10:00 2026-12-01", CMD_OK);
-	assert_non_null(strstr(run(f, "timesheet fortnight", CMD_REFUSED),
+	cmd_fixture_run(f, "add acme 9:00-10:00 2026-12-01", CMD_OK);
+	assert_non_null(strstr(cmd_fixture_run(f, "timesheet fortnight", CMD_REFUSED),
 	                       "\"fortnight\" is neither a period nor one of "
 	                       "your projects"));
-	assert_non_null(strstr(run(f, "chart week by colour", CMD_REFUSED),
+	assert_non_null(strstr(cmd_fixture_run(f, "chart week by colour", CMD_REFUSED),
 	                       "Group by day, by project or by tag"));
 }
 
@@ -393,14 +384,14 @@ cmd_chart__by_project__longest_first(void **state)
 	struct cmd_fixture *f = *state;
 	const char *r;
 
-	run(f, "add globex 9:00-10:00 2026-12-01", CMD_OK);
-	run(f, "add acme 10:00-14:00 2026-12-01", CMD_OK);
-	r = run(f, "chart 2026-11-30..2026-12-06 by project", CMD_OK);
+	cmd_fixture_run(f, "add globex 9:00-10:00 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add acme 10:00-14:00 2026-12-01", CMD_OK);
+	r = cmd_fixture_run(f, "chart 2026-11-30..2026-12-06 by project", CMD_OK);
 	assert_non_null(strstr(r, "```\n"
 	                          "acme   ████████████████████ 4h 00m\n"
 	                          "globex █████                1h 00m\n"
 	                          "```\nTotal 5h 00m"));
-	r = run(f, "chart 2026-11-30..2026-12-06", CMD_OK);
+	r = cmd_fixture_run(f, "chart 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, "Tu  1 ████████████████████ 5h 00m\n"));
 }
 
@@ -413,8 +404,8 @@ cmd_export_timesheet__csv__comes_as_a_file(void **state)
 
 	cmd_file_init(&file);
 	f->ctx.file = &file;
-	run(f, "add acme 9:00-10:30 2026-12-01", CMD_OK);
-	r = run(f, "export timesheet csv 2026-11-30..2026-12-02", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-10:30 2026-12-01", CMD_OK);
+	r = cmd_fixture_run(f, "export timesheet csv 2026-11-30..2026-12-02", CMD_OK);
 	assert_string_equal(r, "Timesheet of Mon 30 Nov – Wed 2 Dec 2026: 1 "
 	                       "project over 3 days as "
 	                       "timmy-timesheet-2026-11-30_2026-12-02.csv.");
@@ -426,13 +417,13 @@ cmd_export_timesheet__csv__comes_as_a_file(void **state)
 	                    "Total,0.00,1.50,0.00,1.50\r\n");
 	/* The format may come first, and a project named timesheet goes in
 	 * quotes. */
-	r = run(f, "export ical timesheet 2026-12-01", CMD_OK);
+	r = cmd_fixture_run(f, "export ical timesheet 2026-12-01", CMD_OK);
 	assert_string_equal(file.name, "timmy-timesheet-2026-12-01.ics");
 	assert_non_null(strstr(text_str(&file.body),
 	                       "SUMMARY:acme 1h 30m\r\n"));
-	assert_non_null(strstr(run(f, "export json timesheet", CMD_REFUSED),
+	assert_non_null(strstr(cmd_fixture_run(f, "export json timesheet", CMD_REFUSED),
 	                       "csv or ical"));
-	run(f, "export \"timesheet\" 2026-12-01", CMD_REFUSED);
+	cmd_fixture_run(f, "export \"timesheet\" 2026-12-01", CMD_REFUSED);
 	f->ctx.file = NULL;
 	cmd_file_free(&file);
 }
@@ -450,30 +441,30 @@ cmd_timesheet__rounding_and_decimal_hours__as_reports(void **state)
 	struct cmd_file file;
 	const char *r;
 
-	run(f, "add acme 9:00-9:20 2026-12-01", CMD_OK);
-	run(f, "add acme 10:00-10:01 2026-12-01", CMD_OK);
-	run(f, "add globex 13:00-14:05 2026-12-02", CMD_OK);
-	run(f, "settings rounding 15m up", CMD_OK);
-	r = run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
+	cmd_fixture_run(f, "add acme 9:00-9:20 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add acme 10:00-10:01 2026-12-01", CMD_OK);
+	cmd_fixture_run(f, "add globex 13:00-14:05 2026-12-02", CMD_OK);
+	cmd_fixture_run(f, "settings rounding 15m up", CMD_OK);
+	r = cmd_fixture_run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, "Mon 30 Nov – Sun 6 Dec 2026, rounded up to "
 	                          "15 min per entry:\n```\n"));
 	assert_non_null(strstr(r, "globex\n   ·    · 1:15    ·    ·    ·    ·  1:15\n"
 	                          "acme\n   · 0:45    ·    ·    ·    ·    ·  0:45\n"
 	                          "Total\n   · 0:45 1:15    ·    ·    ·    ·  2:00\n"));
-	r = run(f, "report 2026-11-30..2026-12-06", CMD_OK);
+	r = cmd_fixture_run(f, "report 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, "Total    2h 00m"));
 
-	run(f, "settings hours decimal", CMD_OK);
-	r = run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
+	cmd_fixture_run(f, "settings hours decimal", CMD_OK);
+	r = cmd_fixture_run(f, "timesheet 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, "Total\n   · 0.75 1.25    ·    ·    ·    ·  2.00\n"));
-	r = run(f, "chart 2026-11-30..2026-12-06", CMD_OK);
+	r = cmd_fixture_run(f, "chart 2026-11-30..2026-12-06", CMD_OK);
 	assert_non_null(strstr(r, ", rounded up to 15 min per entry:\n"));
 	assert_non_null(strstr(r, " 1.25 h\n"));
 	assert_non_null(strstr(r, "\nTotal 2.00 h"));
 
 	cmd_file_init(&file);
 	f->ctx.file = &file;
-	r = run(f, "export timesheet csv 2026-12-01..2026-12-02", CMD_OK);
+	r = cmd_fixture_run(f, "export timesheet csv 2026-12-01..2026-12-02", CMD_OK);
 	assert_non_null(strstr(r, ", rounded up to 15 min per entry: 2 "
 	                          "projects"));
 	assert_string_equal(text_str(&file.body),
