@@ -19,6 +19,7 @@
  */
 #include "chatimport.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,6 @@ struct chatimport {
 	struct pending *head;
 	size_t n;
 };
-
-/* The chatimport fetcher_poll works for (one session, one thread). */
-static struct chatimport *polling;
 
 struct chatimport *
 chatimport_new(struct bot *b)
@@ -262,12 +260,12 @@ busy(const struct chatimport *ci, const char *bare, char *why, size_t n)
 	return NULL;
 }
 
-/* Starts the download of url for bare; answers from itself when it
- * cannot. */
+/* Starts the download of url for bare, whose message came as *origin
+ * says; answers from itself when it cannot. */
 static void
 start(struct bot *b, xmpp_stanza_t *msg, const char *from, const char *bare,
       const char *url, const char *host, const char *name,
-      xmpp_stanza_t *thread)
+      xmpp_stanza_t *thread, const struct msg_origin *origin)
 {
 	struct chatimport *ci = b->ci;
 	struct pending *p;
@@ -286,7 +284,7 @@ start(struct bot *b, xmpp_stanza_t *msg, const char *from, const char *bare,
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->thread = thread != NULL ? xmpp_stanza_copy(thread) : NULL;
 	p->receipt = caps_receipt_for(b->ctx, msg, from);
-	message_origin(b, msg, &p->origin);
+	p->origin = *origin;
 	p->next = ci->head;
 	ci->head = p;
 	ci->n++;
@@ -311,6 +309,7 @@ chatimport_take(struct bot *b, xmpp_stanza_t *msg, const char *from,
 	const char *url = chatimport_link(msg);
 	char host[HOST_MAX + 1], name[NAME_MAX_SHOWN + 1];
 	char why[HOST_MAX + 512];
+	struct msg_origin origin;
 
 	if (url == NULL || body == NULL || !asks_import(body, url))
 		return false;
@@ -318,7 +317,8 @@ chatimport_take(struct bot *b, xmpp_stanza_t *msg, const char *from,
 		return false;
 	/* Delivered again (a stream resumed, the bot restarted): the first
 	 * reply, without fetching the file again, which may be gone. */
-	if (message_replay(b, msg, from, bare, thread))
+	message_origin(b, msg, &origin);
+	if (message_replay(b, msg, from, bare, thread, &origin))
 		return true;
 	if (split_url(url, host, name) != 0) {
 		log_info("refused an import link from %s: not an https URL",
@@ -341,7 +341,7 @@ chatimport_take(struct bot *b, xmpp_stanza_t *msg, const char *from,
 		send_chat(b, from, why);
 		return true;
 	}
-	start(b, msg, from, bare, url, host, name, thread);
+	start(b, msg, from, bare, url, host, name, thread, &origin);
 	return true;
 }
 
@@ -350,7 +350,9 @@ static void
 fetched(struct fetch *x, bool ok, const char *why)
 {
 	struct pending *p = (struct pending *)(void *)x;
-	struct chatimport *ci = polling;
+	/* x->f is the fetcher of the chatimport that started x. */
+	struct chatimport *ci = (struct chatimport *)(void *)
+	                        ((char *)x->f - offsetof(struct chatimport, f));
 	struct cmd_input in;
 	char msg[1024];
 
@@ -382,12 +384,7 @@ fetched(struct fetch *x, bool ok, const char *why)
 bool
 chatimport_poll(struct chatimport *ci)
 {
-	bool running;
-
 	if (ci == NULL || ci->head == NULL)
 		return false;
-	polling = ci;
-	running = fetcher_poll(&ci->f, fetched);
-	polling = NULL;
-	return running;
+	return fetcher_poll(&ci->f, fetched);
 }

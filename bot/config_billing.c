@@ -14,19 +14,9 @@
 #include <string.h>
 
 #include "../commands/billing.h"
+#include "../commands/cmd.h"
 #include "config.h"
 #include "config_yaml.h"
-
-/* Whether tag can be a tag: what `start acme +TAG` takes, 1 to
- * STORE_TAG_MAX bytes, no space, no leading '+' or '-'. */
-static bool
-tag_ok(const char *tag)
-{
-	size_t len = strlen(tag);
-
-	return len > 0 && len <= STORE_TAG_MAX && tag[0] != '+' &&
-	       tag[0] != '-' && strpbrk(tag, " \t\r\n\"") == NULL;
-}
 
 void
 cfg_load_billing(struct loader *l, const struct key *s)
@@ -38,20 +28,25 @@ cfg_load_billing(struct loader *l, const struct key *s)
 	};
 	struct billing_cfg *b = &l->cfg->billing;
 	char shown[CFG_SHOW_BUF];
+	struct text why;
 	const char *v;
 
 	if (!cfg_open_section(l, s, false, keys, NKEYS))
 		return;
+	/* The tag as a user types it after +: the same check as chat's. */
 	if ((v = cfg_get_string(l, s, &keys[TAG])) != NULL) {
-		if (tag_ok(v))
+		text_init(&why, 512);
+		if (cmd_tag_ok(v, &why) == 0)
 			snprintf(b->nobill_tag, sizeof b->nobill_tag, "%s", v);
 		else
 			cfg_error(l, cfg_line_of(keys[TAG].value),
 			          "billing.nonbillable_tag: invalid tag %s "
-			          "(expected one word of at most %d bytes, "
-			          "without its +, such as nobill)",
+			          "(expected one word of at most %d bytes of "
+			          "letters, digits and - _ . /, without its +, "
+			          "such as nobill)",
 			          cfg_show(v, true, shown, sizeof(shown)),
 			          STORE_TAG_MAX);
+		text_free(&why);
 	}
 	if ((v = cfg_get_string(l, s, &keys[CURRENCY])) != NULL &&
 	    !billing_currency(v, b->currency))

@@ -129,13 +129,15 @@ void message_run_input(struct bot *b, const char *from, const char *bare,
                        xmpp_stanza_t *receipt);
 
 /*
- * When stanza, bare's message, made its change before (a second delivery
- * of it: cmd_repeated), answers from in thread with the first reply and
- * the receipt it asks for, and returns true; else false, nothing sent.
- * For a message whose command needs work first (a file to download).
+ * When stanza, bare's message (come as *o says: message_origin), made
+ * its change before (a second delivery of it: cmd_repeated), answers
+ * from in thread with the first reply and the receipt it asks for, and
+ * returns true; else false, nothing sent. For a message whose command
+ * needs work first (a file to download).
  */
 bool message_replay(struct bot *b, xmpp_stanza_t *stanza, const char *from,
-                    const char *bare, xmpp_stanza_t *thread);
+                    const char *bare, xmpp_stanza_t *thread,
+                    const struct msg_origin *o);
 
 /* Sends body to to (a full or bare JID) as a chat message of its own,
  * not the answer to one (bot/message.c). */

@@ -511,15 +511,14 @@ message_run_input(struct bot *b, const char *from, const char *bare,
 
 bool
 message_replay(struct bot *b, xmpp_stanza_t *stanza, const char *from,
-               const char *bare, xmpp_stanza_t *thread)
+               const char *bare, xmpp_stanza_t *thread,
+               const struct msg_origin *o)
 {
-	struct msg_origin o;
 	struct cmd_ctx cctx;
 	struct text out;
 	bool repeated;
 
-	message_origin(b, stanza, &o);
-	fill_ctx(b, bare, &o, &cctx);
+	fill_ctx(b, bare, o, &cctx);
 	text_init(&out, CMD_REPLY_MAX);
 	if ((repeated = cmd_repeated(&cctx, &out))) {
 		log_info("message from %s reached us again: its first reply "

@@ -182,6 +182,14 @@ bool cmd_is_slow(const char *body);
  */
 bool cmd_is_personal(const char *body);
 
+/*
+ * Checks a tag name (after its + or -), as commands read it from chat:
+ * 1 to STORE_TAG_MAX bytes of letters, digits and - _ . /. 0, or -1 with
+ * why in reply. Also for bot.yaml's tags (billing.nonbillable_tag), so
+ * that a tag no user can type is refused there too.
+ */
+int cmd_tag_ok(const char *tag, struct text *reply);
+
 /* ---- commands/statusline.c: the timer as a contact list shows it ---- */
 
 /* The status line of a user with no timer running. */

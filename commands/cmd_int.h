@@ -245,8 +245,6 @@ int cmd_read_project_tags(const struct cmd_args *args, int *i,
  * phrase); writes why to reply when it is not one. */
 int cmd_project_ok(const char *name, bool quoted, struct text *reply);
 
-/* Checks a tag name (after its +/-). */
-int cmd_tag_ok(const char *tag, struct text *reply);
 
 /* Adds tag to e unless e has it already, in any case ("+Design" on an
  * entry tagged "design" keeps "design"); -1 with why when e is full. */
@@ -329,8 +327,9 @@ int cmd_day_bounds(const char *zone, const struct cmd_query *q,
 
 /* commands/cmd_report.c: the sums of a report of ctx's owner over the
  * days bounds[0..nb) (cmd_day_bounds), grouped by g, into cb: one bucket
- * per day (by_day) or one for them all; with r on each entry's part in
- * each day rounded (store_report_rounded), as the report shows it.
+ * per day (by_day) or one for them all; with r on (NULL: off) each
+ * entry's part in each day rounded (store_report_rounded), as the report
+ * shows it.
  * STORE_OK or the store's failure. */
 struct rounding;
 store_rc cmd_report_sums(const struct cmd_ctx *ctx, const struct rounding *r,

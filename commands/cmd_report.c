@@ -207,12 +207,15 @@ cmd_report_sums(const struct cmd_ctx *ctx, const struct rounding *r,
                 const int64_t *bounds, int nb, bool by_day, enum store_group g,
                 const struct store_filter *f, store_report_cb cb, void *arg)
 {
-	struct store_rounding sr = { (int64_t)r->minutes * 60, r->up, !by_day };
+	struct store_rounding sr;
 	int64_t one[2] = { bounds[0], bounds[nb - 1] };
 
-	if (!rounding_on(r))
+	if (r == NULL || !rounding_on(r))
 		return store_report(ctx->st, ctx->owner, by_day ? bounds : one,
 		                    by_day ? nb : 2, ctx->now, g, f, cb, arg);
+	sr.unit = (int64_t)r->minutes * 60;
+	sr.up = r->up;
+	sr.whole = !by_day;
 	return store_report_rounded(ctx->st, ctx->owner, bounds, nb, ctx->now,
 	                            g, f, &sr, cb, arg);
 }

@@ -61,8 +61,6 @@ cmd_ts_load(const struct cmd_ctx *ctx, const struct cmd_query *q,
             struct ts_grid **out, struct text *reply)
 {
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
-	int64_t one[2] = { q->from, q->to };
-	struct store_rounding whole = { 0, false, true }, days;
 	struct ts_grid *g;
 	store_rc rc;
 	int nb;
@@ -77,26 +75,12 @@ cmd_ts_load(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		text_printf(reply, "Sorry, I am short of memory. Please try again.");
 		return CMD_FAILED;
 	}
-	if (r == NULL || !rounding_on(r)) {
-		rc = store_report(ctx->st, ctx->owner, one, 2, ctx->now, by,
-		                  &q->filter, order_row, g);
-		if (rc == STORE_OK)
-			rc = store_report(ctx->st, ctx->owner, bounds, nb, ctx->now,
-			                  by, &q->filter, add_cell, g);
-	} else {
-		/* The order: the rounded days summed into one bucket. */
-		whole.unit = (int64_t)r->minutes * 60;
-		whole.up = r->up;
-		days = whole;
-		days.whole = false;
-		rc = store_report_rounded(ctx->st, ctx->owner, bounds, nb,
-		                          ctx->now, by, &q->filter, &whole,
-		                          order_row, g);
-		if (rc == STORE_OK)
-			rc = store_report_rounded(ctx->st, ctx->owner, bounds, nb,
-			                          ctx->now, by, &q->filter, &days,
-			                          add_cell, g);
-	}
+	/* The order first, the whole period summed as a report sums it. */
+	rc = cmd_report_sums(ctx, r, bounds, nb, false, by, &q->filter,
+	                     order_row, g);
+	if (rc == STORE_OK)
+		rc = cmd_report_sums(ctx, r, bounds, nb, true, by, &q->filter,
+		                     add_cell, g);
 	if (rc != STORE_OK) {
 		ts_grid_free(g);
 		return cmd_store_failed(reply, 0);

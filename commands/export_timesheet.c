@@ -91,7 +91,7 @@ day_summary(const struct ts_grid *g, int d, struct text *out)
 	for (r = 0; r < g->nrows; r++) {
 		if (g->row[r].secs[d] <= 0)
 			continue;
-		fmt_duration(g->row[r].secs[d], dur, sizeof(dur));
+		fmt_worked(g->decimal, g->row[r].secs[d], dur, sizeof(dur));
 		text_printf(out, "%s%s %s", n++ ? ", " : "", g->row[r].name, dur);
 	}
 }
@@ -117,7 +117,7 @@ ts_ical(const struct ts_grid *g, const char *zone, int64_t now,
 		text_clear(&summary);
 		text_clear(&description);
 		day_summary(g, d, &summary);
-		fmt_duration(g->day_total[d], dur, sizeof(dur));
+		fmt_worked(g->decimal, g->day_total[d], dur, sizeof(dur));
 		text_printf(&description, "Total %s", dur);
 		date_of(&g->day[d], false, date, sizeof(date));
 		next_date(&g->day[d], next, sizeof(next));

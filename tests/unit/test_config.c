@@ -2158,6 +2158,55 @@ cfg_load__reports_import__when_max_bytes_or_host_bad(void **state)
 	                     "port or path)");
 }
 
+static void
+cfg_load__reads_billing__default_and_given(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg *cfg;
+
+	cfg = load(f, MINIMAL);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->billing.nobill_tag, "nobill");
+	assert_string_equal(cfg->billing.currency, "");
+	cfg_free(cfg);
+	unlink(f->cfg);
+	f->cfg[0] = '\0';
+
+	cfg = load(f, MINIMAL "billing:\n"
+	                      "  nonbillable_tag: internal\n"
+	                      "  currency: eur\n");
+	assert_string_equal(text_str(&f->errs), "");
+	assert_non_null(cfg);
+	assert_string_equal(cfg->billing.nobill_tag, "internal");
+	assert_string_equal(cfg->billing.currency, "EUR");
+	cfg_free(cfg);
+}
+
+/* A non-billable tag no user could type after + (chat's own check,
+ * cmd_tag_ok) is refused, rather than never matching any entry. */
+static void
+cfg_load__reports_billing__when_tag_or_currency_bad(void **state)
+{
+	static const char *const bad[] = { "\"a,b\"", "\"x!\"", "\"+nobill\"",
+	                                   "\"no bill\"",
+	                                   "tttttttttttttttttttttttttttttttttt" };
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(load(f, MINIMAL "billing:\n  nonbillable_tag: %s\n",
+		                 bad[i]));
+		assert_non_null(strstr(text_str(&f->errs),
+		                       ":9: billing.nonbillable_tag: invalid tag"));
+		text_clear(&f->errs);
+		unlink(f->cfg);
+		f->cfg[0] = '\0';
+	}
+	assert_null(load(f, MINIMAL "billing:\n  currency: EURO\n"));
+	assert_non_null(strstr(text_str(&f->errs),
+	                       ":9: billing.currency: invalid currency"));
+}
+
 int
 main(void)
 {
@@ -2215,6 +2264,8 @@ main(void)
 		T(cfg_load__reports_range__when_inline_part_bytes_bad),
 		T(cfg_load__reads_import__default_and_given),
 		T(cfg_load__reports_import__when_max_bytes_or_host_bad),
+		T(cfg_load__reads_billing__default_and_given),
+		T(cfg_load__reports_billing__when_tag_or_currency_bad),
 		T(cfg_load__names_key_and_line__when_export_key_unknown),
 		T(cfg_load__reports_type__when_export_not_mapping),
 		T(cfg_load__reports_both__when_export_keys_both_bad),

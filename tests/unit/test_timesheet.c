@@ -472,6 +472,9 @@ cmd_timesheet__rounding_and_decimal_hours__as_reports(void **state)
 	                    "globex,0.00,1.25,1.25\r\n"
 	                    "acme,0.75,0.00,0.75\r\n"
 	                    "Total,0.75,1.25,2.00\r\n");
+	cmd_fixture_run(f, "export timesheet ical 2026-12-02", CMD_OK);
+	assert_non_null(strstr(text_str(&file.body),
+	                       "SUMMARY:globex 1.25 h\r\n"));
 	f->ctx.file = NULL;
 	cmd_file_free(&file);
 }
