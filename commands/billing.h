@@ -123,6 +123,14 @@ bool billing_book_empty(const struct billing_book *b);
 /* The non-billable tag of b. Borrowed. */
 const char *billing_book_nobill(const struct billing_book *b);
 
+/*
+ * Calls cb with each rate of b, as billing_book_load read them: owner's
+ * own (by project), then, where there are teams, every team's (by team,
+ * then project). Each is borrowed for the call. Nothing when b is NULL.
+ */
+void billing_book_each(const struct billing_book *b, store_rate_cb cb,
+                       void *arg);
+
 /* The rate that applies to owner's time on project, by the rules above,
  * into *out (cents 0: none). */
 void billing_rate_of(const struct billing_book *b, const char *owner,
