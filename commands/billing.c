@@ -252,6 +252,15 @@ billing_book_nobill(const struct billing_book *b)
 	return b != NULL ? b->nobill : billing_cfg_of(NULL)->nobill_tag;
 }
 
+void
+billing_book_each(const struct billing_book *b, store_rate_cb cb, void *arg)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->n; i++)
+		cb(&b->v[i], arg);
+}
+
 /* The rate of (scope, name) for project (case aside), or NULL. */
 static const struct store_rate *
 book_find(const struct billing_book *b, enum store_rate_scope scope,

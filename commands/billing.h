@@ -123,6 +123,14 @@ bool billing_book_empty(const struct billing_book *b);
 /* The non-billable tag of b. Borrowed. */
 const char *billing_book_nobill(const struct billing_book *b);
 
+/*
+ * Calls cb with each rate of b, as billing_book_load read them: owner's
+ * own (by project), then, where there are teams, every team's (by team,
+ * then project). Each is borrowed for the call. Nothing when b is NULL.
+ */
+void billing_book_each(const struct billing_book *b, store_rate_cb cb,
+                       void *arg);
+
 /* The rate that applies to owner's time on project, by the rules above,
  * into *out (cents 0: none). */
 void billing_rate_of(const struct billing_book *b, const char *owner,
@@ -157,7 +165,8 @@ struct billing_report;
  * report rounds it (cmd_report_sums). NULL in *out
  * when no rate applies to any of it (the report then stays as it was),
  * else a report owned by the caller (billing_report_free). STORE_OK or
- * the store's failure.
+ * the store's failure. The report keeps the book of rates it read, and
+ * borrows ctx's owner and teams: ctx must outlive it.
  */
 struct rounding;
 store_rc billing_report_read(const struct cmd_ctx *ctx,
@@ -166,6 +175,11 @@ store_rc billing_report_read(const struct cmd_ctx *ctx,
                              const int64_t *bounds, int nb, bool by_day,
                              struct billing_report **out);
 void billing_report_free(struct billing_report *r);
+
+/* The rate that applies to the report owner's time on project, from the
+ * book the report read, into *out (cents 0: none, or r NULL). */
+void billing_report_rate(const struct billing_report *r, const char *project,
+                         struct billing_rate *out);
 
 /* The amounts of the report's row name (by project; case aside) or
  * bucket (by day) into buf (n bytes), "" when it has none. */

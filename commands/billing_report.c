@@ -37,15 +37,14 @@ struct cell {
 
 struct billing_report {
 	bool by_day;
-	const struct billing_book *book;
-	const char *owner;
+	struct billing_book *book; /* owned; its nobill tag is the report's */
+	const char *owner;         /* borrowed from the cmd_ctx */
 	/* By day: one cell per bucket. By project: one per project, named. */
 	struct cell *cells;
 	char (*names)[STORE_PROJECT_MAX + 1];
 	int ncells, cap;
 	struct cell total;
 	int64_t billable_secs;
-	char nobill[STORE_TAG_MAX + 1];
 	bool lost;   /* an amount did not fit, or too many currencies */
 	bool failed; /* out of memory */
 };
@@ -148,20 +147,17 @@ billing_report_read(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		return STORE_ERR;
 	}
 	r->by_day = by_day;
-	r->book = book;
+	r->book = book; /* freed with r from here on */
 	r->owner = ctx->owner;
-	snprintf(r->nobill, sizeof r->nobill, "%s", cfg->nobill_tag);
 	if (by_day) {
 		r->ncells = r->cap = nb - 1;
 		if ((r->cells = calloc((size_t)nb, sizeof *r->cells)) == NULL)
 			r->failed = true;
 	}
-	f.without_tag = r->nobill;
+	f.without_tag = billing_book_nobill(book);
 	if (!r->failed)
 		rc = cmd_report_sums(ctx, rounding, bounds, nb, by_day,
 		                     STORE_BY_PROJECT, &f, collect, r);
-	r->book = NULL;
-	billing_book_free(book);
 	if (rc == STORE_OK && r->failed)
 		rc = STORE_ERR;
 	if (rc != STORE_OK || r->total.n == 0) {
@@ -178,9 +174,21 @@ billing_report_free(struct billing_report *r)
 {
 	if (r == NULL)
 		return;
+	billing_book_free(r->book);
 	free(r->cells);
 	free(r->names);
 	free(r);
+}
+
+void
+billing_report_rate(const struct billing_report *r, const char *project,
+                    struct billing_rate *out)
+{
+	if (r == NULL) {
+		memset(out, 0, sizeof *out);
+		return;
+	}
+	billing_rate_of(r->book, r->owner, project, out);
 }
 
 /* The sums of c, "602.08 EUR, 300.00 USD", into buf. */
@@ -249,7 +257,7 @@ billing_report_say(const struct billing_report *r, int64_t total_secs,
 		fmt_worked(decimal, total_secs - r->billable_secs, dur,
 		           sizeof dur);
 		text_printf(out, " Not billable: %s (no rate, or +%s).", dur,
-		            r->nobill);
+		            billing_book_nobill(r->book));
 	}
 	text_printf(out, "\nAmounts: each row's billable hours at its hourly "
 	                 "rate, rounded to the cent (half up); currencies are "

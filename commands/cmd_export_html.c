@@ -47,7 +47,6 @@ amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
 {
 	static int64_t bounds[STORE_BUCKETS_MAX + 1];
 	struct billing_report *br = NULL;
-	struct billing_book *book = NULL;
 	struct billing_rate rate;
 	char money[BILLING_MONEY_MAX];
 	store_rc rc;
@@ -59,9 +58,7 @@ amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
 	if ((rc = billing_report_read(ctx, q, &p->rounding, bounds, nb, false,
 	                              &br)) != STORE_OK || br == NULL)
 		return rc;
-	rc = billing_book_load(ctx->st, ctx->teams, billing_cfg_of(ctx),
-	                       ctx->owner, &book);
-	for (r = 0; rc == STORE_OK && r < g->nrows; r++) {
+	for (r = 0; r < g->nrows; r++) {
 		struct html_amount_row *row = &a->row[a->nrows];
 
 		billing_report_cell(br, g->row[r].name, 0, row->amount,
@@ -69,7 +66,7 @@ amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		if (row->amount[0] == '\0')
 			continue; /* no rate, or only non-billable time */
 		snprintf(row->name, sizeof(row->name), "%s", g->row[r].name);
-		billing_rate_of(book, ctx->owner, g->row[r].name, &rate);
+		billing_report_rate(br, g->row[r].name, &rate);
 		if (rate.cents > 0) {
 			billing_money(rate.cents, rate.currency, money,
 			              sizeof(money));
@@ -78,9 +75,8 @@ amounts(const struct cmd_ctx *ctx, const struct cmd_query *q,
 		a->nrows++;
 	}
 	billing_report_total(br, a->total, sizeof(a->total));
-	billing_book_free(book);
 	billing_report_free(br);
-	return rc;
+	return STORE_OK;
 }
 
 /* The page of g into body (CMD_FILE_MAX); 0, or -1 when it did not fit. */

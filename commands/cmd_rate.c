@@ -97,7 +97,7 @@ struct listing {
 	int n;
 };
 
-/* store_rates' callback for the sender's own rates. */
+/* list_rate's step for the sender's own rates. */
 static void
 list_own(const struct store_rate *r, void *arg)
 {
@@ -113,8 +113,8 @@ list_own(const struct store_rate *r, void *arg)
 	l->n++;
 }
 
-/* store_rates' callback for team rates: those of l->team, or, without
- * one, those that apply to the sender. */
+/* list_rate's step for team rates: those of l->team, or, without one,
+ * those that apply to the sender. */
 static void
 list_team(const struct store_rate *r, void *arg)
 {
@@ -137,7 +137,20 @@ list_team(const struct store_rate *r, void *arg)
 	l->n++;
 }
 
-/* Lists the sender's rates (t NULL) or team t's. */
+/* billing_book_each's callback: r in the listing when it belongs there.
+ * The book holds the sender's own rates, then every team's. */
+static void
+list_rate(const struct store_rate *r, void *arg)
+{
+	struct listing *l = arg;
+
+	if (r->scope == STORE_RATE_TEAM)
+		list_team(r, l);
+	else if (l->team == NULL)
+		list_own(r, l);
+}
+
+/* Lists the sender's rates (t NULL) or team t's, from the book. */
 static enum cmd_status
 list_rates(const struct cmd_ctx *ctx, const struct team *t,
            struct text *reply)
@@ -153,12 +166,8 @@ list_rates(const struct cmd_ctx *ctx, const struct team *t,
 		text_printf(reply, "Team %s's rates, an hour:", t->name);
 	else
 		text_printf(reply, "Your rates, an hour:");
-	if (rc == STORE_OK && t == NULL)
-		rc = store_rates(ctx->st, STORE_RATE_USER, ctx->owner, list_own,
-		                 &l);
-	if (rc == STORE_OK && ctx->teams != NULL && ctx->teams->n > 0)
-		rc = store_rates(ctx->st, STORE_RATE_TEAM, t ? t->name : NULL,
-		                 list_team, &l);
+	if (rc == STORE_OK)
+		billing_book_each(book, list_rate, &l);
 	billing_book_free(book);
 	if (rc != STORE_OK)
 		return cmd_store_failed(reply, 0);
